@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical page allocator, fed from the boot memory map. It never hands out
+ * the hypervisor image, the boot information, the launch tree, the modules,
+ * the trampoline, or anything the firmware did not report as RAM.
+ */
+#ifndef HV_PAGE_ALLOC_H
+#define HV_PAGE_ALLOC_H
+
+#include <hv/types.h>
+
+struct tessera_bootinfo;
+
+void page_alloc_init(const struct tessera_bootinfo *bi);
+
+/* 2^order contiguous, naturally aligned pages; 0 when none are left. */
+paddr_t page_alloc(unsigned int order);
+void page_free(paddr_t pa, unsigned int order);
+
+/* Zeroed single page mapped in the direct map, or NULL. */
+void *page_alloc_zeroed_virt(void);
+
+uint64_t page_alloc_free_pages(void);
+uint64_t page_alloc_total_pages(void);
+
+/* Direct map of all physical memory. */
+void *phys_to_virt(paddr_t pa);
+paddr_t virt_to_phys(const void *va);
+
+#endif

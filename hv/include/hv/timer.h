@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-CPU one-shot timers driven by the local APIC timer (TSC-deadline if present). */
+#ifndef HV_TIMER_H
+#define HV_TIMER_H
+
+#include <hv/types.h>
+
+struct timer {
+    uint64_t deadline_ns;           /* now_ns() time at which it fires */
+    void (*fn)(struct timer *t);    /* runs in interrupt context on its CPU */
+    void *data;
+    struct timer *next;
+    unsigned int cpu;
+    bool armed;
+};
+
+void timer_init_cpu(void);
+void timer_set(struct timer *t, uint64_t deadline_ns);  /* on this CPU */
+void timer_cancel(struct timer *t);
+
+#endif

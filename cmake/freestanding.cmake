@@ -6,7 +6,7 @@
 # the registers across exits), frame pointers kept for stack traces.
 set(TESSERA_FREESTANDING_FLAGS
   -ffreestanding -fno-builtin-printf -nostdinc
-  -isystem ${CMAKE_SOURCE_DIR}/lib/include
+  "SHELL:-isystem ${CMAKE_SOURCE_DIR}/lib/include"
   -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables
   -fno-stack-protector -fno-strict-aliasing -fwrapv
@@ -16,7 +16,7 @@ set(TESSERA_FREESTANDING_FLAGS
 # gcc's own freestanding headers (stdint.h, stddef.h, stdarg.h, limits.h ...).
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
   OUTPUT_VARIABLE TESSERA_GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
-list(APPEND TESSERA_FREESTANDING_FLAGS -isystem ${TESSERA_GCC_INCLUDE})
+list(APPEND TESSERA_FREESTANDING_FLAGS "SHELL:-isystem ${TESSERA_GCC_INCLUDE}")
 
 # Position-dependent code linked at its load address (the hypervisor).
 function(tessera_freestanding_target tgt)

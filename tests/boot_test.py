@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Runs one QEMU boot test described by a .case file (see tests/README.md).
+
+The ESP is assembled by `tessera esp` from the case's tree, then changed as the
+case says (files removed or overwritten, hypervisor options added to the tree's
+config node), booted with scripts/qemu-boot, and judged on the serial output
+and QEMU's exit status.
+"""
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+DIRECTIVES = {
+    "tree", "bootargs", "esp-remove", "esp-write", "esp-dtb", "smp", "mem",
+    "timeout", "expect", "expect-count", "expect-order", "forbid", "stop-on", "exit",
+}
+
+
+class CaseError(Exception):
+    pass
+
+
+def parse_case(path):
+    case = {"expect": [], "expect-count": [], "expect-order": [], "forbid": [], "stop-on": [],
+            "esp-remove": [], "esp-write": [], "esp-dtb": None, "bootargs": "",
+            "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.strip().partition(" ")
+            value = value.strip()
+            where = f"{path}:{lineno}"
+            if key not in DIRECTIVES:
+                raise CaseError(f"{where}: unknown directive '{key}'")
+            if key in ("expect", "forbid", "stop-on", "esp-remove", "expect-order"):
+                case[key].append(value)
+            elif key == "expect-count":
+                count, _, text = value.partition(" ")
+                if not count.isdigit() or not text:
+                    raise CaseError(f"{where}: expect-count needs 'N text'")
+                case[key].append((int(count), text))
+            elif key == "esp-write":
+                dest, _, text = value.partition(" ")
+                case[key].append((dest, text))
+            elif key == "bootargs":
+                case[key] = (case[key] + " " + value).strip()
+            else:
+                case[key] = value
+    if not case["tree"]:
+        raise CaseError(f"{path}: no 'tree' directive")
+    if case["exit"] is None and not case["stop-on"]:
+        raise CaseError(f"{path}: needs 'exit N' or 'stop-on TEXT' so the test can fail")
+    return case
+
+
+def run(cmd, **kw):
+    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if result.returncode != 0:
+        raise CaseError(f"{' '.join(map(shlex.quote, cmd))} failed ({result.returncode}):\n"
+                        f"{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def set_hypervisor_bootargs(dtb, extra):
+    """Appends words to /chosen/hypervisor/config bootargs (created if absent)."""
+    node = "/chosen/hypervisor/config"
+    have = subprocess.run(["fdtget", dtb, node, "compatible"], capture_output=True)
+    if have.returncode != 0:
+        run(["fdtput", "-c", dtb, node])
+        run(["fdtput", "-t", "s", dtb, node, "compatible", "xen,config"])
+    old = subprocess.run(["fdtget", "-t", "s", dtb, node, "bootargs"],
+                         capture_output=True, text=True)
+    args = (old.stdout.strip() + " " + extra).strip() if old.returncode == 0 else extra
+    run(["fdtput", "-t", "s", dtb, node, "bootargs", args])
+
+
+def assemble_esp(case, args, esp):
+    tree = os.path.join(args.source_dir, case["tree"])
+    run([os.path.join(args.build_dir, "tessera"), "esp", tree, "-o", esp,
+         "--module-path", args.build_dir])
+    dtb = os.path.join(esp, "tessera", "launch.dtb")
+    if case["esp-dtb"]:
+        run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb,
+             os.path.join(args.source_dir, case["esp-dtb"])])
+    if case["bootargs"]:
+        set_hypervisor_bootargs(dtb, case["bootargs"])
+    for rel in case["esp-remove"]:
+        target = os.path.join(esp, rel)
+        if not os.path.exists(target):
+            raise CaseError(f"esp-remove {rel}: not in the assembled ESP")
+        os.remove(target)
+    for rel, text in case["esp-write"]:
+        with open(os.path.join(esp, rel), "w", encoding="ascii") as f:
+            f.write(text)
+
+
+def boot(case, args, esp, log_path):
+    """Boots the ESP; returns (exit status or None if stopped, serial text)."""
+    cmd = [os.path.join(args.source_dir, "scripts", "qemu-boot"), esp,
+           "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    lines, stopped = [], threading.Event()
+
+    def reader():
+        with open(log_path, "wb") as log:
+            for raw in proc.stdout:
+                log.write(raw)
+                log.flush()
+                text = raw.decode("utf-8", "replace")
+                lines.append(text)
+                sys.stdout.write(text)
+                if any(s in text for s in case["stop-on"]):
+                    stopped.set()
+                    # timeout(1) moves QEMU to its own process group; the
+                    # session holds them all.
+                    subprocess.run(["pkill", "-TERM", "-s", str(proc.pid)])
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    rc = proc.wait()
+    t.join(timeout=10)
+    return (None if stopped.is_set() else rc), "".join(lines)
+
+
+def judge(case, rc, out):
+    failures = []
+    clean = re.sub(r"\x1b\[[0-9;=?]*[A-Za-z]", "", out)
+    for text in case["expect"]:
+        if text not in clean:
+            failures.append(f"expected line not seen: {text}")
+    for count, text in case["expect-count"]:
+        seen = clean.count(text)
+        if seen != count:
+            failures.append(f"expected {count} x '{text}', saw {seen}")
+    pos = 0
+    for text in case["expect-order"]:
+        found = clean.find(text, pos)
+        if found < 0:
+            failures.append(f"expected (in order) not seen after offset {pos}: {text}")
+            break
+        pos = found + len(text)
+    for text in case["forbid"]:
+        if text in clean:
+            failures.append(f"forbidden line seen: {text}")
+    if case["stop-on"] and rc is not None:
+        failures.append(f"QEMU ended (status {rc}) before any stop-on line appeared")
+    if case["exit"] is not None and rc is not None and rc != int(case["exit"]):
+        meaning = {124: "timeout", 1: "hv success", 3: "hv failure", 5: "hv panic",
+                   0: "power-off without status"}.get(rc, "?")
+        failures.append(f"QEMU exit status {rc} ({meaning}), expected {case['exit']}")
+    return failures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("case")
+    ap.add_argument("--source-dir", required=True)
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--keep", action="store_true", help="keep the ESP and log")
+    args = ap.parse_args()
+
+    try:
+        case = parse_case(args.case)
+    except CaseError as e:
+        print(f"boot-test: {e}")
+        return 2
+
+    name = os.path.splitext(os.path.basename(args.case))[0]
+    work = tempfile.mkdtemp(prefix=f"boot-{name}.")
+    esp = os.path.join(work, "esp")
+    log = os.path.join(args.build_dir, "tests", f"{name}.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    started = time.monotonic()
+    try:
+        assemble_esp(case, args, esp)
+        rc, out = boot(case, args, esp, log)
+    except CaseError as e:
+        print(f"boot-test: {name}: {e}")
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    failures = judge(case, rc, out)
+    took = time.monotonic() - started
+    status = "stopped" if rc is None else f"exit {rc}"
+    if failures:
+        print(f"\nboot-test: {name}: FAIL ({status}, {took:.1f} s; serial log {log})")
+        for f in failures:
+            print(f"  - {f}")
+        return 1
+    print(f"\nboot-test: {name}: PASS ({status}, {took:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* x86 SMP bring-up: the AP start-up trampoline hands over to ap_start(). */
+#ifndef ASM_SMP_H
+#define ASM_SMP_H
+
+#include <hv/types.h>
+
+struct percpu;
+struct tessera_bootinfo;
+
+/* Where the trampoline goes (bootinfo trampoline_paddr/size); before smp_boot_secondaries(). */
+void smp_set_trampoline(paddr_t paddr, uint32_t size);
+
+/* 64-bit C entry of an application processor, on its own stack. */
+__noreturn void ap_start(struct percpu *pc);
+
+/* IPI handlers (asm/apic.h vectors VECTOR_IPI_CALL, VECTOR_IPI_STOP). */
+void smp_call_interrupt(void);
+void smp_stop_interrupt(void);
+
+#endif

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include "guest.h"
+
+static guest_write_fn guest_out;
+
+void guest_set_output(guest_write_fn fn)
+{
+    guest_out = fn;
+}
+
+size_t guest_strlen(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+void guest_puts(const char *s)
+{
+    if (guest_out)
+        guest_out(s, guest_strlen(s));
+}
+
+void guest_put_hex(uint64_t v)
+{
+    char buf[19];
+    int i;
+
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (i = 0; i < 16; i++)
+        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+    buf[18] = 0;
+    guest_puts(buf);
+}
+
+void guest_put_dec(uint64_t v)
+{
+    char buf[21];
+    int i = 20;
+
+    buf[i] = 0;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    guest_puts(buf + i);
+}
+
+void guest_write_e9(const char *s, size_t len)
+{
+    while (len--)
+        __asm__ volatile("outb %0, $0xe9" : : "a"(*s++));
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* vcpu_op, from Xen's xen/include/public/vcpu.h. */
+#ifndef TESSERA_PUBLIC_VCPU_H
+#define TESSERA_PUBLIC_VCPU_H
+
+#include <stdint.h>
+
+#define VCPUOP_initialise            0
+#define VCPUOP_up                    1
+#define VCPUOP_down                  2
+#define VCPUOP_is_up                 3
+#define VCPUOP_set_periodic_timer    6
+#define VCPUOP_stop_periodic_timer   7
+#define VCPUOP_set_singleshot_timer  8
+#define VCPUOP_stop_singleshot_timer 9
+#define VCPUOP_register_vcpu_info   10
+
+struct vcpu_set_periodic_timer {
+    uint64_t period_ns;
+};
+
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns;
+    uint32_t flags;            /* VCPU_SSHOTTMR_* */
+    uint32_t pad;
+};
+#define VCPU_SSHOTTMR_future (1u << 0)
+
+struct vcpu_register_vcpu_info {
+    uint64_t mfn;              /* frame holding the vcpu_info */
+    uint32_t offset;           /* its offset in that frame */
+    uint32_t rsvd;
+};
+
+#endif

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/* The launch-control device tree: read, checked, and given room to grow. */
+#include <libfdt.h>
+
+#include "loader.h"
+
+/* Room for the reg properties the loader adds; tree_grow() adds more. */
+#define TREE_SLACK (16 * 1024)
+
+static EFI_STATUS tree_move(struct loader *ld, const void *from, uint64_t new_size)
+{
+    uint64_t addr = HANDOVER_MAX_ADDR;
+    int err;
+
+    if (EFI_ERROR(pages_alloc(AllocateMaxAddress, TESSERA_EFI_MEMTYPE(TESSERA_MEM_LAUNCH_TREE),
+                              new_size, &addr))) {
+        con_error("%s: out of memory for the launch tree (%lu bytes)", ld->tree_path,
+                  (unsigned long)new_size);
+        return EFI_OUT_OF_RESOURCES;
+    }
+    err = fdt_open_into(from, (void *)(uintptr_t)addr, (int)new_size);
+    if (err) {
+        con_error("%s: cannot copy the launch tree: %s", ld->tree_path, fdt_strerror(err));
+        pages_free(addr);
+        return EFI_LOAD_ERROR;
+    }
+    ld->tree = (void *)(uintptr_t)addr;
+    ld->tree_alloc = new_size;
+    return EFI_SUCCESS;
+}
+
+EFI_STATUS tree_load(struct loader *ld)
+{
+    uint64_t addr, size;
+    const void *file;
+    EFI_STATUS s;
+    int err;
+
+    s = file_load(ld, ld->tree_path, EfiLoaderData, 0, NULL, &addr, &size);
+    if (EFI_ERROR(s))
+        return s;
+    file = (const void *)(uintptr_t)addr;
+
+    err = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(file);
+    if (!err && fdt_totalsize(file) > size)
+        err = -FDT_ERR_TRUNCATED;
+    if (!err)
+        err = fdt_check_full(file, size);
+    if (err) {
+        con_error("%s: not a valid device tree: %s", ld->tree_path, fdt_strerror(err));
+        pages_free(addr);
+        return EFI_LOAD_ERROR;
+    }
+    con_info("launch tree %s (%lu bytes)", ld->tree_path, (unsigned long)size);
+
+    s = tree_move(ld, file, page_round_up(fdt_totalsize(file) + TREE_SLACK));
+    pages_free(addr);
+    return s;
+}
+
+/* Called when a property does not fit: double the room. */
+EFI_STATUS tree_grow(struct loader *ld)
+{
+    void *old = ld->tree;
+    EFI_STATUS s;
+
+    s = tree_move(ld, old, ld->tree_alloc * 2);
+    if (!EFI_ERROR(s))
+        pages_free((uint64_t)(uintptr_t)old);
+    return s;
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/* Whole-tree rules about modules, memory, pools and vCPU affinity. */
+#include <string.h>
+#include "internal.h"
+
+void hl_check_modules(struct hl_ctx *c)
+{
+    struct hl_plan *plan = c->plan;
+    for (uint32_t i = 0; i < plan->nr_domains; i++) {
+        const struct hl_domain *d = &plan->domains[i];
+        if (d->kernel == HL_NONE)
+            hl_report(c, HL_E_NO_KERNEL, d->node, NULL, -1,
+                      "a child node compatible \"multiboot,kernel\", \"multiboot,module\"",
+                      NULL);
+    }
+    /* A module's memory goes to one domain: no index or range twice. */
+    for (uint32_t i = 0; i < plan->nr_modules; i++) {
+        const struct hl_module *m = &plan->modules[i];
+        for (uint32_t j = 0; j < i; j++) {
+            const struct hl_module *o = &plan->modules[j];
+            if (m->source != o->source)
+                continue;
+            if (m->source == HL_MODSRC_INDEX && m->index == o->index) {
+                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "module-index", o->node, NULL,
+                          "%u", m->index);
+                break;
+            }
+            if (m->source == HL_MODSRC_REG && m->size && o->size &&
+                m->base < o->base + o->size && o->base < m->base + m->size) {
+                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "reg", o->node, NULL,
+                          "at 0x%llx", (unsigned long long)m->base);
+                break;
+            }
+        }
+    }
+}
+
+static uint64_t module_size(const struct hl_plan *plan, uint16_t index)
+{
+    return index == HL_NONE ? 0 : plan->modules[index].size;
+}
+
+void hl_check_memory(struct hl_ctx *c)
+{
+    struct hl_plan *plan = c->plan;
+    uint64_t total_kib = 0;
+    char want[64], have[32];
+    for (uint32_t i = 0; i < plan->nr_domains; i++) {
+        const struct hl_domain *d = &plan->domains[i];
+        if (!d->memory_kib)
+            continue; /* missing memory was reported */
+        if (d->memory_kib % 4) {
+            hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1,
+                      "a multiple of 4 KiB", "%llu KiB", (unsigned long long)d->memory_kib);
+        } else if (d->mem_min_kib > d->memory_kib || d->memory_kib > d->mem_max_kib) {
+            hl_report(c, HL_E_MEM_BOUNDS, d->node,
+                      d->mem_min_kib > d->memory_kib ? "mem-min" : "mem-max", -1,
+                      "mem-min <= memory <= mem-max",
+                      "%llu <= %llu <= %llu KiB", (unsigned long long)d->mem_min_kib,
+                      (unsigned long long)d->memory_kib, (unsigned long long)d->mem_max_kib);
+        }
+        uint64_t images = module_size(plan, d->kernel) + module_size(plan, d->ramdisk);
+        if (images > d->memory_kib * 1024) {
+            hl_format_size(have, sizeof(have), d->memory_kib * 1024);
+            char need[32];
+            hl_format_size(need, sizeof(need), images);
+            hl_format(want, sizeof(want), "more than %s of kernel and ramdisk", need);
+            hl_report(c, HL_E_MEM_TOO_SMALL, d->node, "memory", -1, want, "%s", have);
+        }
+        total_kib += d->memory_kib + d->p2m_pool_kib;
+    }
+    uint64_t ram = c->in->machine.ram_bytes;
+    if (ram && total_kib * 1024 > ram) {
+        hl_format_size(have, sizeof(have), ram);
+        hl_format(want, sizeof(want), "at most %s (the machine's RAM)", have);
+        char need[32];
+        hl_format_size(need, sizeof(need), total_kib * 1024);
+        hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1,
+                  want, "%s (memory and P2M pools of %u domains)", need, plan->nr_domains);
+    }
+}
+
+/* CPUs a domain of pool p may run on; false if unknown (implicit pool 0, no machine). */
+static bool pool_cpus(struct hl_ctx *c, uint16_t p, hl_cpumask_t *out)
+{
+    const struct hl_pool *pool = &c->plan->pools[p];
+    if (pool->implicit && !c->in->machine.cpus) {
+        memset(out, 0, sizeof(*out));
+        return false;
+    }
+    *out = pool->cpus;
+    return true;
+}
+
+static void check_affinity_cpus(struct hl_ctx *c, const struct hl_affinity *a)
+{
+    const struct hl_domain *d = &c->plan->domains[a->domain];
+    hl_cpumask_t allowed;
+    bool known = pool_cpus(c, d->pool, &allowed);
+    const struct hl_pool *pool = &c->plan->pools[d->pool];
+    for (unsigned cpu = 0; cpu < HL_MAX_PCPUS; cpu++) {
+        if (!hl_cpumask_test(&a->hard, cpu))
+            continue;
+        char want[96];
+        if (c->in->machine.cpus && cpu >= c->in->machine.cpus) {
+            hl_format(want, sizeof(want), "below %u", c->in->machine.cpus);
+            hl_report(c, HL_E_CPU_NOT_PRESENT, a->node, "hard-affinity", -1, want, "%u", cpu);
+        } else if (known ? !hl_cpumask_test(&allowed, cpu) : c->cpu_pool[cpu] != 0) {
+            hl_format(want, sizeof(want), "a CPU of pool \"%s\"", pool->name);
+            hl_report(c, HL_E_AFFINITY_OUTSIDE_POOL, a->node, "hard-affinity", -1, want,
+                      "%u", cpu);
+        }
+    }
+}
+
+void hl_check_affinity(struct hl_ctx *c)
+{
+    struct hl_plan *plan = c->plan;
+    for (uint32_t i = 0; i < plan->nr_affinities; i++) {
+        const struct hl_affinity *a = &plan->affinities[i];
+        const struct hl_domain *d = &plan->domains[a->domain];
+        if (a->vcpu >= d->vcpus) {
+            char want[40];
+            hl_format(want, sizeof(want), "below %u (the domain's cpus)", d->vcpus);
+            hl_report(c, HL_E_VCPU_RANGE, a->node, "id", -1, want, "%u", a->vcpu);
+            continue;
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            const struct hl_affinity *o = &plan->affinities[j];
+            if (o->domain == a->domain && o->vcpu == a->vcpu) {
+                hl_report(c, HL_E_VCPU_DUPLICATE, a->node, "id", o->node, NULL, "%u", a->vcpu);
+                break;
+            }
+        }
+        check_affinity_cpus(c, a);
+    }
+    /* A pool its domains use must have CPUs (implicit pool 0 may be left empty). */
+    for (uint32_t i = 0; i < plan->nr_domains; i++) {
+        const struct hl_domain *d = &plan->domains[i];
+        const struct hl_pool *pool = &plan->pools[d->pool];
+        hl_cpumask_t cpus;
+        if (pool_cpus(c, d->pool, &cpus) && hl_cpumask_empty(&cpus)) {
+            hl_report(c, HL_E_POOL_EMPTY, d->node, "domain-cpupool", -1,
+                      "a pool with CPUs", "pool \"%s\", every CPU given to other pools",
+                      pool->name);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Diagnostics: the one message table, the one-line format, and a small
+ * printf subset (the library has no stdio). Templates substitute $e
+ * (expected), $f (found) and $o (the related node's path).
+ */
+#include <string.h>
+#include "internal.h"
+
+struct hl_message {
+    const char *name;     /* stable identifier */
+    enum hl_severity severity;
+    const char *text;     /* template */
+};
+
+static const struct hl_message messages[HL_CODE_COUNT] = {
+    [HL_E_BAD_BLOB]          = { "bad-blob", HL_ERROR, "not a valid flattened device tree: $f" },
+    [HL_E_NO_HYPERVISOR_NODE]= { "no-hypervisor-node", HL_ERROR,
+                                 "no launch-control node: expected $e, found $f" },
+    [HL_E_BAD_COMPATIBLE]    = { "bad-compatible", HL_ERROR, "expected $e, found $f" },
+    [HL_E_UNKNOWN_NODE]      = { "unknown-node", HL_ERROR, "unknown node type $f (expected $e)" },
+    [HL_W_UNKNOWN_NODE]      = { "unknown-vendor-node", HL_WARNING,
+                                 "node of another vendor $f ignored" },
+    [HL_E_UNKNOWN_PROPERTY]  = { "unknown-property", HL_ERROR, "unknown property" },
+    [HL_W_UNKNOWN_PROPERTY]  = { "unknown-vendor-property", HL_WARNING,
+                                 "property of another vendor ignored" },
+    [HL_E_BAD_TYPE]          = { "bad-type", HL_ERROR, "expected $e, found $f" },
+    [HL_E_BAD_VALUE]         = { "bad-value", HL_ERROR, "expected $e, found $f" },
+    [HL_E_MISSING_PROPERTY]  = { "missing-property", HL_ERROR, "missing: expected $e" },
+    [HL_E_TOO_MANY]          = { "too-many", HL_ERROR, "too many $f (at most $e)" },
+    [HL_E_NO_DOMAINS]        = { "no-domains", HL_ERROR, "no domain declared (expected $e)" },
+    [HL_E_DOMID_RESERVED]    = { "domid-reserved", HL_ERROR,
+                                 "domid $f is reserved (expected $e)" },
+    [HL_E_DOMID_DUPLICATE]   = { "domid-duplicate", HL_ERROR, "duplicate domid $f (also used by $o)" },
+    [HL_E_NAME_DUPLICATE]    = { "name-duplicate", HL_ERROR,
+                                 "duplicate domain name \"$f\" (also used by $o)" },
+    [HL_E_MODE_PV_DM]        = { "mode-pv-dm", HL_ERROR,
+                                 "PV (bit 0) together with device model (bit 1): expected $e, found $f" },
+    [HL_W_MODE_LONG]         = { "mode-long", HL_WARNING,
+                                 "bit 2 (64-bit, old drafts) ignored: found $f" },
+    [HL_W_CAP_UNKNOWN]       = { "capabilities-unknown", HL_WARNING,
+                                 "unknown capability bits masked: expected $e, found $f" },
+    [HL_E_CAP_DUPLICATE]     = { "capabilities-duplicate", HL_ERROR,
+                                 "capability $f given to more than one domain (also $o)" },
+    [HL_E_MEM_BOUNDS]        = { "memory-bounds", HL_ERROR, "expected $e, found $f" },
+    [HL_E_MEM_TOO_SMALL]     = { "memory-too-small", HL_ERROR,
+                                 "memory smaller than the images it loads: expected $e, found $f" },
+    [HL_E_MEM_MACHINE]       = { "memory-machine", HL_ERROR,
+                                 "domains need more memory than the machine has: expected $e, found $f" },
+    [HL_W_IGNORED]           = { "ignored", HL_WARNING, "not used by Tessera, ignored" },
+    [HL_E_NO_KERNEL]         = { "no-kernel", HL_ERROR,
+                                 "domain has no kernel (expected $e)" },
+    [HL_E_TWO_KERNELS]       = { "two-kernels", HL_ERROR, "second kernel (first: $o)" },
+    [HL_E_TWO_RAMDISKS]      = { "two-ramdisks", HL_ERROR, "second ramdisk (first: $o)" },
+    [HL_E_MODULE_LOCATION]   = { "module-location", HL_ERROR,
+                                 "module location: expected $e, found $f" },
+    [HL_E_MODULE_INDEX_UNSUPPORTED] = { "module-index-unsupported", HL_ERROR,
+                                 "module-index $f needs a boot loader module list, "
+                                 "which the UEFI loader does not provide (expected $e)" },
+    [HL_E_MODULE_MISSING]    = { "module-missing", HL_ERROR, "module not found: expected $e, found $f" },
+    [HL_E_MODULE_USED_TWICE] = { "module-used-twice", HL_ERROR,
+                                 "module $f used twice (also by $o)" },
+    [HL_E_MODULE_FILE]       = { "module-file", HL_ERROR, "bad file name: expected $e, found $f" },
+    [HL_E_CPU_NOT_PRESENT]   = { "cpu-not-present", HL_ERROR, "CPU $f not present (expected $e)" },
+    [HL_E_CPU_TWO_POOLS]     = { "cpu-two-pools", HL_ERROR,
+                                 "CPU $f already in another pool ($o)" },
+    [HL_E_POOL_EMPTY]        = { "pool-empty", HL_ERROR,
+                                 "pool has no CPU left for its domains: expected $e, found $f" },
+    [HL_E_POOL_UNKNOWN_SCHED]= { "pool-unknown-sched", HL_ERROR,
+                                 "unknown scheduler: expected $e, found $f" },
+    [HL_E_BAD_REFERENCE]     = { "bad-reference", HL_ERROR, "expected $e, found $f" },
+    [HL_E_VCPU_RANGE]        = { "vcpu-range", HL_ERROR, "vCPU id out of range: expected $e, found $f" },
+    [HL_E_VCPU_DUPLICATE]    = { "vcpu-duplicate", HL_ERROR, "vCPU $f declared twice (also $o)" },
+    [HL_E_AFFINITY_OUTSIDE_POOL] = { "affinity-outside-pool", HL_ERROR,
+                                 "CPU $f is outside the domain's pool (expected $e)" },
+    [HL_E_CPULIST]           = { "cpulist", HL_ERROR, "expected $e, found $f" },
+    [HL_E_EVTCHN_UNPAIRED]   = { "evtchn-unpaired", HL_ERROR,
+                                 "event channel end does not pair: expected $e, found $f" },
+    [HL_E_EVTCHN_PORT_DUPLICATE] = { "evtchn-port-duplicate", HL_ERROR,
+                                 "local port $f used twice in this domain (also $o)" },
+    [HL_E_SHM_OVERLAP]       = { "shm-overlap", HL_ERROR,
+                                 "shared memory $f overlaps another region ($o)" },
+    [HL_E_SHM_CONFLICT]      = { "shm-conflict", HL_ERROR,
+                                 "shared memory conflicts with $o: expected $e, found $f" },
+    [HL_E_SHM_TWO_OWNERS]    = { "shm-two-owners", HL_ERROR,
+                                 "shared memory $f has two owners (also $o)" },
+    [HL_E_SHM_ALIGN]         = { "shm-align", HL_ERROR, "expected $e, found $f" },
+    [HL_E_SHM_GUEST_OVERLAP] = { "shm-guest-overlap", HL_ERROR,
+                                 "guest range $f overlaps another shared region of this domain ($o)" },
+    [HL_E_DEP_CYCLE]         = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
+    [HL_E_DEP_SELF]          = { "dependency-self", HL_ERROR, "domain depends on itself" },
+    [HL_E_CONSOLE_INPUT]     = { "console-input", HL_ERROR, "expected $e, found $f" },
+    [HL_E_CPUID_FEATURE]     = { "cpuid-feature", HL_ERROR,
+                                 "unknown CPUID feature $f (expected $e)" },
+    [HL_E_CPUID_BOTH]        = { "cpuid-both", HL_ERROR,
+                                 "CPUID feature $f both hidden and forced" },
+};
+
+const char *hl_diag_name(enum hl_code code)
+{
+    return (unsigned)code < HL_CODE_COUNT ? messages[code].name : "?";
+}
+
+/* Appends to buf at *pos, always leaving room for the NUL. */
+static void put_char(char *buf, size_t size, size_t *pos, char ch)
+{
+    if (*pos + 1 < size)
+        buf[*pos] = ch;
+    (*pos)++;
+}
+
+static void put_str(char *buf, size_t size, size_t *pos, const char *s)
+{
+    while (*s)
+        put_char(buf, size, pos, *s++);
+}
+
+static void put_uint(char *buf, size_t size, size_t *pos, unsigned long long v,
+                     unsigned base)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (n)
+        put_char(buf, size, pos, digits[--n]);
+}
+
+/* %s %c %d %u %x %lu %lx %llu %llx %zu and %%; nothing else. */
+size_t hl_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    size_t pos = 0;
+    for (; *fmt; fmt++) {
+        if (*fmt != '%') {
+            put_char(buf, size, &pos, *fmt);
+            continue;
+        }
+        fmt++;
+        int longs = 0;
+        bool size_t_arg = false;
+        while (*fmt == 'l') {
+            longs++;
+            fmt++;
+        }
+        if (*fmt == 'z') {
+            size_t_arg = true;
+            fmt++;
+        }
+        switch (*fmt) {
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            put_str(buf, size, &pos, s ? s : "(null)");
+            break;
+        }
+        case 'c':
+            put_char(buf, size, &pos, (char)va_arg(ap, int));
+            break;
+        case 'd': {
+            long long v = longs ? va_arg(ap, long) : va_arg(ap, int);
+            if (v < 0) {
+                put_char(buf, size, &pos, '-');
+                put_uint(buf, size, &pos, (unsigned long long)-v, 10);
+            } else {
+                put_uint(buf, size, &pos, (unsigned long long)v, 10);
+            }
+            break;
+        }
+        case 'u':
+        case 'x': {
+            unsigned long long v;
+            if (size_t_arg)
+                v = va_arg(ap, size_t);
+            else if (longs == 2)
+                v = va_arg(ap, unsigned long long);
+            else if (longs == 1)
+                v = va_arg(ap, unsigned long);
+            else
+                v = va_arg(ap, unsigned int);
+            put_uint(buf, size, &pos, v, *fmt == 'x' ? 16 : 10);
+            break;
+        }
+        case '%':
+            put_char(buf, size, &pos, '%');
+            break;
+        default: /* unsupported: print it literally */
+            put_char(buf, size, &pos, '%');
+            if (!*fmt)
+                goto out;
+            put_char(buf, size, &pos, *fmt);
+            break;
+        }
+    }
+out:
+    if (size)
+        buf[pos < size ? pos : size - 1] = '\0';
+    return pos < size ? pos : (size ? size - 1 : 0);
+}
+
+size_t hl_format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = hl_vformat(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void hl_format_size(char *buf, size_t size, uint64_t bytes)
+{
+    static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+    unsigned u = 0;
+    while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes >= 1024 &&
+           (bytes & 1023) == 0) {
+        bytes >>= 10;
+        u++;
+    }
+    hl_format(buf, size, "%llu %s", (unsigned long long)bytes, units[u]);
+}
+
+static void node_path(const void *fdt, int node, char *buf, size_t size)
+{
+    if (node < 0 || fdt_get_path(fdt, node, buf, (int)size) != 0) {
+        /* No node, or the path does not fit: the node name at least. */
+        const char *name = node >= 0 ? fdt_get_name(fdt, node, NULL) : NULL;
+        hl_format(buf, size, "%s", name ? name : "/");
+    }
+}
+
+void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
+               int other, const char *expected, const char *found_fmt, ...)
+{
+    struct hl_diag d;
+    d.severity = messages[code].severity;
+    d.code = code;
+    d.property = prop;
+    node_path(c->fdt, node, d.path, sizeof(d.path));
+    if (other >= 0)
+        node_path(c->fdt, other, d.other, sizeof(d.other));
+    else
+        d.other[0] = '\0';
+    hl_format(d.expected, sizeof(d.expected), "%s", expected ? expected : "");
+    d.found[0] = '\0';
+    if (found_fmt) {
+        va_list ap;
+        va_start(ap, found_fmt);
+        hl_vformat(d.found, sizeof(d.found), found_fmt, ap);
+        va_end(ap);
+    }
+    if (d.severity == HL_ERROR)
+        c->errors++;
+    if (c->in->report)
+        c->in->report(c->in->ctx, &d);
+}
+
+size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
+{
+    size_t pos = 0;
+    if ((unsigned)d->code >= HL_CODE_COUNT) {
+        hl_format(buf, size, "error: bad diagnostic code %u", (unsigned)d->code);
+        return strlen(buf);
+    }
+    put_str(buf, size, &pos, d->severity == HL_ERROR ? "error: " : "warning: ");
+    put_str(buf, size, &pos, d->path);
+    put_str(buf, size, &pos, ": ");
+    if (d->property) {
+        put_str(buf, size, &pos, "property \"");
+        put_str(buf, size, &pos, d->property);
+        put_str(buf, size, &pos, "\": ");
+    }
+    for (const char *t = messages[d->code].text; *t; t++) {
+        if (t[0] == '$' && (t[1] == 'e' || t[1] == 'f' || t[1] == 'o')) {
+            put_str(buf, size, &pos,
+                    t[1] == 'e' ? d->expected : t[1] == 'f' ? d->found : d->other);
+            t++;
+        } else {
+            put_char(buf, size, &pos, *t);
+        }
+    }
+    if (size)
+        buf[pos < size ? pos : size - 1] = '\0';
+    return pos < size ? pos : (size ? size - 1 : 0);
+}

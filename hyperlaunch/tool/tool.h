@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* The `tessera` host tool: shared pieces of its subcommands. */
+#ifndef TESSERA_TOOL_H
+#define TESSERA_TOOL_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <hyperlaunch/hyperlaunch.h>
+
+#define TOOL_MAX_MODULE_PATHS 16
+
+/* A tree loaded from a .dts (through dtc) or a .dtb, with its search paths. */
+struct tree {
+    const char *path;       /* as given */
+    char dir[4096];         /* its directory: modules are resolved from here first */
+    void *blob;
+    size_t size;
+    const char *module_paths[TOOL_MAX_MODULE_PATHS];
+    unsigned nr_module_paths;
+};
+
+/* Options every subcommand that validates shares. */
+struct check_opts {
+    struct hl_machine machine;
+    bool quiet_warnings;
+};
+
+/* load.c */
+int tree_load(struct tree *t, const char *path);
+void tree_free(struct tree *t);
+/* Full host path of a module file; 0 on success. */
+int tree_find_module(const struct tree *t, const char *name, char *out, size_t size);
+/* Validates; prints every diagnostic to stderr. Returns the error count. */
+unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan);
+int parse_size(const char *s, uint64_t *bytes);
+int parse_uint(const char *s, uint32_t *out);
+/* --cpus (c), --mem (m), --module-path (p): 0, or 2 on a bad value. */
+int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o);
+
+/* print_plan.c */
+void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);
+
+/* Subcommands. */
+int cmd_check(int argc, char **argv);
+int cmd_esp(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+/* esp.c: assembles an ESP into dir from a validated tree. */
+struct esp_opts {
+    const char *loader;
+    const char *hypervisor;
+};
+int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_opts *o,
+                 const char *dir);
+
+#endif

@@ -14,13 +14,12 @@
  * Interrupt vectors the platform layer owns (highest priority class 0xF):
  *   0xF0  local APIC timer (hv/common/timer.c)
  *   0xF1  IPI: smp_call_others()
- *   0xF2  IPI: smp_stop_others()
  *   0xFE  local APIC error
  *   0xFF  spurious interrupt (SVR; needs no EOI)
+ * smp_stop_others() sends NMIs (vector 2), which get through with interrupts off.
  */
 #define VECTOR_APIC_TIMER  0xF0
 #define VECTOR_IPI_CALL    0xF1
-#define VECTOR_IPI_STOP    0xF2
 #define VECTOR_APIC_ERROR  0xFE
 #define VECTOR_SPURIOUS    0xFF
 

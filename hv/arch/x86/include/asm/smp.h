@@ -14,8 +14,7 @@ void smp_set_trampoline(paddr_t paddr, uint32_t size);
 /* 64-bit C entry of an application processor, on its own stack. */
 __noreturn void ap_start(struct percpu *pc);
 
-/* IPI handlers (asm/apic.h vectors VECTOR_IPI_CALL, VECTOR_IPI_STOP). */
-void smp_call_interrupt(void);
-void smp_stop_interrupt(void);
+/* Installs the IPI and NMI handlers (ipi.c); before any other CPU starts. */
+void smp_init_ipis(void);
 
 #endif

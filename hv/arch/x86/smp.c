@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting the application processors: every enabled CPU the MADT lists is
+ * started with INIT-SIPI-SIPI through the low trampoline (trampoline.S), one
+ * at a time, each with a bounded wait and a message saying how far it got.
+ */
+#include <string.h>
+#include <asm/acpi.h>
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/idt.h>
+#include <asm/msr.h>
+#include <asm/paging.h>
+#include <asm/smp.h>
+#include <hv/page_alloc.h>
+#include <hv/panic.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/time.h>
+#include <hv/timeline.h>
+#include <hv/timer.h>
+
+/* Page 0: the code; page 1: the start-up PML4. */
+#define TRAMPOLINE_PAGES   2
+#define INIT_DEASSERT_US   10000
+#define SIPI_RETRY_US      200
+#define AP_START_TIMEOUT_MS 200
+#define AP_ONLINE_TIMEOUT_MS 2000
+#define TIMER_CHECK_AHEAD_NS 1000000
+#define TIMER_CHECK_TIMEOUT_MS 200
+
+/* Layout shared with trampoline.S (trampoline_params). */
+struct trampoline_params {
+    uint32_t cr3;
+    uint32_t efer;
+    uint64_t stack_top;
+    uint64_t percpu;
+    uint64_t entry;
+    volatile uint32_t started;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct trampoline_params) == 40, "trampoline.S layout");
+
+extern const uint8_t trampoline_start[], trampoline_params[], trampoline_end[];
+
+unsigned int nr_cpus_possible = 1;
+volatile unsigned int nr_cpus_online = 1;
+
+static paddr_t trampoline_paddr;
+static uint32_t trampoline_size;
+
+unsigned int smp_processor_id(void)
+{
+    return this_cpu()->cpu_id;
+}
+
+void smp_set_trampoline(paddr_t paddr, uint32_t size)
+{
+    trampoline_paddr = paddr;
+    trampoline_size = size;
+}
+
+static bool wait_ms(volatile const uint32_t *flag, volatile const bool *bflag, uint64_t ms)
+{
+    uint64_t deadline = now_ns() + ms * 1000000;
+
+    while (now_ns() < deadline) {
+        if ((flag && *flag) || (bflag && *bflag))
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+void ap_start(struct percpu *pc)
+{
+    write_cr3(paging_root());
+    arch_cpu_init(pc);
+    lapic_init();
+    if (lapic_id() != pc->apic_id)
+        printk("tessera: smp: CPU %u reports APIC id %u, the MADT said %u\n", pc->cpu_id,
+               lapic_id(), pc->apic_id);
+    timer_init_cpu();
+    timeline_mark("cpu online", (int)pc->cpu_id);
+    printk("tessera: CPU %u (APIC id %u) online\n", pc->cpu_id, pc->apic_id);
+    __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
+    for (;;)
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* Copies the code and a PML4 that shares every entry with the hypervisor's. */
+static struct trampoline_params *trampoline_install(void)
+{
+    size_t code = (size_t)(trampoline_end - trampoline_start);
+    uint8_t *va = phys_to_virt(trampoline_paddr);
+    struct trampoline_params *params;
+
+    paging_map_identity(trampoline_paddr, TRAMPOLINE_PAGES * PAGE_SIZE,
+                        PAGING_WRITE | PAGING_EXEC);
+    memcpy(va, trampoline_start, code);
+    memcpy(va + PAGE_SIZE, phys_to_virt(paging_root()), PAGE_SIZE);
+    params = (void *)(va + (trampoline_params - trampoline_start));
+    params->cr3 = (uint32_t)(trampoline_paddr + PAGE_SIZE);
+    params->efer = (uint32_t)(rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_NXE));
+    params->entry = (uint64_t)ap_start;
+    return params;
+}
+
+static void trampoline_remove(void)
+{
+    for (unsigned int i = 0; i < TRAMPOLINE_PAGES; i++)
+        paging_unmap_page((void *)(trampoline_paddr + i * PAGE_SIZE));
+}
+
+static bool trampoline_usable(void)
+{
+    if (trampoline_size < TRAMPOLINE_PAGES * PAGE_SIZE || trampoline_paddr == 0 ||
+        trampoline_paddr + trampoline_size > MiB(1) || !IS_ALIGNED(trampoline_paddr, PAGE_SIZE)) {
+        printk("tessera: smp: no usable trampoline (0x%llx, %u bytes): other CPUs stay off\n",
+               (unsigned long long)trampoline_paddr, trampoline_size);
+        return false;
+    }
+    return true;
+}
+
+static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32_t apic_id)
+{
+    struct percpu *pc = percpu_alloc(cpu, apic_id);
+    uint32_t sipi = APIC_DM_STARTUP | (uint32_t)(trampoline_paddr >> PAGE_SHIFT);
+
+    params->stack_top = pc->stack_top;
+    params->percpu = (uint64_t)pc;
+    params->started = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+
+    lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
+    udelay(INIT_DEASSERT_US);
+    lapic_send_ipi(apic_id, sipi);
+    udelay(SIPI_RETRY_US);
+    if (!params->started)
+        lapic_send_ipi(apic_id, sipi);
+
+    if (!wait_ms(&params->started, NULL, AP_START_TIMEOUT_MS)) {
+        printk("tessera: smp: CPU %u (APIC id %u) did not start within %u ms of "
+               "INIT-SIPI-SIPI; leaving it off\n", cpu, apic_id, AP_START_TIMEOUT_MS);
+    } else if (!wait_ms(NULL, &pc->online, AP_ONLINE_TIMEOUT_MS)) {
+        printk("tessera: smp: CPU %u (APIC id %u) entered long mode but was not online "
+               "within %u ms; stopping it\n", cpu, apic_id, AP_ONLINE_TIMEOUT_MS);
+    } else {
+        return;
+    }
+    /* Back to wait-for-SIPI, so it cannot run on the next CPU's trampoline data. */
+    lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
+}
+
+static volatile unsigned int timers_fired;
+static struct timer check_timer[HV_MAX_CPUS];
+
+static void check_timer_fired(struct timer *t)
+{
+    (void)t;
+    __atomic_add_fetch(&timers_fired, 1, __ATOMIC_SEQ_CST);
+}
+
+static void check_timer_arm(void *arg)
+{
+    struct timer *t = &check_timer[smp_processor_id()];
+
+    (void)arg;
+    t->fn = check_timer_fired;
+    timer_set(t, now_ns() + TIMER_CHECK_AHEAD_NS);
+}
+
+/* Every online CPU arms a timer 1 ms ahead; all must fire. */
+static void timer_self_check(void)
+{
+    unsigned long flags = irq_save();
+    uint64_t deadline = now_ns() + TIMER_CHECK_TIMEOUT_MS * 1000000ull;
+
+    timers_fired = 0;
+    smp_call_others(check_timer_arm, NULL, true);
+    check_timer_arm(NULL);
+    irq_enable();
+    while (timers_fired < nr_cpus_online && now_ns() < deadline)
+        cpu_relax();
+    irq_disable();
+    irq_restore(flags);
+    if (timers_fired < nr_cpus_online)
+        panic("timers: only %u of %u CPUs' 1 ms timers fired within %u ms", timers_fired,
+              nr_cpus_online, TIMER_CHECK_TIMEOUT_MS);
+    printk("tessera: timers ok on %u CPUs\n", nr_cpus_online);
+}
+
+static bool madt_lists(uint32_t apic_id)
+{
+    for (unsigned int i = 0; i < acpi.nr_cpus; i++)
+        if (acpi.cpu_apic_id[i] == apic_id)
+            return true;
+    return false;
+}
+
+void smp_boot_secondaries(void)
+{
+    uint32_t bsp_apic_id = lapic_id();
+    struct trampoline_params *params;
+    unsigned int cpu = 1;
+
+    this_cpu()->online = true;
+    smp_init_ipis();
+    nr_cpus_possible = acpi.nr_cpus ? acpi.nr_cpus : 1;
+    if (acpi.nr_cpus && !madt_lists(bsp_apic_id))
+        printk("tessera: smp: the MADT does not list the boot CPU (APIC id %u)\n", bsp_apic_id);
+    if (nr_cpus_possible > 1 && trampoline_usable()) {
+        params = trampoline_install();
+        for (unsigned int i = 0; i < acpi.nr_cpus; i++) {
+            uint32_t apic_id = acpi.cpu_apic_id[i];
+
+            if (apic_id == bsp_apic_id)
+                continue;
+            if (!lapic_x2apic_mode() && apic_id > 0xFE) {
+                printk("tessera: smp: APIC id %u needs x2APIC mode; CPU left off\n", apic_id);
+                continue;
+            }
+            /* A CPU that failed keeps its number (and per-CPU block): never reused. */
+            start_cpu(params, cpu++, apic_id);
+        }
+        trampoline_remove();
+    }
+    timeline_mark("cpus online", (int)nr_cpus_online);
+    printk("tessera: smp: %u of %u CPUs online\n", nr_cpus_online, nr_cpus_possible);
+    timer_self_check();
+}

@@ -11,6 +11,14 @@
 
 struct tessera_bootinfo;
 
+/*
+ * Before the hypervisor's own page tables exist: reserves `pages` contiguous
+ * pages of RAM below 4 GiB (bi is the loader's pointer, through the firmware's
+ * identity map) for those tables. page_alloc_init() keeps them out.
+ */
+paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages);
+
+/* bi through the direct map. */
 void page_alloc_init(const struct tessera_bootinfo *bi);
 
 /* 2^order contiguous, naturally aligned pages; 0 when none are left. */
@@ -22,6 +30,8 @@ void *page_alloc_zeroed_virt(void);
 
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);
+/* Successful page_alloc() calls since boot (proves none happen after boot). */
+uint64_t page_alloc_count(void);
 
 /* Direct map of all physical memory. */
 void *phys_to_virt(paddr_t pa);

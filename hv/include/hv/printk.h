@@ -18,4 +18,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* Raw output of bytes, no timestamp (used by domain consoles). */
 void console_write(const char *s, size_t len);
 
+/* From now on a CPU that cannot take the console lock within ~1 s writes anyway. */
+void console_enter_panic(void);
+
 #endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* Control registers, CPUID, interrupt flag and other single-instruction helpers. */
+#ifndef ASM_CPU_H
+#define ASM_CPU_H
+
+#include <hv/types.h>
+
+#define X86_CR0_WP (1ull << 16)
+#define X86_CR0_PG (1ull << 31)
+
+#define X86_RFLAGS_IF (1ull << 9)
+
+struct cpuid_result {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid_result cpuid(uint32_t leaf, uint32_t subleaf)
+{
+    struct cpuid_result r;
+
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+static inline uint32_t cpuid_max_extended_leaf(void)
+{
+    return cpuid(0x80000000u, 0).eax;
+}
+
+/* CPUID 8000_0001 EDX: NX (bit 20) and 1 GiB pages (bit 26). */
+static inline bool cpu_has_nx(void)
+{
+    return cpuid_max_extended_leaf() >= 0x80000001u && (cpuid(0x80000001u, 0).edx & (1u << 20));
+}
+
+static inline bool cpu_has_1g_pages(void)
+{
+    return cpuid_max_extended_leaf() >= 0x80000001u && (cpuid(0x80000001u, 0).edx & (1u << 26));
+}
+
+/* Initial APIC id of this CPU (CPUID.1:EBX[31:24]). */
+static inline uint32_t cpu_initial_apic_id(void)
+{
+    return cpuid(1, 0).ebx >> 24;
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                                \
+    static inline uint64_t read_cr##n(void)                                   \
+    {                                                                         \
+        uint64_t v;                                                           \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                     \
+        return v;                                                             \
+    }                                                                         \
+    static inline void write_cr##n(uint64_t v)                                \
+    {                                                                         \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");            \
+    }
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline void invlpg(const void *va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+static inline void irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+/* Disables interrupts; returns the previous RFLAGS for irq_restore(). */
+static inline unsigned long irq_save(void)
+{
+    unsigned long flags;
+
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+
+static inline void irq_restore(unsigned long flags)
+{
+    if (flags & X86_RFLAGS_IF)
+        irq_enable();
+}
+
+static inline uint64_t read_rbp(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%rbp, %0" : "=r"(v));
+    return v;
+}
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/* The crash report for an exception (or interrupt) nobody handles. */
+#include <hv/panic.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <asm/cpu.h>
+#include <asm/idt.h>
+
+#define STACK_TRACE_MAX_FRAMES 32
+
+static const char *const exception_names[X86_NR_EXCEPTIONS] = {
+    [X86_EXC_DE] = "#DE divide error",
+    [X86_EXC_DB] = "#DB debug",
+    [X86_EXC_NMI] = "NMI",
+    [X86_EXC_BP] = "#BP breakpoint",
+    [X86_EXC_OF] = "#OF overflow",
+    [X86_EXC_BR] = "#BR bound range",
+    [X86_EXC_UD] = "#UD invalid opcode",
+    [X86_EXC_NM] = "#NM device not available",
+    [X86_EXC_DF] = "#DF double fault",
+    [X86_EXC_TS] = "#TS invalid TSS",
+    [X86_EXC_NP] = "#NP segment not present",
+    [X86_EXC_SS] = "#SS stack fault",
+    [X86_EXC_GP] = "#GP general protection",
+    [X86_EXC_PF] = "#PF page fault",
+    [X86_EXC_MF] = "#MF x87 floating point",
+    [X86_EXC_AC] = "#AC alignment check",
+    [X86_EXC_MC] = "#MC machine check",
+    [X86_EXC_XM] = "#XM SIMD floating point",
+    [X86_EXC_VE] = "#VE virtualization",
+    [X86_EXC_CP] = "#CP control protection",
+    [X86_EXC_HV] = "#HV hypervisor injection",
+    [X86_EXC_VC] = "#VC VMM communication",
+    [X86_EXC_SX] = "#SX security",
+};
+
+static const char *vector_name(uint64_t vector)
+{
+    if (vector < X86_NR_EXCEPTIONS && exception_names[vector])
+        return exception_names[vector];
+    return vector < X86_NR_EXCEPTIONS ? "reserved exception" : "unexpected interrupt";
+}
+
+static void print_registers(const struct cpu_regs *r)
+{
+    printk("RIP: %04llx:%016llx  RFLAGS: %016llx\n", (unsigned long long)r->cs,
+           (unsigned long long)r->rip, (unsigned long long)r->rflags);
+    printk("RSP: %04llx:%016llx  CR2: %016llx\n", (unsigned long long)r->ss,
+           (unsigned long long)r->rsp, (unsigned long long)read_cr2());
+    printk("RAX: %016llx  RBX: %016llx  RCX: %016llx\n", (unsigned long long)r->rax,
+           (unsigned long long)r->rbx, (unsigned long long)r->rcx);
+    printk("RDX: %016llx  RSI: %016llx  RDI: %016llx\n", (unsigned long long)r->rdx,
+           (unsigned long long)r->rsi, (unsigned long long)r->rdi);
+    printk("RBP: %016llx  R8:  %016llx  R9:  %016llx\n", (unsigned long long)r->rbp,
+           (unsigned long long)r->r8, (unsigned long long)r->r9);
+    printk("R10: %016llx  R11: %016llx  R12: %016llx\n", (unsigned long long)r->r10,
+           (unsigned long long)r->r11, (unsigned long long)r->r12);
+    printk("R13: %016llx  R14: %016llx  R15: %016llx\n", (unsigned long long)r->r13,
+           (unsigned long long)r->r14, (unsigned long long)r->r15);
+    printk("CR0: %016llx  CR3: %016llx  CR4: %016llx\n", (unsigned long long)read_cr0(),
+           (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+}
+
+/*
+ * Follows the frame-pointer chain from the faulting frame. Each frame must lie
+ * above the previous one within the same per-CPU stack, so a corrupt chain
+ * ends the trace instead of faulting again.
+ */
+static void print_stack_trace(const struct cpu_regs *r)
+{
+    uint64_t lo, hi;
+    uint64_t fp = r->rbp;
+
+    printk("Stack trace (addr2line -e tessera.elf):\n");
+    printk("  [<%016llx>]\n", (unsigned long long)r->rip);
+    if (!percpu_stack_bounds(this_cpu(), r->rsp, &lo, &hi))
+        return;
+    for (int i = 0; i < STACK_TRACE_MAX_FRAMES; i++) {
+        if (fp < lo || fp > hi - 16 || !IS_ALIGNED(fp, 8))
+            break;
+        const uint64_t *frame = (const uint64_t *)fp;
+
+        if (frame[1] == 0)
+            break;
+        printk("  [<%016llx>]\n", (unsigned long long)frame[1]);
+        if (frame[0] <= fp)
+            break;
+        fp = frame[0];
+    }
+}
+
+void trap_fatal(const struct cpu_regs *r)
+{
+    struct percpu *pc = this_cpu();
+
+    if (pc->arch.in_fatal_trap)
+        panic("fatal %s (vector %llu) while reporting an earlier one", vector_name(r->vector),
+              (unsigned long long)r->vector);
+    pc->arch.in_fatal_trap = true;
+
+    printk("FATAL: %s (vector %llu, error code %#llx) on CPU %u\n", vector_name(r->vector),
+           (unsigned long long)r->vector, (unsigned long long)r->error_code, pc->cpu_id);
+    print_registers(r);
+    print_stack_trace(r);
+    panic("fatal %s at %#llx", vector_name(r->vector), (unsigned long long)r->rip);
+}

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buddy allocator over the boot memory map's RAM ranges. Metadata is one byte
+ * per page of RAM, per zone (a run of contiguous RAM ranges), allocated from
+ * RAM itself, so holes and terabytes above 4 GiB cost nothing extra. Free
+ * blocks are linked through their own first bytes in the direct map.
+ */
+#include <string.h>
+#include <libfdt.h>
+#include <boot/bootinfo.h>
+#include <hv/boot_tree.h>
+#include <hv/page_alloc.h>
+#include <hv/panic.h>
+#include <hv/printk.h>
+#include <hv/spinlock.h>
+
+#define MAX_ORDER 18              /* 1 GiB blocks */
+#define LOW_MEMORY_END MiB(1)     /* real-mode area, trampoline: never handed out */
+#define EARLY_LIMIT GiB(4)        /* the firmware identity-maps at least this */
+#define MAX_EXCLUDED 256
+#define STATE_FREE 0x80           /* page heads a free block; low bits: its order */
+
+struct range {
+    paddr_t start, end;
+};
+
+/* Where the boot data is reachable: identity (early) or direct map (init). */
+struct boot_view {
+    const struct tessera_bootinfo *bi;
+    paddr_t bi_paddr;
+    const uint8_t *map;
+    const void *fdt;
+};
+
+struct zone {
+    paddr_t base;
+    uint64_t pages;
+    uint8_t *state;  /* per page: 0 (allocated or inside a block) or STATE_FREE | order */
+};
+
+struct free_block {
+    struct free_block *next, *prev;
+};
+
+static struct range excluded[MAX_EXCLUDED];
+static unsigned int nr_excluded;
+static struct range early_pool;
+
+static struct zone *zones;
+static uint32_t nr_zones;
+static struct free_block free_lists[MAX_ORDER + 1];
+static uint64_t free_pages, total_pages, alloc_count;
+static spinlock_t alloc_lock = SPINLOCK_INIT;
+
+static const struct tessera_mem_range *mem_range(const struct boot_view *v, uint32_t i)
+{
+    return (const struct tessera_mem_range *)(v->map + (uint64_t)i * v->bi->memmap_entry_size);
+}
+
+static void exclude(paddr_t start, uint64_t size)
+{
+    if (size == 0)
+        return;
+    if (nr_excluded == MAX_EXCLUDED)
+        panic("page allocator: more than %d boot ranges to keep out", MAX_EXCLUDED);
+    excluded[nr_excluded++] = (struct range){ ALIGN_DOWN(start, PAGE_SIZE),
+                                              ALIGN_UP(start + size, PAGE_SIZE) };
+    for (unsigned int i = nr_excluded - 1; i > 0 && excluded[i].start < excluded[i - 1].start;
+         i--) {
+        struct range t = excluded[i];
+
+        excluded[i] = excluded[i - 1];
+        excluded[i - 1] = t;
+    }
+}
+
+/*
+ * Everything the loader handed over. The memory map already types these as
+ * not RAM; excluding them again costs nothing and survives a loader bug.
+ */
+static void collect_exclusions(const struct boot_view *v)
+{
+    const struct tessera_bootinfo *bi = v->bi;
+
+    nr_excluded = 0;
+    exclude(0, LOW_MEMORY_END);
+    exclude(bi->hv_image_paddr, bi->hv_image_size);
+    exclude(v->bi_paddr, sizeof(*bi));
+    exclude(bi->memmap_paddr, (uint64_t)bi->memmap_entries * bi->memmap_entry_size);
+    if (bi->cmdline_paddr)
+        exclude(bi->cmdline_paddr, (uint64_t)bi->cmdline_len + 1);
+    exclude(bi->launch_tree_paddr, bi->launch_tree_size);
+    exclude(bi->trampoline_paddr, bi->trampoline_size);
+    exclude(early_pool.start, early_pool.end - early_pool.start);
+    if (v->fdt && fdt_check_header(v->fdt) == 0) {
+        for (int node = fdt_node_offset_by_compatible(v->fdt, -1, BOOT_TREE_MODULE_COMPAT);
+             node >= 0;
+             node = fdt_node_offset_by_compatible(v->fdt, node, BOOT_TREE_MODULE_COMPAT)) {
+            uint64_t base, size;
+
+            if (boot_tree_module_reg(v->fdt, node, &base, &size))
+                exclude(base, size);
+        }
+    }
+}
+
+/* Calls fn on each page-aligned piece of RAM outside the excluded ranges, ascending. */
+static void for_each_free_extent(const struct boot_view *v,
+                                 void (*fn)(paddr_t start, paddr_t end, void *ctx), void *ctx)
+{
+    for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
+        const struct tessera_mem_range *r = mem_range(v, i);
+
+        if (r->type != TESSERA_MEM_RAM)
+            continue;
+        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+
+        for (unsigned int j = 0; j < nr_excluded && s < e; j++) {
+            if (excluded[j].end <= s)
+                continue;
+            if (excluded[j].start >= e)
+                break;
+            if (excluded[j].start > s)
+                fn(s, excluded[j].start, ctx);
+            s = MAX(s, excluded[j].end);
+        }
+        if (s < e)
+            fn(s, e, ctx);
+    }
+}
+
+struct extent_search {
+    uint64_t bytes;
+    paddr_t limit;
+    paddr_t found;  /* 0: none (page 0 is never free) */
+};
+
+/* Keeps the highest fit: low memory stays for whatever needs it. */
+static void extent_fits(paddr_t start, paddr_t end, void *ctx)
+{
+    struct extent_search *s = ctx;
+
+    end = MIN(end, s->limit);
+    if (end > start && end - start >= s->bytes)
+        s->found = end - s->bytes;
+}
+
+paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
+{
+    const struct boot_view v = { bi, (paddr_t)bi, (const uint8_t *)bi->memmap_paddr,
+                                 bi->launch_tree_paddr ? (const void *)bi->launch_tree_paddr : NULL };
+    struct extent_search s = { pages * PAGE_SIZE, EARLY_LIMIT, 0 };
+
+    CHECK(early_pool.end == 0);
+    collect_exclusions(&v);
+    for_each_free_extent(&v, extent_fits, &s);
+    if (!s.found)
+        panic("no %llu KiB of RAM below 4 GiB for the page tables",
+              (unsigned long long)(pages * PAGE_SIZE >> 10));
+    early_pool = (struct range){ s.found, s.found + pages * PAGE_SIZE };
+    return s.found;
+}
+
+static struct zone *zone_of(paddr_t pa)
+{
+    uint32_t lo = 0, hi = nr_zones;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        struct zone *z = &zones[mid];
+
+        if (pa < z->base)
+            hi = mid;
+        else if (pa >= z->base + z->pages * PAGE_SIZE)
+            lo = mid + 1;
+        else
+            return z;
+    }
+    return NULL;
+}
+
+static void list_add(unsigned int order, paddr_t pa)
+{
+    struct free_block *b = phys_to_virt(pa), *head = &free_lists[order];
+
+    b->next = head->next;
+    b->prev = head;
+    head->next->prev = b;
+    head->next = b;
+}
+
+static void list_del(struct free_block *b)
+{
+    b->prev->next = b->next;
+    b->next->prev = b->prev;
+}
+
+/* Frees a naturally aligned block inside z, merging with free buddies. */
+static void free_block(struct zone *z, paddr_t pa, unsigned int order)
+{
+    paddr_t zone_end = z->base + z->pages * PAGE_SIZE;
+
+    while (order < MAX_ORDER) {
+        paddr_t buddy = pa ^ (PAGE_SIZE << order);
+
+        if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
+            z->state[(buddy - z->base) >> PAGE_SHIFT] != (STATE_FREE | order))
+            break;
+        list_del(phys_to_virt(buddy));
+        z->state[(buddy - z->base) >> PAGE_SHIFT] = 0;
+        pa = MIN(pa, buddy);
+        order++;
+    }
+    z->state[(pa - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | order);
+    list_add(order, pa);
+}
+
+paddr_t page_alloc(unsigned int order)
+{
+    unsigned long irq;
+    paddr_t pa = 0;
+
+    if (order > MAX_ORDER)
+        return 0;
+    irq = spin_lock_irqsave(&alloc_lock);
+    for (unsigned int o = order; o <= MAX_ORDER; o++) {
+        struct free_block *b = free_lists[o].next;
+
+        if (b == &free_lists[o])
+            continue;
+        list_del(b);
+        pa = virt_to_phys(b);
+        struct zone *z = zone_of(pa);
+
+        z->state[(pa - z->base) >> PAGE_SHIFT] = 0;
+        while (o > order) {  /* return the upper halves */
+            o--;
+            paddr_t half = pa + (PAGE_SIZE << o);
+
+            z->state[(half - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | o);
+            list_add(o, half);
+        }
+        free_pages -= 1ull << order;
+        alloc_count++;
+        break;
+    }
+    spin_unlock_irqrestore(&alloc_lock, irq);
+    return pa;
+}
+
+void page_free(paddr_t pa, unsigned int order)
+{
+    unsigned long irq = spin_lock_irqsave(&alloc_lock);
+    struct zone *z = zone_of(pa);
+
+    CHECK(order <= MAX_ORDER && IS_ALIGNED(pa, PAGE_SIZE << order));
+    CHECK(z && pa + (PAGE_SIZE << order) <= z->base + z->pages * PAGE_SIZE);
+    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0);
+    free_block(z, pa, order);
+    free_pages += 1ull << order;
+    spin_unlock_irqrestore(&alloc_lock, irq);
+}
+
+void *page_alloc_zeroed_virt(void)
+{
+    paddr_t pa = page_alloc(0);
+
+    if (!pa)
+        return NULL;
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    return phys_to_virt(pa);
+}
+
+uint64_t page_alloc_free_pages(void)
+{
+    return __atomic_load_n(&free_pages, __ATOMIC_RELAXED);
+}
+
+uint64_t page_alloc_total_pages(void)
+{
+    return total_pages;
+}
+
+uint64_t page_alloc_count(void)
+{
+    return __atomic_load_n(&alloc_count, __ATOMIC_RELAXED);
+}
+
+/* Calls fn(base, end) for each maximal run of contiguous RAM ranges. */
+static void for_each_ram_run(const struct boot_view *v, void (*fn)(paddr_t, paddr_t, void *),
+                             void *ctx)
+{
+    paddr_t run_start = 0, run_end = 0;
+
+    for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
+        const struct tessera_mem_range *r = mem_range(v, i);
+        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+
+        if (r->type != TESSERA_MEM_RAM || e <= s)
+            continue;
+        if (run_end != 0 && s == run_end) {
+            run_end = e;
+            continue;
+        }
+        if (run_end != 0)
+            fn(run_start, run_end, ctx);
+        run_start = s;
+        run_end = e;
+    }
+    if (run_end != 0)
+        fn(run_start, run_end, ctx);
+}
+
+struct zone_count {
+    uint32_t zones;
+    uint64_t pages;
+};
+
+static void count_zone(paddr_t start, paddr_t end, void *ctx)
+{
+    struct zone_count *c = ctx;
+
+    c->zones++;
+    c->pages += (end - start) >> PAGE_SHIFT;
+}
+
+static void add_zone(paddr_t start, paddr_t end, void *ctx)
+{
+    uint8_t **state = ctx;
+    struct zone *z = &zones[nr_zones++];
+
+    z->base = start;
+    z->pages = (end - start) >> PAGE_SHIFT;
+    z->state = *state;
+    *state += z->pages;
+}
+
+static void free_extent(paddr_t start, paddr_t end, void *ctx)
+{
+    (void)ctx;
+    while (start < end) {
+        unsigned int order = MIN((unsigned int)__builtin_ctzll(start >> PAGE_SHIFT), MAX_ORDER);
+
+        while (start + (PAGE_SIZE << order) > end)
+            order--;
+        free_block(zone_of(start), start, order);
+        free_pages += 1ull << order;
+        start += PAGE_SIZE << order;
+    }
+}
+
+void page_alloc_init(const struct tessera_bootinfo *bi)
+{
+    const struct boot_view v = { bi, virt_to_phys(bi), phys_to_virt(bi->memmap_paddr),
+                                 bi->launch_tree_paddr ? phys_to_virt(bi->launch_tree_paddr) : NULL };
+    struct zone_count count = { 0, 0 };
+
+    collect_exclusions(&v);
+    for_each_ram_run(&v, count_zone, &count);
+    if (count.zones == 0)
+        panic("page allocator: the memory map lists no RAM");
+
+    uint64_t meta_bytes = ALIGN_UP(count.zones * sizeof(struct zone) + count.pages, PAGE_SIZE);
+    struct extent_search s = { meta_bytes, UINT64_MAX, 0 };
+
+    for_each_free_extent(&v, extent_fits, &s);
+    if (!s.found)
+        panic("page allocator: no %llu KiB of RAM for its metadata",
+              (unsigned long long)(meta_bytes >> 10));
+    exclude(s.found, meta_bytes);
+    memset(phys_to_virt(s.found), 0, meta_bytes);
+
+    zones = phys_to_virt(s.found);
+    uint8_t *state = (uint8_t *)(zones + count.zones);
+
+    nr_zones = 0;
+    for_each_ram_run(&v, add_zone, &state);
+    for (unsigned int o = 0; o <= MAX_ORDER; o++)
+        free_lists[o].next = free_lists[o].prev = &free_lists[o];
+    free_pages = 0;
+    for_each_free_extent(&v, free_extent, NULL);
+    total_pages = free_pages;
+    printk("tessera: page allocator: %llu MiB free in %u zones (metadata %llu KiB at %#llx)\n",
+           (unsigned long long)(free_pages >> (20 - PAGE_SHIFT)), nr_zones,
+           (unsigned long long)(meta_bytes >> 10), (unsigned long long)s.found);
+}

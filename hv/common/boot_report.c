@@ -8,6 +8,7 @@
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/smp.h>
 #include <hv/timeline.h>
 
 #define MAX_MEM_TYPE 32
@@ -35,25 +36,20 @@ static bool mem_type_is_ram(uint32_t type)
            (type >= TESSERA_MEM_HV_IMAGE && type <= TESSERA_MEM_TRAMPOLINE);
 }
 
-/* Returns the number of CPUs online. */
-static unsigned int report_cpus(void)
+static void report_cpus(void)
 {
     char ids[256];
     size_t len = 0;
-    unsigned int online = 0;
 
     ids[0] = '\0';
     for (unsigned int cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
         const struct percpu *pc = percpu_of(cpu);
 
-        if (!pc || !pc->online)
-            continue;
-        online++;
-        if (len < sizeof(ids))
+        if (pc && pc->online && len < sizeof(ids))
             len += (size_t)snprintf(ids + len, sizeof(ids) - len, " %u", pc->apic_id);
     }
-    printk("  cpus: %u online; APIC ids:%s\n", online, ids);
-    return online;
+    printk("  cpus: %u online of %u possible; APIC ids:%s\n", nr_cpus_online, nr_cpus_possible,
+           ids);
 }
 
 /* Returns the MiB of RAM in the map. */
@@ -121,7 +117,7 @@ void boot_report(const struct tessera_bootinfo *bi)
     const void *fdt = phys_to_virt(bi->launch_tree_paddr);
 
     printk("tessera: boot report\n");
-    unsigned int cpus = report_cpus();
+    report_cpus();
     uint64_t ram_mib = report_memory(bi);
     unsigned int modules = report_tree(bi, fdt);
     unsigned int domains = boot_tree_count_in_chosen(fdt, BOOT_TREE_DOMAIN_COMPAT);
@@ -129,6 +125,6 @@ void boot_report(const struct tessera_bootinfo *bi)
     printk("  command line: \"%s\"\n", cmdline_full());
     timeline_print();
     printk("tessera: boot complete: cpus=%u/%u mem=%lluMiB free=%lluMiB modules=%u domains=%u\n",
-           cpus, cpus, (unsigned long long)ram_mib,
+           nr_cpus_online, nr_cpus_possible, (unsigned long long)ram_mib,
            PAGES_TO_MIB(page_alloc_free_pages()), modules, domains);
 }

@@ -9,13 +9,19 @@
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
+#include <hv/power.h>
 #include <hv/printk.h>
+#include <hv/smp.h>
 #include <hv/timeline.h>
+#include <hv/timer.h>
 #include <asm/acpi.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/idt.h>
 #include <asm/paging.h>
 #include <asm/serial.h>
+#include <asm/smp.h>
+#include <asm/tsc.h>
 
 __noreturn void hv_main(paddr_t bootinfo_paddr);
 
@@ -106,6 +112,7 @@ void hv_main(paddr_t bootinfo_paddr)
     struct percpu *bsp = percpu_alloc(0, cpu_initial_apic_id());
 
     arch_cpu_init(bsp);
+    tsc_set_loader_estimate(bi->stamps.loader_tsc_khz);
     timeline_init(bi);
 
     const void *fdt = launch_tree(bi, &tree_err);
@@ -125,10 +132,13 @@ void hv_main(paddr_t bootinfo_paddr)
     page_alloc_init(bi);
 
     acpi_init(bi->rsdp_paddr);
-    bsp->online = true;
+    tsc_calibrate();
+    lapic_init();
+    timer_init_cpu();
+    smp_set_trampoline(bi->trampoline_paddr, bi->trampoline_size);
+    smp_boot_secondaries();
 
     boot_report(bi);
     crash_test();
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    machine_power_off(HV_EXIT_SUCCESS);
 }

@@ -4,7 +4,9 @@
 #include <stack_guard.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
+#include <hv/power.h>
 #include <hv/printk.h>
+#include <hv/smp.h>
 #include <asm/cpu.h>
 
 #define NOBODY (~0u)
@@ -21,17 +23,18 @@ void panic(const char *fmt, ...)
     irq_disable();
     if (!__atomic_compare_exchange_n(&panicking_cpu, &expected, me, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
-        /* Another CPU (or an earlier panic on this one) is reporting. */
-        for (;;)
-            __asm__ volatile("cli; hlt");
+        /* Another CPU is panicking and will stop us; a nested panic here ends at once. */
+        if (expected != me)
+            cpu_halt_forever();
+        machine_power_off(HV_EXIT_PANIC);
     }
     console_enter_panic();
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
     printk("PANIC on CPU %u: %s\n", me, reason);
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    smp_stop_others();
+    machine_power_off(HV_EXIT_PANIC);
 }
 
 /* libfdt is built with the stack protector (lib/include/stack_guard.h). */

@@ -2,6 +2,7 @@
 /* Boot timeline (hv/timeline.h): events stamped with the TSC, shown in µs since the loader started. */
 #include <boot/bootinfo.h>
 #include <hv/printk.h>
+#include <hv/time.h>
 #include <hv/timeline.h>
 #include <asm/tsc.h>
 
@@ -18,7 +19,6 @@ struct timeline_event {
 static struct timeline_event events[TIMELINE_MAX_EVENTS];
 static unsigned int nr_events;  /* slots claimed, may exceed the array: dropped events */
 static uint64_t loader_start_tsc;
-static uint64_t loader_tsc_khz;
 
 static void record(const char *name, int arg, uint64_t tsc)
 {
@@ -35,7 +35,6 @@ static void record(const char *name, int arg, uint64_t tsc)
 void timeline_init(const struct tessera_bootinfo *bi)
 {
     loader_start_tsc = bi->stamps.loader_start_tsc;
-    loader_tsc_khz = bi->stamps.loader_tsc_khz;
     record("loader start", NO_ARG, bi->stamps.loader_start_tsc);
     if (bi->stamps.exit_boot_services_tsc)
         record("ExitBootServices", NO_ARG, bi->stamps.exit_boot_services_tsc);
@@ -49,7 +48,7 @@ void timeline_mark(const char *name, int arg)
 
 uint64_t timeline_tsc_to_us(uint64_t tsc)
 {
-    uint64_t khz = loader_tsc_khz;
+    uint64_t khz = tsc_khz();
 
     if (khz == 0 || tsc <= loader_start_tsc)
         return 0;

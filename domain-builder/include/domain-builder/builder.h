@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot-time domain builder: one domain of the boot plan plus its modules
+ * -> guest memory contents and an initial vCPU state.
+ *
+ * Two steps, so nothing is half done:
+ *   db_prepare()  validates the spec and the images and computes the whole
+ *                 layout (memory map, where every structure goes, the frames
+ *                 to back) without touching guest memory;
+ *   db_build()    writes the layout into guest memory through struct
+ *                 db_guest_mem and fills the initial vCPU state.
+ * The hypervisor's glue backs the frames of layout.populate[] between the
+ * two. Both return 0 or -1 with diag->code and diag->msg set.
+ */
+#ifndef DOMAIN_BUILDER_BUILDER_H
+#define DOMAIN_BUILDER_BUILDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bzimage.h"
+#include "diag.h"
+#include "elf.h"
+#include "guest_mem.h"
+#include "vcpu.h"
+
+enum db_mode {
+    DB_MODE_AUTO = 0,   /* from the image: PHYS32_ENTRY -> PVH, PV notes -> PV, bzImage -> Linux */
+    DB_MODE_PVH,
+    DB_MODE_PV,
+    DB_MODE_LINUX,      /* bzImage through the Linux 64-bit boot protocol */
+};
+
+#define DB_MAX_MODULES   8
+#define DB_MAX_RESERVED  16
+#define DB_E820_MAX      32
+#define DB_MAX_POPULATE  4
+
+/* e820 types (the same values as XEN_HVM_MEMMAP_TYPE_*). */
+#define DB_E820_RAM      1
+#define DB_E820_RESERVED 2
+#define DB_E820_ACPI     3
+#define DB_E820_NVS      4
+
+#define DB_SPEC_PRIVILEGED (1u << 0)
+
+struct db_module {
+    const uint8_t *data;
+    uint64_t size;
+    const char *cmdline;      /* may be NULL; PVH only */
+};
+
+struct db_guest_range {
+    uint64_t base, size;      /* guest-physical bytes */
+    uint32_t type;            /* DB_E820_*; 0 means reserved */
+};
+
+struct db_domain_spec {
+    const char *name;
+    uint16_t domid;
+    uint32_t flags;           /* DB_SPEC_* */
+    enum db_mode mode;        /* DB_MODE_AUTO unless the plan forces one */
+    uint64_t memory_bytes;    /* RAM, a multiple of 4 KiB */
+    uint32_t nr_vcpus;
+    const uint8_t *kernel;
+    uint64_t kernel_size;
+    const struct db_module *modules;  /* modules[0] is the initrd */
+    uint32_t nr_modules;
+    const char *cmdline;      /* may be NULL */
+    const struct db_guest_range *reserved; /* e.g. static shared memory */
+    uint32_t nr_reserved;
+    uint64_t rsdp_gpa;        /* 0: none */
+    /* PV only: what the hypervisor provides, written into start_info. */
+    uint64_t pv_shared_info_maddr;
+    uint32_t pv_store_evtchn, pv_console_evtchn;
+};
+
+struct db_e820_entry {
+    uint64_t addr, size;
+    uint32_t type;
+};
+
+struct db_region {
+    uint64_t gpa, size;       /* size 0: not present */
+};
+
+struct db_frame_range {
+    uint64_t gfn, nr;
+};
+
+struct db_layout {
+    enum db_mode mode;
+    struct db_e820_entry e820[DB_E820_MAX];
+    uint32_t nr_e820;
+    struct db_frame_range populate[DB_MAX_POPULATE]; /* frames to back */
+    uint32_t nr_populate;
+    uint64_t nr_frames;       /* highest backed gfn + 1 */
+
+    struct db_region kernel;          /* loaded image incl. bss / init_size */
+    struct db_region modules[DB_MAX_MODULES];
+    uint32_t nr_modules;
+    struct db_region cmdline;         /* domain command line */
+    struct db_region mod_cmdline[DB_MAX_MODULES]; /* PVH */
+    struct db_region start_info;      /* hvm_start_info / start_info / zero page */
+    struct db_region modlist;         /* PVH */
+    struct db_region memmap;          /* PVH */
+    struct db_region gdt;             /* PVH, Linux */
+    struct db_region page_tables;     /* Linux identity map, PV bootstrap tables */
+    struct db_region stack;           /* Linux, PV */
+    struct db_region p2m;             /* PV */
+    struct db_region xenstore;        /* PV */
+    struct db_region console;         /* PV */
+    struct db_region hypercall_page;  /* PV (from the note) */
+    uint64_t entry;                   /* physical (PVH, Linux) or virtual (PV) */
+
+    /* Image facts, for the glue's report and for db_build(). */
+    union {
+        struct db_elf elf;            /* PVH, PV */
+        struct db_bzimage bz;         /* Linux */
+    } image;
+    struct db_xen_notes notes;        /* PVH, PV */
+
+    /* PV virtual layout. */
+    uint64_t pv_virt_base;            /* virtual address of pfn 0 */
+    uint64_t pv_virt_offset;          /* virt = ELF paddr + this */
+    uint64_t pv_map_end;              /* end of the initial mapping */
+    uint64_t pv_nr_pages;
+};
+
+int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
+               struct db_diag *diag);
+int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
+             const struct db_guest_mem *mem, struct db_vcpu_state *vcpu,
+             struct db_diag *diag);
+
+const char *db_mode_name(enum db_mode mode);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Initial vCPU state of each entry ABI, arch-neutral but laid out so an SVM
+ * VMCB save area can be filled from it field by field: segment attributes are
+ * in the VMCB's 12-bit packed form (type 3:0, S 4, DPL 6:5, P 7, AVL 8, L 9,
+ * D/B 10, G 11).
+ */
+#ifndef DOMAIN_BUILDER_VCPU_H
+#define DOMAIN_BUILDER_VCPU_H
+
+#include <stdint.h>
+
+enum db_cpu_mode {
+    DB_CPU_PROT32 = 1,  /* PVH: 32-bit protected mode, paging off */
+    DB_CPU_LONG64,      /* Linux 64-bit boot protocol: long mode, identity map */
+    DB_CPU_PV64,        /* x86-64 PV: ring-3 kernel on Xen's flat selectors */
+};
+
+struct db_segment {
+    uint16_t selector;
+    uint16_t attrib;
+    uint32_t limit;
+    uint64_t base;
+};
+
+struct db_dtable {
+    uint64_t base;
+    uint32_t limit;
+};
+
+/* Attribute bits. */
+#define DB_SEG_TYPE_CODE_XR_A  0xB  /* execute/read, accessed */
+#define DB_SEG_TYPE_DATA_RW_A  0x3  /* read/write, accessed */
+#define DB_SEG_TYPE_TSS32_BUSY 0xB  /* with S = 0 */
+#define DB_SEG_TYPE_LDT        0x2  /* with S = 0 */
+#define DB_SEG_S    (1u << 4)
+#define DB_SEG_DPL(n) ((uint16_t)((n) << 5))
+#define DB_SEG_P    (1u << 7)
+#define DB_SEG_L    (1u << 9)
+#define DB_SEG_DB   (1u << 10)
+#define DB_SEG_G    (1u << 11)
+
+#define DB_CR0_PE (1ull << 0)
+#define DB_CR0_ET (1ull << 4)
+#define DB_CR0_NE (1ull << 5)
+#define DB_CR0_WP (1ull << 16)
+#define DB_CR0_PG (1ull << 31)
+#define DB_CR4_PAE (1ull << 5)
+#define DB_EFER_LME (1ull << 8)
+#define DB_EFER_LMA (1ull << 10)
+#define DB_RFLAGS_FIXED (1ull << 1)
+#define DB_RFLAGS_IF    (1ull << 9)
+
+struct db_vcpu_state {
+    enum db_cpu_mode mode;
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+    uint64_t cr0, cr3, cr4, efer;
+    struct db_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+    struct db_dtable gdtr, idtr;
+};
+
+#endif

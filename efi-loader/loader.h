@@ -71,7 +71,9 @@ void pages_free(uint64_t addr);
 void pages_free_all(void);
 
 /* options.c */
-EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size);
+/* The UEFI shell passes its command line, program name first, as load options. */
+EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
+                         bool skip_program_name);
 
 /* file.c */
 bool path_normalise(const char *in, char *out, size_t out_size);

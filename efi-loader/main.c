@@ -46,6 +46,8 @@ static EFI_STATUS load_everything(struct loader *ld)
 {
     EFI_LOADED_IMAGE *image;
     EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+    EFI_GUID shell_parameters_guid = EFI_SHELL_PARAMETERS_PROTOCOL_GUID;
+    void *shell_parameters;
     EFI_STATUS s;
 
     s = ld->bs->HandleProtocol(ld->image, &loaded_image_guid, (void **)&image);
@@ -53,7 +55,9 @@ static EFI_STATUS load_everything(struct loader *ld)
         con_error("cannot find the loader's own image: %s", efi_status_text(s));
         return s;
     }
-    s = options_parse(ld, image->LoadOptions, image->LoadOptionsSize);
+    s = options_parse(ld, image->LoadOptions, image->LoadOptionsSize,
+                      !EFI_ERROR(ld->bs->HandleProtocol(ld->image, &shell_parameters_guid,
+                                                        &shell_parameters)));
     if (EFI_ERROR(s))
         return s;
     s = volume_open(ld, image->DeviceHandle);

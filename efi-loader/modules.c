@@ -31,13 +31,14 @@ static EFI_STATUS read_cells(struct loader *ld, const struct module_node *m, int
         return EFI_SUCCESS;
     }
     if (len != sizeof(*p)) {
-        con_error("%s: %s of the parent node is not one cell", m->node_path, name);
+        con_error("%s: %s: %s of the parent node is not one cell", ld->tree_path, m->node_path,
+                  name);
         return EFI_LOAD_ERROR;
     }
     *cells = fdt32_to_cpu(*p);
     if (*cells == 0 || *cells > MAX_CELLS) {
-        con_error("%s: cannot write reg: parent's %s is %u (the loader supports 1 or 2)",
-                  m->node_path, name, *cells);
+        con_error("%s: %s: cannot write reg: the parent's %s is %u (the loader supports 1 or 2)",
+                  ld->tree_path, m->node_path, name, *cells);
         return EFI_LOAD_ERROR;
     }
     return EFI_SUCCESS;
@@ -56,15 +57,18 @@ static EFI_STATUS describe_node(struct loader *ld, int offset, struct module_nod
         return EFI_LOAD_ERROR;
     }
     value = fdt_getprop(ld->tree, offset, "xen,uefi-binary", &len);
-    if (len <= 1 || value[len - 1] != '\0' || strlen(value) != (size_t)len - 1 ||
-        !path_normalise(value, m->file_path, sizeof(m->file_path))) {
-        con_error("%s: xen,uefi-binary: bad module path (a file name on the loader's volume expected)",
-                  m->node_path);
+    if (len <= 1 || value[len - 1] != '\0' || strlen(value) != (size_t)len - 1) {
+        con_error("%s: %s: xen,uefi-binary is not a string", ld->tree_path, m->node_path);
+        return EFI_LOAD_ERROR;
+    }
+    if (!path_normalise(value, m->file_path, sizeof(m->file_path))) {
+        con_error("%s: %s: xen,uefi-binary \"%s\": bad module path (expected a file on the loader's volume)",
+                  ld->tree_path, m->node_path, value);
         return EFI_LOAD_ERROR;
     }
     parent = fdt_parent_offset(ld->tree, offset);
     if (parent < 0) {
-        con_error("%s: xen,uefi-binary on the root node", m->node_path);
+        con_error("%s: xen,uefi-binary on the root node", ld->tree_path);
         return EFI_LOAD_ERROR;
     }
     s = read_cells(ld, m, parent, "#address-cells", 2, &m->address_cells);
@@ -100,7 +104,7 @@ static EFI_STATUS set_reg(struct loader *ld, const struct module_node *m,
             return EFI_OUT_OF_RESOURCES;
     }
     if (err) {
-        con_error("%s: cannot write reg: %s", m->node_path, fdt_strerror(err));
+        con_error("%s: %s: cannot write reg: %s", ld->tree_path, m->node_path, fdt_strerror(err));
         return EFI_LOAD_ERROR;
     }
     return EFI_SUCCESS;

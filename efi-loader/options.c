@@ -25,13 +25,6 @@ static bool looks_like_text(const CHAR16 *w, size_t n)
     return true;
 }
 
-static bool ends_with_efi(const char *word, size_t len)
-{
-    return len > 4 && word[len - 4] == '.' &&
-           (word[len - 3] | 0x20) == 'e' && (word[len - 2] | 0x20) == 'f' &&
-           (word[len - 1] | 0x20) == 'i';
-}
-
 static EFI_STATUS set_path(char *dst, const char *opt, const char *value)
 {
     if (!path_normalise(value, dst, LOADER_PATH_MAX)) {
@@ -41,12 +34,12 @@ static EFI_STATUS set_path(char *dst, const char *opt, const char *value)
     return EFI_SUCCESS;
 }
 
-EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size)
+EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
+                        bool skip_program_name)
 {
     const CHAR16 *w = opts;
     size_t n = size / sizeof(CHAR16), i = 0;
     char word[LOADER_CMDLINE_MAX];
-    bool first = true;
     EFI_STATUS s;
 
     memcpy(ld->tree_path, DEFAULT_TREE_PATH, sizeof(DEFAULT_TREE_PATH));
@@ -77,12 +70,10 @@ EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size)
         if (len == 0)
             break;
 
-        /* The UEFI shell passes the image's own path as the first word. */
-        if (first && ends_with_efi(word, len)) {
-            first = false;
+        if (skip_program_name) {
+            skip_program_name = false;
             continue;
         }
-        first = false;
 
         if (!strncmp(word, "launch=", 7)) {
             s = set_path(ld->tree_path, "launch=", word + 7);

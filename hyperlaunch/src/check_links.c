@@ -8,6 +8,8 @@
 
 static uint32_t evtchn_by_phandle(const struct hl_plan *plan, uint32_t phandle)
 {
+    if (!phandle)
+        return HL_NONE;
     for (uint32_t i = 0; i < plan->nr_evtchns; i++)
         if (plan->evtchns[i].phandle == phandle)
             return i;
@@ -29,12 +31,11 @@ void hl_check_evtchns(struct hl_ctx *c)
         }
         uint32_t peer = evtchn_by_phandle(plan, e->remote_phandle);
         if (peer == HL_NONE || peer == i) {
-            int target = fdt_node_offset_by_phandle(c->fdt, e->remote_phandle);
+            char target[HL_DIAG_PATH_MAX];
+            hl_phandle_text(c, e->remote_phandle, target, sizeof(target));
             hl_report(c, HL_E_EVTCHN_UNPAIRED, e->node, "xen,evtchn", -1,
                       "a phandle of another \"xen,evtchn-v1\" node",
-                      peer == i ? "a reference to itself"
-                      : target >= 0 ? "a node of another type" : "phandle 0x%x",
-                      e->remote_phandle);
+                      peer == i ? "a reference to itself" : "%s", target);
             continue;
         }
         const struct hl_evtchn_end *p = &plan->evtchns[peer];
@@ -133,9 +134,11 @@ static void resolve_deps(struct hl_ctx *c)
                                                          : "tessera,after-started";
             int node = fdt_node_offset_by_phandle(c->fdt, dep->phandle);
             uint16_t target = node >= 0 ? hl_domain_by_node(plan, node) : HL_NONE;
+            char text[HL_DIAG_PATH_MAX];
             if (target == HL_NONE)
                 hl_report(c, HL_E_BAD_REFERENCE, d->node, prop, -1,
-                          "phandles of \"xen,domain\" nodes", "phandle 0x%x", dep->phandle);
+                          "phandles of \"xen,domain\" nodes", "%s",
+                          hl_phandle_text(c, dep->phandle, text, sizeof(text)));
             else if (target == i)
                 hl_report(c, HL_E_DEP_SELF, d->node, prop, -1, NULL, NULL);
             else
@@ -259,9 +262,11 @@ void hl_check_console(struct hl_ctx *c)
     }
     int node = fdt_node_offset_by_phandle(c->fdt, c->console_phandle);
     uint16_t dom = node >= 0 ? hl_domain_by_node(plan, node) : HL_NONE;
+    char text[HL_DIAG_PATH_MAX];
     if (dom == HL_NONE)
         hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input", -1,
-                  "a phandle of a \"xen,domain\" node", "phandle 0x%x", c->console_phandle);
+                  "a phandle of a \"xen,domain\" node", "%s",
+                  hl_phandle_text(c, c->console_phandle, text, sizeof(text)));
     else if (!plan->domains[dom].console_serial)
         hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input", node,
                   "a domain whose tessera,console is \"serial\"", "%s (console \"none\")",

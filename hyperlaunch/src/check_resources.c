@@ -44,7 +44,7 @@ void hl_check_memory(struct hl_ctx *c)
 {
     struct hl_plan *plan = c->plan;
     uint64_t total_kib = 0;
-    char want[64], have[32];
+    char want[96], have[32];
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
         if (!d->memory_kib)
@@ -59,12 +59,15 @@ void hl_check_memory(struct hl_ctx *c)
                       "%llu <= %llu <= %llu KiB", (unsigned long long)d->mem_min_kib,
                       (unsigned long long)d->memory_kib, (unsigned long long)d->mem_max_kib);
         }
-        uint64_t images = module_size(plan, d->kernel) + module_size(plan, d->ramdisk);
-        if (images > d->memory_kib * 1024) {
+        uint64_t kernel = module_size(plan, d->kernel);
+        uint64_t ramdisk = module_size(plan, d->ramdisk);
+        if (kernel + ramdisk > d->memory_kib * 1024) {
+            char need[32], k[32], r[32];
             hl_format_size(have, sizeof(have), d->memory_kib * 1024);
-            char need[32];
-            hl_format_size(need, sizeof(need), images);
-            hl_format(want, sizeof(want), "more than %s of kernel and ramdisk", need);
+            hl_format_size(need, sizeof(need), kernel + ramdisk);
+            hl_format_size(k, sizeof(k), kernel);
+            hl_format_size(r, sizeof(r), ramdisk);
+            hl_format(want, sizeof(want), "%s (kernel %s + ramdisk %s)", need, k, r);
             hl_report(c, HL_E_MEM_TOO_SMALL, d->node, "memory", -1, want, "%s", have);
         }
         total_kib += d->memory_kib + d->p2m_pool_kib;

@@ -44,7 +44,7 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
                                  "capability $f given to more than one domain (also $o)" },
     [HL_E_MEM_BOUNDS]        = { "memory-bounds", HL_ERROR, "expected $e, found $f" },
     [HL_E_MEM_TOO_SMALL]     = { "memory-too-small", HL_ERROR,
-                                 "memory smaller than the images it loads: expected $e, found $f" },
+                                 "memory smaller than the images it loads: expected at least $e, found $f" },
     [HL_E_MEM_MACHINE]       = { "memory-machine", HL_ERROR,
                                  "domains need more memory than the machine has: expected $e, found $f" },
     [HL_W_IGNORED]           = { "ignored", HL_WARNING, "not used by Tessera, ignored" },
@@ -211,12 +211,23 @@ void hl_format_size(char *buf, size_t size, uint64_t bytes)
 {
     static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
     unsigned u = 0;
-    while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes >= 1024 &&
-           (bytes & 1023) == 0) {
-        bytes >>= 10;
+    while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes >> (10 * (u + 1)))
         u++;
-    }
-    hl_format(buf, size, "%llu %s", (unsigned long long)bytes, units[u]);
+    uint64_t whole = bytes >> (10 * u);
+    uint64_t rest = bytes - (whole << (10 * u));
+    if (rest == 0 || u == 0)
+        hl_format(buf, size, "%llu %s", (unsigned long long)whole, units[u]);
+    else
+        hl_format(buf, size, "%llu.%llu %s", (unsigned long long)whole,
+                  (unsigned long long)((rest * 10) >> (10 * u)), units[u]);
+}
+
+const char *hl_phandle_text(struct hl_ctx *c, uint32_t phandle, char *buf, size_t size)
+{
+    int node = phandle ? fdt_node_offset_by_phandle(c->fdt, phandle) : -1;
+    if (node < 0 || fdt_get_path(c->fdt, node, buf, (int)size) != 0)
+        hl_format(buf, size, "phandle 0x%x (no such node)", phandle);
+    return buf;
 }
 
 static void node_path(const void *fdt, int node, char *buf, size_t size)

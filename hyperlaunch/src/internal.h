@@ -29,7 +29,9 @@ void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
     HL_PRINTF(7, 8);
 size_t hl_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 size_t hl_format(char *buf, size_t size, const char *fmt, ...) HL_PRINTF(3, 4);
-/* "16 MiB", "1536 KiB", "10 bytes": the largest exact unit. */
+/* The path of the node a phandle names, or "phandle 0x.. (no such node)". */
+const char *hl_phandle_text(struct hl_ctx *c, uint32_t phandle, char *buf, size_t size);
+/* "16 MiB", "1536 KiB", "10 bytes", "99.3 MiB" (one decimal, rounded down). */
 void hl_format_size(char *buf, size_t size, uint64_t bytes);
 
 /* props.c: typed readers. Each reports a wrong type/size and returns false. */

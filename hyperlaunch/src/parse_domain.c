@@ -124,11 +124,14 @@ static void parse_pool_ref(struct hl_ctx *c, struct hl_domain *d, int node)
         return;
     uint32_t phandle = (uint32_t)hl_read_cells(cells, 1);
     int pool = count == 1 ? hl_pool_by_phandle(c, phandle) : -1;
-    if (pool < 0)
+    char text[HL_DIAG_PATH_MAX];
+    if (pool < 0 && count != 1)
         hl_report(c, HL_E_BAD_REFERENCE, node, "domain-cpupool", -1,
-                  "one phandle of a \"xen,cpupool\" node",
-                  count == 1 ? "phandle 0x%x" : "%d phandles",
-                  count == 1 ? phandle : (uint32_t)count);
+                  "one phandle of a \"xen,cpupool\" node", "%d phandles", count);
+    else if (pool < 0)
+        hl_report(c, HL_E_BAD_REFERENCE, node, "domain-cpupool", -1,
+                  "one phandle of a \"xen,cpupool\" node", "%s",
+                  hl_phandle_text(c, phandle, text, sizeof(text)));
     else
         d->pool = (uint16_t)pool;
 }

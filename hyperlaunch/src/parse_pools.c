@@ -18,9 +18,10 @@ static bool cpu_number(struct hl_ctx *c, int pool, uint32_t phandle, uint32_t *c
     int len;
     const char *type = node >= 0 ? fdt_getprop(c->fdt, node, "device_type", &len) : NULL;
     if (node < 0 || !type || len != 4 || memcmp(type, "cpu", 4) != 0) {
+        char text[HL_DIAG_PATH_MAX];
         hl_report(c, HL_E_BAD_REFERENCE, pool, "cpupool-cpus", -1,
-                  "phandles of /cpus nodes with device_type \"cpu\"",
-                  "phandle 0x%x", phandle);
+                  "phandles of /cpus nodes with device_type \"cpu\"", "%s",
+                  hl_phandle_text(c, phandle, text, sizeof(text)));
         return false;
     }
     const fdt32_t *reg = fdt_getprop(c->fdt, node, "reg", &len);

@@ -18,7 +18,8 @@ static const char esp_usage[] =
     "  tessera/tessera.elf    the hypervisor\n"
     "  tessera/launch.dtb     the compiled tree\n"
     "  PATH                   each module, at the xen,uefi-binary PATH the tree names\n"
-    "Modules are found relative to TREE's directory, then in each --module-path.\n"
+    "Modules are found relative to TREE's directory, then in each --module-path,\n"
+    "then in the build tree this tool was built in (" TESSERA_BUILD_DIR ").\n"
     "Copy DIR's contents to a FAT-formatted partition to boot a real machine.\n"
     "\n"
     "options:\n"
@@ -141,9 +142,16 @@ int cmd_run(int argc, char **argv)
     struct check_opts o = { .machine = { .cpus = 2, .ram_bytes = 1ull << 30 } };
     struct esp_opts e = { TESSERA_DEFAULT_LOADER, TESSERA_DEFAULT_HYPERVISOR };
     const char *smp = "2", *mem = "1G", *timeout = NULL, *log = NULL;
+    /* Everything after "--" goes to QEMU untouched. */
+    int opts_end = argc;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0) {
+            opts_end = i;
+            break;
+        }
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(opts_end, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h':
             fputs(run_usage, stdout);
@@ -164,17 +172,12 @@ int cmd_run(int argc, char **argv)
             parse_common_option(opt, optarg, &t, &o))
             return 2;
     }
-    if (optind >= argc) {
+    if (optind + 1 != opts_end) {
         fputs(run_usage, stderr);
         return 2;
     }
-    t.path = argv[optind++];
-    if (optind < argc && strcmp(argv[optind - 1], "--") != 0 && strcmp(argv[optind], "--") != 0) {
-        fputs(run_usage, stderr);
-        return 2;
-    }
-    if (optind < argc && strcmp(argv[optind], "--") == 0)
-        optind++;
+    t.path = argv[optind];
+    int extra = opts_end + 1; /* first QEMU argument, if any */
 
     struct hl_plan *plan;
     int status = load_and_check(&t, &o, &plan);
@@ -210,10 +213,10 @@ int cmd_run(int argc, char **argv)
         args[n++] = "--log";
         args[n++] = (char *)log;
     }
-    if (optind < argc) {
+    if (extra < argc) {
         args[n++] = "--";
-        for (; optind < argc && n < 64 + 15; optind++)
-            args[n++] = argv[optind];
+        for (; extra < argc && n < 64 + 15; extra++)
+            args[n++] = argv[extra];
     }
     args[n] = NULL;
     fflush(NULL);

@@ -19,6 +19,7 @@
 #define EARLY_LIMIT GiB(4)        /* the firmware identity-maps at least this */
 #define MAX_EXCLUDED 256
 #define STATE_FREE 0x80           /* page heads a free block; low bits: its order */
+#define STATE_RESERVED 0x40       /* never handed to the allocator (until it heads a block) */
 
 struct range {
     paddr_t start, end;
@@ -35,7 +36,7 @@ struct boot_view {
 struct zone {
     paddr_t base;
     uint64_t pages;
-    uint8_t *state;  /* per page: 0 (allocated or inside a block) or STATE_FREE | order */
+    uint8_t *state;  /* per page: STATE_FREE | order, STATE_RESERVED, else 0 (allocated) */
 };
 
 struct free_block {
@@ -256,7 +257,7 @@ void page_free(paddr_t pa, unsigned int order)
 
     CHECK(order <= MAX_ORDER && IS_ALIGNED(pa, PAGE_SIZE << order));
     CHECK(z && pa + (PAGE_SIZE << order) <= z->base + z->pages * PAGE_SIZE);
-    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0);
+    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0);  /* double free, or never ours */
     free_block(z, pa, order);
     free_pages += 1ull << order;
     spin_unlock_irqrestore(&alloc_lock, irq);
@@ -370,10 +371,12 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
         panic("page allocator: no %llu KiB of RAM for its metadata",
               (unsigned long long)(meta_bytes >> 10));
     exclude(s.found, meta_bytes);
-    memset(phys_to_virt(s.found), 0, meta_bytes);
-
     zones = phys_to_virt(s.found);
+
     uint8_t *state = (uint8_t *)(zones + count.zones);
+
+    memset(zones, 0, count.zones * sizeof(struct zone));
+    memset(state, STATE_RESERVED, count.pages);
 
     nr_zones = 0;
     for_each_ram_run(&v, add_zone, &state);

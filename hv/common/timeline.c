@@ -35,6 +35,7 @@ static void record(const char *name, int arg, uint64_t tsc)
 void timeline_init(const struct tessera_bootinfo *bi)
 {
     loader_start_tsc = bi->stamps.loader_start_tsc;
+    nr_events = 0;
     record("loader start", NO_ARG, bi->stamps.loader_start_tsc);
     if (bi->stamps.exit_boot_services_tsc)
         record("ExitBootServices", NO_ARG, bi->stamps.exit_boot_services_tsc);

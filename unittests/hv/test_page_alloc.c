@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page allocator (hv/common/page_alloc.c) over fake physical memory: a
+ * host mapping reserved with MAP_NORESERVE, so only touched pages cost RAM,
+ * and the allocator reaches it through fake_hv.c's phys_to_virt().
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <cmocka.h>
+
+#include <libfdt.h>
+#include <boot/bootinfo.h>
+#include <hv/page_alloc.h>
+#include "fake_hv.h"
+
+#define PAGE 4096ull
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+#define TIB (1ull << 40)
+
+/* Where the test puts the boot data in fake physical memory. */
+#define BOOTINFO_PA (24 * MIB)
+#define MEMMAP_PA   (BOOTINFO_PA + PAGE)
+#define TREE_PA     (BOOTINFO_PA + 4 * PAGE)
+#define TREE_SIZE   (16 * PAGE)
+#define MODULE_PA   (18 * MIB + 3 * PAGE)  /* in RAM by type: only the tree says it is taken */
+#define MODULE_SIZE 5000
+#define IMAGE_PA    (16 * MIB)
+#define IMAGE_SIZE  (1 * MIB)
+
+static uint8_t *fake_mem;
+static size_t fake_mem_size;
+
+static void *pa(uint64_t addr)
+{
+    return fake_mem + addr;
+}
+
+static void fake_memory(size_t size)
+{
+    fake_mem_size = size;
+    fake_mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    assert_true(fake_mem != MAP_FAILED);
+    fake_phys_offset = (intptr_t)fake_mem;
+}
+
+static int fake_memory_free(void **state)
+{
+    (void)state;
+    munmap(fake_mem, fake_mem_size);
+    return 0;
+}
+
+/* A launch tree with one module node whose reg the loader filled in. */
+static void make_tree(void)
+{
+    void *fdt = pa(TREE_PA);
+
+    assert_int_equal(fdt_create_empty_tree(fdt, TREE_SIZE), 0);
+    int chosen = fdt_add_subnode(fdt, 0, "chosen");
+    int hv = fdt_add_subnode(fdt, chosen, "hypervisor");
+    int dom = fdt_add_subnode(fdt, hv, "dom1");
+
+    fdt_setprop_u32(fdt, dom, "#address-cells", 2);
+    fdt_setprop_u32(fdt, dom, "#size-cells", 1);
+    int kernel = fdt_add_subnode(fdt, dom, "kernel");
+
+    assert_true(kernel >= 0);
+    fdt_setprop(fdt, kernel, "compatible", "multiboot,kernel\0multiboot,module", 34);
+    fdt32_t reg[3] = { cpu_to_fdt32(0), cpu_to_fdt32(MODULE_PA), cpu_to_fdt32(MODULE_SIZE) };
+
+    assert_int_equal(fdt_setprop(fdt, kernel, "reg", reg, sizeof(reg)), 0);
+}
+
+static struct tessera_bootinfo *make_bootinfo(const struct tessera_mem_range *map, uint32_t n)
+{
+    struct tessera_bootinfo *bi = pa(BOOTINFO_PA);
+
+    memset(bi, 0, sizeof(*bi));
+    bi->magic = TESSERA_BOOTINFO_MAGIC;
+    bi->version = TESSERA_BOOTINFO_VERSION;
+    bi->size = sizeof(*bi);
+    memcpy(pa(MEMMAP_PA), map, n * sizeof(*map));
+    bi->memmap_paddr = MEMMAP_PA;
+    bi->memmap_entries = n;
+    bi->memmap_entry_size = sizeof(*map);
+    bi->hv_image_paddr = IMAGE_PA;
+    bi->hv_image_size = IMAGE_SIZE;
+    bi->launch_tree_paddr = TREE_PA;
+    bi->launch_tree_size = TREE_SIZE;
+    bi->trampoline_paddr = 0x8000;
+    bi->trampoline_size = 4 * PAGE;
+    make_tree();
+    return bi;
+}
+
+/* 32 MiB machine; the module and the low megabyte are RAM by type. */
+static const struct tessera_mem_range small_map[] = {
+    { 0, 640 * 1024, TESSERA_MEM_RAM, 0 },
+    { 1 * MIB, 15 * MIB, TESSERA_MEM_RAM, 0 },
+    { IMAGE_PA, IMAGE_SIZE, TESSERA_MEM_HV_IMAGE, 0 },
+    { 17 * MIB, 7 * MIB, TESSERA_MEM_RAM, 0 },
+    { BOOTINFO_PA, 4 * PAGE, TESSERA_MEM_BOOTINFO, 0 },
+    { TREE_PA, TREE_SIZE, TESSERA_MEM_LAUNCH_TREE, 0 },
+    { TREE_PA + TREE_SIZE, 32 * MIB - (TREE_PA + TREE_SIZE), TESSERA_MEM_RAM, 0 },
+    { 0xFEE00000, PAGE, TESSERA_MEM_MMIO, TESSERA_MEMF_UNCACHEABLE },
+};
+
+static bool overlaps(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len)
+{
+    return a < b + b_len && b < a + a_len;
+}
+
+static bool page_in_ram(uint64_t p)
+{
+    for (size_t i = 0; i < sizeof(small_map) / sizeof(small_map[0]); i++) {
+        if (small_map[i].type == TESSERA_MEM_RAM && p >= small_map[i].base &&
+            p + PAGE <= small_map[i].base + small_map[i].size)
+            return true;
+    }
+    return false;
+}
+
+static void test_every_page_once_and_never_boot_data(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    uint64_t total = page_alloc_total_pages();
+    uint64_t count_before = page_alloc_count();
+    uint8_t *seen = calloc(32 * MIB / PAGE, 1);
+    uint64_t *pages = calloc(total, sizeof(*pages));
+    uint64_t n = 0;
+
+    assert_true(total > 20 * MIB / PAGE && total < 31 * MIB / PAGE);
+    assert_int_equal(page_alloc_free_pages(), total);
+    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+        assert_true(n < total);
+        assert_true(p % PAGE == 0 && p < 32 * MIB);
+        assert_int_equal(seen[p / PAGE], 0);
+        seen[p / PAGE] = 1;
+        assert_true(page_in_ram(p));
+        assert_true(p >= 1 * MIB);
+        assert_false(overlaps(p, PAGE, IMAGE_PA, IMAGE_SIZE));
+        assert_false(overlaps(p, PAGE, BOOTINFO_PA, 4 * PAGE + TREE_SIZE));
+        assert_false(overlaps(p, PAGE, MODULE_PA, MODULE_SIZE));
+        assert_false(overlaps(p, PAGE, 0x8000, 4 * PAGE));
+        pages[n] = p;
+    }
+    assert_int_equal(n, total);
+    assert_int_equal(page_alloc_free_pages(), 0);
+    assert_int_equal(page_alloc_count() - count_before, total);
+
+    /* Freed in a scrambled order, the buddies merge back into large blocks. */
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t j = (i * 7919) % n;
+        uint64_t t = pages[i];
+
+        pages[i] = pages[j];
+        pages[j] = t;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        page_free(pages[i], 0);
+    assert_int_equal(page_alloc_free_pages(), total);
+    paddr_t big = page_alloc(9);  /* 2 MiB, naturally aligned */
+
+    assert_true(big != 0 && big % (2 * MIB) == 0 && page_in_ram(big) &&
+                page_in_ram(big + 2 * MIB - PAGE));
+    page_free(big, 9);
+    free(seen);
+    free(pages);
+}
+
+static void test_orders_and_alignment(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    uint64_t total = page_alloc_total_pages();
+
+    for (unsigned int order = 0; order <= 10; order++) {
+        paddr_t p = page_alloc(order);
+
+        assert_true(p != 0);
+        assert_true(p % (PAGE << order) == 0);
+        assert_int_equal(page_alloc_free_pages(), total - (1ull << order));
+        page_free(p, order);
+    }
+    assert_int_equal(page_alloc(19), 0);   /* above the largest order */
+    assert_int_equal(page_alloc(13), 0);   /* 32 MiB: no such contiguous RAM */
+    assert_int_equal(page_alloc_free_pages(), total);
+
+    void *z = page_alloc_zeroed_virt();
+
+    assert_non_null(z);
+    for (size_t i = 0; i < PAGE; i++)
+        assert_int_equal(((uint8_t *)z)[i], 0);
+    page_free(virt_to_phys(z), 0);
+}
+
+static void test_double_free_is_caught(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    paddr_t p = page_alloc(0);
+
+    page_free(p, 0);
+    fake_panic_expected = 1;
+    expect_assert_failure(page_free(p, 0));
+    expect_assert_failure(page_free(0x8000, 0));  /* not allocator memory */
+    fake_panic_expected = 0;
+}
+
+/* RAM far above 4 GiB, with holes: metadata follows the RAM, not the address span. */
+static void test_huge_sparse_map(void **state)
+{
+    const struct tessera_mem_range map[] = {
+        { 1 * MIB, 15 * MIB, TESSERA_MEM_RAM, 0 },
+        { IMAGE_PA, IMAGE_SIZE, TESSERA_MEM_HV_IMAGE, 0 },
+        { 17 * MIB, 7 * MIB, TESSERA_MEM_RAM, 0 },
+        { BOOTINFO_PA, 4 * PAGE, TESSERA_MEM_BOOTINFO, 0 },
+        { TREE_PA, TREE_SIZE, TESSERA_MEM_LAUNCH_TREE, 0 },
+        { 4 * GIB, 2 * GIB, TESSERA_MEM_RAM, 0 },
+        { 2 * TIB, 4 * GIB, TESSERA_MEM_RAM, 0 },
+        { 2 * TIB + 4 * GIB, 4 * GIB, TESSERA_MEM_RAM, 0 },  /* adjacent: one zone */
+    };
+
+    (void)state;
+    fake_memory(2 * TIB + 9 * GIB);
+    fake_console_reset();
+    page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
+
+    uint64_t expected = (15 + 7) * MIB + 2 * GIB + 8 * GIB - MODULE_SIZE;
+
+    assert_true(page_alloc_total_pages() * PAGE <= expected);
+    assert_true(page_alloc_total_pages() * PAGE >= expected - 4 * MIB);  /* minus metadata */
+    assert_non_null(strstr(fake_console, "in 4 zones"));
+
+    /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
+    paddr_t g = page_alloc(18);
+
+    assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
+    page_free(g, 18);
+}
+
+/* The early reservation (page tables) stays out of the allocator. */
+static void test_early_pool_is_kept_out(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+
+    struct tessera_bootinfo *bi =
+        make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0]));
+
+    /*
+     * page_alloc_early() reads the boot data through the firmware's identity
+     * map: hand it host pointers where the identity map would have them.
+     */
+    struct tessera_bootinfo early = *bi;
+
+    early.memmap_paddr = (uint64_t)(uintptr_t)pa(MEMMAP_PA);
+    early.launch_tree_paddr = (uint64_t)(uintptr_t)pa(TREE_PA);
+    paddr_t pool = page_alloc_early(&early, 16);
+
+    /* The highest fit below 4 GiB, clear of the module the tree lists. */
+    assert_int_equal(pool, 32 * MIB - 16 * PAGE);
+    page_alloc_init(bi);
+
+    uint64_t free_now = page_alloc_free_pages();
+    uint64_t n = 0;
+
+    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+        assert_false(overlaps(p, PAGE, pool, 16 * PAGE));
+    assert_int_equal(n, free_now);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_every_page_once_and_never_boot_data, fake_memory_free),
+        cmocka_unit_test_teardown(test_orders_and_alignment, fake_memory_free),
+        cmocka_unit_test_teardown(test_double_free_is_caught, fake_memory_free),
+        cmocka_unit_test_teardown(test_huge_sparse_map, fake_memory_free),
+        cmocka_unit_test_teardown(test_early_pool_is_kept_out, fake_memory_free),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

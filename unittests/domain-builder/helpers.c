@@ -109,12 +109,11 @@ uint64_t th_elf_entry(const uint8_t *elf)
 bool th_walk(const struct th_guest *g, uint64_t cr3, uint64_t va,
              uint64_t (*mfn_to_gfn)(uint64_t mfn), uint64_t *gpa, bool *writable)
 {
-    uint64_t table = cr3 & ~0xFFFull;
+    uint64_t tgfn = mfn_to_gfn ? mfn_to_gfn(cr3 >> 12) : cr3 >> 12;
     bool rw = true;
 
     for (int level = 3; level >= 0; level--) {
         unsigned int shift = 12 + 9 * (unsigned int)level;
-        uint64_t tgfn = mfn_to_gfn ? mfn_to_gfn(table >> 12) : table >> 12;
         uint64_t e = th_rd64(g, (tgfn << 12) + ((va >> shift) & 511) * 8);
         uint64_t frame = (e & 0x000FFFFFFFFFF000ull) >> 12;
 
@@ -133,7 +132,7 @@ bool th_walk(const struct th_guest *g, uint64_t cr3, uint64_t va,
             *writable = rw;
             return true;
         }
-        table = frame << 12;
+        tgfn = frame;
     }
     return false;
 }

@@ -62,8 +62,8 @@ static EFI_STATUS describe_node(struct loader *ld, int offset, struct module_nod
         return EFI_LOAD_ERROR;
     }
     if (!path_normalise(value, m->file_path, sizeof(m->file_path))) {
-        con_error("%s: %s: xen,uefi-binary \"%s\": bad module path (expected a file on the loader's volume)",
-                  ld->tree_path, m->node_path, value);
+        con_error("%s: %s: xen,uefi-binary \"%s\": bad module path "
+                  "(expected a file on the loader's volume)", ld->tree_path, m->node_path, value);
         return EFI_LOAD_ERROR;
     }
     parent = fdt_parent_offset(ld->tree, offset);
@@ -125,7 +125,8 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     if (EFI_ERROR(s))
         return s;
     if (addr + size - 1 > limit || size > cells_limit(m.size_cells)) {
-        con_error("%s: module at %#lx (%lu bytes) does not fit the parent's #address-cells/#size-cells (referenced by %s)",
+        con_error("%s: module at %#lx (%lu bytes) does not fit the parent's "
+                  "#address-cells/#size-cells (referenced by %s)",
                   m.file_path, (unsigned long)addr, (unsigned long)size, m.node_path);
         return EFI_LOAD_ERROR;
     }

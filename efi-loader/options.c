@@ -35,7 +35,7 @@ static EFI_STATUS set_path(char *dst, const char *opt, const char *value)
 }
 
 EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
-                        bool skip_program_name)
+                         bool skip_program_name)
 {
     const CHAR16 *w = opts;
     size_t n = size / sizeof(CHAR16), i = 0;

@@ -33,17 +33,35 @@ static void timer_vector(struct cpu_regs *regs)
     timer_interrupt();
 }
 
-static void measure_oneshot_rate(void)
+/* LAPIC timer ticks per ms over one window, timed by the (calibrated) TSC. */
+static uint64_t measure_oneshot_once(void)
 {
+    uint64_t window = ns_to_tsc_ticks(ONESHOT_CALIBRATION_US * 1000ull, tsc_khz());
+    uint64_t tsc0, tsc1;
     uint32_t remaining;
 
-    lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_1);
-    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_APIC_TIMER);
     lapic_write(APIC_TIMER_INITIAL, UINT32_MAX);
-    udelay(ONESHOT_CALIBRATION_US);
+    tsc0 = rdtsc();
+    do
+        tsc1 = rdtsc();
+    while (tsc1 - tsc0 < window);
     remaining = lapic_read(APIC_TIMER_CURRENT);
     lapic_write(APIC_TIMER_INITIAL, 0);
-    lapic_timer_khz = (UINT32_MAX - remaining) / (ONESHOT_CALIBRATION_US / 1000);
+    return (UINT32_MAX - remaining) * tsc_khz() / (tsc1 - tsc0);
+}
+
+static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+{
+    return MAX(MIN(a, b), MIN(MAX(a, b), c));
+}
+
+/* Median of three windows: one stretched by a host preemption does not count. */
+static void measure_oneshot_rate(void)
+{
+    lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_1);
+    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_APIC_TIMER);
+    lapic_timer_khz = median3(measure_oneshot_once(), measure_oneshot_once(),
+                              measure_oneshot_once());
     if (lapic_timer_khz == 0)
         lapic_timer_khz = 1;
 }

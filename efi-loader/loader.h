@@ -121,6 +121,7 @@ bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end,
                         uint64_t *bad_addr, uint32_t *bad_type);
 bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end,
                             uint64_t *bad_addr, uint32_t *bad_type);
+EFI_STATUS memmap_claim_free(struct loader *ld, uint64_t start, uint64_t end, uint32_t efi_type);
 bool memmap_region_of(struct loader *ld, uint64_t addr, uint64_t *base, uint64_t *end);
 uint32_t memmap_convert(const struct loader *ld, const struct memmap *mm,
                         struct tessera_mem_range *out, uint32_t max_ranges);

@@ -59,7 +59,10 @@ static const EFI_MEMORY_DESCRIPTOR *find(const struct memmap *mm, uint64_t addr)
     return NULL;
 }
 
-/* Is all of [start, end) free or boot-services memory, i.e. free after ExitBootServices? */
+/*
+ * Is all of [start, end) free, boot-services memory (free after
+ * ExitBootServices) or already claimed for the hypervisor image?
+ */
 bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end,
                         uint64_t *bad_addr, uint32_t *bad_type)
 {
@@ -67,7 +70,8 @@ bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end,
         const EFI_MEMORY_DESCRIPTOR *d = find(mm, addr);
 
         if (!d || (d->Type != EfiConventionalMemory && d->Type != EfiBootServicesCode &&
-                   d->Type != EfiBootServicesData)) {
+                   d->Type != EfiBootServicesData &&
+                   d->Type != TESSERA_EFI_MEMTYPE(TESSERA_MEM_HV_IMAGE))) {
             *bad_addr = addr;
             *bad_type = d ? d->Type : MEMMAP_NO_TYPE;
             return false;
@@ -109,6 +113,29 @@ bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end,
     ok = memmap_reclaimable(&mm, start, end, bad_addr, bad_type);
     ld->bs->FreePool(mm.raw);
     return ok;
+}
+
+/* Allocates, as efi_type, every page of [start, end) that is free now. */
+EFI_STATUS memmap_claim_free(struct loader *ld, uint64_t start, uint64_t end, uint32_t efi_type)
+{
+    struct memmap mm;
+    EFI_STATUS s;
+
+    s = snapshot(ld, &mm);
+    if (EFI_ERROR(s))
+        return s;
+    for (UINTN off = 0; off + mm.desc_size <= mm.raw_size && !EFI_ERROR(s); off += mm.desc_size) {
+        const EFI_MEMORY_DESCRIPTOR *d = (const void *)((const uint8_t *)mm.raw + off);
+        uint64_t base = d->PhysicalStart, top = base + d->NumberOfPages * PAGE_SIZE;
+
+        if (d->Type != EfiConventionalMemory || top <= start || base >= end)
+            continue;
+        base = base > start ? base : start;
+        top = top < end ? top : end;
+        s = pages_alloc(AllocateAddress, efi_type, top - base, &base);
+    }
+    ld->bs->FreePool(mm.raw);
+    return s;
 }
 
 /* The firmware's descriptor holding addr, as [base, end). */

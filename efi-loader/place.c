@@ -100,6 +100,12 @@ EFI_STATUS place_reserve(struct loader *ld, uint64_t start, uint64_t end)
                   (unsigned long)start, (unsigned long)end - 1, in_use);
         return EFI_LOAD_ERROR;
     }
+    /* The free parts must stay free for the move, and not receive the staging buffer. */
+    if (EFI_ERROR(memmap_claim_free(ld, start, end, TESSERA_EFI_MEMTYPE(TESSERA_MEM_HV_IMAGE)))) {
+        con_error("%s: segment at %#lx-%#lx: cannot reserve its free pages", ld->hv_path,
+                  (unsigned long)start, (unsigned long)end - 1);
+        return EFI_LOAD_ERROR;
+    }
     addr = 0;
     if (EFI_ERROR(pages_alloc(AllocateAnyPages, EfiLoaderData, end - start, &addr))) {
         con_error("%s: out of memory staging %#lx-%#lx", ld->hv_path, (unsigned long)start,

@@ -45,15 +45,11 @@ static void put(struct out *o, char c)
         o->buf[o->len++] = c;
 }
 
-static void put_num(struct out *o, unsigned long v, unsigned int base, bool prefix)
+static void put_num(struct out *o, unsigned long v, unsigned int base)
 {
     char tmp[24];
     int i = 0;
 
-    if (prefix) {
-        put(o, '0');
-        put(o, 'x');
-    }
     do {
         tmp[i++] = "0123456789abcdef"[v % base];
         v /= base;
@@ -97,14 +93,14 @@ int db_fail(struct db_diag *diag, enum db_err code, const char *fmt, ...)
 
             if (v < 0)
                 put(&o, '-');
-            put_num(&o, v < 0 ? -(unsigned long)v : (unsigned long)v, 10, false);
+            put_num(&o, v < 0 ? -(unsigned long)v : (unsigned long)v, 10);
             break;
         }
         case 'u':
         case 'x': {
             unsigned long v = is_long ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
 
-            put_num(&o, v, *fmt == 'u' ? 10 : 16, *fmt == 'x');
+            put_num(&o, v, *fmt == 'u' ? 10 : 16);
             break;
         }
         case '%':

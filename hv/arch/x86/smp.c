@@ -24,10 +24,10 @@
 #define TRAMPOLINE_PAGES   2
 #define INIT_DEASSERT_US   10000
 #define SIPI_RETRY_US      200
-#define AP_START_TIMEOUT_MS 200
-#define AP_ONLINE_TIMEOUT_MS 2000
+#define AP_START_TIMEOUT_MS 1000
+#define AP_ONLINE_TIMEOUT_MS 3000
 #define TIMER_CHECK_AHEAD_NS 1000000
-#define TIMER_CHECK_TIMEOUT_MS 200
+#define TIMER_CHECK_TIMEOUT_MS 1000
 
 /* Layout shared with trampoline.S (trampoline_params). */
 struct trampoline_params {
@@ -195,8 +195,9 @@ static void timer_self_check(void)
     if (timers_fired < nr_cpus_online)
         panic("timers: only %u of %u CPUs' 1 ms timers fired within %u ms", timers_fired,
               nr_cpus_online, TIMER_CHECK_TIMEOUT_MS);
-    printk("tessera: timers ok on %u CPUs (1 ms timers, latest fired %llu us after its "
-           "deadline)\n", nr_cpus_online, (unsigned long long)(timers_latest_ns / 1000));
+    printk("tessera: timers ok on %u CPU%s (1 ms timers, latest fired %llu us after its "
+           "deadline)\n", nr_cpus_online, nr_cpus_online == 1 ? "" : "s",
+           (unsigned long long)(timers_latest_ns / 1000));
 }
 
 static bool madt_lists(uint32_t apic_id)

@@ -120,7 +120,8 @@ void hv_main(paddr_t bootinfo_paddr)
     cmdline_init(fdt ? boot_tree_config_bootargs(fdt) : NULL,
                  bi->cmdline_paddr ? (const char *)bi->cmdline_paddr : NULL);
     serial_configure_from_cmdline();
-    printk("tessera %s: hypervisor entry\n", TESSERA_VERSION);
+    printk("tessera: Tessera hypervisor %s\n", TESSERA_VERSION);
+    printk("tessera: hypervisor entry\n");
     printk("tessera: command line: \"%s\"\n", cmdline_full());
     if (!fdt)
         panic("launch tree at %#llx (%llu bytes): %s", (unsigned long long)bi->launch_tree_paddr,

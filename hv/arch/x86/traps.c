@@ -73,7 +73,9 @@ static void print_stack_trace(const struct cpu_regs *r)
 
     printk("Stack trace (addr2line -e tessera.elf):\n");
     printk("  [<%016llx>]\n", (unsigned long long)r->rip);
-    if (!percpu_stack_bounds(this_cpu(), r->rsp, &lo, &hi))
+    /* After a stack overflow RSP is in the guard page, but RBP still points into the stack. */
+    if (!percpu_stack_bounds(this_cpu(), r->rsp, &lo, &hi) &&
+        !percpu_stack_bounds(this_cpu(), r->rbp, &lo, &hi))
         return;
     for (int i = 0; i < STACK_TRACE_MAX_FRAMES; i++) {
         if (fp < lo || fp > hi - 16 || !IS_ALIGNED(fp, 8))

@@ -60,17 +60,15 @@ void smp_set_trampoline(paddr_t paddr, uint32_t size)
     trampoline_size = size;
 }
 
-static bool wait_ms(volatile const uint32_t *flag, volatile const bool *bflag, uint64_t ms)
-{
-    uint64_t deadline = now_ns() + ms * 1000000;
-
-    while (now_ns() < deadline) {
-        if ((flag && *flag) || (bflag && *bflag))
-            return true;
-        cpu_relax();
-    }
-    return false;
-}
+/* Polls cond for at most ms milliseconds; its last value. */
+#define WAIT_MS(cond, ms)                                                    \
+    ({                                                                       \
+        uint64_t end_ = now_ns() + (uint64_t)(ms) * 1000000;                 \
+        bool ok_;                                                            \
+        while (!(ok_ = (cond)) && now_ns() < end_)                           \
+            cpu_relax();                                                     \
+        ok_;                                                                 \
+    })
 
 void ap_start(struct percpu *pc)
 {
@@ -89,7 +87,11 @@ void ap_start(struct percpu *pc)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-/* Copies the code and a PML4 that shares every entry with the hypervisor's. */
+/*
+ * Copies the code; the start-up PML4 (page 1) is filled per CPU. The hypervisor's
+ * tables map the trampoline identity while APs start, so the code keeps running
+ * when paging turns on.
+ */
 static struct trampoline_params *trampoline_install(void)
 {
     size_t code = (size_t)(trampoline_end - trampoline_start);
@@ -99,7 +101,6 @@ static struct trampoline_params *trampoline_install(void)
     paging_map_identity(trampoline_paddr, TRAMPOLINE_PAGES * PAGE_SIZE,
                         PAGING_WRITE | PAGING_EXEC);
     memcpy(va, trampoline_start, code);
-    memcpy(va + PAGE_SIZE, phys_to_virt(paging_root()), PAGE_SIZE);
     params = (void *)(va + (trampoline_params - trampoline_start));
     params->cr3 = (uint32_t)(trampoline_paddr + PAGE_SIZE);
     params->efer = (uint32_t)(rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_NXE));
@@ -129,6 +130,8 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
     struct percpu *pc = percpu_alloc(cpu, apic_id);
     uint32_t sipi = APIC_DM_STARTUP | (uint32_t)(trampoline_paddr >> PAGE_SHIFT);
 
+    /* CR3 is loaded in 32-bit mode, so a copy of the hypervisor's PML4 below 1 MiB. */
+    memcpy(phys_to_virt(trampoline_paddr + PAGE_SIZE), phys_to_virt(paging_root()), PAGE_SIZE);
     params->stack_top = pc->stack_top;
     params->percpu = (uint64_t)pc;
     params->started = 0;
@@ -141,10 +144,10 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
     if (!params->started)
         lapic_send_ipi(apic_id, sipi);
 
-    if (!wait_ms(&params->started, NULL, AP_START_TIMEOUT_MS)) {
+    if (!WAIT_MS(params->started, AP_START_TIMEOUT_MS)) {
         printk("tessera: smp: CPU %u (APIC id %u) did not start within %u ms of "
                "INIT-SIPI-SIPI; leaving it off\n", cpu, apic_id, AP_START_TIMEOUT_MS);
-    } else if (!wait_ms(NULL, &pc->online, AP_ONLINE_TIMEOUT_MS)) {
+    } else if (!WAIT_MS(pc->online, AP_ONLINE_TIMEOUT_MS)) {
         printk("tessera: smp: CPU %u (APIC id %u) entered long mode but was not online "
                "within %u ms; stopping it\n", cpu, apic_id, AP_ONLINE_TIMEOUT_MS);
     } else {
@@ -200,39 +203,43 @@ static void timer_self_check(void)
            (unsigned long long)(timers_latest_ns / 1000));
 }
 
-static bool madt_lists(uint32_t apic_id)
+/* CPUs to start: the MADT's enabled CPUs less the boot CPU, in MADT order. */
+static unsigned int secondaries(uint32_t bsp_apic_id, uint32_t *apic_ids)
 {
-    for (unsigned int i = 0; i < acpi.nr_cpus; i++)
-        if (acpi.cpu_apic_id[i] == apic_id)
-            return true;
-    return false;
+    unsigned int n = 0;
+    bool bsp_listed = false;
+
+    for (unsigned int i = 0; i < acpi.nr_cpus; i++) {
+        uint32_t id = acpi.cpu_apic_id[i];
+
+        if (id == bsp_apic_id)
+            bsp_listed = true;
+        else if (!lapic_x2apic_mode() && id > 0xFE)
+            printk("tessera: smp: APIC id %u needs x2APIC mode; CPU left off\n", id);
+        else if (n == HV_MAX_CPUS - 1)
+            printk("tessera: smp: more than %u CPUs; APIC id %u left off\n", HV_MAX_CPUS, id);
+        else
+            apic_ids[n++] = id;
+    }
+    if (acpi.nr_cpus && !bsp_listed)
+        printk("tessera: smp: the MADT does not list the boot CPU (APIC id %u)\n", bsp_apic_id);
+    return n;
 }
 
 void smp_boot_secondaries(void)
 {
-    uint32_t bsp_apic_id = lapic_id();
-    struct trampoline_params *params;
-    unsigned int cpu = 1;
+    static uint32_t apic_ids[HV_MAX_CPUS - 1];
+    unsigned int n = secondaries(lapic_id(), apic_ids);
 
     this_cpu()->online = true;
     smp_init_ipis();
-    nr_cpus_possible = acpi.nr_cpus ? acpi.nr_cpus : 1;
-    if (acpi.nr_cpus && !madt_lists(bsp_apic_id))
-        printk("tessera: smp: the MADT does not list the boot CPU (APIC id %u)\n", bsp_apic_id);
-    if (nr_cpus_possible > 1 && trampoline_usable()) {
-        params = trampoline_install();
-        for (unsigned int i = 0; i < acpi.nr_cpus; i++) {
-            uint32_t apic_id = acpi.cpu_apic_id[i];
+    nr_cpus_possible = 1 + n;
+    if (n && trampoline_usable()) {
+        struct trampoline_params *params = trampoline_install();
 
-            if (apic_id == bsp_apic_id)
-                continue;
-            if (!lapic_x2apic_mode() && apic_id > 0xFE) {
-                printk("tessera: smp: APIC id %u needs x2APIC mode; CPU left off\n", apic_id);
-                continue;
-            }
-            /* A CPU that failed keeps its number (and per-CPU block): never reused. */
-            start_cpu(params, cpu++, apic_id);
-        }
+        /* A CPU that fails keeps its number (and per-CPU block): numbers are never reused. */
+        for (unsigned int i = 0; i < n; i++)
+            start_cpu(params, 1 + i, apic_ids[i]);
         trampoline_remove();
     }
     timeline_mark("cpus online", (int)nr_cpus_online);

@@ -132,8 +132,7 @@ static void resolve_deps(struct hl_ctx *c)
             struct hl_dep *dep = &plan->deps[k];
             const char *prop = dep->kind == HL_DEP_READY ? "tessera,after-ready"
                                                          : "tessera,after-started";
-            int node = fdt_node_offset_by_phandle(c->fdt, dep->phandle);
-            uint16_t target = node >= 0 ? hl_domain_by_node(plan, node) : HL_NONE;
+            uint16_t target = hl_domain_by_phandle(plan, dep->phandle);
             char text[HL_DIAG_PATH_MAX];
             if (target == HL_NONE)
                 hl_report(c, HL_E_BAD_REFERENCE, d->node, prop, -1,
@@ -260,15 +259,15 @@ void hl_check_console(struct hl_ctx *c)
         }
         return;
     }
-    int node = fdt_node_offset_by_phandle(c->fdt, c->console_phandle);
-    uint16_t dom = node >= 0 ? hl_domain_by_node(plan, node) : HL_NONE;
+    uint16_t dom = hl_domain_by_phandle(plan, c->console_phandle);
     char text[HL_DIAG_PATH_MAX];
     if (dom == HL_NONE)
         hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input", -1,
                   "a phandle of a \"xen,domain\" node", "%s",
                   hl_phandle_text(c, c->console_phandle, text, sizeof(text)));
     else if (!plan->domains[dom].console_serial)
-        hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input", node,
+        hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input",
+                  plan->domains[dom].node,
                   "a domain whose tessera,console is \"serial\"", "%s (console \"none\")",
                   plan->domains[dom].name);
     else

@@ -86,6 +86,8 @@ void hl_check_console(struct hl_ctx *c);
 
 /* Domain index of a node offset, or HL_NONE. */
 uint16_t hl_domain_by_node(const struct hl_plan *plan, int node);
+/* Domain index of a phandle, or HL_NONE (no tree walk: phandles are recorded). */
+uint16_t hl_domain_by_phandle(const struct hl_plan *plan, uint32_t phandle);
 /* cpuid.c */
 int hl_cpuid_lookup(const char *name);
 

@@ -150,6 +150,7 @@ static void parse_domain(struct hl_ctx *c, int node)
     uint16_t index = (uint16_t)plan->nr_domains++;
     struct hl_domain *d = &plan->domains[index];
     d->node = node;
+    d->phandle = fdt_get_phandle(c->fdt, node);
     d->name = fdt_get_name(c->fdt, node, NULL);
     d->vcpus = 1;
     d->kernel = HL_NONE;

@@ -11,10 +11,22 @@ static const char *const pool_props[] = { "cpupool-cpus", "cpupool-sched", NULL 
 static const char *const schedulers[] = { "credit", "credit2", "rtds", "arinc653", "null", NULL };
 #define SCHED_EXPECTED "one of \"credit\", \"credit2\", \"rtds\", \"arinc653\", \"null\""
 
+/* A /cpus child by phandle, without walking the whole tree; -1 if none. */
+static int cpu_node(struct hl_ctx *c, uint32_t phandle)
+{
+    int cpus = fdt_path_offset(c->fdt, "/cpus"), node;
+    if (cpus < 0 || !phandle)
+        return -1;
+    fdt_for_each_subnode(node, c->fdt, cpus)
+        if (fdt_get_phandle(c->fdt, node) == phandle)
+            return node;
+    return -1;
+}
+
 /* The CPU number of a /cpus/cpu@N node: its reg (one cell). */
 static bool cpu_number(struct hl_ctx *c, int pool, uint32_t phandle, uint32_t *cpu)
 {
-    int node = fdt_node_offset_by_phandle(c->fdt, phandle);
+    int node = cpu_node(c, phandle);
     int len;
     const char *type = node >= 0 ? fdt_getprop(c->fdt, node, "device_type", &len) : NULL;
     if (node < 0 || !type || len != 4 || memcmp(type, "cpu", 4) != 0) {

@@ -14,6 +14,14 @@ uint16_t hl_domain_by_node(const struct hl_plan *plan, int node)
     return HL_NONE;
 }
 
+uint16_t hl_domain_by_phandle(const struct hl_plan *plan, uint32_t phandle)
+{
+    for (uint32_t i = 0; phandle && i < plan->nr_domains; i++)
+        if (plan->domains[i].phandle == phandle)
+            return (uint16_t)i;
+    return HL_NONE;
+}
+
 static bool check_blob(struct hl_ctx *c)
 {
     const struct hl_input *in = c->in;

@@ -27,7 +27,7 @@
 #define HL_MAX_POOLS            32u    /* including the default pool 0 */
 #define HL_MAX_MODULES          (2u * HL_MAX_DOMAINS + 16u)
 #define HL_MAX_EVTCHN_ENDS      2048u  /* each channel has two ends */
-#define HL_MAX_SHM_REGIONS      256u   /* distinct xen,shm-id */
+#define HL_MAX_SHM_REGIONS      512u   /* distinct xen,shm-id */
 #define HL_MAX_SHM_MAPS         1024u  /* (region, domain) pairs */
 #define HL_MAX_AFFINITIES       2048u  /* xen,vcpu nodes with hard-affinity */
 #define HL_MAX_DEPS             2048u  /* start dependencies */
@@ -172,6 +172,7 @@ struct hl_domain {
     const char *bootargs;    /* kernel command line (kernel node bootargs) */
     struct hl_cpuid_policy cpuid;
     bool domid_auto;         /* domid was not given; assigned by the validator */
+    uint32_t phandle;        /* the node's phandle, 0 if none (parse-time link) */
     int32_t node;
 };
 

@@ -73,9 +73,11 @@ static uint64_t report_memory(const struct tessera_bootinfo *bi)
         if (mem_type_is_ram(r->type))
             ram += r->size;
     }
-    printk("  memory: %llu MiB RAM; allocator: %llu MiB free of %llu MiB, %llu allocations\n",
-           (unsigned long long)(ram >> 20), PAGES_TO_MIB(page_alloc_free_pages()),
-           PAGES_TO_MIB(page_alloc_total_pages()), (unsigned long long)page_alloc_count());
+    printk("  memory: %llu MiB RAM; allocator: %llu of %llu pages free (%llu MiB), "
+           "%llu allocations\n",
+           (unsigned long long)(ram >> 20), (unsigned long long)page_alloc_free_pages(),
+           (unsigned long long)page_alloc_total_pages(), PAGES_TO_MIB(page_alloc_free_pages()),
+           (unsigned long long)page_alloc_count());
     printk("  memory map: %u ranges\n", bi->memmap_entries);
     for (unsigned int t = 0; t < MAX_MEM_TYPE; t++) {
         if (count[t])

@@ -80,6 +80,21 @@ static const void *launch_tree(const struct tessera_bootinfo *bi, int *err)
     return *err == 0 ? fdt : NULL;
 }
 
+/* The loader's options, if they are the NUL-terminated string bootinfo says. */
+static const char *loader_options(const struct tessera_bootinfo *bi)
+{
+    const char *s = (const char *)bi->cmdline_paddr;
+
+    if (!s)
+        return NULL;
+    if (strnlen(s, (size_t)bi->cmdline_len + 1) != bi->cmdline_len) {
+        printk("tessera: loader options at %#llx are not %u bytes and a NUL; ignored\n",
+               (unsigned long long)bi->cmdline_paddr, bi->cmdline_len);
+        return NULL;
+    }
+    return s;
+}
+
 /* crash-test=exception: a write to the hypervisor's own code, which W^X must catch. */
 static void crash_test(void)
 {
@@ -117,8 +132,7 @@ void hv_main(paddr_t bootinfo_paddr)
 
     const void *fdt = launch_tree(bi, &tree_err);
 
-    cmdline_init(fdt ? boot_tree_config_bootargs(fdt) : NULL,
-                 bi->cmdline_paddr ? (const char *)bi->cmdline_paddr : NULL);
+    cmdline_init(fdt ? boot_tree_config_bootargs(fdt) : NULL, loader_options(bi));
     serial_configure_from_cmdline();
     printk("tessera: Tessera hypervisor %s\n", TESSERA_VERSION);
     printk("tessera: hypervisor entry\n");

@@ -95,6 +95,8 @@ void trap_fatal(const struct cpu_regs *r)
 {
     struct percpu *pc = this_cpu();
 
+    /* The fault may have hit inside printk with the console lock held. */
+    console_enter_panic();
     if (pc->arch.in_fatal_trap)
         panic("fatal %s (vector %llu) while reporting an earlier one", vector_name(r->vector),
               (unsigned long long)r->vector);

@@ -38,11 +38,6 @@ static uint64_t scale_up(uint64_t v, uint64_t f)
     return (uint64_t)(((unsigned __int128)v * f + ((1ull << FRAC_BITS) - 1)) >> FRAC_BITS);
 }
 
-uint64_t tsc_ticks_to_ns(uint64_t ticks, uint64_t khz)
-{
-    return scale_down(ticks, factor(1000000, MAX(khz, MIN_KHZ)));
-}
-
 uint64_t ns_to_tsc_ticks(uint64_t ns, uint64_t khz)
 {
     return scale_up(ns, factor(MAX(khz, MIN_KHZ), 1000000));

@@ -21,11 +21,6 @@
 static bool tsc_deadline;
 static uint64_t lapic_timer_khz;   /* one-shot mode: LAPIC timer ticks per ms */
 
-bool lapic_timer_has_tsc_deadline(void)
-{
-    return tsc_deadline;
-}
-
 static void timer_vector(struct cpu_regs *regs)
 {
     (void)regs;

@@ -47,7 +47,4 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 /* Same, to every CPU but this one (shorthand). */
 void lapic_send_ipi_all_but_self(uint32_t icr_low);
 
-/* LAPIC timer, used by the timer code in hv/common/timer.c via asm/timer.h. */
-bool lapic_timer_has_tsc_deadline(void);
-
 #endif

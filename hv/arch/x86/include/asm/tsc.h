@@ -31,7 +31,7 @@ void tsc_set_loader_estimate(uint64_t khz);
 void time_set_tsc_rate(uint64_t khz, uint64_t tsc_at_zero);
 uint64_t tsc_to_ns(uint64_t tsc);       /* absolute TSC value -> now_ns() time */
 uint64_t ns_to_tsc(uint64_t ns);        /* now_ns() time -> absolute TSC value */
-uint64_t tsc_ticks_to_ns(uint64_t ticks, uint64_t khz);
+/* A duration in ns as TSC ticks at khz, rounded up (before calibration too). */
 uint64_t ns_to_tsc_ticks(uint64_t ns, uint64_t khz);
 
 #endif

@@ -29,34 +29,31 @@ struct elf64_phdr {
     uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
-static EFI_STATUS bad_elf(struct loader *ld, const char *why)
-{
-    con_error("%s: not an x86-64 ELF executable: %s", ld->hv_path, why);
-    return EFI_LOAD_ERROR;
-}
+/* Physical addresses are at most 52 bits wide on x86-64. */
+#define MAX_PHYS_ADDR (1ull << 52)
 
-static EFI_STATUS check_header(struct loader *ld, const struct elf64_ehdr *eh, uint64_t size)
+static const char *check_header(const struct elf64_ehdr *eh, uint64_t size)
 {
     if (size < sizeof(*eh) || memcmp(eh->e_ident, "\177ELF", 4))
-        return bad_elf(ld, "no ELF header");
+        return "no ELF header";
     if (eh->e_ident[4] != ELFCLASS64)
-        return bad_elf(ld, "not ELF64");
+        return "not ELF64";
     if (eh->e_ident[5] != ELFDATA2LSB || eh->e_version != EV_CURRENT)
-        return bad_elf(ld, "not little-endian ELF version 1");
+        return "not little-endian ELF version 1";
     if (eh->e_machine != EM_X86_64)
-        return bad_elf(ld, "machine is not x86-64");
+        return "machine is not x86-64";
     if (eh->e_type != ET_EXEC)
-        return bad_elf(ld, "not an executable (ET_EXEC)");
+        return "not an executable (ET_EXEC)";
     if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
-        eh->e_phoff > size ||
+        eh->e_phoff % 8 || eh->e_phoff > size ||
         (size - eh->e_phoff) / sizeof(struct elf64_phdr) < eh->e_phnum)
-        return bad_elf(ld, "program headers missing or outside the file");
-    return EFI_SUCCESS;
+        return "program headers missing, misaligned or outside the file";
+    return NULL;
 }
 
 /* PT_LOAD segments must be sane and in ascending, non-overlapping order. */
-static EFI_STATUS check_segments(struct loader *ld, const struct elf64_ehdr *eh,
-                                 const struct elf64_phdr *ph, uint64_t size)
+static const char *check_segments(const struct elf64_ehdr *eh, const struct elf64_phdr *ph,
+                                  uint64_t size)
 {
     uint64_t prev_end = 0;
     bool entry_inside = false, any = false;
@@ -67,21 +64,32 @@ static EFI_STATUS check_segments(struct loader *ld, const struct elf64_ehdr *eh,
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
         if (p->p_filesz > p->p_memsz || p->p_offset > size || size - p->p_offset < p->p_filesz)
-            return bad_elf(ld, "a PT_LOAD segment lies outside the file");
-        if (p->p_paddr + p->p_memsz < p->p_paddr)
-            return bad_elf(ld, "a PT_LOAD segment wraps around the address space");
+            return "a PT_LOAD segment lies outside the file";
+        if (p->p_memsz > MAX_PHYS_ADDR || p->p_paddr > MAX_PHYS_ADDR - p->p_memsz)
+            return "a PT_LOAD segment lies beyond the physical address space";
         if (p->p_paddr < prev_end)
-            return bad_elf(ld, "PT_LOAD segments overlap or are not in address order");
+            return "PT_LOAD segments overlap or are not in address order";
         if (eh->e_entry >= p->p_paddr && eh->e_entry - p->p_paddr < p->p_memsz)
             entry_inside = true;
         prev_end = p->p_paddr + p->p_memsz;
         any = true;
     }
     if (!any)
-        return bad_elf(ld, "no PT_LOAD segment");
+        return "no PT_LOAD segment";
     if (!entry_inside)
-        return bad_elf(ld, "entry point outside the loaded segments");
-    return EFI_SUCCESS;
+        return "entry point outside the loaded segments";
+    return NULL;
+}
+
+const char *elf_check(const void *file, uint64_t size)
+{
+    const struct elf64_ehdr *eh = file;
+    const char *why = check_header(eh, size);
+
+    if (why)
+        return why;
+    return check_segments(eh, (const struct elf64_phdr *)((const uint8_t *)file + eh->e_phoff),
+                          size);
 }
 
 static EFI_STATUS place_segments(struct loader *ld, const uint8_t *file,
@@ -123,7 +131,7 @@ EFI_STATUS hv_load(struct loader *ld)
     uint64_t addr, size;
     const uint8_t *file;
     const struct elf64_ehdr *eh;
-    const struct elf64_phdr *ph = NULL;
+    const char *why;
     EFI_STATUS s;
 
     s = file_load(ld, ld->hv_path, EfiLoaderData, 0, NULL, &addr, &size);
@@ -131,13 +139,13 @@ EFI_STATUS hv_load(struct loader *ld)
         return s;
     file = (const uint8_t *)(uintptr_t)addr;
     eh = (const struct elf64_ehdr *)file;
-    s = check_header(ld, eh, size);
-    if (!EFI_ERROR(s)) {
-        ph = (const struct elf64_phdr *)(file + eh->e_phoff);
-        s = check_segments(ld, eh, ph, size);
+    why = elf_check(file, size);
+    if (why) {
+        con_error("%s: not an x86-64 ELF executable: %s", ld->hv_path, why);
+        s = EFI_LOAD_ERROR;
+    } else {
+        s = place_segments(ld, file, eh, (const struct elf64_phdr *)(file + eh->e_phoff));
     }
-    if (!EFI_ERROR(s))
-        s = place_segments(ld, file, eh, ph);
     pages_free(addr);
     if (EFI_ERROR(s))
         return s;

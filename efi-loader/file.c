@@ -92,7 +92,7 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE f, uint64_t *size, bool *is_dir)
     /* EFI_FILE_INFO ends in the file name; room for a long one. */
     union {
         EFI_FILE_INFO info;
-        uint8_t bytes[SIZE_OF_EFI_FILE_INFO + 512 * sizeof(CHAR16)];
+        uint8_t bytes[sizeof(EFI_FILE_INFO) + 512 * sizeof(CHAR16)];
     } u;
     UINTN len = sizeof(u);
     EFI_STATUS s;

@@ -91,6 +91,7 @@ EFI_STATUS tree_grow(struct loader *ld);
 EFI_STATUS modules_load(struct loader *ld);
 
 /* elf.c */
+const char *elf_check(const void *file, uint64_t size); /* NULL if usable, else why not */
 EFI_STATUS hv_load(struct loader *ld);
 
 /* place.c: the hypervisor's segments at their physical addresses. */

@@ -10,50 +10,7 @@
 
 #include "loader.h"
 
-/* Stubs for what these files call besides each other. */
-static char last_error[512];
-static char last_info[512];
-
-void con_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(last_error, sizeof(last_error), fmt, ap);
-    va_end(ap);
-}
-
-void con_info(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(last_info, sizeof(last_info), fmt, ap);
-    va_end(ap);
-}
-
-const char *efi_status_text(EFI_STATUS s)
-{
-    (void)s;
-    return "stub";
-}
-
-EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes, uint64_t *addr)
-{
-    (void)how, (void)efi_type, (void)bytes, (void)addr;
-    return EFI_OUT_OF_RESOURCES;
-}
-
-void pages_free(uint64_t addr)
-{
-    (void)addr;
-}
-
-bool place_still_reclaimable(const struct loader *ld, const struct memmap *mm)
-{
-    (void)ld, (void)mm;
-    return true;
-}
+#include "stubs.h"
 
 static struct loader ld;
 
@@ -61,7 +18,7 @@ static int reset(void **state)
 {
     (void)state;
     memset(&ld, 0, sizeof(ld));
-    last_error[0] = last_info[0] = '\0';
+    stubs_reset();
     return 0;
 }
 
@@ -130,7 +87,7 @@ static void test_options_defaults(void **state)
     assert_string_equal(ld.hv_path, "\\tessera\\tessera.elf");
     assert_string_equal(ld.cmdline, "");
     assert_int_equal(ld.cmdline_len, 0);
-    assert_string_equal(last_info, "");
+    assert_string_equal(stub_last_info, "");
 }
 
 static void test_options_words(void **state)
@@ -162,7 +119,7 @@ static void test_options_not_text(void **state)
     (void)state;
     assert_int_equal(options_parse(&ld, junk, sizeof(junk), false), EFI_SUCCESS);
     assert_string_equal(ld.cmdline, "");
-    assert_string_equal(last_info, "load options are not text; ignored");
+    assert_string_equal(stub_last_info, "load options are not text; ignored");
     assert_int_equal(options_parse(&ld, "abc", 3, false), EFI_SUCCESS); /* odd size */
     assert_string_equal(ld.cmdline, "");
     assert_int_equal(options_parse(&ld, inner_nul, sizeof(inner_nul), false), EFI_SUCCESS);
@@ -175,15 +132,16 @@ static void test_options_errors(void **state)
 
     (void)state;
     assert_int_equal(parse("launch=", false), EFI_INVALID_PARAMETER);
-    assert_string_equal(last_error, "load options: launch=: bad path");
+    assert_string_equal(stub_last_error, "load options: launch=: bad path");
     assert_int_equal(parse("hypervisor=a/../b", false), EFI_INVALID_PARAMETER);
-    assert_string_equal(last_error, "load options: hypervisor=a/../b: bad path");
+    assert_string_equal(stub_last_error, "load options: hypervisor=a/../b: bad path");
 
     for (size_t i = 0; i < sizeof(big) - 1; i++)
         big[i] = i % 10 == 9 ? ' ' : 'x';
     big[sizeof(big) - 1] = '\0';
     assert_int_equal(parse(big, false), EFI_INVALID_PARAMETER);
-    assert_string_equal(last_error, "load options: hypervisor command line longer than 1023 bytes");
+    assert_string_equal(stub_last_error,
+                        "load options: hypervisor command line longer than 1023 bytes");
 }
 
 /* Builds a firmware map with a descriptor size larger than the struct, as firmware does. */
@@ -308,6 +266,84 @@ static void test_memmap_reclaimable(void **state)
     assert_string_equal(memmap_type_name(bad_type), "unmapped");
 }
 
+struct test_elf {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+    struct {
+        uint32_t type, flags;
+        uint64_t offset, vaddr, paddr, filesz, memsz, align;
+    } ph[2];
+    uint8_t payload[64];
+};
+
+static void good_elf(struct test_elf *e)
+{
+    memset(e, 0, sizeof(*e));
+    memcpy(e->ident, "\177ELF\2\1\1", 7);
+    e->type = 2;
+    e->machine = 62;
+    e->version = 1;
+    e->entry = 0x1000010;
+    e->phoff = offsetof(struct test_elf, ph);
+    e->ehsize = 64;
+    e->phentsize = sizeof(e->ph[0]);
+    e->phnum = 2;
+    e->ph[0].type = 1;
+    e->ph[0].offset = offsetof(struct test_elf, payload);
+    e->ph[0].paddr = 0x1000000;
+    e->ph[0].filesz = 32;
+    e->ph[0].memsz = 0x800;
+    e->ph[1].type = 1;
+    e->ph[1].offset = offsetof(struct test_elf, payload) + 32;
+    e->ph[1].paddr = 0x1000800; /* shares a page with segment 0: allowed */
+    e->ph[1].filesz = 32;
+    e->ph[1].memsz = 0x2000;
+}
+
+static void test_elf_check(void **state)
+{
+    struct test_elf e;
+
+    (void)state;
+    assert_int_equal(sizeof(e.ph[0]), 56);
+    good_elf(&e);
+    assert_null(elf_check(&e, sizeof(e)));
+    assert_string_equal(elf_check(&e, 63), "no ELF header");
+
+#define REFUSED(change, why) do { good_elf(&e); change; \
+        assert_string_equal(elf_check(&e, sizeof(e)), why); } while (0)
+    REFUSED(e.ident[1] = 'X', "no ELF header");
+    REFUSED(e.ident[4] = 1, "not ELF64");
+    REFUSED(e.ident[5] = 2, "not little-endian ELF version 1");
+    REFUSED(e.machine = 3, "machine is not x86-64");
+    REFUSED(e.type = 3, "not an executable (ET_EXEC)");
+    REFUSED(e.phentsize = 32, "program headers missing, misaligned or outside the file");
+    REFUSED(e.phnum = 0, "program headers missing, misaligned or outside the file");
+    REFUSED(e.phnum = 4, "program headers missing, misaligned or outside the file");
+    REFUSED(e.phoff = ~0ull, "program headers missing, misaligned or outside the file");
+    REFUSED(e.phoff = 65, "program headers missing, misaligned or outside the file");
+    REFUSED(e.ph[1].offset = sizeof(e) - 16, "a PT_LOAD segment lies outside the file");
+    REFUSED(e.ph[1].filesz = 0x3000, "a PT_LOAD segment lies outside the file");
+    REFUSED(e.ph[1].paddr = ~0ull - 0x1000, "a PT_LOAD segment lies beyond the physical address "
+            "space");
+    REFUSED(e.ph[1].memsz = ~0ull, "a PT_LOAD segment lies beyond the physical address space");
+    REFUSED(e.ph[1].paddr = 0x10007ff, "PT_LOAD segments overlap or are not in address order");
+    REFUSED(e.ph[1].paddr = 0x800000, "PT_LOAD segments overlap or are not in address order");
+    REFUSED((e.ph[0].type = 6, e.ph[1].type = 4), "no PT_LOAD segment");
+    REFUSED(e.entry = 0x2000000, "entry point outside the loaded segments");
+#undef REFUSED
+
+    /* Segments that are not PT_LOAD, or empty, are ignored. */
+    good_elf(&e);
+    e.ph[1].type = 4;
+    e.ph[1].paddr = 0;
+    assert_null(elf_check(&e, sizeof(e)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup(test_memmap_types, reset),
         cmocka_unit_test_setup(test_memmap_staged_hypervisor, reset),
         cmocka_unit_test_setup(test_memmap_reclaimable, reset),
+        cmocka_unit_test_setup(test_elf_check, reset),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

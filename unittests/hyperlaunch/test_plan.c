@@ -33,7 +33,8 @@ static void test_defaults(void **state)
            " a { compatible = \"xen,domain\"; memory = <0 0x10000>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x10000>; cpus = <4>;"
-           "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs = \"x y\"; };"
+           "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs "
+             "= \"x y\"; };"
            "   ramdisk { compatible = \"multiboot,ramdisk\"; reg = <0 0x3000000 0x2000>; }; };"
            "}; }; };", NULL, &r);
     const struct hl_plan *p = r.plan;
@@ -72,7 +73,8 @@ static void test_start_order(void **state)
     run_ok("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
            " a: a { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-ready = <&c>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
-           " b: b { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = <&a &c>;"
+           " b: b { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = "
+             "<&a &c>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; }; };"
            " c: c { compatible = \"xen,domain\"; memory = <0 0x4000>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x3000000 0x1000>; }; };"
@@ -153,6 +155,52 @@ static void test_xen_form(void **state)
     assert_int_equal(p->domains[0].capabilities, HL_CAP_CONTROL);
     assert_int_equal(p->modules[p->domains[0].kernel].size, 0x200000);
     assert_int_equal(p->modules[p->domains[0].ramdisk].base, 0x400000);
+    result_free(&r);
+}
+
+/*
+ * The x86 Hyperlaunch example of Xen's design documents: a PV control domain
+ * with the old 64-bit mode bit, hypervisor-wide modules, module-index.
+ */
+static void test_xen_hyperlaunch_x86(void **state)
+{
+    (void)state;
+    static const struct hl_boot_module mods[] = {
+        { 0x100000, 0x1000 }, { 0x200000, 0x1000 }, { 0x300000, 0x400000 },
+        { 0x800000, 0x200000 }, { 0xc00000, 0x300000 },
+    };
+    struct run_opts o = { .boot_modules = mods, .nr_boot_modules = 5 };
+    struct result r;
+    run_ok("/dts-v1/; / { chosen { hypervisor {"
+           " compatible = \"hypervisor,xen\", \"xen,x86\";"
+           " config { compatible = \"xen,config\";"
+           "   module@0 { compatible = \"module,microcode\", \"multiboot,module\"; module-index "
+             "= <0>; };"
+           "   module@1 { compatible = \"module,xsm-policy\", \"multiboot,module\"; "
+             "module-index = <1>; }; };"
+           " dom0 { compatible = \"xen,domain\"; domid = <0>; mode = <5>; capabilities = <7>;"
+           "   memory = <0x0 0x20000>; cpus = <1>;"
+           "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
+             "<2>;"
+           "     bootargs = \"console=hvc0\"; };"
+           "   ramdisk { compatible = \"multiboot,ramdisk\", \"multiboot,module\"; module-index "
+             "= <3>; }; };"
+           " dom1 { compatible = \"xen,domain\"; domid = <1>; mode = <0>; memory = <0x0 "
+             "0x80000>; cpus = <2>;"
+           "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
+             "<4>; }; };"
+           "}; }; };", &o, &r);
+    const struct hl_plan *p = r.plan;
+    assert_int_equal(r.nr_diags, 1); /* the mode bit 2 warning */
+    assert_int_equal(r.codes[0], HL_W_MODE_LONG);
+    assert_int_equal(p->nr_domains, 2);
+    assert_int_equal(p->nr_modules, 5);
+    assert_int_equal(p->modules[0].domain, HL_NONE);
+    assert_int_equal(p->domains[0].type, HL_DOMAIN_PV);
+    assert_int_equal(p->domains[0].domid, 0);
+    assert_int_equal(p->domains[0].capabilities, HL_CAP_ALL);
+    assert_int_equal(p->domains[1].type, HL_DOMAIN_PVH);
+    assert_int_equal(p->modules[p->domains[1].kernel].base, 0xc00000);
     result_free(&r);
 }
 
@@ -305,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_start_order),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_xen_form),
+        cmocka_unit_test(test_xen_hyperlaunch_x86),
         cmocka_unit_test(test_diag_format),
         cmocka_unit_test(test_domain_limit),
         cmocka_unit_test(test_bad_blobs),

@@ -27,7 +27,8 @@
 #define POOLS "p01: pool01 { compatible = \"xen,cpupool\"; cpupool-cpus = <&c0 &c1>; }; " \
               "p23: pool23 { compatible = \"xen,cpupool\"; cpupool-cpus = <&c2 &c3>; };"
 #define EVT(label, port, peer) \
-    label ": evtchn@" port " { compatible = \"xen,evtchn-v1\"; xen,evtchn = <" port " &" peer ">; };"
+    label ": evtchn@" port " { compatible = \"xen,evtchn-v1\"; " \
+    "xen,evtchn = <" port " &" peer ">; };"
 #define SHM(id, role, host, guest, size) \
     "shm@" host " { compatible = \"xen,domain-shared-memory-v1\"; role = \"" role "\"; " \
     "xen,shm-id = \"" id "\"; xen,shared-mem = <0x0 " host " 0x0 " guest " " size ">; };"
@@ -58,28 +59,34 @@ static const struct rule rules[] = {
     { .name = "unknown-property", D1(""), D1("frobnicate = <1>;"), HL_E_UNKNOWN_PROPERTY },
     { .name = "unknown-vendor-property", D1(""), D1("acme,frob = <1>;"), HL_W_UNKNOWN_PROPERTY },
     { .name = "unknown-node", D1(""), D1("x { compatible = \"xen,frob\"; };"), HL_E_UNKNOWN_NODE },
-    { .name = "unknown-vendor-node", D1(""), D1("x { compatible = \"acme,frob\"; };"), HL_W_UNKNOWN_NODE },
+    { .name = "unknown-vendor-node", D1(""), D1("x { compatible = \"acme,frob\"; "
+      "};"), HL_W_UNKNOWN_NODE },
     { .name = "node-without-compatible", D1(""), D1("x { };"), HL_E_BAD_COMPATIBLE },
     { .name = "bad-type-u32", D1("cpus = <2>;"), D1("cpus = /bits/ 64 <2>;"), HL_E_BAD_TYPE },
     { .name = "bad-type-u64", D1(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0x4000>; " K("0x1000000") " };",
       HL_E_BAD_TYPE },
-    { .name = "bad-type-string", D1("tessera,name = \"a\";"), D1("tessera,name = <1>;"), HL_E_BAD_TYPE },
+    { .name = "bad-type-string", D1("tessera,name = \"a\";"), D1("tessera,name = "
+      "<1>;"), HL_E_BAD_TYPE },
     { .name = "missing-memory", D1(""),
       "domain@1 { compatible = \"xen,domain\"; " K("0x1000000") " };", HL_E_MISSING_PROPERTY },
     { .name = "cpus-range", D1("cpus = <128>;"), D1("cpus = <129>;"), HL_E_BAD_VALUE },
     { .name = "domid-reserved",
-      "domain@1 { compatible = \"xen,domain\"; domid = <0x7fef>; memory = <0 0x4000>; " K("0x1000000") " };",
-      "domain@1 { compatible = \"xen,domain\"; domid = <0x7ff0>; memory = <0 0x4000>; " K("0x1000000") " };",
+      "domain@1 { compatible = \"xen,domain\"; domid = <0x7fef>; memory = <0 0x4000>; "
+        "" K("0x1000000") " };",
+      "domain@1 { compatible = \"xen,domain\"; domid = <0x7ff0>; memory = <0 0x4000>; "
+        "" K("0x1000000") " };",
       HL_E_DOMID_RESERVED },
     { .name = "domid-duplicate", D1("") D2(""),
-      D1("") "domain@9 { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x4000>; " K("0x2000000") " };",
+      D1("") "domain@9 { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x4000>; "
+        "" K("0x2000000") " };",
       HL_E_DOMID_DUPLICATE },
     { .name = "name-duplicate", D1("tessera,name = \"a\";") D2("tessera,name = \"b\";"),
       D1("tessera,name = \"a\";") D2("tessera,name = \"a\";"), HL_E_NAME_DUPLICATE },
     { .name = "name-charset", D1("tessera,name = \"web-1.a_b\";"), D1("tessera,name = \"web 1\";"),
       HL_E_BAD_VALUE },
-    { .name = "mode-pv-dm", D1("mode = <1>;") D2("mode = <2>;"), D1("mode = <3>;"), HL_E_MODE_PV_DM },
+    { .name = "mode-pv-dm", D1("mode = <1>;") D2("mode = <2>;"), D1("mode = "
+      "<3>;"), HL_E_MODE_PV_DM },
     { .name = "mode-unknown-bits", D1("mode = <0>;"), D1("mode = <8>;"), HL_E_BAD_VALUE },
     { .name = "mode-long", D1("mode = <1>;"), D1("mode = <5>;"), HL_W_MODE_LONG },
     { .name = "capabilities-unknown", D1("capabilities = <7>;"), D1("capabilities = <0x9>;"),
@@ -100,9 +107,11 @@ static const struct rule rules[] = {
     { .name = "memory-machine", D1("") D2(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0 0x40000>; " K("0x1000000") " };",
       HL_E_MEM_MACHINE, false, { .machine = { .ram_bytes = 256ull << 20 } } },
-    { .name = "no-kernel", D1(""), "domain@1 { compatible = \"xen,domain\"; memory = <0 0x4000>; };",
+    { .name = "no-kernel", D1(""), "domain@1 { compatible = \"xen,domain\"; memory = <0 "
+      "0x4000>; };",
       HL_E_NO_KERNEL },
-    { .name = "two-kernels", D1(""), D1("k2 { compatible = \"multiboot,kernel\"; reg = <0 0x5000000 0x1000>; };"),
+    { .name = "two-kernels", D1(""), D1("k2 { compatible = \"multiboot,kernel\"; reg = <0 "
+      "0x5000000 0x1000>; };"),
       HL_E_TWO_KERNELS },
     { .name = "two-ramdisks",
       D1("r1 { compatible = \"multiboot,ramdisk\"; reg = <0 0x5000000 0x1000>; };"),
@@ -182,8 +191,10 @@ static const struct rule rules[] = {
          "v1 { compatible = \"xen,vcpu\"; id = <0>; hard-affinity = \"1\"; };"),
       HL_E_VCPU_DUPLICATE },
     { .name = "affinity-outside-pool",
-      POOLS D1("domain-cpupool = <&p23>; v { compatible = \"xen,vcpu\"; id = <0>; hard-affinity = \"2-3\"; };"),
-      POOLS D1("domain-cpupool = <&p23>; v { compatible = \"xen,vcpu\"; id = <0>; hard-affinity = \"1-2\"; };"),
+      POOLS D1("domain-cpupool = <&p23>; v { compatible = \"xen,vcpu\"; id = <0>; hard-affinity "
+        "= \"2-3\"; };"),
+      POOLS D1("domain-cpupool = <&p23>; v { compatible = \"xen,vcpu\"; id = <0>; hard-affinity "
+        "= \"1-2\"; };"),
       HL_E_AFFINITY_OUTSIDE_POOL },
     { .name = "affinity-cpu-not-present",
       D1("v { compatible = \"xen,vcpu\"; id = <0>; hard-affinity = \"0,1\"; };"),
@@ -233,12 +244,15 @@ static const struct rule rules[] = {
       HL_E_SHM_GUEST_OVERLAP },
     { .name = "shm-role", D1(SHM("a", "borrower", "0x60000000", "0x80000000", "0x1000")),
       D1(SHM("a", "lender", "0x60000000", "0x80000000", "0x1000")), HL_E_BAD_VALUE },
-    { .name = "shm-id-length", D1(SHM("abcdefghijklmno", "owner", "0x60000000", "0x80000000", "0x1000")),
+    { .name = "shm-id-length",
+      D1(SHM("abcdefghijklmno", "owner", "0x60000000", "0x80000000", "0x1000")),
       D1(SHM("abcdefghijklmnop", "owner", "0x60000000", "0x80000000", "0x1000")),
       HL_E_BAD_VALUE },
-    { .name = "policy-value", D1("tessera,on-crash = \"halt-machine\"; tessera,on-reboot = \"destroy\";"),
+    { .name = "policy-value", D1("tessera,on-crash = \"halt-machine\"; tessera,on-reboot = "
+      "\"destroy\";"),
       D1("tessera,on-crash = \"reboot-machine\";"), HL_E_BAD_VALUE },
-    { .name = "console-value", D1("tessera,console = \"none\";") D2(""), D1("tessera,console = \"vga\";"),
+    { .name = "console-value", D1("tessera,console = \"none\";") D2(""), D1("tessera,console = "
+      "\"vga\";"),
       HL_E_BAD_VALUE },
     { .name = "dependency-cycle",
       D1("") D2("tessera,after-started = <&d1>;") D3("tessera,after-ready = <&d2>;"),
@@ -270,7 +284,8 @@ static const struct rule rules[] = {
       "/dts-v1/;\n/ { chosen { bootargs = \"x\"; }; };", HL_E_NO_HYPERVISOR_NODE, true },
     { .name = "config-node",
       "config { compatible = \"xen,config\"; bootargs = \"console=com1\"; };" D1(""),
-      "config { compatible = \"xen,config\"; bootargs = \"console=com1\"; cmdline = \"x\"; };" D1(""),
+      "config { compatible = \"xen,config\"; bootargs = \"console=com1\"; cmdline = \"x\"; "
+        "};" D1(""),
       HL_E_UNKNOWN_PROPERTY },
 };
 

@@ -153,7 +153,8 @@ unsigned hl_build_plan(const struct hl_input *in, struct hl_plan *plan);
 
 /*
  * The one-line text of a diagnostic:
- *   error: /chosen/hypervisor/domain@2: property "domid": duplicate domid 1 (also used by /chosen/hypervisor/domain@1)
+ *   error: /chosen/hypervisor/domain@2: property "domid": duplicate domid 1 (also
+ *   used by /chosen/hypervisor/domain@1)          <- one line, wrapped here
  * Always NUL-terminates (truncating if needed); returns the length written.
  */
 size_t hl_diag_format(const struct hl_diag *diag, char *buf, size_t size);

@@ -121,13 +121,6 @@ void hl_check_affinity(struct hl_ctx *c)
     struct hl_plan *plan = c->plan;
     for (uint32_t i = 0; i < plan->nr_affinities; i++) {
         const struct hl_affinity *a = &plan->affinities[i];
-        const struct hl_domain *d = &plan->domains[a->domain];
-        if (a->vcpu >= d->vcpus) {
-            char want[40];
-            hl_format(want, sizeof(want), "below %u (the domain's cpus)", d->vcpus);
-            hl_report(c, HL_E_VCPU_RANGE, a->node, "id", -1, want, "%u", a->vcpu);
-            continue;
-        }
         for (uint32_t j = 0; j < i; j++) {
             const struct hl_affinity *o = &plan->affinities[j];
             if (o->domain == a->domain && o->vcpu == a->vcpu) {

@@ -159,6 +159,13 @@ static void parse_vcpu(struct hl_ctx *c, uint16_t dom, int node)
                       "a CPU list such as \"0-3,5\"", NULL);
         return;
     }
+    const struct hl_domain *d = &plan->domains[dom];
+    if (id >= d->vcpus) {
+        char want[40];
+        hl_format(want, sizeof(want), "below %u (the domain's cpus)", d->vcpus);
+        hl_report(c, HL_E_VCPU_RANGE, node, "id", -1, want, "%u", id);
+        return;
+    }
     hl_cpumask_t mask;
     if (!hl_parse_cpulist(list, &mask)) {
         hl_report(c, HL_E_CPULIST, node, "hard-affinity", -1,
@@ -170,7 +177,7 @@ static void parse_vcpu(struct hl_ctx *c, uint16_t dom, int node)
         return;
     struct hl_affinity *a = &plan->affinities[plan->nr_affinities++];
     a->domain = dom;
-    a->vcpu = id > 0xFFFF ? 0xFFFF : (uint16_t)id;
+    a->vcpu = (uint16_t)id; /* below HL_MAX_VCPUS */
     a->hard = mask;
     a->node = node;
 }

@@ -64,14 +64,18 @@ static void parse_config(struct hl_ctx *c, int node)
 /* Children of /chosen/hypervisor other than domains and pools. */
 static void parse_hypervisor_children(struct hl_ctx *c)
 {
-    int child;
+    int child, config = -1;
     fdt_for_each_subnode(child, c->fdt, c->hv_node) {
         if (hl_compatible_is(c, child, "xen,domain") ||
             hl_compatible_is(c, child, "xen,cpupool"))
             continue;
-        if (hl_compatible_is(c, child, "xen,config"))
-            parse_config(c, child);
-        else
+        if (hl_compatible_is(c, child, "xen,config")) {
+            if (config >= 0)
+                hl_report(c, HL_E_TOO_MANY, child, NULL, config, "1", "config nodes");
+            else
+                parse_config(c, child);
+            config = child;
+        } else
             hl_unknown_node(c, child);
     }
 }

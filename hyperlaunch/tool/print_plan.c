@@ -69,12 +69,12 @@ static const char *cpus_text(const hl_cpumask_t *m, char *buf, size_t size)
 
 static void print_domains(FILE *out, const struct hl_plan *plan)
 {
-    fprintf(out, "%-16s %5s %-4s %10s %5s %-10s %-32s %-24s %s\n", "DOMAIN", "DOMID",
+    fprintf(out, "%-16s %5s %-4s %10s %5s %-14s %-32s %-24s %s\n", "DOMAIN", "DOMID",
             "MODE", "MEMORY", "VCPUS", "POOL", "KERNEL", "RAMDISK", "CAPABILITIES");
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
         char mem[32], kernel[320], ramdisk[320], caps[40];
-        fprintf(out, "%-16s %5u %-4s %10s %5u %-10s %-32s %-24s %s\n", d->name, d->domid,
+        fprintf(out, "%-16s %5u %-4s %10s %5u %-14s %-32s %-24s %s\n", d->name, d->domid,
                 hl_domain_type_name(d->type), size_text(d->memory_kib * 1024, mem, sizeof(mem)),
                 d->vcpus, plan->pools[d->pool].name,
                 module_text(plan, d->kernel, kernel, sizeof(kernel)),
@@ -183,8 +183,8 @@ void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t)
         vcpus += plan->domains[i].vcpus;
     }
     char total[32];
-    fprintf(out, "%s: valid: %u domain%s, %u vCPUs, %s of memory with P2M pools\n", t->path,
-            plan->nr_domains, plan->nr_domains == 1 ? "" : "s", vcpus,
+    fprintf(out, "%s: valid: %u domain%s, %u vCPU%s, %s of memory with P2M pools\n", t->path,
+            plan->nr_domains, plan->nr_domains == 1 ? "" : "s", vcpus, vcpus == 1 ? "" : "s",
             size_text(kib * 1024, total, sizeof(total)));
     if (plan->hv_bootargs)
         fprintf(out, "hypervisor bootargs: \"%s\"\n", plan->hv_bootargs);

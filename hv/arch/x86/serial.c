@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* 16550 UART console output (polled). */
+#include <stdlib.h>
 #include <string.h>
 #include <hv/cmdline.h>
 #include <hv/printk.h>
@@ -59,22 +60,24 @@ void serial_write(const char *s, size_t len)
     }
 }
 
+/* console=com1|com2|0xNNN: the UART's I/O port. */
 static bool console_port(const char *name, uint16_t *port)
 {
-    static const struct {
-        const char *name;
-        uint16_t port;
-    } names[] = { { "com1", SERIAL_COM1 }, { "com2", SERIAL_COM2 } };
+    char *end;
+    unsigned long v;
 
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        if (strcmp(name, names[i].name) == 0) {
-            *port = names[i].port;
-            return true;
-        }
+    if (strcmp(name, "com1") == 0) {
+        *port = SERIAL_COM1;
+        return true;
     }
-    uint64_t v = cmdline_get_u64("console", 0);
-
-    if (strncmp(name, "0x", 2) != 0 || v == 0 || v > 0xFFF8)
+    if (strcmp(name, "com2") == 0) {
+        *port = SERIAL_COM2;
+        return true;
+    }
+    if (strncmp(name, "0x", 2) != 0)
+        return false;
+    v = strtoul(name, &end, 16);
+    if (*end != '\0' || v == 0 || v > 0xFFF8)  /* eight registers from the base */
         return false;
     *port = (uint16_t)v;
     return true;

@@ -5,7 +5,8 @@
  */
 #include "loader.h"
 
-#define MAX_ALLOCATIONS 256
+/* Room for MAX_MODULES modules, the hypervisor ranges, their staging and the rest. */
+#define MAX_ALLOCATIONS 512
 
 struct allocation {
     uint64_t addr;

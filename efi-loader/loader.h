@@ -85,9 +85,10 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
 
 /* tree.c */
 EFI_STATUS tree_load(struct loader *ld);
-EFI_STATUS tree_grow(struct loader *ld);
 
 /* modules.c */
+#define MAX_MODULES 128
+unsigned modules_count(const void *fdt);
 EFI_STATUS modules_load(struct loader *ld);
 
 /* elf.c */

@@ -96,13 +96,8 @@ static EFI_STATUS set_reg(struct loader *ld, const struct module_node *m,
         reg[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
     reg[n++] = cpu_to_fdt32((uint32_t)size);
 
-    for (;;) {
-        err = fdt_setprop(ld->tree, m->offset, "reg", reg, (int)(n * sizeof(reg[0])));
-        if (err != -FDT_ERR_NOSPACE)
-            break;
-        if (EFI_ERROR(tree_grow(ld)))
-            return EFI_OUT_OF_RESOURCES;
-    }
+    /* tree_load() left room for every module's reg. */
+    err = fdt_setprop(ld->tree, m->offset, "reg", reg, (int)(n * sizeof(reg[0])));
     if (err) {
         con_error("%s: %s: cannot write reg: %s", ld->tree_path, m->node_path, fdt_strerror(err));
         return EFI_LOAD_ERROR;
@@ -136,6 +131,16 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     con_info("module %s at %#lx (%lu bytes) for %s", m.file_path, (unsigned long)addr,
              (unsigned long)size, m.node_path);
     return EFI_SUCCESS;
+}
+
+unsigned modules_count(const void *fdt)
+{
+    unsigned n = 0;
+
+    for (int offset = 0; offset >= 0; offset = fdt_next_node(fdt, offset, NULL))
+        if (fdt_getprop(fdt, offset, "xen,uefi-binary", NULL))
+            n++;
+    return n;
 }
 
 EFI_STATUS modules_load(struct loader *ld)

@@ -4,10 +4,14 @@
 
 #include "loader.h"
 
-/* Room for the reg properties the loader adds; tree_grow() adds more. */
-#define TREE_SLACK (16 * 1024)
+/*
+ * Room for what the loader adds: per module a reg property (12-byte header,
+ * at most 4 cells), and "reg" in the strings block once; plus a page spare.
+ */
+#define TREE_ROOM_PER_MODULE 28
+#define TREE_SLACK           4096
 
-static EFI_STATUS tree_move(struct loader *ld, const void *from, uint64_t new_size)
+static EFI_STATUS tree_copy(struct loader *ld, const void *from, uint64_t new_size)
 {
     uint64_t addr = HANDOVER_MAX_ADDR;
     int err;
@@ -33,6 +37,7 @@ EFI_STATUS tree_load(struct loader *ld)
 {
     uint64_t addr, size;
     const void *file;
+    unsigned modules;
     EFI_STATUS s;
     int err;
 
@@ -53,19 +58,15 @@ EFI_STATUS tree_load(struct loader *ld)
     }
     con_info("launch tree %s (%lu bytes)", ld->tree_path, (unsigned long)size);
 
-    s = tree_move(ld, file, page_round_up(fdt_totalsize(file) + TREE_SLACK));
+    modules = modules_count(file);
+    if (modules > MAX_MODULES) {
+        con_error("%s: %u nodes with xen,uefi-binary; the loader takes at most %u",
+                  ld->tree_path, modules, MAX_MODULES);
+        pages_free(addr);
+        return EFI_LOAD_ERROR;
+    }
+    s = tree_copy(ld, file, page_round_up(fdt_totalsize(file) +
+                                          modules * TREE_ROOM_PER_MODULE + TREE_SLACK));
     pages_free(addr);
-    return s;
-}
-
-/* Called when a property does not fit: double the room. */
-EFI_STATUS tree_grow(struct loader *ld)
-{
-    void *old = ld->tree;
-    EFI_STATUS s;
-
-    s = tree_move(ld, old, ld->tree_alloc * 2);
-    if (!EFI_ERROR(s))
-        pages_free((uint64_t)(uintptr_t)old);
     return s;
 }

@@ -79,10 +79,10 @@ static bool aml_integer(struct aml_cursor *c, uint8_t *out)
 }
 
 /* Parses the package after "_S5_" at c; true with both values if well formed. */
-static bool parse_s5_package(struct aml_cursor c, uint8_t *a, uint8_t *b)
+static bool parse_s5_package(struct aml_cursor c, uint8_t *slp_typ_a, uint8_t *slp_typ_b)
 {
     const uint8_t *start;
-    uint8_t op, count;
+    uint8_t op, count, a, b = 0;
     uint32_t len;
 
     if (!aml_byte(&c, &op) || op != AML_PACKAGE_OP)
@@ -91,14 +91,12 @@ static bool parse_s5_package(struct aml_cursor c, uint8_t *a, uint8_t *b)
     if (!aml_pkg_length(&c, &len) || len > (size_t)(c.end - start))
         return false;
     c.end = start + len;
-    if (!aml_byte(&c, &count) || count < 1 || !aml_integer(&c, a))
+    if (!aml_byte(&c, &count) || count < 1 || !aml_integer(&c, &a))
         return false;
-    if (count < 2)
-        *b = 0;
-    else if (!aml_integer(&c, b))
+    if (count >= 2 && !aml_integer(&c, &b))
         return false;
-    *a &= 7;
-    *b &= 7;
+    *slp_typ_a = a & 7;
+    *slp_typ_b = b & 7;
     return true;
 }
 

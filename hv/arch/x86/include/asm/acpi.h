@@ -17,8 +17,10 @@
 
 #define ACPI_MAX_IOAPICS   16
 #define ACPI_MAX_OVERRIDES 32
-/* Larger than any real table (big DSDTs are a few hundred KiB). */
+/* Larger than any real table (big DSDTs are a few hundred KiB); the fuzzer lowers it. */
+#ifndef ACPI_MAX_TABLE_LEN
 #define ACPI_MAX_TABLE_LEN MiB(16)
+#endif
 
 struct acpi_rsdp {
     char signature[8];              /* "RSD PTR " */

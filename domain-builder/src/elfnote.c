@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Xen ELF notes and the legacy "__xen_guest" string. Each note's header and
- * payload are checked against its PT_NOTE segment; strings must be
- * NUL-terminated inside their note; numbers are 1, 2, 4 or 8 bytes.
+ * payload are checked against its PT_NOTE segment; strings never extend past
+ * their descriptor; numbers are 1, 2, 4 or 8 bytes.
  */
 #include <string.h>
 
@@ -75,13 +75,14 @@ static int parse_features(const char *s, size_t len, char sep, struct db_xen_not
     return 0;
 }
 
-static int copy_string(char *dst, const uint8_t *desc, uint32_t descsz, uint32_t type,
-                       struct db_diag *diag)
+/*
+ * Strings end at their NUL or at the end of the descriptor: Linux writes
+ * FEATURES with .ascii, unterminated (the note padding follows).
+ */
+static int copy_string(char *dst, const uint8_t *desc, uint32_t descsz)
 {
     size_t len = db_strnlen((const char *)desc, descsz);
 
-    if (len == descsz)
-        return db_fail(diag, DB_ERR_NOTE, "Xen note %u: string not NUL-terminated", type);
     if (len >= DB_XEN_STR_MAX)
         len = DB_XEN_STR_MAX - 1;   /* informational strings: keep the start */
     memcpy(dst, desc, len);
@@ -131,20 +132,16 @@ static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *des
             return -1;
         n->supported_features |= (uint32_t)v;
         return 0;
-    case XEN_ELFNOTE_XEN_VERSION: return copy_string(n->xen_version, desc, descsz, type, diag);
-    case XEN_ELFNOTE_GUEST_OS: return copy_string(n->guest_os, desc, descsz, type, diag);
+    case XEN_ELFNOTE_XEN_VERSION: return copy_string(n->xen_version, desc, descsz);
+    case XEN_ELFNOTE_GUEST_OS: return copy_string(n->guest_os, desc, descsz);
     case XEN_ELFNOTE_GUEST_VERSION:
-        return copy_string(n->guest_version, desc, descsz, type, diag);
-    case XEN_ELFNOTE_LOADER: return copy_string(n->loader, desc, descsz, type, diag);
-    case XEN_ELFNOTE_PAE_MODE: return copy_string(n->pae_mode, desc, descsz, type, diag);
-    case XEN_ELFNOTE_BSD_SYMTAB: return copy_string(n->bsd_symtab, desc, descsz, type, diag);
-    case XEN_ELFNOTE_FEATURES: {
-        size_t len = db_strnlen((const char *)desc, descsz);
-
-        if (len == descsz)
-            return db_fail(diag, DB_ERR_NOTE, "Xen note FEATURES: string not NUL-terminated");
-        return parse_features((const char *)desc, len, '|', n, diag);
-    }
+        return copy_string(n->guest_version, desc, descsz);
+    case XEN_ELFNOTE_LOADER: return copy_string(n->loader, desc, descsz);
+    case XEN_ELFNOTE_PAE_MODE: return copy_string(n->pae_mode, desc, descsz);
+    case XEN_ELFNOTE_BSD_SYMTAB: return copy_string(n->bsd_symtab, desc, descsz);
+    case XEN_ELFNOTE_FEATURES:
+        return parse_features((const char *)desc, db_strnlen((const char *)desc, descsz), '|',
+                              n, diag);
     case XEN_ELFNOTE_PHYS32_RELOC:
         if (descsz != 12 && descsz != 24)
             return db_fail(diag, DB_ERR_NOTE, "Xen note PHYS32_RELOC: %u bytes (want 12 or 24)",

@@ -136,3 +136,28 @@ bool th_walk(const struct th_guest *g, uint64_t cr3, uint64_t va,
     }
     return false;
 }
+
+bool th_xen_note(const uint8_t *elf, uint32_t type, uint64_t *value)
+{
+    uint64_t phoff = th_le(elf + 32, 8);
+    unsigned int phnum = (unsigned int)th_le(elf + 56, 2);
+
+    for (unsigned int i = 0; i < phnum; i++) {
+        const uint8_t *ph = elf + phoff + i * 56;
+        uint64_t off = th_le(ph + 8, 8), size = th_le(ph + 32, 8), o = 0;
+
+        if (th_le(ph, 4) != 4)
+            continue;
+        while (o + 12 <= size) {
+            const uint8_t *n = elf + off + o;
+            uint64_t namesz = th_le(n, 4), descsz = th_le(n + 4, 4);
+
+            if (th_le(n + 8, 4) == type && namesz == 4 && !memcmp(n + 12, "Xen", 4)) {
+                *value = th_le(n + 16, (int)(descsz > 8 ? 8 : descsz));
+                return true;
+            }
+            o += 12 + ((namesz + 3) & ~3ull) + ((descsz + 3) & ~3ull);
+        }
+    }
+    return false;
+}

@@ -50,6 +50,8 @@ typedef void (*th_load_fn)(void *ctx, uint64_t offset, uint64_t vaddr, uint64_t 
                            uint64_t filesz, uint64_t memsz);
 void th_elf_for_each_load(const uint8_t *elf, th_load_fn fn, void *ctx);
 uint64_t th_elf_entry(const uint8_t *elf);
+/* Numeric Xen note `type` of an ELF64 image (our own scan); false if absent. */
+bool th_xen_note(const uint8_t *elf, uint32_t type, uint64_t *value);
 
 /*
  * 4-level page walk from cr3 (a machine address); mfn_to_gfn translates the

@@ -81,6 +81,8 @@ void arch_timer_init_cpu(void)
     }
     if (tsc_deadline) {
         lapic_write(APIC_LVT_TIMER, APIC_TIMER_DEADLINE | VECTOR_APIC_TIMER);
+        /* The mode switch must land before the first deadline write (SDM 10.5.4.1). */
+        __asm__ volatile("mfence" ::: "memory");
         wrmsr(MSR_TSC_DEADLINE, 0);
     } else {
         lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_1);

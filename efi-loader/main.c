@@ -107,9 +107,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
         return s;
     }
 
-    /* Boot services are gone: no firmware calls, no output from here on. */
+    /* Boot services are gone and interrupts off: no firmware calls, no output. */
     guard_remove();
-    __asm__ volatile("cli");
     ((hv_entry_fn)(uintptr_t)ld.hv_entry)(bootinfo);
     for (;;)
         __asm__ volatile("hlt");

@@ -211,9 +211,20 @@ void paging_map_identity(paddr_t pa, uint64_t size, unsigned int flags)
     spin_unlock_irqrestore(&paging_lock, irq);
 }
 
-static bool range_uncached(const struct tessera_mem_range *r)
+/*
+ * Direct-map attributes of a memory-map range: MMIO and firmware-uncacheable
+ * ranges UC; the hypervisor image read-only, so its code is not writable
+ * through this alias either.
+ */
+static uint64_t range_flags(const struct tessera_mem_range *r)
 {
-    return r->type == TESSERA_MEM_MMIO || (r->flags & TESSERA_MEMF_UNCACHEABLE);
+    uint64_t flags = nx;
+
+    if (r->type != TESSERA_MEM_HV_IMAGE)
+        flags |= PTE_RW;
+    if (r->type == TESSERA_MEM_MMIO || (r->flags & TESSERA_MEMF_UNCACHEABLE))
+        flags |= PTE_PCD | PTE_PWT;
+    return flags;
 }
 
 static const struct tessera_mem_range *map_entry(const struct tessera_bootinfo *bi, uint32_t i)
@@ -261,7 +272,7 @@ static void map_memory_ranges(const struct tessera_bootinfo *bi)
         const struct tessera_mem_range *r = map_entry(bi, i);
         paddr_t start = ALIGN_DOWN(r->base, PAGE_SIZE);
         paddr_t end = ALIGN_UP(r->base + r->size, PAGE_SIZE);
-        uint64_t flags = PTE_RW | nx | (range_uncached(r) ? PTE_PCD | PTE_PWT : 0);
+        uint64_t flags = range_flags(r);
 
         if (r->type == TESSERA_MEM_UNUSABLE || end <= start)
             continue;
@@ -270,7 +281,7 @@ static void map_memory_ranges(const struct tessera_bootinfo *bi)
             const struct tessera_mem_range *next = map_entry(bi, i + 1);
 
             if (next->base != end || next->type == TESSERA_MEM_UNUSABLE ||
-                range_uncached(next) != range_uncached(r))
+                range_flags(next) != flags)
                 break;
             end = ALIGN_UP(next->base + next->size, PAGE_SIZE);
             i++;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor's page tables (see docs/architecture.md, memory layout):
- * the image identity-mapped with 4 KiB pages and W^X, and every range of the
- * boot memory map at DIRECTMAP_BASE + pa with the largest pages that fit.
+ * The hypervisor's page tables (docs/hypervisor-core.md): the image
+ * identity-mapped with 4 KiB pages and W^X, and every range of the boot memory
+ * map at DIRECTMAP_BASE + pa with the largest pages that fit. The image's
+ * alias in the direct map is read-only: write its data through the identity
+ * mapping (plain pointers to statics).
  */
 #ifndef ASM_PAGING_H
 #define ASM_PAGING_H

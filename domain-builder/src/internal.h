@@ -116,10 +116,13 @@ int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *
                      const struct db_guest_mem *mem, struct db_diag *diag);
 int db_write_string(const struct db_guest_mem *mem, struct db_region r, const char *s,
                     struct db_diag *diag);
-/* A flat GDT: 0x08 code32, 0x10 data, 0x18 code64, 0x20 TSS (limit 0x67). */
+/*
+ * A flat GDT: 0x08 code32, 0x10 code64, 0x18 data, 0x20 TSS (limit 0x67).
+ * 0x10 / 0x18 are what Linux's boot protocol calls __BOOT_CS / __BOOT_DS.
+ */
 #define DB_GDT_CODE32 0x08
-#define DB_GDT_DATA   0x10
-#define DB_GDT_CODE64 0x18
+#define DB_GDT_CODE64 0x10
+#define DB_GDT_DATA   0x18
 #define DB_GDT_TSS    0x20
 #define DB_GDT_SIZE   0x30
 int db_write_gdt(const struct db_guest_mem *mem, uint64_t gpa, struct db_diag *diag);

@@ -59,7 +59,8 @@ uint64_t verify_linux(const struct th_guest *g, const uint8_t *image, uint64_t i
     assert_int_equal(v->rflags & 0x200, 0);          /* IF = 0 */
     assert_int_equal(v->cs.attrib & 0x200, 0x200);   /* L */
     assert_int_equal(v->cs.attrib & 0x400, 0);       /* D = 0 with L */
-    assert_int_equal(v->cs.selector, 0x18);
+    assert_int_equal(v->cs.selector, 0x10);          /* __BOOT_CS */
+    assert_int_equal(v->ds.selector, 0x18);          /* __BOOT_DS */
     assert_int_equal(th_rd64(g, v->gdtr.base + v->cs.selector), 0x00AF9B000000FFFFull);
     assert_int_equal(th_rd64(g, v->gdtr.base + v->ds.selector), 0x00CF93000000FFFFull);
     assert_int_equal(zp % 4096, 0);

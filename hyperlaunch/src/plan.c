@@ -36,6 +36,16 @@ static bool check_blob(struct hl_ctx *c)
                   (unsigned)fdt_totalsize(in->fdt), in->fdt_size);
         return false;
     }
+    /*
+     * Version 16 and later only (dtc writes 17). Older versions name nodes by
+     * full path, and libfdt 1.6's fdt_check_full() dereferences the NULL name
+     * fdt_get_name() returns for such a root node (found by fuzzing).
+     */
+    if (err == 0 && fdt_version(in->fdt) < 16) {
+        hl_report(c, HL_E_BAD_BLOB, -1, NULL, -1, NULL,
+                  "format version %u (16 or later expected)", (unsigned)fdt_version(in->fdt));
+        return false;
+    }
     if (err == 0)
         err = fdt_check_full(in->fdt, in->fdt_size);
     if (err) {

@@ -309,6 +309,16 @@ static void test_bad_blobs(void **state)
     run_blob(NULL, 0, NULL, &r);
     assert_int_equal(r.codes[0], HL_E_BAD_BLOB);
     result_free(&r);
+
+    /* Old format versions: refused before libfdt's full check (which
+     * crashes on a version-12 root node in libfdt 1.6.1). */
+    fdt_set_version(fdt, 12);
+    fdt_set_last_comp_version(fdt, 2);
+    run_blob(fdt, size, NULL, &r);
+    assert_int_equal(r.nr_diags, 1);
+    assert_string_equal(r.lines[0], "error: /: not a valid flattened device tree: "
+                                    "format version 12 (16 or later expected)");
+    result_free(&r);
     free(fdt);
 }
 

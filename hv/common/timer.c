@@ -18,10 +18,6 @@ static struct cpu_timers {
 
 void timer_init_cpu(void)
 {
-    struct cpu_timers *ct = &cpu_timers[smp_processor_id()];
-
-    ct->lock = (spinlock_t)SPINLOCK_INIT;
-    ct->queue.head = NULL;
     arch_timer_init_cpu();
 }
 

@@ -22,10 +22,10 @@
 
 /* Page 0: the code; page 1: the start-up PML4. */
 #define TRAMPOLINE_PAGES   2
-#define INIT_DEASSERT_US   10000
+#define INIT_TO_SIPI_US   10000
 #define SIPI_RETRY_US      200
-#define AP_START_TIMEOUT_MS 1000
-#define AP_ONLINE_TIMEOUT_MS 3000
+#define AP_START_TIMEOUT_MS 2000
+#define AP_ONLINE_TIMEOUT_MS 5000
 #define TIMER_CHECK_AHEAD_NS 1000000
 #define TIMER_CHECK_TIMEOUT_MS 1000
 
@@ -138,7 +138,7 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
     lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
-    udelay(INIT_DEASSERT_US);
+    udelay(INIT_TO_SIPI_US);
     lapic_send_ipi(apic_id, sipi);
     udelay(SIPI_RETRY_US);
     if (!params->started)

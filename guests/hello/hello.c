@@ -5,11 +5,13 @@
  * image), then prints "hello from <name>: PASS" (or FAIL with the reason)
  * through Xen's console_io hypercall, and powers off with sched_op.
  *
- * <name> is the value of "domain=" on the command line, else "domid N" when
- * the hypervisor reports the domain id in CPUID, else "pvh".
+ * <name> is the value of "domain=" on the command line, else its first word
+ * when that is not an option ("alpha" in configs/default.dts), else
+ * "domid N" when the hypervisor reports the domain id in CPUID, else "pvh".
  *
- * Without a Xen CPUID signature it prints the same text to port 0xE9 and
- * halts.
+ * Without a Xen CPUID signature (booted directly by QEMU's PVH loader) it
+ * prints the same text to port 0xE9, reports PASS/FAIL through QEMU's
+ * isa-debug-exit port 0xF4 if there is one (exit code 1 / 3), and halts.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -85,27 +87,40 @@ static const char *check_start_info(const struct hvm_start_info *si)
     return "no RAM entry holds the image";
 }
 
-/* The word after "domain=" on the command line, or NULL. */
+/* Copies the word at p (up to a space) into buf; NULL if empty. */
+static const char *word(const char *p, char *buf, size_t size)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
+        buf[i] = p[i];
+    buf[i] = 0;
+    return i ? buf : 0;
+}
+
+/* "domain=NAME" anywhere, else a first word that is not an option, else NULL. */
 static const char *cmdline_domain(const struct hvm_start_info *si, char *buf, size_t size)
 {
-    const char *p, *key = "domain=";
-    size_t i, k;
+    const char *start, *p, *key = "domain=";
+    size_t k;
 
     if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE || !si->cmdline_paddr)
         return 0;
-    p = (const char *)(uintptr_t)si->cmdline_paddr;
-    for (; *p; p++) {
+    start = (const char *)(uintptr_t)si->cmdline_paddr;
+    for (p = start; *p; p++) {
+        if (p != start && p[-1] != ' ')
+            continue;
         for (k = 0; key[k] && p[k] == key[k]; k++)
             ;
-        if (key[k] || (p != (const char *)(uintptr_t)si->cmdline_paddr && p[-1] != ' '))
-            continue;
-        p += k;
-        for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
-            buf[i] = p[i];
-        buf[i] = 0;
-        return i ? buf : 0;
+        if (!key[k])
+            return word(p + k, buf, size);
     }
-    return 0;
+    for (p = start; *p == ' '; p++)
+        ;
+    for (k = 0; p[k] && p[k] != ' '; k++)
+        if (p[k] == '=')
+            return 0;
+    return word(p, buf, size);
 }
 
 void hello_main(const struct hvm_start_info *si)
@@ -158,5 +173,7 @@ void hello_main(const struct hvm_start_info *si)
         struct sched_shutdown sd = { .reason = err ? SHUTDOWN_crash : SHUTDOWN_poweroff };
 
         hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
+    } else {
+        __asm__ volatile("outl %0, $0xf4" : : "a"(err ? 1u : 0u));
     }
 }

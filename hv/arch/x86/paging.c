@@ -292,6 +292,10 @@ static void map_memory_ranges(const struct tessera_bootinfo *bi)
 
 void paging_init(const struct tessera_bootinfo *bi)
 {
+    uint64_t cr4 = read_cr4();
+
+    if (cr4 & X86_CR4_LA57)
+        panic("the firmware runs 5-level paging; this hypervisor builds 4-level tables");
     nx = cpu_has_nx() ? PTE_NX : 0;
     max_leaf_level = cpu_has_1g_pages() ? 3 : 2;
 
@@ -304,6 +308,11 @@ void paging_init(const struct tessera_bootinfo *bi)
     map_memory_ranges(bi);
 
     write_cr3(root);
+    /* The firmware's global mappings survive a CR3 write: toggling PGE drops them. */
+    if (cr4 & X86_CR4_PGE) {
+        write_cr4(cr4 & ~X86_CR4_PGE);
+        write_cr4(cr4);
+    }
     live = true;
     printk("tessera: paging: direct map at %#llx, %s leaves, NX %s, %llu table pages\n",
            DIRECTMAP_BASE, max_leaf_level == 3 ? "1 GiB" : "2 MiB", nx ? "on" : "off",

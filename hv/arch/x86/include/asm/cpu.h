@@ -7,6 +7,8 @@
 
 #define X86_CR0_WP (1ull << 16)
 #define X86_CR0_PG (1ull << 31)
+#define X86_CR4_PGE  (1ull << 7)
+#define X86_CR4_LA57 (1ull << 12)
 
 #define X86_RFLAGS_IF (1ull << 9)
 

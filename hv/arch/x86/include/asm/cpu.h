@@ -6,7 +6,6 @@
 #include <hv/types.h>
 
 #define X86_CR0_WP (1ull << 16)
-#define X86_CR0_PG (1ull << 31)
 #define X86_CR4_PGE  (1ull << 7)
 #define X86_CR4_LA57 (1ull << 12)
 
@@ -98,14 +97,6 @@ static inline void irq_restore(unsigned long flags)
 {
     if (flags & X86_RFLAGS_IF)
         irq_enable();
-}
-
-static inline uint64_t read_rbp(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%rbp, %0" : "=r"(v));
-    return v;
 }
 
 #endif

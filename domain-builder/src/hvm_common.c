@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+/* Pieces the HVM entry ABIs share: GDT, flat segments, identity map, strings. */
+#include <string.h>
+
+#include "internal.h"
+
+/* Descriptors: base 0, limit 4 GiB (G = 1), present, DPL 0. */
+#define GDT_CODE32 0x00CF9B000000FFFFull
+#define GDT_DATA   0x00CF93000000FFFFull
+#define GDT_CODE64 0x00AF9B000000FFFFull
+#define GDT_TSS    0x00008B0000000067ull  /* 32-bit busy TSS, base 0, limit 0x67 */
+
+int db_write_gdt(const struct db_guest_mem *mem, uint64_t gpa, struct db_diag *diag)
+{
+    uint8_t gdt[DB_GDT_SIZE] = { 0 };
+
+    db_put64(gdt + DB_GDT_CODE32, GDT_CODE32);
+    db_put64(gdt + DB_GDT_DATA, GDT_DATA);
+    db_put64(gdt + DB_GDT_CODE64, GDT_CODE64);
+    db_put64(gdt + DB_GDT_TSS, GDT_TSS);   /* 16 bytes in long mode: upper half 0 */
+    return db_mem_write(mem, gpa, gdt, sizeof(gdt), diag);
+}
+
+static struct db_segment seg(uint16_t sel, uint16_t attrib)
+{
+    return (struct db_segment){ .selector = sel, .attrib = attrib, .limit = 0xFFFFFFFFu,
+                                .base = 0 };
+}
+
+void db_vcpu_flat_segments(struct db_vcpu_state *v, uint64_t gdt_gpa, bool long_mode)
+{
+    uint16_t data = DB_SEG_TYPE_DATA_RW_A | DB_SEG_S | DB_SEG_P | DB_SEG_DB | DB_SEG_G;
+
+    if (long_mode)
+        v->cs = seg(DB_GDT_CODE64, DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_P | DB_SEG_L |
+                                       DB_SEG_G);
+    else
+        v->cs = seg(DB_GDT_CODE32, DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_P | DB_SEG_DB |
+                                       DB_SEG_G);
+    v->ds = v->es = v->ss = v->fs = v->gs = seg(DB_GDT_DATA, data);
+    v->tr = (struct db_segment){ .selector = DB_GDT_TSS,
+                                 .attrib = DB_SEG_TYPE_TSS32_BUSY | DB_SEG_P,
+                                 .limit = 0x67, .base = 0 };
+    v->ldtr = (struct db_segment){ .selector = 0, .attrib = DB_SEG_TYPE_LDT | DB_SEG_P,
+                                   .limit = 0xFFFF, .base = 0 };
+    v->gdtr = (struct db_dtable){ .base = gdt_gpa, .limit = DB_GDT_SIZE - 1 };
+    v->idtr = (struct db_dtable){ .base = 0, .limit = 0xFFFF };
+}
+
+#define PTE_P  (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_PS (1ull << 7)
+
+int db_write_identity_map(const struct db_guest_mem *mem, uint64_t gpa, struct db_diag *diag)
+{
+    uint64_t pml4 = gpa, pdpt = gpa + DB_PAGE_SIZE, pd = gpa + 2 * DB_PAGE_SIZE;
+    uint8_t e[8];
+
+    if (db_mem_fill(mem, gpa, 0, 2 * DB_PAGE_SIZE, diag))
+        return -1;
+    db_put64(e, pdpt | PTE_P | PTE_RW);
+    if (db_mem_write(mem, pml4, e, 8, diag))
+        return -1;
+    for (uint64_t i = 0; i < 4; i++) {
+        uint8_t *frame;
+
+        db_put64(e, (pd + i * DB_PAGE_SIZE) | PTE_P | PTE_RW);
+        if (db_mem_write(mem, pdpt + i * 8, e, 8, diag))
+            return -1;
+        frame = mem->map(mem->ctx, (pd >> DB_PAGE_SHIFT) + i);
+        if (!frame)
+            return db_fail(diag, DB_ERR_GUEST_MEM, "guest frame 0x%lx is not backed",
+                           (pd >> DB_PAGE_SHIFT) + i);
+        for (uint64_t j = 0; j < 512; j++)
+            db_put64(frame + j * 8, ((i * 512 + j) << 21) | PTE_P | PTE_RW | PTE_PS);
+    }
+    return 0;
+}
+
+int db_write_string(const struct db_guest_mem *mem, struct db_region r, const char *s,
+                    struct db_diag *diag)
+{
+    if (!r.size)
+        return 0;
+    return db_mem_write(mem, r.gpa, s, r.size, diag);   /* size includes the NUL */
+}
+
+int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *layout,
+                     const struct db_guest_mem *mem, struct db_diag *diag)
+{
+    for (uint32_t i = 0; i < layout->nr_modules; i++) {
+        const struct db_region *r = &layout->modules[i];
+
+        if (db_mem_write(mem, r->gpa, spec->modules[i].data, spec->modules[i].size, diag) ||
+            db_mem_fill(mem, r->gpa + spec->modules[i].size, 0,
+                        r->size - spec->modules[i].size, diag))
+            return -1;
+    }
+    return 0;
+}

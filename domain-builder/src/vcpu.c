@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Pieces the HVM entry ABIs share: GDT, flat segments, identity map, strings. */
-#include <string.h>
-
+/* The flat GDT the HVM entry ABIs start on, and their segment state. */
 #include "internal.h"
 
 /* Descriptors: base 0, limit 4 GiB (G = 1), present, DPL 0. */
@@ -45,56 +43,4 @@ void db_vcpu_flat_segments(struct db_vcpu_state *v, uint64_t gdt_gpa, bool long_
                                    .limit = 0xFFFF, .base = 0 };
     v->gdtr = (struct db_dtable){ .base = gdt_gpa, .limit = DB_GDT_SIZE - 1 };
     v->idtr = (struct db_dtable){ .base = 0, .limit = 0xFFFF };
-}
-
-#define PTE_P  (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)
-
-int db_write_identity_map(const struct db_guest_mem *mem, uint64_t gpa, struct db_diag *diag)
-{
-    uint64_t pml4 = gpa, pdpt = gpa + DB_PAGE_SIZE, pd = gpa + 2 * DB_PAGE_SIZE;
-    uint8_t e[8];
-
-    if (db_mem_fill(mem, gpa, 0, 2 * DB_PAGE_SIZE, diag))
-        return -1;
-    db_put64(e, pdpt | PTE_P | PTE_RW);
-    if (db_mem_write(mem, pml4, e, 8, diag))
-        return -1;
-    for (uint64_t i = 0; i < 4; i++) {
-        uint8_t *frame;
-
-        db_put64(e, (pd + i * DB_PAGE_SIZE) | PTE_P | PTE_RW);
-        if (db_mem_write(mem, pdpt + i * 8, e, 8, diag))
-            return -1;
-        frame = mem->map(mem->ctx, (pd >> DB_PAGE_SHIFT) + i);
-        if (!frame)
-            return db_fail(diag, DB_ERR_GUEST_MEM, "guest frame 0x%lx is not backed",
-                           (pd >> DB_PAGE_SHIFT) + i);
-        for (uint64_t j = 0; j < 512; j++)
-            db_put64(frame + j * 8, ((i * 512 + j) << 21) | PTE_P | PTE_RW | PTE_PS);
-    }
-    return 0;
-}
-
-int db_write_string(const struct db_guest_mem *mem, struct db_region r, const char *s,
-                    struct db_diag *diag)
-{
-    if (!r.size)
-        return 0;
-    return db_mem_write(mem, r.gpa, s, r.size, diag);   /* size includes the NUL */
-}
-
-int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *layout,
-                     const struct db_guest_mem *mem, struct db_diag *diag)
-{
-    for (uint32_t i = 0; i < layout->nr_modules; i++) {
-        const struct db_region *r = &layout->modules[i];
-
-        if (db_mem_write(mem, r->gpa, spec->modules[i].data, spec->modules[i].size, diag) ||
-            db_mem_fill(mem, r->gpa + spec->modules[i].size, 0,
-                        r->size - spec->modules[i].size, diag))
-            return -1;
-    }
-    return 0;
 }

@@ -22,6 +22,8 @@
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 
 #define PT_ENTRIES 512
+/* The upper half of a 4-level address space: the most the direct map can hold. */
+#define DIRECTMAP_SPAN (1ull << 47)
 
 /* Levels: 4 = PML4, 3 = PDPT (1 GiB leaves), 2 = PD (2 MiB leaves), 1 = PT. */
 #define LEVEL_SIZE(l) (1ull << (PAGE_SHIFT + 9 * ((l) - 1)))
@@ -192,8 +194,12 @@ void *ioremap(paddr_t pa, uint64_t size)
 {
     paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
     uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - start;
-    unsigned long irq = spin_lock_irqsave(&paging_lock);
+    unsigned long irq;
 
+    if (pa + size > DIRECTMAP_SPAN || pa + size < pa)
+        panic("ioremap(%#llx, %#llx): beyond the direct map", (unsigned long long)pa,
+              (unsigned long long)size);
+    irq = spin_lock_irqsave(&paging_lock);
     map_range(DIRECTMAP_BASE + start, start, len, PTE_RW | PTE_PCD | PTE_PWT | nx, 1);
     spin_unlock_irqrestore(&paging_lock, irq);
     return phys_to_virt(pa);
@@ -248,6 +254,9 @@ static uint64_t tables_needed(const struct tessera_bootinfo *bi)
 
         top = MAX(top, r->base + r->size);
     }
+    if (top > DIRECTMAP_SPAN)
+        panic("the memory map reaches %#llx: the direct map ends at 128 TiB",
+              (unsigned long long)top);
     n += top / LEVEL_SIZE(4) + 1;
     if (max_leaf_level < 3)
         n += top / LEVEL_SIZE(3) + 1;

@@ -81,6 +81,32 @@ static void test_no_cmdline_no_initrd(void **state)
     free(img);
 }
 
+/* 6 GiB (layout only): initrd under initrd_addr_max, RAM above 4 GiB in the map. */
+static void test_big_memory_layout(void **state)
+{
+    static struct db_layout l;
+    static const uint8_t initrd[8192] = { 1 };
+    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    uint64_t size;
+    uint8_t *img = make_bzimage(true, &size);
+    struct db_domain_spec spec = {
+        .name = "big", .memory_bytes = 6144 * MiB, .nr_vcpus = 1, .kernel = img,
+        .kernel_size = size, .modules = &mod, .nr_modules = 1,
+    };
+    struct db_diag diag;
+    bool high = false;
+
+    (void)state;
+    assert_int_equal(db_prepare(&spec, &l, &diag), 0);
+    assert_int_equal(l.modules[0].gpa + l.modules[0].size, 0x80000000ull);   /* max + 1 */
+    assert_int_equal(l.kernel.gpa, BZGEN_PREF_ADDRESS);
+    for (uint32_t i = 0; i < l.nr_e820; i++)
+        if (l.e820[i].addr == 4096 * MiB && l.e820[i].type == 1)
+            high = l.e820[i].size == 3072 * MiB;
+    assert_true(high);
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_relocated),
         cmocka_unit_test(test_not_relocatable),
         cmocka_unit_test(test_no_cmdline_no_initrd),
+        cmocka_unit_test(test_big_memory_layout),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,8 +139,11 @@ static void test_memory_hole(void **state)
     struct db_diag diag;
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
+    static const uint8_t initrd[4096] = { 1 };
+    struct db_module mod = { initrd, sizeof(initrd), "m" };
     struct db_domain_spec spec = {
         .name = "big", .memory_bytes = 6144 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
+        .modules = &mod, .nr_modules = 1, .cmdline = "c",
     };
     struct th_e820 e[32];
     uint64_t backed = 0;
@@ -157,6 +160,11 @@ static void test_memory_hole(void **state)
         backed += l.populate[i].nr * 4096;
     assert_int_equal(backed, spec.memory_bytes);
     assert_int_equal(l.nr_frames, (7168 * MiB) >> 12);
+    /* Modules stay below the hole (top of low RAM), boot structures below 1 GiB. */
+    assert_int_equal(l.modules[0].gpa, 3072 * MiB - 4096);
+    assert_true(l.start_info.gpa < 1024 * MiB && l.memmap.gpa < 1024 * MiB &&
+                l.modlist.gpa < 1024 * MiB && l.cmdline.gpa < 1024 * MiB &&
+                l.mod_cmdline[0].gpa < 1024 * MiB);
     free(k);
 }
 

@@ -6,6 +6,7 @@
 #include <hv/boot_report.h>
 #include <hv/boot_tree.h>
 #include <hv/cmdline.h>
+#include <hv/domains.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
@@ -155,5 +156,5 @@ void hv_main(paddr_t bootinfo_paddr)
 
     boot_report(bi);
     crash_test();
-    machine_power_off(HV_EXIT_SUCCESS);
+    machine_power_off(domains_build_and_start(bi));
 }

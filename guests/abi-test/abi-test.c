@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * abi-test: checks the hypervisor's side of Xen's HVM/PVH guest ABI from
+ * inside a domain, with valid and hostile arguments. The command line picks
+ * what it does (word "mode=M"; the hypervisor prefixes every line with the
+ * domain's name):
+ *   mode=abi     (default) every check below, then "abi-test: PASS (N checks,
+ *                0 failed)" or a FAIL line per failed check; powers off
+ *   mode=probe   reads guest-physical memory outside its own RAM (where other
+ *                domains' or the hypervisor's memory would be): the hypervisor
+ *                must stop it (its domain crashes); "FAIL" if the read returns
+ *   mode=crash   triple-faults on purpose
+ *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
+ *                (default 3000) while others misbehave, then PASS
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <public/arch-x86/cpuid.h>
+#include <public/arch-x86/hvm/start_info.h>
+#include <public/sched.h>
+#include <public/version.h>
+#include <public/xen.h>
+
+#include "guest.h"
+
+void abi_test_main(const struct hvm_start_info *si);
+
+/* Set by entry.S's #UD/#GP handlers; fault_skip is how far they move RIP. */
+volatile uint32_t fault_vector;
+volatile uint64_t fault_skip;
+
+#define OUTSIDE_GVA 0x40000000ull         /* mapped by entry.S to gpa 1 GiB: not RAM */
+#define UNMAPPED_GVA 0x80000000ull        /* no guest page table maps it */
+#define NONCANONICAL_GVA 0x0000800000000000ull
+#define NO_FAULT 0xFFFFFFFFu
+
+static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+static unsigned int checks, failures;
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static long hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    long ret;
+
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
+                     : "memory", "rcx", "r8", "r9", "r10", "r11");
+    return ret;
+}
+
+/* vmmcall without the hypercall page, for numbers beyond its 128 stubs. */
+static long direct_vmmcall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    long ret;
+
+    __asm__ volatile("vmmcall"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+                     : "a"(nr)
+                     : "memory", "rcx", "r8", "r9", "r10", "r11");
+    return ret;
+}
+
+static void console_write(const char *s, size_t len)
+{
+    hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
+}
+
+static void check(bool ok, const char *what)
+{
+    checks++;
+    if (!ok) {
+        failures++;
+        guest_puts("FAIL: ");
+        guest_puts(what);
+        guest_puts("\n");
+    }
+}
+
+static uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector)
+{
+    uint32_t lo = 0, hi = 0;
+
+    fault_vector = NO_FAULT;
+    fault_skip = 2;
+    __asm__ volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+    *vector = fault_vector;
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
+{
+    fault_vector = NO_FAULT;
+    fault_skip = 2;
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+                     : "memory");
+    return fault_vector;
+}
+
+/* "key=value" word of the command line into buf; false if absent. */
+static bool cmdline_word(const struct hvm_start_info *si, const char *key, char *buf,
+                         size_t size)
+{
+    const char *p, *start;
+    size_t k, i;
+
+    if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE || !si->cmdline_paddr)
+        return false;
+    start = (const char *)(uintptr_t)si->cmdline_paddr;
+    for (p = start; *p; p++) {
+        if (p != start && p[-1] != ' ')
+            continue;
+        for (k = 0; key[k] && p[k] == key[k]; k++)
+            ;
+        if (key[k] || p[k] != '=')
+            continue;
+        p += k + 1;
+        for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
+            buf[i] = p[i];
+        buf[i] = 0;
+        return true;
+    }
+    return false;
+}
+
+static bool streq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+/* One line; the hypervisor prefixes it with the domain's name. */
+static void say(const char *what)
+{
+    guest_puts(what);
+    guest_puts("\n");
+}
+
+static void shutdown(unsigned int reason)
+{
+    struct sched_shutdown sd = { .reason = reason };
+
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
+}
+
+static void check_cpuid(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid(XEN_CPUID_FIRST_LEAF, &a, &b, &c, &d);
+    check(b == XEN_CPUID_SIGNATURE_EBX && c == XEN_CPUID_SIGNATURE_ECX &&
+          d == XEN_CPUID_SIGNATURE_EDX && a >= XEN_CPUID_FIRST_LEAF + 4,
+          "Xen signature at CPUID 0x40000000");
+    cpuid(XEN_CPUID_FIRST_LEAF + 1, &a, &b, &c, &d);
+    check(a == 0x0004000e, "CPUID 0x40000001: version 4.14");
+    cpuid(XEN_CPUID_FIRST_LEAF + 2, &a, &b, &c, &d);
+    check(a == 1 && b == XEN_HYPERCALL_PAGE_MSR, "CPUID 0x40000002: one page, MSR 0x40000000");
+    cpuid(XEN_CPUID_FIRST_LEAF + 4, &a, &b, &c, &d);
+    check((a & XEN_HVM_CPUID_DOMID_PRESENT) && (a & XEN_HVM_CPUID_VCPU_ID_PRESENT) && b == 0 &&
+          c != 0, "CPUID 0x40000004: vCPU id 0 and a domain id");
+    cpuid(1, &a, &b, &c, &d);
+    check((c >> 31) & 1, "CPUID 1: hypervisor bit");
+    cpuid(0x80000001u, &a, &b, &c, &d);
+    check(!((c >> 2) & 1), "CPUID 0x80000001: SVM hidden");
+    /* CPUID behind two redundant prefixes: the hypervisor must skip all 4 bytes. */
+    a = 0;
+    __asm__ volatile(".byte 0x3e, 0x3e; cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d) : : "memory");
+    check(a >= 1, "prefixed CPUID executes once and continues");
+}
+
+static void check_hypercall_page(void)
+{
+    uint64_t page = (uintptr_t)hypercall_page;
+    static const uint8_t stub17[] = { 0xB8, 17, 0, 0, 0, 0x0F, 0x01, 0xD9, 0xC3 };
+    unsigned int i;
+    bool same = true;
+
+    check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page | 1) == 13,
+          "hypercall MSR with a page index != 0: #GP");
+    check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, OUTSIDE_GVA) == 13,
+          "hypercall MSR outside the domain's RAM: #GP");
+    check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT, "hypercall MSR accepted");
+    for (i = 0; i < sizeof(stub17); i++)
+        same &= hypercall_page[17 * 32 + i] == stub17[i];
+    check(same, "hypercall page stub 17: mov $17, %eax; vmmcall; ret");
+    guest_set_output(console_write);
+}
+
+static void check_hypercalls(void)
+{
+    char buf[XEN_EXTRAVERSION_LEN] = { 0 };
+    struct sched_shutdown bad = { .reason = 99 };
+
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == 0x0004000e,
+          "xen_version: 4.14");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, (uintptr_t)buf, 0) == 0 &&
+          buf[0] == '.', "xen_version extraversion");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED_GVA, 0) == -14,
+          "xen_version into an unmapped buffer: -EFAULT");
+    check(hypercall(__HYPERVISOR_xen_version, 99, 0, 0) == -38, "xen_version 99: -ENOSYS");
+    check(hypercall(63, 0, 0, 0) == -38, "hypercall 63: -ENOSYS");
+    check(direct_vmmcall(0x10000, 0, 0, 0) == -38, "hypercall 0x10000: -ENOSYS");
+    check(direct_vmmcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == 0x0004000e,
+          "direct vmmcall");
+    check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, OUTSIDE_GVA + 0x1000) == -14,
+          "console_io from memory outside the domain: -EFAULT");
+    check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED_GVA) == -14,
+          "console_io from an unmapped address: -EFAULT");
+    check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, NONCANONICAL_GVA) == -14,
+          "console_io from a non-canonical address: -EFAULT");
+    check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 1ull << 40, (uintptr_t)buf) == -22,
+          "console_io of 1 TiB: -EINVAL");
+    check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 1, (uintptr_t)buf) == -38,
+          "console_io read: -ENOSYS");
+    check(hypercall(__HYPERVISOR_console_io, 7, 1, (uintptr_t)buf) == -38,
+          "console_io 7: -ENOSYS");
+    check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0) == 0, "sched_op yield");
+    check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, UNMAPPED_GVA, 0) == -14,
+          "sched_op shutdown with an unmapped argument: -EFAULT");
+    check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uintptr_t)&bad, 0) == -22,
+          "sched_op shutdown reason 99: -EINVAL");
+    check(hypercall(__HYPERVISOR_sched_op, 77, 0, 0) == -38, "sched_op 77: -ENOSYS");
+}
+
+static void check_msrs_and_instructions(void)
+{
+    uint32_t vector;
+    uint64_t efer = rdmsr_checked(0xC0000080u, &vector);
+
+    check(vector == NO_FAULT && (efer & (1u << 10)) && !(efer & (1u << 12)),
+          "EFER: LMA set, SVME hidden");
+    check(wrmsr_checked(0xC0000080u, efer | (1u << 12)) == 13, "setting EFER.SVME: #GP");
+    rdmsr_checked(0x12345678u, &vector);
+    check(vector == 13, "unknown MSR: #GP");
+    rdmsr_checked(0xC0010114u, &vector);
+    check(vector == 13, "VM_CR: #GP");
+    fault_vector = NO_FAULT;
+    fault_skip = 3;
+    __asm__ volatile("vmrun" : : "a"(0) : "memory");
+    check(fault_vector == 6, "VMRUN: #UD");
+    fault_vector = NO_FAULT;
+    fault_skip = 3;
+    __asm__ volatile("stgi" : : : "memory");
+    check(fault_vector == 6, "STGI: #UD");
+    /* Port 0xE9 goes to the domain's console. */
+    for (const char *p = "e9: debug port output\n"; *p; p++)
+        __asm__ volatile("outb %0, $0xe9" : : "a"(*p));
+}
+
+static void run_abi(void)
+{
+    check_cpuid();
+    check_hypercall_page();
+    check_hypercalls();
+    check_msrs_and_instructions();
+    guest_puts("abi-test: ");
+    guest_puts(failures ? "FAIL" : "PASS");
+    guest_puts(" (");
+    guest_put_dec(checks);
+    guest_puts(" checks, ");
+    guest_put_dec(failures);
+    guest_puts(" failed)\n");
+    shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
+
+static void run_probe(void)
+{
+    volatile uint64_t *outside = (volatile uint64_t *)(uintptr_t)OUTSIDE_GVA;
+    uint64_t v;
+
+    say("probe: reading guest-physical 0x40000000, outside this domain's memory");
+    v = *outside;
+    guest_puts("probe: FAIL: the read returned ");
+    guest_put_hex(v);
+    guest_puts("\n");
+    shutdown(SHUTDOWN_poweroff);
+}
+
+static void run_crash(void)
+{
+    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+
+    say("crash: triple fault now");
+    __asm__ volatile("lidt %0; int3" : : "m"(no_idt));
+    say("crash: FAIL: still running");
+    shutdown(SHUTDOWN_poweroff);
+}
+
+static void run_victim(const struct hvm_start_info *si)
+{
+    char buf[16];
+    uint32_t a, b, c, d;
+    uint64_t ms = 3000, khz, start, now, t0;
+
+    if (cmdline_word(si, "victim-ms", buf, sizeof(buf))) {
+        ms = 0;
+        for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+            ms = ms * 10 + (uint64_t)(*p - '0');
+    }
+    cpuid(XEN_CPUID_FIRST_LEAF + 3, &a, &b, &c, &d);
+    khz = c ? c : 1000000;
+    say("victim: running");
+    __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(start) : : "rdx");
+    do {
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+        __asm__ volatile("rdtsc; shl $32, %%rdx; or %%rdx, %%rax" : "=a"(now) : : "rdx");
+        t0 = (now - start) / khz;
+    } while (t0 < ms);
+    say("victim: still running after the others: PASS");
+    shutdown(SHUTDOWN_poweroff);
+}
+
+void abi_test_main(const struct hvm_start_info *si)
+{
+    char mode[16] = "abi";
+    uint64_t page = (uintptr_t)hypercall_page;
+
+    guest_set_output(guest_write_e9);     /* until the hypercall page exists */
+    cmdline_word(si, "mode", mode, sizeof(mode));
+    if (streq(mode, "abi")) {
+        run_abi();
+        return;
+    }
+    /* The other modes only need the hypercall page for output and shutdown. */
+    __asm__ volatile("wrmsr" : : "c"(XEN_HYPERCALL_PAGE_MSR), "a"((uint32_t)page),
+                     "d"((uint32_t)(page >> 32)));
+    guest_set_output(console_write);
+    if (streq(mode, "probe"))
+        run_probe();
+    else if (streq(mode, "crash"))
+        run_crash();
+    else if (streq(mode, "victim"))
+        run_victim(si);
+    else
+        say("FAIL: unknown mode");
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Guest-virtual to guest-physical translation through the guest's own page
+ * tables, in every x86 paging mode: paging off, 32-bit (with PSE), PAE,
+ * 4-level and 5-level. Each table entry is read through the domain's P2M, so
+ * a hostile table can only point at the domain's own memory; anything
+ * missing or not permitted is -EFAULT. Accessed/dirty bits are not set (the
+ * hypervisor's accesses do not count as the guest's).
+ */
+#include <hv/arch_vcpu.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+
+#define EFAULT 14
+
+#define X86_CR0_PG  (1ull << 31)
+#define X86_CR0_WP  (1ull << 16)
+#define X86_CR4_PSE (1ull << 4)
+#define X86_CR4_PAE (1ull << 5)
+#define X86_CR4_LA57 (1ull << 12)
+#define X86_EFER_LMA (1ull << 10)
+
+#define PTE_P   (1ull << 0)
+#define PTE_RW  (1ull << 1)
+#define PTE_US  (1ull << 2)
+#define PTE_PS  (1ull << 7)
+#define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
+
+struct walk {
+    bool write, user, wp;
+    bool writable, usable;  /* accumulated over the levels */
+};
+
+static bool entry_allows(struct walk *w, uint64_t e)
+{
+    if (!(e & PTE_P))
+        return false;
+    w->writable &= (e & PTE_RW) != 0;
+    w->usable &= (e & PTE_US) != 0;
+    return true;
+}
+
+static bool access_allowed(const struct walk *w)
+{
+    if (w->user && !w->usable)
+        return false;
+    if (w->write && !w->writable && (w->user || w->wp))
+        return false;
+    return true;
+}
+
+static int read_entry(struct domain *d, gpaddr_t gpa, size_t size, uint64_t *e)
+{
+    *e = 0;
+    return copy_from_guest_phys(d, e, gpa, size);
+}
+
+static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gva,
+                     unsigned int levels, gpaddr_t *gpa)
+{
+    unsigned int top = 12 + 9 * levels;    /* 48 or 57 */
+    uint64_t table = cr3 & PTE_ADDR_MASK, e;
+    int level;
+
+    /* Canonical: bits 63..top-1 all equal. */
+    if ((uint64_t)(((int64_t)(gva << (64 - top))) >> (64 - top)) != gva)
+        return -EFAULT;
+    for (level = (int)levels; level >= 1; level--) {
+        unsigned int shift = 12 + 9 * (unsigned int)(level - 1);
+
+        if (read_entry(d, table + ((gva >> shift) & 0x1FF) * 8, 8, &e) || !entry_allows(w, e))
+            return -EFAULT;
+        if (level <= 3 && level >= 2 && (e & PTE_PS)) {
+            uint64_t size = 1ull << shift;
+
+            *gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
+            return access_allowed(w) ? 0 : -EFAULT;
+        }
+        table = e & PTE_ADDR_MASK;
+    }
+    *gpa = table | (gva & (PAGE_SIZE - 1));
+    return access_allowed(w) ? 0 : -EFAULT;
+}
+
+static int walk_pae(struct domain *d, struct walk *w, uint64_t cr3, uint32_t gva, gpaddr_t *gpa)
+{
+    uint64_t e;
+
+    /* The four PDPTEs carry no R/W or U/S bits. */
+    if (read_entry(d, (cr3 & 0xFFFFFFE0u) + (gva >> 30) * 8, 8, &e) || !(e & PTE_P))
+        return -EFAULT;
+    if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 21) & 0x1FF) * 8, 8, &e) ||
+        !entry_allows(w, e))
+        return -EFAULT;
+    if (e & PTE_PS) {
+        *gpa = (e & PTE_ADDR_MASK & ~(MiB(2) - 1)) | (gva & (MiB(2) - 1));
+        return access_allowed(w) ? 0 : -EFAULT;
+    }
+    if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 12) & 0x1FF) * 8, 8, &e) ||
+        !entry_allows(w, e))
+        return -EFAULT;
+    *gpa = (e & PTE_ADDR_MASK) | (gva & (PAGE_SIZE - 1));
+    return access_allowed(w) ? 0 : -EFAULT;
+}
+
+static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4, uint32_t gva,
+                   gpaddr_t *gpa)
+{
+    uint64_t e;
+
+    if (read_entry(d, (cr3 & 0xFFFFF000u) + (gva >> 22) * 4, 4, &e) || !entry_allows(w, e))
+        return -EFAULT;
+    if ((e & PTE_PS) && (cr4 & X86_CR4_PSE)) {
+        /* PSE-36: bits 20:13 of the entry are physical address bits 39:32. */
+        uint64_t base = (e & 0xFFC00000u) | (((e >> 13) & 0xFF) << 32);
+
+        *gpa = base | (gva & 0x3FFFFFu);
+        return access_allowed(w) ? 0 : -EFAULT;
+    }
+    if (read_entry(d, (e & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &e) ||
+        !entry_allows(w, e))
+        return -EFAULT;
+    *gpa = (e & 0xFFFFF000u) | (gva & (PAGE_SIZE - 1));
+    return access_allowed(w) ? 0 : -EFAULT;
+}
+
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+{
+    struct guest_paging p;
+    struct walk w;
+
+    arch_virt->vcpu_get_paging(v, &p);
+    w.write = write;
+    w.user = p.cpl == 3;
+    w.wp = (p.cr0 & X86_CR0_WP) != 0;
+    w.writable = w.usable = true;
+    if (!(p.cr0 & X86_CR0_PG)) {
+        *gpa = gva & 0xFFFFFFFFu;
+        return 0;
+    }
+    if (p.efer & X86_EFER_LMA)
+        return walk_long(v->domain, &w, p.cr3, gva, (p.cr4 & X86_CR4_LA57) ? 5 : 4, gpa);
+    if (p.cr4 & X86_CR4_PAE)
+        return walk_pae(v->domain, &w, p.cr3, (uint32_t)gva, gpa);
+    return walk_32(v->domain, &w, p.cr3, p.cr4, (uint32_t)gva, gpa);
+}

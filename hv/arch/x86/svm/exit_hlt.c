@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/* HLT: the vCPU blocks until an event wakes it (sched_wake). */
+#include <hv/sched.h>
+#include "svm.h"
+
+struct svm_exit_outcome svm_exit_hlt(struct vcpu *v, struct svm_vcpu *s)
+{
+    static const struct svm_opcode op = { 1, { 0xF4 } };
+    struct svm_exit_outcome o = svm_advance_over(v, &op, "HLT");
+
+    (void)s;
+    if (o.action == SVM_EXIT_ADVANCE)
+        sched_block(v);
+    return o;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Instruction lengths. QEMU offers no NRIP save and no decode assists, and
+ * even on hardware an instruction may carry prefixes, so the hypervisor reads
+ * the bytes at the guest's CS:RIP itself (through the guest's page tables and
+ * the P2M) and checks they are the instruction the exit says.
+ */
+#include <hv/guest_access.h>
+#include <hv/printk.h>
+#include "svm.h"
+
+#define X86_MAX_INSN_LEN 15
+
+static bool is_legacy_prefix(uint8_t b)
+{
+    switch (b) {
+    case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64: case 0x65:
+    case 0x66: case 0x67: case 0xF0: case 0xF2: case 0xF3:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Fetches up to X86_MAX_INSN_LEN bytes at CS:RIP; returns how many could be read. */
+static unsigned int fetch_insn(struct vcpu *v, struct svm_vcpu *s, uint8_t *buf)
+{
+    uint64_t rip = s->vmcb->save.rip, linear;
+    unsigned int n = 0, chunk;
+
+    linear = svm_guest_64bit(s) ? rip : (s->vmcb->save.cs.base + rip) & 0xFFFFFFFFu;
+    while (n < X86_MAX_INSN_LEN) {
+        uint64_t addr = linear + n;
+
+        chunk = (unsigned int)MIN((uint64_t)(X86_MAX_INSN_LEN - n),
+                                  PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+        if (copy_from_guest(v, buf + n, addr, chunk))
+            break;
+        n += chunk;
+    }
+    return n;
+}
+
+unsigned int svm_insn_length(struct vcpu *v, const struct svm_opcode *ops, unsigned int nr_ops)
+{
+    struct svm_vcpu *s = to_svm(v);
+    uint8_t buf[X86_MAX_INSN_LEN];
+    unsigned int n = fetch_insn(v, s, buf), i = 0, k;
+
+    while (i < n && is_legacy_prefix(buf[i]))
+        i++;
+    if (i < n && svm_guest_64bit(s) && (buf[i] & 0xF0) == 0x40)
+        i++;
+    for (k = 0; k < nr_ops; k++)
+        if (i + ops[k].len <= n && __builtin_memcmp(buf + i, ops[k].bytes, ops[k].len) == 0)
+            return i + ops[k].len;
+    return 0;
+}
+
+struct svm_exit_outcome svm_advance_over(struct vcpu *v, const struct svm_opcode *op,
+                                         const char *what)
+{
+    unsigned int len = svm_insn_length(v, op, 1);
+
+    if (!len) {
+        printk("%s: vCPU %u: the bytes at RIP are not the %s instruction that exited\n",
+               v->domain->name, v->id, what);
+        return svm_crash("instruction at RIP does not match the exit");
+    }
+    return svm_advance(len);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run loop of one vCPU on this CPU: enter the guest, handle the exit,
+ * apply the handler's outcome, let pending host interrupts in, repeat until
+ * the scheduler wants the CPU back. Also event injection, with the event an
+ * exit interrupted (EXITINTINFO) delivered again first.
+ */
+#include <asm/cpu.h>
+#include <asm/msr.h>
+#include <hv/domain.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include "svm.h"
+
+#define X86_RFLAGS_TF (1ull << 8)
+#define X86_DR6_BS    (1ull << 14)
+
+static inline uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv0(uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* Every state component the CPU supports (CPUID 0xD.0 EDX:EAX). */
+static uint64_t xsave_supported(void)
+{
+    struct cpuid_result r = cpuid(0xD, 0);
+
+    return ((uint64_t)r.edx << 32) | r.eax;
+}
+
+/*
+ * FPU/SSE/AVX state, XCR0 and DR0-3 are not in the VMCB. They are loaded when
+ * a vCPU starts running on a CPU and saved when it stops, so nothing of one
+ * vCPU's state is ever visible to another.
+ */
+static void svm_load_extended_state(struct svm_vcpu *s)
+{
+    if (svm_host_xsave) {
+        uint64_t all = xsave_supported();
+
+        /* Restore under the full mask: components absent from the image get their init state. */
+        xsetbv0(all);
+        __asm__ volatile("xrstor64 %0"
+                         : : "m"(*(uint8_t *)s->fpu_area), "a"((uint32_t)all),
+                           "d"((uint32_t)(all >> 32)) : "memory");
+        xsetbv0(s->xcr0);
+    } else {
+        __asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t *)s->fpu_area) : "memory");
+    }
+    __asm__ volatile("mov %0, %%db0" : : "r"(s->dr[0]));
+    __asm__ volatile("mov %0, %%db1" : : "r"(s->dr[1]));
+    __asm__ volatile("mov %0, %%db2" : : "r"(s->dr[2]));
+    __asm__ volatile("mov %0, %%db3" : : "r"(s->dr[3]));
+}
+
+static void svm_save_extended_state(struct svm_vcpu *s)
+{
+    if (svm_host_xsave) {
+        s->xcr0 = xgetbv0();
+        __asm__ volatile("xsave64 %0"
+                         : "=m"(*(uint8_t *)s->fpu_area)
+                         : "a"((uint32_t)s->xcr0), "d"((uint32_t)(s->xcr0 >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t *)s->fpu_area) : : "memory");
+    }
+    __asm__ volatile("mov %%db0, %0" : "=r"(s->dr[0]));
+    __asm__ volatile("mov %%db1, %0" : "=r"(s->dr[1]));
+    __asm__ volatile("mov %%db2, %0" : "=r"(s->dr[2]));
+    __asm__ volatile("mov %%db3, %0" : "=r"(s->dr[3]));
+}
+
+/*
+ * EXITINTINFO -> the EVENTINJ to deliver again. Software interrupts and the
+ * trap-like #BP/#OF are not re-injected: without NRIP save their return
+ * address is unknown, and RIP still points at the instruction, which simply
+ * executes again. QEMU types an interrupted external interrupt as an
+ * exception (3); VMRUN refuses exceptions with vectors >= 32, so retype them.
+ */
+static uint64_t svm_reinjection(uint64_t info)
+{
+    uint64_t type = info & VMCB_EVENT_TYPE_MASK;
+    uint64_t vector = info & VMCB_EVENT_VECTOR_MASK;
+
+    if (!(info & VMCB_EVENT_VALID))
+        return 0;
+    if (type == VMCB_EVENT_TYPE_SOFT_INT ||
+        (type == VMCB_EVENT_TYPE_EXCEPTION && (vector == X86_EXC_BP || vector == X86_EXC_OF)))
+        return 0;
+    if (type == VMCB_EVENT_TYPE_EXCEPTION && vector >= 32)
+        info = (info & ~(VMCB_EVENT_TYPE_MASK | VMCB_EVENT_ERROR_VALID)) |
+               VMCB_EVENT_TYPE_INTR;
+    return info;
+}
+
+bool svm_guest_64bit(const struct svm_vcpu *s)
+{
+    return (s->vmcb->save.efer & EFER_LMA) && (s->vmcb->save.cs.attrib & VMCB_ATTR_L);
+}
+
+static bool exception_has_error_code(unsigned int vector)
+{
+    return vector == X86_EXC_DF || (vector >= X86_EXC_TS && vector <= X86_EXC_PF) ||
+           vector == X86_EXC_AC || vector == X86_EXC_CP || vector == X86_EXC_VC ||
+           vector == X86_EXC_SX;
+}
+
+struct svm_exit_outcome svm_exception(unsigned int vector)
+{
+    return (struct svm_exit_outcome){
+        .action = SVM_EXIT_INJECT,
+        .event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_EXCEPTION | (vector & 0xFF),
+    };
+}
+
+struct svm_exit_outcome svm_exception_error(unsigned int vector, uint32_t error_code)
+{
+    struct svm_exit_outcome o = svm_exception(vector);
+
+    if (exception_has_error_code(vector))
+        o.event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error_code << VMCB_EVENT_ERROR_SHIFT);
+    return o;
+}
+
+static void svm_advance_rip(struct svm_vcpu *s, unsigned int len)
+{
+    struct vmcb_save *save = &s->vmcb->save;
+
+    save->rip += len;
+    if (!svm_guest_64bit(s))
+        save->rip &= 0xFFFFFFFFu;
+    /* Completing the instruction ends an STI/MOV SS shadow ... */
+    s->vmcb->control.interrupt_shadow = 0;
+    /* ... and single-stepping traps after it, as on hardware. */
+    if ((save->rflags & X86_RFLAGS_TF) && !s->pending_event) {
+        save->dr6 |= X86_DR6_BS;
+        s->pending_event = svm_exception(X86_EXC_DB).event;
+    }
+}
+
+/* NULL, or why the domain must crash. */
+static const char *svm_apply_outcome(struct svm_vcpu *s, struct svm_exit_outcome o)
+{
+    switch (o.action) {
+    case SVM_EXIT_RESUME:
+        return NULL;
+    case SVM_EXIT_ADVANCE:
+        svm_advance_rip(s, o.insn_len);
+        return NULL;
+    case SVM_EXIT_INJECT:
+        /* Only instruction intercepts inject, and they never interrupt a delivery. */
+        if (s->pending_event)
+            return "exception raised while an event was being delivered";
+        s->pending_event = o.event;
+        return NULL;
+    case SVM_EXIT_CRASH:
+        break;
+    }
+    return o.why;
+}
+
+void svm_vcpu_run(struct vcpu *v)
+{
+    struct svm_vcpu *s = to_svm(v);
+    struct svm_cpu *c = svm_this_cpu();
+    struct vmcb_control *ctl = &s->vmcb->control;
+    const char *why;
+
+    svm_asid_assign(s, c, smp_processor_id());
+    svm_load_extended_state(s);
+    while (!vcpu_must_stop(v)) {
+        ctl->eventinj = s->pending_event;
+        s->pending_event = 0;
+        svm_enter_guest(s->vmcb_pa, &s->gprs, c->host_state_pa);
+        v->exits++;
+        ctl->tlb_control = VMCB_TLB_FLUSH_NONE;
+        ctl->eventinj = 0;
+        if ((uint32_t)ctl->exitcode == VMEXIT_INVALID_LOW32) {
+            /* The guest state is clobbered after a failed VMRUN: the domain cannot go on. */
+            svm_dump_guest(v, "VMRUN refused the guest state");
+            domain_crash(v->domain, "invalid guest state");
+            break;
+        }
+        s->pending_event = svm_reinjection(ctl->exitintinfo);
+        why = svm_apply_outcome(s, svm_handle_exit(v, s));
+        if (why) {
+            svm_dump_guest(v, why);
+            domain_crash(v->domain, "%s", why);
+            break;
+        }
+        /* The interrupt that made the guest exit (INTR, NMI) is taken here. */
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+    }
+    svm_save_extended_state(s);
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domains: creation, start, shutdown with the domain's policy, and the end of
+ * the machine when the last domain is gone. One domain's end never touches
+ * another: its vCPUs leave their CPUs, its memory returns to the allocator.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <hyperlaunch/plan.h>
+#include <public/sched.h>
+#include <hv/arch_vcpu.h>
+#include <hv/domain.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
+#include <hv/power.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static unsigned int domains_running;     /* started and not yet gone */
+static bool domains_all_clean = true;    /* every domain gone so far powered off */
+
+static unsigned int domain_order(void)
+{
+    unsigned int order = 0;
+
+    while ((PAGE_SIZE << order) < sizeof(struct domain))
+        order++;
+    return order;
+}
+
+static const char *reason_name(int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return "poweroff";
+    case SHUTDOWN_reboot:   return "reboot";
+    case SHUTDOWN_crash:    return "crash";
+    case SHUTDOWN_watchdog: return "watchdog";
+    default:                return "unknown";
+    }
+}
+
+static const char *action_name(uint8_t action)
+{
+    switch (action) {
+    case HL_ACTION_DESTROY:      return "destroy";
+    case HL_ACTION_RESTART:      return "restart";
+    case HL_ACTION_HALT_MACHINE: return "halt the machine";
+    default:                     return "destroy";
+    }
+}
+
+struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
+                             unsigned int nr_vcpus, uint64_t p2m_pool_bytes,
+                             const struct domain_policy *policy)
+{
+    paddr_t pa = page_alloc(domain_order());
+    struct domain *d;
+    unsigned int i;
+
+    if (!pa) {
+        printk("tessera: domain %s: out of memory for the domain structure\n", name);
+        return NULL;
+    }
+    d = phys_to_virt(pa);
+    memset(d, 0, sizeof(*d));
+    d->index = index;
+    d->domid = domid;
+    memcpy(d->name, name, strnlen(name, DOMAIN_NAME_MAX - 1));
+    d->state = DOMAIN_BUILT;
+    d->policy = *policy;
+    d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->shutdown_reason = -1;
+    dom_console_init(&d->console, d->name);
+    d->p2m = p2m_create(p2m_pool_bytes);
+    if (!d->p2m) {
+        printk("tessera: domain %s: cannot reserve its %llu KiB P2M pool\n", d->name,
+               (unsigned long long)(p2m_pool_bytes >> 10));
+        domain_free(d);
+        return NULL;
+    }
+    for (i = 0; i < nr_vcpus; i++) {
+        struct vcpu *v = page_alloc_zeroed_virt();
+
+        if (v) {
+            v->domain = d;
+            v->id = i;
+            v->state = VCPU_DOWN;
+            d->vcpus[i] = v;
+            d->nr_vcpus = i + 1;
+        }
+        if (!v || arch_virt->vcpu_create(v)) {
+            printk("tessera: domain %s: out of memory for vCPU %u\n", d->name, i);
+            domain_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+void domain_free(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < DOMAIN_MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpus[i];
+
+        if (!v)
+            continue;
+        arch_virt->vcpu_destroy(v);
+        page_free(virt_to_phys(v), 0);
+    }
+    p2m_destroy(d->p2m);
+    d->state = DOMAIN_DEAD;
+    page_free(virt_to_phys(d), domain_order());
+}
+
+void domain_start(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&domains_lock);
+
+    domains_running++;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    d->vcpus_on_cpu = d->nr_vcpus;
+    d->state = DOMAIN_RUNNING;
+    sched_wake(d->vcpus[0]);
+}
+
+void domain_shutdown(struct domain *d, int reason)
+{
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+    unsigned int i;
+    uint8_t action;
+
+    if (d->state != DOMAIN_RUNNING) {
+        spin_unlock_irqrestore(&d->lock, flags);
+        return;
+    }
+    action = reason == SHUTDOWN_poweroff ? d->policy.on_poweroff
+           : reason == SHUTDOWN_reboot   ? d->policy.on_reboot
+           : d->policy.on_crash;
+    d->shutdown_reason = reason;
+    d->shutdown_action = action;
+    d->state = DOMAIN_DYING;
+    spin_unlock_irqrestore(&d->lock, flags);
+
+    dom_console_flush(&d->console);
+    printk("tessera: domain %s (id %u): %s; policy: %s\n", d->name, d->domid,
+           reason_name(reason), action_name(action));
+    /* vCPUs not on a CPU are gone now; running ones leave at their next check. */
+    for (i = 0; i < d->nr_vcpus; i++) {
+        if (sched_detach(d->vcpus[i]))
+            domain_vcpu_gone(d->vcpus[i]);
+        else
+            sched_kick(d->vcpus[i]);
+    }
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("tessera: domain %s (id %u) crashed: %s\n", d->name, d->domid, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+/* The last vCPU of a dying domain left its CPU: carry out the policy. */
+static void domain_finish(struct domain *d)
+{
+    bool clean = d->shutdown_reason == SHUTDOWN_poweroff;
+    uint8_t action = d->shutdown_action;
+    unsigned int index = d->index, left, i;
+    uint64_t exits = 0;
+    unsigned long flags;
+
+    if (action == HL_ACTION_HALT_MACHINE) {
+        printk("tessera: domain %s ended: halting the machine\n", d->name);
+        machine_power_off(clean && domains_all_clean ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
+    }
+    for (i = 0; i < d->nr_vcpus; i++)
+        exits += d->vcpus[i]->exits;
+    printk("tessera: domain %s (id %u) destroyed after %llu exits\n", d->name, d->domid,
+           (unsigned long long)exits);
+    domain_free(d);
+    /* A restarted domain counts as running again before the old instance stops counting. */
+    if (action == HL_ACTION_RESTART)
+        clean = domain_restart(index);
+
+    flags = spin_lock_irqsave(&domains_lock);
+    domains_all_clean &= clean;
+    left = --domains_running;
+    spin_unlock_irqrestore(&domains_lock, flags);
+    if (left == 0) {
+        printk("tessera: all domains have ended (%s)\n",
+               domains_all_clean ? "all cleanly" : "not all cleanly");
+        machine_power_off(domains_all_clean ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
+    }
+}
+
+void domain_vcpu_gone(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+
+    if (__atomic_sub_fetch(&d->vcpus_on_cpu, 1, __ATOMIC_ACQ_REL) == 0)
+        domain_finish(d);
+}

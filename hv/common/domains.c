@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * domains_build_and_start() (domains.h) and domain restart: the glue between
+ * the boot plan (hyperlaunch/), the domain builder (domain-builder/) and the
+ * hypervisor's domains, P2M and scheduler.
+ */
+#include <string.h>
+#include <boot/bootinfo.h>
+#include <domain-builder/builder.h>
+#include <hyperlaunch/hyperlaunch.h>
+#include <hv/arch_vcpu.h>
+#include <hv/domain.h>
+#include <hv/domains.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/smp.h>
+#include <hv/timeline.h>
+
+/* The plan stays for the machine's lifetime: restarts rebuild from it. */
+static struct hl_plan plan;
+static struct domain *built[HL_MAX_DOMAINS];
+/* One build at a time (the builder's layout is large, and restarts may race). */
+static spinlock_t build_lock = SPINLOCK_INIT;
+static struct db_layout layout;
+
+static void report_diag(void *ctx, const struct hl_diag *diag)
+{
+    char line[HL_DIAG_LINE_MAX];
+
+    (void)ctx;
+    hl_diag_format(diag, line, sizeof(line));
+    printk("tessera: launch tree: %s\n", line);
+}
+
+static void *guest_frame(void *ctx, uint64_t gfn)
+{
+    struct domain *d = ctx;
+    paddr_t pa = p2m_lookup(d->p2m, gfn << PAGE_SHIFT, NULL);
+
+    return pa == INVALID_PADDR ? NULL : phys_to_virt(pa);
+}
+
+/* The CPUs vCPU vcpu of domain index may run on: its xen,vcpu pinning, else its pool. */
+static void vcpu_affinity(unsigned int index, unsigned int vcpu, cpumask_t *mask)
+{
+    const hl_cpumask_t *from = &plan.pools[plan.domains[index].pool].cpus;
+    unsigned int i;
+
+    for (i = 0; i < plan.nr_affinities; i++)
+        if (plan.affinities[i].domain == index && plan.affinities[i].vcpu == vcpu)
+            from = &plan.affinities[i].hard;
+    _Static_assert(sizeof(*mask) == sizeof(*from), "cpumask sizes");
+    memcpy(mask, from, sizeof(*mask));
+}
+
+/* What the plan asks of a domain that is not set up yet: said, not silently dropped. */
+static void report_unsupported(unsigned int index)
+{
+    const struct hl_domain *hd = &plan.domains[index];
+    unsigned int i, evtchns = 0, shms = 0;
+
+    for (i = 0; i < plan.nr_evtchns; i++)
+        evtchns += plan.evtchns[i].domain == index;
+    for (i = 0; i < plan.nr_shm_maps; i++)
+        shms += plan.shm_maps[i].domain == index;
+    if (evtchns || shms)
+        printk("tessera: domain %s: %u static event channel(s) and %u shared memory "
+               "region(s) are not set up yet\n", hd->name, evtchns, shms);
+}
+
+/* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
+static struct domain *build_domain(unsigned int index)
+{
+    const struct hl_domain *hd = &plan.domains[index];
+    const struct hl_module *kernel = &plan.modules[hd->kernel];
+    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash };
+    struct db_module ramdisk;
+    struct db_domain_spec spec;
+    struct db_guest_mem mem;
+    struct db_vcpu_state start;
+    struct db_diag diag;
+    struct domain *d;
+    unsigned int i;
+
+    if (hd->type != HL_DOMAIN_PVH) {
+        printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
+               hl_domain_type_name(hd->type));
+        return NULL;
+    }
+    if (kernel->source != HL_MODSRC_REG || !kernel->base) {
+        printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
+        return NULL;
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.name = hd->name;
+    spec.domid = hd->domid;
+    spec.flags = (hd->capabilities & HL_CAP_CONTROL) ? DB_SPEC_PRIVILEGED : 0;
+    spec.mode = DB_MODE_AUTO;
+    spec.memory_bytes = hd->memory_kib * 1024;
+    spec.nr_vcpus = hd->vcpus;
+    spec.kernel = phys_to_virt(kernel->base);
+    spec.kernel_size = kernel->size;
+    spec.cmdline = hd->bootargs;
+    if (hd->ramdisk != HL_NONE) {
+        const struct hl_module *rd = &plan.modules[hd->ramdisk];
+
+        ramdisk = (struct db_module){ phys_to_virt(rd->base), rd->size, rd->bootargs };
+        spec.modules = &ramdisk;
+        spec.nr_modules = 1;
+    }
+
+    if (db_prepare(&spec, &layout, &diag)) {
+        printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
+        return NULL;
+    }
+    if (layout.mode == DB_MODE_PV) {
+        printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
+               hd->name);
+        return NULL;
+    }
+    d = domain_create(index, hd->domid, hd->name, hd->vcpus, hd->p2m_pool_kib * 1024, &policy);
+    if (!d)
+        return NULL;
+    for (i = 0; i < layout.nr_populate; i++) {
+        int rc = p2m_populate_ram(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
+                                  layout.populate[i].nr << PAGE_SHIFT, P2M_RWX);
+
+        if (rc) {
+            printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n",
+                   hd->name, (unsigned long long)layout.populate[i].gfn,
+                   (unsigned long long)layout.populate[i].nr,
+                   rc == -12 ? "out of memory or P2M pool exhausted" : "bad range");
+            domain_free(d);
+            return NULL;
+        }
+    }
+    d->ram_bytes = spec.memory_bytes;
+    mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
+    if (db_build(&spec, &layout, &mem, &start, &diag)) {
+        printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
+        domain_free(d);
+        return NULL;
+    }
+    if (arch_virt->vcpu_set_start_state(d->vcpus[0], &start)) {
+        printk("tessera: domain %s: its start state (%s) is not supported\n", hd->name,
+               db_mode_name(layout.mode));
+        domain_free(d);
+        return NULL;
+    }
+    for (i = 0; i < d->nr_vcpus; i++) {
+        cpumask_t mask;
+
+        vcpu_affinity(index, i, &mask);
+        if (!sched_add_vcpu(d->vcpus[i], &mask)) {
+            printk("tessera: domain %s: vCPU %u may run on no online CPU\n", hd->name, i);
+            domain_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+static void report_built(const struct domain *d)
+{
+    uint64_t used, total;
+
+    p2m_pool_usage(d->p2m, &used, &total);
+    printk("tessera: domain %s (id %u): %s, %llu MiB, %u vCPU(s), entry 0x%llx, "
+           "P2M %llu/%llu pages, vCPU 0 on CPU %u\n", d->name, d->domid,
+           db_mode_name(layout.mode), (unsigned long long)(d->ram_bytes >> 20), d->nr_vcpus,
+           (unsigned long long)layout.entry, (unsigned long long)used,
+           (unsigned long long)total, d->vcpus[0]->pcpu);
+}
+
+bool domain_restart(unsigned int index)
+{
+    struct domain *d;
+
+    spin_lock(&build_lock);
+    d = build_domain(index);
+    if (d)
+        report_built(d);
+    spin_unlock(&build_lock);
+    if (!d)
+        return false;
+    printk("tessera: domain %s (id %u) restarted\n", d->name, d->domid);
+    domain_start(d);
+    return true;
+}
+
+enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
+{
+    struct hl_input in = {
+        .fdt = phys_to_virt(bi->launch_tree_paddr),
+        .fdt_size = bi->launch_tree_size,
+        .machine = { .cpus = nr_cpus_online, .ram_bytes = page_alloc_free_pages() << PAGE_SHIFT },
+        .report = report_diag,
+    };
+    unsigned int errors, i, failed;
+
+    errors = hl_build_plan(&in, &plan);
+    if (errors || !plan.valid) {
+        printk("tessera: launch tree: %u error(s); no domain is built\n", errors);
+        return HV_EXIT_FAILURE;
+    }
+    if (!arch_virt_init()) {
+        printk("tessera: no domain can run on this machine\n");
+        return HV_EXIT_FAILURE;
+    }
+    sched_init();
+
+    /* Every domain is built before the first one starts; one failure builds none. */
+    spin_lock(&build_lock);
+    for (i = 0; i < plan.nr_domains; i++) {
+        report_unsupported(i);
+        built[i] = build_domain(i);
+        if (!built[i])
+            break;
+        report_built(built[i]);
+        timeline_mark("domain built", (int)built[i]->domid);
+    }
+    spin_unlock(&build_lock);
+    if (i < plan.nr_domains) {
+        failed = i;
+        while (i--)
+            domain_free(built[i]);
+        printk("tessera: domain %s could not be built; no domain is started\n",
+               plan.domains[failed].name);
+        return HV_EXIT_FAILURE;
+    }
+
+    for (i = 0; i < plan.nr_domains; i++) {
+        struct domain *d = built[plan.start_order[i]];
+
+        printk("tessera: starting domain %s (id %u)\n", d->name, d->domid);
+        timeline_mark("domain start", (int)d->domid);
+        domain_start(d);
+    }
+    sched_start();
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copies between the hypervisor and a domain's memory, page by page, each
+ * page translated through the guest's page tables (virtual forms) and the
+ * domain's P2M. Never touches a page the domain does not own; never faults.
+ */
+#include <string.h>
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
+
+#define EFAULT 14
+
+/* Host-virtual address of [gpa, gpa + len) within one page, or NULL. */
+static void *guest_phys_page(struct domain *d, gpaddr_t gpa, unsigned int need)
+{
+    unsigned int perms;
+    paddr_t pa = p2m_lookup(d->p2m, gpa, &perms);
+
+    if (pa == INVALID_PADDR || (perms & need) != need)
+        return NULL;
+    return phys_to_virt(pa);
+}
+
+static size_t page_chunk(uint64_t addr, size_t len)
+{
+    return (size_t)MIN((uint64_t)len, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+}
+
+int copy_from_guest_phys(struct domain *d, void *dst, gpaddr_t gpa, size_t len)
+{
+    uint8_t *out = dst;
+
+    if (len > GUEST_COPY_MAX || gpa + len < gpa)
+        return -EFAULT;
+    while (len) {
+        size_t n = page_chunk(gpa, len);
+        const void *src = guest_phys_page(d, gpa, P2M_READ);
+
+        if (!src)
+            return -EFAULT;
+        memcpy(out, src, n);
+        out += n;
+        gpa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int copy_to_guest_phys(struct domain *d, gpaddr_t gpa, const void *src, size_t len)
+{
+    const uint8_t *in = src;
+
+    if (len > GUEST_COPY_MAX || gpa + len < gpa)
+        return -EFAULT;
+    while (len) {
+        size_t n = page_chunk(gpa, len);
+        void *dst = guest_phys_page(d, gpa, P2M_READ | P2M_WRITE);
+
+        if (!dst)
+            return -EFAULT;
+        memcpy(dst, in, n);
+        in += n;
+        gpa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+{
+    uint8_t *out = dst;
+    gpaddr_t gpa;
+
+    if (len > GUEST_COPY_MAX)
+        return -EFAULT;
+    while (len) {
+        size_t n = page_chunk(gva, len);
+
+        if (guest_virt_to_phys(v, gva, false, &gpa) ||
+            copy_from_guest_phys(v->domain, out, gpa, n))
+            return -EFAULT;
+        out += n;
+        gva += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    const uint8_t *in = src;
+    gpaddr_t gpa;
+
+    if (len > GUEST_COPY_MAX)
+        return -EFAULT;
+    while (len) {
+        size_t n = page_chunk(gva, len);
+
+        if (guest_virt_to_phys(v, gva, true, &gpa) || copy_to_guest_phys(v->domain, gpa, in, n))
+            return -EFAULT;
+        in += n;
+        gva += n;
+        len -= n;
+    }
+    return 0;
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The per-CPU scheduling loop (sched.h): pick, run through the back-end,
+ * put back. Policy lives in the pool's scheduler_ops; this file only keeps
+ * the vCPU states consistent under the pool lock and drives the time slice.
+ */
+#include <asm/cpu.h>
+#include <hv/arch_vcpu.h>
+#include <hv/domain.h>
+#include <hv/percpu.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/time.h>
+#include <hv/timeline.h>
+#include <hv/timer.h>
+
+struct sched_cpu {
+    struct sched_pool *pool;
+    struct vcpu *current;
+    volatile bool need_resched;
+    struct timer slice_timer;
+    uint64_t slice_ns;
+};
+
+static struct sched_pool default_pool = {
+    .name = "default",
+    .ops = &sched_rr_ops,
+    .lock = SPINLOCK_INIT,
+};
+static struct sched_cpu sched_cpus[HV_MAX_CPUS];
+
+static struct sched_pool *vcpu_pool(const struct vcpu *v)
+{
+    return sched_cpus[v->pcpu].pool;
+}
+
+/* End of a slice: give the CPU to the next vCPU if one waits, else run on. */
+static void slice_expired(struct timer *t)
+{
+    struct sched_cpu *sc = t->data;
+    struct sched_pool *pool = sc->pool;
+    unsigned int cpu = (unsigned int)(sc - sched_cpus);
+
+    spin_lock(&pool->lock);
+    if (pool->ops->has_waiting(pool, cpu))
+        sc->need_resched = true;
+    spin_unlock(&pool->lock);
+    if (!sc->need_resched)
+        timer_set(t, now_ns() + sc->slice_ns);
+}
+
+void sched_init(void)
+{
+    unsigned int cpu;
+
+    for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
+        struct percpu *pc = percpu_of(cpu);
+
+        if (!pc || !pc->online)
+            continue;
+        cpumask_set(&default_pool.cpus, cpu);
+        sched_cpus[cpu].pool = &default_pool;
+        sched_cpus[cpu].slice_timer.fn = slice_expired;
+        sched_cpus[cpu].slice_timer.data = &sched_cpus[cpu];
+    }
+    arch_sched_kick_init();
+}
+
+bool sched_add_vcpu(struct vcpu *v, const cpumask_t *affinity)
+{
+    struct sched_pool *pool = &default_pool;
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+    bool ok = pool->ops->insert_vcpu(pool, v, affinity);
+
+    spin_unlock_irqrestore(&pool->lock, flags);
+    return ok;
+}
+
+void sched_kick(struct vcpu *v)
+{
+    if (v->pcpu != smp_processor_id())
+        arch_sched_kick(v->pcpu);
+}
+
+void sched_wake(struct vcpu *v)
+{
+    struct sched_pool *pool = vcpu_pool(v);
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+    bool kick = false;
+
+    if (v->state == VCPU_DOWN || v->state == VCPU_BLOCKED) {
+        v->state = VCPU_RUNNABLE;
+        /* A vCPU still on its CPU is put back on the queue when it stops there. */
+        if (!v->running && !v->on_runqueue) {
+            pool->ops->enqueue(pool, v);
+            kick = true;
+        }
+    }
+    spin_unlock_irqrestore(&pool->lock, flags);
+    if (kick)
+        sched_kick(v);
+}
+
+void sched_block(struct vcpu *v)
+{
+    struct sched_pool *pool = vcpu_pool(v);
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+
+    if (v->state == VCPU_RUNNABLE)
+        v->state = VCPU_BLOCKED;
+    spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+void sched_yield(struct vcpu *v)
+{
+    sched_cpus[v->pcpu].need_resched = true;
+}
+
+bool sched_detach(struct vcpu *v)
+{
+    struct sched_pool *pool = vcpu_pool(v);
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+    bool gone = false;
+
+    if (!v->running && v->state != VCPU_DEAD) {
+        if (v->on_runqueue)
+            pool->ops->dequeue(pool, v);
+        pool->ops->remove_vcpu(pool, v);
+        v->state = VCPU_DEAD;
+        gone = true;
+    }
+    spin_unlock_irqrestore(&pool->lock, flags);
+    return gone;
+}
+
+bool vcpu_must_stop(struct vcpu *v)
+{
+    return v->state != VCPU_RUNNABLE || v->domain->state != DOMAIN_RUNNING ||
+           sched_cpus[v->pcpu].need_resched;
+}
+
+/* Picks the next vCPU of this CPU, marked running; NULL if none is runnable. */
+static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
+{
+    struct sched_pool *pool = sc->pool;
+    struct vcpu *v;
+
+    spin_lock(&pool->lock);
+    sc->need_resched = false;
+    v = pool->ops->pick_next(pool, cpu, &sc->slice_ns);
+    if (v)
+        v->running = true;
+    spin_unlock(&pool->lock);
+    return v;
+}
+
+/* v stopped running here: back on the queue, asleep, or gone with its domain. */
+static void sched_put(struct sched_cpu *sc, struct vcpu *v)
+{
+    struct sched_pool *pool = sc->pool;
+    bool gone = false;
+
+    spin_lock(&pool->lock);
+    v->running = false;
+    if (v->domain->state != DOMAIN_RUNNING) {
+        pool->ops->remove_vcpu(pool, v);
+        v->state = VCPU_DEAD;
+        gone = true;
+    } else if (v->state == VCPU_RUNNABLE) {
+        pool->ops->enqueue(pool, v);
+    }
+    spin_unlock(&pool->lock);
+    if (gone)
+        domain_vcpu_gone(v);
+}
+
+void sched_cpu_loop(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct sched_cpu *sc = &sched_cpus[cpu];
+
+    irq_disable();
+    arch_virt_init_cpu();
+    for (;;) {
+        struct vcpu *v = sched_pick(sc, cpu);
+
+        if (!v) {
+            /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
+            __asm__ volatile("sti; hlt; cli" ::: "memory");
+            continue;
+        }
+        sc->current = v;
+        if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
+            if (v->id == 0 && v->exits == 0)
+                timeline_mark("domain first entry", (int)v->domain->domid);
+            timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
+            arch_virt->vcpu_run(v);
+            timer_cancel(&sc->slice_timer);
+        }
+        sc->current = NULL;
+        sched_put(sc, v);
+    }
+}
+
+static void sched_enter(void *unused)
+{
+    (void)unused;
+    sched_cpu_loop();
+}
+
+void sched_start(void)
+{
+    /*
+     * The other CPUs idle in their start-up loop; the cross-CPU call makes
+     * them enter their scheduling loop (from the call's interrupt, which
+     * they never return from; the call does not wait for that).
+     */
+    smp_call_others(sched_enter, NULL, false);
+    sched_cpu_loop();
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boundary between common code and the virtualisation back-end (SVM
+ * today, VMX beside it later). Common code calls the back-end only through
+ * arch_virt (one ops table chosen at boot) and never includes a vendor
+ * header; each back-end keeps its per-vCPU state behind vcpu->arch.
+ */
+#ifndef HV_ARCH_VCPU_H
+#define HV_ARCH_VCPU_H
+
+#include <hv/types.h>
+
+struct vcpu;
+struct db_vcpu_state;
+
+/* Guest paging state, for walking the guest's own page tables. */
+struct guest_paging {
+    uint64_t cr0, cr3, cr4, efer;
+    unsigned int cpl;
+};
+
+/* x86 general-purpose registers a hypercall or start state reads and writes. */
+enum guest_reg {
+    GREG_RAX, GREG_RBX, GREG_RCX, GREG_RDX, GREG_RSI, GREG_RDI, GREG_RBP, GREG_RSP,
+    GREG_R8, GREG_R9, GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
+    GREG_COUNT
+};
+
+struct arch_virt_ops {
+    const char *name;
+    /* Per-vCPU state (VMCB ...), in the vCPU's own pages; 0 or -errno. */
+    int (*vcpu_create)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    /*
+     * Loads the builder's initial register state (domain-builder/vcpu.h:
+     * arch-neutral, in the VMCB's segment attribute form); -EINVAL for a
+     * start mode the back-end does not run (PV).
+     */
+    int (*vcpu_set_start_state)(struct vcpu *v, const struct db_vcpu_state *s);
+    /*
+     * Runs v on this CPU, handling its exits, until vcpu_must_stop(v) says
+     * the scheduler needs the CPU back. Called with interrupts disabled.
+     */
+    void (*vcpu_run)(struct vcpu *v);
+    void (*vcpu_get_paging)(const struct vcpu *v, struct guest_paging *p);
+    uint64_t (*vcpu_get_reg)(const struct vcpu *v, enum guest_reg r);
+    void (*vcpu_set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
+    /* Bytes of the instruction a guest calls the hypervisor with (hypercall page stubs). */
+    const uint8_t *hypercall_insn;
+    unsigned int hypercall_insn_len;
+};
+
+/*
+ * Detects the CPU's virtualisation support and picks the back-end. Returns
+ * NULL after printing why when the machine cannot run domains.
+ */
+const struct arch_virt_ops *arch_virt_init(void);
+/* Enables virtualisation on the calling CPU; on every CPU before it runs a vCPU. */
+void arch_virt_init_cpu(void);
+
+extern const struct arch_virt_ops *arch_virt;
+
+#endif

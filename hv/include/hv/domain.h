@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains and their vCPUs: the machine-independent part. The back-end's
+ * per-vCPU state hangs off vcpu->arch (see arch_vcpu.h), the nested page
+ * tables off domain->p2m (see p2m.h).
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/types.h>
+#include <hv/spinlock.h>
+#include <hv/timer.h>
+#include <hv/dom_console.h>
+
+struct p2m;
+struct domain;
+struct sched_cpu;
+
+#define DOMAIN_NAME_MAX 32          /* with its NUL, as the plan's names */
+#define DOMAIN_MAX_VCPUS 128
+
+enum vcpu_state {
+    VCPU_DOWN,       /* not started (or brought down) */
+    VCPU_RUNNABLE,   /* on a run queue or running */
+    VCPU_BLOCKED,    /* waits for an event (HLT, sched_op block) */
+    VCPU_DEAD,       /* its domain is being destroyed; never runs again */
+};
+
+struct vcpu {
+    struct domain *domain;
+    unsigned int id;
+    volatile enum vcpu_state state;
+    unsigned int pcpu;              /* the CPU whose run queue holds it */
+    struct vcpu *rq_next;           /* run queue link */
+    bool on_runqueue;
+    volatile bool running;          /* a CPU is inside arch vcpu_run for it */
+    void *arch;                     /* back-end state (VMCB ...) */
+    uint64_t exits;                 /* VM exits taken, for reports */
+};
+
+enum domain_state {
+    DOMAIN_BUILT,    /* memory and start state ready, not started */
+    DOMAIN_RUNNING,
+    DOMAIN_DYING,    /* shut down; vCPUs leaving their CPUs */
+    DOMAIN_DEAD,     /* every resource returned */
+};
+
+/* What a domain does on each kind of shutdown (values of enum hl_action). */
+struct domain_policy {
+    uint8_t on_poweroff, on_reboot, on_crash;
+};
+
+struct domain {
+    unsigned int index;             /* position in the plan */
+    uint16_t domid;
+    char name[DOMAIN_NAME_MAX];
+    volatile enum domain_state state;
+    struct domain_policy policy;
+    spinlock_t lock;                /* state changes, shutdown */
+    unsigned int nr_vcpus;
+    struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+    volatile unsigned int vcpus_on_cpu; /* vCPUs not yet off their CPUs while dying */
+    struct p2m *p2m;
+    uint64_t ram_bytes;
+    int shutdown_reason;            /* SHUTDOWN_*, or -1 while running */
+    uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
+    uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
+    struct dom_console console;
+};
+
+/*
+ * Allocates a domain with nr_vcpus vCPUs (back-end state included) and its
+ * P2M pool of p2m_pool_bytes. NULL after printing why.
+ */
+struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
+                             unsigned int nr_vcpus, uint64_t p2m_pool_bytes,
+                             const struct domain_policy *policy);
+/* Returns everything a domain owns to the page allocator (not yet started or dead). */
+void domain_free(struct domain *d);
+
+/* Registers a built domain and makes its vCPU 0 runnable. */
+void domain_start(struct domain *d);
+
+/*
+ * A domain asked to stop (sched_op shutdown) or must stop (triple fault,
+ * unhandled exit): applies its policy. Safe from any CPU, idempotent; the
+ * calling vCPU leaves its CPU at its next check.
+ */
+void domain_shutdown(struct domain *d, int reason);
+/* domain_shutdown(SHUTDOWN_crash) with a line saying why. */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/* Called by the scheduler when a dying domain's vCPU left its CPU for good. */
+void domain_vcpu_gone(struct vcpu *v);
+
+/*
+ * Builds and starts again the plan's domain plan_index, from the plan and its
+ * original images (domains.c); false (said why) if it could not.
+ */
+bool domain_restart(unsigned int plan_index);
+
+#endif

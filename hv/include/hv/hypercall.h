@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Xen's hypercall ABI (HVM/PVH guests). Back-ends decode the call (RAX =
+ * number, RDI, RSI, RDX, R10, R8 = arguments) and pass it here; the result
+ * goes back in RAX. Unknown or unsupported calls return -ENOSYS.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include <hv/types.h>
+
+struct vcpu;
+
+#define HYPERCALL_NR_ARGS 5
+
+int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_NR_ARGS]);
+
+/*
+ * Xen's hypervisor CPUID leaves (0x40000000 ...): true and regs[] filled when
+ * leaf is one of them.
+ */
+bool xen_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+/* MSR number of Xen's hypercall page. */
+bool xen_is_hypercall_page_msr(uint32_t msr);
+/* Guest wrote the hypercall MSR: fills the page. false: the guest gets #GP. */
+bool xen_write_hypercall_page(struct vcpu *v, uint64_t value);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The P2M: a domain's guest-physical to host-physical map, which the hardware
+ * walks as the nested page tables. Its table pages come from a pool reserved
+ * when the domain is created (plan: xen,domain-p2m-mem-mb), so a domain can
+ * never take page-table memory from another; guest RAM comes from the page
+ * allocator and belongs to the domain until p2m_destroy().
+ */
+#ifndef HV_P2M_H
+#define HV_P2M_H
+
+#include <hv/types.h>
+
+struct p2m;
+
+#define P2M_READ  (1u << 0)
+#define P2M_WRITE (1u << 1)
+#define P2M_EXEC  (1u << 2)
+#define P2M_RWX   (P2M_READ | P2M_WRITE | P2M_EXEC)
+
+#define INVALID_PADDR (~(paddr_t)0)
+
+/* Reserves pool_bytes of table pages; NULL if the allocator cannot. */
+struct p2m *p2m_create(uint64_t pool_bytes);
+/* Frees the domain's RAM, then every table page and the pool. */
+void p2m_destroy(struct p2m *p2m);
+
+/*
+ * Allocates RAM for [gpa, gpa + size) (page aligned) and maps it with perms,
+ * zeroed. 0, or -ENOMEM (page allocator or pool exhausted: what was mapped
+ * stays mapped and is freed by p2m_destroy), -EINVAL (bad range, overlap).
+ */
+int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
+
+/* Host address of guest-physical gpa, INVALID_PADDR if unmapped; *perms if non-NULL. */
+paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms);
+
+/* The value the hardware's nested CR3 takes. */
+paddr_t p2m_root(const struct p2m *p2m);
+
+/* Pool pages used and reserved, for reports. */
+void p2m_pool_usage(const struct p2m *p2m, uint64_t *used, uint64_t *total);
+
+/* Xen's default pool: 1 MiB per vCPU + 4 KiB per MiB of RAM + 512 KiB. */
+uint64_t p2m_default_pool_bytes(unsigned int nr_vcpus, uint64_t ram_bytes);
+
+#endif

@@ -81,6 +81,12 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         m->size = hl_read_cells(reg + ac, sc);
         if (m->size == 0)
             hl_report(c, HL_E_MODULE_MISSING, node, "reg", -1, "a non-zero size", "size 0");
+        else if (m->base + m->size < m->base) {
+            hl_report(c, HL_E_BAD_VALUE, node, "reg", -1, "a range that does not wrap around",
+                      "0x%llx + 0x%llx", (unsigned long long)m->base,
+                      (unsigned long long)m->size);
+            m->size = 0; /* reported; kept out of the overlap check */
+        }
     } else if (has_index) {
         uint32_t index;
         if (!hl_get_u32(c, node, "module-index", &index))

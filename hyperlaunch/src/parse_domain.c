@@ -136,6 +136,16 @@ static void parse_pool_ref(struct hl_ctx *c, struct hl_domain *d, int node)
         d->pool = (uint16_t)pool;
 }
 
+static void check_memory_limit(struct hl_ctx *c, int node, const char *prop, uint64_t *kib,
+                               uint64_t fallback)
+{
+    if (*kib <= HL_MAX_MEMORY_KIB)
+        return;
+    hl_report(c, HL_E_BAD_VALUE, node, prop, -1, "at most 16 TiB (0x400000000 KiB)",
+              "0x%llx KiB", (unsigned long long)*kib);
+    *kib = fallback;
+}
+
 /* Xen's default P2M pool: 1 MiB per vCPU + 4 KiB per MiB of RAM + 512 KiB. */
 static uint64_t default_p2m_kib(const struct hl_domain *d)
 {
@@ -184,6 +194,10 @@ static void parse_domain(struct hl_ctx *c, int node)
     d->mem_max_kib = d->memory_kib;
     hl_get_u64(c, node, "mem-min", &d->mem_min_kib);
     hl_get_u64(c, node, "mem-max", &d->mem_max_kib);
+    /* Bounded so that sums over every domain cannot overflow. */
+    check_memory_limit(c, node, "memory", &d->memory_kib, 0);
+    check_memory_limit(c, node, "mem-min", &d->mem_min_kib, d->memory_kib);
+    check_memory_limit(c, node, "mem-max", &d->mem_max_kib, d->memory_kib);
 
     if (hl_get_u32(c, node, "cpus", &v32)) {
         if (v32 == 0 || v32 > HL_MAX_VCPUS)

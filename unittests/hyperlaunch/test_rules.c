@@ -95,6 +95,12 @@ static const struct rule rules[] = {
       D1("capabilities = <2>;") D2("capabilities = <2>;"), HL_E_CAP_DUPLICATE },
     { .name = "memory-bounds", D1("mem-min = <0 0x2000>; mem-max = <0 0x8000>;"),
       D1("mem-max = <0 0x2000>;"), HL_E_MEM_BOUNDS },
+    { .name = "memory-limit", D1("mem-max = <0x4 0x0>;"), D1("mem-max = <0x4 0x1>;"),
+      HL_E_BAD_VALUE },
+    { .name = "module-reg-wrap", D1(""),
+      "domain@1 { compatible = \"xen,domain\"; memory = <0 0x4000>; kernel { compatible = "
+      "\"multiboot,kernel\"; reg = <0xffffffff 0xfffff000 0x1000>; }; };",
+      HL_E_BAD_VALUE },
     { .name = "memory-page-multiple", D1(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0 0x4001>; " K("0x1000000") " };",
       HL_E_BAD_VALUE },

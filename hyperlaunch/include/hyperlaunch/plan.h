@@ -33,6 +33,7 @@
 #define HL_MAX_DEPS             2048u  /* start dependencies */
 #define HL_MAX_EVTCHN_PORT      4095u  /* 2-level event channel ABI, 64-bit guests */
 #define HL_MAX_NAME             32u    /* domain name, with its NUL */
+#define HL_MAX_MEMORY_KIB       (1ull << 34) /* 16 TiB: memory, mem-min, mem-max */
 #define HL_SHM_ID_MAX           16u    /* xen,shm-id, with its NUL (Xen's limit) */
 
 #define HL_NONE                 0xFFFFu /* "no index" in uint16_t index fields */

@@ -149,8 +149,12 @@ static void extent_fits(paddr_t start, paddr_t end, void *ctx)
 
 paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
 {
-    const struct boot_view v = { bi, (paddr_t)bi, (const uint8_t *)bi->memmap_paddr,
-                                 bi->launch_tree_paddr ? (const void *)bi->launch_tree_paddr : NULL };
+    const struct boot_view v = {
+        .bi = bi,
+        .bi_paddr = (paddr_t)bi,
+        .map = (const uint8_t *)bi->memmap_paddr,
+        .fdt = bi->launch_tree_paddr ? (const void *)bi->launch_tree_paddr : NULL,
+    };
     struct extent_search s = { pages * PAGE_SIZE, EARLY_LIMIT, 0 };
 
     CHECK(early_pool.end == 0);
@@ -354,8 +358,12 @@ static void free_extent(paddr_t start, paddr_t end, void *ctx)
 
 void page_alloc_init(const struct tessera_bootinfo *bi)
 {
-    const struct boot_view v = { bi, virt_to_phys(bi), phys_to_virt(bi->memmap_paddr),
-                                 bi->launch_tree_paddr ? phys_to_virt(bi->launch_tree_paddr) : NULL };
+    const struct boot_view v = {
+        .bi = bi,
+        .bi_paddr = virt_to_phys(bi),
+        .map = phys_to_virt(bi->memmap_paddr),
+        .fdt = bi->launch_tree_paddr ? phys_to_virt(bi->launch_tree_paddr) : NULL,
+    };
     struct zone_count count = { 0, 0 };
 
     collect_exclusions(&v);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Boot timeline (hv/timeline.h): events stamped with the TSC, shown in µs since the loader started. */
+/* Boot timeline (hv/timeline.h): TSC-stamped events, shown in µs since the loader started. */
 #include <boot/bootinfo.h>
 #include <hv/printk.h>
 #include <hv/time.h>

@@ -41,6 +41,19 @@ static const char *vector_name(uint64_t vector)
     return vector < X86_NR_EXCEPTIONS ? "reserved exception" : "unexpected interrupt";
 }
 
+/* The #PF error code in words (Intel SDM vol. 3, 4.7). */
+static void print_page_fault(uint64_t error_code)
+{
+    const char *access = (error_code & (1u << 4))   ? "instruction fetch"
+                         : (error_code & (1u << 1)) ? "write"
+                                                    : "read";
+
+    printk("Page fault: %s %s at CR2 %#llx%s%s\n", access,
+           (error_code & (1u << 0)) ? "violating the page's protection" : "of a page not mapped",
+           (unsigned long long)read_cr2(), (error_code & (1u << 3)) ? ", reserved bit set" : "",
+           (error_code & (1u << 2)) ? ", from user mode" : "");
+}
+
 static void print_registers(const struct cpu_regs *r)
 {
     printk("RIP: %04llx:%016llx  RFLAGS: %016llx\n", (unsigned long long)r->cs,
@@ -104,6 +117,8 @@ void trap_fatal(const struct cpu_regs *r)
 
     printk("FATAL: %s (vector %llu, error code %#llx) on CPU %u\n", vector_name(r->vector),
            (unsigned long long)r->vector, (unsigned long long)r->error_code, pc->cpu_id);
+    if (r->vector == X86_EXC_PF)
+        print_page_fault(r->error_code);
     print_registers(r);
     print_stack_trace(r);
     panic("fatal %s at %#llx", vector_name(r->vector), (unsigned long long)r->rip);

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -182,16 +184,20 @@ int cmd_run(int argc, char **argv)
     struct hl_plan *plan;
     int status = load_and_check(&t, &o, &plan);
     char dir[] = "/tmp/tessera-esp.XXXXXX";
-    if (status == 0 && !mkdtemp(dir)) {
-        perror("tessera: mkdtemp");
-        status = 2;
+    bool made = false;
+    if (status == 0) {
+        made = mkdtemp(dir) != NULL;
+        if (!made) {
+            perror("tessera: mkdtemp");
+            status = 2;
+        }
     }
     if (status == 0 && esp_assemble(&t, plan, &e, dir) != 0)
         status = 1;
     free(plan);
     tree_free(&t);
     if (status != 0) {
-        if (dir[sizeof(dir) - 7] != 'X')
+        if (made)
             nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         return status;
     }
@@ -220,8 +226,15 @@ int cmd_run(int argc, char **argv)
     }
     args[n] = NULL;
     fflush(NULL);
+    /* Like system(): Ctrl-C and Ctrl-\ are QEMU's to handle; we clean up after it. */
+    struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &ignore, &old_int);
+    sigaction(SIGQUIT, &ignore, &old_quit);
     pid_t pid = fork();
     if (pid == 0) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGQUIT, &old_quit, NULL);
         execv(args[0], args);
         fprintf(stderr, "tessera: %s: %s\n", args[0], strerror(errno));
         _exit(127);
@@ -233,6 +246,8 @@ int cmd_run(int argc, char **argv)
     } else {
         status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return status;
 }

@@ -188,6 +188,12 @@ void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t)
             size_text(kib * 1024, total, sizeof(total)));
     if (plan->hv_bootargs)
         fprintf(out, "hypervisor bootargs: \"%s\"\n", plan->hv_bootargs);
+    for (uint32_t i = 0; i < plan->nr_modules; i++) {
+        char text[320];
+        if (plan->modules[i].domain == HL_NONE)
+            fprintf(out, "hypervisor module: %s\n", module_text(plan, (uint16_t)i, text,
+                                                                sizeof(text)));
+    }
     fputc('\n', out);
     print_domains(out, plan);
     print_policies(out, plan);

@@ -3,6 +3,7 @@
 #include <hv/panic.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/symbols.h>
 #include <asm/cpu.h>
 #include <asm/idt.h>
 
@@ -74,6 +75,18 @@ static void print_registers(const struct cpu_regs *r)
            (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
 
+static void print_frame(uint64_t addr)
+{
+    uint64_t offset;
+    const char *name = symbol_lookup(addr, &offset);
+
+    if (name)
+        printk("  [<%016llx>] %s+%#llx\n", (unsigned long long)addr, name,
+               (unsigned long long)offset);
+    else
+        printk("  [<%016llx>]\n", (unsigned long long)addr);
+}
+
 /*
  * Follows the frame-pointer chain from the faulting frame. Each frame must lie
  * above the previous one within the same per-CPU stack, so a corrupt chain
@@ -84,8 +97,8 @@ static void print_stack_trace(const struct cpu_regs *r)
     uint64_t lo, hi;
     uint64_t fp = r->rbp;
 
-    printk("Stack trace (addr2line -e tessera.elf):\n");
-    printk("  [<%016llx>]\n", (unsigned long long)r->rip);
+    printk("Stack trace:\n");
+    print_frame(r->rip);
     /* After a stack overflow RSP is in the guard page, but RBP still points into the stack. */
     if (!percpu_stack_bounds(this_cpu(), r->rsp, &lo, &hi) &&
         !percpu_stack_bounds(this_cpu(), r->rbp, &lo, &hi))
@@ -97,7 +110,7 @@ static void print_stack_trace(const struct cpu_regs *r)
 
         if (frame[1] == 0)
             break;
-        printk("  [<%016llx>]\n", (unsigned long long)frame[1]);
+        print_frame(frame[1]);
         if (frame[0] <= fp)
             break;
         fp = frame[0];

@@ -12,12 +12,18 @@
  *   mode=crash   triple-faults on purpose
  *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
  *                (default 3000) while others misbehave, then PASS
+ *   mode=bench   times CPUID exits and hypercall round trips with the TSC
+ *                ("bench: ..." lines, bench/exits.sh)
  */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <public/arch-x86/cpuid.h>
+#include <public/arch-x86/e820.h>
 #include <public/arch-x86/hvm/start_info.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -230,6 +236,40 @@ static void check_hypercalls(void)
     check(hypercall(__HYPERVISOR_sched_op, 77, 0, 0) == -38, "sched_op 77: -ENOSYS");
 }
 
+static void check_memory_and_params(void)
+{
+    extern char __image_start[], __image_end[];
+    struct e820entry map[32];
+    struct xen_memory_map mm = { .nr_entries = 32, .buffer = (uintptr_t)map };
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN, .value = 77 };
+    bool holds_image = false;
+    uint32_t i;
+
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == 0 &&
+          mm.nr_entries > 0 && mm.nr_entries <= 32, "memory_op memory_map");
+    for (i = 0; i < mm.nr_entries && i < 32; i++)
+        holds_image |= map[i].type == 1 && map[i].addr <= (uintptr_t)__image_start &&
+                       map[i].addr + map[i].size >= (uintptr_t)__image_end;
+    check(holds_image, "memory map: a RAM entry holds this image");
+    mm = (struct xen_memory_map){ .nr_entries = 1, .buffer = (uintptr_t)map };
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == 0 &&
+          mm.nr_entries == 1, "memory_map into a one-entry buffer: one entry");
+    mm = (struct xen_memory_map){ .nr_entries = 32, .buffer = OUTSIDE_GVA };
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == -14,
+          "memory_map into memory outside the domain: -EFAULT");
+    check(hypercall(__HYPERVISOR_memory_op, 99, 0, 0) == -38, "memory_op 99: -ENOSYS");
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value == 0,
+          "hvm_op get_param STORE_PFN: 0 (no xenstore)");
+    p = (struct xen_hvm_param){ .domid = 999, .index = HVM_PARAM_CONSOLE_EVTCHN };
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == -1,
+          "hvm_op get_param of another domain: -EPERM");
+    p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = 1000 };
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == -22,
+          "hvm_op get_param 1000: -EINVAL");
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, UNMAPPED_GVA, 0) == -14,
+          "hvm_op get_param with an unmapped argument: -EFAULT");
+}
+
 static void check_msrs_and_instructions(void)
 {
     uint32_t vector;
@@ -260,6 +300,7 @@ static void run_abi(void)
     check_cpuid();
     check_hypercall_page();
     check_hypercalls();
+    check_memory_and_params();
     check_msrs_and_instructions();
     guest_puts("abi-test: ");
     guest_puts(failures ? "FAIL" : "PASS");
@@ -269,6 +310,63 @@ static void run_abi(void)
     guest_put_dec(failures);
     guest_puts(" failed)\n");
     shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void report(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)
+{
+    guest_puts("bench: ");
+    guest_puts(what);
+    guest_puts(": ");
+    guest_put_dec(ticks / n);
+    guest_puts(" TSC ticks = ");
+    guest_put_dec(ticks * 1000000 / khz / n);
+    guest_puts(" ns per round trip (");
+    guest_put_dec(n);
+    guest_puts(" iterations)\n");
+}
+
+/*
+ * Round trips from inside the guest: the cheapest exits (CPUID, whose length
+ * the hypervisor reads from guest memory; IN, whose next RIP the CPU gives)
+ * and hypercalls.
+ */
+static void run_bench(void)
+{
+    const uint64_t n = 20000;
+    uint32_t a, b, c, d;
+    uint64_t khz, t, i;
+
+    cpuid(XEN_CPUID_FIRST_LEAF + 3, &a, &b, &c, &d);
+    khz = c ? c : 1;
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        cpuid(0, &a, &b, &c, &d);
+    report("CPUID exit", rdtsc() - t, n, khz);
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        __asm__ volatile("inb $0x80, %%al" : "=a"(a) : : "memory");
+    report("port I/O exit (next RIP from the CPU, no instruction fetch)", rdtsc() - t, n, khz);
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    report("hypercall xen_version (hypercall page)", rdtsc() - t, n, khz);
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        direct_vmmcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    report("hypercall xen_version (direct vmmcall)", rdtsc() - t, n, khz);
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        direct_vmmcall(63, 0, 0, 0);
+    report("unknown hypercall (-ENOSYS)", rdtsc() - t, n, khz);
+    shutdown(SHUTDOWN_poweroff);
 }
 
 static void run_probe(void)
@@ -339,6 +437,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_crash();
     else if (streq(mode, "victim"))
         run_victim(si);
+    else if (streq(mode, "bench"))
+        run_bench();
     else
         say("FAIL: unknown mode");
 }

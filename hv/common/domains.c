@@ -137,6 +137,10 @@ static struct domain *build_domain(unsigned int index)
         }
     }
     d->ram_bytes = spec.memory_bytes;
+    d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
+    for (i = 0; i < d->nr_memmap; i++)
+        d->memmap[i] = (struct domain_memmap_entry){ layout.e820[i].addr, layout.e820[i].size,
+                                                     layout.e820[i].type };
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
     if (db_build(&spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);

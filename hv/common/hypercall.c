@@ -5,6 +5,10 @@
  * guest memory only through guest_access.h.
  */
 #include <string.h>
+#include <public/arch-x86/e820.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -114,10 +118,95 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
     }
 }
 
+/* memory_op's low bits are the command; the rest is Xen's continuation state. */
+#define MEMOP_CMD_MASK 0x3F
+
+static int64_t memory_map(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct e820entry entries[DOMAIN_MEMMAP_MAX];
+    struct xen_memory_map map;
+    struct compat_memory_map compat;
+    uint64_t buffer;
+    uint32_t nr, i;
+
+    if (v->hypercall_64bit) {
+        if (copy_from_guest(v, &map, arg, sizeof(map)))
+            return -XEN_EFAULT;
+        nr = map.nr_entries;
+        buffer = map.buffer;
+    } else {
+        if (copy_from_guest(v, &compat, arg, sizeof(compat)))
+            return -XEN_EFAULT;
+        nr = compat.nr_entries;
+        buffer = compat.buffer;
+    }
+    /* As Xen: as many entries as the guest has room for. */
+    nr = MIN(nr, d->nr_memmap);
+    for (i = 0; i < nr; i++)
+        entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size,
+                                         d->memmap[i].type };
+    if (copy_to_guest(v, buffer, entries, nr * sizeof(entries[0])))
+        return -XEN_EFAULT;
+    if (v->hypercall_64bit) {
+        map.nr_entries = nr;
+        return copy_to_guest(v, arg, &map, sizeof(map)) ? -XEN_EFAULT : 0;
+    }
+    compat.nr_entries = nr;
+    return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
+}
+
+static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
+{
+    switch (args[0] & MEMOP_CMD_MASK) {
+    case XENMEM_memory_map:
+        return memory_map(v, args[1]);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/*
+ * HVM parameters a guest reads at boot. No domain has a xenstore, a PV
+ * console ring or an upcall yet: their pages and ports read as 0 ("none"),
+ * which Linux and other Xen guests take as "not present".
+ */
+static bool hvm_param_known(uint32_t index)
+{
+    switch (index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_PFN:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_PFN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
+{
+    struct xen_hvm_param p;
+
+    if (args[0] != HVMOP_get_param)
+        return -XEN_ENOSYS;     /* set_param: no upcall or ring to configure yet */
+    if (copy_from_guest(v, &p, args[1], sizeof(p)))
+        return -XEN_EFAULT;
+    if (p.domid != DOMID_SELF && p.domid != v->domain->domid)
+        return -XEN_EPERM;
+    if (!hvm_param_known(p.index))
+        return -XEN_EINVAL;
+    p.value = 0;
+    return copy_to_guest(v, args[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
+}
+
 static const hypercall_fn hypercalls[] = {
+    [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_hvm_op] = do_hvm_op,
 };
 
 int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_NR_ARGS])

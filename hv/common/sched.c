@@ -5,6 +5,7 @@
  * the vCPU states consistent under the pool lock and drives the time slice.
  */
 #include <asm/cpu.h>
+#include <asm/tsc.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/percpu.h>
@@ -191,8 +192,12 @@ void sched_cpu_loop(void)
         }
         sc->current = v;
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
-            if (v->id == 0 && v->exits == 0)
+            if (v->id == 0 && v->exits == 0) {
                 timeline_mark("domain first entry", (int)v->domain->domid);
+                printk("tessera: domain %s (id %u): first instruction at %llu us\n",
+                       v->domain->name, v->domain->domid,
+                       (unsigned long long)timeline_tsc_to_us(rdtsc()));
+            }
             timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_virt->vcpu_run(v);
             timer_cancel(&sc->slice_timer);

@@ -50,6 +50,19 @@ uint64_t p2m_default_pool_bytes(unsigned int nr_vcpus, uint64_t ram_bytes)
     return MiB(1) * nr_vcpus + KiB(4) * (ALIGN_UP(ram_bytes, MiB(1)) >> 20) + KiB(512);
 }
 
+/*
+ * Zeroes whole pages with REP STOSQ: guest RAM is zeroed before a domain sees
+ * it, megabytes per domain, and the byte loop of the freestanding memset()
+ * makes that the longest step of building a domain.
+ */
+static void zero_pages(paddr_t pa, uint64_t pages)
+{
+    void *dst = phys_to_virt(pa);
+    uint64_t count = pages * (PAGE_SIZE / 8);
+
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(count) : "a"(0ull) : "memory");
+}
+
 static paddr_t pool_take(struct p2m *p)
 {
     paddr_t pa = p->free_head;
@@ -58,7 +71,7 @@ static paddr_t pool_take(struct p2m *p)
         return 0;
     p->free_head = *(paddr_t *)phys_to_virt(pa);
     p->pool_free--;
-    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    zero_pages(pa, 1);
     return pa;
 }
 
@@ -220,7 +233,7 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
             rc = -ENOMEM;
             break;
         }
-        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+        zero_pages(pa, 1ull << order);
         rc = npt_map_block(p, gpa, pa, order, perms);
         if (rc) {
             page_free(pa, order);

@@ -18,6 +18,7 @@ struct sched_cpu;
 
 #define DOMAIN_NAME_MAX 32          /* with its NUL, as the plan's names */
 #define DOMAIN_MAX_VCPUS 128
+#define DOMAIN_MEMMAP_MAX 32        /* as the builder's DB_E820_MAX */
 
 enum vcpu_state {
     VCPU_DOWN,       /* not started (or brought down) */
@@ -35,7 +36,14 @@ struct vcpu {
     bool on_runqueue;
     volatile bool running;          /* a CPU is inside arch vcpu_run for it */
     void *arch;                     /* back-end state (VMCB ...) */
+    bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
     uint64_t exits;                 /* VM exits taken, for reports */
+};
+
+/* One range of the guest's memory map (e820 types). */
+struct domain_memmap_entry {
+    uint64_t addr, size;
+    uint32_t type;
 };
 
 enum domain_state {
@@ -62,6 +70,8 @@ struct domain {
     volatile unsigned int vcpus_on_cpu; /* vCPUs not yet off their CPUs while dying */
     struct p2m *p2m;
     uint64_t ram_bytes;
+    unsigned int nr_memmap;         /* the map the builder gave the guest */
+    struct domain_memmap_entry memmap[DOMAIN_MEMMAP_MAX];
     int shutdown_reason;            /* SHUTDOWN_*, or -1 while running */
     uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
     uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */

@@ -24,7 +24,8 @@ struct svm_exit_outcome svm_exit_vmmcall(struct vcpu *v, struct svm_vcpu *s)
         s->vmcb->save.rax = XEN_EPERM_RESULT;
         return o;
     }
-    if (svm_guest_64bit(s)) {
+    v->hypercall_64bit = svm_guest_64bit(s);
+    if (v->hypercall_64bit) {
         args[0] = g->rdi;
         args[1] = g->rsi;
         args[2] = g->rdx;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Domain figures under QEMU (record them in docs/domains.md with this command):
+#   1. exit and hypercall round trips measured with the TSC inside a guest
+#      (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2 CPUs;
+#   2. the boot timeline up to every domain's first instruction
+#      (configs/test-three-domains.dts, 2 CPUs).
+# usage: bench/domains/run.sh [BUILD_DIR]   (default: build/; needs a full build)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+log=$(mktemp /tmp/bench-domains.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+boot() { # tree smp
+  "$build/tessera" run "$top/$1" --module-path "$build" --smp "$2" --timeout 120 \
+    >"$log" 2>&1 || true
+}
+
+for smp in 1 2; do
+  boot bench/domains/exits.dts "$smp"
+  echo "== exits, -smp $smp (TSC $(grep -o 'tsc: [0-9.]* MHz' "$log" | head -1))"
+  grep -o 'bench: bench: .*' "$log" | sed 's/^bench: //' || echo "no figures (see a boot by hand)"
+done
+
+boot configs/test-three-domains.dts 2
+echo "== boot timeline, 3 domains of 16 MiB, -smp 2 (us since the loader started)"
+grep -E 'boot complete|svm: revision|: pvh, |first instruction' "$log" |
+  sed -E 's/^\[ *([0-9.]+)\] /\1 ms  /'

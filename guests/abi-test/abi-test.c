@@ -21,6 +21,9 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/arch-x86/e820.h>
 #include <public/arch-x86/hvm/start_info.h>
+#include <public/arch-x86/shared_info.h>
+#include <public/event_channel.h>
+#include <public/vcpu.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
@@ -28,9 +31,11 @@
 #include <public/version.h>
 #include <public/xen.h>
 
+#include "abi-test.h"
 #include "guest.h"
 
 void abi_test_main(const struct hvm_start_info *si);
+void upcall_handler(void);
 
 /* Set by entry.S's #UD/#GP handlers; fault_skip is how far they move RIP. */
 volatile uint32_t fault_vector;
@@ -270,6 +275,201 @@ static void check_memory_and_params(void)
           "hvm_op get_param with an unmapped argument: -EFAULT");
 }
 
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* The whole page becomes the shared info page: nothing else may live in it. */
+static union {
+    struct shared_info s;
+    uint8_t page[4096];
+} shinfo_page __attribute__((aligned(4096)));
+#define shinfo (shinfo_page.s)
+static volatile uint32_t upcalls;
+static volatile uint32_t port_hits[64];
+
+/* Called from entry.S's upcall gate: Xen's 2-level scan, as Linux does it. */
+void upcall_handler(void)
+{
+    struct vcpu_info *vi = &shinfo.vcpu_info[0];
+    uint64_t sel;
+
+    upcalls++;
+    __atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+    sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    while (sel) {
+        unsigned int w = (unsigned int)__builtin_ctzll(sel);
+        uint64_t pend;
+
+        sel &= sel - 1;
+        pend = __atomic_load_n(&shinfo.evtchn_pending[w], __ATOMIC_SEQ_CST) &
+               ~__atomic_load_n(&shinfo.evtchn_mask[w], __ATOMIC_SEQ_CST);
+        while (pend) {
+            unsigned int b = (unsigned int)__builtin_ctzll(pend), port = w * 64 + b;
+
+            pend &= pend - 1;
+            __atomic_fetch_and(&shinfo.evtchn_pending[w], ~(1ull << b), __ATOMIC_SEQ_CST);
+            if (port < 64)
+                port_hits[port]++;
+        }
+    }
+}
+
+/* System time from vcpu_time_info, as a Xen guest computes it. */
+static uint64_t system_time_ns(void)
+{
+    volatile struct vcpu_time_info *t = &shinfo.vcpu_info[0].time;
+    uint32_t version;
+    uint64_t ns, delta;
+
+    do {
+        version = t->version;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        delta = rdtsc() - t->tsc_timestamp;
+        if (t->tsc_shift >= 0)
+            delta <<= t->tsc_shift;
+        else
+            delta >>= -t->tsc_shift;
+        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    } while ((version & 1) || version != t->version);
+    return ns;
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_event_channel_op, cmd, (uintptr_t)arg, 0);
+}
+
+/* Blocks (sched_op block, interrupts on) until port has fired once more. */
+static void wait_port(unsigned int port, uint32_t before)
+{
+    while (port_hits[port] == before)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+}
+
+static void check_events(void)
+{
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
+                                      .idx = 0, .gpfn = (uintptr_t)&shinfo >> 12 };
+    struct xen_hvm_param cb = { .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ,
+                                .value = (2ull << 56) | ABI_TEST_UPCALL_VECTOR };
+    struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+    struct vcpu_set_singleshot_timer ss = { 0 };
+    struct vcpu_set_periodic_timer per = { .period_ns = 1000000 };
+    struct vcpu_register_vcpu_info rvi = { .mfn = (uintptr_t)&shinfo >> 12, .offset = 4090 };
+    uint32_t tp, ip, hits, i, port;
+    uint64_t t0, t1;
+    bool late_ok = true;
+
+    struct xen_add_to_physmap bad = map;
+    bad.gpfn = OUTSIDE_GVA >> 12;
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&bad, 0) == -22,
+          "add_to_physmap shared_info outside the domain's RAM: -EINVAL");
+    bad = map;
+    bad.space = XENMAPSPACE_grant_table;
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&bad, 0) == -22,
+          "add_to_physmap grant table: -EINVAL");
+    check(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0) == 0,
+          "add_to_physmap shared_info");
+    t0 = system_time_ns();
+    for (i = 0; i < 100000; i++)
+        __asm__ volatile("pause");
+    t1 = system_time_ns();
+    check(shinfo.vcpu_info[0].time.tsc_to_system_mul != 0 && t0 > 0 && t1 > t0,
+          "vcpu_time_info: system time advances");
+
+    cb.value = (2ull << 56) | 5;
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == -22,
+          "callback vector 5: -EINVAL");
+    cb.value = 3;
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == -22,
+          "callback through GSI 3: -EINVAL");
+    cb.value = (2ull << 56) | ABI_TEST_UPCALL_VECTOR;
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == 0,
+          "callback vector set");
+    cb.value = 0;
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&cb, 0) == 0 &&
+          cb.value == ((2ull << 56) | ABI_TEST_UPCALL_VECTOR), "callback vector read back");
+
+    check(evtchn_op(EVTCHNOP_bind_virq, &virq) == 0 && virq.port > 0 && virq.port < 64,
+          "bind_virq VIRQ_TIMER");
+    tp = virq.port;
+    check(evtchn_op(EVTCHNOP_bind_virq, &virq) == -17, "VIRQ_TIMER bound twice: -EEXIST");
+    virq = (struct evtchn_bind_virq){ .virq = 99, .vcpu = 0 };
+    check(evtchn_op(EVTCHNOP_bind_virq, &virq) == -22, "bind_virq 99: -EINVAL");
+    virq = (struct evtchn_bind_virq){ .virq = VIRQ_TIMER, .vcpu = 7 };
+    check(evtchn_op(EVTCHNOP_bind_virq, &virq) == -2, "bind_virq on vCPU 7: -ENOENT");
+
+    __asm__ volatile("sti");
+    for (i = 0; i < 5; i++) {
+        long rc;
+
+        hits = port_hits[tp];
+        /* -ETIME if this vCPU lost its CPU for 2 ms meanwhile: then again. */
+        do {
+            ss.timeout_abs_ns = system_time_ns() + 2000000;
+            ss.flags = VCPU_SSHOTTMR_future;
+            rc = hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, (uintptr_t)&ss);
+        } while (rc == -62);
+        check(rc == 0, "singleshot timer set");
+        if (rc == 0)
+            wait_port(tp, hits);
+        late_ok &= system_time_ns() >= ss.timeout_abs_ns;
+    }
+    check(late_ok, "5 singleshot timers of 2 ms: VIRQ_TIMER after each deadline, blocked meanwhile");
+    ss.timeout_abs_ns = 1;
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, (uintptr_t)&ss) == -62,
+          "singleshot timer in the past with VCPU_SSHOTTMR_future: -ETIME");
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 1, (uintptr_t)&ss) == -2,
+          "singleshot timer of vCPU 1 (none): -ENOENT");
+
+    hits = port_hits[tp];
+    t0 = system_time_ns();
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == 0,
+          "periodic timer 1 ms");
+    while (port_hits[tp] < hits + 10)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    t1 = system_time_ns();
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0 &&
+          t1 - t0 >= 9000000, "10 periodic ticks take at least 9 ms");
+    per.period_ns = 1000;
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == -22,
+          "periodic timer of 1 us: -EINVAL");
+
+    check(evtchn_op(EVTCHNOP_bind_ipi, &ipi) == 0 && ipi.port > 0 && ipi.port < 64, "bind_ipi");
+    ip = ipi.port;
+    port = ip;
+    hits = port_hits[ip];
+    check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[ip] == hits + 1,
+          "send on an IPI channel: upcall on return");
+    __atomic_fetch_or(&shinfo.evtchn_mask[0], 1ull << ip, __ATOMIC_SEQ_CST);
+    check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[ip] == hits + 1,
+          "send on a masked channel: no upcall");
+    check(evtchn_op(EVTCHNOP_unmask, &port) == 0 && port_hits[ip] == hits + 2,
+          "unmask: the pending event arrives");
+    check(evtchn_op(EVTCHNOP_close, &port) == 0, "close");
+    check(evtchn_op(EVTCHNOP_send, &port) == -22, "send on a closed port: -EINVAL");
+    check(evtchn_op(EVTCHNOP_close, &port) == -22, "close twice: -EINVAL");
+    port = 5000;
+    check(evtchn_op(EVTCHNOP_send, &port) == -22, "send on port 5000: -EINVAL");
+    check(evtchn_op(EVTCHNOP_send, (void *)(uintptr_t)UNMAPPED_GVA) == -14,
+          "send with an unmapped argument: -EFAULT");
+    check(evtchn_op(99, &port) == -38, "event_channel_op 99: -ENOSYS");
+    __asm__ volatile("cli");
+
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0) == 1, "vcpu_op is_up 0");
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 5, 0) == -2, "vcpu_op is_up 5: -ENOENT");
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uintptr_t)&rvi) == -22,
+          "register_vcpu_info across a page end: -EINVAL");
+    check(upcalls > 0, "upcalls through the callback vector");
+}
+
 static void check_msrs_and_instructions(void)
 {
     uint32_t vector;
@@ -301,6 +501,7 @@ static void run_abi(void)
     check_hypercall_page();
     check_hypercalls();
     check_memory_and_params();
+    check_events();
     check_msrs_and_instructions();
     guest_puts("abi-test: ");
     guest_puts(failures ? "FAIL" : "PASS");
@@ -310,14 +511,6 @@ static void run_abi(void)
     guest_put_dec(failures);
     guest_puts(" failed)\n");
     shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
-}
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
 }
 
 static void report(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)

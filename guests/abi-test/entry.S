@@ -3,10 +3,12 @@
  * PVH entry of the abi-test guest: like hello's, plus an IDT whose #UD and #GP
  * handlers record the vector and skip the faulting instruction (fault_skip
  * bytes), so the C code can check which instructions the hypervisor faults,
+ * an event-channel upcall gate (ABI_TEST_UPCALL_VECTOR),
  * and a 2 MiB mapping of guest-virtual 1 GiB to guest-physical 1 GiB, which
  * lies outside the domain's RAM.
  */
 #include "xen-note.S.h"
+#include "abi-test.h"
 
 xen_note XEN_ELFNOTE_PHYS32_ENTRY, .long, _start32
 xen_note_str XEN_ELFNOTE_GUEST_OS, "tessera-abi-test"
@@ -78,6 +80,9 @@ start64:
     lea gp_handler(%rip), %rax
     mov $13, %ecx
     call set_gate
+    lea upcall_entry(%rip), %rax
+    mov $ABI_TEST_UPCALL_VECTOR, %ecx
+    call set_gate
     lidt idt_ptr(%rip)
 
     call abi_test_main
@@ -110,6 +115,29 @@ skip_insn:
     push %rax
     mov fault_skip(%rip), %rax
     add %rax, 8(%rsp)               /* saved RIP */
+    pop %rax
+    iretq
+
+/* The event-channel upcall: caller-saved registers around upcall_handler(). */
+upcall_entry:
+    push %rax
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    call upcall_handler
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
     pop %rax
     iretq
 

@@ -72,6 +72,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->shutdown_reason = -1;
     dom_console_init(&d->console, d->name);
+    events_init_domain(d);
     d->p2m = p2m_create(p2m_pool_bytes);
     if (!d->p2m) {
         printk("tessera: domain %s: cannot reserve its %llu KiB P2M pool\n", d->name,
@@ -86,6 +87,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
             v->domain = d;
             v->id = i;
             v->state = VCPU_DOWN;
+            events_init_vcpu(v);
             d->vcpus[i] = v;
             d->nr_vcpus = i + 1;
         }
@@ -102,6 +104,7 @@ void domain_free(struct domain *d)
 {
     unsigned int i;
 
+    events_destroy_domain(d);
     for (i = 0; i < DOMAIN_MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpus[i];
 

@@ -14,6 +14,7 @@
 #include <public/xen.h>
 #include <public/features.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
@@ -99,6 +100,8 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         return 0;
     case SCHEDOP_block:
         sched_block(v);
+        if (events_pending(v))
+            sched_wake(v);
         return 0;
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &sd, args[1], sizeof(sd)))
@@ -156,9 +159,25 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
 }
 
+static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct xen_add_to_physmap x;
+
+    if (copy_from_guest(v, &x, arg, sizeof(x)))
+        return -XEN_EFAULT;
+    if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
+        return -XEN_EPERM;
+    /* The shared info page; grant tables come with grant_table_op. */
+    if (x.space != XENMAPSPACE_shared_info || x.idx != 0)
+        return -XEN_EINVAL;
+    return events_map_shared_info(v, x.gpfn);
+}
+
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
 {
     switch (args[0] & MEMOP_CMD_MASK) {
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(v, args[1]);
     case XENMEM_memory_map:
         return memory_map(v, args[1]);
     default:
@@ -167,9 +186,9 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
 }
 
 /*
- * HVM parameters a guest reads at boot. No domain has a xenstore, a PV
- * console ring or an upcall yet: their pages and ports read as 0 ("none"),
- * which Linux and other Xen guests take as "not present".
+ * HVM parameters. No domain has a xenstore or a PV console ring yet: their
+ * pages and ports read as 0 ("none"), which Xen guests take as "not present".
+ * The callback (upcall) can be set, in its vector form.
  */
 static bool hvm_param_known(uint32_t index)
 {
@@ -189,15 +208,18 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
 {
     struct xen_hvm_param p;
 
-    if (args[0] != HVMOP_get_param)
-        return -XEN_ENOSYS;     /* set_param: no upcall or ring to configure yet */
+    if (args[0] != HVMOP_get_param && args[0] != HVMOP_set_param)
+        return -XEN_ENOSYS;
     if (copy_from_guest(v, &p, args[1], sizeof(p)))
         return -XEN_EFAULT;
     if (p.domid != DOMID_SELF && p.domid != v->domain->domid)
         return -XEN_EPERM;
     if (!hvm_param_known(p.index))
         return -XEN_EINVAL;
-    p.value = 0;
+    if (args[0] == HVMOP_set_param)
+        return p.index == HVM_PARAM_CALLBACK_IRQ ? events_set_callback(v, p.value)
+                                                 : -XEN_EPERM;
+    p.value = p.index == HVM_PARAM_CALLBACK_IRQ ? v->domain->events.callback_param : 0;
     return copy_to_guest(v, args[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
 }
 
@@ -205,7 +227,9 @@ static const hypercall_fn hypercalls[] = {
     [__HYPERVISOR_memory_op] = do_memory_op,
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_hvm_op] = do_hvm_op,
 };
 

@@ -198,6 +198,7 @@ void sched_cpu_loop(void)
                        v->domain->name, v->domain->domid,
                        (unsigned long long)timeline_tsc_to_us(rdtsc()));
             }
+            events_update_time(v);
             timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_virt->vcpu_run(v);
             timer_cancel(&sc->slice_timer);

@@ -45,6 +45,8 @@ struct arch_virt_ops {
     void (*vcpu_get_paging)(const struct vcpu *v, struct guest_paging *p);
     uint64_t (*vcpu_get_reg)(const struct vcpu *v, enum guest_reg r);
     void (*vcpu_set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
+    /* Guest TSC = host TSC + this (the guest may write its TSC). */
+    uint64_t (*vcpu_tsc_offset)(const struct vcpu *v);
     /* Bytes of the instruction a guest calls the hypervisor with (hypercall page stubs). */
     const uint8_t *hypercall_insn;
     unsigned int hypercall_insn_len;

@@ -11,6 +11,7 @@
 #include <hv/spinlock.h>
 #include <hv/timer.h>
 #include <hv/dom_console.h>
+#include <hv/event.h>
 
 struct p2m;
 struct domain;
@@ -37,6 +38,7 @@ struct vcpu {
     volatile bool running;          /* a CPU is inside arch vcpu_run for it */
     void *arch;                     /* back-end state (VMCB ...) */
     bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
+    struct vcpu_events ev;
     uint64_t exits;                 /* VM exits taken, for reports */
 };
 
@@ -76,6 +78,7 @@ struct domain {
     uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
     uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
     struct dom_console console;
+    struct domain_events events;
 };
 
 /*

@@ -10,6 +10,7 @@ static const svm_exit_handler exit_handlers[VMEXIT_TABLE_SIZE] = {
     [VMEXIT_EXCEPTION_BASE + X86_EXC_AC] = svm_exit_exception,
     [VMEXIT_INTR] = svm_exit_intr,
     [VMEXIT_NMI] = svm_exit_nmi,
+    [VMEXIT_VINTR] = svm_exit_vintr,
     [VMEXIT_CPUID] = svm_exit_cpuid,
     [VMEXIT_HLT] = svm_exit_hlt,
     [VMEXIT_IOIO] = svm_exit_ioio,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* HLT: the vCPU blocks until an event wakes it (sched_wake). */
+/* HLT: the vCPU blocks until an event wakes it (sched_wake), unless one is already pending. */
+#include <hv/event.h>
 #include <hv/sched.h>
 #include "svm.h"
 
@@ -9,7 +10,11 @@ struct svm_exit_outcome svm_exit_hlt(struct vcpu *v, struct svm_vcpu *s)
     struct svm_exit_outcome o = svm_advance_over(v, &op, "HLT");
 
     (void)s;
-    if (o.action == SVM_EXIT_ADVANCE)
+    if (o.action == SVM_EXIT_ADVANCE) {
         sched_block(v);
+        /* An event that arrived before the block must not be slept through. */
+        if (events_pending(v))
+            sched_wake(v);
+    }
     return o;
 }

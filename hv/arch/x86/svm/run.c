@@ -8,6 +8,7 @@
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
@@ -101,6 +102,32 @@ static uint64_t svm_reinjection(uint64_t info)
     return info;
 }
 
+/*
+ * The event-channel upcall: injected as an external interrupt when the guest
+ * can take one; otherwise a virtual interrupt request with the VINTR
+ * intercept makes the guest exit as soon as it can (exit_intr.c), and the
+ * next entry injects it.
+ */
+static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
+{
+    struct vmcb_control *ctl = &s->vmcb->control;
+    int vector = events_upcall_vector(v);
+
+    ctl->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
+                    (0xFFull << VMCB_VINTR_VECTOR_SHIFT));
+    ctl->intercept_misc1 &= ~VMCB_INTERCEPT_VINTR;
+    if (vector < 0)
+        return;
+    if (!s->pending_event && (s->vmcb->save.rflags & X86_RFLAGS_IF) &&
+        !(ctl->interrupt_shadow & VMCB_INTERRUPT_SHADOW)) {
+        s->pending_event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_INTR | (uint8_t)vector;
+        return;
+    }
+    ctl->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
+                  ((uint64_t)(uint8_t)vector << VMCB_VINTR_VECTOR_SHIFT);
+    ctl->intercept_misc1 |= VMCB_INTERCEPT_VINTR;
+}
+
 bool svm_guest_64bit(const struct svm_vcpu *s)
 {
     return (s->vmcb->save.efer & EFER_LMA) && (s->vmcb->save.cs.attrib & VMCB_ATTR_L);
@@ -177,6 +204,7 @@ void svm_vcpu_run(struct vcpu *v)
     svm_asid_assign(s, c, smp_processor_id());
     svm_load_extended_state(s);
     while (!vcpu_must_stop(v)) {
+        svm_deliver_upcall(v, s);
         ctl->eventinj = s->pending_event;
         s->pending_event = 0;
         svm_enter_guest(s->vmcb_pa, &s->gprs, c->host_state_pa);

@@ -125,6 +125,7 @@ static int svm_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *
 static void svm_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p);
 static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r);
 static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value);
+static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v);
 
 static const uint8_t svm_vmmcall_insn[] = { 0x0F, 0x01, 0xD9 };
 
@@ -137,6 +138,7 @@ static const struct arch_virt_ops svm_ops = {
     .vcpu_get_paging = svm_vcpu_get_paging,
     .vcpu_get_reg = svm_vcpu_get_reg,
     .vcpu_set_reg = svm_vcpu_set_reg,
+    .vcpu_tsc_offset = svm_vcpu_tsc_offset,
     .hypercall_insn = svm_vmmcall_insn,
     .hypercall_insn_len = sizeof(svm_vmmcall_insn),
 };
@@ -269,4 +271,9 @@ static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
 static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
 {
     *svm_gpr(to_svm(v), r) = value;
+}
+
+static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
+{
+    return to_svm(v)->vmcb->control.tsc_offset;
 }

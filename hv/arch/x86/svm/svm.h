@@ -124,6 +124,7 @@ struct svm_exit_outcome svm_exit_vmmcall(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_hlt(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_intr(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_nmi(struct vcpu *v, struct svm_vcpu *s);
+struct svm_exit_outcome svm_exit_vintr(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_shutdown(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_exception(struct vcpu *v, struct svm_vcpu *s);
 struct svm_exit_outcome svm_exit_undefined(struct vcpu *v, struct svm_vcpu *s);

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Event channels, shared info, system time and vCPU timers (event.h).
+ *
+ * The shared info page and registered vcpu_info areas live in guest frames
+ * the guest chose (checked in its P2M, owned by the domain for its whole
+ * life), so the guest may change them at any moment: the hypervisor only
+ * sets and clears bits atomically there and never trusts what it reads.
+ */
+#include <string.h>
+#include <asm/tsc.h>
+#include <public/arch-x86/shared_info.h>
+#include <public/event_channel.h>
+#include <public/hvm/params.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <hv/arch_vcpu.h>
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
+#include <hv/sched.h>
+#include <hv/smp.h>
+#include <hv/time.h>
+
+#define XEN_ENOENT_RET  (-XEN_ENOENT)
+/* Xen's errno values not in public/xen.h. */
+#define XEN_EEXIST 17
+#define XEN_ENOSPC 28
+#define XEN_ETIME  62
+#define MIN_PERIOD_NS 1000000ull    /* Xen's floor for periodic timers */
+#define CALLBACK_MIN_VECTOR 0x10
+
+static bool test_and_set(uint64_t *word, unsigned int bit)
+{
+    return (__atomic_fetch_or(word, 1ull << bit, __ATOMIC_SEQ_CST) >> bit) & 1;
+}
+
+static bool test_bit(const uint64_t *word, unsigned int bit)
+{
+    return (__atomic_load_n(word, __ATOMIC_SEQ_CST) >> bit) & 1;
+}
+
+/* Host pointer to a guest frame the domain owns and may write, or NULL. */
+static void *guest_frame_rw(struct domain *d, uint64_t gfn)
+{
+    unsigned int perms;
+    paddr_t pa;
+
+    if (gfn > (~0ull >> PAGE_SHIFT))
+        return NULL;
+    pa = p2m_lookup(d->p2m, gfn << PAGE_SHIFT, &perms);
+    if (pa == INVALID_PADDR || !(perms & P2M_WRITE))
+        return NULL;
+    return phys_to_virt(pa);
+}
+
+static void singleshot_fired(struct timer *t);
+static void periodic_fired(struct timer *t);
+
+void events_init_domain(struct domain *d)
+{
+    d->events.lock = (spinlock_t)SPINLOCK_INIT;
+}
+
+void events_init_vcpu(struct vcpu *v)
+{
+    v->ev.singleshot.fn = singleshot_fired;
+    v->ev.singleshot.data = v;
+    v->ev.periodic.fn = periodic_fired;
+    v->ev.periodic.data = v;
+}
+
+static void timers_quiesced(void *unused)
+{
+    (void)unused;
+}
+
+void events_destroy_domain(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < d->nr_vcpus; i++) {
+        timer_cancel(&d->vcpus[i]->ev.singleshot);
+        timer_cancel(&d->vcpus[i]->ev.periodic);
+    }
+    /*
+     * A timer function may be running on another CPU right now. It runs in
+     * an interrupt, so once every other CPU has taken one more interrupt it
+     * has finished and the vCPUs can be freed.
+     */
+    smp_call_others(timers_quiesced, NULL, true);
+}
+
+/* Marks an upcall pending for v and makes sure it sees it soon. */
+static void vcpu_mark_pending(struct vcpu *v, struct vcpu_info *vi)
+{
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    sched_wake(v);
+    sched_kick(v);
+}
+
+/* Xen's 2-level evtchn_set_pending: pending bit, then selector, then upcall. */
+static void evtchn_set_pending(struct domain *d, unsigned int port)
+{
+    struct shared_info *sh = d->events.shared;
+    struct vcpu *v = d->vcpus[d->events.ports[port].vcpu];
+    struct vcpu_info *vi = v->ev.info;
+    unsigned int word = port / 64, bit = port % 64;
+
+    if (!sh || test_and_set(&sh->evtchn_pending[word], bit))
+        return;
+    if (vi && !test_bit(&sh->evtchn_mask[word], bit) &&
+        !test_and_set(&vi->evtchn_pending_sel, word))
+        vcpu_mark_pending(v, vi);
+}
+
+static void send_virq(struct vcpu *v, unsigned int virq)
+{
+    struct domain *d = v->domain;
+    unsigned long flags = spin_lock_irqsave(&d->events.lock);
+    unsigned int port = v->ev.virq_port[virq];
+
+    if (port && d->state == DOMAIN_RUNNING) {
+        events_update_time(v);
+        evtchn_set_pending(d, port);
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+}
+
+static void singleshot_fired(struct timer *t)
+{
+    send_virq(t->data, VIRQ_TIMER);
+}
+
+static void periodic_fired(struct timer *t)
+{
+    struct vcpu *v = t->data;
+
+    send_virq(v, VIRQ_TIMER);
+    if (v->ev.period_ns && v->domain->state == DOMAIN_RUNNING)
+        timer_set(t, t->deadline_ns + v->ev.period_ns);
+}
+
+int events_upcall_vector(struct vcpu *v)
+{
+    struct vcpu_info *vi = v->ev.info;
+    uint8_t vector = v->domain->events.callback_vector;
+
+    if (!vector || !vi || !__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        return -1;
+    return vector;
+}
+
+bool events_pending(struct vcpu *v)
+{
+    struct vcpu_info *vi = v->ev.info;
+
+    return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST);
+}
+
+/* tsc_to_system_mul and tsc_shift for the TSC rate: ns = ((delta << shift) * mul) >> 32. */
+static void time_scale(uint64_t khz, uint32_t *mul, int8_t *shift)
+{
+    uint64_t num = 1000000, den = khz ? khz : 1;   /* ns per tick = num / den */
+    int s = 0;
+
+    while (num >= den) {
+        den <<= 1;
+        s++;
+    }
+    while (num * 2 < den) {
+        num <<= 1;
+        s--;
+    }
+    *mul = (uint32_t)((num << 32) / den);
+    *shift = (int8_t)s;
+}
+
+void events_update_time(struct vcpu *v)
+{
+    struct vcpu_info *vi = v->ev.info;
+    struct vcpu_time_info *t;
+    uint32_t version, mul;
+    int8_t shift;
+
+    if (!vi)
+        return;
+    t = &vi->time;
+    time_scale(tsc_khz(), &mul, &shift);
+    version = __atomic_load_n(&t->version, __ATOMIC_RELAXED);
+    /* Odd while writing, as Xen: readers retry on an odd or changed version. */
+    __atomic_store_n(&t->version, (version | 1) + 0, __ATOMIC_SEQ_CST);
+    t->system_time = now_ns();
+    t->tsc_timestamp = rdtsc() + arch_virt->vcpu_tsc_offset(v);
+    t->tsc_to_system_mul = mul;
+    t->tsc_shift = shift;
+    t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    __atomic_store_n(&t->version, (version | 1) + 1, __ATOMIC_SEQ_CST);
+}
+
+int64_t events_map_shared_info(struct vcpu *v, uint64_t gfn)
+{
+    struct domain *d = v->domain;
+    struct shared_info *sh = guest_frame_rw(d, gfn);
+    unsigned long flags;
+    unsigned int i;
+
+    if (!sh)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->events.lock);
+    memset(sh, 0, PAGE_SIZE);
+    d->events.shared = sh;
+    for (i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *w = d->vcpus[i];
+
+        if (!w->ev.info_registered)
+            w->ev.info = i < XEN_LEGACY_MAX_VCPUS ? &sh->vcpu_info[i] : NULL;
+        events_update_time(w);
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return 0;
+}
+
+int64_t events_set_callback(struct vcpu *v, uint64_t value)
+{
+    struct domain *d = v->domain;
+    uint64_t type = value >> HVM_PARAM_CALLBACK_TYPE_SHIFT;
+    uint8_t vector = (uint8_t)value;
+
+    /* Only the vector form: there is no emulated interrupt controller for GSI/INTx. */
+    if (value != 0 && (type != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
+                       (value & ~((uint64_t)0xFF << HVM_PARAM_CALLBACK_TYPE_SHIFT | 0xFF)) ||
+                       vector < CALLBACK_MIN_VECTOR))
+        return -XEN_EINVAL;
+    d->events.callback_param = value;
+    __atomic_store_n(&d->events.callback_vector, value ? vector : 0, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+/* A free port, or 0 (port 0 is never used, as in Xen). */
+static unsigned int port_alloc(struct domain *d)
+{
+    unsigned int port;
+
+    for (port = 1; port < EVTCHN_NR_PORTS; port++)
+        if (d->events.ports[port].state == EVTCHN_FREE)
+            return port;
+    return 0;
+}
+
+static int64_t bind_virq(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn_bind_virq b;
+    unsigned int port;
+    unsigned long flags;
+    int64_t rc = 0;
+
+    if (copy_from_guest(v, &b, arg, sizeof(b)))
+        return -XEN_EFAULT;
+    /* Per-vCPU VIRQs implemented so far: the timer. */
+    if (b.virq != VIRQ_TIMER)
+        return -XEN_EINVAL;
+    if (b.vcpu >= d->nr_vcpus)
+        return XEN_ENOENT_RET;
+    flags = spin_lock_irqsave(&d->events.lock);
+    if (d->vcpus[b.vcpu]->ev.virq_port[b.virq]) {
+        rc = -XEN_EEXIST;
+    } else if (!(port = port_alloc(d))) {
+        rc = -XEN_ENOSPC;
+    } else {
+        d->events.ports[port] = (struct evtchn){ EVTCHN_VIRQ, (uint8_t)b.virq,
+                                                 (uint16_t)b.vcpu };
+        d->vcpus[b.vcpu]->ev.virq_port[b.virq] = (uint16_t)port;
+        b.port = port;
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    if (rc)
+        return rc;
+    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+}
+
+static int64_t bind_ipi(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn_bind_ipi b;
+    unsigned int port;
+    unsigned long flags;
+
+    if (copy_from_guest(v, &b, arg, sizeof(b)))
+        return -XEN_EFAULT;
+    if (b.vcpu >= d->nr_vcpus)
+        return XEN_ENOENT_RET;
+    flags = spin_lock_irqsave(&d->events.lock);
+    port = port_alloc(d);
+    if (port)
+        d->events.ports[port] = (struct evtchn){ EVTCHN_IPI, 0, (uint16_t)b.vcpu };
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    if (!port)
+        return -XEN_ENOSPC;
+    b.port = port;
+    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+}
+
+/* Reads the single port argument of close/send/unmask; 0 and *port, or an error. */
+static int64_t port_arg(struct vcpu *v, uint64_t arg, uint32_t *port)
+{
+    if (copy_from_guest(v, port, arg, sizeof(*port)))
+        return -XEN_EFAULT;
+    return *port < EVTCHN_NR_PORTS ? 0 : -XEN_EINVAL;
+}
+
+static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn *e;
+    unsigned long flags;
+    uint32_t port;
+    int64_t rc = port_arg(v, arg, &port);
+
+    if (rc)
+        return rc;
+    flags = spin_lock_irqsave(&d->events.lock);
+    e = &d->events.ports[port];
+    if (port == 0 || e->state == EVTCHN_FREE) {
+        rc = -XEN_EINVAL;
+    } else {
+        if (e->state == EVTCHN_VIRQ)
+            d->vcpus[e->vcpu]->ev.virq_port[e->virq] = 0;
+        *e = (struct evtchn){ EVTCHN_FREE, 0, 0 };
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return rc;
+}
+
+static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    unsigned long flags;
+    uint32_t port;
+    int64_t rc = port_arg(v, arg, &port);
+
+    if (rc)
+        return rc;
+    flags = spin_lock_irqsave(&d->events.lock);
+    switch (d->events.ports[port].state) {
+    case EVTCHN_IPI:
+        evtchn_set_pending(d, port);
+        break;
+    case EVTCHN_VIRQ:
+        break;          /* as Xen: sending on a VIRQ port does nothing */
+    default:
+        rc = -XEN_EINVAL;
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return rc;
+}
+
+/* Xen's 2-level unmask: clear the mask; a pending event then raises the upcall. */
+static int64_t evtchn_unmask(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct shared_info *sh;
+    unsigned long flags;
+    uint32_t port;
+    int64_t rc = port_arg(v, arg, &port);
+    unsigned int word, bit;
+
+    if (rc)
+        return rc;
+    word = port / 64;
+    bit = port % 64;
+    flags = spin_lock_irqsave(&d->events.lock);
+    sh = d->events.shared;
+    if (sh && d->events.ports[port].state != EVTCHN_FREE) {
+        struct vcpu *target = d->vcpus[d->events.ports[port].vcpu];
+        struct vcpu_info *vi = target->ev.info;
+
+        __atomic_fetch_and(&sh->evtchn_mask[word], ~(1ull << bit), __ATOMIC_SEQ_CST);
+        if (vi && test_bit(&sh->evtchn_pending[word], bit) &&
+            !test_and_set(&vi->evtchn_pending_sel, word))
+            vcpu_mark_pending(target, vi);
+    } else if (d->events.ports[port].state == EVTCHN_FREE) {
+        rc = -XEN_EINVAL;
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return rc;
+}
+
+int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
+{
+    switch (args[0]) {
+    case EVTCHNOP_bind_virq:
+        return bind_virq(v, args[1]);
+    case EVTCHNOP_bind_ipi:
+        return bind_ipi(v, args[1]);
+    case EVTCHNOP_close:
+        return evtchn_close(v, args[1]);
+    case EVTCHNOP_send:
+        return evtchn_send(v, args[1]);
+    case EVTCHNOP_unmask:
+        return evtchn_unmask(v, args[1]);
+    default:
+        return -XEN_ENOSYS;     /* inter-domain channels, status: not yet */
+    }
+}
+
+static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *vi, *old;
+    unsigned long flags;
+    uint8_t *frame;
+
+    if (copy_from_guest(v, &r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+        return -XEN_EINVAL;
+    frame = guest_frame_rw(d, r.mfn);
+    if (!frame)
+        return -XEN_EINVAL;
+    vi = (struct vcpu_info *)(frame + r.offset);
+    flags = spin_lock_irqsave(&d->events.lock);
+    if (target->ev.info_registered) {
+        spin_unlock_irqrestore(&d->events.lock, flags);
+        return -XEN_EINVAL;         /* as Xen: once per vCPU */
+    }
+    old = target->ev.info;
+    if (old)
+        memcpy(vi, old, sizeof(*vi));
+    else
+        memset(vi, 0, sizeof(*vi));
+    /* As Xen: every selector set, so the guest rescans what is pending. */
+    __atomic_store_n(&vi->evtchn_pending_sel, ~0ull, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    target->ev.info = vi;
+    target->ev.info_registered = true;
+    events_update_time(target);
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return 0;
+}
+
+int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
+{
+    struct domain *d = v->domain;
+    uint64_t cmd = args[0], id = args[1], arg = args[2];
+    struct vcpu_set_singleshot_timer ss;
+    struct vcpu_set_periodic_timer per;
+    struct vcpu *target;
+
+    if (id >= d->nr_vcpus)
+        return XEN_ENOENT_RET;
+    target = d->vcpus[id];
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return target->state != VCPU_DOWN;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, target, arg);
+    case VCPUOP_set_singleshot_timer:
+    case VCPUOP_stop_singleshot_timer:
+    case VCPUOP_set_periodic_timer:
+    case VCPUOP_stop_periodic_timer:
+        /* Timers run on their vCPU's CPU: only the calling vCPU's own. */
+        if (target != v)
+            return -XEN_EINVAL;
+        break;
+    default:
+        return -XEN_ENOSYS;     /* up/down/initialise: secondary vCPUs not yet */
+    }
+    switch (cmd) {
+    case VCPUOP_set_singleshot_timer:
+        if (copy_from_guest(v, &ss, arg, sizeof(ss)))
+            return -XEN_EFAULT;
+        if ((ss.flags & VCPU_SSHOTTMR_future) && ss.timeout_abs_ns < now_ns())
+            return -XEN_ETIME;
+        timer_set(&v->ev.singleshot, ss.timeout_abs_ns);
+        return 0;
+    case VCPUOP_stop_singleshot_timer:
+        timer_cancel(&v->ev.singleshot);
+        return 0;
+    case VCPUOP_set_periodic_timer:
+        if (copy_from_guest(v, &per, arg, sizeof(per)))
+            return -XEN_EFAULT;
+        if (per.period_ns < MIN_PERIOD_NS)
+            return -XEN_EINVAL;
+        v->ev.period_ns = per.period_ns;
+        timer_set(&v->ev.periodic, now_ns() + per.period_ns);
+        return 0;
+    default:
+        v->ev.period_ns = 0;
+        timer_cancel(&v->ev.periodic);
+        return 0;
+    }
+}

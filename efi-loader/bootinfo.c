@@ -59,9 +59,9 @@ EFI_STATUS bootinfo_exit_firmware(struct loader *ld, uint64_t *bootinfo)
     memcpy((void *)(uintptr_t)bi->cmdline_paddr, ld->cmdline, ld->cmdline_len + 1);
     bi->memmap_paddr = addr + map_off;
 
-    con_info("launch tree at %#lx (%lu bytes), command line \"%s\"",
+    con_info("launch tree at 0x%lx (%lu bytes), command line \"%s\"",
              (unsigned long)bi->launch_tree_paddr, (unsigned long)ld->tree_alloc, ld->cmdline);
-    con_info("starting hypervisor at %#lx (bootinfo %#lx)", (unsigned long)ld->hv_entry,
+    con_info("starting hypervisor at 0x%lx (bootinfo 0x%lx)", (unsigned long)ld->hv_entry,
              (unsigned long)addr);
 
     s = memmap_exit_boot_services(ld, &mm);

@@ -149,7 +149,7 @@ EFI_STATUS hv_load(struct loader *ld)
     pages_free(addr);
     if (EFI_ERROR(s))
         return s;
-    con_info("hypervisor %s: %#lx-%#lx, entry %#lx", ld->hv_path, (unsigned long)ld->hv_base,
+    con_info("hypervisor %s: 0x%lx-0x%lx, entry 0x%lx", ld->hv_path, (unsigned long)ld->hv_base,
              (unsigned long)(ld->hv_base + ld->hv_size - 1), (unsigned long)ld->hv_entry);
     return EFI_SUCCESS;
 }

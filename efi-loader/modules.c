@@ -120,7 +120,7 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     if (EFI_ERROR(s))
         return s;
     if (addr + size - 1 > limit || size > cells_limit(m.size_cells)) {
-        con_error("%s: module at %#lx (%lu bytes) does not fit the parent's "
+        con_error("%s: module at 0x%lx (%lu bytes) does not fit the parent's "
                   "#address-cells/#size-cells (referenced by %s)",
                   m.file_path, (unsigned long)addr, (unsigned long)size, m.node_path);
         return EFI_LOAD_ERROR;
@@ -128,7 +128,7 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     s = set_reg(ld, &m, addr, size);
     if (EFI_ERROR(s))
         return s;
-    con_info("module %s at %#lx (%lu bytes) for %s", m.file_path, (unsigned long)addr,
+    con_info("module %s at 0x%lx (%lu bytes) for %s", m.file_path, (unsigned long)addr,
              (unsigned long)size, m.node_path);
     return EFI_SUCCESS;
 }

@@ -89,33 +89,33 @@ EFI_STATUS place_reserve(struct loader *ld, uint64_t start, uint64_t end)
         return EFI_SUCCESS;
     }
     if (!memmap_reclaimable_now(ld, start, end, &bad_addr, &bad_type)) {
-        con_error("%s: segment at %#lx-%#lx: memory there is not free (%s memory at %#lx)",
+        con_error("%s: segment at 0x%lx-0x%lx: memory there is not free (%s memory at 0x%lx)",
                   ld->hv_path, (unsigned long)start, (unsigned long)end - 1,
                   memmap_type_name(bad_type), (unsigned long)bad_addr);
         return EFI_LOAD_ERROR;
     }
     in_use = live_firmware_data_in(ld, start, end);
     if (in_use) {
-        con_error("%s: segment at %#lx-%#lx: memory there holds %s", ld->hv_path,
+        con_error("%s: segment at 0x%lx-0x%lx: memory there holds %s", ld->hv_path,
                   (unsigned long)start, (unsigned long)end - 1, in_use);
         return EFI_LOAD_ERROR;
     }
     /* The free parts must stay free for the move, and not receive the staging buffer. */
     if (EFI_ERROR(memmap_claim_free(ld, start, end, TESSERA_EFI_MEMTYPE(TESSERA_MEM_HV_IMAGE)))) {
-        con_error("%s: segment at %#lx-%#lx: cannot reserve its free pages", ld->hv_path,
+        con_error("%s: segment at 0x%lx-0x%lx: cannot reserve its free pages", ld->hv_path,
                   (unsigned long)start, (unsigned long)end - 1);
         return EFI_LOAD_ERROR;
     }
     addr = 0;
     if (EFI_ERROR(pages_alloc(AllocateAnyPages, EfiLoaderData, end - start, &addr))) {
-        con_error("%s: out of memory staging %#lx-%#lx", ld->hv_path, (unsigned long)start,
+        con_error("%s: out of memory staging 0x%lx-0x%lx", ld->hv_path, (unsigned long)start,
                   (unsigned long)end - 1);
         return EFI_OUT_OF_RESOURCES;
     }
     memset((void *)(uintptr_t)addr, 0, end - start);
     r->staged = addr;
     ld->hv_range_count++;
-    con_info("hypervisor range %#lx-%#lx is boot-services memory now: staged at %#lx",
+    con_info("hypervisor range 0x%lx-0x%lx is boot-services memory now: staged at 0x%lx",
              (unsigned long)start, (unsigned long)end - 1, (unsigned long)addr);
     return EFI_SUCCESS;
 }

@@ -72,7 +72,7 @@ void platform_capture(struct loader *ld)
     t1 = rdtsc();
     ld->stamps.loader_tsc_khz = (t1 - t0) / (TSC_STALL_US / 1000);
 
-    con_info("ACPI RSDP %#lx, framebuffer %#lx %ux%u, TSC %lu kHz", (unsigned long)ld->rsdp,
+    con_info("ACPI RSDP 0x%lx, framebuffer 0x%lx %ux%u, TSC %lu kHz", (unsigned long)ld->rsdp,
              (unsigned long)ld->fb.base, ld->fb.width, ld->fb.height,
              (unsigned long)ld->stamps.loader_tsc_khz);
 }

@@ -35,11 +35,11 @@ static int check_spec(const struct db_domain_spec *s, struct db_diag *diag)
     for (uint32_t i = 0; i < s->nr_modules; i++) {
         if (!s->modules[i].data || !s->modules[i].size)
             return db_fail(diag, DB_ERR_SPEC, "module %u is empty", i);
-        if (s->modules[i].cmdline && db_strnlen(s->modules[i].cmdline, MAX_CMDLINE) == MAX_CMDLINE)
+        if (s->modules[i].cmdline && strnlen(s->modules[i].cmdline, MAX_CMDLINE) == MAX_CMDLINE)
             return db_fail(diag, DB_ERR_SPEC, "module %u command line longer than 0x%lx", i,
                            MAX_CMDLINE);
     }
-    if (s->cmdline && db_strnlen(s->cmdline, MAX_CMDLINE) == MAX_CMDLINE)
+    if (s->cmdline && strnlen(s->cmdline, MAX_CMDLINE) == MAX_CMDLINE)
         return db_fail(diag, DB_ERR_SPEC, "command line longer than 0x%lx bytes", MAX_CMDLINE);
     if (s->nr_reserved && !s->reserved)
         return db_fail(diag, DB_ERR_SPEC, "reserved ranges missing");

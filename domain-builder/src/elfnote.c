@@ -81,7 +81,7 @@ static int parse_features(const char *s, size_t len, char sep, struct db_xen_not
  */
 static int copy_string(char *dst, const uint8_t *desc, uint32_t descsz)
 {
-    size_t len = db_strnlen((const char *)desc, descsz);
+    size_t len = strnlen((const char *)desc, descsz);
 
     if (len >= DB_XEN_STR_MAX)
         len = DB_XEN_STR_MAX - 1;   /* informational strings: keep the start */
@@ -140,7 +140,7 @@ static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *des
     case XEN_ELFNOTE_PAE_MODE: return copy_string(n->pae_mode, desc, descsz);
     case XEN_ELFNOTE_BSD_SYMTAB: return copy_string(n->bsd_symtab, desc, descsz);
     case XEN_ELFNOTE_FEATURES:
-        return parse_features((const char *)desc, db_strnlen((const char *)desc, descsz), '|',
+        return parse_features((const char *)desc, strnlen((const char *)desc, descsz), '|',
                               n, diag);
     case XEN_ELFNOTE_PHYS32_RELOC:
         if (descsz != 12 && descsz != 24)

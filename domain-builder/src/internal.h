@@ -16,7 +16,7 @@
 #define DB_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 #define DB_ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 
-/* Fills diag (code and printf-style message: %s %c %d %u %x %lu %lx). Returns -1. */
+/* Fills diag (code and printf-style message, truncated to fit). Returns -1. */
 int db_fail(struct db_diag *diag, enum db_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -60,9 +60,6 @@ static inline bool db_overlaps(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
     return a < b + bs && b < a + as;
 }
-
-/* Length of a NUL-terminated string, at most max (then it is "too long"). */
-size_t db_strnlen(const char *s, size_t max);
 
 /*
  * Placement of everything in guest-physical memory: every region claimed

@@ -43,12 +43,12 @@ void hl_check_evtchns(struct hl_ctx *c)
             char want[HL_DIAG_PATH_MAX + 32];
             char path[HL_DIAG_PATH_MAX];
             if (fdt_get_path(c->fdt, p->node, path, sizeof(path)) != 0)
-                hl_format(path, sizeof(path), "?");
-            hl_format(want, sizeof(want), "%s to refer back to this end", path);
+                snprintf(path, sizeof(path), "?");
+            snprintf(want, sizeof(want), "%s to refer back to this end", path);
             int back = fdt_node_offset_by_phandle(c->fdt, p->remote_phandle);
             char back_path[HL_DIAG_PATH_MAX] = "?";
             if (back >= 0 && fdt_get_path(c->fdt, back, back_path, sizeof(back_path)) != 0)
-                hl_format(back_path, sizeof(back_path), "?");
+                snprintf(back_path, sizeof(back_path), "?");
             hl_report(c, HL_E_EVTCHN_UNPAIRED, e->node, "xen,evtchn", -1, want,
                       "it refers to %s", back >= 0 ? back_path : "nothing");
             continue;
@@ -199,8 +199,8 @@ static void report_cycle(struct hl_ctx *c, uint32_t from, uint32_t placed_count,
     size_t pos = 0;
     for (uint32_t k = start; k <= len; k++) {
         uint32_t dom = k < len ? path[k] : x;
-        pos += hl_format(text + pos, sizeof(text) - pos, "%s%s", k > start ? " -> " : "",
-                         plan->domains[dom].name);
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s%s",
+                                k > start ? " -> " : "", plan->domains[dom].name);
         if (pos + 1 >= sizeof(text))
             break;
         if (k < len)

@@ -44,7 +44,7 @@ void hl_check_memory(struct hl_ctx *c)
 {
     struct hl_plan *plan = c->plan;
     uint64_t total_kib = 0;
-    char want[96], have[32];
+    char want[96], have[HL_SIZE_TEXT];
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
         if (!d->memory_kib)
@@ -62,12 +62,12 @@ void hl_check_memory(struct hl_ctx *c)
         uint64_t kernel = module_size(plan, d->kernel);
         uint64_t ramdisk = module_size(plan, d->ramdisk);
         if (kernel + ramdisk > d->memory_kib * 1024) {
-            char need[32], k[32], r[32];
+            char need[HL_SIZE_TEXT], k[HL_SIZE_TEXT], r[HL_SIZE_TEXT];
             hl_format_size(have, sizeof(have), d->memory_kib * 1024);
             hl_format_size(need, sizeof(need), kernel + ramdisk);
             hl_format_size(k, sizeof(k), kernel);
             hl_format_size(r, sizeof(r), ramdisk);
-            hl_format(want, sizeof(want), "%s (kernel %s + ramdisk %s)", need, k, r);
+            snprintf(want, sizeof(want), "%s (kernel %s + ramdisk %s)", need, k, r);
             hl_report(c, HL_E_MEM_TOO_SMALL, d->node, "memory", -1, want, "%s", have);
         }
         total_kib += d->memory_kib + d->p2m_pool_kib;
@@ -75,8 +75,8 @@ void hl_check_memory(struct hl_ctx *c)
     uint64_t ram = c->in->machine.ram_bytes;
     if (ram && total_kib * 1024 > ram) {
         hl_format_size(have, sizeof(have), ram);
-        hl_format(want, sizeof(want), "at most %s (the machine's RAM)", have);
-        char need[32];
+        snprintf(want, sizeof(want), "at most %s (the machine's RAM)", have);
+        char need[HL_SIZE_TEXT];
         hl_format_size(need, sizeof(need), total_kib * 1024);
         hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1,
                   want, "%s (memory and P2M pools of %u domains)", need, plan->nr_domains);
@@ -106,10 +106,10 @@ static void check_affinity_cpus(struct hl_ctx *c, const struct hl_affinity *a)
             continue;
         char want[96];
         if (c->in->machine.cpus && cpu >= c->in->machine.cpus) {
-            hl_format(want, sizeof(want), "below %u", c->in->machine.cpus);
+            snprintf(want, sizeof(want), "below %u", c->in->machine.cpus);
             hl_report(c, HL_E_CPU_NOT_PRESENT, a->node, "hard-affinity", -1, want, "%u", cpu);
         } else if (known ? !hl_cpumask_test(&allowed, cpu) : c->cpu_pool[cpu] != 0) {
-            hl_format(want, sizeof(want), "a CPU of pool \"%s\"", pool->name);
+            snprintf(want, sizeof(want), "a CPU of pool \"%s\"", pool->name);
             hl_report(c, HL_E_AFFINITY_OUTSIDE_POOL, a->node, "hard-affinity", -1, want,
                       "%u", cpu);
         }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Diagnostics: the one message table, the one-line format, and a small
- * printf subset (the library has no stdio). Templates substitute $e
- * (expected), $f (found) and $o (the related node's path).
+ * Diagnostics: the one message table and the one-line format. Templates
+ * substitute $e (expected), $f (found) and $o (the related node's path).
  */
 #include <string.h>
 #include "internal.h"
@@ -108,112 +107,6 @@ const char *hl_diag_name(enum hl_code code)
     return (unsigned)code < HL_CODE_COUNT ? messages[code].name : "?";
 }
 
-/* Appends to buf at *pos, always leaving room for the NUL. */
-static void put_char(char *buf, size_t size, size_t *pos, char ch)
-{
-    if (*pos + 1 < size)
-        buf[*pos] = ch;
-    (*pos)++;
-}
-
-static void put_str(char *buf, size_t size, size_t *pos, const char *s)
-{
-    while (*s)
-        put_char(buf, size, pos, *s++);
-}
-
-static void put_uint(char *buf, size_t size, size_t *pos, unsigned long long v,
-                     unsigned base)
-{
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = "0123456789abcdef"[v % base];
-        v /= base;
-    } while (v);
-    while (n)
-        put_char(buf, size, pos, digits[--n]);
-}
-
-/* %s %c %d %u %x %lu %lx %llu %llx %zu and %%; nothing else. */
-size_t hl_vformat(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    size_t pos = 0;
-    for (; *fmt; fmt++) {
-        if (*fmt != '%') {
-            put_char(buf, size, &pos, *fmt);
-            continue;
-        }
-        fmt++;
-        int longs = 0;
-        bool size_t_arg = false;
-        while (*fmt == 'l') {
-            longs++;
-            fmt++;
-        }
-        if (*fmt == 'z') {
-            size_t_arg = true;
-            fmt++;
-        }
-        switch (*fmt) {
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            put_str(buf, size, &pos, s ? s : "(null)");
-            break;
-        }
-        case 'c':
-            put_char(buf, size, &pos, (char)va_arg(ap, int));
-            break;
-        case 'd': {
-            long long v = longs ? va_arg(ap, long) : va_arg(ap, int);
-            if (v < 0) {
-                put_char(buf, size, &pos, '-');
-                put_uint(buf, size, &pos, (unsigned long long)-v, 10);
-            } else {
-                put_uint(buf, size, &pos, (unsigned long long)v, 10);
-            }
-            break;
-        }
-        case 'u':
-        case 'x': {
-            unsigned long long v;
-            if (size_t_arg)
-                v = va_arg(ap, size_t);
-            else if (longs == 2)
-                v = va_arg(ap, unsigned long long);
-            else if (longs == 1)
-                v = va_arg(ap, unsigned long);
-            else
-                v = va_arg(ap, unsigned int);
-            put_uint(buf, size, &pos, v, *fmt == 'x' ? 16 : 10);
-            break;
-        }
-        case '%':
-            put_char(buf, size, &pos, '%');
-            break;
-        default: /* unsupported: print it literally */
-            put_char(buf, size, &pos, '%');
-            if (!*fmt)
-                goto out;
-            put_char(buf, size, &pos, *fmt);
-            break;
-        }
-    }
-out:
-    if (size)
-        buf[pos < size ? pos : size - 1] = '\0';
-    return pos < size ? pos : (size ? size - 1 : 0);
-}
-
-size_t hl_format(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = hl_vformat(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 void hl_format_size(char *buf, size_t size, uint64_t bytes)
 {
     static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
@@ -223,17 +116,17 @@ void hl_format_size(char *buf, size_t size, uint64_t bytes)
     uint64_t whole = bytes >> (10 * u);
     uint64_t rest = bytes - (whole << (10 * u));
     if (rest == 0 || u == 0)
-        hl_format(buf, size, "%llu %s", (unsigned long long)whole, units[u]);
+        snprintf(buf, size, "%llu %s", (unsigned long long)whole, units[u]);
     else
-        hl_format(buf, size, "%llu.%llu %s", (unsigned long long)whole,
-                  (unsigned long long)((rest * 10) >> (10 * u)), units[u]);
+        snprintf(buf, size, "%llu.%llu %s", (unsigned long long)whole,
+                 (unsigned long long)((rest * 10) >> (10 * u)), units[u]);
 }
 
 const char *hl_phandle_text(struct hl_ctx *c, uint32_t phandle, char *buf, size_t size)
 {
     int node = phandle ? fdt_node_offset_by_phandle(c->fdt, phandle) : -1;
     if (node < 0 || fdt_get_path(c->fdt, node, buf, (int)size) != 0)
-        hl_format(buf, size, "phandle 0x%x (no such node)", phandle);
+        snprintf(buf, size, "phandle 0x%x (no such node)", phandle);
     return buf;
 }
 
@@ -242,7 +135,7 @@ static void node_path(const void *fdt, int node, char *buf, size_t size)
     if (node < 0 || fdt_get_path(fdt, node, buf, (int)size) != 0) {
         /* No node, or the path does not fit: the node name at least. */
         const char *name = node >= 0 ? fdt_get_name(fdt, node, NULL) : NULL;
-        hl_format(buf, size, "%s", name ? name : "/");
+        snprintf(buf, size, "%s", name ? name : "/");
     }
 }
 
@@ -258,12 +151,12 @@ void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
         node_path(c->fdt, other, d.other, sizeof(d.other));
     else
         d.other[0] = '\0';
-    hl_format(d.expected, sizeof(d.expected), "%s", expected ? expected : "");
+    snprintf(d.expected, sizeof(d.expected), "%s", expected ? expected : "");
     d.found[0] = '\0';
     if (found_fmt) {
         va_list ap;
         va_start(ap, found_fmt);
-        hl_vformat(d.found, sizeof(d.found), found_fmt, ap);
+        vsnprintf(d.found, sizeof(d.found), found_fmt, ap);
         va_end(ap);
     }
     if (d.severity == HL_ERROR)
@@ -272,31 +165,38 @@ void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
         c->in->report(c->in->ctx, &d);
 }
 
+/* snprintf after the *len bytes buf holds; *len counts what did not fit too. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...) HL_PRINTF(4, 5);
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    size_t at = *len < size ? *len : size;
+    va_list ap;
+    va_start(ap, fmt);
+    *len += (size_t)vsnprintf(at < size ? buf + at : NULL, size - at, fmt, ap);
+    va_end(ap);
+}
+
 size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
 {
-    size_t pos = 0;
+    size_t len = 0;
     if ((unsigned)d->code >= HL_CODE_COUNT) {
-        hl_format(buf, size, "error: bad diagnostic code %u", (unsigned)d->code);
+        snprintf(buf, size, "error: bad diagnostic code %u", (unsigned)d->code);
         return strlen(buf);
     }
-    put_str(buf, size, &pos, d->severity == HL_ERROR ? "error: " : "warning: ");
-    put_str(buf, size, &pos, d->path);
-    put_str(buf, size, &pos, ": ");
-    if (d->property) {
-        put_str(buf, size, &pos, "property \"");
-        put_str(buf, size, &pos, d->property);
-        put_str(buf, size, &pos, "\": ");
-    }
-    for (const char *t = messages[d->code].text; *t; t++) {
-        if (t[0] == '$' && (t[1] == 'e' || t[1] == 'f' || t[1] == 'o')) {
-            put_str(buf, size, &pos,
-                    t[1] == 'e' ? d->expected : t[1] == 'f' ? d->found : d->other);
-            t++;
-        } else {
-            put_char(buf, size, &pos, *t);
-        }
-    }
-    if (size)
-        buf[pos < size ? pos : size - 1] = '\0';
-    return pos < size ? pos : (size ? size - 1 : 0);
+    append(buf, size, &len, "%s%s: ", d->severity == HL_ERROR ? "error: " : "warning: ",
+           d->path);
+    if (d->property)
+        append(buf, size, &len, "property \"%s\": ", d->property);
+    const char *t = messages[d->code].text;
+    do {
+        /* The text up to the next $e, $f or $o, then what that stands for. */
+        const char *var = t;
+        while (*var && !(var[0] == '$' && var[1] && strchr("efo", var[1])))
+            var++;
+        const char *value = !*var ? "" : var[1] == 'e' ? d->expected
+                          : var[1] == 'f' ? d->found : d->other;
+        append(buf, size, &len, "%.*s%s", (int)(var - t), t, value);
+        t = *var ? var + 2 : var;
+    } while (*t);
+    return len < size ? len : (size ? size - 1 : 0);
 }

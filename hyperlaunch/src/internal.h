@@ -4,6 +4,7 @@
 #define HYPERLAUNCH_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdio.h>      /* snprintf: lib/include/stdio.h when freestanding */
 #include <libfdt.h>
 #include <hyperlaunch/hyperlaunch.h>
 
@@ -27,12 +28,11 @@ struct hl_ctx {
 void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
                int other, const char *expected, const char *found_fmt, ...)
     HL_PRINTF(7, 8);
-size_t hl_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-size_t hl_format(char *buf, size_t size, const char *fmt, ...) HL_PRINTF(3, 4);
 /* The path of the node a phandle names, or "phandle 0x.. (no such node)". */
 const char *hl_phandle_text(struct hl_ctx *c, uint32_t phandle, char *buf, size_t size);
 /* "16 MiB", "1536 KiB", "10 bytes", "99.3 MiB" (one decimal, rounded down). */
 void hl_format_size(char *buf, size_t size, uint64_t bytes);
+#define HL_SIZE_TEXT 16   /* room for the longest, "16777215.9 TiB" */
 
 /* props.c: typed readers. Each reports a wrong type/size and returns false. */
 bool hl_prop_present(struct hl_ctx *c, int node, const char *name);

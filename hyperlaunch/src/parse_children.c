@@ -71,8 +71,8 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         const uint32_t *reg = fdt_getprop(c->fdt, node, "reg", &len);
         if (len != 4 * (ac + sc)) {
             char want[64];
-            hl_format(want, sizeof(want), "<address size> in %d + %d cells (%d bytes)",
-                      ac, sc, 4 * (ac + sc));
+            snprintf(want, sizeof(want), "<address size> in %d + %d cells (%d bytes)",
+                     ac, sc, 4 * (ac + sc));
             hl_report(c, HL_E_BAD_TYPE, node, "reg", -1, want, "%d bytes", len);
             return;
         }
@@ -98,7 +98,7 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
                       "xen,uefi-binary or reg", "%u", index);
         } else if (index >= c->in->nr_boot_modules) {
             char want[48];
-            hl_format(want, sizeof(want), "an index below %u", c->in->nr_boot_modules);
+            snprintf(want, sizeof(want), "an index below %u", c->in->nr_boot_modules);
             hl_report(c, HL_E_MODULE_MISSING, node, "module-index", -1, want, "%u", index);
         } else {
             m->base = c->in->boot_modules[index].base;
@@ -168,7 +168,7 @@ static void parse_vcpu(struct hl_ctx *c, uint16_t dom, int node)
     const struct hl_domain *d = &plan->domains[dom];
     if (id >= d->vcpus) {
         char want[40];
-        hl_format(want, sizeof(want), "below %u (the domain's cpus)", d->vcpus);
+        snprintf(want, sizeof(want), "below %u (the domain's cpus)", d->vcpus);
         hl_report(c, HL_E_VCPU_RANGE, node, "id", -1, want, "%u", id);
         return;
     }
@@ -265,9 +265,9 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     }
     if (len != 4 * (2 * ac + sc)) {
         char want[80];
-        hl_format(want, sizeof(want),
-                  "<host-address guest-address size> in %d + %d + %d cells (%d bytes)",
-                  ac, ac, sc, 4 * (2 * ac + sc));
+        snprintf(want, sizeof(want),
+                 "<host-address guest-address size> in %d + %d + %d cells (%d bytes)",
+                 ac, ac, sc, 4 * (2 * ac + sc));
         hl_report(c, HL_E_BAD_TYPE, node, "xen,shared-mem", -1, want, "%d bytes", len);
         return;
     }
@@ -312,8 +312,8 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     struct hl_shm_region *reg = &plan->shm_regions[r];
     if (reg->host_base != host || reg->size != size) {
         char want[80];
-        hl_format(want, sizeof(want), "host 0x%llx size 0x%llx",
-                  (unsigned long long)reg->host_base, (unsigned long long)reg->size);
+        snprintf(want, sizeof(want), "host 0x%llx size 0x%llx",
+                 (unsigned long long)reg->host_base, (unsigned long long)reg->size);
         int first = -1;
         for (uint32_t i = 0; i + 1 < plan->nr_shm_maps && first < 0; i++)
             if (plan->shm_maps[i].region == r)

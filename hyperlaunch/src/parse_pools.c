@@ -85,7 +85,7 @@ static void parse_pool(struct hl_ctx *c, int node)
         char limit[48];
         uint32_t present = c->in->machine.cpus ? c->in->machine.cpus : HL_MAX_PCPUS;
         if (cpu >= present) {
-            hl_format(limit, sizeof(limit), "below %u", present);
+            snprintf(limit, sizeof(limit), "below %u", present);
             hl_report(c, HL_E_CPU_NOT_PRESENT, node, "cpupool-cpus", -1, limit, "%u", cpu);
             continue;
         }

@@ -185,7 +185,7 @@ bool hl_room(struct hl_ctx *c, unsigned which, uint32_t count, uint32_t max,
         return true;
     if (!c->overflow_reported[which]) {
         char limit[24];
-        hl_format(limit, sizeof(limit), "%u", max);
+        snprintf(limit, sizeof(limit), "%u", max);
         hl_report(c, HL_E_TOO_MANY, node, NULL, -1, limit, "%s", what);
         c->overflow_reported[which] = true;
     }

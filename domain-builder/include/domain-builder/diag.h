@@ -2,7 +2,7 @@
 /*
  * Errors of the domain builder: a typed code plus a message naming the
  * offending field and its values, written into the caller's struct db_diag.
- * No allocation, no stdio.
+ * No allocation, no I/O.
  */
 #ifndef DOMAIN_BUILDER_DIAG_H
 #define DOMAIN_BUILDER_DIAG_H

@@ -8,12 +8,11 @@
 #define HV_PRINTK_H
 
 #include <stdarg.h>
+#include <stdio.h>      /* snprintf, vsnprintf: lib/src/vsnprintf.c */
 #include <hv/types.h>
 
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* Raw output of bytes, no timestamp (used by domain consoles). */
 void console_write(const char *s, size_t len);

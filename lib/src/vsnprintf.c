@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * vsnprintf for the hypervisor: %d %i %u %x %X %o %p %s %c %%, flags "-0+ #",
- * width and precision (also "*"), length modifiers hh h l ll z t j.
- * No floating point. Output is always NUL-terminated when size > 0; the
- * return value is the length the full output would have.
+ * vsnprintf for the hypervisor, the loader, hyperlaunch and the domain builder:
+ * %d %i %u %x %X %o %p %s %c %%, flags "-0+ #", width and precision (also "*"),
+ * length modifiers hh h l ll z t j. No floating point. Output is always
+ * NUL-terminated when size > 0; the return value is the length the full
+ * output would have. %p is always 0x and 16 digits, so addresses line up.
  */
 #include <stdarg.h>
-#include <hv/printk.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 struct out {
     char *buf;

@@ -13,7 +13,9 @@
  *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
  *                (default 3000) while others misbehave, then PASS
  *   mode=bench   times CPUID exits and hypercall round trips with the TSC
- *                ("bench: ..." lines, bench/exits.sh)
+ *                ("bench: ..." lines, bench/domains/run.sh)
+ *   mode=ping/pong port=N  events both ways over a static inter-domain
+ *                event channel (local port N)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -458,6 +460,42 @@ static void check_events(void)
     check(evtchn_op(EVTCHNOP_close, &port) == -22, "close twice: -EINVAL");
     port = 5000;
     check(evtchn_op(EVTCHNOP_send, &port) == -22, "send on port 5000: -EINVAL");
+
+    /* An inter-domain channel with itself: alloc_unbound, then bind_interdomain. */
+    {
+        struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+        struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+        uint32_t a, b, ha, hb;
+
+        check(evtchn_op(EVTCHNOP_alloc_unbound, &au) == 0 && au.port > 0 && au.port < 64,
+              "alloc_unbound");
+        a = au.port;
+        bi.remote_port = a;
+        check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0 && bi.local_port > 0 &&
+              bi.local_port < 64 && bi.local_port != a, "bind_interdomain to it");
+        b = bi.local_port;
+        check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -22,
+              "bind_interdomain to a bound port: -EINVAL");
+        ha = port_hits[a];
+        hb = port_hits[b];
+        port = b;
+        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[a] == ha + 1 &&
+              port_hits[b] == hb, "send on one end: the other end fires");
+        port = a;
+        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[b] == hb + 1,
+              "and the other way");
+        check(evtchn_op(EVTCHNOP_close, &port) == 0, "close one end");
+        port = b;
+        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[a] == ha + 1,
+              "send after the remote end closed: dropped");
+        au = (struct evtchn_alloc_unbound){ .dom = 999, .remote_dom = DOMID_SELF };
+        check(evtchn_op(EVTCHNOP_alloc_unbound, &au) == -1,
+              "alloc_unbound for another domain: -EPERM");
+        bi = (struct evtchn_bind_interdomain){ .remote_dom = 999, .remote_port = 1 };
+        check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -3,
+              "bind_interdomain to no such domain: -ESRCH");
+        evtchn_op(EVTCHNOP_close, &port);
+    }
     check(evtchn_op(EVTCHNOP_send, (void *)(uintptr_t)UNMAPPED_GVA) == -14,
           "send with an unmapped argument: -EFAULT");
     check(evtchn_op(99, &port) == -38, "event_channel_op 99: -ENOSYS");
@@ -562,6 +600,77 @@ static void run_bench(void)
     shutdown(SHUTDOWN_poweroff);
 }
 
+/* Shared info and the callback vector, for the modes that only use events. */
+static bool events_setup(void)
+{
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
+                                      .idx = 0, .gpfn = (uintptr_t)&shinfo >> 12 };
+    struct xen_hvm_param cb = { .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ,
+                                .value = (2ull << 56) | ABI_TEST_UPCALL_VECTOR };
+
+    return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0) == 0 &&
+           hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == 0;
+}
+
+static uint32_t parse_u32(const char *p)
+{
+    uint32_t v = 0;
+
+    while (*p >= '0' && *p <= '9')
+        v = v * 10 + (uint32_t)(*p++ - '0');
+    return v;
+}
+
+/*
+ * mode=ping port=N: sends on static channel N and waits for the echo, 20
+ * times, then prints the mean round trip. mode=pong port=N: echoes 20 events.
+ * The pong domain may not listen yet when the first ping goes out: the event
+ * stays pending in its shared info until it maps it.
+ */
+#define PING_ROUNDS 20
+
+static void run_ping_pong(const struct hvm_start_info *si, bool ping)
+{
+    char buf[16];
+    uint32_t port, i;
+    uint64_t t0 = 0;
+
+    if (!cmdline_word(si, "port", buf, sizeof(buf)) || !(port = parse_u32(buf)) || port >= 64 ||
+        !events_setup()) {
+        say("evtchn: FAIL: no port=N (1-63) or no shared info");
+        shutdown(SHUTDOWN_crash);
+        return;
+    }
+    /* Absolute counts: an event may arrive as soon as interrupts are on. */
+    __asm__ volatile("sti");
+    for (i = 0; i < PING_ROUNDS; i++) {
+        uint32_t p = port;
+
+        if (ping) {
+            if (i == 1)
+                t0 = system_time_ns();     /* round 0 includes the peer's start-up */
+            evtchn_op(EVTCHNOP_send, &p);
+        }
+        while (port_hits[port] < i + 1)
+            hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+        if (!ping)
+            evtchn_op(EVTCHNOP_send, &p);
+    }
+    __asm__ volatile("cli");
+    if (ping) {
+        guest_puts("evtchn: ");
+        guest_put_dec(PING_ROUNDS);
+        guest_puts(" round trips to the other domain, ");
+        guest_put_dec((system_time_ns() - t0) / 1000 / (PING_ROUNDS - 1));
+        guest_puts(" us each after the first: PASS\n");
+    } else {
+        guest_puts("evtchn: echoed ");
+        guest_put_dec(PING_ROUNDS);
+        guest_puts(" events: PASS\n");
+    }
+    shutdown(SHUTDOWN_poweroff);
+}
+
 static void run_probe(void)
 {
     volatile uint64_t *outside = (volatile uint64_t *)(uintptr_t)OUTSIDE_GVA;
@@ -632,6 +741,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_victim(si);
     else if (streq(mode, "bench"))
         run_bench();
+    else if (streq(mode, "ping") || streq(mode, "pong"))
+        run_ping_pong(si, streq(mode, "ping"));
     else
         say("FAIL: unknown mode");
 }

@@ -72,11 +72,10 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->shutdown_reason = -1;
     dom_console_init(&d->console, d->name);
-    events_init_domain(d);
     d->p2m = p2m_create(p2m_pool_bytes);
-    if (!d->p2m) {
-        printk("tessera: domain %s: cannot reserve its %llu KiB P2M pool\n", d->name,
-               (unsigned long long)(p2m_pool_bytes >> 10));
+    if (!events_init_domain(d) || !d->p2m) {
+        printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n",
+               d->name, (unsigned long long)(p2m_pool_bytes >> 10));
         domain_free(d);
         return NULL;
     }
@@ -113,6 +112,7 @@ void domain_free(struct domain *d)
         arch_virt->vcpu_destroy(v);
         page_free(virt_to_phys(v), 0);
     }
+    events_free_domain(d);
     p2m_destroy(d->p2m);
     d->state = DOMAIN_DEAD;
     page_free(virt_to_phys(d), domain_order());

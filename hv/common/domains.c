@@ -11,6 +11,7 @@
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/domains.h>
+#include <hv/event.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/printk.h>
@@ -59,15 +60,13 @@ static void vcpu_affinity(unsigned int index, unsigned int vcpu, cpumask_t *mask
 static void report_unsupported(unsigned int index)
 {
     const struct hl_domain *hd = &plan.domains[index];
-    unsigned int i, evtchns = 0, shms = 0;
+    unsigned int i, shms = 0;
 
-    for (i = 0; i < plan.nr_evtchns; i++)
-        evtchns += plan.evtchns[i].domain == index;
     for (i = 0; i < plan.nr_shm_maps; i++)
         shms += plan.shm_maps[i].domain == index;
-    if (evtchns || shms)
-        printk("tessera: domain %s: %u static event channel(s) and %u shared memory "
-               "region(s) are not set up yet\n", hd->name, evtchns, shms);
+    if (shms)
+        printk("tessera: domain %s: %u shared memory region(s) are not set up yet\n",
+               hd->name, shms);
 }
 
 /* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
@@ -166,6 +165,21 @@ static struct domain *build_domain(unsigned int index)
     return d;
 }
 
+/* The plan's static event channels of domain index, bound to their remote ends. */
+static void bind_static_evtchns(struct domain *d, unsigned int index)
+{
+    unsigned int i;
+
+    for (i = 0; i < plan.nr_evtchns; i++) {
+        const struct hl_evtchn_end *e = &plan.evtchns[i], *peer;
+
+        if (e->domain != index)
+            continue;
+        peer = &plan.evtchns[e->peer];
+        events_bind_static(d, e->port, plan.domains[peer->domain].domid, peer->port);
+    }
+}
+
 static void report_built(const struct domain *d)
 {
     uint64_t used, total;
@@ -184,8 +198,11 @@ bool domain_restart(unsigned int index)
 
     spin_lock(&build_lock);
     d = build_domain(index);
-    if (d)
+    if (d) {
+        bind_static_evtchns(d, index);
+        events_register_domain(d);
         report_built(d);
+    }
     spin_unlock(&build_lock);
     if (!d)
         return false;
@@ -222,6 +239,8 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         built[i] = build_domain(i);
         if (!built[i])
             break;
+        bind_static_evtchns(built[i], i);
+        events_register_domain(built[i]);
         report_built(built[i]);
         timeline_mark("domain built", (int)built[i]->domid);
     }

@@ -20,6 +20,7 @@
 #include <hv/guest_access.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
+#include <hv/panic.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/time.h>
@@ -29,8 +30,43 @@
 #define XEN_EEXIST 17
 #define XEN_ENOSPC 28
 #define XEN_ETIME  62
+#define XEN_ESRCH   3
 #define MIN_PERIOD_NS 1000000ull    /* Xen's floor for periodic timers */
 #define CALLBACK_MIN_VECTOR 0x10
+
+/*
+ * Domains reachable by domid. Lock order: the registry, then event locks, two
+ * at once only in domid order; never the registry with an event lock held.
+ */
+static spinlock_t registry_lock = SPINLOCK_INIT;
+static struct domain *registry[DOMAIN_REGISTRY_MAX];
+
+static struct domain *registry_find(uint16_t domid)
+{
+    unsigned int i;
+
+    for (i = 0; i < DOMAIN_REGISTRY_MAX; i++)
+        if (registry[i] && registry[i]->domid == domid)
+            return registry[i];
+    return NULL;
+}
+
+void events_register_domain(struct domain *d)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+
+    CHECK(d->index < DOMAIN_REGISTRY_MAX && !registry[d->index]);
+    registry[d->index] = d;
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+void events_bind_static(struct domain *d, unsigned int port, uint16_t remote_domid,
+                        unsigned int remote_port)
+{
+    CHECK(port > 0 && port < EVTCHN_NR_PORTS && remote_port < EVTCHN_NR_PORTS);
+    d->events.ports[port] = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, remote_domid,
+                                             (uint16_t)remote_port };
+}
 
 static bool test_and_set(uint64_t *word, unsigned int bit)
 {
@@ -59,13 +95,25 @@ static void *guest_frame_rw(struct domain *d, uint64_t gfn)
 static void singleshot_fired(struct timer *t);
 static void periodic_fired(struct timer *t);
 
-void events_init_domain(struct domain *d)
+bool events_init_domain(struct domain *d)
 {
     d->events.lock = (spinlock_t)SPINLOCK_INIT;
+    d->events.own_page = page_alloc_zeroed_virt();
+    d->events.shared = d->events.own_page;
+    return d->events.own_page != NULL;
+}
+
+void events_free_domain(struct domain *d)
+{
+    if (d->events.own_page)
+        page_free(virt_to_phys(d->events.own_page), 0);
 }
 
 void events_init_vcpu(struct vcpu *v)
 {
+    struct shared_info *sh = v->domain->events.shared;
+
+    v->ev.info = v->id < XEN_LEGACY_MAX_VCPUS ? &sh->vcpu_info[v->id] : NULL;
     v->ev.singleshot.fn = singleshot_fired;
     v->ev.singleshot.data = v;
     v->ev.periodic.fn = periodic_fired;
@@ -79,7 +127,12 @@ static void timers_quiesced(void *unused)
 
 void events_destroy_domain(struct domain *d)
 {
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
     unsigned int i;
+
+    if (d->index < DOMAIN_REGISTRY_MAX && registry[d->index] == d)
+        registry[d->index] = NULL;
+    spin_unlock_irqrestore(&registry_lock, flags);
 
     for (i = 0; i < d->nr_vcpus; i++) {
         timer_cancel(&d->vcpus[i]->ev.singleshot);
@@ -97,7 +150,7 @@ void events_destroy_domain(struct domain *d)
 static void vcpu_mark_pending(struct vcpu *v, struct vcpu_info *vi)
 {
     __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-    sched_wake(v);
+    sched_unblock(v);
     sched_kick(v);
 }
 
@@ -210,7 +263,11 @@ int64_t events_map_shared_info(struct vcpu *v, uint64_t gfn)
     if (!sh)
         return -XEN_EINVAL;
     flags = spin_lock_irqsave(&d->events.lock);
-    memset(sh, 0, PAGE_SIZE);
+    /* What is pending so far moves with it; the rest of the frame is the page's. */
+    if (sh != d->events.shared) {
+        memset(sh, 0, PAGE_SIZE);
+        memcpy(sh, d->events.shared, sizeof(*sh));
+    }
     d->events.shared = sh;
     for (i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *w = d->vcpus[i];
@@ -272,7 +329,7 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
         rc = -XEN_ENOSPC;
     } else {
         d->events.ports[port] = (struct evtchn){ EVTCHN_VIRQ, (uint8_t)b.virq,
-                                                 (uint16_t)b.vcpu };
+                                                 (uint16_t)b.vcpu, 0, 0 };
         d->vcpus[b.vcpu]->ev.virq_port[b.virq] = (uint16_t)port;
         b.port = port;
     }
@@ -296,7 +353,7 @@ static int64_t bind_ipi(struct vcpu *v, uint64_t arg)
     flags = spin_lock_irqsave(&d->events.lock);
     port = port_alloc(d);
     if (port)
-        d->events.ports[port] = (struct evtchn){ EVTCHN_IPI, 0, (uint16_t)b.vcpu };
+        d->events.ports[port] = (struct evtchn){ EVTCHN_IPI, 0, (uint16_t)b.vcpu, 0, 0 };
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (!port)
         return -XEN_ENOSPC;
@@ -312,9 +369,126 @@ static int64_t port_arg(struct vcpu *v, uint64_t arg, uint32_t *port)
     return *port < EVTCHN_NR_PORTS ? 0 : -XEN_EINVAL;
 }
 
+/* The remote end of a closed inter-domain channel waits for a new binding, as in Xen. */
+static void remote_unbind(struct domain *d, unsigned int port, const struct evtchn *closed)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    struct domain *rd = registry_find(closed->remote_domid);
+
+    if (rd) {
+        struct evtchn *re = &rd->events.ports[closed->remote_port];
+
+        spin_lock(&rd->events.lock);
+        if (re->state == EVTCHN_INTERDOMAIN && re->remote_domid == d->domid &&
+            re->remote_port == port)
+            *re = (struct evtchn){ EVTCHN_UNBOUND, 0, re->vcpu, d->domid, 0 };
+        spin_unlock(&rd->events.lock);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+/*
+ * Delivers on the remote end of local port `port` if it still points back
+ * here; a remote that closed, died or restarted simply drops it (Xen drops
+ * sends on unbound ports too).
+ */
+static void send_remote(struct domain *d, unsigned int port, uint16_t remote_domid,
+                        unsigned int remote_port)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    struct domain *rd = registry_find(remote_domid);
+
+    /* A domain built but not started yet keeps the event pending for its start. */
+    if (rd && (rd->state == DOMAIN_RUNNING || rd->state == DOMAIN_BUILT)) {
+        struct evtchn *re = &rd->events.ports[remote_port];
+
+        spin_lock(&rd->events.lock);
+        if (re->state == EVTCHN_INTERDOMAIN && re->remote_domid == d->domid &&
+            re->remote_port == port)
+            evtchn_set_pending(rd, remote_port);
+        spin_unlock(&rd->events.lock);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+static uint16_t resolve_domid(struct domain *d, uint16_t domid)
+{
+    return domid == DOMID_SELF ? d->domid : domid;
+}
+
+static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn_alloc_unbound a;
+    unsigned long flags;
+    unsigned int port;
+
+    if (copy_from_guest(v, &a, arg, sizeof(a)))
+        return -XEN_EFAULT;
+    if (resolve_domid(d, a.dom) != d->domid)
+        return -XEN_EPERM;
+    if (resolve_domid(d, a.remote_dom) >= DOMID_FIRST_RESERVED)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->events.lock);
+    port = port_alloc(d);
+    if (port)
+        d->events.ports[port] = (struct evtchn){ EVTCHN_UNBOUND, 0, 0,
+                                                 resolve_domid(d, a.remote_dom), 0 };
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    if (!port)
+        return -XEN_ENOSPC;
+    a.port = port;
+    return copy_to_guest(v, arg, &a, sizeof(a)) ? -XEN_EFAULT : 0;
+}
+
+static int64_t bind_interdomain(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain, *rd, *first, *second;
+    struct evtchn_bind_interdomain b;
+    unsigned long flags;
+    unsigned int port = 0;
+    int64_t rc = 0;
+
+    if (copy_from_guest(v, &b, arg, sizeof(b)))
+        return -XEN_EFAULT;
+    if (b.remote_port == 0 || b.remote_port >= EVTCHN_NR_PORTS)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&registry_lock);
+    rd = registry_find(resolve_domid(d, b.remote_dom));
+    if (!rd) {
+        spin_unlock_irqrestore(&registry_lock, flags);
+        return -XEN_ESRCH;
+    }
+    first = d->domid <= rd->domid ? d : rd;
+    second = first == d ? rd : d;
+    spin_lock(&first->events.lock);
+    if (second != first)
+        spin_lock(&second->events.lock);
+    if (rd->events.ports[b.remote_port].state != EVTCHN_UNBOUND ||
+        rd->events.ports[b.remote_port].remote_domid != d->domid) {
+        rc = -XEN_EINVAL;
+    } else if (!(port = port_alloc(d))) {
+        rc = -XEN_ENOSPC;
+    } else {
+        d->events.ports[port] = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, rd->domid,
+                                                 (uint16_t)b.remote_port };
+        rd->events.ports[b.remote_port].state = EVTCHN_INTERDOMAIN;
+        rd->events.ports[b.remote_port].remote_port = (uint16_t)port;
+    }
+    if (second != first)
+        spin_unlock(&second->events.lock);
+    spin_unlock(&first->events.lock);
+    spin_unlock_irqrestore(&registry_lock, flags);
+    if (rc)
+        return rc;
+    b.local_port = port;
+    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+}
+
 static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
+    struct evtchn closed = { 0 };
     struct evtchn *e;
     unsigned long flags;
     uint32_t port;
@@ -329,15 +503,19 @@ static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
     } else {
         if (e->state == EVTCHN_VIRQ)
             d->vcpus[e->vcpu]->ev.virq_port[e->virq] = 0;
-        *e = (struct evtchn){ EVTCHN_FREE, 0, 0 };
+        closed = *e;
+        *e = (struct evtchn){ EVTCHN_FREE, 0, 0, 0, 0 };
     }
     spin_unlock_irqrestore(&d->events.lock, flags);
+    if (!rc && closed.state == EVTCHN_INTERDOMAIN)
+        remote_unbind(d, port, &closed);
     return rc;
 }
 
 static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
+    struct evtchn e;
     unsigned long flags;
     uint32_t port;
     int64_t rc = port_arg(v, arg, &port);
@@ -345,16 +523,21 @@ static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
     if (rc)
         return rc;
     flags = spin_lock_irqsave(&d->events.lock);
-    switch (d->events.ports[port].state) {
+    e = d->events.ports[port];
+    switch (e.state) {
     case EVTCHN_IPI:
         evtchn_set_pending(d, port);
         break;
     case EVTCHN_VIRQ:
-        break;          /* as Xen: sending on a VIRQ port does nothing */
+    case EVTCHN_UNBOUND:
+    case EVTCHN_INTERDOMAIN:
+        break;          /* as Xen: VIRQ and unbound ports drop it; remote below */
     default:
         rc = -XEN_EINVAL;
     }
     spin_unlock_irqrestore(&d->events.lock, flags);
+    if (!rc && e.state == EVTCHN_INTERDOMAIN)
+        send_remote(d, port, e.remote_domid, e.remote_port);
     return rc;
 }
 
@@ -396,6 +579,10 @@ int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
         return bind_virq(v, args[1]);
     case EVTCHNOP_bind_ipi:
         return bind_ipi(v, args[1]);
+    case EVTCHNOP_alloc_unbound:
+        return alloc_unbound(v, args[1]);
+    case EVTCHNOP_bind_interdomain:
+        return bind_interdomain(v, args[1]);
     case EVTCHNOP_close:
         return evtchn_close(v, args[1]);
     case EVTCHNOP_send:
@@ -403,7 +590,7 @@ int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
     case EVTCHNOP_unmask:
         return evtchn_unmask(v, args[1]);
     default:
-        return -XEN_ENOSYS;     /* inter-domain channels, status: not yet */
+        return -XEN_ENOSYS;     /* status, bind_vcpu, bind_pirq: not yet */
     }
 }
 

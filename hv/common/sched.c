@@ -102,6 +102,12 @@ void sched_wake(struct vcpu *v)
         sched_kick(v);
 }
 
+void sched_unblock(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED)
+        sched_wake(v);
+}
+
 void sched_block(struct vcpu *v)
 {
     struct sched_pool *pool = vcpu_pool(v);
@@ -110,6 +116,11 @@ void sched_block(struct vcpu *v)
     if (v->state == VCPU_RUNNABLE)
         v->state = VCPU_BLOCKED;
     spin_unlock_irqrestore(&pool->lock, flags);
+    /*
+     * Callers check for a pending event next; an event sender stores it, then
+     * reads the state (sched_unblock). Neither load may pass the other's store.
+     */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void sched_yield(struct vcpu *v)

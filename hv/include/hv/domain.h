@@ -20,6 +20,7 @@ struct sched_cpu;
 #define DOMAIN_NAME_MAX 32          /* with its NUL, as the plan's names */
 #define DOMAIN_MAX_VCPUS 128
 #define DOMAIN_MEMMAP_MAX 32        /* as the builder's DB_E820_MAX */
+#define DOMAIN_REGISTRY_MAX 1024    /* domains at once: the plan's HL_MAX_DOMAINS */
 
 enum vcpu_state {
     VCPU_DOWN,       /* not started (or brought down) */

@@ -5,8 +5,8 @@
  * HVM/PVH guest as its callback vector (HVM_PARAM_CALLBACK_IRQ), injected by
  * the back-end while the vCPU's evtchn_upcall_pending is set.
  *
- * So far: VIRQ and IPI channels within a domain; inter-domain channels come
- * with the next step.
+ * Channels: VIRQs, IPIs, and inter-domain channels, static (from the plan)
+ * or made at run time (alloc_unbound + bind_interdomain).
  */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
@@ -27,17 +27,27 @@ enum evtchn_state {
     EVTCHN_FREE,
     EVTCHN_VIRQ,
     EVTCHN_IPI,
+    EVTCHN_UNBOUND,              /* waits for remote_domid to bind to it */
+    EVTCHN_INTERDOMAIN,          /* connected to remote_domid's remote_port */
 };
 
 struct evtchn {
     uint8_t state;               /* enum evtchn_state */
     uint8_t virq;
     uint16_t vcpu;               /* the vCPU it notifies */
+    uint16_t remote_domid;
+    uint16_t remote_port;
 };
 
 struct domain_events {
     spinlock_t lock;             /* ports, shared info and vcpu_info locations */
-    struct shared_info *shared;  /* in the guest frame it chose; NULL until mapped */
+    /*
+     * In the guest frame it chose once mapped; until then a hypervisor page,
+     * so events sent before the guest maps it stay pending (as in Xen, whose
+     * shared info always exists).
+     */
+    struct shared_info *shared;
+    struct shared_info *own_page;
     uint64_t callback_param;     /* HVM_PARAM_CALLBACK_IRQ as set */
     uint8_t callback_vector;     /* 0: no callback */
     struct evtchn ports[EVTCHN_NR_PORTS];
@@ -52,9 +62,20 @@ struct vcpu_events {
     uint64_t period_ns;
 };
 
-void events_init_domain(struct domain *d);
+/* false: out of memory. */
+bool events_init_domain(struct domain *d);
+/* Makes d reachable for inter-domain channels (once built, before any domain starts). */
+void events_register_domain(struct domain *d);
+/* A static channel end from the plan: local port bound to remote_domid's remote_port. */
+void events_bind_static(struct domain *d, unsigned int port, uint16_t remote_domid,
+                        unsigned int remote_port);
 void events_init_vcpu(struct vcpu *v);
-/* Stops the vCPU timers of a dead domain, waiting for any that is running. */
+/* Frees what events_init_domain() allocated (after events_destroy_domain()). */
+void events_free_domain(struct domain *d);
+/*
+ * Unregisters a dead domain and stops its vCPU timers, waiting for any that
+ * is running, so nothing can reach it any more.
+ */
 void events_destroy_domain(struct domain *d);
 
 /* The vector to inject now, or -1: a callback is set and an upcall is pending. */

@@ -66,6 +66,8 @@ bool sched_add_vcpu(struct vcpu *v, const cpumask_t *affinity);
 
 /* DOWN or BLOCKED -> RUNNABLE and queued; kicks its CPU. Any CPU, any context. */
 void sched_wake(struct vcpu *v);
+/* BLOCKED -> RUNNABLE only (an event must not start a vCPU that is down). */
+void sched_unblock(struct vcpu *v);
 /* The running vCPU v waits for an event: it leaves its CPU at the next check. */
 void sched_block(struct vcpu *v);
 /* The running vCPU v gives up the rest of its slice. */

@@ -94,6 +94,13 @@ void sched_wake(struct vcpu *v)
         /* A vCPU still on its CPU is put back on the queue when it stops there. */
         if (!v->running && !v->on_runqueue) {
             pool->ops->enqueue(pool, v);
+            /*
+             * A woken vCPU does not wait for the end of the running one's
+             * slice: event round trips between domains would cost up to a
+             * slice each. The preempted vCPU goes to the back of the queue.
+             */
+            if (sched_cpus[v->pcpu].current)
+                sched_cpus[v->pcpu].need_resched = true;
             kick = true;
         }
     }

@@ -453,6 +453,28 @@ static void check_events(void)
     __atomic_fetch_or(&shinfo.evtchn_mask[0], 1ull << ip, __ATOMIC_SEQ_CST);
     check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[ip] == hits + 1,
           "send on a masked channel: no upcall");
+    {
+        struct sched_poll poll = { .ports = (uintptr_t)&port, .nr_ports = 1 };
+        uint32_t timer_port = tp;
+
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0,
+              "poll on a pending masked port returns at once");
+        poll = (struct sched_poll){ .ports = (uintptr_t)&timer_port, .nr_ports = 1,
+                                    .timeout = system_time_ns() + 2000000 };
+        t0 = system_time_ns();
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0 &&
+              system_time_ns() >= poll.timeout, "poll with a 2 ms timeout: back after it");
+        poll.nr_ports = 1000;
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == -22,
+              "poll on 1000 ports: -EINVAL");
+        poll = (struct sched_poll){ .ports = UNMAPPED_GVA, .nr_ports = 2 };
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == -14,
+              "poll with an unmapped port list: -EFAULT");
+        timer_port = 5000;
+        poll = (struct sched_poll){ .ports = (uintptr_t)&timer_port, .nr_ports = 1 };
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == -22,
+              "poll on port 5000: -EINVAL");
+    }
     check(evtchn_op(EVTCHNOP_unmask, &port) == 0 && port_hits[ip] == hits + 2,
           "unmask: the pending event arrives");
     check(evtchn_op(EVTCHNOP_close, &port) == 0, "close");

@@ -12,6 +12,7 @@
 #include <public/arch-x86/shared_info.h>
 #include <public/event_channel.h>
 #include <public/hvm/params.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <hv/arch_vcpu.h>
@@ -94,6 +95,7 @@ static void *guest_frame_rw(struct domain *d, uint64_t gfn)
 
 static void singleshot_fired(struct timer *t);
 static void periodic_fired(struct timer *t);
+static void poll_timed_out(struct timer *t);
 
 bool events_init_domain(struct domain *d)
 {
@@ -118,6 +120,8 @@ void events_init_vcpu(struct vcpu *v)
     v->ev.singleshot.data = v;
     v->ev.periodic.fn = periodic_fired;
     v->ev.periodic.data = v;
+    v->ev.poll_timeout.fn = poll_timed_out;
+    v->ev.poll_timeout.data = v;
 }
 
 static void timers_quiesced(void *unused)
@@ -137,6 +141,7 @@ void events_destroy_domain(struct domain *d)
     for (i = 0; i < d->nr_vcpus; i++) {
         timer_cancel(&d->vcpus[i]->ev.singleshot);
         timer_cancel(&d->vcpus[i]->ev.periodic);
+        timer_cancel(&d->vcpus[i]->ev.poll_timeout);
     }
     /*
      * A timer function may be running on another CPU right now. It runs in
@@ -164,6 +169,12 @@ static void evtchn_set_pending(struct domain *d, unsigned int port)
 
     if (!sh || test_and_set(&sh->evtchn_pending[word], bit))
         return;
+    /* A vCPU in SCHEDOP_poll waits for pending ports, masked or not. */
+    if (v->ev.polling) {
+        v->ev.polling = false;
+        timer_cancel(&v->ev.poll_timeout);
+        sched_unblock(v);
+    }
     if (vi && !test_bit(&sh->evtchn_mask[word], bit) &&
         !test_and_set(&vi->evtchn_pending_sel, word))
         vcpu_mark_pending(v, vi);
@@ -194,6 +205,51 @@ static void periodic_fired(struct timer *t)
     send_virq(v, VIRQ_TIMER);
     if (v->ev.period_ns && v->domain->state == DOMAIN_RUNNING)
         timer_set(t, t->deadline_ns + v->ev.period_ns);
+}
+
+static void poll_timed_out(struct timer *t)
+{
+    struct vcpu *v = t->data;
+
+    v->ev.polling = false;
+    sched_unblock(v);
+}
+
+/* Xen's limit on the ports one SCHEDOP_poll may wait for. */
+#define POLL_MAX_PORTS 128
+
+int64_t events_poll(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct sched_poll p;
+    uint32_t ports[POLL_MAX_PORTS];
+    struct shared_info *sh;
+    unsigned int i;
+    bool pending = false;
+
+    if (copy_from_guest(v, &p, arg, sizeof(p)))
+        return -XEN_EFAULT;
+    if (p.nr_ports > POLL_MAX_PORTS)
+        return -XEN_EINVAL;
+    if (copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(ports[0])))
+        return -XEN_EFAULT;
+    for (i = 0; i < p.nr_ports; i++)
+        if (ports[i] >= EVTCHN_NR_PORTS)
+            return -XEN_EINVAL;
+    /* Announce the poll first, then look: a send in between wakes us. */
+    timer_cancel(&v->ev.poll_timeout);
+    v->ev.polling = true;
+    sched_block(v);
+    sh = d->events.shared;
+    for (i = 0; i < p.nr_ports && !pending; i++)
+        pending = test_bit(&sh->evtchn_pending[ports[i] / 64], ports[i] % 64);
+    if (pending || (p.timeout && p.timeout <= now_ns())) {
+        v->ev.polling = false;
+        sched_wake(v);
+    } else if (p.timeout) {
+        timer_set(&v->ev.poll_timeout, p.timeout);
+    }
+    return 0;
 }
 
 int events_upcall_vector(struct vcpu *v)

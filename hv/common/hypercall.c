@@ -116,6 +116,8 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         default:
             return -XEN_EINVAL;     /* suspend needs a toolstack to resume it */
         }
+    case SCHEDOP_poll:
+        return events_poll(v, args[1]);
     default:
         return -XEN_ENOSYS;
     }

@@ -60,6 +60,8 @@ struct vcpu_events {
     struct timer singleshot;
     struct timer periodic;
     uint64_t period_ns;
+    struct timer poll_timeout;   /* SCHEDOP_poll with a timeout */
+    volatile bool polling;       /* blocked in SCHEDOP_poll: any event wakes it */
 };
 
 /* false: out of memory. */
@@ -90,5 +92,7 @@ int64_t events_map_shared_info(struct vcpu *v, uint64_t gfn);
 int64_t events_set_callback(struct vcpu *v, uint64_t value);
 int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args);
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
+/* SCHEDOP_poll: blocks v until one of the ports is pending or the timeout. */
+int64_t events_poll(struct vcpu *v, uint64_t arg);
 
 #endif

@@ -7,6 +7,7 @@ config node), booted with scripts/qemu-boot, and judged on the serial output
 and QEMU's exit status.
 """
 import argparse
+import codecs
 import os
 import re
 import shlex
@@ -20,6 +21,7 @@ import time
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "forbid", "stop-on", "exit",
+    "send-after",
 }
 
 
@@ -29,7 +31,7 @@ class CaseError(Exception):
 
 def parse_case(path):
     case = {"expect": [], "expect-count": [], "expect-order": [], "forbid": [], "stop-on": [],
-            "esp-remove": [], "esp-write": [], "esp-dtb": None, "bootargs": "",
+            "esp-remove": [], "esp-write": [], "send-after": [], "esp-dtb": None, "bootargs": "",
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
@@ -48,6 +50,12 @@ def parse_case(path):
                 if not count.isdigit() or not text:
                     raise CaseError(f"{where}: expect-count needs 'N text'")
                 case[key].append((int(count), text))
+            elif key == "send-after":
+                trigger, sep, text = value.partition(" => ")
+                if not sep or not trigger or not text:
+                    raise CaseError(f"{where}: send-after needs 'TRIGGER => TEXT'")
+                data = codecs.decode(text, "unicode_escape").encode("latin-1")
+                case[key].append((trigger, data))
             elif key == "esp-write":
                 dest, _, text = value.partition(" ")
                 case[key].append((dest, text))
@@ -107,9 +115,20 @@ def boot(case, args, esp, log_path):
     """Boots the ESP; returns (exit status or None if stopped, serial text)."""
     cmd = [os.path.join(args.source_dir, "scripts", "qemu-boot"), esp,
            "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    sends = list(case["send-after"])
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     lines, stopped = [], threading.Event()
+
+    def send_due(text):
+        """Types each send-after text, in case order, once its trigger has appeared."""
+        try:
+            while sends and sends[0][0] in text:
+                proc.stdin.write(sends.pop(0)[1])
+                proc.stdin.flush()
+        except BrokenPipeError:
+            sends.clear()       # QEMU has gone; the expectations will say so
 
     def reader():
         with open(log_path, "wb") as log:
@@ -119,6 +138,7 @@ def boot(case, args, esp, log_path):
                 text = raw.decode("utf-8", "replace")
                 lines.append(text)
                 sys.stdout.write(text)
+                send_due(text)
                 if any(s in text for s in case["stop-on"]):
                     stopped.set()
                     # timeout(1) moves QEMU to its own process group; the

@@ -7,20 +7,161 @@
  */
 #include <string.h>
 #include <hv/dom_console.h>
+#include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/printk.h>
 #include <hv/time.h>
+#include <hv/timer.h>
+#include <asm/serial.h>
 
 /* Serial budget per domain: a burst for boot messages, then a steady rate. */
 #define DOM_CONSOLE_BURST KiB(32)
 #define DOM_CONSOLE_RATE  KiB(4)    /* bytes per second */
 
-void dom_console_init(struct dom_console *c, const char *name)
+/*
+ * The UART is polled (its IRQ is not routed). 10 ms keeps up with typing; at
+ * 115200 baud a paste of more than 16 bytes per 10 ms can overrun its FIFO.
+ */
+#define INPUT_POLL_NS 10000000ull
+#define INPUT_POLL_MAX_BYTES 256
+#define SWITCH_CHAR 0x01            /* Ctrl-A */
+#define SWITCH_COUNT 3
+#define OWNER_HYPERVISOR 0xFFFFFFFFu
+
+/* Registered consoles and who owns serial input; the lock also covers the poll. */
+static spinlock_t registry_lock = SPINLOCK_INIT;
+static struct dom_console *registry;
+static uint32_t input_owner = OWNER_HYPERVISOR;
+static unsigned int switch_presses;
+static struct timer input_timer;
+
+static void input_poll(struct timer *t);
+
+void dom_console_init(struct dom_console *c, const char *name, uint16_t domid)
 {
+    unsigned long flags;
+
     memset(c, 0, sizeof(*c));
     c->lock = (spinlock_t)SPINLOCK_INIT;
     c->name = name;
+    c->domid = domid;
     c->tokens = DOM_CONSOLE_BURST;
     c->refill_ns = now_ns();
+
+    flags = spin_lock_irqsave(&registry_lock);
+    c->next = registry;
+    registry = c;
+    /* The first console starts the poll, on the boot CPU (domains are built there). */
+    if (!input_timer.fn) {
+        input_timer.fn = input_poll;
+        timer_set(&input_timer, now_ns() + INPUT_POLL_NS);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+void dom_console_destroy(struct dom_console *c)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    struct dom_console **p;
+
+    for (p = &registry; *p; p = &(*p)->next) {
+        if (*p == c) {
+            *p = c->next;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+static struct dom_console *console_by_domid(uint32_t domid)
+{
+    struct dom_console *c;
+
+    for (c = registry; c; c = c->next)
+        if (c->domid == domid)
+            return c;
+    return NULL;
+}
+
+/* The registered domain with the next higher id than the owner's, else the hypervisor. */
+static void input_switch(void)
+{
+    struct dom_console *c, *next = NULL;
+
+    for (c = registry; c; c = c->next)
+        if ((input_owner == OWNER_HYPERVISOR || c->domid > input_owner) &&
+            (!next || c->domid < next->domid))
+            next = c;
+    input_owner = next ? next->domid : OWNER_HYPERVISOR;
+    if (next)
+        printk("tessera: serial input to %s\n", next->name);
+    else
+        printk("tessera: serial input to the hypervisor\n");
+}
+
+/* Queues ch for c; false if its buffer is full (the byte is dropped). */
+static bool input_put(struct dom_console *c, char ch)
+{
+    bool room;
+
+    spin_lock(&c->lock);
+    room = c->in_prod - c->in_cons < DOM_CONSOLE_IN_SIZE;
+    if (room)
+        c->in[c->in_prod++ % DOM_CONSOLE_IN_SIZE] = ch;
+    spin_unlock(&c->lock);
+    return room;
+}
+
+/*
+ * As in Xen, the first presses of Ctrl-A still reach the owner, so a guest
+ * can be sent a literal Ctrl-A. Input while the hypervisor owns it is dropped.
+ */
+static void input_byte(char ch)
+{
+    struct dom_console *c;
+
+    if (ch != SWITCH_CHAR) {
+        switch_presses = 0;
+    } else if (++switch_presses == SWITCH_COUNT) {
+        switch_presses = 0;
+        input_switch();
+        return;
+    }
+    c = input_owner == OWNER_HYPERVISOR ? NULL : console_by_domid(input_owner);
+    if (c && input_put(c, ch))
+        events_raise_virq_console(container_of(c, struct domain, console));
+}
+
+static void input_poll(struct timer *t)
+{
+    unsigned int i;
+    int ch;
+
+    spin_lock(&registry_lock);
+    /* Bounded: a UART that always has data must not keep this CPU here. */
+    for (i = 0; i < INPUT_POLL_MAX_BYTES && (ch = serial_getc()) >= 0; i++)
+        input_byte((char)ch);
+    spin_unlock(&registry_lock);
+    timer_set(t, now_ns() + INPUT_POLL_NS);
+}
+
+size_t dom_console_input_peek(struct dom_console *c, char *buf, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+    size_t n = MIN(len, (size_t)(c->in_prod - c->in_cons)), i;
+
+    for (i = 0; i < n; i++)
+        buf[i] = c->in[(c->in_cons + i) % DOM_CONSOLE_IN_SIZE];
+    spin_unlock_irqrestore(&c->lock, flags);
+    return n;
+}
+
+void dom_console_input_consume(struct dom_console *c, size_t n)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+
+    c->in_cons += (uint32_t)MIN(n, (size_t)(c->in_prod - c->in_cons));
+    spin_unlock_irqrestore(&c->lock, flags);
 }
 
 static void refill(struct dom_console *c)

@@ -71,7 +71,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     d->policy = *policy;
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->shutdown_reason = -1;
-    dom_console_init(&d->console, d->name);
+    dom_console_init(&d->console, d->name, domid);
     d->p2m = p2m_create(p2m_pool_bytes);
     if (!events_init_domain(d) || !d->p2m) {
         printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n",
@@ -103,6 +103,7 @@ void domain_free(struct domain *d)
 {
     unsigned int i;
 
+    dom_console_destroy(&d->console);
     events_destroy_domain(d);
     for (i = 0; i < DOMAIN_MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpus[i];

@@ -193,6 +193,11 @@ static void send_virq(struct vcpu *v, unsigned int virq)
     spin_unlock_irqrestore(&d->events.lock, flags);
 }
 
+void events_raise_virq_console(struct domain *d)
+{
+    send_virq(d->vcpus[0], VIRQ_CONSOLE);
+}
+
 static void singleshot_fired(struct timer *t)
 {
     send_virq(t->data, VIRQ_TIMER);
@@ -373,8 +378,8 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &b, arg, sizeof(b)))
         return -XEN_EFAULT;
-    /* Per-vCPU VIRQs implemented so far: the timer. */
-    if (b.virq != VIRQ_TIMER)
+    /* The per-vCPU timer, and the console, global so bound to vCPU 0 (as in Xen). */
+    if (b.virq != VIRQ_TIMER && !(b.virq == VIRQ_CONSOLE && b.vcpu == 0))
         return -XEN_EINVAL;
     if (b.vcpu >= d->nr_vcpus)
         return XEN_ENOENT_RET;

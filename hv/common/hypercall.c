@@ -71,13 +71,28 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
     }
 }
 
+/* Pending serial input, up to count bytes (at most one chunk); taken once copied. */
+static int64_t console_io_read(struct vcpu *v, uint64_t count, uint64_t buf)
+{
+    struct dom_console *c = &v->domain->console;
+    char chunk[CONSOLE_IO_CHUNK];
+    size_t n = dom_console_input_peek(c, chunk, (size_t)MIN((uint64_t)sizeof(chunk), count));
+
+    if (n && copy_to_guest(v, buf, chunk, n))
+        return -XEN_EFAULT;
+    dom_console_input_consume(c, n);
+    return (int64_t)n;
+}
+
 static int64_t do_console_io(struct vcpu *v, const uint64_t *args)
 {
     uint64_t count = args[1], buf = args[2], done;
     char chunk[CONSOLE_IO_CHUNK];
 
+    if (args[0] == CONSOLEIO_read)
+        return console_io_read(v, count, buf);
     if (args[0] != CONSOLEIO_write)
-        return -XEN_ENOSYS;     /* no serial input reaches domains yet */
+        return -XEN_ENOSYS;
     if (count > CONSOLE_IO_MAX)
         return -XEN_EINVAL;
     for (done = 0; done < count; done += sizeof(chunk)) {

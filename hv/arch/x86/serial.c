@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* 16550 UART console output (polled). */
+/* 16550 UART console (polled both ways). */
 #include <stdlib.h>
 #include <string.h>
 #include <hv/cmdline.h>
@@ -8,6 +8,7 @@
 #include <asm/serial.h>
 
 #define UART_THR 0  /* transmit holding (DLAB 0) */
+#define UART_RBR 0  /* receive buffer (DLAB 0) */
 #define UART_DLL 0  /* divisor latch low (DLAB 1) */
 #define UART_IER 1
 #define UART_DLM 1
@@ -20,6 +21,7 @@
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07
 #define MCR_DTR_RTS 0x03
+#define LSR_DR   0x01
 #define LSR_THRE 0x20
 
 #define UART_CLOCK_BAUD 115200  /* the 1.8432 MHz crystal / 16 */
@@ -58,6 +60,16 @@ void serial_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int serial_getc(void)
+{
+    uint8_t lsr = inb(serial_port + UART_LSR);
+
+    /* A missing UART reads as all ones: no data then. */
+    if (lsr == 0xFF || !(lsr & LSR_DR))
+        return -1;
+    return inb(serial_port + UART_RBR);
 }
 
 /* console=com1|com2|0xNNN: the UART's I/O port. */

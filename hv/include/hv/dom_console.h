@@ -5,6 +5,11 @@
  * log ring. Each domain has a byte budget on the serial line (a token bucket)
  * so one domain cannot starve the others; what exceeds it is still logged and
  * the serial line says how much was held back.
+ *
+ * Serial input goes to one domain at a time, or to the hypervisor (which
+ * drops it): Ctrl-A three times in a row passes it on, hypervisor -> the
+ * domain with the lowest id -> ... -> the hypervisor. A domain's input waits
+ * in its own buffer for CONSOLEIO_read; VIRQ_CONSOLE says it arrived.
  */
 #ifndef HV_DOM_CONSOLE_H
 #define HV_DOM_CONSOLE_H
@@ -15,10 +20,13 @@
 #define DOM_CONSOLE_LINE_MAX 256      /* longer lines are split */
 #define DOM_CONSOLE_NAME_ROOM 32      /* domain names, with their NUL */
 #define DOM_CONSOLE_LOG_SIZE KiB(16)  /* per-domain log ring */
+#define DOM_CONSOLE_IN_SIZE 1024      /* per-domain input not yet read; more is dropped */
 
 struct dom_console {
     spinlock_t lock;
     const char *name;
+    uint16_t domid;
+    struct dom_console *next;         /* the registry of consoles, by domid */
     size_t line_len;
     char line[DOM_CONSOLE_LINE_MAX];
     uint64_t log_written;             /* bytes ever logged; ring index = this % size */
@@ -26,12 +34,21 @@ struct dom_console {
     uint64_t tokens;                  /* serial bytes this domain may still send */
     uint64_t refill_ns;               /* now_ns() of the last refill */
     uint64_t suppressed;              /* bytes held back from the serial line */
+    uint32_t in_prod, in_cons;        /* input ring indices, free running */
+    char in[DOM_CONSOLE_IN_SIZE];
 };
 
-void dom_console_init(struct dom_console *c, const char *name);
+/* Sets up and registers c (the console of domain domid) for serial input. */
+void dom_console_init(struct dom_console *c, const char *name, uint16_t domid);
+/* Unregisters c: no input reaches it any more (before its domain is freed). */
+void dom_console_destroy(struct dom_console *c);
 /* Appends guest text (already copied into the hypervisor). */
 void dom_console_write(struct dom_console *c, const char *buf, size_t len);
 /* Emits a partial last line (domain ending). */
 void dom_console_flush(struct dom_console *c);
+/* Copies up to len bytes of pending input to buf without taking them; the count. */
+size_t dom_console_input_peek(struct dom_console *c, char *buf, size_t len);
+/* Takes n bytes (at most what is pending) of input. */
+void dom_console_input_consume(struct dom_console *c, size_t n);
 
 #endif

@@ -84,6 +84,8 @@ void events_destroy_domain(struct domain *d);
 int events_upcall_vector(struct vcpu *v);
 /* Whether v has an event waiting (a blocked vCPU must not sleep). */
 bool events_pending(struct vcpu *v);
+/* Sends VIRQ_CONSOLE to d if it bound it (serial input arrived). */
+void events_raise_virq_console(struct domain *d);
 /* Refreshes v's vcpu_time_info (on each schedule-in and upcall). */
 void events_update_time(struct vcpu *v);
 

@@ -15,5 +15,7 @@ void serial_init(uint16_t port, uint32_t baud);
 void serial_configure_from_cmdline(void);
 /* Writes bytes, turning "\n" into "\r\n". */
 void serial_write(const char *s, size_t len);
+/* The next received byte, or -1 if none is waiting. */
+int serial_getc(void);
 
 #endif

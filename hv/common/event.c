@@ -193,9 +193,18 @@ static void send_virq(struct vcpu *v, unsigned int virq)
     spin_unlock_irqrestore(&d->events.lock, flags);
 }
 
+/*
+ * Not send_virq(): this runs on the input poll's CPU, and vcpu_time_info may
+ * only be written from the vCPU's own CPU (two writers could tear it).
+ */
 void events_raise_virq_console(struct domain *d)
 {
-    send_virq(d->vcpus[0], VIRQ_CONSOLE);
+    unsigned long flags = spin_lock_irqsave(&d->events.lock);
+    unsigned int port = d->vcpus[0]->ev.virq_port[VIRQ_CONSOLE];
+
+    if (port && d->state == DOMAIN_RUNNING)
+        evtchn_set_pending(d, port);
+    spin_unlock_irqrestore(&d->events.lock, flags);
 }
 
 static void singleshot_fired(struct timer *t)

@@ -156,8 +156,10 @@ static struct domain *build_domain(unsigned int index)
         cpumask_t mask;
 
         vcpu_affinity(index, i, &mask);
-        if (!sched_add_vcpu(d->vcpus[i], &mask)) {
-            printk("tessera: domain %s: vCPU %u may run on no online CPU\n", hd->name, i);
+        if (!sched_add_vcpu(cpupool_get(hd->pool), d->vcpus[i], &mask)) {
+            printk("tessera: domain %s: vCPU %u may run on no CPU of pool '%s' "
+                   "(its affinity, or partitioned CPUs already taken)\n", hd->name, i,
+                   plan.pools[hd->pool].name);
             domain_free(d);
             return NULL;
         }
@@ -231,6 +233,8 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         return HV_EXIT_FAILURE;
     }
     sched_init();
+    if (!cpupools_create(&plan))
+        return HV_EXIT_FAILURE;
 
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
@@ -253,6 +257,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
                plan.domains[failed].name);
         return HV_EXIT_FAILURE;
     }
+    cpupools_report(&plan);
 
     for (i = 0; i < plan.nr_domains; i++) {
         struct domain *d = built[plan.start_order[i]];

@@ -23,11 +23,6 @@ struct sched_cpu {
     uint64_t slice_ns;
 };
 
-static struct sched_pool default_pool = {
-    .name = "default",
-    .ops = &sched_rr_ops,
-    .lock = SPINLOCK_INIT,
-};
 static struct sched_cpu sched_cpus[HV_MAX_CPUS];
 
 static struct sched_pool *vcpu_pool(const struct vcpu *v)
@@ -55,21 +50,33 @@ void sched_init(void)
     unsigned int cpu;
 
     for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
-        struct percpu *pc = percpu_of(cpu);
-
-        if (!pc || !pc->online)
-            continue;
-        cpumask_set(&default_pool.cpus, cpu);
-        sched_cpus[cpu].pool = &default_pool;
         sched_cpus[cpu].slice_timer.fn = slice_expired;
         sched_cpus[cpu].slice_timer.data = &sched_cpus[cpu];
     }
     arch_sched_kick_init();
 }
 
-bool sched_add_vcpu(struct vcpu *v, const cpumask_t *affinity)
+bool sched_pool_attach(struct sched_pool *pool)
 {
-    struct sched_pool *pool = &default_pool;
+    unsigned int cpu;
+
+    for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
+        struct percpu *pc = percpu_of(cpu);
+
+        if (!cpumask_test(&pool->cpus, cpu))
+            continue;
+        if (!pc || !pc->online) {
+            printk("tessera: pool %u '%s': CPU %u is not online; no domain is started\n",
+                   pool->id, pool->name, cpu);
+            return false;
+        }
+        sched_cpus[cpu].pool = pool;
+    }
+    return true;
+}
+
+bool sched_add_vcpu(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity)
+{
     unsigned long flags = spin_lock_irqsave(&pool->lock);
     bool ok = pool->ops->insert_vcpu(pool, v, affinity);
 
@@ -201,7 +208,7 @@ void sched_cpu_loop(void)
     irq_disable();
     arch_virt_init_cpu();
     for (;;) {
-        struct vcpu *v = sched_pick(sc, cpu);
+        struct vcpu *v = sc->pool ? sched_pick(sc, cpu) : NULL;
 
         if (!v) {
             /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
@@ -217,9 +224,11 @@ void sched_cpu_loop(void)
                        (unsigned long long)timeline_tsc_to_us(rdtsc()));
             }
             events_update_time(v);
-            timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
+            if (sc->slice_ns)
+                timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_virt->vcpu_run(v);
-            timer_cancel(&sc->slice_timer);
+            if (sc->slice_ns)
+                timer_cancel(&sc->slice_timer);
         }
         sc->current = NULL;
         sched_put(sc, v);

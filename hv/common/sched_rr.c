@@ -87,7 +87,7 @@ static bool rr_has_waiting(struct sched_pool *pool, unsigned int cpu)
 }
 
 const struct scheduler_ops sched_rr_ops = {
-    .name = "rr",
+    .name = "round-robin",
     .insert_vcpu = rr_insert_vcpu,
     .remove_vcpu = rr_remove_vcpu,
     .enqueue = rr_enqueue,

@@ -116,6 +116,31 @@ static void check_affinity_cpus(struct hl_ctx *c, const struct hl_affinity *a)
     }
 }
 
+/*
+ * A "null" pool (the partitioned scheduler) gives each vCPU a CPU of its own,
+ * so its domains' vCPUs must not outnumber its CPUs.
+ */
+static void check_pool_commit(struct hl_ctx *c, uint16_t p)
+{
+    const struct hl_plan *plan = c->plan;
+    const struct hl_pool *pool = &plan->pools[p];
+    unsigned cpus = 0, vcpus = 0;
+    hl_cpumask_t mask;
+    if (!pool->sched || strcmp(pool->sched, "null") || !pool_cpus(c, p, &mask))
+        return;
+    for (unsigned cpu = 0; cpu < HL_MAX_PCPUS; cpu++)
+        cpus += hl_cpumask_test(&mask, cpu);
+    for (uint32_t i = 0; i < plan->nr_domains; i++)
+        if (plan->domains[i].pool == p)
+            vcpus += plan->domains[i].vcpus;
+    if (cpus && vcpus > cpus) {
+        char want[64];
+        snprintf(want, sizeof(want), "at most %u vCPUs (a \"null\" pool gives each its own CPU)",
+                 cpus);
+        hl_report(c, HL_E_POOL_EMPTY, pool->node, "cpupool-cpus", -1, want, "%u vCPUs", vcpus);
+    }
+}
+
 void hl_check_affinity(struct hl_ctx *c)
 {
     struct hl_plan *plan = c->plan;
@@ -141,4 +166,6 @@ void hl_check_affinity(struct hl_ctx *c)
                       pool->name);
         }
     }
+    for (uint16_t p = 0; p < plan->nr_pools; p++)
+        check_pool_commit(c, p);
 }

@@ -5,9 +5,9 @@
  * yields, is preempted by the time-slice timer or its domain dies, and halts
  * when nothing is runnable.
  *
- * A pool is a set of CPUs with one scheduler (struct scheduler_ops). Today
- * there is one pool holding every CPU, with the round-robin scheduler
- * (sched_rr.c); boot-time pools from the plan plug in here.
+ * A pool is a set of CPUs with one scheduler (struct scheduler_ops); the
+ * plan's pools are created at boot (cpupool.c) and own their CPUs for the
+ * machine's lifetime. A CPU in no pool only halts.
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
@@ -17,6 +17,7 @@
 #include <hv/spinlock.h>
 
 struct vcpu;
+struct hl_plan;
 
 typedef struct { uint64_t bits[HV_MAX_CPUS / 64]; } cpumask_t;
 
@@ -31,9 +32,19 @@ static inline void cpumask_set(cpumask_t *m, unsigned int cpu)
         m->bits[cpu / 64] |= 1ull << (cpu % 64);
 }
 
+static inline unsigned int cpumask_weight(const cpumask_t *m)
+{
+    unsigned int cpu, n = 0;
+
+    for (cpu = 0; cpu < HV_MAX_CPUS; cpu++)
+        n += cpumask_test(m, cpu);
+    return n;
+}
+
 /* A set of CPUs scheduled by one policy. */
 struct sched_pool {
     const char *name;
+    unsigned int id;            /* index in the plan's pools */
     const struct scheduler_ops *ops;
     spinlock_t lock;            /* every run-queue operation of the pool */
     cpumask_t cpus;
@@ -50,19 +61,21 @@ struct scheduler_ops {
     void (*remove_vcpu)(struct sched_pool *pool, struct vcpu *v);  /* gone for good */
     void (*enqueue)(struct sched_pool *pool, struct vcpu *v);    /* v became runnable */
     void (*dequeue)(struct sched_pool *pool, struct vcpu *v);    /* v stopped being runnable */
-    /* Next vCPU for cpu (taken off its queue) or NULL; *slice_ns its time slice. */
+    /* Next vCPU for cpu (taken off its queue) or NULL; *slice_ns its slice, 0 = none. */
     struct vcpu *(*pick_next)(struct sched_pool *pool, unsigned int cpu, uint64_t *slice_ns);
     /* Whether another vCPU waits for cpu (so the running one needs a slice timer). */
     bool (*has_waiting)(struct sched_pool *pool, unsigned int cpu);
 };
 
-/* Sets up the default pool (every online CPU, round robin). */
+/* Per-CPU scheduler state and the kick IPI; no CPU belongs to a pool yet. */
 void sched_init(void);
+/* Gives pool's CPUs to it; false (after saying why) if one is not online. */
+bool sched_pool_attach(struct sched_pool *pool);
 /* Every other online CPU, then this one, enters sched_cpu_loop(); never returns. */
 __noreturn void sched_start(void);
 
-/* Places a new vCPU; false if its affinity names no CPU of its pool. */
-bool sched_add_vcpu(struct vcpu *v, const cpumask_t *affinity);
+/* Places a new vCPU in pool; false if its affinity names no CPU of the pool it can have. */
+bool sched_add_vcpu(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity);
 
 /* DOWN or BLOCKED -> RUNNABLE and queued; kicks its CPU. Any CPU, any context. */
 void sched_wake(struct vcpu *v);
@@ -91,7 +104,19 @@ __noreturn void sched_cpu_loop(void);
 void arch_sched_kick_init(void);
 void arch_sched_kick(unsigned int cpu);
 
-/* The round-robin scheduler (sched_rr.c). */
+/* Round robin (sched_rr.c), time-sliced; partitioned (sched_partitioned.c), a CPU per vCPU. */
 extern const struct scheduler_ops sched_rr_ops;
+extern const struct scheduler_ops sched_partitioned_ops;
+
+/*
+ * Boot-time pools (cpupool.c): one per plan pool, with the scheduler its
+ * cpupool-sched names; false, after saying why, if a pool cannot be made
+ * (a CPU not online, a scheduler not implemented).
+ */
+bool cpupools_create(const struct hl_plan *plan);
+/* The pool of plan pool index. */
+struct sched_pool *cpupool_get(unsigned int index);
+/* One line per pool: scheduler, CPUs, domains (and the CPUs in no pool). */
+void cpupools_report(const struct hl_plan *plan);
 
 #endif

@@ -3,13 +3,13 @@
  * Boot-time CPU pools (sched.h): one struct sched_pool per plan pool, each
  * owning the CPUs the plan gives it, scheduled by the policy its
  * cpupool-sched selects. The plan has already refused an over-committed
- * "null" pool (hyperlaunch). Xen's names map onto what is implemented:
+ * "null" pool and any scheduler name other than these (hyperlaunch):
  *   none, "credit", "credit2"  -> round robin (time-sliced, sched_rr.c)
  *   "null"                     -> partitioned (a CPU per vCPU)
- *   "rtds", "arinc653"         -> refused: not implemented
  */
 #include <string.h>
 #include <hyperlaunch/plan.h>
+#include <hv/panic.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
@@ -20,9 +20,8 @@ static const struct scheduler_ops *sched_by_name(const char *name)
 {
     if (!name || !strcmp(name, "credit") || !strcmp(name, "credit2"))
         return &sched_rr_ops;
-    if (!strcmp(name, "null"))
-        return &sched_partitioned_ops;
-    return NULL;
+    CHECK(!strcmp(name, "null"));
+    return &sched_partitioned_ops;
 }
 
 static bool pool_create(const struct hl_plan *plan, unsigned int index)
@@ -35,12 +34,6 @@ static bool pool_create(const struct hl_plan *plan, unsigned int index)
     pool->id = index;
     pool->ops = sched_by_name(hp->sched);
     memcpy(&pool->cpus, &hp->cpus, sizeof(pool->cpus));
-    if (!pool->ops) {
-        printk("tessera: pool %u '%s': scheduler \"%s\" is not implemented (\"credit\", "
-               "\"credit2\": round robin; \"null\": partitioned); no domain is started\n",
-               index, hp->name, hp->sched);
-        return false;
-    }
     return sched_pool_attach(pool);
 }
 

@@ -37,7 +37,7 @@ static struct timer input_timer;
 
 static void input_poll(struct timer *t);
 
-void dom_console_init(struct dom_console *c, const char *name, uint16_t domid)
+void dom_console_init(struct dom_console *c, const char *name, uint16_t domid, bool to_serial)
 {
     unsigned long flags;
 
@@ -45,6 +45,7 @@ void dom_console_init(struct dom_console *c, const char *name, uint16_t domid)
     c->lock = (spinlock_t)SPINLOCK_INIT;
     c->name = name;
     c->domid = domid;
+    c->to_serial = to_serial;
     c->tokens = DOM_CONSOLE_BURST;
     c->refill_ns = now_ns();
 
@@ -83,6 +84,25 @@ static struct dom_console *console_by_domid(uint32_t domid)
     return NULL;
 }
 
+/* Called with registry_lock held. */
+static void input_give(const struct dom_console *c)
+{
+    input_owner = c ? c->domid : OWNER_HYPERVISOR;
+    switch_presses = 0;
+    if (c)
+        printk("tessera: serial input to %s\n", c->name);
+    else
+        printk("tessera: serial input to the hypervisor\n");
+}
+
+void dom_console_give_input(const struct dom_console *c)
+{
+    unsigned long flags = spin_lock_irqsave(&registry_lock);
+
+    input_give(c);
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
 /* The registered domain with the next higher id than the owner's, else the hypervisor. */
 static void input_switch(void)
 {
@@ -92,11 +112,7 @@ static void input_switch(void)
         if ((input_owner == OWNER_HYPERVISOR || c->domid > input_owner) &&
             (!next || c->domid < next->domid))
             next = c;
-    input_owner = next ? next->domid : OWNER_HYPERVISOR;
-    if (next)
-        printk("tessera: serial input to %s\n", next->name);
-    else
-        printk("tessera: serial input to the hypervisor\n");
+    input_give(next);
 }
 
 /* Queues ch for c; false if its buffer is full (the byte is dropped). */
@@ -123,7 +139,6 @@ static void input_byte(char ch)
     if (ch != SWITCH_CHAR) {
         switch_presses = 0;
     } else if (++switch_presses == SWITCH_COUNT) {
-        switch_presses = 0;
         input_switch();
         return;
     }
@@ -192,6 +207,10 @@ static void emit_line(struct dom_console *c)
 
     log_append(c, c->line, c->line_len);
     log_append(c, "\n", 1);
+    if (!c->to_serial) {
+        c->line_len = 0;
+        return;
+    }
     refill(c);
     if (c->tokens < need) {
         c->suppressed += c->line_len + 1;

@@ -71,7 +71,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     d->policy = *policy;
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->shutdown_reason = -1;
-    dom_console_init(&d->console, d->name, domid);
+    dom_console_init(&d->console, d->name, domid, policy->console_serial);
     d->p2m = p2m_create(p2m_pool_bytes);
     if (!events_init_domain(d) || !d->p2m) {
         printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n",

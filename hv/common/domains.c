@@ -74,7 +74,8 @@ static struct domain *build_domain(unsigned int index)
 {
     const struct hl_domain *hd = &plan.domains[index];
     const struct hl_module *kernel = &plan.modules[hd->kernel];
-    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash };
+    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash,
+                                    hd->console_serial };
     struct db_module ramdisk;
     struct db_domain_spec spec;
     struct db_guest_mem mem;
@@ -258,6 +259,8 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         return HV_EXIT_FAILURE;
     }
     cpupools_report(&plan);
+    dom_console_give_input(plan.console_input == HL_NONE ? NULL
+                                                         : &built[plan.console_input]->console);
 
     for (i = 0; i < plan.nr_domains; i++) {
         struct domain *d = built[plan.start_order[i]];

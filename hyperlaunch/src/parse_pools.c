@@ -8,8 +8,10 @@
 #include "internal.h"
 
 static const char *const pool_props[] = { "cpupool-cpus", "cpupool-sched", NULL };
-static const char *const schedulers[] = { "credit", "credit2", "rtds", "arinc653", "null", NULL };
-#define SCHED_EXPECTED "one of \"credit\", \"credit2\", \"rtds\", \"arinc653\", \"null\""
+/* Xen's names for what Tessera implements (hv/common/cpupool.c); Xen's "rtds"
+ * and "arinc653" have no implementation here and are refused. */
+static const char *const schedulers[] = { "credit", "credit2", "null", NULL };
+#define SCHED_EXPECTED "one of \"credit\", \"credit2\", \"null\""
 
 /* A /cpus child by phandle, without walking the whole tree; -1 if none. */
 static int cpu_node(struct hl_ctx *c, uint32_t phandle)

@@ -26,6 +26,7 @@ struct dom_console {
     spinlock_t lock;
     const char *name;
     uint16_t domid;
+    bool to_serial;
     struct dom_console *next;         /* the registry of consoles, by domid */
     size_t line_len;
     char line[DOM_CONSOLE_LINE_MAX];
@@ -38,8 +39,13 @@ struct dom_console {
     char in[DOM_CONSOLE_IN_SIZE];
 };
 
-/* Sets up and registers c (the console of domain domid) for serial input. */
-void dom_console_init(struct dom_console *c, const char *name, uint16_t domid);
+/*
+ * Sets up and registers c (the console of domain domid) for serial input;
+ * with to_serial false its output goes only to its log (tessera,console = "none").
+ */
+void dom_console_init(struct dom_console *c, const char *name, uint16_t domid, bool to_serial);
+/* Gives serial input to c (NULL: the hypervisor) and says so on the console. */
+void dom_console_give_input(const struct dom_console *c);
 /* Unregisters c: no input reaches it any more (before its domain is freed). */
 void dom_console_destroy(struct dom_console *c);
 /* Appends guest text (already copied into the hypervisor). */

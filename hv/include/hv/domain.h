@@ -59,6 +59,7 @@ enum domain_state {
 /* What a domain does on each kind of shutdown (values of enum hl_action). */
 struct domain_policy {
     uint8_t on_poweroff, on_reboot, on_crash;
+    bool console_serial;            /* output on the serial line (else only its log) */
 };
 
 struct domain {

@@ -207,6 +207,21 @@ static void check_hypercall_page(void)
     guest_set_output(console_write);
 }
 
+/* SSE state survives the vCPU leaving its CPU (the hypervisor saves and restores it). */
+static void check_sse_state_kept(void)
+{
+    uint64_t cr4, in = 0x1122334455667788ull, out = 0;
+    unsigned int i;
+
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 9)));  /* OSFXSR */
+    __asm__ volatile("movq %0, %%xmm5" : : "r"(in));
+    for (i = 0; i < 20; i++)
+        hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+    __asm__ volatile("movq %%xmm5, %0" : "=r"(out));
+    check(out == in, "xmm5 kept across 20 yields");
+}
+
 static void check_hypercalls(void)
 {
     char buf[XEN_EXTRAVERSION_LEN] = { 0 };
@@ -443,6 +458,9 @@ static void check_events(void)
     per.period_ns = 1000;
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == -22,
           "periodic timer of 1 us: -EINVAL");
+    per.period_ns = ~0ull;  /* would wrap the deadline: a timer storm on the CPU */
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == -22,
+          "periodic timer of 2^64-1 ns: -EINVAL");
 
     check(evtchn_op(EVTCHNOP_bind_ipi, &ipi) == 0 && ipi.port > 0 && ipi.port < 64, "bind_ipi");
     ip = ipi.port;
@@ -560,6 +578,7 @@ static void run_abi(void)
     check_cpuid();
     check_hypercall_page();
     check_hypercalls();
+    check_sse_state_kept();
     check_memory_and_params();
     check_events();
     check_msrs_and_instructions();

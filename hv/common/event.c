@@ -33,6 +33,7 @@
 #define XEN_ETIME  62
 #define XEN_ESRCH   3
 #define MIN_PERIOD_NS 1000000ull    /* Xen's floor for periodic timers */
+#define MAX_PERIOD_NS (1ull << 62)  /* ~146 years: deadline + period cannot wrap */
 #define CALLBACK_MIN_VECTOR 0x10
 
 /*
@@ -216,9 +217,14 @@ static void periodic_fired(struct timer *t)
 {
     struct vcpu *v = t->data;
 
+    uint64_t period = v->ev.period_ns, next = t->deadline_ns + period, now = now_ns();
+
     send_virq(v, VIRQ_TIMER);
-    if (v->ev.period_ns && v->domain->state == DOMAIN_RUNNING)
-        timer_set(t, t->deadline_ns + v->ev.period_ns);
+    /* Ticks missed (a late interrupt, a stopped CPU) are dropped, not replayed. */
+    if (next <= now)
+        next = now + period;
+    if (period && v->domain->state == DOMAIN_RUNNING)
+        timer_set(t, next);
 }
 
 static void poll_timed_out(struct timer *t)
@@ -741,7 +747,7 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     case VCPUOP_set_periodic_timer:
         if (copy_from_guest(v, &per, arg, sizeof(per)))
             return -XEN_EFAULT;
-        if (per.period_ns < MIN_PERIOD_NS)
+        if (per.period_ns < MIN_PERIOD_NS || per.period_ns > MAX_PERIOD_NS)
             return -XEN_EINVAL;
         v->ev.period_ns = per.period_ns;
         timer_set(&v->ev.periodic, now_ns() + per.period_ns);

@@ -66,10 +66,17 @@ static void svm_load_extended_state(struct svm_vcpu *s)
 static void svm_save_extended_state(struct svm_vcpu *s)
 {
     if (svm_host_xsave) {
+        uint64_t all = xsave_supported();
+
+        /*
+         * Save under the full mask, as the load restores: the guest's XCR0
+         * does not cover SSE state it uses with CR4.OSFXSR alone.
+         */
         s->xcr0 = xgetbv0();
+        xsetbv0(all);
         __asm__ volatile("xsave64 %0"
                          : "=m"(*(uint8_t *)s->fpu_area)
-                         : "a"((uint32_t)s->xcr0), "d"((uint32_t)(s->xcr0 >> 32)) : "memory");
+                         : "a"((uint32_t)all), "d"((uint32_t)(all >> 32)) : "memory");
     } else {
         __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t *)s->fpu_area) : : "memory");
     }

@@ -152,12 +152,29 @@ void events_destroy_domain(struct domain *d)
     smp_call_others(timers_quiesced, NULL, true);
 }
 
-/* Marks an upcall pending for v and makes sure it sees it soon. */
+/*
+ * Marks an upcall pending for v and makes sure it sees it soon. A kick (an
+ * IPI) is sent only when it matters: v is inside its run loop on another CPU
+ * (sched_kick skips this CPU, whose run loop looks again before re-entering
+ * the guest). A vCPU that is not running sees the upcall when it is next
+ * picked; a blocked one is woken and queued, and sched_wake kicks for that.
+ * So a guest cannot make the hypervisor IPI a CPU at will by sending to one
+ * of its vCPUs that never ran.
+ *
+ * No wake-up is lost: this stores upcall_pending (seq_cst), then loads
+ * v->running. sched_pick() stores running = true (seq_cst), then the run
+ * loop loads upcall_pending before every VMRUN (svm_deliver_upcall). With
+ * both sides store-then-load under seq_cst, at least one sees the other's
+ * store: either the run loop sees the upcall, or this sees running and the
+ * kick makes the guest exit (or waits, IF=0, until the loop's next STI) so
+ * the loop looks again.
+ */
 static void vcpu_mark_pending(struct vcpu *v, struct vcpu_info *vi)
 {
     __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
     sched_unblock(v);
-    sched_kick(v);
+    if (__atomic_load_n(&v->running, __ATOMIC_SEQ_CST))
+        sched_kick(v);
 }
 
 /* Xen's 2-level evtchn_set_pending: pending bit, then selector, then upcall. */

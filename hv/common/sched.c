@@ -174,8 +174,12 @@ static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
     spin_lock(&pool->lock);
     sc->need_resched = false;
     v = pool->ops->pick_next(pool, cpu, &sc->slice_ns);
+    /*
+     * seq_cst, a full barrier: the run loop's later loads of pending upcalls
+     * may not pass it (vcpu_mark_pending() kicks only a running vCPU).
+     */
     if (v)
-        v->running = true;
+        __atomic_store_n(&v->running, true, __ATOMIC_SEQ_CST);
     spin_unlock(&pool->lock);
     return v;
 }

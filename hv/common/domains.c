@@ -200,12 +200,14 @@ bool domain_restart(unsigned int index)
     struct domain *d;
 
     spin_lock(&build_lock);
+    page_alloc_restart_begin();
     d = build_domain(index);
     if (d) {
         bind_static_evtchns(d, index);
         events_register_domain(d);
         report_built(d);
     }
+    page_alloc_restart_end();
     spin_unlock(&build_lock);
     if (!d)
         return false;
@@ -269,5 +271,6 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         timeline_mark("domain start", (int)d->domid);
         domain_start(d);
     }
+    page_alloc_seal();
     sched_start();
 }

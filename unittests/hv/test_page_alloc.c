@@ -295,6 +295,48 @@ static void test_early_pool_is_kept_out(void **state)
     assert_int_equal(n, free_now);
 }
 
+/*
+ * Runs last: the seal lasts the process, as it lasts the machine. Before it
+ * nothing is counted; after it every allocation is, the first one reported
+ * once with its order; restart allocations are counted apart.
+ */
+static void test_seal_counts_allocations_after_boot(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    paddr_t before = page_alloc(0);
+
+    assert_true(before != 0);
+    assert_int_equal(page_alloc_after_boot(), 0);
+    page_alloc_seal();
+    page_free(before, 0);  /* freeing is not allocating */
+    assert_int_equal(page_alloc_after_boot(), 0);
+
+    fake_console_reset();
+    paddr_t a = page_alloc(3);
+    paddr_t b = page_alloc(0);
+
+    assert_true(a != 0 && b != 0);
+    assert_int_equal(page_alloc_after_boot(), 2);
+    assert_non_null(strstr(fake_console, "tessera: page allocation after boot: order 3 from "));
+    assert_null(strstr(fake_console, "order 0"));  /* reported once */
+    assert_int_equal(page_alloc(40), 0);  /* a failed attempt counts too */
+    assert_int_equal(page_alloc_after_boot(), 3);
+
+    page_alloc_restart_begin();
+    paddr_t c = page_alloc(1);
+    page_alloc_restart_end();
+
+    assert_true(c != 0);
+    assert_int_equal(page_alloc_restart_allocs(), 1);
+    assert_int_equal(page_alloc_after_boot(), 3);
+    page_free(a, 3);
+    page_free(b, 0);
+    page_free(c, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +345,7 @@ int main(void)
         cmocka_unit_test_teardown(test_double_free_is_caught, fake_memory_free),
         cmocka_unit_test_teardown(test_huge_sparse_map, fake_memory_free),
         cmocka_unit_test_teardown(test_early_pool_is_kept_out, fake_memory_free),
+        cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <asm/io.h>
 #include <asm/paging.h>
 #include <hv/cmdline.h>
+#include <hv/page_alloc.h>
 #include <hv/power.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
@@ -67,6 +68,9 @@ void machine_power_off(enum hv_exit_status status)
 {
     irq_disable();
     smp_stop_others();
+    printk("tessera: allocations after boot: %llu (restarts: %llu)\n",
+           (unsigned long long)page_alloc_after_boot(),
+           (unsigned long long)page_alloc_restart_allocs());
     if (cmdline_has("debug-exit"))
         debug_exit(status);
     acpi_power_off();

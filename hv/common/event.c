@@ -139,6 +139,16 @@ void events_destroy_domain(struct domain *d)
         registry[d->index] = NULL;
     spin_unlock_irqrestore(&registry_lock, flags);
 
+    /*
+     * The periodic timer re-arms itself from its own expiry, possibly on
+     * another CPU right now; it does so under the event lock and only while
+     * the domain is not dead. Once dead is set under that lock, a re-arm has
+     * either happened already (and is cancelled below) or never will.
+     */
+    flags = spin_lock_irqsave(&d->events.lock);
+    d->events.dead = true;
+    spin_unlock_irqrestore(&d->events.lock, flags);
+
     for (i = 0; i < d->nr_vcpus; i++) {
         timer_cancel(&d->vcpus[i]->ev.singleshot);
         timer_cancel(&d->vcpus[i]->ev.periodic);
@@ -233,15 +243,19 @@ static void singleshot_fired(struct timer *t)
 static void periodic_fired(struct timer *t)
 {
     struct vcpu *v = t->data;
-
+    struct domain *d = v->domain;
     uint64_t period = v->ev.period_ns, next = t->deadline_ns + period, now = now_ns();
+    unsigned long flags;
 
     send_virq(v, VIRQ_TIMER);
     /* Ticks missed (a late interrupt, a stopped CPU) are dropped, not replayed. */
     if (next <= now)
         next = now + period;
-    if (period && v->domain->state == DOMAIN_RUNNING)
+    /* Under the lock, against dead: see events_destroy_domain(). */
+    flags = spin_lock_irqsave(&d->events.lock);
+    if (period && !d->events.dead && d->state == DOMAIN_RUNNING)
         timer_set(t, next);
+    spin_unlock_irqrestore(&d->events.lock, flags);
 }
 
 static void poll_timed_out(struct timer *t)

@@ -50,6 +50,7 @@ struct domain_events {
     struct shared_info *own_page;
     uint64_t callback_param;     /* HVM_PARAM_CALLBACK_IRQ as set */
     uint8_t callback_vector;     /* 0: no callback */
+    bool dead;                   /* being destroyed: timers must not re-arm (under lock) */
     struct evtchn ports[EVTCHN_NR_PORTS];
 };
 

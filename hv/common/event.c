@@ -101,6 +101,7 @@ static void poll_timed_out(struct timer *t);
 bool events_init_domain(struct domain *d)
 {
     d->events.lock = (spinlock_t)SPINLOCK_INIT;
+    d->events.dead = false;
     d->events.own_page = page_alloc_zeroed_virt();
     d->events.shared = d->events.own_page;
     return d->events.own_page != NULL;
@@ -222,8 +223,8 @@ static void send_virq(struct vcpu *v, unsigned int virq)
 }
 
 /*
- * Not send_virq(): this runs on the input poll's CPU, and vcpu_time_info may
- * only be written from the vCPU's own CPU (two writers could tear it).
+ * Not send_virq(): this runs on the input poll's CPU; vcpu_time_info is
+ * written only from the vCPU's own CPU (events_update_time()).
  */
 void events_raise_virq_console(struct domain *d)
 {
@@ -305,8 +306,13 @@ int64_t events_poll(struct vcpu *v, uint64_t arg)
 
 int events_upcall_vector(struct vcpu *v)
 {
-    struct vcpu_info *vi = v->ev.info;
+    struct vcpu_info *vi;
     uint8_t vector = v->domain->events.callback_vector;
+
+    /* Called on v's own CPU before every entry: the place to redo stale time. */
+    if (__atomic_load_n(&v->ev.time_stale, __ATOMIC_SEQ_CST))
+        events_update_time(v);
+    vi = v->ev.info;
 
     if (!vector || !vi || !__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
         return -1;
@@ -338,13 +344,27 @@ static void time_scale(uint64_t khz, uint32_t *mul, int8_t *shift)
     *shift = (int8_t)s;
 }
 
+/*
+ * Only v's own CPU writes its vcpu_time_info: the version seqlock has one
+ * writer, and that CPU's writes are serialised (the run loop, hypercalls and
+ * timer functions all run there with interrupts off). Any other CPU only
+ * marks the time stale; v's CPU rewrites it before its next entry
+ * (events_upcall_vector) or schedule-in. No kick for that: a guest could
+ * otherwise make the hypervisor IPI a CPU at will (remapping shared info).
+ */
 void events_update_time(struct vcpu *v)
 {
-    struct vcpu_info *vi = v->ev.info;
+    struct vcpu_info *vi;
     struct vcpu_time_info *t;
     uint32_t version, mul;
     int8_t shift;
 
+    if (v->pcpu != smp_processor_id()) {
+        __atomic_store_n(&v->ev.time_stale, true, __ATOMIC_SEQ_CST);
+        return;
+    }
+    __atomic_store_n(&v->ev.time_stale, false, __ATOMIC_SEQ_CST);
+    vi = v->ev.info;
     if (!vi)
         return;
     t = &vi->time;

@@ -63,6 +63,7 @@ struct vcpu_events {
     uint64_t period_ns;
     struct timer poll_timeout;   /* SCHEDOP_poll with a timeout */
     volatile bool polling;       /* blocked in SCHEDOP_poll: any event wakes it */
+    bool time_stale;             /* time info to rewrite on v's own CPU (atomic) */
 };
 
 /* false: out of memory. */
@@ -87,7 +88,10 @@ int events_upcall_vector(struct vcpu *v);
 bool events_pending(struct vcpu *v);
 /* Sends VIRQ_CONSOLE to d if it bound it (serial input arrived). */
 void events_raise_virq_console(struct domain *d);
-/* Refreshes v's vcpu_time_info (on each schedule-in and upcall). */
+/*
+ * Refreshes v's vcpu_time_info (on each schedule-in and upcall); from another
+ * CPU than v's, only marks it for v's CPU to refresh before v's next entry.
+ */
 void events_update_time(struct vcpu *v);
 
 /* Hypercall parts (hypercall.c dispatches to them). */

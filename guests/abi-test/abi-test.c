@@ -49,6 +49,7 @@ volatile uint64_t fault_skip;
 #define NO_FAULT 0xFFFFFFFFu
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+static uint8_t hypercall_page_again[4096] __attribute__((aligned(4096)));
 static unsigned int checks, failures;
 
 static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
@@ -204,6 +205,13 @@ static void check_hypercall_page(void)
     for (i = 0; i < sizeof(stub17); i++)
         same &= hypercall_page[17 * 32 + i] == stub17[i];
     check(same, "hypercall page stub 17: mov $17, %eax; vmmcall; ret");
+    /* Every write gives the same page (one template, copied). */
+    check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, (uintptr_t)hypercall_page_again) == NO_FAULT &&
+          wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT,
+          "hypercall MSR written twice more");
+    for (i = 0, same = true; i < sizeof(hypercall_page); i++)
+        same &= hypercall_page[i] == hypercall_page_again[i];
+    check(same, "hypercall pages written apart are identical");
     guest_set_output(console_write);
 }
 
@@ -233,6 +241,17 @@ static void check_hypercalls(void)
           buf[0] == '.', "xen_version extraversion");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED_GVA, 0) == -14,
           "xen_version into an unmapped buffer: -EFAULT");
+    {
+        static char caps[XEN_CAPABILITIES_INFO_LEN];
+        static const char want[] = "hvm-3.0-x86_64 ";
+        bool ok = hypercall(__HYPERVISOR_xen_version, XENVER_capabilities,
+                            (uintptr_t)caps, 0) == 0 && caps[sizeof(caps) - 1] == 0;
+        unsigned int i;
+
+        for (i = 0; i + 1 < sizeof(want); i++)
+            ok &= caps[i] == want[i];
+        check(ok, "xen_version capabilities: hvm-3.0-x86_64 ..., NUL-padded");
+    }
     check(hypercall(__HYPERVISOR_xen_version, 99, 0, 0) == -38, "xen_version 99: -ENOSYS");
     check(hypercall(63, 0, 0, 0) == -38, "hypercall 63: -ENOSYS");
     check(direct_vmmcall(0x10000, 0, 0, 0) == -38, "hypercall 0x10000: -ENOSYS");
@@ -548,6 +567,56 @@ static void check_events(void)
     check(upcalls > 0, "upcalls through the callback vector");
 }
 
+/*
+ * A 16-bit code segment (GDT selector 0x18, compatibility mode) whose IP
+ * wraps: CPUID at 0xFFFE exits to the hypervisor, which must resume at IP 0
+ * (the IP is 16 bits wide there), not at 0x10000. Each place stores a
+ * marker in SI and jumps back to 64-bit code.
+ */
+#define CODE16_SEL 0x18
+static uint8_t code16[0x10000 + 16] __attribute__((aligned(16)));
+
+static void code16_marker_and_return(uint8_t *p, uint16_t marker)
+{
+    p[0] = 0xBE;                    /* mov $marker, %si */
+    p[1] = (uint8_t)marker;
+    p[2] = (uint8_t)(marker >> 8);
+    p[3] = 0x66;                    /* ljmpl $0x08, $<offset at p + 5, set below> */
+    p[4] = 0xEA;
+    p[9] = 0x08;
+    p[10] = 0x00;
+}
+
+static void check_ip_wraps_in_16bit_code(void)
+{
+    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gdtr;
+    uint64_t base = (uintptr_t)code16, *gdt, si;
+
+    __asm__ volatile("sgdt %0" : "=m"(gdtr));
+    gdt = (uint64_t *)(uintptr_t)gdtr.base;
+    /* Present, DPL 0, execute/read, D = 0 and L = 0: 16-bit; limit 0xFFFFF, bytes. */
+    gdt[CODE16_SEL / 8] = 0xFFFFull | (base & 0xFFFFFF) << 16 | 0x9Aull << 40 |
+                          0xFull << 48 | ((base >> 24) & 0xFF) << 56;
+    code16_marker_and_return(code16, 0x1111);           /* IP 0: right */
+    code16_marker_and_return(code16 + 0x10000, 0x2222); /* IP 0x10000: wrong */
+    code16[0xFFFE] = 0x0F;                              /* cpuid */
+    code16[0xFFFF] = 0xA2;
+    __asm__ volatile("cli\n\t"
+                     "lea 1f(%%rip), %%rax\n\t"
+                     "mov %%eax, 5(%[at0])\n\t"
+                     "mov %%eax, 5(%[at64k])\n\t"
+                     "xor %%esi, %%esi\n\t"
+                     "xor %%eax, %%eax\n\t"
+                     "pushq %[sel]\n\t"
+                     "pushq $0xFFFE\n\t"
+                     "lretq\n"
+                     "1:"
+                     : "=S"(si)
+                     : [at0] "r"(code16), [at64k] "r"(code16 + 0x10000), [sel] "i"(CODE16_SEL)
+                     : "rax", "rbx", "rcx", "rdx", "memory");
+    check((uint16_t)si == 0x1111, "16-bit code: CPUID at IP 0xFFFE resumes at IP 0");
+}
+
 static void check_msrs_and_instructions(void)
 {
     uint32_t vector;
@@ -582,6 +651,7 @@ static void run_abi(void)
     check_memory_and_params();
     check_events();
     check_msrs_and_instructions();
+    check_ip_wraps_in_16bit_code();
     guest_puts("abi-test: ");
     guest_puts(failures ? "FAIL" : "PASS");
     guest_puts(" (");

@@ -770,7 +770,7 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     target = d->vcpus[id];
     switch (cmd) {
     case VCPUOP_is_up:
-        return target->state != VCPU_DOWN;
+        return target->state != VCPU_DOWN && target->state != VCPU_DEAD;
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, target, arg);
     case VCPUOP_set_singleshot_timer:

@@ -28,7 +28,9 @@ typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
 static int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
 {
     static const char extraversion[XEN_EXTRAVERSION_LEN] = ".0-tessera";
-    static const char capabilities[] = "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
+    /* The whole xen_capabilities_info_t, zero-padded; read-only, shared by every CPU. */
+    static const char capabilities[XEN_CAPABILITIES_INFO_LEN] =
+        "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
     uint64_t buf = args[1];
 
     switch (args[0]) {
@@ -36,12 +38,8 @@ static int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
         return (4 << 16) | 14;
     case XENVER_extraversion:
         return copy_to_guest(v, buf, extraversion, sizeof(extraversion)) ? -XEN_EFAULT : 0;
-    case XENVER_capabilities: {
-        static char caps[XEN_CAPABILITIES_INFO_LEN];
-
-        memcpy(caps, capabilities, sizeof(capabilities));
-        return copy_to_guest(v, buf, caps, sizeof(caps)) ? -XEN_EFAULT : 0;
-    }
+    case XENVER_capabilities:
+        return copy_to_guest(v, buf, capabilities, sizeof(capabilities)) ? -XEN_EFAULT : 0;
     case XENVER_changeset: {
         static const char changeset[XEN_CHANGESET_INFO_LEN] = "tessera";
 

@@ -60,38 +60,53 @@ bool xen_is_hypercall_page_msr(uint32_t msr)
 /*
  * Each 32-byte stub: mov $nr, %eax; <the back-end's call instruction>; ret,
  * padded with int3. iret (23) is a PV-only call: its stub is ud2, as Xen's.
+ * Built once, by the first write of the MSR (the back-end is chosen by then),
+ * and only read after: every write copies it, with no lock held.
  */
+static uint8_t hypercall_page_template[PAGE_SIZE];
+static bool hypercall_page_built;       /* release/acquire with the template */
+static spinlock_t hypercall_page_build_lock = SPINLOCK_INIT;
+
+static const uint8_t *hypercall_page(void)
+{
+    const struct arch_virt_ops *ops = arch_virt;
+    unsigned long flags;
+    unsigned int nr;
+
+    if (__atomic_load_n(&hypercall_page_built, __ATOMIC_ACQUIRE))
+        return hypercall_page_template;
+    flags = spin_lock_irqsave(&hypercall_page_build_lock);
+    if (!hypercall_page_built) {
+        memset(hypercall_page_template, 0xCC, sizeof(hypercall_page_template));
+        for (nr = 0; nr < HYPERCALL_PAGE_STUBS; nr++) {
+            uint8_t *p = hypercall_page_template + nr * XEN_HYPERCALL_STUB_SIZE;
+
+            if (nr == __HYPERVISOR_iret) {
+                p[0] = 0x0F;
+                p[1] = 0x0B;
+                continue;
+            }
+            p[0] = 0xB8;
+            memcpy(p + 1, &nr, 4);
+            memcpy(p + 5, ops->hypercall_insn, ops->hypercall_insn_len);
+            p[5 + ops->hypercall_insn_len] = 0xC3;
+        }
+        __atomic_store_n(&hypercall_page_built, true, __ATOMIC_RELEASE);
+    }
+    spin_unlock_irqrestore(&hypercall_page_build_lock, flags);
+    return hypercall_page_template;
+}
+
 bool xen_write_hypercall_page(struct vcpu *v, uint64_t value)
 {
-    static uint8_t page[PAGE_SIZE];
-    static spinlock_t page_lock = SPINLOCK_INIT;
-    const struct arch_virt_ops *ops = arch_virt;
     gpaddr_t gpa = value & PAGE_MASK;
-    unsigned int nr;
-    bool ok;
 
     /* Bits 11:0 select a page of a multi-page area; there is one page. */
     if (value & ~PAGE_MASK)
         return false;
-    spin_lock(&page_lock);
-    memset(page, 0xCC, sizeof(page));
-    for (nr = 0; nr < HYPERCALL_PAGE_STUBS; nr++) {
-        uint8_t *p = page + nr * XEN_HYPERCALL_STUB_SIZE;
-
-        if (nr == __HYPERVISOR_iret) {
-            p[0] = 0x0F;
-            p[1] = 0x0B;
-            continue;
-        }
-        p[0] = 0xB8;
-        memcpy(p + 1, &nr, 4);
-        memcpy(p + 5, ops->hypercall_insn, ops->hypercall_insn_len);
-        p[5 + ops->hypercall_insn_len] = 0xC3;
-    }
     /* Not the domain's RAM: #GP, and no message (a guest must not be able to flood the log). */
-    ok = copy_to_guest_phys(v->domain, gpa, page, sizeof(page)) == 0;
-    spin_unlock(&page_lock);
-    if (ok)
-        v->domain->hypercall_page_gpa = gpa;
-    return ok;
+    if (copy_to_guest_phys(v->domain, gpa, hypercall_page(), PAGE_SIZE))
+        return false;
+    v->domain->hypercall_page_gpa = gpa;
+    return true;
 }

@@ -15,6 +15,8 @@
 #include "svm.h"
 
 #define X86_RFLAGS_TF (1ull << 8)
+#define X86_RFLAGS_VM (1ull << 17)
+#define X86_CR0_PE    (1ull << 0)
 #define X86_DR6_BS    (1ull << 14)
 
 static inline uint64_t xgetbv0(void)
@@ -168,9 +170,16 @@ static void svm_advance_rip(struct svm_vcpu *s, unsigned int len)
 {
     struct vmcb_save *save = &s->vmcb->save;
 
+    /*
+     * The instruction pointer is as wide as the code's operand size (AMD APM
+     * vol. 1, 2.5): all of RIP in 64-bit mode; EIP for a 32-bit CS (D set) in
+     * protected or compatibility mode; IP in real and virtual-8086 mode, and
+     * for a 16-bit CS.
+     */
     save->rip += len;
     if (!svm_guest_64bit(s))
-        save->rip &= 0xFFFFFFFFu;
+        save->rip &= (save->cr0 & X86_CR0_PE) && !(save->rflags & X86_RFLAGS_VM) &&
+                     (save->cs.attrib & VMCB_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
     /* Completing the instruction ends an STI/MOV SS shadow ... */
     s->vmcb->control.interrupt_shadow = 0;
     /* ... and single-stepping traps after it, as on hardware. */

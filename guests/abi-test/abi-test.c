@@ -617,6 +617,46 @@ static void check_ip_wraps_in_16bit_code(void)
     check((uint16_t)si == 0x1111, "16-bit code: CPUID at IP 0xFFFE resumes at IP 0");
 }
 
+/* A hypercall from 32-bit code (compatibility mode, GDT selector 0x20): Xen's 32-bit ABI. */
+static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2)
+{
+    uint64_t ret;
+
+    __asm__ volatile("pushq $0x20\n\t"
+                     "lea 2f(%%rip), %%rax\n\t"
+                     "push %%rax\n\t"
+                     "mov %[nr], %%eax\n\t"
+                     "lretq\n"
+                     ".code32\n"
+                     "2: vmmcall\n\t"
+                     "ljmp $0x08, $3f\n"
+                     ".code64\n"
+                     "3:"
+                     : "=&a"(ret), "+b"(a1), "+c"(a2)
+                     : [nr] "r"(nr)
+                     : "rdx", "rsi", "rdi", "memory");
+    return (uint32_t)ret;
+}
+
+/* 32-bit guests pass Xen's compat layouts (32-bit handles and unsigned longs). */
+static void check_compat_layouts(void)
+{
+    static uint32_t port = 1;
+    static struct { uint32_t ports, nr_ports; uint64_t timeout; } __attribute__((packed)) poll;
+    static struct { uint16_t domid, size; uint32_t space, idx, gpfn; } map;
+
+    poll.ports = (uint32_t)(uintptr_t)&port;
+    poll.nr_ports = 1;
+    poll.timeout = 1;           /* long past: returns at once */
+    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll) == 0,
+          "32-bit sched_op poll (compat layout)");
+    map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
+                         (uint32_t)((uintptr_t)&shinfo_page >> 12) };
+    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+                      (uint32_t)(uintptr_t)&map) == 0,
+          "32-bit add_to_physmap of shared info (compat layout)");
+}
+
 static void check_msrs_and_instructions(void)
 {
     uint32_t vector;
@@ -652,6 +692,7 @@ static void run_abi(void)
     check_events();
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
+    check_compat_layouts();
     guest_puts("abi-test: ");
     guest_puts(failures ? "FAIL" : "PASS");
     guest_puts(" (");

@@ -148,6 +148,7 @@ gdt:
     .quad 0x00af9a000000ffff
     .quad 0x00cf92000000ffff
     .quad 0                         /* 0x18: abi-test.c's 16-bit code segment */
+    .quad 0x00cf9a000000ffff        /* 0x20: 32-bit code (compatibility mode) */
 gdt_end:
 gdt_ptr:
     .word gdt_end - gdt - 1

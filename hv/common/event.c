@@ -7,6 +7,7 @@
  * life), so the guest may change them at any moment: the hypervisor only
  * sets and clears bits atomically there and never trusts what it reads.
  */
+#include <stddef.h>
 #include <string.h>
 #include <asm/tsc.h>
 #include <public/arch-x86/shared_info.h>
@@ -270,17 +271,32 @@ static void poll_timed_out(struct timer *t)
 /* Xen's limit on the ports one SCHEDOP_poll may wait for. */
 #define POLL_MAX_PORTS 128
 
+/* SCHEDOP_poll from a 32-bit guest: the ports handle is 32 bits wide (Xen's compat). */
+struct compat_sched_poll {
+    uint32_t ports;
+    uint32_t nr_ports;
+    uint64_t timeout;
+} __attribute__((packed, aligned(4)));
+
 int64_t events_poll(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
     struct sched_poll p;
+    struct compat_sched_poll c;
     uint32_t ports[POLL_MAX_PORTS];
     struct shared_info *sh;
     unsigned int i;
     bool pending = false;
 
-    if (copy_from_guest(v, &p, arg, sizeof(p)))
-        return -XEN_EFAULT;
+    if (v->hypercall_64bit) {
+        if (copy_from_guest(v, &p, arg, sizeof(p)))
+            return -XEN_EFAULT;
+    } else {
+        if (copy_from_guest(v, &c, arg, sizeof(c)))
+            return -XEN_EFAULT;
+        p = (struct sched_poll){ .ports = c.ports, .nr_ports = c.nr_ports,
+                                 .timeout = c.timeout };
+    }
     if (p.nr_ports > POLL_MAX_PORTS)
         return -XEN_EINVAL;
     if (copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(ports[0])))
@@ -786,7 +802,10 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     }
     switch (cmd) {
     case VCPUOP_set_singleshot_timer:
-        if (copy_from_guest(v, &ss, arg, sizeof(ss)))
+        /* A 32-bit guest's struct ends after flags (12 bytes, 4-aligned): the rest is pad. */
+        ss.pad = 0;
+        if (copy_from_guest(v, &ss, arg, v->hypercall_64bit ? sizeof(ss) :
+                            offsetof(struct vcpu_set_singleshot_timer, pad)))
             return -XEN_EFAULT;
         if ((ss.flags & VCPU_SSHOTTMR_future) && ss.timeout_abs_ns < now_ns())
             return -XEN_ETIME;

@@ -174,12 +174,28 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
 }
 
+/* XENMEM_add_to_physmap from a 32-bit guest: idx and gpfn are 32 bits wide (Xen's compat). */
+struct compat_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;
+    uint32_t space;
+    uint32_t idx;
+    uint32_t gpfn;
+};
+
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
+    struct compat_add_to_physmap c;
 
-    if (copy_from_guest(v, &x, arg, sizeof(x)))
-        return -XEN_EFAULT;
+    if (v->hypercall_64bit) {
+        if (copy_from_guest(v, &x, arg, sizeof(x)))
+            return -XEN_EFAULT;
+    } else {
+        if (copy_from_guest(v, &c, arg, sizeof(c)))
+            return -XEN_EFAULT;
+        x = (struct xen_add_to_physmap){ c.domid, c.size, c.space, c.idx, c.gpfn };
+    }
     if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
         return -XEN_EPERM;
     /* The shared info page; grant tables come with grant_table_op. */

@@ -56,17 +56,74 @@ static void vcpu_affinity(unsigned int index, unsigned int vcpu, cpumask_t *mask
     memcpy(mask, from, sizeof(*mask));
 }
 
-/* What the plan asks of a domain that is not set up yet: said, not silently dropped. */
-static void report_unsupported(unsigned int index)
+/*
+ * Static shared memory: each region is taken from the allocator at its
+ * declared host address once, at boot, zeroed, and kept for the machine's
+ * lifetime (restarts map it again; nothing frees it).
+ */
+static bool claim_shm_regions(void)
 {
-    const struct hl_domain *hd = &plan.domains[index];
-    unsigned int i, shms = 0;
+    unsigned int i;
 
-    for (i = 0; i < plan.nr_shm_maps; i++)
-        shms += plan.shm_maps[i].domain == index;
-    if (shms)
-        printk("tessera: domain %s: %u shared memory region(s) are not set up yet\n",
-               hd->name, shms);
+    for (i = 0; i < plan.nr_shm_regions; i++) {
+        const struct hl_shm_region *r = &plan.shm_regions[i];
+
+        if (!page_alloc_claim(r->host_base, r->size)) {
+            printk("tessera: shared memory '%s' at host 0x%llx+0x%llx: not free RAM\n", r->id,
+                   (unsigned long long)r->host_base, (unsigned long long)r->size);
+            return false;
+        }
+        memset(phys_to_virt(r->host_base), 0, r->size);
+    }
+    return true;
+}
+
+/*
+ * The guest ranges of domain index's shared memory, reserved in its memory
+ * map: how many there are (the first DB_MAX_RESERVED go in out).
+ */
+static uint32_t shm_reserved(unsigned int index, struct db_guest_range *out)
+{
+    uint32_t n = 0;
+    unsigned int i;
+
+    for (i = 0; i < plan.nr_shm_maps; i++) {
+        const struct hl_shm_map *m = &plan.shm_maps[i];
+
+        if (m->domain != index)
+            continue;
+        if (n < DB_MAX_RESERVED)
+            out[n] = (struct db_guest_range){ m->guest_base, plan.shm_regions[m->region].size,
+                                              0 };
+        n++;
+    }
+    return n;
+}
+
+/* Maps domain index's shared memory regions, read-write, never executable. */
+static bool map_shm(struct domain *d, unsigned int index)
+{
+    unsigned int i;
+
+    for (i = 0; i < plan.nr_shm_maps; i++) {
+        const struct hl_shm_map *m = &plan.shm_maps[i];
+        const struct hl_shm_region *r = &plan.shm_regions[m->region];
+
+        if (m->domain != index)
+            continue;
+        if (p2m_map_static(d->p2m, m->guest_base, r->host_base, r->size,
+                           P2M_READ | P2M_WRITE)) {
+            printk("tessera: domain %s: cannot map shared memory '%s' at 0x%llx "
+                   "(P2M pool exhausted or overlapping)\n", d->name, r->id,
+                   (unsigned long long)m->guest_base);
+            return false;
+        }
+        printk("tessera: domain %s: shared memory '%s' (%s) at guest 0x%llx, host 0x%llx, "
+               "0x%llx bytes\n", d->name, r->id, m->owner ? "owner" : "borrower",
+               (unsigned long long)m->guest_base, (unsigned long long)r->host_base,
+               (unsigned long long)r->size);
+    }
+    return true;
 }
 
 /* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
@@ -80,6 +137,7 @@ static struct domain *build_domain(unsigned int index)
     struct db_domain_spec spec;
     struct db_guest_mem mem;
     struct db_vcpu_state start;
+    struct db_guest_range shm[DB_MAX_RESERVED];
     struct db_diag diag;
     struct domain *d;
     unsigned int i;
@@ -110,6 +168,13 @@ static struct domain *build_domain(unsigned int index)
         spec.modules = &ramdisk;
         spec.nr_modules = 1;
     }
+    spec.nr_reserved = shm_reserved(index, shm);
+    spec.reserved = shm;
+    if (spec.nr_reserved > DB_MAX_RESERVED) {
+        printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name,
+               spec.nr_reserved, DB_MAX_RESERVED);
+        return NULL;
+    }
 
     if (db_prepare(&spec, &layout, &diag)) {
         printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
@@ -135,6 +200,10 @@ static struct domain *build_domain(unsigned int index)
             domain_free(d);
             return NULL;
         }
+    }
+    if (!map_shm(d, index)) {
+        domain_free(d);
+        return NULL;
     }
     d->ram_bytes = spec.memory_bytes;
     d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
@@ -236,13 +305,12 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         return HV_EXIT_FAILURE;
     }
     sched_init();
-    if (!cpupools_create(&plan))
+    if (!cpupools_create(&plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;
 
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
     for (i = 0; i < plan.nr_domains; i++) {
-        report_unsupported(i);
         built[i] = build_domain(i);
         if (!built[i])
             break;

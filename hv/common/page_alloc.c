@@ -264,6 +264,63 @@ paddr_t page_alloc(unsigned int order)
     return pa;
 }
 
+/* Takes the free page pa out of the free block holding it; false if it is not free. */
+static bool claim_page(paddr_t pa)
+{
+    struct zone *z = zone_of(pa);
+
+    if (!z)
+        return false;
+    for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+        paddr_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
+
+        if (head < z->base || z->state[(head - z->base) >> PAGE_SHIFT] != (STATE_FREE | o))
+            continue;
+        list_del(phys_to_virt(head));
+        z->state[(head - z->base) >> PAGE_SHIFT] = 0;
+        while (o > 0) {  /* give back the half without pa */
+            o--;
+            paddr_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
+
+            if (other == head)
+                head += PAGE_SIZE << o;
+            z->state[(other - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | o);
+            list_add(o, other);
+            z->state[(head - z->base) >> PAGE_SHIFT] = 0;
+        }
+        free_pages--;
+        return true;
+    }
+    return false;
+}
+
+bool page_alloc_claim(paddr_t pa, uint64_t size)
+{
+    unsigned long irq;
+    uint64_t off;
+
+    if (!IS_ALIGNED(pa, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || pa + size < pa)
+        return false;
+    irq = spin_lock_irqsave(&alloc_lock);
+    if (sealed && after_boot++ == 0)
+        printk("tessera: page allocation after boot: claim of %#llx from %p\n",
+               (unsigned long long)pa, __builtin_return_address(0));
+    for (off = 0; off < size; off += PAGE_SIZE) {
+        if (!claim_page(pa + off)) {
+            while (off) {
+                off -= PAGE_SIZE;
+                free_block(zone_of(pa + off), pa + off, 0);
+                free_pages++;
+            }
+            spin_unlock_irqrestore(&alloc_lock, irq);
+            return false;
+        }
+    }
+    alloc_count++;
+    spin_unlock_irqrestore(&alloc_lock, irq);
+    return true;
+}
+
 void page_free(paddr_t pa, unsigned int order)
 {
     unsigned long irq = spin_lock_irqsave(&alloc_lock);

@@ -295,6 +295,31 @@ static void test_early_pool_is_kept_out(void **state)
     assert_int_equal(n, free_now);
 }
 
+/* A claimed range is never handed out; a range not wholly free RAM is not claimed. */
+static void test_claim_takes_exactly_the_range(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    uint64_t total = page_alloc_total_pages();
+    const paddr_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
+
+    assert_false(page_alloc_claim(IMAGE_PA, PAGE));           /* the hypervisor image */
+    assert_false(page_alloc_claim(IMAGE_PA - PAGE, 2 * PAGE)); /* half of it free: none taken */
+    assert_int_equal(page_alloc_free_pages(), total);
+    assert_true(page_alloc_claim(base, size));
+    assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
+    assert_false(page_alloc_claim(base + size - PAGE, 2 * PAGE));  /* already taken */
+    assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
+
+    uint64_t n = 0;
+
+    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+        assert_false(overlaps(p, PAGE, base, size));
+    assert_int_equal(n, total - size / PAGE);
+}
+
 /*
  * Runs last: the seal lasts the process, as it lasts the machine. Before it
  * nothing is counted; after it every allocation is, the first one reported
@@ -345,6 +370,7 @@ int main(void)
         cmocka_unit_test_teardown(test_double_free_is_caught, fake_memory_free),
         cmocka_unit_test_teardown(test_huge_sparse_map, fake_memory_free),
         cmocka_unit_test_teardown(test_early_pool_is_kept_out, fake_memory_free),
+        cmocka_unit_test_teardown(test_claim_takes_exactly_the_range, fake_memory_free),
         cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),
     };
 

@@ -173,7 +173,7 @@ static uint64_t *npt_slot(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level, 
 
 static uint64_t npt_leaf_bits(unsigned int perms)
 {
-    uint64_t bits = NPT_P | NPT_US | NPT_OWNED;
+    uint64_t bits = NPT_P | NPT_US;
 
     if (perms & P2M_WRITE)
         bits |= NPT_RW;
@@ -194,7 +194,7 @@ static int npt_map_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int o
         return -ENOMEM;
     if (*slot & NPT_P)
         return -EINVAL;
-    *slot = pa | npt_leaf_bits(perms) | (level == 2 ? NPT_PS : 0);
+    *slot = pa | npt_leaf_bits(perms) | NPT_OWNED | (level == 2 ? NPT_PS : 0);
     return 0;
 }
 
@@ -240,6 +240,29 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
             break;
         }
         gpa += PAGE_SIZE << order;
+    }
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+int p2m_map_static(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, unsigned int perms)
+{
+    uint64_t off;
+    int rc = 0;
+
+    if (!IS_ALIGNED(gpa | pa | size, PAGE_SIZE) || !size || gpa + size < gpa ||
+        gpa + size > NPT_GPA_LIMIT || !(perms & P2M_READ))
+        return -EINVAL;
+    spin_lock(&p->lock);
+    if (!range_is_free(p, gpa, size))
+        rc = -EINVAL;
+    for (off = 0; off < size && !rc; off += PAGE_SIZE) {
+        uint64_t *slot = npt_slot(p, gpa + off, 1, true);
+
+        if (!slot)
+            rc = -ENOMEM;
+        else
+            *slot = (pa + off) | npt_leaf_bits(perms);
     }
     spin_unlock(&p->lock);
     return rc;

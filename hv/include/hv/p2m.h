@@ -32,6 +32,13 @@ void p2m_destroy(struct p2m *p2m);
  */
 int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
 
+/*
+ * Maps [pa, pa + size) at gpa (page aligned, 4 KiB leaves) with perms: memory
+ * the domain does not own (static shared memory), left alone by p2m_destroy.
+ * 0, -ENOMEM (pool exhausted), -EINVAL (bad range, overlap).
+ */
+int p2m_map_static(struct p2m *p2m, gpaddr_t gpa, paddr_t pa, uint64_t size, unsigned int perms);
+
 /* Host address of guest-physical gpa, INVALID_PADDR if unmapped; *perms if non-NULL. */
 paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms);
 

@@ -24,6 +24,12 @@ void page_alloc_init(const struct tessera_bootinfo *bi);
 /* 2^order contiguous, naturally aligned pages; 0 when none are left. */
 paddr_t page_alloc(unsigned int order);
 void page_free(paddr_t pa, unsigned int order);
+/*
+ * Takes the pages of [pa, pa + size) (page aligned) out of the allocator for
+ * good, e.g. a static shared memory region at its declared host address; false
+ * (and nothing taken) unless every page is free RAM.
+ */
+bool page_alloc_claim(paddr_t pa, uint64_t size);
 
 /* Zeroed single page mapped in the direct map, or NULL. */
 void *page_alloc_zeroed_virt(void);

@@ -3,7 +3,10 @@
 #   1. exit and hypercall round trips measured with the TSC inside a guest
 #      (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2 CPUs;
 #   2. the boot timeline up to every domain's first instruction
-#      (configs/test-three-domains.dts, 2 CPUs).
+#      (configs/test-three-domains.dts, 2 CPUs);
+#   3. the ping-pong round trip between two domains through static shared
+#      memory + a static event channel (configs/test-shm.dts, guests/pingpong),
+#      2 CPUs.
 # usage: bench/domains/run.sh [BUILD_DIR]   (default: build/; needs a full build)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,3 +29,7 @@ boot configs/test-three-domains.dts 2
 echo "== boot timeline, 3 domains of 16 MiB, -smp 2 (us since the loader started)"
 grep -E 'boot complete|svm: revision|: pvh, |first instruction' "$log" |
   sed -E 's/^\[ *([0-9.]+)\] /\1 ms  /'
+
+boot configs/test-shm.dts 2
+echo "== ping-pong through shared memory + event channel, -smp 2"
+grep -o 'pingpong: .*' "$log" || echo "no figures (see a boot by hand)"

@@ -35,6 +35,8 @@
 
 #include "abi-test.h"
 #include "guest.h"
+#include "xen-guest.h"
+#include "xen-hypercall.h"
 
 void abi_test_main(const struct hvm_start_info *si);
 void upcall_handler(void);
@@ -59,13 +61,7 @@ static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t
 
 static long hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    long ret;
-
-    __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
-                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
-                     : "memory", "rcx", "r8", "r9", "r10", "r11");
-    return ret;
+    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
 }
 
 /* vmmcall without the hypercall page, for numbers beyond its 128 stubs. */
@@ -120,23 +116,13 @@ static uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
 static bool cmdline_word(const struct hvm_start_info *si, const char *key, char *buf,
                          size_t size)
 {
-    const char *p, *start;
-    size_t k, i;
+    const char *start = guest_cmdline(si), *p;
+    size_t k = guest_strlen(key);
 
-    if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE || !si->cmdline_paddr)
-        return false;
-    start = (const char *)(uintptr_t)si->cmdline_paddr;
-    for (p = start; *p; p++) {
-        if (p != start && p[-1] != ' ')
+    for (p = start; p && (p = guest_cmdline_find(start, p, key)); p++) {
+        if (p[k] != '=')
             continue;
-        for (k = 0; key[k] && p[k] == key[k]; k++)
-            ;
-        if (key[k] || p[k] != '=')
-            continue;
-        p += k + 1;
-        for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
-            buf[i] = p[i];
-        buf[i] = 0;
+        guest_copy_word(p + k + 1, buf, size);
         return true;
     }
     return false;
@@ -355,25 +341,9 @@ void upcall_handler(void)
     }
 }
 
-/* System time from vcpu_time_info, as a Xen guest computes it. */
 static uint64_t system_time_ns(void)
 {
-    volatile struct vcpu_time_info *t = &shinfo.vcpu_info[0].time;
-    uint32_t version;
-    uint64_t ns, delta;
-
-    do {
-        version = t->version;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        delta = rdtsc() - t->tsc_timestamp;
-        if (t->tsc_shift >= 0)
-            delta <<= t->tsc_shift;
-        else
-            delta >>= -t->tsc_shift;
-        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    } while ((version & 1) || version != t->version);
-    return ns;
+    return xen_vcpu_time_ns(&shinfo.vcpu_info[0].time);
 }
 
 static long evtchn_op(unsigned int cmd, void *arg)

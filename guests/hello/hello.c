@@ -22,8 +22,7 @@
 #include <public/xen.h>
 
 #include "guest.h"
-
-void hello_main(const struct hvm_start_info *si);
+#include "xen-hypercall.h"
 
 extern char __image_start[], __image_end[];
 
@@ -51,13 +50,7 @@ static uint32_t find_xen(void)
 
 static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    long ret;
-
-    __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
-                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
-                     : "memory", "rcx", "r8", "r9", "r10", "r11");
-    return ret;
+    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
 }
 
 static void xen_console_write(const char *s, size_t len)
@@ -87,43 +80,26 @@ static const char *check_start_info(const struct hvm_start_info *si)
     return "no RAM entry holds the image";
 }
 
-/* Copies the word at p (up to a space) into buf; NULL if empty. */
-static const char *word(const char *p, char *buf, size_t size)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
-        buf[i] = p[i];
-    buf[i] = 0;
-    return i ? buf : 0;
-}
-
 /* "domain=NAME" anywhere, else a first word that is not an option, else NULL. */
 static const char *cmdline_domain(const struct hvm_start_info *si, char *buf, size_t size)
 {
-    const char *start, *p, *key = "domain=";
+    const char *start = guest_cmdline(si), *p, *key = "domain=";
     size_t k;
 
-    if (!si || si->magic != XEN_HVM_START_MAGIC_VALUE || !si->cmdline_paddr)
+    if (!start)
         return 0;
-    start = (const char *)(uintptr_t)si->cmdline_paddr;
-    for (p = start; *p; p++) {
-        if (p != start && p[-1] != ' ')
-            continue;
-        for (k = 0; key[k] && p[k] == key[k]; k++)
-            ;
-        if (!key[k])
-            return word(p + k, buf, size);
-    }
+    p = guest_cmdline_find(start, start, key);
+    if (p)
+        return guest_copy_word(p + guest_strlen(key), buf, size);
     for (p = start; *p == ' '; p++)
         ;
     for (k = 0; p[k] && p[k] != ' '; k++)
         if (p[k] == '=')
             return 0;
-    return word(p, buf, size);
+    return guest_copy_word(p, buf, size);
 }
 
-void hello_main(const struct hvm_start_info *si)
+void guest_main(const struct hvm_start_info *si)
 {
     uint32_t a, b, c, d;
     char namebuf[64];
@@ -161,13 +137,7 @@ void hello_main(const struct hvm_start_info *si)
     } else {
         guest_puts("pvh");
     }
-    if (err) {
-        guest_puts(": FAIL: ");
-        guest_puts(err);
-        guest_puts("\n");
-    } else {
-        guest_puts(": PASS\n");
-    }
+    guest_put_verdict(err);
 
     if (xen_base) {
         struct sched_shutdown sd = { .reason = err ? SHUTDOWN_crash : SHUTDOWN_poweroff };

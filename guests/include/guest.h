@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the test guests: output, small string routines. */
+/*
+ * Helpers shared by the test guests: output, small string routines, the PVH
+ * entry point and the start info's command line.
+ */
 #ifndef GUESTS_GUEST_H
 #define GUESTS_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,10 +16,27 @@ void guest_set_output(guest_write_fn fn);
 void guest_puts(const char *s);
 void guest_put_hex(uint64_t v);
 void guest_put_dec(uint64_t v);
+/* ": PASS\n" if err is NULL, else ": FAIL: <err>\n". */
+void guest_put_verdict(const char *err);
 
 /* Port 0xE9 (QEMU/Bochs debug console), for when no hypervisor answers. */
 void guest_write_e9(const char *s, size_t len);
 
 size_t guest_strlen(const char *s);
+/* Copies the word at p (up to a space) into buf; NULL if empty. */
+const char *guest_copy_word(const char *p, char *buf, size_t size);
+
+/* Called by the shared PVH entry (lib/pvh-entry.S) in long mode. */
+struct hvm_start_info;
+void guest_main(const struct hvm_start_info *si);
+
+/* The start info's command line (lib/cmdline.c); NULL if it has none. */
+const char *guest_cmdline(const struct hvm_start_info *si);
+/* The first word of command line start, at or after from, that begins with key; else NULL. */
+const char *guest_cmdline_find(const char *start, const char *from, const char *key);
+/* The value of "key=value" on the command line, else dflt. */
+uint64_t guest_cmdline_u64(const struct hvm_start_info *si, const char *key, uint64_t dflt);
+/* The command line has word as a whole word. */
+bool guest_cmdline_has(const struct hvm_start_info *si, const char *word);
 
 #endif

@@ -17,6 +17,16 @@ size_t guest_strlen(const char *s)
     return n;
 }
 
+const char *guest_copy_word(const char *p, char *buf, size_t size)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < size && p[i] && p[i] != ' '; i++)
+        buf[i] = p[i];
+    buf[i] = 0;
+    return i ? buf : 0;
+}
+
 void guest_puts(const char *s)
 {
     if (guest_out)
@@ -47,6 +57,17 @@ void guest_put_dec(uint64_t v)
         v /= 10;
     } while (v);
     guest_puts(buf + i);
+}
+
+void guest_put_verdict(const char *err)
+{
+    if (err) {
+        guest_puts(": FAIL: ");
+        guest_puts(err);
+        guest_puts("\n");
+    } else {
+        guest_puts(": PASS\n");
+    }
 }
 
 void guest_write_e9(const char *s, size_t len)

@@ -11,6 +11,7 @@
 #include <public/xen.h>
 
 #include "guest.h"
+#include "xen-hypercall.h"
 
 void pv_hello_main(const struct start_info *si);
 
@@ -18,13 +19,7 @@ extern uint8_t hypercall_page[];
 
 static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-    long ret;
-
-    __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
-                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
-                     : "memory", "rcx", "r8", "r9", "r10", "r11");
-    return ret;
+    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
 }
 
 static void xen_console_write(const char *s, size_t len)
@@ -62,13 +57,7 @@ void pv_hello_main(const struct start_info *si)
     guest_puts("pv-hello: ");
     guest_put_dec(si->nr_pages);
     guest_puts(" pages");
-    if (err) {
-        guest_puts(": FAIL: ");
-        guest_puts(err);
-        guest_puts("\n");
-    } else {
-        guest_puts(": PASS\n");
-    }
+    guest_put_verdict(err);
     sd.reason = err ? SHUTDOWN_crash : SHUTDOWN_poweroff;
     hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
 }

@@ -20,6 +20,9 @@ void xen_power_off(void);
 
 /* Maps the shared info page; false if the hypervisor refused. */
 bool xen_map_shared_info(void);
+/* The shared info page xen_map_shared_info() maps (event bits of every vCPU). */
+struct shared_info;
+struct shared_info *xen_shared_info(void);
 /* Takes port's event off the shared info if it fired; true if it had. */
 bool xen_take_event(unsigned int port);
 /* System time from vcpu_time_info, as a Xen guest computes it (lib/xen-time.c). */

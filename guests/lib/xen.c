@@ -73,6 +73,11 @@ bool xen_map_shared_info(void)
     return xen_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0) == 0;
 }
 
+struct shared_info *xen_shared_info(void)
+{
+    return &shinfo;
+}
+
 /* Takes port's event off the shared info if it fired; true if it had. */
 bool xen_take_event(unsigned int port)
 {

@@ -127,7 +127,7 @@ void domain_start(struct domain *d)
     spin_unlock_irqrestore(&domains_lock, flags);
     d->vcpus_on_cpu = d->nr_vcpus;
     d->state = DOMAIN_RUNNING;
-    sched_wake(d->vcpus[0]);
+    sched_up(d->vcpus[0]);
 }
 
 void domain_shutdown(struct domain *d, int reason)

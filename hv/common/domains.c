@@ -4,6 +4,7 @@
  * the boot plan (hyperlaunch/), the domain builder (domain-builder/) and the
  * hypervisor's domains, P2M and scheduler.
  */
+#include <stdio.h>
 #include <string.h>
 #include <boot/bootinfo.h>
 #include <domain-builder/builder.h>
@@ -222,6 +223,7 @@ static struct domain *build_domain(unsigned int index)
         domain_free(d);
         return NULL;
     }
+    d->vcpus[0]->initialised = true;
     for (i = 0; i < d->nr_vcpus; i++) {
         cpumask_t mask;
 
@@ -254,14 +256,24 @@ static void bind_static_evtchns(struct domain *d, unsigned int index)
 
 static void report_built(const struct domain *d)
 {
+    char cpus[160];
+    size_t n = 0;
     uint64_t used, total;
+    unsigned int i;
 
+    /* The CPU of each vCPU, in vCPU order; a long list ends in "...". */
+    for (i = 0; i < d->nr_vcpus && n < sizeof(cpus) - 8; i++)
+        n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%u", i ? "," : "",
+                              d->vcpus[i]->pcpu);
+    if (i < d->nr_vcpus)
+        snprintf(cpus + n, sizeof(cpus) - n, ",...");
     p2m_pool_usage(d->p2m, &used, &total);
     printk("tessera: domain %s (id %u): %s, %llu MiB, %u vCPU(s), entry 0x%llx, "
-           "P2M %llu/%llu pages, vCPU 0 on CPU %u\n", d->name, d->domid,
+           "P2M %llu/%llu pages, %s on CPU%s %s\n", d->name, d->domid,
            db_mode_name(layout.mode), (unsigned long long)(d->ram_bytes >> 20), d->nr_vcpus,
            (unsigned long long)layout.entry, (unsigned long long)used,
-           (unsigned long long)total, d->vcpus[0]->pcpu);
+           (unsigned long long)total, d->nr_vcpus > 1 ? "vCPUs" : "vCPU 0",
+           d->nr_vcpus > 1 ? "s" : "", cpus);
 }
 
 bool domain_restart(unsigned int index)

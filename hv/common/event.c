@@ -29,10 +29,8 @@
 
 #define XEN_ENOENT_RET  (-XEN_ENOENT)
 /* Xen's errno values not in public/xen.h. */
-#define XEN_EEXIST 17
 #define XEN_ENOSPC 28
 #define XEN_ETIME  62
-#define XEN_ESRCH   3
 #define MIN_PERIOD_NS 1000000ull    /* Xen's floor for periodic timers */
 #define MAX_PERIOD_NS (1ull << 62)  /* ~146 years: deadline + period cannot wrap */
 #define CALLBACK_MIN_VECTOR 0x10
@@ -169,7 +167,7 @@ void events_destroy_domain(struct domain *d)
  * IPI) is sent only when it matters: v is inside its run loop on another CPU
  * (sched_kick skips this CPU, whose run loop looks again before re-entering
  * the guest). A vCPU that is not running sees the upcall when it is next
- * picked; a blocked one is woken and queued, and sched_wake kicks for that.
+ * picked; a blocked one is woken and queued, and sched_unblock kicks for that.
  * So a guest cannot make the hypervisor IPI a CPU at will by sending to one
  * of its vCPUs that never ran.
  *
@@ -253,9 +251,12 @@ static void periodic_fired(struct timer *t)
     /* Ticks missed (a late interrupt, a stopped CPU) are dropped, not replayed. */
     if (next <= now)
         next = now + period;
-    /* Under the lock, against dead: see events_destroy_domain(). */
+    /*
+     * Under the lock, against dead (see events_destroy_domain()) and against a
+     * period cleared meanwhile by another CPU (events_vcpu_down()).
+     */
     flags = spin_lock_irqsave(&d->events.lock);
-    if (period && !d->events.dead && d->state == DOMAIN_RUNNING)
+    if (v->ev.period_ns && !d->events.dead && d->state == DOMAIN_RUNNING)
         timer_set(t, next);
     spin_unlock_irqrestore(&d->events.lock, flags);
 }
@@ -266,6 +267,19 @@ static void poll_timed_out(struct timer *t)
 
     v->ev.polling = false;
     sched_unblock(v);
+}
+
+void events_vcpu_down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    unsigned long flags = spin_lock_irqsave(&d->events.lock);
+
+    v->ev.period_ns = 0;
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    timer_cancel(&v->ev.periodic);
+    timer_cancel(&v->ev.singleshot);
+    v->ev.polling = false;
+    timer_cancel(&v->ev.poll_timeout);
 }
 
 /* Xen's limit on the ports one SCHEDOP_poll may wait for. */
@@ -313,7 +327,7 @@ int64_t events_poll(struct vcpu *v, uint64_t arg)
         pending = test_bit(&sh->evtchn_pending[ports[i] / 64], ports[i] % 64);
     if (pending || (p.timeout && p.timeout <= now_ns())) {
         v->ev.polling = false;
-        sched_wake(v);
+        sched_unblock(v);
     } else if (p.timeout) {
         timer_set(&v->ev.poll_timeout, p.timeout);
     }
@@ -450,6 +464,15 @@ static unsigned int port_alloc(struct domain *d)
     return 0;
 }
 
+/*
+ * A global VIRQ (VIRQ_CONSOLE) is bound on vCPU 0 and may notify any vCPU
+ * (EVTCHNOP_bind_vcpu); a per-vCPU one (VIRQ_TIMER) belongs to its vCPU.
+ */
+static bool virq_is_global(unsigned int virq)
+{
+    return virq == VIRQ_CONSOLE;
+}
+
 static int64_t bind_virq(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
@@ -461,7 +484,7 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
     if (copy_from_guest(v, &b, arg, sizeof(b)))
         return -XEN_EFAULT;
     /* The per-vCPU timer, and the console, global so bound to vCPU 0 (as in Xen). */
-    if (b.virq != VIRQ_TIMER && !(b.virq == VIRQ_CONSOLE && b.vcpu == 0))
+    if (b.virq != VIRQ_TIMER && !(virq_is_global(b.virq) && b.vcpu == 0))
         return -XEN_EINVAL;
     if (b.vcpu >= d->nr_vcpus)
         return XEN_ENOENT_RET;
@@ -645,7 +668,7 @@ static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
         rc = -XEN_EINVAL;
     } else {
         if (e->state == EVTCHN_VIRQ)
-            d->vcpus[e->vcpu]->ev.virq_port[e->virq] = 0;
+            d->vcpus[virq_is_global(e->virq) ? 0 : e->vcpu]->ev.virq_port[e->virq] = 0;
         closed = *e;
         *e = (struct evtchn){ EVTCHN_FREE, 0, 0, 0, 0 };
     }
@@ -715,6 +738,97 @@ static int64_t evtchn_unmask(struct vcpu *v, uint64_t arg)
     return rc;
 }
 
+/* Xen's evtchn_status: only the caller's own ports (no domain is privileged over another). */
+static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn_status st;
+    struct evtchn e;
+    unsigned long flags;
+    uint16_t dom;
+
+    if (copy_from_guest(v, &st, arg, sizeof(st)))
+        return -XEN_EFAULT;
+    dom = resolve_domid(d, st.dom);
+    if (dom != d->domid) {
+        bool exists;
+
+        flags = spin_lock_irqsave(&registry_lock);
+        exists = registry_find(dom) != NULL;
+        spin_unlock_irqrestore(&registry_lock, flags);
+        return exists ? -XEN_EPERM : -XEN_ESRCH;
+    }
+    if (st.port >= EVTCHN_NR_PORTS)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->events.lock);
+    e = d->events.ports[st.port];
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    memset(&st.u, 0, sizeof(st.u));
+    switch (e.state) {
+    case EVTCHN_VIRQ:
+        st.status = EVTCHNSTAT_virq;
+        st.u.virq = e.virq;
+        break;
+    case EVTCHN_IPI:
+        st.status = EVTCHNSTAT_ipi;
+        break;
+    case EVTCHN_UNBOUND:
+        st.status = EVTCHNSTAT_unbound;
+        st.u.unbound.dom = e.remote_domid;
+        break;
+    case EVTCHN_INTERDOMAIN:
+        st.status = EVTCHNSTAT_interdomain;
+        st.u.interdomain.dom = e.remote_domid;
+        st.u.interdomain.port = e.remote_port;
+        break;
+    default:
+        st.status = EVTCHNSTAT_closed;      /* free, and port 0 (reserved in Xen) */
+        break;
+    }
+    st.vcpu = e.vcpu;
+    return copy_to_guest(v, arg, &st, sizeof(st)) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * Xen's evtchn_bind_vcpu: the vCPU a port notifies, for inter-domain and
+ * unbound ports and global VIRQs; IPIs and per-vCPU VIRQs stay where bound.
+ * Only later events go there: one pending now stays on the old vCPU's
+ * selector, as in Xen's 2-level ABI.
+ */
+static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
+{
+    struct domain *d = v->domain;
+    struct evtchn_bind_vcpu b;
+    struct evtchn *e;
+    unsigned long flags;
+    int64_t rc = 0;
+
+    if (copy_from_guest(v, &b, arg, sizeof(b)))
+        return -XEN_EFAULT;
+    if (b.vcpu >= d->nr_vcpus)
+        return XEN_ENOENT_RET;
+    if (b.port >= EVTCHN_NR_PORTS)
+        return -XEN_EINVAL;
+    flags = spin_lock_irqsave(&d->events.lock);
+    e = &d->events.ports[b.port];
+    switch (e->state) {
+    case EVTCHN_VIRQ:
+        if (virq_is_global(e->virq))
+            e->vcpu = (uint16_t)b.vcpu;
+        else
+            rc = -XEN_EINVAL;
+        break;
+    case EVTCHN_UNBOUND:
+    case EVTCHN_INTERDOMAIN:
+        e->vcpu = (uint16_t)b.vcpu;
+        break;
+    default:
+        rc = -XEN_EINVAL;
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return rc;
+}
+
 int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
 {
     switch (args[0]) {
@@ -732,8 +846,12 @@ int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
         return evtchn_send(v, args[1]);
     case EVTCHNOP_unmask:
         return evtchn_unmask(v, args[1]);
+    case EVTCHNOP_status:
+        return evtchn_status(v, args[1]);
+    case EVTCHNOP_bind_vcpu:
+        return evtchn_bind_vcpu(v, args[1]);
     default:
-        return -XEN_ENOSYS;     /* status, bind_vcpu, bind_pirq: not yet */
+        return -XEN_ENOSYS;     /* bind_pirq: no physical interrupts for guests */
     }
 }
 
@@ -773,33 +891,16 @@ static int64_t register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t 
     return 0;
 }
 
-int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
+int64_t events_vcpu_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uint64_t arg)
 {
-    struct domain *d = v->domain;
-    uint64_t cmd = args[0], id = args[1], arg = args[2];
     struct vcpu_set_singleshot_timer ss;
     struct vcpu_set_periodic_timer per;
-    struct vcpu *target;
 
-    if (id >= d->nr_vcpus)
-        return XEN_ENOENT_RET;
-    target = d->vcpus[id];
-    switch (cmd) {
-    case VCPUOP_is_up:
-        return target->state != VCPU_DOWN && target->state != VCPU_DEAD;
-    case VCPUOP_register_vcpu_info:
+    if (cmd == VCPUOP_register_vcpu_info)
         return register_vcpu_info(v, target, arg);
-    case VCPUOP_set_singleshot_timer:
-    case VCPUOP_stop_singleshot_timer:
-    case VCPUOP_set_periodic_timer:
-    case VCPUOP_stop_periodic_timer:
-        /* Timers run on their vCPU's CPU: only the calling vCPU's own. */
-        if (target != v)
-            return -XEN_EINVAL;
-        break;
-    default:
-        return -XEN_ENOSYS;     /* up/down/initialise: secondary vCPUs not yet */
-    }
+    /* Timers run on their vCPU's CPU: only the calling vCPU's own. */
+    if (target != v)
+        return -XEN_EINVAL;
     switch (cmd) {
     case VCPUOP_set_singleshot_timer:
         /* A 32-bit guest's struct ends after flags (12 bytes, 4-aligned): the rest is pad. */
@@ -822,9 +923,11 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
         v->ev.period_ns = per.period_ns;
         timer_set(&v->ev.periodic, now_ns() + per.period_ns);
         return 0;
-    default:
+    case VCPUOP_stop_periodic_timer:
         v->ev.period_ns = 0;
         timer_cancel(&v->ev.periodic);
         return 0;
+    default:
+        return -XEN_ENOSYS;
     }
 }

@@ -114,7 +114,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
     case SCHEDOP_block:
         sched_block(v);
         if (events_pending(v))
-            sched_wake(v);
+            sched_unblock(v);
         return 0;
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &sd, args[1], sizeof(sd)))

@@ -90,13 +90,14 @@ void sched_kick(struct vcpu *v)
         arch_sched_kick(v->pcpu);
 }
 
-void sched_wake(struct vcpu *v)
+/* from -> RUNNABLE, queued (if not still on its CPU) and its CPU kicked; else nothing. */
+static void sched_make_runnable(struct vcpu *v, enum vcpu_state from)
 {
     struct sched_pool *pool = vcpu_pool(v);
     unsigned long flags = spin_lock_irqsave(&pool->lock);
     bool kick = false;
 
-    if (v->state == VCPU_DOWN || v->state == VCPU_BLOCKED) {
+    if (v->state == from) {
         v->state = VCPU_RUNNABLE;
         /* A vCPU still on its CPU is put back on the queue when it stops there. */
         if (!v->running && !v->on_runqueue) {
@@ -116,10 +117,36 @@ void sched_wake(struct vcpu *v)
         sched_kick(v);
 }
 
+void sched_up(struct vcpu *v)
+{
+    sched_make_runnable(v, VCPU_DOWN);
+}
+
 void sched_unblock(struct vcpu *v)
 {
+    /* Most events find their vCPU running: no pool lock for them (see sched_block()). */
     if (v->state == VCPU_BLOCKED)
-        sched_wake(v);
+        sched_make_runnable(v, VCPU_BLOCKED);
+}
+
+void sched_down(struct vcpu *v)
+{
+    struct sched_pool *pool = vcpu_pool(v);
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+    bool off_cpu = false, was_up = v->state == VCPU_RUNNABLE || v->state == VCPU_BLOCKED;
+
+    if (was_up) {
+        v->state = VCPU_DOWN;
+        if (v->on_runqueue)
+            pool->ops->dequeue(pool, v);
+        off_cpu = !v->running;
+    }
+    spin_unlock_irqrestore(&pool->lock, flags);
+    /* A running vCPU stops at its next exit; sched_put() then stops its timers. */
+    if (off_cpu)
+        events_vcpu_down(v);
+    else if (was_up)
+        sched_kick(v);
 }
 
 void sched_block(struct vcpu *v)
@@ -188,7 +215,7 @@ static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
 static void sched_put(struct sched_cpu *sc, struct vcpu *v)
 {
     struct sched_pool *pool = sc->pool;
-    bool gone = false;
+    bool gone = false, down = false;
 
     spin_lock(&pool->lock);
     v->running = false;
@@ -198,10 +225,14 @@ static void sched_put(struct sched_cpu *sc, struct vcpu *v)
         gone = true;
     } else if (v->state == VCPU_RUNNABLE) {
         pool->ops->enqueue(pool, v);
+    } else {
+        down = v->state == VCPU_DOWN;
     }
     spin_unlock(&pool->lock);
     if (gone)
         domain_vcpu_gone(v);
+    else if (down)
+        events_vcpu_down(v);
 }
 
 void sched_cpu_loop(void)

@@ -12,6 +12,7 @@
 
 struct vcpu;
 struct db_vcpu_state;
+struct vcpu_hvm_context;
 
 /* Guest paging state, for walking the guest's own page tables. */
 struct guest_paging {
@@ -47,6 +48,7 @@ struct arch_virt_ops {
     void (*vcpu_set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
     /* Guest TSC = host TSC + this (the guest may write its TSC). */
     uint64_t (*vcpu_tsc_offset)(const struct vcpu *v);
+    void (*vcpu_set_tsc_offset)(struct vcpu *v, uint64_t offset);
     /* Bytes of the instruction a guest calls the hypervisor with (hypercall page stubs). */
     const uint8_t *hypercall_insn;
     unsigned int hypercall_insn_len;
@@ -61,5 +63,13 @@ const struct arch_virt_ops *arch_virt_init(void);
 void arch_virt_init_cpu(void);
 
 extern const struct arch_virt_ops *arch_virt;
+
+/*
+ * VCPUOP_initialise's vcpu_hvm_context, checked as Xen's
+ * arch_set_info_hvm_guest does and translated into the start-state form
+ * vcpu_set_start_state loads (x86, shared by the back-ends:
+ * hv/arch/x86/hvm_context.c). 0, or -XEN_EINVAL.
+ */
+int hvm_context_to_start_state(const struct vcpu_hvm_context *ctx, struct db_vcpu_state *st);
 
 #endif

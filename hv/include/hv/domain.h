@@ -33,6 +33,7 @@ struct vcpu {
     struct domain *domain;
     unsigned int id;
     volatile enum vcpu_state state;
+    bool initialised;               /* has a start state (vCPU 0: the builder's; else VCPUOP_initialise) */
     unsigned int pcpu;              /* the CPU whose run queue holds it */
     struct vcpu *rq_next;           /* run queue link */
     bool on_runqueue;

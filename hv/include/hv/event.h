@@ -98,7 +98,10 @@ void events_update_time(struct vcpu *v);
 int64_t events_map_shared_info(struct vcpu *v, uint64_t gfn);
 int64_t events_set_callback(struct vcpu *v, uint64_t value);
 int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args);
-int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
+/* vcpu_op's register_vcpu_info and timer commands (vcpu_op.c dispatches); else -ENOSYS. */
+int64_t events_vcpu_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uint64_t arg);
+/* v went down (VCPUOP_down) and is off its CPU: its timers and poll stop. */
+void events_vcpu_down(struct vcpu *v);
 /* SCHEDOP_poll: blocks v until one of the ports is pending or the timeout. */
 int64_t events_poll(struct vcpu *v, uint64_t arg);
 

@@ -15,6 +15,9 @@ struct vcpu;
 
 int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_NR_ARGS]);
 
+/* vcpu_op (vcpu_op.c): secondary vCPUs' bring-up, up, down, is_up; timers via event.c. */
+int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
+
 /*
  * Xen's hypervisor CPUID leaves (0x40000000 ...): true and regs[] filled when
  * leaf is one of them.

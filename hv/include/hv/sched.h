@@ -77,10 +77,18 @@ __noreturn void sched_start(void);
 /* Places a new vCPU in pool; false if its affinity names no CPU of the pool it can have. */
 bool sched_add_vcpu(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity);
 
-/* DOWN or BLOCKED -> RUNNABLE and queued; kicks its CPU. Any CPU, any context. */
-void sched_wake(struct vcpu *v);
-/* BLOCKED -> RUNNABLE only (an event must not start a vCPU that is down). */
+/*
+ * DOWN -> RUNNABLE and queued; kicks its CPU (domain start, VCPUOP_up).
+ * Callers serialise sched_up() and sched_down() of a vCPU (the domain's lock).
+ */
+void sched_up(struct vcpu *v);
+/* BLOCKED -> RUNNABLE only (an event must not start a vCPU that is down). Any CPU, any context. */
 void sched_unblock(struct vcpu *v);
+/*
+ * RUNNABLE or BLOCKED -> DOWN: off its queue, or, if it runs, off its CPU at
+ * its next exit (kicked); its timers are stopped once it is off its CPU.
+ */
+void sched_down(struct vcpu *v);
 /* The running vCPU v waits for an event: it leaves its CPU at the next check. */
 void sched_block(struct vcpu *v);
 /* The running vCPU v gives up the rest of its slice. */

@@ -62,4 +62,31 @@ struct evtchn_bind_vcpu {
     uint32_t vcpu;
 };
 
+/* EVTCHNOP_status: what a port of dom (DOMID_SELF or the caller's own id) is bound to. */
+struct evtchn_status {
+    uint16_t dom;              /* IN */
+    uint16_t pad;
+    evtchn_port_t port;        /* IN */
+    uint32_t status;           /* OUT: EVTCHNSTAT_* */
+    uint32_t vcpu;             /* OUT: the vCPU it notifies */
+    union {
+        struct {
+            uint16_t dom;
+        } unbound;             /* EVTCHNSTAT_unbound: who may bind to it */
+        struct {
+            uint16_t dom;
+            uint16_t pad;
+            evtchn_port_t port;
+        } interdomain;         /* EVTCHNSTAT_interdomain: the remote end */
+        uint32_t pirq;         /* EVTCHNSTAT_pirq */
+        uint32_t virq;         /* EVTCHNSTAT_virq */
+    } u;
+};
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_pirq        3
+#define EVTCHNSTAT_virq        4
+#define EVTCHNSTAT_ipi         5
+
 #endif

@@ -61,8 +61,10 @@ typedef uint16_t domid_t;
 /* Guest errors are negative errno values. */
 #define XEN_EPERM   1
 #define XEN_ENOENT  2
+#define XEN_ESRCH   3
 #define XEN_EFAULT 14
 #define XEN_EBUSY  16
+#define XEN_EEXIST 17
 #define XEN_EINVAL 22
 #define XEN_ENOSYS 38
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* HLT: the vCPU blocks until an event wakes it (sched_wake), unless one is already pending. */
+/* HLT: the vCPU blocks until an event wakes it (sched_unblock), unless one is already pending. */
 #include <hv/event.h>
 #include <hv/sched.h>
 #include "svm.h"
@@ -14,7 +14,7 @@ struct svm_exit_outcome svm_exit_hlt(struct vcpu *v, struct svm_vcpu *s)
         sched_block(v);
         /* An event that arrived before the block must not be slept through. */
         if (events_pending(v))
-            sched_wake(v);
+            sched_unblock(v);
     }
     return o;
 }

@@ -126,6 +126,7 @@ static void svm_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p);
 static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r);
 static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value);
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v);
+static void svm_vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset);
 
 static const uint8_t svm_vmmcall_insn[] = { 0x0F, 0x01, 0xD9 };
 
@@ -139,6 +140,7 @@ static const struct arch_virt_ops svm_ops = {
     .vcpu_get_reg = svm_vcpu_get_reg,
     .vcpu_set_reg = svm_vcpu_set_reg,
     .vcpu_tsc_offset = svm_vcpu_tsc_offset,
+    .vcpu_set_tsc_offset = svm_vcpu_set_tsc_offset,
     .hypercall_insn = svm_vmmcall_insn,
     .hypercall_insn_len = sizeof(svm_vmmcall_insn),
 };
@@ -276,4 +278,9 @@ static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
 {
     return to_svm(v)->vmcb->control.tsc_offset;
+}
+
+static void svm_vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset)
+{
+    to_svm(v)->vmcb->control.tsc_offset = offset;
 }

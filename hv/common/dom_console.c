@@ -262,3 +262,14 @@ void dom_console_flush(struct dom_console *c)
         emit_line(c);
     spin_unlock_irqrestore(&c->lock, flags);
 }
+
+void dom_console_restart(struct dom_console *c, unsigned int restart)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+    char mark[48];
+    int n = snprintf(mark, sizeof(mark), "--- restart %u ---\n", restart);
+
+    log_append(c, mark, (size_t)MIN((size_t)n, sizeof(mark) - 1));
+    c->in_cons = c->in_prod;
+    spin_unlock_irqrestore(&c->lock, flags);
+}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Domains: creation, start, shutdown with the domain's policy, and the end of
- * the machine when the last domain is gone. One domain's end never touches
- * another: its vCPUs leave their CPUs, its memory returns to the allocator.
+ * Domains: creation, start, shutdown with the domain's policy, restart in
+ * the domain's own memory, and the end of the machine when the last domain
+ * is gone. One domain's end never touches another: its vCPUs leave their
+ * CPUs, its memory returns to the allocator or, for a restart, is reused.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <hv/power.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/time.h>
 
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static unsigned int domains_running;     /* started and not yet gone */
@@ -48,6 +50,16 @@ static const char *action_name(uint8_t action)
     case HL_ACTION_HALT_MACHINE: return "halt the machine";
     default:                     return "destroy";
     }
+}
+
+/* The common part of a vCPU as new (the back-end's is vcpu_create's or vcpu_reset's). */
+static void vcpu_init(struct vcpu *v)
+{
+    v->state = VCPU_DOWN;
+    v->initialised = false;
+    v->hypercall_64bit = false;
+    v->exits = 0;
+    events_init_vcpu(v);
 }
 
 struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
@@ -85,8 +97,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
         if (v) {
             v->domain = d;
             v->id = i;
-            v->state = VCPU_DOWN;
-            events_init_vcpu(v);
+            vcpu_init(v);
             d->vcpus[i] = v;
             d->nr_vcpus = i + 1;
         }
@@ -119,15 +130,40 @@ void domain_free(struct domain *d)
     page_free(virt_to_phys(d), domain_order());
 }
 
+void domain_reset(struct domain *d)
+{
+    unsigned int i;
+
+    /* First, so that nothing (peers, timers, console input) reaches d any more. */
+    events_reset_domain(d);
+    for (i = 0; i < d->nr_vcpus; i++) {
+        arch_virt->vcpu_reset(d->vcpus[i]);
+        vcpu_init(d->vcpus[i]);
+    }
+    /* Xen scrubs a dead domain's memory; a restart must not see its earlier run either. */
+    p2m_reset(d->p2m);
+    dom_console_restart(&d->console, d->restarts);
+    d->shutdown_reason = -1;
+    d->hypercall_page_gpa = 0;
+    d->nr_memmap = 0;
+    d->state = DOMAIN_BUILT;
+}
+
+/* A built domain's vCPU 0 becomes runnable. */
+static void domain_launch(struct domain *d)
+{
+    d->vcpus_on_cpu = d->nr_vcpus;
+    d->state = DOMAIN_RUNNING;
+    sched_up(d->vcpus[0]);
+}
+
 void domain_start(struct domain *d)
 {
     unsigned long flags = spin_lock_irqsave(&domains_lock);
 
     domains_running++;
     spin_unlock_irqrestore(&domains_lock, flags);
-    d->vcpus_on_cpu = d->nr_vcpus;
-    d->state = DOMAIN_RUNNING;
-    sched_up(d->vcpus[0]);
+    domain_launch(d);
 }
 
 void domain_shutdown(struct domain *d, int reason)
@@ -172,12 +208,36 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     domain_shutdown(d, SHUTDOWN_crash);
 }
 
-/* The last vCPU of a dying domain left its CPU: carry out the policy. */
+/*
+ * Counts a restart of d; false, after saying so, if it would be one more than
+ * DOMAIN_RESTART_BURST within DOMAIN_RESTART_INTERVAL_S.
+ */
+static bool restart_allowed(struct domain *d)
+{
+    uint64_t now = now_ns(), *slot = &d->restart_ns[d->restarts % DOMAIN_RESTART_BURST];
+
+    /* *slot holds restart number restarts - BURST: the oldest of the last BURST. */
+    if (d->restarts >= DOMAIN_RESTART_BURST &&
+        now - *slot < DOMAIN_RESTART_INTERVAL_S * 1000000000ull) {
+        printk("tessera: domain %s (id %u) restarted %u times within %u s (the limit): "
+               "not restarted again\n", d->name, d->domid, DOMAIN_RESTART_BURST,
+               DOMAIN_RESTART_INTERVAL_S);
+        return false;
+    }
+    *slot = now;
+    d->restarts++;
+    return true;
+}
+
+/*
+ * The last vCPU of a dying domain left its CPU: carry out the policy. Runs on
+ * that CPU with no lock held (it may wait for the other CPUs).
+ */
 static void domain_finish(struct domain *d)
 {
     bool clean = d->shutdown_reason == SHUTDOWN_poweroff;
     uint8_t action = d->shutdown_action;
-    unsigned int index = d->index, left, i;
+    unsigned int left, i;
     uint64_t exits = 0;
     unsigned long flags;
 
@@ -187,12 +247,22 @@ static void domain_finish(struct domain *d)
     }
     for (i = 0; i < d->nr_vcpus; i++)
         exits += d->vcpus[i]->exits;
+    /* A domain that should have restarted and did not ended uncleanly. */
+    if (action == HL_ACTION_RESTART) {
+        clean = false;
+        if (restart_allowed(d)) {
+            printk("tessera: restarting domain %s (restart %u) after %llu exits\n", d->name,
+                   d->restarts, (unsigned long long)exits);
+            /* Still counted as running: the machine does not end meanwhile. */
+            if (domain_restart(d)) {
+                domain_launch(d);
+                return;
+            }
+        }
+    }
     printk("tessera: domain %s (id %u) destroyed after %llu exits\n", d->name, d->domid,
            (unsigned long long)exits);
     domain_free(d);
-    /* A restarted domain counts as running again before the old instance stops counting. */
-    if (action == HL_ACTION_RESTART)
-        clean = domain_restart(index);
 
     flags = spin_lock_irqsave(&domains_lock);
     domains_all_clean &= clean;

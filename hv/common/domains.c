@@ -2,7 +2,8 @@
 /*
  * domains_build_and_start() (domains.h) and domain restart: the glue between
  * the boot plan (hyperlaunch/), the domain builder (domain-builder/) and the
- * hypervisor's domains, P2M and scheduler.
+ * hypervisor's domains, P2M and scheduler. A restart runs the builder again
+ * into the domain's own memory: nothing is allocated after boot.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <hv/event.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
+#include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
@@ -23,7 +25,10 @@
 /* The plan stays for the machine's lifetime: restarts rebuild from it. */
 static struct hl_plan plan;
 static struct domain *built[HL_MAX_DOMAINS];
-/* One build at a time (the builder's layout is large, and restarts may race). */
+/*
+ * One build at a time (the builder's layout is large, and restarts may race).
+ * Nothing under it waits for other CPUs, which may spin on it.
+ */
 static spinlock_t build_lock = SPINLOCK_INIT;
 static struct db_layout layout;
 
@@ -127,65 +132,75 @@ static bool map_shm(struct domain *d, unsigned int index)
     return true;
 }
 
-/* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
-static struct domain *build_domain(unsigned int index)
+/* What the builder is given for one domain; with layout, under the build lock. */
+static struct {
+    struct db_domain_spec spec;
+    struct db_module ramdisk;
+    struct db_guest_range shm[DB_MAX_RESERVED];
+} inputs;
+
+/* Lays out plan domain index (inputs and layout); false after saying why. */
+static bool prepare_domain(unsigned int index)
 {
     const struct hl_domain *hd = &plan.domains[index];
     const struct hl_module *kernel = &plan.modules[hd->kernel];
-    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                    hd->console_serial };
-    struct db_module ramdisk;
-    struct db_domain_spec spec;
-    struct db_guest_mem mem;
-    struct db_vcpu_state start;
-    struct db_guest_range shm[DB_MAX_RESERVED];
+    struct db_domain_spec *spec = &inputs.spec;
     struct db_diag diag;
-    struct domain *d;
-    unsigned int i;
 
     if (hd->type != HL_DOMAIN_PVH) {
         printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
                hl_domain_type_name(hd->type));
-        return NULL;
+        return false;
     }
     if (kernel->source != HL_MODSRC_REG || !kernel->base) {
         printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
-        return NULL;
+        return false;
     }
-    memset(&spec, 0, sizeof(spec));
-    spec.name = hd->name;
-    spec.domid = hd->domid;
-    spec.flags = (hd->capabilities & HL_CAP_CONTROL) ? DB_SPEC_PRIVILEGED : 0;
-    spec.mode = DB_MODE_AUTO;
-    spec.memory_bytes = hd->memory_kib * 1024;
-    spec.nr_vcpus = hd->vcpus;
-    spec.kernel = phys_to_virt(kernel->base);
-    spec.kernel_size = kernel->size;
-    spec.cmdline = hd->bootargs;
+    memset(spec, 0, sizeof(*spec));
+    spec->name = hd->name;
+    spec->domid = hd->domid;
+    spec->flags = (hd->capabilities & HL_CAP_CONTROL) ? DB_SPEC_PRIVILEGED : 0;
+    spec->mode = DB_MODE_AUTO;
+    spec->memory_bytes = hd->memory_kib * 1024;
+    spec->nr_vcpus = hd->vcpus;
+    spec->kernel = phys_to_virt(kernel->base);
+    spec->kernel_size = kernel->size;
+    spec->cmdline = hd->bootargs;
     if (hd->ramdisk != HL_NONE) {
         const struct hl_module *rd = &plan.modules[hd->ramdisk];
 
-        ramdisk = (struct db_module){ phys_to_virt(rd->base), rd->size, rd->bootargs };
-        spec.modules = &ramdisk;
-        spec.nr_modules = 1;
+        inputs.ramdisk = (struct db_module){ phys_to_virt(rd->base), rd->size, rd->bootargs };
+        spec->modules = &inputs.ramdisk;
+        spec->nr_modules = 1;
     }
-    spec.nr_reserved = shm_reserved(index, shm);
-    spec.reserved = shm;
-    if (spec.nr_reserved > DB_MAX_RESERVED) {
+    spec->nr_reserved = shm_reserved(index, inputs.shm);
+    spec->reserved = inputs.shm;
+    if (spec->nr_reserved > DB_MAX_RESERVED) {
         printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name,
-               spec.nr_reserved, DB_MAX_RESERVED);
-        return NULL;
+               spec->nr_reserved, DB_MAX_RESERVED);
+        return false;
     }
-
-    if (db_prepare(&spec, &layout, &diag)) {
+    if (db_prepare(spec, &layout, &diag)) {
         printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
-        return NULL;
+        return false;
     }
     if (layout.mode == DB_MODE_PV) {
         printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
                hd->name);
-        return NULL;
+        return false;
     }
+    return true;
+}
+
+/* A new domain for plan domain index, its RAM backed as the layout says; NULL if not. */
+static struct domain *create_domain(unsigned int index)
+{
+    const struct hl_domain *hd = &plan.domains[index];
+    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash,
+                                    hd->console_serial };
+    struct domain *d;
+    unsigned int i;
+
     d = domain_create(index, hd->domid, hd->name, hd->vcpus, hd->p2m_pool_kib * 1024, &policy);
     if (!d)
         return NULL;
@@ -202,39 +217,83 @@ static struct domain *build_domain(unsigned int index)
             return NULL;
         }
     }
-    if (!map_shm(d, index)) {
-        domain_free(d);
-        return NULL;
+    return d;
+}
+
+/*
+ * Places d's vCPUs on their CPUs: by affinity at boot; at a restart each on
+ * the CPU it had, which nothing else can have taken (a partitioned CPU stays
+ * its vCPU's, and restarts of other domains only take back their own).
+ */
+static bool place_vcpus(struct domain *d, unsigned int index, bool again)
+{
+    const struct hl_domain *hd = &plan.domains[index];
+    unsigned int i;
+
+    for (i = 0; i < d->nr_vcpus; i++) {
+        cpumask_t mask;
+
+        if (again) {
+            memset(&mask, 0, sizeof(mask));
+            cpumask_set(&mask, d->vcpus[i]->pcpu);
+        } else {
+            vcpu_affinity(index, i, &mask);
+        }
+        if (!sched_add_vcpu(cpupool_get(hd->pool), d->vcpus[i], &mask)) {
+            printk("tessera: domain %s: vCPU %u may run on no CPU of pool '%s' "
+                   "(its affinity, or partitioned CPUs already taken)\n", hd->name, i,
+                   plan.pools[hd->pool].name);
+            while (i--)
+                sched_detach(d->vcpus[i]);
+            return false;
+        }
     }
-    d->ram_bytes = spec.memory_bytes;
+    return true;
+}
+
+/*
+ * Runs the builder into d (its RAM backed as the layout says), maps its shared
+ * memory and places its vCPUs; false after saying why.
+ */
+static bool build_into(struct domain *d, unsigned int index, bool again)
+{
+    const struct hl_domain *hd = &plan.domains[index];
+    struct db_vcpu_state start;
+    struct db_guest_mem mem;
+    struct db_diag diag;
+    unsigned int i;
+
+    if (!map_shm(d, index))
+        return false;
+    d->ram_bytes = inputs.spec.memory_bytes;
     d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
     for (i = 0; i < d->nr_memmap; i++)
         d->memmap[i] = (struct domain_memmap_entry){ layout.e820[i].addr, layout.e820[i].size,
                                                      layout.e820[i].type };
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
-    if (db_build(&spec, &layout, &mem, &start, &diag)) {
+    if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
-        domain_free(d);
-        return NULL;
+        return false;
     }
     if (arch_virt->vcpu_set_start_state(d->vcpus[0], &start)) {
         printk("tessera: domain %s: its start state (%s) is not supported\n", hd->name,
                db_mode_name(layout.mode));
-        domain_free(d);
-        return NULL;
+        return false;
     }
     d->vcpus[0]->initialised = true;
-    for (i = 0; i < d->nr_vcpus; i++) {
-        cpumask_t mask;
+    return place_vcpus(d, index, again);
+}
 
-        vcpu_affinity(index, i, &mask);
-        if (!sched_add_vcpu(cpupool_get(hd->pool), d->vcpus[i], &mask)) {
-            printk("tessera: domain %s: vCPU %u may run on no CPU of pool '%s' "
-                   "(its affinity, or partitioned CPUs already taken)\n", hd->name, i,
-                   plan.pools[hd->pool].name);
-            domain_free(d);
-            return NULL;
-        }
+/* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
+static struct domain *build_domain(unsigned int index)
+{
+    struct domain *d;
+
+    if (!prepare_domain(index) || !(d = create_domain(index)))
+        return NULL;
+    if (!build_into(d, index, false)) {
+        domain_free(d);     /* never started: waits for no other CPU */
+        return NULL;
     }
     return d;
 }
@@ -276,25 +335,35 @@ static void report_built(const struct domain *d)
            d->nr_vcpus > 1 ? "s" : "", cpus);
 }
 
-bool domain_restart(unsigned int index)
+/* The same layout as at boot (the same plan and images): RAM already where it goes. */
+static bool layout_backed(const struct domain *d)
 {
-    struct domain *d;
+    unsigned int i;
 
+    for (i = 0; i < layout.nr_populate; i++)
+        if (!p2m_owns_range(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
+                            layout.populate[i].nr << PAGE_SHIFT))
+            return false;
+    return true;
+}
+
+bool domain_restart(struct domain *d)
+{
+    unsigned int index = d->index;
+    bool ok;
+
+    domain_reset(d);
     spin_lock(&build_lock);
-    page_alloc_restart_begin();
-    d = build_domain(index);
-    if (d) {
+    ok = prepare_domain(index);
+    CHECK(!ok || layout_backed(d));
+    ok = ok && build_into(d, index, true);
+    if (ok) {
         bind_static_evtchns(d, index);
         events_register_domain(d);
         report_built(d);
     }
-    page_alloc_restart_end();
     spin_unlock(&build_lock);
-    if (!d)
-        return false;
-    printk("tessera: domain %s (id %u) restarted\n", d->name, d->domid);
-    domain_start(d);
-    return true;
+    return ok;
 }
 
 enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)

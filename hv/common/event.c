@@ -61,12 +61,35 @@ void events_register_domain(struct domain *d)
     spin_unlock_irqrestore(&registry_lock, flags);
 }
 
+static void remote_unbind(struct domain *d, unsigned int port, const struct evtchn *closed);
+
 void events_bind_static(struct domain *d, unsigned int port, uint16_t remote_domid,
                         unsigned int remote_port)
 {
+    unsigned long flags;
+    struct domain *rd;
+
     CHECK(port > 0 && port < EVTCHN_NR_PORTS && remote_port < EVTCHN_NR_PORTS);
+    flags = spin_lock_irqsave(&d->events.lock);
     d->events.ports[port] = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, remote_domid,
                                              (uint16_t)remote_port };
+    spin_unlock_irqrestore(&d->events.lock, flags);
+
+    /*
+     * A remote domain built earlier bound its end itself; after a restart of
+     * d its end waits unbound for d again (events_reset_domain): reconnect it.
+     */
+    flags = spin_lock_irqsave(&registry_lock);
+    rd = registry_find(remote_domid);
+    if (rd && rd != d) {
+        struct evtchn *re = &rd->events.ports[remote_port];
+
+        spin_lock(&rd->events.lock);
+        if (re->state == EVTCHN_UNBOUND && re->remote_domid == d->domid)
+            *re = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, re->vcpu, d->domid, (uint16_t)port };
+        spin_unlock(&rd->events.lock);
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
 }
 
 static bool test_and_set(uint64_t *word, unsigned int bit)
@@ -116,6 +139,7 @@ void events_init_vcpu(struct vcpu *v)
 {
     struct shared_info *sh = v->domain->events.shared;
 
+    memset(&v->ev, 0, sizeof(v->ev));
     v->ev.info = v->id < XEN_LEGACY_MAX_VCPUS ? &sh->vcpu_info[v->id] : NULL;
     v->ev.singleshot.fn = singleshot_fired;
     v->ev.singleshot.data = v;
@@ -138,6 +162,9 @@ void events_destroy_domain(struct domain *d)
     if (d->index < DOMAIN_REGISTRY_MAX && registry[d->index] == d)
         registry[d->index] = NULL;
     spin_unlock_irqrestore(&registry_lock, flags);
+    /* Only a running vCPU arms its timers: none has run since the (re)build. */
+    if (d->state == DOMAIN_BUILT)
+        return;
 
     /*
      * The periodic timer re-arms itself from its own expiry, possibly on
@@ -160,6 +187,29 @@ void events_destroy_domain(struct domain *d)
      * has finished and the vCPUs can be freed.
      */
     smp_call_others(timers_quiesced, NULL, true);
+}
+
+void events_reset_domain(struct domain *d)
+{
+    unsigned long flags;
+    unsigned int port;
+
+    events_destroy_domain(d);
+    /* As when Xen destroys a domain: each peer's end waits unbound for this domain. */
+    for (port = 1; port < EVTCHN_NR_PORTS; port++) {
+        struct evtchn e = d->events.ports[port];
+
+        if (e.state == EVTCHN_INTERDOMAIN)
+            remote_unbind(d, port, &e);
+    }
+    flags = spin_lock_irqsave(&d->events.lock);
+    memset(d->events.ports, 0, sizeof(d->events.ports));
+    memset(d->events.own_page, 0, PAGE_SIZE);
+    d->events.shared = d->events.own_page;
+    d->events.callback_param = 0;
+    d->events.callback_vector = 0;
+    d->events.dead = false;
+    spin_unlock_irqrestore(&d->events.lock, flags);
 }
 
 /*

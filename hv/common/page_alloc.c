@@ -51,8 +51,8 @@ static struct zone *zones;
 static uint32_t nr_zones;
 static struct free_block free_lists[MAX_ORDER + 1];
 static uint64_t free_pages, total_pages, alloc_count;
-static uint64_t after_boot, restart_allocs;
-static bool sealed, in_restart;
+static uint64_t after_boot;
+static bool sealed;
 static spinlock_t alloc_lock = SPINLOCK_INIT;
 
 static const struct tessera_mem_range *mem_range(const struct boot_view *v, uint32_t i)
@@ -229,9 +229,7 @@ paddr_t page_alloc(unsigned int order)
     paddr_t pa = 0;
 
     irq = spin_lock_irqsave(&alloc_lock);
-    if (sealed && in_restart) {
-        restart_allocs++;
-    } else if (sealed && after_boot++ == 0) {
+    if (sealed && after_boot++ == 0) {
         printk("tessera: page allocation after boot: order %u from %p\n", order,
                __builtin_return_address(0));
     }
@@ -367,32 +365,9 @@ void page_alloc_seal(void)
     spin_unlock_irqrestore(&alloc_lock, irq);
 }
 
-void page_alloc_restart_begin(void)
-{
-    unsigned long irq = spin_lock_irqsave(&alloc_lock);
-
-    CHECK(!in_restart);
-    in_restart = true;
-    spin_unlock_irqrestore(&alloc_lock, irq);
-}
-
-void page_alloc_restart_end(void)
-{
-    unsigned long irq = spin_lock_irqsave(&alloc_lock);
-
-    CHECK(in_restart);
-    in_restart = false;
-    spin_unlock_irqrestore(&alloc_lock, irq);
-}
-
 uint64_t page_alloc_after_boot(void)
 {
     return __atomic_load_n(&after_boot, __ATOMIC_RELAXED);
-}
-
-uint64_t page_alloc_restart_allocs(void)
-{
-    return __atomic_load_n(&restart_allocs, __ATOMIC_RELAXED);
 }
 
 /* Calls fn(base, end) for each maximal run of contiguous RAM ranges. */

@@ -323,7 +323,7 @@ static void test_claim_takes_exactly_the_range(void **state)
 /*
  * Runs last: the seal lasts the process, as it lasts the machine. Before it
  * nothing is counted; after it every allocation is, the first one reported
- * once with its order; restart allocations are counted apart.
+ * once with its order.
  */
 static void test_seal_counts_allocations_after_boot(void **state)
 {
@@ -349,17 +349,8 @@ static void test_seal_counts_allocations_after_boot(void **state)
     assert_null(strstr(fake_console, "order 0"));  /* reported once */
     assert_int_equal(page_alloc(40), 0);  /* a failed attempt counts too */
     assert_int_equal(page_alloc_after_boot(), 3);
-
-    page_alloc_restart_begin();
-    paddr_t c = page_alloc(1);
-    page_alloc_restart_end();
-
-    assert_true(c != 0);
-    assert_int_equal(page_alloc_restart_allocs(), 1);
-    assert_int_equal(page_alloc_after_boot(), 3);
     page_free(a, 3);
     page_free(b, 0);
-    page_free(c, 1);
 }
 
 int main(void)

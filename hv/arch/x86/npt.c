@@ -5,7 +5,8 @@
  * user accesses). Table pages come from the domain's own pool, reserved at
  * creation; guest RAM from the page allocator, in 2 MiB leaves when a
  * naturally aligned 2 MiB block is free, else 4 KiB leaves. RAM the P2M
- * allocated is marked in a software bit and freed with the tables.
+ * allocated is marked in a software bit and freed with the tables; a reset
+ * (domain restart) keeps it, zeroed, and gives every other page back.
  */
 #include <string.h>
 #include <hv/p2m.h>
@@ -148,6 +149,43 @@ void p2m_destroy(struct p2m *p)
     page_free(virt_to_phys(p), 0);
 }
 
+/*
+ * Zeroes the owned RAM under table and unmaps everything else, returning
+ * tables left empty to the pool; whether table still maps anything.
+ */
+static bool reset_table(struct p2m *p, paddr_t table, unsigned int level)
+{
+    uint64_t *e = phys_to_virt(table);
+    bool used = false;
+    unsigned int i;
+
+    for (i = 0; i < 512; i++) {
+        if (!(e[i] & NPT_P))
+            continue;
+        if (level == 1 || (e[i] & NPT_PS)) {
+            if (e[i] & NPT_OWNED) {
+                zero_pages(e[i] & NPT_ADDR_MASK, level == 2 ? 512 : 1);
+                used = true;
+            } else {
+                e[i] = 0;
+            }
+        } else if (reset_table(p, e[i] & NPT_ADDR_MASK, level - 1)) {
+            used = true;
+        } else {
+            pool_put(p, e[i] & NPT_ADDR_MASK);
+            e[i] = 0;
+        }
+    }
+    return used;
+}
+
+void p2m_reset(struct p2m *p)
+{
+    spin_lock(&p->lock);
+    reset_table(p, p->root, NPT_LEVELS);
+    spin_unlock(&p->lock);
+}
+
 /* The entry for gpa at leaf_level, creating tables from the pool; NULL if the pool is empty. */
 static uint64_t *npt_slot(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level, bool create)
 {
@@ -268,30 +306,51 @@ int p2m_map_static(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, unsig
     return rc;
 }
 
-paddr_t p2m_lookup(const struct p2m *p, gpaddr_t gpa, unsigned int *perms)
+/* The present leaf entry mapping gpa and its level's shift, or 0. */
+static uint64_t npt_leaf(const struct p2m *p, gpaddr_t gpa, unsigned int *shift)
 {
     paddr_t table = p->root;
     unsigned int level;
 
     if (gpa >= NPT_GPA_LIMIT)
-        return INVALID_PADDR;
+        return 0;
     for (level = NPT_LEVELS; level >= 1; level--) {
-        unsigned int shift = 12 + 9 * (level - 1);
-        uint64_t e = ((const uint64_t *)phys_to_virt(table))[(gpa >> shift) & 0x1FF];
+        uint64_t e = ((const uint64_t *)phys_to_virt(table))[(gpa >> (12 + 9 * (level - 1))) &
+                                                             0x1FF];
 
         if (!(e & NPT_P))
-            return INVALID_PADDR;
+            return 0;
         if (level == 1 || (e & NPT_PS)) {
-            uint64_t size = 1ull << shift;
-
-            if (perms)
-                *perms = P2M_READ | ((e & NPT_RW) ? P2M_WRITE : 0) |
-                         ((e & NPT_NX) ? 0 : P2M_EXEC);
-            return (e & NPT_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
+            *shift = 12 + 9 * (level - 1);
+            return e;
         }
         table = e & NPT_ADDR_MASK;
     }
-    return INVALID_PADDR;
+    return 0;
+}
+
+paddr_t p2m_lookup(const struct p2m *p, gpaddr_t gpa, unsigned int *perms)
+{
+    unsigned int shift;
+    uint64_t e = npt_leaf(p, gpa, &shift), size;
+
+    if (!e)
+        return INVALID_PADDR;
+    size = 1ull << shift;
+    if (perms)
+        *perms = P2M_READ | ((e & NPT_RW) ? P2M_WRITE : 0) | ((e & NPT_NX) ? 0 : P2M_EXEC);
+    return (e & NPT_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
+}
+
+bool p2m_owns_range(const struct p2m *p, gpaddr_t gpa, uint64_t size)
+{
+    uint64_t off;
+    unsigned int shift;
+
+    for (off = 0; off < size; off += PAGE_SIZE)
+        if (!(npt_leaf(p, gpa + off, &shift) & NPT_OWNED))
+            return false;
+    return true;
 }
 
 paddr_t p2m_root(const struct p2m *p)

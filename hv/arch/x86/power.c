@@ -68,9 +68,8 @@ void machine_power_off(enum hv_exit_status status)
 {
     irq_disable();
     smp_stop_others();
-    printk("tessera: allocations after boot: %llu (restarts: %llu)\n",
-           (unsigned long long)page_alloc_after_boot(),
-           (unsigned long long)page_alloc_restart_allocs());
+    printk("tessera: allocations after boot: %llu\n",
+           (unsigned long long)page_alloc_after_boot());
     if (cmdline_has("debug-exit"))
         debug_exit(status);
     acpi_power_off();

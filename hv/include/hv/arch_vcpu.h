@@ -33,6 +33,11 @@ struct arch_virt_ops {
     int (*vcpu_create)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);
     /*
+     * Puts the state back as vcpu_create made it, in the same pages (a
+     * restarted domain's next run starts from power-on state). v is on no CPU.
+     */
+    void (*vcpu_reset)(struct vcpu *v);
+    /*
      * Loads the builder's initial register state (domain-builder/vcpu.h:
      * arch-neutral, in the VMCB's segment attribute form); -EINVAL for a
      * start mode the back-end does not run (PV).

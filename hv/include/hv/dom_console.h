@@ -52,6 +52,12 @@ void dom_console_destroy(struct dom_console *c);
 void dom_console_write(struct dom_console *c, const char *buf, size_t len);
 /* Emits a partial last line (domain ending). */
 void dom_console_flush(struct dom_console *c);
+/*
+ * The domain restarts: its log keeps what the earlier runs wrote and gets a
+ * "--- restart N ---" line; input typed for the earlier run is dropped. The
+ * serial budget carries over, so a restart loop cannot refill it.
+ */
+void dom_console_restart(struct dom_console *c, unsigned int restart);
 /* Copies up to len bytes of pending input to buf without taking them; the count. */
 size_t dom_console_input_peek(struct dom_console *c, char *buf, size_t len);
 /* Takes n bytes (at most what is pending) of input. */

@@ -21,6 +21,13 @@ struct sched_cpu;
 #define DOMAIN_MAX_VCPUS 128
 #define DOMAIN_MEMMAP_MAX 32        /* as the builder's DB_E820_MAX */
 #define DOMAIN_REGISTRY_MAX 1024    /* domains at once: the plan's HL_MAX_DOMAINS */
+/*
+ * A domain restarted this many times within this many seconds is not
+ * restarted again but destroyed (systemd's default StartLimitBurst and
+ * StartLimitIntervalSec): a domain that fails at once cannot loop forever.
+ */
+#define DOMAIN_RESTART_BURST 5
+#define DOMAIN_RESTART_INTERVAL_S 10
 
 enum vcpu_state {
     VCPU_DOWN,       /* not started (or brought down) */
@@ -80,6 +87,8 @@ struct domain {
     int shutdown_reason;            /* SHUTDOWN_*, or -1 while running */
     uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
     uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
+    unsigned int restarts;          /* by its restart policy, since boot */
+    uint64_t restart_ns[DOMAIN_RESTART_BURST]; /* now_ns() of restart n, at n % BURST */
     struct dom_console console;
     struct domain_events events;
 };
@@ -91,8 +100,21 @@ struct domain {
 struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
                              unsigned int nr_vcpus, uint64_t p2m_pool_bytes,
                              const struct domain_policy *policy);
-/* Returns everything a domain owns to the page allocator (not yet started or dead). */
+/*
+ * Returns everything a domain owns to the page allocator (built and not
+ * started since, or dead). A dead domain's end waits for the other CPUs
+ * (events_destroy_domain()): no spinlock may be held.
+ */
 void domain_free(struct domain *d);
+/*
+ * For a restart: puts a dead domain back to just after domain_create(),
+ * keeping every page it has: its RAM (zeroed; still mapped where it was),
+ * P2M pool (every other mapping undone), vCPUs (power-on state, on no run
+ * queue, each remembering the CPU it ran on), event channels (closed) and
+ * console (its log kept). The domain is unregistered and stays BUILT; the
+ * builder runs again into it. Waits for the other CPUs: no spinlock held.
+ */
+void domain_reset(struct domain *d);
 
 /* Registers a built domain and makes its vCPU 0 runnable. */
 void domain_start(struct domain *d);
@@ -110,9 +132,11 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_vcpu_gone(struct vcpu *v);
 
 /*
- * Builds and starts again the plan's domain plan_index, from the plan and its
- * original images (domains.c); false (said why) if it could not.
+ * Builds the dead domain d again in its own memory (domain_reset()), from the
+ * plan and the loader's images, which stay in memory (domains.c), registered
+ * and ready to start; false (said why) if it could not, and d can only be
+ * freed. No spinlock may be held.
  */
-bool domain_restart(unsigned int plan_index);
+bool domain_restart(struct domain *d);
 
 #endif

@@ -68,19 +68,33 @@ struct vcpu_events {
 
 /* false: out of memory. */
 bool events_init_domain(struct domain *d);
-/* Makes d reachable for inter-domain channels (once built, before any domain starts). */
+/* Makes d reachable for inter-domain channels (once built or rebuilt, before it starts). */
 void events_register_domain(struct domain *d);
-/* A static channel end from the plan: local port bound to remote_domid's remote_port. */
+/*
+ * A static channel end from the plan: local port bound to remote_domid's
+ * remote_port; the remote end too if it waits unbound for d (d restarted).
+ */
 void events_bind_static(struct domain *d, unsigned int port, uint16_t remote_domid,
                         unsigned int remote_port);
+/* v's event state as new (at creation, and at a restart after events_reset_domain()). */
 void events_init_vcpu(struct vcpu *v);
 /* Frees what events_init_domain() allocated (after events_destroy_domain()). */
 void events_free_domain(struct domain *d);
 /*
  * Unregisters a dead domain and stops its vCPU timers, waiting for any that
- * is running, so nothing can reach it any more.
+ * is running, so nothing can reach it any more. For a domain that has run
+ * since it was built, that waits for every other CPU to take an interrupt:
+ * call it with no spinlock held.
  */
 void events_destroy_domain(struct domain *d);
+/*
+ * For a restart: events_destroy_domain(), then every channel closed (the
+ * remote end of an inter-domain one waits unbound for this domain, as in
+ * Xen), the shared info back in the hypervisor's page, zeroed, and no
+ * callback. The vCPUs' parts are reset with events_init_vcpu(). The domain
+ * stays unregistered until events_register_domain().
+ */
+void events_reset_domain(struct domain *d);
 
 /* The vector to inject now, or -1: a callback is set and an upcall is pending. */
 int events_upcall_vector(struct vcpu *v);

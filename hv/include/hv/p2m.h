@@ -24,6 +24,15 @@ struct p2m;
 struct p2m *p2m_create(uint64_t pool_bytes);
 /* Frees the domain's RAM, then every table page and the pool. */
 void p2m_destroy(struct p2m *p2m);
+/*
+ * For a restart: zeroes every page of the domain's own RAM (it stays mapped
+ * where it was) and unmaps everything else (shared memory), table pages
+ * left empty going back to the pool. No vCPU of the domain may be running,
+ * and each must take a new ASID before it runs again.
+ */
+void p2m_reset(struct p2m *p2m);
+/* Whether every page of [gpa, gpa + size) maps RAM the domain owns. */
+bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
 
 /*
  * Allocates RAM for [gpa, gpa + size) (page aligned) and maps it with perms,

@@ -40,18 +40,14 @@ uint64_t page_alloc_total_pages(void);
 uint64_t page_alloc_count(void);
 
 /*
- * After the last domain starts the hypervisor allocates nothing: the seal
- * makes every later page_alloc() count as an allocation after boot, and the
- * first one is reported with its order and caller. Allocations between
- * page_alloc_restart_begin() and _end() (a domain being rebuilt by its restart
- * policy, one at a time) are counted apart, as restart allocations.
+ * After the last domain starts the hypervisor allocates nothing, restarts
+ * included (they reuse the domain's own pages): the seal makes every later
+ * page_alloc() count as an allocation after boot, and the first one is
+ * reported with its order and caller.
  */
 void page_alloc_seal(void);
-void page_alloc_restart_begin(void);
-void page_alloc_restart_end(void);
-/* Attempts after the seal (failed ones too), outside and inside restarts. */
+/* Attempts after the seal (failed ones too). */
 uint64_t page_alloc_after_boot(void);
-uint64_t page_alloc_restart_allocs(void);
 
 /* Direct map of all physical memory. */
 void *phys_to_virt(paddr_t pa);

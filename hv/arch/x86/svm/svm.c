@@ -121,6 +121,7 @@ static bool svm_cpus_init(void)
 
 static int svm_vcpu_create(struct vcpu *v);
 static void svm_vcpu_destroy(struct vcpu *v);
+static void svm_vcpu_reset(struct vcpu *v);
 static int svm_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *st);
 static void svm_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p);
 static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r);
@@ -134,6 +135,7 @@ static const struct arch_virt_ops svm_ops = {
     .name = "svm",
     .vcpu_create = svm_vcpu_create,
     .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_reset = svm_vcpu_reset,
     .vcpu_set_start_state = svm_vcpu_set_start_state,
     .vcpu_run = svm_vcpu_run,
     .vcpu_get_paging = svm_vcpu_get_paging,
@@ -182,6 +184,25 @@ void arch_virt_init_cpu(void)
         write_cr4(read_cr4() | X86_CR4_OSXSAVE);
 }
 
+/* Power-on state in the vCPU's existing pages: at creation and at each restart. */
+static void svm_vcpu_reset(struct vcpu *v)
+{
+    struct svm_vcpu *s = to_svm(v);
+
+    memset(s->vmcb, 0, PAGE_SIZE);
+    memset(&s->gprs, 0, sizeof(s->gprs));
+    s->pending_event = 0;
+    memset(s->dr, 0, sizeof(s->dr));
+    memset(s->fpu_area, 0, PAGE_SIZE << s->fpu_order);
+    /* FXSAVE image of the reset state: FCW 0x37F, MXCSR 0x1F80 (XSTATE_BV 0 = init). */
+    *(uint16_t *)s->fpu_area = 0x37F;
+    *(uint32_t *)((uint8_t *)s->fpu_area + 24) = 0x1F80;
+    s->xcr0 = 1;
+    /* A new ASID at the next entry: no translation cached for an earlier run is used. */
+    s->asid_cpu = ~0u;
+    svm_vmcb_init(v, s);
+}
+
 static int svm_vcpu_create(struct vcpu *v)
 {
     struct svm_vcpu *s = page_alloc_zeroed_virt();
@@ -202,14 +223,8 @@ static int svm_vcpu_create(struct vcpu *v)
     s->vmcb_pa = virt_to_phys(s->vmcb);
     s->fpu_area = phys_to_virt(fpu);
     s->fpu_order = svm_fpu_area_order;
-    memset(s->fpu_area, 0, PAGE_SIZE << s->fpu_order);
-    /* FXSAVE image of the reset state: FCW 0x37F, MXCSR 0x1F80 (XSTATE_BV 0 = init). */
-    *(uint16_t *)s->fpu_area = 0x37F;
-    *(uint32_t *)((uint8_t *)s->fpu_area + 24) = 0x1F80;
-    s->xcr0 = 1;
-    s->asid_cpu = ~0u;
     v->arch = s;
-    svm_vmcb_init(v, s);
+    svm_vcpu_reset(v);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <public/elfnote.h>
+#include <public/tessera/shm.h>
 
 #include "internal.h"
 
@@ -43,6 +44,20 @@ static int check_spec(const struct db_domain_spec *s, struct db_diag *diag)
         return db_fail(diag, DB_ERR_SPEC, "command line longer than 0x%lx bytes", MAX_CMDLINE);
     if (s->nr_reserved && !s->reserved)
         return db_fail(diag, DB_ERR_SPEC, "reserved ranges missing");
+    if (s->nr_shm > DB_MAX_SHM || (s->nr_shm && !s->shm))
+        return db_fail(diag, DB_ERR_SPEC, "%u shared memory regions (at most %u)", s->nr_shm,
+                       DB_MAX_SHM);
+    for (uint32_t i = 0; i < s->nr_shm; i++) {
+        const struct db_shm *m = &s->shm[i];
+
+        if (!m->id || !*m->id || strnlen(m->id, TESSERA_SHM_ID_SIZE) == TESSERA_SHM_ID_SIZE)
+            return db_fail(diag, DB_ERR_SPEC, "shared memory %u: id empty or longer than %u",
+                           i, TESSERA_SHM_ID_SIZE - 1);
+        if (!m->size || (m->gpa | m->size) % DB_PAGE_SIZE || m->gpa + m->size < m->gpa)
+            return db_fail(diag, DB_ERR_SPEC,
+                           "shared memory '%s' [0x%lx + 0x%lx): empty, unaligned or wrapping",
+                           m->id, m->gpa, m->size);
+    }
     return 0;
 }
 

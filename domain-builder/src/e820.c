@@ -11,8 +11,8 @@
  *
  * PV: a pseudo-physical map has no holes: RAM [0, memory_bytes).
  *
- * The spec's extra ranges (static shared memory ...) are added as given; they
- * may not overlap anything else.
+ * Static shared memory and the spec's other extra ranges are added reserved
+ * (or as typed); they may not overlap anything else.
  */
 
 #include "internal.h"
@@ -96,5 +96,8 @@ int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *
         if (add(l, r->base, r->size, r->type ? r->type : DB_E820_RESERVED, diag))
             return -1;
     }
+    for (uint32_t i = 0; i < spec->nr_shm; i++)
+        if (add(l, spec->shm[i].gpa, spec->shm[i].size, DB_E820_RESERVED, diag))
+            return -1;
     return 0;
 }

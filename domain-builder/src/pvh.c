@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * PVH: PT_LOADs at their physical addresses, struct hvm_start_info version 1
- * with the memory map, the module list and the command lines below 1 GiB,
- * entry at XEN_ELFNOTE_PHYS32_ENTRY in 32-bit protected mode.
+ * with the memory map, the module list, the command lines and the shared
+ * memory table below 1 GiB, entry at XEN_ELFNOTE_PHYS32_ENTRY in 32-bit
+ * protected mode.
  */
 #include <string.h>
 
 #include <public/arch-x86/hvm/start_info.h>
+#include <public/tessera/shm.h>
 
 #include "internal.h"
 
@@ -50,8 +52,23 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
     if (db_place(&p, l->memmap.size, 8, BOOT_LO, BOOT_HI, false, "memory map", &l->memmap.gpa,
                  diag))
         return -1;
-    if (spec->nr_modules) {
-        l->modlist.size = spec->nr_modules * sizeof(struct hvm_modlist_entry);
+    /*
+     * The shared memory table is the last module, never entry 0 (Linux's
+     * initrd): without a ramdisk, entry 0 stays empty.
+     */
+    l->nr_modlist = spec->nr_modules;
+    if (spec->nr_shm) {
+        l->nr_modlist = (spec->nr_modules ? spec->nr_modules : 1) + 1;
+        l->shm_table.size = sizeof(struct tessera_shm_table) +
+                            spec->nr_shm * sizeof(struct tessera_shm_entry);
+        if (db_place(&p, l->shm_table.size, 8, BOOT_LO, BOOT_HI, false,
+                     "shared memory table", &l->shm_table.gpa, diag) ||
+            place_string(&p, TESSERA_SHM_TABLE_CMDLINE, "shared memory table command line",
+                         &l->shm_table_cmdline, diag))
+            return -1;
+    }
+    if (l->nr_modlist) {
+        l->modlist.size = l->nr_modlist * sizeof(struct hvm_modlist_entry);
         if (db_place(&p, l->modlist.size, 8, BOOT_LO, BOOT_HI, false, "module list",
                      &l->modlist.gpa, diag))
             return -1;
@@ -75,6 +92,44 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
     return 0;
 }
 
+/* The shared memory table and its module list entry, the list's last. */
+static int write_shm_table(const struct db_domain_spec *spec, const struct db_layout *l,
+                           const struct db_guest_mem *mem, struct db_diag *diag)
+{
+    struct tessera_shm_table t = {
+        .magic = TESSERA_SHM_TABLE_MAGIC,
+        .version = TESSERA_SHM_TABLE_VERSION,
+        .entry_size = sizeof(struct tessera_shm_entry),
+        .nr_entries = spec->nr_shm,
+    };
+    struct hvm_modlist_entry m = { l->shm_table.gpa, l->shm_table.size,
+                                   l->shm_table_cmdline.gpa, 0 };
+    struct hvm_modlist_entry none = { 0, 0, 0, 0 };
+    uint32_t i;
+
+    if (db_mem_write(mem, l->shm_table.gpa, &t, sizeof(t), diag))
+        return -1;
+    for (i = 0; i < spec->nr_shm; i++) {
+        const struct db_shm *s = &spec->shm[i];
+        struct tessera_shm_entry e = {
+            .gpa = s->gpa,
+            .size = s->size,
+            .flags = (s->writable ? TESSERA_SHM_WRITABLE : 0) | (s->owner ? TESSERA_SHM_OWNER : 0),
+        };
+
+        memcpy(e.id, s->id, strnlen(s->id, sizeof(e.id) - 1));
+        if (db_mem_write(mem, l->shm_table.gpa + sizeof(t) + i * sizeof(e), &e, sizeof(e),
+                         diag))
+            return -1;
+    }
+    if (!l->nr_modules && db_mem_write(mem, l->modlist.gpa, &none, sizeof(none), diag))
+        return -1;
+    if (db_write_string(mem, l->shm_table_cmdline, TESSERA_SHM_TABLE_CMDLINE, diag) ||
+        db_mem_write(mem, l->modlist.gpa + (l->nr_modlist - 1) * sizeof(m), &m, sizeof(m), diag))
+        return -1;
+    return 0;
+}
+
 int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
                  const struct db_guest_mem *mem, struct db_vcpu_state *v,
                  struct db_diag *diag)
@@ -83,7 +138,7 @@ int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
         .magic = XEN_HVM_START_MAGIC_VALUE,
         .version = 1,
         .flags = (spec->flags & DB_SPEC_PRIVILEGED) ? XEN_HVM_START_SIF_PRIVILEGED : 0,
-        .nr_modules = l->nr_modules,
+        .nr_modules = l->nr_modlist,
         .modlist_paddr = l->modlist.gpa,
         .cmdline_paddr = l->cmdline.gpa,
         .rsdp_paddr = spec->rsdp_gpa,
@@ -109,6 +164,8 @@ int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
             db_mem_write(mem, l->modlist.gpa + i * sizeof(m), &m, sizeof(m), diag))
             return -1;
     }
+    if (spec->nr_shm && write_shm_table(spec, l, mem, diag))
+        return -1;
     if (db_mem_write(mem, l->start_info.gpa, &si, sizeof(si), diag) ||
         db_write_gdt(mem, l->gdt.gpa, diag))
         return -1;

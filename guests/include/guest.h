@@ -39,4 +39,12 @@ uint64_t guest_cmdline_u64(const struct hvm_start_info *si, const char *key, uin
 /* The command line has word as a whole word. */
 bool guest_cmdline_has(const struct hvm_start_info *si, const char *word);
 
+/*
+ * The entry named id of the domain's shared memory table (lib/shm.c,
+ * public/tessera/shm.h); NULL if the domain has no table, it is malformed or
+ * names no such region.
+ */
+struct tessera_shm_entry;
+const struct tessera_shm_entry *guest_shm_find(const struct hvm_start_info *si, const char *id);
+
 #endif

@@ -85,28 +85,28 @@ static bool claim_shm_regions(void)
 }
 
 /*
- * The guest ranges of domain index's shared memory, reserved in its memory
- * map: how many there are (the first DB_MAX_RESERVED go in out).
+ * Domain index's shared memory regions, for the builder (memory map, shared
+ * memory table): how many there are (the first DB_MAX_SHM go in out).
  */
-static uint32_t shm_reserved(unsigned int index, struct db_guest_range *out)
+static uint32_t shm_of_domain(unsigned int index, struct db_shm *out)
 {
     uint32_t n = 0;
     unsigned int i;
 
     for (i = 0; i < plan.nr_shm_maps; i++) {
         const struct hl_shm_map *m = &plan.shm_maps[i];
+        const struct hl_shm_region *r = &plan.shm_regions[m->region];
 
         if (m->domain != index)
             continue;
-        if (n < DB_MAX_RESERVED)
-            out[n] = (struct db_guest_range){ m->guest_base, plan.shm_regions[m->region].size,
-                                              0 };
+        if (n < DB_MAX_SHM)
+            out[n] = (struct db_shm){ r->id, m->guest_base, r->size, !m->read_only, m->owner };
         n++;
     }
     return n;
 }
 
-/* Maps domain index's shared memory regions, read-write, never executable. */
+/* Maps domain index's shared memory regions, never executable, read-only if declared so. */
 static bool map_shm(struct domain *d, unsigned int index)
 {
     unsigned int i;
@@ -118,25 +118,41 @@ static bool map_shm(struct domain *d, unsigned int index)
         if (m->domain != index)
             continue;
         if (p2m_map_static(d->p2m, m->guest_base, r->host_base, r->size,
-                           P2M_READ | P2M_WRITE)) {
+                           m->read_only ? P2M_READ : P2M_READ | P2M_WRITE)) {
             printk("tessera: domain %s: cannot map shared memory '%s' at 0x%llx "
                    "(P2M pool exhausted or overlapping)\n", d->name, r->id,
                    (unsigned long long)m->guest_base);
             return false;
         }
-        printk("tessera: domain %s: shared memory '%s' (%s) at guest 0x%llx, host 0x%llx, "
+        printk("tessera: domain %s: shared memory '%s' (%s%s) at guest 0x%llx, host 0x%llx, "
                "0x%llx bytes\n", d->name, r->id, m->owner ? "owner" : "borrower",
-               (unsigned long long)m->guest_base, (unsigned long long)r->host_base,
-               (unsigned long long)r->size);
+               m->read_only ? ", read-only" : "", (unsigned long long)m->guest_base,
+               (unsigned long long)r->host_base, (unsigned long long)r->size);
     }
     return true;
+}
+
+const char *domains_shm_at(const struct domain *d, gpaddr_t gpa, bool *writable)
+{
+    unsigned int i;
+
+    for (i = 0; i < plan.nr_shm_maps; i++) {
+        const struct hl_shm_map *m = &plan.shm_maps[i];
+        const struct hl_shm_region *r = &plan.shm_regions[m->region];
+
+        if (m->domain == d->index && gpa >= m->guest_base && gpa - m->guest_base < r->size) {
+            *writable = !m->read_only;
+            return r->id;
+        }
+    }
+    return NULL;
 }
 
 /* What the builder is given for one domain; with layout, under the build lock. */
 static struct {
     struct db_domain_spec spec;
     struct db_module ramdisk;
-    struct db_guest_range shm[DB_MAX_RESERVED];
+    struct db_shm shm[DB_MAX_SHM];
 } inputs;
 
 /* Lays out plan domain index (inputs and layout); false after saying why. */
@@ -173,11 +189,11 @@ static bool prepare_domain(unsigned int index)
         spec->modules = &inputs.ramdisk;
         spec->nr_modules = 1;
     }
-    spec->nr_reserved = shm_reserved(index, inputs.shm);
-    spec->reserved = inputs.shm;
-    if (spec->nr_reserved > DB_MAX_RESERVED) {
+    spec->nr_shm = shm_of_domain(index, inputs.shm);
+    spec->shm = inputs.shm;
+    if (spec->nr_shm > DB_MAX_SHM) {
         printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name,
-               spec->nr_reserved, DB_MAX_RESERVED);
+               spec->nr_shm, DB_MAX_SHM);
         return false;
     }
     if (db_prepare(spec, &layout, &diag)) {

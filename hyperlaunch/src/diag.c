@@ -93,6 +93,9 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
     [HL_E_SHM_GUEST_OVERLAP] = { "shm-guest-overlap", HL_ERROR,
                                  "guest range $f overlaps another shared region "
                                  "of this domain ($o)" },
+    [HL_E_SHM_OWNER_READ_ONLY] = { "shm-owner-read-only", HL_ERROR,
+                                 "the owner of a region maps it read-write: expected $e, "
+                                 "found $f" },
     [HL_E_DEP_CYCLE]         = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
     [HL_E_DEP_SELF]          = { "dependency-self", HL_ERROR, "domain depends on itself" },
     [HL_E_CONSOLE_INPUT]     = { "console-input", HL_ERROR, "expected $e, found $f" },

@@ -12,7 +12,9 @@ static const char *const kernel_props[] = {
 static const char *const module_props[] = { "reg", "module-index", "xen,uefi-binary", NULL };
 static const char *const vcpu_props[] = { "id", "hard-affinity", NULL };
 static const char *const evtchn_props[] = { "xen,evtchn", NULL };
-static const char *const shm_props[] = { "xen,shm-id", "xen,shared-mem", "role", NULL };
+static const char *const shm_props[] = {
+    "xen,shm-id", "xen,shared-mem", "role", "tessera,access", NULL
+};
 
 /* #address-cells / #size-cells of a node, limited to 1 or 2 cells. */
 static bool cells_of(struct hl_ctx *c, int node, int *ac, int *sc)
@@ -252,6 +254,25 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     } else if (hl_prop_present(c, node, "role")) {
         ok = false;
     }
+    /* tessera,access: a borrower may map the region read-only; its owner writes it. */
+    bool read_only = false;
+    const char *access;
+    if (hl_get_string(c, node, "tessera,access", &access)) {
+        if (strcmp(access, "ro") == 0) {
+            read_only = true;
+        } else if (strcmp(access, "rw") != 0) {
+            hl_report(c, HL_E_BAD_VALUE, node, "tessera,access", -1, "\"rw\" or \"ro\"",
+                      "\"%s\"", access);
+            ok = false;
+        }
+        if (read_only && owner) {
+            hl_report(c, HL_E_SHM_OWNER_READ_ONLY, node, "tessera,access", -1, "\"rw\"",
+                      "\"ro\"");
+            ok = false;
+        }
+    } else if (hl_prop_present(c, node, "tessera,access")) {
+        ok = false;
+    }
 
     int ac, sc, len;
     int domain_node = plan->domains[dom].node;
@@ -307,6 +328,7 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     m->region = (uint16_t)r;
     m->domain = dom;
     m->owner = owner;
+    m->read_only = read_only;
     m->guest_base = guest;
     m->node = node;
     struct hl_shm_region *reg = &plan->shm_regions[r];

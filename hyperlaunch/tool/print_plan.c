@@ -166,8 +166,8 @@ static void print_links(FILE *out, const struct hl_plan *plan)
             for (uint32_t i = 0; i < plan->nr_shm_maps; i++) {
                 const struct hl_shm_map *m = &plan->shm_maps[i];
                 if (m->region == r)
-                    fprintf(out, " %s (0x%" PRIx64 ")", plan->domains[m->domain].name,
-                            m->guest_base);
+                    fprintf(out, " %s (0x%" PRIx64 "%s)", plan->domains[m->domain].name,
+                            m->guest_base, m->read_only ? ", read-only" : "");
             }
             fputc('\n', out);
         }

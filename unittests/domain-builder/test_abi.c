@@ -21,6 +21,7 @@
 #include <public/io/console.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include <public/tessera/shm.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -113,6 +114,20 @@ static void test_structs(void **state)
     assert_int_equal(sizeof(struct vcpu_set_singleshot_timer), 16);
 }
 
+/* Tessera's own: the shared memory table (hv/include/public/tessera/shm.h). */
+static void test_shm_table(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(struct tessera_shm_table), 16);
+    assert_int_equal(offsetof(struct tessera_shm_table, entry_size), 6);
+    assert_int_equal(offsetof(struct tessera_shm_table, nr_entries), 8);
+    assert_int_equal(sizeof(struct tessera_shm_entry), 40);
+    assert_int_equal(offsetof(struct tessera_shm_entry, gpa), 16);
+    assert_int_equal(offsetof(struct tessera_shm_entry, size), 24);
+    assert_int_equal(offsetof(struct tessera_shm_entry, flags), 32);
+    assert_int_equal(TESSERA_SHM_TABLE_MAGIC, 0x4d485354);   /* "TSHM" little-endian */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_pv_start_info),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_structs),
+        cmocka_unit_test(test_shm_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -125,6 +125,9 @@ M(mem_tiny) { UNUSED; spec->memory_bytes = 1 * MiB; }
 M(vcpus_0) { UNUSED; spec->nr_vcpus = 0; }
 M(reserved_on_ram) { UNUSED; static const struct db_guest_range r = { 2 * MiB, 4096, 0 }; spec->reserved = &r; spec->nr_reserved = 1; }
 M(reserved_wrap) { UNUSED; static const struct db_guest_range r = { 0xFFFFFFFFFFFFF000ull, 0x2000, 0 }; spec->reserved = &r; spec->nr_reserved = 1; }
+M(shm_on_ram) { UNUSED; static const struct db_shm m = { "ring0", 2 * MiB, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
+M(shm_unaligned) { UNUSED; static const struct db_shm m = { "ring0", 0xE0000800ull, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
+M(shm_long_id) { UNUSED; static const struct db_shm m = { "abcdefghijklmnop", 0xE0000000ull, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
 M(module_empty) { UNUSED; static const struct db_module m = { NULL, 0, NULL }; spec->modules = &m; spec->nr_modules = 1; }
 M(random_bytes) { UNUSED; }
 
@@ -178,6 +181,9 @@ static const struct hostile cases[] = {
     { "0 vCPUs", HELLO, vcpus_0, DB_ERR_SPEC, "vCPUs" },
     { "reserved range on RAM", HELLO, reserved_on_ram, DB_ERR_OVERLAP, "overlaps" },
     { "reserved range wraps", HELLO, reserved_wrap, DB_ERR_SPEC, "wrapping" },
+    { "shared memory on RAM", HELLO, shm_on_ram, DB_ERR_OVERLAP, "overlaps" },
+    { "shared memory unaligned", HELLO, shm_unaligned, DB_ERR_SPEC, "unaligned" },
+    { "shared memory id too long", HELLO, shm_long_id, DB_ERR_SPEC, "longer than 15" },
     { "empty module", HELLO, module_empty, DB_ERR_SPEC, "module 0" },
     { "random bytes", RANDOM, random_bytes, DB_ERR_FORMAT, "neither ELF nor" },
 };

@@ -76,6 +76,21 @@ static void test_hello32(void **state)
     test_hello(state, TESSERA_GUESTS_DIR "/hello32.elf");
 }
 
+/* The memory map hvm_start_info at si points to, into e (32 entries at most). */
+static uint32_t read_memmap(const struct th_guest *g, uint64_t si, struct th_e820 *e)
+{
+    uint32_t n = th_rd32(g, si + 48);
+    uint64_t mm = th_rd64(g, si + 40);
+
+    assert_true(n <= 32);
+    for (uint32_t i = 0; i < n; i++) {
+        e[i].addr = th_rd64(g, mm + i * 24);
+        e[i].size = th_rd64(g, mm + i * 24 + 8);
+        e[i].type = th_rd32(g, mm + i * 24 + 16);
+    }
+    return n;
+}
+
 /* Modules with command lines, RSDP, a reserved range, privileged flag. */
 static void test_modules(void **state)
 {
@@ -119,15 +134,121 @@ static void test_modules(void **state)
     assert_true(th_rd64(&g, ml) >= th_rd64(&g, ml + 32) + 4096 ||
                 th_rd64(&g, ml + 32) >= th_rd64(&g, ml) + sizeof(m0));
     /* The shared-memory range shows up reserved. */
-    n = th_rd32(&g, si + 48);
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t mm = th_rd64(&g, si + 40);
-
-        e[i].addr = th_rd64(&g, mm + i * 24);
-        e[i].size = th_rd64(&g, mm + i * 24 + 8);
-        e[i].type = th_rd32(&g, mm + i * 24 + 16);
-    }
+    n = read_memmap(&g, si, e);
     assert_int_equal(th_e820_type_of(e, n, 0xE0000000, 2 * MiB), 2);
+    th_guest_free(&g);
+    free(k);
+}
+
+/*
+ * Decodes the shared memory table as a guest would, by byte offsets (not the
+ * header's structs): the module list entry with its command line, then each
+ * entry's id, address, size and flags.
+ */
+static uint64_t find_shm_table(const struct th_guest *g, uint64_t si, uint64_t *size)
+{
+    uint32_t n = th_rd32(g, si + 12);
+    uint64_t ml = th_rd64(g, si + 16);
+
+    for (uint32_t i = 1; i < n; i++) {
+        uint64_t cl = th_rd64(g, ml + i * 32 + 16);
+
+        if (cl && strcmp((const char *)th_ptr(g, cl, 18), "tessera,shm-table") == 0) {
+            *size = th_rd64(g, ml + i * 32 + 8);
+            return th_rd64(g, ml + i * 32);
+        }
+    }
+    return 0;
+}
+
+static void check_shm_entry(const struct th_guest *g, uint64_t e, const char *id, uint64_t gpa,
+                            uint64_t size, uint32_t flags)
+{
+    assert_memory_equal(th_ptr(g, e, 16), id, strlen(id) + 1);
+    for (size_t i = strlen(id); i < 16; i++)
+        assert_int_equal(th_rd8(g, e + i), 0);
+    assert_int_equal(th_rd64(g, e + 16), gpa);
+    assert_int_equal(th_rd64(g, e + 24), size);
+    assert_int_equal(th_rd32(g, e + 32), flags);    /* bit 0 writable, bit 1 owner */
+    assert_int_equal(th_rd32(g, e + 36), 0);
+}
+
+/* Shared memory without a ramdisk: entry 0 stays empty (Linux's initrd), the table is entry 1. */
+static void test_shm_table(void **state)
+{
+    static struct db_layout l;
+    struct db_vcpu_state v;
+    struct th_guest g;
+    uint64_t size, si, ml, t, tsize;
+    uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
+    const struct db_shm shm[2] = {
+        { "ring0", 0x20000000, 0x10000, true, true },
+        { "abcdefghijklmno", 0xE0000000, 2 * MiB, false, false },
+    };
+    struct db_domain_spec spec = {
+        .name = "shm", .memory_bytes = 32 * MiB, .nr_vcpus = 1, .kernel = k,
+        .kernel_size = size, .shm = shm, .nr_shm = 2,
+    };
+    struct th_e820 e[32];
+    uint32_t n;
+
+    (void)state;
+    assert_non_null(k);
+    build(&spec, &g, &l, &v);
+    si = verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes, NULL);
+    assert_int_equal(th_rd32(&g, si + 12), 2);
+    ml = th_rd64(&g, si + 16);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(th_rd64(&g, ml + i * 8), 0);   /* entry 0: empty */
+    t = find_shm_table(&g, si, &tsize);
+    assert_true(t && t < 1024 * MiB && t % 8 == 0);
+    assert_int_equal(tsize, 16 + 2 * 40);
+    assert_int_equal(th_rd32(&g, t), 0x4d485354);
+    assert_int_equal(th_rd16(&g, t + 4), 1);            /* version */
+    assert_int_equal(th_rd16(&g, t + 6), 40);           /* entry size */
+    assert_int_equal(th_rd32(&g, t + 8), 2);
+    assert_int_equal(th_rd32(&g, t + 12), 0);
+    check_shm_entry(&g, t + 16, "ring0", 0x20000000, 0x10000, 3);
+    check_shm_entry(&g, t + 56, "abcdefghijklmno", 0xE0000000, 2 * MiB, 0);
+    /* The table is in RAM; the regions are reserved. */
+    n = read_memmap(&g, si, e);
+    assert_int_equal(th_e820_type_of(e, n, t, tsize), 1);
+    assert_int_equal(th_e820_type_of(e, n, 0x20000000, 0x10000), 2);
+    assert_int_equal(th_e820_type_of(e, n, 0xE0000000, 2 * MiB), 2);
+    th_guest_free(&g);
+    free(k);
+}
+
+/* With a ramdisk, it stays entry 0 and the table follows it. */
+static void test_shm_table_after_ramdisk(void **state)
+{
+    static struct db_layout l;
+    static uint8_t rd[8192];
+    struct db_vcpu_state v;
+    struct th_guest g;
+    uint64_t size, si, ml, t, tsize;
+    uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
+    const struct db_module mods[1] = { { rd, sizeof(rd), NULL } };
+    const struct db_shm shm[1] = { { "ring0", 0x30000000, 0x10000, false, false } };
+    struct db_domain_spec spec = {
+        .name = "shm", .memory_bytes = 32 * MiB, .nr_vcpus = 1, .kernel = k,
+        .kernel_size = size, .modules = mods, .nr_modules = 1, .shm = shm, .nr_shm = 1,
+    };
+
+    (void)state;
+    assert_non_null(k);
+    memset(rd, 0xA5, sizeof(rd));
+    build(&spec, &g, &l, &v);
+    si = verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes, NULL);
+    assert_int_equal(th_rd32(&g, si + 12), 2);
+    ml = th_rd64(&g, si + 16);
+    assert_int_equal(th_rd64(&g, ml + 8), sizeof(rd));
+    assert_memory_equal(th_ptr(&g, th_rd64(&g, ml), sizeof(rd)), rd, sizeof(rd));
+    t = find_shm_table(&g, si, &tsize);
+    assert_int_equal(t, th_rd64(&g, ml + 32));
+    assert_int_equal(tsize, 16 + 40);
+    assert_int_equal(th_rd32(&g, t + 8), 1);
+    check_shm_entry(&g, t + 16, "ring0", 0x30000000, 0x10000, 0);
     th_guest_free(&g);
     free(k);
 }
@@ -218,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_hello64),
         cmocka_unit_test(test_hello32),
         cmocka_unit_test(test_modules),
+        cmocka_unit_test(test_shm_table),
+        cmocka_unit_test(test_shm_table_after_ramdisk),
         cmocka_unit_test(test_memory_hole),
         cmocka_unit_test(test_scattered_equals_buffer),
     };

@@ -129,6 +129,8 @@ static void test_links(void **state)
     assert_int_equal(plan->nr_shm_regions, 1);
     assert_int_equal(plan->shm_regions[0].owner, 0);
     assert_int_equal(plan->shm_maps[1].guest_base, 0x90000000);
+    assert_false(plan->shm_maps[0].read_only);
+    assert_true(plan->shm_maps[1].read_only);
     assert_int_equal(plan->domains[0].on_crash, HL_ACTION_HALT_MACHINE);
     assert_int_equal(plan->domains[0].p2m_pool_kib, 4096);
     result_free(&r);

@@ -29,8 +29,10 @@
 #define EVT(label, port, peer) \
     label ": evtchn@" port " { compatible = \"xen,evtchn-v1\"; " \
     "xen,evtchn = <" port " &" peer ">; };"
-#define SHM(id, role, host, guest, size) \
+#define SHM(id, role, host, guest, size) SHM_ACCESS(id, role, "rw", host, guest, size)
+#define SHM_ACCESS(id, role, access, host, guest, size) \
     "shm@" host " { compatible = \"xen,domain-shared-memory-v1\"; role = \"" role "\"; " \
+    "tessera,access = \"" access "\"; " \
     "xen,shm-id = \"" id "\"; xen,shared-mem = <0x0 " host " 0x0 " guest " " size ">; };"
 
 static const char tree_head[] =
@@ -250,6 +252,16 @@ static const struct rule rules[] = {
       HL_E_SHM_GUEST_OVERLAP },
     { .name = "shm-role", D1(SHM("a", "borrower", "0x60000000", "0x80000000", "0x1000")),
       D1(SHM("a", "lender", "0x60000000", "0x80000000", "0x1000")), HL_E_BAD_VALUE },
+    { .name = "shm-access",
+      D1(SHM("a", "owner", "0x60000000", "0x80000000", "0x1000"))
+      D2(SHM_ACCESS("a", "borrower", "ro", "0x60000000", "0x80000000", "0x1000")),
+      D1(SHM("a", "owner", "0x60000000", "0x80000000", "0x1000"))
+      D2(SHM_ACCESS("a", "borrower", "wo", "0x60000000", "0x80000000", "0x1000")),
+      HL_E_BAD_VALUE },
+    { .name = "shm-owner-read-only",
+      D1(SHM_ACCESS("a", "owner", "rw", "0x60000000", "0x80000000", "0x1000")),
+      D1(SHM_ACCESS("a", "owner", "ro", "0x60000000", "0x80000000", "0x1000")),
+      HL_E_SHM_OWNER_READ_ONLY },
     { .name = "shm-id-length",
       D1(SHM("abcdefghijklmno", "owner", "0x60000000", "0x80000000", "0x1000")),
       D1(SHM("abcdefghijklmnop", "owner", "0x60000000", "0x80000000", "0x1000")),

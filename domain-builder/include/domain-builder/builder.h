@@ -35,6 +35,7 @@ enum db_mode {
 #define DB_MAX_RESERVED  16
 #define DB_E820_MAX      32
 #define DB_MAX_POPULATE  4
+#define DB_MAX_SHM       16
 
 /* e820 types (the same values as XEN_HVM_MEMMAP_TYPE_*). */
 #define DB_E820_RAM      1
@@ -48,6 +49,18 @@ struct db_module {
     const uint8_t *data;
     uint64_t size;
     const char *cmdline;      /* may be NULL; PVH only */
+};
+
+/*
+ * A static shared memory region mapped into the domain (by the caller): its
+ * range is reserved in the memory map and, for PVH, described in the shared
+ * memory table (public/tessera/shm.h).
+ */
+struct db_shm {
+    const char *id;           /* at most 15 characters */
+    uint64_t gpa, size;       /* guest-physical, 4 KiB aligned */
+    bool writable;
+    bool owner;
 };
 
 struct db_guest_range {
@@ -67,8 +80,10 @@ struct db_domain_spec {
     const struct db_module *modules;  /* modules[0] is the initrd */
     uint32_t nr_modules;
     const char *cmdline;      /* may be NULL */
-    const struct db_guest_range *reserved; /* e.g. static shared memory */
+    const struct db_guest_range *reserved; /* other ranges to reserve */
     uint32_t nr_reserved;
+    const struct db_shm *shm;
+    uint32_t nr_shm;
     uint64_t rsdp_gpa;        /* 0: none */
     /* PV only: what the hypervisor provides, written into start_info. */
     uint64_t pv_shared_info_maddr;
@@ -103,6 +118,9 @@ struct db_layout {
     struct db_region mod_cmdline[DB_MAX_MODULES]; /* PVH */
     struct db_region start_info;      /* hvm_start_info / start_info / zero page */
     struct db_region modlist;         /* PVH */
+    uint32_t nr_modlist;              /* PVH: module list entries */
+    struct db_region shm_table;       /* PVH, with shared memory */
+    struct db_region shm_table_cmdline;
     struct db_region memmap;          /* PVH */
     struct db_region gdt;             /* PVH, Linux */
     struct db_region page_tables;     /* Linux identity map, PV bootstrap tables */

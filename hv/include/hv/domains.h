@@ -8,7 +8,9 @@
 #define HV_DOMAINS_H
 
 #include <hv/power.h>
+#include <hv/types.h>
 
+struct domain;
 struct tessera_bootinfo;
 
 /*
@@ -17,5 +19,11 @@ struct tessera_bootinfo;
  * invalid tree, a domain that cannot be built, or no virtualisation support.
  */
 enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi);
+
+/*
+ * The xen,shm-id of the static shared memory region domain d maps at
+ * guest-physical gpa, and in *writable whether d may write it; NULL if none.
+ */
+const char *domains_shm_at(const struct domain *d, gpaddr_t gpa, bool *writable);
 
 #endif

@@ -92,6 +92,7 @@ enum hl_code {
     HL_E_SHM_TWO_OWNERS,
     HL_E_SHM_ALIGN,
     HL_E_SHM_GUEST_OVERLAP,
+    HL_E_SHM_OWNER_READ_ONLY,
     /* Policies, start order, console, CPUID */
     HL_E_DEP_CYCLE,
     HL_E_DEP_SELF,

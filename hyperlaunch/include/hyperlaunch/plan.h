@@ -135,6 +135,7 @@ struct hl_shm_map {
     uint16_t region;         /* index in hl_plan.shm_regions */
     uint16_t domain;
     bool owner;              /* role = "owner" */
+    bool read_only;          /* tessera,access = "ro" (borrowers only) */
     uint64_t guest_base;     /* guest-physical address */
     int32_t node;
 };

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared by the libFuzzer targets: prepare a domain from the input as its
- * kernel and, if that is accepted, build it into a fixed 32 MiB buffer.
+ * kernel (with an initrd and a shared memory region, so PVH kernels get a
+ * shared memory table) and, if that is accepted, build it into a fixed 32 MiB
+ * buffer.
  * Sanitizers (address, undefined) catch any access outside the input or the
  * buffer; the map callback refuses frames past the buffer.
  */
@@ -22,11 +24,12 @@ static void fuzz_build(const uint8_t *data, size_t size)
     static uint8_t *guest;
     static const uint8_t initrd[8192] = { 1 };
     const struct db_module mod = { initrd, sizeof(initrd), "initrd" };
+    const struct db_shm shm = { "ring0", 0xE0000000ull, 0x10000, false, false };
     /* A private copy of exactly size bytes: reads past it are caught. */
     uint8_t *copy = malloc(size ? size : 1);
     struct db_domain_spec spec = {
         .name = "fuzz", .memory_bytes = FUZZ_MEM, .nr_vcpus = 1, .kernel = copy,
-        .kernel_size = size, .modules = &mod, .nr_modules = 1,
+        .kernel_size = size, .modules = &mod, .nr_modules = 1, .shm = &shm, .nr_shm = 1,
         .cmdline = "console=hvc0",
     };
     struct db_vcpu_state vcpu;

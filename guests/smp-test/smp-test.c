@@ -14,8 +14,9 @@
  *   - pings each vCPU through its IPI port (the answer comes back on an IPI
  *     port of vCPU 0's), and through an inter-domain loop-back port moved to
  *     that vCPU with bind_vcpu;
- *   - has the last vCPU bring itself down (as Linux's CPU hot-unplug does),
- *     checks is_up 0 and that a ping waits, brings it up and gets the answer;
+ *   - has the last vCPU start a periodic and a singleshot timer and bring
+ *     itself down (as Linux's CPU hot-unplug does), checks is_up 0, that no
+ *     timer fires and a ping waits, brings it up and gets the answer;
  *     brings vCPU 1 down from here and up again;
  *   - prints "smp-test: N vCPUs, C checks: PASS" (or FAIL lines and a FAIL
  *     summary) and ends: finish=down brings every vCPU down, vCPU 0 last (the
@@ -61,6 +62,7 @@ struct secondary {
     volatile uint32_t answers;      /* events answered */
     volatile uint32_t extra_hits;   /* ... of them on extra_port */
     volatile uint32_t resumed;      /* returns from its own VCPUOP_down */
+    volatile uint32_t timer_port;   /* its VIRQ_TIMER, bound before it goes down */
     volatile uint32_t errors;       /* hypercalls that failed on it */
 };
 
@@ -205,6 +207,32 @@ static bool take_port(struct shared_info *sh, uint32_t port)
     return __atomic_fetch_and(&sh->evtchn_pending[port / 64], ~bit, __ATOMIC_SEQ_CST) & bit;
 }
 
+/*
+ * Before going down: VIRQ_TIMER bound to this vCPU, a 1 ms periodic timer
+ * and a singleshot one, and one tick seen, so vCPU 0 can check they stop.
+ */
+static void start_timers(struct secondary *me, uint64_t id, struct shared_info *sh)
+{
+    struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = (uint32_t)id };
+    struct vcpu_set_periodic_timer per = { .period_ns = 1000000 };
+    struct vcpu_set_singleshot_timer ss = { .timeout_abs_ns = xen_system_time_ns() + 200000000 };
+    struct sched_poll p = { .nr_ports = 1 };
+    uint32_t port;
+
+    if (evtchn_op(EVTCHNOP_bind_virq, &virq) || vcpu_op(VCPUOP_set_periodic_timer, id, &per) ||
+        vcpu_op(VCPUOP_set_singleshot_timer, id, &ss)) {
+        me->errors++;
+        return;
+    }
+    port = virq.port;
+    p.ports = (uintptr_t)&port;
+    p.timeout = xen_system_time_ns() + 1000000000;
+    if (xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&p, 0) ||
+        !take_port(sh, port))
+        me->errors++;
+    me->timer_port = port;
+}
+
 static void answer(struct secondary *me)
 {
     __atomic_fetch_add(&me->answers, 1, __ATOMIC_SEQ_CST);
@@ -248,6 +276,7 @@ void secondary_main(uint64_t id)
             me->extra_hits++;
         if (ipi_hit && me->cmd == CMD_DOWN) {
             me->cmd = CMD_PING;
+            start_timers(me, id, sh);
             answer(me);
             say_vcpu(id, " going down");
             if (vcpu_op(VCPUOP_down, id, 0))
@@ -297,6 +326,14 @@ static bool wait_ready(unsigned int id)
         wait_pong(5);
     }
     return true;
+}
+
+static void sleep_ms(uint64_t ms)
+{
+    uint64_t end = now_ns() + ms * 1000000;
+
+    while (now_ns() < end)
+        wait_pong(1 + (end - now_ns()) / 1000000);
 }
 
 static bool wait_down(unsigned int id)
@@ -560,6 +597,13 @@ static void check_down_from_itself(unsigned int id)
     check(send(sec[id].ipi_port) == 0 && wait_answers(id, before, WAIT_MS),
           "the vCPU acknowledged its down command");
     check(wait_down(id), "is_up 0 after its own VCPUOP_down");
+    /* Its timers stop once it is off its CPU: no VIRQ_TIMER while it is down. */
+    sleep_ms(100);
+    check(sec[id].timer_port != 0, "it had a periodic timer running");
+    take_port(xen_shared_info(), sec[id].timer_port);
+    sleep_ms(300);
+    check(!take_port(xen_shared_info(), sec[id].timer_port),
+          "no timer event while down (periodic and singleshot stopped)");
     before = sec[id].answers;
     check(send(sec[id].ipi_port) == 0 && !wait_answers(id, before, 50),
           "a vCPU that is down does not answer");

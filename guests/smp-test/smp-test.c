@@ -10,7 +10,8 @@
  *     last one in 32-bit mode, which switches to long mode itself) and brings
  *     it up. Each registers its own vcpu_info, binds an IPI port to itself
  *     and prints "smp-test: vcpu N up";
- *   - checks EVTCHNOP_status and EVTCHNOP_bind_vcpu on every kind of port;
+ *   - checks EVTCHNOP_status and EVTCHNOP_bind_vcpu on every kind of port,
+ *     and VCPUOP_get_runstate_info;
  *   - pings each vCPU through its IPI port (the answer comes back on an IPI
  *     port of vCPU 0's), and through an inter-domain loop-back port moved to
  *     that vCPU with bind_vcpu;
@@ -410,6 +411,15 @@ static struct vcpu_hvm_context context_32(unsigned int id)
     return c;
 }
 
+static struct vcpu_runstate_info runstate(unsigned int id)
+{
+    struct vcpu_runstate_info r = { .state = -1 };
+
+    if (vcpu_op(VCPUOP_get_runstate_info, id, &r))
+        r.state = -1;
+    return r;
+}
+
 static long initialise(unsigned int id, const struct vcpu_hvm_context *c)
 {
     return vcpu_op(VCPUOP_initialise, id, c);
@@ -599,6 +609,7 @@ static void check_down_from_itself(unsigned int id)
     check(wait_down(id), "is_up 0 after its own VCPUOP_down");
     /* Its timers stop once it is off its CPU: no VIRQ_TIMER while it is down. */
     sleep_ms(100);
+    check(runstate(id).state == RUNSTATE_offline, "runstate once down: offline");
     check(sec[id].timer_port != 0, "it had a periodic timer running");
     take_port(xen_shared_info(), sec[id].timer_port);
     sleep_ms(300);
@@ -684,6 +695,16 @@ static void run(const struct hvm_start_info *si)
     }
     for (i = 1; i < n; i++)
         check(vcpu_op(VCPUOP_is_up, i, 0) == 0, "initialised but not up: is_up 0");
+    {
+        struct vcpu_runstate_info r = runstate(1);
+
+        check(r.state == RUNSTATE_offline && r.time[RUNSTATE_running] == 0 &&
+              r.time[RUNSTATE_offline] > 0, "runstate: offline, never ran");
+        check(vcpu_op(VCPUOP_get_runstate_info, n, &r) == -XEN_ENOENT,
+              "runstate of vCPU n: -ENOENT");
+        check(vcpu_op(VCPUOP_get_runstate_info, 0, (void *)0xDEAD0000000ull) == -XEN_EFAULT,
+              "runstate to a bad address: -EFAULT");
+    }
     for (i = 1; i < n; i++) {
         check(vcpu_op(VCPUOP_up, i, 0) == 0, "up");
         check(wait_ready(i), "the vCPU came up and bound its IPI");
@@ -699,6 +720,14 @@ static void run(const struct hvm_start_info *si)
         check(ping(i, sec[i].ipi_port), "ping through the vCPU's IPI port");
     check(loop_port && ping(last, loop_port) && sec[last].extra_hits == 1,
           "ping through an inter-domain port moved with bind_vcpu");
+    {
+        struct vcpu_runstate_info self = runstate(0), one = runstate(1);
+
+        check(self.state == RUNSTATE_running && self.time[RUNSTATE_running] > 0 &&
+              self.state_entry_time <= now_ns(), "runstate of itself: running");
+        check(one.time[RUNSTATE_running] > 0 && one.time[RUNSTATE_blocked] > 0,
+              "runstate of vCPU 1: it ran and blocked");
+    }
 
     check_down_from_itself(last);
     check_down_from_another(1);

@@ -59,6 +59,7 @@ static void vcpu_init(struct vcpu *v)
     v->initialised = false;
     v->hypercall_64bit = false;
     v->exits = 0;
+    sched_runstate_init(v);
     events_init_vcpu(v);
 }
 

@@ -6,6 +6,8 @@
  */
 #include <asm/cpu.h>
 #include <asm/tsc.h>
+#include <string.h>
+#include <public/vcpu.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/percpu.h>
@@ -28,6 +30,53 @@ static struct sched_cpu sched_cpus[HV_MAX_CPUS];
 static struct sched_pool *vcpu_pool(const struct vcpu *v)
 {
     return sched_cpus[v->pcpu].pool;
+}
+
+/* ns from since to now; 0 if another CPU's clock read a little ahead. */
+static uint64_t ns_since(uint64_t since, uint64_t now)
+{
+    return now > since ? now - since : 0;
+}
+
+/*
+ * Xen's runstate follows the scheduler's view: running while on a CPU (even
+ * once blocked, until it leaves it), runnable on its queue, blocked, offline
+ * when down or dead. Called under the pool lock after every change.
+ */
+static void runstate_update(struct vcpu *v)
+{
+    unsigned int now_state = v->running ? RUNSTATE_running
+                           : v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
+                           : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline;
+    uint64_t now;
+
+    if (now_state == v->runstate.state)
+        return;
+    now = now_ns();
+    v->runstate.time_ns[v->runstate.state] += ns_since(v->runstate.entry_ns, now);
+    v->runstate.state = now_state;
+    v->runstate.entry_ns = now;
+}
+
+void sched_runstate_init(struct vcpu *v)
+{
+    memset(&v->runstate, 0, sizeof(v->runstate));
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.entry_ns = now_ns();
+}
+
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info)
+{
+    struct sched_pool *pool = vcpu_pool(v);
+    unsigned long flags = spin_lock_irqsave(&pool->lock);
+    unsigned int i;
+
+    info->state = (int32_t)v->runstate.state;
+    info->state_entry_time = v->runstate.entry_ns;
+    for (i = 0; i < 4; i++)
+        info->time[i] = v->runstate.time_ns[i];
+    info->time[v->runstate.state] += ns_since(v->runstate.entry_ns, now_ns());
+    spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 /* End of a slice: give the CPU to the next vCPU if one waits, else run on. */
@@ -111,6 +160,7 @@ static void sched_make_runnable(struct vcpu *v, enum vcpu_state from)
                 sched_cpus[v->pcpu].need_resched = true;
             kick = true;
         }
+        runstate_update(v);
     }
     spin_unlock_irqrestore(&pool->lock, flags);
     if (kick)
@@ -140,6 +190,7 @@ void sched_down(struct vcpu *v)
         if (v->on_runqueue)
             pool->ops->dequeue(pool, v);
         off_cpu = !v->running;
+        runstate_update(v);
     }
     spin_unlock_irqrestore(&pool->lock, flags);
     /* A running vCPU stops at its next exit; sched_put() then stops its timers. */
@@ -181,6 +232,7 @@ bool sched_detach(struct vcpu *v)
         pool->ops->remove_vcpu(pool, v);
         v->state = VCPU_DEAD;
         gone = true;
+        runstate_update(v);
     }
     spin_unlock_irqrestore(&pool->lock, flags);
     return gone;
@@ -205,8 +257,10 @@ static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
      * seq_cst, a full barrier: the run loop's later loads of pending upcalls
      * may not pass it (vcpu_mark_pending() kicks only a running vCPU).
      */
-    if (v)
+    if (v) {
         __atomic_store_n(&v->running, true, __ATOMIC_SEQ_CST);
+        runstate_update(v);
+    }
     spin_unlock(&pool->lock);
     return v;
 }
@@ -228,6 +282,7 @@ static void sched_put(struct sched_cpu *sc, struct vcpu *v)
     } else {
         down = v->state == VCPU_DOWN;
     }
+    runstate_update(v);
     spin_unlock(&pool->lock);
     if (gone)
         domain_vcpu_gone(v);

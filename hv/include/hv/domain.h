@@ -49,6 +49,12 @@ struct vcpu {
     bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
     struct vcpu_events ev;
     uint64_t exits;                 /* VM exits taken, for reports */
+    /* VCPUOP_get_runstate_info: RUNSTATE_* and ns in each (under the pool lock). */
+    struct {
+        unsigned int state;
+        uint64_t entry_ns;
+        uint64_t time_ns[4];
+    } runstate;
 };
 
 /* One range of the guest's memory map (e820 types). */

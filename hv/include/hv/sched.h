@@ -102,6 +102,12 @@ void sched_kick(struct vcpu *v);
  */
 bool sched_detach(struct vcpu *v);
 
+/* Xen's runstate of v (RUNSTATE_* and the time in each, the current one's included). */
+struct vcpu_runstate_info;
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info);
+/* A new vCPU's runstate: offline since now. */
+void sched_runstate_init(struct vcpu *v);
+
 /* Back-ends ask this after every exit: must v give its CPU back now? */
 bool vcpu_must_stop(struct vcpu *v);
 

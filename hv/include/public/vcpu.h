@@ -9,11 +9,23 @@
 #define VCPUOP_up                    1
 #define VCPUOP_down                  2
 #define VCPUOP_is_up                 3
+#define VCPUOP_get_runstate_info     4
 #define VCPUOP_set_periodic_timer    6
 #define VCPUOP_stop_periodic_timer   7
 #define VCPUOP_set_singleshot_timer  8
 #define VCPUOP_stop_singleshot_timer 9
 #define VCPUOP_register_vcpu_info   10
+
+/* Time a vCPU spent in each state since it was created (system time, ns). */
+struct vcpu_runstate_info {
+    int32_t state;             /* RUNSTATE_*: now */
+    uint64_t state_entry_time; /* when it entered it */
+    uint64_t time[4];          /* per RUNSTATE_*, the current state's time included */
+};
+#define RUNSTATE_running  0    /* on a CPU */
+#define RUNSTATE_runnable 1    /* waits for a CPU */
+#define RUNSTATE_blocked  2    /* waits for an event */
+#define RUNSTATE_offline  3    /* down (or not started, or its domain is dying) */
 
 struct vcpu_set_periodic_timer {
     uint64_t period_ns;

@@ -68,6 +68,8 @@ void machine_power_off(enum hv_exit_status status)
 {
     irq_disable();
     smp_stop_others();
+    /* A CPU may have been stopped holding the console lock: do not wait for it forever. */
+    console_enter_panic();
     printk("tessera: allocations after boot: %llu\n",
            (unsigned long long)page_alloc_after_boot());
     if (cmdline_has("debug-exit"))
@@ -114,6 +116,7 @@ void machine_reboot(void)
 {
     irq_disable();
     smp_stop_others();
+    console_enter_panic();      /* as in machine_power_off() */
     printk("tessera: rebooting\n");
     reset_via_acpi();
     outb(RESET_CF9, CF9_SYS_RST);

@@ -18,7 +18,7 @@
  *   - has the last vCPU start a periodic and a singleshot timer and bring
  *     itself down (as Linux's CPU hot-unplug does), checks is_up 0, that no
  *     timer fires and a ping waits, brings it up and gets the answer;
- *     brings vCPU 1 down from here and up again;
+ *     brings vCPU 1 down from here and up again, 25 times while pinging it;
  *   - prints "smp-test: N vCPUs, C checks: PASS" (or FAIL lines and a FAIL
  *     summary) and ends: finish=down brings every vCPU down, vCPU 0 last (the
  *     domain powers off, as in Xen), else SCHEDOP_shutdown with the others up.
@@ -638,6 +638,25 @@ static void check_down_from_another(unsigned int id)
     check(ping(id, sec[id].ipi_port), "it answers after up");
 }
 
+/*
+ * Down and up again in quick succession, with a ping each time: the vCPU is
+ * caught blocked, runnable or still on its CPU answering the previous ping.
+ */
+static void check_down_up_cycles(unsigned int id, unsigned int cycles)
+{
+    unsigned int i, ok = 0;
+
+    for (i = 0; i < cycles; i++) {
+        uint32_t before = sec[id].answers;
+
+        if (send(sec[id].ipi_port) == 0 && vcpu_op(VCPUOP_down, id, 0) == 0 &&
+            vcpu_op(VCPUOP_is_up, id, 0) == 0 && vcpu_op(VCPUOP_up, id, 0) == 0 &&
+            wait_answers(id, before, WAIT_MS))
+            ok++;
+    }
+    check(ok == cycles, "down and up again while pinged, every time");
+}
+
 static void summary(unsigned int n)
 {
     struct line l = { .len = 0 };
@@ -731,6 +750,7 @@ static void run(const struct hvm_start_info *si)
 
     check_down_from_itself(last);
     check_down_from_another(1);
+    check_down_up_cycles(1, 25);
 }
 
 void guest_main(const struct hvm_start_info *si)

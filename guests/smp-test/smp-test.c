@@ -349,6 +349,21 @@ static bool wait_down(unsigned int id)
     return true;
 }
 
+/*
+ * Both domains query each other's ports (EVTCHNOP_status: -EPERM while the
+ * other exists, -ESRCH once it is gone), so neither may end before both have:
+ * each notifies the other over the tree's static channel, then waits for it.
+ */
+static void meet_peer(uint32_t port)
+{
+    struct sched_poll p = { .ports = (uintptr_t)&port, .nr_ports = 1,
+                            .timeout = now_ns() + WAIT_MS * 1000000ull };
+
+    check(send(port) == 0, "barrier: notify the peer");
+    xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&p, 0);
+    check(xen_take_event(port), "barrier: the peer checked its status calls");
+}
+
 /* Pings vCPU id on port; true if it answered. */
 static bool ping(unsigned int id, uint32_t port)
 {
@@ -683,6 +698,7 @@ static void run(const struct hvm_start_info *si)
 {
     unsigned int n, i, last;
     uint16_t peer = (uint16_t)guest_cmdline_u64(si, "peer", NO_SUCH_DOMID);
+    uint32_t barrier = (uint32_t)guest_cmdline_u64(si, "barrier", 0);
     struct evtchn_bind_ipi pong = { .vcpu = 0 };
     uint32_t loop_port;
     long rc;
@@ -735,6 +751,8 @@ static void run(const struct hvm_start_info *si)
             return;
 
     loop_port = check_status_and_bind_vcpu(n, last, peer);
+    if (barrier)
+        meet_peer(barrier);
     for (i = 1; i < n; i++)
         check(ping(i, sec[i].ipi_port), "ping through the vCPU's IPI port");
     check(loop_port && ping(last, loop_port) && sec[last].extra_hits == 1,

@@ -139,6 +139,10 @@ int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
     diag->domain = spec->name ? spec->name : "?";
     memset(vcpu, 0, sizeof(*vcpu));
     vcpu->rflags = DB_RFLAGS_FIXED;
+    /* An HVM domain's console ring starts empty (PV zeroes its own in pv.c). */
+    if (layout->mode != DB_MODE_PV &&
+        db_mem_fill(mem, layout->console.gpa, 0, layout->console.size, diag))
+        return -1;
     switch (layout->mode) {
     case DB_MODE_PVH: return db_pvh_build(spec, layout, mem, vcpu, diag);
     case DB_MODE_PV: return db_pv_build(spec, layout, mem, vcpu, diag);

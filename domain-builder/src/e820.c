@@ -9,6 +9,13 @@
  * The IOAPIC and LAPIC pages are reserved. memory_bytes counts every backed
  * frame, the first MiB included.
  *
+ * HVM domains also get the page of Xen's PV console ring: the highest frame
+ * of RAM below the hole, backed and zeroed but reported reserved, so the
+ * guest maps it (HVM_PARAM_CONSOLE_PFN) without ever using it as RAM. Xen's
+ * toolstack puts it among its "special pages" in the MMIO hole (0xFEFFF000);
+ * inside the populated range it costs no extra frame or P2M table, and guests
+ * that identity-map only their low memory can reach it.
+ *
  * PV: a pseudo-physical map has no holes: RAM [0, memory_bytes).
  *
  * Static shared memory and the spec's other extra ranges are added reserved
@@ -71,9 +78,11 @@ int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *
         uint64_t above = mem - DB_MiB(1);
         uint64_t low = above < HOLE_START - DB_MiB(1) ? above : HOLE_START - DB_MiB(1);
 
+        l->console = (struct db_region){ DB_MiB(1) + low - DB_PAGE_SIZE, DB_PAGE_SIZE };
         if (add(l, 0, LOW_RAM_END, DB_E820_RAM, diag) ||
             add(l, LOW_RAM_END, DB_MiB(1) - LOW_RAM_END, DB_E820_RESERVED, diag) ||
-            add(l, DB_MiB(1), low, DB_E820_RAM, diag) ||
+            add(l, DB_MiB(1), low - DB_PAGE_SIZE, DB_E820_RAM, diag) ||
+            add(l, l->console.gpa, DB_PAGE_SIZE, DB_E820_RESERVED, diag) ||
             (above > low && add(l, HIGH_START, above - low, DB_E820_RAM, diag)) ||
             add(l, IOAPIC_BASE, DB_PAGE_SIZE, DB_E820_RESERVED, diag) ||
             add(l, LAPIC_BASE, DB_PAGE_SIZE, DB_E820_RESERVED, diag))

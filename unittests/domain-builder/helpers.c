@@ -80,6 +80,26 @@ uint32_t th_e820_type_of(const struct th_e820 *e, unsigned int n, uint64_t addr,
     return 0;
 }
 
+void th_hvm_e820_check(const struct th_guest *g, const struct th_e820 *e, unsigned int n,
+                       uint64_t mem)
+{
+    const uint64_t mib = 1024 * 1024, console = mem - 4096;
+
+    assert_true(mem <= 3072 * mib);
+    /* Backed: RAM, the first MiB's reserved tail and the console page. */
+    assert_int_equal(th_e820_check(e, n) + (mib - 0x9FC00) + 4096, mem);
+    assert_int_equal(th_e820_type_of(e, n, 0, 0x9FC00), 1);
+    assert_int_equal(th_e820_type_of(e, n, 0x9FC00, mib - 0x9FC00), 2);
+    /* The console ring page: the top of RAM, reserved, its own entry, empty. */
+    assert_int_equal(th_e820_type_of(e, n, console, 4096), 2);
+    assert_int_equal(th_e820_type_of(e, n, console - 4096, 4096), 1);
+    for (unsigned int i = 0; i < n; i++)
+        if (e[i].addr == console)
+            assert_int_equal(e[i].size, 4096);
+    for (uint64_t i = 0; i < 4096; i++)
+        assert_int_equal(th_rd8(g, console + i), 0);
+}
+
 void th_elf_for_each_load(const uint8_t *elf, th_load_fn fn, void *ctx)
 {
     bool is64 = elf[4] == 2;

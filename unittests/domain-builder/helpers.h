@@ -45,6 +45,14 @@ uint64_t th_e820_check(const struct th_e820 *e, unsigned int n);
 /* Type of the entry covering [addr, addr + size) entirely, 0 if none. */
 uint32_t th_e820_type_of(const struct th_e820 *e, unsigned int n, uint64_t addr, uint64_t size);
 
+/*
+ * An HVM (PVH, Linux) domain's map of mem bytes below 3 GiB: well formed,
+ * the low hole, and the PV console ring page reserved and zeroed at the top
+ * of RAM; RAM + the reserved part of the first MiB + that page = mem.
+ */
+void th_hvm_e820_check(const struct th_guest *g, const struct th_e820 *e, unsigned int n,
+                       uint64_t mem);
+
 /* Minimal ELF program header reader: calls fn for every PT_LOAD. */
 typedef void (*th_load_fn)(void *ctx, uint64_t offset, uint64_t vaddr, uint64_t paddr,
                            uint64_t filesz, uint64_t memsz);

@@ -93,9 +93,7 @@ uint64_t verify_linux(const struct th_guest *g, const uint8_t *image, uint64_t i
         e[i].size = th_rd64(g, zp + 0x2D0 + i * 20 + 8);
         e[i].type = th_rd32(g, zp + 0x2D0 + i * 20 + 16);
     }
-    assert_int_equal(th_e820_check(e, n) + (1 * MiB - 0x9FC00), mem);
-    assert_int_equal(th_e820_type_of(e, n, 0, 0x9FC00), 1);
-    assert_int_equal(th_e820_type_of(e, n, 0x9FC00, 1 * MiB - 0x9FC00), 2);
+    th_hvm_e820_check(g, e, n, mem);
     /* The kernel's whole init_size is RAM. */
     assert_int_equal(th_e820_type_of(e, n, load, init_size), 1);
     assert_int_equal(th_e820_type_of(e, n, zp, 4096), 1);

@@ -273,8 +273,12 @@ static void test_memory_hole(void **state)
     assert_int_equal(db_prepare(&spec, &l, &diag), 0);
     for (uint32_t i = 0; i < l.nr_e820; i++)
         e[i] = (struct th_e820){ l.e820[i].addr, l.e820[i].size, l.e820[i].type };
-    assert_int_equal(th_e820_check(e, l.nr_e820) + (1 * MiB - 0x9FC00), spec.memory_bytes);
-    assert_int_equal(th_e820_type_of(e, l.nr_e820, 1 * MiB, 3072 * MiB - 1 * MiB), 1);
+    assert_int_equal(th_e820_check(e, l.nr_e820) + (1 * MiB - 0x9FC00) + 4096,
+                     spec.memory_bytes);
+    assert_int_equal(th_e820_type_of(e, l.nr_e820, 1 * MiB, 3072 * MiB - 1 * MiB - 4096), 1);
+    /* The console page is the last frame below the hole, not the last one of RAM. */
+    assert_int_equal(l.console.gpa, 3072 * MiB - 4096);
+    assert_int_equal(th_e820_type_of(e, l.nr_e820, l.console.gpa, 4096), 2);
     assert_int_equal(th_e820_type_of(e, l.nr_e820, 3072 * MiB, 4096), 0);   /* the hole */
     assert_int_equal(th_e820_type_of(e, l.nr_e820, 4096 * MiB, 3072 * MiB), 1);
     for (uint32_t i = 0; i < l.nr_populate; i++)
@@ -282,7 +286,7 @@ static void test_memory_hole(void **state)
     assert_int_equal(backed, spec.memory_bytes);
     assert_int_equal(l.nr_frames, (7168 * MiB) >> 12);
     /* Modules stay below the hole (top of low RAM), boot structures below 1 GiB. */
-    assert_int_equal(l.modules[0].gpa, 3072 * MiB - 4096);
+    assert_int_equal(l.modules[0].gpa, 3072 * MiB - 2 * 4096);
     assert_true(l.start_info.gpa < 1024 * MiB && l.memmap.gpa < 1024 * MiB &&
                 l.modlist.gpa < 1024 * MiB && l.cmdline.gpa < 1024 * MiB &&
                 l.mod_cmdline[0].gpa < 1024 * MiB);
@@ -333,6 +337,63 @@ static void test_scattered_equals_buffer(void **state)
     free(k);
 }
 
+/*
+ * The PV console ring page: the top frame of a small domain's RAM, inside
+ * what is backed (no extra frame), reserved, never given to anything else;
+ * a spec's reserved range on it is refused.
+ */
+static void test_console_page(void **state)
+{
+    static struct db_layout l;
+    struct db_vcpu_state v;
+    struct db_diag diag;
+    struct th_guest g;
+    uint64_t size, backed = 0;
+    uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
+    static uint8_t initrd[8192];
+    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_guest_range shm = { 16 * MiB - 4096, 4096, 0 };
+    struct db_domain_spec spec = {
+        .name = "con", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
+        .modules = &mod, .nr_modules = 1,
+    };
+
+    (void)state;
+    assert_non_null(k);
+    build(&spec, &g, &l, &v);
+    assert_int_equal(l.console.gpa, 16 * MiB - 4096);
+    assert_int_equal(l.console.size, 4096);
+    assert_int_equal(l.nr_frames, (16 * MiB) >> 12);
+    for (uint32_t i = 0; i < l.nr_populate; i++)
+        backed += l.populate[i].nr * 4096;
+    assert_int_equal(backed, spec.memory_bytes);
+    /* Placed top-down from the top of RAM, the initrd ends right below it. */
+    assert_int_equal(l.modules[0].gpa + l.modules[0].size, l.console.gpa);
+    verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes, NULL);
+    th_guest_free(&g);
+
+    /* Whatever the backend held there before, the ring starts empty. */
+    th_guest_alloc(&g, l.nr_frames);
+    memset(g.buf, 0xA5, g.nr_frames * 4096);
+    {
+        struct db_guest_mem mem;
+        struct db_buffer_mem bm;
+
+        db_buffer_mem_init(&mem, &bm, g.buf, g.nr_frames);
+        assert_int_equal(db_build(&spec, &l, &mem, &v, &diag), 0);
+    }
+    for (uint64_t i = 0; i < 4096; i++)
+        assert_int_equal(th_rd8(&g, l.console.gpa + i), 0);
+    th_guest_free(&g);
+
+    spec.reserved = &shm;
+    spec.nr_reserved = 1;
+    assert_int_equal(db_prepare(&spec, &l, &diag), -1);
+    assert_int_equal(diag.code, DB_ERR_OVERLAP);
+    assert_non_null(strstr(diag.msg, "0xfff000"));
+    free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_shm_table_after_ramdisk),
         cmocka_unit_test(test_memory_hole),
         cmocka_unit_test(test_scattered_equals_buffer),
+        cmocka_unit_test(test_console_page),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,7 +127,7 @@ struct db_layout {
     struct db_region stack;           /* Linux, PV */
     struct db_region p2m;             /* PV */
     struct db_region xenstore;        /* PV */
-    struct db_region console;         /* PV */
+    struct db_region console;         /* PV console ring page (all modes) */
     struct db_region hypercall_page;  /* PV (from the note) */
     uint64_t entry;                   /* physical (PVH, Linux) or virtual (PV) */
 

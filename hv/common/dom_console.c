@@ -3,9 +3,11 @@
  * Domain consoles (dom_console.h). Output is line-buffered per domain so
  * lines of different domains never mix, control characters are neutralised
  * (a guest cannot drive the terminal), every byte goes to the domain's log
- * ring, and each domain spends from its own serial byte budget.
+ * ring, and each domain spends from its own serial byte budget. The PV
+ * console ring is served here too: the hypervisor is its backend.
  */
 #include <string.h>
+#include <public/io/console.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -36,6 +38,7 @@ static unsigned int switch_presses;
 static struct timer input_timer;
 
 static void input_poll(struct timer *t);
+static void ring_service(struct dom_console *c, bool connect);
 
 void dom_console_init(struct dom_console *c, const char *name, uint16_t domid, bool to_serial)
 {
@@ -143,12 +146,19 @@ static void input_byte(char ch)
         return;
     }
     c = input_owner == OWNER_HYPERVISOR ? NULL : console_by_domid(input_owner);
-    if (c && input_put(c, ch))
+    /* A ring-connected guest gets it through the ring (input_poll serves it next). */
+    if (c && input_put(c, ch) && !__atomic_load_n(&c->ring_connected, __ATOMIC_ACQUIRE))
         events_raise_virq_console(container_of(c, struct domain, console));
 }
 
+/*
+ * Every 10 ms on the boot CPU: serial input to its owner, then one step of
+ * every console's ring: output of guests that write without notifying or
+ * that the serial budget held back, and input waiting for the ring.
+ */
 static void input_poll(struct timer *t)
 {
+    struct dom_console *c;
     unsigned int i;
     int ch;
 
@@ -156,6 +166,8 @@ static void input_poll(struct timer *t)
     /* Bounded: a UART that always has data must not keep this CPU here. */
     for (i = 0; i < INPUT_POLL_MAX_BYTES && (ch = serial_getc()) >= 0; i++)
         input_byte((char)ch);
+    for (c = registry; c; c = c->next)
+        ring_service(c, false);
     spin_unlock(&registry_lock);
     timer_set(t, now_ns() + INPUT_POLL_NS);
 }
@@ -198,11 +210,26 @@ static void log_append(struct dom_console *c, const char *s, size_t len)
     }
 }
 
+/* Serial bytes of "<name>: <line>\n" for a line of len bytes. */
+static size_t line_cost(const struct dom_console *c, size_t len)
+{
+    return strlen(c->name) + 2 + len + 1;
+}
+
+/* Whether a line of len bytes can go out now (or goes only to the log anyway). */
+static bool budget_allows(struct dom_console *c, size_t len)
+{
+    if (!c->to_serial)
+        return true;
+    refill(c);
+    return c->tokens >= line_cost(c, len);
+}
+
 /* Sends "<name>: <line>\n" if the budget allows; counts it as held back otherwise. */
 static void emit_line(struct dom_console *c)
 {
     char out[DOM_CONSOLE_NAME_ROOM + DOM_CONSOLE_LINE_MAX + 64];
-    size_t need = strlen(c->name) + 2 + c->line_len + 1;
+    size_t need = line_cost(c, c->line_len);
     int n;
 
     log_append(c, c->line, c->line_len);
@@ -229,14 +256,23 @@ static void emit_line(struct dom_console *c)
     c->line_len = 0;
 }
 
-void dom_console_write(struct dom_console *c, const char *buf, size_t len)
+/*
+ * Takes guest text into the line buffer (and so the log); the bytes taken.
+ * console_io cannot wait, so it takes everything and a line beyond the budget
+ * is only logged. The ring can (hold_back): it stops before the byte that
+ * would end a line the budget cannot pay for yet, and the rest stays in the
+ * guest's ring. Called with c->lock held.
+ */
+static size_t console_take(struct dom_console *c, const char *buf, size_t len, bool hold_back)
 {
-    unsigned long flags = spin_lock_irqsave(&c->lock);
     size_t i;
 
     for (i = 0; i < len; i++) {
         char ch = buf[i];
+        bool ends_line = ch == '\n' || (ch != '\r' && c->line_len + 1 == DOM_CONSOLE_LINE_MAX);
 
+        if (hold_back && ends_line && !budget_allows(c, c->line_len + (ch != '\n')))
+            break;
         if (ch == '\n') {
             emit_line(c);
             continue;
@@ -251,13 +287,145 @@ void dom_console_write(struct dom_console *c, const char *buf, size_t len)
         if (c->line_len == DOM_CONSOLE_LINE_MAX)
             emit_line(c);
     }
+    return i;
+}
+
+/*
+ * Reads one ring's indices, each once (acquire: the guest's bytes or its
+ * reads before them are visible). The page is the guest's and may change at
+ * any moment. Indices further apart than the ring are corrupt: false, and
+ * nothing is to be taken or given (as xenconsoled does); said once per
+ * domain, since the guest can repeat it at will.
+ */
+static bool ring_indices(struct dom_console *c, const char *which,
+                         const XENCONS_RING_IDX *cons_at, const XENCONS_RING_IDX *prod_at,
+                         size_t size, XENCONS_RING_IDX *cons, XENCONS_RING_IDX *prod)
+{
+    *cons = __atomic_load_n(cons_at, __ATOMIC_ACQUIRE);
+    *prod = __atomic_load_n(prod_at, __ATOMIC_ACQUIRE);
+    if (*prod - *cons <= size)
+        return true;
+    if (!c->ring_corrupt_reported)
+        printk("tessera: domain %s: console ring %s indices corrupt (prod 0x%x, cons 0x%x): "
+               "ignored while they are\n", c->name, which, *prod, *cons);
+    c->ring_corrupt_reported = true;
+    return false;
+}
+
+/*
+ * Takes up to one step of what the guest produced in out[]; the bytes taken.
+ * The bytes are copied out before they are looked at, every index masked into
+ * the ring, and out_cons is written after the copy (release). With c->lock.
+ */
+static size_t ring_take_output(struct dom_console *c, bool hold_back)
+{
+    struct xencons_interface *r = c->ring;
+    char buf[DOM_CONSOLE_RING_STEP];
+    XENCONS_RING_IDX cons, prod;
+    size_t n, i;
+
+    if (!ring_indices(c, "output", &r->out_cons, &r->out_prod, sizeof(r->out), &cons, &prod))
+        return 0;
+    n = MIN((size_t)(prod - cons), sizeof(buf));
+    for (i = 0; i < n; i++)
+        buf[i] = __atomic_load_n(&r->out[MASK_XENCONS_IDX(cons + i, r->out)], __ATOMIC_RELAXED);
+    n = console_take(c, buf, n, hold_back);
+    __atomic_store_n(&r->out_cons, cons + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
+    return n;
+}
+
+/*
+ * Everything the guest had written to its ring, ahead of what follows it
+ * (console_io output, the domain's end). At most one ring's worth: another
+ * vCPU of the guest writing meanwhile cannot keep this CPU here.
+ */
+static size_t ring_drain_output(struct dom_console *c)
+{
+    size_t total = 0, n, steps;
+
+    for (steps = 0; steps < sizeof(c->ring->out) / DOM_CONSOLE_RING_STEP; steps++) {
+        n = ring_take_output(c, false);
+        total += n;
+        if (n < DOM_CONSOLE_RING_STEP)
+            break;
+    }
+    return total;
+}
+
+/* Moves pending input into in[] as far as it has room; the bytes moved. With c->lock. */
+static size_t ring_give_input(struct dom_console *c)
+{
+    struct xencons_interface *r = c->ring;
+    XENCONS_RING_IDX cons, prod;
+    size_t n, i;
+
+    if (!ring_indices(c, "input", &r->in_cons, &r->in_prod, sizeof(r->in), &cons, &prod))
+        return 0;
+    n = MIN(sizeof(r->in) - (prod - cons), (size_t)(c->in_prod - c->in_cons));
+    for (i = 0; i < n; i++)
+        __atomic_store_n(&r->in[MASK_XENCONS_IDX(prod + i, r->in)],
+                         c->in[(c->in_cons + i) % DOM_CONSOLE_IN_SIZE], __ATOMIC_RELAXED);
+    c->in_cons += (uint32_t)n;
+    __atomic_store_n(&r->in_prod, prod + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
+    return n;
+}
+
+/*
+ * One step of c's ring: output as far as the budget pays, pending input if
+ * the guest has connected (connect: it just notified). The guest is notified
+ * when anything moved, so it can write or read on.
+ */
+static void ring_service(struct dom_console *c, bool connect)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+    bool moved = false;
+
+    if (c->ring) {
+        if (connect)
+            __atomic_store_n(&c->ring_connected, true, __ATOMIC_RELEASE);
+        moved = ring_take_output(c, true) > 0;
+        if (c->ring_connected)
+            moved |= ring_give_input(c) > 0;
+    }
     spin_unlock_irqrestore(&c->lock, flags);
+    if (moved)
+        events_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
+}
+
+void dom_console_ring_notify(struct domain *d, unsigned int port)
+{
+    if (port == d->console.ring_port)
+        ring_service(&d->console, true);
+}
+
+void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring,
+                             uint64_t gfn, unsigned int port)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+
+    c->ring = ring;
+    c->ring_gfn = gfn;
+    c->ring_port = port;
+    spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void dom_console_write(struct dom_console *c, const char *buf, size_t len)
+{
+    unsigned long flags = spin_lock_irqsave(&c->lock);
+    size_t drained = c->ring ? ring_drain_output(c) : 0;
+
+    console_take(c, buf, len, false);
+    spin_unlock_irqrestore(&c->lock, flags);
+    if (drained)
+        events_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
 }
 
 void dom_console_flush(struct dom_console *c)
 {
     unsigned long flags = spin_lock_irqsave(&c->lock);
 
+    if (c->ring)
+        ring_drain_output(c);
     if (c->line_len)
         emit_line(c);
     spin_unlock_irqrestore(&c->lock, flags);
@@ -271,5 +439,9 @@ void dom_console_restart(struct dom_console *c, unsigned int restart)
 
     log_append(c, mark, (size_t)MIN((size_t)n, sizeof(mark) - 1));
     c->in_cons = c->in_prod;
+    /* Its ring is served again once the rebuilt domain's page is attached. */
+    c->ring = NULL;
+    __atomic_store_n(&c->ring_connected, false, __ATOMIC_RELEASE);
+    c->ring_corrupt_reported = false;
     spin_unlock_irqrestore(&c->lock, flags);
 }

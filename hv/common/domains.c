@@ -11,6 +11,7 @@
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
 #include <hv/arch_vcpu.h>
+#include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/domains.h>
 #include <hv/event.h>
@@ -314,10 +315,16 @@ static struct domain *build_domain(unsigned int index)
     return d;
 }
 
-/* The plan's static event channels of domain index, bound to their remote ends. */
-static void bind_static_evtchns(struct domain *d, unsigned int index)
+/*
+ * The plan's static event channels of domain index, bound to their remote
+ * ends, then its PV console: the ring page the builder reserved, served by
+ * the hypervisor through a port bound to it, taken after the static channels
+ * so it never collides with one of them. False after saying why.
+ */
+static bool bind_evtchns(struct domain *d, unsigned int index)
 {
-    unsigned int i;
+    paddr_t ring = p2m_lookup(d->p2m, layout.console.gpa, NULL);
+    unsigned int i, port;
 
     for (i = 0; i < plan.nr_evtchns; i++) {
         const struct hl_evtchn_end *e = &plan.evtchns[i], *peer;
@@ -327,6 +334,15 @@ static void bind_static_evtchns(struct domain *d, unsigned int index)
         peer = &plan.evtchns[e->peer];
         events_bind_static(d, e->port, plan.domains[peer->domain].domid, peer->port);
     }
+    CHECK(layout.console.size == PAGE_SIZE && ring != INVALID_PADDR);
+    port = events_bind_hypervisor(d, dom_console_ring_notify);
+    if (!port) {
+        printk("tessera: domain %s: no free event channel port for its console\n", d->name);
+        return false;
+    }
+    dom_console_attach_ring(&d->console, phys_to_virt(ring), layout.console.gpa >> PAGE_SHIFT,
+                            port);
+    return true;
 }
 
 static void report_built(const struct domain *d)
@@ -372,9 +388,8 @@ bool domain_restart(struct domain *d)
     spin_lock(&build_lock);
     ok = prepare_domain(index);
     CHECK(!ok || layout_backed(d));
-    ok = ok && build_into(d, index, true);
+    ok = ok && build_into(d, index, true) && bind_evtchns(d, index);
     if (ok) {
-        bind_static_evtchns(d, index);
         events_register_domain(d);
         report_built(d);
     }
@@ -409,9 +424,12 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     spin_lock(&build_lock);
     for (i = 0; i < plan.nr_domains; i++) {
         built[i] = build_domain(i);
+        if (built[i] && !bind_evtchns(built[i], i)) {
+            domain_free(built[i]);
+            built[i] = NULL;
+        }
         if (!built[i])
             break;
-        bind_static_evtchns(built[i], i);
         events_register_domain(built[i]);
         report_built(built[i]);
         timeline_mark("domain built", (int)built[i]->domid);

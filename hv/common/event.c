@@ -514,6 +514,31 @@ static unsigned int port_alloc(struct domain *d)
     return 0;
 }
 
+unsigned int events_bind_hypervisor(struct domain *d,
+                                    void (*notify)(struct domain *d, unsigned int port))
+{
+    unsigned long flags = spin_lock_irqsave(&d->events.lock);
+    unsigned int port = port_alloc(d);
+
+    CHECK(!d->events.hypervisor_notify || d->events.hypervisor_notify == notify);
+    if (port) {
+        d->events.ports[port] = (struct evtchn){ EVTCHN_HYPERVISOR, 0, 0, DOMID_XEN, 0 };
+        d->events.hypervisor_notify = notify;
+    }
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return port;
+}
+
+void events_send_from_hypervisor(struct domain *d, unsigned int port)
+{
+    unsigned long flags = spin_lock_irqsave(&d->events.lock);
+
+    if (port < EVTCHN_NR_PORTS && d->events.ports[port].state == EVTCHN_HYPERVISOR &&
+        (d->state == DOMAIN_RUNNING || d->state == DOMAIN_BUILT))
+        evtchn_set_pending(d, port);
+    spin_unlock_irqrestore(&d->events.lock, flags);
+}
+
 /*
  * A global VIRQ (VIRQ_CONSOLE) is bound on vCPU 0 and may notify any vCPU
  * (EVTCHNOP_bind_vcpu); a per-vCPU one (VIRQ_TIMER) belongs to its vCPU.
@@ -714,8 +739,8 @@ static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
         return rc;
     flags = spin_lock_irqsave(&d->events.lock);
     e = &d->events.ports[port];
-    if (port == 0 || e->state == EVTCHN_FREE) {
-        rc = -XEN_EINVAL;
+    if (port == 0 || e->state == EVTCHN_FREE || e->state == EVTCHN_HYPERVISOR) {
+        rc = -XEN_EINVAL;       /* as Xen: a guest cannot close a Xen-attached port */
     } else {
         if (e->state == EVTCHN_VIRQ)
             d->vcpus[virq_is_global(e->virq) ? 0 : e->vcpu]->ev.virq_port[e->virq] = 0;
@@ -747,6 +772,7 @@ static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
     case EVTCHN_VIRQ:
     case EVTCHN_UNBOUND:
     case EVTCHN_INTERDOMAIN:
+    case EVTCHN_HYPERVISOR:
         break;          /* as Xen: VIRQ and unbound ports drop it; remote below */
     default:
         rc = -XEN_EINVAL;
@@ -754,6 +780,8 @@ static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (!rc && e.state == EVTCHN_INTERDOMAIN)
         send_remote(d, port, e.remote_domid, e.remote_port);
+    else if (!rc && e.state == EVTCHN_HYPERVISOR)
+        d->events.hypervisor_notify(d, port);
     return rc;
 }
 
@@ -827,6 +855,7 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
         st.u.unbound.dom = e.remote_domid;
         break;
     case EVTCHN_INTERDOMAIN:
+    case EVTCHN_HYPERVISOR:     /* remote end DOMID_XEN, port 0 */
         st.status = EVTCHNSTAT_interdomain;
         st.u.interdomain.dom = e.remote_domid;
         st.u.interdomain.port = e.remote_port;
@@ -840,8 +869,8 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
 }
 
 /*
- * Xen's evtchn_bind_vcpu: the vCPU a port notifies, for inter-domain and
- * unbound ports and global VIRQs; IPIs and per-vCPU VIRQs stay where bound.
+ * Xen's evtchn_bind_vcpu: the vCPU a port notifies, for inter-domain,
+ * unbound and hypervisor-bound ports and global VIRQs; IPIs and per-vCPU VIRQs stay where bound.
  * Only later events go there: one pending now stays on the old vCPU's
  * selector, as in Xen's 2-level ABI.
  */
@@ -870,6 +899,7 @@ static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
         break;
     case EVTCHN_UNBOUND:
     case EVTCHN_INTERDOMAIN:
+    case EVTCHN_HYPERVISOR:
         e->vcpu = (uint16_t)b.vcpu;
         break;
     default:

@@ -217,9 +217,10 @@ static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
 }
 
 /*
- * HVM parameters. No domain has a xenstore or a PV console ring yet: their
- * pages and ports read as 0 ("none"), which Xen guests take as "not present".
- * The callback (upcall) can be set, in its vector form.
+ * HVM parameters. The PV console ring's page and port are the ones the
+ * hypervisor serves (dom_console.h); there is no xenstore: its page and port
+ * read as 0 ("none"), which Xen guests take as "not present". Only the
+ * callback (upcall) can be set, in its vector form.
  */
 static bool hvm_param_known(uint32_t index)
 {
@@ -250,7 +251,19 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
     if (args[0] == HVMOP_set_param)
         return p.index == HVM_PARAM_CALLBACK_IRQ ? events_set_callback(v, p.value)
                                                  : -XEN_EPERM;
-    p.value = p.index == HVM_PARAM_CALLBACK_IRQ ? v->domain->events.callback_param : 0;
+    switch (p.index) {
+    case HVM_PARAM_CALLBACK_IRQ:
+        p.value = v->domain->events.callback_param;
+        break;
+    case HVM_PARAM_CONSOLE_PFN:
+        p.value = v->domain->console.ring_gfn;
+        break;
+    case HVM_PARAM_CONSOLE_EVTCHN:
+        p.value = v->domain->console.ring_port;
+        break;
+    default:
+        p.value = 0;
+    }
     return copy_to_guest(v, args[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
 }
 

@@ -41,6 +41,23 @@ static void test_pvh_start_info(void **state)
     assert_int_equal(XEN_HVM_MEMMAP_TYPE_RESERVED, 2);
 }
 
+/* Xen's PV console ring (io/console.h), as Linux's hvc_xen maps it. */
+static void test_console_ring(void **state)
+{
+    struct xencons_interface r;
+
+    (void)state;
+    assert_int_equal(offsetof(struct xencons_interface, in), 0);
+    assert_int_equal(offsetof(struct xencons_interface, out), 1024);
+    assert_int_equal(offsetof(struct xencons_interface, in_cons), 3072);
+    assert_int_equal(offsetof(struct xencons_interface, in_prod), 3076);
+    assert_int_equal(offsetof(struct xencons_interface, out_cons), 3080);
+    assert_int_equal(offsetof(struct xencons_interface, out_prod), 3084);
+    assert_int_equal(sizeof(r), 3088);
+    assert_int_equal(MASK_XENCONS_IDX(2049u, r.out), 1);
+    assert_int_equal(MASK_XENCONS_IDX(0xFFFFFFFFu, r.in), 1023);
+}
+
 static void test_pv_start_info(void **state)
 {
     (void)state;
@@ -133,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pvh_start_info),
         cmocka_unit_test(test_pv_start_info),
+        cmocka_unit_test(test_console_ring),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_structs),
         cmocka_unit_test(test_shm_table),

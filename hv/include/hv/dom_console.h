@@ -6,10 +6,19 @@
  * so one domain cannot starve the others; what exceeds it is still logged and
  * the serial line says how much was held back.
  *
+ * A domain writes either with console_io or into Xen's PV console ring (a
+ * page of its memory, HVM_PARAM_CONSOLE_PFN/EVTCHN), which the hypervisor
+ * serves as the backend: both feed the same line buffer, budget and log.
+ * Ring output is taken when the guest notifies its console port and by a
+ * 10 ms poll, at most DOM_CONSOLE_RING_STEP bytes a time, and only as far as
+ * the serial budget pays for the lines: a flooding guest's ring stays full.
+ *
  * Serial input goes to one domain at a time, or to the hypervisor (which
  * drops it): Ctrl-A three times in a row passes it on, hypervisor -> the
  * domain with the lowest id -> ... -> the hypervisor. A domain's input waits
- * in its own buffer for CONSOLEIO_read; VIRQ_CONSOLE says it arrived.
+ * in its own buffer: for CONSOLEIO_read (VIRQ_CONSOLE says it arrived) until
+ * the guest first notifies its console port, then moved into the ring's in[]
+ * (and the port notified).
  */
 #ifndef HV_DOM_CONSOLE_H
 #define HV_DOM_CONSOLE_H
@@ -21,6 +30,10 @@
 #define DOM_CONSOLE_NAME_ROOM 32      /* domain names, with their NUL */
 #define DOM_CONSOLE_LOG_SIZE KiB(16)  /* per-domain log ring */
 #define DOM_CONSOLE_IN_SIZE 1024      /* per-domain input not yet read; more is dropped */
+#define DOM_CONSOLE_RING_STEP 256     /* ring bytes taken at once (time with interrupts off) */
+
+struct domain;
+struct xencons_interface;
 
 struct dom_console {
     spinlock_t lock;
@@ -37,6 +50,11 @@ struct dom_console {
     uint64_t suppressed;              /* bytes held back from the serial line */
     uint32_t in_prod, in_cons;        /* input ring indices, free running */
     char in[DOM_CONSOLE_IN_SIZE];
+    struct xencons_interface *ring;   /* the guest's PV console page, or NULL */
+    uint64_t ring_gfn;
+    unsigned int ring_port;           /* its event channel, bound to the hypervisor */
+    bool ring_connected;              /* the guest notified: input goes to the ring */
+    bool ring_corrupt_reported;       /* hostile indices said once, not again */
 };
 
 /*
@@ -50,14 +68,24 @@ void dom_console_give_input(const struct dom_console *c);
 void dom_console_destroy(struct dom_console *c);
 /* Appends guest text (already copied into the hypervisor). */
 void dom_console_write(struct dom_console *c, const char *buf, size_t len);
-/* Emits a partial last line (domain ending). */
+/* Takes what is left in the ring, then emits a partial last line (domain ending). */
 void dom_console_flush(struct dom_console *c);
 /*
  * The domain restarts: its log keeps what the earlier runs wrote and gets a
  * "--- restart N ---" line; input typed for the earlier run is dropped. The
- * serial budget carries over, so a restart loop cannot refill it.
+ * serial budget carries over, so a restart loop cannot refill it. Its ring
+ * is detached until dom_console_attach_ring() (the rebuilt domain's).
  */
 void dom_console_restart(struct dom_console *c, unsigned int restart);
+/*
+ * Serves ring (the guest's frame gfn, mapped in the hypervisor) as c's PV
+ * console, notified through port (bound to the hypervisor, whose sends call
+ * dom_console_ring_notify()). Before the domain starts.
+ */
+void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring,
+                             uint64_t gfn, unsigned int port);
+/* The guest sent on its console port: take its output, give it pending input. */
+void dom_console_ring_notify(struct domain *d, unsigned int port);
 /* Copies up to len bytes of pending input to buf without taking them; the count. */
 size_t dom_console_input_peek(struct dom_console *c, char *buf, size_t len);
 /* Takes n bytes (at most what is pending) of input. */

@@ -5,8 +5,9 @@
  * HVM/PVH guest as its callback vector (HVM_PARAM_CALLBACK_IRQ), injected by
  * the back-end while the vCPU's evtchn_upcall_pending is set.
  *
- * Channels: VIRQs, IPIs, and inter-domain channels, static (from the plan)
- * or made at run time (alloc_unbound + bind_interdomain).
+ * Channels: VIRQs, IPIs, inter-domain channels, static (from the plan)
+ * or made at run time (alloc_unbound + bind_interdomain), and ports whose
+ * remote end is the hypervisor (the PV console's).
  */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
@@ -29,6 +30,7 @@ enum evtchn_state {
     EVTCHN_IPI,
     EVTCHN_UNBOUND,              /* waits for remote_domid to bind to it */
     EVTCHN_INTERDOMAIN,          /* connected to remote_domid's remote_port */
+    EVTCHN_HYPERVISOR,           /* the remote end is the hypervisor (events_bind_hypervisor) */
 };
 
 struct evtchn {
@@ -51,6 +53,8 @@ struct domain_events {
     uint64_t callback_param;     /* HVM_PARAM_CALLBACK_IRQ as set */
     uint8_t callback_vector;     /* 0: no callback */
     bool dead;                   /* being destroyed: timers must not re-arm (under lock) */
+    /* What a guest's send on an EVTCHN_HYPERVISOR port calls (events_bind_hypervisor). */
+    void (*hypervisor_notify)(struct domain *d, unsigned int port);
     struct evtchn ports[EVTCHN_NR_PORTS];
 };
 
@@ -76,6 +80,22 @@ void events_register_domain(struct domain *d);
  */
 void events_bind_static(struct domain *d, unsigned int port, uint16_t remote_domid,
                         unsigned int remote_port);
+/*
+ * Binds the lowest free port of d to the hypervisor, for a service the
+ * hypervisor itself provides (the PV console): Xen's "Xen-attached" channel.
+ * Called while d is built, after the plan's static channels are bound, so it
+ * never takes one of their ports. The guest's EVTCHNOP_send on the port calls
+ * notify(d, port) on the sending vCPU's CPU, outside the event lock;
+ * EVTCHNOP_close on it is refused with -EINVAL (as Xen refuses a guest closing
+ * a Xen-attached port); unmask and bind_vcpu work as on an inter-domain port,
+ * and EVTCHNOP_status calls it one, to DOMID_XEN port 0. One notify function
+ * per domain, for all its such ports.
+ * Returns the port, or 0 if none is free.
+ */
+unsigned int events_bind_hypervisor(struct domain *d,
+                                    void (*notify)(struct domain *d, unsigned int port));
+/* The hypervisor's send on d's port bound to it (any CPU); dropped once d is dying. */
+void events_send_from_hypervisor(struct domain *d, unsigned int port);
 /* v's event state as new (at creation, and at a restart after events_reset_domain()). */
 void events_init_vcpu(struct vcpu *v);
 /* Frees what events_init_domain() allocated (after events_destroy_domain()). */

@@ -263,6 +263,43 @@ static void check_hypercalls(void)
     check(hypercall(__HYPERVISOR_sched_op, 77, 0, 0) == -38, "sched_op 77: -ENOSYS");
 }
 
+/*
+ * The PV console: a ring page the memory map reserves (so it is never taken
+ * for RAM) and a port whose remote end is the hypervisor: sends on it are
+ * fine, closing it is refused, the parameters cannot be set.
+ */
+static void check_console_params(const struct e820entry *map, uint32_t nr)
+{
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+    struct evtchn_send send;
+    bool reserved = false;
+    uint64_t pfn;
+    uint32_t i, port;
+
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value,
+          "hvm_op get_param CONSOLE_PFN: the ring's frame");
+    pfn = p.value;
+    for (i = 0; i < nr; i++)
+        reserved |= map[i].type == 2 && map[i].addr <= pfn << 12 &&
+                    map[i].addr + map[i].size >= (pfn + 1) << 12;
+    check(reserved, "memory map: the console ring's frame is reserved");
+    p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_EVTCHN };
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value &&
+          p.value < 4096, "hvm_op get_param CONSOLE_EVTCHN: a port");
+    port = (uint32_t)p.value;
+    send.port = port;
+    check(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0) == 0,
+          "send on the console port");
+    check(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_close, (uintptr_t)&port, 0) == -22,
+          "close of the console port: -EINVAL");
+    check(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0) == 0,
+          "send on the console port after the refused close");
+    p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN,
+                                .value = pfn + 1 };
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&p, 0) == -1,
+          "hvm_op set_param CONSOLE_PFN: -EPERM");
+}
+
 static void check_memory_and_params(void)
 {
     extern char __image_start[], __image_end[];
@@ -270,11 +307,12 @@ static void check_memory_and_params(void)
     struct xen_memory_map mm = { .nr_entries = 32, .buffer = (uintptr_t)map };
     struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN, .value = 77 };
     bool holds_image = false;
-    uint32_t i;
+    uint32_t i, nr_map;
 
     check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == 0 &&
           mm.nr_entries > 0 && mm.nr_entries <= 32, "memory_op memory_map");
-    for (i = 0; i < mm.nr_entries && i < 32; i++)
+    nr_map = mm.nr_entries < 32 ? mm.nr_entries : 32;
+    for (i = 0; i < nr_map; i++)
         holds_image |= map[i].type == 1 && map[i].addr <= (uintptr_t)__image_start &&
                        map[i].addr + map[i].size >= (uintptr_t)__image_end;
     check(holds_image, "memory map: a RAM entry holds this image");
@@ -287,6 +325,7 @@ static void check_memory_and_params(void)
     check(hypercall(__HYPERVISOR_memory_op, 99, 0, 0) == -38, "memory_op 99: -ENOSYS");
     check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value == 0,
           "hvm_op get_param STORE_PFN: 0 (no xenstore)");
+    check_console_params(map, nr_map);
     p = (struct xen_hvm_param){ .domid = 999, .index = HVM_PARAM_CONSOLE_EVTCHN };
     check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == -1,
           "hvm_op get_param of another domain: -EPERM");

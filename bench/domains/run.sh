@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Domain figures under QEMU (record them in docs/domains.md with this command):
-#   1. exit and hypercall round trips measured with the TSC inside a guest
+#   1. exit and hypercall round trips and console output steps (PV console
+#      ring, console_io) measured with the TSC inside a guest
 #      (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2 CPUs;
 #   2. the boot timeline up to every domain's first instruction
 #      (configs/test-three-domains.dts, 2 CPUs);

@@ -12,7 +12,8 @@
  *   mode=crash   triple-faults on purpose
  *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
  *                (default 3000) while others misbehave, then PASS
- *   mode=bench   times CPUID exits and hypercall round trips with the TSC
+ *   mode=bench   times CPUID exits, hypercall round trips and console
+ *                output (a PV console ring step, console_io) with the TSC
  *                ("bench: ..." lines, bench/domains/run.sh)
  *   mode=ping/pong port=N  events both ways over a static inter-domain
  *                event channel (local port N)
@@ -28,6 +29,7 @@
 #include <public/vcpu.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
+#include <public/io/console.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/version.h>
@@ -726,9 +728,57 @@ static void report(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)
 }
 
 /*
+ * One step of the PV console ring, with interrupts off in the hypervisor:
+ * the notify (EVTCHNOP_send on the console port) of an empty ring, and one
+ * that takes a full step (a 255-byte line and its newline) to the serial
+ * port, against the same line through console_io. 100 lines: well within
+ * the domain's serial budget, so every one is printed.
+ */
+static void bench_console_ring(uint64_t khz)
+{
+    const uint64_t n = 100;
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+    volatile struct xencons_interface *r;
+    struct evtchn_send send;
+    char line[256];
+    uint64_t t, step, total = 0, longest = 0, i, j;
+
+    hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0);
+    r = (volatile struct xencons_interface *)(uintptr_t)(p.value << 12);
+    p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_EVTCHN };
+    hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0);
+    send.port = (uint32_t)p.value;
+    t = rdtsc();
+    for (i = 0; i < 20000; i++)
+        hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0);
+    report("console ring notify, empty ring", rdtsc() - t, 20000, khz);
+    for (j = 0; j < sizeof(line) - 1; j++)
+        line[j] = (char)('a' + j % 26);
+    line[sizeof(line) - 1] = '\n';
+    for (i = 0; i < n; i++) {
+        XENCONS_RING_IDX prod = r->out_prod;
+
+        for (j = 0; j < sizeof(line); j++)
+            r->out[MASK_XENCONS_IDX(prod + j, r->out)] = line[j];
+        __atomic_store_n(&r->out_prod, prod + (XENCONS_RING_IDX)sizeof(line), __ATOMIC_RELEASE);
+        t = rdtsc();
+        hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0);
+        step = rdtsc() - t;
+        total += step;
+        longest = step > longest ? step : longest;
+    }
+    report("console ring notify taking a 256-byte line", total, n, khz);
+    report("console ring notify taking a 256-byte line, the longest", longest, 1, khz);
+    t = rdtsc();
+    for (i = 0; i < n; i++)
+        hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(line), (uintptr_t)line);
+    report("console_io write of the same line", rdtsc() - t, n, khz);
+}
+
+/*
  * Round trips from inside the guest: the cheapest exits (CPUID, whose length
  * the hypervisor reads from guest memory; IN, whose next RIP the CPU gives)
- * and hypercalls.
+ * and hypercalls; console output by ring and by console_io.
  */
 static void run_bench(void)
 {
@@ -758,6 +808,7 @@ static void run_bench(void)
     for (i = 0; i < n; i++)
         direct_vmmcall(63, 0, 0, 0);
     report("unknown hypercall (-ENOSYS)", rdtsc() - t, n, khz);
+    bench_console_ring(khz);
     shutdown(SHUTDOWN_poweroff);
 }
 

@@ -27,6 +27,8 @@
 #define INPUT_POLL_NS 10000000ull
 #define INPUT_POLL_MAX_BYTES 256
 #define SWITCH_CHAR 0x01            /* Ctrl-A */
+/* Serial bytes one ring step may print: one longest line with its prefix. */
+#define RING_STEP_SERIAL_MAX (DOM_CONSOLE_NAME_ROOM + 2 + DOM_CONSOLE_LINE_MAX + 1)
 #define SWITCH_COUNT 3
 #define OWNER_HYPERVISOR 0xFFFFFFFFu
 
@@ -258,12 +260,14 @@ static void emit_line(struct dom_console *c)
 
 /*
  * Takes guest text into the line buffer (and so the log); the bytes taken.
- * console_io cannot wait, so it takes everything and a line beyond the budget
- * is only logged. The ring can (hold_back): it stops before the byte that
- * would end a line the budget cannot pay for yet, and the rest stays in the
+ * console_io cannot wait (step_room NULL): it takes everything, and a line
+ * beyond the budget is only logged. The ring can: it stops before the byte
+ * that would end a line the domain's budget, or what is left of this step's
+ * serial output (*step_room), cannot pay for yet; the rest stays in the
  * guest's ring. Called with c->lock held.
  */
-static size_t console_take(struct dom_console *c, const char *buf, size_t len, bool hold_back)
+static size_t console_take(struct dom_console *c, const char *buf, size_t len,
+                           size_t *step_room)
 {
     size_t i;
 
@@ -271,8 +275,13 @@ static size_t console_take(struct dom_console *c, const char *buf, size_t len, b
         char ch = buf[i];
         bool ends_line = ch == '\n' || (ch != '\r' && c->line_len + 1 == DOM_CONSOLE_LINE_MAX);
 
-        if (hold_back && ends_line && !budget_allows(c, c->line_len + (ch != '\n')))
-            break;
+        if (step_room && ends_line) {
+            size_t line = c->line_len + (ch != '\n');
+
+            if (line_cost(c, line) > *step_room || !budget_allows(c, line))
+                break;
+            *step_room -= line_cost(c, line);
+        }
         if (ch == '\n') {
             emit_line(c);
             continue;
@@ -315,21 +324,23 @@ static bool ring_indices(struct dom_console *c, const char *which,
 /*
  * Takes up to one step of what the guest produced in out[]; the bytes taken.
  * The bytes are copied out before they are looked at, every index masked into
- * the ring, and out_cons is written after the copy (release). With c->lock.
+ * the ring, and out_cons is written after the copy (release). A held-back
+ * step (a notify, the poll) also stops at the serial output of one longest
+ * line, so that many short lines cannot make it long. With c->lock.
  */
 static size_t ring_take_output(struct dom_console *c, bool hold_back)
 {
     struct xencons_interface *r = c->ring;
     char buf[DOM_CONSOLE_RING_STEP];
     XENCONS_RING_IDX cons, prod;
-    size_t n, i;
+    size_t n, i, step_room = RING_STEP_SERIAL_MAX;
 
     if (!ring_indices(c, "output", &r->out_cons, &r->out_prod, sizeof(r->out), &cons, &prod))
         return 0;
     n = MIN((size_t)(prod - cons), sizeof(buf));
     for (i = 0; i < n; i++)
         buf[i] = __atomic_load_n(&r->out[MASK_XENCONS_IDX(cons + i, r->out)], __ATOMIC_RELAXED);
-    n = console_take(c, buf, n, hold_back);
+    n = console_take(c, buf, n, hold_back ? &step_room : NULL);
     __atomic_store_n(&r->out_cons, cons + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
     return n;
 }
@@ -414,7 +425,7 @@ void dom_console_write(struct dom_console *c, const char *buf, size_t len)
     unsigned long flags = spin_lock_irqsave(&c->lock);
     size_t drained = c->ring ? ring_drain_output(c) : 0;
 
-    console_take(c, buf, len, false);
+    console_take(c, buf, len, NULL);
     spin_unlock_irqrestore(&c->lock, flags);
     if (drained)
         events_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);

@@ -10,7 +10,8 @@
  * page of its memory, HVM_PARAM_CONSOLE_PFN/EVTCHN), which the hypervisor
  * serves as the backend: both feed the same line buffer, budget and log.
  * Ring output is taken when the guest notifies its console port and by a
- * 10 ms poll, at most DOM_CONSOLE_RING_STEP bytes a time, and only as far as
+ * 10 ms poll, at most DOM_CONSOLE_RING_STEP bytes and one longest line of
+ * serial output a time (interrupts are off meanwhile), and only as far as
  * the serial budget pays for the lines: a flooding guest's ring stays full.
  *
  * Serial input goes to one domain at a time, or to the hypervisor (which

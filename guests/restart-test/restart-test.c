@@ -11,7 +11,11 @@
  *       channel P with each, then "restart-test: ticker: N ticks: PASS";
  *       powers off.
  *   mode=crash port=P
- *       waits (at most 10 s) for an event on static channel P, says
+ *       checks its PV console ring is empty (every boot gets it zeroed) and
+ *       served: writes "restart-test: crash: written through the PV console
+ *       ring" into it and waits for the hypervisor to take it, then says
+ *       "restart-test: crash: PV console ring: PASS"; waits (at most 10 s)
+ *       for an event on static channel P, says
  *       "restart-test: crash: event from the peer: PASS", then triple-faults.
  *   mode=reboot shm=A reboots=N
  *       counts its boots in the shared memory at guest address A (decimal),
@@ -24,6 +28,9 @@
 
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/event_channel.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/io/console.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -33,6 +40,7 @@
 #define MARK_GPA 0x800000ull        /* 8 MiB: RAM of a 16 MiB domain, past the image */
 #define MARK_VALUE 0x5245535441525421ull
 #define WAIT_FOR_PEER_NS 10000000000ull
+#define WAIT_FOR_RING_NS 1000000000ull
 
 static void shutdown(unsigned int reason)
 {
@@ -113,12 +121,48 @@ static void run_ticker(const struct hvm_start_info *si)
     guest_put_verdict(0);
 }
 
+static uint64_t hvm_param(uint32_t index)
+{
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+
+    return xen_hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) ? 0 : p.value;
+}
+
+/* NULL if the PV console ring is empty at boot and the hypervisor takes a line from it. */
+static const char *check_console_ring(void)
+{
+    static const char line[] = "restart-test: crash: written through the PV console ring\n";
+    volatile struct xencons_interface *r =
+        (volatile struct xencons_interface *)(uintptr_t)(hvm_param(HVM_PARAM_CONSOLE_PFN) << 12);
+    struct evtchn_send send = { .port = (uint32_t)hvm_param(HVM_PARAM_CONSOLE_EVTCHN) };
+    uint64_t deadline = xen_system_time_ns() + WAIT_FOR_RING_NS;
+    unsigned int i;
+
+    if (!r || !send.port)
+        return "no PV console ring";
+    if (r->in_cons || r->in_prod || r->out_cons || r->out_prod || r->out[0])
+        return "the ring holds an earlier run's indices or bytes";
+    for (i = 0; i < sizeof(line) - 1; i++)
+        r->out[i] = line[i];
+    __atomic_store_n(&r->out_prod, sizeof(line) - 1, __ATOMIC_RELEASE);
+    if (xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0))
+        return "EVTCHNOP_send on the console port failed";
+    while (__atomic_load_n(&r->out_cons, __ATOMIC_ACQUIRE) != sizeof(line) - 1)
+        if (xen_system_time_ns() > deadline)
+            return "the hypervisor did not take the line";
+    return 0;
+}
+
 static void run_crash(const struct hvm_start_info *si)
 {
     static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
     unsigned int port = (unsigned int)guest_cmdline_u64(si, "port", 0);
-    uint64_t deadline = xen_system_time_ns() + WAIT_FOR_PEER_NS;
+    const char *ring_err = check_console_ring();   /* its line first, then ours */
+    uint64_t deadline;
 
+    say("crash: PV console ring");
+    guest_put_verdict(ring_err);
+    deadline = xen_system_time_ns() + WAIT_FOR_PEER_NS;
     while (!xen_take_event(port) && xen_system_time_ns() < deadline)
         xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
     say("crash: event from the peer");

@@ -773,7 +773,7 @@ static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
     case EVTCHN_UNBOUND:
     case EVTCHN_INTERDOMAIN:
     case EVTCHN_HYPERVISOR:
-        break;          /* as Xen: VIRQ and unbound ports drop it; remote below */
+        break;          /* as Xen: VIRQ and unbound ports drop it; remote, hypervisor below */
     default:
         rc = -XEN_EINVAL;
     }
@@ -870,9 +870,9 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
 
 /*
  * Xen's evtchn_bind_vcpu: the vCPU a port notifies, for inter-domain,
- * unbound and hypervisor-bound ports and global VIRQs; IPIs and per-vCPU VIRQs stay where bound.
- * Only later events go there: one pending now stays on the old vCPU's
- * selector, as in Xen's 2-level ABI.
+ * unbound and hypervisor-bound ports and global VIRQs; IPIs and per-vCPU
+ * VIRQs stay where bound. Only later events go there: one pending now stays
+ * on the old vCPU's selector, as in Xen's 2-level ABI.
  */
 static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
 {

@@ -7,8 +7,8 @@
  *   "restart-test: <mode>: boot, RAM clean: PASS"   (or FAIL: and the reason)
  * then, by its command line:
  *   mode=ticker ticks=N ms=M port=P
- *       prints "restart-test: tick I" every M ms, sending an event on static
- *       channel P with each, then "restart-test: ticker: N ticks: PASS";
+ *       prints "restart-test: tick I" every M ms, each followed by an event
+ *       on static channel P, then "restart-test: ticker: N ticks: PASS";
  *       powers off.
  *   mode=crash port=P
  *       checks its PV console ring is empty (every boot gets it zeroed) and
@@ -105,15 +105,16 @@ static void run_ticker(const struct hvm_start_info *si)
     for (i = 1; i <= ticks; i++) {
         next += period;
         wait_until(next);
+        /* The line first: the event it sends may make the peer crash and restart. */
+        say("tick ");
+        guest_put_dec(i);
+        guest_puts("\n");
         if (send.port && xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
                                        (uintptr_t)&send, 0)) {
             say("ticker: ");
             guest_put_verdict("EVTCHNOP_send failed");
             return;
         }
-        say("tick ");
-        guest_put_dec(i);
-        guest_puts("\n");
     }
     say("ticker: ");
     guest_put_dec(ticks);

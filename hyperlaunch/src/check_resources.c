@@ -141,6 +141,19 @@ static void check_pool_commit(struct hl_ctx *c, uint16_t p)
     }
 }
 
+/* Weights and caps share a CPU among vCPUs: a "null" pool shares none. */
+static void check_sched_params(struct hl_ctx *c, const struct hl_domain *d)
+{
+    static const char *const props[] = { "tessera,sched-weight", "tessera,sched-cap" };
+    const struct hl_pool *pool = &c->plan->pools[d->pool];
+    if (!pool->sched || strcmp(pool->sched, "null"))
+        return;
+    for (unsigned i = 0; i < 2; i++)
+        if (hl_prop_present(c, d->node, props[i]))
+            hl_report(c, HL_E_SCHED_PARTITIONED, d->node, props[i], pool->node,
+                      "no weight or cap, or a pool with a time-sliced scheduler", NULL);
+}
+
 void hl_check_affinity(struct hl_ctx *c)
 {
     struct hl_plan *plan = c->plan;
@@ -165,6 +178,7 @@ void hl_check_affinity(struct hl_ctx *c)
                       "a pool with CPUs", "pool \"%s\", every CPU given to other pools",
                       pool->name);
         }
+        check_sched_params(c, d);
     }
     for (uint16_t p = 0; p < plan->nr_pools; p++)
         check_pool_commit(c, p);

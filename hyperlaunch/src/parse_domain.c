@@ -8,7 +8,8 @@ static const char *const domain_props[] = {
     "security-id", "domain-uuid", "xen,domain-p2m-mem-mb", "domain-cpupool",
     "tessera,name", "tessera,console", "tessera,on-poweroff", "tessera,on-reboot",
     "tessera,on-crash", "tessera,after-started", "tessera,after-ready",
-    "tessera,cpuid-hide", "tessera,cpuid-force", NULL
+    "tessera,cpuid-hide", "tessera,cpuid-force", "tessera,sched-weight", "tessera,sched-cap",
+    NULL
 };
 
 #define MODE_PV   (1u << 0)
@@ -136,6 +137,29 @@ static void parse_pool_ref(struct hl_ctx *c, struct hl_domain *d, int node)
         d->pool = (uint16_t)pool;
 }
 
+/* Xen's sched-credit parameters: weight 1..65535; cap in % of one CPU, at most 100 per vCPU. */
+static void parse_sched(struct hl_ctx *c, struct hl_domain *d, int node)
+{
+    uint32_t v32;
+    if (hl_get_u32(c, node, "tessera,sched-weight", &v32)) {
+        if (v32 == 0 || v32 > HL_SCHED_WEIGHT_MAX)
+            hl_report(c, HL_E_BAD_VALUE, node, "tessera,sched-weight", -1, "1 to 65535", "%u",
+                      v32);
+        else
+            d->sched_weight = (uint16_t)v32;
+    }
+    if (hl_get_u32(c, node, "tessera,sched-cap", &v32)) {
+        char want[64];
+        if (v32 <= 100 * d->vcpus) {
+            d->sched_cap = (uint16_t)v32;
+            return;
+        }
+        snprintf(want, sizeof(want), "0 (no cap) to %u (100 per vCPU, %u vCPU%s)",
+                 100 * d->vcpus, d->vcpus, d->vcpus == 1 ? "" : "s");
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,sched-cap", -1, want, "%u", v32);
+    }
+}
+
 static void check_memory_limit(struct hl_ctx *c, int node, const char *prop, uint64_t *kib,
                                uint64_t fallback)
 {
@@ -163,6 +187,7 @@ static void parse_domain(struct hl_ctx *c, int node)
     d->phandle = fdt_get_phandle(c->fdt, node);
     d->name = fdt_get_name(c->fdt, node, NULL);
     d->vcpus = 1;
+    d->sched_weight = HL_SCHED_WEIGHT_DEFAULT;
     d->kernel = HL_NONE;
     d->ramdisk = HL_NONE;
     d->console_serial = 1;
@@ -205,6 +230,7 @@ static void parse_domain(struct hl_ctx *c, int node)
         else
             d->vcpus = v32;
     }
+    parse_sched(c, d, node);
     if (hl_get_u32(c, node, "capabilities", &v32)) {
         if (v32 & ~HL_CAP_ALL)
             hl_report(c, HL_W_CAP_UNKNOWN, node, "capabilities", -1,

@@ -69,14 +69,21 @@ static const char *cpus_text(const hl_cpumask_t *m, char *buf, size_t size)
 
 static void print_domains(FILE *out, const struct hl_plan *plan)
 {
-    fprintf(out, "%-16s %5s %-4s %10s %5s %-14s %-32s %-24s %s\n", "DOMAIN", "DOMID",
-            "MODE", "MEMORY", "VCPUS", "POOL", "KERNEL", "RAMDISK", "CAPABILITIES");
+    fprintf(out, "%-16s %5s %-4s %10s %5s %-14s %6s %4s %-32s %-24s %s\n", "DOMAIN", "DOMID",
+            "MODE", "MEMORY", "VCPUS", "POOL", "WEIGHT", "CAP", "KERNEL", "RAMDISK",
+            "CAPABILITIES");
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
-        char mem[32], kernel[320], ramdisk[320], caps[40];
-        fprintf(out, "%-16s %5u %-4s %10s %5u %-14s %-32s %-24s %s\n", d->name, d->domid,
+        const struct hl_pool *pool = &plan->pools[d->pool];
+        bool partitioned = pool->sched && strcmp(pool->sched, "null") == 0;
+        char mem[32], kernel[320], ramdisk[320], caps[40], weight[8] = "-", cap[8] = "-";
+        if (!partitioned)
+            snprintf(weight, sizeof(weight), "%u", d->sched_weight);
+        if (!partitioned && d->sched_cap)
+            snprintf(cap, sizeof(cap), "%u%%", d->sched_cap);
+        fprintf(out, "%-16s %5u %-4s %10s %5u %-14s %6s %4s %-32s %-24s %s\n", d->name, d->domid,
                 hl_domain_type_name(d->type), size_text(d->memory_kib * 1024, mem, sizeof(mem)),
-                d->vcpus, plan->pools[d->pool].name,
+                d->vcpus, pool->name, weight, cap,
                 module_text(plan, d->kernel, kernel, sizeof(kernel)),
                 module_text(plan, d->ramdisk, ramdisk, sizeof(ramdisk)),
                 caps_text(d->capabilities, caps, sizeof(caps)));

@@ -24,7 +24,7 @@ static void run_ok(const char *dts, const struct run_opts *o, struct result *r)
     assert_true(r->plan->valid);
 }
 
-/* Defaults: PVH, 1 vCPU, Xen's P2M formula, policies, auto domid, console. */
+/* Defaults: PVH, 1 vCPU, Xen's P2M formula, policies, auto domid, console, weight. */
 static void test_defaults(void **state)
 {
     (void)state;
@@ -33,6 +33,7 @@ static void test_defaults(void **state)
            " a { compatible = \"xen,domain\"; memory = <0 0x10000>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x10000>; cpus = <4>;"
+           "   tessera,sched-weight = <768>; tessera,sched-cap = <400>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs "
              "= \"x y\"; };"
            "   ramdisk { compatible = \"multiboot,ramdisk\"; reg = <0 0x3000000 0x2000>; }; };"
@@ -54,6 +55,10 @@ static void test_defaults(void **state)
     assert_int_equal(a->on_reboot, HL_ACTION_RESTART);
     assert_int_equal(a->on_crash, HL_ACTION_DESTROY);
     assert_int_equal(a->pool, 0);
+    assert_int_equal(a->sched_weight, 256);
+    assert_int_equal(a->sched_cap, 0);
+    assert_int_equal(b->sched_weight, 768);
+    assert_int_equal(b->sched_cap, 400);
     assert_true(p->pools[0].implicit);
     assert_int_equal(a->ramdisk, HL_NONE);
     assert_int_equal(p->modules[b->ramdisk].size, 0x2000);

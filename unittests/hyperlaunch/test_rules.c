@@ -289,6 +289,18 @@ static const struct rule rules[] = {
       D1("tessera,cpuid-hide = \"virt-ssbd\", \"avx513f\";"), HL_E_CPUID_FEATURE },
     { .name = "cpuid-both", D1("tessera,cpuid-hide = \"avx\"; tessera,cpuid-force = \"ssbd\";"),
       D1("tessera,cpuid-hide = \"avx\"; tessera,cpuid-force = \"avx\";"), HL_E_CPUID_BOTH },
+    { .name = "sched-weight", D1("tessera,sched-weight = <65535>;") D2("tessera,sched-weight = <1>;"),
+      D1("tessera,sched-weight = <0>;"), HL_E_BAD_VALUE },
+    { .name = "sched-weight-max", D1("tessera,sched-weight = <65535>;"),
+      D1("tessera,sched-weight = <65536>;"), HL_E_BAD_VALUE },
+    { .name = "sched-cap-per-vcpu", D1("cpus = <2>; tessera,sched-cap = <200>;"),
+      D1("cpus = <2>; tessera,sched-cap = <201>;"), HL_E_BAD_VALUE },
+    { .name = "sched-partitioned",
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1>; "
+      "cpupool-sched = \"credit2\"; };" D1("domain-cpupool = <&p>; tessera,sched-cap = <50>;"),
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1>; "
+      "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; tessera,sched-cap = <50>;"),
+      HL_E_SCHED_PARTITIONED },
     { .name = "p2m-pool", D1("xen,domain-p2m-mem-mb = <8>;"), D1("xen,domain-p2m-mem-mb = <0>;"),
       HL_E_BAD_VALUE },
     { .name = "no-domains", D1(""), "", HL_E_NO_DOMAINS },

@@ -83,6 +83,7 @@ enum hl_code {
     HL_E_VCPU_DUPLICATE,
     HL_E_AFFINITY_OUTSIDE_POOL,
     HL_E_CPULIST,
+    HL_E_SCHED_PARTITIONED,  /* weight or cap for a domain of a "null" pool */
     /* Event channels */
     HL_E_EVTCHN_UNPAIRED,
     HL_E_EVTCHN_PORT_DUPLICATE,

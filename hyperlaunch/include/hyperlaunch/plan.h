@@ -35,6 +35,8 @@
 #define HL_MAX_NAME             32u    /* domain name, with its NUL */
 #define HL_MAX_MEMORY_KIB       (1ull << 34) /* 16 TiB: memory, mem-min, mem-max */
 #define HL_SHM_ID_MAX           16u    /* xen,shm-id, with its NUL (Xen's limit) */
+#define HL_SCHED_WEIGHT_DEFAULT 256u   /* tessera,sched-weight: Xen's credit default */
+#define HL_SCHED_WEIGHT_MAX     65535u /* ... and its range, from 1 */
 
 #define HL_NONE                 0xFFFFu /* "no index" in uint16_t index fields */
 #define HL_DOMID_FIRST_RESERVED 0x7FF0u /* DOMID_SELF and up */
@@ -164,6 +166,8 @@ struct hl_domain {
     uint64_t mem_max_kib;
     uint64_t p2m_pool_kib;   /* xen,domain-p2m-mem-mb or Xen's default formula */
     uint16_t pool;           /* index in hl_plan.pools */
+    uint16_t sched_weight;   /* tessera,sched-weight: 1..65535, each vCPU's share */
+    uint16_t sched_cap;      /* tessera,sched-cap: % of one CPU for the domain, 0 = none */
     uint16_t kernel;         /* index in hl_plan.modules */
     uint16_t ramdisk;        /* index in hl_plan.modules, or HL_NONE */
     uint8_t on_poweroff;     /* enum hl_action */

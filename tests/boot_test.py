@@ -20,8 +20,8 @@ import time
 
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-dtb", "smp", "mem",
-    "timeout", "expect", "expect-count", "expect-order", "forbid", "stop-on", "exit",
-    "send-after",
+    "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
+    "exit", "send-after",
 }
 
 
@@ -30,7 +30,8 @@ class CaseError(Exception):
 
 
 def parse_case(path):
-    case = {"expect": [], "expect-count": [], "expect-order": [], "forbid": [], "stop-on": [],
+    case = {"expect": [], "expect-count": [], "expect-order": [], "expect-range": [],
+            "forbid": [], "stop-on": [],
             "esp-remove": [], "esp-write": [], "send-after": [], "esp-dtb": None, "bootargs": "",
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
     with open(path, encoding="utf-8") as f:
@@ -50,6 +51,11 @@ def parse_case(path):
                 if not count.isdigit() or not text:
                     raise CaseError(f"{where}: expect-count needs 'N text'")
                 case[key].append((int(count), text))
+            elif key == "expect-range":
+                low, high, pattern = (value.split(" ", 2) + ["", ""])[:3]
+                if not low.isdigit() or not high.isdigit() or pattern.count("{N}") != 1:
+                    raise CaseError(f"{where}: expect-range needs 'LOW HIGH text {{N}} text'")
+                case[key].append((int(low), int(high), pattern))
             elif key == "send-after":
                 trigger, sep, text = value.partition(" => ")
                 if not sep or not trigger or not text:
@@ -152,6 +158,14 @@ def boot(case, args, esp, log_path):
     return (None if stopped.is_set() else rc), "".join(lines)
 
 
+def range_value(pattern, text):
+    """The integer at {N} of the first line matching pattern ({} is any integer), or None."""
+    parts = [re.escape(p) for p in pattern.split("{N}")]
+    regex = r"(\d+)".join(p.replace(re.escape("{}"), r"\d+") for p in parts)
+    match = re.search(regex, text)
+    return int(match.group(1)) if match else None
+
+
 def judge(case, rc, out):
     failures = []
     clean = re.sub(r"\x1b\[[0-9;=?]*[A-Za-z]", "", out)
@@ -162,6 +176,12 @@ def judge(case, rc, out):
         seen = clean.count(text)
         if seen != count:
             failures.append(f"expected {count} x '{text}', saw {seen}")
+    for low, high, pattern in case["expect-range"]:
+        value = range_value(pattern, clean)
+        if value is None:
+            failures.append(f"expected line not seen: {pattern}")
+        elif not low <= value <= high:
+            failures.append(f"{pattern}: N = {value}, expected {low} to {high}")
     pos = 0
     for text in case["expect-order"]:
         found = clean.find(text, pos)

@@ -4,7 +4,7 @@
  * owning the CPUs the plan gives it, scheduled by the policy its
  * cpupool-sched selects. The plan has already refused an over-committed
  * "null" pool and any scheduler name other than these (hyperlaunch):
- *   none, "credit", "credit2"  -> round robin (time-sliced, sched_rr.c)
+ *   none, "credit", "credit2"  -> weighted time-slicing (sched_weighted.c)
  *   "null"                     -> partitioned (a CPU per vCPU)
  */
 #include <string.h>
@@ -19,7 +19,7 @@ static struct sched_pool pools[HL_MAX_POOLS];
 static const struct scheduler_ops *sched_by_name(const char *name)
 {
     if (!name || !strcmp(name, "credit") || !strcmp(name, "credit2"))
-        return &sched_rr_ops;
+        return &sched_weighted_ops;
     CHECK(!strcmp(name, "null"));
     return &sched_partitioned_ops;
 }

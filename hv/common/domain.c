@@ -9,6 +9,7 @@
 #include <string.h>
 #include <hyperlaunch/plan.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/p2m.h>
@@ -154,6 +155,7 @@ void domain_reset(struct domain *d)
 static void domain_launch(struct domain *d)
 {
     d->vcpus_on_cpu = d->nr_vcpus;
+    d->start_ns = now_ns();
     d->state = DOMAIN_RUNNING;
     sched_up(d->vcpus[0]);
 }
@@ -239,15 +241,17 @@ static void domain_finish(struct domain *d)
     bool clean = d->shutdown_reason == SHUTDOWN_poweroff;
     uint8_t action = d->shutdown_action;
     unsigned int left, i;
-    uint64_t exits = 0;
+    uint64_t exits = 0, run_ns = 0, life_ns = now_ns() - d->start_ns;
     unsigned long flags;
 
     if (action == HL_ACTION_HALT_MACHINE) {
         printk("tessera: domain %s ended: halting the machine\n", d->name);
         machine_power_off(clean && domains_all_clean ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
     }
-    for (i = 0; i < d->nr_vcpus; i++)
+    for (i = 0; i < d->nr_vcpus; i++) {
         exits += d->vcpus[i]->exits;
+        run_ns += d->vcpus[i]->runstate.time_ns[RUNSTATE_running];
+    }
     /* A domain that should have restarted and did not ended uncleanly. */
     if (action == HL_ACTION_RESTART) {
         clean = false;
@@ -261,8 +265,12 @@ static void domain_finish(struct domain *d)
             }
         }
     }
-    printk("tessera: domain %s (id %u) destroyed after %llu exits\n", d->name, d->domid,
-           (unsigned long long)exits);
+    /* CPU time as a share of one CPU over its life: what weights and caps divide. */
+    life_ns = MAX(life_ns, 1ull);
+    printk("tessera: domain %s (id %u) destroyed after %llu exits; CPU time %llu ms in "
+           "%llu ms (%llu%%)\n", d->name, d->domid, (unsigned long long)exits,
+           (unsigned long long)(run_ns / 1000000), (unsigned long long)(life_ns / 1000000),
+           (unsigned long long)(run_ns * 100 / life_ns));
     domain_free(d);
 
     flags = spin_lock_irqsave(&domains_lock);

@@ -221,6 +221,8 @@ static struct domain *create_domain(unsigned int index)
     d = domain_create(index, hd->domid, hd->name, hd->vcpus, hd->p2m_pool_kib * 1024, &policy);
     if (!d)
         return NULL;
+    d->sched.weight = hd->sched_weight;
+    d->sched.cap = hd->sched_cap;
     for (i = 0; i < layout.nr_populate; i++) {
         int rc = p2m_populate_ram(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
                                   layout.populate[i].nr << PAGE_SHIFT, P2M_RWX);

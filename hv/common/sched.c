@@ -21,8 +21,10 @@ struct sched_cpu {
     struct sched_pool *pool;
     struct vcpu *current;
     volatile bool need_resched;
-    struct timer slice_timer;
+    struct timer slice_timer;       /* ends current's slice; or wakes an idle CPU */
     uint64_t slice_ns;
+    uint64_t run_start;             /* now_ns() up to which current is accounted */
+    bool yielded;                   /* current gave up its turn */
 };
 
 static struct sched_cpu sched_cpus[HV_MAX_CPUS];
@@ -79,19 +81,44 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info)
     spin_unlock_irqrestore(&pool->lock, flags);
 }
 
-/* End of a slice: give the CPU to the next vCPU if one waits, else run on. */
+/*
+ * Charges current with its time on this CPU since the last call (its policy
+ * needs it at every slice end, not only when it stops); pool lock held.
+ * Returns now.
+ */
+static uint64_t sched_account(struct sched_cpu *sc)
+{
+    struct sched_pool *pool = sc->pool;
+    struct vcpu *v = sc->current;
+    uint64_t now = now_ns(), ran = ns_since(sc->run_start, now);
+
+    if (pool->ops->account)
+        pool->ops->account(pool, v, ran, now);
+    sc->run_start = now;
+    return now;
+}
+
+/*
+ * End of a slice: the policy says whether the running vCPU gives up the CPU
+ * or runs another slice. On an idle CPU the timer only ends its HLT, so that
+ * it asks its policy again (a parked vCPU's budget is refilled).
+ */
 static void slice_expired(struct timer *t)
 {
     struct sched_cpu *sc = t->data;
     struct sched_pool *pool = sc->pool;
     unsigned int cpu = (unsigned int)(sc - sched_cpus);
+    uint64_t now;
 
+    if (!sc->current)
+        return;
     spin_lock(&pool->lock);
-    if (pool->ops->has_waiting(pool, cpu))
+    now = sched_account(sc);
+    if (pool->ops->slice_expired(pool, cpu, sc->current, now, &sc->slice_ns))
         sc->need_resched = true;
     spin_unlock(&pool->lock);
     if (!sc->need_resched)
-        timer_set(t, now_ns() + sc->slice_ns);
+        timer_set(t, now + sc->slice_ns);
 }
 
 void sched_init(void)
@@ -150,7 +177,7 @@ static void sched_make_runnable(struct vcpu *v, enum vcpu_state from)
         v->state = VCPU_RUNNABLE;
         /* A vCPU still on its CPU is put back on the queue when it stops there. */
         if (!v->running && !v->on_runqueue) {
-            pool->ops->enqueue(pool, v);
+            pool->ops->enqueue(pool, v, SCHED_WOKEN);
             /*
              * A woken vCPU does not wait for the end of the running one's
              * slice: event round trips between domains would cost up to a
@@ -217,6 +244,7 @@ void sched_block(struct vcpu *v)
 
 void sched_yield(struct vcpu *v)
 {
+    sched_cpus[v->pcpu].yielded = true;
     sched_cpus[v->pcpu].need_resched = true;
 }
 
@@ -252,7 +280,7 @@ static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
 
     spin_lock(&pool->lock);
     sc->need_resched = false;
-    v = pool->ops->pick_next(pool, cpu, &sc->slice_ns);
+    v = pool->ops->pick_next(pool, cpu, now_ns(), &sc->slice_ns);
     /*
      * seq_cst, a full barrier: the run loop's later loads of pending upcalls
      * may not pass it (vcpu_mark_pending() kicks only a running vCPU).
@@ -272,17 +300,20 @@ static void sched_put(struct sched_cpu *sc, struct vcpu *v)
     bool gone = false, down = false;
 
     spin_lock(&pool->lock);
+    sched_account(sc);
+    sc->current = NULL;
     v->running = false;
     if (v->domain->state != DOMAIN_RUNNING) {
         pool->ops->remove_vcpu(pool, v);
         v->state = VCPU_DEAD;
         gone = true;
     } else if (v->state == VCPU_RUNNABLE) {
-        pool->ops->enqueue(pool, v);
+        pool->ops->enqueue(pool, v, sc->yielded ? SCHED_YIELDED : SCHED_PREEMPTED);
     } else {
         down = v->state == VCPU_DOWN;
     }
     runstate_update(v);
+    sc->yielded = false;
     spin_unlock(&pool->lock);
     if (gone)
         domain_vcpu_gone(v);
@@ -301,11 +332,16 @@ void sched_cpu_loop(void)
         struct vcpu *v = sc->pool ? sched_pick(sc, cpu) : NULL;
 
         if (!v) {
+            if (sc->slice_ns)
+                timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
             __asm__ volatile("sti; hlt; cli" ::: "memory");
+            if (sc->slice_ns)
+                timer_cancel(&sc->slice_timer);
             continue;
         }
         sc->current = v;
+        sc->run_start = now_ns();
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
             if (v->id == 0 && v->exits == 0) {
                 timeline_mark("domain first entry", (int)v->domain->domid);
@@ -320,7 +356,6 @@ void sched_cpu_loop(void)
             if (sc->slice_ns)
                 timer_cancel(&sc->slice_timer);
         }
-        sc->current = NULL;
         sched_put(sc, v);
     }
 }

@@ -31,9 +31,11 @@ static void part_remove_vcpu(struct sched_pool *pool, struct vcpu *v)
     owner[v->pcpu] = NULL;
 }
 
-static void part_enqueue(struct sched_pool *pool, struct vcpu *v)
+static void part_enqueue(struct sched_pool *pool, struct vcpu *v,
+                         enum sched_enqueue_reason why)
 {
     (void)pool;
+    (void)why;
     v->on_runqueue = true;
 }
 
@@ -43,23 +45,18 @@ static void part_dequeue(struct sched_pool *pool, struct vcpu *v)
     v->on_runqueue = false;
 }
 
-static struct vcpu *part_pick_next(struct sched_pool *pool, unsigned int cpu, uint64_t *slice_ns)
+static struct vcpu *part_pick_next(struct sched_pool *pool, unsigned int cpu, uint64_t now,
+                                   uint64_t *slice_ns)
 {
     struct vcpu *v = owner[cpu];
 
     (void)pool;
+    (void)now;
     *slice_ns = 0;
     if (!v || !v->on_runqueue)
         return NULL;
     v->on_runqueue = false;
     return v;
-}
-
-static bool part_has_waiting(struct sched_pool *pool, unsigned int cpu)
-{
-    (void)pool;
-    (void)cpu;
-    return false;
 }
 
 const struct scheduler_ops sched_partitioned_ops = {
@@ -69,5 +66,4 @@ const struct scheduler_ops sched_partitioned_ops = {
     .enqueue = part_enqueue,
     .dequeue = part_dequeue,
     .pick_next = part_pick_next,
-    .has_waiting = part_has_waiting,
 };

@@ -12,6 +12,7 @@
 #include <hv/timer.h>
 #include <hv/dom_console.h>
 #include <hv/event.h>
+#include <hv/sched_vtime.h>
 
 struct p2m;
 struct domain;
@@ -42,7 +43,7 @@ struct vcpu {
     volatile enum vcpu_state state;
     bool initialised;               /* has a start state (vCPU 0: the builder's; else VCPUOP_initialise) */
     unsigned int pcpu;              /* the CPU whose run queue holds it */
-    struct vcpu *rq_next;           /* run queue link */
+    struct vtime_entity vt;         /* the time-sliced scheduler's state and queue link */
     bool on_runqueue;
     volatile bool running;          /* a CPU is inside arch vcpu_run for it */
     void *arch;                     /* back-end state (VMCB ...) */
@@ -70,6 +71,13 @@ enum domain_state {
     DOMAIN_DEAD,     /* every resource returned */
 };
 
+/* Its share of CPU time (tessera,sched-weight and -cap); time-sliced pools only. */
+struct domain_sched {
+    uint32_t weight;                /* each vCPU's, 1..65535 */
+    uint32_t cap;                   /* percent of one CPU for all its vCPUs, 0 = none */
+    struct vtime_budget budget;     /* the cap's, shared by its vCPUs */
+};
+
 /* What a domain does on each kind of shutdown (values of enum hl_action). */
 struct domain_policy {
     uint8_t on_poweroff, on_reboot, on_crash;
@@ -82,6 +90,8 @@ struct domain {
     char name[DOMAIN_NAME_MAX];
     volatile enum domain_state state;
     struct domain_policy policy;
+    struct domain_sched sched;
+    uint64_t start_ns;              /* now_ns() when it started, for its CPU share */
     spinlock_t lock;                /* state changes, shutdown */
     unsigned int nr_vcpus;
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];

@@ -50,21 +50,42 @@ struct sched_pool {
     cpumask_t cpus;
 };
 
+/* Why a vCPU is put on its run queue. */
+enum sched_enqueue_reason {
+    SCHED_WOKEN,        /* it was down or blocked */
+    SCHED_PREEMPTED,    /* it ran and is still runnable (slice end, a wake-up here, an exit) */
+    SCHED_YIELDED,      /* it ran and gave up the rest of its turn */
+};
+
 /*
  * One scheduling policy. Every hook runs with the pool's lock held and
  * interrupts disabled; vCPUs stay on the CPU insert_vcpu chose for them.
+ * now is now_ns().
  */
 struct scheduler_ops {
     const char *name;
     /* Chooses v->pcpu among the CPUs of affinity that belong to the pool. */
     bool (*insert_vcpu)(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity);
     void (*remove_vcpu)(struct sched_pool *pool, struct vcpu *v);  /* gone for good */
-    void (*enqueue)(struct sched_pool *pool, struct vcpu *v);    /* v became runnable */
+    /* v is runnable and not on a CPU. */
+    void (*enqueue)(struct sched_pool *pool, struct vcpu *v, enum sched_enqueue_reason why);
     void (*dequeue)(struct sched_pool *pool, struct vcpu *v);    /* v stopped being runnable */
-    /* Next vCPU for cpu (taken off its queue) or NULL; *slice_ns its slice, 0 = none. */
-    struct vcpu *(*pick_next)(struct sched_pool *pool, unsigned int cpu, uint64_t *slice_ns);
-    /* Whether another vCPU waits for cpu (so the running one needs a slice timer). */
-    bool (*has_waiting)(struct sched_pool *pool, unsigned int cpu);
+    /* Optional: v ran ran_ns on its CPU, up to now. */
+    void (*account)(struct sched_pool *pool, struct vcpu *v, uint64_t ran_ns, uint64_t now);
+    /*
+     * Next vCPU for cpu (taken off its queue), *slice_ns its slice (0 = none);
+     * or NULL, and *slice_ns the time after which to ask again (0 = only
+     * when a vCPU is woken).
+     */
+    struct vcpu *(*pick_next)(struct sched_pool *pool, unsigned int cpu, uint64_t now,
+                              uint64_t *slice_ns);
+    /*
+     * Only for a policy that gives slices: the slice of v, running on cpu
+     * (accounted up to now), has ended. True if v must give the CPU up; else
+     * *slice_ns is its next slice.
+     */
+    bool (*slice_expired)(struct sched_pool *pool, unsigned int cpu, struct vcpu *v,
+                          uint64_t now, uint64_t *slice_ns);
 };
 
 /* Per-CPU scheduler state and the kick IPI; no CPU belongs to a pool yet. */
@@ -118,8 +139,11 @@ __noreturn void sched_cpu_loop(void);
 void arch_sched_kick_init(void);
 void arch_sched_kick(unsigned int cpu);
 
-/* Round robin (sched_rr.c), time-sliced; partitioned (sched_partitioned.c), a CPU per vCPU. */
-extern const struct scheduler_ops sched_rr_ops;
+/*
+ * Weighted time-slicing (sched_weighted.c), round robin at equal weights;
+ * partitioned (sched_partitioned.c), a CPU per vCPU.
+ */
+extern const struct scheduler_ops sched_weighted_ops;
 extern const struct scheduler_ops sched_partitioned_ops;
 
 /*

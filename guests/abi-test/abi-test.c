@@ -17,6 +17,7 @@
  *                ("bench: ..." lines, bench/domains/run.sh)
  *   mode=ping/pong port=N  events both ways over a static inter-domain
  *                event channel (local port N)
+ *   mode=cpuid   the CPUID bits and MSRs the tree's CPUID policy sets (cpuid.c)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,7 +51,6 @@ volatile uint64_t fault_skip;
 #define OUTSIDE_GVA 0x40000000ull         /* mapped by entry.S to gpa 1 GiB: not RAM */
 #define UNMAPPED_GVA 0x80000000ull        /* no guest page table maps it */
 #define NONCANONICAL_GVA 0x0000800000000000ull
-#define NO_FAULT 0xFFFFFFFFu
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 static uint8_t hypercall_page_again[4096] __attribute__((aligned(4096)));
@@ -83,7 +83,7 @@ static void console_write(const char *s, size_t len)
     hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
 }
 
-static void check(bool ok, const char *what)
+void check(bool ok, const char *what)
 {
     checks++;
     if (!ok) {
@@ -94,7 +94,7 @@ static void check(bool ok, const char *what)
     }
 }
 
-static uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector)
+uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector)
 {
     uint32_t lo = 0, hi = 0;
 
@@ -105,7 +105,7 @@ static uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
+uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
 {
     fault_vector = NO_FAULT;
     fault_skip = 2;
@@ -704,6 +704,11 @@ static void run_abi(void)
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();
+    finish();
+}
+
+void finish(void)
+{
     guest_puts("abi-test: ");
     guest_puts(failures ? "FAIL" : "PASS");
     guest_puts(" (");
@@ -712,6 +717,11 @@ static void run_abi(void)
     guest_put_dec(failures);
     guest_puts(" failed)\n");
     shutdown(failures ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
+
+void yield(void)
+{
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
 }
 
 static void report(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)
@@ -955,6 +965,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_bench();
     else if (streq(mode, "ping") || streq(mode, "pong"))
         run_ping_pong(si, streq(mode, "ping"));
+    else if (streq(mode, "cpuid"))
+        run_cpuid(si);
     else
         say("FAIL: unknown mode");
 }

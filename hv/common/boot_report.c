@@ -120,6 +120,7 @@ void boot_report(const struct tessera_bootinfo *bi)
 
     printk("tessera: boot report\n");
     report_cpus();
+    boot_report_mitigations();
     uint64_t ram_mib = report_memory(bi);
     unsigned int modules = report_tree(bi, fdt);
     unsigned int domains = boot_tree_count_in_chosen(fdt, BOOT_TREE_DOMAIN_COMPAT);

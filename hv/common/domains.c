@@ -11,6 +11,7 @@
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
 #include <hv/arch_vcpu.h>
+#include <hv/cpuid_policy.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/domains.h>
@@ -209,15 +210,58 @@ static bool prepare_domain(unsigned int index)
     return true;
 }
 
+_Static_assert(HL_CPUID_EAX == (int)CPUID_EAX && HL_CPUID_EDX == (int)CPUID_EDX,
+               "the plan's CPUID registers are the policy's");
+
+/* What tessera,cpuid-force may name on this machine, for the plan's validation. */
+static void machine_cpuid(struct hl_machine *m)
+{
+    unsigned int count, i;
+    const struct hl_cpuid_feature *f = hl_cpuid_features(&count);
+
+    m->cpuid_known = true;
+    for (i = 0; i < count; i++) {
+        enum cpuid_force why = arch_cpuid_can_force(f[i].leaf, f[i].subleaf,
+                                                    (enum cpuid_reg)f[i].reg, f[i].bit);
+
+        if (why == CPUID_FORCE_OK)
+            m->cpuid_forceable |= 1ull << i;
+        else if (why == CPUID_FORCE_HOST_LACKS)
+            m->cpuid_absent |= 1ull << i;
+    }
+}
+
+/* The plan's hide/force masks as the domain's policy; false after saying why. */
+static bool cpuid_policy_of(const struct hl_domain *hd, struct cpuid_policy *p)
+{
+    unsigned int count, i;
+    const struct hl_cpuid_feature *f = hl_cpuid_features(&count);
+
+    for (i = 0; i < count; i++) {
+        uint64_t bit = 1ull << i;
+
+        if (((hd->cpuid.hide | hd->cpuid.force) & bit) &&
+            !cpuid_policy_add(p, f[i].leaf, f[i].subleaf, (enum cpuid_reg)f[i].reg, f[i].bit,
+                              (hd->cpuid.force & bit) != 0)) {
+            printk("tessera: domain %s: its CPUID policy changes more than %u registers\n",
+                   hd->name, CPUID_POLICY_MAX_REGS);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A new domain for plan domain index, its RAM backed as the layout says; NULL if not. */
 static struct domain *create_domain(unsigned int index)
 {
     const struct hl_domain *hd = &plan.domains[index];
     struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                    hd->console_serial };
+                                    hd->console_serial, { 0 } };
     struct domain *d;
     unsigned int i;
 
+    if (!cpuid_policy_of(hd, &policy.cpuid))
+        return NULL;
     d = domain_create(index, hd->domid, hd->name, hd->vcpus, hd->p2m_pool_kib * 1024, &policy);
     if (!d)
         return NULL;
@@ -409,6 +453,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     };
     unsigned int errors, i, failed;
 
+    machine_cpuid(&in.machine);
     errors = hl_build_plan(&in, &plan);
     if (errors || !plan.valid) {
         printk("tessera: launch tree: %u error(s); no domain is built\n", errors);

@@ -85,17 +85,26 @@ static void check_capabilities(struct hl_ctx *c)
     }
 }
 
+/* A forced feature must be one the machine can offer (known only in the hypervisor). */
 static void check_cpuid(struct hl_ctx *c)
 {
+    const struct hl_machine *m = &c->in->machine;
     unsigned count;
     const struct hl_cpuid_feature *features = hl_cpuid_features(&count);
     for (uint32_t i = 0; i < c->plan->nr_domains; i++) {
         const struct hl_domain *d = &c->plan->domains[i];
         uint64_t both = d->cpuid.hide & d->cpuid.force;
-        for (unsigned bit = 0; bit < count; bit++)
+        uint64_t refused = m->cpuid_known ? d->cpuid.force & ~both & ~m->cpuid_forceable : 0;
+        for (unsigned bit = 0; bit < count; bit++) {
             if (both & (1ull << bit))
                 hl_report(c, HL_E_CPUID_BOTH, d->node, "tessera,cpuid-force", -1, NULL,
                           "\"%s\"", features[bit].name);
+            if (refused & (1ull << bit))
+                hl_report(c, HL_E_CPUID_FORCE, d->node, "tessera,cpuid-force", -1,
+                          m->cpuid_absent & (1ull << bit) ? "its CPU lacks it"
+                                                          : "Tessera does not virtualize it",
+                          "\"%s\"", features[bit].name);
+        }
     }
 }
 

@@ -59,6 +59,10 @@ static const struct hl_cpuid_feature features[] = {
     F("pku",          7, 0, ECX, 3),
     /* Extended leaves */
     F("itsc",         0x80000007, 0, EDX, 8),  /* invariant TSC */
+    /* Appended later */
+    F("amd-stibp",    0x80000008, 0, EBX, 15),
+    F("rdtscp",       0x80000001, 0, EDX, 27),
+    F("rdpid",        7, 0, ECX, 22),
 };
 
 _Static_assert(sizeof(features) / sizeof(features[0]) <= 64, "policy masks are 64 bits");

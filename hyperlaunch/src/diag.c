@@ -106,6 +106,8 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
                                  "unknown CPUID feature $f (expected $e)" },
     [HL_E_CPUID_BOTH]        = { "cpuid-both", HL_ERROR,
                                  "CPUID feature $f both hidden and forced" },
+    [HL_E_CPUID_FORCE]       = { "cpuid-force", HL_ERROR,
+                                 "CPUID feature $f cannot be forced on this machine: $e" },
 };
 
 const char *hl_diag_name(enum hl_code code)

@@ -301,6 +301,10 @@ static const struct rule rules[] = {
       "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1>; "
       "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; tessera,sched-cap = <50>;"),
       HL_E_SCHED_PARTITIONED },
+    /* The machine (the hypervisor asking its CPU) can force virt-ssbd (table bit 0) only. */
+    { .name = "cpuid-force", D1("tessera,cpuid-force = \"virt-ssbd\";"),
+      D1("tessera,cpuid-force = \"virt-ssbd\", \"x2apic\";"), HL_E_CPUID_FORCE, false,
+      { .machine = { .cpuid_known = true, .cpuid_forceable = 1 } } },
     { .name = "p2m-pool", D1("xen,domain-p2m-mem-mb = <8>;"), D1("xen,domain-p2m-mem-mb = <0>;"),
       HL_E_BAD_VALUE },
     { .name = "no-domains", D1(""), "", HL_E_NO_DOMAINS },

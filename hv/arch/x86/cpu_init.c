@@ -5,6 +5,7 @@
 #include <asm/desc.h>
 #include <asm/idt.h>
 #include <asm/msr.h>
+#include <asm/spec_ctrl.h>
 
 #define SEG_CODE64 0x00209A0000000000ull  /* present, DPL 0, code, L */
 #define SEG_DATA   0x0000920000000000ull  /* present, DPL 0, data, writable */
@@ -71,4 +72,6 @@ void arch_cpu_init(struct percpu *pc)
     if (cpu_has_nx())
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     write_cr0(read_cr0() | X86_CR0_WP);  /* read-only pages are read-only in ring 0 too */
+    if (pc->cpu_id == 0)
+        spec_ctrl_init();
 }

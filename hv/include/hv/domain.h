@@ -13,6 +13,7 @@
 #include <hv/dom_console.h>
 #include <hv/event.h>
 #include <hv/sched_vtime.h>
+#include <hv/cpuid_policy.h>
 
 struct p2m;
 struct domain;
@@ -78,10 +79,11 @@ struct domain_sched {
     struct vtime_budget budget;     /* the cap's, shared by its vCPUs */
 };
 
-/* What a domain does on each kind of shutdown (values of enum hl_action). */
+/* What a domain does on each kind of shutdown (values of enum hl_action), and what it sees. */
 struct domain_policy {
     uint8_t on_poweroff, on_reboot, on_crash;
     bool console_serial;            /* output on the serial line (else only its log) */
+    struct cpuid_policy cpuid;      /* tessera,cpuid-hide / -force */
 };
 
 struct domain {

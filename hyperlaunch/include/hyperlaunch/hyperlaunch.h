@@ -100,6 +100,7 @@ enum hl_code {
     HL_E_CONSOLE_INPUT,
     HL_E_CPUID_FEATURE,
     HL_E_CPUID_BOTH,
+    HL_E_CPUID_FORCE,
     HL_CODE_COUNT
 };
 
@@ -121,6 +122,14 @@ struct hl_diag {
 struct hl_machine {
     uint32_t cpus;       /* CPUs present, numbered 0..cpus-1 */
     uint64_t ram_bytes;  /* RAM available to domains */
+    /*
+     * CPUID features (bits over hl_cpuid_features()) that tessera,cpuid-force
+     * may name on this machine, and those its CPU lacks; checked only when
+     * cpuid_known (in the hypervisor, which asks the CPU).
+     */
+    bool cpuid_known;
+    uint64_t cpuid_forceable;
+    uint64_t cpuid_absent;
 };
 
 /* A boot loader's module list, for module-index (NULL on UEFI). */

@@ -11,7 +11,30 @@
  * Called with interrupts disabled. Host interrupts are enabled at VMRUN
  * (CLGI; STI; VMRUN; CLI; STGI) so that a physical interrupt makes the guest
  * exit (INTR); it stays pending until the caller enables interrupts.
+ *
+ * After #VMEXIT, before the first RET: the return stack buffer is refilled
+ * with harmless entries, so that no return the hypervisor executes can be
+ * predicted from what the guest left there; and the guest's values are
+ * cleared from the registers C code may leave unwritten.
  */
+
+/* 32 calls whose return addresses are speculation traps; then the stack is unwound. */
+#define RSB_ENTRIES 32
+.macro fill_return_stack_buffer reg
+    mov $(RSB_ENTRIES / 2), \reg
+1:  call 2f
+3:  pause
+    lfence
+    jmp 3b
+2:  call 4f
+5:  pause
+    lfence
+    jmp 5b
+4:  dec \reg
+    jnz 1b
+    add $(RSB_ENTRIES * 8), %rsp
+    lfence                          /* no speculation past a mispredicted JNZ */
+.endm
 
 /* Offsets in struct svm_gprs (svm.h). */
 #define G_RBX 0x00
@@ -89,6 +112,15 @@ svm_enter_guest:
     mov %r15, G_R15(%rsi)
     pop %rbx
     mov %rbx, G_RSI(%rsi)
+
+    fill_return_stack_buffer %ecx
+    xor %ecx, %ecx
+    xor %edx, %edx
+    xor %edi, %edi
+    xor %r8d, %r8d
+    xor %r9d, %r9d
+    xor %r10d, %r10d
+    xor %r11d, %r11d
 
     mov S_VMCB(%rsp), %rax
     vmsave

@@ -7,6 +7,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <asm/spec_ctrl.h>
 #include <hv/domain.h>
 #include <hv/event.h>
 #include <hv/percpu.h>
@@ -210,6 +211,20 @@ static const char *svm_apply_outcome(struct svm_vcpu *s, struct svm_exit_outcome
     return o.why;
 }
 
+/*
+ * Branch predictions one domain trained must not steer another's: an
+ * indirect branch prediction barrier when this CPU last ran a vCPU of a
+ * different domain (not between vCPUs of one domain, which trust each other).
+ */
+static void svm_predictor_barrier(struct svm_cpu *c, const struct domain *d)
+{
+    if (c->last_domid == d->domid)
+        return;
+    c->last_domid = d->domid;
+    if (host_spec.ibpb)
+        wrmsr(MSR_PRED_CMD, PRED_CMD_IBPB);
+}
+
 void svm_vcpu_run(struct vcpu *v)
 {
     struct svm_vcpu *s = to_svm(v);
@@ -218,7 +233,9 @@ void svm_vcpu_run(struct vcpu *v)
     const char *why;
 
     svm_asid_assign(s, c, smp_processor_id());
+    svm_predictor_barrier(c, v->domain);
     svm_load_extended_state(s);
+    svm_load_guest_msrs(s);
     while (!vcpu_must_stop(v)) {
         svm_deliver_upcall(v, s);
         ctl->eventinj = s->pending_event;
@@ -243,5 +260,6 @@ void svm_vcpu_run(struct vcpu *v)
         /* The interrupt that made the guest exit (INTR, NMI) is taken here. */
         __asm__ volatile("sti; nop; cli" ::: "memory");
     }
+    svm_put_guest_msrs(s);
     svm_save_extended_state(s);
 }

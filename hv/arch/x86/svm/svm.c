@@ -114,6 +114,7 @@ static bool svm_cpus_init(void)
         memset(phys_to_virt(c->hsave_pa), 0, PAGE_SIZE);
         memset(phys_to_virt(c->host_state_pa), 0, PAGE_SIZE);
         svm_asid_init_cpu(c);
+        c->last_domid = ~0u;
         svm_cpus[cpu] = c;
     }
     return true;
@@ -200,6 +201,12 @@ static void svm_vcpu_reset(struct vcpu *v)
     s->xcr0 = 1;
     /* A new ASID at the next entry: no translation cached for an earlier run is used. */
     s->asid_cpu = ~0u;
+    s->spec_ctrl = 0;
+    s->virt_spec_ctrl = 0;
+    s->tsc_aux = v->id;
+    guest_cpuid_msr_features(&(struct guest_cpuid_ctx){ cpuid_host, &v->domain->policy.cpuid,
+                                                        v->domain->nr_vcpus, v->id },
+                             &s->msrs);
     svm_vmcb_init(v, s);
 }
 

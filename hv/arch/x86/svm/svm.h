@@ -10,6 +10,7 @@
 #include <hv/types.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
+#include <asm/guest_cpuid.h>
 #include <asm/idt.h>
 #include "vmcb.h"
 
@@ -33,6 +34,10 @@ struct svm_vcpu {
     void *fpu_area;                 /* XSAVE/FXSAVE image while not loaded */
     uint64_t dr[4];                 /* DR0-3 while not loaded */
     unsigned int fpu_order;
+    struct guest_msr_features msrs; /* what the domain's CPUID says exists */
+    uint64_t spec_ctrl;             /* guest MSR_SPEC_CTRL */
+    uint64_t virt_spec_ctrl;        /* guest MSR_VIRT_SPEC_CTRL (emulated) */
+    uint32_t tsc_aux;               /* guest MSR_TSC_AUX: the vCPU id until it writes one */
 };
 
 /* Per-CPU SVM state. */
@@ -41,6 +46,7 @@ struct svm_cpu {
     paddr_t host_state_pa;          /* VMSAVE/VMLOAD of the host's hidden state */
     uint32_t next_asid;
     uint64_t asid_generation;
+    uint32_t last_domid;            /* domain whose vCPU ran here last (IBPB), or ~0 */
 };
 
 struct svm_cpu *svm_this_cpu(void);
@@ -140,6 +146,11 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
 
 /* The run loop (run.c). */
 void svm_vcpu_run(struct vcpu *v);
+
+/* Guest speculation-control and TSC_AUX state (exit_msr.c): into the CPU while
+ * the vCPU is on it, and out when it leaves. */
+void svm_load_guest_msrs(struct svm_vcpu *s);
+void svm_put_guest_msrs(struct svm_vcpu *s);
 
 /* entry.S */
 void svm_enter_guest(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_state_pa);

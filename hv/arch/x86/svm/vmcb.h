@@ -73,6 +73,8 @@ struct vmcb_save {
     uint64_t g_pat;                 /* 0x668 */
     uint64_t dbgctl;
     uint64_t br_from, br_to, last_excp_from, last_excp_to;
+    uint8_t reserved6[0x6E0 - 0x698];
+    uint64_t spec_ctrl;             /* 0x6E0: guest SPEC_CTRL with V_SPEC_CTRL */
 };
 
 struct vmcb {
@@ -99,6 +101,7 @@ _Static_assert(__builtin_offsetof(struct vmcb_save, rsp) == 0x5D8 - 0x400, "VMCB
 _Static_assert(__builtin_offsetof(struct vmcb_save, rax) == 0x5F8 - 0x400, "VMCB rax");
 _Static_assert(__builtin_offsetof(struct vmcb_save, cr2) == 0x640 - 0x400, "VMCB cr2");
 _Static_assert(__builtin_offsetof(struct vmcb_save, g_pat) == 0x668 - 0x400, "VMCB g_pat");
+_Static_assert(__builtin_offsetof(struct vmcb_save, spec_ctrl) == 0x6E0 - 0x400, "VMCB spec_ctrl");
 _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 
 /* intercept_misc1 */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest CPUID model (asm/guest_cpuid.h). What guests are not offered,
+ * because the hypervisor does not virtualize it: local APIC, x2APIC,
+ * MONITOR, XSAVE and the VEX-encoded extensions that need its state (AVX,
+ * FMA, F16C, AVX2, AVX-512), PMU, machine-check, SVM, SEV, LA57, and the
+ * L1D_FLUSH / ARCH_CAPABILITIES / CORE_CAPABILITIES MSRs. Offered when the
+ * host has them: the speculation controls (SPEC_CTRL and PRED_CMD are
+ * emulated per vCPU, exit_msr.c) and RDTSCP/RDPID (per-vCPU TSC_AUX).
+ * VIRT_SSBD is the hypervisor's own (MSR_VIRT_SPEC_CTRL, emulated): offered
+ * when the host can apply it, and may be forced anywhere.
+ */
+#include <asm/guest_cpuid.h>
+#include <asm/msr.h>
+
+#define BIT(n) (1u << (n))
+
+enum { A = CPUID_EAX, B = CPUID_EBX, C = CPUID_ECX, D = CPUID_EDX };
+
+/* Highest basic leaf offered (0xD: XSAVE enumeration, zeroed below). */
+#define GUEST_MAX_BASIC_LEAF 0xDu
+#define GUEST_MAX_EXT_LEAF   0x80000008u
+
+/* 8000_0008 EBX: the speculation controls offered as the host has them. */
+#define EXT8_SPEC_BITS (CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | \
+                        CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_SSBD | \
+                        CPUID_80000008_EBX_PSFD)
+
+static bool leaf_offered(cpuid_source host, uint32_t leaf)
+{
+    if (leaf <= GUEST_MAX_BASIC_LEAF)
+        return leaf <= host(0, 0).eax;
+    return leaf >= 0x80000000u && leaf <= MIN(GUEST_MAX_EXT_LEAF, host(0x80000000u, 0).eax);
+}
+
+/* The host can apply a guest's VIRT_SPEC_CTRL.SSBD: SPEC_CTRL.SSBD or its own VIRT_SSBD. */
+static bool host_can_ssbd(cpuid_source host)
+{
+    return (leaf_offered(host, 7) && (host(7, 0).edx & CPUID_7_EDX_SSBD)) ||
+           (leaf_offered(host, 0x80000008u) &&
+            (host(0x80000008u, 0).ebx & (CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD)));
+}
+
+/* The host's values with what Tessera does not offer taken out (no policy). */
+static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf,
+                    uint32_t r[4])
+{
+    struct cpuid_result h;
+
+    r[A] = r[B] = r[C] = r[D] = 0;
+    if (!leaf_offered(ctx->host, leaf))
+        return;
+    h = ctx->host(leaf, subleaf);
+    r[A] = h.eax;
+    r[B] = h.ebx;
+    r[C] = h.ecx;
+    r[D] = h.edx;
+    switch (leaf) {
+    case 0:
+        r[A] = MIN(r[A], GUEST_MAX_BASIC_LEAF);
+        break;
+    case 1:
+        /* ECX: MONITOR 3, VMX 5, SMX 6, PDCM 15, x2APIC 21, TSC-deadline 24; XSAVE and
+         * what needs its state. EDX: MCE 7, APIC 9, MCA 14, ACPI 22. */
+        r[C] &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24) | CPUID_1_ECX_XSAVE |
+                  CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
+        r[C] |= BIT(31);    /* hypervisor present */
+        r[D] &= ~(BIT(7) | BIT(9) | BIT(14) | BIT(22));
+        /* EBX: initial APIC id = vCPU id, logical processor count = vCPUs. */
+        r[B] = (r[B] & 0x0000FFFFu) | ((ctx->vcpu_id & 0xFF) << 24) |
+               ((ctx->nr_vcpus & 0xFF) << 16);
+        break;
+    case 6:     /* thermal and power management */
+    case 0xA:   /* architectural PMU */
+    case 0xB:   /* x2APIC topology */
+    case 0xD:   /* XSAVE: not offered */
+        r[A] = r[B] = r[C] = r[D] = 0;
+        break;
+    case 7:
+        if (subleaf == 0) {
+            /* EBX: AVX2 5, AVX-512 16-17,21,26-28,30-31, RTM 11, MPX 14, PQM 12, PQE 15.
+             * ECX: AVX-512 VBMI 1, PKU 3, OSPKE 4, VBMI2 6, VAES 9, VPCLMULQDQ 10,
+             * VNNI 11, BITALG 12, VPOPCNTDQ 14, LA57 16.
+             * EDX: AVX-512 4VNNIW/4FMAPS 2-3, L1D_FLUSH, ARCH_CAPS, CORE_CAPS. */
+            r[A] = 0;
+            r[B] &= ~(BIT(5) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) |
+                      BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31));
+            r[C] &= ~(BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(9) | BIT(10) | BIT(11) |
+                      BIT(12) | BIT(14) | BIT(16));
+            r[D] &= ~(BIT(2) | BIT(3) | CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS |
+                      CPUID_7_EDX_CORE_CAPS);
+        } else {
+            r[A] = r[B] = r[C] = r[D] = 0;
+        }
+        break;
+    case 0x80000000u:
+        r[A] = MIN(r[A], GUEST_MAX_EXT_LEAF);
+        break;
+    case 0x80000001u:
+        /* ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13, PerfCtrExt 23-24, 28.
+         * EDX: MCE 7, APIC 9, MCA 14. */
+        r[C] &= ~(BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13) | BIT(23) | BIT(24) | BIT(28));
+        r[D] &= ~(BIT(7) | BIT(9) | BIT(14));
+        break;
+    case 0x80000008u:
+        r[B] &= EXT8_SPEC_BITS;
+        if (host_can_ssbd(ctx->host))
+            r[B] |= CPUID_80000008_EBX_VIRT_SSBD;
+        r[C] = (ctx->nr_vcpus - 1) & 0xFF;   /* cores - 1; APIC id size: legacy */
+        break;
+    default:
+        break;
+    }
+}
+
+void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf,
+                 uint32_t r[4])
+{
+    offered(ctx, leaf, subleaf, r);
+    if (leaf_offered(ctx->host, leaf))
+        cpuid_policy_apply(ctx->policy, leaf, subleaf, r);
+}
+
+enum cpuid_force guest_cpuid_can_force(cpuid_source host, uint32_t leaf, uint32_t subleaf,
+                                       enum cpuid_reg reg, unsigned int bit)
+{
+    static const struct cpuid_policy none;
+    struct guest_cpuid_ctx ctx = { host, &none, 1, 0 };
+    struct cpuid_result h;
+    uint32_t r[4];
+
+    if (bit > 31 || (unsigned int)reg > CPUID_EDX || !leaf_offered(host, leaf))
+        return CPUID_FORCE_HOST_LACKS;
+    if (leaf == 0x80000008u && reg == CPUID_EBX && BIT(bit) == CPUID_80000008_EBX_VIRT_SSBD)
+        return CPUID_FORCE_OK;
+    offered(&ctx, leaf, subleaf, r);
+    if ((r[reg] >> bit) & 1)
+        return CPUID_FORCE_OK;
+    h = host(leaf, subleaf);
+    r[A] = h.eax;
+    r[B] = h.ebx;
+    r[C] = h.ecx;
+    r[D] = h.edx;
+    return (r[reg] >> bit) & 1 ? CPUID_FORCE_NOT_VIRTUALIZED : CPUID_FORCE_HOST_LACKS;
+}
+
+void guest_cpuid_msr_features(const struct guest_cpuid_ctx *ctx, struct guest_msr_features *f)
+{
+    uint32_t l7[4], e1[4], e8[4];
+
+    guest_cpuid(ctx, 7, 0, l7);
+    guest_cpuid(ctx, 0x80000001u, 0, e1);
+    guest_cpuid(ctx, 0x80000008u, 0, e8);
+    f->spec_ctrl_bits = 0;
+    if ((l7[D] & CPUID_7_EDX_IBRSB) || (e8[B] & CPUID_80000008_EBX_IBRS))
+        f->spec_ctrl_bits |= SPEC_CTRL_IBRS;
+    if ((l7[D] & CPUID_7_EDX_STIBP) || (e8[B] & CPUID_80000008_EBX_STIBP))
+        f->spec_ctrl_bits |= SPEC_CTRL_STIBP;
+    if ((l7[D] & CPUID_7_EDX_SSBD) || (e8[B] & CPUID_80000008_EBX_SSBD))
+        f->spec_ctrl_bits |= SPEC_CTRL_SSBD;
+    if (e8[B] & CPUID_80000008_EBX_PSFD)
+        f->spec_ctrl_bits |= SPEC_CTRL_PSFD;
+    f->spec_ctrl = f->spec_ctrl_bits != 0;
+    f->pred_cmd = (l7[D] & CPUID_7_EDX_IBRSB) || (e8[B] & CPUID_80000008_EBX_IBPB);
+    f->virt_ssbd = (e8[B] & CPUID_80000008_EBX_VIRT_SSBD) != 0;
+    f->tsc_aux = (e1[D] & CPUID_80000001_EDX_RDTSCP) || (l7[C] & CPUID_7_ECX_RDPID);
+}
+
+struct cpuid_result cpuid_host(uint32_t leaf, uint32_t subleaf)
+{
+    return cpuid(leaf, subleaf);
+}
+
+enum cpuid_force arch_cpuid_can_force(uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
+                                      unsigned int bit)
+{
+    return guest_cpuid_can_force(cpuid_host, leaf, subleaf, reg, bit);
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest CPUID model (hv/arch/x86/guest_cpuid.c) and the policy it
+ * applies (hv/common/cpuid_policy.c), against a fake host CPU.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <asm/guest_cpuid.h>
+#include <asm/msr.h>
+
+/* The fake host: leaves 0..0xD and 0x80000000..0x80000008, every register set by the test. */
+static struct cpuid_result basic[0xE], ext[9];
+
+static struct cpuid_result fake_host(uint32_t leaf, uint32_t subleaf)
+{
+    (void)subleaf;
+    if (leaf < 0xE)
+        return basic[leaf];
+    if (leaf >= 0x80000000u && leaf <= 0x80000008u)
+        return ext[leaf - 0x80000000u];
+    return (struct cpuid_result){ 0, 0, 0, 0 };
+}
+
+/* A host with every feature bit set (0xFFFFFFFF everywhere) or none. */
+static void host_with_all(bool all)
+{
+    uint32_t v = all ? 0xFFFFFFFFu : 0;
+
+    for (unsigned int i = 0; i < 0xE; i++)
+        basic[i] = (struct cpuid_result){ v, v, v, v };
+    for (unsigned int i = 0; i < 9; i++)
+        ext[i] = (struct cpuid_result){ v, v, v, v };
+    basic[0].eax = 0xD;
+    ext[0].eax = 0x80000008u;
+}
+
+static uint32_t reg_of(const struct cpuid_policy *p, uint32_t leaf, uint32_t subleaf,
+                       enum cpuid_reg reg)
+{
+    struct guest_cpuid_ctx ctx = { fake_host, p, 2, 1 };
+    uint32_t r[4];
+
+    guest_cpuid(&ctx, leaf, subleaf, r);
+    return r[reg];
+}
+
+static void test_policy_hides_and_forces(void **state)
+{
+    struct cpuid_policy p = { 0 };
+
+    (void)state;
+    host_with_all(false);
+    basic[1].ecx = CPUID_1_ECX_XSAVE | (1u << 20);     /* SSE4.2 */
+    assert_true(cpuid_policy_add(&p, 1, 0, CPUID_ECX, 20, false));
+    assert_true(cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 25, true));
+    assert_int_equal(p.nr, 2);
+    assert_false(reg_of(&p, 1, 0, CPUID_ECX) & (1u << 20));
+    /* virt-ssbd is the hypervisor's own: forced even on a host without it. */
+    assert_true(reg_of(&p, 0x80000008u, 0, CPUID_EBX) & CPUID_80000008_EBX_VIRT_SSBD);
+    assert_true(cpuid_policy_forces(&p, 0x80000008u, 0, CPUID_EBX, 25));
+    assert_false(cpuid_policy_forces(&p, 1, 0, CPUID_ECX, 20));
+    /* Without the policy the host's bit shows. */
+    host_with_all(false);
+    basic[1].ecx = 1u << 20;
+    assert_true(reg_of(&(struct cpuid_policy){ 0 }, 1, 0, CPUID_ECX) & (1u << 20));
+}
+
+static void test_policy_full(void **state)
+{
+    struct cpuid_policy p = { 0 };
+
+    (void)state;
+    for (unsigned int i = 0; i < CPUID_POLICY_MAX_REGS; i++)
+        assert_true(cpuid_policy_add(&p, i, 0, CPUID_EAX, 1, false));
+    assert_true(cpuid_policy_add(&p, 0, 0, CPUID_EAX, 2, true));   /* same register */
+    assert_false(cpuid_policy_add(&p, 99, 0, CPUID_EAX, 1, false));
+    assert_false(cpuid_policy_add(&p, 0, 0, CPUID_EAX, 32, false));
+}
+
+static void test_not_offered(void **state)
+{
+    static const struct cpuid_policy none;
+    uint32_t c;
+
+    (void)state;
+    host_with_all(true);
+    c = reg_of(&none, 1, 0, CPUID_ECX);
+    /* XSAVE and everything needing its state, x2APIC; the hypervisor bit set. */
+    assert_int_equal(c & (CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
+                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | (1u << 21)), 0);
+    assert_true(c & (1u << 31));
+    assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EAX) | reg_of(&none, 0xD, 0, CPUID_ECX), 0);
+    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5));           /* AVX2 */
+    assert_int_equal(reg_of(&none, 7, 0, CPUID_EDX) &
+                     (CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS), 0);
+    /* Offered as the host has them: speculation controls, RDTSCP, RDPID. */
+    assert_int_equal(reg_of(&none, 7, 0, CPUID_EDX) & (CPUID_7_EDX_IBRSB | CPUID_7_EDX_SSBD),
+                     CPUID_7_EDX_IBRSB | CPUID_7_EDX_SSBD);
+    assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_EBX),
+                     CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS |
+                     CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_SSBD |
+                     CPUID_80000008_EBX_VIRT_SSBD | CPUID_80000008_EBX_PSFD);
+    assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & CPUID_80000001_EDX_RDTSCP);
+    /* vCPU 1 of 2. */
+    assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0102);
+    /* Leaves past the highest offered read as zeros. */
+    assert_int_equal(reg_of(&none, 0x80000009u, 0, CPUID_EAX), 0);
+    /* No VIRT_SSBD by default on a host that cannot apply SSBD. */
+    host_with_all(false);
+    assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_EBX), 0);
+}
+
+static void test_can_force(void **state)
+{
+    (void)state;
+    host_with_all(false);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 25),
+                     CPUID_FORCE_OK);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 20),
+                     CPUID_FORCE_HOST_LACKS);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 12),
+                     CPUID_FORCE_HOST_LACKS);
+    host_with_all(true);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 20), CPUID_FORCE_OK);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 12),
+                     CPUID_FORCE_OK);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 21),
+                     CPUID_FORCE_NOT_VIRTUALIZED);          /* x2APIC */
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 26),
+                     CPUID_FORCE_NOT_VIRTUALIZED);          /* XSAVE */
+    assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000009u, 0, CPUID_EAX, 0),
+                     CPUID_FORCE_HOST_LACKS);               /* beyond the offered leaves */
+}
+
+static void test_msr_features(void **state)
+{
+    struct cpuid_policy p = { 0 };
+    struct guest_cpuid_ctx ctx = { fake_host, &p, 1, 0 };
+    struct guest_msr_features f;
+
+    (void)state;
+    host_with_all(false);
+    guest_cpuid_msr_features(&ctx, &f);
+    assert_false(f.spec_ctrl || f.pred_cmd || f.virt_ssbd || f.tsc_aux);
+
+    /* An AMD host with IBPB, IBRS and AMD_SSBD, and RDTSCP. */
+    ext[8].ebx = CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_SSBD;
+    ext[1].edx = CPUID_80000001_EDX_RDTSCP;
+    guest_cpuid_msr_features(&ctx, &f);
+    assert_true(f.spec_ctrl && f.pred_cmd && f.virt_ssbd && f.tsc_aux);
+    assert_int_equal(f.spec_ctrl_bits, SPEC_CTRL_IBRS | SPEC_CTRL_SSBD);
+
+    /* Hiding them takes the MSRs away; virt-ssbd stays while forced. */
+    cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 12, false);
+    cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 14, false);
+    cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 24, false);
+    cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 25, true);
+    cpuid_policy_add(&p, 0x80000001u, 0, CPUID_EDX, 27, false);
+    guest_cpuid_msr_features(&ctx, &f);
+    assert_false(f.spec_ctrl || f.pred_cmd || f.tsc_aux);
+    assert_int_equal(f.spec_ctrl_bits, 0);
+    assert_true(f.virt_ssbd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_hides_and_forces),
+        cmocka_unit_test(test_policy_full),
+        cmocka_unit_test(test_not_offered),
+        cmocka_unit_test(test_can_force),
+        cmocka_unit_test(test_msr_features),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

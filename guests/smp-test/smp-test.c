@@ -241,6 +241,18 @@ static void answer(struct secondary *me)
         me->errors++;
 }
 
+/* RDTSCP's auxiliary value is this vCPU's id (TSC_AUX is per vCPU), if it has RDTSCP. */
+static bool tsc_aux_is_vcpu_id(uint64_t id)
+{
+    uint32_t a, b, c, d, aux;
+
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001u), "c"(0));
+    if (!(d & (1u << 27)))
+        return true;
+    __asm__ volatile("rdtscp" : "=a"(a), "=d"(d), "=c"(aux));
+    return aux == id;
+}
+
 /* A secondary vCPU: its own vcpu_info and IPI port, then it answers events until the end. */
 void secondary_main(uint64_t id)
 {
@@ -275,6 +287,10 @@ void secondary_main(uint64_t id)
         }
         if (extra_hit)
             me->extra_hits++;
+        if (!tsc_aux_is_vcpu_id(id)) {
+            say_vcpu(id, ": FAIL: RDTSCP's TSC_AUX is not the vCPU id");
+            me->errors++;
+        }
         if (ipi_hit && me->cmd == CMD_DOWN) {
             me->cmd = CMD_PING;
             start_timers(me, id, sh);

@@ -578,6 +578,106 @@ static void check_events(void)
     check(upcalls > 0, "upcalls through the callback vector");
 }
 
+/* Two pages: a runstate area may straddle them (Xen does not ask for alignment). */
+static union {
+    struct vcpu_runstate_info at_start;
+    uint8_t pages[8192];
+} runstate_pages __attribute__((aligned(4096)));
+#define HV_RANGE_GVA 0xFFFF800000000000ull  /* Xen's own range in a PV guest: nothing here */
+
+static long register_runstate(uint64_t vcpuid, uint64_t addr)
+{
+    struct vcpu_register_runstate_memory_area area = { .addr = addr };
+
+    return hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, vcpuid,
+                     (uintptr_t)&area);
+}
+
+static uint64_t runstate_sum(const volatile struct vcpu_runstate_info *rs)
+{
+    return rs->time[0] + rs->time[1] + rs->time[2] + rs->time[3];
+}
+
+/* Xen's area: rewritten at each switch; the current state's time is not in time[]. */
+static void check_runstate_area(void)
+{
+    volatile struct vcpu_runstate_info *rs = &runstate_pages.at_start;
+    volatile struct vcpu_runstate_info *straddling =
+        (void *)(runstate_pages.pages + 4096 - 20);
+    uint32_t never_pending = 4095;     /* the 2-level ABI's last port: never bound here */
+    struct sched_poll poll = { .ports = (uintptr_t)&never_pending, .nr_ports = 1 };
+    uint64_t entry0, sum0, run0, blocked0, now;
+    unsigned int i;
+
+    rs->state = -1;
+    check(register_runstate(0, (uintptr_t)rs) == 0 && rs->state == RUNSTATE_running,
+          "register_runstate_memory_area: written at once, running");
+    now = system_time_ns();
+    check(rs->state_entry_time > 0 && rs->state_entry_time <= now &&
+          runstate_sum(rs) <= rs->state_entry_time,
+          "runstate area: entered running before now, time[] sum before that");
+    entry0 = rs->state_entry_time;
+    sum0 = runstate_sum(rs);
+    run0 = rs->time[RUNSTATE_running];
+    for (i = 0; i < 20; i++)
+        yield();
+    check(rs->state == RUNSTATE_running && rs->state_entry_time > entry0 &&
+          rs->time[RUNSTATE_running] > run0,
+          "runstate area after yields: running again, since later, time[running] grew");
+    /*
+     * Each switch adds the time since the last one to the state left: the sum
+     * grows as state_entry_time does (1 us of slack for clocks read on
+     * different CPUs).
+     */
+    {
+        uint64_t dsum = runstate_sum(rs) - sum0, dentry = rs->state_entry_time - entry0;
+
+        check(dentry > 0 && dsum + 1000 >= dentry && dentry + 1000 >= dsum,
+              "runstate area: time[] sum grew by as much as state_entry_time");
+    }
+    /* The poll does not block if this vCPU lost its CPU for 2 ms meanwhile: then again. */
+    blocked0 = rs->time[RUNSTATE_blocked];
+    for (i = 0; i < 10 && rs->time[RUNSTATE_blocked] == blocked0; i++) {
+        poll.timeout = system_time_ns() + 2000000;
+        check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0 &&
+              system_time_ns() >= poll.timeout,
+              "sched_op poll 2 ms on a port never pending");
+    }
+    check(rs->state == RUNSTATE_running && rs->time[RUNSTATE_blocked] > blocked0,
+          "runstate area after blocking: running, time[blocked] grew");
+
+    straddling->state = -1;
+    check(register_runstate(0, (uintptr_t)straddling) == 0 &&
+          straddling->state == RUNSTATE_running,
+          "runstate area across a page boundary: written");
+    yield();
+    check(straddling->state == RUNSTATE_running && straddling->state_entry_time > entry0,
+          "runstate area across a page boundary: updated");
+
+    check(register_runstate(5, (uintptr_t)rs) == -2,
+          "register_runstate_memory_area for vCPU 5: -ENOENT");
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                    UNMAPPED_GVA) == -14,
+          "register_runstate_memory_area with an unmapped argument: -EFAULT");
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                    NONCANONICAL_GVA) == -14,
+          "register_runstate_memory_area with a non-canonical argument: -EFAULT");
+    /* As Xen for HVM: any address is taken; the copies that cannot be made are skipped. */
+    check(register_runstate(0, UNMAPPED_GVA) == 0 && register_runstate(0, NONCANONICAL_GVA) == 0 &&
+          register_runstate(0, HV_RANGE_GVA) == 0 && register_runstate(0, OUTSIDE_GVA) == 0,
+          "runstate area unmapped, non-canonical, in Xen's range, outside the domain: taken");
+    for (i = 0; i < 5; i++)
+        yield();
+    rs->state = -1;
+    check(register_runstate(0, (uintptr_t)rs) == 0 && rs->state == RUNSTATE_running,
+          "runstate area registered again");
+    check(register_runstate(0, 0) == 0, "runstate area unregistered");
+    rs->state = -1;
+    for (i = 0; i < 5; i++)
+        yield();
+    check(rs->state == -1, "no runstate area: no more updates");
+}
+
 /*
  * A 16-bit code segment (GDT selector 0x18, compatibility mode) whose IP
  * wraps: CPUID at 0xFFFE exits to the hypervisor, which must resume at IP 0
@@ -701,6 +801,7 @@ static void run_abi(void)
     check_sse_state_kept();
     check_memory_and_params();
     check_events();
+    check_runstate_area();
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();

@@ -21,7 +21,9 @@
  *       counts its boots in the shared memory at guest address A (decimal),
  *       which survives restarts; says "restart-test: reboot: boot I of N+1"
  *       and reboots (SHUTDOWN_reboot) until it has booted N+1 times, then
- *       powers off.
+ *       powers off. Before each reboot it registers a runstate area in the
+ *       mark page: a restart must forget it, else the hypervisor writes it
+ *       before the next boot's first instruction and finds "RAM not zeroed".
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +34,7 @@
 #include <public/hvm/params.h>
 #include <public/io/console.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 #include "guest.h"
@@ -187,8 +190,20 @@ static void run_reboot(const struct hvm_start_info *si)
     guest_puts(" of ");
     guest_put_dec(total);
     guest_puts("\n");
-    if (n < total)
+    if (n < total) {
+        volatile struct vcpu_runstate_info *rs =
+            (volatile struct vcpu_runstate_info *)(uintptr_t)(MARK_GPA + 2048);
+        struct vcpu_register_runstate_memory_area area = { .addr = (uintptr_t)rs };
+
+        rs->state = -1;
+        if (xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                          (uintptr_t)&area) || rs->state != RUNSTATE_running) {
+            say("reboot: runstate area");
+            guest_put_verdict("not registered");
+            return;
+        }
         shutdown(SHUTDOWN_reboot);
+    }
 }
 
 void guest_main(const struct hvm_start_info *si)

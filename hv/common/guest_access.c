@@ -88,7 +88,8 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
     return 0;
 }
 
-int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+static int copy_to_guest_as(struct vcpu *v, uint64_t gva, const void *src, size_t len,
+                            bool as_kernel)
 {
     const uint8_t *in = src;
     gpaddr_t gpa;
@@ -97,12 +98,24 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
         return -EFAULT;
     while (len) {
         size_t n = page_chunk(gva, len);
+        int rc = as_kernel ? guest_kernel_virt_to_phys(v, gva, true, &gpa)
+                           : guest_virt_to_phys(v, gva, true, &gpa);
 
-        if (guest_virt_to_phys(v, gva, true, &gpa) || copy_to_guest_phys(v->domain, gpa, in, n))
+        if (rc || copy_to_guest_phys(v->domain, gpa, in, n))
             return -EFAULT;
         in += n;
         gva += n;
         len -= n;
     }
     return 0;
+}
+
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    return copy_to_guest_as(v, gva, src, len, false);
+}
+
+int copy_to_guest_kernel(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+    return copy_to_guest_as(v, gva, src, len, true);
 }

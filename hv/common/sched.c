@@ -12,6 +12,7 @@
 #include <hv/domain.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/runstate_area.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <hv/timeline.h>
@@ -65,9 +66,10 @@ void sched_runstate_init(struct vcpu *v)
     memset(&v->runstate, 0, sizeof(v->runstate));
     v->runstate.state = RUNSTATE_offline;
     v->runstate.entry_ns = now_ns();
+    memset(&v->runstate_area, 0, sizeof(v->runstate_area));
 }
 
-void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info)
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info, bool up_to_now)
 {
     struct sched_pool *pool = vcpu_pool(v);
     unsigned long flags = spin_lock_irqsave(&pool->lock);
@@ -77,7 +79,8 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info)
     info->state_entry_time = v->runstate.entry_ns;
     for (i = 0; i < 4; i++)
         info->time[i] = v->runstate.time_ns[i];
-    info->time[v->runstate.state] += ns_since(v->runstate.entry_ns, now_ns());
+    if (up_to_now)
+        info->time[v->runstate.state] += ns_since(v->runstate.entry_ns, now_ns());
     spin_unlock_irqrestore(&pool->lock, flags);
 }
 
@@ -315,10 +318,13 @@ static void sched_put(struct sched_cpu *sc, struct vcpu *v)
     runstate_update(v);
     sc->yielded = false;
     spin_unlock(&pool->lock);
-    if (gone)
+    if (gone) {
         domain_vcpu_gone(v);
-    else if (down)
+        return;
+    }
+    if (down)
         events_vcpu_down(v);
+    runstate_area_update(v);
 }
 
 void sched_cpu_loop(void)
@@ -350,6 +356,7 @@ void sched_cpu_loop(void)
                        (unsigned long long)timeline_tsc_to_us(rdtsc()));
             }
             events_update_time(v);
+            runstate_area_update(v);
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_virt->vcpu_run(v);

@@ -20,6 +20,7 @@
 #include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/runstate_area.h>
 #include <hv/sched.h>
 
 static bool vcpu_is_up(const struct vcpu *v)
@@ -89,27 +90,12 @@ static int64_t vcpu_down(struct vcpu *target)
     return 0;
 }
 
-/* A 32-bit guest's vcpu_runstate_info: its uint64_t fields are 4-aligned (Xen's compat). */
-struct compat_vcpu_runstate_info {
-    int32_t state;
-    uint64_t state_entry_time;
-    uint64_t time[4];
-} __attribute__((packed, aligned(4)));
-
 static int64_t vcpu_get_runstate(struct vcpu *v, struct vcpu *target, uint64_t arg)
 {
     struct vcpu_runstate_info info;
-    struct compat_vcpu_runstate_info compat;
-    unsigned int i;
 
-    sched_runstate(target, &info);
-    if (v->hypercall_64bit)
-        return copy_to_guest(v, arg, &info, sizeof(info)) ? -XEN_EFAULT : 0;
-    compat.state = info.state;
-    compat.state_entry_time = info.state_entry_time;
-    for (i = 0; i < 4; i++)
-        compat.time[i] = info.time[i];
-    return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
+    sched_runstate(target, &info, true);
+    return runstate_to_guest(v, arg, &info, !v->hypercall_64bit) ? -XEN_EFAULT : 0;
 }
 
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
@@ -132,6 +118,8 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
         return vcpu_is_up(target);
     case VCPUOP_get_runstate_info:
         return vcpu_get_runstate(v, target, arg);
+    case VCPUOP_register_runstate_memory_area:
+        return runstate_area_register(v, target, arg);
     case VCPUOP_register_vcpu_info:
     case VCPUOP_set_periodic_timer:
     case VCPUOP_stop_periodic_timer:
@@ -139,6 +127,6 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     case VCPUOP_stop_singleshot_timer:
         return events_vcpu_op(v, target, (unsigned int)cmd, arg);
     default:
-        return -XEN_ENOSYS;     /* runstate area, physical-address vcpu_info: not yet */
+        return -XEN_ENOSYS;
     }
 }

@@ -124,14 +124,14 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
     return access_allowed(w) ? 0 : -EFAULT;
 }
 
-int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+static int virt_to_phys(struct vcpu *v, uint64_t gva, bool write, bool as_kernel, gpaddr_t *gpa)
 {
     struct guest_paging p;
     struct walk w;
 
     arch_virt->vcpu_get_paging(v, &p);
     w.write = write;
-    w.user = p.cpl == 3;
+    w.user = !as_kernel && p.cpl == 3;
     w.wp = (p.cr0 & X86_CR0_WP) != 0;
     w.writable = w.usable = true;
     if (!(p.cr0 & X86_CR0_PG)) {
@@ -143,4 +143,14 @@ int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
     if (p.cr4 & X86_CR4_PAE)
         return walk_pae(v->domain, &w, p.cr3, (uint32_t)gva, gpa);
     return walk_32(v->domain, &w, p.cr3, p.cr4, (uint32_t)gva, gpa);
+}
+
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+{
+    return virt_to_phys(v, gva, write, false, gpa);
+}
+
+int guest_kernel_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+{
+    return virt_to_phys(v, gva, write, true, gpa);
 }

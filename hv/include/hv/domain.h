@@ -57,6 +57,14 @@ struct vcpu {
         uint64_t entry_ns;
         uint64_t time_ns[4];
     } runstate;
+    /*
+     * VCPUOP_register_runstate_memory_area: where v's CPU copies its runstate
+     * at each switch in and out (runstate_area.c); gva 0 = none.
+     */
+    struct {
+        uint64_t gva;
+        bool compat;                /* Xen's 32-bit layout (registered from 32-bit code) */
+    } runstate_area;
 };
 
 /* One range of the guest's memory map (e820 types). */

@@ -123,10 +123,13 @@ void sched_kick(struct vcpu *v);
  */
 bool sched_detach(struct vcpu *v);
 
-/* Xen's runstate of v (RUNSTATE_* and the time in each, the current one's included). */
+/*
+ * Xen's runstate of v: RUNSTATE_*, when it entered it and the time in each,
+ * the current one's up to now included if up_to_now.
+ */
 struct vcpu_runstate_info;
-void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info);
-/* A new vCPU's runstate: offline since now. */
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info, bool up_to_now);
+/* A new vCPU's runstate: offline since now, no runstate area registered. */
 void sched_runstate_init(struct vcpu *v);
 
 /* Back-ends ask this after every exit: must v give its CPU back now? */

@@ -10,6 +10,7 @@
 #define VCPUOP_down                  2
 #define VCPUOP_is_up                 3
 #define VCPUOP_get_runstate_info     4
+#define VCPUOP_register_runstate_memory_area 5
 #define VCPUOP_set_periodic_timer    6
 #define VCPUOP_stop_periodic_timer   7
 #define VCPUOP_set_singleshot_timer  8
@@ -26,6 +27,16 @@ struct vcpu_runstate_info {
 #define RUNSTATE_runnable 1    /* waits for a CPU */
 #define RUNSTATE_blocked  2    /* waits for an event */
 #define RUNSTATE_offline  3    /* down (or not started, or its domain is dying) */
+
+/*
+ * Where the hypervisor keeps a copy of the vCPU's vcpu_runstate_info: a
+ * guest-virtual address (Xen's addr union, as its uint64_t member; a 32-bit
+ * guest passes a 32-bit handle), 0 for none. The times in the copy do not
+ * include the current state's: that one is now - state_entry_time.
+ */
+struct vcpu_register_runstate_memory_area {
+    uint64_t addr;
+};
 
 struct vcpu_set_periodic_timer {
     uint64_t period_ns;

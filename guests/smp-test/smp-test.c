@@ -12,6 +12,8 @@
  *     and prints "smp-test: vcpu N up";
  *   - checks EVTCHNOP_status and EVTCHNOP_bind_vcpu on every kind of port,
  *     and VCPUOP_get_runstate_info;
+ *   - registers vCPU 1's runstate area (VCPUOP_register_runstate_memory_area
+ *     for another vCPU) and reads it while vCPU 1 is pinged and blocks again;
  *   - pings each vCPU through its IPI port (the answer comes back on an IPI
  *     port of vCPU 0's), and through an inter-domain loop-back port moved to
  *     that vCPU with bind_vcpu;
@@ -629,6 +631,51 @@ static uint32_t check_status_and_bind_vcpu(unsigned int n, unsigned int target, 
     return unb.port;
 }
 
+/* Waits until vCPU 1's runstate area says blocked, since after entry; false after WAIT_MS. */
+static bool wait_area_blocked(volatile struct vcpu_runstate_info *a, uint64_t entry)
+{
+    uint64_t end = now_ns() + WAIT_MS * 1000000ull;
+
+    while (a->state != RUNSTATE_blocked || a->state_entry_time <= entry) {
+        if (now_ns() > end)
+            return false;
+        wait_pong(1);
+    }
+    return true;
+}
+
+/*
+ * vCPU 0 registers vCPU 1's runstate area, as Xen allows; vCPU 1's CPU writes
+ * it when vCPU 1 is switched in and again when it leaves (blocked), which
+ * vCPU 0 sees while vCPU 1 is off its CPU.
+ */
+static void check_runstate_area_of_another(unsigned int n)
+{
+    static struct vcpu_runstate_info area;
+    volatile struct vcpu_runstate_info *a = &area;
+    struct vcpu_register_runstate_memory_area r = { .addr = (uintptr_t)&area };
+    uint64_t entry;
+
+    check(vcpu_op(VCPUOP_register_runstate_memory_area, n, &r) == -XEN_ENOENT,
+          "runstate area of vCPU n: -ENOENT");
+    a->state = -1;
+    check(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &r) == 0,
+          "runstate area of vCPU 1, registered by vCPU 0");
+    check(ping(1, sec[1].ipi_port) && wait_area_blocked(a, 0) && a->time[RUNSTATE_running] > 0 &&
+          a->time[RUNSTATE_blocked] > 0 && a->state_entry_time <= now_ns(),
+          "runstate area of vCPU 1 after a ping: blocked again, it ran and blocked before");
+    entry = a->state_entry_time;
+    check(ping(1, sec[1].ipi_port) && wait_area_blocked(a, entry),
+          "runstate area of vCPU 1 after another ping: blocked since later");
+    r.addr = 0;
+    check(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &r) == 0,
+          "runstate area of vCPU 1 unregistered");
+    a->state = -1;
+    check(ping(1, sec[1].ipi_port), "ping vCPU 1 without its area");
+    sleep_ms(20);
+    check(a->state == -1, "no runstate area: vCPU 1's is no longer written");
+}
+
 /* The last vCPU brings itself down; a ping waits for it; up again, it answers. */
 static void check_down_from_itself(unsigned int id)
 {
@@ -782,6 +829,7 @@ static void run(const struct hvm_start_info *si)
               "runstate of vCPU 1: it ran and blocked");
     }
 
+    check_runstate_area_of_another(n);
     check_down_from_itself(last);
     check_down_from_another(1);
     check_down_up_cycles(1, 25);

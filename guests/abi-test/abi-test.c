@@ -729,7 +729,7 @@ static void check_ip_wraps_in_16bit_code(void)
 }
 
 /* A hypercall from 32-bit code (compatibility mode, GDT selector 0x20): Xen's 32-bit ABI. */
-static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2)
+static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
     uint64_t ret;
 
@@ -743,9 +743,9 @@ static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2)
                      "ljmp $0x08, $3f\n"
                      ".code64\n"
                      "3:"
-                     : "=&a"(ret), "+b"(a1), "+c"(a2)
+                     : "=&a"(ret), "+b"(a1), "+c"(a2), "+d"(a3)
                      : [nr] "r"(nr)
-                     : "rdx", "rsi", "rdi", "memory");
+                     : "rsi", "rdi", "memory");
     return (uint32_t)ret;
 }
 
@@ -755,16 +755,36 @@ static void check_compat_layouts(void)
     static uint32_t port = 1;
     static struct { uint32_t ports, nr_ports; uint64_t timeout; } __attribute__((packed)) poll;
     static struct { uint16_t domid, size; uint32_t space, idx, gpfn; } map;
+    static volatile struct {
+        int32_t state;
+        uint64_t state_entry_time, time[4];
+    } __attribute__((packed)) rs32;
+    static uint32_t rs32_handle;
+    uint64_t entry;
+
+    rs32.state = -1;
+    rs32_handle = (uint32_t)(uintptr_t)&rs32;
+    check(hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                      (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
+          rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
+          rs32.state_entry_time <= system_time_ns(),
+          "32-bit register_runstate_memory_area: 32-bit handle, compat layout");
+    entry = rs32.state_entry_time;
+    yield();
+    check(rs32.state == RUNSTATE_running && rs32.state_entry_time > entry &&
+          rs32.time[RUNSTATE_running] > 0,
+          "32-bit runstate area: still the compat layout after a switch");
+    check(register_runstate(0, 0) == 0, "32-bit runstate area unregistered");
 
     poll.ports = (uint32_t)(uintptr_t)&port;
     poll.nr_ports = 1;
     poll.timeout = 1;           /* long past: returns at once */
-    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll) == 0,
+    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
           "32-bit sched_op poll (compat layout)");
     map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                          (uint32_t)((uintptr_t)&shinfo_page >> 12) };
     check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-                      (uint32_t)(uintptr_t)&map) == 0,
+                      (uint32_t)(uintptr_t)&map, 0) == 0,
           "32-bit add_to_physmap of shared info (compat layout)");
 }
 

@@ -75,6 +75,7 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info, bool up_to_
     unsigned long flags = spin_lock_irqsave(&pool->lock);
     unsigned int i;
 
+    memset(info, 0, sizeof(*info));     /* its padding goes to the guest too */
     info->state = (int32_t)v->runstate.state;
     info->state_entry_time = v->runstate.entry_ns;
     for (i = 0; i < 4; i++)

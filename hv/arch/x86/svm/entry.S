@@ -95,6 +95,8 @@ svm_enter_guest:
     sti
     vmrun
     /* #VMEXIT: host RSP is back; every other GPR but RAX holds guest values. */
+    .globl svm_vmrun_return
+svm_vmrun_return:
     push %rsi
     mov S_GPRS + 8(%rsp), %rsi
     mov %rbx, G_RBX(%rsi)

@@ -212,6 +212,88 @@ static const char *svm_apply_outcome(struct svm_vcpu *s, struct svm_exit_outcome
 }
 
 /*
+ * The guest state a VMRUN loads from the VMCB and a #VMEXIT stores back,
+ * with the interrupt state and the event injected, as it was before an entry.
+ */
+struct svm_entry_state {
+    struct vmcb_segment es, cs, ss, ds, gdtr, idtr;
+    uint64_t efer, cr0, cr2, cr3, cr4, dr6, dr7, rflags, rip, rsp, rax;
+    uint64_t vintr, interrupt_shadow, eventinj;
+    uint8_t cpl;
+};
+
+static void svm_entry_state_keep(const struct svm_vcpu *s, struct svm_entry_state *e)
+{
+    const struct vmcb_save *save = &s->vmcb->save;
+    const struct vmcb_control *ctl = &s->vmcb->control;
+
+    *e = (struct svm_entry_state){
+        save->es, save->cs, save->ss, save->ds, save->gdtr, save->idtr,
+        save->efer, save->cr0, save->cr2, save->cr3, save->cr4, save->dr6, save->dr7,
+        save->rflags, save->rip, save->rsp, save->rax,
+        ctl->vintr, ctl->interrupt_shadow, ctl->eventinj, save->cpl,
+    };
+}
+
+static void svm_entry_state_restore(struct svm_vcpu *s, const struct svm_entry_state *e)
+{
+    struct vmcb_save *save = &s->vmcb->save;
+    struct vmcb_control *ctl = &s->vmcb->control;
+
+    save->es = e->es;
+    save->cs = e->cs;
+    save->ss = e->ss;
+    save->ds = e->ds;
+    save->gdtr = e->gdtr;
+    save->idtr = e->idtr;
+    save->efer = e->efer;
+    save->cr0 = e->cr0;
+    save->cr2 = e->cr2;
+    save->cr3 = e->cr3;
+    save->cr4 = e->cr4;
+    save->dr6 = e->dr6;
+    save->dr7 = e->dr7;
+    save->rflags = e->rflags;
+    save->rip = e->rip;
+    save->rsp = e->rsp;
+    save->rax = e->rax;
+    save->cpl = e->cpl;
+    ctl->vintr = e->vintr;
+    ctl->interrupt_shadow = e->interrupt_shadow;
+    s->pending_event = e->eventinj;
+}
+
+/*
+ * Why the entry just done must be undone and retried, or NULL. QEMU 7.2 TCG
+ * (decisions.md #20) rarely sets a VMRUN up wrongly, so that the guest faults
+ * on its first instruction fetch, before executing anything, and its state
+ * kept before the entry is still its real state. Two shapes were seen:
+ * - the VMRUN ran this CPU's own host state as the guest (the exit stored
+ *   RIP after VMRUN, the host's CR3, RAX the VMCB's address): a guest could
+ *   only produce this by running on the host's CR3 and RIP;
+ * - the guest triple-faulted at the very RIP, RSP and CR3 it was entered
+ *   with, on an instruction that cannot fault there (the RET of a hypercall
+ *   stub, its stack mapped). A real triple fault at the first instruction
+ *   repeats deterministically, so retrying it costs a few entries.
+ */
+static const char *svm_entry_went_wrong(const struct svm_vcpu *s,
+                                        const struct svm_entry_state *entry)
+{
+    const struct vmcb_save *save = &s->vmcb->save;
+
+    if (save->rip == (uintptr_t)svm_vmrun_return && save->cr3 == read_cr3() &&
+        save->rax == s->vmcb_pa)
+        return "VMRUN ran this CPU's host state as the guest";
+    if ((uint32_t)s->vmcb->control.exitcode == VMEXIT_SHUTDOWN && save->rip == entry->rip &&
+        save->rsp == entry->rsp && save->cr3 == entry->cr3)
+        return "triple fault at the first instruction after VMRUN";
+    return NULL;
+}
+
+/* Consecutive retried entries after which the exit is handled as it is. */
+#define SVM_ENTRY_RETRIES 3
+
+/*
  * Branch predictions one domain trained must not steer another's: an
  * indirect branch prediction barrier when this CPU last ran a vCPU of a
  * different domain (not between vCPUs of one domain, which trust each other).
@@ -230,6 +312,8 @@ void svm_vcpu_run(struct vcpu *v)
     struct svm_vcpu *s = to_svm(v);
     struct svm_cpu *c = svm_this_cpu();
     struct vmcb_control *ctl = &s->vmcb->control;
+    struct svm_entry_state entry;
+    unsigned int retries = 0;
     const char *why;
 
     svm_asid_assign(s, c, smp_processor_id());
@@ -240,10 +324,20 @@ void svm_vcpu_run(struct vcpu *v)
         svm_deliver_upcall(v, s);
         ctl->eventinj = s->pending_event;
         s->pending_event = 0;
+        svm_entry_state_keep(s, &entry);
         svm_enter_guest(s->vmcb_pa, &s->gprs, c->host_state_pa);
         v->exits++;
         ctl->tlb_control = VMCB_TLB_FLUSH_NONE;
         ctl->eventinj = 0;
+        why = svm_entry_went_wrong(s, &entry);
+        if (why && retries++ < SVM_ENTRY_RETRIES) {
+            printk("tessera: svm: CPU %u: %s vCPU %u: %s; its state is put back and "
+                   "entered again (decisions.md #20)\n", smp_processor_id(), v->domain->name,
+                   v->id, why);
+            svm_entry_state_restore(s, &entry);
+            continue;
+        }
+        retries = 0;
         if ((uint32_t)ctl->exitcode == VMEXIT_INVALID_LOW32) {
             /* The guest state is clobbered after a failed VMRUN: the domain cannot go on. */
             svm_dump_guest(v, "VMRUN refused the guest state");

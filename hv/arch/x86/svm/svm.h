@@ -154,5 +154,7 @@ void svm_put_guest_msrs(struct svm_vcpu *s);
 
 /* entry.S */
 void svm_enter_guest(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_state_pa);
+/* The host's instruction after VMRUN in svm_enter_guest (the RIP VMRUN saves). */
+extern const char svm_vmrun_return[];
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <asm/hvm_context.h>
+#include <asm/hvm/context.h>
 #include <domain-builder/vcpu.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>

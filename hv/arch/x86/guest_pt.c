@@ -4,12 +4,13 @@
  * tables, in every x86 paging mode: paging off, 32-bit (with PSE), PAE,
  * 4-level and 5-level. Each table entry is read through the domain's P2M, so
  * a hostile table can only point at the domain's own memory; anything
- * missing or not permitted is -EFAULT. Accessed/dirty bits are not set (the
+ * missing or not permitted (U/S, R/W with CR0.WP, NX for fetches) is -EFAULT. Accessed/dirty bits are not set (the
  * hypervisor's accesses do not count as the guest's).
  */
 #include <asm/domain_type.h>
 #include <asm/x86-defs.h>
 #include <hv/domain.h>
+#include <asm/guest_pt.h>
 #include <hv/guest_access.h>
 
 #define EFAULT 14
@@ -17,8 +18,8 @@
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 
 struct walk {
-    bool write, user, wp;
-    bool writable, usable;  /* accumulated over the levels */
+    bool write, fetch, user, wp, nxe;
+    bool writable, usable, executable;  /* accumulated over the levels */
 };
 
 static bool entry_allows(struct walk *w, uint64_t e)
@@ -27,6 +28,8 @@ static bool entry_allows(struct walk *w, uint64_t e)
         return false;
     w->writable &= (e & X86_PTE_RW) != 0;
     w->usable &= (e & X86_PTE_US) != 0;
+    /* 32-bit entries are read zero-extended: their bit 63 is never set. */
+    w->executable &= !(w->nxe && (e & X86_PTE_NX));
     return true;
 }
 
@@ -35,6 +38,8 @@ static bool access_allowed(const struct walk *w)
     if (w->user && !w->usable)
         return false;
     if (w->write && !w->writable && (w->user || w->wp))
+        return false;
+    if (w->fetch && !w->executable)
         return false;
     return true;
 }
@@ -114,16 +119,21 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
     return access_allowed(w) ? 0 : -EFAULT;
 }
 
-static int virt_to_phys(struct vcpu *v, uint64_t gva, bool write, bool as_kernel, gpaddr_t *gpa)
+enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH };
+
+static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool as_kernel,
+                        gpaddr_t *gpa)
 {
     struct guest_paging p;
     struct walk w;
 
     v->domain->arch.type->vcpu_get_paging(v, &p);
-    w.write = write;
+    w.write = access == ACCESS_WRITE;
+    w.fetch = access == ACCESS_FETCH;
     w.user = !as_kernel && p.cpl == 3;
     w.wp = (p.cr0 & X86_CR0_WP) != 0;
-    w.writable = w.usable = true;
+    w.nxe = (p.efer & EFER_NXE) != 0;
+    w.writable = w.usable = w.executable = true;
     if (!(p.cr0 & X86_CR0_PG)) {
         *gpa = gva & 0xFFFFFFFFu;
         return 0;
@@ -137,10 +147,15 @@ static int virt_to_phys(struct vcpu *v, uint64_t gva, bool write, bool as_kernel
 
 int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
 {
-    return virt_to_phys(v, gva, write, false, gpa);
+    return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, false, gpa);
 }
 
 int guest_kernel_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
 {
-    return virt_to_phys(v, gva, write, true, gpa);
+    return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, true, gpa);
+}
+
+int guest_fetch_virt_to_phys(struct vcpu *v, uint64_t gva, gpaddr_t *gpa)
+{
+    return virt_to_phys(v, gva, ACCESS_FETCH, false, gpa);
 }

@@ -5,6 +5,7 @@
  * the bytes at the guest's CS:RIP itself (through the guest's page tables and
  * the P2M) and checks they are the instruction the exit says.
  */
+#include <asm/guest_pt.h>
 #include <hv/guest_access.h>
 #include <hv/printk.h>
 #include "hvm.h"
@@ -24,6 +25,7 @@ static bool is_legacy_prefix(uint8_t b)
 static unsigned int fetch_insn(struct vcpu *v, bool long_mode, uint8_t *buf)
 {
     uint64_t rip = hvm_be->get_reg(v, GREG_RIP), linear;
+    gpaddr_t gpa;
     struct hvm_code c;
     unsigned int n = 0, chunk;
 
@@ -34,7 +36,8 @@ static unsigned int fetch_insn(struct vcpu *v, bool long_mode, uint8_t *buf)
 
         chunk = (unsigned int)MIN((uint64_t)(X86_MAX_INSN_LEN - n),
                                   PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
-        if (copy_from_guest(v, buf + n, addr, chunk))
+        if (guest_fetch_virt_to_phys(v, addr, &gpa) ||
+            copy_from_guest_phys(v->domain, buf + n, gpa, chunk))
             break;
         n += chunk;
     }

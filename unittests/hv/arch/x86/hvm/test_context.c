@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VCPUOP_initialise contexts (hv/arch/x86/hvm_context.c): what Xen's
+ * VCPUOP_initialise contexts (hv/arch/x86/hvm/context.c): what Xen's
  * arch_set_info_hvm_guest accepts and refuses, and the state the back-end
  * then loads.
  */

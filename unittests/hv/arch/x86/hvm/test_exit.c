@@ -4,7 +4,7 @@
  * HLT and hypercall handlers) against a fake back-end: a set of register
  * accessors over plain variables, and a guest memory that holds the
  * instruction at RIP. Each test feeds a decoded exit and checks the
- * outcome applied to the fake registers.
+ * outcome applied to the fake registers; and the hypercall page hvm/ writes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/spec_ctrl.h>
 #include <asm/x86-defs.h>
+#include "hvm/hvm.h"      /* hvm/'s private interface (hv/arch/x86/hvm/) */
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -159,13 +160,16 @@ int copy_from_guest_phys(struct domain *d, void *dst, gpaddr_t gpa, size_t len)
     return 0;
 }
 
+/* The hypercall page as last written; a write outside guest page 5 fails. */
+static uint8_t hypercall_page[PAGE_SIZE];
+
 int copy_to_guest_phys(struct domain *d, gpaddr_t gpa, const void *src, size_t len)
 {
     (void)d;
-    (void)gpa;
-    (void)src;
-    (void)len;
-    return -EFAULT;
+    if (gpa != 0x5000 || len != PAGE_SIZE)
+        return -EFAULT;
+    memcpy(hypercall_page, src, len);
+    return 0;
 }
 
 void dom_console_write(struct dom_console *c, const char *s, size_t len)
@@ -543,6 +547,21 @@ static void test_exceptions(void **state)
     assert_string_equal(handle(HVM_EXIT_UNKNOWN), "exit the hypervisor does not handle");
 }
 
+/* Xen's stubs with the back-end's call instruction: mov $nr, %eax; vmcall; ret; int3 padding. */
+static void test_hypercall_page(void **state)
+{
+    static const uint8_t stub17[] = { 0xB8, 17, 0, 0, 0, 0x0F, 0x01, 0xC1, 0xC3, 0xCC };
+    static const uint8_t iret[] = { 0x0F, 0x0B, 0xCC };
+
+    (void)state;
+    assert_false(hvm_hypercall_page_write(&dom, 0x6000));
+    assert_true(hvm_hypercall_page_write(&dom, 0x5000));
+    assert_memory_equal(hypercall_page + 17 * 32, stub17, sizeof(stub17));
+    assert_memory_equal(hypercall_page + 23 * 32, iret, sizeof(iret));
+    assert_int_equal(hypercall_page[127 * 32], 0xB8);
+    assert_int_equal(hypercall_page[PAGE_SIZE - 1], 0xCC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +575,7 @@ int main(void)
         cmocka_unit_test_setup(test_hypercall_64, setup),
         cmocka_unit_test_setup(test_hypercall_32, setup),
         cmocka_unit_test_setup(test_hypercall_user, setup),
+        cmocka_unit_test_setup(test_hypercall_page, setup),
         cmocka_unit_test_setup(test_rip_advance, setup),
         cmocka_unit_test_setup(test_exceptions, setup),
     };

@@ -64,9 +64,9 @@ static void svm_msrpm_passthrough(uint8_t *pm, uint32_t msr)
 static bool svm_maps_init(void)
 {
     static const uint32_t passthrough[] = {
-        0xC0000081u, 0xC0000082u, 0xC0000083u, 0xC0000084u,  /* STAR LSTAR CSTAR SFMASK */
-        0xC0000100u, 0xC0000101u, 0xC0000102u,                /* FS, GS, KERNEL_GS base */
-        0x174u, 0x175u, 0x176u,                               /* SYSENTER_CS/ESP/EIP */
+        MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+        MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
     };
     unsigned int i;
 

@@ -78,6 +78,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     }
     d = phys_to_virt(pa);
     memset(d, 0, sizeof(*d));
+    arch_domain_init(d);
     d->index = index;
     d->domid = domid;
     memcpy(d->name, name, strnlen(name, DOMAIN_NAME_MAX - 1));

@@ -10,7 +10,6 @@
  * that are up changes only under it (plus domain start and destruction,
  * which make no vCPU up that was down).
  */
-#include <public/hvm/hvm_vcpu.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -28,11 +27,10 @@ static bool vcpu_is_up(const struct vcpu *v)
     return v->state == VCPU_RUNNABLE || v->state == VCPU_BLOCKED;
 }
 
-/* Xen's arch_initialise_vcpu for HVM: -EEXIST once it has a state, whatever the context. */
+/* Xen's arch_initialise_vcpu: -EEXIST once it has a state, whatever the context. */
 static int64_t vcpu_initialise(struct vcpu *v, struct vcpu *target, uint64_t arg)
 {
     struct domain *d = v->domain;
-    struct vcpu_hvm_context ctx;
     struct db_vcpu_state st;
     unsigned long flags;
     int64_t rc;
@@ -40,13 +38,13 @@ static int64_t vcpu_initialise(struct vcpu *v, struct vcpu *target, uint64_t arg
     /* As Xen: a vCPU beyond the shared info's vcpu_info[] needs one registered first. */
     if (!target->ev.info)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, &ctx, arg, sizeof(ctx)))
-        return -XEN_EFAULT;
+    /* The context's form is the domain type's (HVM: vcpu_hvm_context). */
+    rc = arch_virt->vcpu_context_read(v, arg, &st);
+    if (rc == -XEN_EFAULT)
+        return rc;
     flags = spin_lock_irqsave(&d->lock);
     if (target->initialised)
         rc = -XEN_EEXIST;
-    else
-        rc = hvm_context_to_start_state(&ctx, &st);
     if (!rc && arch_virt->vcpu_set_start_state(target, &st))
         rc = -XEN_EINVAL;
     if (!rc) {

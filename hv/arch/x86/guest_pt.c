@@ -4,39 +4,32 @@
  * tables, in every x86 paging mode: paging off, 32-bit (with PSE), PAE,
  * 4-level and 5-level. Each table entry is read through the domain's P2M, so
  * a hostile table can only point at the domain's own memory; anything
- * missing or not permitted is -EFAULT. Accessed/dirty bits are not set (the
+ * missing or not permitted (U/S, R/W with CR0.WP, NX for fetches) is -EFAULT. Accessed/dirty bits are not set (the
  * hypervisor's accesses do not count as the guest's).
  */
-#include <hv/arch_vcpu.h>
+#include <asm/domain_type.h>
+#include <asm/x86-defs.h>
 #include <hv/domain.h>
+#include <asm/guest_pt.h>
 #include <hv/guest_access.h>
 
 #define EFAULT 14
 
-#define X86_CR0_PG  (1ull << 31)
-#define X86_CR0_WP  (1ull << 16)
-#define X86_CR4_PSE (1ull << 4)
-#define X86_CR4_PAE (1ull << 5)
-#define X86_CR4_LA57 (1ull << 12)
-#define X86_EFER_LMA (1ull << 10)
-
-#define PTE_P   (1ull << 0)
-#define PTE_RW  (1ull << 1)
-#define PTE_US  (1ull << 2)
-#define PTE_PS  (1ull << 7)
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 
 struct walk {
-    bool write, user, wp;
-    bool writable, usable;  /* accumulated over the levels */
+    bool write, fetch, user, wp, nxe;
+    bool writable, usable, executable;  /* accumulated over the levels */
 };
 
 static bool entry_allows(struct walk *w, uint64_t e)
 {
-    if (!(e & PTE_P))
+    if (!(e & X86_PTE_P))
         return false;
-    w->writable &= (e & PTE_RW) != 0;
-    w->usable &= (e & PTE_US) != 0;
+    w->writable &= (e & X86_PTE_RW) != 0;
+    w->usable &= (e & X86_PTE_US) != 0;
+    /* 32-bit entries are read zero-extended: their bit 63 is never set. */
+    w->executable &= !(w->nxe && (e & X86_PTE_NX));
     return true;
 }
 
@@ -45,6 +38,8 @@ static bool access_allowed(const struct walk *w)
     if (w->user && !w->usable)
         return false;
     if (w->write && !w->writable && (w->user || w->wp))
+        return false;
+    if (w->fetch && !w->executable)
         return false;
     return true;
 }
@@ -70,7 +65,7 @@ static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gv
 
         if (read_entry(d, table + ((gva >> shift) & 0x1FF) * 8, 8, &e) || !entry_allows(w, e))
             return -EFAULT;
-        if (level <= 3 && level >= 2 && (e & PTE_PS)) {
+        if (level <= 3 && level >= 2 && (e & X86_PTE_PS)) {
             uint64_t size = 1ull << shift;
 
             *gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
@@ -87,12 +82,12 @@ static int walk_pae(struct domain *d, struct walk *w, uint64_t cr3, uint32_t gva
     uint64_t e;
 
     /* The four PDPTEs carry no R/W or U/S bits. */
-    if (read_entry(d, (cr3 & 0xFFFFFFE0u) + (gva >> 30) * 8, 8, &e) || !(e & PTE_P))
+    if (read_entry(d, (cr3 & 0xFFFFFFE0u) + (gva >> 30) * 8, 8, &e) || !(e & X86_PTE_P))
         return -EFAULT;
     if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 21) & 0x1FF) * 8, 8, &e) ||
         !entry_allows(w, e))
         return -EFAULT;
-    if (e & PTE_PS) {
+    if (e & X86_PTE_PS) {
         *gpa = (e & PTE_ADDR_MASK & ~(MiB(2) - 1)) | (gva & (MiB(2) - 1));
         return access_allowed(w) ? 0 : -EFAULT;
     }
@@ -110,7 +105,7 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
 
     if (read_entry(d, (cr3 & 0xFFFFF000u) + (gva >> 22) * 4, 4, &e) || !entry_allows(w, e))
         return -EFAULT;
-    if ((e & PTE_PS) && (cr4 & X86_CR4_PSE)) {
+    if ((e & X86_PTE_PS) && (cr4 & X86_CR4_PSE)) {
         /* PSE-36: bits 20:13 of the entry are physical address bits 39:32. */
         uint64_t base = (e & 0xFFC00000u) | (((e >> 13) & 0xFF) << 32);
 
@@ -124,21 +119,26 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
     return access_allowed(w) ? 0 : -EFAULT;
 }
 
-static int virt_to_phys(struct vcpu *v, uint64_t gva, bool write, bool as_kernel, gpaddr_t *gpa)
+enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH };
+
+static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool as_kernel,
+                        gpaddr_t *gpa)
 {
     struct guest_paging p;
     struct walk w;
 
-    arch_virt->vcpu_get_paging(v, &p);
-    w.write = write;
+    v->domain->arch.type->vcpu_get_paging(v, &p);
+    w.write = access == ACCESS_WRITE;
+    w.fetch = access == ACCESS_FETCH;
     w.user = !as_kernel && p.cpl == 3;
     w.wp = (p.cr0 & X86_CR0_WP) != 0;
-    w.writable = w.usable = true;
+    w.nxe = (p.efer & EFER_NXE) != 0;
+    w.writable = w.usable = w.executable = true;
     if (!(p.cr0 & X86_CR0_PG)) {
         *gpa = gva & 0xFFFFFFFFu;
         return 0;
     }
-    if (p.efer & X86_EFER_LMA)
+    if (p.efer & EFER_LMA)
         return walk_long(v->domain, &w, p.cr3, gva, (p.cr4 & X86_CR4_LA57) ? 5 : 4, gpa);
     if (p.cr4 & X86_CR4_PAE)
         return walk_pae(v->domain, &w, p.cr3, (uint32_t)gva, gpa);
@@ -147,10 +147,15 @@ static int virt_to_phys(struct vcpu *v, uint64_t gva, bool write, bool as_kernel
 
 int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
 {
-    return virt_to_phys(v, gva, write, false, gpa);
+    return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, false, gpa);
 }
 
 int guest_kernel_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
 {
-    return virt_to_phys(v, gva, write, true, gpa);
+    return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, true, gpa);
+}
+
+int guest_fetch_virt_to_phys(struct vcpu *v, uint64_t gva, gpaddr_t *gpa)
+{
+    return virt_to_phys(v, gva, ACCESS_FETCH, false, gpa);
 }

@@ -8,15 +8,13 @@
  * long mode on the CR3 smp.c provides (below 4 GiB: loaded while still in
  * 32-bit mode) -> ap_start(percpu) on that CPU's stack.
  */
+#include <asm/x86-defs.h>
+
 #define TR(sym) ((sym) - trampoline_start)
 
 #define CODE32_SEL 0x08
 #define DATA_SEL   0x10
 #define CODE64_SEL 0x18
-#define MSR_EFER   0xC0000080
-#define CR0_PE     0x1
-#define CR0_PG     0x80000000
-#define CR4_PAE    0x20
 
     .section .rodata.trampoline, "a"
     .code16
@@ -38,7 +36,7 @@ trampoline_start:
 
     lgdtl   TR(gdt_desc)
     movl    %cr0, %eax
-    orl     $CR0_PE, %eax
+    orl     $X86_CR0_PE, %eax
     movl    %eax, %cr0
     ljmpl   *TR(jump32)
 
@@ -49,7 +47,7 @@ protected_mode:
     movw    %ax, %es
     movw    %ax, %ss
     movl    %cr4, %eax
-    orl     $CR4_PAE, %eax
+    orl     $X86_CR4_PAE, %eax
     movl    %eax, %cr4
     movl    TR(trampoline_params) + 0(%ebx), %eax   /* cr3 */
     movl    %eax, %cr3
@@ -58,7 +56,7 @@ protected_mode:
     xorl    %edx, %edx
     wrmsr
     movl    %cr0, %eax
-    orl     $CR0_PG, %eax
+    orl     $X86_CR0_PG, %eax
     movl    %eax, %cr0
     ljmpl   *TR(jump64)(%ebx)
 

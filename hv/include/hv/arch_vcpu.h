@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The boundary between common code and the virtualisation back-end (SVM
- * today, VMX beside it later). Common code calls the back-end only through
- * arch_virt (one ops table chosen at boot) and never includes a vendor
- * header; each back-end keeps its per-vCPU state behind vcpu->arch.
+ * The boundary between common code and the architecture. Common code calls
+ * it only through arch_virt (chosen at boot) and never includes a vendor
+ * header. On x86 each call goes to the ops of the vCPU's domain type (HVM
+ * today, PV later), and HVM's to the hardware back-end chosen from CPUID
+ * (SVM today, VMX later); see docs/architecture.md, "Virtualization
+ * back-ends and domain types".
  */
 #ifndef HV_ARCH_VCPU_H
 #define HV_ARCH_VCPU_H
@@ -11,24 +13,10 @@
 #include <hv/types.h>
 
 struct vcpu;
+struct domain;
 struct db_vcpu_state;
-struct vcpu_hvm_context;
-
-/* Guest paging state, for walking the guest's own page tables. */
-struct guest_paging {
-    uint64_t cr0, cr3, cr4, efer;
-    unsigned int cpl;
-};
-
-/* x86 general-purpose registers a hypercall or start state reads and writes. */
-enum guest_reg {
-    GREG_RAX, GREG_RBX, GREG_RCX, GREG_RDX, GREG_RSI, GREG_RDI, GREG_RBP, GREG_RSP,
-    GREG_R8, GREG_R9, GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
-    GREG_COUNT
-};
 
 struct arch_virt_ops {
-    const char *name;
     /* Per-vCPU state (VMCB ...), in the vCPU's own pages; 0 or -errno. */
     int (*vcpu_create)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);
@@ -39,8 +27,8 @@ struct arch_virt_ops {
     void (*vcpu_reset)(struct vcpu *v);
     /*
      * Loads the builder's initial register state (domain-builder/vcpu.h:
-     * arch-neutral, in the VMCB's segment attribute form); -EINVAL for a
-     * start mode the back-end does not run (PV).
+     * arch-neutral, segment attributes in the 12-bit form); -EINVAL for a
+     * start mode the domain's type does not run.
      */
     int (*vcpu_set_start_state)(struct vcpu *v, const struct db_vcpu_state *s);
     /*
@@ -48,15 +36,17 @@ struct arch_virt_ops {
      * the scheduler needs the CPU back. Called with interrupts disabled.
      */
     void (*vcpu_run)(struct vcpu *v);
-    void (*vcpu_get_paging)(const struct vcpu *v, struct guest_paging *p);
-    uint64_t (*vcpu_get_reg)(const struct vcpu *v, enum guest_reg r);
-    void (*vcpu_set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
     /* Guest TSC = host TSC + this (the guest may write its TSC). */
     uint64_t (*vcpu_tsc_offset)(const struct vcpu *v);
     void (*vcpu_set_tsc_offset)(struct vcpu *v, uint64_t offset);
-    /* Bytes of the instruction a guest calls the hypervisor with (hypercall page stubs). */
-    const uint8_t *hypercall_insn;
-    unsigned int hypercall_insn_len;
+    /*
+     * VCPUOP_initialise's context, in the form the caller's domain type
+     * takes, read from the caller at arg and translated into a start state
+     * for vcpu_set_start_state: 0, -XEN_EFAULT, or -XEN_EINVAL (refused).
+     */
+    int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
+    /* Writes Xen's hypercall page for d's type at gpa; false if gpa is not d's RAM. */
+    bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
 };
 
 /*
@@ -66,15 +56,9 @@ struct arch_virt_ops {
 const struct arch_virt_ops *arch_virt_init(void);
 /* Enables virtualisation on the calling CPU; on every CPU before it runs a vCPU. */
 void arch_virt_init_cpu(void);
+/* A new domain's arch part (its type), before its vCPUs are created. */
+void arch_domain_init(struct domain *d);
 
 extern const struct arch_virt_ops *arch_virt;
-
-/*
- * VCPUOP_initialise's vcpu_hvm_context, checked as Xen's
- * arch_set_info_hvm_guest does and translated into the start-state form
- * vcpu_set_start_state loads (x86, shared by the back-ends:
- * hv/arch/x86/hvm_context.c). 0, or -XEN_EINVAL.
- */
-int hvm_context_to_start_state(const struct vcpu_hvm_context *ctx, struct db_vcpu_state *st);
 
 #endif

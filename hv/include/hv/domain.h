@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domains and their vCPUs: the machine-independent part. The back-end's
- * per-vCPU state hangs off vcpu->arch (see arch_vcpu.h), the nested page
- * tables off domain->p2m (see p2m.h).
+ * Domains and their vCPUs: the machine-independent part. The architecture's
+ * part is embedded, typed: vcpu->arch and domain->arch (asm/domain.h, reached
+ * from common code only through arch_vcpu.h); the nested page tables hang
+ * off domain->p2m (see p2m.h).
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
@@ -14,6 +15,7 @@
 #include <hv/event.h>
 #include <hv/sched_vtime.h>
 #include <hv/cpuid_policy.h>
+#include <asm/domain.h>
 
 struct p2m;
 struct domain;
@@ -47,7 +49,7 @@ struct vcpu {
     struct vtime_entity vt;         /* the time-sliced scheduler's state and queue link */
     bool on_runqueue;
     volatile bool running;          /* a CPU is inside arch vcpu_run for it */
-    void *arch;                     /* back-end state (VMCB ...) */
+    struct arch_vcpu arch;          /* the domain type's and back-end's state */
     bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
     struct vcpu_events ev;
     uint64_t exits;                 /* VM exits taken, for reports */
@@ -117,6 +119,7 @@ struct domain {
     uint64_t restart_ns[DOMAIN_RESTART_BURST]; /* now_ns() of restart n, at n % BURST */
     struct dom_console console;
     struct domain_events events;
+    struct arch_domain arch;        /* its type (HVM/PVH ...) */
 };
 
 /*

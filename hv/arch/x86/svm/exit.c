@@ -1,52 +1,125 @@
 // SPDX-License-Identifier: MIT
-/* The exit dispatcher: a table from exit code to the handler of its family. */
+/*
+ * Exit decoding: the VMCB's exit code and information fields into the
+ * vendor-neutral record hvm/ handles (asm/hvm/hvm.h). Only what is SVM's
+ * own is done here: the virtual-interrupt window the run loop opened.
+ */
 #include <hv/printk.h>
 #include "svm.h"
 
-#define VMEXIT_TABLE_SIZE (VMEXIT_RDPRU + 1)
+#define IOIO_IN       (1ull << 0)
+#define IOIO_STRING   (1ull << 2)
+#define IOIO_SIZE16   (1ull << 5)
+#define IOIO_SIZE32   (1ull << 6)
+#define IOIO_PORT(i)  ((uint16_t)((i) >> 16))
 
-static const svm_exit_handler exit_handlers[VMEXIT_TABLE_SIZE] = {
-    [VMEXIT_EXCEPTION_BASE + X86_EXC_DB] = svm_exit_exception,
-    [VMEXIT_EXCEPTION_BASE + X86_EXC_AC] = svm_exit_exception,
-    [VMEXIT_INTR] = svm_exit_intr,
-    [VMEXIT_NMI] = svm_exit_nmi,
-    [VMEXIT_VINTR] = svm_exit_vintr,
-    [VMEXIT_CPUID] = svm_exit_cpuid,
-    [VMEXIT_HLT] = svm_exit_hlt,
-    [VMEXIT_IOIO] = svm_exit_ioio,
-    [VMEXIT_MSR] = svm_exit_msr,
-    [VMEXIT_SHUTDOWN] = svm_exit_shutdown,
-    [VMEXIT_VMMCALL] = svm_exit_vmmcall,
-    [VMEXIT_INVD] = svm_exit_cache_flush,
-    [VMEXIT_WBINVD] = svm_exit_cache_flush,
-    /* Instructions guests are not offered: #UD, as on a CPU without them. */
-    [VMEXIT_RSM] = svm_exit_undefined,
-    [VMEXIT_INVLPGA] = svm_exit_undefined,
-    [VMEXIT_VMRUN] = svm_exit_undefined,
-    [VMEXIT_VMLOAD] = svm_exit_undefined,
-    [VMEXIT_VMSAVE] = svm_exit_undefined,
-    [VMEXIT_STGI] = svm_exit_undefined,
-    [VMEXIT_CLGI] = svm_exit_undefined,
-    [VMEXIT_SKINIT] = svm_exit_undefined,
-    [VMEXIT_MONITOR] = svm_exit_undefined,
-    [VMEXIT_MWAIT] = svm_exit_undefined,
-    [VMEXIT_MWAIT_COND] = svm_exit_undefined,
-    [VMEXIT_XSETBV] = svm_exit_undefined,
-    [VMEXIT_RDPRU] = svm_exit_undefined,
-};
+#define NPF_PRESENT (1ull << 0)
+#define NPF_WRITE   (1ull << 1)
+#define NPF_FETCH   (1ull << 4)
+#define NPF_IN_WALK (1ull << 33)
 
-struct svm_exit_outcome svm_handle_exit(struct vcpu *v, struct svm_vcpu *s)
+static void decode_ioio(const struct svm_vcpu *s, struct hvm_exit *e)
+{
+    uint64_t info = s->vmcb->control.exitinfo1;
+    /* IOIO is the one exit that reports the next RIP (EXITINFO2), even without NRIP save. */
+    uint64_t len = s->vmcb->control.exitinfo2 - s->vmcb->save.rip;
+
+    e->reason = HVM_EXIT_IO;
+    e->insn_len = len <= X86_MAX_INSN_LEN ? (unsigned int)len : 0;
+    e->io.port = IOIO_PORT(info);
+    e->io.size = (info & IOIO_SIZE32) ? 4 : (info & IOIO_SIZE16) ? 2 : 1;
+    e->io.in = (info & IOIO_IN) != 0;
+    e->io.string = (info & IOIO_STRING) != 0;
+}
+
+static void decode_npf(const struct svm_vcpu *s, struct hvm_exit *e)
+{
+    uint64_t err = s->vmcb->control.exitinfo1;
+
+    e->reason = HVM_EXIT_NPF;
+    e->npf.gpa = s->vmcb->control.exitinfo2;
+    e->npf.present = (err & NPF_PRESENT) != 0;
+    e->npf.write = (err & NPF_WRITE) != 0;
+    e->npf.fetch = (err & NPF_FETCH) != 0;
+    e->npf.in_walk = (err & NPF_IN_WALK) != 0;
+}
+
+/*
+ * VINTR: the guest can take the upcall the run loop asked a window for; the
+ * next entry injects it. Physical interrupts and NMIs need nothing here: the
+ * run loop enables interrupts after every exit and the host's own handler
+ * takes the interrupt (NMIs are taken at STGI).
+ */
+static void close_interrupt_window(struct svm_vcpu *s)
+{
+    s->vmcb->control.vintr &= ~VMCB_VINTR_IRQ;
+    s->vmcb->control.intercept_misc1 &= ~VMCB_INTERCEPT_VINTR;
+}
+
+void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
 {
     uint64_t code = s->vmcb->control.exitcode;
-    svm_exit_handler fn = NULL;
 
-    if (code < VMEXIT_TABLE_SIZE)
-        fn = exit_handlers[code];
-    else if (code == VMEXIT_NPF)
-        fn = svm_exit_npf;
-    if (!fn)
-        return svm_crash("exit the hypervisor does not handle");
-    return fn(v, s);
+    (void)v;
+    *e = (struct hvm_exit){ .reason = HVM_EXIT_UNKNOWN };
+    switch (code) {
+    case VMEXIT_EXCEPTION_BASE + X86_EXC_DB:
+    case VMEXIT_EXCEPTION_BASE + X86_EXC_AC:
+        e->reason = HVM_EXIT_EXCEPTION;
+        e->exception.vector = (uint8_t)(code - VMEXIT_EXCEPTION_BASE);
+        e->exception.error_code = (uint32_t)s->vmcb->control.exitinfo1;
+        break;
+    case VMEXIT_VINTR:
+        close_interrupt_window(s);
+        e->reason = HVM_EXIT_NONE;
+        break;
+    case VMEXIT_INTR:
+    case VMEXIT_NMI:
+        e->reason = HVM_EXIT_NONE;
+        break;
+    case VMEXIT_CPUID:
+        e->reason = HVM_EXIT_CPUID;
+        break;
+    case VMEXIT_HLT:
+        e->reason = HVM_EXIT_HLT;
+        break;
+    case VMEXIT_IOIO:
+        decode_ioio(s, e);
+        break;
+    case VMEXIT_MSR:
+        e->reason = HVM_EXIT_MSR;
+        e->msr.write = s->vmcb->control.exitinfo1 == 1;
+        break;
+    case VMEXIT_SHUTDOWN:
+        e->reason = HVM_EXIT_TRIPLE_FAULT;
+        break;
+    case VMEXIT_VMMCALL:
+        e->reason = HVM_EXIT_HYPERCALL;
+        break;
+    case VMEXIT_INVD:
+    case VMEXIT_WBINVD:
+        e->reason = HVM_EXIT_CACHE_FLUSH;
+        break;
+    /* Instructions guests are not offered. */
+    case VMEXIT_RSM:
+    case VMEXIT_INVLPGA:
+    case VMEXIT_VMRUN:
+    case VMEXIT_VMLOAD:
+    case VMEXIT_VMSAVE:
+    case VMEXIT_STGI:
+    case VMEXIT_CLGI:
+    case VMEXIT_SKINIT:
+    case VMEXIT_MONITOR:
+    case VMEXIT_MWAIT:
+    case VMEXIT_MWAIT_COND:
+    case VMEXIT_XSETBV:
+    case VMEXIT_RDPRU:
+        e->reason = HVM_EXIT_UNDEFINED;
+        break;
+    case VMEXIT_NPF:
+        decode_npf(s, e);
+        break;
+    }
 }
 
 void svm_dump_guest(struct vcpu *v, const char *why)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The run loop of one vCPU on this CPU: enter the guest, handle the exit,
- * apply the handler's outcome, let pending host interrupts in, repeat until
- * the scheduler wants the CPU back. Also event injection, with the event an
- * exit interrupted (EXITINTINFO) delivered again first.
+ * The run loop of one vCPU on this CPU: enter the guest, decode the exit and
+ * hand it to hvm/ (which handles it and applies the outcome), let pending
+ * host interrupts in, repeat until the scheduler wants the CPU back. Also
+ * event injection, with the event an exit interrupted (EXITINTINFO)
+ * delivered again first.
  */
 #include <asm/cpu.h>
 #include <asm/msr.h>
@@ -14,80 +15,6 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 #include "svm.h"
-
-#define X86_RFLAGS_TF (1ull << 8)
-#define X86_RFLAGS_VM (1ull << 17)
-#define X86_CR0_PE    (1ull << 0)
-#define X86_DR6_BS    (1ull << 14)
-
-static inline uint64_t xgetbv0(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static inline void xsetbv0(uint64_t v)
-{
-    __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-/* Every state component the CPU supports (CPUID 0xD.0 EDX:EAX). */
-static uint64_t xsave_supported(void)
-{
-    struct cpuid_result r = cpuid(0xD, 0);
-
-    return ((uint64_t)r.edx << 32) | r.eax;
-}
-
-/*
- * FPU/SSE/AVX state, XCR0 and DR0-3 are not in the VMCB. They are loaded when
- * a vCPU starts running on a CPU and saved when it stops, so nothing of one
- * vCPU's state is ever visible to another.
- */
-static void svm_load_extended_state(struct svm_vcpu *s)
-{
-    if (svm_host_xsave) {
-        uint64_t all = xsave_supported();
-
-        /* Restore under the full mask: components absent from the image get their init state. */
-        xsetbv0(all);
-        __asm__ volatile("xrstor64 %0"
-                         : : "m"(*(uint8_t *)s->fpu_area), "a"((uint32_t)all),
-                           "d"((uint32_t)(all >> 32)) : "memory");
-        xsetbv0(s->xcr0);
-    } else {
-        __asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t *)s->fpu_area) : "memory");
-    }
-    __asm__ volatile("mov %0, %%db0" : : "r"(s->dr[0]));
-    __asm__ volatile("mov %0, %%db1" : : "r"(s->dr[1]));
-    __asm__ volatile("mov %0, %%db2" : : "r"(s->dr[2]));
-    __asm__ volatile("mov %0, %%db3" : : "r"(s->dr[3]));
-}
-
-static void svm_save_extended_state(struct svm_vcpu *s)
-{
-    if (svm_host_xsave) {
-        uint64_t all = xsave_supported();
-
-        /*
-         * Save under the full mask, as the load restores: the guest's XCR0
-         * does not cover SSE state it uses with CR4.OSFXSR alone.
-         */
-        s->xcr0 = xgetbv0();
-        xsetbv0(all);
-        __asm__ volatile("xsave64 %0"
-                         : "=m"(*(uint8_t *)s->fpu_area)
-                         : "a"((uint32_t)all), "d"((uint32_t)(all >> 32)) : "memory");
-    } else {
-        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t *)s->fpu_area) : : "memory");
-    }
-    __asm__ volatile("mov %%db0, %0" : "=r"(s->dr[0]));
-    __asm__ volatile("mov %%db1, %0" : "=r"(s->dr[1]));
-    __asm__ volatile("mov %%db2, %0" : "=r"(s->dr[2]));
-    __asm__ volatile("mov %%db3, %0" : "=r"(s->dr[3]));
-}
 
 /*
  * EXITINTINFO -> the EVENTINJ to deliver again. Software interrupts and the
@@ -136,79 +63,6 @@ static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
     ctl->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
                   ((uint64_t)(uint8_t)vector << VMCB_VINTR_VECTOR_SHIFT);
     ctl->intercept_misc1 |= VMCB_INTERCEPT_VINTR;
-}
-
-bool svm_guest_64bit(const struct svm_vcpu *s)
-{
-    return (s->vmcb->save.efer & EFER_LMA) && (s->vmcb->save.cs.attrib & VMCB_ATTR_L);
-}
-
-static bool exception_has_error_code(unsigned int vector)
-{
-    return vector == X86_EXC_DF || (vector >= X86_EXC_TS && vector <= X86_EXC_PF) ||
-           vector == X86_EXC_AC || vector == X86_EXC_CP || vector == X86_EXC_VC ||
-           vector == X86_EXC_SX;
-}
-
-struct svm_exit_outcome svm_exception(unsigned int vector)
-{
-    return (struct svm_exit_outcome){
-        .action = SVM_EXIT_INJECT,
-        .event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_EXCEPTION | (vector & 0xFF),
-    };
-}
-
-struct svm_exit_outcome svm_exception_error(unsigned int vector, uint32_t error_code)
-{
-    struct svm_exit_outcome o = svm_exception(vector);
-
-    if (exception_has_error_code(vector))
-        o.event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error_code << VMCB_EVENT_ERROR_SHIFT);
-    return o;
-}
-
-static void svm_advance_rip(struct svm_vcpu *s, unsigned int len)
-{
-    struct vmcb_save *save = &s->vmcb->save;
-
-    /*
-     * The instruction pointer is as wide as the code's operand size (AMD APM
-     * vol. 1, 2.5): all of RIP in 64-bit mode; EIP for a 32-bit CS (D set) in
-     * protected or compatibility mode; IP in real and virtual-8086 mode, and
-     * for a 16-bit CS.
-     */
-    save->rip += len;
-    if (!svm_guest_64bit(s))
-        save->rip &= (save->cr0 & X86_CR0_PE) && !(save->rflags & X86_RFLAGS_VM) &&
-                     (save->cs.attrib & VMCB_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
-    /* Completing the instruction ends an STI/MOV SS shadow ... */
-    s->vmcb->control.interrupt_shadow = 0;
-    /* ... and single-stepping traps after it, as on hardware. */
-    if ((save->rflags & X86_RFLAGS_TF) && !s->pending_event) {
-        save->dr6 |= X86_DR6_BS;
-        s->pending_event = svm_exception(X86_EXC_DB).event;
-    }
-}
-
-/* NULL, or why the domain must crash. */
-static const char *svm_apply_outcome(struct svm_vcpu *s, struct svm_exit_outcome o)
-{
-    switch (o.action) {
-    case SVM_EXIT_RESUME:
-        return NULL;
-    case SVM_EXIT_ADVANCE:
-        svm_advance_rip(s, o.insn_len);
-        return NULL;
-    case SVM_EXIT_INJECT:
-        /* Only instruction intercepts inject, and they never interrupt a delivery. */
-        if (s->pending_event)
-            return "exception raised while an event was being delivered";
-        s->pending_event = o.event;
-        return NULL;
-    case SVM_EXIT_CRASH:
-        break;
-    }
-    return o.why;
 }
 
 /*
@@ -313,13 +167,13 @@ void svm_vcpu_run(struct vcpu *v)
     struct svm_cpu *c = svm_this_cpu();
     struct vmcb_control *ctl = &s->vmcb->control;
     struct svm_entry_state entry;
+    struct hvm_exit exit;
     unsigned int retries = 0;
     const char *why;
 
     svm_asid_assign(s, c, smp_processor_id());
     svm_predictor_barrier(c, v->domain);
-    svm_load_extended_state(s);
-    svm_load_guest_msrs(s);
+    hvm_vcpu_load(v);
     while (!vcpu_must_stop(v)) {
         svm_deliver_upcall(v, s);
         ctl->eventinj = s->pending_event;
@@ -345,7 +199,8 @@ void svm_vcpu_run(struct vcpu *v)
             break;
         }
         s->pending_event = svm_reinjection(ctl->exitintinfo);
-        why = svm_apply_outcome(s, svm_handle_exit(v, s));
+        svm_exit_decode(v, s, &exit);
+        why = hvm_handle_exit(v, &exit);
         if (why) {
             svm_dump_guest(v, why);
             domain_crash(v->domain, "%s", why);
@@ -354,6 +209,5 @@ void svm_vcpu_run(struct vcpu *v)
         /* The interrupt that made the guest exit (INTR, NMI) is taken here. */
         __asm__ volatile("sti; nop; cli" ::: "memory");
     }
-    svm_put_guest_msrs(s);
-    svm_save_extended_state(s);
+    hvm_vcpu_put(v);
 }

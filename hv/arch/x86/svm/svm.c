@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * SVM back-end: detection, per-CPU enabling, per-vCPU state and the ops
- * table common code sees (hv/arch_vcpu.h).
+ * SVM back-end: detection, per-CPU enabling, per-vCPU state and the
+ * register accessors hvm/ uses (struct hvm_backend, asm/hvm/hvm.h).
  */
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <asm/spec_ctrl.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -18,12 +19,8 @@
 
 #define CPUID_80000001_ECX_SVM  (1u << 2)
 #define CPUID_8000000A_EDX_NP   (1u << 0)
-#define CPUID_1_ECX_XSAVE       (1u << 26)
-#define X86_CR4_OSXSAVE         (1ull << 18)
 
 uint32_t svm_max_asid;
-bool svm_host_xsave;
-unsigned int svm_fpu_area_order;
 paddr_t svm_msrpm_pa, svm_iopm_pa;
 
 static struct svm_cpu *svm_cpus[HV_MAX_CPUS];
@@ -67,9 +64,9 @@ static void svm_msrpm_passthrough(uint8_t *pm, uint32_t msr)
 static bool svm_maps_init(void)
 {
     static const uint32_t passthrough[] = {
-        0xC0000081u, 0xC0000082u, 0xC0000083u, 0xC0000084u,  /* STAR LSTAR CSTAR SFMASK */
-        0xC0000100u, 0xC0000101u, 0xC0000102u,                /* FS, GS, KERNEL_GS base */
-        0x174u, 0x175u, 0x176u,                               /* SYSENTER_CS/ESP/EIP */
+        MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+        MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
     };
     unsigned int i;
 
@@ -82,15 +79,6 @@ static bool svm_maps_init(void)
     for (i = 0; i < ARRAY_SIZE(passthrough); i++)
         svm_msrpm_passthrough(phys_to_virt(svm_msrpm_pa), passthrough[i]);
     return true;
-}
-
-static unsigned int order_for_bytes(uint64_t bytes)
-{
-    unsigned int order = 0;
-
-    while ((PAGE_SIZE << order) < bytes)
-        order++;
-    return order;
 }
 
 /* Per-CPU state for every online CPU, allocated once on the boot CPU. */
@@ -120,69 +108,25 @@ static bool svm_cpus_init(void)
     return true;
 }
 
-static int svm_vcpu_create(struct vcpu *v);
-static void svm_vcpu_destroy(struct vcpu *v);
-static void svm_vcpu_reset(struct vcpu *v);
-static int svm_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *st);
-static void svm_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p);
-static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r);
-static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value);
-static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v);
-static void svm_vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset);
-
-static const uint8_t svm_vmmcall_insn[] = { 0x0F, 0x01, 0xD9 };
-
-static const struct arch_virt_ops svm_ops = {
-    .name = "svm",
-    .vcpu_create = svm_vcpu_create,
-    .vcpu_destroy = svm_vcpu_destroy,
-    .vcpu_reset = svm_vcpu_reset,
-    .vcpu_set_start_state = svm_vcpu_set_start_state,
-    .vcpu_run = svm_vcpu_run,
-    .vcpu_get_paging = svm_vcpu_get_paging,
-    .vcpu_get_reg = svm_vcpu_get_reg,
-    .vcpu_set_reg = svm_vcpu_set_reg,
-    .vcpu_tsc_offset = svm_vcpu_tsc_offset,
-    .vcpu_set_tsc_offset = svm_vcpu_set_tsc_offset,
-    .hypercall_insn = svm_vmmcall_insn,
-    .hypercall_insn_len = sizeof(svm_vmmcall_insn),
-};
-
-const struct arch_virt_ops *arch_virt;
-
-const struct arch_virt_ops *arch_virt_init(void)
+static bool svm_init(void)
 {
-    const char *why = svm_missing();
-    struct cpuid_result f;
+    struct cpuid_result f = cpuid(0x8000000Au, 0);
 
-    if (why) {
-        printk("tessera: svm: cannot run domains: %s\n", why);
-        return NULL;
-    }
-    f = cpuid(0x8000000Au, 0);
     svm_max_asid = f.ebx - 1;
-    svm_host_xsave = (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) != 0;
-    /* XSAVE area for every feature the CPU has, else the 512-byte FXSAVE image. */
-    svm_fpu_area_order = order_for_bytes(svm_host_xsave ? cpuid(0xD, 0).ecx : 512);
-    if (!svm_maps_init() || !svm_cpus_init()) {
-        printk("tessera: svm: cannot run domains: out of memory for its per-CPU state\n");
-        return NULL;
-    }
+    if (!svm_maps_init() || !svm_cpus_init())
+        return false;
     printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s\n",
-           f.eax & 0xFF, f.ebx, f.edx, svm_host_xsave ? ", xsave" : "");
-    arch_virt = &svm_ops;
-    return arch_virt;
+           f.eax & 0xFF, f.ebx, f.edx, hvm_host_xsave ? ", xsave" : "");
+    return true;
 }
 
-void arch_virt_init_cpu(void)
+static void svm_init_cpu(void)
 {
     struct svm_cpu *c = svm_cpus[smp_processor_id()];
 
     CHECK(c);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
-    if (svm_host_xsave)
-        write_cr4(read_cr4() | X86_CR4_OSXSAVE);
 }
 
 /* Power-on state in the vCPU's existing pages: at creation and at each restart. */
@@ -193,44 +137,24 @@ static void svm_vcpu_reset(struct vcpu *v)
     memset(s->vmcb, 0, PAGE_SIZE);
     memset(&s->gprs, 0, sizeof(s->gprs));
     s->pending_event = 0;
-    memset(s->dr, 0, sizeof(s->dr));
-    memset(s->fpu_area, 0, PAGE_SIZE << s->fpu_order);
-    /* FXSAVE image of the reset state: FCW 0x37F, MXCSR 0x1F80 (XSTATE_BV 0 = init). */
-    *(uint16_t *)s->fpu_area = 0x37F;
-    *(uint32_t *)((uint8_t *)s->fpu_area + 24) = 0x1F80;
-    s->xcr0 = 1;
     /* A new ASID at the next entry: no translation cached for an earlier run is used. */
     s->asid_cpu = ~0u;
-    s->spec_ctrl = 0;
-    s->virt_spec_ctrl = 0;
-    s->tsc_aux = v->id;
-    guest_cpuid_msr_features(&(struct guest_cpuid_ctx){ cpuid_host, &v->domain->policy.cpuid,
-                                                        v->domain->nr_vcpus, v->id },
-                             &s->msrs);
     svm_vmcb_init(v, s);
 }
 
 static int svm_vcpu_create(struct vcpu *v)
 {
     struct svm_vcpu *s = page_alloc_zeroed_virt();
-    paddr_t fpu;
 
     if (!s)
         return -12; /* ENOMEM */
     s->vmcb = page_alloc_zeroed_virt();
-    fpu = page_alloc(svm_fpu_area_order);
-    if (!s->vmcb || !fpu) {
-        if (s->vmcb)
-            page_free(virt_to_phys(s->vmcb), 0);
-        if (fpu)
-            page_free(fpu, svm_fpu_area_order);
+    if (!s->vmcb) {
         page_free(virt_to_phys(s), 0);
         return -12;
     }
     s->vmcb_pa = virt_to_phys(s->vmcb);
-    s->fpu_area = phys_to_virt(fpu);
-    s->fpu_order = svm_fpu_area_order;
-    v->arch = s;
+    v->arch.vendor.svm = s;
     svm_vcpu_reset(v);
     return 0;
 }
@@ -239,14 +163,10 @@ static void svm_vcpu_destroy(struct vcpu *v)
 {
     struct svm_vcpu *s = to_svm(v);
 
-    if (!s)
-        return;
-    page_free(virt_to_phys(s->fpu_area), s->fpu_order);
     page_free(s->vmcb_pa, 0);
     page_free(virt_to_phys(s), 0);
-    v->arch = NULL;
+    v->arch.vendor.svm = NULL;
 }
-
 static int svm_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *st)
 {
     return svm_vmcb_set_start_state(to_svm(v), st);
@@ -282,19 +202,35 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_R13: return &s->gprs.r13;
     case GREG_R14: return &s->gprs.r14;
     case GREG_R15: return &s->gprs.r15;
+    case GREG_RIP: return &s->vmcb->save.rip;
+    case GREG_RFLAGS: return &s->vmcb->save.rflags;
+    case GREG_DR6: return &s->vmcb->save.dr6;
+    case GREG_EFER: return &s->vmcb->save.efer;
+    case GREG_PAT: return &s->vmcb->save.g_pat;
     case GREG_COUNT: break;
     }
     panic("svm: bad register %d", (int)r);
 }
 
+/* VMRUN requires EFER.SVME; the guest never sees it nor changes it. */
 static uint64_t svm_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
 {
-    return *svm_gpr(to_svm(v), r);
+    uint64_t value = *svm_gpr(to_svm(v), r);
+
+    return r == GREG_EFER ? value & ~EFER_SVME : value;
 }
 
 static void svm_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
 {
-    *svm_gpr(to_svm(v), r) = value;
+    *svm_gpr(to_svm(v), r) = r == GREG_EFER ? value | EFER_SVME : value;
+}
+
+static void svm_vcpu_get_code(const struct vcpu *v, struct hvm_code *c)
+{
+    const struct vmcb_segment *cs = &to_svm(v)->vmcb->save.cs;
+
+    c->cs_base = cs->base;
+    c->cs_attr = cs->attrib;
 }
 
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
@@ -306,3 +242,61 @@ static void svm_vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset)
 {
     to_svm(v)->vmcb->control.tsc_offset = offset;
 }
+
+static bool svm_event_pending(const struct vcpu *v)
+{
+    return to_svm(v)->pending_event != 0;
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+    uint64_t event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_EXCEPTION | vector;
+
+    if (has_error)
+        event |= VMCB_EVENT_ERROR_VALID | ((uint64_t)error << VMCB_EVENT_ERROR_SHIFT);
+    to_svm(v)->pending_event = event;
+}
+
+static void svm_end_interrupt_shadow(struct vcpu *v)
+{
+    to_svm(v)->vmcb->control.interrupt_shadow = 0;
+}
+
+/* With V_SPEC_CTRL, VMRUN loads the guest's value from the VMCB and #VMEXIT restores the host's. */
+static bool svm_switches_spec_ctrl(void)
+{
+    return host_spec.v_spec_ctrl;
+}
+
+static void svm_set_entry_spec_ctrl(struct vcpu *v, uint64_t value)
+{
+    to_svm(v)->vmcb->save.spec_ctrl = value;
+}
+
+static const uint8_t svm_vmmcall_insn[] = { 0x0F, 0x01, 0xD9 };
+
+const struct hvm_backend hvm_backend_svm = {
+    .name = "svm",
+    .probe = svm_missing,
+    .init = svm_init,
+    .init_cpu = svm_init_cpu,
+    .vcpu_create = svm_vcpu_create,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_reset = svm_vcpu_reset,
+    .vcpu_set_start_state = svm_vcpu_set_start_state,
+    .vcpu_run = svm_vcpu_run,
+    .get_paging = svm_vcpu_get_paging,
+    .get_code = svm_vcpu_get_code,
+    .get_reg = svm_vcpu_get_reg,
+    .set_reg = svm_vcpu_set_reg,
+    .tsc_offset = svm_vcpu_tsc_offset,
+    .set_tsc_offset = svm_vcpu_set_tsc_offset,
+    .event_pending = svm_event_pending,
+    .inject_exception = svm_inject_exception,
+    .end_interrupt_shadow = svm_end_interrupt_shadow,
+    .switches_spec_ctrl = svm_switches_spec_ctrl,
+    .set_entry_spec_ctrl = svm_set_entry_spec_ctrl,
+    .hypercall_insn = svm_vmmcall_insn,
+    .hypercall_insn_len = sizeof(svm_vmmcall_insn),
+    .hypercall_insn_name = "VMMCALL",
+};

@@ -7,7 +7,6 @@
 #include "svm.h"
 
 #define EINVAL 22
-#define X86_RFLAGS_RESERVED1 (1ull << 1)
 
 /* Power-on PAT: WB, WT, UC-, UC, repeated. */
 #define PAT_RESET 0x0007040600070406ull
@@ -79,7 +78,7 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     save->efer = st->efer | EFER_SVME;
     save->dr6 = 0xFFFF0FF0u;
     save->dr7 = 0x400;
-    save->rflags = st->rflags | X86_RFLAGS_RESERVED1;
+    save->rflags = st->rflags | X86_RFLAGS_FIXED;
     save->rip = st->rip;
     save->rsp = st->rsp;
     save->rax = st->rax;

@@ -194,13 +194,4 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 /* QEMU stores VMEXIT_INVALID (-1) as 0x00000000FFFFFFFF: compare the low 32 bits. */
 #define VMEXIT_INVALID_LOW32      0xFFFFFFFFu
 
-/* Segment attribute helpers for the compressed VMCB form. */
-#define VMCB_ATTR_TYPE(t)   ((uint16_t)(t) & 0xF)
-#define VMCB_ATTR_S         (1u << 4)
-#define VMCB_ATTR_DPL(d)    (((uint16_t)(d) & 3) << 5)
-#define VMCB_ATTR_P         (1u << 7)
-#define VMCB_ATTR_L         (1u << 9)
-#define VMCB_ATTR_DB        (1u << 10)
-#define VMCB_ATTR_G         (1u << 11)
-
 #endif

@@ -4,12 +4,8 @@
 #define ASM_CPU_H
 
 #include <hv/types.h>
+#include <asm/x86-defs.h>
 
-#define X86_CR0_WP (1ull << 16)
-#define X86_CR4_PGE  (1ull << 7)
-#define X86_CR4_LA57 (1ull << 12)
-
-#define X86_RFLAGS_IF (1ull << 9)
 
 struct cpuid_result {
     uint32_t eax, ebx, ecx, edx;

@@ -3,7 +3,7 @@
  * The CPUID a domain sees (the hypervisor's own leaves apart): the host's
  * values with what Tessera does not virtualize taken out, then the domain's
  * policy. Pure: the host's CPUID comes through a function, so host unit tests
- * run the same model (unittests/hv-platform/test_guest_cpuid.c).
+ * run the same model (unittests/hv/arch/x86/test_guest_cpuid.c).
  */
 #ifndef ASM_GUEST_CPUID_H
 #define ASM_GUEST_CPUID_H

@@ -9,31 +9,7 @@
 #define ASM_IDT_H
 
 #include <hv/types.h>
-
-#define X86_EXC_DE  0   /* divide error */
-#define X86_EXC_DB  1
-#define X86_EXC_NMI 2
-#define X86_EXC_BP  3
-#define X86_EXC_OF  4
-#define X86_EXC_BR  5
-#define X86_EXC_UD  6   /* invalid opcode */
-#define X86_EXC_NM  7
-#define X86_EXC_DF  8   /* double fault */
-#define X86_EXC_TS  10
-#define X86_EXC_NP  11
-#define X86_EXC_SS  12
-#define X86_EXC_GP  13  /* general protection */
-#define X86_EXC_PF  14  /* page fault */
-#define X86_EXC_MF  16
-#define X86_EXC_AC  17
-#define X86_EXC_MC  18  /* machine check */
-#define X86_EXC_XM  19
-#define X86_EXC_VE  20
-#define X86_EXC_CP  21
-#define X86_EXC_HV  28
-#define X86_EXC_VC  29
-#define X86_EXC_SX  30
-#define X86_NR_EXCEPTIONS 32
+#include <asm/x86-defs.h>
 
 /* Saved by traps.S; lowest address first. */
 struct cpu_regs {

@@ -1,40 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * VCPUOP_initialise for HVM/PVH guests (asm/hvm_context.h): the checks of
+ * VCPUOP_initialise for HVM/PVH guests (asm/hvm/context.h): the checks of
  * Xen's arch_set_info_hvm_guest, plus those that keep the state enterable by
  * the CPU (a VMRUN that fails its consistency checks would crash the domain
  * at its first entry instead of answering -EINVAL).
  */
 #include <string.h>
 #include <asm/cpu.h>
-#include <asm/hvm_context.h>
+#include <asm/hvm/context.h>
 #include <asm/msr.h>
 #include <domain-builder/vcpu.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>
-#include <hv/arch_vcpu.h>
 
 _Static_assert(sizeof(struct vcpu_hvm_x86_32) == 120, "Xen's vcpu_hvm_x86_32 layout");
 _Static_assert(sizeof(struct vcpu_hvm_context) == 128, "Xen's vcpu_hvm_context layout");
 
-#define CR0_PE (1ull << 0)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_PG (1ull << 31)
 /* PE MP EM TS ET NE WP AM NW CD PG: every CR0 bit the architecture defines. */
-#define CR0_KNOWN (0x3Full | (1ull << 16) | (1ull << 18) | CR0_NW | CR0_CD | CR0_PG)
-
-#define CR4_PAE      (1ull << 5)
-#define CR4_PCIDE    (1ull << 17)
+#define CR0_KNOWN (X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_ET | \
+                   X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
 /* VME PVI TSD DE PSE PAE PGE PCE OSFXSR OSXMMEXCPT: on every x86-64 CPU and offered. */
 #define CR4_BASELINE 0x7BFull
-#define CR4_UMIP     (1ull << 11)
-#define CR4_FSGSBASE (1ull << 16)
-#define CR4_SMEP     (1ull << 20)
-#define CR4_SMAP     (1ull << 21)
-
-#define RFLAGS_FIXED (1ull << 1)
-#define RFLAGS_VM    (1ull << 17)
 /* CF PF AF ZF SF TF IF DF OF IOPL NT RF VM AC VIF VIP ID, as Xen's X86_EFLAGS_ALL. */
 #define RFLAGS_ALL   0x3F7FD5ull
 
@@ -59,11 +45,11 @@ void hvm_context_host_limits(struct hvm_context_limits *lim)
 
     if (cpuid(0, 0).eax >= 7)
         f7 = cpuid(7, 0);
-    lim->cr4_valid = CR4_BASELINE | ((f7.ecx & (1u << 2)) ? CR4_UMIP : 0) |
-                     ((f7.ebx & (1u << 0)) ? CR4_FSGSBASE : 0) |
-                     ((f7.ebx & (1u << 7)) ? CR4_SMEP : 0) |
-                     ((f7.ebx & (1u << 20)) ? CR4_SMAP : 0) |
-                     ((cpuid(1, 0).ecx & (1u << 17)) ? CR4_PCIDE : 0);
+    lim->cr4_valid = CR4_BASELINE | ((f7.ecx & (1u << 2)) ? X86_CR4_UMIP : 0) |
+                     ((f7.ebx & (1u << 0)) ? X86_CR4_FSGSBASE : 0) |
+                     ((f7.ebx & (1u << 7)) ? X86_CR4_SMEP : 0) |
+                     ((f7.ebx & (1u << 20)) ? X86_CR4_SMAP : 0) |
+                     ((cpuid(1, 0).ecx & (1u << 17)) ? X86_CR4_PCIDE : 0);
     lim->efer_valid = EFER_SCE | EFER_LME | EFER_LMA | (cpu_has_nx() ? EFER_NXE : 0);
     lim->phys_bits = cpuid_max_extended_leaf() >= 0x80000008u
                    ? cpuid(0x80000008u, 0).eax & 0xFF : 36;
@@ -153,7 +139,7 @@ static bool canonical(uint64_t va)
 
 static int load_64(const struct vcpu_hvm_x86_64 *r, struct db_vcpu_state *st)
 {
-    if (!canonical(r->rip) || !(r->cr0 & CR0_PG) || !(r->cr4 & CR4_PAE) ||
+    if (!canonical(r->rip) || !(r->cr0 & X86_CR0_PG) || !(r->cr4 & X86_CR4_PAE) ||
         !(r->efer & EFER_LME))
         return -XEN_EINVAL;
     st->rax = r->rax;
@@ -180,10 +166,10 @@ static int load_64(const struct vcpu_hvm_x86_64 *r, struct db_vcpu_state *st)
 static int control_registers_ok(const struct db_vcpu_state *st,
                                 const struct hvm_context_limits *lim)
 {
-    bool long_mode = (st->efer & EFER_LME) && (st->cr0 & CR0_PG);
+    bool long_mode = (st->efer & EFER_LME) && (st->cr0 & X86_CR0_PG);
 
-    if ((st->cr0 & ~CR0_KNOWN) || !(st->cr0 & CR0_PE) ||
-        ((st->cr0 & CR0_NW) && !(st->cr0 & CR0_CD)))
+    if ((st->cr0 & ~CR0_KNOWN) || !(st->cr0 & X86_CR0_PE) ||
+        ((st->cr0 & X86_CR0_NW) && !(st->cr0 & X86_CR0_CD)))
         return -XEN_EINVAL;
     if ((st->cr4 & ~lim->cr4_valid) || (st->efer & ~lim->efer_valid))
         return -XEN_EINVAL;
@@ -191,10 +177,10 @@ static int control_registers_ok(const struct db_vcpu_state *st,
         return -XEN_EINVAL;
     if (lim->phys_bits < 64 && (st->cr3 >> lim->phys_bits))
         return -XEN_EINVAL;
-    if (long_mode && (!(st->cr4 & CR4_PAE) || ((st->cs.attrib & AR_L) && (st->cs.attrib & AR_DB))
-                      || (st->rflags & RFLAGS_VM)))
+    if (long_mode && (!(st->cr4 & X86_CR4_PAE) || ((st->cs.attrib & AR_L) && (st->cs.attrib & AR_DB))
+                      || (st->rflags & X86_RFLAGS_VM)))
         return -XEN_EINVAL;
-    if ((st->cr4 & CR4_PCIDE) && !long_mode)
+    if ((st->cr4 & X86_CR4_PCIDE) && !long_mode)
         return -XEN_EINVAL;
     return 0;
 }
@@ -219,11 +205,11 @@ int hvm_context_check(const struct vcpu_hvm_context *ctx, const struct hvm_conte
     }
     if (rc)
         return rc;
-    st->rflags = (st->rflags & RFLAGS_ALL) | RFLAGS_FIXED;
+    st->rflags = (st->rflags & RFLAGS_ALL) | X86_RFLAGS_FIXED;
     rc = control_registers_ok(st, lim);
     if (rc)
         return rc;
-    if ((st->efer & EFER_LME) && (st->cr0 & CR0_PG))
+    if ((st->efer & EFER_LME) && (st->cr0 & X86_CR0_PG))
         st->efer |= EFER_LMA;
     st->mode = (st->efer & EFER_LMA) ? DB_CPU_LONG64 : DB_CPU_PROT32;
     /* What Xen's context leaves out keeps the values of an x86 reset. */
@@ -231,12 +217,4 @@ int hvm_context_check(const struct vcpu_hvm_context *ctx, const struct hvm_conte
     st->ldtr = (struct db_segment){ 0, 0x82, 0xFFFF, 0 };
     st->gdtr = st->idtr = (struct db_dtable){ 0, 0xFFFF };
     return 0;
-}
-
-int hvm_context_to_start_state(const struct vcpu_hvm_context *ctx, struct db_vcpu_state *st)
-{
-    struct hvm_context_limits lim;
-
-    hvm_context_host_limits(&lim);
-    return hvm_context_check(ctx, &lim, st);
 }

@@ -5,11 +5,10 @@
  * the bytes at the guest's CS:RIP itself (through the guest's page tables and
  * the P2M) and checks they are the instruction the exit says.
  */
+#include <asm/guest_pt.h>
 #include <hv/guest_access.h>
 #include <hv/printk.h>
-#include "svm.h"
-
-#define X86_MAX_INSN_LEN 15
+#include "hvm.h"
 
 static bool is_legacy_prefix(uint8_t b)
 {
@@ -23,33 +22,37 @@ static bool is_legacy_prefix(uint8_t b)
 }
 
 /* Fetches up to X86_MAX_INSN_LEN bytes at CS:RIP; returns how many could be read. */
-static unsigned int fetch_insn(struct vcpu *v, struct svm_vcpu *s, uint8_t *buf)
+static unsigned int fetch_insn(struct vcpu *v, bool long_mode, uint8_t *buf)
 {
-    uint64_t rip = s->vmcb->save.rip, linear;
+    uint64_t rip = hvm_be->get_reg(v, GREG_RIP), linear;
+    gpaddr_t gpa;
+    struct hvm_code c;
     unsigned int n = 0, chunk;
 
-    linear = svm_guest_64bit(s) ? rip : (s->vmcb->save.cs.base + rip) & 0xFFFFFFFFu;
+    hvm_be->get_code(v, &c);
+    linear = long_mode ? rip : (c.cs_base + rip) & 0xFFFFFFFFu;
     while (n < X86_MAX_INSN_LEN) {
         uint64_t addr = linear + n;
 
         chunk = (unsigned int)MIN((uint64_t)(X86_MAX_INSN_LEN - n),
                                   PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
-        if (copy_from_guest(v, buf + n, addr, chunk))
+        if (guest_fetch_virt_to_phys(v, addr, &gpa) ||
+            copy_from_guest_phys(v->domain, buf + n, gpa, chunk))
             break;
         n += chunk;
     }
     return n;
 }
 
-unsigned int svm_insn_length(struct vcpu *v, const struct svm_opcode *ops, unsigned int nr_ops)
+unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_opcode *ops, unsigned int nr_ops)
 {
-    struct svm_vcpu *s = to_svm(v);
+    bool long_mode = hvm_code_bits(v) == 64;
     uint8_t buf[X86_MAX_INSN_LEN];
-    unsigned int n = fetch_insn(v, s, buf), i = 0, k;
+    unsigned int n = fetch_insn(v, long_mode, buf), i = 0, k;
 
     while (i < n && is_legacy_prefix(buf[i]))
         i++;
-    if (i < n && svm_guest_64bit(s) && (buf[i] & 0xF0) == 0x40)
+    if (i < n && long_mode && (buf[i] & 0xF0) == 0x40)
         i++;
     for (k = 0; k < nr_ops; k++)
         if (i + ops[k].len <= n && __builtin_memcmp(buf + i, ops[k].bytes, ops[k].len) == 0)
@@ -57,15 +60,15 @@ unsigned int svm_insn_length(struct vcpu *v, const struct svm_opcode *ops, unsig
     return 0;
 }
 
-struct svm_exit_outcome svm_advance_over(struct vcpu *v, const struct svm_opcode *op,
-                                         const char *what)
+struct hvm_outcome hvm_advance_over(struct vcpu *v, const struct hvm_exit *e,
+                                    const struct hvm_opcode *op, const char *what)
 {
-    unsigned int len = svm_insn_length(v, op, 1);
+    unsigned int len = e->insn_len ? e->insn_len : hvm_insn_length(v, op, 1);
 
     if (!len) {
         printk("%s: vCPU %u: the bytes at RIP are not the %s instruction that exited\n",
                v->domain->name, v->id, what);
-        return svm_crash("instruction at RIP does not match the exit");
+        return hvm_crash("instruction at RIP does not match the exit");
     }
-    return svm_advance(len);
+    return hvm_advance(len);
 }

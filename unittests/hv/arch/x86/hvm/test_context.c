@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VCPUOP_initialise contexts (hv/arch/x86/hvm_context.c): what Xen's
+ * VCPUOP_initialise contexts (hv/arch/x86/hvm/context.c): what Xen's
  * arch_set_info_hvm_guest accepts and refuses, and the state the back-end
  * then loads.
  */
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <asm/hvm_context.h>
+#include <asm/hvm/context.h>
 #include <domain-builder/vcpu.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>

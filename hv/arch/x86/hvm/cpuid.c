@@ -6,16 +6,17 @@
  */
 #include <asm/guest_cpuid.h>
 #include <hv/hypercall.h>
-#include "svm.h"
+#include "hvm.h"
 
-struct svm_exit_outcome svm_exit_cpuid(struct vcpu *v, struct svm_vcpu *s)
+struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 {
-    static const struct svm_opcode op = { 2, { 0x0F, 0xA2 } };
-    struct svm_exit_outcome o = svm_advance_over(v, &op, "CPUID");
-    uint32_t leaf = (uint32_t)s->vmcb->save.rax, subleaf = (uint32_t)s->gprs.rcx;
+    static const struct hvm_opcode op = { 2, { 0x0F, 0xA2 } };
+    struct hvm_outcome o = hvm_advance_over(v, e, &op, "CPUID");
+    uint32_t leaf = (uint32_t)hvm_be->get_reg(v, GREG_RAX);
+    uint32_t subleaf = (uint32_t)hvm_be->get_reg(v, GREG_RCX);
     uint32_t r[4] = { 0, 0, 0, 0 };
 
-    if (o.action != SVM_EXIT_ADVANCE)
+    if (o.action != HVM_ADVANCE)
         return o;
     if (!xen_cpuid_leaf(v, leaf, subleaf, r)) {
         struct guest_cpuid_ctx ctx = { cpuid_host, &v->domain->policy.cpuid,
@@ -24,9 +25,9 @@ struct svm_exit_outcome svm_exit_cpuid(struct vcpu *v, struct svm_vcpu *s)
         guest_cpuid(&ctx, leaf, subleaf, r);
     }
     /* CPUID writes the low halves and zeroes the high halves. */
-    s->vmcb->save.rax = r[0];
-    s->gprs.rbx = r[1];
-    s->gprs.rcx = r[2];
-    s->gprs.rdx = r[3];
+    hvm_be->set_reg(v, GREG_RAX, r[0]);
+    hvm_be->set_reg(v, GREG_RBX, r[1]);
+    hvm_be->set_reg(v, GREG_RCX, r[2]);
+    hvm_be->set_reg(v, GREG_RDX, r[3]);
     return o;
 }

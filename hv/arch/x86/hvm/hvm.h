@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvm/'s private interface: the handler of each exit family and the
+ * instruction helpers they share. Nothing outside hv/arch/x86/hvm/ includes it.
+ */
+#ifndef HVM_HVM_H
+#define HVM_HVM_H
+
+#include <asm/hvm/hvm.h>
+#include <asm/x86-defs.h>
+#include <hv/domain.h>
+
+static inline struct hvm_vcpu *to_hvm(struct vcpu *v)
+{
+    return &v->arch.hvm;
+}
+
+/*
+ * Length of the instruction at the guest's CS:RIP, which must be one of the
+ * opcodes given (after legacy and REX prefixes); 0 if it cannot be fetched
+ * or is something else. Without NRIP save or decode assists (QEMU offers
+ * neither) lengths come from here.
+ */
+struct hvm_opcode {
+    uint8_t len;
+    uint8_t bytes[3];
+};
+unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_opcode *ops, unsigned int nr_ops);
+/*
+ * Advance over the fixed instruction that exited: by the length the hardware
+ * reported, else the one read at RIP; a crash outcome when the bytes are not it.
+ */
+struct hvm_outcome hvm_advance_over(struct vcpu *v, const struct hvm_exit *e,
+                                    const struct hvm_opcode *op, const char *what);
+
+/* Width of the guest's RIP: 64 (long mode and CS.L), 32 or 16. */
+unsigned int hvm_code_bits(const struct vcpu *v);
+
+struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e);
+struct hvm_outcome hvm_exit_msr(struct vcpu *v, const struct hvm_exit *e);
+struct hvm_outcome hvm_exit_io(struct vcpu *v, const struct hvm_exit *e);
+struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e);
+struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e);
+
+/* The guest's speculation-control and TSC_AUX MSRs into the CPU and out (msr.c). */
+void hvm_msrs_load(struct vcpu *v);
+void hvm_msrs_put(struct vcpu *v);
+/* Power-on MSR state (msr.c). */
+void hvm_msrs_reset(struct vcpu *v);
+
+/* XSAVE state (xstate.c): per-vCPU image size, chosen at boot; per-CPU XCR0 enabling. */
+extern unsigned int hvm_fpu_area_order;
+void hvm_xstate_init(void);
+void hvm_xstate_init_cpu(void);
+void hvm_xstate_reset(struct hvm_vcpu *h);
+
+/* The hypercall page for HVM guests (hypercall.c). */
+bool hvm_hypercall_page_write(struct domain *d, gpaddr_t gpa);
+
+#endif

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * FPU/SSE/AVX state, XCR0 and DR0-3 are in neither the VMCB nor the VMCS.
+ * They are loaded when a vCPU starts running on a CPU and saved when it
+ * stops, so nothing of one vCPU's state is ever visible to another.
+ */
+#include <string.h>
+#include <asm/cpu.h>
+#include <asm/guest_cpuid.h>
+#include "hvm.h"
+
+bool hvm_host_xsave;
+unsigned int hvm_fpu_area_order;
+
+static unsigned int order_for_bytes(uint64_t bytes)
+{
+    unsigned int order = 0;
+
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    return order;
+}
+
+void hvm_xstate_init(void)
+{
+    hvm_host_xsave = (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) != 0;
+    /* XSAVE area for every feature the CPU has, else the 512-byte FXSAVE image. */
+    hvm_fpu_area_order = order_for_bytes(hvm_host_xsave ? cpuid(0xD, 0).ecx : 512);
+}
+
+void hvm_xstate_init_cpu(void)
+{
+    if (hvm_host_xsave)
+        write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+}
+
+void hvm_xstate_reset(struct hvm_vcpu *h)
+{
+    memset(h->dr, 0, sizeof(h->dr));
+    memset(h->fpu_area, 0, PAGE_SIZE << h->fpu_order);
+    /* FXSAVE image of the reset state: FCW 0x37F, MXCSR 0x1F80 (XSTATE_BV 0 = init). */
+    *(uint16_t *)h->fpu_area = 0x37F;
+    *(uint32_t *)((uint8_t *)h->fpu_area + 24) = 0x1F80;
+    h->xcr0 = 1;
+}
+
+static inline uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv0(uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* Every state component the CPU supports (CPUID 0xD.0 EDX:EAX). */
+static uint64_t xsave_supported(void)
+{
+    struct cpuid_result r = cpuid(0xD, 0);
+
+    return ((uint64_t)r.edx << 32) | r.eax;
+}
+
+static void load_extended_state(struct hvm_vcpu *h)
+{
+    if (hvm_host_xsave) {
+        uint64_t all = xsave_supported();
+
+        /* Restore under the full mask: components absent from the image get their init state. */
+        xsetbv0(all);
+        __asm__ volatile("xrstor64 %0"
+                         : : "m"(*(uint8_t *)h->fpu_area), "a"((uint32_t)all),
+                           "d"((uint32_t)(all >> 32)) : "memory");
+        xsetbv0(h->xcr0);
+    } else {
+        __asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t *)h->fpu_area) : "memory");
+    }
+    __asm__ volatile("mov %0, %%db0" : : "r"(h->dr[0]));
+    __asm__ volatile("mov %0, %%db1" : : "r"(h->dr[1]));
+    __asm__ volatile("mov %0, %%db2" : : "r"(h->dr[2]));
+    __asm__ volatile("mov %0, %%db3" : : "r"(h->dr[3]));
+}
+
+static void save_extended_state(struct hvm_vcpu *h)
+{
+    if (hvm_host_xsave) {
+        uint64_t all = xsave_supported();
+
+        /*
+         * Save under the full mask, as the load restores: the guest's XCR0
+         * does not cover SSE state it uses with CR4.OSFXSR alone.
+         */
+        h->xcr0 = xgetbv0();
+        xsetbv0(all);
+        __asm__ volatile("xsave64 %0"
+                         : "=m"(*(uint8_t *)h->fpu_area)
+                         : "a"((uint32_t)all), "d"((uint32_t)(all >> 32)) : "memory");
+    } else {
+        __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t *)h->fpu_area) : : "memory");
+    }
+    __asm__ volatile("mov %%db0, %0" : "=r"(h->dr[0]));
+    __asm__ volatile("mov %%db1, %0" : "=r"(h->dr[1]));
+    __asm__ volatile("mov %%db2, %0" : "=r"(h->dr[2]));
+    __asm__ volatile("mov %%db3, %0" : "=r"(h->dr[3]));
+}
+
+void hvm_vcpu_load(struct vcpu *v)
+{
+    load_extended_state(to_hvm(v));
+    hvm_msrs_load(v);
+}
+
+void hvm_vcpu_put(struct vcpu *v)
+{
+    hvm_msrs_put(v);
+    save_extended_state(to_hvm(v));
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domain types: what differs between an HVM/PVH domain (run by a hardware
+ * back-end, hvm/) and, later, a PV one, so both kinds can run side by side,
+ * even on one CPU. Each domain points at its type's ops (d->arch.type); the
+ * common code's arch_virt (hv/arch_vcpu.h) forwards to them.
+ */
+#ifndef ASM_DOMAIN_TYPE_H
+#define ASM_DOMAIN_TYPE_H
+
+#include <hv/types.h>
+
+struct vcpu;
+struct domain;
+struct db_vcpu_state;
+
+/* Guest paging state, for walking the guest's own page tables (guest_pt.c). */
+struct guest_paging {
+    uint64_t cr0, cr3, cr4, efer;
+    unsigned int cpl;
+};
+
+struct domain_type_ops {
+    const char *name;
+    int (*vcpu_create)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    void (*vcpu_reset)(struct vcpu *v);
+    int (*vcpu_set_start_state)(struct vcpu *v, const struct db_vcpu_state *s);
+    void (*vcpu_run)(struct vcpu *v);
+    void (*vcpu_get_paging)(const struct vcpu *v, struct guest_paging *p);
+    uint64_t (*vcpu_tsc_offset)(const struct vcpu *v);
+    void (*vcpu_set_tsc_offset)(struct vcpu *v, uint64_t offset);
+    /*
+     * VCPUOP_initialise's context, in the type's form (HVM: vcpu_hvm_context),
+     * read from the caller's memory at arg and translated into a start state.
+     * 0, -XEN_EFAULT, or -XEN_EINVAL for a context the type refuses.
+     */
+    int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
+    /* Fills the page of Xen's hypercall stubs at gpa; false if it is not the domain's RAM. */
+    bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
+};
+
+/* HVM and PVH domains (hvm/domain.c). */
+extern const struct domain_type_ops hvm_domain_type;
+
+#endif

@@ -159,7 +159,6 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
 
 static volatile unsigned int timers_fired;
 static uint64_t timers_latest_ns;
-static struct timer check_timer[HV_MAX_CPUS];
 
 static void check_timer_fired(struct timer *t)
 {
@@ -174,7 +173,7 @@ static void check_timer_fired(struct timer *t)
 
 static void check_timer_arm(void *arg)
 {
-    struct timer *t = &check_timer[smp_processor_id()];
+    struct timer *t = &this_cpu()->arch.check_timer;
 
     (void)arg;
     t->fn = check_timer_fired;

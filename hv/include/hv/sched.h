@@ -66,7 +66,7 @@ struct sched_weighted_cpu {
 struct sched_percpu {
     struct sched_pool *pool;        /* set once at boot (sched_pool_attach) */
     struct vcpu *current;           /* written by this CPU only */
-    volatile bool need_resched;
+    volatile bool need_resched;     /* set by another CPU under the pool lock, or by this one */
     struct timer slice_timer;       /* ends current's slice; or wakes an idle CPU */
     uint64_t slice_ns;              /* this CPU only */
     uint64_t run_start;             /* now_ns() up to which current is accounted */

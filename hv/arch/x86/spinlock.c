@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Ticket spinlocks, and their holder checks with TESSERA_HV_DEBUG_LOCKS (hv/spinlock.h). */
 #include <hv/panic.h>
+#include <hv/percpu.h>
 #include <hv/smp.h>
 #include <hv/spinlock.h>
 #include <hv/symbols.h>
@@ -44,9 +45,16 @@ static void debug_check_not_mine(const spinlock_t *l, const void *caller)
           (const void *)l, smp_processor_id(), fn, (unsigned long long)off);
 }
 
+/* This CPU's count of the locks it holds. */
+static unsigned int *locks_held(void)
+{
+    return &percpu_of(smp_processor_id())->locks_held;
+}
+
 static void debug_set_holder(spinlock_t *l)
 {
     __atomic_store_n(&l->holder, holder_me(), __ATOMIC_RELAXED);
+    (*locks_held())++;
 }
 
 static void debug_clear_holder(spinlock_t *l, const void *caller)
@@ -64,6 +72,7 @@ static void debug_clear_holder(spinlock_t *l, const void *caller)
               smp_processor_id(), fn, (unsigned long long)off);
     }
     __atomic_store_n(&l->holder, 0, __ATOMIC_RELAXED);
+    (*locks_held())--;
 }
 
 void spin_assert_locked(const spinlock_t *l, const char *expr, const char *file, int line)
@@ -79,6 +88,15 @@ void spin_assert_irqs_off(const char *file, int line)
     __asm__ volatile("pushfq; popq %0" : "=r"(flags));
     if (flags & X86_RFLAGS_IF)
         panic("%s:%d: interrupts are enabled on CPU %u", file, line, smp_processor_id());
+}
+
+void spin_assert_none_held(const char *file, int line)
+{
+    unsigned int n = *locks_held();
+
+    if (n)
+        panic("%s:%d: CPU %u holds %u lock%s", file, line, smp_processor_id(), n,
+              n == 1 ? "" : "s");
 }
 #else
 #define CALLER NULL

@@ -25,6 +25,9 @@ struct percpu {
     volatile bool online;
     struct timer_queue timers;    /* this CPU's pending timers (timer.c) */
     struct sched_percpu sched;    /* this CPU's scheduling state (sched*.c) */
+#ifdef TESSERA_HV_DEBUG_LOCKS
+    unsigned int locks_held;      /* spinlock.c: ASSERT_NO_LOCKS_HELD() */
+#endif
     struct arch_percpu arch;      /* GDT, TSS, IST stacks, cross-CPU calls ... */
 };
 

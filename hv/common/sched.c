@@ -18,21 +18,14 @@
 #include <hv/timeline.h>
 #include <hv/timer.h>
 
-struct sched_cpu {
-    struct sched_pool *pool;
-    struct vcpu *current;
-    volatile bool need_resched;
-    struct timer slice_timer;       /* ends current's slice; or wakes an idle CPU */
-    uint64_t slice_ns;
-    uint64_t run_start;             /* now_ns() up to which current is accounted */
-    bool yielded;                   /* current gave up its turn */
-};
-
-static struct sched_cpu sched_cpus[HV_MAX_CPUS];
+static struct sched_percpu *sched_of(unsigned int cpu)
+{
+    return &percpu_of(cpu)->sched;
+}
 
 static struct sched_pool *vcpu_pool(const struct vcpu *v)
 {
-    return sched_cpus[v->pcpu].pool;
+    return sched_of(v->pcpu)->pool;
 }
 
 /* ns from since to now; 0 if another CPU's clock read a little ahead. */
@@ -53,6 +46,7 @@ static void runstate_update(struct vcpu *v)
                            : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline;
     uint64_t now;
 
+    ASSERT_LOCKED(&vcpu_pool(v)->lock);
     if (now_state == v->runstate.state)
         return;
     now = now_ns();
@@ -90,12 +84,13 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info, bool up_to_
  * needs it at every slice end, not only when it stops); pool lock held.
  * Returns now.
  */
-static uint64_t sched_account(struct sched_cpu *sc)
+static uint64_t sched_account(struct sched_percpu *sc)
 {
     struct sched_pool *pool = sc->pool;
     struct vcpu *v = sc->current;
     uint64_t now = now_ns(), ran = ns_since(sc->run_start, now);
 
+    ASSERT_LOCKED(&pool->lock);
     if (pool->ops->account)
         pool->ops->account(pool, v, ran, now);
     sc->run_start = now;
@@ -109,11 +104,12 @@ static uint64_t sched_account(struct sched_cpu *sc)
  */
 static void slice_expired(struct timer *t)
 {
-    struct sched_cpu *sc = t->data;
+    struct sched_percpu *sc = t->data;
     struct sched_pool *pool = sc->pool;
-    unsigned int cpu = (unsigned int)(sc - sched_cpus);
+    unsigned int cpu = container_of(sc, struct percpu, sched)->cpu_id;
     uint64_t now;
 
+    ASSERT_IRQS_OFF();
     if (!sc->current)
         return;
     spin_lock(&pool->lock);
@@ -129,9 +125,14 @@ void sched_init(void)
 {
     unsigned int cpu;
 
-    for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
-        sched_cpus[cpu].slice_timer.fn = slice_expired;
-        sched_cpus[cpu].slice_timer.data = &sched_cpus[cpu];
+    /* Every CPU that has a per-CPU block, started or not: numbers are never reused. */
+    for (cpu = 0; cpu < nr_cpus_possible; cpu++) {
+        struct percpu *pc = percpu_of(cpu);
+
+        if (pc) {
+            pc->sched.slice_timer.fn = slice_expired;
+            pc->sched.slice_timer.data = &pc->sched;
+        }
     }
     arch_sched_kick_init();
 }
@@ -150,7 +151,7 @@ bool sched_pool_attach(struct sched_pool *pool)
                    pool->id, pool->name, cpu);
             return false;
         }
-        sched_cpus[cpu].pool = pool;
+        pc->sched.pool = pool;
     }
     return true;
 }
@@ -187,8 +188,8 @@ static void sched_make_runnable(struct vcpu *v, enum vcpu_state from)
              * slice: event round trips between domains would cost up to a
              * slice each. The preempted vCPU goes to the back of the queue.
              */
-            if (sched_cpus[v->pcpu].current)
-                sched_cpus[v->pcpu].need_resched = true;
+            if (sched_of(v->pcpu)->current)
+                sched_of(v->pcpu)->need_resched = true;
             kick = true;
         }
         runstate_update(v);
@@ -248,8 +249,10 @@ void sched_block(struct vcpu *v)
 
 void sched_yield(struct vcpu *v)
 {
-    sched_cpus[v->pcpu].yielded = true;
-    sched_cpus[v->pcpu].need_resched = true;
+    struct sched_percpu *sc = sched_of(v->pcpu);
+
+    sc->yielded = true;
+    sc->need_resched = true;
 }
 
 bool sched_detach(struct vcpu *v)
@@ -273,15 +276,16 @@ bool sched_detach(struct vcpu *v)
 bool vcpu_must_stop(struct vcpu *v)
 {
     return v->state != VCPU_RUNNABLE || v->domain->state != DOMAIN_RUNNING ||
-           sched_cpus[v->pcpu].need_resched;
+           sched_of(v->pcpu)->need_resched;
 }
 
 /* Picks the next vCPU of this CPU, marked running; NULL if none is runnable. */
-static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
+static struct vcpu *sched_pick(struct sched_percpu *sc, unsigned int cpu)
 {
     struct sched_pool *pool = sc->pool;
     struct vcpu *v;
 
+    ASSERT_IRQS_OFF();
     spin_lock(&pool->lock);
     sc->need_resched = false;
     v = pool->ops->pick_next(pool, cpu, now_ns(), &sc->slice_ns);
@@ -298,11 +302,12 @@ static struct vcpu *sched_pick(struct sched_cpu *sc, unsigned int cpu)
 }
 
 /* v stopped running here: back on the queue, asleep, or gone with its domain. */
-static void sched_put(struct sched_cpu *sc, struct vcpu *v)
+static void sched_put(struct sched_percpu *sc, struct vcpu *v)
 {
     struct sched_pool *pool = sc->pool;
     bool gone = false, down = false;
 
+    ASSERT_IRQS_OFF();
     spin_lock(&pool->lock);
     sched_account(sc);
     sc->current = NULL;
@@ -330,8 +335,9 @@ static void sched_put(struct sched_cpu *sc, struct vcpu *v)
 
 void sched_cpu_loop(void)
 {
-    unsigned int cpu = smp_processor_id();
-    struct sched_cpu *sc = &sched_cpus[cpu];
+    struct percpu *pc = this_cpu();
+    unsigned int cpu = pc->cpu_id;
+    struct sched_percpu *sc = &pc->sched;
 
     irq_disable();
     arch_virt_init_cpu();
@@ -342,6 +348,7 @@ void sched_cpu_loop(void)
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
+            ASSERT_NO_LOCKS_HELD();
             __asm__ volatile("sti; hlt; cli" ::: "memory");
             if (sc->slice_ns)
                 timer_cancel(&sc->slice_timer);

@@ -7,17 +7,23 @@
  * CPUs, so insert_vcpu fails only when pinned vCPUs claim the same CPU.
  */
 #include <hv/domain.h>
+#include <hv/percpu.h>
 #include <hv/sched.h>
 
-static struct vcpu *owner[HV_MAX_CPUS];
+/* The vCPU that owns cpu (a CPU of the pool), or NULL. */
+static struct vcpu **owner_of(unsigned int cpu)
+{
+    return &percpu_of(cpu)->sched.partitioned_owner;
+}
 
 static bool part_insert_vcpu(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity)
 {
     unsigned int cpu;
 
+    ASSERT_LOCKED(&pool->lock);
     for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
-        if (cpumask_test(&pool->cpus, cpu) && cpumask_test(affinity, cpu) && !owner[cpu]) {
-            owner[cpu] = v;
+        if (cpumask_test(&pool->cpus, cpu) && cpumask_test(affinity, cpu) && !*owner_of(cpu)) {
+            *owner_of(cpu) = v;
             v->pcpu = cpu;
             return true;
         }
@@ -27,30 +33,30 @@ static bool part_insert_vcpu(struct sched_pool *pool, struct vcpu *v, const cpum
 
 static void part_remove_vcpu(struct sched_pool *pool, struct vcpu *v)
 {
-    (void)pool;
-    owner[v->pcpu] = NULL;
+    ASSERT_LOCKED(&pool->lock);
+    *owner_of(v->pcpu) = NULL;
 }
 
 static void part_enqueue(struct sched_pool *pool, struct vcpu *v,
                          enum sched_enqueue_reason why)
 {
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
     (void)why;
     v->on_runqueue = true;
 }
 
 static void part_dequeue(struct sched_pool *pool, struct vcpu *v)
 {
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
     v->on_runqueue = false;
 }
 
 static struct vcpu *part_pick_next(struct sched_pool *pool, unsigned int cpu, uint64_t now,
                                    uint64_t *slice_ns)
 {
-    struct vcpu *v = owner[cpu];
+    struct vcpu *v = *owner_of(cpu);
 
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
     (void)now;
     *slice_ns = 0;
     if (!v || !v->on_runqueue)

@@ -9,40 +9,43 @@
  */
 #include <hv/domain.h>
 #include <hv/panic.h>
+#include <hv/percpu.h>
 #include <hv/sched.h>
 #include <hv/sched_vtime.h>
 #include <hv/time.h>
 
-static struct weighted_cpu {
-    struct vtime_queue queue;
-    uint64_t weight;                /* of the vCPUs placed here */
-    unsigned int nr_vcpus;
-} weighted_cpus[HV_MAX_CPUS];
+/* This policy's part of CPU cpu's scheduling state (a CPU of the pool). */
+static struct sched_weighted_cpu *weighted_of(unsigned int cpu)
+{
+    return &percpu_of(cpu)->sched.weighted;
+}
 
 static bool weighted_insert_vcpu(struct sched_pool *pool, struct vcpu *v,
                                  const cpumask_t *affinity)
 {
     struct domain *d = v->domain;
     unsigned int cpu, best = HV_MAX_CPUS;
+    struct sched_weighted_cpu *c, *b = NULL;
 
+    ASSERT_LOCKED(&pool->lock);
     CHECK(d->sched.weight > 0);
     for (cpu = 0; cpu < HV_MAX_CPUS; cpu++) {
-        const struct weighted_cpu *c = &weighted_cpus[cpu], *b;
-
         if (!cpumask_test(&pool->cpus, cpu) || !cpumask_test(affinity, cpu))
             continue;
-        b = best < HV_MAX_CPUS ? &weighted_cpus[best] : NULL;
-        if (!b || c->weight < b->weight || (c->weight == b->weight && c->nr_vcpus < b->nr_vcpus))
+        c = weighted_of(cpu);
+        if (!b || c->weight < b->weight || (c->weight == b->weight && c->nr_vcpus < b->nr_vcpus)) {
             best = cpu;
+            b = c;
+        }
     }
-    if (best == HV_MAX_CPUS)
+    if (!b)
         return false;
     /* The domain's vCPUs share one budget; the first one placed starts its period. */
     if (d->sched.cap && v->id == 0)
         vtime_budget_init(&d->sched.budget, d->sched.cap, now_ns());
-    weighted_cpus[best].weight += d->sched.weight;
-    weighted_cpus[best].nr_vcpus++;
-    vtime_entity_init(&v->vt, &weighted_cpus[best].queue, d->sched.weight,
+    b->weight += d->sched.weight;
+    b->nr_vcpus++;
+    vtime_entity_init(&v->vt, &b->queue, d->sched.weight,
                       d->sched.cap ? &d->sched.budget : NULL);
     v->pcpu = best;
     return true;
@@ -50,17 +53,19 @@ static bool weighted_insert_vcpu(struct sched_pool *pool, struct vcpu *v,
 
 static void weighted_remove_vcpu(struct sched_pool *pool, struct vcpu *v)
 {
-    (void)pool;
-    weighted_cpus[v->pcpu].weight -= v->vt.weight;
-    weighted_cpus[v->pcpu].nr_vcpus--;
+    struct sched_weighted_cpu *c = weighted_of(v->pcpu);
+
+    ASSERT_LOCKED(&pool->lock);
+    c->weight -= v->vt.weight;
+    c->nr_vcpus--;
 }
 
 static void weighted_enqueue(struct sched_pool *pool, struct vcpu *v,
                              enum sched_enqueue_reason why)
 {
-    struct vtime_queue *q = &weighted_cpus[v->pcpu].queue;
+    struct vtime_queue *q = &weighted_of(v->pcpu)->queue;
 
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
     if (why == SCHED_YIELDED)
         vtime_yield(q, &v->vt, now_ns());
     vtime_enqueue(q, &v->vt, why == SCHED_WOKEN);
@@ -69,25 +74,27 @@ static void weighted_enqueue(struct sched_pool *pool, struct vcpu *v,
 
 static void weighted_dequeue(struct sched_pool *pool, struct vcpu *v)
 {
-    (void)pool;
-    vtime_dequeue(&weighted_cpus[v->pcpu].queue, &v->vt);
+    ASSERT_LOCKED(&pool->lock);
+    vtime_dequeue(&weighted_of(v->pcpu)->queue, &v->vt);
     v->on_runqueue = false;
 }
 
 static void weighted_account(struct sched_pool *pool, struct vcpu *v, uint64_t ran_ns,
                              uint64_t now)
 {
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
     vtime_charge(&v->vt, ran_ns, now);
 }
 
 static struct vcpu *weighted_pick_next(struct sched_pool *pool, unsigned int cpu,
                                        uint64_t now, uint64_t *slice_ns)
 {
-    struct vtime_entity *e = vtime_pick(&weighted_cpus[cpu].queue, now, slice_ns);
-    struct vcpu *v = e ? container_of(e, struct vcpu, vt) : NULL;
+    struct vtime_entity *e;
+    struct vcpu *v;
 
-    (void)pool;
+    ASSERT_LOCKED(&pool->lock);
+    e = vtime_pick(&weighted_of(cpu)->queue, now, slice_ns);
+    v = e ? container_of(e, struct vcpu, vt) : NULL;
     if (v)
         v->on_runqueue = false;
     return v;
@@ -96,8 +103,8 @@ static struct vcpu *weighted_pick_next(struct sched_pool *pool, unsigned int cpu
 static bool weighted_slice_expired(struct sched_pool *pool, unsigned int cpu, struct vcpu *v,
                                    uint64_t now, uint64_t *slice_ns)
 {
-    (void)pool;
-    return vtime_slice_end(&weighted_cpus[cpu].queue, &v->vt, now, slice_ns);
+    ASSERT_LOCKED(&pool->lock);
+    return vtime_slice_end(&weighted_of(cpu)->queue, &v->vt, now, slice_ns);
 }
 
 const struct scheduler_ops sched_weighted_ops = {

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU one-shot timers. Each CPU keeps its pending timers in a sorted list
- * and programs its LAPIC timer for the earliest; the interrupt runs every timer
- * that is due and re-arms for the next. timer_set() acts on the calling CPU;
- * timer_cancel() may be called from any CPU.
+ * (struct percpu's timers) and programs its LAPIC timer for the earliest; the
+ * interrupt runs every timer that is due and re-arms for the next. timer_set()
+ * acts on the calling CPU; timer_cancel() may be called from any CPU.
  */
 #include <asm/timer.h>
-#include <hv/smp.h>
+#include <hv/percpu.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
 #include "timer_queue.h"
-
-static struct cpu_timers {
-    spinlock_t lock;
-    struct timer_queue queue;
-} cpu_timers[HV_MAX_CPUS];
 
 void timer_init_cpu(void)
 {
@@ -23,49 +18,50 @@ void timer_init_cpu(void)
 
 void timer_cancel(struct timer *t)
 {
-    struct cpu_timers *ct;
+    struct timer_queue *q;
     unsigned long flags;
 
     if (!t->armed)
         return;
-    ct = &cpu_timers[t->cpu];
-    flags = spin_lock_irqsave(&ct->lock);
+    q = &percpu_of(t->cpu)->timers;
+    flags = spin_lock_irqsave(&q->lock);
     if (t->armed) {
-        timer_queue_remove(&ct->queue, t);
+        timer_queue_remove(q, t);
         t->armed = false;
     }
-    spin_unlock_irqrestore(&ct->lock, flags);
+    spin_unlock_irqrestore(&q->lock, flags);
 }
 
 void timer_set(struct timer *t, uint64_t deadline_ns)
 {
-    unsigned int cpu = smp_processor_id();
-    struct cpu_timers *ct = &cpu_timers[cpu];
+    struct percpu *pc = this_cpu();
+    struct timer_queue *q = &pc->timers;
     unsigned long flags;
 
     timer_cancel(t);
-    flags = spin_lock_irqsave(&ct->lock);
-    t->cpu = cpu;
+    flags = spin_lock_irqsave(&q->lock);
+    t->cpu = pc->cpu_id;
     t->deadline_ns = deadline_ns;
     t->armed = true;
-    timer_queue_insert(&ct->queue, t);
-    if (ct->queue.head == t)
+    timer_queue_insert(q, t);
+    if (q->head == t)
         arch_timer_program(deadline_ns);
-    spin_unlock_irqrestore(&ct->lock, flags);
+    spin_unlock_irqrestore(&q->lock, flags);
 }
 
 void timer_interrupt(void)
 {
-    struct cpu_timers *ct = &cpu_timers[smp_processor_id()];
+    struct timer_queue *q = &this_cpu()->timers;
     struct timer *t;
 
-    spin_lock(&ct->lock);
-    while ((t = timer_queue_pop_expired(&ct->queue, now_ns())) != NULL) {
+    ASSERT_IRQS_OFF();
+    spin_lock(&q->lock);
+    while ((t = timer_queue_pop_expired(q, now_ns())) != NULL) {
         t->armed = false;
-        spin_unlock(&ct->lock);
+        spin_unlock(&q->lock);
         t->fn(t);
-        spin_lock(&ct->lock);
+        spin_lock(&q->lock);
     }
-    arch_timer_program(timer_queue_next_deadline(&ct->queue));
-    spin_unlock(&ct->lock);
+    arch_timer_program(timer_queue_next_deadline(q));
+    spin_unlock(&q->lock);
 }

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* A CPU's pending timers, earliest deadline first (pure list logic, host-tested). */
+/* The list logic of a CPU's timer queue (hv/timer.h), host-tested. */
 #ifndef HV_COMMON_TIMER_QUEUE_H
 #define HV_COMMON_TIMER_QUEUE_H
 
 #include <hv/timer.h>
 
-struct timer_queue {
-    struct timer *head;
-};
-
+/* Each call needs q->lock held. */
 /* Timers with equal deadlines fire in the order they were inserted. */
 void timer_queue_insert(struct timer_queue *q, struct timer *t);
 /* False if t was not in q. */

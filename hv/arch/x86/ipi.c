@@ -23,7 +23,6 @@ static void (*call_fn)(void *);
 static void *call_arg;
 static volatile unsigned int call_unread;    /* CPUs yet to copy call_fn/call_arg */
 static volatile unsigned int call_unfinished;
-static volatile bool call_pending[HV_MAX_CPUS];
 
 static unsigned int stopping_cpu = NOBODY;
 static volatile unsigned int cpus_stopped;
@@ -33,7 +32,7 @@ static void run_pending_call(void)
     void (*fn)(void *);
     void *arg;
 
-    if (!__atomic_exchange_n(&call_pending[smp_processor_id()], false, __ATOMIC_ACQ_REL))
+    if (!__atomic_exchange_n(&this_cpu()->arch.call_pending, false, __ATOMIC_ACQ_REL))
         return;
     fn = call_fn;
     arg = call_arg;
@@ -75,7 +74,7 @@ void smp_call_others(void (*fn)(void *), void *arg, bool wait)
 
         if (cpu == me || !pc || !pc->online)
             continue;
-        __atomic_store_n(&call_pending[cpu], true, __ATOMIC_RELEASE);
+        __atomic_store_n(&pc->arch.call_pending, true, __ATOMIC_RELEASE);
         lapic_send_ipi(pc->apic_id, APIC_DM_FIXED | VECTOR_IPI_CALL);
     }
     while (__atomic_load_n(&call_unread, __ATOMIC_ACQUIRE))

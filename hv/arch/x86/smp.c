@@ -16,6 +16,7 @@
 #include <hv/panic.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
+#include <hv/spinlock.h>
 #include <hv/time.h>
 #include <hv/timeline.h>
 #include <hv/timer.h>
@@ -83,6 +84,7 @@ void ap_start(struct percpu *pc)
     printk("tessera: CPU %u (APIC id %u) online\n", pc->cpu_id, pc->apic_id);
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
+    ASSERT_NO_LOCKS_HELD();
     for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
@@ -159,7 +161,6 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
 
 static volatile unsigned int timers_fired;
 static uint64_t timers_latest_ns;
-static struct timer check_timer[HV_MAX_CPUS];
 
 static void check_timer_fired(struct timer *t)
 {
@@ -174,7 +175,7 @@ static void check_timer_fired(struct timer *t)
 
 static void check_timer_arm(void *arg)
 {
-    struct timer *t = &check_timer[smp_processor_id()];
+    struct timer *t = &this_cpu()->arch.check_timer;
 
     (void)arg;
     t->fn = check_timer_fired;
@@ -190,6 +191,7 @@ static void timer_self_check(void)
     timers_fired = 0;
     smp_call_others(check_timer_arm, NULL, true);
     check_timer_arm(NULL);
+    ASSERT_NO_LOCKS_HELD();
     irq_enable();
     while (timers_fired < nr_cpus_online && now_ns() < deadline)
         cpu_relax();

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU data. One struct percpu per CPU, reached through this_cpu() (GS
- * base). The FS base points at the same struct so that the stack-protector
- * canary libfdt reads at %fs:0x28 is the struct's first member.
+ * base) or percpu_of(cpu). Every per-CPU variable of the hypervisor lives
+ * here: the common parts as typed members, the architecture's in arch. The
+ * FS base points at the same struct so that the stack-protector canary libfdt
+ * reads at %fs:0x28 is the struct's first member.
  */
 #ifndef HV_PERCPU_H
 #define HV_PERCPU_H
 
 #include <hv/types.h>
+#include <hv/sched.h>
 #include <hv/smp.h>
+#include <hv/timer.h>
 #include <stack_guard.h>
 #include <asm/percpu.h>
 
@@ -19,11 +23,17 @@ struct percpu {
     uint32_t apic_id;
     uint64_t stack_top;           /* top of this CPU's main stack */
     volatile bool online;
-    struct arch_percpu arch;      /* GDT, TSS, IST stacks, LAPIC state ... */
+    struct timer_queue timers;    /* this CPU's pending timers (timer.c) */
+    struct sched_percpu sched;    /* this CPU's scheduling state (sched*.c) */
+#ifdef TESSERA_HV_DEBUG_LOCKS
+    unsigned int locks_held;      /* spinlock.c: ASSERT_NO_LOCKS_HELD() */
+#endif
+    struct arch_percpu arch;      /* GDT, TSS, IST stacks, cross-CPU calls ... */
 };
 
 /* Allocates and zeroes the per-CPU block and stacks for a CPU. */
 struct percpu *percpu_alloc(unsigned int cpu_id, uint32_t apic_id);
+/* CPU cpu_id's struct; NULL for a number no CPU has (never for a pool's CPUs). */
 struct percpu *percpu_of(unsigned int cpu_id);
 
 static inline struct percpu *this_cpu(void)

@@ -13,8 +13,10 @@
 #define HV_SCHED_H
 
 #include <hv/types.h>
+#include <hv/sched_vtime.h>
 #include <hv/smp.h>
 #include <hv/spinlock.h>
+#include <hv/timer.h>
 
 struct vcpu;
 struct hl_plan;
@@ -48,6 +50,30 @@ struct sched_pool {
     const struct scheduler_ops *ops;
     spinlock_t lock;            /* every run-queue operation of the pool */
     cpumask_t cpus;
+};
+
+/* The weighted policy's state of one CPU (sched_weighted.c). */
+struct sched_weighted_cpu {
+    struct vtime_queue queue;
+    uint64_t weight;                /* of the vCPUs placed here */
+    unsigned int nr_vcpus;
+};
+
+/*
+ * A CPU's scheduling state, struct percpu's sched member (percpu.h). Only
+ * sched*.c use it; the pool lock guards it except where marked.
+ */
+struct sched_percpu {
+    struct sched_pool *pool;        /* set once at boot (sched_pool_attach) */
+    struct vcpu *current;           /* written by this CPU only */
+    volatile bool need_resched;     /* set by another CPU under the pool lock, or by this one */
+    struct timer slice_timer;       /* ends current's slice; or wakes an idle CPU */
+    uint64_t slice_ns;              /* this CPU only */
+    uint64_t run_start;             /* now_ns() up to which current is accounted */
+    bool yielded;                   /* current gave up its turn (this CPU only) */
+    /* The policies' own state; only the CPU's pool's policy uses its member. */
+    struct sched_weighted_cpu weighted;
+    struct vcpu *partitioned_owner; /* the vCPU that owns this CPU, or NULL */
 };
 
 /* Why a vCPU is put on its run queue. */

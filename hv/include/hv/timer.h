@@ -4,6 +4,7 @@
 #define HV_TIMER_H
 
 #include <hv/types.h>
+#include <hv/spinlock.h>
 
 struct timer {
     uint64_t deadline_ns;           /* now_ns() time at which it fires */
@@ -12,6 +13,15 @@ struct timer {
     struct timer *next;
     unsigned int cpu;
     bool armed;
+};
+
+/*
+ * A CPU's pending timers, earliest deadline first: struct percpu's timers
+ * member, used by timer.c and timer_queue.c only.
+ */
+struct timer_queue {
+    struct timer *head;
+    spinlock_t lock;                /* the list and its timers' armed, cpu, next */
 };
 
 void timer_init_cpu(void);

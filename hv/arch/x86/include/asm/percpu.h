@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The x86 part of struct percpu (hv/percpu.h): descriptor tables and stacks. */
+/* The x86 part of struct percpu (hv/percpu.h): descriptor tables, stacks, IPIs. */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
 #include <hv/types.h>
+#include <hv/timer.h>
 #include <asm/desc.h>
 #include <asm/stack.h>
 
@@ -14,6 +15,8 @@ struct arch_percpu {
     struct tss64 tss __aligned(16);
     uint8_t *block;       /* the CPU's 64 KiB block (asm/stack.h layout) */
     bool in_fatal_trap;   /* a fatal exception is being reported on this CPU */
+    volatile bool call_pending;   /* smp_call_others() has a call for this CPU (ipi.c) */
+    struct timer check_timer;     /* the boot-time timer self-check's timer (smp.c) */
 };
 
 /*

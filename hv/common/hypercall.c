@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <public/arch-x86/e820.h>
+#include <public/errno.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
@@ -14,10 +15,11 @@
 #include <public/xen.h>
 #include <public/features.h>
 #include <hv/domain.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
+#include <hv/vcpu_info.h>
 
 #define CONSOLE_IO_CHUNK 256
 /* One console_io write runs with interrupts off: bound it (Linux writes far less). */
@@ -113,7 +115,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         return 0;
     case SCHEDOP_block:
         sched_block(v);
-        if (events_pending(v))
+        if (evtchn_upcall_pending(v))
             sched_unblock(v);
         return 0;
     case SCHEDOP_shutdown:
@@ -130,7 +132,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
             return -XEN_EINVAL;     /* suspend needs a toolstack to resume it */
         }
     case SCHEDOP_poll:
-        return events_poll(v, args[1]);
+        return evtchn_poll(v, args[1]);
     default:
         return -XEN_ENOSYS;
     }
@@ -201,7 +203,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
     /* The shared info page; grant tables come with grant_table_op. */
     if (x.space != XENMAPSPACE_shared_info || x.idx != 0)
         return -XEN_EINVAL;
-    return events_map_shared_info(v, x.gpfn);
+    return shared_info_map(v, x.gpfn);
 }
 
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
@@ -249,7 +251,7 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
     if (!hvm_param_known(p.index))
         return -XEN_EINVAL;
     if (args[0] == HVMOP_set_param)
-        return p.index == HVM_PARAM_CALLBACK_IRQ ? events_set_callback(v, p.value)
+        return p.index == HVM_PARAM_CALLBACK_IRQ ? evtchn_set_callback(v, p.value)
                                                  : -XEN_EPERM;
     switch (p.index) {
     case HVM_PARAM_CALLBACK_IRQ:

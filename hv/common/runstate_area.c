@@ -12,6 +12,7 @@
  * VMASST_TYPE_runstate_update_flag (XEN_RUNSTATE_UPDATE in state_entry_time
  * while writing) is not offered: there is no vm_assist hypercall.
  */
+#include <public/errno.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <hv/domain.h>

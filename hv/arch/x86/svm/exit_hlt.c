@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* HLT: the vCPU blocks until an event wakes it (sched_unblock), unless one is already pending. */
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/sched.h>
 #include "svm.h"
 
@@ -13,7 +13,7 @@ struct svm_exit_outcome svm_exit_hlt(struct vcpu *v, struct svm_vcpu *s)
     if (o.action == SVM_EXIT_ADVANCE) {
         sched_block(v);
         /* An event that arrived before the block must not be slept through. */
-        if (events_pending(v))
+        if (evtchn_upcall_pending(v))
             sched_unblock(v);
     }
     return o;

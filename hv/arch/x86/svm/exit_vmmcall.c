@@ -5,10 +5,9 @@
  * ESI, EDI. Only the guest kernel (CPL 0) may call; user space gets -EPERM,
  * as from Xen. The result goes to RAX (truncated to EAX for 32-bit callers).
  */
+#include <public/errno.h>
 #include <hv/hypercall.h>
 #include "svm.h"
-
-#define XEN_EPERM_RESULT ((uint64_t)-1)
 
 struct svm_exit_outcome svm_exit_vmmcall(struct vcpu *v, struct svm_vcpu *s)
 {
@@ -21,7 +20,7 @@ struct svm_exit_outcome svm_exit_vmmcall(struct vcpu *v, struct svm_vcpu *s)
     if (o.action != SVM_EXIT_ADVANCE)
         return o;
     if (s->vmcb->save.cpl != 0) {
-        s->vmcb->save.rax = XEN_EPERM_RESULT;
+        s->vmcb->save.rax = (uint64_t)-XEN_EPERM;
         return o;
     }
     v->hypercall_64bit = svm_guest_64bit(s);

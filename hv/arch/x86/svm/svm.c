@@ -6,6 +6,7 @@
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <public/errno.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -216,7 +217,7 @@ static int svm_vcpu_create(struct vcpu *v)
     paddr_t fpu;
 
     if (!s)
-        return -12; /* ENOMEM */
+        return -XEN_ENOMEM;
     s->vmcb = page_alloc_zeroed_virt();
     fpu = page_alloc(svm_fpu_area_order);
     if (!s->vmcb || !fpu) {
@@ -225,7 +226,7 @@ static int svm_vcpu_create(struct vcpu *v)
         if (fpu)
             page_free(fpu, svm_fpu_area_order);
         page_free(virt_to_phys(s), 0);
-        return -12;
+        return -XEN_ENOMEM;
     }
     s->vmcb_pa = virt_to_phys(s->vmcb);
     s->fpu_area = phys_to_virt(fpu);

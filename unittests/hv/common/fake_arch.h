@@ -30,7 +30,7 @@ extern struct timer *fake_last_timer;
 void fake_arch_reset(void);
 
 /*
- * A domain as domain_create() leaves it for the event code: RUNNING, with
+ * fake_domain.c (with the event code): a domain as domain_create() leaves it for the event code: RUNNING, with
  * nr_vcpus vCPUs, events initialised, in the registry and connected.
  */
 struct domain *fake_domain_create(uint16_t domid, unsigned int index, unsigned int nr_vcpus);

@@ -179,6 +179,26 @@ static void test_overlong_line(void **state)
     assert_int_equal(lines, 3);     /* 256 + 256 + 88 */
 }
 
+/*
+ * Out of serial budget: the ring keeps what cannot be paid for, even the
+ * first part of an overlong line (a flooding guest's ring stays full).
+ */
+static void test_budget_holds_ring(void **state)
+{
+    char buf[600];
+
+    (void)state;
+    d->console.tokens = 0;
+    d->console.refill_ns = fake_now;
+    memset(buf, 'x', sizeof(buf));
+    guest_write(buf, sizeof(buf));
+    dom_console_ring_notify(d, RING_PORT);
+    assert_int_equal(ring->out_cons, DOM_CONSOLE_LINE_MAX - 1);
+    assert_string_equal(serial, "");
+    dom_console_ring_notify(d, RING_PORT);
+    assert_int_equal(ring->out_cons, DOM_CONSOLE_LINE_MAX - 1);
+}
+
 /* The guest cannot drive the terminal: control bytes are neutralised. */
 static void test_control_characters(void **state)
 {
@@ -219,6 +239,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_index_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_output_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_budget_holds_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_input_to_ring, setup, teardown),
     };

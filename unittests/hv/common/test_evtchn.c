@@ -407,12 +407,18 @@ static void test_bind_vcpu(void **state)
     struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 2 };
     struct evtchn_bind_interdomain bi;
     struct evtchn_bind_vcpu bv;
+    struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = 0 };
     uint32_t ipi;
 
     (void)state;
     ipi = bind_ipi(a->vcpus[0], 0);
     bv = (struct evtchn_bind_vcpu){ .port = ipi, .vcpu = 1 };
     assert_int_equal(op(a->vcpus[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -XEN_EINVAL);
+    /* A per-vCPU VIRQ stays on its vCPU. */
+    assert_int_equal(op(a->vcpus[0], EVTCHNOP_bind_virq, &virq, sizeof(virq)), 0);
+    bv = (struct evtchn_bind_vcpu){ .port = virq.port, .vcpu = 1 };
+    assert_int_equal(op(a->vcpus[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -XEN_EINVAL);
+    assert_int_equal(a->events.ports[virq.port].vcpu, 0);
     assert_int_equal(op(a->vcpus[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
     bv = (struct evtchn_bind_vcpu){ .port = au.port, .vcpu = 2 };
     assert_int_equal(op(a->vcpus[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -XEN_ENOENT);
@@ -466,6 +472,8 @@ static void test_poll(void **state)
     assert_false(a->vcpus[0]->ev.polling);          /* already pending */
     ports[0] = EVTCHN_NR_PORTS;
     assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), -XEN_EINVAL);
+    /* More than Xen's 128, each a valid port. */
+    memset(ports, 0, 129 * sizeof(*ports));
     p.nr_ports = 129;
     memcpy(fake_guest_mem + 0x100, &p, sizeof(p));
     assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), -XEN_EINVAL);

@@ -5,6 +5,7 @@
  */
 #include <public/errno.h>
 #include <public/sched.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
@@ -15,31 +16,16 @@
 /* Xen's limit on the ports one SCHEDOP_poll may wait for. */
 #define POLL_MAX_PORTS 128
 
-/* SCHEDOP_poll from a 32-bit guest: the ports handle is 32 bits wide (Xen's compat). */
-struct compat_sched_poll {
-    uint32_t ports;
-    uint32_t nr_ports;
-    uint64_t timeout;
-} __attribute__((packed, aligned(4)));
-
 int64_t evtchn_poll(struct vcpu *v, uint64_t arg)
 {
     struct domain *d = v->domain;
     struct sched_poll p;
-    struct compat_sched_poll c;
     uint32_t ports[POLL_MAX_PORTS];
     unsigned int i;
     bool pending = false;
 
-    if (v->hypercall_64bit) {
-        if (copy_from_guest(v, &p, arg, sizeof(p)))
-            return -XEN_EFAULT;
-    } else {
-        if (copy_from_guest(v, &c, arg, sizeof(c)))
-            return -XEN_EFAULT;
-        p = (struct sched_poll){ .ports = c.ports, .nr_ports = c.nr_ports,
-                                 .timeout = c.timeout };
-    }
+    if (copy_from_guest_xlat(v, &p, arg, &compat_sched_poll_layout))
+        return -XEN_EFAULT;
     if (p.nr_ports > POLL_MAX_PORTS)
         return -XEN_EINVAL;
     if (copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(ports[0])))

@@ -14,6 +14,7 @@
 #include <public/version.h>
 #include <public/xen.h>
 #include <public/features.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
@@ -146,58 +147,27 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     struct domain *d = v->domain;
     struct e820entry entries[DOMAIN_MEMMAP_MAX];
     struct xen_memory_map map;
-    struct compat_memory_map compat;
-    uint64_t buffer;
     uint32_t nr, i;
 
-    if (v->hypercall_64bit) {
-        if (copy_from_guest(v, &map, arg, sizeof(map)))
-            return -XEN_EFAULT;
-        nr = map.nr_entries;
-        buffer = map.buffer;
-    } else {
-        if (copy_from_guest(v, &compat, arg, sizeof(compat)))
-            return -XEN_EFAULT;
-        nr = compat.nr_entries;
-        buffer = compat.buffer;
-    }
+    if (copy_from_guest_xlat(v, &map, arg, &compat_memory_map_layout))
+        return -XEN_EFAULT;
     /* As Xen: as many entries as the guest has room for. */
-    nr = MIN(nr, d->nr_memmap);
+    nr = MIN(map.nr_entries, d->nr_memmap);
     for (i = 0; i < nr; i++)
         entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size,
                                          d->memmap[i].type };
-    if (copy_to_guest(v, buffer, entries, nr * sizeof(entries[0])))
+    if (copy_to_guest(v, map.buffer, entries, nr * sizeof(entries[0])))
         return -XEN_EFAULT;
-    if (v->hypercall_64bit) {
-        map.nr_entries = nr;
-        return copy_to_guest(v, arg, &map, sizeof(map)) ? -XEN_EFAULT : 0;
-    }
-    compat.nr_entries = nr;
-    return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
+    map.nr_entries = nr;
+    return copy_to_guest_xlat(v, arg, &map, &compat_memory_map_layout);
 }
-
-/* XENMEM_add_to_physmap from a 32-bit guest: idx and gpfn are 32 bits wide (Xen's compat). */
-struct compat_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;
-    uint32_t space;
-    uint32_t idx;
-    uint32_t gpfn;
-};
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
-    struct compat_add_to_physmap c;
 
-    if (v->hypercall_64bit) {
-        if (copy_from_guest(v, &x, arg, sizeof(x)))
-            return -XEN_EFAULT;
-    } else {
-        if (copy_from_guest(v, &c, arg, sizeof(c)))
-            return -XEN_EFAULT;
-        x = (struct xen_add_to_physmap){ c.domid, c.size, c.space, c.idx, c.gpfn };
-    }
+    if (copy_from_guest_xlat(v, &x, arg, &compat_add_to_physmap_layout))
+        return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
         return -XEN_EPERM;
     /* The shared info page; grant tables come with grant_table_op. */

@@ -17,6 +17,7 @@
 #include <public/xen.h>
 #include <domain-builder/vcpu.h>
 #include <hv/arch_vcpu.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
@@ -97,7 +98,7 @@ static int64_t vcpu_get_runstate(struct vcpu *v, struct vcpu *target, uint64_t a
     struct vcpu_runstate_info info;
 
     sched_runstate(target, &info, true);
-    return runstate_to_guest(v, arg, &info, !v->hypercall_64bit) ? -XEN_EFAULT : 0;
+    return runstate_to_guest(v, arg, &info, hypercall_compat(v)) ? -XEN_EFAULT : 0;
 }
 
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)

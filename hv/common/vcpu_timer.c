@@ -4,12 +4,12 @@
  * VIRQ_TIMER, and the timeout of SCHEDOP_poll. Only the vCPU itself sets
  * them, so they run on its CPU; the periodic one re-arms from its own expiry.
  */
-#include <stddef.h>
 #include <string.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
@@ -136,10 +136,7 @@ int64_t vcpu_timer_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uin
         return -XEN_EINVAL;
     switch (cmd) {
     case VCPUOP_set_singleshot_timer:
-        /* A 32-bit guest's struct ends after flags (12 bytes, 4-aligned): the rest is pad. */
-        ss.pad = 0;
-        if (copy_from_guest(v, &ss, arg, v->hypercall_64bit ? sizeof(ss) :
-                            offsetof(struct vcpu_set_singleshot_timer, pad)))
+        if (copy_from_guest_xlat(v, &ss, arg, &compat_vcpu_set_singleshot_timer_layout))
             return -XEN_EFAULT;
         if ((ss.flags & VCPU_SSHOTTMR_future) && ss.timeout_abs_ns < now_ns())
             return -XEN_ETIME;

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <public/arch-x86/shared_info.h>
+#include <public/compat/sched.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
@@ -482,6 +483,26 @@ static void test_poll(void **state)
     assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), -XEN_EFAULT);
 }
 
+/* A 32-bit caller's SCHEDOP_poll: a 32-bit handle, the timeout 4-aligned at 8. */
+static void test_poll_compat(void **state)
+{
+    struct compat_sched_poll c = { .ports = FAKE_GUEST_BASE + 0x800, .nr_ports = 1,
+                                   .timeout = 5000000000ull };
+    uint32_t *ports = (uint32_t *)(fake_guest_mem + 0x800);
+
+    (void)state;
+    a->vcpus[0]->hypercall_64bit = false;
+    ports[0] = bind_ipi(a->vcpus[0], 0);
+    memcpy(fake_guest_mem + 0x100, &c, sizeof(c));
+    assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), 0);
+    assert_true(a->vcpus[0]->ev.polling);
+    assert_true(a->vcpus[0]->timers.poll_timeout.armed);
+    assert_int_equal(a->vcpus[0]->timers.poll_timeout.deadline_ns, 5000000000ull);
+    /* The same bytes from a 64-bit caller: nr_ports is the timeout's low half. */
+    a->vcpus[0]->hypercall_64bit = true;
+    assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), -XEN_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bind_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ports_exhausted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poll_compat, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
  *
  * Lock rules. The registry lock is an outer lock: it is taken before a
  * domain's own locks (its event lock, its console lock), never while one of
- * them is held. Lookups and iteration run with it held, and a domain found
+ * them is held; only the console's input lock (dom_console.c) comes before it. Lookups and iteration run with it held, and a domain found
  * stays allocated until the lock is dropped: domain_free() removes the domain
  * (under the lock) before it frees anything. What a caller may do with a
  * domain it found is that domain's business: event channels, for one, only

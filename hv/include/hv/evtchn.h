@@ -49,8 +49,9 @@ struct evtchn {
 
 /*
  * A port ABI: where a port's pending and mask bits live and how raising one
- * reaches a vCPU. Called with the domain's event lock held, for a port below
- * EVTCHN_NR_PORTS that is bound (not EVTCHN_FREE).
+ * reaches a vCPU. Always for a port below EVTCHN_NR_PORTS; set_pending and
+ * unmask with the domain's event lock held and for a bound port (not
+ * EVTCHN_FREE); is_pending for any port, without the lock (SCHEDOP_poll).
  */
 struct evtchn_port_ops {
     /* Marks port pending; notifies its vCPU if it is unmasked (and wakes a poller). */

@@ -22,7 +22,6 @@
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/sched.h>
-#include <hv/vcpu_timer.h>
 
 #define CALLBACK_MIN_VECTOR 0x10
 

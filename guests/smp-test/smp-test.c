@@ -36,6 +36,7 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/arch-x86/shared_info.h>
+#include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/sched.h>

@@ -10,7 +10,8 @@
 #include <public/io/console.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
-#include <hv/event.h>
+#include <hv/domain_registry.h>
+#include <hv/evtchn.h>
 #include <hv/printk.h>
 #include <hv/time.h>
 #include <hv/timer.h>
@@ -32,9 +33,11 @@
 #define SWITCH_COUNT 3
 #define OWNER_HYPERVISOR 0xFFFFFFFFu
 
-/* Registered consoles and who owns serial input; the lock also covers the poll. */
-static spinlock_t registry_lock = SPINLOCK_INIT;
-static struct dom_console *registry;
+/*
+ * Who owns serial input; the lock also covers the poll. The consoles are the
+ * domains' in the domain registry, whose lock is taken inside this one.
+ */
+static spinlock_t input_lock = SPINLOCK_INIT;
 static uint32_t input_owner = OWNER_HYPERVISOR;
 static unsigned int switch_presses;
 static struct timer input_timer;
@@ -54,42 +57,24 @@ void dom_console_init(struct dom_console *c, const char *name, uint16_t domid, b
     c->tokens = DOM_CONSOLE_BURST;
     c->refill_ns = now_ns();
 
-    flags = spin_lock_irqsave(&registry_lock);
-    c->next = registry;
-    registry = c;
+    flags = spin_lock_irqsave(&input_lock);
     /* The first console starts the poll, on the boot CPU (domains are built there). */
     if (!input_timer.fn) {
         input_timer.fn = input_poll;
         timer_set(&input_timer, now_ns() + INPUT_POLL_NS);
     }
-    spin_unlock_irqrestore(&registry_lock, flags);
+    spin_unlock_irqrestore(&input_lock, flags);
 }
 
-void dom_console_destroy(struct dom_console *c)
-{
-    unsigned long flags = spin_lock_irqsave(&registry_lock);
-    struct dom_console **p;
-
-    for (p = &registry; *p; p = &(*p)->next) {
-        if (*p == c) {
-            *p = c->next;
-            break;
-        }
-    }
-    spin_unlock_irqrestore(&registry_lock, flags);
-}
-
+/* The console of the domain with this domid, or NULL. With the registry lock. */
 static struct dom_console *console_by_domid(uint32_t domid)
 {
-    struct dom_console *c;
+    struct domain *d = domid <= UINT16_MAX ? domain_registry_find((uint16_t)domid) : NULL;
 
-    for (c = registry; c; c = c->next)
-        if (c->domid == domid)
-            return c;
-    return NULL;
+    return d ? &d->console : NULL;
 }
 
-/* Called with registry_lock held. */
+/* Called with input_lock held. */
 static void input_give(const struct dom_console *c)
 {
     input_owner = c ? c->domid : OWNER_HYPERVISOR;
@@ -102,21 +87,29 @@ static void input_give(const struct dom_console *c)
 
 void dom_console_give_input(const struct dom_console *c)
 {
-    unsigned long flags = spin_lock_irqsave(&registry_lock);
+    unsigned long flags = spin_lock_irqsave(&input_lock);
 
     input_give(c);
-    spin_unlock_irqrestore(&registry_lock, flags);
+    spin_unlock_irqrestore(&input_lock, flags);
 }
 
-/* The registered domain with the next higher id than the owner's, else the hypervisor. */
+/*
+ * The registered domain with the next higher id than the owner's, else the
+ * hypervisor. With input_lock and the registry lock.
+ */
 static void input_switch(void)
 {
     struct dom_console *c, *next = NULL;
+    struct domain *d;
+    unsigned int i;
 
-    for (c = registry; c; c = c->next)
-        if ((input_owner == OWNER_HYPERVISOR || c->domid > input_owner) &&
+    for (i = 0; i < DOMAIN_REGISTRY_MAX; i++) {
+        d = domain_registry_at(i);
+        c = d ? &d->console : NULL;
+        if (c && (input_owner == OWNER_HYPERVISOR || c->domid > input_owner) &&
             (!next || c->domid < next->domid))
             next = c;
+    }
     input_give(next);
 }
 
@@ -150,7 +143,7 @@ static void input_byte(char ch)
     c = input_owner == OWNER_HYPERVISOR ? NULL : console_by_domid(input_owner);
     /* A ring-connected guest gets it through the ring (input_poll serves it next). */
     if (c && input_put(c, ch) && !__atomic_load_n(&c->ring_connected, __ATOMIC_ACQUIRE))
-        events_raise_virq_console(container_of(c, struct domain, console));
+        evtchn_raise_virq_console(container_of(c, struct domain, console));
 }
 
 /*
@@ -160,17 +153,21 @@ static void input_byte(char ch)
  */
 static void input_poll(struct timer *t)
 {
-    struct dom_console *c;
+    struct domain *d;
+    unsigned long flags;
     unsigned int i;
     int ch;
 
-    spin_lock(&registry_lock);
+    spin_lock(&input_lock);
+    flags = domain_registry_lock();
     /* Bounded: a UART that always has data must not keep this CPU here. */
     for (i = 0; i < INPUT_POLL_MAX_BYTES && (ch = serial_getc()) >= 0; i++)
         input_byte((char)ch);
-    for (c = registry; c; c = c->next)
-        ring_service(c, false);
-    spin_unlock(&registry_lock);
+    for (i = 0; i < DOMAIN_REGISTRY_MAX; i++)
+        if ((d = domain_registry_at(i)))
+            ring_service(&d->console, false);
+    domain_registry_unlock(flags);
+    spin_unlock(&input_lock);
     timer_set(t, now_ns() + INPUT_POLL_NS);
 }
 
@@ -400,7 +397,7 @@ static void ring_service(struct dom_console *c, bool connect)
     }
     spin_unlock_irqrestore(&c->lock, flags);
     if (moved)
-        events_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
+        evtchn_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
 }
 
 void dom_console_ring_notify(struct domain *d, unsigned int port)
@@ -428,7 +425,7 @@ void dom_console_write(struct dom_console *c, const char *buf, size_t len)
     console_take(c, buf, len, NULL);
     spin_unlock_irqrestore(&c->lock, flags);
     if (drained)
-        events_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
+        evtchn_send_from_hypervisor(container_of(c, struct domain, console), c->ring_port);
 }
 
 void dom_console_flush(struct dom_console *c)

@@ -12,6 +12,7 @@
 #include <public/vcpu.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
+#include <hv/domain_registry.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/power.h>
@@ -61,7 +62,8 @@ static void vcpu_init(struct vcpu *v)
     v->hypercall_64bit = false;
     v->exits = 0;
     sched_runstate_init(v);
-    events_init_vcpu(v);
+    evtchn_vcpu_init(v);
+    vcpu_timer_init(v);
 }
 
 struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
@@ -88,7 +90,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     d->shutdown_reason = -1;
     dom_console_init(&d->console, d->name, domid, policy->console_serial);
     d->p2m = p2m_create(p2m_pool_bytes);
-    if (!events_init_domain(d) || !d->p2m) {
+    if (!evtchn_domain_init(d) || !d->p2m) {
         printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n",
                d->name, (unsigned long long)(p2m_pool_bytes >> 10));
         domain_free(d);
@@ -110,6 +112,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
             return NULL;
         }
     }
+    domain_registry_add(d);
     return d;
 }
 
@@ -117,8 +120,10 @@ void domain_free(struct domain *d)
 {
     unsigned int i;
 
-    dom_console_destroy(&d->console);
-    events_destroy_domain(d);
+    /* First, so that nothing (peers, console input) finds d any more. */
+    domain_registry_remove(d);
+    evtchn_domain_disconnect(d);
+    vcpu_timer_domain_stop(d);
     for (i = 0; i < DOMAIN_MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpus[i];
 
@@ -127,7 +132,7 @@ void domain_free(struct domain *d)
         arch_virt->vcpu_destroy(v);
         page_free(virt_to_phys(v), 0);
     }
-    events_free_domain(d);
+    evtchn_domain_free(d);
     p2m_destroy(d->p2m);
     d->state = DOMAIN_DEAD;
     page_free(virt_to_phys(d), domain_order());
@@ -138,7 +143,9 @@ void domain_reset(struct domain *d)
     unsigned int i;
 
     /* First, so that nothing (peers, timers, console input) reaches d any more. */
-    events_reset_domain(d);
+    evtchn_domain_disconnect(d);
+    vcpu_timer_domain_stop(d);
+    evtchn_domain_reset(d);
     for (i = 0; i < d->nr_vcpus; i++) {
         arch_virt->vcpu_reset(d->vcpus[i]);
         vcpu_init(d->vcpus[i]);

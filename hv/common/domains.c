@@ -10,12 +10,14 @@
 #include <boot/bootinfo.h>
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
+#include <public/errno.h>
 #include <hv/arch_vcpu.h>
 #include <hv/cpuid_policy.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
+#include <hv/domain_registry.h>
 #include <hv/domains.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
@@ -26,7 +28,6 @@
 
 /* The plan stays for the machine's lifetime: restarts rebuild from it. */
 static struct hl_plan plan;
-static struct domain *built[HL_MAX_DOMAINS];
 /*
  * One build at a time (the builder's layout is large, and restarts may race).
  * Nothing under it waits for other CPUs, which may spin on it.
@@ -275,7 +276,7 @@ static struct domain *create_domain(unsigned int index)
             printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n",
                    hd->name, (unsigned long long)layout.populate[i].gfn,
                    (unsigned long long)layout.populate[i].nr,
-                   rc == -12 ? "out of memory or P2M pool exhausted" : "bad range");
+                   rc == -XEN_ENOMEM ? "out of memory or P2M pool exhausted" : "bad range");
             domain_free(d);
             return NULL;
         }
@@ -378,10 +379,10 @@ static bool bind_evtchns(struct domain *d, unsigned int index)
         if (e->domain != index)
             continue;
         peer = &plan.evtchns[e->peer];
-        events_bind_static(d, e->port, plan.domains[peer->domain].domid, peer->port);
+        evtchn_bind_static(d, e->port, plan.domains[peer->domain].domid, peer->port);
     }
     CHECK(layout.console.size == PAGE_SIZE && ring != INVALID_PADDR);
-    port = events_bind_hypervisor(d, dom_console_ring_notify);
+    port = evtchn_bind_hypervisor(d, dom_console_ring_notify);
     if (!port) {
         printk("tessera: domain %s: no free event channel port for its console\n", d->name);
         return false;
@@ -436,7 +437,7 @@ bool domain_restart(struct domain *d)
     CHECK(!ok || layout_backed(d));
     ok = ok && build_into(d, index, true) && bind_evtchns(d, index);
     if (ok) {
-        events_register_domain(d);
+        evtchn_domain_connect(d);
         report_built(d);
     }
     spin_unlock(&build_lock);
@@ -470,32 +471,34 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
     for (i = 0; i < plan.nr_domains; i++) {
-        built[i] = build_domain(i);
-        if (built[i] && !bind_evtchns(built[i], i)) {
-            domain_free(built[i]);
-            built[i] = NULL;
+        struct domain *d = build_domain(i);
+
+        if (d && !bind_evtchns(d, i)) {
+            domain_free(d);
+            d = NULL;
         }
-        if (!built[i])
+        if (!d)
             break;
-        events_register_domain(built[i]);
-        report_built(built[i]);
-        timeline_mark("domain built", (int)built[i]->domid);
+        evtchn_domain_connect(d);
+        report_built(d);
+        timeline_mark("domain built", (int)d->domid);
     }
     spin_unlock(&build_lock);
     if (i < plan.nr_domains) {
         failed = i;
+        /* The registry at boot: nothing else adds or removes domains yet. */
         while (i--)
-            domain_free(built[i]);
+            domain_free(domain_registry_at(i));
         printk("tessera: domain %s could not be built; no domain is started\n",
                plan.domains[failed].name);
         return HV_EXIT_FAILURE;
     }
     cpupools_report(&plan);
-    dom_console_give_input(plan.console_input == HL_NONE ? NULL
-                                                         : &built[plan.console_input]->console);
+    dom_console_give_input(plan.console_input == HL_NONE
+                           ? NULL : &domain_registry_at(plan.console_input)->console);
 
     for (i = 0; i < plan.nr_domains; i++) {
-        struct domain *d = built[plan.start_order[i]];
+        struct domain *d = domain_registry_at(plan.start_order[i]);
 
         printk("tessera: starting domain %s (id %u)\n", d->name, d->domid);
         timeline_mark("domain start", (int)d->domid);

@@ -5,12 +5,11 @@
  * domain's P2M. Never touches a page the domain does not own; never faults.
  */
 #include <string.h>
+#include <public/errno.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
-
-#define EFAULT 14
 
 /* Host-virtual address of [gpa, gpa + len) within one page, or NULL. */
 static void *guest_phys_page(struct domain *d, gpaddr_t gpa, unsigned int need)
@@ -33,13 +32,13 @@ int copy_from_guest_phys(struct domain *d, void *dst, gpaddr_t gpa, size_t len)
     uint8_t *out = dst;
 
     if (len > GUEST_COPY_MAX || gpa + len < gpa)
-        return -EFAULT;
+        return -XEN_EFAULT;
     while (len) {
         size_t n = page_chunk(gpa, len);
         const void *src = guest_phys_page(d, gpa, P2M_READ);
 
         if (!src)
-            return -EFAULT;
+            return -XEN_EFAULT;
         memcpy(out, src, n);
         out += n;
         gpa += n;
@@ -53,13 +52,13 @@ int copy_to_guest_phys(struct domain *d, gpaddr_t gpa, const void *src, size_t l
     const uint8_t *in = src;
 
     if (len > GUEST_COPY_MAX || gpa + len < gpa)
-        return -EFAULT;
+        return -XEN_EFAULT;
     while (len) {
         size_t n = page_chunk(gpa, len);
         void *dst = guest_phys_page(d, gpa, P2M_READ | P2M_WRITE);
 
         if (!dst)
-            return -EFAULT;
+            return -XEN_EFAULT;
         memcpy(dst, in, n);
         in += n;
         gpa += n;
@@ -74,13 +73,13 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
     gpaddr_t gpa;
 
     if (len > GUEST_COPY_MAX)
-        return -EFAULT;
+        return -XEN_EFAULT;
     while (len) {
         size_t n = page_chunk(gva, len);
 
         if (guest_virt_to_phys(v, gva, false, &gpa) ||
             copy_from_guest_phys(v->domain, out, gpa, n))
-            return -EFAULT;
+            return -XEN_EFAULT;
         out += n;
         gva += n;
         len -= n;
@@ -95,14 +94,14 @@ static int copy_to_guest_as(struct vcpu *v, uint64_t gva, const void *src, size_
     gpaddr_t gpa;
 
     if (len > GUEST_COPY_MAX)
-        return -EFAULT;
+        return -XEN_EFAULT;
     while (len) {
         size_t n = page_chunk(gva, len);
         int rc = as_kernel ? guest_kernel_virt_to_phys(v, gva, true, &gpa)
                            : guest_virt_to_phys(v, gva, true, &gpa);
 
         if (rc || copy_to_guest_phys(v->domain, gpa, in, n))
-            return -EFAULT;
+            return -XEN_EFAULT;
         in += n;
         gva += n;
         len -= n;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <public/arch-x86/e820.h>
+#include <public/errno.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
@@ -13,11 +14,13 @@
 #include <public/version.h>
 #include <public/xen.h>
 #include <public/features.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
+#include <hv/vcpu_info.h>
 
 #define CONSOLE_IO_CHUNK 256
 /* One console_io write runs with interrupts off: bound it (Linux writes far less). */
@@ -113,7 +116,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         return 0;
     case SCHEDOP_block:
         sched_block(v);
-        if (events_pending(v))
+        if (evtchn_upcall_pending(v))
             sched_unblock(v);
         return 0;
     case SCHEDOP_shutdown:
@@ -130,7 +133,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
             return -XEN_EINVAL;     /* suspend needs a toolstack to resume it */
         }
     case SCHEDOP_poll:
-        return events_poll(v, args[1]);
+        return evtchn_poll(v, args[1]);
     default:
         return -XEN_ENOSYS;
     }
@@ -144,64 +147,33 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     struct domain *d = v->domain;
     struct e820entry entries[DOMAIN_MEMMAP_MAX];
     struct xen_memory_map map;
-    struct compat_memory_map compat;
-    uint64_t buffer;
     uint32_t nr, i;
 
-    if (v->hypercall_64bit) {
-        if (copy_from_guest(v, &map, arg, sizeof(map)))
-            return -XEN_EFAULT;
-        nr = map.nr_entries;
-        buffer = map.buffer;
-    } else {
-        if (copy_from_guest(v, &compat, arg, sizeof(compat)))
-            return -XEN_EFAULT;
-        nr = compat.nr_entries;
-        buffer = compat.buffer;
-    }
+    if (copy_from_guest_xlat(v, &map, arg, &compat_memory_map_layout))
+        return -XEN_EFAULT;
     /* As Xen: as many entries as the guest has room for. */
-    nr = MIN(nr, d->nr_memmap);
+    nr = MIN(map.nr_entries, d->nr_memmap);
     for (i = 0; i < nr; i++)
         entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size,
                                          d->memmap[i].type };
-    if (copy_to_guest(v, buffer, entries, nr * sizeof(entries[0])))
+    if (copy_to_guest(v, map.buffer, entries, nr * sizeof(entries[0])))
         return -XEN_EFAULT;
-    if (v->hypercall_64bit) {
-        map.nr_entries = nr;
-        return copy_to_guest(v, arg, &map, sizeof(map)) ? -XEN_EFAULT : 0;
-    }
-    compat.nr_entries = nr;
-    return copy_to_guest(v, arg, &compat, sizeof(compat)) ? -XEN_EFAULT : 0;
+    map.nr_entries = nr;
+    return copy_to_guest_xlat(v, arg, &map, &compat_memory_map_layout);
 }
-
-/* XENMEM_add_to_physmap from a 32-bit guest: idx and gpfn are 32 bits wide (Xen's compat). */
-struct compat_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;
-    uint32_t space;
-    uint32_t idx;
-    uint32_t gpfn;
-};
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
-    struct compat_add_to_physmap c;
 
-    if (v->hypercall_64bit) {
-        if (copy_from_guest(v, &x, arg, sizeof(x)))
-            return -XEN_EFAULT;
-    } else {
-        if (copy_from_guest(v, &c, arg, sizeof(c)))
-            return -XEN_EFAULT;
-        x = (struct xen_add_to_physmap){ c.domid, c.size, c.space, c.idx, c.gpfn };
-    }
+    if (copy_from_guest_xlat(v, &x, arg, &compat_add_to_physmap_layout))
+        return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
         return -XEN_EPERM;
     /* The shared info page; grant tables come with grant_table_op. */
     if (x.space != XENMAPSPACE_shared_info || x.idx != 0)
         return -XEN_EINVAL;
-    return events_map_shared_info(v, x.gpfn);
+    return shared_info_map(v, x.gpfn);
 }
 
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
@@ -249,7 +221,7 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
     if (!hvm_param_known(p.index))
         return -XEN_EINVAL;
     if (args[0] == HVMOP_set_param)
-        return p.index == HVM_PARAM_CALLBACK_IRQ ? events_set_callback(v, p.value)
+        return p.index == HVM_PARAM_CALLBACK_IRQ ? evtchn_set_callback(v, p.value)
                                                  : -XEN_EPERM;
     switch (p.index) {
     case HVM_PARAM_CALLBACK_IRQ:

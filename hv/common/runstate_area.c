@@ -12,21 +12,16 @@
  * VMASST_TYPE_runstate_update_flag (XEN_RUNSTATE_UPDATE in state_entry_time
  * while writing) is not offered: there is no vm_assist hypercall.
  */
+#include <public/errno.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/panic.h>
 #include <hv/runstate_area.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
-
-/* A 32-bit guest's vcpu_runstate_info: its uint64_t fields are 4-aligned (Xen's compat). */
-struct compat_vcpu_runstate_info {
-    int32_t state;
-    uint64_t state_entry_time;
-    uint64_t time[4];
-} __attribute__((packed, aligned(4)));
 
 /*
  * As a kernel access: the same as copy_to_guest() in a hypercall (only CPL 0
@@ -35,16 +30,10 @@ struct compat_vcpu_runstate_info {
 int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *info,
                       bool compat)
 {
-    struct compat_vcpu_runstate_info c;
-    unsigned int i;
+    uint8_t buf[COMPAT_XLAT_MAX_SIZE];
+    size_t len = compat_xlat_out(buf, info, &compat_vcpu_runstate_info_layout, compat);
 
-    if (!compat)
-        return copy_to_guest_kernel(v, gva, info, sizeof(*info));
-    c.state = info->state;
-    c.state_entry_time = info->state_entry_time;
-    for (i = 0; i < 4; i++)
-        c.time[i] = info->time[i];
-    return copy_to_guest_kernel(v, gva, &c, sizeof(c));
+    return copy_to_guest_kernel(v, gva, buf, len);
 }
 
 void runstate_area_update(struct vcpu *v)
@@ -64,12 +53,13 @@ void runstate_area_update(struct vcpu *v)
 
 int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
 {
-    bool compat = !v->hypercall_64bit;
-    uint64_t gva = 0;
+    bool compat = hypercall_compat(v);
+    struct vcpu_register_runstate_memory_area area;
+    uint64_t gva;
 
-    /* A 32-bit guest's handle is 32 bits wide (Xen's compat); little-endian. */
-    if (copy_from_guest(v, &gva, arg, compat ? sizeof(uint32_t) : sizeof(gva)))
+    if (copy_from_guest_xlat(v, &area, arg, &compat_vcpu_register_runstate_memory_area_layout))
         return -XEN_EFAULT;
+    gva = area.addr;
     /*
      * Not checked further, as Xen for HVM: any address is the guest's own
      * virtual one. Racing registrations for one vCPU can only pair one's

@@ -10,6 +10,7 @@
 #include <public/vcpu.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
+#include <hv/guest_time.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/runstate_area.h>
@@ -17,6 +18,7 @@
 #include <hv/time.h>
 #include <hv/timeline.h>
 #include <hv/timer.h>
+#include <hv/vcpu_timer.h>
 
 static struct sched_percpu *sched_of(unsigned int cpu)
 {
@@ -227,7 +229,7 @@ void sched_down(struct vcpu *v)
     spin_unlock_irqrestore(&pool->lock, flags);
     /* A running vCPU stops at its next exit; sched_put() then stops its timers. */
     if (off_cpu)
-        events_vcpu_down(v);
+        vcpu_timer_down(v);
     else if (was_up)
         sched_kick(v);
 }
@@ -329,7 +331,7 @@ static void sched_put(struct sched_percpu *sc, struct vcpu *v)
         return;
     }
     if (down)
-        events_vcpu_down(v);
+        vcpu_timer_down(v);
     runstate_area_update(v);
 }
 
@@ -363,7 +365,7 @@ void sched_cpu_loop(void)
                        v->domain->name, v->domain->domid,
                        (unsigned long long)timeline_tsc_to_us(rdtsc()));
             }
-            events_update_time(v);
+            guest_time_update(v);
             runstate_area_update(v);
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);

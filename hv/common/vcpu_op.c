@@ -10,17 +10,20 @@
  * that are up changes only under it (plus domain start and destruction,
  * which make no vCPU up that was down).
  */
+#include <public/errno.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <domain-builder/vcpu.h>
 #include <hv/arch_vcpu.h>
+#include <hv/compat_xlat.h>
 #include <hv/domain.h>
-#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/runstate_area.h>
 #include <hv/sched.h>
+#include <hv/vcpu_info.h>
+#include <hv/vcpu_timer.h>
 
 static bool vcpu_is_up(const struct vcpu *v)
 {
@@ -93,7 +96,7 @@ static int64_t vcpu_get_runstate(struct vcpu *v, struct vcpu *target, uint64_t a
     struct vcpu_runstate_info info;
 
     sched_runstate(target, &info, true);
-    return runstate_to_guest(v, arg, &info, !v->hypercall_64bit) ? -XEN_EFAULT : 0;
+    return runstate_to_guest(v, arg, &info, hypercall_compat(v)) ? -XEN_EFAULT : 0;
 }
 
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
@@ -119,11 +122,12 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     case VCPUOP_register_runstate_memory_area:
         return runstate_area_register(v, target, arg);
     case VCPUOP_register_vcpu_info:
+        return vcpu_info_register(v, target, arg);
     case VCPUOP_set_periodic_timer:
     case VCPUOP_stop_periodic_timer:
     case VCPUOP_set_singleshot_timer:
     case VCPUOP_stop_singleshot_timer:
-        return events_vcpu_op(v, target, (unsigned int)cmd, arg);
+        return vcpu_timer_op(v, target, (unsigned int)cmd, arg);
     default:
         return -XEN_ENOSYS;
     }

@@ -4,16 +4,16 @@
  * tables, in every x86 paging mode: paging off, 32-bit (with PSE), PAE,
  * 4-level and 5-level. Each table entry is read through the domain's P2M, so
  * a hostile table can only point at the domain's own memory; anything
- * missing or not permitted (U/S, R/W with CR0.WP, NX for fetches) is -EFAULT. Accessed/dirty bits are not set (the
- * hypervisor's accesses do not count as the guest's).
+ * missing or not permitted (U/S, R/W with CR0.WP, NX for fetches) is
+ * -XEN_EFAULT. Accessed/dirty bits are not set (the hypervisor's accesses do
+ * not count as the guest's).
  */
+#include <public/errno.h>
 #include <asm/domain_type.h>
 #include <asm/x86-defs.h>
 #include <hv/domain.h>
 #include <asm/guest_pt.h>
 #include <hv/guest_access.h>
-
-#define EFAULT 14
 
 #define PTE_ADDR_MASK 0x000FFFFFFFFFF000ull
 
@@ -59,22 +59,22 @@ static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gv
 
     /* Canonical: bits 63..top-1 all equal. */
     if ((uint64_t)(((int64_t)(gva << (64 - top))) >> (64 - top)) != gva)
-        return -EFAULT;
+        return -XEN_EFAULT;
     for (level = (int)levels; level >= 1; level--) {
         unsigned int shift = 12 + 9 * (unsigned int)(level - 1);
 
         if (read_entry(d, table + ((gva >> shift) & 0x1FF) * 8, 8, &e) || !entry_allows(w, e))
-            return -EFAULT;
+            return -XEN_EFAULT;
         if (level <= 3 && level >= 2 && (e & X86_PTE_PS)) {
             uint64_t size = 1ull << shift;
 
             *gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
-            return access_allowed(w) ? 0 : -EFAULT;
+            return access_allowed(w) ? 0 : -XEN_EFAULT;
         }
         table = e & PTE_ADDR_MASK;
     }
     *gpa = table | (gva & (PAGE_SIZE - 1));
-    return access_allowed(w) ? 0 : -EFAULT;
+    return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
 static int walk_pae(struct domain *d, struct walk *w, uint64_t cr3, uint32_t gva, gpaddr_t *gpa)
@@ -83,19 +83,19 @@ static int walk_pae(struct domain *d, struct walk *w, uint64_t cr3, uint32_t gva
 
     /* The four PDPTEs carry no R/W or U/S bits. */
     if (read_entry(d, (cr3 & 0xFFFFFFE0u) + (gva >> 30) * 8, 8, &e) || !(e & X86_PTE_P))
-        return -EFAULT;
+        return -XEN_EFAULT;
     if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 21) & 0x1FF) * 8, 8, &e) ||
         !entry_allows(w, e))
-        return -EFAULT;
+        return -XEN_EFAULT;
     if (e & X86_PTE_PS) {
         *gpa = (e & PTE_ADDR_MASK & ~(MiB(2) - 1)) | (gva & (MiB(2) - 1));
-        return access_allowed(w) ? 0 : -EFAULT;
+        return access_allowed(w) ? 0 : -XEN_EFAULT;
     }
     if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 12) & 0x1FF) * 8, 8, &e) ||
         !entry_allows(w, e))
-        return -EFAULT;
+        return -XEN_EFAULT;
     *gpa = (e & PTE_ADDR_MASK) | (gva & (PAGE_SIZE - 1));
-    return access_allowed(w) ? 0 : -EFAULT;
+    return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
 static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4, uint32_t gva,
@@ -104,19 +104,19 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
     uint64_t e;
 
     if (read_entry(d, (cr3 & 0xFFFFF000u) + (gva >> 22) * 4, 4, &e) || !entry_allows(w, e))
-        return -EFAULT;
+        return -XEN_EFAULT;
     if ((e & X86_PTE_PS) && (cr4 & X86_CR4_PSE)) {
         /* PSE-36: bits 20:13 of the entry are physical address bits 39:32. */
         uint64_t base = (e & 0xFFC00000u) | (((e >> 13) & 0xFF) << 32);
 
         *gpa = base | (gva & 0x3FFFFFu);
-        return access_allowed(w) ? 0 : -EFAULT;
+        return access_allowed(w) ? 0 : -XEN_EFAULT;
     }
     if (read_entry(d, (e & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &e) ||
         !entry_allows(w, e))
-        return -EFAULT;
+        return -XEN_EFAULT;
     *gpa = (e & 0xFFFFF000u) | (gva & (PAGE_SIZE - 1));
-    return access_allowed(w) ? 0 : -EFAULT;
+    return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
 enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH };

@@ -9,13 +9,11 @@
  * (domain restart) keeps it, zeroed, and gives every other page back.
  */
 #include <string.h>
+#include <public/errno.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/spinlock.h>
-
-#define EINVAL 22
-#define ENOMEM 12
 
 #define NPT_P      (1ull << 0)
 #define NPT_RW     (1ull << 1)
@@ -229,9 +227,9 @@ static int npt_map_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int o
 
     slot = npt_slot(p, gpa, level, true);
     if (!slot)
-        return -ENOMEM;
+        return -XEN_ENOMEM;
     if (*slot & NPT_P)
-        return -EINVAL;
+        return -XEN_EINVAL;
     *slot = pa | npt_leaf_bits(perms) | NPT_OWNED | (level == 2 ? NPT_PS : 0);
     return 0;
 }
@@ -253,11 +251,11 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
 
     if (!IS_ALIGNED(gpa, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || !size || end < gpa ||
         end > NPT_GPA_LIMIT || !(perms & P2M_READ))
-        return -EINVAL;
+        return -XEN_EINVAL;
     spin_lock(&p->lock);
     if (!range_is_free(p, gpa, size)) {
         spin_unlock(&p->lock);
-        return -EINVAL;
+        return -XEN_EINVAL;
     }
     while (gpa < end) {
         unsigned int order = 0;
@@ -268,7 +266,7 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
         else
             pa = page_alloc(0);
         if (!pa) {
-            rc = -ENOMEM;
+            rc = -XEN_ENOMEM;
             break;
         }
         zero_pages(pa, 1ull << order);
@@ -290,15 +288,15 @@ int p2m_map_static(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, unsig
 
     if (!IS_ALIGNED(gpa | pa | size, PAGE_SIZE) || !size || gpa + size < gpa ||
         gpa + size > NPT_GPA_LIMIT || !(perms & P2M_READ))
-        return -EINVAL;
+        return -XEN_EINVAL;
     spin_lock(&p->lock);
     if (!range_is_free(p, gpa, size))
-        rc = -EINVAL;
+        rc = -XEN_EINVAL;
     for (off = 0; off < size && !rc; off += PAGE_SIZE) {
         uint64_t *slot = npt_slot(p, gpa + off, 1, true);
 
         if (!slot)
-            rc = -ENOMEM;
+            rc = -XEN_ENOMEM;
         else
             *slot = (pa + off) | npt_leaf_bits(perms);
     }

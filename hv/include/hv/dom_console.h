@@ -41,7 +41,6 @@ struct dom_console {
     const char *name;
     uint16_t domid;
     bool to_serial;
-    struct dom_console *next;         /* the registry of consoles, by domid */
     size_t line_len;
     char line[DOM_CONSOLE_LINE_MAX];
     uint64_t log_written;             /* bytes ever logged; ring index = this % size */
@@ -59,14 +58,13 @@ struct dom_console {
 };
 
 /*
- * Sets up and registers c (the console of domain domid) for serial input;
- * with to_serial false its output goes only to its log (tessera,console = "none").
+ * Sets up c, the console of domain domid (serial input finds it through the
+ * domain registry); with to_serial false its output goes only to its log
+ * (tessera,console = "none").
  */
 void dom_console_init(struct dom_console *c, const char *name, uint16_t domid, bool to_serial);
 /* Gives serial input to c (NULL: the hypervisor) and says so on the console. */
 void dom_console_give_input(const struct dom_console *c);
-/* Unregisters c: no input reaches it any more (before its domain is freed). */
-void dom_console_destroy(struct dom_console *c);
 /* Appends guest text (already copied into the hypervisor). */
 void dom_console_write(struct dom_console *c, const char *buf, size_t len);
 /* Takes what is left in the ring, then emits a partial last line (domain ending). */

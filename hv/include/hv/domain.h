@@ -12,9 +12,10 @@
 #include <hv/spinlock.h>
 #include <hv/timer.h>
 #include <hv/dom_console.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/sched_vtime.h>
 #include <hv/cpuid_policy.h>
+#include <hv/vcpu_timer.h>
 #include <asm/domain.h>
 
 struct p2m;
@@ -24,7 +25,6 @@ struct sched_cpu;
 #define DOMAIN_NAME_MAX 32          /* with its NUL, as the plan's names */
 #define DOMAIN_MAX_VCPUS 128
 #define DOMAIN_MEMMAP_MAX 32        /* as the builder's DB_E820_MAX */
-#define DOMAIN_REGISTRY_MAX 1024    /* domains at once: the plan's HL_MAX_DOMAINS */
 /*
  * A domain restarted this many times within this many seconds is not
  * restarted again but destroyed (systemd's default StartLimitBurst and
@@ -52,6 +52,7 @@ struct vcpu {
     struct arch_vcpu arch;          /* the domain type's and back-end's state */
     bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
     struct vcpu_events ev;
+    struct vcpu_timers timers;
     uint64_t exits;                 /* VM exits taken, for reports */
     /* VCPUOP_get_runstate_info: RUNSTATE_* and ns in each (under the pool lock). */
     struct {
@@ -132,7 +133,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
 /*
  * Returns everything a domain owns to the page allocator (built and not
  * started since, or dead). A dead domain's end waits for the other CPUs
- * (events_destroy_domain()): no spinlock may be held.
+ * (vcpu_timer_domain_stop()): no spinlock may be held.
  */
 void domain_free(struct domain *d);
 /*
@@ -140,12 +141,12 @@ void domain_free(struct domain *d);
  * keeping every page it has: its RAM (zeroed; still mapped where it was),
  * P2M pool (every other mapping undone), vCPUs (power-on state, on no run
  * queue, each remembering the CPU it ran on), event channels (closed) and
- * console (its log kept). The domain is unregistered and stays BUILT; the
- * builder runs again into it. Waits for the other CPUs: no spinlock held.
+ * console (its log kept). The domain stays in the registry, unreachable by
+ * peers' channels, and BUILT; the builder runs again into it. Waits for the other CPUs: no spinlock held.
  */
 void domain_reset(struct domain *d);
 
-/* Registers a built domain and makes its vCPU 0 runnable. */
+/* Makes a built domain's vCPU 0 runnable. */
 void domain_start(struct domain *d);
 
 /*

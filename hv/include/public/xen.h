@@ -58,15 +58,6 @@ typedef uint16_t domid_t;
 #define DOMID_INVALID        0x7FF4u
 #define DOMID_IDLE           0x7FFFu
 
-/* Guest errors are negative errno values. */
-#define XEN_EPERM   1
-#define XEN_ENOENT  2
-#define XEN_ESRCH   3
-#define XEN_EFAULT 14
-#define XEN_EBUSY  16
-#define XEN_EEXIST 17
-#define XEN_EINVAL 22
-#define XEN_ENOSYS 38
 
 /* Each hypercall stub in the hypercall page is this many bytes. */
 #define XEN_HYPERCALL_STUB_SIZE 32

@@ -4,7 +4,7 @@
  * (asm/hvm/hvm.h) to its family's handler, then the outcome applied through
  * the back-end's register accessors.
  */
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/sched.h>
 #include "hvm.h"
 
@@ -32,7 +32,7 @@ static struct hvm_outcome exit_hlt(struct vcpu *v, const struct hvm_exit *e)
     if (o.action == HVM_ADVANCE) {
         sched_block(v);
         /* An event that arrived before the block must not be slept through. */
-        if (events_pending(v))
+        if (evtchn_upcall_pending(v))
             sched_unblock(v);
     }
     return o;

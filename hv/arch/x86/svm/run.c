@@ -10,7 +10,7 @@
 #include <asm/msr.h>
 #include <asm/spec_ctrl.h>
 #include <hv/domain.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
@@ -48,7 +48,7 @@ static uint64_t svm_reinjection(uint64_t info)
 static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
 {
     struct vmcb_control *ctl = &s->vmcb->control;
-    int vector = events_upcall_vector(v);
+    int vector = evtchn_upcall_vector(v);
 
     ctl->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
                     (0xFFull << VMCB_VINTR_VECTOR_SHIFT));

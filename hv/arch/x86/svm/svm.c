@@ -6,6 +6,7 @@
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <public/errno.h>
 #include <asm/spec_ctrl.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
@@ -147,11 +148,11 @@ static int svm_vcpu_create(struct vcpu *v)
     struct svm_vcpu *s = page_alloc_zeroed_virt();
 
     if (!s)
-        return -12; /* ENOMEM */
+        return -XEN_ENOMEM;
     s->vmcb = page_alloc_zeroed_virt();
     if (!s->vmcb) {
         page_free(virt_to_phys(s), 0);
-        return -12;
+        return -XEN_ENOMEM;
     }
     s->vmcb_pa = virt_to_phys(s->vmcb);
     v->arch.vendor.svm = s;

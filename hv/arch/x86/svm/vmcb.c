@@ -2,11 +2,11 @@
 /* VMCB set-up: intercepts, nested paging, and the guest's start state. */
 #include <string.h>
 #include <asm/msr.h>
+#include <public/errno.h>
 #include <hv/p2m.h>
 #include <domain-builder/vcpu.h>
 #include "svm.h"
 
-#define EINVAL 22
 
 /* Power-on PAT: WB, WT, UC-, UC, repeated. */
 #define PAT_RESET 0x0007040600070406ull
@@ -53,7 +53,7 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     struct svm_gprs *g = &s->gprs;
 
     if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64)
-        return -EINVAL;
+        return -XEN_EINVAL;
     memset(save, 0, sizeof(*save));
     s->vmcb->control.eventinj = 0;
     s->vmcb->control.interrupt_shadow = 0;

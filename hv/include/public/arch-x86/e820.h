@@ -14,10 +14,4 @@ struct e820entry {
     uint32_t type;          /* XEN_HVM_MEMMAP_TYPE_* (e820 types) */
 } __attribute__((packed));
 
-/* XENMEM_memory_map from a 32-bit guest: the buffer handle is 32 bits wide. */
-struct compat_memory_map {
-    uint32_t nr_entries;
-    uint32_t buffer;
-};
-
 #endif

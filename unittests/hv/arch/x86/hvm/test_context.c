@@ -12,6 +12,7 @@
 
 #include <asm/hvm/context.h>
 #include <domain-builder/vcpu.h>
+#include <public/errno.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>
 

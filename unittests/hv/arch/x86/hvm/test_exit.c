@@ -21,7 +21,7 @@
 #include "hvm/hvm.h"      /* hvm/'s private interface (hv/arch/x86/hvm/) */
 #include <hv/dom_console.h>
 #include <hv/domain.h>
-#include <hv/event.h>
+#include <hv/evtchn.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/printk.h>
@@ -192,7 +192,7 @@ void sched_unblock(struct vcpu *v)
     unblocked = true;
 }
 
-bool events_pending(struct vcpu *v)
+bool evtchn_upcall_pending(struct vcpu *v)
 {
     (void)v;
     return events_are_pending;

@@ -6,6 +6,7 @@
  * the back-end's call instruction.
  */
 #include <asm/hvm/context.h>
+#include <public/errno.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>
 #include <hv/guest_access.h>

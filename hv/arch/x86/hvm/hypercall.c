@@ -8,13 +8,13 @@
  * EAX for 32-bit callers).
  */
 #include <string.h>
+#include <public/errno.h>
 #include <public/xen.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/spinlock.h>
 #include "hvm.h"
 
-#define XEN_EPERM_RESULT ((uint64_t)-1)
 #define HYPERCALL_PAGE_STUBS (PAGE_SIZE / XEN_HYPERCALL_STUB_SIZE)
 
 static const enum guest_reg args64[HYPERCALL_NR_ARGS] = {
@@ -39,7 +39,7 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
         return o;
     hvm_be->get_paging(v, &p);
     if (p.cpl != 0) {
-        hvm_be->set_reg(v, GREG_RAX, XEN_EPERM_RESULT);
+        hvm_be->set_reg(v, GREG_RAX, (uint64_t)-XEN_EPERM);
         return o;
     }
     v->hypercall_64bit = hvm_code_bits(v) == 64;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <asm/p2m_format.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
@@ -170,6 +171,7 @@ const struct arch_virt_ops *arch_virt_init(void)
     }
     printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s\n",
            f.eax & 0xFF, f.ebx, f.edx, svm_host_xsave ? ", xsave" : "");
+    p2m_use_format(&p2m_npt_format);
     arch_virt = &svm_ops;
     return arch_virt;
 }

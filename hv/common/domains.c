@@ -54,7 +54,8 @@ struct spec_evtchn {
 
 /*
  * Everything of the plan a domain needs to be built and rebuilt at a
- * restart, copied at boot into pages of its own (strings included).
+ * restart, copied at boot into pages of its own (strings included) and kept
+ * for the machine's lifetime.
  */
 struct domain_spec {
     char name[HL_MAX_NAME];

@@ -14,6 +14,7 @@
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
 #include <hv/arch_vcpu.h>
+#include <hv/boot_modules.h>
 #include <hv/cpuid_policy.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
@@ -591,21 +592,6 @@ bool domain_restart(struct domain *d)
     return ok;
 }
 
-/* Whether [base, base + size) lies inside one module the loader placed. */
-static bool placed_by_loader(const struct tessera_bootinfo *bi, uint64_t base, uint64_t size)
-{
-    const uint8_t *list = phys_to_virt(bi->modules_paddr);
-    uint32_t i;
-
-    for (i = 0; i < bi->nr_modules; i++) {
-        const struct tessera_module *m = (const void *)(list + (uint64_t)i * bi->module_entry_size);
-
-        if (base >= m->base && size <= m->size && base - m->base <= m->size - size)
-            return true;
-    }
-    return false;
-}
-
 /*
  * A module's bytes are read from where its reg says: only from a module the
  * loader placed, never from the hypervisor's memory, another boot range or
@@ -619,7 +605,7 @@ static unsigned int refuse_unplaced_modules(const struct tessera_bootinfo *bi, c
     for (i = 0; i < plan->nr_modules; i++) {
         const struct hl_module *m = &plan->modules[i];
 
-        if (m->source != HL_MODSRC_REG || placed_by_loader(bi, m->base, m->size))
+        if (m->source != HL_MODSRC_REG || boot_module_placed(bi, m->base, m->size))
             continue;
         if (fdt_get_path(fdt, m->node, path, sizeof(path)) != 0)
             snprintf(path, sizeof(path), "(node at offset %d)", (int)m->node);

@@ -20,8 +20,7 @@
 #define DEFAULT_HV_PATH   "\\tessera\\tessera.elf"
 
 #define HV_MAX_RANGES 16
-#define MAX_MODULES   128
-_Static_assert(MAX_MODULES <= TESSERA_BOOT_MAX_MODULES, "the boot information lists every module");
+#define MAX_MODULES   TESSERA_BOOT_MAX_MODULES /* as many as the binding allows */
 
 /* A page range of the hypervisor image; staged != 0: held there until after EBS. */
 struct hv_range {

@@ -6,7 +6,7 @@
 #include "loader.h"
 
 /* Room for MAX_MODULES modules, the hypervisor ranges, their staging and the rest. */
-#define MAX_ALLOCATIONS 512
+#define MAX_ALLOCATIONS (MAX_MODULES + 384)
 
 struct allocation {
     uint64_t addr;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * One TESSERA_MEM_BOOTINFO allocation holds struct tessera_bootinfo, the
- * command line and the converted memory map. It is sized before the final
+ * command line, the module list and the converted memory map. It is sized before the final
  * GetMemoryMap because nothing can be allocated after ExitBootServices.
  */
 #include <string.h>
@@ -20,6 +20,8 @@ static void fill(struct loader *ld, struct tessera_bootinfo *bi)
     bi->version = TESSERA_BOOTINFO_VERSION;
     bi->size = sizeof(*bi);
     bi->memmap_entry_size = sizeof(struct tessera_mem_range);
+    bi->module_entry_size = sizeof(struct tessera_module);
+    bi->nr_modules = ld->module_count;
     bi->launch_tree_paddr = (uint64_t)(uintptr_t)ld->tree;
     bi->launch_tree_size = ld->tree_alloc;
     bi->hv_image_paddr = ld->hv_base;
@@ -36,7 +38,7 @@ EFI_STATUS bootinfo_exit_firmware(struct loader *ld, uint64_t *bootinfo)
 {
     struct memmap mm;
     struct tessera_bootinfo *bi;
-    uint64_t addr = HANDOVER_MAX_ADDR, cmdline_off, map_off, total;
+    uint64_t addr = HANDOVER_MAX_ADDR, cmdline_off, modules_off, map_off, total;
     uint32_t max_ranges;
     EFI_STATUS s;
 
@@ -44,7 +46,8 @@ EFI_STATUS bootinfo_exit_firmware(struct loader *ld, uint64_t *bootinfo)
     if (EFI_ERROR(s))
         return s;
     cmdline_off = align8(sizeof(*bi));
-    map_off = cmdline_off + align8(ld->cmdline_len + 1);
+    modules_off = cmdline_off + align8(ld->cmdline_len + 1);
+    map_off = modules_off + (uint64_t)ld->module_count * sizeof(struct tessera_module);
     total = map_off + (uint64_t)max_ranges * sizeof(struct tessera_mem_range);
     s = pages_alloc(AllocateMaxAddress, TESSERA_EFI_MEMTYPE(TESSERA_MEM_BOOTINFO), total, &addr);
     if (EFI_ERROR(s)) {
@@ -57,6 +60,9 @@ EFI_STATUS bootinfo_exit_firmware(struct loader *ld, uint64_t *bootinfo)
     bi->cmdline_paddr = addr + cmdline_off;
     bi->cmdline_len = ld->cmdline_len;
     memcpy((void *)(uintptr_t)bi->cmdline_paddr, ld->cmdline, ld->cmdline_len + 1);
+    bi->modules_paddr = addr + modules_off;
+    memcpy((void *)(uintptr_t)bi->modules_paddr, ld->modules,
+           ld->module_count * sizeof(struct tessera_module));
     bi->memmap_paddr = addr + map_off;
 
     con_info("launch tree at 0x%lx (%lu bytes), command line \"%s\"",

@@ -20,6 +20,7 @@
 #define DEFAULT_HV_PATH   "\\tessera\\tessera.elf"
 
 #define HV_MAX_RANGES 16
+#define MAX_MODULES   TESSERA_BOOT_MAX_MODULES /* as many as the binding allows */
 
 /* A page range of the hypervisor image; staged != 0: held there until after EBS. */
 struct hv_range {
@@ -40,6 +41,9 @@ struct loader {
 
     void *tree;                      /* in TESSERA_MEM_LAUNCH_TREE pages */
     uint64_t tree_alloc;             /* bytes allocated for it */
+
+    struct tessera_module modules[MAX_MODULES]; /* as placed, in tree order */
+    unsigned module_count;
 
     uint64_t hv_entry;
     uint64_t hv_base, hv_size;
@@ -86,8 +90,7 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
 /* tree.c */
 EFI_STATUS tree_load(struct loader *ld);
 
-/* modules.c */
-#define MAX_MODULES 128
+/* modules.c: each placed module is also listed in ld->modules, for the boot information. */
 unsigned modules_count(const void *fdt);
 EFI_STATUS modules_load(struct loader *ld);
 

@@ -3,7 +3,9 @@
  * Every node with xen,uefi-binary = "path" names a file on the loader's
  * volume. The file is loaded into TESSERA_MEM_MODULE pages and the node gets
  * reg = <address size>, in the cells of its parent. A reg the node already
- * had is overwritten: the file is what the loader actually placed.
+ * had is overwritten: the file is what the loader actually placed. The
+ * ranges are also listed for the boot information: the hypervisor takes
+ * module bytes only from ranges the loader placed.
  */
 #include <libfdt.h>
 #include <string.h>
@@ -128,6 +130,11 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     s = set_reg(ld, &m, addr, size);
     if (EFI_ERROR(s))
         return s;
+    if (ld->module_count == MAX_MODULES) {  /* tree_load() refused more */
+        con_error("%s: more than %u modules", ld->tree_path, MAX_MODULES);
+        return EFI_LOAD_ERROR;
+    }
+    ld->modules[ld->module_count++] = (struct tessera_module){ addr, size };
     con_info("module %s at 0x%lx (%lu bytes) for %s", m.file_path, (unsigned long)addr,
              (unsigned long)size, m.node_path);
     return EFI_SUCCESS;
@@ -147,6 +154,7 @@ EFI_STATUS modules_load(struct loader *ld)
 {
     int offset = 0;
 
+    ld->module_count = 0;
     /* Offsets of the node being changed and of those before it stay valid. */
     for (; offset >= 0; offset = fdt_next_node(ld->tree, offset, NULL)) {
         EFI_STATUS s;

@@ -2,6 +2,7 @@
 /* The boot report (docs/boot-report.md; its last line is a stable interface). */
 #include <libfdt.h>
 #include <boot/bootinfo.h>
+#include <hv/boot_modules.h>
 #include <hv/boot_report.h>
 #include <hv/boot_tree.h>
 #include <hv/cmdline.h>
@@ -90,10 +91,9 @@ static uint64_t report_memory(const struct tessera_bootinfo *bi)
     return ram >> 20;
 }
 
-/* Returns the number of modules. */
-static unsigned int report_tree(const struct tessera_bootinfo *bi, const void *fdt)
+/* The tree's module nodes, each marked if its reg is not a module the loader placed. */
+static void report_tree(const struct tessera_bootinfo *bi, const void *fdt)
 {
-    unsigned int n = 0;
     char path[256];
 
     printk("  launch tree: %.*s at %#llx, %u bytes\n", (int)sizeof(bi->loader_tree_path),
@@ -105,13 +105,12 @@ static unsigned int report_tree(const struct tessera_bootinfo *bi, const void *f
         if (fdt_get_path(fdt, node, path, sizeof(path)) != 0)
             snprintf(path, sizeof(path), "(node at offset %d)", node);
         if (boot_tree_module_reg(fdt, node, &base, &size))
-            printk("  module %s: %#llx, %llu bytes\n", path, (unsigned long long)base,
-                   (unsigned long long)size);
+            printk("  module %s: %#llx, %llu bytes%s\n", path, (unsigned long long)base,
+                   (unsigned long long)size,
+                   boot_module_placed(bi, base, size) ? "" : " (not placed by the loader)");
         else
             printk("  module %s: no reg (not loaded)\n", path);
-        n++;
     }
-    return n;
 }
 
 void boot_report(const struct tessera_bootinfo *bi)
@@ -122,12 +121,12 @@ void boot_report(const struct tessera_bootinfo *bi)
     report_cpus();
     boot_report_mitigations();
     uint64_t ram_mib = report_memory(bi);
-    unsigned int modules = report_tree(bi, fdt);
     unsigned int domains = boot_tree_count_in_chosen(fdt, BOOT_TREE_DOMAIN_COMPAT);
 
+    report_tree(bi, fdt);
     printk("  command line: \"%s\"\n", cmdline_full());
     timeline_print();
     printk("tessera: boot complete: cpus=%u/%u mem=%lluMiB free=%lluMiB modules=%u domains=%u\n",
            nr_cpus_online, nr_cpus_possible, (unsigned long long)ram_mib,
-           PAGES_TO_MIB(page_alloc_free_pages()), modules, domains);
+           PAGES_TO_MIB(page_alloc_free_pages()), bi->nr_modules, domains);
 }

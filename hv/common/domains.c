@@ -2,16 +2,20 @@
 /*
  * domains_build_and_start() (domains.h) and domain restart: the glue between
  * the boot plan (hyperlaunch/), the domain builder (domain-builder/) and the
- * hypervisor's domains, P2M and scheduler. A restart runs the builder again
- * into the domain's own memory: nothing is allocated after boot.
+ * hypervisor's domains, P2M and scheduler. Each domain's part of the plan is
+ * copied into its own spec at boot; once every domain is built the plan and
+ * the launch tree are never read again. A restart runs the builder again
+ * from the spec into the domain's own memory: nothing is allocated after boot.
  */
 #include <stdio.h>
 #include <string.h>
+#include <libfdt.h>
 #include <boot/bootinfo.h>
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
 #include <public/errno.h>
 #include <hv/arch_vcpu.h>
+#include <hv/boot_modules.h>
 #include <hv/cpuid_policy.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
@@ -26,8 +30,53 @@
 #include <hv/smp.h>
 #include <hv/timeline.h>
 
-/* The plan stays for the machine's lifetime: restarts rebuild from it. */
-static struct hl_plan plan;
+/* The boot plan: read only while domains are built, then NULL. */
+static struct hl_plan plan_storage;
+static const struct hl_plan *plan;
+
+#define SHM_ID_MAX    16   /* xen,shm-id: at most 15 characters */
+#define POOL_NAME_MAX 32   /* for messages */
+
+struct spec_module {
+    uint64_t base, size;   /* host-physical, a range the loader placed */
+    const char *cmdline;   /* in the spec, or NULL */
+};
+
+struct spec_shm {
+    char id[SHM_ID_MAX];
+    uint64_t guest_base, host_base, size;
+    bool read_only, owner;
+};
+
+struct spec_evtchn {
+    uint32_t port;
+    uint16_t peer_domid;
+    uint32_t peer_port;
+};
+
+/*
+ * Everything of the plan a domain needs to be built and rebuilt at a
+ * restart, copied at boot into pages of its own (strings included) and kept
+ * for the machine's lifetime.
+ */
+struct domain_spec {
+    char name[HL_MAX_NAME];
+    uint16_t domid;
+    bool privileged;
+    uint32_t vcpus;
+    uint64_t memory_bytes, p2m_pool_bytes;
+    struct domain_policy policy;
+    uint16_t sched_weight, sched_cap;
+    uint16_t pool;
+    char pool_name[POOL_NAME_MAX];
+    struct spec_module kernel, ramdisk;    /* ramdisk.size 0: none */
+    uint32_t nr_shm, nr_evtchns;
+    struct spec_shm *shm;
+    struct spec_evtchn *evtchns;
+    cpumask_t *affinity;                   /* per vCPU */
+};
+
+static struct domain_spec *specs[HL_MAX_DOMAINS];
 /*
  * One build at a time (the builder's layout is large, and restarts may race).
  * Nothing under it waits for other CPUs, which may spin on it.
@@ -52,15 +101,15 @@ static void *guest_frame(void *ctx, uint64_t gfn)
     return pa == INVALID_PADDR ? NULL : phys_to_virt(pa);
 }
 
-/* The CPUs vCPU vcpu of domain index may run on: its xen,vcpu pinning, else its pool. */
+/* The CPUs vCPU vcpu of plan domain index may run on: its xen,vcpu pinning, else its pool. */
 static void vcpu_affinity(unsigned int index, unsigned int vcpu, cpumask_t *mask)
 {
-    const hl_cpumask_t *from = &plan.pools[plan.domains[index].pool].cpus;
+    const hl_cpumask_t *from = &plan->pools[plan->domains[index].pool].cpus;
     unsigned int i;
 
-    for (i = 0; i < plan.nr_affinities; i++)
-        if (plan.affinities[i].domain == index && plan.affinities[i].vcpu == vcpu)
-            from = &plan.affinities[i].hard;
+    for (i = 0; i < plan->nr_affinities; i++)
+        if (plan->affinities[i].domain == index && plan->affinities[i].vcpu == vcpu)
+            from = &plan->affinities[i].hard;
     _Static_assert(sizeof(*mask) == sizeof(*from), "cpumask sizes");
     memcpy(mask, from, sizeof(*mask));
 }
@@ -74,8 +123,8 @@ static bool claim_shm_regions(void)
 {
     unsigned int i;
 
-    for (i = 0; i < plan.nr_shm_regions; i++) {
-        const struct hl_shm_region *r = &plan.shm_regions[i];
+    for (i = 0; i < plan->nr_shm_regions; i++) {
+        const struct hl_shm_region *r = &plan->shm_regions[i];
 
         if (!page_alloc_claim(r->host_base, r->size)) {
             printk("tessera: shared memory '%s' at host 0x%llx+0x%llx: not free RAM\n", r->id,
@@ -87,128 +136,55 @@ static bool claim_shm_regions(void)
     return true;
 }
 
-/*
- * Domain index's shared memory regions, for the builder (memory map, shared
- * memory table): how many there are (the first DB_MAX_SHM go in out).
- */
-static uint32_t shm_of_domain(unsigned int index, struct db_shm *out)
+/* The spec's shared memory regions, for the builder (memory map, shared memory table). */
+static void shm_for_builder(const struct domain_spec *spec, struct db_shm *out)
 {
-    uint32_t n = 0;
-    unsigned int i;
+    uint32_t i;
 
-    for (i = 0; i < plan.nr_shm_maps; i++) {
-        const struct hl_shm_map *m = &plan.shm_maps[i];
-        const struct hl_shm_region *r = &plan.shm_regions[m->region];
-
-        if (m->domain != index)
-            continue;
-        if (n < DB_MAX_SHM)
-            out[n] = (struct db_shm){ r->id, m->guest_base, r->size, !m->read_only, m->owner };
-        n++;
-    }
-    return n;
+    for (i = 0; i < spec->nr_shm; i++)
+        out[i] = (struct db_shm){ spec->shm[i].id, spec->shm[i].guest_base, spec->shm[i].size,
+                                  !spec->shm[i].read_only, spec->shm[i].owner };
 }
 
-/* Maps domain index's shared memory regions, never executable, read-only if declared so. */
-static bool map_shm(struct domain *d, unsigned int index)
+/* Maps the domain's shared memory regions, never executable, read-only if declared so. */
+static bool map_shm(struct domain *d, const struct domain_spec *spec)
 {
-    unsigned int i;
+    uint32_t i;
 
-    for (i = 0; i < plan.nr_shm_maps; i++) {
-        const struct hl_shm_map *m = &plan.shm_maps[i];
-        const struct hl_shm_region *r = &plan.shm_regions[m->region];
+    for (i = 0; i < spec->nr_shm; i++) {
+        const struct spec_shm *m = &spec->shm[i];
 
-        if (m->domain != index)
-            continue;
-        if (p2m_map_static(d->p2m, m->guest_base, r->host_base, r->size,
-                           m->read_only ? P2M_READ : P2M_READ | P2M_WRITE)) {
+        if (p2m_map(d->p2m, m->guest_base, m->host_base, m->size,
+                    m->read_only ? P2M_SHARED_RO : P2M_SHARED_RW,
+                    m->read_only ? P2M_READ : P2M_READ | P2M_WRITE)) {
             printk("tessera: domain %s: cannot map shared memory '%s' at 0x%llx "
-                   "(P2M pool exhausted or overlapping)\n", d->name, r->id,
+                   "(P2M pool exhausted or overlapping)\n", d->name, m->id,
                    (unsigned long long)m->guest_base);
             return false;
         }
         printk("tessera: domain %s: shared memory '%s' (%s%s) at guest 0x%llx, host 0x%llx, "
-               "0x%llx bytes\n", d->name, r->id, m->owner ? "owner" : "borrower",
+               "0x%llx bytes\n", d->name, m->id, m->owner ? "owner" : "borrower",
                m->read_only ? ", read-only" : "", (unsigned long long)m->guest_base,
-               (unsigned long long)r->host_base, (unsigned long long)r->size);
+               (unsigned long long)m->host_base, (unsigned long long)m->size);
     }
     return true;
 }
 
+/* What the P2M says gpa is; the region's name from the domain's spec. */
 const char *domains_shm_at(const struct domain *d, gpaddr_t gpa, bool *writable)
 {
-    unsigned int i;
+    enum p2m_type type = p2m_query(d->p2m, gpa, NULL, NULL);
+    const struct domain_spec *spec = specs[d->index];
+    uint32_t i;
 
-    for (i = 0; i < plan.nr_shm_maps; i++) {
-        const struct hl_shm_map *m = &plan.shm_maps[i];
-        const struct hl_shm_region *r = &plan.shm_regions[m->region];
-
-        if (m->domain == d->index && gpa >= m->guest_base && gpa - m->guest_base < r->size) {
-            *writable = !m->read_only;
-            return r->id;
-        }
-    }
-    return NULL;
-}
-
-/* What the builder is given for one domain; with layout, under the build lock. */
-static struct {
-    struct db_domain_spec spec;
-    struct db_module ramdisk;
-    struct db_shm shm[DB_MAX_SHM];
-} inputs;
-
-/* Lays out plan domain index (inputs and layout); false after saying why. */
-static bool prepare_domain(unsigned int index)
-{
-    const struct hl_domain *hd = &plan.domains[index];
-    const struct hl_module *kernel = &plan.modules[hd->kernel];
-    struct db_domain_spec *spec = &inputs.spec;
-    struct db_diag diag;
-
-    if (hd->type != HL_DOMAIN_PVH) {
-        printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
-               hl_domain_type_name(hd->type));
-        return false;
-    }
-    if (kernel->source != HL_MODSRC_REG || !kernel->base) {
-        printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
-        return false;
-    }
-    memset(spec, 0, sizeof(*spec));
-    spec->name = hd->name;
-    spec->domid = hd->domid;
-    spec->flags = (hd->capabilities & HL_CAP_CONTROL) ? DB_SPEC_PRIVILEGED : 0;
-    spec->mode = DB_MODE_AUTO;
-    spec->memory_bytes = hd->memory_kib * 1024;
-    spec->nr_vcpus = hd->vcpus;
-    spec->kernel = phys_to_virt(kernel->base);
-    spec->kernel_size = kernel->size;
-    spec->cmdline = hd->bootargs;
-    if (hd->ramdisk != HL_NONE) {
-        const struct hl_module *rd = &plan.modules[hd->ramdisk];
-
-        inputs.ramdisk = (struct db_module){ phys_to_virt(rd->base), rd->size, rd->bootargs };
-        spec->modules = &inputs.ramdisk;
-        spec->nr_modules = 1;
-    }
-    spec->nr_shm = shm_of_domain(index, inputs.shm);
-    spec->shm = inputs.shm;
-    if (spec->nr_shm > DB_MAX_SHM) {
-        printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name,
-               spec->nr_shm, DB_MAX_SHM);
-        return false;
-    }
-    if (db_prepare(spec, &layout, &diag)) {
-        printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
-        return false;
-    }
-    if (layout.mode == DB_MODE_PV) {
-        printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
-               hd->name);
-        return false;
-    }
-    return true;
+    if (type != P2M_SHARED_RO && type != P2M_SHARED_RW)
+        return NULL;
+    *writable = type == P2M_SHARED_RW;
+    for (i = 0; i < spec->nr_shm; i++)
+        if (gpa >= spec->shm[i].guest_base && gpa - spec->shm[i].guest_base < spec->shm[i].size)
+            return spec->shm[i].id;
+    panic("domain %s: shared memory at guest-physical 0x%llx that its spec does not list",
+          d->name, (unsigned long long)gpa);
 }
 
 _Static_assert(HL_CPUID_EAX == (int)CPUID_EAX && HL_CPUID_EDX == (int)CPUID_EDX,
@@ -252,29 +228,205 @@ static bool cpuid_policy_of(const struct hl_domain *hd, struct cpuid_policy *p)
     return true;
 }
 
-/* A new domain for plan domain index, its RAM backed as the layout says; NULL if not. */
-static struct domain *create_domain(unsigned int index)
+/* Bytes of s with its NUL, 0 for NULL. */
+static size_t string_bytes(const char *s)
 {
-    const struct hl_domain *hd = &plan.domains[index];
-    struct domain_policy policy = { hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                    hd->console_serial, { 0 } };
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s to *at (advancing it); NULL for NULL. */
+static const char *copy_string(char **at, const char *s)
+{
+    char *copy = *at;
+    size_t n = string_bytes(s);
+
+    if (!s)
+        return NULL;
+    memcpy(copy, s, n);
+    *at += n;
+    return copy;
+}
+
+/* Counts plan domain index's shared memory maps and static event channel ends. */
+static void count_links(unsigned int index, uint32_t *nr_shm, uint32_t *nr_evtchns)
+{
+    unsigned int i;
+
+    *nr_shm = *nr_evtchns = 0;
+    for (i = 0; i < plan->nr_shm_maps; i++)
+        *nr_shm += plan->shm_maps[i].domain == index;
+    for (i = 0; i < plan->nr_evtchns; i++)
+        *nr_evtchns += plan->evtchns[i].domain == index;
+}
+
+static void copy_links(unsigned int index, struct domain_spec *ds)
+{
+    uint32_t n = 0;
+    unsigned int i;
+
+    for (i = 0; i < plan->nr_shm_maps; i++) {
+        const struct hl_shm_map *m = &plan->shm_maps[i];
+        const struct hl_shm_region *r = &plan->shm_regions[m->region];
+        struct spec_shm *out = &ds->shm[n];
+
+        if (m->domain != index)
+            continue;
+        *out = (struct spec_shm){ .guest_base = m->guest_base, .host_base = r->host_base,
+                                  .size = r->size, .read_only = m->read_only,
+                                  .owner = m->owner };
+        snprintf(out->id, sizeof(out->id), "%s", r->id);
+        n++;
+    }
+    n = 0;
+    for (i = 0; i < plan->nr_evtchns; i++) {
+        const struct hl_evtchn_end *e = &plan->evtchns[i], *peer = &plan->evtchns[e->peer];
+
+        if (e->domain == index)
+            ds->evtchns[n++] = (struct spec_evtchn){ e->port, plan->domains[peer->domain].domid,
+                                                     peer->port };
+    }
+}
+
+/*
+ * Copies what plan domain index needs at run time into pages of its own
+ * (specs[index]); false after saying why.
+ */
+static bool copy_spec(unsigned int index)
+{
+    const struct hl_domain *hd = &plan->domains[index];
+    const struct hl_module *kernel = &plan->modules[hd->kernel];
+    const struct hl_module *rd = hd->ramdisk != HL_NONE ? &plan->modules[hd->ramdisk] : NULL;
+    uint32_t nr_shm, nr_evtchns, v;
+    struct domain_spec *ds;
+    unsigned int order = 0;
+    uint64_t bytes;
+    paddr_t pa;
+    char *at;
+
+    if (hd->type != HL_DOMAIN_PVH) {
+        printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
+               hl_domain_type_name(hd->type));
+        return false;
+    }
+    if (kernel->source != HL_MODSRC_REG || !kernel->base) {
+        printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
+        return false;
+    }
+    count_links(index, &nr_shm, &nr_evtchns);
+    if (nr_shm > DB_MAX_SHM) {
+        printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name, nr_shm,
+               DB_MAX_SHM);
+        return false;
+    }
+    bytes = sizeof(*ds) + nr_shm * sizeof(struct spec_shm) +
+            nr_evtchns * sizeof(struct spec_evtchn) + hd->vcpus * sizeof(cpumask_t) +
+            string_bytes(hd->bootargs) + (rd ? string_bytes(rd->bootargs) : 0);
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    pa = page_alloc(order);
+    if (!pa) {
+        printk("tessera: domain %s: out of memory for its spec\n", hd->name);
+        return false;
+    }
+    ds = phys_to_virt(pa);
+    memset(ds, 0, sizeof(*ds));
+    snprintf(ds->name, sizeof(ds->name), "%s", hd->name);
+    ds->domid = hd->domid;
+    ds->privileged = (hd->capabilities & HL_CAP_CONTROL) != 0;
+    ds->vcpus = hd->vcpus;
+    ds->memory_bytes = hd->memory_kib * 1024;
+    ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
+    ds->policy = (struct domain_policy){ hd->on_poweroff, hd->on_reboot, hd->on_crash,
+                                         hd->console_serial, { 0 } };
+    ds->sched_weight = hd->sched_weight;
+    ds->sched_cap = hd->sched_cap;
+    ds->pool = hd->pool;
+    snprintf(ds->pool_name, sizeof(ds->pool_name), "%s", plan->pools[hd->pool].name);
+    ds->nr_shm = nr_shm;
+    ds->nr_evtchns = nr_evtchns;
+    /* The arrays after the struct, most aligned first, the strings last. */
+    ds->shm = (struct spec_shm *)(ds + 1);
+    ds->affinity = (cpumask_t *)(ds->shm + nr_shm);
+    ds->evtchns = (struct spec_evtchn *)(ds->affinity + hd->vcpus);
+    at = (char *)(ds->evtchns + nr_evtchns);
+    ds->kernel = (struct spec_module){ kernel->base, kernel->size,
+                                       copy_string(&at, hd->bootargs) };
+    if (rd)
+        ds->ramdisk = (struct spec_module){ rd->base, rd->size, copy_string(&at, rd->bootargs) };
+    copy_links(index, ds);
+    for (v = 0; v < hd->vcpus; v++)
+        vcpu_affinity(index, v, &ds->affinity[v]);
+    specs[index] = ds;
+    if (!cpuid_policy_of(hd, &ds->policy.cpuid)) {
+        specs[index] = NULL;
+        page_free(pa, order);
+        return false;
+    }
+    return true;
+}
+
+/* What the builder is given for one domain; with layout, under the build lock. */
+static struct {
+    struct db_domain_spec spec;
+    struct db_module ramdisk;
+    struct db_shm shm[DB_MAX_SHM];
+} inputs;
+
+/* Lays out the domain spec describes (inputs and layout); false after saying why. */
+static bool prepare_domain(const struct domain_spec *ds)
+{
+    struct db_domain_spec *spec = &inputs.spec;
+    struct db_diag diag;
+
+    memset(spec, 0, sizeof(*spec));
+    spec->name = ds->name;
+    spec->domid = ds->domid;
+    spec->flags = ds->privileged ? DB_SPEC_PRIVILEGED : 0;
+    spec->mode = DB_MODE_AUTO;
+    spec->memory_bytes = ds->memory_bytes;
+    spec->nr_vcpus = ds->vcpus;
+    spec->kernel = phys_to_virt(ds->kernel.base);
+    spec->kernel_size = ds->kernel.size;
+    spec->cmdline = ds->kernel.cmdline;
+    if (ds->ramdisk.size) {
+        inputs.ramdisk = (struct db_module){ phys_to_virt(ds->ramdisk.base), ds->ramdisk.size,
+                                             ds->ramdisk.cmdline };
+        spec->modules = &inputs.ramdisk;
+        spec->nr_modules = 1;
+    }
+    shm_for_builder(ds, inputs.shm);
+    spec->nr_shm = ds->nr_shm;
+    spec->shm = inputs.shm;
+    if (db_prepare(spec, &layout, &diag)) {
+        printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
+        return false;
+    }
+    if (layout.mode == DB_MODE_PV) {
+        printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
+               ds->name);
+        return false;
+    }
+    return true;
+}
+
+/* A new domain for spec (plan domain index), its RAM backed as the layout says; NULL if not. */
+static struct domain *create_domain(unsigned int index, const struct domain_spec *ds)
+{
     struct domain *d;
     unsigned int i;
 
-    if (!cpuid_policy_of(hd, &policy.cpuid))
-        return NULL;
-    d = domain_create(index, hd->domid, hd->name, hd->vcpus, hd->p2m_pool_kib * 1024, &policy);
+    d = domain_create(index, ds->domid, ds->name, ds->vcpus, ds->p2m_pool_bytes, &ds->policy);
     if (!d)
         return NULL;
-    d->sched.weight = hd->sched_weight;
-    d->sched.cap = hd->sched_cap;
+    d->sched.weight = ds->sched_weight;
+    d->sched.cap = ds->sched_cap;
     for (i = 0; i < layout.nr_populate; i++) {
         int rc = p2m_populate_ram(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
                                   layout.populate[i].nr << PAGE_SHIFT, P2M_RWX);
 
         if (rc) {
             printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n",
-                   hd->name, (unsigned long long)layout.populate[i].gfn,
+                   ds->name, (unsigned long long)layout.populate[i].gfn,
                    (unsigned long long)layout.populate[i].nr,
                    rc == -XEN_ENOMEM ? "out of memory or P2M pool exhausted" : "bad range");
             domain_free(d);
@@ -289,9 +441,8 @@ static struct domain *create_domain(unsigned int index)
  * the CPU it had, which nothing else can have taken (a partitioned CPU stays
  * its vCPU's, and restarts of other domains only take back their own).
  */
-static bool place_vcpus(struct domain *d, unsigned int index, bool again)
+static bool place_vcpus(struct domain *d, const struct domain_spec *ds, bool again)
 {
-    const struct hl_domain *hd = &plan.domains[index];
     unsigned int i;
 
     for (i = 0; i < d->nr_vcpus; i++) {
@@ -301,12 +452,12 @@ static bool place_vcpus(struct domain *d, unsigned int index, bool again)
             memset(&mask, 0, sizeof(mask));
             cpumask_set(&mask, d->vcpus[i]->pcpu);
         } else {
-            vcpu_affinity(index, i, &mask);
+            mask = ds->affinity[i];
         }
-        if (!sched_add_vcpu(cpupool_get(hd->pool), d->vcpus[i], &mask)) {
+        if (!sched_add_vcpu(cpupool_get(ds->pool), d->vcpus[i], &mask)) {
             printk("tessera: domain %s: vCPU %u may run on no CPU of pool '%s' "
-                   "(its affinity, or partitioned CPUs already taken)\n", hd->name, i,
-                   plan.pools[hd->pool].name);
+                   "(its affinity, or partitioned CPUs already taken)\n", ds->name, i,
+                   ds->pool_name);
             while (i--)
                 sched_detach(d->vcpus[i]);
             return false;
@@ -319,15 +470,14 @@ static bool place_vcpus(struct domain *d, unsigned int index, bool again)
  * Runs the builder into d (its RAM backed as the layout says), maps its shared
  * memory and places its vCPUs; false after saying why.
  */
-static bool build_into(struct domain *d, unsigned int index, bool again)
+static bool build_into(struct domain *d, const struct domain_spec *ds, bool again)
 {
-    const struct hl_domain *hd = &plan.domains[index];
     struct db_vcpu_state start;
     struct db_guest_mem mem;
     struct db_diag diag;
     unsigned int i;
 
-    if (!map_shm(d, index))
+    if (!map_shm(d, ds))
         return false;
     d->ram_bytes = inputs.spec.memory_bytes;
     d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
@@ -336,26 +486,30 @@ static bool build_into(struct domain *d, unsigned int index, bool again)
                                                      layout.e820[i].type };
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
     if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
-        printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
+        printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
         return false;
     }
     if (arch_virt->vcpu_set_start_state(d->vcpus[0], &start)) {
-        printk("tessera: domain %s: its start state (%s) is not supported\n", hd->name,
+        printk("tessera: domain %s: its start state (%s) is not supported\n", ds->name,
                db_mode_name(layout.mode));
         return false;
     }
     d->vcpus[0]->initialised = true;
-    return place_vcpus(d, index, again);
+    return place_vcpus(d, ds, again);
 }
 
-/* Builds plan domain index into a new, not yet started domain; NULL after saying why. */
+/*
+ * Copies plan domain index's spec and builds it into a new, not yet started
+ * domain; NULL after saying why.
+ */
 static struct domain *build_domain(unsigned int index)
 {
     struct domain *d;
 
-    if (!prepare_domain(index) || !(d = create_domain(index)))
+    if (!copy_spec(index) || !prepare_domain(specs[index]) ||
+        !(d = create_domain(index, specs[index])))
         return NULL;
-    if (!build_into(d, index, false)) {
+    if (!build_into(d, specs[index], false)) {
         domain_free(d);     /* never started: waits for no other CPU */
         return NULL;
     }
@@ -363,24 +517,19 @@ static struct domain *build_domain(unsigned int index)
 }
 
 /*
- * The plan's static event channels of domain index, bound to their remote
- * ends, then its PV console: the ring page the builder reserved, served by
- * the hypervisor through a port bound to it, taken after the static channels
- * so it never collides with one of them. False after saying why.
+ * The spec's static event channels, bound to their remote ends, then the
+ * domain's PV console: the ring page the builder reserved, served by the
+ * hypervisor through a port bound to it, taken after the static channels so
+ * it never collides with one of them. False after saying why.
  */
-static bool bind_evtchns(struct domain *d, unsigned int index)
+static bool bind_evtchns(struct domain *d, const struct domain_spec *ds)
 {
     paddr_t ring = p2m_lookup(d->p2m, layout.console.gpa, NULL);
     unsigned int i, port;
 
-    for (i = 0; i < plan.nr_evtchns; i++) {
-        const struct hl_evtchn_end *e = &plan.evtchns[i], *peer;
-
-        if (e->domain != index)
-            continue;
-        peer = &plan.evtchns[e->peer];
-        evtchn_bind_static(d, e->port, plan.domains[peer->domain].domid, peer->port);
-    }
+    for (i = 0; i < ds->nr_evtchns; i++)
+        evtchn_bind_static(d, ds->evtchns[i].port, ds->evtchns[i].peer_domid,
+                           ds->evtchns[i].peer_port);
     CHECK(layout.console.size == PAGE_SIZE && ring != INVALID_PADDR);
     port = evtchn_bind_hypervisor(d, dom_console_ring_notify);
     if (!port) {
@@ -414,7 +563,7 @@ static void report_built(const struct domain *d)
            d->nr_vcpus > 1 ? "s" : "", cpus);
 }
 
-/* The same layout as at boot (the same plan and images): RAM already where it goes. */
+/* The same layout as at boot (the same spec and images): RAM already where it goes. */
 static bool layout_backed(const struct domain *d)
 {
     unsigned int i;
@@ -428,20 +577,45 @@ static bool layout_backed(const struct domain *d)
 
 bool domain_restart(struct domain *d)
 {
-    unsigned int index = d->index;
+    const struct domain_spec *ds = specs[d->index];
     bool ok;
 
     domain_reset(d);
     spin_lock(&build_lock);
-    ok = prepare_domain(index);
+    ok = prepare_domain(ds);
     CHECK(!ok || layout_backed(d));
-    ok = ok && build_into(d, index, true) && bind_evtchns(d, index);
+    ok = ok && build_into(d, ds, true) && bind_evtchns(d, ds);
     if (ok) {
         evtchn_domain_connect(d);
         report_built(d);
     }
     spin_unlock(&build_lock);
     return ok;
+}
+
+/*
+ * A module's bytes are read from where its reg says: only from a module the
+ * loader placed, never from the hypervisor's memory, another boot range or
+ * an address that is not RAM. The number of modules refused.
+ */
+static unsigned int refuse_unplaced_modules(const struct tessera_bootinfo *bi, const void *fdt)
+{
+    unsigned int i, refused = 0;
+    char path[HL_DIAG_PATH_MAX];
+
+    for (i = 0; i < plan->nr_modules; i++) {
+        const struct hl_module *m = &plan->modules[i];
+
+        if (m->source != HL_MODSRC_REG || boot_module_placed(bi, m->base, m->size))
+            continue;
+        if (fdt_get_path(fdt, m->node, path, sizeof(path)) != 0)
+            snprintf(path, sizeof(path), "(node at offset %d)", (int)m->node);
+        printk("tessera: launch tree: error: %s: property \"reg\": 0x%llx+0x%llx is not a "
+               "module the loader placed\n", path, (unsigned long long)m->base,
+               (unsigned long long)m->size);
+        refused++;
+    }
+    return refused;
 }
 
 enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
@@ -452,11 +626,15 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         .machine = { .cpus = nr_cpus_online, .ram_bytes = page_alloc_free_pages() << PAGE_SHIFT },
         .report = report_diag,
     };
-    unsigned int errors, i, failed;
+    static uint16_t start_order[HL_MAX_DOMAINS];
+    unsigned int errors, i, failed, nr_domains;
 
     machine_cpuid(&in.machine);
-    errors = hl_build_plan(&in, &plan);
-    if (errors || !plan.valid) {
+    errors = hl_build_plan(&in, &plan_storage);
+    plan = &plan_storage;
+    if (!errors && plan->valid)
+        errors = refuse_unplaced_modules(bi, in.fdt);
+    if (errors || !plan->valid) {
         printk("tessera: launch tree: %u error(s); no domain is built\n", errors);
         return HV_EXIT_FAILURE;
     }
@@ -465,15 +643,15 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         return HV_EXIT_FAILURE;
     }
     sched_init();
-    if (!cpupools_create(&plan) || !claim_shm_regions())
+    if (!cpupools_create(plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;
 
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
-    for (i = 0; i < plan.nr_domains; i++) {
+    for (i = 0; i < plan->nr_domains; i++) {
         struct domain *d = build_domain(i);
 
-        if (d && !bind_evtchns(d, i)) {
+        if (d && !bind_evtchns(d, specs[i])) {
             domain_free(d);
             d = NULL;
         }
@@ -484,21 +662,25 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         timeline_mark("domain built", (int)d->domid);
     }
     spin_unlock(&build_lock);
-    if (i < plan.nr_domains) {
+    if (i < plan->nr_domains) {
         failed = i;
         /* The registry at boot: nothing else adds or removes domains yet. */
         while (i--)
             domain_free(domain_registry_at(i));
         printk("tessera: domain %s could not be built; no domain is started\n",
-               plan.domains[failed].name);
+               plan->domains[failed].name);
         return HV_EXIT_FAILURE;
     }
-    cpupools_report(&plan);
-    dom_console_give_input(plan.console_input == HL_NONE
-                           ? NULL : &domain_registry_at(plan.console_input)->console);
+    cpupools_report(plan);
+    dom_console_give_input(plan->console_input == HL_NONE
+                           ? NULL : &domain_registry_at(plan->console_input)->console);
+    nr_domains = plan->nr_domains;
+    memcpy(start_order, plan->start_order, nr_domains * sizeof(start_order[0]));
+    /* From here on only the domains' specs: the plan and the tree are not read again. */
+    plan = NULL;
 
-    for (i = 0; i < plan.nr_domains; i++) {
-        struct domain *d = domain_registry_at(plan.start_order[i]);
+    for (i = 0; i < nr_domains; i++) {
+        struct domain *d = domain_registry_at(start_order[i]);
 
         printk("tessera: starting domain %s (id %u)\n", d->name, d->domid);
         timeline_mark("domain start", (int)d->domid);

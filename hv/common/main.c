@@ -39,6 +39,9 @@ static const char *bootinfo_problem(const struct tessera_bootinfo *bi)
         return "size differs from this hypervisor's struct tessera_bootinfo";
     if (bi->memmap_entries == 0 || bi->memmap_entry_size < sizeof(struct tessera_mem_range))
         return "empty memory map or entries too small";
+    if (bi->nr_modules > TESSERA_BOOT_MAX_MODULES ||
+        (bi->nr_modules && bi->module_entry_size < sizeof(struct tessera_module)))
+        return "too many modules or module entries too small";
 
     uint64_t prev_end = 0;
 

@@ -6,9 +6,7 @@
  * blocks are linked through their own first bytes in the direct map.
  */
 #include <string.h>
-#include <libfdt.h>
 #include <boot/bootinfo.h>
-#include <hv/boot_tree.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
@@ -17,7 +15,7 @@
 #define MAX_ORDER 18              /* 1 GiB blocks */
 #define LOW_MEMORY_END MiB(1)     /* real-mode area, trampoline: never handed out */
 #define EARLY_LIMIT GiB(4)        /* the firmware identity-maps at least this */
-#define MAX_EXCLUDED 256
+#define MAX_EXCLUDED (TESSERA_BOOT_MAX_MODULES + 16)  /* the modules and the boot's own ranges */
 #define STATE_FREE 0x80           /* page heads a free block; low bits: its order */
 #define STATE_RESERVED 0x40       /* never handed to the allocator (until it heads a block) */
 
@@ -30,7 +28,7 @@ struct boot_view {
     const struct tessera_bootinfo *bi;
     paddr_t bi_paddr;
     const uint8_t *map;
-    const void *fdt;
+    const uint8_t *modules;
 };
 
 struct zone {
@@ -95,15 +93,12 @@ static void collect_exclusions(const struct boot_view *v)
     exclude(bi->launch_tree_paddr, bi->launch_tree_size);
     exclude(bi->trampoline_paddr, bi->trampoline_size);
     exclude(early_pool.start, early_pool.end - early_pool.start);
-    if (v->fdt && fdt_check_header(v->fdt) == 0) {
-        for (int node = fdt_node_offset_by_compatible(v->fdt, -1, BOOT_TREE_MODULE_COMPAT);
-             node >= 0;
-             node = fdt_node_offset_by_compatible(v->fdt, node, BOOT_TREE_MODULE_COMPAT)) {
-            uint64_t base, size;
+    exclude(bi->modules_paddr, (uint64_t)bi->nr_modules * bi->module_entry_size);
+    for (uint32_t i = 0; i < bi->nr_modules; i++) {
+        const struct tessera_module *m =
+            (const void *)(v->modules + (uint64_t)i * bi->module_entry_size);
 
-            if (boot_tree_module_reg(v->fdt, node, &base, &size))
-                exclude(base, size);
-        }
+        exclude(m->base, m->size);
     }
 }
 
@@ -155,7 +150,7 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
         .bi = bi,
         .bi_paddr = (paddr_t)bi,
         .map = (const uint8_t *)bi->memmap_paddr,
-        .fdt = bi->launch_tree_paddr ? (const void *)bi->launch_tree_paddr : NULL,
+        .modules = (const uint8_t *)bi->modules_paddr,
     };
     struct extent_search s = { pages * PAGE_SIZE, EARLY_LIMIT, 0 };
 
@@ -440,7 +435,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
         .bi = bi,
         .bi_paddr = virt_to_phys(bi),
         .map = phys_to_virt(bi->memmap_paddr),
-        .fdt = bi->launch_tree_paddr ? phys_to_virt(bi->launch_tree_paddr) : NULL,
+        .modules = phys_to_virt(bi->modules_paddr),
     };
     struct zone_count count = { 0, 0 };
 

@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include <libfdt.h>
 #include <boot/bootinfo.h>
 #include <hv/page_alloc.h>
 #include "fake_hv.h"
@@ -28,7 +27,8 @@
 #define MEMMAP_PA   (BOOTINFO_PA + PAGE)
 #define TREE_PA     (BOOTINFO_PA + 4 * PAGE)
 #define TREE_SIZE   (16 * PAGE)
-#define MODULE_PA   (18 * MIB + 3 * PAGE)  /* in RAM by type: only the tree says it is taken */
+#define MODULES_PA  (BOOTINFO_PA + 2 * PAGE)  /* the module list: up to 512 entries */
+#define MODULE_PA   (18 * MIB + 3 * PAGE)  /* in RAM by type: only the module list says it is taken */
 #define MODULE_SIZE 5000
 #define IMAGE_PA    (16 * MIB)
 #define IMAGE_SIZE  (1 * MIB)
@@ -67,25 +67,17 @@ static int fake_memory_free(void **state)
     return 0;
 }
 
-/* A launch tree with one module node whose reg the loader filled in. */
-static void make_tree(void)
+/* The loader's module list: n modules of size bytes, every other page from base. */
+static void set_modules(struct tessera_bootinfo *bi, uint32_t n, uint64_t base, uint64_t size)
 {
-    void *fdt = pa(TREE_PA);
+    struct tessera_module *m = pa(MODULES_PA);
 
-    assert_int_equal(fdt_create_empty_tree(fdt, TREE_SIZE), 0);
-    int chosen = fdt_add_subnode(fdt, 0, "chosen");
-    int hv = fdt_add_subnode(fdt, chosen, "hypervisor");
-    int dom = fdt_add_subnode(fdt, hv, "dom1");
-
-    fdt_setprop_u32(fdt, dom, "#address-cells", 2);
-    fdt_setprop_u32(fdt, dom, "#size-cells", 1);
-    int kernel = fdt_add_subnode(fdt, dom, "kernel");
-
-    assert_true(kernel >= 0);
-    fdt_setprop(fdt, kernel, "compatible", "multiboot,kernel\0multiboot,module", 34);
-    fdt32_t reg[3] = { cpu_to_fdt32(0), cpu_to_fdt32(MODULE_PA), cpu_to_fdt32(MODULE_SIZE) };
-
-    assert_int_equal(fdt_setprop(fdt, kernel, "reg", reg, sizeof(reg)), 0);
+    assert_true(n * sizeof(*m) <= 2 * PAGE);
+    for (uint32_t i = 0; i < n; i++)
+        m[i] = (struct tessera_module){ base + 2 * i * PAGE, size };
+    bi->modules_paddr = MODULES_PA;
+    bi->nr_modules = n;
+    bi->module_entry_size = sizeof(*m);
 }
 
 static struct tessera_bootinfo *make_bootinfo(const struct tessera_mem_range *map, uint32_t n)
@@ -106,7 +98,7 @@ static struct tessera_bootinfo *make_bootinfo(const struct tessera_mem_range *ma
     bi->launch_tree_size = TREE_SIZE;
     bi->trampoline_paddr = 0x8000;
     bi->trampoline_size = 4 * PAGE;
-    make_tree();
+    set_modules(bi, 1, MODULE_PA, MODULE_SIZE);
     return bi;
 }
 
@@ -264,6 +256,27 @@ static void test_huge_sparse_map(void **state)
     page_free(g, 18);
 }
 
+/* More modules than the old fixed table of 256: every one stays out, no panic. */
+static void test_every_module_is_kept_out(void **state)
+{
+    struct tessera_bootinfo *bi;
+    uint64_t total, n = 0;
+    int panics = fake_panics;
+
+    (void)state;
+    fake_memory(4 * GIB);
+    bi = make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0]));
+    set_modules(bi, 300, 18 * MIB, 100);
+    page_alloc_init(bi);
+    total = page_alloc_total_pages();
+    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+        if (p >= 18 * MIB && p < 18 * MIB + 600 * PAGE)
+            assert_int_equal((p - 18 * MIB) / PAGE % 2, 1);  /* only the gaps */
+    }
+    assert_int_equal(n, total);
+    assert_int_equal(fake_panics, panics);
+}
+
 /* The early reservation (page tables) stays out of the allocator. */
 static void test_early_pool_is_kept_out(void **state)
 {
@@ -280,10 +293,10 @@ static void test_early_pool_is_kept_out(void **state)
     struct tessera_bootinfo early = *bi;
 
     early.memmap_paddr = (uint64_t)(uintptr_t)pa(MEMMAP_PA);
-    early.launch_tree_paddr = (uint64_t)(uintptr_t)pa(TREE_PA);
+    early.modules_paddr = (uint64_t)(uintptr_t)pa(MODULES_PA);
     paddr_t pool = page_alloc_early(&early, 16);
 
-    /* The highest fit below 4 GiB, clear of the module the tree lists. */
+    /* The highest fit below 4 GiB, clear of the module the loader lists. */
     assert_int_equal(pool, 32 * MIB - 16 * PAGE);
     page_alloc_init(bi);
 
@@ -360,6 +373,7 @@ int main(void)
         cmocka_unit_test_teardown(test_orders_and_alignment, fake_memory_free),
         cmocka_unit_test_teardown(test_double_free_is_caught, fake_memory_free),
         cmocka_unit_test_teardown(test_huge_sparse_map, fake_memory_free),
+        cmocka_unit_test_teardown(test_every_module_is_kept_out, fake_memory_free),
         cmocka_unit_test_teardown(test_early_pool_is_kept_out, fake_memory_free),
         cmocka_unit_test_teardown(test_claim_takes_exactly_the_range, fake_memory_free),
         cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),

@@ -23,7 +23,14 @@
 #include <stdint.h>
 
 #define TESSERA_BOOTINFO_MAGIC   0x4F464E49544F4F42ull /* "BOOTINFO" */
-#define TESSERA_BOOTINFO_VERSION 1u
+#define TESSERA_BOOTINFO_VERSION 2u
+
+/*
+ * At most this many modules are handed over: what the launch-control binding
+ * allows (hyperlaunch/plan.h HL_MAX_MODULES), so the hypervisor never needs a
+ * smaller table.
+ */
+#define TESSERA_BOOT_MAX_MODULES 2064u
 
 /* Memory map entry types, as converted by the loader from the UEFI map. */
 enum tessera_mem_type {
@@ -58,6 +65,12 @@ struct tessera_mem_range {
 
 #define TESSERA_MEMF_UNCACHEABLE (1u << 0) /* firmware said UC only */
 #define TESSERA_MEMF_RUNTIME     (1u << 1) /* EFI runtime services range */
+
+/* A module the loader placed (a xen,uefi-binary file): the node's reg says the same. */
+struct tessera_module {
+    uint64_t base;   /* bytes, page aligned */
+    uint64_t size;   /* bytes of the file (its pages are the loader's up to a page multiple) */
+};
 
 /* GOP pixel formats (matching the meaning of EFI_GRAPHICS_PIXEL_FORMAT). */
 enum tessera_fb_format {
@@ -118,6 +131,10 @@ struct tessera_bootinfo {
     struct tessera_boot_stamps stamps;
 
     char loader_tree_path[128];/* volume path the tree was read from, for reports */
+
+    uint64_t modules_paddr;    /* array of struct tessera_module, in tree order */
+    uint32_t nr_modules;       /* at most TESSERA_BOOT_MAX_MODULES */
+    uint32_t module_entry_size;/* sizeof(struct tessera_module) */
 };
 
 #endif

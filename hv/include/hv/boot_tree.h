@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The little the hypervisor core reads from the launch tree before the
- * hyperlaunch parser runs: its own bootargs, the module ranges the loader
- * filled in (to keep them away from the page allocator) and counts for the
- * boot report. Every function tolerates a malformed tree.
+ * hyperlaunch parser runs: its own bootargs, and module ranges and counts
+ * for the boot report (the page allocator takes module ranges from the boot
+ * information). Every function tolerates a malformed tree.
  */
 #ifndef HV_BOOT_TREE_H
 #define HV_BOOT_TREE_H

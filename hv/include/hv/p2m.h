@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The P2M: a domain's guest-physical to host-physical map, which the hardware
- * walks as the nested page tables. Its table pages come from a pool reserved
- * when the domain is created (plan: xen,domain-p2m-mem-mb), so a domain can
- * never take page-table memory from another; guest RAM comes from the page
- * allocator and belongs to the domain until p2m_destroy().
+ * The P2M: a domain's guest-physical to host-physical map, which the
+ * hardware walks on every guest memory access. Each entry has a type, so
+ * the hypervisor knows what a guest-physical page is (the domain's RAM,
+ * shared memory, a page to emulate, ...) from the P2M alone. Its table pages
+ * come from a pool reserved when the domain is created (plan:
+ * xen,domain-p2m-mem-mb), so a domain can never take page-table memory from
+ * another; guest RAM comes from the page allocator and belongs to the domain
+ * until p2m_destroy().
  */
 #ifndef HV_P2M_H
 #define HV_P2M_H
@@ -18,6 +21,17 @@ struct p2m;
 #define P2M_EXEC  (1u << 2)
 #define P2M_RWX   (P2M_READ | P2M_WRITE | P2M_EXEC)
 
+/* What a guest-physical page is. */
+enum p2m_type {
+    P2M_NONE = 0,        /* nothing: outside the domain's memory */
+    P2M_RAM,             /* the domain's own RAM: zeroed at a reset, freed with the P2M */
+    P2M_SHARED_RW,       /* static shared memory, writable */
+    P2M_SHARED_RO,       /* static shared memory the domain may only read */
+    P2M_MMIO_EMUL,       /* no page: every access faults, for the hypervisor to emulate */
+    P2M_GRANT,           /* another domain's page, granted to this one */
+    P2M_PASSTHROUGH,     /* MMIO of a device assigned to the domain */
+};
+
 #define INVALID_PADDR (~(paddr_t)0)
 
 /* Reserves pool_bytes of table pages; NULL if the allocator cannot. */
@@ -26,32 +40,42 @@ struct p2m *p2m_create(uint64_t pool_bytes);
 void p2m_destroy(struct p2m *p2m);
 /*
  * For a restart: zeroes every page of the domain's own RAM (it stays mapped
- * where it was) and unmaps everything else (shared memory), table pages
- * left empty going back to the pool. No vCPU of the domain may be running,
- * and each must take a new ASID before it runs again.
+ * where it was) and unmaps everything else, table pages left empty going
+ * back to the pool. No vCPU of the domain may be running, and none may use
+ * a translation cached from before when it runs again.
  */
 void p2m_reset(struct p2m *p2m);
 /* Whether every page of [gpa, gpa + size) maps RAM the domain owns. */
 bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
 
 /*
- * Allocates RAM for [gpa, gpa + size) (page aligned) and maps it with perms,
- * zeroed. 0, or -ENOMEM (page allocator or pool exhausted: what was mapped
- * stays mapped and is freed by p2m_destroy), -EINVAL (bad range, overlap).
+ * Allocates RAM for [gpa, gpa + size) (page aligned) and maps it as P2M_RAM
+ * with perms, zeroed. 0, or -ENOMEM (page allocator or pool exhausted: what
+ * was mapped stays mapped and is freed by p2m_destroy), -EINVAL (bad range,
+ * overlap).
  */
 int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
 
 /*
- * Maps [pa, pa + size) at gpa (page aligned, 4 KiB leaves) with perms: memory
- * the domain does not own (static shared memory), left alone by p2m_destroy.
- * 0, -ENOMEM (pool exhausted), -EINVAL (bad range, overlap).
+ * Maps [pa, pa + size) at gpa (page aligned, 4 KiB leaves) as type with
+ * perms: memory the domain does not own, left alone by p2m_destroy (pa is
+ * ignored for P2M_MMIO_EMUL). 0, -ENOMEM (pool exhausted: what was mapped
+ * stays mapped until a reset), -EINVAL (bad range, overlap, P2M_RAM or
+ * P2M_NONE, write permission on P2M_SHARED_RO).
  */
-int p2m_map_static(struct p2m *p2m, gpaddr_t gpa, paddr_t pa, uint64_t size, unsigned int perms);
+int p2m_map(struct p2m *p2m, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_type type,
+            unsigned int perms);
 
-/* Host address of guest-physical gpa, INVALID_PADDR if unmapped; *perms if non-NULL. */
+/*
+ * What guest-physical gpa is: its type (P2M_NONE if nothing), *pa its host
+ * address (INVALID_PADDR if it has no page) and *perms, each if non-NULL.
+ */
+enum p2m_type p2m_query(const struct p2m *p2m, gpaddr_t gpa, paddr_t *pa, unsigned int *perms);
+
+/* Host address of guest-physical gpa, INVALID_PADDR if it has no page; *perms if non-NULL. */
 paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms);
 
-/* The value the hardware's nested CR3 takes. */
+/* Host address of the root table, which the virtualization back-end hands the hardware. */
 paddr_t p2m_root(const struct p2m *p2m);
 
 /* Pool pages used and reserved, for reports. */

@@ -7,6 +7,7 @@
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include <public/errno.h>
+#include <asm/p2m_format.h>
 #include <asm/spec_ctrl.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
@@ -118,6 +119,7 @@ static bool svm_init(void)
         return false;
     printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s\n",
            f.eax & 0xFF, f.ebx, f.edx, hvm_host_xsave ? ", xsave" : "");
+    p2m_use_format(&p2m_npt_format);
     return true;
 }
 

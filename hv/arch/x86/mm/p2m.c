@@ -1,31 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Nested page tables (AMD NPT): 4-level, the same format as long-mode page
- * tables, every entry user-accessible (the hardware treats nested walks as
- * user accesses). Table pages come from the domain's own pool, reserved at
- * creation; guest RAM from the page allocator, in 2 MiB leaves when a
- * naturally aligned 2 MiB block is free, else 4 KiB leaves. RAM the P2M
- * allocated is marked in a software bit and freed with the tables; a reset
- * (domain restart) keeps it, zeroed, and gives every other page back.
+ * The P2M core, independent of the page-table format (asm/p2m_format.h says
+ * how entries are encoded; mm/p2m_npt.c for AMD NPT). Table pages come from
+ * the domain's own pool, reserved at creation; guest RAM from the page
+ * allocator, in 2 MiB leaves when a naturally aligned 2 MiB block is free,
+ * else 4 KiB leaves. Every leaf keeps its type (enum p2m_type) in bits the
+ * hardware ignores: RAM (P2M_RAM) is the domain's, freed with the tables; a
+ * reset (domain restart) keeps it, zeroed, and unmaps every other type.
  */
 #include <string.h>
 #include <public/errno.h>
-#include <hv/p2m.h>
+#include <asm/p2m_format.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/spinlock.h>
 
-#define NPT_P      (1ull << 0)
-#define NPT_RW     (1ull << 1)
-#define NPT_US     (1ull << 2)
-#define NPT_PS     (1ull << 7)
-#define NPT_OWNED  (1ull << 9)    /* software: RAM allocated for the domain */
-#define NPT_NX     (1ull << 63)
-#define NPT_ADDR_MASK 0x000FFFFFFFFFF000ull
-#define NPT_TABLE  (NPT_P | NPT_RW | NPT_US)
-
-#define NPT_LEVELS 4
-#define NPT_GPA_LIMIT (1ull << 48)
 #define POOL_MAX_CHUNKS 200
 
 struct pool_chunk {
@@ -35,6 +24,7 @@ struct pool_chunk {
 
 struct p2m {
     spinlock_t lock;
+    const struct p2m_format *fmt;
     paddr_t root;
     paddr_t free_head;            /* free pool pages, linked through their first word */
     uint64_t pool_total, pool_free;
@@ -44,9 +34,28 @@ struct p2m {
 
 _Static_assert(sizeof(struct p2m) <= PAGE_SIZE, "struct p2m fits a page");
 
+static const struct p2m_format *format;
+
+void p2m_use_format(const struct p2m_format *fmt)
+{
+    format = fmt;
+}
+
 uint64_t p2m_default_pool_bytes(unsigned int nr_vcpus, uint64_t ram_bytes)
 {
     return MiB(1) * nr_vcpus + KiB(4) * (ALIGN_UP(ram_bytes, MiB(1)) >> 20) + KiB(512);
+}
+
+/* Index of gpa's entry in a table at level. */
+static unsigned int slot_index(gpaddr_t gpa, unsigned int level)
+{
+    return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & 0x1FF;
+}
+
+/* Bytes a leaf at level maps. */
+static uint64_t leaf_bytes(unsigned int level)
+{
+    return PAGE_SIZE << (9 * (level - 1));
 }
 
 /*
@@ -84,12 +93,15 @@ static void pool_put(struct p2m *p, paddr_t pa)
 struct p2m *p2m_create(uint64_t pool_bytes)
 {
     uint64_t pages = ALIGN_UP(pool_bytes, PAGE_SIZE) >> PAGE_SHIFT;
-    struct p2m *p = page_alloc_zeroed_virt();
+    struct p2m *p;
     unsigned int order = 9;
 
+    CHECK(format);
+    p = page_alloc_zeroed_virt();
     if (!p)
         return NULL;
     p->lock = (spinlock_t)SPINLOCK_INIT;
+    p->fmt = format;
     if (pages < 1)
         pages = 1;
     /* Largest blocks first, smaller ones when memory is fragmented. */
@@ -117,20 +129,18 @@ struct p2m *p2m_create(uint64_t pool_bytes)
     return p;
 }
 
-static void free_owned(paddr_t table, unsigned int level)
+static void free_owned(const struct p2m_format *f, paddr_t table, unsigned int level)
 {
     uint64_t *e = phys_to_virt(table);
     unsigned int i;
 
     for (i = 0; i < 512; i++) {
-        if (!(e[i] & NPT_P))
+        if (!e[i])
             continue;
-        if (level == 1 || (e[i] & NPT_PS)) {
-            if (e[i] & NPT_OWNED)
-                page_free(e[i] & NPT_ADDR_MASK, level == 2 ? 9 : 0);
-        } else {
-            free_owned(e[i] & NPT_ADDR_MASK, level - 1);
-        }
+        if (f->is_table(e[i], level))
+            free_owned(f, f->addr(e[i], level), level - 1);
+        else if (f->type(e[i]) == P2M_RAM)
+            page_free(f->addr(e[i], level), level == 2 ? 9 : 0);
     }
 }
 
@@ -141,36 +151,37 @@ void p2m_destroy(struct p2m *p)
     if (!p)
         return;
     if (p->root)
-        free_owned(p->root, NPT_LEVELS);
+        free_owned(p->fmt, p->root, p->fmt->levels);
     for (i = 0; i < p->nr_chunks; i++)
         page_free(p->chunks[i].pa, p->chunks[i].order);
     page_free(virt_to_phys(p), 0);
 }
 
 /*
- * Zeroes the owned RAM under table and unmaps everything else, returning
- * tables left empty to the pool; whether table still maps anything.
+ * Zeroes the RAM under table and unmaps everything else, returning tables
+ * left empty to the pool; whether table still maps anything.
  */
 static bool reset_table(struct p2m *p, paddr_t table, unsigned int level)
 {
+    const struct p2m_format *f = p->fmt;
     uint64_t *e = phys_to_virt(table);
     bool used = false;
     unsigned int i;
 
     for (i = 0; i < 512; i++) {
-        if (!(e[i] & NPT_P))
+        if (!e[i])
             continue;
-        if (level == 1 || (e[i] & NPT_PS)) {
-            if (e[i] & NPT_OWNED) {
-                zero_pages(e[i] & NPT_ADDR_MASK, level == 2 ? 512 : 1);
+        if (!f->is_table(e[i], level)) {
+            if (f->type(e[i]) == P2M_RAM) {
+                zero_pages(f->addr(e[i], level), leaf_bytes(level) >> PAGE_SHIFT);
                 used = true;
             } else {
                 e[i] = 0;
             }
-        } else if (reset_table(p, e[i] & NPT_ADDR_MASK, level - 1)) {
+        } else if (reset_table(p, f->addr(e[i], level), level - 1)) {
             used = true;
         } else {
-            pool_put(p, e[i] & NPT_ADDR_MASK);
+            pool_put(p, f->addr(e[i], level));
             e[i] = 0;
         }
     }
@@ -180,68 +191,87 @@ static bool reset_table(struct p2m *p, paddr_t table, unsigned int level)
 void p2m_reset(struct p2m *p)
 {
     spin_lock(&p->lock);
-    reset_table(p, p->root, NPT_LEVELS);
+    reset_table(p, p->root, p->fmt->levels);
     spin_unlock(&p->lock);
 }
 
 /* The entry for gpa at leaf_level, creating tables from the pool; NULL if the pool is empty. */
-static uint64_t *npt_slot(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level, bool create)
+static uint64_t *slot_of(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level)
 {
+    const struct p2m_format *f = p->fmt;
     paddr_t table = p->root;
     unsigned int level;
 
-    for (level = NPT_LEVELS; level > leaf_level; level--) {
-        uint64_t *e = (uint64_t *)phys_to_virt(table) + ((gpa >> (12 + 9 * (level - 1))) & 0x1FF);
+    for (level = f->levels; level > leaf_level; level--) {
+        uint64_t *e = (uint64_t *)phys_to_virt(table) + slot_index(gpa, level);
 
-        if (!(*e & NPT_P)) {
-            paddr_t t;
+        if (!*e) {
+            paddr_t t = pool_take(p);
 
-            if (!create || !(t = pool_take(p)))
+            if (!t)
                 return NULL;
-            *e = t | NPT_TABLE;
-        } else if (*e & NPT_PS) {
+            *e = f->table(t);
+        } else if (!f->is_table(*e, level)) {
             return NULL;    /* covered by a larger leaf */
         }
-        table = *e & NPT_ADDR_MASK;
+        table = f->addr(*e, level);
     }
-    return (uint64_t *)phys_to_virt(table) + ((gpa >> (12 + 9 * (leaf_level - 1))) & 0x1FF);
+    return (uint64_t *)phys_to_virt(table) + slot_index(gpa, leaf_level);
 }
 
-static uint64_t npt_leaf_bits(unsigned int perms)
+/* The non-empty leaf for gpa and its level, or 0. */
+static uint64_t leaf_of(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_level)
 {
-    uint64_t bits = NPT_P | NPT_US;
+    const struct p2m_format *f = p->fmt;
+    paddr_t table = p->root;
+    unsigned int level;
 
-    if (perms & P2M_WRITE)
-        bits |= NPT_RW;
-    if (!(perms & P2M_EXEC))
-        bits |= NPT_NX;
-    return bits;
-}
+    if (gpa >= f->gpa_limit)
+        return 0;
+    for (level = f->levels; level >= 1; level--) {
+        uint64_t e = ((const uint64_t *)phys_to_virt(table))[slot_index(gpa, level)];
 
-/* Maps one freshly allocated, zeroed block (order 0 or 9) at gpa. */
-static int npt_map_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int order,
-                         unsigned int perms)
-{
-    unsigned int level = order == 9 ? 2 : 1;
-    uint64_t *slot;
-
-    slot = npt_slot(p, gpa, level, true);
-    if (!slot)
-        return -XEN_ENOMEM;
-    if (*slot & NPT_P)
-        return -XEN_EINVAL;
-    *slot = pa | npt_leaf_bits(perms) | NPT_OWNED | (level == 2 ? NPT_PS : 0);
+        if (!e)
+            return 0;
+        if (!f->is_table(e, level)) {
+            *leaf_level = level;
+            return e;
+        }
+        table = f->addr(e, level);
+    }
     return 0;
+}
+
+static bool range_ok(const struct p2m *p, gpaddr_t gpa, uint64_t size)
+{
+    return IS_ALIGNED(gpa | size, PAGE_SIZE) && size && gpa + size > gpa &&
+           gpa + size <= p->fmt->gpa_limit;
 }
 
 static bool range_is_free(const struct p2m *p, gpaddr_t gpa, uint64_t size)
 {
+    unsigned int level;
     uint64_t off;
 
     for (off = 0; off < size; off += PAGE_SIZE)
-        if (p2m_lookup(p, gpa + off, NULL) != INVALID_PADDR)
+        if (leaf_of(p, gpa + off, &level))
             return false;
     return true;
+}
+
+/* Maps one freshly allocated, zeroed block (order 0 or 9) of RAM at gpa. */
+static int map_ram_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int order,
+                         unsigned int perms)
+{
+    unsigned int level = order == 9 ? 2 : 1;
+    uint64_t *slot = slot_of(p, gpa, level);
+
+    if (!slot)
+        return -XEN_ENOMEM;
+    if (*slot)
+        return -XEN_EINVAL;
+    *slot = p->fmt->leaf(pa, level, P2M_RAM, perms);
+    return 0;
 }
 
 int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
@@ -249,8 +279,7 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
     uint64_t end = gpa + size;
     int rc = 0;
 
-    if (!IS_ALIGNED(gpa, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || !size || end < gpa ||
-        end > NPT_GPA_LIMIT || !(perms & P2M_READ))
+    if (!range_ok(p, gpa, size) || !(perms & P2M_READ))
         return -XEN_EINVAL;
     spin_lock(&p->lock);
     if (!range_is_free(p, gpa, size)) {
@@ -270,7 +299,7 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
             break;
         }
         zero_pages(pa, 1ull << order);
-        rc = npt_map_block(p, gpa, pa, order, perms);
+        rc = map_ram_block(p, gpa, pa, order, perms);
         if (rc) {
             page_free(pa, order);
             break;
@@ -281,72 +310,63 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
     return rc;
 }
 
-int p2m_map_static(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, unsigned int perms)
+int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_type type,
+            unsigned int perms)
 {
+    bool page = type != P2M_MMIO_EMUL;
     uint64_t off;
     int rc = 0;
 
-    if (!IS_ALIGNED(gpa | pa | size, PAGE_SIZE) || !size || gpa + size < gpa ||
-        gpa + size > NPT_GPA_LIMIT || !(perms & P2M_READ))
+    if (!range_ok(p, gpa, size) || type == P2M_NONE || type == P2M_RAM ||
+        type > P2M_PASSTHROUGH || (type == P2M_SHARED_RO && (perms & P2M_WRITE)))
+        return -XEN_EINVAL;
+    if (page && (!IS_ALIGNED(pa, PAGE_SIZE) || !(perms & P2M_READ)))
         return -XEN_EINVAL;
     spin_lock(&p->lock);
     if (!range_is_free(p, gpa, size))
         rc = -XEN_EINVAL;
     for (off = 0; off < size && !rc; off += PAGE_SIZE) {
-        uint64_t *slot = npt_slot(p, gpa + off, 1, true);
+        uint64_t *slot = slot_of(p, gpa + off, 1);
 
         if (!slot)
             rc = -XEN_ENOMEM;
         else
-            *slot = (pa + off) | npt_leaf_bits(perms);
+            *slot = p->fmt->leaf(page ? pa + off : 0, 1, type, page ? perms : 0);
     }
     spin_unlock(&p->lock);
     return rc;
 }
 
-/* The present leaf entry mapping gpa and its level's shift, or 0. */
-static uint64_t npt_leaf(const struct p2m *p, gpaddr_t gpa, unsigned int *shift)
+enum p2m_type p2m_query(const struct p2m *p, gpaddr_t gpa, paddr_t *pa, unsigned int *perms)
 {
-    paddr_t table = p->root;
-    unsigned int level;
+    const struct p2m_format *f = p->fmt;
+    unsigned int level = 1;
+    uint64_t e = leaf_of(p, gpa, &level);
+    enum p2m_type t = e ? f->type(e) : P2M_NONE;
 
-    if (gpa >= NPT_GPA_LIMIT)
-        return 0;
-    for (level = NPT_LEVELS; level >= 1; level--) {
-        uint64_t e = ((const uint64_t *)phys_to_virt(table))[(gpa >> (12 + 9 * (level - 1))) &
-                                                             0x1FF];
-
-        if (!(e & NPT_P))
-            return 0;
-        if (level == 1 || (e & NPT_PS)) {
-            *shift = 12 + 9 * (level - 1);
-            return e;
-        }
-        table = e & NPT_ADDR_MASK;
-    }
-    return 0;
+    if (pa)
+        *pa = t == P2M_NONE || t == P2M_MMIO_EMUL
+                  ? INVALID_PADDR
+                  : f->addr(e, level) | (gpa & (leaf_bytes(level) - 1));
+    if (perms)
+        *perms = e ? f->perms(e) : 0;
+    return t;
 }
 
 paddr_t p2m_lookup(const struct p2m *p, gpaddr_t gpa, unsigned int *perms)
 {
-    unsigned int shift;
-    uint64_t e = npt_leaf(p, gpa, &shift), size;
+    paddr_t pa;
 
-    if (!e)
-        return INVALID_PADDR;
-    size = 1ull << shift;
-    if (perms)
-        *perms = P2M_READ | ((e & NPT_RW) ? P2M_WRITE : 0) | ((e & NPT_NX) ? 0 : P2M_EXEC);
-    return (e & NPT_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
+    p2m_query(p, gpa, &pa, perms);
+    return pa;
 }
 
 bool p2m_owns_range(const struct p2m *p, gpaddr_t gpa, uint64_t size)
 {
     uint64_t off;
-    unsigned int shift;
 
     for (off = 0; off < size; off += PAGE_SIZE)
-        if (!(npt_leaf(p, gpa + off, &shift) & NPT_OWNED))
+        if (p2m_query(p, gpa + off, NULL, NULL) != P2M_RAM)
             return false;
     return true;
 }

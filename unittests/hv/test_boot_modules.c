@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boot_module_placed() (hv/common/boot_modules.c): a range is a module's only
+ * when it lies wholly inside one module the loader listed; nothing else
+ * (neighbouring memory, a range straddling two modules, one that wraps
+ * around) passes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <hv/boot_modules.h>
+#include "fake_hv.h"
+
+#define PAGE 4096ull
+
+static struct tessera_module list[2];
+static struct tessera_bootinfo bi;
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_phys_offset = 0;
+    list[0] = (struct tessera_module){ 0x200000, 5000 };
+    list[1] = (struct tessera_module){ 0x200000 + 2 * PAGE, PAGE };
+    bi.modules_paddr = (uint64_t)(uintptr_t)list;
+    bi.nr_modules = 2;
+    bi.module_entry_size = sizeof(list[0]);
+    return 0;
+}
+
+static void test_inside_one_module(void **state)
+{
+    (void)state;
+    assert_true(boot_module_placed(&bi, 0x200000, 5000));          /* exactly */
+    assert_true(boot_module_placed(&bi, 0x200000 + 100, 4900));    /* its tail */
+    assert_true(boot_module_placed(&bi, 0x200000 + 2 * PAGE, PAGE));
+}
+
+static void test_anything_else_refused(void **state)
+{
+    (void)state;
+    assert_false(boot_module_placed(&bi, 0x200000, 5001));         /* one byte past */
+    assert_false(boot_module_placed(&bi, 0x200000 - 1, 2));        /* one byte before */
+    assert_false(boot_module_placed(&bi, 0x1000000, PAGE));        /* elsewhere (the image) */
+    assert_false(boot_module_placed(&bi, 0x200000, 3 * PAGE));     /* across both */
+    assert_false(boot_module_placed(&bi, 0x200000 + 100, ~0ull));  /* wraps around */
+    assert_false(boot_module_placed(&bi, ~0ull - 10, 100));
+    bi.nr_modules = 0;
+    assert_false(boot_module_placed(&bi, 0x200000, 1));            /* no list: nothing */
+    bi.nr_modules = 2;
+}
+
+/* Entries are module_entry_size apart, so a later, larger struct still reads right. */
+static void test_entry_size_respected(void **state)
+{
+    static uint64_t wide[2][3] = { { 0x400000, PAGE, 0xdead }, { 0x800000, PAGE, 0xbeef } };
+
+    (void)state;
+    bi.modules_paddr = (uint64_t)(uintptr_t)wide;
+    bi.module_entry_size = sizeof(wide[0]);
+    assert_true(boot_module_placed(&bi, 0x800000, PAGE));
+    assert_false(boot_module_placed(&bi, 0xdead, 1));
+    setup(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inside_one_module),
+        cmocka_unit_test(test_anything_else_refused),
+        cmocka_unit_test(test_entry_size_respected),
+    };
+
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

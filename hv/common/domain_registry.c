@@ -40,6 +40,7 @@ struct domain *domain_registry_find(uint16_t domid)
 {
     unsigned int i;
 
+    ASSERT_LOCKED(&registry_lock);
     for (i = 0; i < DOMAIN_REGISTRY_MAX; i++)
         if (registry[i] && registry[i]->domid == domid)
             return registry[i];

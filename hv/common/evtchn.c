@@ -35,6 +35,7 @@ static struct domain *peer_find(uint16_t domid)
 
 static void evtchn_set_pending(struct domain *d, unsigned int port)
 {
+    ASSERT_LOCKED(&d->events.lock);
     d->events.port_ops->set_pending(d, port);
 }
 
@@ -227,6 +228,7 @@ static unsigned int port_alloc(struct domain *d)
 {
     unsigned int port;
 
+    ASSERT_LOCKED(&d->events.lock);
     for (port = 1; port < EVTCHN_NR_PORTS; port++)
         if (d->events.ports[port].state == EVTCHN_FREE)
             return port;

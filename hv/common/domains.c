@@ -165,11 +165,6 @@ static bool prepare_domain(unsigned int index)
     struct db_domain_spec *spec = &inputs.spec;
     struct db_diag diag;
 
-    if (hd->type != HL_DOMAIN_PVH) {
-        printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
-               hl_domain_type_name(hd->type));
-        return false;
-    }
     if (kernel->source != HL_MODSRC_REG || !kernel->base) {
         printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
         return false;
@@ -191,13 +186,10 @@ static bool prepare_domain(unsigned int index)
         spec->modules = &inputs.ramdisk;
         spec->nr_modules = 1;
     }
+    /* The validator refused more regions per domain than the builder's table holds. */
+    _Static_assert(HL_MAX_SHM_PER_DOMAIN <= DB_MAX_SHM, "shared memory regions per domain");
     spec->nr_shm = shm_of_domain(index, inputs.shm);
     spec->shm = inputs.shm;
-    if (spec->nr_shm > DB_MAX_SHM) {
-        printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name,
-               spec->nr_shm, DB_MAX_SHM);
-        return false;
-    }
     if (db_prepare(spec, &layout, &diag)) {
         printk("tessera: domain %s: %s: %s\n", hd->name, db_err_name(diag.code), diag.msg);
         return false;

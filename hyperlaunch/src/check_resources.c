@@ -47,8 +47,9 @@ void hl_check_memory(struct hl_ctx *c)
     char want[96], have[HL_SIZE_TEXT];
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
-        if (!d->memory_kib)
-            continue; /* missing memory was reported */
+        int len = 0;
+        if (!d->memory_kib && (!fdt_getprop(c->fdt, d->node, "memory", &len) || len != 8))
+            continue; /* missing or malformed memory was reported; 0 is checked below */
         if (d->memory_kib % 4) {
             hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1,
                       "a multiple of 4 KiB", "%llu KiB", (unsigned long long)d->memory_kib);

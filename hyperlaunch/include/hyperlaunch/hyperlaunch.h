@@ -58,6 +58,7 @@ enum hl_code {
     HL_E_NAME_DUPLICATE,
     HL_E_MODE_PV_DM,
     HL_W_MODE_LONG,
+    HL_E_MODE_UNSUPPORTED,   /* PV or HVM: only PVH domains run today */
     HL_W_CAP_UNKNOWN,
     HL_E_CAP_DUPLICATE,
     HL_E_MEM_BOUNDS,         /* mem-min <= memory <= mem-max violated */
@@ -97,6 +98,7 @@ enum hl_code {
     /* Policies, start order, console, CPUID */
     HL_E_DEP_CYCLE,
     HL_E_DEP_SELF,
+    HL_E_NOT_OFFERED,        /* in the binding's namespace, deliberately not offered */
     HL_E_CONSOLE_INPUT,
     HL_E_CPUID_FEATURE,
     HL_E_CPUID_BOTH,

@@ -73,14 +73,24 @@ void hl_check_memory(struct hl_ctx *c)
         }
         total_kib += d->memory_kib + d->p2m_pool_kib;
     }
+    /* The hypervisor takes shared memory regions from the same free RAM. */
+    uint64_t shm = 0;
+    for (uint32_t r = 0; r < plan->nr_shm_regions; r++)
+        shm += plan->shm_regions[r].size;
     uint64_t ram = c->in->machine.ram_bytes;
-    if (ram && total_kib * 1024 > ram) {
+    if (ram && total_kib * 1024 + shm > ram) {
         hl_format_size(have, sizeof(have), ram);
         snprintf(want, sizeof(want), "at most %s (the machine's RAM)", have);
-        char need[HL_SIZE_TEXT];
-        hl_format_size(need, sizeof(need), total_kib * 1024);
+        char need[HL_SIZE_TEXT], shared[HL_SIZE_TEXT + 24] = "";
+        hl_format_size(need, sizeof(need), total_kib * 1024 + shm);
+        if (shm) {
+            char size[HL_SIZE_TEXT];
+            hl_format_size(size, sizeof(size), shm);
+            snprintf(shared, sizeof(shared), ", %s of shared memory", size);
+        }
         hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1,
-                  want, "%s (memory and P2M pools of %u domains)", need, plan->nr_domains);
+                  want, "%s (memory and P2M pools of %u domains%s)", need, plan->nr_domains,
+                  shared);
     }
 }
 

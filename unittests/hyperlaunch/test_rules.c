@@ -129,6 +129,10 @@ static const struct rule rules[] = {
     { .name = "memory-machine", D1("") D2(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0 0x40000>; " K("0x1000000") " };",
       HL_E_MEM_MACHINE, false, { .machine = { .ram_bytes = 256ull << 20 } } },
+    /* Shared memory comes out of the same RAM as the domains' (the hypervisor claims it). */
+    { .name = "memory-machine-shm", D1(SHM("r", "owner", "0x60000000", "0x80000000", "0x100000")),
+      D1(SHM("r", "owner", "0x60000000", "0x80000000", "0x1000000")),
+      HL_E_MEM_MACHINE, false, { .machine = { .ram_bytes = 32ull << 20 } } },
     { .name = "no-kernel", D1(""), "domain@1 { compatible = \"xen,domain\"; memory = <0 "
       "0x4000>; };",
       HL_E_NO_KERNEL },

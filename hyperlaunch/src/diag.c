@@ -84,6 +84,9 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
     [HL_E_SCHED_PARTITIONED] = { "sched-partitioned", HL_ERROR,
                                  "the domain's pool $o is partitioned (\"null\"), "
                                  "which has no weights or caps: expected $e" },
+    [HL_E_VCPU_NO_CPU]       = { "vcpu-no-cpu", HL_ERROR,
+                                 "vCPU $f finds no free CPU in its partitioned pool $o: "
+                                 "expected $e" },
     [HL_E_EVTCHN_UNPAIRED]   = { "evtchn-unpaired", HL_ERROR,
                                  "event channel end does not pair: expected $e, found $f" },
     [HL_E_EVTCHN_PORT_DUPLICATE] = { "evtchn-port-duplicate", HL_ERROR,

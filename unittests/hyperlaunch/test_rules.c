@@ -322,6 +322,15 @@ static const struct rule rules[] = {
       "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1>; "
       "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; tessera,sched-cap = <50>;"),
       HL_E_SCHED_PARTITIONED },
+    /* A "null" pool places vCPUs greedily (the hypervisor's order): vCPU 0 takes CPU 1. */
+    { .name = "vcpu-no-cpu",
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1 &c2>; "
+      "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; cpus = <2>; "
+      "v1 { compatible = \"xen,vcpu\"; id = <1>; hard-affinity = \"2\"; };"),
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1 &c2>; "
+      "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; cpus = <2>; "
+      "v1 { compatible = \"xen,vcpu\"; id = <1>; hard-affinity = \"1\"; };"),
+      HL_E_VCPU_NO_CPU },
     /* The machine (the hypervisor asking its CPU) can force virt-ssbd (table bit 0) only. */
     { .name = "cpuid-force", D1("tessera,cpuid-force = \"virt-ssbd\";"),
       D1("tessera,cpuid-force = \"virt-ssbd\", \"x2apic\";"), HL_E_CPUID_FORCE, false,

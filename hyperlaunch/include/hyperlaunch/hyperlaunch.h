@@ -85,6 +85,7 @@ enum hl_code {
     HL_E_AFFINITY_OUTSIDE_POOL,
     HL_E_CPULIST,
     HL_E_SCHED_PARTITIONED,  /* weight or cap for a domain of a "null" pool */
+    HL_E_VCPU_NO_CPU,        /* a "null" pool's CPUs taken before this vCPU's turn */
     /* Event channels */
     HL_E_EVTCHN_UNPAIRED,
     HL_E_EVTCHN_PORT_DUPLICATE,

@@ -292,6 +292,41 @@ static void test_domain_limit(void **state)
     free(fdt);
 }
 
+/* A kernel command line the domain builder takes (65535 characters) and one it would refuse. */
+static void test_cmdline_limit(void **state)
+{
+    (void)state;
+    size_t size;
+    void *dtb = dts_compile("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
+                            " d { compatible = \"xen,domain\"; memory = <0 0x4000>;"
+                            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 "
+                            "0x1000>; }; }; }; }; };", &size);
+    size_t cap = size + HL_MAX_CMDLINE + 4096;
+    void *fdt = malloc(cap);
+    char *args = malloc(HL_MAX_CMDLINE + 2);
+    assert_int_equal(fdt_open_into(dtb, fdt, (int)cap), 0);
+    int kernel = fdt_path_offset(fdt, "/chosen/hypervisor/d/kernel");
+    for (unsigned extra = 0; extra < 2; extra++) {
+        memset(args, 'a', HL_MAX_CMDLINE + extra);
+        args[HL_MAX_CMDLINE + extra] = '\0';
+        assert_int_equal(fdt_setprop_string(fdt, kernel, "bootargs", args), 0);
+        struct result r;
+        run_blob(fdt, cap, NULL, &r);
+        if (!extra) {
+            assert_int_equal(r.errors, 0);
+        } else {
+            assert_int_equal(r.nr_diags, 1);
+            assert_string_equal(r.lines[0], "error: /chosen/hypervisor/d/kernel: property "
+                                "\"bootargs\": expected at most 65535 characters, found 65536 "
+                                "characters");
+        }
+        result_free(&r);
+    }
+    free(args);
+    free(fdt);
+    free(dtb);
+}
+
 /* Hostile blobs: truncated, corrupted, wrong size; never a crash, always an error. */
 static void test_bad_blobs(void **state)
 {
@@ -376,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_xen_hyperlaunch_x86),
         cmocka_unit_test(test_diag_format),
         cmocka_unit_test(test_domain_limit),
+        cmocka_unit_test(test_cmdline_limit),
         cmocka_unit_test(test_bad_blobs),
         cmocka_unit_test(test_all_reported),
         cmocka_unit_test(test_cpuid_table),

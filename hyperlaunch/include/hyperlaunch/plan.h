@@ -30,6 +30,7 @@
 #define HL_MAX_SHM_REGIONS      512u   /* distinct xen,shm-id */
 #define HL_MAX_SHM_MAPS         1024u  /* (region, domain) pairs */
 #define HL_MAX_SHM_PER_DOMAIN   16u    /* regions one domain maps (its shared memory table) */
+#define HL_MAX_CMDLINE          65535u /* a kernel's bootargs (the domain builder's limit) */
 #define HL_MAX_AFFINITIES       2048u  /* xen,vcpu nodes with hard-affinity */
 #define HL_MAX_DEPS             2048u  /* start dependencies */
 #define HL_MAX_EVTCHN_PORT      4095u  /* 2-level event channel ABI, 64-bit guests */

@@ -154,7 +154,15 @@ int hl_fdt_check(const void *blob, size_t size, char *why, size_t why_size)
                 FAIL("structure offset 0x%llx: property of %llu bytes runs past the structure "
                      "block (%llu bytes left)", (unsigned long long)at,
                      (unsigned long long)len, (unsigned long long)(end - off));
-            if (name >= str_size || bounded_strlen(strings + name, str_size - name) <= 0)
+            /* A bounded scan: many properties naming one long string stay linear. */
+            uint64_t room = name < str_size ? str_size - name : 0;
+            uint64_t scan = room < HL_FDT_MAX_NAME + 1 ? room : HL_FDT_MAX_NAME + 1;
+            int64_t name_len = bounded_strlen(strings + name, scan);
+            if (name_len < 0 && room > HL_FDT_MAX_NAME)
+                FAIL("structure offset 0x%llx: property name at strings offset 0x%llx is longer "
+                     "than %u characters", (unsigned long long)at, (unsigned long long)name,
+                     HL_FDT_MAX_NAME);
+            if (name_len <= 0)
                 FAIL("structure offset 0x%llx: property name offset 0x%llx is not a name in "
                      "the strings block (0x%llx bytes)", (unsigned long long)at,
                      (unsigned long long)name, (unsigned long long)str_size);

@@ -161,6 +161,16 @@ static void test_structure(void **state)
             "structure offset 0x8: property name offset 0x0 is not a name in the strings "
             "block (0x4 bytes)");
 
+    /* Names of HL_FDT_MAX_NAME characters pass, longer ones are refused. */
+    static char long_names[HL_FDT_MAX_NAME + 2];
+    memset(long_names, 'n', sizeof(long_names) - 1);
+    long_names[sizeof(long_names) - 1] = '\0';
+    size_t size = raw(prop, 7, long_names + 1, sizeof(long_names) - 1);
+    assert_int_equal(hl_fdt_check(blob, size, why, sizeof(why)), 0);
+    refused(raw(prop, 7, long_names, sizeof(long_names)),
+            "structure offset 0x8: property name at strings offset 0x0 is longer than 255 "
+            "characters");
+
     /* HL_FDT_MAX_DEPTH nested nodes pass, one more is refused. */
     uint32_t deep[2 * (HL_FDT_MAX_DEPTH + 1) + HL_FDT_MAX_DEPTH + 2];
     for (unsigned extra = 0; extra < 2; extra++) {
@@ -174,7 +184,7 @@ static void test_structure(void **state)
         for (unsigned i = 0; i < depth; i++)
             deep[n++] = END_NODE;
         deep[n++] = END;
-        size_t size = raw(deep, n, strings, 4);
+        size = raw(deep, n, strings, 4);
         if (extra)
             refused(size, "structure offset 0x200: nodes nested more than 64 deep");
         else

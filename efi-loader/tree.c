@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The launch-control device tree: read, checked, and given room to grow. */
 #include <libfdt.h>
+#include <hyperlaunch/fdt_check.h>
 
 #include "loader.h"
 
@@ -39,6 +40,7 @@ EFI_STATUS tree_load(struct loader *ld)
     const void *file;
     unsigned modules;
     EFI_STATUS s;
+    char why[160];
     int err;
 
     s = file_load(ld, ld->tree_path, EfiLoaderData, 0, NULL, &addr, &size);
@@ -49,6 +51,12 @@ EFI_STATUS tree_load(struct loader *ld)
     err = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(file);
     if (!err && fdt_totalsize(file) > size)
         err = -FDT_ERR_TRUNCATED;
+    /* The bounded check first: libfdt's full check loops forever on some blobs. */
+    if (!err && hl_fdt_check(file, size, why, sizeof(why)) != 0) {
+        con_error("%s: not a valid device tree: %s", ld->tree_path, why);
+        pages_free(addr);
+        return EFI_LOAD_ERROR;
+    }
     if (!err)
         err = fdt_check_full(file, size);
     if (err) {

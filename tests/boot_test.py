@@ -19,7 +19,7 @@ import threading
 import time
 
 DIRECTIVES = {
-    "tree", "bootargs", "esp-remove", "esp-write", "esp-dtb", "smp", "mem",
+    "tree", "bootargs", "esp-remove", "esp-write", "esp-copy", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
     "exit", "send-after",
 }
@@ -32,7 +32,7 @@ class CaseError(Exception):
 def parse_case(path):
     case = {"expect": [], "expect-count": [], "expect-order": [], "expect-range": [],
             "forbid": [], "stop-on": [],
-            "esp-remove": [], "esp-write": [], "send-after": [], "esp-dtb": None, "bootargs": "",
+            "esp-remove": [], "esp-write": [], "esp-copy": [], "send-after": [], "esp-dtb": None, "bootargs": "",
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
@@ -62,8 +62,10 @@ def parse_case(path):
                     raise CaseError(f"{where}: send-after needs 'TRIGGER => TEXT'")
                 data = codecs.decode(text, "unicode_escape").encode("latin-1")
                 case[key].append((trigger, data))
-            elif key == "esp-write":
+            elif key in ("esp-write", "esp-copy"):
                 dest, _, text = value.partition(" ")
+                if key == "esp-copy" and (not dest or not text):
+                    raise CaseError(f"{where}: esp-copy needs 'REL PATH'")
                 case[key].append((dest, text))
             elif key == "bootargs":
                 case[key] = (case[key] + " " + value).strip()
@@ -115,6 +117,8 @@ def assemble_esp(case, args, esp):
     for rel, text in case["esp-write"]:
         with open(os.path.join(esp, rel), "w", encoding="ascii") as f:
             f.write(text)
+    for rel, src in case["esp-copy"]:
+        shutil.copyfile(os.path.join(args.source_dir, src), os.path.join(esp, rel))
 
 
 def boot(case, args, esp, log_path):

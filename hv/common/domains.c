@@ -303,21 +303,13 @@ static bool copy_spec(unsigned int index)
     paddr_t pa;
     char *at;
 
-    if (hd->type != HL_DOMAIN_PVH) {
-        printk("tessera: domain %s: %s domains are not supported yet (PVH only)\n", hd->name,
-               hl_domain_type_name(hd->type));
-        return false;
-    }
     if (kernel->source != HL_MODSRC_REG || !kernel->base) {
         printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
         return false;
     }
     count_links(index, &nr_shm, &nr_evtchns);
-    if (nr_shm > DB_MAX_SHM) {
-        printk("tessera: domain %s: %u shared memory regions, at most %u\n", hd->name, nr_shm,
-               DB_MAX_SHM);
-        return false;
-    }
+    /* The validator refused more regions per domain than the builder's table holds. */
+    _Static_assert(HL_MAX_SHM_PER_DOMAIN <= DB_MAX_SHM, "shared memory regions per domain");
     bytes = sizeof(*ds) + nr_shm * sizeof(struct spec_shm) +
             nr_evtchns * sizeof(struct spec_evtchn) + hd->vcpus * sizeof(cpumask_t) +
             string_bytes(hd->bootargs) + (rd ? string_bytes(rd->bootargs) : 0);

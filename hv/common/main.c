@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* hv_main(): the boot CPU's path from the loader's hand-over to the boot report. */
 #include <string.h>
-#include <libfdt.h>
 #include <boot/bootinfo.h>
 #include <hv/boot_report.h>
 #include <hv/boot_tree.h>
@@ -15,6 +14,7 @@
 #include <hv/smp.h>
 #include <hv/timeline.h>
 #include <hv/timer.h>
+#include <hyperlaunch/fdt_check.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -70,18 +70,19 @@ static __noreturn void halt_bad_bootinfo(paddr_t pa, const char *why)
     }
 }
 
-/* The launch tree through the firmware's identity map, checked; NULL with *err if unusable. */
-static const void *launch_tree(const struct tessera_bootinfo *bi, int *err)
+/*
+ * The launch tree through the firmware's identity map, its structure checked
+ * (bounded: nothing reads it with libfdt before); NULL with why if unusable.
+ */
+static const void *launch_tree(const struct tessera_bootinfo *bi, char *why, size_t why_size)
 {
     const void *fdt = (const void *)bi->launch_tree_paddr;
 
-    *err = -FDT_ERR_NOTFOUND;
-    if (!fdt)
+    if (!fdt) {
+        snprintf(why, why_size, "no launch tree");
         return NULL;
-    *err = fdt_check_header(fdt);
-    if (*err == 0 && fdt_totalsize(fdt) > bi->launch_tree_size)
-        *err = -FDT_ERR_TRUNCATED;
-    return *err == 0 ? fdt : NULL;
+    }
+    return hl_fdt_check(fdt, bi->launch_tree_size, why, why_size) == 0 ? fdt : NULL;
 }
 
 /* The loader's options, if they are the NUL-terminated string bootinfo says. */
@@ -119,7 +120,7 @@ void hv_main(paddr_t bootinfo_paddr)
 {
     const struct tessera_bootinfo *bi = (const void *)bootinfo_paddr;
     const char *problem;
-    int tree_err;
+    char tree_problem[160];
 
     serial_init(SERIAL_COM1, SERIAL_DEFAULT_BAUD);
     problem = bootinfo_problem(bi);
@@ -134,7 +135,7 @@ void hv_main(paddr_t bootinfo_paddr)
     tsc_set_loader_estimate(bi->stamps.loader_tsc_khz);
     timeline_init(bi);
 
-    const void *fdt = launch_tree(bi, &tree_err);
+    const void *fdt = launch_tree(bi, tree_problem, sizeof(tree_problem));
 
     cmdline_init(fdt ? boot_tree_config_bootargs(fdt) : NULL, loader_options(bi));
     serial_configure_from_cmdline();
@@ -143,7 +144,7 @@ void hv_main(paddr_t bootinfo_paddr)
     printk("tessera: command line: \"%s\"\n", cmdline_full());
     if (!fdt)
         panic("launch tree at %#llx (%llu bytes): %s", (unsigned long long)bi->launch_tree_paddr,
-              (unsigned long long)bi->launch_tree_size, fdt_strerror(tree_err));
+              (unsigned long long)bi->launch_tree_size, tree_problem);
 
     paging_init(bi);
     bi = phys_to_virt(bootinfo_paddr);

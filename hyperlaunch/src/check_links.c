@@ -88,6 +88,15 @@ void hl_check_shm(struct hl_ctx *c)
     for (uint32_t i = 0; i < plan->nr_shm_maps; i++) {
         struct hl_shm_map *m = &plan->shm_maps[i];
         struct hl_shm_region *region = &plan->shm_regions[m->region];
+        uint32_t before = 0;   /* this domain's maps before this one */
+        for (uint32_t j = 0; j < i; j++)
+            before += plan->shm_maps[j].domain == m->domain;
+        if (before == HL_MAX_SHM_PER_DOMAIN) {
+            char limit[24];
+            snprintf(limit, sizeof(limit), "%u", HL_MAX_SHM_PER_DOMAIN);
+            hl_report(c, HL_E_TOO_MANY, m->node, NULL, -1, limit,
+                      "shared memory regions in one domain");
+        }
         for (uint32_t j = 0; j < i; j++) {
             const struct hl_shm_map *o = &plan->shm_maps[j];
             if (o->domain != m->domain)
@@ -130,8 +139,7 @@ static void resolve_deps(struct hl_ctx *c)
         struct hl_domain *d = &plan->domains[i];
         for (uint32_t k = d->dep_first; k < (uint32_t)d->dep_first + d->dep_count; k++) {
             struct hl_dep *dep = &plan->deps[k];
-            const char *prop = dep->kind == HL_DEP_READY ? "tessera,after-ready"
-                                                         : "tessera,after-started";
+            const char *prop = "tessera,after-started";
             uint16_t target = hl_domain_by_phandle(plan, dep->phandle);
             char text[HL_DIAG_PATH_MAX];
             if (target == HL_NONE)
@@ -207,10 +215,7 @@ static void report_cycle(struct hl_ctx *c, uint32_t from, uint32_t placed_count,
             bit_set(reported, dom);
     }
     const struct hl_domain *d = &plan->domains[x];
-    const struct hl_dep *dep = &plan->deps[blocking_dep_index(plan, x, placed)];
-    hl_report(c, HL_E_DEP_CYCLE, d->node,
-              dep->kind == HL_DEP_READY ? "tessera,after-ready" : "tessera,after-started",
-              -1, NULL, "%s", text);
+    hl_report(c, HL_E_DEP_CYCLE, d->node, "tessera,after-started", -1, NULL, "%s", text);
 }
 
 /*

@@ -47,8 +47,9 @@ void hl_check_memory(struct hl_ctx *c)
     char want[96], have[HL_SIZE_TEXT];
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
-        if (!d->memory_kib)
-            continue; /* missing memory was reported */
+        int len = 0;
+        if (!d->memory_kib && (!fdt_getprop(c->fdt, d->node, "memory", &len) || len != 8))
+            continue; /* missing or malformed memory was reported; 0 is checked below */
         if (d->memory_kib % 4) {
             hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1,
                       "a multiple of 4 KiB", "%llu KiB", (unsigned long long)d->memory_kib);
@@ -72,14 +73,24 @@ void hl_check_memory(struct hl_ctx *c)
         }
         total_kib += d->memory_kib + d->p2m_pool_kib;
     }
+    /* The hypervisor takes shared memory regions from the same free RAM. */
+    uint64_t shm = 0;
+    for (uint32_t r = 0; r < plan->nr_shm_regions; r++)
+        shm += plan->shm_regions[r].size;
     uint64_t ram = c->in->machine.ram_bytes;
-    if (ram && total_kib * 1024 > ram) {
+    if (ram && total_kib * 1024 + shm > ram) {
         hl_format_size(have, sizeof(have), ram);
         snprintf(want, sizeof(want), "at most %s (the machine's RAM)", have);
-        char need[HL_SIZE_TEXT];
-        hl_format_size(need, sizeof(need), total_kib * 1024);
+        char need[HL_SIZE_TEXT], shared[HL_SIZE_TEXT + 24] = "";
+        hl_format_size(need, sizeof(need), total_kib * 1024 + shm);
+        if (shm) {
+            char size[HL_SIZE_TEXT];
+            hl_format_size(size, sizeof(size), shm);
+            snprintf(shared, sizeof(shared), ", %s of shared memory", size);
+        }
         hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1,
-                  want, "%s (memory and P2M pools of %u domains)", need, plan->nr_domains);
+                  want, "%s (memory and P2M pools of %u domains%s)", need, plan->nr_domains,
+                  shared);
     }
 }
 
@@ -120,14 +131,14 @@ static void check_affinity_cpus(struct hl_ctx *c, const struct hl_affinity *a)
  * A "null" pool (the partitioned scheduler) gives each vCPU a CPU of its own,
  * so its domains' vCPUs must not outnumber its CPUs.
  */
-static void check_pool_commit(struct hl_ctx *c, uint16_t p)
+static bool check_pool_commit(struct hl_ctx *c, uint16_t p)
 {
     const struct hl_plan *plan = c->plan;
     const struct hl_pool *pool = &plan->pools[p];
     unsigned cpus = 0, vcpus = 0;
     hl_cpumask_t mask;
     if (!pool->sched || strcmp(pool->sched, "null") || !pool_cpus(c, p, &mask))
-        return;
+        return false;
     for (unsigned cpu = 0; cpu < HL_MAX_PCPUS; cpu++)
         cpus += hl_cpumask_test(&mask, cpu);
     for (uint32_t i = 0; i < plan->nr_domains; i++)
@@ -138,6 +149,47 @@ static void check_pool_commit(struct hl_ctx *c, uint16_t p)
         snprintf(want, sizeof(want), "at most %u vCPUs (a \"null\" pool gives each its own CPU)",
                  cpus);
         hl_report(c, HL_E_POOL_EMPTY, pool->node, "cpupool-cpus", -1, want, "%u vCPUs", vcpus);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The hypervisor gives each vCPU of a "null" pool the lowest-numbered CPU its
+ * affinity allows that no vCPU placed before it took, domains in plan order,
+ * vCPUs in id order (sched_partitioned.c). Pinned vCPUs can then find their
+ * CPUs taken although another placement would fit: the same walk here, so the
+ * tree is refused before the hypervisor fails to place the vCPU.
+ */
+static void check_pool_placement(struct hl_ctx *c, uint16_t p)
+{
+    const struct hl_plan *plan = c->plan;
+    const struct hl_pool *pool = &plan->pools[p];
+    hl_cpumask_t taken;
+    memset(&taken, 0, sizeof(taken));
+    for (uint32_t i = 0; i < plan->nr_domains; i++) {
+        const struct hl_domain *d = &plan->domains[i];
+        for (uint32_t v = 0; d->pool == p && v < d->vcpus; v++) {
+            const hl_cpumask_t *allowed = &pool->cpus;
+            int node = d->node;
+            for (uint32_t k = 0; k < plan->nr_affinities; k++) {
+                if (plan->affinities[k].domain == i && plan->affinities[k].vcpu == v) {
+                    allowed = &plan->affinities[k].hard;
+                    node = plan->affinities[k].node;
+                }
+            }
+            unsigned cpu = 0;
+            while (cpu < HL_MAX_PCPUS && !(hl_cpumask_test(&pool->cpus, cpu) &&
+                                           hl_cpumask_test(allowed, cpu) &&
+                                           !hl_cpumask_test(&taken, cpu)))
+                cpu++;
+            if (cpu < HL_MAX_PCPUS)
+                hl_cpumask_set(&taken, cpu);
+            else
+                hl_report(c, HL_E_VCPU_NO_CPU, node, node == d->node ? NULL : "hard-affinity",
+                          pool->node, "a CPU of its affinity that no vCPU placed before it "
+                          "(domains in the plan's order) took", "%u", v);
+        }
     }
 }
 
@@ -181,5 +233,6 @@ void hl_check_affinity(struct hl_ctx *c)
         check_sched_params(c, d);
     }
     for (uint16_t p = 0; p < plan->nr_pools; p++)
-        check_pool_commit(c, p);
+        if (check_pool_commit(c, p))
+            check_pool_placement(c, p);
 }

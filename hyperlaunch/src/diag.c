@@ -39,6 +39,8 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
                                  "expected $e, found $f" },
     [HL_W_MODE_LONG]         = { "mode-long", HL_WARNING,
                                  "bit 2 (64-bit, old drafts) ignored: found $f" },
+    [HL_E_MODE_UNSUPPORTED]  = { "mode-unsupported", HL_ERROR,
+                                 "not supported yet: expected $e, found $f" },
     [HL_W_CAP_UNKNOWN]       = { "capabilities-unknown", HL_WARNING,
                                  "unknown capability bits masked: expected $e, found $f" },
     [HL_E_CAP_DUPLICATE]     = { "capabilities-duplicate", HL_ERROR,
@@ -82,6 +84,9 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
     [HL_E_SCHED_PARTITIONED] = { "sched-partitioned", HL_ERROR,
                                  "the domain's pool $o is partitioned (\"null\"), "
                                  "which has no weights or caps: expected $e" },
+    [HL_E_VCPU_NO_CPU]       = { "vcpu-no-cpu", HL_ERROR,
+                                 "vCPU $f finds no free CPU in its partitioned pool $o: "
+                                 "expected $e" },
     [HL_E_EVTCHN_UNPAIRED]   = { "evtchn-unpaired", HL_ERROR,
                                  "event channel end does not pair: expected $e, found $f" },
     [HL_E_EVTCHN_PORT_DUPLICATE] = { "evtchn-port-duplicate", HL_ERROR,
@@ -101,6 +106,8 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
                                  "found $f" },
     [HL_E_DEP_CYCLE]         = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
     [HL_E_DEP_SELF]          = { "dependency-self", HL_ERROR, "domain depends on itself" },
+    [HL_E_NOT_OFFERED]       = { "not-offered", HL_ERROR,
+                                 "not offered by Tessera ($f): expected $e" },
     [HL_E_CONSOLE_INPUT]     = { "console-input", HL_ERROR, "expected $e, found $f" },
     [HL_E_CPUID_FEATURE]     = { "cpuid-feature", HL_ERROR,
                                  "unknown CPUID feature $f (expected $e)" },

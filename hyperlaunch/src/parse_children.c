@@ -133,8 +133,13 @@ void hl_parse_module(struct hl_ctx *c, int node, uint16_t dom, enum hl_module_ki
     m->node = node;
     hl_check_properties(c, node, kind == HL_MODULE_KERNEL ? kernel_props : module_props);
     locate_module(c, m, node, cells_node);
-    if (kind == HL_MODULE_KERNEL)
-        hl_get_string(c, node, "bootargs", &m->bootargs);
+    if (kind == HL_MODULE_KERNEL && hl_get_string(c, node, "bootargs", &m->bootargs) &&
+        strlen(m->bootargs) > HL_MAX_CMDLINE) {
+        char limit[48];
+        snprintf(limit, sizeof(limit), "at most %u characters", HL_MAX_CMDLINE);
+        hl_report(c, HL_E_BAD_VALUE, node, "bootargs", -1, limit, "%zu characters",
+                  strlen(m->bootargs));
+    }
     if (dom == HL_NONE)
         return;
 

@@ -31,6 +31,10 @@ static void parse_mode(struct hl_ctx *c, struct hl_domain *d, int node)
     else
         d->type = (mode & MODE_PV) ? HL_DOMAIN_PV : (mode & MODE_DM) ? HL_DOMAIN_HVM
                                                                    : HL_DOMAIN_PVH;
+    /* The hypervisor builds PVH domains only: refused here, not at build time. */
+    if (d->type != HL_DOMAIN_PVH)
+        hl_report(c, HL_E_MODE_UNSUPPORTED, node, "mode", -1, "0 (PVH)", "0x%x (%s)", mode,
+                  hl_domain_type_name(d->type));
 }
 
 static void parse_name(struct hl_ctx *c, struct hl_domain *d, int node)
@@ -259,7 +263,10 @@ static void parse_domain(struct hl_ctx *c, int node)
     parse_action(c, node, "tessera,on-reboot", &d->on_reboot);
     parse_action(c, node, "tessera,on-crash", &d->on_crash);
     parse_deps(c, d, node, "tessera,after-started", HL_DEP_STARTED);
-    parse_deps(c, d, node, "tessera,after-ready", HL_DEP_READY);
+    /* Refused, not ignored: a guest has no way to signal readiness (decision 24). */
+    if (hl_prop_present(c, node, "tessera,after-ready"))
+        hl_report(c, HL_E_NOT_OFFERED, node, "tessera,after-ready", -1,
+                  "tessera,after-started", "no guest can signal that it is ready");
     parse_cpuid(c, node, "tessera,cpuid-hide", &d->cpuid.hide);
     parse_cpuid(c, node, "tessera,cpuid-force", &d->cpuid.force);
 

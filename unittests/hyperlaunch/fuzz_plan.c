@@ -74,7 +74,7 @@ static void base_domain(void *fdt, unsigned i)
     CHECK(fdt_property_u32(fdt, "phandle", 0x100 + i));
     CHECK(fdt_property_u32(fdt, "domain-cpupool", 0x10 + i % 2));
     if (i)
-        CHECK(fdt_property_u32(fdt, "tessera,after-ready", 0x100 + i - 1));
+        CHECK(fdt_property_u32(fdt, "tessera,after-started", 0x100 + i - 1));
     CHECK(fdt_property_string(fdt, "tessera,cpuid-hide", "virt-ssbd"));
     CHECK(fdt_begin_node(fdt, "kernel"));
     CHECK(fdt_property_string(fdt, "compatible", "multiboot,kernel"));

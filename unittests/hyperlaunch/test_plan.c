@@ -76,7 +76,7 @@ static void test_start_order(void **state)
     (void)state;
     struct result r;
     run_ok("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
-           " a: a { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-ready = <&c>;"
+           " a: a { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = <&c>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b: b { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = "
              "<&a &c>;"
@@ -92,7 +92,7 @@ static void test_start_order(void **state)
     assert_int_equal(b->dep_count, 2);
     assert_int_equal(p->deps[b->dep_first].domain, 0);
     assert_int_equal(p->deps[b->dep_first + 1].domain, 2);
-    assert_int_equal(p->deps[p->domains[0].dep_first].kind, HL_DEP_READY);
+    assert_int_equal(p->deps[p->domains[0].dep_first].kind, HL_DEP_STARTED);
     result_free(&r);
 }
 
@@ -167,7 +167,8 @@ static void test_xen_form(void **state)
 
 /*
  * The x86 Hyperlaunch example of Xen's design documents: a PV control domain
- * with the old 64-bit mode bit, hypervisor-wide modules, module-index.
+ * with the old 64-bit mode bit, hypervisor-wide modules, module-index: read as
+ * Xen reads it, then refused for its PV domain (PVH only, today).
  */
 static void test_xen_hyperlaunch_x86(void **state)
 {
@@ -178,7 +179,7 @@ static void test_xen_hyperlaunch_x86(void **state)
     };
     struct run_opts o = { .boot_modules = mods, .nr_boot_modules = 5 };
     struct result r;
-    run_ok("/dts-v1/; / { chosen { hypervisor {"
+    run_dts("/dts-v1/; / { chosen { hypervisor {"
            " compatible = \"hypervisor,xen\", \"xen,x86\";"
            " config { compatible = \"xen,config\";"
            "   module@0 { compatible = \"module,microcode\", \"multiboot,module\"; module-index "
@@ -198,8 +199,10 @@ static void test_xen_hyperlaunch_x86(void **state)
              "<4>; }; };"
            "}; }; };", &o, &r);
     const struct hl_plan *p = r.plan;
-    assert_int_equal(r.nr_diags, 1); /* the mode bit 2 warning */
+    /* Read as Xen reads it; the PV dom0 is then refused: only PVH domains run. */
+    assert_int_equal(r.nr_diags, 2);
     assert_int_equal(r.codes[0], HL_W_MODE_LONG);
+    assert_int_equal(r.codes[1], HL_E_MODE_UNSUPPORTED);
     assert_int_equal(p->nr_domains, 2);
     assert_int_equal(p->nr_modules, 5);
     assert_int_equal(p->modules[0].domain, HL_NONE);
@@ -289,6 +292,41 @@ static void test_domain_limit(void **state)
     free(fdt);
 }
 
+/* A kernel command line the domain builder takes (65535 characters) and one it would refuse. */
+static void test_cmdline_limit(void **state)
+{
+    (void)state;
+    size_t size;
+    void *dtb = dts_compile("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
+                            " d { compatible = \"xen,domain\"; memory = <0 0x4000>;"
+                            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 "
+                            "0x1000>; }; }; }; }; };", &size);
+    size_t cap = size + HL_MAX_CMDLINE + 4096;
+    void *fdt = malloc(cap);
+    char *args = malloc(HL_MAX_CMDLINE + 2);
+    assert_int_equal(fdt_open_into(dtb, fdt, (int)cap), 0);
+    int kernel = fdt_path_offset(fdt, "/chosen/hypervisor/d/kernel");
+    for (unsigned extra = 0; extra < 2; extra++) {
+        memset(args, 'a', HL_MAX_CMDLINE + extra);
+        args[HL_MAX_CMDLINE + extra] = '\0';
+        assert_int_equal(fdt_setprop_string(fdt, kernel, "bootargs", args), 0);
+        struct result r;
+        run_blob(fdt, cap, NULL, &r);
+        if (!extra) {
+            assert_int_equal(r.errors, 0);
+        } else {
+            assert_int_equal(r.nr_diags, 1);
+            assert_string_equal(r.lines[0], "error: /chosen/hypervisor/d/kernel: property "
+                                "\"bootargs\": expected at most 65535 characters, found 65536 "
+                                "characters");
+        }
+        result_free(&r);
+    }
+    free(args);
+    free(fdt);
+    free(dtb);
+}
+
 /* Hostile blobs: truncated, corrupted, wrong size; never a crash, always an error. */
 static void test_bad_blobs(void **state)
 {
@@ -373,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_xen_hyperlaunch_x86),
         cmocka_unit_test(test_diag_format),
         cmocka_unit_test(test_domain_limit),
+        cmocka_unit_test(test_cmdline_limit),
         cmocka_unit_test(test_bad_blobs),
         cmocka_unit_test(test_all_reported),
         cmocka_unit_test(test_cpuid_table),

@@ -34,6 +34,11 @@
     "shm@" host " { compatible = \"xen,domain-shared-memory-v1\"; role = \"" role "\"; " \
     "tessera,access = \"" access "\"; " \
     "xen,shm-id = \"" id "\"; xen,shared-mem = <0x0 " host " 0x0 " guest " " size ">; };"
+#define SHM4(n, h) SHM("r" n "0", "owner", h "0000", h "0000", "0x1000") \
+                   SHM("r" n "1", "owner", h "1000", h "1000", "0x1000") \
+                   SHM("r" n "2", "owner", h "2000", h "2000", "0x1000") \
+                   SHM("r" n "3", "owner", h "3000", h "3000", "0x1000")
+#define SHM16 SHM4("0", "0x6000") SHM4("1", "0x6001") SHM4("2", "0x6002") SHM4("3", "0x6003")
 
 static const char tree_head[] =
     "/dts-v1/;\n/ {\n cpus { #address-cells = <1>; #size-cells = <0>;\n"
@@ -72,6 +77,13 @@ static const struct rule rules[] = {
       "<1>;"), HL_E_BAD_TYPE },
     { .name = "missing-memory", D1(""),
       "domain@1 { compatible = \"xen,domain\"; " K("0x1000000") " };", HL_E_MISSING_PROPERTY },
+    /* memory = 0 is smaller than any kernel (the hypervisor could not build it). */
+    { .name = "memory-zero", D1(""),
+      "domain@1 { compatible = \"xen,domain\"; memory = <0x0 0x0>; " K("0x1000000") " };",
+      HL_E_MEM_TOO_SMALL },
+    /* A domain maps at most HL_MAX_SHM_PER_DOMAIN (16) regions: its shared memory table. */
+    { .name = "shm-per-domain", D1(SHM16),
+      D1(SHM16 SHM("r16", "owner", "0x61000000", "0x81000000", "0x1000")), HL_E_TOO_MANY },
     { .name = "cpus-range", D1("cpus = <128>;"), D1("cpus = <129>;"), HL_E_BAD_VALUE },
     { .name = "domid-reserved",
       "domain@1 { compatible = \"xen,domain\"; domid = <0x7fef>; memory = <0 0x4000>; "
@@ -87,10 +99,12 @@ static const struct rule rules[] = {
       D1("tessera,name = \"a\";") D2("tessera,name = \"a\";"), HL_E_NAME_DUPLICATE },
     { .name = "name-charset", D1("tessera,name = \"web-1.a_b\";"), D1("tessera,name = \"web 1\";"),
       HL_E_BAD_VALUE },
-    { .name = "mode-pv-dm", D1("mode = <1>;") D2("mode = <2>;"), D1("mode = "
-      "<3>;"), HL_E_MODE_PV_DM },
+    { .name = "mode-pv-dm", D1("mode = <0>;"), D1("mode = <3>;"), HL_E_MODE_PV_DM },
+    /* The hypervisor builds PVH domains only (the same line as at boot). */
+    { .name = "mode-unsupported", D1("mode = <0>;"), D1("mode = <1>;") D2("mode = <2>;"),
+      HL_E_MODE_UNSUPPORTED },
     { .name = "mode-unknown-bits", D1("mode = <0>;"), D1("mode = <8>;"), HL_E_BAD_VALUE },
-    { .name = "mode-long", D1("mode = <1>;"), D1("mode = <5>;"), HL_W_MODE_LONG },
+    { .name = "mode-long", D1("mode = <0>;"), D1("mode = <4>;"), HL_W_MODE_LONG },
     { .name = "capabilities-unknown", D1("capabilities = <7>;"), D1("capabilities = <0x9>;"),
       HL_W_CAP_UNKNOWN },
     { .name = "capabilities-duplicate", D1("capabilities = <3>;") D2("capabilities = <1>;"),
@@ -115,6 +129,10 @@ static const struct rule rules[] = {
     { .name = "memory-machine", D1("") D2(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0 0x40000>; " K("0x1000000") " };",
       HL_E_MEM_MACHINE, false, { .machine = { .ram_bytes = 256ull << 20 } } },
+    /* Shared memory comes out of the same RAM as the domains' (the hypervisor claims it). */
+    { .name = "memory-machine-shm", D1(SHM("r", "owner", "0x60000000", "0x80000000", "0x100000")),
+      D1(SHM("r", "owner", "0x60000000", "0x80000000", "0x1000000")),
+      HL_E_MEM_MACHINE, false, { .machine = { .ram_bytes = 32ull << 20 } } },
     { .name = "no-kernel", D1(""), "domain@1 { compatible = \"xen,domain\"; memory = <0 "
       "0x4000>; };",
       HL_E_NO_KERNEL },
@@ -273,9 +291,12 @@ static const struct rule rules[] = {
       "\"vga\";"),
       HL_E_BAD_VALUE },
     { .name = "dependency-cycle",
-      D1("") D2("tessera,after-started = <&d1>;") D3("tessera,after-ready = <&d2>;"),
-      D1("tessera,after-ready = <&d3>;") D2("tessera,after-started = <&d1>;")
-      D3("tessera,after-ready = <&d2>;"), HL_E_DEP_CYCLE },
+      D1("") D2("tessera,after-started = <&d1>;") D3("tessera,after-started = <&d2>;"),
+      D1("tessera,after-started = <&d3>;") D2("tessera,after-started = <&d1>;")
+      D3("tessera,after-started = <&d2>;"), HL_E_DEP_CYCLE },
+    /* No guest can signal readiness: after-ready is refused (decision 24). */
+    { .name = "not-offered", D1("") D2("tessera,after-started = <&d1>;"),
+      D1("") D2("tessera,after-ready = <&d1>;"), HL_E_NOT_OFFERED },
     { .name = "dependency-self", D1("") D2("tessera,after-started = <&d1>;"),
       D1("tessera,after-started = <&d1>;"), HL_E_DEP_SELF },
     { .name = "dependency-reference", D1("") D2("tessera,after-started = <&d1>;"),
@@ -301,6 +322,15 @@ static const struct rule rules[] = {
       "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1>; "
       "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; tessera,sched-cap = <50>;"),
       HL_E_SCHED_PARTITIONED },
+    /* A "null" pool places vCPUs greedily (the hypervisor's order): vCPU 0 takes CPU 1. */
+    { .name = "vcpu-no-cpu",
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1 &c2>; "
+      "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; cpus = <2>; "
+      "v1 { compatible = \"xen,vcpu\"; id = <1>; hard-affinity = \"2\"; };"),
+      "p: pool { compatible = \"xen,cpupool\"; cpupool-cpus = <&c1 &c2>; "
+      "cpupool-sched = \"null\"; };" D1("domain-cpupool = <&p>; cpus = <2>; "
+      "v1 { compatible = \"xen,vcpu\"; id = <1>; hard-affinity = \"1\"; };"),
+      HL_E_VCPU_NO_CPU },
     /* The machine (the hypervisor asking its CPU) can force virt-ssbd (table bit 0) only. */
     { .name = "cpuid-force", D1("tessera,cpuid-force = \"virt-ssbd\";"),
       D1("tessera,cpuid-force = \"virt-ssbd\", \"x2apic\";"), HL_E_CPUID_FORCE, false,

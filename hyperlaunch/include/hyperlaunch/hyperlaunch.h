@@ -58,6 +58,7 @@ enum hl_code {
     HL_E_NAME_DUPLICATE,
     HL_E_MODE_PV_DM,
     HL_W_MODE_LONG,
+    HL_E_MODE_UNSUPPORTED,   /* PV or HVM: only PVH domains run today */
     HL_W_CAP_UNKNOWN,
     HL_E_CAP_DUPLICATE,
     HL_E_MEM_BOUNDS,         /* mem-min <= memory <= mem-max violated */
@@ -84,6 +85,7 @@ enum hl_code {
     HL_E_AFFINITY_OUTSIDE_POOL,
     HL_E_CPULIST,
     HL_E_SCHED_PARTITIONED,  /* weight or cap for a domain of a "null" pool */
+    HL_E_VCPU_NO_CPU,        /* a "null" pool's CPUs taken before this vCPU's turn */
     /* Event channels */
     HL_E_EVTCHN_UNPAIRED,
     HL_E_EVTCHN_PORT_DUPLICATE,
@@ -97,6 +99,7 @@ enum hl_code {
     /* Policies, start order, console, CPUID */
     HL_E_DEP_CYCLE,
     HL_E_DEP_SELF,
+    HL_E_NOT_OFFERED,        /* in the binding's namespace, deliberately not offered */
     HL_E_CONSOLE_INPUT,
     HL_E_CPUID_FEATURE,
     HL_E_CPUID_BOTH,

@@ -29,6 +29,8 @@
 #define HL_MAX_EVTCHN_ENDS      2048u  /* each channel has two ends */
 #define HL_MAX_SHM_REGIONS      512u   /* distinct xen,shm-id */
 #define HL_MAX_SHM_MAPS         1024u  /* (region, domain) pairs */
+#define HL_MAX_SHM_PER_DOMAIN   16u    /* regions one domain maps (its shared memory table) */
+#define HL_MAX_CMDLINE          65535u /* a kernel's bootargs (the domain builder's limit) */
 #define HL_MAX_AFFINITIES       2048u  /* xen,vcpu nodes with hard-affinity */
 #define HL_MAX_DEPS             2048u  /* start dependencies */
 #define HL_MAX_EVTCHN_PORT      4095u  /* 2-level event channel ABI, 64-bit guests */
@@ -61,10 +63,12 @@ enum hl_action {
     HL_ACTION_HALT_MACHINE = 2, /* the whole machine stops */
 };
 
-/* Start dependency kinds. */
+/*
+ * Start dependency kinds: only "after started" is offered; tessera,after-ready
+ * is refused until guests have a way to signal readiness (docs/decisions.md).
+ */
 enum hl_dep_kind {
     HL_DEP_STARTED = 0, /* start after the other domain has been started */
-    HL_DEP_READY   = 1, /* start after the other domain has signalled ready */
 };
 
 enum hl_module_kind {

@@ -51,5 +51,36 @@ struct esp_opts {
 };
 int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_opts *o,
                  const char *dir);
+/* cmd_esp.c: loads t->path and validates it; 0, 1 invalid (saying `refusing`), 2. */
+int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan **plan,
+                      const char *refusing);
+
+/* serial.c: how `tessera run` ended (its exit status; docs/tool.md). */
+enum run_status {
+    RUN_CLEAN = 0,      /* every domain ended cleanly */
+    RUN_REFUSED = 1,    /* the tree was refused, by the tool or at boot */
+    RUN_USAGE = 2,      /* usage error, unreadable tree or file */
+    RUN_FAILED = 3,     /* the hypervisor's failure status */
+    RUN_PANIC = 4,
+    RUN_TIMEOUT = 5,
+    RUN_NO_STATUS = 6,  /* QEMU ended without a status: escape key, killed, ... */
+};
+
+/* The serial stream, line by line: what it says, and --log-dir's files. */
+struct serial_watch {
+    const struct hl_plan *plan;
+    const char *log_dir;        /* NULL: no per-domain logs */
+    FILE *hv_log;               /* everything that is not a domain's line */
+    FILE *domain_logs[HL_MAX_DOMAINS];
+    bool failed[HL_MAX_DOMAINS];
+    bool refused, panic, quit;
+    char line[1024];
+    size_t len;
+};
+int serial_watch_init(struct serial_watch *w, const struct hl_plan *plan, const char *log_dir);
+void serial_watch_feed(struct serial_watch *w, const char *data, size_t n);
+void serial_watch_end(struct serial_watch *w);
+enum run_status run_status(const struct serial_watch *w, int qemu_status, bool timed_out);
+const char *run_status_text(enum run_status s);
 
 #endif

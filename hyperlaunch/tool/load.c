@@ -91,6 +91,10 @@ int tree_load(struct tree *t, const char *path)
     }
     free(data);
     t->blob = compile_dts(path, &t->size);
+    /* Without positions, diagnostics still name the node and property. */
+    if (t->blob && srcmap_build(&t->map, path) != 0)
+        fprintf(stderr, "tessera: %s: dtc gave no source positions; "
+                "diagnostics name nodes only\n", path);
     return t->blob ? 0 : -1;
 }
 
@@ -98,6 +102,7 @@ void tree_free(struct tree *t)
 {
     free(t->blob);
     t->blob = NULL;
+    srcmap_free(&t->map);
 }
 
 int tree_find_module(const struct tree *t, const char *name, char *out, size_t size)
@@ -142,7 +147,13 @@ static void print_diag(void *ctx, const struct hl_diag *d)
         return;
     char line[HL_DIAG_LINE_MAX];
     hl_diag_format(d, line, sizeof(line));
-    fprintf(stderr, "%s\n", line);
+    /* FILE:LINE: as compilers print it; the hypervisor prints the rest alone. */
+    const char *file;
+    unsigned ln;
+    if (srcmap_find(&v->tree->map, d->path, d->property, &file, &ln))
+        fprintf(stderr, "%s:%u: %s\n", file, ln, line);
+    else
+        fprintf(stderr, "%s: %s\n", v->tree->path, line);
 }
 
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan)

@@ -9,6 +9,18 @@
 
 #define TOOL_MAX_MODULE_PATHS 16
 
+/* srcmap.c: the .dts file and line of each node and property (dtc's annotations). */
+struct srcpos;
+struct srcmap {
+    struct srcpos *v;
+    size_t n, cap;
+};
+int srcmap_build(struct srcmap *m, const char *dts);
+void srcmap_free(struct srcmap *m);
+/* The property's position, else its node's; false if neither is known. */
+bool srcmap_find(const struct srcmap *m, const char *path, const char *prop,
+                 const char **file, unsigned *line);
+
 /* A tree loaded from a .dts (through dtc) or a .dtb, with its search paths. */
 struct tree {
     const char *path;       /* as given */
@@ -17,6 +29,7 @@ struct tree {
     size_t size;
     const char *module_paths[TOOL_MAX_MODULE_PATHS];
     unsigned nr_module_paths;
+    struct srcmap map;      /* empty for a .dtb */
 };
 
 /* Options every subcommand that validates shares. */

@@ -79,12 +79,21 @@ int cmd_esp(int argc, char **argv)
                 return 2;
             break;
         default:
-            fputs(esp_usage, stderr);
+            fputs("tessera esp --help describes the options\n", stderr);
             return 2;
         }
     }
-    if (optind + 1 != argc || !out) {
-        fputs(esp_usage, stderr);
+    if (optind == argc) {
+        fprintf(stderr, "tessera esp: no TREE given\n%s", esp_usage);
+        return 2;
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "tessera esp: one TREE expected, found \"%s\" too\n",
+                argv[optind + 1]);
+        return 2;
+    }
+    if (!out) {
+        fputs("tessera esp: no output directory: -o DIR is required\n", stderr);
         return 2;
     }
     t.path = argv[optind];

@@ -148,12 +148,14 @@ static void print_diag(void *ctx, const struct hl_diag *d)
     char line[HL_DIAG_LINE_MAX];
     hl_diag_format(d, line, sizeof(line));
     /* FILE:LINE: as compilers print it; the hypervisor prints the rest alone. */
-    const char *file;
-    unsigned ln;
+    const char *file = v->tree->path;
+    unsigned ln = 0;
     if (srcmap_find(&v->tree->map, d->path, d->property, &file, &ln))
         fprintf(stderr, "%s:%u: %s\n", file, ln, line);
     else
-        fprintf(stderr, "%s: %s\n", v->tree->path, line);
+        fprintf(stderr, "%s: %s\n", file, line);
+    if (v->opts->diags && diag_list_add(v->opts->diags, d, file, ln) != 0)
+        perror("tessera");
 }
 
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan)

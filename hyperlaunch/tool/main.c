@@ -38,6 +38,7 @@ int main(int argc, char **argv)
         return cmd_esp(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
-    fprintf(stderr, "tessera: unknown command \"%s\"\n\n%s", cmd, usage);
+    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, run; "
+            "tessera --help describes them)\n", cmd);
     return 2;
 }

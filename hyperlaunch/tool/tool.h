@@ -32,10 +32,23 @@ struct tree {
     struct srcmap map;      /* empty for a .dtb */
 };
 
+/* Diagnostics kept for check --json, with their source positions. */
+struct diag_record {
+    struct hl_diag diag;
+    char file[1024];        /* "" if unknown */
+    unsigned line;          /* 0 if unknown */
+    char text[HL_DIAG_LINE_MAX];
+};
+struct diag_list {
+    struct diag_record *v;
+    size_t n, cap;
+};
+
 /* Options every subcommand that validates shares. */
 struct check_opts {
     struct hl_machine machine;
     bool quiet_warnings;
+    struct diag_list *diags;    /* also keep each diagnostic here, if not NULL */
 };
 
 /* load.c */
@@ -52,6 +65,12 @@ int parse_common_option(int opt, const char *arg, struct tree *t, struct check_o
 
 /* print_plan.c */
 void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);
+/* print_json.c */
+int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file,
+                  unsigned line);
+void diag_list_free(struct diag_list *l);
+void print_json(FILE *out, const struct hl_plan *plan, const struct tree *t,
+                const struct check_opts *o, bool valid);
 
 /* Subcommands. */
 int cmd_check(int argc, char **argv);

@@ -14,13 +14,14 @@ static const char esp_usage[] =
     "  tessera/launch.dtb     the compiled tree\n"
     "  PATH                   each module, at the xen,uefi-binary PATH the tree names\n"
     "Modules are found relative to TREE's directory, then in each --module-path,\n"
-    "then in the build tree this tool was built in (" TESSERA_BUILD_DIR ").\n"
+    "then in the tool's own directory of guests (tessera --paths shows it).\n"
     "Copy DIR's contents to a FAT-formatted partition to boot a real machine.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR     where to assemble the ESP (required)\n"
-    "  --loader FILE        the UEFI loader (default: " TESSERA_DEFAULT_LOADER ")\n"
-    "  --hypervisor FILE    the hypervisor (default: " TESSERA_DEFAULT_HYPERVISOR ")\n"
+    "  --loader FILE        the UEFI loader (default: the tool's own, see\n"
+    "                       tessera --paths)\n"
+    "  --hypervisor FILE    the hypervisor (default: the tool's own)\n"
     "  --module-path DIR    also look for module files in DIR (repeatable)\n"
     "  --cpus N, --mem SIZE validate against a machine with N CPUs and SIZE of RAM\n"
     "  -h, --help           this text\n"
@@ -62,7 +63,7 @@ int cmd_esp(int argc, char **argv)
     };
     struct tree t = { 0 };
     struct check_opts o = { 0 };
-    struct esp_opts e = { TESSERA_DEFAULT_LOADER, TESSERA_DEFAULT_HYPERVISOR };
+    struct esp_opts e = { tool_paths()->loader, tool_paths()->hypervisor };
     const char *out = NULL;
     int opt;
     optind = 1;

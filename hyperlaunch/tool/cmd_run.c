@@ -15,7 +15,8 @@ static const char run_usage[] =
     "usage: tessera run TREE [options] [-- extra QEMU arguments]\n"
     "\n"
     "Validates TREE, assembles its ESP in a temporary directory and boots it in\n"
-    "QEMU through scripts/qemu-boot, with the serial console on this terminal.\n"
+    "QEMU through qemu-boot (tessera --paths shows which), with the serial\n"
+    "console on this terminal.\n"
     "Leave QEMU with Ctrl-] then x (Ctrl-A stays the guests': pressed three times\n"
     "it passes serial input to the next domain). The hypervisor is given\n"
     "\"debug-exit\" so that it ends QEMU with its status.\n"
@@ -146,7 +147,7 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
 {
     char *args[80];
     int n = 0;
-    args[n++] = (char *)TESSERA_QEMU_BOOT;
+    args[n++] = (char *)tool_paths()->qemu_boot;
     args[n++] = (char *)esp;
     args[n++] = "--smp";
     args[n++] = (char *)r->smp;
@@ -271,7 +272,7 @@ int cmd_run(int argc, char **argv)
 {
     struct tree t = { 0 };
     struct check_opts o = { .machine = { .cpus = 2, .ram_bytes = 1ull << 30 } };
-    struct esp_opts e = { TESSERA_DEFAULT_LOADER, TESSERA_DEFAULT_HYPERVISOR };
+    struct esp_opts e = { tool_paths()->loader, tool_paths()->hypervisor };
     struct run_opts r = { .smp = "2", .mem = "1G" };
     int status = parse_run_options(argc, argv, &t, &o, &e, &r);
     if (status >= 0)

@@ -116,8 +116,8 @@ int tree_find_module(const struct tree *t, const char *name, char *out, size_t s
         if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
             return 0;
     }
-    /* Last, the build tree this tool was built in (where guests/ are built). */
-    snprintf(out, size, "%s/%s", TESSERA_BUILD_DIR, name);
+    /* Last, the tool's own: its build tree or its installation (guests/ in both). */
+    snprintf(out, size, "%s/%s", tool_paths()->modules, name);
     if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
         return 0;
     return -1;

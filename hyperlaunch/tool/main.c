@@ -15,7 +15,9 @@ static const char usage[] =
     "  run TREE          assemble an ESP in a temporary directory and boot it in QEMU\n"
     "\n"
     "  tessera COMMAND --help   describes each command's options\n"
-    "  tessera --version        prints the version\n";
+    "  tessera --version        prints the version\n"
+    "  tessera --paths          prints where the loader, hypervisor, guests and\n"
+    "                           qemu-boot are found (build tree or installation)\n";
 
 int main(int argc, char **argv)
 {
@@ -26,6 +28,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--paths") == 0) {
+        print_paths(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {

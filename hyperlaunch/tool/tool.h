@@ -51,6 +51,14 @@ struct check_opts {
     struct diag_list *diags;    /* also keep each diagnostic here, if not NULL */
 };
 
+/* paths.c: the loader, hypervisor, modules and qemu-boot this tool uses by default. */
+struct tool_paths {
+    bool installed;             /* PREFIX/lib/tessera, else the build tree */
+    char loader[4200], hypervisor[4200], qemu_boot[4200], modules[4200];
+};
+const struct tool_paths *tool_paths(void);
+void print_paths(FILE *out);
+
 /* load.c */
 int tree_load(struct tree *t, const char *path);
 void tree_free(struct tree *t);

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: MIT
+# bash completion for tessera(1): commands, each command's options, trees
+# (.dts/.dtb) and directories where they are expected.
+_tessera()
+{
+    local cur prev cmd
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    if ((COMP_CWORD == 1)); then
+        mapfile -t COMPREPLY < <(compgen -W "check esp run --help --version --paths" -- "$cur")
+        return
+    fi
+    cmd=${COMP_WORDS[1]}
+    case $prev in
+        -o|--output|--module-path|--log-dir)
+            mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+        --loader|--hypervisor|--log)
+            mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+        --cpus|--mem|--smp|--timeout)
+            return ;;
+    esac
+    local opts
+    case $cmd in
+        check) opts="--cpus --mem --module-path --json --quiet --help" ;;
+        esp) opts="--output --loader --hypervisor --module-path --cpus --mem --help" ;;
+        run) opts="--smp --mem --timeout --log --log-dir --loader --hypervisor --module-path --help" ;;
+        *) return ;;
+    esac
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    else
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -X '!*.@(dts|dtb)' -- "$cur"; compgen -d -- "$cur")
+    fi
+}
+complete -F _tessera tessera

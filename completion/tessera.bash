@@ -7,22 +7,29 @@ _tessera()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W "check esp run --help --version --paths" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "check esp image run --help --version --paths" -- "$cur")
         return
     fi
     cmd=${COMP_WORDS[1]}
+    if [[ $prev == -o ]]; then
+        # esp -o DIR, image -o IMAGE
+        if [[ $cmd == esp ]]; then mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        else mapfile -t COMPREPLY < <(compgen -f -- "$cur"); fi
+        return
+    fi
     case $prev in
-        -o|--output|--module-path|--log-dir)
+        --module-path|--log-dir)
             mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-        --loader|--hypervisor|--log)
+        --loader|--hypervisor|--log|--output)
             mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-        --cpus|--mem|--smp|--timeout)
+        --cpus|--mem|--smp|--timeout|--size)
             return ;;
     esac
     local opts
     case $cmd in
         check) opts="--cpus --mem --module-path --json --quiet --help" ;;
         esp) opts="--output --loader --hypervisor --module-path --cpus --mem --help" ;;
+        image) opts="--output --size --loader --hypervisor --module-path --cpus --mem --help" ;;
         run) opts="--smp --mem --timeout --log --log-dir --loader --hypervisor --module-path --help" ;;
         *) return ;;
     esac

@@ -12,6 +12,7 @@ static const char usage[] =
     "commands:\n"
     "  check TREE        validate TREE (.dts or .dtb) and print its boot plan\n"
     "  esp TREE -o DIR   assemble a bootable EFI system partition in DIR\n"
+    "  image TREE -o IMG write a disk image (GPT, FAT32 ESP) for a USB stick\n"
     "  run TREE          assemble an ESP in a temporary directory and boot it in QEMU\n"
     "\n"
     "  tessera COMMAND --help   describes each command's options\n"
@@ -42,9 +43,11 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "esp") == 0)
         return cmd_esp(argc - 1, argv + 1);
+    if (strcmp(cmd, "image") == 0)
+        return cmd_image(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
-    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, run; "
+    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, image, run; "
             "tessera --help describes them)\n", cmd);
     return 2;
 }

@@ -14,6 +14,7 @@ static const char usage[] =
     "  esp TREE -o DIR   assemble a bootable EFI system partition in DIR\n"
     "  image TREE -o IMG write a disk image (GPT, FAT32 ESP) for a USB stick\n"
     "  run TREE          assemble an ESP in a temporary directory and boot it in QEMU\n"
+    "  timeline LOG -o SVG  draw the boot timeline of a serial log\n"
     "\n"
     "  tessera COMMAND --help   describes each command's options\n"
     "  tessera --version        prints the version\n"
@@ -45,9 +46,11 @@ int main(int argc, char **argv)
         return cmd_esp(argc - 1, argv + 1);
     if (strcmp(cmd, "image") == 0)
         return cmd_image(argc - 1, argv + 1);
+    if (strcmp(cmd, "timeline") == 0)
+        return cmd_timeline(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
-    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, image, run; "
+    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, image, run, timeline; "
             "tessera --help describes them)\n", cmd);
     return 2;
 }

@@ -85,6 +85,7 @@ int cmd_check(int argc, char **argv);
 int cmd_esp(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 /* esp.c: assembles an ESP into dir from a validated tree. */
 struct esp_opts {
     const char *loader;

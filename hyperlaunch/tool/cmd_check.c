@@ -135,8 +135,9 @@ int cmd_check(int argc, char **argv)
         status = 1;
     } else if (!quiet && !json) {
         print_plan(stdout, plan, &t);
-        note_skipped(&o);
     }
+    if (!quiet && !json)
+        note_skipped(&o);
     if (json)
         print_json(stdout, plan, &t, &o, errors == 0);
     diag_list_free(&diags);

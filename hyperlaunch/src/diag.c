@@ -154,30 +154,179 @@ static void node_path(const void *fdt, int node, char *buf, size_t size)
     }
 }
 
+/*
+ * The tessera,name of the domain node that is node or holds it, when it is not
+ * the domain node's own name (which the path shows already).
+ */
+static void domain_name(const void *fdt, int node, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int depth = node >= 0 ? fdt_node_depth(fdt, node) : -1; depth > 0; depth--) {
+        int n = fdt_supernode_atdepth_offset(fdt, node, depth, NULL);
+        if (n < 0 || fdt_node_check_compatible(fdt, n, "xen,domain") != 0)
+            continue;
+        int len;
+        const char *name = fdt_getprop(fdt, n, "tessera,name", &len);
+        const char *own = fdt_get_name(fdt, n, NULL);
+        if (name && len > 1 && (size_t)len <= size && name[len - 1] == '\0' &&
+            !memchr(name, '\0', (size_t)len - 1) && (!own || strcmp(name, own) != 0))
+            memcpy(buf, name, (size_t)len);
+        return;
+    }
+}
+
+/*
+ * Optimal string alignment distance (a swap of two letters counts 1), in three
+ * rolling rows: this runs on the hypervisor's stack too.
+ */
+static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    enum { MAX = 40 };
+    unsigned rows[3][MAX + 1];
+    if (la > MAX || lb > MAX)
+        return ~0u;
+    unsigned *before = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                before[j - 2] + 1 < best)
+                best = before[j - 2] + 1;
+            cur[j] = best;
+        }
+        unsigned *t = before;
+        before = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+/* A typo, not another word: at most 2 edits, and fewer than the word's length. */
+static bool close_enough(unsigned dist, size_t len)
+{
+    return dist <= 2 && dist < len && dist > 0;
+}
+
+static void did_you_mean(struct hl_diag *d, const char *candidate, size_t len)
+{
+    snprintf(d->hint, sizeof(d->hint), "did you mean \"%.*s\"?", (int)len, candidate);
+}
+
+/*
+ * A quoted value found where the expected text lists quoted alternatives: the
+ * nearest of them, if it is near (one alternative is named by the text already).
+ */
+static void suggest_value(struct hl_diag *d)
+{
+    size_t flen = strlen(d->found);
+    if (flen < 3 || d->found[0] != '"' || d->found[flen - 1] != '"')
+        return;
+    const char *word = d->found + 1;
+    size_t wlen = flen - 2;
+    unsigned best = ~0u, alternatives = 0;
+    const char *best_at = NULL;
+    size_t best_len = 0;
+    for (const char *p = strchr(d->expected, '"'); p; alternatives++) {
+        const char *end = strchr(p + 1, '"');
+        if (!end)
+            break;
+        unsigned dist = edit_distance(word, wlen, p + 1, (size_t)(end - p - 1));
+        if (dist < best) {
+            best = dist;
+            best_at = p + 1;
+            best_len = (size_t)(end - p - 1);
+        }
+        p = strchr(end + 1, '"');
+    }
+    if (alternatives > 1 && close_enough(best, wlen))
+        did_you_mean(d, best_at, best_len);
+}
+
+static void fill(struct hl_ctx *c, struct hl_diag *d, enum hl_code code, int node,
+                 const char *prop, int other)
+{
+    d->severity = messages[code].severity;
+    d->code = code;
+    d->property = prop;
+    node_path(c->fdt, node, d->path, sizeof(d->path));
+    if (other >= 0)
+        node_path(c->fdt, other, d->other, sizeof(d->other));
+    else
+        d->other[0] = '\0';
+    domain_name(c->fdt, node, d->domain, sizeof(d->domain));
+    d->expected[0] = d->found[0] = d->hint[0] = '\0';
+}
+
+static void emit(struct hl_ctx *c, const struct hl_diag *d)
+{
+    if (d->severity == HL_ERROR)
+        c->errors++;
+    if (c->in->report)
+        c->in->report(c->in->ctx, d);
+}
+
 void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
                int other, const char *expected, const char *found_fmt, ...)
 {
     struct hl_diag d;
-    d.severity = messages[code].severity;
-    d.code = code;
-    d.property = prop;
-    node_path(c->fdt, node, d.path, sizeof(d.path));
-    if (other >= 0)
-        node_path(c->fdt, other, d.other, sizeof(d.other));
-    else
-        d.other[0] = '\0';
+    fill(c, &d, code, node, prop, other);
     snprintf(d.expected, sizeof(d.expected), "%s", expected ? expected : "");
-    d.found[0] = '\0';
     if (found_fmt) {
         va_list ap;
         va_start(ap, found_fmt);
         vsnprintf(d.found, sizeof(d.found), found_fmt, ap);
         va_end(ap);
     }
-    if (d.severity == HL_ERROR)
-        c->errors++;
-    if (c->in->report)
-        c->in->report(c->in->ctx, &d);
+    suggest_value(&d);
+    emit(c, &d);
+}
+
+/*
+ * Properties of Xen's dom0less binding that only Xen on Arm reads (Xen's
+ * docs/misc/arm/device-tree/booting.txt): they have no meaning on x86.
+ */
+static const char *const arm_only_props[] = {
+    "vpl011", "nr_spis", "sve", "direct-map", "xen,static-mem", "xen,enhanced",
+    "passthrough", "multiboot,device-tree", NULL
+};
+
+void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node,
+                                const char *prop, const char *const known[],
+                                const char *const generic[])
+{
+    struct hl_diag d;
+    fill(c, &d, code, node, prop, -1);
+    bool arm = false;
+    for (unsigned i = 0; arm_only_props[i]; i++)
+        arm |= strcmp(prop, arm_only_props[i]) == 0;
+    if (arm) {
+        snprintf(d.hint, sizeof(d.hint), "Arm-only in Xen's dom0less binding, "
+                 "no meaning on x86");
+    } else if (code == HL_E_UNKNOWN_PROPERTY) {
+        const char *const *lists[] = { known, generic };
+        unsigned best = ~0u;
+        const char *best_name = NULL;
+        for (unsigned l = 0; l < 2; l++)
+            for (unsigned i = 0; lists[l] && lists[l][i]; i++) {
+                unsigned dist = edit_distance(prop, strlen(prop), lists[l][i],
+                                              strlen(lists[l][i]));
+                if (dist < best) {
+                    best = dist;
+                    best_name = lists[l][i];
+                }
+            }
+        if (best_name && close_enough(best, strlen(prop)))
+            did_you_mean(&d, best_name, strlen(best_name));
+    }
+    emit(c, &d);
 }
 
 /* snprintf after the *len bytes buf holds; *len counts what did not fit too. */
@@ -198,8 +347,11 @@ size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
         snprintf(buf, size, "error: bad diagnostic code %u", (unsigned)d->code);
         return strlen(buf);
     }
-    append(buf, size, &len, "%s%s: ", d->severity == HL_ERROR ? "error: " : "warning: ",
+    append(buf, size, &len, "%s%s", d->severity == HL_ERROR ? "error: " : "warning: ",
            d->path);
+    if (d->domain[0])
+        append(buf, size, &len, " (%s)", d->domain);
+    append(buf, size, &len, ": ");
     if (d->property)
         append(buf, size, &len, "property \"%s\": ", d->property);
     const char *t = messages[d->code].text;
@@ -213,5 +365,7 @@ size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
         append(buf, size, &len, "%.*s%s", (int)(var - t), t, value);
         t = *var ? var + 2 : var;
     } while (*t);
+    if (d->hint[0])
+        append(buf, size, &len, "; %s", d->hint);
     return len < size ? len : (size ? size - 1 : 0);
 }

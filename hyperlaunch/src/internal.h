@@ -52,6 +52,10 @@ bool hl_compatible_is(struct hl_ctx *c, int node, const char *compat);
  * Property whitelist check: every property of node must be in names[]
  * (NULL-terminated) or be a generic one (compatible, phandle, ...).
  */
+/* An unknown property: with the nearest of known[] and generic[], or an Arm-only note. */
+void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node,
+                                const char *prop, const char *const known[],
+                                const char *const generic[]);
 void hl_check_properties(struct hl_ctx *c, int node, const char *const names[]);
 /* Unknown child node: an error in our namespaces, a warning for others. */
 void hl_unknown_node(struct hl_ctx *c, int node);

@@ -157,8 +157,9 @@ void hl_check_properties(struct hl_ctx *c, int node, const char *const names[])
             continue;
         if (in_list(name, generic_props) || in_list(name, names))
             continue;
-        hl_report(c, our_namespace(name) ? HL_E_UNKNOWN_PROPERTY : HL_W_UNKNOWN_PROPERTY,
-                  node, name, -1, NULL, NULL);
+        hl_report_unknown_property(c, our_namespace(name) ? HL_E_UNKNOWN_PROPERTY
+                                                          : HL_W_UNKNOWN_PROPERTY,
+                                   node, name, names, generic_props);
     }
 }
 

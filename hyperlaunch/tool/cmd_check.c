@@ -12,19 +12,39 @@ static const char check_usage[] =
     "prints its boot plan: domains, mode, memory, vCPUs, pool, modules and their\n"
     "sizes, event channels, shared memory, policies and the start order. Every\n"
     "problem is reported on stderr as one line:\n"
-    "  error: NODE-PATH: property \"NAME\": what was expected and what was found\n"
+    "  FILE:LINE: error: NODE-PATH (DOMAIN): property \"NAME\": what was expected\n"
+    "  and what was found; did you mean \"...\"?\n"
     "\n"
     "options:\n"
     "  --cpus N            the machine has N CPUs: check pools and affinity against it\n"
     "  --mem SIZE          the machine has SIZE of RAM for domains (e.g. 4G, 512M):\n"
     "                      check the domains' memory and P2M pools fit\n"
     "  --module-path DIR   also look for xen,uefi-binary files in DIR (repeatable).\n"
-    "                      Order: the tree's directory, each DIR, then the build\n"
-    "                      tree this tool was built in (" TESSERA_BUILD_DIR ")\n"
+    "                      Order: the tree's directory, each DIR, then the tool's\n"
+    "                      own (the build tree, or PREFIX/lib/tessera installed:\n"
+    "                      tessera --paths shows it)\n"
+    "  --json              print the plan and the diagnostics as JSON on stdout\n"
+    "                      (schema: docs/tool.md); diagnostics stay on stderr too\n"
     "  -q, --quiet         no plan on success, no warnings: exit status only\n"
     "  -h, --help          this text\n"
     "\n"
+    "Without --cpus or --mem, the checks that need the machine (CPUs named by\n"
+    "pools and affinities, the memory total) are skipped, and a note says so.\n"
+    "\n"
     "exit status: 0 valid, 1 invalid, 2 usage error or unreadable tree\n";
+
+enum { OPT_JSON = 256 };
+
+/* What was not checked for want of machine facts (not for -q or --json). */
+static void note_skipped(const struct check_opts *o)
+{
+    if (!o->machine.cpus)
+        fputs("tessera: note: no --cpus: CPUs named by pools and vCPU affinities were not "
+              "checked against a machine\n", stderr);
+    if (!o->machine.ram_bytes)
+        fputs("tessera: note: no --mem: the domains' memory and P2M pools were not checked "
+              "against a machine's RAM\n", stderr);
+}
 
 int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o)
 {
@@ -59,12 +79,14 @@ int cmd_check(int argc, char **argv)
         { "mem", required_argument, NULL, 'm' },
         { "module-path", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
+        { "json", no_argument, NULL, OPT_JSON },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct tree t = { 0 };
     struct check_opts o = { 0 };
-    bool quiet = false;
+    struct diag_list diags = { 0 };
+    bool quiet = false, json = false;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -76,17 +98,26 @@ int cmd_check(int argc, char **argv)
             quiet = true;
             o.quiet_warnings = true;
             break;
+        case OPT_JSON:
+            json = true;
+            o.diags = &diags;
+            break;
         case 'c': case 'm': case 'p':
             if (parse_common_option(opt, optarg, &t, &o))
                 return 2;
             break;
         default:
-            fputs(check_usage, stderr);
+            fputs("tessera check --help describes the options\n", stderr);
             return 2;
         }
     }
+    if (optind == argc) {
+        fprintf(stderr, "tessera check: no TREE given\n%s", check_usage);
+        return 2;
+    }
     if (optind + 1 != argc) {
-        fputs(check_usage, stderr);
+        fprintf(stderr, "tessera check: one TREE expected, found \"%s\" too\n",
+                argv[optind + 1]);
         return 2;
     }
     if (tree_load(&t, argv[optind]) != 0)
@@ -102,9 +133,14 @@ int cmd_check(int argc, char **argv)
         fprintf(stderr, "tessera: %s: %u error%s, no domain would be started\n", t.path,
                 errors, errors == 1 ? "" : "s");
         status = 1;
-    } else if (!quiet) {
+    } else if (!quiet && !json) {
         print_plan(stdout, plan, &t);
     }
+    if (!quiet && !json)
+        note_skipped(&o);
+    if (json)
+        print_json(stdout, plan, &t, &o, errors == 0);
+    diag_list_free(&diags);
     free(plan);
     tree_free(&t);
     return status;

@@ -91,6 +91,10 @@ int tree_load(struct tree *t, const char *path)
     }
     free(data);
     t->blob = compile_dts(path, &t->size);
+    /* Without positions, diagnostics still name the node and property. */
+    if (t->blob && srcmap_build(&t->map, path) != 0)
+        fprintf(stderr, "tessera: %s: dtc gave no source positions; "
+                "diagnostics name nodes only\n", path);
     return t->blob ? 0 : -1;
 }
 
@@ -98,6 +102,7 @@ void tree_free(struct tree *t)
 {
     free(t->blob);
     t->blob = NULL;
+    srcmap_free(&t->map);
 }
 
 int tree_find_module(const struct tree *t, const char *name, char *out, size_t size)
@@ -111,8 +116,8 @@ int tree_find_module(const struct tree *t, const char *name, char *out, size_t s
         if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
             return 0;
     }
-    /* Last, the build tree this tool was built in (where guests/ are built). */
-    snprintf(out, size, "%s/%s", TESSERA_BUILD_DIR, name);
+    /* Last, the tool's own: its build tree or its installation (guests/ in both). */
+    snprintf(out, size, "%s/%s", tool_paths()->modules, name);
     if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
         return 0;
     return -1;
@@ -142,7 +147,15 @@ static void print_diag(void *ctx, const struct hl_diag *d)
         return;
     char line[HL_DIAG_LINE_MAX];
     hl_diag_format(d, line, sizeof(line));
-    fprintf(stderr, "%s\n", line);
+    /* FILE:LINE: as compilers print it; the hypervisor prints the rest alone. */
+    const char *file = v->tree->path;
+    unsigned ln = 0;
+    if (srcmap_find(&v->tree->map, d->path, d->property, &file, &ln))
+        fprintf(stderr, "%s:%u: %s\n", file, ln, line);
+    else
+        fprintf(stderr, "%s: %s\n", file, line);
+    if (v->opts->diags && diag_list_add(v->opts->diags, d, file, ln) != 0)
+        perror("tessera");
 }
 
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan)

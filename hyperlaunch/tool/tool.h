@@ -9,6 +9,18 @@
 
 #define TOOL_MAX_MODULE_PATHS 16
 
+/* srcmap.c: the .dts file and line of each node and property (dtc's annotations). */
+struct srcpos;
+struct srcmap {
+    struct srcpos *v;
+    size_t n, cap;
+};
+int srcmap_build(struct srcmap *m, const char *dts);
+void srcmap_free(struct srcmap *m);
+/* The property's position, else its node's; false if neither is known. */
+bool srcmap_find(const struct srcmap *m, const char *path, const char *prop,
+                 const char **file, unsigned *line);
+
 /* A tree loaded from a .dts (through dtc) or a .dtb, with its search paths. */
 struct tree {
     const char *path;       /* as given */
@@ -17,13 +29,35 @@ struct tree {
     size_t size;
     const char *module_paths[TOOL_MAX_MODULE_PATHS];
     unsigned nr_module_paths;
+    struct srcmap map;      /* empty for a .dtb */
+};
+
+/* Diagnostics kept for check --json, with their source positions. */
+struct diag_record {
+    struct hl_diag diag;
+    char file[1024];        /* "" if unknown */
+    unsigned line;          /* 0 if unknown */
+    char text[HL_DIAG_LINE_MAX];
+};
+struct diag_list {
+    struct diag_record *v;
+    size_t n, cap;
 };
 
 /* Options every subcommand that validates shares. */
 struct check_opts {
     struct hl_machine machine;
     bool quiet_warnings;
+    struct diag_list *diags;    /* also keep each diagnostic here, if not NULL */
 };
+
+/* paths.c: the loader, hypervisor, modules and qemu-boot this tool uses by default. */
+struct tool_paths {
+    bool installed;             /* PREFIX/lib/tessera, else the build tree */
+    char loader[4200], hypervisor[4200], qemu_boot[4200], modules[4200];
+};
+const struct tool_paths *tool_paths(void);
+void print_paths(FILE *out);
 
 /* load.c */
 int tree_load(struct tree *t, const char *path);
@@ -39,11 +73,19 @@ int parse_common_option(int opt, const char *arg, struct tree *t, struct check_o
 
 /* print_plan.c */
 void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);
+/* print_json.c */
+int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file,
+                  unsigned line);
+void diag_list_free(struct diag_list *l);
+void print_json(FILE *out, const struct hl_plan *plan, const struct tree *t,
+                const struct check_opts *o, bool valid);
 
 /* Subcommands. */
 int cmd_check(int argc, char **argv);
 int cmd_esp(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 /* esp.c: assembles an ESP into dir from a validated tree. */
 struct esp_opts {
     const char *loader;
@@ -51,5 +93,36 @@ struct esp_opts {
 };
 int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_opts *o,
                  const char *dir);
+/* cmd_esp.c: loads t->path and validates it; 0, 1 invalid (saying `refusing`), 2. */
+int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan **plan,
+                      const char *refusing);
+
+/* serial.c: how `tessera run` ended (its exit status; docs/tool.md). */
+enum run_status {
+    RUN_CLEAN = 0,      /* every domain ended cleanly */
+    RUN_REFUSED = 1,    /* the tree was refused, by the tool or at boot */
+    RUN_USAGE = 2,      /* usage error, unreadable tree or file */
+    RUN_FAILED = 3,     /* the hypervisor's failure status */
+    RUN_PANIC = 4,
+    RUN_TIMEOUT = 5,
+    RUN_NO_STATUS = 6,  /* QEMU ended without a status: escape key, killed, ... */
+};
+
+/* The serial stream, line by line: what it says, and --log-dir's files. */
+struct serial_watch {
+    const struct hl_plan *plan;
+    const char *log_dir;        /* NULL: no per-domain logs */
+    FILE *hv_log;               /* everything that is not a domain's line */
+    FILE *domain_logs[HL_MAX_DOMAINS];
+    bool failed[HL_MAX_DOMAINS];
+    bool refused, panic, quit;
+    char line[1024];
+    size_t len;
+};
+int serial_watch_init(struct serial_watch *w, const struct hl_plan *plan, const char *log_dir);
+void serial_watch_feed(struct serial_watch *w, const char *data, size_t n);
+void serial_watch_end(struct serial_watch *w);
+enum run_status run_status(const struct serial_watch *w, int qemu_status, bool timed_out);
+const char *run_status_text(enum run_status s);
 
 #endif

@@ -119,6 +119,9 @@ struct hl_diag {
     char expected[HL_DIAG_TEXT_MAX]; /* what the binding wants ("" if n/a) */
     char found[HL_DIAG_TEXT_MAX];    /* what the tree has ("" if n/a) */
     char other[HL_DIAG_PATH_MAX];    /* a related node path ("" if none) */
+    char domain[HL_MAX_NAME];        /* tessera,name of the domain the node is in,
+                                        when the path does not say it ("" if none) */
+    char hint[HL_DIAG_TEXT_MAX];     /* "did you mean ...", Arm-only, ... ("" if none) */
 };
 
 /* What the caller knows about the machine; 0 = unknown (checks skipped). */

@@ -1,0 +1,404 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot-time benchmark: the same QEMU boots, in one run,
+
+  linux    Debian's kernel directly (QEMU -kernel with its PVH entry, no UEFI),
+  xen      Xen 4.17 (Debian's xen.efi from OVMF) with that kernel as PV dom0,
+  guests   Tessera from OVMF with two of our test guests (bench/boot/tessera-guests.dts),
+  tlinux   Tessera from OVMF with that kernel as one PVH domain
+           (bench/boot/tessera-linux.dts; Linux does not run there yet, so this
+           measures the phases up to its first instruction),
+
+each --runs times, and prints per phase the median time in seconds from QEMU's
+start (and the spread). Times are host-side: each serial line is stamped as it
+arrives; Tessera's own timeline (us since the loader started) is placed on that
+clock by the arrival of the loader's first line. Results go in
+docs/performance.md with the command. See --help.
+"""
+import argparse
+import gzip
+import os
+import re
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OVMF_CODE = os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd")
+XEN_PKG = "xen-hypervisor-4.17-amd64"
+BUSYBOX_PKG = "busybox-static"
+USERSPACE_MARK = "bench-boot: userspace"
+LINUX_ARGS = "nokaslr rdinit=/init"
+# Xen as Debian ships it, told where its console is and how much dom0 gets.
+# smap=0: under QEMU 7.2 TCG, with SMAP on, dom0 dies on its first instruction
+# that touches its stack (#PF[0001] from create_bounce_frame).
+XEN_ARGS = ("console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot "
+            "dom0_mem=256M,max:256M smap=0")
+ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- assets
+
+def fetch_deb(cache, pkg):
+    """apt-get download + dpkg -x of one package into cache/root (once)."""
+    stamp = os.path.join(cache, "root", ".%s" % pkg)
+    if os.path.exists(stamp):
+        return
+    debdir = os.path.join(cache, "deb")
+    os.makedirs(debdir, exist_ok=True)
+    for f in os.listdir(debdir):
+        if f.startswith(pkg + "_"):
+            os.unlink(os.path.join(debdir, f))
+    subprocess.run(["apt-get", "download", "-q", pkg], cwd=debdir, check=True,
+                   stdout=subprocess.DEVNULL)
+    deb = [f for f in os.listdir(debdir) if f.startswith(pkg + "_")][0]
+    subprocess.run(["dpkg", "-x", os.path.join(debdir, deb), os.path.join(cache, "root")],
+                   check=True)
+    open(stamp, "w").close()
+
+
+def cpio_newc(entries):
+    """An uncompressed newc archive; entries are (name, mode, data, rdev_major, rdev_minor)."""
+    out = bytearray()
+    for ino, (name, mode, data, major, minor) in enumerate(entries + [("TRAILER!!!", 0, b"", 0, 0)], 1):
+        nm = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            ino if name != "TRAILER!!!" else 0, mode, 0, 0, 1, 0, len(data), 0, 0,
+            major, minor, len(nm), 0))
+        out += hdr.encode() + nm
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+def make_initramfs(cache):
+    """busybox-static plus an /init that prints the userspace mark and powers off."""
+    path = os.path.join(cache, "initramfs.cpio")
+    if os.path.exists(path):
+        return path
+    with open(os.path.join(cache, "root", "bin", "busybox"), "rb") as f:
+        busybox = f.read()
+    init = ("#!/bin/busybox sh\n/bin/busybox echo %s\n/bin/busybox poweroff -f\n"
+            % USERSPACE_MARK).encode()
+    archive = cpio_newc([
+        ("bin", 0o040755, b"", 0, 0),
+        ("dev", 0o040755, b"", 0, 0),
+        ("dev/console", 0o020600, b"", 5, 1),
+        ("bin/busybox", 0o100755, busybox, 0, 0),
+        ("bin/sh", 0o120777, b"busybox", 0, 0),
+        ("init", 0o100755, init, 0, 0),
+    ])
+    with open(path + ".tmp", "wb") as f:
+        f.write(archive)
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def prepare(build):
+    cache = os.path.join(build, "bench-boot")
+    os.makedirs(cache, exist_ok=True)
+    kernel_dir = os.path.join(build, "debian-kernel")
+    r = subprocess.run([os.path.join(TOP, "scripts", "fetch-debian-kernel"), kernel_dir],
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit("bench/boot: cannot fetch Debian's kernel (scripts/fetch-debian-kernel)")
+    assets = {"vmlinuz": r.stdout.strip(), "vmlinux": os.path.join(kernel_dir, "vmlinux")}
+    for pkg in (XEN_PKG, BUSYBOX_PKG):
+        fetch_deb(cache, pkg)
+    assets["xen.efi"] = os.path.join(cache, "root", "boot", "xen-4.17-amd64.efi")
+    assets["initramfs"] = make_initramfs(cache)
+    return cache, assets
+
+
+def xen_esp(work, assets, kernel):
+    """xen.efi as the removable-media boot file; it reads BOOTX64.cfg beside itself."""
+    esp = os.path.join(work, "xen-esp")
+    boot = os.path.join(esp, "EFI", "BOOT")
+    os.makedirs(boot, exist_ok=True)
+    shutil.copy(assets["xen.efi"], os.path.join(boot, "BOOTX64.EFI"))
+    shutil.copy(assets[kernel], os.path.join(boot, kernel))
+    shutil.copy(assets["initramfs"], os.path.join(boot, "initrd.img"))
+    with open(os.path.join(boot, "BOOTX64.cfg"), "w") as f:
+        f.write("[global]\ndefault=bench\n\n[bench]\noptions=%s\n"
+                "kernel=%s console=hvc0 earlyprintk=xen %s\nramdisk=initrd.img\n"
+                % (XEN_ARGS, kernel, LINUX_ARGS))
+    return esp
+
+
+def tessera_esp(work, build, tree, name):
+    esp = os.path.join(work, name + "-esp")
+    subprocess.run([os.path.join(build, "tessera"), "esp", tree, "-o", esp,
+                    "--module-path", build], check=True, stdout=subprocess.DEVNULL)
+    return esp
+
+
+# ---------------------------------------------------------------- one boot
+
+def qemu_cmd(args, work, esp=None):
+    """The machine of scripts/qemu-boot: q35, TCG, -cpu max."""
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-cpu", "max",
+           "-smp", str(args.smp), "-m", args.mem, "-nographic", "-no-reboot",
+           "-monitor", "none", "-serial", "stdio", "-net", "none"]
+    if esp:
+        vars_fd = os.path.join(work, "vars.fd")
+        shutil.copy(OVMF_VARS, vars_fd)
+        cmd += ["-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
+                "-drive", "if=pflash,format=raw,file=" + vars_fd,
+                "-drive", "format=raw,file=fat:rw:" + esp,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return cmd
+
+
+def run_qemu(cmd, done, timeout):
+    """Runs QEMU, returns [(seconds since start, line)] until done(line) or timeout."""
+    lines, buf = [], b""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    fd = p.stdout.fileno()
+    try:
+        while True:
+            left = t0 + timeout - time.monotonic()
+            if left <= 0:
+                lines.append((time.monotonic() - t0, "bench-boot: TIMEOUT"))
+                break
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            now = time.monotonic() - t0
+            if not chunk:
+                break
+            buf += chunk
+            *complete, buf = re.split(rb"\r?\n|\r", buf)
+            stop = False
+            for raw in complete:
+                text = ANSI.sub("", raw.decode("utf-8", "replace")).strip()
+                if text:
+                    lines.append((now, text))
+                    stop = stop or done(text)
+            if stop:
+                break
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    return lines
+
+
+def first(lines, pattern, after=0.0):
+    rx = re.compile(pattern)
+    for t, text in lines:
+        if t >= after and rx.search(text):
+            return t, rx.search(text)
+    return None, None
+
+
+# ---------------------------------------------------------------- phases
+
+MIB = 1 << 20
+
+
+def phases_linux(lines):
+    ph = []
+    t, _ = first(lines, r"Linux version")
+    ph.append(("kernel's first line", t, None))
+    t, _ = first(lines, r"Run /init as init process|Freeing unused kernel")
+    ph.append(("init started", t, None))
+    t, _ = first(lines, re.escape(USERSPACE_MARK))
+    ph.append(("userspace", t, None))
+    return ph
+
+
+def phases_xen(lines, assets, xen_kernel):
+    ph = []
+    t_fw, _ = first(lines, r"Xen \d+\.\d+.*EFI loader|Xen .*EFI")
+    ph.append(("firmware (loader's first line)", t_fw, None))
+    prev = t_fw
+    for name, key in ((xen_kernel, xen_kernel), ("initrd.img", "initramfs")):
+        t, _ = first(lines, r"^%s: 0x" % re.escape(name))
+        size = os.path.getsize(assets[key])
+        rate = size / MIB / (t - prev) if t and prev and t > prev else None
+        ph.append(("  read %s (%.1f MiB)" % (name, size / MIB), t, rate))
+        prev = t or prev
+    t, _ = first(lines, r"\(XEN\) Xen version")
+    ph.append(("hypervisor's first line", t, None))
+    t, _ = first(lines, r"\(XEN\) Brought up \d+ CPUs")
+    ph.append(("CPUs up", t, None))
+    t, _ = first(lines, r"\(XEN\) \*\*\* Building a PV Dom0")
+    ph.append(("dom0 build starts", t, None))
+    t, _ = first(lines, r"\(XEN\) Freed \d+kB init memory")
+    ph.append(("dom0 first instruction (Xen's init freed)", t, None))
+    t, _ = first(lines, r"Linux version")
+    ph.append(("dom0 kernel's first line", t, None))
+    t, _ = first(lines, re.escape(USERSPACE_MARK))
+    ph.append(("dom0 userspace", t, None))
+    return ph
+
+
+def phases_tessera(lines, module_sizes, guest_marks):
+    """Host arrival times plus the hypervisor's timeline, placed on the host clock."""
+    ph = []
+    t_ld, _ = first(lines, r"tessera-loader: Tessera UEFI loader")
+    ph.append(("firmware (loader's first line)", t_ld, None))
+    prev = t_ld
+    for t, text in lines:
+        m = re.search(r"tessera-loader: (?:hypervisor|module) (\S+)", text)
+        if not m:
+            continue
+        r = re.search(r"read in [\d.]+ ms, (\d+) MB/s", text)
+        size = module_sizes.get(m.group(1))
+        label = "  read %s" % m.group(1) + (" (%.1f MiB)" % (size / MIB) if size else "")
+        rate = float(r.group(1)) if r else (size / MIB / (t - prev) if size and t > prev else None)
+        ph.append((label, t, rate))
+        prev = t
+    timeline = {}
+    for _, text in lines:
+        m = re.search(r"^\[ *[\d.]+\] +(\d+) +\d+  (.*)$", text)
+        if m:
+            timeline.setdefault(m.group(2), int(m.group(1)))
+    def on_host(us):
+        return t_ld + us / 1e6 if t_ld is not None and us is not None else None
+    ph.append(("ExitBootServices", on_host(timeline.get("ExitBootServices")), None))
+    ph.append(("hypervisor entry", on_host(timeline.get("hv entry")), None))
+    cpus = [k for k in timeline if k.startswith("cpus online")]
+    ph.append(("CPUs up", on_host(timeline[cpus[0]]) if cpus else None, None))
+    hv_prev = None
+    for _, text in lines:
+        m = re.search(r"^\[ *([\d.]+)\] tessera: (svm: revision|domain (\S+) \(id \d+\): \w+, (\d+) MiB)",
+                      text)
+        if not m:
+            continue
+        ms = float(m.group(1))
+        if m.group(3):
+            rate = int(m.group(4)) / ((ms - hv_prev) / 1e3) if hv_prev and ms > hv_prev else None
+            ph.append(("domain %s built (%s MiB)" % (m.group(3), m.group(4)),
+                       on_host(ms * 1e3), rate))
+        hv_prev = ms
+    for _, text in lines:
+        m = re.search(r"domain (\S+) \(id \d+\): first instruction at (\d+) us", text)
+        if m:
+            ph.append(("domain %s first instruction" % m.group(1), on_host(int(m.group(2))), None))
+    for mark in guest_marks:
+        t, _ = first(lines, mark)
+        ph.append(("first output: %s" % mark, t, None))
+    return ph
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(TOP, "build"),
+                    help="build tree (default: build/); needs a full build")
+    ap.add_argument("--runs", type=int, default=3, help="boots of each setup (default 3)")
+    ap.add_argument("--smp", type=int, default=2, help="CPUs of the virtual machine (default 2)")
+    ap.add_argument("--mem", default="1G", help="its RAM, QEMU syntax (default 1G)")
+    ap.add_argument("--timeout", type=float, default=180, help="seconds per boot (default 180)")
+    ap.add_argument("--only", default="linux,xen,guests,tlinux",
+                    help="comma-separated setups (default: linux,xen,guests,tlinux)")
+    ap.add_argument("--xen-kernel", choices=("vmlinux", "vmlinuz"), default="vmlinux",
+                    help="dom0 image Xen gets: the vmlinux ELF all setups load (default) "
+                         "or the XZ bzImage Xen decompresses itself")
+    ap.add_argument("--logs", help="keep every boot's timestamped serial log in this directory")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    setups = args.only.split(",")
+    for s in setups:
+        if s not in ("linux", "xen", "guests", "tlinux"):
+            ap.error("unknown setup %s" % s)
+    for f in (OVMF_CODE, OVMF_VARS, os.path.join(build, "tessera")):
+        if not os.path.exists(f):
+            sys.exit("bench/boot: %s missing (scripts/setup, then a full build)" % f)
+
+    cache, assets = prepare(build)
+    work = tempfile.mkdtemp(prefix="bench-boot.")
+    try:
+        results = {}
+        esps = {}
+        if "xen" in setups:
+            esps["xen"] = xen_esp(work, assets, args.xen_kernel)
+        if "guests" in setups:
+            esps["guests"] = tessera_esp(work, build, os.path.join(TOP, "bench/boot/tessera-guests.dts"),
+                                         "guests")
+        if "tlinux" in setups:
+            esps["tlinux"] = tessera_esp(work, build, os.path.join(TOP, "bench/boot/tessera-linux.dts"),
+                                         "tlinux")
+        sizes = {"\\debian-kernel\\vmlinux": os.path.getsize(assets["vmlinux"]),
+                 "\\bench-boot\\initramfs.cpio": os.path.getsize(assets["initramfs"]),
+                 "\\tessera\\tessera.elf": os.path.getsize(os.path.join(build, "hv", "tessera.elf"))
+                 if os.path.exists(os.path.join(build, "hv", "tessera.elf")) else None}
+        guest_marks = [r"^alpha: hello from alpha", r"^beta: hello from beta"]
+        for run in range(args.runs):
+            for s in setups:
+                log("bench/boot: run %d/%d: %s (load %s)" % (run + 1, args.runs, s,
+                                                          " ".join(open("/proc/loadavg").read().split()[:3])))
+                if s == "linux":
+                    cmd = qemu_cmd(args, work) + [
+                        "-kernel", assets["vmlinux"], "-initrd", assets["initramfs"],
+                        "-append", "console=ttyS0 earlyprintk=serial,ttyS0,115200 " + LINUX_ARGS]
+                    lines = run_qemu(cmd, lambda l: USERSPACE_MARK in l, args.timeout)
+                    ph = phases_linux(lines)
+                elif s == "xen":
+                    lines = run_qemu(qemu_cmd(args, work, esps["xen"]),
+                                     lambda l: USERSPACE_MARK in l, args.timeout)
+                    ph = phases_xen(lines, assets, args.xen_kernel)
+                elif s == "guests":
+                    seen = set()
+                    def done(l):
+                        for m in guest_marks:
+                            if re.search(m, l):
+                                seen.add(m)
+                        return len(seen) == len(guest_marks)
+                    lines = run_qemu(qemu_cmd(args, work, esps["guests"]), done, args.timeout)
+                    ph = phases_tessera(lines, sizes, guest_marks)
+                else:
+                    lines = run_qemu(qemu_cmd(args, work, esps["tlinux"]),
+                                     lambda l: "first instruction" in l, args.timeout)
+                    # Give Linux a moment to print, if it can.
+                    ph = phases_tessera(lines, sizes, [])
+                if args.logs:
+                    os.makedirs(args.logs, exist_ok=True)
+                    with open(os.path.join(args.logs, "%s-%d.log" % (s, run + 1)), "w") as f:
+                        f.writelines("%9.3f %s\n" % (t, text) for t, text in lines)
+                results.setdefault(s, []).append(ph)
+        report(results, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results, args):
+    titles = {"linux": "Linux direct (QEMU -kernel, PVH entry, no firmware)",
+              "xen": "Xen 4.17 from OVMF, Linux as PV dom0",
+              "guests": "Tessera from OVMF, two test guests (bench/boot/tessera-guests.dts)",
+              "tlinux": "Tessera from OVMF, Linux as one PVH domain (bench/boot/tessera-linux.dts)"}
+    print("bench/boot: seconds from QEMU start, median of %d runs [min-max]; -smp %d -m %s"
+          % (args.runs, args.smp, args.mem))
+    for s, runs in results.items():
+        print("\n== %s" % titles[s])
+        for i, (name, _, _) in enumerate(runs[0]):
+            ts = [r[i][1] for r in runs if i < len(r) and r[i][1] is not None]
+            rates = [r[i][2] for r in runs if i < len(r) and r[i][2] is not None]
+            if not ts:
+                print("  %-48s %8s" % (name, "-"))
+                continue
+            cell = "%8.3f  [%.3f-%.3f]" % (statistics.median(ts), min(ts), max(ts))
+            if rates:
+                cell += "  %7.1f MiB/s" % statistics.median(rates)
+            print("  %-48s %s" % (name, cell))
+
+
+if __name__ == "__main__":
+    main()

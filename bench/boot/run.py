@@ -247,22 +247,16 @@ def phases_xen(lines, assets, xen_kernel):
     return ph
 
 
-def phases_tessera(lines, module_sizes, guest_marks):
+def phases_tessera(lines, guest_marks):
     """Host arrival times plus the hypervisor's timeline, placed on the host clock."""
     ph = []
     t_ld, _ = first(lines, r"tessera-loader: Tessera UEFI loader")
     ph.append(("firmware (loader's first line)", t_ld, None))
-    prev = t_ld
     for t, text in lines:
-        m = re.search(r"tessera-loader: (?:hypervisor|module) (\S+)", text)
-        if not m:
-            continue
-        r = re.search(r"read in [\d.]+ ms, (\d+) MB/s", text)
-        size = module_sizes.get(m.group(1))
-        label = "  read %s" % m.group(1) + (" (%.1f MiB)" % (size / MIB) if size else "")
-        rate = float(r.group(1)) if r else (size / MIB / (t - prev) if size and t > prev else None)
-        ph.append((label, t, rate))
-        prev = t
+        m = re.search(r"tessera-loader: read (\S+): (\d+) bytes in [\d.]+ ms, (\d+) MiB/s", text)
+        if m:
+            ph.append(("  read %s (%.1f MiB)" % (m.group(1), int(m.group(2)) / MIB), t,
+                       float(m.group(3))))
     timeline = {}
     for _, text in lines:
         m = re.search(r"^\[ *[\d.]+\] +(\d+) +\d+  (.*)$", text)
@@ -274,6 +268,11 @@ def phases_tessera(lines, module_sizes, guest_marks):
     ph.append(("hypervisor entry", on_host(timeline.get("hv entry")), None))
     cpus = [k for k in timeline if k.startswith("cpus online")]
     ph.append(("CPUs up", on_host(timeline[cpus[0]]) if cpus else None, None))
+    for label, pattern in (("page allocator ready", r"tessera: page allocator:"),
+                           ("TSC rate known", r"tessera: tsc: \d"),
+                           ("LAPIC timer rate known", r"tessera: timer: ")):
+        _, m = first(lines, r"^\[ *([\d.]+)\] " + pattern)
+        ph.append((label, on_host(float(m.group(1)) * 1e3) if m else None, None))
     hv_prev = None
     for _, text in lines:
         m = re.search(r"^\[ *([\d.]+)\] tessera: (svm: revision|domain (\S+) \(id \d+\): \w+, (\d+) MiB)",
@@ -296,6 +295,88 @@ def phases_tessera(lines, module_sizes, guest_marks):
     return ph
 
 
+# ---------------------------------------------------------------- self-test
+
+# Lines as they arrived in real boots (host seconds, text), cut down.
+SAMPLE_TESSERA = [
+    (10.087, "tessera-loader: Tessera UEFI loader"),
+    (10.120, "tessera-loader: read \\guests\\hello.elf: 26376 bytes in 0.1 ms, 245 MiB/s"),
+    (10.276, "[     179.597] tessera: Tessera hypervisor 0.1.0"),
+    (10.291, "[     201.566] tessera: page allocator: 1015 MiB free in 9 zones (metadata 256 KiB at 0x3fe10000)"),
+    (10.328, "[     240.267] tessera: tsc: 2596.155 MHz calibrated against PM timer over 8120 us, error <= 24 ppm"),
+    (10.427, "[     339.669]         155715     155715  ExitBootServices"),
+    (10.427, "[     339.726]         180826      25111  hv entry"),
+    (10.427, "[     339.861]         332078        993  cpus online 2"),
+    (10.500, "[     382.121] tessera: svm: revision 1, 16 ASIDs, nested paging, features 0x10010001, xsave"),
+    (10.931, "[     842.212] tessera: domain alpha (id 1): pvh, 32 MiB, 1 vCPU(s), entry 0x100000, P2M 4/416 pages, vCPU 0 on CPU 0"),
+    (11.059, "[     969.956] tessera: domain alpha (id 1): first instruction at 969459 us"),
+    (11.061, "alpha: hello from alpha: PASS"),
+]
+SAMPLE_XEN = [
+    (5.482, "Xen 4.17.7 (c/s ) EFI loader"),
+    (5.490, "vmlinux: 0x000000003c1f5000-0x000000003c9d27c0"),
+    (5.543, "initrd.img: 0x000000003dca1000-0x000000003de852d4"),
+    (5.575, "(XEN) Xen version 4.17.7 (Debian 4.17.7+13-g2445b30a44-0+deb12u1) debug=n"),
+    (7.137, "(XEN) Brought up 2 CPUs"),
+    (7.216, "(XEN) *** Building a PV Dom0 ***"),
+    (16.091, "(XEN) Freed 2048kB init memory"),
+    (61.959, "[    0.000000] Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org)"),
+    (92.781, USERSPACE_MARK),
+]
+
+
+def self_test():
+    """The phase parsers and the cpio writer on recorded lines; exit status 1 on a mismatch."""
+    def at(ph, label):
+        return [(t, r) for n, t, r in ph if n == label]
+    failures = []
+    ph = dict((n, (t, r)) for n, t, r in phases_tessera(SAMPLE_TESSERA, [r"^alpha: hello"]))
+    want = {"firmware (loader's first line)": 10.087, "ExitBootServices": 10.087 + 0.155715,
+            "hypervisor entry": 10.087 + 0.180826, "CPUs up": 10.087 + 0.332078,
+            "page allocator ready": 10.087 + 0.201566, "TSC rate known": 10.087 + 0.240267,
+            "domain alpha built (32 MiB)": 10.087 + 0.842212,
+            "domain alpha first instruction": 10.087 + 0.969459,
+            "first output: ^alpha: hello": 11.061, "  read \\guests\\hello.elf (0.0 MiB)": 10.120}
+    for label, t in want.items():
+        if label not in ph or ph[label][0] is None or abs(ph[label][0] - t) > 1e-6:
+            failures.append("tessera: %s: %s, expected %.6f" % (label, ph.get(label), t))
+    rate = ph.get("domain alpha built (32 MiB)", (None, None))[1]
+    if rate is None or abs(rate - 32 / 0.460091) > 0.01:
+        failures.append("tessera: build rate %s, expected %.2f MiB/s" % (rate, 32 / 0.460091))
+    if ph.get("  read \\guests\\hello.elf (0.0 MiB)", (0, 0))[1] != 245:
+        failures.append("tessera: loader read speed not taken from the loader's line")
+    assets = {"vmlinux": __file__, "initramfs": __file__}
+    ph = phases_xen(SAMPLE_XEN, assets, "vmlinux")
+    for label, t in (("hypervisor's first line", 5.575), ("CPUs up", 7.137),
+                     ("dom0 first instruction (Xen's init freed)", 16.091),
+                     ("dom0 userspace", 92.781)):
+        if at(ph, label) != [(t, None)]:
+            failures.append("xen: %s: %s, expected %.3f" % (label, at(ph, label), t))
+    archive = cpio_newc([("init", 0o100755, b"#!x\n", 0, 0), ("dev/console", 0o020600, b"", 5, 1)])
+    names, off = [], 0
+    while True:
+        hdr = archive[off:off + 110].decode()
+        if hdr[:6] != "070701":
+            failures.append("cpio: bad magic at %d" % off)
+            break
+        size, namesize = int(hdr[54:62], 16), int(hdr[94:102], 16)
+        name = archive[off + 110:off + 110 + namesize - 1].decode()
+        names.append((name, int(hdr[14:22], 16), int(hdr[78:86], 16), int(hdr[86:94], 16)))
+        off += 110 + namesize
+        off += -off % 4
+        off += size
+        off += -off % 4
+        if name == "TRAILER!!!":
+            break
+    if names != [("init", 0o100755, 0, 0), ("dev/console", 0o020600, 5, 1), ("TRAILER!!!", 0, 0, 0)] \
+            or off != len(archive):
+        failures.append("cpio: entries %s, %d of %d bytes" % (names, off, len(archive)))
+    for f in failures:
+        print("bench/boot self-test: FAIL: " + f)
+    print("bench/boot self-test: %s" % ("FAILED" if failures else "ok"))
+    return 1 if failures else 0
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -313,7 +394,11 @@ def main():
                     help="dom0 image Xen gets: the vmlinux ELF all setups load (default) "
                          "or the XZ bzImage Xen decompresses itself")
     ap.add_argument("--logs", help="keep every boot's timestamped serial log in this directory")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the log parsers on recorded lines and exit (no boot)")
     args = ap.parse_args()
+    if args.self_test:
+        sys.exit(self_test())
     build = os.path.abspath(args.build)
     setups = args.only.split(",")
     for s in setups:
@@ -336,10 +421,6 @@ def main():
         if "tlinux" in setups:
             esps["tlinux"] = tessera_esp(work, build, os.path.join(TOP, "bench/boot/tessera-linux.dts"),
                                          "tlinux")
-        sizes = {"\\debian-kernel\\vmlinux": os.path.getsize(assets["vmlinux"]),
-                 "\\bench-boot\\initramfs.cpio": os.path.getsize(assets["initramfs"]),
-                 "\\tessera\\tessera.elf": os.path.getsize(os.path.join(build, "hv", "tessera.elf"))
-                 if os.path.exists(os.path.join(build, "hv", "tessera.elf")) else None}
         guest_marks = [r"^alpha: hello from alpha", r"^beta: hello from beta"]
         for run in range(args.runs):
             for s in setups:
@@ -363,12 +444,11 @@ def main():
                                 seen.add(m)
                         return len(seen) == len(guest_marks)
                     lines = run_qemu(qemu_cmd(args, work, esps["guests"]), done, args.timeout)
-                    ph = phases_tessera(lines, sizes, guest_marks)
+                    ph = phases_tessera(lines, guest_marks)
                 else:
                     lines = run_qemu(qemu_cmd(args, work, esps["tlinux"]),
                                      lambda l: "first instruction" in l, args.timeout)
-                    # Give Linux a moment to print, if it can.
-                    ph = phases_tessera(lines, sizes, [])
+                    ph = phases_tessera(lines, [])
                 if args.logs:
                     os.makedirs(args.logs, exist_ok=True)
                     with open(os.path.join(args.logs, "%s-%d.log" % (s, run + 1)), "w") as f:
@@ -379,25 +459,58 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def summarise(runs):
+    """[(label, times, deltas, rates)] over the runs, in order of median time; a delta
+    is the time since the row before it, in the same run."""
+    rows = {}
+    for ph in runs:
+        for name, t, rate in ph:
+            ts, rates = rows.setdefault(name, ([], []))
+            if t is not None:
+                ts.append(t)
+            if rate is not None:
+                rates.append(rate)
+    order = sorted(rows, key=lambda n: statistics.median(rows[n][0]) if rows[n][0] else 1e9)
+    out = []
+    for i, name in enumerate(order):
+        deltas = []
+        for ph in runs:
+            times = {n: t for n, t, _ in ph if t is not None}
+            prev = [times[n] for n in order[:i] if n in times]
+            if name in times and prev:
+                deltas.append(times[name] - prev[-1])
+        out.append((name, rows[name][0], deltas, rows[name][1]))
+    return out
+
+
 def report(results, args):
     titles = {"linux": "Linux direct (QEMU -kernel, PVH entry, no firmware)",
-              "xen": "Xen 4.17 from OVMF, Linux as PV dom0",
+              "xen": "Xen 4.17 from OVMF, Linux (%s) as PV dom0" % args.xen_kernel,
               "guests": "Tessera from OVMF, two test guests (bench/boot/tessera-guests.dts)",
               "tlinux": "Tessera from OVMF, Linux as one PVH domain (bench/boot/tessera-linux.dts)"}
-    print("bench/boot: seconds from QEMU start, median of %d runs [min-max]; -smp %d -m %s"
-          % (args.runs, args.smp, args.mem))
+    print("bench/boot: seconds from QEMU start, median of %d runs [min-max]; +delta: median time"
+          " since the row above in the same run; -smp %d -m %s" % (args.runs, args.smp, args.mem))
+    medians = {}
     for s, runs in results.items():
         print("\n== %s" % titles[s])
-        for i, (name, _, _) in enumerate(runs[0]):
-            ts = [r[i][1] for r in runs if i < len(r) and r[i][1] is not None]
-            rates = [r[i][2] for r in runs if i < len(r) and r[i][2] is not None]
+        for name, ts, deltas, rates in summarise(runs):
             if not ts:
-                print("  %-48s %8s" % (name, "-"))
+                print("  %-52s %8s" % (name, "-"))
                 continue
-            cell = "%8.3f  [%.3f-%.3f]" % (statistics.median(ts), min(ts), max(ts))
+            medians[(s, name)] = statistics.median(ts)
+            cell = "%8.3f %+8.3f  [%.3f-%.3f]" % (statistics.median(ts),
+                                                 statistics.median(deltas) if deltas else 0,
+                                                 min(ts), max(ts))
             if rates:
                 cell += "  %7.1f MiB/s" % statistics.median(rates)
-            print("  %-48s %s" % (name, cell))
+            print("  %-52s %s" % (name, cell))
+    ours = [v for (s, name), v in medians.items() if s == "guests" and name.startswith("first output")]
+    xen = medians.get(("xen", "dom0 userspace"))
+    if len(ours) == 2 and xen:
+        print("\nheadline: two test guests' first output at %.3f s, Xen's dom0 in userspace at %.3f s:"
+              " %.2fx" % (max(ours), xen, max(ours) / xen))
+    if ("tlinux", "domain linux1 first instruction") in medians:
+        print("Linux as a Tessera PVH domain: reaches its first instruction, not userspace yet")
 
 
 if __name__ == "__main__":

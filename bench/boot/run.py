@@ -8,6 +8,9 @@
   tlinux   Tessera from OVMF with that kernel as one PVH domain
            (bench/boot/tessera-linux.dts; Linux does not run there yet, so this
            measures the phases up to its first instruction),
+  tlinux2  Tessera from OVMF with that kernel as two PVH domains plus the two
+           test guests (bench/boot/tessera-linux2.dts): up to the test guests'
+           first output,
 
 each --runs times, and prints per phase the median time in seconds from QEMU's
 start (and the spread). Times are host-side: each serial line is stamped as it
@@ -34,6 +37,8 @@ OVMF_VARS = os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd")
 XEN_PKG = "xen-hypervisor-4.17-amd64"
 BUSYBOX_PKG = "busybox-static"
 USERSPACE_MARK = "bench-boot: userspace"
+SETUPS = ("linux", "xen", "guests", "tlinux", "tlinux2")
+GUEST_MARKS = [r"^alpha: hello from alpha", r"^beta: hello from beta"]
 LINUX_ARGS = "nokaslr rdinit=/init"
 # Xen as Debian ships it, told where its console is and how much dom0 gets.
 # smap=0: under QEMU 7.2 TCG, with SMAP on, dom0 dies on its first instruction
@@ -395,8 +400,8 @@ def main():
     ap.add_argument("--smp", type=int, default=2, help="CPUs of the virtual machine (default 2)")
     ap.add_argument("--mem", default="1G", help="its RAM, QEMU syntax (default 1G)")
     ap.add_argument("--timeout", type=float, default=180, help="seconds per boot (default 180)")
-    ap.add_argument("--only", default="linux,xen,guests,tlinux",
-                    help="comma-separated setups (default: linux,xen,guests,tlinux)")
+    ap.add_argument("--only", default=",".join(SETUPS),
+                    help="comma-separated setups (default: %s)" % ",".join(SETUPS))
     ap.add_argument("--xen-kernel", choices=("vmlinux", "vmlinuz"), default="vmlinux",
                     help="dom0 image Xen gets: the vmlinux ELF all setups load (default) "
                          "or the XZ bzImage Xen decompresses itself")
@@ -409,7 +414,7 @@ def main():
     build = os.path.abspath(args.build)
     setups = args.only.split(",")
     for s in setups:
-        if s not in ("linux", "xen", "guests", "tlinux"):
+        if s not in SETUPS:
             ap.error("unknown setup %s" % s)
     for f in (OVMF_CODE, OVMF_VARS, os.path.join(build, "tessera")):
         if not os.path.exists(f):
@@ -422,13 +427,11 @@ def main():
         esps = {}
         if "xen" in setups:
             esps["xen"] = xen_esp(work, assets, args.xen_kernel)
-        if "guests" in setups:
-            esps["guests"] = tessera_esp(work, build, os.path.join(TOP, "bench/boot/tessera-guests.dts"),
-                                         "guests")
-        if "tlinux" in setups:
-            esps["tlinux"] = tessera_esp(work, build, os.path.join(TOP, "bench/boot/tessera-linux.dts"),
-                                         "tlinux")
-        guest_marks = [r"^alpha: hello from alpha", r"^beta: hello from beta"]
+        for setup, tree in (("guests", "tessera-guests.dts"), ("tlinux", "tessera-linux.dts"),
+                            ("tlinux2", "tessera-linux2.dts")):
+            if setup in setups:
+                esps[setup] = tessera_esp(work, build, os.path.join(TOP, "bench", "boot", tree),
+                                          setup)
         for run in range(args.runs):
             for s in setups:
                 log("bench/boot: run %d/%d: %s (load %s)" % (run + 1, args.runs, s,
@@ -443,19 +446,17 @@ def main():
                     lines = run_qemu(qemu_cmd(args, work, esps["xen"]),
                                      lambda l: USERSPACE_MARK in l, args.timeout)
                     ph = phases_xen(lines, assets, args.xen_kernel)
-                elif s == "guests":
-                    seen = set()
-                    def done(l):
-                        for m in guest_marks:
-                            if re.search(m, l):
-                                seen.add(m)
-                        return len(seen) == len(guest_marks)
-                    lines = run_qemu(qemu_cmd(args, work, esps["guests"]), done, args.timeout)
-                    ph = phases_tessera(lines, guest_marks)
-                else:
-                    lines = run_qemu(qemu_cmd(args, work, esps["tlinux"]),
+                elif s == "tlinux":
+                    lines = run_qemu(qemu_cmd(args, work, esps[s]),
                                      lambda l: "first instruction" in l, args.timeout)
                     ph = phases_tessera(lines, [])
+                else:
+                    seen = set()
+                    def done(l):
+                        seen.update(m for m in GUEST_MARKS if re.search(m, l))
+                        return len(seen) == len(GUEST_MARKS)
+                    lines = run_qemu(qemu_cmd(args, work, esps[s]), done, args.timeout)
+                    ph = phases_tessera(lines, GUEST_MARKS)
                 if args.logs:
                     os.makedirs(args.logs, exist_ok=True)
                     with open(os.path.join(args.logs, "%s-%d.log" % (s, run + 1)), "w") as f:
@@ -494,7 +495,9 @@ def report(results, args):
     titles = {"linux": "Linux direct (QEMU -kernel, PVH entry, no firmware)",
               "xen": "Xen 4.17 from OVMF, Linux (%s) as PV dom0" % args.xen_kernel,
               "guests": "Tessera from OVMF, two test guests (bench/boot/tessera-guests.dts)",
-              "tlinux": "Tessera from OVMF, Linux as one PVH domain (bench/boot/tessera-linux.dts)"}
+              "tlinux": "Tessera from OVMF, Linux as one PVH domain (bench/boot/tessera-linux.dts)",
+              "tlinux2": "Tessera from OVMF, Linux as two PVH domains + two test guests "
+                         "(bench/boot/tessera-linux2.dts)"}
     print("bench/boot: seconds from QEMU start, median of %d runs [min-max]; +delta: median time"
           " since the row above in the same run; -smp %d -m %s" % (args.runs, args.smp, args.mem))
     medians = {}
@@ -511,12 +514,14 @@ def report(results, args):
             if rates:
                 cell += "  %7.1f MiB/s" % statistics.median(rates)
             print("  %-52s %s" % (name, cell))
-    ours = [v for (s, name), v in medians.items() if s == "guests" and name.startswith("first output")]
     xen = medians.get(("xen", "dom0 userspace"))
-    if len(ours) == 2 and xen:
-        print("\nheadline: two test guests' first output at %.3f s, Xen's dom0 in userspace at %.3f s:"
-              " %.2fx" % (max(ours), xen, max(ours) / xen))
-    if ("tlinux", "domain linux1 first instruction") in medians:
+    for setup, what in (("guests", "two test guests"),
+                        ("tlinux2", "two test guests behind two Linux builds")):
+        ours = [v for (s, name), v in medians.items() if s == setup and name.startswith("first output")]
+        if len(ours) == len(GUEST_MARKS) and xen:
+            print("\nheadline: %s: first output at %.3f s; Xen's dom0 in userspace at %.3f s: %.2fx"
+                  % (what, max(ours), xen, max(ours) / xen))
+    if any(s in ("tlinux", "tlinux2") for s in results):
         print("Linux as a Tessera PVH domain: reaches its first instruction, not userspace yet")
 
 

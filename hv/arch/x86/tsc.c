@@ -13,14 +13,12 @@
 #include <hv/time.h>
 
 #define PM_TIMER_HZ        3579545ull
-/*
- * A window ends at the first reference edge past WINDOW_MIN_US where the
- * error bound is at most TARGET_PPM, or past WINDOW_MAX_US whatever the bound.
- */
+/* Window limits and the error bound that ends a window early (measure_window()). */
 #define WINDOW_MIN_US      1000
 #define WINDOW_MAX_US      20000
 #define TARGET_PPM         100
-#define MAX_RESTARTS       3
+#define START_EDGES        16
+#define CALIBRATION_TRIES  3
 /* Give up on a reference clock that has not advanced after this many TSC ticks (~10 s). */
 #define REFERENCE_STUCK_TSC (1ull << 35)
 
@@ -106,59 +104,90 @@ static bool next_edge(const struct reference_clock *ref, struct sample *last, st
 }
 
 /*
- * The TSC rate over a window between two edges e0, e1, exactly
- * (e1.value - e0.value) reference ticks apart. The TSC ticks between them lie
- * in [e1.lo - e0.hi, e1.hi - e0.lo]: the midpoint is the estimate and half the
+ * The rate over the window from e0 to e1, exactly (e1.value - e0.value)
+ * reference ticks apart. The TSC ticks between them lie in
+ * [e1.lo - e0.hi, e1.hi - e0.lo]: the midpoint is the estimate and half the
  * width over the estimate the relative error, relative to the reference's own
- * rate (whose accuracy software cannot know). Rounding to whole kHz adds
- * 1e6 / khz ppm at most. A start edge too wide for the target even at
- * WINDOW_MAX_US (a host preemption inside that read) starts the window again,
- * at most MAX_RESTARTS times.
+ * rate (whose accuracy software cannot know), plus 1e6 / khz ppm for
+ * rounding to whole kHz. False if the TSC did not move.
  */
-static bool measure(const struct reference_clock *ref, struct measurement *m)
+static bool window_rate(const struct reference_clock *ref, const struct edge *e0,
+                        const struct edge *e1, struct measurement *m)
+{
+    uint64_t ticks = (e1->value - e0->value) & ref->mask;
+    uint64_t span2 = (e1->lo + e1->hi) - (e0->lo + e0->hi);
+    uint64_t width2 = (e1->hi - e1->lo) + (e0->hi - e0->lo);
+
+    if (span2 == 0 || ticks == 0)
+        return false;
+    m->khz = span2 * ref->hz / (2000 * ticks);
+    if (m->khz == 0)
+        return false;
+    m->ppm = (width2 * 1000000 + span2 - 1) / span2 + 1000000 / m->khz + 1;
+    m->window_us = ticks * 1000000 / ref->hz;
+    return true;
+}
+
+/*
+ * One window: it starts at the narrowest of the first START_EDGES edges and
+ * ends at the first edge after WINDOW_MIN_US that brings the bound within
+ * TARGET_PPM, or at WINDOW_MAX_US with the tightest bound seen. An edge
+ * whose bracket a host preemption widened is thereby never chosen when a
+ * better one is at hand. False if the reference or the TSC does not move.
+ */
+static bool measure_window(const struct reference_clock *ref, struct measurement *best)
 {
     uint64_t min_ticks = ref->hz * WINDOW_MIN_US / 1000000;
     uint64_t max_ticks = ref->hz * WINDOW_MAX_US / 1000000;
-    uint64_t limit = rdtsc() + REFERENCE_STUCK_TSC, ticks, span2, width2;
-    unsigned restarts = 0;
+    uint64_t limit = rdtsc() + REFERENCE_STUCK_TSC, ticks;
+    struct measurement m;
     struct sample last;
-    struct edge e0, e1;
+    struct edge e0, e;
 
     take_sample(ref, &last);
     if (!next_edge(ref, &last, &e0, limit))
-        goto stuck;
-    for (;;) {
-        if (!next_edge(ref, &last, &e1, limit))
-            goto stuck;
-        ticks = (e1.value - e0.value) & ref->mask;
+        return false;
+    for (int i = 1; i < START_EDGES; i++) {
+        if (!next_edge(ref, &last, &e, limit))
+            return false;
+        if (e.hi - e.lo < e0.hi - e0.lo)
+            e0 = e;
+    }
+    best->ppm = UINT64_MAX;
+    do {
+        if (!next_edge(ref, &last, &e, limit))
+            return false;
+        ticks = (e.value - e0.value) & ref->mask;
         if (ticks < min_ticks)
             continue;
-        span2 = (e1.lo + e1.hi) - (e0.lo + e0.hi);
-        width2 = (e1.hi - e1.lo) + (e0.hi - e0.lo);
-        if (span2 == 0) {           /* a TSC that does not move */
-            m->khz = 0;
-            break;
+        if (!window_rate(ref, &e0, &e, &m))
+            return false;
+        if (m.ppm < best->ppm)
+            *best = m;
+    } while (best->ppm > TARGET_PPM && ticks < max_ticks);
+    return true;
+}
+
+/* The first window within TARGET_PPM, else the tightest of CALIBRATION_TRIES. */
+static bool measure(const struct reference_clock *ref, struct measurement *best)
+{
+    struct measurement m;
+
+    best->ppm = UINT64_MAX;
+    for (int i = 0; i < CALIBRATION_TRIES && best->ppm > TARGET_PPM; i++) {
+        if (!measure_window(ref, &m)) {
+            printk("tessera: tsc: %s or the TSC does not advance\n", ref->name);
+            return false;
         }
-        m->khz = span2 * ref->hz / (2000 * ticks);
-        m->ppm = (width2 * 1000000 + span2 - 1) / span2 + (m->khz ? 1000000 / m->khz + 1 : 0);
-        if (m->ppm <= TARGET_PPM || ticks >= max_ticks)
-            break;
-        if (restarts < MAX_RESTARTS &&
-            (e0.hi - e0.lo) * 1000000 / span2 > TARGET_PPM * max_ticks / ticks) {
-            e0 = e1;
-            restarts++;
-        }
+        if (m.ppm < best->ppm)
+            *best = m;
     }
-    m->window_us = ticks * 1000000 / ref->hz;
-    if (m->khz < MIN_PLAUSIBLE_KHZ) {
+    if (best->khz < MIN_PLAUSIBLE_KHZ) {
         printk("tessera: tsc: %llu kHz against %s is implausible\n",
-               (unsigned long long)m->khz, ref->name);
+               (unsigned long long)best->khz, ref->name);
         return false;
     }
     return true;
-stuck:
-    printk("tessera: tsc: %s does not advance\n", ref->name);
-    return false;
 }
 
 static bool calibrate_pm_timer(struct measurement *m)

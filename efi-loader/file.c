@@ -2,6 +2,7 @@
 /* Files on the volume the loader itself was loaded from. */
 #include <string.h>
 
+#include "cpu.h"
 #include "loader.h"
 
 static EFI_GUID simple_fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
@@ -105,10 +106,27 @@ static EFI_STATUS file_size(EFI_FILE_HANDLE f, uint64_t *size, bool *is_dir)
     return EFI_SUCCESS;
 }
 
+/* "read \x.bin: 65906612 bytes in 381.2 ms, 164 MiB/s", timed with the loader's TSC rate. */
+static void report_speed(const struct loader *ld, const char *path, uint64_t len, uint64_t ticks)
+{
+    uint64_t khz = ld->stamps.loader_tsc_khz, us;
+
+    if (!khz)
+        return;
+    us = ticks * 1000 / khz;
+    if (us == 0)
+        us = 1;
+    con_info("read %s: %lu bytes in %lu.%lu ms, %lu MiB/s", path, (unsigned long)len,
+             (unsigned long)(us / 1000), (unsigned long)(us % 1000 / 100),
+             (unsigned long)(((len >> 10) * 1000000 / us) >> 10));
+}
+
 /*
  * Reads a whole file (path already normalised) into fresh pages of efi_type,
- * below max_addr unless it is 0. Errors are reported here, naming the file
- * and, if given, the tree node that referenced it.
+ * below max_addr unless it is 0, in one Read request: the file system driver
+ * turns it into as few block reads as the file's clusters allow. Errors are
+ * reported here, naming the file and, if given, the tree node that referenced
+ * it.
  */
 EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
                      uint64_t max_addr, const char *referrer,
@@ -116,7 +134,7 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
 {
     CHAR16 wide[LOADER_PATH_MAX];
     EFI_FILE_HANDLE f;
-    uint64_t len, done = 0, base = max_addr;
+    uint64_t len, done = 0, base = max_addr, start;
     bool is_dir;
     EFI_STATUS s;
     size_t i;
@@ -156,6 +174,8 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
         s = EFI_OUT_OF_RESOURCES;
         goto out;
     }
+    start = rdtsc();
+    /* A firmware may return less than asked for; keep asking for the rest. */
     while (done < len) {
         UINTN chunk = len - done;
 
@@ -168,6 +188,7 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
         }
         done += chunk;
     }
+    report_speed(ld, path, len, rdtsc() - start);
     /* Whole pages are handed over; the tail past the file is zero. */
     memset((void *)(uintptr_t)(base + len), 0, page_round_up(len) - len);
     *addr = base;

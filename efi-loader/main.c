@@ -66,17 +66,15 @@ static EFI_STATUS load_everything(struct loader *ld)
     s = trampoline_reserve(ld);
     if (EFI_ERROR(s))
         return s;
+    /* Before any file is read: file_load() reports read speeds with the TSC rate. */
+    platform_capture(ld);
     s = tree_load(ld);
     if (EFI_ERROR(s))
         return s;
     s = hv_load(ld);
     if (EFI_ERROR(s))
         return s;
-    s = modules_load(ld);
-    if (EFI_ERROR(s))
-        return s;
-    platform_capture(ld);
-    return EFI_SUCCESS;
+    return modules_load(ld);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);

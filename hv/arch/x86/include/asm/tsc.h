@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Time-stamp counter: calibration against the ACPI PM timer or the HPET, and
+ * Time-stamp counter: its rate (CPUID 15h/16h, else a short measurement
+ * against the ACPI PM timer or the HPET with a bounded error), and
  * TSC <-> nanosecond conversion for now_ns(), udelay() and the timers.
  * The TSC is assumed invariant (constant rate, synchronised across CPUs).
  */
@@ -18,9 +19,11 @@ static inline uint64_t rdtsc(void)
 }
 
 /*
- * Measures the TSC rate over ~20 ms against the PM timer (or the HPET when
- * there is no PM timer) and starts now_ns() at 0. Needs acpi_init() first.
- * Prints "tessera: tsc: 2593.012 MHz calibrated against PM timer".
+ * Sets the TSC rate and starts now_ns() at 0. Needs acpi_init() first. The
+ * rate CPUID 15h/16h states if any, else a window of 1-20 ms against the PM
+ * timer (or the HPET when there is no PM timer), ended once the error bound is
+ * within 100 ppm (docs/hypervisor-core.md). Prints e.g.
+ * "tessera: tsc: 2593.012 MHz calibrated against PM timer over 1000 us, error <= 40 ppm".
  */
 void tsc_calibrate(void);
 

@@ -15,6 +15,8 @@ int x86_linear_address(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
 
         if (!x86_is_canonical(address) || !x86_is_canonical(address + size - 1))
             return x86_raise(ctxt, fault, 0);
+        if (address + size - 1 < address)
+            return X86_EMUL_UNHANDLED;  /* wraps the address space: refused as at 4 GiB below */
         *linear = address;
         return X86_EMUL_OK;
     }
@@ -40,5 +42,11 @@ int x86_linear_address(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
         return x86_raise(ctxt, fault, 0);
     }
     *linear = (s.base + ea) & 0xffffffffull;
+    /*
+     * An access wrapping at 4 GiB is legal but no driver makes one; refusing it
+     * spares every caller a split access.
+     */
+    if (*linear + size - 1 > 0xffffffffull)
+        return X86_EMUL_UNHANDLED;
     return X86_EMUL_OK;
 }

@@ -5,8 +5,12 @@
 static bool mapped(const struct fake_guest *g, uint64_t linear, unsigned int len,
                    uint64_t *fault)
 {
+    if (linear >= FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - linear) {
+        *fault = linear >= FAKE_MEM_SIZE ? linear : FAKE_MEM_SIZE;
+        return false;
+    }
     for (uint64_t a = linear; a < linear + len; a++) {
-        if (a >= FAKE_MEM_SIZE || (a & ~0xfffull) == g->fault_page) {
+        if ((a & ~0xfffull) == g->fault_page) {
             *fault = a;
             return false;
         }

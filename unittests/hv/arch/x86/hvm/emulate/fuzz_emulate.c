@@ -17,19 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "x86_emulate.h"
+#include "fuzz_emulate.h"
 
 #define MEM_SIZE 0x10000u
-
-struct fuzz_header {
-    uint8_t mode;
-    uint8_t flags;
-    uint16_t rip;
-    uint16_t seg_base[6];       /* scaled by 16, as real mode would */
-    uint32_t seg_limit[6];
-    uint16_t seg_attr[6];
-    uint64_t gpr[16];
-} __attribute__((packed));
 
 struct fuzz_guest {
     uint8_t mem[MEM_SIZE];
@@ -53,8 +43,12 @@ static void check(bool ok)
 
 static bool mapped(uint64_t linear, unsigned int len, uint64_t *fault)
 {
+    if (linear >= MEM_SIZE || len > MEM_SIZE - linear) {
+        *fault = linear >= MEM_SIZE ? linear : MEM_SIZE;
+        return false;
+    }
     for (uint64_t a = linear; a < linear + len; a++) {
-        if (a >= MEM_SIZE || (a & ~0xfffull) == guest.fault_page) {
+        if ((a & ~0xfffull) == guest.fault_page) {
             *fault = a;
             return false;
         }
@@ -90,6 +84,9 @@ static void check_access(const struct x86_access *access)
     check(!guest.in_decode);
     check(access->size == 1 || access->size == 2 || access->size == 4 || access->size == 8);
     check(access->role <= X86_ACCESS_STRING_DST);
+    check(access->linear + access->size - 1 >= access->linear);
+    if (guest.linear_mask != ~0ull)
+        check(access->linear + access->size - 1 <= guest.linear_mask);
     check(++guest.accesses <= 2 * X86_EMUL_REP_BATCH);
 }
 
@@ -196,8 +193,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data += sizeof(h);
     size -= sizeof(h);
 
-    for (unsigned int i = 0; i < MEM_SIZE; i++)
-        guest.mem[i] = (uint8_t)(i * 131 + 7);
+    static uint8_t pattern[MEM_SIZE];
+    if (!pattern[0]) {
+        for (unsigned int i = 0; i < MEM_SIZE; i++)
+            pattern[i] = (uint8_t)(i * 131 + 7);
+    }
+    memcpy(guest.mem, pattern, MEM_SIZE);
     memcpy(guest.gpr, h.gpr, sizeof(guest.gpr));
     for (int s = 0; s < 6; s++)
         guest.seg[s] = (struct x86_segment){ .base = (uint64_t)h.seg_base[s] << 4,

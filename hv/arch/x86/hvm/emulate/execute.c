@@ -71,7 +71,8 @@ static int access_memory(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *
         return ops->write(ctxt->opaque, &access, *value & x86_size_mask(size),
                           &ctxt->exception);
     rc = ops->read(ctxt->opaque, &access, value, &ctxt->exception);
-    *value &= x86_size_mask(size);
+    if (rc == X86_EMUL_OK)
+        *value &= x86_size_mask(size);
     return rc;
 }
 

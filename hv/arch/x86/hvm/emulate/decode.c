@@ -204,10 +204,22 @@ static int fetch_imm_op(struct decoder *d, struct x86_insn *insn)
     return fetch_imm(d, insn, insn->op_size == 8 ? 4 : insn->op_size);
 }
 
-static const enum x86_insn_op alu_group[8] = {
-    X86_OP_ADD, X86_OP_OR, X86_OP_MOV_TO_MEM /* adc */, X86_OP_MOV_TO_MEM /* sbb */,
-    X86_OP_AND, X86_OP_SUB, X86_OP_XOR, X86_OP_CMP,
-};
+/*
+ * The classic ALU operation selector (opcode bits 5:3, or ModRM.reg of 80-83):
+ * add, or, adc, sbb, and, sub, xor, cmp. False for adc and sbb, not handled.
+ */
+static bool alu_operation(unsigned int selector, enum x86_insn_op *op)
+{
+    static const enum x86_insn_op ops[8] = {
+        [0] = X86_OP_ADD, [1] = X86_OP_OR, [4] = X86_OP_AND, [5] = X86_OP_SUB,
+        [6] = X86_OP_XOR, [7] = X86_OP_CMP,
+    };
+
+    if (selector == 2 || selector == 3)
+        return false;
+    *op = ops[selector];
+    return true;
+}
 
 static int decode_two_byte(struct decoder *d, struct x86_insn *insn, unsigned int rex)
 {
@@ -253,9 +265,8 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
     unsigned int reg_field;
     int rc;
 
-    if (opcode < 0x40 && (opcode & 7) < 4 && alu_group[opcode >> 3] != X86_OP_MOV_TO_MEM) {
+    if (opcode < 0x40 && (opcode & 7) < 4 && alu_operation(opcode >> 3, &insn->op)) {
         /* 00-03 add, 08-0B or, 20-23 and, 28-2B sub, 30-33 xor, 38-3B cmp. */
-        insn->op = alu_group[opcode >> 3];
         insn->mem_is_dst = !(opcode & 2);
         set_byte_form(insn, opcode);
         return decode_modrm(d, insn, rex, &reg_field);
@@ -271,9 +282,8 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
         rc = decode_modrm(d, insn, rex, &reg_field);
         if (rc != X86_EMUL_OK)
             return rc;
-        if (alu_group[reg_field] == X86_OP_MOV_TO_MEM)
-            return X86_EMUL_UNHANDLED;  /* adc, sbb */
-        insn->op = alu_group[reg_field];
+        if (!alu_operation(reg_field, &insn->op))
+            return X86_EMUL_UNHANDLED;
         insn->mem_is_dst = true;
         set_byte_form(insn, opcode);
         return opcode == 0x81 ? fetch_imm_op(d, insn) : fetch_imm(d, insn, 1);

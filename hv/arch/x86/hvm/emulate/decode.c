@@ -360,14 +360,55 @@ static bool op_is_lockable(const struct x86_insn *insn)
     }
 }
 
+struct prefixes {
+    bool opsize, addrsize, lock, rep, seg_override;
+    enum x86_seg seg;
+    unsigned int rex;
+};
+
+/* Legacy and REX prefixes; *opcode is the first byte after them. */
+static int decode_prefixes(struct decoder *d, struct prefixes *p, uint8_t *opcode)
+{
+    for (;;) {
+        uint8_t byte;
+        int rc = fetch_u8(d, &byte);
+
+        if (rc != X86_EMUL_OK)
+            return rc;
+        if (d->code_size == 8 && (byte & 0xf0) == 0x40) {
+            p->rex = byte;
+            continue;
+        }
+        switch (byte) {
+        case 0x66: p->opsize = true; break;
+        case 0x67: p->addrsize = true; break;
+        case 0xf0: p->lock = true; break;
+        case 0xf2: case 0xf3: p->rep = true; break;
+        case 0x26: case 0x2e: case 0x36: case 0x3e:
+            /* ES, CS, SS, DS overrides are ignored in 64-bit mode. */
+            if (d->code_size != 8) {
+                p->seg_override = true;
+                p->seg = (enum x86_seg)((byte >> 3) & 3);
+            }
+            break;
+        case 0x64: case 0x65:
+            p->seg_override = true;
+            p->seg = (enum x86_seg)(X86_SEG_FS + (byte & 1));
+            break;
+        default:
+            *opcode = byte;
+            return X86_EMUL_OK;
+        }
+        p->rex = 0;     /* a REX counts only right before the opcode */
+    }
+}
+
 int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
                struct x86_insn *insn)
 {
     struct decoder d = { .ctxt = ctxt, .ops = ops };
-    unsigned int rex = 0;
-    bool opsize_prefix = false, addrsize_prefix = false, rep = false, seg_override = false;
-    enum x86_seg override_seg = X86_SEG_DS;
-    uint8_t byte;
+    struct prefixes p = { 0 };
+    uint8_t opcode;
     int rc;
 
     ops->read_segment(ctxt->opaque, X86_SEG_CS, &d.cs);
@@ -375,54 +416,26 @@ int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
     ctxt->insn_bytes_fetched = 0;
     *insn = (struct x86_insn){ .seg = X86_SEG_DS, .base = -1, .index = -1, .scale = 1,
                                .code_size = d.code_size, .mode64 = d.code_size == 8 };
-
-    for (;;) {
-        rc = fetch_u8(&d, &byte);
-        if (rc != X86_EMUL_OK)
-            return rc;
-        switch (byte) {
-        case 0x66: opsize_prefix = true; break;
-        case 0x67: addrsize_prefix = true; break;
-        case 0xf0: insn->lock = true; break;
-        case 0xf2: case 0xf3: rep = true; break;
-        case 0x26: case 0x2e: case 0x36: case 0x3e:
-            /* ES, CS, SS, DS overrides are ignored in 64-bit mode. */
-            if (!insn->mode64) {
-                seg_override = true;
-                override_seg = (enum x86_seg)((byte >> 3) & 3);
-            }
-            break;
-        case 0x64: case 0x65:
-            seg_override = true;
-            override_seg = (enum x86_seg)(X86_SEG_FS + (byte & 1));
-            break;
-        default:
-            if (insn->mode64 && (byte & 0xf0) == 0x40) {
-                rex = byte;     /* a REX counts only right before the opcode */
-                continue;
-            }
-            goto opcode;
-        }
-        rex = 0;
-    }
-
-opcode:
-    insn->rex = rex != 0;
+    rc = decode_prefixes(&d, &p, &opcode);
+    if (rc != X86_EMUL_OK)
+        return rc;
+    insn->rex = p.rex != 0;
+    insn->lock = p.lock;
     if (insn->mode64) {
-        insn->addr_size = addrsize_prefix ? 4 : 8;
-        insn->op_size = (rex & 8) ? 8 : opsize_prefix ? 2 : 4;
+        insn->addr_size = p.addrsize ? 4 : 8;
+        insn->op_size = (p.rex & 8) ? 8 : p.opsize ? 2 : 4;
     } else {
         unsigned int other = d.code_size == 4 ? 2 : 4;
-        insn->addr_size = addrsize_prefix ? other : d.code_size;
-        insn->op_size = opsize_prefix ? other : d.code_size;
+        insn->addr_size = p.addrsize ? other : d.code_size;
+        insn->op_size = p.opsize ? other : d.code_size;
     }
-    rc = decode_opcode(&d, insn, byte, rex);
+    rc = decode_opcode(&d, insn, opcode, p.rex);
     if (rc != X86_EMUL_OK)
         return rc;
     /* An override beats the SS default of rBP/rSP bases. */
-    if (seg_override)
-        insn->seg = override_seg;
-    insn->rep = rep && (insn->op == X86_OP_MOVS || insn->op == X86_OP_STOS);
+    if (p.seg_override)
+        insn->seg = p.seg;
+    insn->rep = p.rep && (insn->op == X86_OP_MOVS || insn->op == X86_OP_STOS);
     if (insn->lock && !op_is_lockable(insn))
         return x86_raise(ctxt, X86_EXC_UD, 0);
     insn->length = d.pos;

@@ -15,7 +15,7 @@
 
 #include "fake_guest.h"
 
-enum test_mode { M_REAL, M_PROT16, M_PROT32, M_COMPAT, M_LONG };
+enum test_mode { M_REAL, M_VM86, M_PROT16, M_PROT32, M_COMPAT, M_LONG };
 
 struct reg_out {
     bool set;
@@ -314,6 +314,13 @@ static const struct emul_case cases[] = {
     { "long REX before 66 is ignored", M_LONG, CODE(0x48, 0x66, 0x89, 0x03), .len = 4,
       .gpr = { [RAX] = 0x1122334455667788, [RBX] = 0x2000 },
       .mem_out = { { 0x2000, 2, 0x7788 } } },
+    { "long two REX: the last counts", M_LONG, CODE(0x4c, 0x48, 0x89, 0x03), .len = 4,
+      .gpr = { [RAX] = 0x1122334455667788, [RBX] = 0x2000, [R8] = 0xdead },
+      .mem_out = { { 0x2000, 8, 0x1122334455667788 } } },
+    { "long f2 movsb repeats too", M_LONG, CODE(0xf2, 0xa4), .len = 2,
+      .gpr = { [RCX] = 2, [RSI] = 0x2000, [RDI] = 0x3000 }, .mem = { { 0x2000, 2, 0xf2f2 } },
+      .mem_out = { { 0x3000, 2, 0xf2f2 } },
+      .gpr_out = { OUT(RCX, 0), OUT(RSI, 0x2002), OUT(RDI, 0x3002) } },
     { "long 13 prefixes: 15 bytes", M_LONG,
       CODE(0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
            0x89, 0x03), .len = 15,
@@ -418,6 +425,13 @@ static const struct emul_case cases[] = {
     { "real REX byte is not a prefix", M_REAL, CODE(0x48, 0x8b, 0x03),
       .result = X86_EMUL_UNHANDLED },
 
+    /* ---- virtual-8086 mode: 16-bit code under CR0.PE, no descriptor checks ---- */
+    { "vm86 mov [bx],ax", M_VM86, CODE(0x89, 0x07), .len = 2, .rflags = 0x20002,
+      .seg_base = { [DS] = 0x20000 }, .seg_attr = { [CS] = 0xc9b, [DS] = SEG_NULL },
+      .gpr = { [RAX] = 0x8686, [RBX] = 0x10 }, .mem_out = { { 0x20010, 2, 0x8686 } } },
+    { "vm86 word at the DS limit: #GP", M_VM86, CODE(0x8b, 0x07), .rflags = 0x20002,
+      EXC(X86_EXC_GP, 0), .gpr = { [RBX] = 0xffff } },
+
     /* ---- 16-bit protected mode ---- */
     { "prot16 mov [bx+di],ax", M_PROT16, CODE(0x89, 0x01), .len = 2,
       .gpr = { [RAX] = 0x1616, [RBX] = 0x2000, [RDI] = 2 },
@@ -516,6 +530,7 @@ static void setup_segments(const struct emul_case *c, struct x86_emul_ctxt *ctxt
     ctxt->efer_lma = c->mode == M_LONG || c->mode == M_COMPAT;
     switch (c->mode) {
     case M_REAL:
+    case M_VM86:
     case M_PROT16:
         limit = 0xffff;
         break;

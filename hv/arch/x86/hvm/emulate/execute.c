@@ -125,8 +125,8 @@ static int execute_bit(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
     } else {
         int64_t signed_offset = (int64_t)sign_extend(read_reg(ctxt, ops, insn, insn->reg,
                                                               size), size);
-        int64_t unit = signed_offset >= 0 ? signed_offset / bits
-                                          : -((-signed_offset + bits - 1) / bits);
+        /* Floor division by the width; gcc and clang shift signed values arithmetically. */
+        int64_t unit = signed_offset >> (size == 2 ? 4 : size == 4 ? 5 : 6);
 
         ea = (ea + (uint64_t)unit * size) & x86_size_mask(insn->addr_size);
         offset = (uint64_t)signed_offset & (bits - 1);

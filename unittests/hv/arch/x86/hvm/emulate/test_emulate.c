@@ -292,6 +292,13 @@ static const struct emul_case cases[] = {
     { "long btc word [rbx],ax offset -1", M_LONG, CODE(0x66, 0x0f, 0xbb, 0x03), .len = 4,
       .gpr = { [RAX] = 0xffff, [RBX] = 0x2000 }, .mem = { { 0x1ffe, 2, 0x8000 } },
       .mem_out = { { 0x1ffe, 2, 0 } }, .rflags_out = 0x3 },
+    /* Found by the fuzzer: the most negative offset once overflowed a negation. */
+    { "long bts qword [rbx],rax offset INT64_MIN: #GP", M_LONG,
+      CODE(0x48, 0x0f, 0xab, 0x03), EXC(X86_EXC_GP, 0),
+      .gpr = { [RAX] = 0x8000000000000000, [RBX] = 0x2000 } },
+    { "long bt qword [rbx],rax offset -65", M_LONG, CODE(0x48, 0x0f, 0xa3, 0x03), .len = 4,
+      .gpr = { [RAX] = (uint64_t)-65, [RBX] = 0x2000 },
+      .mem = { { 0x1ff0, 8, 0x8000000000000000 } }, .rflags_out = 0x3 },
     { "long bt dword [rbx],imm8", M_LONG, CODE(0x0f, 0xba, 0x23, 0x05), .len = 4,
       .gpr = { [RBX] = 0x2000 }, .mem = { { 0x2000, 4, 0x20 } }, .rflags_out = 0x3 },
     { "long bts dword [rbx],imm8 modulo 32", M_LONG, CODE(0x0f, 0xba, 0x2b, 0x21), .len = 4,

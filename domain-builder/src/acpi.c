@@ -22,9 +22,15 @@
 #define FACS_SIZE       64
 #define FACS_VERSION    2
 #define XSDT_REVISION   1
-#define FADT_SIZE       268     /* ACPI 5.1: through SLEEP_STATUS_REG */
-#define FADT_REVISION   5
-#define FADT_MINOR      1
+/*
+ * ACPI 6.0's FADT (with the hypervisor vendor id, left 0): the size of
+ * Linux's struct acpi_table_fadt, so it is neither truncated nor padded.
+ * Xen's libacpi writes a revision 5 FADT of 268 bytes, which iasl reports
+ * as ending inside a field.
+ */
+#define FADT_SIZE       276
+#define FADT_REVISION   6
+#define FADT_MINOR      0
 #define MADT_REVISION   3
 #define DSDT_REVISION   2       /* 64-bit AML integers */
 #define HEADER_SIZE     36
@@ -99,7 +105,7 @@ static void fadt_body(struct acpi_sink *s, const void *ctx)
     db_put32(b + FADT_DSDT - HEADER_SIZE, (uint32_t)p->dsdt);
     db_put16(b + FADT_IAPC_BOOT_ARCH - HEADER_SIZE, FADT_BOOT_NO_VGA | FADT_BOOT_NO_CMOS_RTC);
     db_put32(b + FADT_FLAGS - HEADER_SIZE, FADT_HW_REDUCED_ACPI);
-    b[FADT_MINOR_VERSION - HEADER_SIZE] = FADT_MINOR;
+    b[FADT_MINOR_VERSION - HEADER_SIZE] = FADT_MINOR;   /* ACPI 6.0 */
     db_put64(b + FADT_X_FIRMWARE_CTRL - HEADER_SIZE, p->facs);
     db_put64(b + FADT_X_DSDT - HEADER_SIZE, p->dsdt);
     acpi_emit(s, b, sizeof(b));

@@ -167,8 +167,9 @@ static void check_fadt(const struct ctx *c, const uint8_t *t, uint32_t len, uint
     const uint8_t *d;
     uint32_t dlen;
 
-    assert_int_equal(len, 268);
-    assert_int_equal(t[8], 5);                              /* ACPI 5 */
+    assert_int_equal(len, 276);
+    assert_int_equal(t[8], 6);                              /* ACPI 6.0 */
+    assert_int_equal(t[131], 0);
     assert_int_equal(th_le(t + 112, 4) & (1u << 20), 1u << 20);   /* HW_REDUCED_ACPI */
     assert_int_equal(th_le(t + 109, 2), (1u << 2) | (1u << 5));   /* NO_VGA | NO_CMOS_RTC */
     assert_int_equal(th_le(t + 46, 2), 0);                  /* no SCI */

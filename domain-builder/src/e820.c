@@ -6,10 +6,9 @@
  * is RAM; [0x9FC00, 0xE0000) is reported reserved (EBDA, VGA, option ROMs)
  * and [0xE0000, 1 MiB), the BIOS area, holds the guest's ACPI tables and is
  * reported ACPI (type 3), as Xen's toolstack reports its ACPI pages (acpi.c).
- * The rest of the memory
- * follows from 1 MiB up to the MMIO hole at 3 GiB and continues at 4 GiB.
- * The IOAPIC and LAPIC pages are reserved. memory_bytes counts every backed
- * frame, the first MiB included.
+ * The rest of the memory follows from 1 MiB up to the MMIO hole at 3 GiB and
+ * continues at 4 GiB. The IOAPIC and LAPIC pages are reserved. memory_bytes
+ * counts every backed frame, the first MiB included.
  *
  * HVM domains also get the page of Xen's PV console ring: the highest frame
  * of RAM below the hole, backed and zeroed but reported reserved, so the

@@ -36,7 +36,6 @@
 #define HEADER_SIZE     36
 
 /* FADT offsets and bits. */
-#define FADT_FIRMWARE_CTRL   36
 #define FADT_DSDT            40
 #define FADT_IAPC_BOOT_ARCH  109
 #define FADT_FLAGS           112
@@ -101,7 +100,7 @@ static void fadt_body(struct acpi_sink *s, const void *ctx)
     uint8_t b[FADT_SIZE - HEADER_SIZE];
 
     memset(b, 0, sizeof(b));
-    db_put32(b + FADT_FIRMWARE_CTRL - HEADER_SIZE, (uint32_t)p->facs);
+    /* ACPI 6: FIRMWARE_CTRL must be 0 when X_FIRMWARE_CTRL is set; DSDT may match X_DSDT. */
     db_put32(b + FADT_DSDT - HEADER_SIZE, (uint32_t)p->dsdt);
     db_put16(b + FADT_IAPC_BOOT_ARCH - HEADER_SIZE, FADT_BOOT_NO_VGA | FADT_BOOT_NO_CMOS_RTC);
     db_put32(b + FADT_FLAGS - HEADER_SIZE, FADT_HW_REDUCED_ACPI);

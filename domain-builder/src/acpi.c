@@ -24,9 +24,9 @@
 #define XSDT_REVISION   1
 /*
  * ACPI 6.0's FADT (with the hypervisor vendor id, left 0): the size of
- * Linux's struct acpi_table_fadt, so it is neither truncated nor padded.
- * Xen's libacpi writes a revision 5 FADT of 268 bytes, which iasl reports
- * as ending inside a field.
+ * Linux's struct acpi_table_fadt, so it is neither truncated nor padded. A
+ * revision 5 FADT of 268 bytes (ACPI 5.x) is reported by iasl 20200925 as
+ * ending inside a field.
  */
 #define FADT_SIZE       276
 #define FADT_REVISION   6
@@ -159,7 +159,7 @@ static int write_rsdp(const struct db_guest_mem *mem, const struct acpi_places *
 
     memset(b, 0, sizeof(b));
     memcpy(b, "RSD PTR ", 8);
-    memcpy(b + 9, "TESSRA", 6);
+    memcpy(b + 9, ACPI_OEM_ID, 6);
     b[15] = RSDP_REVISION;
     db_put32(b + 16, 0);                    /* no RSDT */
     db_put32(b + 20, RSDP_SIZE);

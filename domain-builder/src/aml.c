@@ -4,7 +4,6 @@
 
 #include "aml.h"
 
-#define OEM_ID        "TESSRA"     /* 6 bytes */
 #define OEM_TABLE_ID  "TESSERA "   /* 8 bytes */
 #define OEM_REVISION  1
 #define CREATOR_ID    "TSRA"
@@ -92,7 +91,7 @@ void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision,
     acpi_emit32(s, len);
     acpi_emit8(s, revision);
     acpi_emit8(s, 0);                        /* checksum, patched below */
-    acpi_emit(s, OEM_ID, 6);
+    acpi_emit(s, ACPI_OEM_ID, 6);
     acpi_emit(s, OEM_TABLE_ID, 8);
     acpi_emit32(s, OEM_REVISION);
     acpi_emit(s, CREATOR_ID, 4);

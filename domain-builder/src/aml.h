@@ -13,6 +13,8 @@
 
 #include "internal.h"
 
+#define ACPI_OEM_ID "TESSRA"   /* 6 bytes, in the RSDP and every table header */
+
 struct acpi_sink {
     const struct db_guest_mem *mem;   /* NULL: count only */
     uint64_t gpa;                     /* where the next byte goes */

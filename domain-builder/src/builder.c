@@ -10,7 +10,6 @@
 
 #include "internal.h"
 
-#define MAX_VCPUS   128
 #define MAX_CMDLINE DB_KiB(64)
 
 const char *db_mode_name(enum db_mode mode)
@@ -28,8 +27,10 @@ static int check_spec(const struct db_domain_spec *s, struct db_diag *diag)
 {
     if (!s->kernel || !s->kernel_size)
         return db_fail(diag, DB_ERR_SPEC, "no kernel image");
-    if (s->nr_vcpus == 0 || s->nr_vcpus > MAX_VCPUS)
-        return db_fail(diag, DB_ERR_SPEC, "%u vCPUs (want 1..%u)", s->nr_vcpus, MAX_VCPUS);
+    if (s->nr_vcpus == 0 || s->nr_vcpus > DB_MAX_VCPUS)
+        return db_fail(diag, DB_ERR_SPEC,
+                       "%u vCPUs (want 1..%u: APIC ids are 2 x vCPU id, 8 bits in the MADT)",
+                       s->nr_vcpus, DB_MAX_VCPUS);
     if (s->nr_modules > DB_MAX_MODULES || (s->nr_modules && !s->modules))
         return db_fail(diag, DB_ERR_SPEC, "%u modules (at most %u)", s->nr_modules,
                        DB_MAX_MODULES);
@@ -123,11 +124,19 @@ int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
     layout->mode = mode;
 
     switch (mode) {
-    case DB_MODE_PVH: return db_pvh_prepare(spec, layout, diag);
+    case DB_MODE_PVH:
+        if (db_pvh_prepare(spec, layout, diag))
+            return -1;
+        break;
     case DB_MODE_PV: return db_pv_prepare(spec, layout, diag);
-    case DB_MODE_LINUX: return db_linux_prepare(spec, layout, diag);
+    case DB_MODE_LINUX:
+        if (db_linux_prepare(spec, layout, diag))
+            return -1;
+        break;
     default: return db_fail(diag, DB_ERR_SPEC, "mode %u", mode);
     }
+    /* HVM domains: ACPI tables. */
+    return db_acpi_prepare(spec, layout, diag);
 }
 
 int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
@@ -139,9 +148,13 @@ int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
     diag->domain = spec->name ? spec->name : "?";
     memset(vcpu, 0, sizeof(*vcpu));
     vcpu->rflags = DB_RFLAGS_FIXED;
-    /* An HVM domain's console ring starts empty (PV zeroes its own in pv.c). */
+    /*
+     * An HVM domain's console ring starts empty (PV zeroes its own in pv.c);
+     * HVM domains get ACPI tables, PV domains none.
+     */
     if (layout->mode != DB_MODE_PV &&
-        db_mem_fill(mem, layout->console.gpa, 0, layout->console.size, diag))
+        (db_mem_fill(mem, layout->console.gpa, 0, layout->console.size, diag) ||
+         db_acpi_build(spec, layout, mem, diag)))
         return -1;
     switch (layout->mode) {
     case DB_MODE_PVH: return db_pvh_build(spec, layout, mem, vcpu, diag);

@@ -3,11 +3,12 @@
  * Guest memory maps.
  *
  * HVM (PVH, Linux): the first MiB is backed entirely but only [0, 0x9FC00)
- * is RAM; [0x9FC00, 1 MiB) is reported reserved (EBDA, VGA, BIOS area) so
- * the platform code may put MP or ACPI tables there. The rest of the memory
- * follows from 1 MiB up to the MMIO hole at 3 GiB and continues at 4 GiB.
- * The IOAPIC and LAPIC pages are reserved. memory_bytes counts every backed
- * frame, the first MiB included.
+ * is RAM; [0x9FC00, 0xE0000) is reported reserved (EBDA, VGA, option ROMs)
+ * and [0xE0000, 1 MiB), the BIOS area, holds the guest's ACPI tables and is
+ * reported ACPI (type 3), as Xen's toolstack reports its ACPI pages (acpi.c).
+ * The rest of the memory follows from 1 MiB up to the MMIO hole at 3 GiB and
+ * continues at 4 GiB. The IOAPIC and LAPIC pages are reserved. memory_bytes
+ * counts every backed frame, the first MiB included.
  *
  * HVM domains also get the page of Xen's PV console ring: the highest frame
  * of RAM below the hole, backed and zeroed but reported reserved, so the
@@ -79,8 +80,10 @@ int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *
         uint64_t low = above < HOLE_START - DB_MiB(1) ? above : HOLE_START - DB_MiB(1);
 
         l->console = (struct db_region){ DB_MiB(1) + low - DB_PAGE_SIZE, DB_PAGE_SIZE };
+        l->acpi = (struct db_region){ DB_ACPI_BASE, DB_MiB(1) - DB_ACPI_BASE };
         if (add(l, 0, LOW_RAM_END, DB_E820_RAM, diag) ||
-            add(l, LOW_RAM_END, DB_MiB(1) - LOW_RAM_END, DB_E820_RESERVED, diag) ||
+            add(l, LOW_RAM_END, DB_ACPI_BASE - LOW_RAM_END, DB_E820_RESERVED, diag) ||
+            add(l, DB_ACPI_BASE, DB_MiB(1) - DB_ACPI_BASE, DB_E820_ACPI, diag) ||
             add(l, DB_MiB(1), low - DB_PAGE_SIZE, DB_E820_RAM, diag) ||
             add(l, l->console.gpa, DB_PAGE_SIZE, DB_E820_RESERVED, diag) ||
             (above > low && add(l, HIGH_START, above - low, DB_E820_RAM, diag)) ||

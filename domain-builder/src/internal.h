@@ -89,6 +89,19 @@ int db_place(struct db_placer *p, uint64_t size, uint64_t align, uint64_t lo, ui
 int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *layout,
                   struct db_diag *diag);
 
+/*
+ * HVM domains' ACPI tables (acpi.c) in the BIOS area of the first MiB, the
+ * range a guest scans for the RSDP; reported ACPI in the memory map.
+ */
+#define DB_ACPI_BASE 0xE0000ull
+
+/* Checks the tables fit layout->acpi and sets layout->rsdp. */
+int db_acpi_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
+                    struct db_diag *diag);
+/* Writes RSDP, XSDT, FADT, FACS, MADT and DSDT into layout->acpi. */
+int db_acpi_build(const struct db_domain_spec *spec, const struct db_layout *layout,
+                  const struct db_guest_mem *mem, struct db_diag *diag);
+
 /* Per-ABI steps. */
 int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
                    struct db_diag *diag);

@@ -3,8 +3,9 @@
  * Linux bzImage through the x86 boot protocol's 64-bit entry: the
  * protected-mode kernel at an aligned address with init_size bytes free
  * behind it, the boot_params zero page (setup header, e820, command line,
- * initrd, RSDP), an identity map of the low 4 GiB, a flat GDT, entry at
- * load + 0x200 in long mode with RSI = zero page.
+ * initrd, the RSDP of the domain's ACPI tables), an identity map of the
+ * low 4 GiB, a flat GDT, entry at load + 0x200 in long mode with RSI = zero
+ * page.
  */
 #include <string.h>
 
@@ -129,11 +130,9 @@ static int write_zero_page(const struct db_domain_spec *spec, const struct db_la
          put32(mem, zp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(l->modules[0].gpa >> 32), diag) ||
          put32(mem, zp + BP_EXT_RAMDISK_SIZE, (uint32_t)(spec->modules[0].size >> 32), diag)))
         return -1;
-    if (spec->rsdp_gpa) {
-        db_put64(b, spec->rsdp_gpa);
-        if (db_mem_write(mem, zp + BP_ACPI_RSDP_ADDR, b, 8, diag))
-            return -1;
-    }
+    db_put64(b, l->rsdp);
+    if (db_mem_write(mem, zp + BP_ACPI_RSDP_ADDR, b, 8, diag))
+        return -1;
     b[0] = (uint8_t)l->nr_e820;
     if (db_mem_write(mem, zp + BP_E820_ENTRIES, b, 1, diag))
         return -1;

@@ -2,7 +2,7 @@
 /*
  * PVH: PT_LOADs at their physical addresses, struct hvm_start_info version 1
  * with the memory map, the module list, the command lines and the shared
- * memory table below 1 GiB, entry at XEN_ELFNOTE_PHYS32_ENTRY in 32-bit
+ * memory table below 1 GiB, the RSDP of the domain's ACPI tables (acpi.c), entry at XEN_ELFNOTE_PHYS32_ENTRY in 32-bit
  * protected mode.
  */
 #include <string.h>
@@ -141,7 +141,7 @@ int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
         .nr_modules = l->nr_modlist,
         .modlist_paddr = l->modlist.gpa,
         .cmdline_paddr = l->cmdline.gpa,
-        .rsdp_paddr = spec->rsdp_gpa,
+        .rsdp_paddr = l->rsdp,
         .memmap_paddr = l->memmap.gpa,
         .memmap_entries = l->nr_e820,
     };

@@ -3,7 +3,8 @@
  * db-layout: what the domain builder would make of a kernel, on the host.
  * Prepares and builds one domain into host memory and prints the memory
  * map, where every structure went and the initial vCPU state; or the
- * builder's refusal with its reason (exit status 1).
+ * builder's refusal with its reason (exit status 1). With --acpi-dump it also
+ * writes each ACPI table of an HVM domain to its own file, for iasl -d.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@ static const char usage[] =
     "  -i, --initrd FILE    module 0 (the initrd)\n"
     "  -c, --cmdline TEXT   kernel command line\n"
     "  -M, --mode MODE      auto (default), pvh, pv or linux\n"
+    "  -v, --vcpus N        vCPUs (default 1)\n"
+    "  -A, --acpi-dump DIR  write the ACPI tables to DIR/<signature>.dat (RSDP.dat, ...)\n"
     "  -h, --help           this text\n";
 
 static uint8_t *read_file(const char *path, uint64_t *size)
@@ -47,6 +50,72 @@ static void region(const char *what, struct db_region r)
                (unsigned long long)(r.gpa + r.size), (unsigned long long)r.size);
 }
 
+static int dump(const char *dir, const char *name, const uint8_t *guest, uint64_t gpa,
+                uint64_t len, uint64_t nr_frames)
+{
+    char path[4096];
+    FILE *f;
+
+    if (!gpa || gpa + len < gpa || gpa + len > nr_frames * 4096) {
+        fprintf(stderr, "db-layout: ACPI %s at 0x%llx + 0x%llx is outside guest memory\n", name,
+                (unsigned long long)gpa, (unsigned long long)len);
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
+    f = fopen(path, "wb");
+    if (!f || fwrite(guest + gpa, 1, len, f) != len || fclose(f)) {
+        perror(path);
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t rd(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+
+    while (n--)
+        v = v << 8 | p[n];
+    return v;
+}
+
+/* A header-carrying table at gpa, saved under its signature. */
+static int dump_table(const char *dir, const uint8_t *guest, uint64_t gpa, uint64_t nr_frames)
+{
+    char sig[5] = { 0 };
+
+    if (!gpa || gpa + 36 > nr_frames * 4096)
+        return dump(dir, "table", guest, gpa, 36, nr_frames);
+    memcpy(sig, guest + gpa, 4);
+    return dump(dir, sig, guest, gpa, rd(guest + gpa + 4, 4), nr_frames);
+}
+
+/* What a guest finds from the RSDP: XSDT, its tables, the FADT's FACS and DSDT. */
+static int dump_acpi(const char *dir, const struct db_layout *l, const uint8_t *guest)
+{
+    uint64_t xsdt, len;
+
+    if (!l->rsdp) {
+        fprintf(stderr, "db-layout: a %s domain has no ACPI tables\n", db_mode_name(l->mode));
+        return -1;
+    }
+    if (dump(dir, "RSDP", guest, l->rsdp, 36, l->nr_frames) ||
+        dump_table(dir, guest, xsdt = rd(guest + l->rsdp + 24, 8), l->nr_frames))
+        return -1;
+    len = rd(guest + xsdt + 4, 4);
+    for (uint64_t off = 36; off + 8 <= len; off += 8) {
+        uint64_t t = rd(guest + xsdt + off, 8);
+
+        if (dump_table(dir, guest, t, l->nr_frames))
+            return -1;
+        if (!memcmp(guest + t, "FACP", 4) && rd(guest + t + 4, 4) >= 148 &&
+            (dump_table(dir, guest, rd(guest + t + 132, 8), l->nr_frames) ||
+             dump_table(dir, guest, rd(guest + t + 140, 8), l->nr_frames)))
+            return -1;
+    }
+    return 0;
+}
+
 static void seg(const char *name, const struct db_segment *s)
 {
     printf("  %-4s sel 0x%04x attr 0x%03x base 0x%llx limit 0x%x\n", name, s->selector, s->attrib,
@@ -58,6 +127,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "memory", required_argument, NULL, 'm' }, { "initrd", required_argument, NULL, 'i' },
         { "cmdline", required_argument, NULL, 'c' }, { "mode", required_argument, NULL, 'M' },
+        { "vcpus", required_argument, NULL, 'v' },   { "acpi-dump", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
     };
     static const char *const e820_names[] = { "?", "RAM", "reserved", "ACPI", "NVS", "unusable",
@@ -70,10 +140,11 @@ int main(int argc, char **argv)
     struct db_guest_mem mem;
     struct db_buffer_mem bm;
     struct db_diag diag;
+    const char *acpi_dir = NULL;
     uint8_t *guest;
     int c;
 
-    while ((c = getopt_long(argc, argv, "m:i:c:M:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:i:c:M:v:A:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': spec.memory_bytes = strtoull(optarg, NULL, 0) << 20; break;
         case 'i':
@@ -86,6 +157,8 @@ int main(int argc, char **argv)
             spec.nr_modules = 1;
             break;
         case 'c': spec.cmdline = optarg; break;
+        case 'v': spec.nr_vcpus = (uint32_t)strtoul(optarg, NULL, 0); break;
+        case 'A': acpi_dir = optarg; break;
         case 'M':
             if (!strcmp(optarg, "pvh")) spec.mode = DB_MODE_PVH;
             else if (!strcmp(optarg, "pv")) spec.mode = DB_MODE_PV;
@@ -145,6 +218,9 @@ int main(int argc, char **argv)
     region("xenstore", l->xenstore);
     region("console", l->console);
     region("hypercall page", l->hypercall_page);
+    region("ACPI tables", l->acpi);
+    if (l->rsdp)
+        printf("  RSDP at 0x%llx, %u vCPUs\n", (unsigned long long)l->rsdp, spec.nr_vcpus);
     if (l->mode == DB_MODE_PV)
         printf("  virtual base 0x%llx, initial mapping to 0x%llx\n",
                (unsigned long long)l->pv_virt_base, (unsigned long long)l->pv_map_end);
@@ -158,6 +234,8 @@ int main(int argc, char **argv)
     seg("ds", &v.ds);
     seg("ss", &v.ss);
     seg("tr", &v.tr);
+    if (acpi_dir && dump_acpi(acpi_dir, l, guest))
+        return 1;
     free(guest);
     free(l);
     return 0;

@@ -813,11 +813,22 @@ static void check_msrs_and_instructions(void)
         __asm__ volatile("outb %0, $0xe9" : : "a"(*p));
 }
 
-static void run_abi(void)
+/* VCPUOP_is_up answers for every vCPU id the domain has, -ENOENT beyond. */
+static uint32_t vcpu_count(void)
+{
+    uint32_t n = 0;
+
+    while (n < 1024 && hypercall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, n, 0) >= 0)
+        n++;
+    return n;
+}
+
+static void run_abi(const struct hvm_start_info *si)
 {
     check_cpuid();
     check_hypercall_page();
     check_hypercalls();
+    check_acpi(si, vcpu_count());
     check_sse_state_kept();
     check_memory_and_params();
     check_events();
@@ -1069,7 +1080,7 @@ void abi_test_main(const struct hvm_start_info *si)
     guest_set_output(guest_write_e9);     /* until the hypercall page exists */
     cmdline_word(si, "mode", mode, sizeof(mode));
     if (streq(mode, "abi")) {
-        run_abi();
+        run_abi(si);
         return;
     }
     /* The other modes only need the hypercall page for output and shutdown. */

@@ -22,6 +22,9 @@ uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector);
 uint32_t wrmsr_checked(uint32_t msr, uint64_t v);
 void yield(void);
 
+/* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
+void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);
+
 /* cpuid.c: mode=cpuid. */
 void run_cpuid(const struct hvm_start_info *si);
 #endif

@@ -86,10 +86,11 @@ void th_hvm_e820_check(const struct th_guest *g, const struct th_e820 *e, unsign
     const uint64_t mib = 1024 * 1024, console = mem - 4096;
 
     assert_true(mem <= 3072 * mib);
-    /* Backed: RAM, the first MiB's reserved tail and the console page. */
+    /* Backed: RAM, the first MiB's reserved and ACPI tail and the console page. */
     assert_int_equal(th_e820_check(e, n) + (mib - 0x9FC00) + 4096, mem);
     assert_int_equal(th_e820_type_of(e, n, 0, 0x9FC00), 1);
-    assert_int_equal(th_e820_type_of(e, n, 0x9FC00, mib - 0x9FC00), 2);
+    assert_int_equal(th_e820_type_of(e, n, 0x9FC00, 0xE0000 - 0x9FC00), 2);
+    assert_int_equal(th_e820_type_of(e, n, 0xE0000, mib - 0xE0000), 3);
     /* The console ring page: the top of RAM, reserved, its own entry, empty. */
     assert_int_equal(th_e820_type_of(e, n, console, 4096), 2);
     assert_int_equal(th_e820_type_of(e, n, console - 4096, 4096), 1);

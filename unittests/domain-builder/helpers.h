@@ -47,8 +47,9 @@ uint32_t th_e820_type_of(const struct th_e820 *e, unsigned int n, uint64_t addr,
 
 /*
  * An HVM (PVH, Linux) domain's map of mem bytes below 3 GiB: well formed,
- * the low hole, and the PV console ring page reserved and zeroed at the top
- * of RAM; RAM + the reserved part of the first MiB + that page = mem.
+ * the low hole (reserved up to 0xE0000, ACPI from there to 1 MiB), and the
+ * PV console ring page reserved and zeroed at the top of RAM; RAM + the
+ * non-RAM part of the first MiB + that page = mem.
  */
 void th_hvm_e820_check(const struct th_guest *g, const struct th_e820 *e, unsigned int n,
                        uint64_t mem);

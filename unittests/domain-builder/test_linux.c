@@ -29,7 +29,7 @@ static void run(uint64_t mem, bool relocatable, uint64_t expect_load)
     struct db_module mod = { initrd, sizeof(initrd), NULL };
     struct db_domain_spec spec = {
         .name = "linux", .memory_bytes = mem, .nr_vcpus = 1, .kernel = img, .kernel_size = size,
-        .modules = &mod, .nr_modules = 1, .cmdline = cmdline, .rsdp_gpa = 0xE0000,
+        .modules = &mod, .nr_modules = 1, .cmdline = cmdline,
     };
 
     for (size_t i = 0; i < sizeof(initrd); i++)
@@ -38,7 +38,8 @@ static void run(uint64_t mem, bool relocatable, uint64_t expect_load)
     assert_int_equal(l.mode, DB_MODE_LINUX);
     assert_int_equal(verify_linux(&g, img, size, &v, mem, cmdline, initrd, sizeof(initrd)),
                      expect_load);
-    assert_int_equal(th_rd64(&g, v.rsi + 0x70), 0xE0000);   /* acpi_rsdp_addr */
+    assert_true(l.rsdp);
+    assert_int_equal(th_rd64(&g, v.rsi + 0x70), l.rsdp);    /* acpi_rsdp_addr */
     th_guest_free(&g);
     free(img);
 }
@@ -76,7 +77,7 @@ static void test_no_cmdline_no_initrd(void **state)
     (void)state;
     build_domain(&spec, &g, &l, &v);
     verify_linux(&g, img, size, &v, spec.memory_bytes, NULL, NULL, 0);
-    assert_int_equal(th_rd64(&g, v.rsi + 0x70), 0);
+    assert_int_equal(th_rd64(&g, v.rsi + 0x70), l.rsdp);
     th_guest_free(&g);
     free(img);
 }

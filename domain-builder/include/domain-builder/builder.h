@@ -36,6 +36,11 @@ enum db_mode {
 #define DB_E820_MAX      32
 #define DB_MAX_POPULATE  4
 #define DB_MAX_SHM       16
+/*
+ * vCPU n gets local APIC id 2n, as Xen assigns them; the MADT's local APIC
+ * entries hold 8-bit ids and 0xFF is the broadcast id: at most 128 vCPUs.
+ */
+#define DB_MAX_VCPUS     128
 
 /* e820 types (the same values as XEN_HVM_MEMMAP_TYPE_*). */
 #define DB_E820_RAM      1
@@ -84,7 +89,6 @@ struct db_domain_spec {
     uint32_t nr_reserved;
     const struct db_shm *shm;
     uint32_t nr_shm;
-    uint64_t rsdp_gpa;        /* 0: none */
     /* PV only: what the hypervisor provides, written into start_info. */
     uint64_t pv_shared_info_maddr;
     uint32_t pv_store_evtchn, pv_console_evtchn;
@@ -129,6 +133,8 @@ struct db_layout {
     struct db_region xenstore;        /* PV */
     struct db_region console;         /* PV console ring page (all modes) */
     struct db_region hypercall_page;  /* PV (from the note) */
+    struct db_region acpi;            /* HVM: the ACPI tables' range (e820 ACPI) */
+    uint64_t rsdp;                    /* HVM: the RSDP, inside acpi */
     uint64_t entry;                   /* physical (PVH, Linux) or virtual (PV) */
 
     /* Image facts, for the glue's report and for db_build(). */

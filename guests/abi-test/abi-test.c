@@ -35,6 +35,7 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include <public/tessera/shm.h>
 
 #include "abi-test.h"
 #include "guest.h"
@@ -813,7 +814,67 @@ static void check_msrs_and_instructions(void)
         __asm__ volatile("outb %0, $0xe9" : : "a"(*p));
 }
 
-static void run_abi(void)
+/*
+ * The hypervisor keeps the shared info, vcpu_info and runstate areas only in
+ * the domain's own RAM: never in static shared memory (the tree gives this
+ * domain "abi-shm") nor in the PV console ring it serves. Each refused call
+ * leaves the areas where they were; the shared info is mapped back anyway,
+ * so that a hypervisor that took one does not break the checks after it.
+ */
+static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
+{
+    const struct tessera_shm_entry *shm = guest_shm_find(si, "abi-shm");
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info };
+    struct vcpu_register_vcpu_info rvi = { .offset = 64 };
+    uint64_t frames[2], shinfo_gfn = (uintptr_t)&shinfo >> 12;
+    static const char *const what[2] = { "static shared memory", "the console ring page" };
+    unsigned int i;
+
+    check(shm && (shm->flags & TESSERA_SHM_WRITABLE), "shared memory abi-shm, writable");
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value,
+          "console ring frame");
+    if (!shm || !p.value)
+        return;
+    frames[0] = shm->gpa >> 12;
+    frames[1] = p.value;
+    for (i = 0; i < 2; i++) {
+        long rc;
+
+        guest_puts("areas in ");
+        guest_puts(what[i]);
+        guest_puts(": refused\n");
+        map.gpfn = frames[i];
+        rc = hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0);
+        check(rc == -22, "add_to_physmap shared_info there: -EINVAL");
+        if (rc == 0) {
+            map.gpfn = shinfo_gfn;
+            hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0);
+        }
+        rvi.mfn = frames[i];
+        check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uintptr_t)&rvi) ==
+              -22, "register_vcpu_info there: -EINVAL");
+        check(register_runstate(0, frames[i] << 12) == -22,
+              "register_runstate_memory_area there (identity-mapped): -EINVAL");
+        register_runstate(0, 0);
+    }
+}
+
+/* No performance counters are offered: RDPMC raises #GP, whatever counter it names. */
+static void check_rdpmc(void)
+{
+    uint32_t lo, hi;
+
+    fault_vector = NO_FAULT;
+    fault_skip = 2;
+    __asm__ volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0) : "memory");
+    check(fault_vector == 13, "RDPMC of counter 0: #GP");
+    fault_vector = NO_FAULT;
+    __asm__ volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0x80000000u) : "memory");
+    check(fault_vector == 13, "RDPMC of a counter that does not exist: #GP");
+}
+
+static void run_abi(const struct hvm_start_info *si)
 {
     check_cpuid();
     check_hypercall_page();
@@ -825,6 +886,8 @@ static void run_abi(void)
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();
+    check_rdpmc();
+    check_areas_only_in_own_ram(si);
     finish();
 }
 
@@ -1069,7 +1132,7 @@ void abi_test_main(const struct hvm_start_info *si)
     guest_set_output(guest_write_e9);     /* until the hypercall page exists */
     cmdline_word(si, "mode", mode, sizeof(mode));
     if (streq(mode, "abi")) {
-        run_abi();
+        run_abi(si);
         return;
     }
     /* The other modes only need the hypercall page for output and shutdown. */

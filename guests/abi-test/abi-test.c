@@ -10,6 +10,8 @@
  *                domains' or the hypervisor's memory would be): the hypervisor
  *                must stop it (its domain crashes); "FAIL" if the read returns
  *   mode=crash   triple-faults on purpose
+ *   mode=forge   triple-faults on the first instruction after an exit, the
+ *                shape of an entry QEMU's TCG sets up wrongly (run_forge())
  *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
  *                (default 3000) while others misbehave, then PASS
  *   mode=bench   times CPUID exits, hypercall round trips and console
@@ -1100,6 +1102,22 @@ static void run_crash(void)
     shutdown(SHUTDOWN_poweroff);
 }
 
+/*
+ * The exit the hypervisor's retry of entries QEMU sets up wrongly recognises
+ * (decisions.md #20, its second shape): an exit (CPUID), then a triple fault
+ * on the very next instruction, so at the RIP, RSP and CR3 the vCPU was
+ * entered with. The hypervisor must treat it as the guest's own fault.
+ */
+static void run_forge(void)
+{
+    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+
+    say("forge: triple fault on the first instruction after an exit");
+    __asm__ volatile("lidt %0; cpuid; ud2" : : "m"(no_idt), "a"(0), "c"(0) : "rbx", "rdx", "memory");
+    say("forge: FAIL: still running");
+    shutdown(SHUTDOWN_poweroff);
+}
+
 static void run_victim(const struct hvm_start_info *si)
 {
     char buf[16];
@@ -1143,6 +1161,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_probe();
     else if (streq(mode, "crash"))
         run_crash();
+    else if (streq(mode, "forge"))
+        run_forge();
     else if (streq(mode, "victim"))
         run_victim(si);
     else if (streq(mode, "bench"))

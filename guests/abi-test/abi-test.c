@@ -817,6 +817,35 @@ static void check_msrs_and_instructions(void)
 }
 
 /*
+ * A runstate area registered where nothing is mapped (taken, as Xen does),
+ * then mapped by the guest onto shared memory (a 2 MiB page of entry.S's
+ * pd1, which maps guest-virtual 1 GiB): the copies made at each switch must
+ * not go there.
+ */
+static void check_runstate_remapped_to_shared(uint64_t shm_gpa)
+{
+    extern uint64_t pd1[512];
+    volatile uint64_t *shared = (volatile uint64_t *)(uintptr_t)shm_gpa;
+    uint64_t was = pd1[0];
+    unsigned int i;
+    bool untouched = true;
+
+    for (i = 0; i < 8; i++)
+        shared[i] = 0x5A5A5A5A5A5A5A5Aull;
+    check(register_runstate(0, OUTSIDE_GVA) == 0, "runstate area outside the domain: taken");
+    pd1[0] = shm_gpa | 0x83;
+    __asm__ volatile("invlpg (%0)" : : "r"(OUTSIDE_GVA) : "memory");
+    for (i = 0; i < 5; i++)
+        yield();
+    register_runstate(0, 0);
+    pd1[0] = was;
+    __asm__ volatile("invlpg (%0)" : : "r"(OUTSIDE_GVA) : "memory");
+    for (i = 0; i < 8; i++)
+        untouched &= shared[i] == 0x5A5A5A5A5A5A5A5Aull;
+    check(untouched, "runstate area later mapped onto shared memory: not written there");
+}
+
+/*
  * The hypervisor keeps the shared info, vcpu_info and runstate areas only in
  * the domain's own RAM: never in static shared memory (the tree gives this
  * domain "abi-shm") nor in the PV console ring it serves. Each refused call
@@ -860,6 +889,7 @@ static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
               "register_runstate_memory_area there (identity-mapped): -EINVAL");
         register_runstate(0, 0);
     }
+    check_runstate_remapped_to_shared(shm->gpa);
 }
 
 /* No performance counters are offered: RDPMC raises #GP, whatever counter it names. */

@@ -27,8 +27,8 @@
 #include <hv/panic.h>
 #include <hv/runstate_area.h>
 #include <hv/sched.h>
-#include <hv/vcpu_info.h>
 #include <hv/smp.h>
+#include <hv/vcpu_info.h>
 
 /*
  * As a kernel access: the same as copy_to_guest() in a hypercall (only CPL 0
@@ -43,7 +43,7 @@ int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_i
     return copy_to_guest_kernel(v, gva, buf, len);
 }
 
-/* Where the area's bytes go: at most two pieces, since it is shorter than a page. */
+/* Where the area's bytes go: at most two pieces (it is shorter than a page); len 0 if unused. */
 struct area_pieces {
     uint8_t *at[2];
     size_t len[2];
@@ -67,6 +67,7 @@ static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_
         gpaddr_t gpa;
         paddr_t pa;
 
+        p->at[i] = NULL;
         p->len[i] = n;
         if (!n)
             continue;
@@ -102,7 +103,8 @@ void runstate_area_update(struct vcpu *v)
     if (area_translate(v, gva, len, &p))
         return;
     memcpy(p.at[0], buf, p.len[0]);
-    memcpy(p.at[1], buf + p.len[0], p.len[1]);
+    if (p.len[1])
+        memcpy(p.at[1], buf + p.len[0], p.len[1]);
 }
 
 int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
@@ -123,12 +125,10 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
      * own RAM.
      */
     if (gva) {
-        struct vcpu_runstate_info none = { 0 };
-        uint8_t buf[COMPAT_XLAT_MAX_SIZE];
+        const struct compat_layout *l = &compat_vcpu_runstate_info_layout;
         struct area_pieces p;
 
-        if (area_translate(v, gva, compat_xlat_out(buf, &none, &compat_vcpu_runstate_info_layout,
-                                                   compat), &p) == -XEN_EINVAL)
+        if (area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) == -XEN_EINVAL)
             return -XEN_EINVAL;
     }
     __atomic_store_n(&target->runstate_area.compat, compat, __ATOMIC_RELAXED);

@@ -10,6 +10,8 @@
  *                domains' or the hypervisor's memory would be): the hypervisor
  *                must stop it (its domain crashes); "FAIL" if the read returns
  *   mode=crash   triple-faults on purpose
+ *   mode=forge   triple-faults on the first instruction after an exit, the
+ *                shape of an entry QEMU's TCG sets up wrongly (run_forge())
  *   mode=victim  keeps running (yielding) for victim-ms=N milliseconds
  *                (default 3000) while others misbehave, then PASS
  *   mode=bench   times CPUID exits, hypercall round trips and console
@@ -35,6 +37,7 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include <public/tessera/shm.h>
 
 #include "abi-test.h"
 #include "guest.h"
@@ -823,6 +826,96 @@ static uint32_t vcpu_count(void)
     return n;
 }
 
+/*
+ * A runstate area registered where nothing is mapped (taken, as Xen does),
+ * then mapped by the guest onto shared memory (a 2 MiB page of entry.S's
+ * pd1, which maps guest-virtual 1 GiB): the copies made at each switch must
+ * not go there.
+ */
+static void check_runstate_remapped_to_shared(uint64_t shm_gpa)
+{
+    extern uint64_t pd1[512];
+    volatile uint64_t *shared = (volatile uint64_t *)(uintptr_t)shm_gpa;
+    uint64_t was = pd1[0];
+    unsigned int i;
+    bool untouched = true;
+
+    for (i = 0; i < 8; i++)
+        shared[i] = 0x5A5A5A5A5A5A5A5Aull;
+    check(register_runstate(0, OUTSIDE_GVA) == 0, "runstate area outside the domain: taken");
+    pd1[0] = shm_gpa | 0x83;
+    __asm__ volatile("invlpg (%0)" : : "r"(OUTSIDE_GVA) : "memory");
+    for (i = 0; i < 5; i++)
+        yield();
+    register_runstate(0, 0);
+    pd1[0] = was;
+    __asm__ volatile("invlpg (%0)" : : "r"(OUTSIDE_GVA) : "memory");
+    for (i = 0; i < 8; i++)
+        untouched &= shared[i] == 0x5A5A5A5A5A5A5A5Aull;
+    check(untouched, "runstate area later mapped onto shared memory: not written there");
+}
+
+/*
+ * The hypervisor keeps the shared info, vcpu_info and runstate areas only in
+ * the domain's own RAM: never in static shared memory (the tree gives this
+ * domain "abi-shm") nor in the PV console ring it serves. Each refused call
+ * leaves the areas where they were; the shared info is mapped back anyway,
+ * so that a hypervisor that took one does not break the checks after it.
+ */
+static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
+{
+    const struct tessera_shm_entry *shm = guest_shm_find(si, "abi-shm");
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info };
+    struct vcpu_register_vcpu_info rvi = { .offset = 64 };
+    uint64_t frames[2], shinfo_gfn = (uintptr_t)&shinfo >> 12;
+    static const char *const what[2] = { "static shared memory", "the console ring page" };
+    unsigned int i;
+
+    check(shm && (shm->flags & TESSERA_SHM_WRITABLE), "shared memory abi-shm, writable");
+    check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value,
+          "console ring frame");
+    if (!shm || !p.value)
+        return;
+    frames[0] = shm->gpa >> 12;
+    frames[1] = p.value;
+    for (i = 0; i < 2; i++) {
+        long rc;
+
+        guest_puts("areas in ");
+        guest_puts(what[i]);
+        guest_puts(": refused\n");
+        map.gpfn = frames[i];
+        rc = hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0);
+        check(rc == -22, "add_to_physmap shared_info there: -EINVAL");
+        if (rc == 0) {
+            map.gpfn = shinfo_gfn;
+            hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0);
+        }
+        rvi.mfn = frames[i];
+        check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uintptr_t)&rvi) ==
+              -22, "register_vcpu_info there: -EINVAL");
+        check(register_runstate(0, frames[i] << 12) == -22,
+              "register_runstate_memory_area there (identity-mapped): -EINVAL");
+        register_runstate(0, 0);
+    }
+    check_runstate_remapped_to_shared(shm->gpa);
+}
+
+/* No performance counters are offered: RDPMC raises #GP, whatever counter it names. */
+static void check_rdpmc(void)
+{
+    uint32_t lo, hi;
+
+    fault_vector = NO_FAULT;
+    fault_skip = 2;
+    __asm__ volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0) : "memory");
+    check(fault_vector == 13, "RDPMC of counter 0: #GP");
+    fault_vector = NO_FAULT;
+    __asm__ volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0x80000000u) : "memory");
+    check(fault_vector == 13, "RDPMC of a counter that does not exist: #GP");
+}
+
 static void run_abi(const struct hvm_start_info *si)
 {
     check_cpuid();
@@ -836,6 +929,8 @@ static void run_abi(const struct hvm_start_info *si)
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();
+    check_rdpmc();
+    check_areas_only_in_own_ram(si);
     finish();
 }
 
@@ -1048,6 +1143,22 @@ static void run_crash(void)
     shutdown(SHUTDOWN_poweroff);
 }
 
+/*
+ * The exit the hypervisor's retry of entries QEMU sets up wrongly recognises
+ * (decisions.md #20, its second shape): an exit (CPUID), then a triple fault
+ * on the very next instruction, so at the RIP, RSP and CR3 the vCPU was
+ * entered with. The hypervisor must treat it as the guest's own fault.
+ */
+static void run_forge(void)
+{
+    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+
+    say("forge: triple fault on the first instruction after an exit");
+    __asm__ volatile("lidt %0; cpuid; ud2" : : "m"(no_idt), "a"(0), "c"(0) : "rbx", "rdx", "memory");
+    say("forge: FAIL: still running");
+    shutdown(SHUTDOWN_poweroff);
+}
+
 static void run_victim(const struct hvm_start_info *si)
 {
     char buf[16];
@@ -1091,6 +1202,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_probe();
     else if (streq(mode, "crash"))
         run_crash();
+    else if (streq(mode, "forge"))
+        run_forge();
     else if (streq(mode, "victim"))
         run_victim(si);
     else if (streq(mode, "bench"))

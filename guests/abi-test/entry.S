@@ -105,6 +105,7 @@ idt_ptr:
 
     .section .bss
     pvh_page_tables
+    .globl pd1                      /* abi-test.c remaps guest-virtual 1 GiB */
 pd1:    .skip 4096
 idt:    .skip 4096
 stack:  .skip 16384

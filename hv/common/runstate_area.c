@@ -5,6 +5,9 @@
  * steal time, vcpu_is_preempted). As in Xen, the copy is rewritten at each
  * switch of the vCPU onto and off its CPU, through the vCPU's own page tables
  * as they are then; an address that is not mapped then is skipped silently.
+ * Unlike Xen, the copy only goes into the domain's own RAM: never into static
+ * shared memory (another domain reads it) nor the console ring the hypervisor
+ * serves; registering an address that maps such a page is refused.
  *
  * Only the vCPU's own CPU writes the copy, from its scheduling loop or from
  * the vCPU's own hypercall: the translation needs the vCPU's current paging
@@ -12,16 +15,20 @@
  * VMASST_TYPE_runstate_update_flag (XEN_RUNSTATE_UPDATE in state_entry_time
  * while writing) is not offered: there is no vm_assist hypercall.
  */
+#include <string.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/runstate_area.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
+#include <hv/vcpu_info.h>
 
 /*
  * As a kernel access: the same as copy_to_guest() in a hypercall (only CPL 0
@@ -36,19 +43,68 @@ int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_i
     return copy_to_guest_kernel(v, gva, buf, len);
 }
 
+/* Where the area's bytes go: at most two pieces (it is shorter than a page); len 0 if unused. */
+struct area_pieces {
+    uint8_t *at[2];
+    size_t len[2];
+};
+
+/*
+ * Translates [gva, gva + len) as v's kernel sees it now, once, so that the
+ * bytes go where the frames were checked: 0; -EFAULT if a page is not
+ * mapped for writing or maps nothing in the P2M; -EINVAL if one maps a page
+ * no hypervisor area may be in (guest_area_frame(): shared memory, the
+ * console ring, anything but the domain's own RAM).
+ */
+static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_pieces *p)
+{
+    unsigned int i;
+
+    if (gva + len < gva)
+        return -XEN_EFAULT;
+    for (i = 0; i < 2; i++) {
+        size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+        gpaddr_t gpa;
+        paddr_t pa;
+
+        p->at[i] = NULL;
+        p->len[i] = n;
+        if (!n)
+            continue;
+        if (guest_kernel_virt_to_phys(v, gva, true, &gpa))
+            return -XEN_EFAULT;
+        pa = guest_area_frame(v->domain, gpa >> PAGE_SHIFT);
+        if (pa == INVALID_PADDR)
+            return p2m_query(v->domain->p2m, gpa, NULL, NULL) == P2M_NONE ? -XEN_EFAULT
+                                                                         : -XEN_EINVAL;
+        p->at[i] = (uint8_t *)phys_to_virt(pa) + (gpa & (PAGE_SIZE - 1));
+        gva += n;
+        len -= n;
+    }
+    return 0;
+}
+
 void runstate_area_update(struct vcpu *v)
 {
     uint64_t gva = __atomic_load_n(&v->runstate_area.gva, __ATOMIC_ACQUIRE);
+    bool compat = __atomic_load_n(&v->runstate_area.compat, __ATOMIC_RELAXED);
     struct vcpu_runstate_info info;
+    uint8_t buf[COMPAT_XLAT_MAX_SIZE];
+    struct area_pieces p;
+    size_t len;
 
     CHECK(v->pcpu == smp_processor_id());
     if (!gva)
         return;
     /* As Xen's copy: the current state's time is left for the guest to add. */
     sched_runstate(v, &info, false);
-    /* As Xen: a failed copy is the guest's business (it unmapped its area). */
-    (void)runstate_to_guest(v, gva, &info, __atomic_load_n(&v->runstate_area.compat,
-                                                           __ATOMIC_RELAXED));
+    len = compat_xlat_out(buf, &info, &compat_vcpu_runstate_info_layout, compat);
+    /* As Xen: a copy that cannot be made is the guest's business (it unmapped its area). */
+    if (area_translate(v, gva, len, &p))
+        return;
+    memcpy(p.at[0], buf, p.len[0]);
+    if (p.len[1])
+        memcpy(p.at[1], buf + p.len[0], p.len[1]);
 }
 
 int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
@@ -61,10 +117,20 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
         return -XEN_EFAULT;
     gva = area.addr;
     /*
-     * Not checked further, as Xen for HVM: any address is the guest's own
-     * virtual one. Racing registrations for one vCPU can only pair one's
-     * address with the other's layout: still only the guest's own memory.
+     * As Xen for HVM, any address is the guest's own virtual one, and one not
+     * mapped now is taken (the copies wait until it is). One that maps a
+     * page no area may be in is refused; were it remapped there later, the
+     * copies would be skipped. Racing registrations for one vCPU can only
+     * pair one's address with the other's layout: still only the guest's
+     * own RAM.
      */
+    if (gva) {
+        const struct compat_layout *l = &compat_vcpu_runstate_info_layout;
+        struct area_pieces p;
+
+        if (area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) == -XEN_EINVAL)
+            return -XEN_EINVAL;
+    }
     __atomic_store_n(&target->runstate_area.compat, compat, __ATOMIC_RELAXED);
     __atomic_store_n(&target->runstate_area.gva, gva, __ATOMIC_RELEASE);
     /* As Xen, a first copy at once; another vCPU's waits for its next switch. */

@@ -15,18 +15,24 @@
 #include <hv/page_alloc.h>
 #include <hv/vcpu_info.h>
 
-/* Host pointer to a guest frame the domain owns and may write, or NULL. */
-static void *guest_frame_rw(struct domain *d, uint64_t gfn)
+paddr_t guest_area_frame(const struct domain *d, uint64_t gfn)
 {
     unsigned int perms;
     paddr_t pa;
 
-    if (gfn > (~0ull >> PAGE_SHIFT))
-        return NULL;
-    pa = p2m_lookup(d->p2m, gfn << PAGE_SHIFT, &perms);
-    if (pa == INVALID_PADDR || !(perms & P2M_WRITE))
-        return NULL;
-    return phys_to_virt(pa);
+    if (gfn > (~0ull >> PAGE_SHIFT) || (d->console.ring && gfn == d->console.ring_gfn))
+        return INVALID_PADDR;
+    if (p2m_query(d->p2m, gfn << PAGE_SHIFT, &pa, &perms) != P2M_RAM || !(perms & P2M_WRITE))
+        return INVALID_PADDR;
+    return pa;
+}
+
+/* Host pointer to guest frame gfn for the shared info or a vcpu_info, or NULL. */
+static void *guest_frame_rw(struct domain *d, uint64_t gfn)
+{
+    paddr_t pa = guest_area_frame(d, gfn);
+
+    return pa == INVALID_PADDR ? NULL : phys_to_virt(pa);
 }
 
 int64_t shared_info_map(struct vcpu *v, uint64_t gfn)

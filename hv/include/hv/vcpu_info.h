@@ -11,7 +11,17 @@
 
 #include <hv/types.h>
 
+struct domain;
 struct vcpu;
+
+/*
+ * Host address of guest frame gfn if the hypervisor may keep one of its
+ * areas there (shared info, a vcpu_info, a runstate copy), else
+ * INVALID_PADDR: only the domain's own writable RAM (P2M_RAM). Never static
+ * shared memory (another domain would see the area and could rewrite it
+ * under this one's feet) nor the PV console ring the hypervisor serves.
+ */
+paddr_t guest_area_frame(const struct domain *d, uint64_t gfn);
 
 /* Moves the domain's shared info into guest frame gfn (what is pending moves along). */
 int64_t shared_info_map(struct vcpu *v, uint64_t gfn);

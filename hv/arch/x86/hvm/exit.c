@@ -71,6 +71,8 @@ struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
      * #DB and #AC are intercepted only so that a guest cannot hang its CPU
      * with an endless chain of them raised during their own delivery (the
      * exit gives the hypervisor its CPU back each time): reflected unchanged.
+     * A back-end also decodes an instruction into the exception it raises
+     * for guests (RDPMC: #GP, no performance counters offered).
      */
     case HVM_EXIT_EXCEPTION:
         return hvm_exception(e->exception.vector, e->exception.error_code);

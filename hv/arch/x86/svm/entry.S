@@ -12,6 +12,14 @@
  * (CLGI; STI; VMRUN; CLI; STGI) so that a physical interrupt makes the guest
  * exit (INTR); it stays pending until the caller enables interrupts.
  *
+ * The guest's TR, LDTR, FS/GS bases and syscall MSRs are on the CPU from its
+ * VMLOAD until the host's VMLOAD after #VMEXIT. All of that window runs with
+ * the global interrupt flag clear (CLGI before the host's VMSAVE, STGI after
+ * the host's VMLOAD): an NMI arriving meanwhile is held until STGI and taken
+ * on the host's TSS, IST stacks and GS base, never on a TSS (and so stack
+ * pointers) the guest chose. CLI alone would not do: it does not mask NMIs.
+ * No guest can show this ordering (docs/security.md, "Hostile guests").
+ *
  * After #VMEXIT, before the first RET: the return stack buffer is refilled
  * with harmless entries, so that no return the hypervisor executes can be
  * predicted from what the guest left there; and the guest's values are
@@ -71,6 +79,7 @@ svm_enter_guest:
     push %rsi
     push %rdi
 
+    clgi
     mov %rdx, %rax
     vmsave
     mov %rdi, %rax
@@ -91,7 +100,6 @@ svm_enter_guest:
     mov G_R15(%rsi), %r15
     mov G_RSI(%rsi), %rsi
 
-    clgi
     sti
     vmrun
     /* #VMEXIT: host RSP is back; every other GPR but RAX holds guest values. */

@@ -69,6 +69,15 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
         e->exception.vector = (uint8_t)(code - VMEXIT_EXCEPTION_BASE);
         e->exception.error_code = (uint32_t)s->vmcb->control.exitinfo1;
         break;
+    /*
+     * No performance counters are offered (no vPMU): RDPMC raises the #GP(0)
+     * a CPU gives for a counter it does not have, whatever ECX names.
+     */
+    case VMEXIT_RDPMC:
+        e->reason = HVM_EXIT_EXCEPTION;
+        e->exception.vector = X86_EXC_GP;
+        e->exception.error_code = 0;
+        break;
     case VMEXIT_VINTR:
         close_interrupt_window(s);
         e->reason = HVM_EXIT_NONE;

@@ -123,18 +123,29 @@ static void svm_entry_state_restore(struct svm_vcpu *s, const struct svm_entry_s
  * on its first instruction fetch, before executing anything, and its state
  * kept before the entry is still its real state. Two shapes were seen:
  * - the VMRUN ran this CPU's own host state as the guest (the exit stored
- *   RIP after VMRUN, the host's CR3, RAX the VMCB's address): a guest could
- *   only produce this by running on the host's CR3 and RIP;
+ *   RIP after VMRUN, the host's CR3, RAX the VMCB's address);
  * - the guest triple-faulted at the very RIP, RSP and CR3 it was entered
  *   with, on an instruction that cannot fault there (the RET of a hypercall
  *   stub, its stack mapped). A real triple fault at the first instruction
  *   repeats deterministically, so retrying it costs a few entries.
+ * A guest can produce either shape itself: the first by loading the host's
+ * CR3 value and running at the GVA of svm_vmrun_return with RAX set (every
+ * value a guest sets is a value a guest can forge), the second by faulting
+ * on the instruction after an exit with no IDT. Nothing in the exit's state
+ * tells such a guest from the defect, so the retry applies only where the
+ * defect exists: when the CPU is QEMU's TCG, which no guest can make it be
+ * (svm_emulated_by_qemu_tcg). Elsewhere both shapes are ordinary exits.
+ * Under TCG a forging guest gets no more than it could do itself: its own
+ * earlier state back, three times in a row at most, and one console line
+ * per domain.
  */
 static const char *svm_entry_went_wrong(const struct svm_vcpu *s,
                                         const struct svm_entry_state *entry)
 {
     const struct vmcb_save *save = &s->vmcb->save;
 
+    if (!svm_emulated_by_qemu_tcg)
+        return NULL;
     if (save->rip == (uintptr_t)svm_vmrun_return && save->cr3 == read_cr3() &&
         save->rax == s->vmcb_pa)
         return "VMRUN ran this CPU's host state as the guest";
@@ -185,9 +196,12 @@ void svm_vcpu_run(struct vcpu *v)
         ctl->eventinj = 0;
         why = svm_entry_went_wrong(s, &entry);
         if (why && retries++ < SVM_ENTRY_RETRIES) {
-            printk("tessera: svm: CPU %u: %s vCPU %u: %s; its state is put back and "
-                   "entered again (decisions.md #20)\n", smp_processor_id(), v->domain->name,
-                   v->id, why);
+            /* Once per domain: a guest can produce the shapes at will (above). */
+            if (!__atomic_exchange_n(&v->domain->arch.emulator_entry_said, true,
+                                     __ATOMIC_RELAXED))
+                printk("tessera: svm: CPU %u: %s vCPU %u: %s; its state is put back and "
+                       "entered again (decisions.md #20; said once per domain)\n",
+                       smp_processor_id(), v->domain->name, v->id, why);
             svm_entry_state_restore(s, &entry);
             continue;
         }

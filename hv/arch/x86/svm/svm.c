@@ -23,6 +23,7 @@
 #define CPUID_8000000A_EDX_NP   (1u << 0)
 
 uint32_t svm_max_asid;
+bool svm_emulated_by_qemu_tcg;
 paddr_t svm_msrpm_pa, svm_iopm_pa;
 
 static struct svm_cpu *svm_cpus[HV_MAX_CPUS];
@@ -110,15 +111,33 @@ static bool svm_cpus_init(void)
     return true;
 }
 
+/*
+ * QEMU's TCG names itself in the hypervisor CPUID leaves ("TCGTCGTCGTCG", its
+ * tcg-cpuid property, on by default). A guest cannot change what the host's
+ * CPUID says, so on any other CPU no guest can make the hypervisor take an
+ * exit for the emulator's defect.
+ */
+static bool svm_qemu_tcg(void)
+{
+    struct cpuid_result r;
+
+    if (!(cpuid(1, 0).ecx & (1u << 31)))
+        return false;
+    r = cpuid(0x40000000u, 0);
+    return r.ebx == 0x54474354u && r.ecx == 0x43544743u && r.edx == 0x47435447u;
+}
+
 static bool svm_init(void)
 {
     struct cpuid_result f = cpuid(0x8000000Au, 0);
 
     svm_max_asid = f.ebx - 1;
+    svm_emulated_by_qemu_tcg = svm_qemu_tcg();
     if (!svm_maps_init() || !svm_cpus_init())
         return false;
-    printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s\n",
-           f.eax & 0xFF, f.ebx, f.edx, hvm_host_xsave ? ", xsave" : "");
+    printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s%s\n",
+           f.eax & 0xFF, f.ebx, f.edx, hvm_host_xsave ? ", xsave" : "",
+           svm_emulated_by_qemu_tcg ? "; QEMU TCG: entries it sets up wrongly are retried" : "");
     p2m_use_format(&p2m_npt_format);
     return true;
 }

@@ -43,6 +43,12 @@ struct svm_cpu {
 struct svm_cpu *svm_this_cpu(void);
 /* Highest ASID the CPU offers (CPUID 8000_000A EBX - 1). */
 extern uint32_t svm_max_asid;
+/*
+ * Whether this CPU is QEMU's TCG emulator, whose VMRUN sometimes sets an
+ * entry up wrongly (run.c, decisions.md #20): the only place the retry of
+ * such entries applies.
+ */
+extern bool svm_emulated_by_qemu_tcg;
 /* MSR and I/O permission maps, shared by every vCPU. */
 extern paddr_t svm_msrpm_pa, svm_iopm_pa;
 

@@ -20,9 +20,10 @@ void svm_vmcb_init(struct vcpu *v, struct svm_vcpu *s)
     struct vmcb_control *c = &s->vmcb->control;
 
     c->intercept_exceptions = SVM_EXCEPTION_INTERCEPTS;
-    c->intercept_misc1 = VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_NMI | VMCB_INTERCEPT_CPUID |
-                         VMCB_INTERCEPT_RSM | VMCB_INTERCEPT_INVD | VMCB_INTERCEPT_HLT |
-                         VMCB_INTERCEPT_INVLPGA | VMCB_INTERCEPT_IOIO_PROT |
+    /* RDPMC: the host's performance counters would tell a guest about the others. */
+    c->intercept_misc1 = VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_NMI | VMCB_INTERCEPT_RDPMC |
+                         VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_RSM | VMCB_INTERCEPT_INVD |
+                         VMCB_INTERCEPT_HLT | VMCB_INTERCEPT_INVLPGA | VMCB_INTERCEPT_IOIO_PROT |
                          VMCB_INTERCEPT_MSR_PROT | VMCB_INTERCEPT_SHUTDOWN;
     c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
                          VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |

@@ -110,6 +110,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define VMCB_INTERCEPT_SMI        (1u << 2)
 #define VMCB_INTERCEPT_INIT       (1u << 3)
 #define VMCB_INTERCEPT_VINTR      (1u << 4)
+#define VMCB_INTERCEPT_RDPMC      (1u << 15)
 #define VMCB_INTERCEPT_CPUID      (1u << 18)
 #define VMCB_INTERCEPT_RSM        (1u << 19)
 #define VMCB_INTERCEPT_INVD       (1u << 22)
@@ -167,6 +168,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define VMEXIT_SMI                0x62
 #define VMEXIT_INIT               0x63
 #define VMEXIT_VINTR              0x64
+#define VMEXIT_RDPMC              0x6F
 #define VMEXIT_CPUID              0x72
 #define VMEXIT_RSM                0x73
 #define VMEXIT_INVD               0x76

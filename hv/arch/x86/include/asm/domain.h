@@ -23,6 +23,8 @@ struct arch_vcpu {
 
 struct arch_domain {
     const struct domain_type_ops *type;
+    /* The back-end reported an entry the emulator set up wrongly (once per domain). */
+    bool emulator_entry_said;
 };
 
 #endif

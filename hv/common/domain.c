@@ -311,8 +311,11 @@ bool domain_restart_run(struct domain *d)
         return true;
     d->restarting_ns += now_ns() - d->restart_began_ns;
     if (step == RESTART_DONE) {
-        /* vCPU 0 is runnable and on its CPU already: it enters the guest next. */
-        d->start_ns = now_ns();
+        /*
+         * vCPU 0 is runnable and on its CPU already: it enters the guest
+         * next. Its life and CPU time count from the restart, its own work.
+         */
+        d->start_ns = d->restart_began_ns;
         d->state = DOMAIN_RUNNING;
         return false;
     }

@@ -25,8 +25,8 @@
  *   end=outside   reads a random guest-physical address outside its RAM
  *                 (below 1 GiB, through the identity map), which ends the
  *                 domain by design (its on_crash policy).
- * mode=crash instead triple-faults at once (a restart loop, whatever its
- * size: the restart-starvation test).
+ * mode=crash instead spins crash-after-ms=M ms (default 0) and triple-faults
+ * (a restart loop, whatever its size: the restart-starvation test).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -497,19 +497,30 @@ static uint64_t find_ram_end(const struct hvm_start_info *si)
     return end;
 }
 
+/* Spins (no exit) for ms of Xen system time, then triple-faults. */
+static void crash(uint64_t ms)
+{
+    static const struct table_ptr none = { 0, 0 };
+
+    if (ms && xen_map_shared_info()) {
+        uint64_t end = xen_system_time_ns() + ms * 1000000;
+
+        while (xen_system_time_ns() < end)
+            __asm__ volatile("pause");
+    }
+    __asm__ volatile("lidt %0; int3" : : "m"(none));
+}
+
 void guest_main(const struct hvm_start_info *si)
 {
     uint64_t seed = guest_cmdline_u64(si, "seed", 1), n = guest_cmdline_u64(si, "calls", 20000);
     bool outside = guest_cmdline_has(si, "end=outside");
     uint64_t i;
 
-    if (guest_cmdline_has(si, "mode=crash")) {
-        static const struct table_ptr none = { 0, 0 };
-
-        __asm__ volatile("lidt %0; int3" : : "m"(none));
-    }
     if (!xen_setup())
         return;
+    if (guest_cmdline_has(si, "mode=crash"))
+        crash(guest_cmdline_u64(si, "crash-after-ms", 0));
     guest_set_output(xen_console_write);
     if (!xen_map_shared_info()) {
         guest_puts("campaign: FAIL: cannot map the shared info\n");

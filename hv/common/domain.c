@@ -227,7 +227,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
  */
 static bool restart_allowed(struct domain *d)
 {
-    /* Time the domain was up: however long restarts take, they count. */
+    /* The domain's up time: restarts count however long they take (domain_first_entry). */
     uint64_t now = now_ns() - d->restarting_ns;
     uint64_t *slot = &d->restart_ns[d->restarts % DOMAIN_RESTART_BURST];
 
@@ -302,6 +302,15 @@ static void domain_finish(struct domain *d)
     }
 }
 
+void domain_first_entry(struct domain *d)
+{
+    /* Its up time resumes: the restart, however long it took, is not counted. */
+    if (d->restart_began_ns) {
+        d->restarting_ns += now_ns() - d->restart_began_ns;
+        d->restart_began_ns = 0;
+    }
+}
+
 bool domain_restart_run(struct domain *d)
 {
     enum restart_step step = domain_restart_step(d);
@@ -309,7 +318,6 @@ bool domain_restart_run(struct domain *d)
 
     if (step == RESTART_MORE)
         return true;
-    d->restarting_ns += now_ns() - d->restart_began_ns;
     if (step == RESTART_DONE) {
         /*
          * vCPU 0 is runnable and on its CPU already: it enters the guest
@@ -320,6 +328,7 @@ bool domain_restart_run(struct domain *d)
         return false;
     }
     /* Not rebuilt: destroyed once its vCPUs are gone (vCPU 0 when it leaves its CPU). */
+    d->restart_began_ns = 0;
     d->shutdown_action = HL_ACTION_DESTROY;
     d->state = DOMAIN_DYING;
     for (i = 1; i < d->nr_vcpus; i++)

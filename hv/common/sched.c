@@ -375,6 +375,7 @@ void sched_cpu_loop(void)
         sc->run_start = now_ns();
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
             if (v->id == 0 && v->exits == 0) {
+                domain_first_entry(v->domain);
                 timeline_mark("domain first entry", (int)v->domain->domid);
                 printk("tessera: domain %s (id %u): first instruction at %llu us\n",
                        v->domain->name, v->domain->domid,

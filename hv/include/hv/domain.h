@@ -118,10 +118,13 @@ struct domain {
     uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
     uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
     unsigned int restarts;          /* by its restart policy, since boot */
-    /* Restart n at n % BURST, on a clock that stops while the domain is restarted. */
+    /*
+     * Restart n at n % BURST, on the domain's up-time clock, which stops from
+     * a restart's start to its next first instruction.
+     */
     uint64_t restart_ns[DOMAIN_RESTART_BURST];
-    uint64_t restart_began_ns;      /* now_ns() when the restart under way began */
-    uint64_t restarting_ns;         /* time spent in restarts, since boot */
+    uint64_t restart_began_ns;      /* now_ns() at the restart under way, else 0 */
+    uint64_t restarting_ns;         /* time from restarts to first instructions, since boot */
     struct dom_console console;
     struct domain_events events;
     struct arch_domain arch;        /* its type (HVM/PVH ...) */
@@ -188,5 +191,7 @@ enum restart_step domain_restart_step(struct domain *d);
  * dies and is destroyed).
  */
 bool domain_restart_run(struct domain *d);
+/* Its vCPU 0 enters the guest for the first time since it was (re)built. */
+void domain_first_entry(struct domain *d);
 
 #endif

@@ -16,8 +16,10 @@
  *   page (garbage written over it, then the hypercall MSR, at its page or a
  *   scratch or outside page).
  * Exceptions are counted and skipped (entry.S). Calls that legitimately end
- * the domain are not made (SCHEDOP_shutdown, VCPUOP_down of vCPU 0) and none
- * that block without end (SCHEDOP_block, SCHEDOP_poll without a timeout).
+ * the domain are not made (SCHEDOP_shutdown, SCHEDOP_remote_shutdown of
+ * itself, VCPUOP_down of vCPU 0) and none that block without end
+ * (SCHEDOP_block, SCHEDOP_poll without a timeout); SCHEDOP_remote_shutdown
+ * is made on other domains.
  * Then it prints a summary, the calls made per family and how many failed (a
  * negative return, or an exception), ending in "campaign: seed S: PASS",
  * and, by end=:
@@ -31,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <public/arch-x86/cpuid.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/hvm/params.h>
 #include <public/sched.h>
@@ -52,6 +55,7 @@ static uint8_t scratch[SCRATCH_BYTES + GUARD_BYTES] __attribute__((aligned(4096)
 static uint8_t own_hypercall_page[4096] __attribute__((aligned(4096)));
 static uint64_t rng;
 static uint64_t ram_end;
+static uint16_t own_domid = 0x7FF0;     /* DOMID_SELF until CPUID says */
 
 enum family {
     F_MEMORY, F_VERSION, F_CONSOLE, F_GRANT, F_VCPU, F_SCHED, F_EVTCHN, F_PHYSDEV, F_HVM,
@@ -230,6 +234,25 @@ static long sched_poll(bool compat)
     return hypercall64(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)w, 0, 0, 0);
 }
 
+/*
+ * SCHEDOP_remote_shutdown of another domain (never its own, which would end
+ * it legitimately): an unprivileged domain must not stop a peer.
+ */
+static long remote_shutdown(bool compat)
+{
+    static const uint16_t ids[] = { 0, 1, 2, 3, 4, 5, 0x7FF1, 0x7FF2, 0xFFFF };
+    uint32_t *w = (uint32_t *)scratch;      /* domain_id (u16), reason (u32): no longs */
+    uint16_t id = ids[below(sizeof(ids) / sizeof(ids[0]))];
+
+    if (id == own_domid)
+        id = 0x7FF1;        /* DOMID_IO */
+    w[0] = id;
+    w[1] = (uint32_t)below(6);
+    if (compat)
+        return hypercall32(__HYPERVISOR_sched_op, 4, (uint32_t)(uintptr_t)w, 0, 0, 0);
+    return hypercall64(__HYPERVISOR_sched_op, 4, (uintptr_t)w, 0, 0, 0);
+}
+
 /* A callback vector below 32 would arrive as an exception frame without its error code. */
 static void keep_callback_sane(void)
 {
@@ -269,6 +292,8 @@ static void one_hypercall(enum family f)
     }
     if (f == F_SCHED && a[0] == SCHEDOP_poll) {
         ret = sched_poll(compat);
+    } else if (f == F_SCHED && a[0] == 4) {
+        ret = remote_shutdown(compat);
     } else {
         if (ends_or_blocks(nr, a[0], a[1], compat))
             a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op;
@@ -484,6 +509,24 @@ static void summary(uint64_t seed, uint64_t n)
     guest_puts(": PASS\n");
 }
 
+/* Its domain id from Xen's CPUID leaf 4, if the hypervisor gives it. */
+static uint16_t find_own_domid(void)
+{
+    uint32_t base, a, b, c, d;
+
+    for (base = 0x40000000; base < 0x40010000; base += 0x100) {
+        __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(base), "c"(0));
+        if (b == XEN_CPUID_SIGNATURE_EBX && c == XEN_CPUID_SIGNATURE_ECX &&
+            d == XEN_CPUID_SIGNATURE_EDX) {
+            if (a < base + 4)
+                break;
+            __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(base + 4), "c"(0));
+            return (a & XEN_HVM_CPUID_DOMID_PRESENT) ? (uint16_t)c : 0x7FF0;
+        }
+    }
+    return 0x7FF0;
+}
+
 /* The end of RAM the memory map gives (the last RAM entry's end). */
 static uint64_t find_ram_end(const struct hvm_start_info *si)
 {
@@ -528,6 +571,7 @@ void guest_main(const struct hvm_start_info *si)
         return;
     }
     ram_end = find_ram_end(si);
+    own_domid = find_own_domid();
     rng = seed * 0x9E3779B97F4A7C15ull + 1;
     install_hypercall_page((uintptr_t)own_hypercall_page);
     guest_puts("campaign: seed ");

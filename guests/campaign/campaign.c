@@ -199,10 +199,14 @@ static uint64_t pick_cmd(enum family f)
     }
 }
 
-static bool ends_or_blocks(uint64_t nr, uint64_t cmd, uint64_t a2, bool compat)
+/*
+ * Compared on 32 bits, whatever the caller's width: Xen's handlers take the
+ * number, command and vCPU id as int, so a 64-bit 0x100000001 is vCPU 1.
+ */
+static bool ends_or_blocks(uint64_t nr64, uint64_t cmd64, uint64_t a2_64)
 {
-    if (compat)
-        cmd = (uint32_t)cmd, a2 = (uint32_t)a2;
+    uint32_t nr = (uint32_t)nr64, cmd = (uint32_t)cmd64, a2 = (uint32_t)a2_64;
+
     if (nr == __HYPERVISOR_sched_op || nr == 6 /* sched_op_compat */)
         return cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown || cmd == SCHEDOP_poll ||
                cmd == 4 /* remote_shutdown */;
@@ -290,12 +294,12 @@ static void one_hypercall(enum family f)
         a[1] = (uintptr_t)scratch;
         keep_callback_sane();
     }
-    if (f == F_SCHED && a[0] == SCHEDOP_poll) {
+    if (f == F_SCHED && (uint32_t)a[0] == SCHEDOP_poll) {
         ret = sched_poll(compat);
-    } else if (f == F_SCHED && a[0] == 4) {
+    } else if (f == F_SCHED && (uint32_t)a[0] == 4) {
         ret = remote_shutdown(compat);
     } else {
-        if (ends_or_blocks(nr, a[0], a[1], compat))
+        if (ends_or_blocks(nr, a[0], a[1]))
             a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op;
         if (compat && nr < (1ull << 32))
             ret = hypercall32((uint32_t)nr, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],

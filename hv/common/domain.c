@@ -150,13 +150,15 @@ void domain_reset(struct domain *d)
         arch_virt->vcpu_reset(d->vcpus[i]);
         vcpu_init(d->vcpus[i]);
     }
-    /* Xen scrubs a dead domain's memory; a restart must not see its earlier run either. */
+    /*
+     * Xen scrubs a dead domain's memory; a restart must not see its earlier
+     * run either. The scrub itself runs in steps (domain_restart_step).
+     */
     p2m_reset(d->p2m);
     dom_console_restart(&d->console, d->restarts);
     d->shutdown_reason = -1;
     d->hypercall_page_gpa = 0;
     d->nr_memmap = 0;
-    d->state = DOMAIN_BUILT;
 }
 
 /* A built domain's vCPU 0 becomes runnable. */
@@ -225,7 +227,9 @@ void domain_crash(struct domain *d, const char *fmt, ...)
  */
 static bool restart_allowed(struct domain *d)
 {
-    uint64_t now = now_ns(), *slot = &d->restart_ns[d->restarts % DOMAIN_RESTART_BURST];
+    /* The domain's up time: restarts count however long they take (domain_first_entry). */
+    uint64_t now = now_ns() - d->restarting_ns;
+    uint64_t *slot = &d->restart_ns[d->restarts % DOMAIN_RESTART_BURST];
 
     /* *slot holds restart number restarts - BURST: the oldest of the last BURST. */
     if (d->restarts >= DOMAIN_RESTART_BURST &&
@@ -266,9 +270,15 @@ static void domain_finish(struct domain *d)
         if (restart_allowed(d)) {
             printk("tessera: restarting domain %s (restart %u) after %llu exits\n", d->name,
                    d->restarts, (unsigned long long)exits);
-            /* Still counted as running: the machine does not end meanwhile. */
-            if (domain_restart(d)) {
-                domain_launch(d);
+            /*
+             * Still counted as running: the machine does not end meanwhile.
+             * Its vCPU 0 scrubs and rebuilds it (domain_restart_run).
+             */
+            d->restart_began_ns = now_ns();
+            if (domain_restart_begin(d)) {
+                d->vcpus_on_cpu = d->nr_vcpus;
+                d->state = DOMAIN_RESTARTING;
+                sched_up(d->vcpus[0]);
                 return;
             }
         }
@@ -290,6 +300,41 @@ static void domain_finish(struct domain *d)
                domains_all_clean ? "all cleanly" : "not all cleanly");
         machine_power_off(domains_all_clean ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
     }
+}
+
+void domain_first_entry(struct domain *d)
+{
+    /* Its up time resumes: the restart, however long it took, is not counted. */
+    if (d->restart_began_ns) {
+        d->restarting_ns += now_ns() - d->restart_began_ns;
+        d->restart_began_ns = 0;
+    }
+}
+
+bool domain_restart_run(struct domain *d)
+{
+    enum restart_step step = domain_restart_step(d);
+    unsigned int i;
+
+    if (step == RESTART_MORE)
+        return true;
+    if (step == RESTART_DONE) {
+        /*
+         * vCPU 0 is runnable and on its CPU already: it enters the guest
+         * next. Its life and CPU time count from the restart, its own work.
+         */
+        d->start_ns = d->restart_began_ns;
+        d->state = DOMAIN_RUNNING;
+        return false;
+    }
+    /* Not rebuilt: destroyed once its vCPUs are gone (vCPU 0 when it leaves its CPU). */
+    d->restart_began_ns = 0;
+    d->shutdown_action = HL_ACTION_DESTROY;
+    d->state = DOMAIN_DYING;
+    for (i = 1; i < d->nr_vcpus; i++)
+        if (sched_detach(d->vcpus[i]))
+            domain_vcpu_gone(d->vcpus[i]);
+    return false;
 }
 
 void domain_vcpu_gone(struct vcpu *v)

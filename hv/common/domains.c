@@ -36,6 +36,8 @@ static const struct hl_plan *plan;
 
 #define SHM_ID_MAX    16   /* xen,shm-id: at most 15 characters */
 #define POOL_NAME_MAX 32   /* for messages */
+/* A restart's scrub step: 2 MiB, a few ms even under an emulator, then others may run. */
+#define RESTART_SCRUB_PAGES 512
 
 struct spec_module {
     uint64_t base, size;   /* host-physical, a range the loader placed */
@@ -459,10 +461,10 @@ static bool place_vcpus(struct domain *d, const struct domain_spec *ds, bool aga
 }
 
 /*
- * Runs the builder into d (its RAM backed as the layout says), maps its shared
- * memory and places its vCPUs; false after saying why.
+ * Runs the builder into d (its RAM backed as the layout says) and maps its
+ * shared memory; false after saying why.
  */
-static bool build_into(struct domain *d, const struct domain_spec *ds, bool again)
+static bool build_into(struct domain *d, const struct domain_spec *ds)
 {
     struct db_vcpu_state start;
     struct db_guest_mem mem;
@@ -487,7 +489,7 @@ static bool build_into(struct domain *d, const struct domain_spec *ds, bool agai
         return false;
     }
     d->vcpus[0]->initialised = true;
-    return place_vcpus(d, ds, again);
+    return true;
 }
 
 /*
@@ -501,7 +503,7 @@ static struct domain *build_domain(unsigned int index)
     if (!copy_spec(index) || !prepare_domain(specs[index]) ||
         !(d = create_domain(index, specs[index])))
         return NULL;
-    if (!build_into(d, specs[index], false)) {
+    if (!build_into(d, specs[index]) || !place_vcpus(d, specs[index], false)) {
         domain_free(d);     /* never started: waits for no other CPU */
         return NULL;
     }
@@ -567,22 +569,34 @@ static bool layout_backed(const struct domain *d)
     return true;
 }
 
-bool domain_restart(struct domain *d)
+bool domain_restart_begin(struct domain *d)
+{
+    domain_reset(d);
+    return place_vcpus(d, specs[d->index], true);
+}
+
+enum restart_step domain_restart_step(struct domain *d)
 {
     const struct domain_spec *ds = specs[d->index];
     bool ok;
 
-    domain_reset(d);
+    if (!p2m_scrub_step(d->p2m, RESTART_SCRUB_PAGES))
+        return RESTART_MORE;
+    /*
+     * The rest is short (the images' bytes): one step, as at boot. BUILT as
+     * then: events sent once its channels are bound stay pending for its start.
+     */
+    d->state = DOMAIN_BUILT;
     spin_lock(&build_lock);
     ok = prepare_domain(ds);
     CHECK(!ok || layout_backed(d));
-    ok = ok && build_into(d, ds, true) && bind_evtchns(d, ds);
+    ok = ok && build_into(d, ds) && bind_evtchns(d, ds);
     if (ok) {
         evtchn_domain_connect(d);
         report_built(d);
     }
     spin_unlock(&build_lock);
-    return ok;
+    return ok ? RESTART_DONE : RESTART_FAILED;
 }
 
 /*

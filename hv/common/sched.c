@@ -314,7 +314,7 @@ static void sched_put(struct sched_percpu *sc, struct vcpu *v)
     sched_account(sc);
     sc->current = NULL;
     v->running = false;
-    if (v->domain->state != DOMAIN_RUNNING) {
+    if (v->domain->state != DOMAIN_RUNNING && v->domain->state != DOMAIN_RESTARTING) {
         pool->ops->remove_vcpu(pool, v);
         v->state = VCPU_DEAD;
         gone = true;
@@ -333,6 +333,21 @@ static void sched_put(struct sched_percpu *sc, struct vcpu *v)
     if (down)
         vcpu_timer_down(v);
     runstate_area_update(v);
+}
+
+/*
+ * A restarting domain's scrub and rebuild, on its vCPU 0's time: step after
+ * step with interrupts let in between (no lock held), until done or the CPU
+ * is wanted by another vCPU (slice end, wake-up).
+ */
+static void run_restart_steps(struct sched_percpu *sc, struct domain *d)
+{
+    while (domain_restart_run(d)) {
+        ASSERT_NO_LOCKS_HELD();
+        __asm__ volatile("sti; nop; cli" ::: "memory");
+        if (sc->need_resched)
+            return;
+    }
 }
 
 void sched_cpu_loop(void)
@@ -360,6 +375,7 @@ void sched_cpu_loop(void)
         sc->run_start = now_ns();
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE) {
             if (v->id == 0 && v->exits == 0) {
+                domain_first_entry(v->domain);
                 timeline_mark("domain first entry", (int)v->domain->domid);
                 printk("tessera: domain %s (id %u): first instruction at %llu us\n",
                        v->domain->name, v->domain->domid,
@@ -370,6 +386,12 @@ void sched_cpu_loop(void)
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_virt->vcpu_run(v);
+            if (sc->slice_ns)
+                timer_cancel(&sc->slice_timer);
+        } else if (v->domain->state == DOMAIN_RESTARTING && v->state == VCPU_RUNNABLE) {
+            if (sc->slice_ns)
+                timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
+            run_restart_steps(sc, v->domain);
             if (sc->slice_ns)
                 timer_cancel(&sc->slice_timer);
         }

@@ -79,6 +79,7 @@ struct domain_memmap_entry {
 enum domain_state {
     DOMAIN_BUILT,    /* memory and start state ready, not started */
     DOMAIN_RUNNING,
+    DOMAIN_RESTARTING, /* being scrubbed and rebuilt, in steps on its vCPU 0 */
     DOMAIN_DYING,    /* shut down; vCPUs leaving their CPUs */
     DOMAIN_DEAD,     /* every resource returned */
 };
@@ -117,7 +118,13 @@ struct domain {
     uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
     uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
     unsigned int restarts;          /* by its restart policy, since boot */
-    uint64_t restart_ns[DOMAIN_RESTART_BURST]; /* now_ns() of restart n, at n % BURST */
+    /*
+     * Restart n at n % BURST, on the domain's up-time clock, which stops from
+     * a restart's start to its next first instruction.
+     */
+    uint64_t restart_ns[DOMAIN_RESTART_BURST];
+    uint64_t restart_began_ns;      /* now_ns() at the restart under way, else 0 */
+    uint64_t restarting_ns;         /* time from restarts to first instructions, since boot */
     struct dom_console console;
     struct domain_events events;
     struct arch_domain arch;        /* its type (HVM/PVH ...) */
@@ -138,11 +145,12 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
 void domain_free(struct domain *d);
 /*
  * For a restart: puts a dead domain back to just after domain_create(),
- * keeping every page it has: its RAM (zeroed; still mapped where it was),
- * P2M pool (every other mapping undone), vCPUs (power-on state, on no run
- * queue, each remembering the CPU it ran on), event channels (closed) and
- * console (its log kept). The domain stays in the registry, unreachable by
- * peers' channels, and BUILT; the builder runs again into it. Waits for the other CPUs: no spinlock held.
+ * keeping every page it has: its RAM (still mapped where it was, its scrub
+ * started: domain_restart_step() zeroes it), P2M pool (every other mapping
+ * undone), vCPUs (power-on state, on no run queue, each remembering the CPU
+ * it ran on), event channels (closed) and console (its log kept). The
+ * domain stays in the registry, unreachable by peers' channels. Waits for
+ * the other CPUs: no spinlock held.
  */
 void domain_reset(struct domain *d);
 
@@ -162,11 +170,28 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_vcpu_gone(struct vcpu *v);
 
 /*
- * Builds the dead domain d again in its own memory (domain_reset()), from the
- * plan and the loader's images, which stay in memory (domains.c), registered
- * and ready to start; false (said why) if it could not, and d can only be
- * freed. No spinlock may be held.
+ * A restart, in steps (domains.c), so that a large domain's scrub never
+ * holds a CPU for long and is charged to the domain. domain_restart_begin()
+ * resets the dead domain d (domain_reset()) and puts its vCPUs back on
+ * their CPUs (false, said why, if it could not: d can only be freed); no
+ * spinlock may be held. Then, while d is DOMAIN_RESTARTING, its vCPU 0 runs
+ * domain_restart_step() instead of the guest, with interrupts on and other
+ * vCPUs scheduled between steps: one step of the scrub, or the rebuild from
+ * the domain's spec and the loader's images (which stay in memory) once the
+ * scrub is done.
  */
-bool domain_restart(struct domain *d);
+enum restart_step { RESTART_MORE, RESTART_DONE, RESTART_FAILED };
+bool domain_restart_begin(struct domain *d);
+enum restart_step domain_restart_step(struct domain *d);
+
+/*
+ * The scheduling loop's work for vCPU 0 of a DOMAIN_RESTARTING domain
+ * instead of running it: one step of its restart; whether more remain.
+ * When the last is done the domain runs (or, if it could not be rebuilt,
+ * dies and is destroyed).
+ */
+bool domain_restart_run(struct domain *d);
+/* Its vCPU 0 enters the guest for the first time since it was (re)built. */
+void domain_first_entry(struct domain *d);
 
 #endif

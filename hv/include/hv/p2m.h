@@ -39,12 +39,20 @@ struct p2m *p2m_create(uint64_t pool_bytes);
 /* Frees the domain's RAM, then every table page and the pool. */
 void p2m_destroy(struct p2m *p2m);
 /*
- * For a restart: zeroes every page of the domain's own RAM (it stays mapped
- * where it was) and unmaps everything else, table pages left empty going
- * back to the pool. No vCPU of the domain may be running, and none may use
- * a translation cached from before when it runs again.
+ * For a restart: unmaps everything but the domain's own RAM (which stays
+ * mapped where it was), table pages left empty going back to the pool, and
+ * starts the scrub of that RAM (p2m_scrub_step). No vCPU of the domain may
+ * be running, and none may use a translation cached from before when it
+ * runs again.
  */
 void p2m_reset(struct p2m *p2m);
+/*
+ * The scrub after p2m_reset(): zeroes the next pages of the domain's RAM, at
+ * least one leaf and at most max_pages unless one 2 MiB leaf is more; true
+ * once every page is zeroed (and at once when no scrub is pending). Bounded
+ * steps, so that a restart can let other vCPUs run between them.
+ */
+bool p2m_scrub_step(struct p2m *p2m, uint64_t max_pages);
 /* Whether every page of [gpa, gpa + size) maps RAM the domain owns. */
 bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
 

@@ -6,7 +6,9 @@
  * allocator, in 2 MiB leaves when a naturally aligned 2 MiB block is free,
  * else 4 KiB leaves. Every leaf keeps its type (enum p2m_type) in bits the
  * hardware ignores: RAM (P2M_RAM) is the domain's, freed with the tables; a
- * reset (domain restart) keeps it, zeroed, and unmaps every other type.
+ * reset (domain restart) keeps it and unmaps every other type, and the scrub
+ * that follows zeroes it in steps (p2m_scrub_step), so a large domain's
+ * restart never holds its CPU for long.
  */
 #include <string.h>
 #include <public/errno.h>
@@ -28,6 +30,7 @@ struct p2m {
     paddr_t root;
     paddr_t free_head;            /* free pool pages, linked through their first word */
     uint64_t pool_total, pool_free;
+    gpaddr_t scrub_next;          /* the scrub after a reset zeroes RAM from here up */
     unsigned int nr_chunks;
     struct pool_chunk chunks[POOL_MAX_CHUNKS];
 };
@@ -102,6 +105,7 @@ struct p2m *p2m_create(uint64_t pool_bytes)
         return NULL;
     p->lock = (spinlock_t)SPINLOCK_INIT;
     p->fmt = format;
+    p->scrub_next = format->gpa_limit;      /* no scrub pending */
     if (pages < 1)
         pages = 1;
     /* Largest blocks first, smaller ones when memory is fragmented. */
@@ -158,8 +162,8 @@ void p2m_destroy(struct p2m *p)
 }
 
 /*
- * Zeroes the RAM under table and unmaps everything else, returning tables
- * left empty to the pool; whether table still maps anything.
+ * Unmaps everything under table but the domain's RAM, returning tables left
+ * empty to the pool; whether table still maps anything.
  */
 static bool reset_table(struct p2m *p, paddr_t table, unsigned int level)
 {
@@ -172,12 +176,10 @@ static bool reset_table(struct p2m *p, paddr_t table, unsigned int level)
         if (!e[i])
             continue;
         if (!f->is_table(e[i], level)) {
-            if (f->type(e[i]) == P2M_RAM) {
-                zero_pages(f->addr(e[i], level), leaf_bytes(level) >> PAGE_SHIFT);
+            if (f->type(e[i]) == P2M_RAM)
                 used = true;
-            } else {
+            else
                 e[i] = 0;
-            }
         } else if (reset_table(p, f->addr(e[i], level), level - 1)) {
             used = true;
         } else {
@@ -192,7 +194,56 @@ void p2m_reset(struct p2m *p)
 {
     spin_lock(&p->lock);
     reset_table(p, p->root, p->fmt->levels);
+    p->scrub_next = 0;
     spin_unlock(&p->lock);
+}
+
+/*
+ * Zeroes the RAM leaves of table (which maps from base) at or above
+ * p->scrub_next while *budget pages remain, moving scrub_next past each;
+ * whether the whole table is done.
+ */
+static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr_t base,
+                        uint64_t *budget)
+{
+    const struct p2m_format *f = p->fmt;
+    const uint64_t *e = phys_to_virt(table);
+    uint64_t span = leaf_bytes(level);
+    unsigned int i;
+
+    for (i = 0; i < 512; i++) {
+        gpaddr_t start = base + i * span, end = start + span;
+
+        if (!e[i] || end <= p->scrub_next)
+            continue;
+        if (f->is_table(e[i], level)) {
+            if (!scrub_table(p, f->addr(e[i], level), level - 1, start, budget))
+                return false;
+            continue;
+        }
+        if (!*budget)
+            return false;
+        if (f->type(e[i]) == P2M_RAM) {
+            zero_pages(f->addr(e[i], level), span >> PAGE_SHIFT);
+            *budget -= MIN(*budget, span >> PAGE_SHIFT);
+        }
+        p->scrub_next = end;
+    }
+    return true;
+}
+
+bool p2m_scrub_step(struct p2m *p, uint64_t max_pages)
+{
+    uint64_t budget = MAX(max_pages, 1ull);
+    bool done;
+
+    spin_lock(&p->lock);
+    done = p->scrub_next >= p->fmt->gpa_limit ||
+           scrub_table(p, p->root, p->fmt->levels, 0, &budget);
+    if (done)
+        p->scrub_next = p->fmt->gpa_limit;
+    spin_unlock(&p->lock);
+    return done;
 }
 
 /* The entry for gpa at leaf_level, creating tables from the pool; NULL if the pool is empty. */

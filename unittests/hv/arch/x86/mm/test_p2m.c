@@ -94,6 +94,13 @@ static void test_reset_keeps_zeroed_ram_and_undoes_the_rest(void **state)
 
     allocs_before = allocs;
     p2m_reset(p);
+    /* The scrub goes in steps: one page (the one at 1 MiB), not yet the rest. */
+    assert_false(p2m_scrub_step(p, 1));
+    assert_int_equal(guest(p, 2 * MIB)[0], 0xAA);
+    assert_int_equal(guest(p, 5 * MIB + PAGE)[100], 0x55);
+    while (!p2m_scrub_step(p, 1))
+        ;
+    assert_true(p2m_scrub_step(p, 1));
     assert_int_equal(allocs, allocs_before);
 
     /* The same frames at the same addresses, zeroed. */

@@ -18,6 +18,11 @@ int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPE
 /* vcpu_op (vcpu_op.c): secondary vCPUs' bring-up, up, down, is_up; timers via event.c. */
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
 
+/* xen_version (xen_version.c). */
+int64_t do_xen_version(struct vcpu *v, const uint64_t *args);
+/* XENVER_get_features' submap submap_idx; *valid false for a submap Xen does not define. */
+uint32_t xen_version_features(uint32_t submap_idx, bool *valid);
+
 /*
  * Xen's hypervisor CPUID leaves (0x40000000 ...): true and regs[] filled when
  * leaf is one of them.

@@ -21,6 +21,7 @@ struct hvm_vcpu {
     uint64_t spec_ctrl;             /* guest MSR_SPEC_CTRL */
     uint64_t virt_spec_ctrl;        /* guest MSR_VIRT_SPEC_CTRL (emulated) */
     uint32_t tsc_aux;               /* guest MSR_TSC_AUX: the vCPU id until it writes one */
+    bool cpuid_faulting;            /* MISC_FEATURES_ENABLES: CPUID at CPL > 0 is #GP */
 };
 
 #endif

@@ -17,6 +17,8 @@ int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPE
 
 /* vcpu_op (vcpu_op.c): secondary vCPUs' bring-up, up, down, is_up; timers via event.c. */
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
+/* VCPUOP_down of target (also HLT with interrupts off): the last vCPU down powers the domain off. */
+int64_t vcpu_down(struct vcpu *target);
 
 /* xen_version (xen_version.c). */
 int64_t do_xen_version(struct vcpu *v, const uint64_t *args);

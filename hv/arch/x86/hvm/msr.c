@@ -186,6 +186,8 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = to_hvm(v)->cpuid_faulting ? MISC_FEATURES_CPUID_FAULTING : 0;
         return true;
     default:
+        if (hvm_vlapic_owns_msr(msr))
+            return hvm_vlapic_msr_read(v, msr, val);
         return guest_msr_read(to_hvm(v), msr, val);
     }
 }
@@ -233,6 +235,8 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         to_hvm(v)->cpuid_faulting = val & MISC_FEATURES_CPUID_FAULTING;
         return true;
     default:
+        if (hvm_vlapic_owns_msr(msr))
+            return hvm_vlapic_msr_write(v, msr, val);
         return guest_msr_write(v, msr, val);
     }
 }

@@ -45,6 +45,7 @@ static uint8_t code[0x2000];
 static char console[16];
 static size_t console_len;
 static bool blocked, unblocked, events_are_pending, taken_down;
+static int lapic_pending = -1;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
 
@@ -192,6 +193,31 @@ void sched_unblock(struct vcpu *v)
     unblocked = true;
 }
 
+/* The vLAPIC (vlapic_vcpu.c) is tested on its own; here only its pending vector matters. */
+bool hvm_vlapic_owns_msr(uint32_t msr)
+{
+    (void)msr;
+    return false;
+}
+
+bool hvm_vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    (void)v, (void)msr, (void)val;
+    return false;
+}
+
+bool hvm_vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    (void)v, (void)msr, (void)val;
+    return false;
+}
+
+int hvm_vlapic_pending(struct vcpu *v)
+{
+    (void)v;
+    return lapic_pending;
+}
+
 int64_t vcpu_down(struct vcpu *target)
 {
     (void)target;
@@ -284,6 +310,7 @@ static int setup(void **state)
     pending = shadow_ended = false;
     console_len = 0;
     blocked = unblocked = events_are_pending = taken_down = false;
+    lapic_pending = -1;
     hypercalls = 0;
     hvm_be = &fake_backend;
     at_rip(nothing, sizeof(nothing));
@@ -453,6 +480,12 @@ static void test_hlt(void **state)
     assert_int_equal(regs[GREG_RIP], CODE_AT + 1);
     /* An event already pending is not slept through. */
     events_are_pending = true;
+    regs[GREG_RIP] = CODE_AT;
+    assert_null(handle(HVM_EXIT_HLT));
+    assert_true(unblocked);
+    /* Nor is a local APIC vector above the PPR. */
+    events_are_pending = unblocked = false;
+    lapic_pending = 0x40;
     regs[GREG_RIP] = CODE_AT;
     assert_null(handle(HVM_EXIT_HLT));
     assert_true(unblocked);

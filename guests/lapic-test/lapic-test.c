@@ -11,8 +11,13 @@
  *   - holds a self IPI back with TPR and takes it once TPR drops;
  *   - arms the APIC timer one-shot (TMICT) and in TSC-deadline mode (MSR
  *     0x6E0) and takes each interrupt while halted with interrupts on;
+ *   - starts vCPU 1 as Linux 6.1 PVH starts its APs: INIT assert and
+ *     de-assert, then STARTUP twice (ICR 0xc500, 0x8500, 0x0608 x 2) to a
+ *     real-mode trampoline at 0x8000, which prints "lapic-test: vcpu 1
+ *     started in real mode" through port 0xE9, sets a flag and does
+ *     `cli; hlt` (vCPU 1 goes down);
  *   - prints "lapic-test: C checks: PASS" (or FAIL lines), then `cli; hlt`:
- *     its only vCPU goes down and the domain powers off (Xen's hvm_hlt),
+ *     the last vCPU goes down and the domain powers off (Xen's hvm_hlt),
  *     so the test also sees the domain's poweroff line.
  */
 #include <stdbool.h>
@@ -36,6 +41,7 @@
 #define X2APIC_TDCR      0x83Eu
 #define X2APIC_SELF_IPI  0x83Fu
 
+#define TRAMPOLINE   0x8000u       /* STARTUP vector 0x08 */
 #define IPI_VECTOR   0x40
 #define TIMER_VECTOR 0x41
 #define SPIN_LIMIT   100000000u
@@ -69,6 +75,29 @@ __asm__(
     "1:  xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
     "    pop %rdx\n pop %rcx\n pop %rax\n"
     "    iretq\n");
+
+/* vCPU 1's real-mode start: print through port 0xE9, set the flag at CS:0x100, go down. */
+extern const uint8_t tramp_start[], tramp_end[];
+__asm__(
+    "    .section .rodata\n"
+    "    .globl tramp_start, tramp_end\n"
+    "tramp_start:\n"
+    "    .code16\n"
+    "    mov $(tramp_msg - tramp_start), %si\n"
+    "1:  lodsb %cs:(%si), %al\n"
+    "    test %al, %al\n"
+    "    jz 2f\n"
+    "    out %al, $0xe9\n"
+    "    jmp 1b\n"
+    "2:  movb $1, %cs:0x100\n"
+    "3:  cli\n"
+    "    hlt\n"
+    "    jmp 3b\n"
+    "tramp_msg:\n"
+    "    .asciz \"lapic-test: vcpu 1 started in real mode\\n\"\n"
+    "tramp_end:\n"
+    "    .code64\n"
+    "    .text\n");
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -144,7 +173,42 @@ static bool halt_until_timer(uint32_t want)
     return timer_count >= want;
 }
 
-static void run(void)
+/* Whether the start info's memory map has RAM over [addr, addr + size). */
+static bool ram_covers(const struct hvm_start_info *si, uint64_t addr, uint64_t size)
+{
+    const struct hvm_memmap_table_entry *m =
+        (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
+    uint32_t i;
+
+    for (i = 0; i < si->memmap_entries; i++)
+        if (m[i].type == 1 && m[i].addr <= addr && m[i].addr + m[i].size >= addr + size)
+            return true;
+    return false;
+}
+
+static void start_vcpu1(const struct hvm_start_info *si)
+{
+    volatile uint8_t *page = (volatile uint8_t *)(uintptr_t)TRAMPOLINE;
+    uint32_t i;
+
+    if (!ram_covers(si, TRAMPOLINE, 0x1000)) {
+        check(false, "RAM at 0x8000 for the trampoline");
+        return;
+    }
+    for (i = 0; i < (uint32_t)(tramp_end - tramp_start); i++)
+        page[i] = tramp_start[i];
+    page[0x100] = 0;
+    /* vCPU 1 is x2APIC id 2. */
+    wrmsr(X2APIC_ICR, (2ull << 32) | 0xC500);
+    wrmsr(X2APIC_ICR, (2ull << 32) | 0x8500);
+    wrmsr(X2APIC_ICR, (2ull << 32) | 0x0600 | (TRAMPOLINE >> 12));
+    wrmsr(X2APIC_ICR, (2ull << 32) | 0x0600 | (TRAMPOLINE >> 12));
+    for (i = 0; i < SPIN_LIMIT && !page[0x100]; i++)
+        __asm__ volatile("pause" ::: "memory");
+    check(page[0x100] == 1, "vCPU 1 started by INIT/STARTUP ran its real-mode trampoline");
+}
+
+static void run(const struct hvm_start_info *si)
 {
     uint32_t a, b, c, d;
     uint64_t base;
@@ -188,16 +252,16 @@ static void run(void)
     wrmsr(MSR_TSC_DEADLINE, rdtsc() + 5000000);
     check(halt_until_timer(2), "TSC-deadline timer interrupt taken in HLT");
     check(rdmsr(MSR_TSC_DEADLINE) == 0, "TSC deadline disarmed once fired");
+    start_vcpu1(si);
 }
 
 void guest_main(const struct hvm_start_info *si)
 {
-    (void)si;
     if (!xen_setup())
         return;
     guest_set_output(xen_console_write);
     load_idt();
-    run();
+    run(si);
     guest_puts("lapic-test: ");
     guest_put_dec(checks);
     guest_puts(failures ? " checks: FAIL\n" : " checks: PASS\n");

@@ -12,6 +12,8 @@
  * (sched_unblock: vlapic_lock is never held with the pool lock).
  */
 #include <asm/tsc.h>
+#include <domain-builder/vcpu.h>
+#include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/sched.h>
@@ -75,6 +77,7 @@ void hvm_vlapic_create(struct vcpu *v)
 
     h->vlapic_lock = (spinlock_t)SPINLOCK_INIT;
     h->vlapic_timer = (struct timer){ .fn = vlapic_timer_fired, .data = v };
+    h->wait_for_sipi = false;
     vlapic_reset(&h->vlapic, v->id);
 }
 
@@ -84,16 +87,77 @@ void hvm_vlapic_reset(struct vcpu *v)
     unsigned long flags = spin_lock_irqsave(&h->vlapic_lock);
 
     timer_cancel(&h->vlapic_timer);
+    h->wait_for_sipi = false;
     vlapic_reset(&h->vlapic, v->id);
     spin_unlock_irqrestore(&h->vlapic_lock, flags);
 }
 
-/* Fixed and lowest-priority IPIs (the latter to the first vCPU that matches, as Xen may). */
+/* The x86 state after STARTUP: real mode at CS = vector << 8, IP 0 (AMD APM 14.1.5). */
+static struct db_vcpu_state startup_state(uint8_t vector)
+{
+    const struct db_segment data = { 0, DB_SEG_P | DB_SEG_S | DB_SEG_TYPE_DATA_RW_A, 0xFFFF, 0 };
+
+    return (struct db_vcpu_state){
+        .mode = DB_CPU_REAL16, .rflags = DB_RFLAGS_FIXED, .cr0 = DB_CR0_ET,
+        .cs = { (uint16_t)(vector << 8), DB_SEG_P | DB_SEG_S | DB_SEG_TYPE_CODE_XR_A, 0xFFFF,
+                (uint64_t)vector << 12 },
+        .ds = data, .es = data, .fs = data, .gs = data, .ss = data,
+        .tr = { 0, DB_SEG_P | 0x3, 0xFFFF, 0 },             /* busy 16-bit TSS */
+        .ldtr = { 0, DB_SEG_P | DB_SEG_TYPE_LDT, 0xFFFF, 0 },
+        .gdtr = { 0, 0xFFFF }, .idtr = { 0, 0xFFFF },
+    };
+}
+
+/*
+ * INIT and STARTUP to a vCPU that is down and off its CPU (Linux 6.1 PVH
+ * starts its APs so): INIT resets its APIC and makes it wait; the first
+ * STARTUP after it starts the vCPU in real mode, a second is ignored (as on
+ * hardware, the AP runs already). INIT to a running vCPU is not emulated.
+ * Under d->lock, as VCPUOP_initialise and VCPUOP_up (d->lock -> vlapic_lock).
+ */
+static void init_startup(struct vcpu *t, const struct vlapic_ipi *ipi)
+{
+    struct domain *d = t->domain;
+    struct hvm_vcpu *h = to_hvm(t);
+    unsigned long flags = spin_lock_irqsave(&d->lock);
+
+    if (t->state == VCPU_DOWN && !t->running) {
+        if (ipi->mode == APIC_DM_INIT) {
+            unsigned long lflags = spin_lock_irqsave(&h->vlapic_lock);
+
+            vlapic_init_ipi(&h->vlapic);
+            spin_unlock_irqrestore(&h->vlapic_lock, lflags);
+            h->wait_for_sipi = true;
+        } else if (h->wait_for_sipi) {
+            struct db_vcpu_state st = startup_state(ipi->vector);
+
+            h->wait_for_sipi = false;
+            if (!arch_virt->vcpu_set_start_state(t, &st)) {
+                arch_virt->vcpu_set_tsc_offset(t, arch_virt->vcpu_tsc_offset(d->vcpus[0]));
+                t->initialised = true;
+                sched_up(t);
+            }
+        }
+    }
+    spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/*
+ * Fixed and lowest-priority IPIs (the latter to the first vCPU that
+ * matches, as Xen may), INIT and STARTUP. NMI is not delivered yet.
+ */
 static void send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
 {
     struct domain *d = src->domain;
     unsigned int i;
 
+    if (ipi->mode == APIC_DM_INIT || ipi->mode == APIC_DM_STARTUP) {
+        for (i = 0; i < d->nr_vcpus; i++)
+            if (d->vcpus[i] != src &&
+                vlapic_ipi_matches(&to_hvm(d->vcpus[i])->vlapic, &to_hvm(src)->vlapic, ipi))
+                init_startup(d->vcpus[i], ipi);
+        return;
+    }
     if (ipi->mode != APIC_DM_FIXED && ipi->mode != APIC_DM_LOWEST)
         return;
     for (i = 0; i < d->nr_vcpus; i++) {

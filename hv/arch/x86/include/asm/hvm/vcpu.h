@@ -29,6 +29,7 @@ struct hvm_vcpu {
     struct vlapic vlapic;
     spinlock_t vlapic_lock;
     struct timer vlapic_timer;
+    bool wait_for_sipi;             /* INIT received while down: STARTUP starts it (d->lock) */
 };
 
 #endif

@@ -61,6 +61,12 @@ void hvm_vlapic_reset(struct vcpu *v);
 bool hvm_vlapic_owns_msr(uint32_t msr);
 bool hvm_vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool hvm_vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/*
+ * The xAPIC page of v's APIC (offset into it, size 1, 2 or 4), for the
+ * nested-page-fault path once the instruction emulator decodes the access.
+ */
+uint32_t vlapic_mmio_read_vcpu(struct vcpu *v, uint32_t offset, unsigned int size);
+void vlapic_mmio_write_vcpu(struct vcpu *v, uint32_t offset, unsigned int size, uint32_t val);
 /* The APIC's highest vector above PPR, or -1 (HLT must not sleep through it). */
 int hvm_vlapic_pending(struct vcpu *v);
 

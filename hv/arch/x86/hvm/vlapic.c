@@ -453,21 +453,24 @@ bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val,
     return reg_write(l, off, val, c, ipi);
 }
 
-uint32_t vlapic_mmio_read_reg(struct vlapic *l, uint32_t offset, const struct vlapic_clock *c)
+uint32_t vlapic_mmio_read(struct vlapic *l, uint32_t offset, unsigned int size,
+                          const struct vlapic_clock *c)
 {
-    uint32_t val = 0;
+    uint32_t reg = offset & ~0xFu, val = 0;
 
-    if (vlapic_xapic_mode(l) && !(offset & 0xF) && offset < VLAPIC_MMIO_SIZE &&
-        offset != APIC_SELF_IPI && !reg_read(l, offset, c, &val))
-        val = 0;
-    return val;
+    if (!vlapic_xapic_mode(l) || offset >= VLAPIC_MMIO_SIZE || reg == APIC_SELF_IPI ||
+        (size != 1 && size != 2 && size != 4) || (offset & 0xF) + size > 4 ||
+        !reg_read(l, reg, c, &val))
+        return 0;
+    val >>= (offset & 3) * 8;
+    return size == 4 ? val : val & ((1u << (size * 8)) - 1);
 }
 
-void vlapic_mmio_write_reg(struct vlapic *l, uint32_t offset, uint32_t val,
-                           const struct vlapic_clock *c, struct vlapic_ipi *ipi)
+void vlapic_mmio_write(struct vlapic *l, uint32_t offset, unsigned int size, uint32_t val,
+                       const struct vlapic_clock *c, struct vlapic_ipi *ipi)
 {
     ipi->valid = false;
-    if (vlapic_xapic_mode(l) && !(offset & 0xF) && offset < VLAPIC_MMIO_SIZE &&
+    if (vlapic_xapic_mode(l) && size == 4 && !(offset & 0xF) && offset < VLAPIC_MMIO_SIZE &&
         offset != APIC_SELF_IPI && !reg_write(l, offset, val, c, ipi))
         raise_error(l, APIC_ESR_ILLEGAL_REG);
 }

@@ -221,6 +221,32 @@ bool hvm_vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     return ok;
 }
 
+uint32_t vlapic_mmio_read_vcpu(struct vcpu *v, uint32_t offset, unsigned int size)
+{
+    struct hvm_vcpu *h = to_hvm(v);
+    struct vlapic_clock c = clock_of(v);
+    unsigned long flags = spin_lock_irqsave(&h->vlapic_lock);
+    uint32_t val = vlapic_mmio_read(&h->vlapic, offset, size, &c);
+
+    spin_unlock_irqrestore(&h->vlapic_lock, flags);
+    return val;
+}
+
+void vlapic_mmio_write_vcpu(struct vcpu *v, uint32_t offset, unsigned int size, uint32_t val)
+{
+    struct hvm_vcpu *h = to_hvm(v);
+    struct vlapic_clock c = clock_of(v);
+    struct vlapic_ipi ipi = { .valid = false };
+    unsigned long flags = spin_lock_irqsave(&h->vlapic_lock);
+    uint64_t old_deadline = h->vlapic.deadline_ns;
+
+    vlapic_mmio_write(&h->vlapic, offset, size, val, &c, &ipi);
+    timer_sync(h, old_deadline);
+    spin_unlock_irqrestore(&h->vlapic_lock, flags);
+    if (ipi.valid)
+        send_ipi(v, &ipi);
+}
+
 int hvm_vlapic_pending(struct vcpu *v)
 {
     struct hvm_vcpu *h = to_hvm(v);

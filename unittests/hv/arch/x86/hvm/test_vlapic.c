@@ -60,8 +60,8 @@ static void test_reset_and_base(void **state)
     assert_int_equal(lapic.apic_base, VLAPIC_BASE_DEFAULT | APIC_BASE_EN);
     /* xAPIC: no MSR access; the id in bits 31:24 of the page's register. */
     assert_false(vlapic_x2apic_read(&lapic, MSR(APIC_ID), &clk, &(uint64_t){ 0 }));
-    assert_int_equal(vlapic_mmio_read_reg(&lapic, APIC_ID, &clk), 6u << 24);
-    assert_int_equal(vlapic_mmio_read_reg(&lapic, APIC_VER, &clk), 0x50014);
+    assert_int_equal(vlapic_mmio_read(&lapic, APIC_ID, 4, &clk), 6u << 24);
+    assert_int_equal(vlapic_mmio_read(&lapic, APIC_VER, 4, &clk), 0x50014);
     /* EXTD without EN, a moved base, a BSP flag flip: refused. */
     assert_false(vlapic_set_base(&lapic, VLAPIC_BASE_DEFAULT | APIC_BASE_EXTD));
     assert_false(vlapic_set_base(&lapic, 0xFED00000u | APIC_BASE_EN));
@@ -70,7 +70,7 @@ static void test_reset_and_base(void **state)
     /* x2APIC back to xAPIC is invalid; to disabled is fine. */
     assert_false(vlapic_set_base(&lapic, VLAPIC_BASE_DEFAULT | APIC_BASE_EN));
     /* In x2APIC mode the page reads 0. */
-    assert_int_equal(vlapic_mmio_read_reg(&lapic, APIC_VER, &clk), 0);
+    assert_int_equal(vlapic_mmio_read(&lapic, APIC_VER, 4, &clk), 0);
     assert_true(vlapic_set_base(&lapic, VLAPIC_BASE_DEFAULT));
     assert_true(vlapic_set_base(&lapic, VLAPIC_BASE_DEFAULT | APIC_BASE_EN));
 }
@@ -327,25 +327,33 @@ static void test_xapic_mmio(void **state)
     (void)state;
     vlapic_reset(&a, 0);
     vlapic_reset(&b, 1);
-    vlapic_mmio_write_reg(&a, APIC_SVR, APIC_SVR_ENABLE | 0xFF, &clk, &p);
-    assert_int_equal(vlapic_mmio_read_reg(&a, APIC_SVR, &clk), APIC_SVR_ENABLE | 0xFF);
-    /* Unaligned offsets read 0 and drop writes; the ID keeps Xen's value. */
-    assert_int_equal(vlapic_mmio_read_reg(&a, APIC_VER + 4, &clk), 0);
-    vlapic_mmio_write_reg(&a, APIC_ID, 0xFF000000u, &clk, &p);
-    assert_int_equal(vlapic_mmio_read_reg(&a, APIC_ID, &clk), 0);
+    vlapic_mmio_write(&a, APIC_SVR, 4, APIC_SVR_ENABLE | 0xFF, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_SVR, 4, &clk), APIC_SVR_ENABLE | 0xFF);
+    /* Bytes of a register's first dword; beyond it, or too wide, 0. */
+    assert_int_equal(vlapic_mmio_read(&a, APIC_VER + 4, 4, &clk), 0);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_VER + 2, 1, &clk), 0x05);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_VER, 2, &clk), 0x0014);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_VER + 2, 4, &clk), 0);
+    /* Writes: aligned dwords only; the ID keeps Xen's value. */
+    vlapic_mmio_write(&a, APIC_TPR, 1, 0x20, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_TPR, 4, &clk), 0);
+    vlapic_mmio_write(&a, APIC_TPR, 4, 0x20, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_TPR, 4, &clk), 0x20);
+    vlapic_mmio_write(&a, APIC_ID, 4, 0xFF000000u, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_ID, 4, &clk), 0);
     /* Flat logical model: LDR bits, DFR all ones. */
-    vlapic_mmio_write_reg(&b, APIC_LDR, 0x02000000u, &clk, &p);
-    assert_int_equal(vlapic_mmio_read_reg(&b, APIC_DFR, &clk), 0xFFFFFFFFu);
+    vlapic_mmio_write(&b, APIC_LDR, 4, 0x02000000u, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&b, APIC_DFR, 4, &clk), 0xFFFFFFFFu);
     /* ICR2 holds the destination; the low half sends. */
-    vlapic_mmio_write_reg(&a, APIC_ICR2, 0x02000000u, &clk, &p);
+    vlapic_mmio_write(&a, APIC_ICR2, 4, 0x02000000u, &clk, &p);
     assert_false(p.valid);
-    vlapic_mmio_write_reg(&a, APIC_ICR, APIC_ICR_LOGICAL | 0x40, &clk, &p);
+    vlapic_mmio_write(&a, APIC_ICR, 4, APIC_ICR_LOGICAL | 0x40, &clk, &p);
     assert_true(p.valid && p.logical && !p.x2apic && p.dest == 0x02);
     assert_true(vlapic_ipi_matches(&b, &a, &p));
     assert_false(vlapic_ipi_matches(&a, &a, &p));
     /* Cluster model: high nibble the cluster, low nibble the members. */
-    vlapic_mmio_write_reg(&b, APIC_DFR, 0x0FFFFFFFu, &clk, &p);
-    vlapic_mmio_write_reg(&b, APIC_LDR, 0x31000000u, &clk, &p);
+    vlapic_mmio_write(&b, APIC_DFR, 4, 0x0FFFFFFFu, &clk, &p);
+    vlapic_mmio_write(&b, APIC_LDR, 4, 0x31000000u, &clk, &p);
     p.dest = 0x31;
     assert_true(vlapic_ipi_matches(&b, &a, &p));
     p.dest = 0x21;
@@ -356,9 +364,9 @@ static void test_xapic_mmio(void **state)
     p.dest = 0xFF;
     assert_true(vlapic_ipi_matches(&a, &a, &p));
     /* A write to a read-only register is an illegal register address in ESR. */
-    vlapic_mmio_write_reg(&a, APIC_PPR, 0, &clk, &p);
-    vlapic_mmio_write_reg(&a, APIC_ESR, 0, &clk, &p);
-    assert_int_equal(vlapic_mmio_read_reg(&a, APIC_ESR, &clk), APIC_ESR_ILLEGAL_REG);
+    vlapic_mmio_write(&a, APIC_PPR, 4, 0, &clk, &p);
+    vlapic_mmio_write(&a, APIC_ESR, 4, 0, &clk, &p);
+    assert_int_equal(vlapic_mmio_read(&a, APIC_ESR, 4, &clk), APIC_ESR_ILLEGAL_REG);
 }
 
 static void test_init_keeps_id(void **state)

@@ -130,13 +130,15 @@ bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val,
                          const struct vlapic_clock *c, struct vlapic_ipi *ipi);
 
 /*
- * xAPIC MMIO access at offset into the APIC page: aligned 32-bit accesses
- * within a register; others read 0 and drop writes (as Xen), as does access
- * while not in xAPIC mode.
+ * xAPIC MMIO access at offset into the APIC page, size 1, 2 or 4 bytes:
+ * reads inside a register's first dword return those bytes of it; writes
+ * take only an aligned dword. Other accesses, and any while not in xAPIC
+ * mode, read 0 and drop the write (as Xen).
  */
-uint32_t vlapic_mmio_read_reg(struct vlapic *l, uint32_t offset, const struct vlapic_clock *c);
-void vlapic_mmio_write_reg(struct vlapic *l, uint32_t offset, uint32_t val,
-                           const struct vlapic_clock *c, struct vlapic_ipi *ipi);
+uint32_t vlapic_mmio_read(struct vlapic *l, uint32_t offset, unsigned int size,
+                          const struct vlapic_clock *c);
+void vlapic_mmio_write(struct vlapic *l, uint32_t offset, unsigned int size, uint32_t val,
+                       const struct vlapic_clock *c, struct vlapic_ipi *ipi);
 
 /* TSC_DEADLINE MSR (0x6E0): in TSC-deadline mode a write arms the timer (0 disarms). */
 uint64_t vlapic_tsc_deadline_read(const struct vlapic *l);

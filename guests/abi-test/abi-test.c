@@ -29,6 +29,7 @@
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/arch-x86/shared_info.h>
 #include <public/event_channel.h>
+#include <public/features.h>
 #include <public/vcpu.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
@@ -221,6 +222,41 @@ static void check_sse_state_kept(void)
     check(out == in, "xmm5 kept across 20 yields");
 }
 
+/* The subcommands Xen answers an unprivileged HVM/PVH domU, as it answers them. */
+static void check_xen_version_rest(void)
+{
+    struct xen_feature_info fi = { .submap_idx = 0 };
+    static struct xen_compile_info info;
+    static char cmdline[1024];
+    uint8_t handle[16] = { 1 };
+    uint64_t virt_start = 0;
+
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uintptr_t)&fi, 0) == 0 &&
+          (fi.submap & (1u << XENFEAT_hvm_callback_vector)) &&
+          (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)) &&
+          (fi.submap & (1u << XENFEAT_auto_translated_physmap)) &&
+          !(fi.submap & ((1u << XENFEAT_hvm_pirqs) | (1u << XENFEAT_dom0) |
+                         (1u << XENFEAT_writable_descriptor_tables))),
+          "xen_version get_features: callback vector, safe pvclock, no pirqs, not dom0");
+    fi.submap_idx = 1;
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uintptr_t)&fi, 0) == -22,
+          "xen_version get_features submap 1: -EINVAL");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_compile_info, (uintptr_t)&info, 0) == 0 &&
+          info.compiler[0] && info.compile_date[sizeof(info.compile_date) - 1] == 0,
+          "xen_version compile_info");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_platform_parameters,
+                    (uintptr_t)&virt_start, 0) == 0 && virt_start == 0xFFFF800000000000ull,
+          "xen_version platform_parameters: HYPERVISOR_VIRT_START");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0) == 4096,
+          "xen_version pagesize: 4096");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_guest_handle, (uintptr_t)handle, 0) == 0 &&
+          handle[0] == 0, "xen_version guest_handle");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_commandline, (uintptr_t)cmdline, 0) == 0 &&
+          cmdline[0] == '<', "xen_version commandline (privileged): <denied>");
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_build_id, 0, 0) == -1,
+          "xen_version build_id (privileged): -EPERM");
+}
+
 static void check_hypercalls(void)
 {
     char buf[XEN_EXTRAVERSION_LEN] = { 0 };
@@ -243,6 +279,7 @@ static void check_hypercalls(void)
             ok &= caps[i] == want[i];
         check(ok, "xen_version capabilities: hvm-3.0-x86_64 ..., NUL-padded");
     }
+    check_xen_version_rest();
     check(hypercall(__HYPERVISOR_xen_version, 99, 0, 0) == -38, "xen_version 99: -ENOSYS");
     check(hypercall(63, 0, 0, 0) == -38, "hypercall 63: -ENOSYS");
     check(direct_vmmcall(0x10000, 0, 0, 0) == -38, "hypercall 0x10000: -ENOSYS");
@@ -791,6 +828,36 @@ static void check_compat_layouts(void)
           "32-bit add_to_physmap of shared info (compat layout)");
 }
 
+/* The MSRs Xen-aware kernels touch, answered as Xen answers a PVH guest: no #GP. */
+static void check_xen_aware_kernel_msrs(void)
+{
+    static const uint32_t amd_model_msrs[] = { 0xC0010015u, 0xC0011029u, 0xC0011020u,
+                                               0xC0010055u };
+    uint32_t vector, cpuid_regs[4];
+    uint64_t v;
+    unsigned int i;
+
+    for (i = 0; i < sizeof(amd_model_msrs) / sizeof(amd_model_msrs[0]); i++) {
+        rdmsr_checked(amd_model_msrs[i], &vector);
+        check(vector == NO_FAULT, "AMD model MSR (HWCR, DE_CFG, LS_CFG, INT_PENDING) reads");
+    }
+    v = rdmsr_checked(0x1D9u, &vector);
+    check(vector == NO_FAULT && v == 0, "DEBUGCTL reads 0");
+    check(wrmsr_checked(0x1D9u, 0) == NO_FAULT, "DEBUGCTL write of 0");
+    check(wrmsr_checked(0x1D9u, 1u << 6) == 13, "DEBUGCTL reserved bit: #GP");
+    v = rdmsr_checked(0xCEu, &vector);
+    check(vector == NO_FAULT && (v & (1u << 31)), "PLATFORM_INFO: CPUID faulting offered");
+    check(wrmsr_checked(0x140u, 1) == NO_FAULT, "MISC_FEATURES_ENABLES: CPUID faulting on");
+    v = rdmsr_checked(0x140u, &vector);
+    check(vector == NO_FAULT && v == 1, "MISC_FEATURES_ENABLES reads back");
+    /* CPUID at CPL 0 is not affected by faulting. */
+    __asm__ volatile("cpuid" : "=a"(cpuid_regs[0]), "=b"(cpuid_regs[1]), "=c"(cpuid_regs[2]),
+                     "=d"(cpuid_regs[3]) : "a"(0), "c"(0));
+    check(cpuid_regs[1] != 0, "CPUID at CPL 0 with faulting on");
+    check(wrmsr_checked(0x140u, 2) == 13, "MISC_FEATURES_ENABLES reserved bit: #GP");
+    check(wrmsr_checked(0x140u, 0) == NO_FAULT, "MISC_FEATURES_ENABLES: faulting off");
+}
+
 static void check_msrs_and_instructions(void)
 {
     uint32_t vector;
@@ -803,6 +870,7 @@ static void check_msrs_and_instructions(void)
     check(vector == 13, "unknown MSR: #GP");
     rdmsr_checked(0xC0010114u, &vector);
     check(vector == 13, "VM_CR: #GP");
+    check_xen_aware_kernel_msrs();
     fault_vector = NO_FAULT;
     fault_skip = 3;
     __asm__ volatile("vmrun" : : "a"(0) : "memory");

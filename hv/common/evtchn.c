@@ -261,12 +261,15 @@ void evtchn_send_from_hypervisor(struct domain *d, unsigned int port)
 }
 
 /*
- * A global VIRQ (VIRQ_CONSOLE) is bound on vCPU 0 and may notify any vCPU
- * (EVTCHNOP_bind_vcpu); a per-vCPU one (VIRQ_TIMER) belongs to its vCPU.
+ * A global VIRQ (VIRQ_CONSOLE ...) is bound on vCPU 0 and may notify any
+ * vCPU (EVTCHNOP_bind_vcpu); a per-vCPU one (VIRQ_TIMER, VIRQ_DEBUG,
+ * VIRQ_XENOPROF, VIRQ_XENPMU) belongs to its vCPU. Xen's split; its x86
+ * architectural VIRQs (16-23) are global.
  */
 static bool virq_is_global(unsigned int virq)
 {
-    return virq == VIRQ_CONSOLE;
+    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
+           virq != VIRQ_XENPMU;
 }
 
 static int64_t bind_virq(struct vcpu *v, uint64_t arg)
@@ -279,8 +282,12 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &b, arg, sizeof(b)))
         return -XEN_EFAULT;
-    /* The per-vCPU timer, and the console, global so bound to vCPU 0 (as in Xen). */
-    if (b.virq != VIRQ_TIMER && !(virq_is_global(b.virq) && b.vcpu == 0))
+    /*
+     * As Xen: every VIRQ it defines may be bound, also those this hypervisor
+     * never raises (Linux binds VIRQ_DEBUG on each vCPU and fails CPU
+     * bring-up without it); a global one only on vCPU 0.
+     */
+    if (b.virq >= EVTCHN_NR_VIRQS || (virq_is_global(b.virq) && b.vcpu != 0))
         return -XEN_EINVAL;
     if (b.vcpu >= d->nr_vcpus)
         return -XEN_ENOENT;

@@ -11,9 +11,7 @@
 #include <public/hvm/params.h>
 #include <public/memory.h>
 #include <public/sched.h>
-#include <public/version.h>
 #include <public/xen.h>
-#include <public/features.h>
 #include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
@@ -27,50 +25,6 @@
 #define CONSOLE_IO_MAX   KiB(16)
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
-
-static int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
-{
-    static const char extraversion[XEN_EXTRAVERSION_LEN] = ".0-tessera";
-    /* The whole xen_capabilities_info_t, zero-padded; read-only, shared by every CPU. */
-    static const char capabilities[XEN_CAPABILITIES_INFO_LEN] =
-        "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
-    uint64_t buf = args[1];
-
-    switch (args[0]) {
-    case XENVER_version:
-        return (4 << 16) | 14;
-    case XENVER_extraversion:
-        return copy_to_guest(v, buf, extraversion, sizeof(extraversion)) ? -XEN_EFAULT : 0;
-    case XENVER_capabilities:
-        return copy_to_guest(v, buf, capabilities, sizeof(capabilities)) ? -XEN_EFAULT : 0;
-    case XENVER_changeset: {
-        static const char changeset[XEN_CHANGESET_INFO_LEN] = "tessera";
-
-        return copy_to_guest(v, buf, changeset, sizeof(changeset)) ? -XEN_EFAULT : 0;
-    }
-    case XENVER_get_features: {
-        struct xen_feature_info fi;
-
-        if (copy_from_guest(v, &fi, buf, sizeof(fi)))
-            return -XEN_EFAULT;
-        /* HVM guests with nested paging: page tables are theirs, physmap translated. */
-        fi.submap = fi.submap_idx == 0 ? (1u << XENFEAT_writable_page_tables) |
-                                         (1u << XENFEAT_writable_descriptor_tables) |
-                                         (1u << XENFEAT_auto_translated_physmap)
-                                       : 0;
-        return copy_to_guest(v, buf, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
-    }
-    case XENVER_pagesize:
-        return PAGE_SIZE;
-    case XENVER_guest_handle: {
-        static const uint8_t handle[16];
-
-        return copy_to_guest(v, buf, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
-    }
-    default:
-        return -XEN_ENOSYS;
-    }
-}
 
 /* Pending serial input, up to count bytes (at most one chunk); taken once copied. */
 static int64_t console_io_read(struct vcpu *v, uint64_t count, uint64_t buf)

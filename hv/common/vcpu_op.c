@@ -74,7 +74,7 @@ static int64_t vcpu_up(struct vcpu *target)
 }
 
 /* Any vCPU of the domain may bring any down, itself included (Linux's CPU hot-unplug). */
-static int64_t vcpu_down(struct vcpu *target)
+int64_t vcpu_down(struct vcpu *target)
 {
     struct domain *d = target->domain;
     unsigned long flags = spin_lock_irqsave(&d->lock);

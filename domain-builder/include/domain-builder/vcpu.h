@@ -14,6 +14,7 @@ enum db_cpu_mode {
     DB_CPU_PROT32 = 1,  /* PVH: 32-bit protected mode, paging off */
     DB_CPU_LONG64,      /* Linux 64-bit boot protocol: long mode, identity map */
     DB_CPU_PV64,        /* x86-64 PV: ring-3 kernel on Xen's flat selectors */
+    DB_CPU_REAL16,      /* real mode: an AP started by INIT/STARTUP (hv's vLAPIC) */
 };
 
 struct db_segment {

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest CPUID model (asm/guest_cpuid.h). What guests are not offered,
- * because the hypervisor does not virtualize it: local APIC, x2APIC,
- * MONITOR, XSAVE and the VEX-encoded extensions that need its state (AVX,
+ * because the hypervisor does not virtualize it: MONITOR, XSAVE and the VEX-encoded extensions that need its state (AVX,
  * FMA, F16C, AVX2, AVX-512), PMU, machine-check, SVM, SEV, LA57, and the
  * L1D_FLUSH / ARCH_CAPABILITIES / CORE_CAPABILITIES MSRs. Offered when the
  * host has them: the speculation controls (SPEC_CTRL and PRED_CMD are
  * emulated per vCPU, exit_msr.c) and RDTSCP/RDPID (per-vCPU TSC_AUX).
  * VIRT_SSBD is the hypervisor's own (MSR_VIRT_SPEC_CTRL, emulated): offered
- * when the host can apply it, and may be forced anywhere.
+ * when the host can apply it, and may be forced anywhere. The local APIC,
+ * x2APIC and the TSC-deadline timer are emulated (hvm/vlapic.c) and offered
+ * on every host, as Xen offers them to HVM guests, with Xen's APIC ids
+ * (2 x vCPU id).
  */
 #include <asm/guest_cpuid.h>
 #include <asm/msr.h>
@@ -60,14 +62,15 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
         r[A] = MIN(r[A], GUEST_MAX_BASIC_LEAF);
         break;
     case 1:
-        /* ECX: MONITOR 3, VMX 5, SMX 6, PDCM 15, x2APIC 21, TSC-deadline 24; XSAVE and
-         * what needs its state. EDX: MCE 7, APIC 9, MCA 14, ACPI 22. */
-        r[C] &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | BIT(21) | BIT(24) | CPUID_1_ECX_XSAVE |
+        /* ECX: MONITOR 3, VMX 5, SMX 6, PDCM 15; XSAVE and what needs its state.
+         * EDX: MCE 7, MCA 14, ACPI 22. */
+        r[C] &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | CPUID_1_ECX_XSAVE |
                   CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
-        r[C] |= BIT(31);    /* hypervisor present */
-        r[D] &= ~(BIT(7) | BIT(9) | BIT(14) | BIT(22));
-        /* EBX: initial APIC id = vCPU id, logical processor count = vCPUs. */
-        r[B] = (r[B] & 0x0000FFFFu) | ((ctx->vcpu_id & 0xFF) << 24) |
+        r[C] |= BIT(31) | BIT(21) | BIT(24);    /* hypervisor present, x2APIC, TSC-deadline */
+        r[D] &= ~(BIT(7) | BIT(14) | BIT(22));
+        r[D] |= BIT(9);                         /* APIC */
+        /* EBX: initial APIC id = 2 x vCPU id (Xen's), logical processor count = vCPUs. */
+        r[B] = (r[B] & 0x0000FFFFu) | (((2 * ctx->vcpu_id) & 0xFF) << 24) |
                ((ctx->nr_vcpus & 0xFF) << 16);
         break;
     case 6:     /* thermal and power management */
@@ -98,9 +101,10 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
         break;
     case 0x80000001u:
         /* ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13, PerfCtrExt 23-24, 28.
-         * EDX: MCE 7, APIC 9, MCA 14. */
+         * EDX: MCE 7, MCA 14; APIC 9 as in leaf 1. */
         r[C] &= ~(BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13) | BIT(23) | BIT(24) | BIT(28));
-        r[D] &= ~(BIT(7) | BIT(9) | BIT(14));
+        r[D] &= ~(BIT(7) | BIT(14));
+        r[D] |= BIT(9);
         break;
     case 0x80000008u:
         r[B] &= EXT8_SPEC_BITS;

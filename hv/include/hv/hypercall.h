@@ -17,6 +17,13 @@ int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPE
 
 /* vcpu_op (vcpu_op.c): secondary vCPUs' bring-up, up, down, is_up; timers via event.c. */
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
+/* VCPUOP_down of target (also HLT with interrupts off): the last vCPU down powers the domain off. */
+int64_t vcpu_down(struct vcpu *target);
+
+/* xen_version (xen_version.c). */
+int64_t do_xen_version(struct vcpu *v, const uint64_t *args);
+/* XENVER_get_features' submap submap_idx; *valid false for a submap Xen does not define. */
+uint32_t xen_version_features(uint32_t submap_idx, bool *valid);
 
 /*
  * Xen's hypervisor CPUID leaves (0x40000000 ...): true and regs[] filled when

@@ -21,6 +21,8 @@ typedef uint32_t evtchn_port_t;
 #define VIRQ_TIMER   0
 #define VIRQ_DEBUG   1
 #define VIRQ_CONSOLE 2
+#define VIRQ_XENOPROF 7
+#define VIRQ_XENPMU  13
 
 struct evtchn_alloc_unbound {
     uint16_t dom, remote_dom;  /* IN */

@@ -21,6 +21,20 @@
 #define XEN_CAPABILITIES_INFO_LEN 1024
 #define XEN_CHANGESET_INFO_LEN    64
 
+struct xen_compile_info {
+    char compiler[64];
+    char compile_by[16];
+    char compile_domain[32];
+    char compile_date[32];
+};
+
+/*
+ * XENVER_platform_parameters' virt_start: HYPERVISOR_VIRT_START of Xen's
+ * x86_64 ABI for 64-bit callers, the PAE value of its x86_32 ABI for 32-bit ones.
+ */
+#define XEN_VIRT_START        0xFFFF800000000000ull
+#define XEN_COMPAT_VIRT_START 0xF5800000u
+
 struct xen_feature_info {
     uint32_t submap_idx;    /* IN: which 32-bit submap */
     uint32_t submap;        /* OUT */

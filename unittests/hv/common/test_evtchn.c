@@ -185,6 +185,35 @@ static void test_bind_virq_checks(void **state)
     assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_EINVAL);
     bv = (struct evtchn_bind_virq){ .virq = VIRQ_CONSOLE, .vcpu = 1 };
     assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_EINVAL);
+    bv = (struct evtchn_bind_virq){ .virq = 24, .vcpu = 0 };
+    assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_EINVAL);
+}
+
+/* Every VIRQ Xen defines binds, as Xen: VIRQ_DEBUG per vCPU (Linux needs it), the rest on vCPU 0. */
+static void test_bind_virq_every_xen_virq(void **state)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_DEBUG, .vcpu = 1 };
+    struct vcpu *v0 = a->vcpus[0];
+    struct evtchn_status st;
+    int64_t rc;
+    unsigned int virq;
+
+    (void)state;
+    assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), 0);
+    st = status_of(v0, DOMID_SELF, bv.port, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st.u.virq, VIRQ_DEBUG);
+    assert_int_equal(st.vcpu, 1);
+    bv = (struct evtchn_bind_virq){ .virq = VIRQ_XENPMU, .vcpu = 1 };
+    assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), 0);
+    for (virq = VIRQ_CONSOLE; virq < 24; virq++) {
+        if (virq == VIRQ_XENOPROF || virq == VIRQ_XENPMU)
+            continue;
+        bv = (struct evtchn_bind_virq){ .virq = virq, .vcpu = 1 };
+        assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_EINVAL);
+        bv.vcpu = 0;
+        assert_int_equal(op(v0, EVTCHNOP_bind_virq, &bv, sizeof(bv)), 0);
+    }
 }
 
 /* A VIRQ is delivered while running, and not to a domain that is not. */
@@ -509,6 +538,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ipi_send_raises_upcall, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_then_unmask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upcall_vector, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bind_virq_every_xen_virq, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_virq_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_virq_send, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bind_ipi_bad_vcpu, setup, teardown),

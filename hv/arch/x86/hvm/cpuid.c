@@ -8,6 +8,21 @@
 #include <hv/hypercall.h>
 #include "hvm.h"
 
+/* The CPL: CS.DPL in protected mode, 3 in virtual-8086 mode, 0 in real mode. */
+static unsigned int cpl(struct vcpu *v)
+{
+    struct hvm_code c;
+    struct guest_paging p;
+
+    hvm_be->get_paging(v, &p);
+    if (!(p.cr0 & X86_CR0_PE))
+        return 0;
+    if (hvm_be->get_reg(v, GREG_RFLAGS) & X86_RFLAGS_VM)
+        return 3;
+    hvm_be->get_code(v, &c);
+    return (c.cs_attr >> 5) & 3;
+}
+
 struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 {
     static const struct hvm_opcode op = { 2, { 0x0F, 0xA2 } };
@@ -18,6 +33,8 @@ struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 
     if (o.action != HVM_ADVANCE)
         return o;
+    if (to_hvm(v)->cpuid_faulting && cpl(v) > 0)
+        return hvm_exception(X86_EXC_GP, 0);
     if (!xen_cpuid_leaf(v, leaf, subleaf, r)) {
         struct guest_cpuid_ctx ctx = { cpuid_host, &v->domain->policy.cpuid,
                                        v->domain->nr_vcpus, v->id };

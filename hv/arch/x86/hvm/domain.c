@@ -17,6 +17,7 @@ static void hvm_vcpu_reset(struct vcpu *v)
 {
     hvm_xstate_reset(to_hvm(v));
     hvm_msrs_reset(v);
+    hvm_vlapic_reset(v);
     hvm_be->vcpu_reset(v);
 }
 
@@ -32,6 +33,7 @@ static int hvm_vcpu_create(struct vcpu *v)
     h->fpu_order = hvm_fpu_area_order;
     hvm_xstate_reset(h);
     hvm_msrs_reset(v);
+    hvm_vlapic_create(v);
     rc = hvm_be->vcpu_create(v);
     if (rc) {
         page_free(fpu, h->fpu_order);

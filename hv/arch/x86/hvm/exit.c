@@ -5,6 +5,7 @@
  * the back-end's register accessors.
  */
 #include <hv/evtchn.h>
+#include <hv/hypercall.h>
 #include <hv/sched.h>
 #include "hvm.h"
 
@@ -23,16 +24,23 @@ struct hvm_outcome hvm_exception(unsigned int vector, uint32_t error_code)
                                  .has_error = has_error, .error_code = has_error ? error_code : 0 };
 }
 
-/* HLT: the vCPU blocks until an event wakes it (sched_unblock), unless one is already pending. */
+/*
+ * HLT: the vCPU blocks until an event wakes it (sched_unblock), unless one is
+ * already pending. With interrupts off nothing can wake it: as Xen (hvm_hlt),
+ * the vCPU goes down, and the domain powers off when its last one does (how
+ * Linux's `poweroff -f` ends a PVH domU without ACPI _S5).
+ */
 static struct hvm_outcome exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 {
     static const struct hvm_opcode op = { 1, { 0xF4 } };
     struct hvm_outcome o = hvm_advance_over(v, e, &op, "HLT");
 
-    if (o.action == HVM_ADVANCE) {
+    if (o.action == HVM_ADVANCE && !(hvm_be->get_reg(v, GREG_RFLAGS) & X86_RFLAGS_IF)) {
+        vcpu_down(v);
+    } else if (o.action == HVM_ADVANCE) {
         sched_block(v);
         /* An event that arrived before the block must not be slept through. */
-        if (evtchn_upcall_pending(v))
+        if (evtchn_upcall_pending(v) || hvm_vlapic_pending(v) >= 0)
             sched_unblock(v);
     }
     return o;

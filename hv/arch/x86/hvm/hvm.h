@@ -54,6 +54,22 @@ void hvm_xstate_init(void);
 void hvm_xstate_init_cpu(void);
 void hvm_xstate_reset(struct hvm_vcpu *h);
 
+/* The vLAPIC of a vCPU (vlapic_vcpu.c): created once, reset with the vCPU. */
+void hvm_vlapic_create(struct vcpu *v);
+void hvm_vlapic_reset(struct vcpu *v);
+/* APIC_BASE, TSC_DEADLINE and the x2APIC MSRs; read/write false: #GP. */
+bool hvm_vlapic_owns_msr(uint32_t msr);
+bool hvm_vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool hvm_vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+/*
+ * The xAPIC page of v's APIC (offset into it, size 1, 2 or 4), for the
+ * nested-page-fault path once the instruction emulator decodes the access.
+ */
+uint32_t vlapic_mmio_read_vcpu(struct vcpu *v, uint32_t offset, unsigned int size);
+void vlapic_mmio_write_vcpu(struct vcpu *v, uint32_t offset, unsigned int size, uint32_t val);
+/* The APIC's highest vector above PPR, or -1 (HLT must not sleep through it). */
+int hvm_vlapic_pending(struct vcpu *v);
+
 /* The hypercall page for HVM guests (hypercall.c). */
 bool hvm_hypercall_page_write(struct domain *d, gpaddr_t gpa);
 

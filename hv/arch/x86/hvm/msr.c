@@ -92,6 +92,7 @@ void hvm_msrs_reset(struct vcpu *v)
     h->spec_ctrl = 0;
     h->virt_spec_ctrl = 0;
     h->tsc_aux = v->id;
+    h->cpuid_faulting = false;
     guest_cpuid_msr_features(&(struct guest_cpuid_ctx){ cpuid_host, &v->domain->policy.cpuid,
                                                         v->domain->nr_vcpus, v->id },
                              &h->msrs);
@@ -171,9 +172,22 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_AMD_NB_CFG:
     case MSR_AMD_LS_CFG:
     case MSR_AMD_DE_CFG:
+    /* AMD's interrupt-pending message MSR (Linux's C1E check): no C1E here. */
+    case MSR_AMD_INT_PENDING:
+    /* No LBR or branch single-step virtualisation: the bits a guest sets are not kept. */
+    case MSR_DEBUGCTL:
         *val = 0;
         return true;
+    /* As Xen tells every HVM guest: CPUID faulting is there (emulated, hvm/cpuid.c). */
+    case MSR_PLATFORM_INFO:
+        *val = PLATFORM_INFO_CPUID_FAULTING;
+        return true;
+    case MSR_MISC_FEATURES_ENABLES:
+        *val = to_hvm(v)->cpuid_faulting ? MISC_FEATURES_CPUID_FAULTING : 0;
+        return true;
     default:
+        if (hvm_vlapic_owns_msr(msr))
+            return hvm_vlapic_msr_read(v, msr, val);
         return guest_msr_read(to_hvm(v), msr, val);
     }
 }
@@ -212,7 +226,17 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         return true;
     case MSR_MTRR_DEF_TYPE:
         return val == 0;
+    /* Xen takes LBR and BTF (its SVM DEBUGCTL model) and refuses other bits. */
+    case MSR_DEBUGCTL:
+        return !(val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF));
+    case MSR_MISC_FEATURES_ENABLES:
+        if (val & ~MISC_FEATURES_CPUID_FAULTING)
+            return false;
+        to_hvm(v)->cpuid_faulting = val & MISC_FEATURES_CPUID_FAULTING;
+        return true;
     default:
+        if (hvm_vlapic_owns_msr(msr))
+            return hvm_vlapic_msr_write(v, msr, val);
         return guest_msr_write(v, msr, val);
     }
 }

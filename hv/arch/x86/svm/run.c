@@ -40,7 +40,8 @@ static uint64_t svm_reinjection(uint64_t info)
 }
 
 /*
- * The event-channel upcall: injected as an external interrupt when the guest
+ * The next interrupt (hvm_pending_interrupt: the event-channel upcall's
+ * vector, else the local APIC's): injected as an external interrupt when the guest
  * can take one; otherwise a virtual interrupt request with the VINTR
  * intercept makes the guest exit as soon as it can (exit_intr.c), and the
  * next entry injects it.
@@ -48,7 +49,8 @@ static uint64_t svm_reinjection(uint64_t info)
 static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
 {
     struct vmcb_control *ctl = &s->vmcb->control;
-    int vector = evtchn_upcall_vector(v);
+    struct hvm_intack next = hvm_pending_interrupt(v);
+    int vector = next.vector;
 
     ctl->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
                     (0xFFull << VMCB_VINTR_VECTOR_SHIFT));
@@ -58,6 +60,7 @@ static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
     if (!s->pending_event && (s->vmcb->save.rflags & X86_RFLAGS_IF) &&
         !(ctl->interrupt_shadow & VMCB_INTERRUPT_SHADOW)) {
         s->pending_event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_INTR | (uint8_t)vector;
+        hvm_interrupt_ack(v, next);
         return;
     }
     ctl->vintr |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |

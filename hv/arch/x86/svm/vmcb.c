@@ -53,7 +53,7 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     struct vmcb_save *save = &s->vmcb->save;
     struct svm_gprs *g = &s->gprs;
 
-    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64)
+    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16)
         return -XEN_EINVAL;
     memset(save, 0, sizeof(*save));
     s->vmcb->control.eventinj = 0;

@@ -90,10 +90,15 @@ static void test_not_offered(void **state)
     (void)state;
     host_with_all(true);
     c = reg_of(&none, 1, 0, CPUID_ECX);
-    /* XSAVE and everything needing its state, x2APIC; the hypervisor bit set. */
+    /* XSAVE and everything needing its state; the hypervisor bit set. */
     assert_int_equal(c & (CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
-                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C | (1u << 21)), 0);
+                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C), 0);
     assert_true(c & (1u << 31));
+    /* The emulated APIC, x2APIC and TSC-deadline timer, on any host. */
+    assert_true(c & (1u << 21));
+    assert_true(c & (1u << 24));
+    assert_true(reg_of(&none, 1, 0, CPUID_EDX) & (1u << 9));
+    assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & (1u << 9));
     assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EAX) | reg_of(&none, 0xD, 0, CPUID_ECX), 0);
     assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5));           /* AVX2 */
     assert_int_equal(reg_of(&none, 7, 0, CPUID_EDX) &
@@ -106,8 +111,8 @@ static void test_not_offered(void **state)
                      CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_SSBD |
                      CPUID_80000008_EBX_VIRT_SSBD | CPUID_80000008_EBX_PSFD);
     assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & CPUID_80000001_EDX_RDTSCP);
-    /* vCPU 1 of 2. */
-    assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0102);
+    /* vCPU 1 of 2: APIC id 2 (Xen's 2 x vCPU id). */
+    assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0202);
     /* Leaves past the highest offered read as zeros. */
     assert_int_equal(reg_of(&none, 0x80000009u, 0, CPUID_EAX), 0);
     /* No VIRT_SSBD by default on a host that cannot apply SSBD. */
@@ -130,7 +135,7 @@ static void test_can_force(void **state)
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 12),
                      CPUID_FORCE_OK);
     assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 21),
-                     CPUID_FORCE_NOT_VIRTUALIZED);          /* x2APIC */
+                     CPUID_FORCE_OK);                       /* x2APIC: emulated */
     assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 26),
                      CPUID_FORCE_NOT_VIRTUALIZED);          /* XSAVE */
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000009u, 0, CPUID_EAX, 0),

@@ -96,10 +96,13 @@
 #define MSR_SPEC_CTRL      0x48
 #define MSR_PRED_CMD       0x49
 #define MSR_PATCH_LEVEL    0x8B
+#define MSR_PLATFORM_INFO  0xCE
 #define MSR_MTRR_CAP       0xFE
+#define MSR_MISC_FEATURES_ENABLES 0x140
 #define MSR_SYSENTER_CS    0x174
 #define MSR_SYSENTER_ESP   0x175
 #define MSR_SYSENTER_EIP   0x176
+#define MSR_DEBUGCTL       0x1D9
 #define MSR_PAT            0x277
 #define MSR_MTRR_DEF_TYPE  0x2FF
 #define MSR_EFER           0xC0000080
@@ -113,6 +116,7 @@
 #define MSR_TSC_AUX        0xC0000103
 #define MSR_AMD_HWCR       0xC0010015
 #define MSR_AMD_NB_CFG     0xC001001F
+#define MSR_AMD_INT_PENDING 0xC0010055
 #define MSR_VIRT_SPEC_CTRL 0xC001011F
 #define MSR_AMD_LS_CFG     0xC0011020
 #define MSR_AMD_DE_CFG     0xC0011029
@@ -122,6 +126,10 @@
 #define SPEC_CTRL_SSBD      X86_BIT(2)
 #define SPEC_CTRL_PSFD      X86_BIT(7)
 #define PRED_CMD_IBPB       X86_BIT(0)
+#define PLATFORM_INFO_CPUID_FAULTING X86_BIT(31)
+#define MISC_FEATURES_CPUID_FAULTING X86_BIT(0)
+#define DEBUGCTL_LBR        X86_BIT(0)
+#define DEBUGCTL_BTF        X86_BIT(1)
 #define VIRT_SPEC_CTRL_SSBD X86_BIT(2)
 
 #endif

@@ -44,7 +44,8 @@ static uint8_t code[0x2000];
 /* What the fake services saw. */
 static char console[16];
 static size_t console_len;
-static bool blocked, unblocked, events_are_pending;
+static bool blocked, unblocked, events_are_pending, taken_down;
+static int lapic_pending = -1;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
 
@@ -192,6 +193,38 @@ void sched_unblock(struct vcpu *v)
     unblocked = true;
 }
 
+/* The vLAPIC (vlapic_vcpu.c) is tested on its own; here only its pending vector matters. */
+bool hvm_vlapic_owns_msr(uint32_t msr)
+{
+    (void)msr;
+    return false;
+}
+
+bool hvm_vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    (void)v, (void)msr, (void)val;
+    return false;
+}
+
+bool hvm_vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    (void)v, (void)msr, (void)val;
+    return false;
+}
+
+int hvm_vlapic_pending(struct vcpu *v)
+{
+    (void)v;
+    return lapic_pending;
+}
+
+int64_t vcpu_down(struct vcpu *target)
+{
+    (void)target;
+    taken_down = true;
+    return 0;
+}
+
 bool evtchn_upcall_pending(struct vcpu *v)
 {
     (void)v;
@@ -276,7 +309,8 @@ static int setup(void **state)
     cs_attr = X86_SEG_ATTR_L | X86_SEG_ATTR_P;
     pending = shadow_ended = false;
     console_len = 0;
-    blocked = unblocked = events_are_pending = false;
+    blocked = unblocked = events_are_pending = taken_down = false;
+    lapic_pending = -1;
     hypercalls = 0;
     hvm_be = &fake_backend;
     at_rip(nothing, sizeof(nothing));
@@ -438,15 +472,37 @@ static void test_hlt(void **state)
 
     (void)state;
     at_rip(insn, sizeof(insn));
+    regs[GREG_RFLAGS] |= X86_RFLAGS_IF;
     assert_null(handle(HVM_EXIT_HLT));
     assert_true(blocked);
     assert_false(unblocked);
+    assert_false(taken_down);
     assert_int_equal(regs[GREG_RIP], CODE_AT + 1);
     /* An event already pending is not slept through. */
     events_are_pending = true;
     regs[GREG_RIP] = CODE_AT;
     assert_null(handle(HVM_EXIT_HLT));
     assert_true(unblocked);
+    /* Nor is a local APIC vector above the PPR. */
+    events_are_pending = unblocked = false;
+    lapic_pending = 0x40;
+    regs[GREG_RIP] = CODE_AT;
+    assert_null(handle(HVM_EXIT_HLT));
+    assert_true(unblocked);
+}
+
+/* cli; hlt: nothing can wake the vCPU, so it goes down (Xen's hvm_hlt), without blocking. */
+static void test_hlt_interrupts_off(void **state)
+{
+    static const uint8_t insn[] = { 0xF4 };
+
+    (void)state;
+    at_rip(insn, sizeof(insn));
+    regs[GREG_RFLAGS] &= ~(uint64_t)X86_RFLAGS_IF;
+    assert_null(handle(HVM_EXIT_HLT));
+    assert_true(taken_down);
+    assert_false(blocked);
+    assert_int_equal(regs[GREG_RIP], CODE_AT + 1);
 }
 
 static void test_hypercall_64(void **state)
@@ -572,6 +628,7 @@ int main(void)
         cmocka_unit_test_setup(test_msr_gp, setup),
         cmocka_unit_test_setup(test_io, setup),
         cmocka_unit_test_setup(test_hlt, setup),
+        cmocka_unit_test_setup(test_hlt_interrupts_off, setup),
         cmocka_unit_test_setup(test_hypercall_64, setup),
         cmocka_unit_test_setup(test_hypercall_32, setup),
         cmocka_unit_test_setup(test_hypercall_user, setup),

@@ -153,6 +153,19 @@ const char *hvm_apply_outcome(struct vcpu *v, struct hvm_outcome o);
 /* Both: the back-end's run loop calls this once per exit. */
 const char *hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e);
 
+/*
+ * The interrupt a vCPU takes next (hvm/vlapic_vcpu.c), for every back-end:
+ * the Xen callback vector while an upcall is pending, else the local APIC's
+ * highest vector above its PPR; vector -1 if none. The back-end injects it
+ * when the guest can take it, then acknowledges it (APIC: IRR -> ISR).
+ */
+struct hvm_intack {
+    int vector;
+    bool lapic;
+};
+struct hvm_intack hvm_pending_interrupt(struct vcpu *v);
+void hvm_interrupt_ack(struct vcpu *v, struct hvm_intack a);
+
 /* Loads the vCPU's FPU/XSAVE, debug-register and MSR state on this CPU, and puts it back. */
 void hvm_vcpu_load(struct vcpu *v);
 void hvm_vcpu_put(struct vcpu *v);

@@ -9,6 +9,9 @@
 
 #include <hv/types.h>
 #include <asm/guest_cpuid.h>
+#include <asm/hvm/vlapic.h>
+#include <hv/spinlock.h>
+#include <hv/timer.h>
 
 struct hvm_vcpu {
     /* FPU/SSE/AVX state, XCR0 and DR0-3 while the vCPU is off its CPU (hvm/xstate.c). */
@@ -21,6 +24,12 @@ struct hvm_vcpu {
     uint64_t spec_ctrl;             /* guest MSR_SPEC_CTRL */
     uint64_t virt_spec_ctrl;        /* guest MSR_VIRT_SPEC_CTRL (emulated) */
     uint32_t tsc_aux;               /* guest MSR_TSC_AUX: the vCPU id until it writes one */
+    bool cpuid_faulting;            /* MISC_FEATURES_ENABLES: CPUID at CPL > 0 is #GP */
+    /* The emulated local APIC (hvm/vlapic_vcpu.c); the lock: vlapic, its timer's arming. */
+    struct vlapic vlapic;
+    spinlock_t vlapic_lock;
+    struct timer vlapic_timer;
+    bool wait_for_sipi;             /* INIT received while down: STARTUP starts it (d->lock) */
 };
 
 #endif

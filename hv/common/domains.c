@@ -649,7 +649,10 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
     for (i = 0; i < plan->nr_domains; i++) {
-        struct domain *d = build_domain(i);
+        struct domain *d;
+
+        timeline_mark("domain building", (int)plan->domains[i].domid);
+        d = build_domain(i);
 
         if (d && !bind_evtchns(d, specs[i])) {
             domain_free(d);
@@ -679,6 +682,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     /* From here on only the domains' specs: the plan and the tree are not read again. */
     plan = NULL;
 
+    timeline_domains_starting(nr_domains);
     for (i = 0; i < nr_domains; i++) {
         struct domain *d = domain_registry_at(start_order[i]);
 

@@ -2,6 +2,7 @@
 /* tessera: check, pack and boot launch-control device trees (docs/tool.md). */
 #include <stdio.h>
 #include <string.h>
+#include "timeline.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -13,6 +14,7 @@ static const char usage[] =
     "  check TREE        validate TREE (.dts or .dtb) and print its boot plan\n"
     "  esp TREE -o DIR   assemble a bootable EFI system partition in DIR\n"
     "  run TREE          assemble an ESP in a temporary directory and boot it in QEMU\n"
+    "  timeline LOG      draw the boot timeline of a serial log as SVG (-o FILE)\n"
     "\n"
     "  tessera COMMAND --help   describes each command's options\n"
     "  tessera --version        prints the version\n";
@@ -38,6 +40,8 @@ int main(int argc, char **argv)
         return cmd_esp(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "timeline") == 0)
+        return cmd_timeline(argc - 1, argv + 1);
     fprintf(stderr, "tessera: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

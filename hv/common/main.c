@@ -7,6 +7,7 @@
 #include <hv/boot_tree.h>
 #include <hv/cmdline.h>
 #include <hv/domains.h>
+#include <hv/fbcon.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
@@ -149,6 +150,7 @@ void hv_main(paddr_t bootinfo_paddr)
     bi = phys_to_virt(bootinfo_paddr);
     percpu_guard_stacks(bsp);
     page_alloc_init(bi);
+    fbcon_init(bi);
 
     acpi_init(bi->rsdp_paddr);
     tsc_calibrate();
@@ -158,6 +160,7 @@ void hv_main(paddr_t bootinfo_paddr)
     smp_boot_secondaries();
 
     boot_report(bi);
+    fbcon_defer();
     crash_test();
     machine_power_off(domains_build_and_start(bi));
 }

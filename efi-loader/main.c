@@ -71,9 +71,11 @@ static EFI_STATUS load_everything(struct loader *ld)
     s = tree_load(ld);
     if (EFI_ERROR(s))
         return s;
+    ld->stamps.tree_read_tsc = rdtsc();
     s = hv_load(ld);
     if (EFI_ERROR(s))
         return s;
+    ld->stamps.hv_read_tsc = rdtsc();
     return modules_load(ld);
 }
 

@@ -10,6 +10,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "loader.h"
 
 #define NODE_PATH_MAX 256
@@ -134,7 +135,7 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
         con_error("%s: more than %u modules", ld->tree_path, MAX_MODULES);
         return EFI_LOAD_ERROR;
     }
-    ld->modules[ld->module_count++] = (struct tessera_module){ addr, size };
+    ld->modules[ld->module_count++] = (struct tessera_module){ addr, size, rdtsc() };
     con_info("module %s at 0x%lx (%lu bytes) for %s", m.file_path, (unsigned long)addr,
              (unsigned long)size, m.node_path);
     return EFI_SUCCESS;

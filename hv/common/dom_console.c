@@ -8,12 +8,14 @@
  */
 #include <string.h>
 #include <public/io/console.h>
+#include <hv/debug_keys.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/domain_registry.h>
 #include <hv/evtchn.h>
 #include <hv/printk.h>
 #include <hv/time.h>
+#include <hv/timeline.h>
 #include <hv/timer.h>
 #include <asm/serial.h>
 
@@ -128,7 +130,7 @@ static bool input_put(struct dom_console *c, char ch)
 
 /*
  * As in Xen, the first presses of Ctrl-A still reach the owner, so a guest
- * can be sent a literal Ctrl-A. Input while the hypervisor owns it is dropped.
+ * can be sent a literal Ctrl-A. Input while the hypervisor owns it is a debug key.
  */
 static void input_byte(char ch)
 {
@@ -140,7 +142,11 @@ static void input_byte(char ch)
         input_switch();
         return;
     }
-    c = input_owner == OWNER_HYPERVISOR ? NULL : console_by_domid(input_owner);
+    if (input_owner == OWNER_HYPERVISOR) {
+        debug_key(ch);
+        return;
+    }
+    c = console_by_domid(input_owner);
     /* A ring-connected guest gets it through the ring (input_poll serves it next). */
     if (c && input_put(c, ch) && !__atomic_load_n(&c->ring_connected, __ATOMIC_ACQUIRE))
         evtchn_raise_virq_console(container_of(c, struct domain, console));
@@ -231,6 +237,7 @@ static void emit_line(struct dom_console *c)
     size_t need = line_cost(c, c->line_len);
     int n;
 
+    timeline_domain_output(c->domid);
     log_append(c, c->line, c->line_len);
     log_append(c, "\n", 1);
     if (!c->to_serial) {

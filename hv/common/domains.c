@@ -403,9 +403,36 @@ static bool prepare_domain(const struct domain_spec *ds)
     return true;
 }
 
+/* Large domains report progress while their RAM is backed (allocated and cleared). */
+#define BUILD_PROGRESS_STEP MiB(512)
+
+/*
+ * Backs [gpa, gpa + size) in steps of BUILD_PROGRESS_STEP, printing how much
+ * of total is done after each step when total is at least two steps.
+ */
+static int populate_with_progress(struct domain *d, uint64_t gpa, uint64_t size, uint64_t *done,
+                                  uint64_t total)
+{
+    while (size) {
+        uint64_t step = MIN(size, BUILD_PROGRESS_STEP - *done % BUILD_PROGRESS_STEP);
+        int rc = p2m_populate_ram(d->p2m, gpa, step, P2M_RWX);
+
+        if (rc)
+            return rc;
+        gpa += step;
+        size -= step;
+        *done += step;
+        if (total >= 2 * BUILD_PROGRESS_STEP && *done % BUILD_PROGRESS_STEP == 0)
+            printk("tessera: domain %s: memory %llu of %llu MiB backed and cleared\n", d->name,
+                   (unsigned long long)(*done >> 20), (unsigned long long)(total >> 20));
+    }
+    return 0;
+}
+
 /* A new domain for spec (plan domain index), its RAM backed as the layout says; NULL if not. */
 static struct domain *create_domain(unsigned int index, const struct domain_spec *ds)
 {
+    uint64_t done = 0, total = 0;
     struct domain *d;
     unsigned int i;
 
@@ -414,9 +441,11 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
         return NULL;
     d->sched.weight = ds->sched_weight;
     d->sched.cap = ds->sched_cap;
+    for (i = 0; i < layout.nr_populate; i++)
+        total += layout.populate[i].nr << PAGE_SHIFT;
     for (i = 0; i < layout.nr_populate; i++) {
-        int rc = p2m_populate_ram(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
-                                  layout.populate[i].nr << PAGE_SHIFT, P2M_RWX);
+        int rc = populate_with_progress(d, layout.populate[i].gfn << PAGE_SHIFT,
+                                        layout.populate[i].nr << PAGE_SHIFT, &done, total);
 
         if (rc) {
             printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n",
@@ -655,7 +684,10 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
     for (i = 0; i < plan->nr_domains; i++) {
-        struct domain *d = build_domain(i);
+        struct domain *d;
+
+        timeline_mark("domain building", (int)plan->domains[i].domid);
+        d = build_domain(i);
 
         if (d && !bind_evtchns(d, specs[i])) {
             domain_free(d);
@@ -685,6 +717,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     /* From here on only the domains' specs: the plan and the tree are not read again. */
     plan = NULL;
 
+    timeline_domains_starting(nr_domains);
     for (i = 0; i < nr_domains; i++) {
         struct domain *d = domain_registry_at(start_order[i]);
 

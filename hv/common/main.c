@@ -6,6 +6,7 @@
 #include <hv/boot_tree.h>
 #include <hv/cmdline.h>
 #include <hv/domains.h>
+#include <hv/fbcon.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/percpu.h>
@@ -150,6 +151,7 @@ void hv_main(paddr_t bootinfo_paddr)
     bi = phys_to_virt(bootinfo_paddr);
     percpu_guard_stacks(bsp);
     page_alloc_init(bi);
+    fbcon_init(bi);
 
     acpi_init(bi->rsdp_paddr);
     tsc_calibrate();
@@ -159,6 +161,7 @@ void hv_main(paddr_t bootinfo_paddr)
     smp_boot_secondaries();
 
     boot_report(bi);
+    fbcon_defer();
     crash_test();
     machine_power_off(domains_build_and_start(bi));
 }

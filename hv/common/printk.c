@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The console: printk() formats into a local buffer, then writes whole lines
- * under one lock, each prefixed with "[ms.µs] " since the loader started.
+ * under one lock, each prefixed with "[ms.µs] " since the loader started, to
+ * the serial port and, once it is on, the framebuffer console (hv/fbcon.h).
  * After console_enter_panic() a CPU that cannot get the lock within about a
  * second (or that holds it already: a fault inside printk) writes anyway.
  */
 #include <stdarg.h>
+#include <hv/fbcon.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/spinlock.h>
@@ -26,6 +28,7 @@ static bool at_line_start = true;
 void console_enter_panic(void)
 {
     console_panicking = true;
+    fbcon_enter_panic();
 }
 
 /* Returns whether the lock was taken (false: busted during a panic). */
@@ -58,6 +61,12 @@ static void console_release(bool locked, unsigned long irq)
     irq_restore(irq);
 }
 
+static void console_out(const char *s, size_t len)
+{
+    serial_write(s, len);
+    fbcon_write(s, len);
+}
+
 static void write_timestamp(void)
 {
     char ts[32];
@@ -65,7 +74,7 @@ static void write_timestamp(void)
     int n = snprintf(ts, sizeof(ts), "[%8llu.%03llu] ", (unsigned long long)(us / 1000),
                      (unsigned long long)(us % 1000));
 
-    serial_write(ts, (size_t)n);
+    console_out(ts, (size_t)n);
 }
 
 static void write_lines(const char *s, size_t len)
@@ -78,12 +87,12 @@ static void write_lines(const char *s, size_t len)
             at_line_start = false;
         }
         if (s[i] == '\n') {
-            serial_write(s + start, i + 1 - start);
+            console_out(s + start, i + 1 - start);
             start = i + 1;
             at_line_start = true;
         }
     }
-    serial_write(s + start, len - start);
+    console_out(s + start, len - start);
 }
 
 void vprintk(const char *fmt, va_list ap)
@@ -114,6 +123,6 @@ void console_write(const char *s, size_t len)
     unsigned long irq;
     bool locked = console_acquire(&irq);
 
-    serial_write(s, len);
+    console_out(s, len);
     console_release(locked, irq);
 }

@@ -14,7 +14,7 @@ static const char usage[] =
     "  esp TREE -o DIR      assemble a bootable EFI system partition in DIR\n"
     "  image TREE -o IMAGE  write a disk image (GPT, FAT32 ESP) for a USB stick\n"
     "  run TREE             assemble an ESP in a temporary directory, boot it in QEMU\n"
-    "  timeline LOG -o SVG  draw the boot timeline of a serial log\n"
+    "  timeline LOG [-o SVG] draw the boot timeline of a serial log\n"
     "\n"
     "  tessera COMMAND --help   describes each command's options\n"
     "  tessera --version        prints the version\n"

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define TESSERA_BOOTINFO_MAGIC   0x4F464E49544F4F42ull /* "BOOTINFO" */
-#define TESSERA_BOOTINFO_VERSION 2u
+#define TESSERA_BOOTINFO_VERSION 3u
 
 /*
  * At most this many modules are handed over: what the launch-control binding
@@ -68,8 +68,9 @@ struct tessera_mem_range {
 
 /* A module the loader placed (a xen,uefi-binary file): the node's reg says the same. */
 struct tessera_module {
-    uint64_t base;   /* bytes, page aligned */
-    uint64_t size;   /* bytes of the file (its pages are the loader's up to a page multiple) */
+    uint64_t base;     /* bytes, page aligned */
+    uint64_t size;     /* bytes of the file (its pages are the loader's up to a page multiple) */
+    uint64_t read_tsc; /* TSC when the loader had read it (version 3) */
 };
 
 /* GOP pixel formats (matching the meaning of EFI_GRAPHICS_PIXEL_FORMAT). */
@@ -100,6 +101,8 @@ struct tessera_boot_stamps {
     uint64_t loader_start_tsc;
     uint64_t exit_boot_services_tsc;
     uint64_t loader_tsc_khz;    /* 0 if the loader could not measure */
+    uint64_t tree_read_tsc;     /* the launch tree read and checked (version 3) */
+    uint64_t hv_read_tsc;       /* the hypervisor's segments read (version 3) */
 };
 
 struct tessera_bootinfo {

@@ -23,8 +23,8 @@ static int setup(void **state)
 {
     (void)state;
     fake_phys_offset = 0;
-    list[0] = (struct tessera_module){ 0x200000, 5000 };
-    list[1] = (struct tessera_module){ 0x200000 + 2 * PAGE, PAGE };
+    list[0] = (struct tessera_module){ .base = 0x200000, .size = 5000 };
+    list[1] = (struct tessera_module){ .base = 0x200000 + 2 * PAGE, .size = PAGE };
     bi.modules_paddr = (uint64_t)(uintptr_t)list;
     bi.nr_modules = 2;
     bi.module_entry_size = sizeof(list[0]);

@@ -3,7 +3,8 @@
  * The PV console ring as the hypervisor serves it (hv/common/dom_console.c),
  * against the fake arch layer: output lines, index wrap-around, hostile
  * producer/consumer indices, overlong lines, control characters, and input
- * given to the ring.
+ * given to the ring; debug keys while the hypervisor owns the input, and
+ * each completed line reported to the boot timeline.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,11 +16,13 @@
 
 #include <public/io/console.h>
 #include <asm/serial.h>
+#include <hv/debug_keys.h>
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/domain_registry.h>
 #include <hv/evtchn.h>
 #include <hv/printk.h>
+#include <hv/timeline.h>
 #include <hv/timer.h>
 #include "../fake_hv.h"
 #include "fake_arch.h"
@@ -33,6 +36,22 @@ static size_t serial_len;
 static const char *serial_in;           /* what serial_getc() returns next */
 static unsigned int ring_notifies;
 static struct timer *input_poll_timer;  /* armed by the first console */
+static char debug_keys[16];             /* what debug_key() was given */
+static unsigned int lines_reported;     /* timeline_domain_output() calls for d */
+
+void debug_key(char ch)
+{
+    size_t n = strlen(debug_keys);
+
+    if (n < sizeof(debug_keys) - 1)
+        debug_keys[n] = ch;
+}
+
+void timeline_domain_output(uint16_t domid)
+{
+    assert_int_equal(domid, d->domid);
+    lines_reported++;
+}
 
 void console_write(const char *s, size_t len)
 {
@@ -69,6 +88,8 @@ static int setup(void **state)
     serial[0] = '\0';
     serial_in = NULL;
     ring_notifies = 0;
+    memset(debug_keys, 0, sizeof(debug_keys));
+    lines_reported = 0;
     d = calloc(1, sizeof(*d));
     ring = aligned_alloc(4096, 4096);
     memset(ring, 0, 4096);
@@ -108,6 +129,7 @@ static void test_output_line(void **state)
     guest_write("hello\n", 6);
     dom_console_ring_notify(d, RING_PORT);
     assert_string_equal(serial, "dom1: hello\n");
+    assert_int_equal(lines_reported, 1);
     assert_int_equal(ring->out_cons, 6);
     assert_int_equal(ring_notifies, 1);
     /* A notify on another port is not the console's. */
@@ -232,6 +254,18 @@ static void test_input_to_ring(void **state)
     assert_int_equal(ring->in[2], 'c');
 }
 
+/* Ctrl-A three times moves the input on; past the last domain, keys are debug keys. */
+static void test_debug_keys(void **state)
+{
+    (void)state;
+    dom_console_give_input(&d->console);
+    serial_in = "t\x01\x01\x01th";
+    input_poll_timer->fn(input_poll_timer);
+    assert_string_equal(debug_keys, "th");
+    dom_console_ring_notify(d, RING_PORT);
+    assert_int_equal(ring->in_prod, 3);     /* 't' and two Ctrl-A reached the domain */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +276,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_budget_holds_ring, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_characters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_input_to_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_debug_keys, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

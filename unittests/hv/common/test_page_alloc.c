@@ -74,7 +74,7 @@ static void set_modules(struct tessera_bootinfo *bi, uint32_t n, uint64_t base, 
 
     assert_true(n * sizeof(*m) <= 2 * PAGE);
     for (uint32_t i = 0; i < n; i++)
-        m[i] = (struct tessera_module){ base + 2 * i * PAGE, size };
+        m[i] = (struct tessera_module){ .base = base + 2 * i * PAGE, .size = size };
     bi->modules_paddr = MODULES_PA;
     bi->nr_modules = n;
     bi->module_entry_size = sizeof(*m);

@@ -107,7 +107,8 @@ static void input_switch(void)
 
     for (i = 0; i < DOMAIN_REGISTRY_MAX; i++) {
         d = domain_registry_at(i);
-        c = d ? &d->console : NULL;
+        /* Only consoles on the serial line: typing blind into a log-only one helps nobody. */
+        c = d && d->console.to_serial ? &d->console : NULL;
         if (c && (input_owner == OWNER_HYPERVISOR || c->domid > input_owner) &&
             (!next || c->domid < next->domid))
             next = c;

@@ -46,6 +46,22 @@ static void note_skipped(const struct check_opts *o)
               "against a machine's RAM\n", stderr);
 }
 
+int take_tree_operand(const char *cmd, int first, int end, char **argv, struct tree *t,
+                      const char *usage, const char *hint)
+{
+    if (first == end) {
+        fprintf(stderr, "tessera %s: no TREE given\n%s", cmd, usage);
+        return 2;
+    }
+    if (first + 1 != end) {
+        fprintf(stderr, "tessera %s: one TREE expected, found \"%s\" too%s\n", cmd,
+                argv[first + 1], hint);
+        return 2;
+    }
+    t->path = argv[first];
+    return 0;
+}
+
 int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o)
 {
     switch (opt) {
@@ -111,15 +127,8 @@ int cmd_check(int argc, char **argv)
             return 2;
         }
     }
-    if (optind == argc) {
-        fprintf(stderr, "tessera check: no TREE given\n%s", check_usage);
+    if (take_tree_operand("check", optind, argc, argv, &t, check_usage, ""))
         return 2;
-    }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "tessera check: one TREE expected, found \"%s\" too\n",
-                argv[optind + 1]);
-        return 2;
-    }
     if (tree_load(&t, argv[optind]) != 0)
         return 2;
     struct hl_plan *plan = malloc(sizeof(*plan));

@@ -84,20 +84,12 @@ int cmd_esp(int argc, char **argv)
             return 2;
         }
     }
-    if (optind == argc) {
-        fprintf(stderr, "tessera esp: no TREE given\n%s", esp_usage);
+    if (take_tree_operand("esp", optind, argc, argv, &t, esp_usage, ""))
         return 2;
-    }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "tessera esp: one TREE expected, found \"%s\" too\n",
-                argv[optind + 1]);
-        return 2;
-    }
     if (!out) {
         fputs("tessera esp: no output directory: -o DIR is required\n", stderr);
         return 2;
     }
-    t.path = argv[optind];
     struct hl_plan *plan;
     int status = tree_load_checked(&t, &o, &plan, "refusing to assemble an ESP");
     if (status == 0 && esp_assemble(&t, plan, &e, out) != 0)

@@ -219,20 +219,12 @@ int cmd_image(int argc, char **argv)
             return 2;
         }
     }
-    if (optind == argc) {
-        fprintf(stderr, "tessera image: no TREE given\n%s", image_usage);
+    if (take_tree_operand("image", optind, argc, argv, &t, image_usage, ""))
         return 2;
-    }
-    if (optind + 1 != argc) {
-        fprintf(stderr, "tessera image: one TREE expected, found \"%s\" too\n",
-                argv[optind + 1]);
-        return 2;
-    }
     if (!out) {
         fputs("tessera image: no image file: -o IMAGE is required\n", stderr);
         return 2;
     }
-    t.path = argv[optind];
 
     struct hl_plan *plan;
     int status = tree_load_checked(&t, &o, &plan, "refusing to write an image");

@@ -255,16 +255,9 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
             parse_common_option(opt, optarg, t, o))
             return 2;
     }
-    if (optind == opts_end) {
-        fprintf(stderr, "tessera run: no TREE given\n%s", run_usage);
+    if (take_tree_operand("run", optind, opts_end, argv, t, run_usage,
+                          " (QEMU's arguments go after \"--\")"))
         return 2;
-    }
-    if (optind + 1 != opts_end) {
-        fprintf(stderr, "tessera run: one TREE expected, found \"%s\" too "
-                "(QEMU's arguments go after \"--\")\n", argv[optind + 1]);
-        return 2;
-    }
-    t->path = argv[optind];
     return -1;
 }
 

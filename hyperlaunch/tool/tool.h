@@ -70,6 +70,12 @@ int parse_size(const char *s, uint64_t *bytes);
 int parse_uint(const char *s, uint32_t *out);
 /* --cpus (c), --mem (m), --module-path (p): 0, or 2 on a bad value. */
 int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o);
+/*
+ * The one TREE operand of `tessera CMD` in argv[first, end): sets t->path, or
+ * says what is wrong (usage and hint, which may be "", after it) and returns 2.
+ */
+int take_tree_operand(const char *cmd, int first, int end, char **argv, struct tree *t,
+                      const char *usage, const char *hint);
 
 /* print_plan.c */
 void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);

@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * Nested page faults. A domain's P2M maps exactly its own RAM and its static
- * shared memory, built before it starts and never changed, so a nested fault
- * is either a write to shared memory the domain maps read-only or an access
- * outside the domain's memory (another domain's, the hypervisor's, an address
- * with no device). Either is reported and the domain crashes, per its
- * on_crash policy; the write never reaches the region. MMIO emulation will
- * start here.
+ * Nested page faults. A domain's P2M maps its own RAM, its static shared
+ * memory and its emulated device pages (P2M_MMIO_EMUL: the local APIC's
+ * xAPIC page), built before it starts and never changed, so a nested fault
+ * is an access to an emulated device (the instruction is emulated: mmio.c),
+ * a write to shared memory the domain maps read-only, or an access outside
+ * the domain's memory (another domain's, the hypervisor's, an address with
+ * no device). The latter two are reported and the domain crashes, per its
+ * on_crash policy; the write never reaches the region.
  */
 #include <hv/domains.h>
+#include <hv/p2m.h>
 #include <hv/printk.h>
 #include "hvm.h"
+#include "mmio.h"
+
+static const struct hvm_mmio_device lapic_mmio = {
+    "local APIC", vlapic_mmio_read_vcpu, vlapic_mmio_write_vcpu,
+};
+
+/* Maps d's emulated device pages: the xAPIC page (every vCPU's APIC answers there). */
+int hvm_domain_map_devices(struct domain *d)
+{
+    return p2m_map(d->p2m, VLAPIC_BASE_DEFAULT, 0, PAGE_SIZE, P2M_MMIO_EMUL, P2M_RWX);
+}
 
 /*
  * A fault inside a region the domain maps: a write to a read-only mapping (also
@@ -37,6 +50,9 @@ struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e)
 
     if (shm)
         return shm_fault(v, e, shm, writable);
+    if (p2m_query(v->domain->p2m, e->npf.gpa, NULL, NULL) == P2M_MMIO_EMUL && !e->npf.fetch &&
+        !e->npf.in_walk)
+        return hvm_mmio_emulate(v, e, &lapic_mmio);
     printk("%s: vCPU %u: %s of guest-physical 0x%llx outside the domain's memory%s "
            "(rip 0x%llx)\n", v->domain->name, v->id,
            e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",

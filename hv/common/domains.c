@@ -331,7 +331,7 @@ static bool copy_spec(unsigned int index)
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
     ds->policy = (struct domain_policy){ hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                         hd->console_serial, { 0 } };
+                                         hd->console_serial, { 0 }, hd->unmapped_crash };
     ds->sched_weight = hd->sched_weight;
     ds->sched_cap = hd->sched_cap;
     ds->pool = hd->pool;

@@ -4,10 +4,13 @@
  * inside a domain, with valid and hostile arguments. The command line picks
  * what it does (word "mode=M"; the hypervisor prefixes every line with the
  * domain's name):
- *   mode=abi     (default) every check below, then "abi-test: PASS (N checks,
- *                0 failed)" or a FAIL line per failed check; powers off
+ *   mode=abi     (default) every check below (with reads and writes of
+ *                guest-physical memory that is neither RAM nor a device), then
+ *                "abi-test: PASS (N checks, 0 failed)" or a FAIL line per
+ *                failed check; powers off
  *   mode=probe   reads guest-physical memory outside its own RAM (where other
- *                domains' or the hypervisor's memory would be): the hypervisor
+ *                domains' or the hypervisor's memory would be) in a domain
+ *                whose tessera,unmapped-access is "crash": the hypervisor
  *                must stop it (its domain crashes); "FAIL" if the read returns
  *   mode=crash   triple-faults on purpose
  *   mode=forge   triple-faults on the first instruction after an exit, the
@@ -984,6 +987,21 @@ static void check_rdpmc(void)
     check(fault_vector == 13, "RDPMC of a counter that does not exist: #GP");
 }
 
+/*
+ * Guest-physical memory that is neither RAM nor a device (the domain's
+ * default tessera,unmapped-access, "ignore"): as Xen's PVH domU, a read
+ * returns all ones and a write is dropped.
+ */
+static void check_unmapped_access(void)
+{
+    volatile uint64_t *outside = (volatile uint64_t *)(uintptr_t)OUTSIDE_GVA;
+    volatile uint32_t *outside32 = (volatile uint32_t *)(uintptr_t)(OUTSIDE_GVA + 0x1004);
+
+    check(*outside == ~0ull, "unmapped guest-physical memory reads all ones (64-bit mov)");
+    *outside32 = 0x12345678;
+    check(*outside32 == 0xFFFFFFFFu, "a write to unmapped guest-physical memory is dropped");
+}
+
 static void run_abi(const struct hvm_start_info *si)
 {
     check_cpuid();
@@ -999,6 +1017,7 @@ static void run_abi(const struct hvm_start_info *si)
     check_compat_layouts();
     check_rdpmc();
     check_areas_only_in_own_ram(si);
+    check_unmapped_access();
     finish();
 }
 

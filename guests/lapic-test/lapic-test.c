@@ -4,8 +4,11 @@
  * guest (Linux 6.1) uses it. vCPU 0:
  *
  *   - finds APIC and x2APIC in CPUID, APIC_BASE enabled as the BSP at
- *     0xFEE00000, switches to x2APIC mode and reads its id (0: 2 x vCPU id)
- *     and version (0x50014);
+ *     0xFEE00000; in xAPIC mode reads its version (0x50014, also its low
+ *     byte with movzx) and id through the MMIO page (plain movs, which the
+ *     hypervisor emulates) and writes and reads back TPR there;
+ *   - switches to x2APIC mode, where the MMIO page reads 0 (as Xen), and
+ *     reads its id (0: 2 x vCPU id) and version (0x50014) through MSRs;
  *   - sends itself a fixed IPI through SELF_IPI and through the ICR's self
  *     shorthand and takes both (an IDT handler counts and writes EOI);
  *   - holds a self IPI back with TPR and takes it once TPR drops;
@@ -41,6 +44,11 @@
 #define X2APIC_TDCR      0x83Eu
 #define X2APIC_SELF_IPI  0x83Fu
 
+#define XAPIC_BASE     0xFEE00000u
+#define XAPIC_ID       0x20u
+#define XAPIC_VERSION  0x30u
+#define XAPIC_TPR      0x80u
+
 #define TRAMPOLINE   0x8000u       /* STARTUP vector 0x08 */
 #define IPI_VECTOR   0x40
 #define TIMER_VECTOR 0x41
@@ -54,6 +62,8 @@ struct idt_gate {
 } __attribute__((packed));
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
+/* Maps the 4th GiB (the xAPIC page) with one uncached 2 MiB page; the entry maps only the first. */
+static uint64_t pd_4g[512] __attribute__((aligned(4096)));
 volatile uint32_t ipi_count, timer_count;
 static unsigned int checks, failures;
 
@@ -208,6 +218,40 @@ static void start_vcpu1(const struct hvm_start_info *si)
     check(page[0x100] == 1, "vCPU 1 started by INIT/STARTUP ran its real-mode trampoline");
 }
 
+static volatile uint32_t *xapic_reg(uint32_t offset)
+{
+    return (volatile uint32_t *)(uintptr_t)(XAPIC_BASE + offset);
+}
+
+/* PDPT[3] (found through CR3 and PML4[0], identity mapped) -> pd_4g, mapping 0xFEE00000. */
+static void map_xapic_page(void)
+{
+    uint64_t cr3, *pml4, *pdpt;
+
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    pml4 = (uint64_t *)(uintptr_t)(cr3 & ~0xFFFull);
+    pdpt = (uint64_t *)(uintptr_t)(pml4[0] & ~0xFFFull);
+    pd_4g[(XAPIC_BASE >> 21) & 511] = (XAPIC_BASE & ~0x1FFFFFull) | 0x9B; /* P RW PWT PCD PS */
+    pdpt[3] = (uint64_t)(uintptr_t)pd_4g | 0x3;
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+}
+
+/* The xAPIC MMIO page in xAPIC mode (APIC_BASE.EN without EXTD), then in x2APIC mode. */
+static void xapic_mmio(void)
+{
+    uint8_t version_low;
+
+    map_xapic_page();
+    check(*xapic_reg(XAPIC_VERSION) == 0x50014, "xAPIC MMIO: version 0x50014");
+    __asm__ volatile("movzbl (%1), %k0" : "=r"(version_low)
+                     : "r"(xapic_reg(XAPIC_VERSION)) : "memory");
+    check(version_low == 0x14, "xAPIC MMIO: version's low byte with movzx");
+    check(*xapic_reg(XAPIC_ID) == 0, "xAPIC MMIO: id 0");
+    *xapic_reg(XAPIC_TPR) = 0x30;
+    check(*xapic_reg(XAPIC_TPR) == 0x30, "xAPIC MMIO: TPR written and read back");
+    *xapic_reg(XAPIC_TPR) = 0;
+}
+
 static void run(const struct hvm_start_info *si)
 {
     uint32_t a, b, c, d;
@@ -220,8 +264,10 @@ static void run(const struct hvm_start_info *si)
     base = rdmsr(MSR_APIC_BASE);
     check((base & ~0xFFFull) == 0xFEE00000u && (base & (1u << 11)) && (base & (1u << 8)),
           "APIC_BASE: enabled BSP at 0xFEE00000");
+    xapic_mmio();
     wrmsr(MSR_APIC_BASE, base | (1u << 10));
     check(rdmsr(MSR_APIC_BASE) & (1u << 10), "APIC_BASE: x2APIC mode on");
+    check(*xapic_reg(XAPIC_VERSION) == 0, "xAPIC MMIO reads 0 in x2APIC mode");
     check(rdmsr(X2APIC_ID) == 0, "x2APIC id 0");
     check(rdmsr(X2APIC_VERSION) == 0x50014, "x2APIC version 0x50014");
     wrmsr(X2APIC_SVR, 0x1FF);

@@ -331,7 +331,7 @@ static bool copy_spec(unsigned int index)
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
     ds->policy = (struct domain_policy){ hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                         hd->console_serial, { 0 } };
+                                         hd->console_serial, { 0 }, hd->unmapped_crash };
     ds->sched_weight = hd->sched_weight;
     ds->sched_cap = hd->sched_cap;
     ds->pool = hd->pool;
@@ -491,7 +491,7 @@ static bool place_vcpus(struct domain *d, const struct domain_spec *ds, bool aga
 
 /*
  * Runs the builder into d (its RAM backed as the layout says) and maps its
- * shared memory; false after saying why.
+ * shared memory and emulated devices; false after saying why.
  */
 static bool build_into(struct domain *d, const struct domain_spec *ds)
 {
@@ -502,6 +502,11 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
 
     if (!map_shm(d, ds))
         return false;
+    if (arch_virt->domain_map_devices(d)) {
+        printk("tessera: domain %s: cannot map its emulated devices (P2M pool exhausted or "
+               "overlapping)\n", ds->name);
+        return false;
+    }
     d->ram_bytes = inputs.spec.memory_bytes;
     d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
     for (i = 0; i < d->nr_memmap; i++)

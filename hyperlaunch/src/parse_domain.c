@@ -9,7 +9,7 @@ static const char *const domain_props[] = {
     "tessera,name", "tessera,console", "tessera,on-poweroff", "tessera,on-reboot",
     "tessera,on-crash", "tessera,after-started", "tessera,after-ready",
     "tessera,cpuid-hide", "tessera,cpuid-force", "tessera,sched-weight", "tessera,sched-cap",
-    NULL
+    "tessera,unmapped-access", NULL
 };
 
 #define MODE_PV   (1u << 0)
@@ -70,6 +70,21 @@ static void parse_action(struct hl_ctx *c, int node, const char *prop, uint8_t *
     }
     hl_report(c, HL_E_BAD_VALUE, node, prop, -1,
               "\"destroy\", \"restart\" or \"halt-machine\"", "\"%s\"", value);
+}
+
+/* What an access to guest-physical memory that is neither RAM nor a device does. */
+static void parse_unmapped_access(struct hl_ctx *c, struct hl_domain *d, int node)
+{
+    const char *value;
+    if (!hl_get_string(c, node, "tessera,unmapped-access", &value))
+        return;
+    if (strcmp(value, "crash") == 0)
+        d->unmapped_crash = true;
+    else if (strcmp(value, "ignore") == 0)
+        d->unmapped_crash = false;
+    else
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,unmapped-access", -1,
+                  "\"ignore\" or \"crash\"", "\"%s\"", value);
 }
 
 static void parse_console(struct hl_ctx *c, struct hl_domain *d, int node)
@@ -259,6 +274,7 @@ static void parse_domain(struct hl_ctx *c, int node)
 
     parse_pool_ref(c, d, node);
     parse_console(c, d, node);
+    parse_unmapped_access(c, d, node);
     parse_action(c, node, "tessera,on-poweroff", &d->on_poweroff);
     parse_action(c, node, "tessera,on-reboot", &d->on_reboot);
     parse_action(c, node, "tessera,on-crash", &d->on_crash);

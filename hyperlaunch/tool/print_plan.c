@@ -112,6 +112,8 @@ static void print_policies(FILE *out, const struct hl_plan *plan)
                 size_text(d->p2m_pool_kib * 1024, p2m, sizeof(p2m)), deps);
         if (d->bootargs)
             fprintf(out, "%-16s   bootargs: \"%s\"\n", "", d->bootargs);
+        if (d->unmapped_crash)
+            fprintf(out, "%-16s   unmapped access: crash\n", "");
         if (d->cpuid.hide | d->cpuid.force) {
             unsigned count;
             const struct hl_cpuid_feature *f = hl_cpuid_features(&count);

@@ -49,7 +49,7 @@ static const char *const names[] = {
     "reg", "module-index", "xen,uefi-binary", "bootargs", "domain-cpupool", "cpupool-cpus",
     "cpupool-sched", "id", "hard-affinity", "xen,evtchn", "xen,shm-id", "xen,shared-mem",
     "role", "xen,domain-p2m-mem-mb", "tessera,name", "tessera,console",
-    "tessera,console-input", "tessera,on-poweroff", "tessera,on-crash",
+    "tessera,console-input", "tessera,on-poweroff", "tessera,on-crash", "tessera,unmapped-access",
     "tessera,after-started", "tessera,after-ready", "tessera,cpuid-hide",
     "tessera,cpuid-force", "phandle", "#address-cells", "#size-cells", "device_type",
     "security-id", "acme,x", "bogus",

@@ -34,6 +34,7 @@ static void test_defaults(void **state)
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x10000>; cpus = <4>;"
            "   tessera,sched-weight = <768>; tessera,sched-cap = <400>;"
+           "   tessera,unmapped-access = \"crash\";"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs "
              "= \"x y\"; };"
            "   ramdisk { compatible = \"multiboot,ramdisk\"; reg = <0 0x3000000 0x2000>; }; };"
@@ -59,6 +60,8 @@ static void test_defaults(void **state)
     assert_int_equal(a->sched_cap, 0);
     assert_int_equal(b->sched_weight, 768);
     assert_int_equal(b->sched_cap, 400);
+    assert_false(a->unmapped_crash);
+    assert_true(b->unmapped_crash);
     assert_true(p->pools[0].implicit);
     assert_int_equal(a->ramdisk, HL_NONE);
     assert_int_equal(p->modules[b->ramdisk].size, 0x2000);

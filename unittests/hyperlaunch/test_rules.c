@@ -104,6 +104,8 @@ static const struct rule rules[] = {
     { .name = "mode-unsupported", D1("mode = <0>;"), D1("mode = <1>;") D2("mode = <2>;"),
       HL_E_MODE_UNSUPPORTED },
     { .name = "mode-unknown-bits", D1("mode = <0>;"), D1("mode = <8>;"), HL_E_BAD_VALUE },
+    { .name = "unmapped-access-value", D1("tessera,unmapped-access = \"ignore\";"),
+      D1("tessera,unmapped-access = \"drop\";"), HL_E_BAD_VALUE },
     { .name = "mode-long", D1("mode = <0>;"), D1("mode = <4>;"), HL_W_MODE_LONG },
     { .name = "capabilities-unknown", D1("capabilities = <7>;"), D1("capabilities = <0x9>;"),
       HL_W_CAP_UNKNOWN },

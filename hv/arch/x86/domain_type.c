@@ -59,6 +59,11 @@ static bool hypercall_page_write(struct domain *d, gpaddr_t gpa)
     return d->arch.type->hypercall_page_write(d, gpa);
 }
 
+static int domain_map_devices(struct domain *d)
+{
+    return d->arch.type->domain_map_devices(d);
+}
+
 static const struct arch_virt_ops x86_virt = {
     .vcpu_create = vcpu_create,
     .vcpu_destroy = vcpu_destroy,
@@ -69,6 +74,7 @@ static const struct arch_virt_ops x86_virt = {
     .vcpu_set_tsc_offset = vcpu_set_tsc_offset,
     .vcpu_context_read = vcpu_context_read,
     .hypercall_page_write = hypercall_page_write,
+    .domain_map_devices = domain_map_devices,
 };
 
 const struct arch_virt_ops *arch_virt;

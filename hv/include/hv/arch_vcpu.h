@@ -47,6 +47,11 @@ struct arch_virt_ops {
     int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
     /* Writes Xen's hypercall page for d's type at gpa; false if gpa is not d's RAM. */
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
+    /*
+     * Maps the emulated device pages of d's type (x86 HVM: the local APIC)
+     * into its P2M, at each build (a restart's P2M reset unmaps them); 0 or -errno.
+     */
+    int (*domain_map_devices)(struct domain *d);
 };
 
 /*

@@ -96,6 +96,7 @@ struct domain_policy {
     uint8_t on_poweroff, on_reboot, on_crash;
     bool console_serial;            /* output on the serial line (else only its log) */
     struct cpuid_policy cpuid;      /* tessera,cpuid-hide / -force */
+    bool unmapped_crash;            /* tessera,unmapped-access = "crash" */
 };
 
 struct domain {

@@ -177,6 +177,7 @@ struct hl_domain {
     uint8_t on_poweroff;     /* enum hl_action */
     uint8_t on_reboot;
     uint8_t on_crash;
+    bool unmapped_crash;     /* tessera,unmapped-access = "crash" (default "ignore") */
     uint16_t dep_first;      /* hl_plan.deps[dep_first .. dep_first + dep_count) */
     uint16_t dep_count;
     const char *bootargs;    /* kernel command line (kernel node bootargs) */

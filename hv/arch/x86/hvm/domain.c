@@ -101,4 +101,5 @@ const struct domain_type_ops hvm_domain_type = {
     .vcpu_set_tsc_offset = hvm_vcpu_set_tsc_offset,
     .vcpu_context_read = hvm_vcpu_context_read,
     .hypercall_page_write = hvm_hypercall_page_write,
+    .domain_map_devices = hvm_domain_map_devices,
 };

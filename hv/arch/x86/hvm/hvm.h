@@ -41,6 +41,8 @@ struct hvm_outcome hvm_exit_msr(struct vcpu *v, const struct hvm_exit *e);
 struct hvm_outcome hvm_exit_io(struct vcpu *v, const struct hvm_exit *e);
 struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e);
 struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e);
+/* Maps the domain's emulated device pages into its P2M (npf.c); 0 or -errno. */
+int hvm_domain_map_devices(struct domain *d);
 
 /* The guest's speculation-control and TSC_AUX MSRs into the CPU and out (msr.c). */
 void hvm_msrs_load(struct vcpu *v);

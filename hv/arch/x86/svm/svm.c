@@ -229,6 +229,7 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_DR6: return &s->vmcb->save.dr6;
     case GREG_EFER: return &s->vmcb->save.efer;
     case GREG_PAT: return &s->vmcb->save.g_pat;
+    case GREG_CR2: return &s->vmcb->save.cr2;
     case GREG_COUNT: break;
     }
     panic("svm: bad register %d", (int)r);
@@ -253,6 +254,15 @@ static void svm_vcpu_get_code(const struct vcpu *v, struct hvm_code *c)
 
     c->cs_base = cs->base;
     c->cs_attr = cs->attrib;
+}
+
+static void svm_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *out)
+{
+    const struct vmcb_save *save = &to_svm(v)->vmcb->save;
+    const struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss, &save->ds,
+                                        &save->fs, &save->gs };
+
+    *out = (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib };
 }
 
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
@@ -309,6 +319,7 @@ const struct hvm_backend hvm_backend_svm = {
     .vcpu_run = svm_vcpu_run,
     .get_paging = svm_vcpu_get_paging,
     .get_code = svm_vcpu_get_code,
+    .get_segment = svm_vcpu_get_segment,
     .get_reg = svm_vcpu_get_reg,
     .set_reg = svm_vcpu_set_reg,
     .tsc_offset = svm_vcpu_tsc_offset,

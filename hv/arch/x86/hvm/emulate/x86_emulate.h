@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <asm/x86-defs.h>   /* X86_SEG_ATTR_S/P/L/DB, X86_RFLAGS_VM, X86_EXC_* */
 
 #define X86_MAX_INSN_LEN 15
 
@@ -43,10 +44,6 @@ enum x86_seg { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_S
 #define X86_SEG_ATTR_TYPE_CODE   0x008u
 #define X86_SEG_ATTR_TYPE_EXPDN  0x004u  /* data segments: expand-down */
 #define X86_SEG_ATTR_TYPE_WR     0x002u  /* data: writable; code: readable */
-#define X86_SEG_ATTR_S           0x010u
-#define X86_SEG_ATTR_P           0x080u
-#define X86_SEG_ATTR_L           0x200u
-#define X86_SEG_ATTR_DB          0x400u
 
 struct x86_segment {
     uint64_t base;
@@ -61,14 +58,8 @@ struct x86_segment {
 #define X86_RFLAGS_SF   (1u << 7)
 #define X86_RFLAGS_DF   (1u << 10)
 #define X86_RFLAGS_OF   (1u << 11)
-#define X86_RFLAGS_VM   (1u << 17)
 #define X86_RFLAGS_ARITH (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | X86_RFLAGS_ZF | \
                           X86_RFLAGS_SF | X86_RFLAGS_OF)
-
-#define X86_EXC_UD 6
-#define X86_EXC_SS 12
-#define X86_EXC_GP 13
-#define X86_EXC_PF 14
 
 struct x86_exception {
     uint8_t vector;

@@ -25,6 +25,9 @@ struct arch_domain {
     const struct domain_type_ops *type;
     /* The back-end reported an entry the emulator set up wrongly (once per domain). */
     bool emulator_entry_said;
+    /* Pages of ignored unmapped accesses already logged (hvm/npf.c), and how many. */
+    gpaddr_t unmapped_logged[16];
+    unsigned int nr_unmapped_logged;
 };
 
 #endif

@@ -38,6 +38,8 @@ struct domain_type_ops {
     int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
     /* Fills the page of Xen's hypercall stubs at gpa; false if it is not the domain's RAM. */
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
+    /* Maps the type's emulated device pages into d's P2M; 0 or -errno. */
+    int (*domain_map_devices)(struct domain *d);
 };
 
 /* HVM and PVH domains (hvm/domain.c). */

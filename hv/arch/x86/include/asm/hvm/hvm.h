@@ -25,7 +25,16 @@ enum guest_reg {
     GREG_RIP, GREG_RFLAGS, GREG_DR6,
     GREG_EFER,      /* as the guest sees it: without the back-end's own bits (SVME) */
     GREG_PAT,
+    GREG_CR2,       /* set with a #PF hvm/ injects */
     GREG_COUNT
+};
+
+/* A data or code segment register, for the MMIO instruction emulator. */
+enum hvm_seg { HVM_SEG_ES, HVM_SEG_CS, HVM_SEG_SS, HVM_SEG_DS, HVM_SEG_FS, HVM_SEG_GS };
+struct hvm_segment {
+    uint64_t base;
+    uint32_t limit;         /* byte granular */
+    uint16_t attr;          /* X86_SEG_ATTR_* (12-bit form) */
 };
 
 /* The guest's code segment, for instruction fetch and RIP arithmetic. */
@@ -114,6 +123,7 @@ struct hvm_backend {
     void (*vcpu_run)(struct vcpu *v);
     void (*get_paging)(const struct vcpu *v, struct guest_paging *p);
     void (*get_code)(const struct vcpu *v, struct hvm_code *c);
+    void (*get_segment)(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *s);
     uint64_t (*get_reg)(const struct vcpu *v, enum guest_reg r);
     void (*set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
     uint64_t (*tsc_offset)(const struct vcpu *v);

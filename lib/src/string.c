@@ -4,8 +4,8 @@
 
 /*
  * memcpy and memset move 8 bytes per step with rep movsq/stosq and finish with a
- * byte tail: fast-string microcode on silicon, and one emulator helper per
- * string instruction under TCG instead of a loop per byte. Both copy forwards:
+ * byte tail: fast-string microcode on silicon, and 8 bytes per emulated
+ * iteration under QEMU's TCG instead of one. Both work forwards:
  * overlapping buffers go through memmove. DF is clear (the ABI's entry state).
  */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)

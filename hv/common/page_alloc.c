@@ -11,6 +11,7 @@
 #include <hv/panic.h>
 #include <hv/printk.h>
 #include <hv/spinlock.h>
+#include <hv/timeline.h>
 
 #define MAX_ORDER 18              /* 1 GiB blocks */
 #define LOW_MEMORY_END MiB(1)     /* real-mode area, trampoline: never handed out */
@@ -18,6 +19,7 @@
 #define MAX_EXCLUDED (TESSERA_BOOT_MAX_MODULES + 16)  /* the modules and the boot's own ranges */
 #define STATE_FREE 0x80           /* page heads a free block; low bits: its order */
 #define STATE_RESERVED 0x40       /* never handed to the allocator (until it heads a block) */
+#define NO_TIMELINE_ARG (-1)      /* timeline_mark() without a number */
 
 struct range {
     paddr_t start, end;
@@ -439,6 +441,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     };
     struct zone_count count = { 0, 0 };
 
+    timeline_mark("page allocator init", NO_TIMELINE_ARG);
     collect_exclusions(&v);
     for_each_ram_run(&v, count_zone, &count);
     if (count.zones == 0)
@@ -458,6 +461,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
 
     memset(zones, 0, count.zones * sizeof(struct zone));
     memset(state, STATE_RESERVED, count.pages);
+    timeline_mark("page allocator state set", NO_TIMELINE_ARG);
 
     nr_zones = 0;
     for_each_ram_run(&v, add_zone, &state);
@@ -466,6 +470,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     free_pages = 0;
     for_each_free_extent(&v, free_extent, NULL);
     total_pages = free_pages;
+    timeline_mark("page allocator ready", NO_TIMELINE_ARG);
     printk("tessera: page allocator: %llu MiB free in %u zones (metadata %llu KiB at %#llx)\n",
            (unsigned long long)(free_pages >> (20 - PAGE_SHIFT)), nr_zones,
            (unsigned long long)(meta_bytes >> 10), (unsigned long long)s.found);

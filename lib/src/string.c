@@ -2,13 +2,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/*
+ * memcpy and memset move 8 bytes per step with rep movsq/stosq and finish with a
+ * byte tail: fast-string microcode on silicon, and 8 bytes per emulated
+ * iteration under QEMU's TCG instead of one. Both work forwards:
+ * overlapping buffers go through memmove. DF is clear (the ABI's entry state).
+ */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
+    void *d = dst;
+    size_t tail = n & 7;
 
-    while (n--)
-        *d++ = *s++;
+    n >>= 3;
+    __asm__ volatile("rep movsq\n\t"
+                     "movq %3, %%rcx\n\t"
+                     "rep movsb"
+                     : "+D"(d), "+S"(src), "+c"(n)
+                     : "r"(tail)
+                     : "memory");
     return dst;
 }
 
@@ -33,10 +44,17 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
+    uint64_t pattern = (unsigned char)c * 0x0101010101010101ull;
+    void *d = dst;
+    size_t tail = n & 7;
 
-    while (n--)
-        *d++ = (unsigned char)c;
+    n >>= 3;
+    __asm__ volatile("rep stosq\n\t"
+                     "movq %3, %%rcx\n\t"
+                     "rep stosb"
+                     : "+D"(d), "+c"(n)
+                     : "a"(pattern), "r"(tail)
+                     : "memory");
     return dst;
 }
 

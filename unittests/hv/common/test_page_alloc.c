@@ -15,6 +15,7 @@
 
 #include <boot/bootinfo.h>
 #include <hv/page_alloc.h>
+#include <hv/timeline.h>
 #include "fake_hv.h"
 
 #define PAGE 4096ull
@@ -32,6 +33,18 @@
 #define MODULE_SIZE 5000
 #define IMAGE_PA    (16 * MIB)
 #define IMAGE_SIZE  (1 * MIB)
+
+/* The timeline marks page_alloc_init() records, in order. */
+static const char *marks[8];
+static unsigned int nr_marks;
+
+void timeline_mark(const char *name, int arg)
+{
+    (void)arg;
+    if (nr_marks < sizeof(marks) / sizeof(marks[0]))
+        marks[nr_marks] = name;
+    nr_marks++;
+}
 
 static uint8_t *fake_mem;
 static size_t fake_mem_size;
@@ -366,6 +379,19 @@ static void test_seal_counts_allocations_after_boot(void **state)
     page_free(b, 0);
 }
 
+/* Boot reports where initialisation time goes: start, state array set, ready. */
+static void test_init_marks_the_timeline(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    nr_marks = 0;
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+    assert_int_equal(nr_marks, 3);
+    assert_string_equal(marks[0], "page allocator init");
+    assert_string_equal(marks[1], "page allocator state set");
+    assert_string_equal(marks[2], "page allocator ready");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +403,7 @@ int main(void)
         cmocka_unit_test_teardown(test_early_pool_is_kept_out, fake_memory_free),
         cmocka_unit_test_teardown(test_claim_takes_exactly_the_range, fake_memory_free),
         cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),
+        cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,8 +23,7 @@ void alloc_init(EFI_BOOT_SERVICES *bs)
     allocation_count = 0;
 }
 
-EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
-                       uint64_t *addr)
+EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes, uint64_t *addr)
 {
     EFI_PHYSICAL_ADDRESS a = *addr;
     UINTN pages = page_round_up(bytes) / PAGE_SIZE;

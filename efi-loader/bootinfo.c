@@ -78,9 +78,8 @@ EFI_STATUS bootinfo_exit_firmware(struct loader *ld, uint64_t *bootinfo)
     /* Firmware interrupt handlers live in memory that is about to be reused. */
     __asm__ volatile("cli");
     bi->stamps = ld->stamps;
-    bi->memmap_entries = memmap_convert(ld, &mm,
-                                        (struct tessera_mem_range *)(uintptr_t)bi->memmap_paddr,
-                                        max_ranges);
+    bi->memmap_entries = memmap_convert(
+        ld, &mm, (struct tessera_mem_range *)(uintptr_t)bi->memmap_paddr, max_ranges);
     place_finish(ld);
     *bootinfo = addr;
     return EFI_SUCCESS;

@@ -56,18 +56,18 @@ void con_error(const char *fmt, ...)
 const char *efi_status_text(EFI_STATUS s)
 {
     switch (s) {
-    case EFI_SUCCESS:          return "success";
-    case EFI_NOT_FOUND:        return "not found";
+    case EFI_SUCCESS: return "success";
+    case EFI_NOT_FOUND: return "not found";
     case EFI_OUT_OF_RESOURCES: return "out of memory";
-    case EFI_INVALID_PARAMETER:return "invalid parameter";
-    case EFI_UNSUPPORTED:      return "unsupported";
-    case EFI_DEVICE_ERROR:     return "device error";
+    case EFI_INVALID_PARAMETER: return "invalid parameter";
+    case EFI_UNSUPPORTED: return "unsupported";
+    case EFI_DEVICE_ERROR: return "device error";
     case EFI_VOLUME_CORRUPTED: return "volume corrupted";
-    case EFI_ACCESS_DENIED:    return "access denied";
-    case EFI_NO_MEDIA:         return "no media";
-    case EFI_MEDIA_CHANGED:    return "media changed";
-    case EFI_LOAD_ERROR:       return "load error";
+    case EFI_ACCESS_DENIED: return "access denied";
+    case EFI_NO_MEDIA: return "no media";
+    case EFI_MEDIA_CHANGED: return "media changed";
+    case EFI_LOAD_ERROR: return "load error";
     case EFI_BUFFER_TOO_SMALL: return "buffer too small";
-    default:                   return "firmware error";
+    default: return "firmware error";
     }
 }

@@ -44,9 +44,8 @@ static const char *check_header(const struct elf64_ehdr *eh, uint64_t size)
         return "machine is not x86-64";
     if (eh->e_type != ET_EXEC)
         return "not an executable (ET_EXEC)";
-    if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
-        eh->e_phoff % 8 || eh->e_phoff > size ||
-        (size - eh->e_phoff) / sizeof(struct elf64_phdr) < eh->e_phnum)
+    if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 || eh->e_phoff % 8 ||
+        eh->e_phoff > size || (size - eh->e_phoff) / sizeof(struct elf64_phdr) < eh->e_phnum)
         return "program headers missing, misaligned or outside the file";
     return NULL;
 }

@@ -128,9 +128,8 @@ static void report_speed(const struct loader *ld, const char *path, uint64_t len
  * reported here, naming the file and, if given, the tree node that referenced
  * it.
  */
-EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
-                     uint64_t max_addr, const char *referrer,
-                     uint64_t *addr, uint64_t *size)
+EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type, uint64_t max_addr,
+                     const char *referrer, uint64_t *addr, uint64_t *size)
 {
     CHAR16 wide[LOADER_PATH_MAX];
     EFI_FILE_HANDLE f;

@@ -14,7 +14,7 @@
 #define LOADER_CMDLINE_MAX 1024
 #define PAGE_SIZE          4096ull
 /* Everything handed over lies in the firmware's identity map of the low 4 GiB. */
-#define HANDOVER_MAX_ADDR  0xFFFFFFFFull
+#define HANDOVER_MAX_ADDR 0xFFFFFFFFull
 
 #define DEFAULT_TREE_PATH "\\tessera\\launch.dtb"
 #define DEFAULT_HV_PATH   "\\tessera\\tessera.elf"
@@ -39,8 +39,8 @@ struct loader {
     char cmdline[LOADER_CMDLINE_MAX];
     uint32_t cmdline_len;
 
-    void *tree;                      /* in TESSERA_MEM_LAUNCH_TREE pages */
-    uint64_t tree_alloc;             /* bytes allocated for it */
+    void *tree;          /* in TESSERA_MEM_LAUNCH_TREE pages */
+    uint64_t tree_alloc; /* bytes allocated for it */
 
     struct tessera_module modules[MAX_MODULES]; /* as placed, in tree order */
     unsigned module_count;
@@ -69,8 +69,7 @@ const char *efi_status_text(EFI_STATUS s);
 
 /* alloc.c: page allocations, remembered so a failed boot can free them all. */
 void alloc_init(EFI_BOOT_SERVICES *bs);
-EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
-                       uint64_t *addr);
+EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes, uint64_t *addr);
 void pages_free(uint64_t addr);
 void pages_free_all(void);
 
@@ -83,9 +82,8 @@ EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
 bool path_normalise(const char *in, char *out, size_t out_size);
 EFI_STATUS volume_open(struct loader *ld, EFI_HANDLE device);
 void volume_close(struct loader *ld);
-EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type,
-                     uint64_t max_addr, const char *referrer,
-                     uint64_t *addr, uint64_t *size);
+EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type, uint64_t max_addr,
+                     const char *referrer, uint64_t *addr, uint64_t *size);
 
 /* tree.c */
 EFI_STATUS tree_load(struct loader *ld);
@@ -111,8 +109,8 @@ EFI_STATUS trampoline_reserve(struct loader *ld);
 
 /* memmap.c */
 struct memmap {
-    void *raw;            /* UEFI descriptors (LoaderData pool) */
-    UINTN raw_capacity;   /* bytes */
+    void *raw;          /* UEFI descriptors (LoaderData pool) */
+    UINTN raw_capacity; /* bytes */
     UINTN raw_size;
     UINTN desc_size;
     UINTN key;
@@ -122,10 +120,10 @@ EFI_STATUS memmap_prepare(struct loader *ld, struct memmap *mm, uint32_t *max_ra
 EFI_STATUS memmap_exit_boot_services(struct loader *ld, struct memmap *mm);
 #define MEMMAP_NO_TYPE 0xFFFFFFFFu
 const char *memmap_type_name(uint32_t type);
-bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end,
-                        uint64_t *bad_addr, uint32_t *bad_type);
-bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end,
-                            uint64_t *bad_addr, uint32_t *bad_type);
+bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end, uint64_t *bad_addr,
+                        uint32_t *bad_type);
+bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end, uint64_t *bad_addr,
+                            uint32_t *bad_type);
 EFI_STATUS memmap_claim_free(struct loader *ld, uint64_t start, uint64_t end, uint32_t efi_type);
 bool memmap_region_of(struct loader *ld, uint64_t addr, uint64_t *base, uint64_t *end);
 uint32_t memmap_convert(const struct loader *ld, const struct memmap *mm,

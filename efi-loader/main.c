@@ -55,9 +55,9 @@ static EFI_STATUS load_everything(struct loader *ld)
         con_error("cannot find the loader's own image: %s", efi_status_text(s));
         return s;
     }
-    s = options_parse(ld, image->LoadOptions, image->LoadOptionsSize,
-                      !EFI_ERROR(ld->bs->HandleProtocol(ld->image, &shell_parameters_guid,
-                                                        &shell_parameters)));
+    s = options_parse(
+        ld, image->LoadOptions, image->LoadOptionsSize,
+        !EFI_ERROR(ld->bs->HandleProtocol(ld->image, &shell_parameters_guid, &shell_parameters)));
     if (EFI_ERROR(s))
         return s;
     s = volume_open(ld, image->DeviceHandle);

@@ -36,9 +36,21 @@ EFI_STATUS memmap_prepare(struct loader *ld, struct memmap *mm, uint32_t *max_ra
 const char *memmap_type_name(uint32_t type)
 {
     static const char *const names[] = {
-        "reserved", "LoaderCode", "LoaderData", "BootServicesCode", "BootServicesData",
-        "RuntimeServicesCode", "RuntimeServicesData", "free", "unusable",
-        "ACPI reclaim", "ACPI NVS", "MMIO", "MMIO port space", "PAL code", "persistent",
+        "reserved",
+        "LoaderCode",
+        "LoaderData",
+        "BootServicesCode",
+        "BootServicesData",
+        "RuntimeServicesCode",
+        "RuntimeServicesData",
+        "free",
+        "unusable",
+        "ACPI reclaim",
+        "ACPI NVS",
+        "MMIO",
+        "MMIO port space",
+        "PAL code",
+        "persistent",
     };
 
     if (type == MEMMAP_NO_TYPE)
@@ -63,8 +75,8 @@ static const EFI_MEMORY_DESCRIPTOR *find(const struct memmap *mm, uint64_t addr)
  * Is all of [start, end) free, boot-services memory (free after
  * ExitBootServices) or already claimed for the hypervisor image?
  */
-bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end,
-                        uint64_t *bad_addr, uint32_t *bad_type)
+bool memmap_reclaimable(const struct memmap *mm, uint64_t start, uint64_t end, uint64_t *bad_addr,
+                        uint32_t *bad_type)
 {
     for (uint64_t addr = start; addr < end;) {
         const EFI_MEMORY_DESCRIPTOR *d = find(mm, addr);
@@ -100,8 +112,8 @@ static EFI_STATUS snapshot(struct loader *ld, struct memmap *mm)
     return s;
 }
 
-bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end,
-                            uint64_t *bad_addr, uint32_t *bad_type)
+bool memmap_reclaimable_now(struct loader *ld, uint64_t start, uint64_t end, uint64_t *bad_addr,
+                            uint32_t *bad_type)
 {
     struct memmap mm;
     bool ok;
@@ -192,25 +204,13 @@ static void convert_one(const EFI_MEMORY_DESCRIPTOR *d, struct tessera_mem_range
     case EfiBootServicesCode:
     case EfiBootServicesData:
     case EfiLoaderCode:
-    case EfiLoaderData:
-        type = TESSERA_MEM_RAM;
-        break;
-    case EfiACPIReclaimMemory:
-        type = TESSERA_MEM_ACPI_RECLAIM;
-        break;
-    case EfiACPIMemoryNVS:
-        type = TESSERA_MEM_ACPI_NVS;
-        break;
+    case EfiLoaderData: type = TESSERA_MEM_RAM; break;
+    case EfiACPIReclaimMemory: type = TESSERA_MEM_ACPI_RECLAIM; break;
+    case EfiACPIMemoryNVS: type = TESSERA_MEM_ACPI_NVS; break;
     case EfiMemoryMappedIO:
-    case EfiMemoryMappedIOPortSpace:
-        type = TESSERA_MEM_MMIO;
-        break;
-    case EfiUnusableMemory:
-        type = TESSERA_MEM_UNUSABLE;
-        break;
-    case EFI_PERSISTENT_MEMORY:
-        type = TESSERA_MEM_PERSISTENT;
-        break;
+    case EfiMemoryMappedIOPortSpace: type = TESSERA_MEM_MMIO; break;
+    case EfiUnusableMemory: type = TESSERA_MEM_UNUSABLE; break;
+    case EFI_PERSISTENT_MEMORY: type = TESSERA_MEM_PERSISTENT; break;
     case TESSERA_EFI_MEMTYPE(TESSERA_MEM_HV_IMAGE):
     case TESSERA_EFI_MEMTYPE(TESSERA_MEM_BOOTINFO):
     case TESSERA_EFI_MEMTYPE(TESSERA_MEM_LAUNCH_TREE):
@@ -218,9 +218,7 @@ static void convert_one(const EFI_MEMORY_DESCRIPTOR *d, struct tessera_mem_range
     case TESSERA_EFI_MEMTYPE(TESSERA_MEM_TRAMPOLINE):
         type = d->Type - TESSERA_EFI_MEMTYPE_BASE;
         break;
-    default: /* reserved, runtime services, PAL code, unknown */
-        type = TESSERA_MEM_RESERVED;
-        break;
+    default: /* reserved, runtime services, PAL code, unknown */ type = TESSERA_MEM_RESERVED; break;
     }
     r->base = d->PhysicalStart;
     r->size = d->NumberOfPages * PAGE_SIZE;
@@ -238,8 +236,8 @@ static void convert_one(const EFI_MEMORY_DESCRIPTOR *d, struct tessera_mem_range
 }
 
 /* Gives [base, end) the type `type`, splitting the entries it cuts through. */
-static uint32_t carve(struct tessera_mem_range *r, uint32_t n, uint32_t max_ranges,
-                      uint64_t base, uint64_t end, uint32_t type)
+static uint32_t carve(struct tessera_mem_range *r, uint32_t n, uint32_t max_ranges, uint64_t base,
+                      uint64_t end, uint32_t type)
 {
     uint32_t count = n;
 

@@ -66,7 +66,8 @@ static EFI_STATUS describe_node(struct loader *ld, int offset, struct module_nod
     }
     if (!path_normalise(value, m->file_path, sizeof(m->file_path))) {
         con_error("%s: %s: xen,uefi-binary \"%s\": bad module path "
-                  "(expected a file on the loader's volume)", ld->tree_path, m->node_path, value);
+                  "(expected a file on the loader's volume)",
+                  ld->tree_path, m->node_path, value);
         return EFI_LOAD_ERROR;
     }
     parent = fdt_parent_offset(ld->tree, offset);
@@ -85,8 +86,8 @@ static uint64_t cells_limit(uint32_t cells)
     return cells == 1 ? 0xFFFFFFFFull : ~0ull;
 }
 
-static EFI_STATUS set_reg(struct loader *ld, const struct module_node *m,
-                          uint64_t addr, uint64_t size)
+static EFI_STATUS set_reg(struct loader *ld, const struct module_node *m, uint64_t addr,
+                          uint64_t size)
 {
     fdt32_t reg[2 * MAX_CELLS];
     unsigned n = 0;
@@ -118,8 +119,8 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     if (EFI_ERROR(s))
         return s;
     limit = cells_limit(m.address_cells);
-    s = file_load(ld, m.file_path, TESSERA_EFI_MEMTYPE(TESSERA_MEM_MODULE),
-                  HANDOVER_MAX_ADDR, m.node_path, &addr, &size);
+    s = file_load(ld, m.file_path, TESSERA_EFI_MEMTYPE(TESSERA_MEM_MODULE), HANDOVER_MAX_ADDR,
+                  m.node_path, &addr, &size);
     if (EFI_ERROR(s))
         return s;
     if (addr + size - 1 > limit || size > cells_limit(m.size_cells)) {
@@ -131,7 +132,7 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
     s = set_reg(ld, &m, addr, size);
     if (EFI_ERROR(s))
         return s;
-    if (ld->module_count == MAX_MODULES) {  /* tree_load() refused more */
+    if (ld->module_count == MAX_MODULES) { /* tree_load() refused more */
         con_error("%s: more than %u modules", ld->tree_path, MAX_MODULES);
         return EFI_LOAD_ERROR;
     }

@@ -34,8 +34,7 @@ static EFI_STATUS set_path(char *dst, const char *opt, const char *value)
     return EFI_SUCCESS;
 }
 
-EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
-                         bool skip_program_name)
+EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size, bool skip_program_name)
 {
     const CHAR16 *w = opts;
     size_t n = size / sizeof(CHAR16), i = 0;

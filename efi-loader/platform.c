@@ -35,12 +35,8 @@ static void capture_framebuffer(struct loader *ld)
         return;
     info = gop->Mode->Info;
     switch (info->PixelFormat) {
-    case PixelRedGreenBlueReserved8BitPerColor:
-        fb->format = TESSERA_FB_RGBX8888;
-        break;
-    case PixelBlueGreenRedReserved8BitPerColor:
-        fb->format = TESSERA_FB_BGRX8888;
-        break;
+    case PixelRedGreenBlueReserved8BitPerColor: fb->format = TESSERA_FB_RGBX8888; break;
+    case PixelBlueGreenRedReserved8BitPerColor: fb->format = TESSERA_FB_BGRX8888; break;
     case PixelBitMask:
         fb->format = TESSERA_FB_BITMASK;
         fb->red_mask = info->PixelInformation.RedMask;
@@ -48,8 +44,7 @@ static void capture_framebuffer(struct loader *ld)
         fb->blue_mask = info->PixelInformation.BlueMask;
         fb->reserved_mask = info->PixelInformation.ReservedMask;
         break;
-    default:
-        return; /* BltOnly: no linear framebuffer */
+    default: return; /* BltOnly: no linear framebuffer */
     }
     fb->base = gop->Mode->FrameBufferBase;
     fb->size = gop->Mode->FrameBufferSize;

@@ -68,13 +68,13 @@ EFI_STATUS tree_load(struct loader *ld)
 
     modules = modules_count(file);
     if (modules > MAX_MODULES) {
-        con_error("%s: %u nodes with xen,uefi-binary; the loader takes at most %u",
-                  ld->tree_path, modules, MAX_MODULES);
+        con_error("%s: %u nodes with xen,uefi-binary; the loader takes at most %u", ld->tree_path,
+                  modules, MAX_MODULES);
         pages_free(addr);
         return EFI_LOAD_ERROR;
     }
-    s = tree_copy(ld, file, page_round_up(fdt_totalsize(file) +
-                                          modules * TREE_ROOM_PER_MODULE + TREE_SLACK));
+    s = tree_copy(ld, file,
+                  page_round_up(fdt_totalsize(file) + modules * TREE_ROOM_PER_MODULE + TREE_SLACK));
     pages_free(addr);
     return s;
 }

@@ -54,7 +54,7 @@ static uint8_t *synthetic(uint64_t *size)
     memcpy(b, s, pm_off);
     for (uint64_t i = 0; i < pm; i++)
         b[pm_off + i] = (uint8_t)(i * 31 + 7);
-    bzgen_put(b + 0x260, 16 * MiB, 4);   /* init_size */
+    bzgen_put(b + 0x260, 16 * MiB, 4); /* init_size */
     free(s);
     *size = pm_off + pm;
     return b;
@@ -94,8 +94,13 @@ int main(int argc, char **argv)
 
     struct db_module mod = { initrd, initrd_mib * MiB, NULL };
     struct db_domain_spec spec = {
-        .name = "bench", .memory_bytes = 256 * MiB, .nr_vcpus = 1, .kernel = kernel,
-        .kernel_size = ksize, .modules = &mod, .nr_modules = initrd_mib ? 1 : 0,
+        .name = "bench",
+        .memory_bytes = 256 * MiB,
+        .nr_vcpus = 1,
+        .kernel = kernel,
+        .kernel_size = ksize,
+        .modules = &mod,
+        .nr_modules = initrd_mib ? 1 : 0,
         .cmdline = "console=ttyS0 nokaslr",
     };
     if (db_prepare(&spec, layout, &diag)) {
@@ -132,7 +137,8 @@ int main(int argc, char **argv)
     printf("domain-builder: %s (%s, %.1f MiB kernel + %lu MiB initrd), %lu builds\n",
            path ? path : "synthetic bzImage", db_mode_name(layout->mode), ksize / (double)MiB,
            (unsigned long)initrd_mib, (unsigned long)iters);
-    printf("domain-builder: placed %.1f MiB in %.1f ms = %.0f MiB/s; memcpy of the same bytes: %.0f MiB/s\n",
+    printf("domain-builder: placed %.1f MiB in %.1f ms = %.0f MiB/s; memcpy of the same bytes: "
+           "%.0f MiB/s\n",
            placed * iters / (double)MiB, t_build * 1e3, placed * iters / (double)MiB / t_build,
            placed * iters / (double)MiB / t_copy);
     free(dst);

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <hyperlaunch/hyperlaunch.h>
 
-#define CPUS 64
+#define CPUS  64
 #define POOLS 4
 
 static void check(int err, const char *what)
@@ -31,10 +31,22 @@ static void prop_u32(void *fdt, const char *name, uint32_t v)
 }
 
 /* phandles: CPUs 1..CPUS, pools next, domains next, event channel ends last. */
-static uint32_t cpu_ph(unsigned cpu) { return 1 + cpu; }
-static uint32_t pool_ph(unsigned p) { return 1 + CPUS + p; }
-static uint32_t dom_ph(unsigned d) { return 1 + CPUS + POOLS + d; }
-static uint32_t evt_ph(unsigned n, unsigned d) { return 1 + CPUS + POOLS + n + d; }
+static uint32_t cpu_ph(unsigned cpu)
+{
+    return 1 + cpu;
+}
+static uint32_t pool_ph(unsigned p)
+{
+    return 1 + CPUS + p;
+}
+static uint32_t dom_ph(unsigned d)
+{
+    return 1 + CPUS + POOLS + d;
+}
+static uint32_t evt_ph(unsigned n, unsigned d)
+{
+    return 1 + CPUS + POOLS + n + d;
+}
 
 static void add_domain(void *fdt, unsigned d, unsigned n)
 {
@@ -85,8 +97,8 @@ static void add_domain(void *fdt, unsigned d, unsigned n)
         check(fdt_property_string(fdt, "xen,shm-id", name), "id");
         check(fdt_property_string(fdt, "role", d % 2 ? "borrower" : "owner"), "role");
         uint64_t host = 0x100000000ull + (uint64_t)(d / 2) * 0x10000;
-        fdt32_t shm[5] = { cpu_to_fdt32((uint32_t)(host >> 32)), cpu_to_fdt32((uint32_t)host),
-                           0, cpu_to_fdt32(0x80000000u), cpu_to_fdt32(0x10000) };
+        fdt32_t shm[5] = { cpu_to_fdt32((uint32_t)(host >> 32)), cpu_to_fdt32((uint32_t)host), 0,
+                           cpu_to_fdt32(0x80000000u), cpu_to_fdt32(0x10000) };
         check(fdt_property(fdt, "xen,shared-mem", shm, sizeof(shm)), "shared-mem");
         check(fdt_end_node(fdt), "shm");
     }
@@ -176,9 +188,11 @@ int main(int argc, char **argv)
     double *times = malloc(runs * sizeof(*times));
     unsigned shown = 0;
     struct hl_input in = {
-        .fdt = fdt, .fdt_size = size,
+        .fdt = fdt,
+        .fdt_size = size,
         .machine = { .cpus = CPUS, .ram_bytes = 64ull << 30 },
-        .report = print_first_error, .ctx = &shown,
+        .report = print_first_error,
+        .ctx = &shown,
     };
     for (unsigned r = 0; r < runs; r++) {
         double t0 = now_ms();
@@ -192,9 +206,9 @@ int main(int argc, char **argv)
     qsort(times, runs, sizeof(*times), cmp_double);
     printf("hyperlaunch validate: %u domains (%zu KiB tree, %u event channels, "
            "%u shared regions) in %.2f ms best, %.2f ms median of %u runs "
-           "(%.1fk domains/s)\n", n, size / 1024, plan->nr_evtchns / 2,
-           plan->nr_shm_regions, times[0], times[runs / 2], runs,
-           (double)n / times[runs / 2]);
+           "(%.1fk domains/s)\n",
+           n, size / 1024, plan->nr_evtchns / 2, plan->nr_shm_regions, times[0], times[runs / 2],
+           runs, (double)n / times[runs / 2]);
     free(times);
     free(plan);
     free(fdt);

@@ -28,8 +28,15 @@ static void fuzz_build(const uint8_t *data, size_t size)
     /* A private copy of exactly size bytes: reads past it are caught. */
     uint8_t *copy = malloc(size ? size : 1);
     struct db_domain_spec spec = {
-        .name = "fuzz", .memory_bytes = FUZZ_MEM, .nr_vcpus = 1, .kernel = copy,
-        .kernel_size = size, .modules = &mod, .nr_modules = 1, .shm = &shm, .nr_shm = 1,
+        .name = "fuzz",
+        .memory_bytes = FUZZ_MEM,
+        .nr_vcpus = 1,
+        .kernel = copy,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
+        .shm = &shm,
+        .nr_shm = 1,
         .cmdline = "console=hvc0",
     };
     struct db_vcpu_state vcpu;
@@ -45,7 +52,7 @@ static void fuzz_build(const uint8_t *data, size_t size)
     if (db_prepare(&spec, &layout, &diag) == 0 && layout.nr_frames <= FUZZ_MEM >> 12) {
         db_buffer_mem_init(&mem, &bm, guest, FUZZ_MEM >> 12);
         if (db_build(&spec, &layout, &mem, &vcpu, &diag) != 0 && diag.code != DB_ERR_GUEST_MEM)
-            abort();   /* a prepared layout must build */
+            abort(); /* a prepared layout must build */
     }
     free(copy);
 }

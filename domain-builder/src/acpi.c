@@ -16,40 +16,40 @@
 
 #include "aml.h"
 
-#define RSDP_SIZE       36
-#define RSDP_V1_SIZE    20
-#define RSDP_REVISION   2
-#define FACS_SIZE       64
-#define FACS_VERSION    2
-#define XSDT_REVISION   1
+#define RSDP_SIZE     36
+#define RSDP_V1_SIZE  20
+#define RSDP_REVISION 2
+#define FACS_SIZE     64
+#define FACS_VERSION  2
+#define XSDT_REVISION 1
 /*
  * ACPI 6.0's FADT (with the hypervisor vendor id, left 0): the size of
  * Linux's struct acpi_table_fadt, so it is neither truncated nor padded. A
  * revision 5 FADT of 268 bytes (ACPI 5.x) is reported by iasl 20200925 as
  * ending inside a field.
  */
-#define FADT_SIZE       276
-#define FADT_REVISION   6
-#define FADT_MINOR      0
-#define MADT_REVISION   3
-#define DSDT_REVISION   2       /* 64-bit AML integers */
-#define HEADER_SIZE     36
+#define FADT_SIZE     276
+#define FADT_REVISION 6
+#define FADT_MINOR    0
+#define MADT_REVISION 3
+#define DSDT_REVISION 2 /* 64-bit AML integers */
+#define HEADER_SIZE   36
 
 /* FADT offsets and bits. */
-#define FADT_DSDT            40
-#define FADT_IAPC_BOOT_ARCH  109
-#define FADT_FLAGS           112
-#define FADT_MINOR_VERSION   131
-#define FADT_X_FIRMWARE_CTRL 132
-#define FADT_X_DSDT          140
-#define FADT_BOOT_NO_VGA       (1u << 2)
-#define FADT_BOOT_NO_CMOS_RTC  (1u << 5)
-#define FADT_HW_REDUCED_ACPI   (1u << 20)
+#define FADT_DSDT             40
+#define FADT_IAPC_BOOT_ARCH   109
+#define FADT_FLAGS            112
+#define FADT_MINOR_VERSION    131
+#define FADT_X_FIRMWARE_CTRL  132
+#define FADT_X_DSDT           140
+#define FADT_BOOT_NO_VGA      (1u << 2)
+#define FADT_BOOT_NO_CMOS_RTC (1u << 5)
+#define FADT_HW_REDUCED_ACPI  (1u << 20)
 
-#define MADT_LAPIC_ADDRESS  0xFEE00000u
-#define MADT_TYPE_LAPIC     0
-#define MADT_LAPIC_SIZE     8
-#define MADT_LAPIC_ENABLED  1u
+#define MADT_LAPIC_ADDRESS 0xFEE00000u
+#define MADT_TYPE_LAPIC    0
+#define MADT_LAPIC_SIZE    8
+#define MADT_LAPIC_ENABLED 1u
 
 struct acpi_places {
     uint64_t rsdp, facs, xsdt, fadt, madt, dsdt, end;
@@ -84,12 +84,12 @@ static void madt_body(struct acpi_sink *s, const void *ctx)
     uint32_t nr = *(const uint32_t *)ctx;
 
     acpi_emit32(s, MADT_LAPIC_ADDRESS);
-    acpi_emit32(s, 0);                      /* flags: no PCAT_COMPAT, no 8259s */
+    acpi_emit32(s, 0); /* flags: no PCAT_COMPAT, no 8259s */
     for (uint32_t i = 0; i < nr; i++) {
         acpi_emit8(s, MADT_TYPE_LAPIC);
         acpi_emit8(s, MADT_LAPIC_SIZE);
-        acpi_emit8(s, (uint8_t)i);          /* ACPI processor UID = the DSDT's _UID */
-        acpi_emit8(s, (uint8_t)(2 * i));    /* APIC id, as Xen assigns them */
+        acpi_emit8(s, (uint8_t)i);       /* ACPI processor UID = the DSDT's _UID */
+        acpi_emit8(s, (uint8_t)(2 * i)); /* APIC id, as Xen assigns them */
         acpi_emit32(s, MADT_LAPIC_ENABLED);
     }
 }
@@ -104,7 +104,7 @@ static void fadt_body(struct acpi_sink *s, const void *ctx)
     db_put32(b + FADT_DSDT - HEADER_SIZE, (uint32_t)p->dsdt);
     db_put16(b + FADT_IAPC_BOOT_ARCH - HEADER_SIZE, FADT_BOOT_NO_VGA | FADT_BOOT_NO_CMOS_RTC);
     db_put32(b + FADT_FLAGS - HEADER_SIZE, FADT_HW_REDUCED_ACPI);
-    b[FADT_MINOR_VERSION - HEADER_SIZE] = FADT_MINOR;   /* ACPI 6.0 */
+    b[FADT_MINOR_VERSION - HEADER_SIZE] = FADT_MINOR; /* ACPI 6.0 */
     db_put64(b + FADT_X_FIRMWARE_CTRL - HEADER_SIZE, p->facs);
     db_put64(b + FADT_X_DSDT - HEADER_SIZE, p->dsdt);
     acpi_emit(s, b, sizeof(b));
@@ -129,8 +129,7 @@ static void places(uint64_t base, uint32_t nr_vcpus, struct acpi_places *p)
     p->end = p->dsdt + HEADER_SIZE + acpi_measure(dsdt_body, &nr_vcpus);
 }
 
-int db_acpi_prepare(const struct db_domain_spec *spec, struct db_layout *l,
-                    struct db_diag *diag)
+int db_acpi_prepare(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     struct acpi_places p;
 
@@ -161,7 +160,7 @@ static int write_rsdp(const struct db_guest_mem *mem, const struct acpi_places *
     memcpy(b, "RSD PTR ", 8);
     memcpy(b + 9, ACPI_OEM_ID, 6);
     b[15] = RSDP_REVISION;
-    db_put32(b + 16, 0);                    /* no RSDT */
+    db_put32(b + 16, 0); /* no RSDT */
     db_put32(b + 20, RSDP_SIZE);
     db_put64(b + 24, p->xsdt);
     b[8] = checksum(b, RSDP_V1_SIZE);

@@ -4,12 +4,12 @@
 
 #include "aml.h"
 
-#define OEM_TABLE_ID  "TESSERA "   /* 8 bytes */
-#define OEM_REVISION  1
-#define CREATOR_ID    "TSRA"
-#define CREATOR_REV   1
-#define HEADER_SIZE   36
-#define CHECKSUM_AT   9
+#define OEM_TABLE_ID "TESSERA " /* 8 bytes */
+#define OEM_REVISION 1
+#define CREATOR_ID   "TSRA"
+#define CREATOR_REV  1
+#define HEADER_SIZE  36
+#define CHECKSUM_AT  9
 
 /* AML opcodes. */
 #define AML_ZERO        0x00
@@ -79,8 +79,8 @@ uint32_t acpi_measure(acpi_body_fn body, const void *ctx)
     return count.len;
 }
 
-void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision,
-                acpi_body_fn body, const void *ctx)
+void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision, acpi_body_fn body,
+                const void *ctx)
 {
     uint64_t start = s->gpa;
     uint32_t len = HEADER_SIZE + acpi_measure(body, ctx);
@@ -90,7 +90,7 @@ void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision,
     acpi_emit(s, sig, 4);
     acpi_emit32(s, len);
     acpi_emit8(s, revision);
-    acpi_emit8(s, 0);                        /* checksum, patched below */
+    acpi_emit8(s, 0); /* checksum, patched below */
     acpi_emit(s, ACPI_OEM_ID, 6);
     acpi_emit(s, OEM_TABLE_ID, 8);
     acpi_emit32(s, OEM_REVISION);

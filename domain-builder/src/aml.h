@@ -13,14 +13,14 @@
 
 #include "internal.h"
 
-#define ACPI_OEM_ID "TESSRA"   /* 6 bytes, in the RSDP and every table header */
+#define ACPI_OEM_ID "TESSRA" /* 6 bytes, in the RSDP and every table header */
 
 struct acpi_sink {
-    const struct db_guest_mem *mem;   /* NULL: count only */
-    uint64_t gpa;                     /* where the next byte goes */
-    uint32_t len;                     /* bytes emitted */
-    uint8_t sum;                      /* their sum mod 256 */
-    int err;                          /* a write failed: diag says why */
+    const struct db_guest_mem *mem; /* NULL: count only */
+    uint64_t gpa;                   /* where the next byte goes */
+    uint32_t len;                   /* bytes emitted */
+    uint8_t sum;                    /* their sum mod 256 */
+    int err;                        /* a write failed: diag says why */
     struct db_diag *diag;
 };
 
@@ -41,8 +41,8 @@ uint32_t acpi_measure(acpi_body_fn body, const void *ctx);
  * checksum, the project's OEM fields) then body; the checksum byte makes the
  * bytes sum to 0.
  */
-void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision,
-                    acpi_body_fn body, const void *ctx);
+void acpi_table(struct acpi_sink *s, const char sig[4], uint8_t revision, acpi_body_fn body,
+                const void *ctx);
 
 /* AML (ACPI 6.4, chapter 20). name is a NameString of 4-character segments. */
 void aml_scope(struct acpi_sink *s, const char *name, acpi_body_fn body, const void *ctx);

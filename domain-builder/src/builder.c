@@ -32,8 +32,7 @@ static int check_spec(const struct db_domain_spec *s, struct db_diag *diag)
                        "%u vCPUs (want 1..%u: APIC ids are 2 x vCPU id, 8 bits in the MADT)",
                        s->nr_vcpus, DB_MAX_VCPUS);
     if (s->nr_modules > DB_MAX_MODULES || (s->nr_modules && !s->modules))
-        return db_fail(diag, DB_ERR_SPEC, "%u modules (at most %u)", s->nr_modules,
-                       DB_MAX_MODULES);
+        return db_fail(diag, DB_ERR_SPEC, "%u modules (at most %u)", s->nr_modules, DB_MAX_MODULES);
     for (uint32_t i = 0; i < s->nr_modules; i++) {
         if (!s->modules[i].data || !s->modules[i].size)
             return db_fail(diag, DB_ERR_SPEC, "module %u is empty", i);
@@ -52,8 +51,8 @@ static int check_spec(const struct db_domain_spec *s, struct db_diag *diag)
         const struct db_shm *m = &s->shm[i];
 
         if (!m->id || !*m->id || strnlen(m->id, TESSERA_SHM_ID_SIZE) == TESSERA_SHM_ID_SIZE)
-            return db_fail(diag, DB_ERR_SPEC, "shared memory %u: id empty or longer than %u",
-                           i, TESSERA_SHM_ID_SIZE - 1);
+            return db_fail(diag, DB_ERR_SPEC, "shared memory %u: id empty or longer than %u", i,
+                           TESSERA_SHM_ID_SIZE - 1);
         if (!m->size || (m->gpa | m->size) % DB_PAGE_SIZE || m->gpa + m->size < m->gpa)
             return db_fail(diag, DB_ERR_SPEC,
                            "shared memory '%s' [0x%lx + 0x%lx): empty, unaligned or wrapping",
@@ -89,8 +88,7 @@ static int elf_mode(const struct db_domain_spec *s, const struct db_layout *l, e
     return 0;
 }
 
-int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
-               struct db_diag *diag)
+int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, struct db_diag *diag)
 {
     enum db_mode mode = DB_MODE_AUTO;
 
@@ -140,8 +138,7 @@ int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
 }
 
 int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
-             const struct db_guest_mem *mem, struct db_vcpu_state *vcpu,
-             struct db_diag *diag)
+             const struct db_guest_mem *mem, struct db_vcpu_state *vcpu, struct db_diag *diag)
 {
     diag->code = DB_OK;
     diag->msg[0] = 0;

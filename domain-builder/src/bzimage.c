@@ -22,16 +22,16 @@ int db_bzimage_parse(const uint8_t *data, uint64_t size, struct db_bzimage *bz,
     bz->data = data;
     bz->size = size;
     if (!db_bzimage_probe(data, size))
-        return db_fail(diag, DB_ERR_FORMAT, "not a bzImage (no \"HdrS\" at 0x202 / 0xAA55 at 0x1FE)");
+        return db_fail(diag, DB_ERR_FORMAT,
+                       "not a bzImage (no \"HdrS\" at 0x202 / 0xAA55 at 0x1FE)");
     if (size < BP_HEADER_MIN_END)
         return db_fail(diag, DB_ERR_TRUNCATED,
-                       "bzImage: setup header needs 0x%x bytes, file has 0x%lx",
-                       BP_HEADER_MIN_END, size);
+                       "bzImage: setup header needs 0x%x bytes, file has 0x%lx", BP_HEADER_MIN_END,
+                       size);
     bz->version = db_le16(data + BP_VERSION);
     if (bz->version < DB_BZ_MIN_VERSION)
-        return db_fail(diag, DB_ERR_UNSUPPORTED,
-                       "bzImage: boot protocol %u.%u, need 2.12 or later", bz->version >> 8,
-                       bz->version & 0xff);
+        return db_fail(diag, DB_ERR_UNSUPPORTED, "bzImage: boot protocol %u.%u, need 2.12 or later",
+                       bz->version >> 8, bz->version & 0xff);
     bz->hdr_end = BP_HEADER + (uint64_t)data[BP_JUMP + 1];
     if (data[BP_JUMP] != 0xEB || bz->hdr_end < BP_HEADER_MIN_END)
         return db_fail(diag, DB_ERR_HEADER,
@@ -61,12 +61,10 @@ int db_bzimage_parse(const uint8_t *data, uint64_t size, struct db_bzimage *bz,
 
     if (!(bz->loadflags & BP_LOADED_HIGH))
         return db_fail(diag, DB_ERR_UNSUPPORTED,
-                       "bzImage: loadflags 0x%x: not a bzImage (LOADED_HIGH clear)",
-                       bz->loadflags);
+                       "bzImage: loadflags 0x%x: not a bzImage (LOADED_HIGH clear)", bz->loadflags);
     if (!(bz->xloadflags & BP_XLF_KERNEL_64))
         return db_fail(diag, DB_ERR_UNSUPPORTED,
-                       "bzImage: xloadflags 0x%x: no 64-bit entry (XLF_KERNEL_64)",
-                       bz->xloadflags);
+                       "bzImage: xloadflags 0x%x: no 64-bit entry (XLF_KERNEL_64)", bz->xloadflags);
     if (bz->kernel_alignment < DB_PAGE_SIZE || bz->kernel_alignment > DB_GiB(1) ||
         (bz->kernel_alignment & (bz->kernel_alignment - 1)))
         return db_fail(diag, DB_ERR_HEADER,

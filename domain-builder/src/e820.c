@@ -25,11 +25,11 @@
 
 #include "internal.h"
 
-#define LOW_RAM_END   0x9FC00ull
-#define HOLE_START    0xC0000000ull
-#define HIGH_START    DB_GiB(4)
-#define IOAPIC_BASE   0xFEC00000ull
-#define LAPIC_BASE    0xFEE00000ull
+#define LOW_RAM_END 0x9FC00ull
+#define HOLE_START  0xC0000000ull
+#define HIGH_START  DB_GiB(4)
+#define IOAPIC_BASE 0xFEC00000ull
+#define LAPIC_BASE  0xFEE00000ull
 
 static int add(struct db_layout *l, uint64_t addr, uint64_t size, uint32_t type,
                struct db_diag *diag)
@@ -42,8 +42,8 @@ static int add(struct db_layout *l, uint64_t addr, uint64_t size, uint32_t type,
         if (db_overlaps(addr, size, l->e820[i].addr, l->e820[i].size))
             return db_fail(diag, DB_ERR_OVERLAP,
                            "memory map: range [0x%lx, 0x%lx) overlaps [0x%lx, 0x%lx) (type %u)",
-                           addr, addr + size, l->e820[i].addr,
-                           l->e820[i].addr + l->e820[i].size, l->e820[i].type);
+                           addr, addr + size, l->e820[i].addr, l->e820[i].addr + l->e820[i].size,
+                           l->e820[i].type);
     /* Keep the table sorted by address. */
     for (i = l->nr_e820; i > 0 && l->e820[i - 1].addr > addr; i--)
         l->e820[i] = l->e820[i - 1];
@@ -54,8 +54,8 @@ static int add(struct db_layout *l, uint64_t addr, uint64_t size, uint32_t type,
 
 static void populate(struct db_layout *l, uint64_t gpa, uint64_t size)
 {
-    l->populate[l->nr_populate++] = (struct db_frame_range){ gpa >> DB_PAGE_SHIFT,
-                                                             size >> DB_PAGE_SHIFT };
+    l->populate[l->nr_populate++] =
+        (struct db_frame_range){ gpa >> DB_PAGE_SHIFT, size >> DB_PAGE_SHIFT };
     if ((gpa + size) >> DB_PAGE_SHIFT > l->nr_frames)
         l->nr_frames = (gpa + size) >> DB_PAGE_SHIFT;
 }

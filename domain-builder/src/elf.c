@@ -8,24 +8,24 @@
 
 #include "internal.h"
 
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFCLASS32 1
-#define ELFCLASS64 2
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS32  1
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define ET_EXEC 2
-#define EM_386 3
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define SHT_NOBITS 8
+#define ET_EXEC     2
+#define EM_386      3
+#define EM_X86_64   62
+#define PT_LOAD     1
+#define SHT_NOBITS  8
 
-#define EHDR32_SIZE 52
-#define EHDR64_SIZE 64
-#define PHDR32_SIZE 32
-#define PHDR64_SIZE 56
-#define SHDR32_SIZE 40
-#define SHDR64_SIZE 64
+#define EHDR32_SIZE      52
+#define EHDR64_SIZE      64
+#define PHDR32_SIZE      32
+#define PHDR64_SIZE      56
+#define SHDR32_SIZE      40
+#define SHDR64_SIZE      64
 #define DB_ELF_MAX_PHNUM 64
 
 bool db_elf_probe(const uint8_t *data, uint64_t size)
@@ -59,9 +59,10 @@ static int check_segment(struct db_elf *elf, unsigned int i, const struct db_elf
                          struct db_diag *diag)
 {
     if (!db_in_bounds(s->offset, s->filesz, elf->size))
-        return db_fail(diag, DB_ERR_TRUNCATED,
-                       "ELF program header %u: p_offset 0x%lx + p_filesz 0x%lx beyond file size 0x%lx",
-                       i, s->offset, s->filesz, elf->size);
+        return db_fail(
+            diag, DB_ERR_TRUNCATED,
+            "ELF program header %u: p_offset 0x%lx + p_filesz 0x%lx beyond file size 0x%lx", i,
+            s->offset, s->filesz, elf->size);
     if (s->filesz > s->memsz)
         return db_fail(diag, DB_ERR_SEGMENT,
                        "ELF program header %u: p_filesz 0x%lx > p_memsz 0x%lx", i, s->filesz,
@@ -99,14 +100,12 @@ int db_elf_parse(const uint8_t *data, uint64_t size, struct db_elf *elf, struct 
                        data[EI_CLASS]);
     elf->is64 = data[EI_CLASS] == ELFCLASS64;
     if (elf->is64 && size < EHDR64_SIZE)
-        return db_fail(diag, DB_ERR_TRUNCATED, "ELF64 header needs 64 bytes, file has 0x%lx",
-                       size);
+        return db_fail(diag, DB_ERR_TRUNCATED, "ELF64 header needs 64 bytes, file has 0x%lx", size);
     if (data[EI_DATA] != ELFDATA2LSB || data[EI_VERSION] != 1)
         return db_fail(diag, DB_ERR_HEADER, "ELF: EI_DATA %u / EI_VERSION %u (want 1 / 1)",
                        data[EI_DATA], data[EI_VERSION]);
     if (db_le16(data + 16) != ET_EXEC)
-        return db_fail(diag, DB_ERR_HEADER, "ELF: e_type %u is not ET_EXEC",
-                       db_le16(data + 16));
+        return db_fail(diag, DB_ERR_HEADER, "ELF: e_type %u is not ET_EXEC", db_le16(data + 16));
     elf->machine = db_le16(data + 18);
     if (elf->machine != (elf->is64 ? EM_X86_64 : EM_386) && elf->machine != EM_X86_64)
         return db_fail(diag, DB_ERR_HEADER, "ELF%s: e_machine %u is not x86",
@@ -137,11 +136,12 @@ int db_elf_parse(const uint8_t *data, uint64_t size, struct db_elf *elf, struct 
         return db_fail(diag, DB_ERR_HEADER, "ELF: e_phnum %u (want 1..%u)", elf->phnum,
                        DB_ELF_MAX_PHNUM);
     if (!db_in_bounds(elf->phoff, (uint64_t)elf->phnum * phentsize, size))
-        return db_fail(diag, DB_ERR_TRUNCATED,
-                       "ELF: program headers at e_phoff 0x%lx (%u x %u bytes) beyond file size 0x%lx",
-                       elf->phoff, elf->phnum, phentsize, size);
+        return db_fail(
+            diag, DB_ERR_TRUNCATED,
+            "ELF: program headers at e_phoff 0x%lx (%u x %u bytes) beyond file size 0x%lx",
+            elf->phoff, elf->phnum, phentsize, size);
     if (elf->shnum && shentsize != (elf->is64 ? SHDR64_SIZE : SHDR32_SIZE))
-        elf->shnum = 0;   /* sections are optional; unusable ones are ignored */
+        elf->shnum = 0; /* sections are optional; unusable ones are ignored */
 
     elf->paddr_lo = elf->vaddr_lo = UINT64_MAX;
     for (i = 0; i < elf->phnum; i++) {
@@ -206,8 +206,8 @@ int db_elf_find_section(const struct db_elf *elf, const char *name, uint64_t *of
         sz = elf->is64 ? db_le64(sh + 32) : db_le32(sh + 20);
         if (!db_in_bounds(off, sz, elf->size))
             return db_fail(diag, DB_ERR_TRUNCATED,
-                           "ELF: section %s at 0x%lx + 0x%lx beyond file size 0x%lx", name, off,
-                           sz, elf->size);
+                           "ELF: section %s at 0x%lx + 0x%lx beyond file size 0x%lx", name, off, sz,
+                           elf->size);
         *offset = off;
         *size = sz;
         return 1;
@@ -215,8 +215,8 @@ int db_elf_find_section(const struct db_elf *elf, const char *name, uint64_t *of
     return 0;
 }
 
-int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr,
-                const struct db_guest_mem *mem, struct db_diag *diag)
+int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, const struct db_guest_mem *mem,
+                struct db_diag *diag)
 {
     for (uint32_t i = 0; i < elf->nr_load; i++) {
         const struct db_elf_seg *s = &elf->load[i];

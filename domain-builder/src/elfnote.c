@@ -66,7 +66,7 @@ static int parse_features(const char *s, size_t len, char sep, struct db_xen_not
                 return db_fail(diag, DB_ERR_NOTE,
                                "Xen note FEATURES: unknown required feature at offset %lu",
                                (unsigned long)start);
-            continue;  /* unknown optional features are ignored, as Xen does */
+            continue; /* unknown optional features are ignored, as Xen does */
         }
         n->supported_features |= 1u << f;
         if (required)
@@ -84,7 +84,7 @@ static int copy_string(char *dst, const uint8_t *desc, uint32_t descsz)
     size_t len = strnlen((const char *)desc, descsz);
 
     if (len >= DB_XEN_STR_MAX)
-        len = DB_XEN_STR_MAX - 1;   /* informational strings: keep the start */
+        len = DB_XEN_STR_MAX - 1; /* informational strings: keep the start */
     memcpy(dst, desc, len);
     dst[len] = 0;
     return 0;
@@ -99,13 +99,12 @@ static int read_number(const uint8_t *desc, uint32_t descsz, uint32_t type, uint
     case 4: *v = db_le32(desc); return 0;
     case 8: *v = db_le64(desc); return 0;
     default:
-        return db_fail(diag, DB_ERR_NOTE, "Xen note %u: numeric value of %u bytes", type,
-                       descsz);
+        return db_fail(diag, DB_ERR_NOTE, "Xen note %u: numeric value of %u bytes", type, descsz);
     }
 }
 
-static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *desc,
-                       uint32_t descsz, struct db_diag *diag)
+static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *desc, uint32_t descsz,
+                       struct db_diag *diag)
 {
     uint64_t v;
 
@@ -116,15 +115,11 @@ static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *des
     case XEN_ELFNOTE_HYPERCALL_PAGE:
         return read_number(desc, descsz, type, &n->hypercall_page, diag);
     case XEN_ELFNOTE_VIRT_BASE: return read_number(desc, descsz, type, &n->virt_base, diag);
-    case XEN_ELFNOTE_PADDR_OFFSET:
-        return read_number(desc, descsz, type, &n->paddr_offset, diag);
+    case XEN_ELFNOTE_PADDR_OFFSET: return read_number(desc, descsz, type, &n->paddr_offset, diag);
     case XEN_ELFNOTE_INIT_P2M: return read_number(desc, descsz, type, &n->init_p2m, diag);
-    case XEN_ELFNOTE_HV_START_LOW:
-        return read_number(desc, descsz, type, &n->hv_start_low, diag);
-    case XEN_ELFNOTE_PHYS32_ENTRY:
-        return read_number(desc, descsz, type, &n->phys32_entry, diag);
-    case XEN_ELFNOTE_MOD_START_PFN:
-        return read_number(desc, descsz, type, &n->mod_start_pfn, diag);
+    case XEN_ELFNOTE_HV_START_LOW: return read_number(desc, descsz, type, &n->hv_start_low, diag);
+    case XEN_ELFNOTE_PHYS32_ENTRY: return read_number(desc, descsz, type, &n->phys32_entry, diag);
+    case XEN_ELFNOTE_MOD_START_PFN: return read_number(desc, descsz, type, &n->mod_start_pfn, diag);
     case XEN_ELFNOTE_SUSPEND_CANCEL:
         return read_number(desc, descsz, type, &n->suspend_cancel, diag);
     case XEN_ELFNOTE_SUPPORTED_FEATURES:
@@ -134,14 +129,13 @@ static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *des
         return 0;
     case XEN_ELFNOTE_XEN_VERSION: return copy_string(n->xen_version, desc, descsz);
     case XEN_ELFNOTE_GUEST_OS: return copy_string(n->guest_os, desc, descsz);
-    case XEN_ELFNOTE_GUEST_VERSION:
-        return copy_string(n->guest_version, desc, descsz);
+    case XEN_ELFNOTE_GUEST_VERSION: return copy_string(n->guest_version, desc, descsz);
     case XEN_ELFNOTE_LOADER: return copy_string(n->loader, desc, descsz);
     case XEN_ELFNOTE_PAE_MODE: return copy_string(n->pae_mode, desc, descsz);
     case XEN_ELFNOTE_BSD_SYMTAB: return copy_string(n->bsd_symtab, desc, descsz);
     case XEN_ELFNOTE_FEATURES:
-        return parse_features((const char *)desc, strnlen((const char *)desc, descsz), '|',
-                              n, diag);
+        return parse_features((const char *)desc, strnlen((const char *)desc, descsz), '|', n,
+                              diag);
     case XEN_ELFNOTE_PHYS32_RELOC:
         if (descsz != 12 && descsz != 24)
             return db_fail(diag, DB_ERR_NOTE, "Xen note PHYS32_RELOC: %u bytes (want 12 or 24)",
@@ -149,8 +143,7 @@ static int handle_note(struct db_xen_notes *n, uint32_t type, const uint8_t *des
         for (int i = 0; i < 3; i++)
             n->phys32_reloc[i] = descsz == 12 ? db_le32(desc + 4 * i) : db_le64(desc + 8 * i);
         return 0;
-    default:
-        return 0;   /* INFO, L1_MFN_VALID and unknown types carry nothing we use */
+    default: return 0; /* INFO, L1_MFN_VALID and unknown types carry nothing we use */
     }
 }
 
@@ -168,9 +161,10 @@ static int parse_note_segment(const uint8_t *p, uint64_t size, struct db_xen_not
         uint64_t next = desc_off + DB_ALIGN_UP((uint64_t)descsz, 4);
 
         if (desc_off > size || next > size)
-            return db_fail(diag, DB_ERR_TRUNCATED,
-                           "ELF note at offset 0x%lx: namesz %u / descsz %u beyond its segment (0x%lx bytes)",
-                           off, namesz, descsz, size);
+            return db_fail(
+                diag, DB_ERR_TRUNCATED,
+                "ELF note at offset 0x%lx: namesz %u / descsz %u beyond its segment (0x%lx bytes)",
+                off, namesz, descsz, size);
         if (namesz == 4 && memcmp(p + name_off, XEN_ELFNOTE_NAME, 4) == 0 &&
             handle_note(n, type, p + desc_off, descsz, diag))
             return -1;
@@ -231,8 +225,7 @@ static void copy_value(char *dst, const char *v, size_t len)
  * HYPERCALL_PAGE=<pfn from VIRT_BASE>,LOADER=generic,FEATURES=a|b,...".
  * FEATURES, being '|'-separated, runs to the next ','.
  */
-static int parse_legacy(const char *s, size_t len, struct db_xen_notes *n,
-                        struct db_diag *diag)
+static int parse_legacy(const char *s, size_t len, struct db_xen_notes *n, struct db_diag *diag)
 {
     uint64_t hypercall_pfn = 0;
     bool have_hypercall = false;
@@ -325,8 +318,8 @@ int db_xen_notes_parse(const struct db_elf *elf, struct db_xen_notes *n, struct 
         size = elf->is64 ? db_le64(ph + 32) : db_le32(ph + 16);
         if (!db_in_bounds(off, size, elf->size))
             return db_fail(diag, DB_ERR_TRUNCATED,
-                           "ELF program header %u: PT_NOTE 0x%lx + 0x%lx beyond file size 0x%lx",
-                           i, off, size, elf->size);
+                           "ELF program header %u: PT_NOTE 0x%lx + 0x%lx beyond file size 0x%lx", i,
+                           off, size, elf->size);
         if (parse_note_segment(elf->data + off, size, n, diag))
             return -1;
     }

@@ -28,7 +28,11 @@ uint64_t db_mem_mfn(const struct db_guest_mem *mem, uint64_t gfn)
     return mem->gfn_to_mfn ? mem->gfn_to_mfn(mem->ctx, gfn) : gfn;
 }
 
-enum mem_op { OP_WRITE, OP_FILL, OP_READ };
+enum mem_op {
+    OP_WRITE,
+    OP_FILL,
+    OP_READ
+};
 
 static int mem_access(const struct db_guest_mem *mem, uint64_t gpa, void *buf, uint8_t byte,
                       uint64_t len, enum mem_op op, struct db_diag *diag)

@@ -9,11 +9,11 @@
 
 #include <domain-builder/builder.h>
 
-#define DB_KiB(x) ((uint64_t)(x) << 10)
-#define DB_MiB(x) ((uint64_t)(x) << 20)
-#define DB_GiB(x) ((uint64_t)(x) << 30)
-#define DB_ALIGN_UP(x, a)   (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
-#define DB_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define DB_KiB(x)           ((uint64_t)(x) << 10)
+#define DB_MiB(x)           ((uint64_t)(x) << 20)
+#define DB_GiB(x)           ((uint64_t)(x) << 30)
+#define DB_ALIGN_UP(x, a)   (((x) + ((a)-1)) & ~((uint64_t)(a)-1))
+#define DB_ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define DB_ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 
 /* Fills diag (code and printf-style message, truncated to fit). Returns -1. */
@@ -73,7 +73,7 @@ struct db_claim {
 };
 
 struct db_placer {
-    const struct db_layout *layout;   /* its e820 */
+    const struct db_layout *layout; /* its e820 */
     struct db_claim claims[DB_MAX_CLAIMS];
     uint32_t nr;
 };
@@ -106,13 +106,11 @@ int db_acpi_build(const struct db_domain_spec *spec, const struct db_layout *lay
 int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
                    struct db_diag *diag);
 int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *layout,
-                 const struct db_guest_mem *mem, struct db_vcpu_state *vcpu,
-                 struct db_diag *diag);
+                 const struct db_guest_mem *mem, struct db_vcpu_state *vcpu, struct db_diag *diag);
 int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
                   struct db_diag *diag);
 int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *layout,
-                const struct db_guest_mem *mem, struct db_vcpu_state *vcpu,
-                struct db_diag *diag);
+                const struct db_guest_mem *mem, struct db_vcpu_state *vcpu, struct db_diag *diag);
 int db_linux_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
                      struct db_diag *diag);
 int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *layout,
@@ -120,8 +118,8 @@ int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *la
                    struct db_diag *diag);
 
 /* Shared building blocks. */
-int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr,
-                const struct db_guest_mem *mem, struct db_diag *diag);
+int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, const struct db_guest_mem *mem,
+                struct db_diag *diag);
 int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *layout,
                      const struct db_guest_mem *mem, struct db_diag *diag);
 int db_write_string(const struct db_guest_mem *mem, struct db_region r, const char *s,

@@ -12,8 +12,8 @@
 #include "bootparam.h"
 #include "internal.h"
 
-#define LOW_LO DB_PAGE_SIZE
-#define LOW_HI DB_MiB(1)
+#define LOW_LO     DB_PAGE_SIZE
+#define LOW_HI     DB_MiB(1)
 #define STACK_SIZE DB_PAGE_SIZE
 
 static int place_kernel(struct db_placer *p, const struct db_bzimage *bz, struct db_layout *l,
@@ -38,8 +38,7 @@ static int place_kernel(struct db_placer *p, const struct db_bzimage *bz, struct
                     &l->kernel.gpa, diag);
 }
 
-int db_linux_prepare(const struct db_domain_spec *spec, struct db_layout *l,
-                     struct db_diag *diag)
+int db_linux_prepare(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     const struct db_bzimage *bz = &l->image.bz;
     struct db_placer p;
@@ -67,8 +66,8 @@ int db_linux_prepare(const struct db_domain_spec *spec, struct db_layout *l,
                  &l->start_info.gpa, diag) ||
         db_place(&p, l->page_tables.size, DB_PAGE_SIZE, LOW_LO, LOW_HI, false, "page tables",
                  &l->page_tables.gpa, diag) ||
-        db_place(&p, STACK_SIZE, DB_PAGE_SIZE, LOW_LO, LOW_HI, false, "boot stack",
-                 &l->stack.gpa, diag) ||
+        db_place(&p, STACK_SIZE, DB_PAGE_SIZE, LOW_LO, LOW_HI, false, "boot stack", &l->stack.gpa,
+                 diag) ||
         db_place(&p, l->gdt.size, 16, LOW_LO, LOW_HI, false, "GDT", &l->gdt.gpa, diag))
         return -1;
     if (spec->cmdline && *spec->cmdline) {
@@ -149,8 +148,7 @@ static int write_zero_page(const struct db_domain_spec *spec, const struct db_la
 }
 
 int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *l,
-                   const struct db_guest_mem *mem, struct db_vcpu_state *v,
-                   struct db_diag *diag)
+                   const struct db_guest_mem *mem, struct db_vcpu_state *v, struct db_diag *diag)
 {
     const struct db_bzimage *bz = &l->image.bz;
 
@@ -158,8 +156,7 @@ int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *l,
         db_write_modules(spec, l, mem, diag) ||
         db_write_string(mem, l->cmdline, spec->cmdline, diag) ||
         write_zero_page(spec, l, mem, diag) ||
-        db_write_identity_map(mem, l->page_tables.gpa, diag) ||
-        db_write_gdt(mem, l->gdt.gpa, diag))
+        db_write_identity_map(mem, l->page_tables.gpa, diag) || db_write_gdt(mem, l->gdt.gpa, diag))
         return -1;
 
     v->mode = DB_CPU_LONG64;

@@ -7,7 +7,7 @@ int db_write_string(const struct db_guest_mem *mem, struct db_region r, const ch
 {
     if (!r.size)
         return 0;
-    return db_mem_write(mem, r.gpa, s, r.size, diag);   /* size includes the NUL */
+    return db_mem_write(mem, r.gpa, s, r.size, diag); /* size includes the NUL */
 }
 
 int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *layout,
@@ -17,8 +17,8 @@ int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *
         const struct db_region *r = &layout->modules[i];
 
         if (db_mem_write(mem, r->gpa, spec->modules[i].data, spec->modules[i].size, diag) ||
-            db_mem_fill(mem, r->gpa + spec->modules[i].size, 0,
-                        r->size - spec->modules[i].size, diag))
+            db_mem_fill(mem, r->gpa + spec->modules[i].size, 0, r->size - spec->modules[i].size,
+                        diag))
             return -1;
     }
     return 0;

@@ -40,9 +40,8 @@ int db_claim(struct db_placer *p, uint64_t base, uint64_t size, const char *what
     if (!size)
         return 0;
     if (base + size < base || !in_ram(p->layout, base, size))
-        return db_fail(diag, DB_ERR_NO_MEMORY,
-                       "%s [0x%lx, 0x%lx) is not inside the domain's RAM", what, base,
-                       base + size);
+        return db_fail(diag, DB_ERR_NO_MEMORY, "%s [0x%lx, 0x%lx) is not inside the domain's RAM",
+                       what, base, base + size);
     c = collides(p, base, size);
     if (c)
         return db_fail(diag, DB_ERR_OVERLAP, "%s [0x%lx, 0x%lx) overlaps %s [0x%lx, 0x%lx)", what,
@@ -54,8 +53,8 @@ int db_claim(struct db_placer *p, uint64_t base, uint64_t size, const char *what
 }
 
 /* Tries RAM entry [lo, hi) (already clipped); returns 1 and *gpa on success. */
-static int fit(const struct db_placer *p, uint64_t lo, uint64_t hi, uint64_t size,
-               uint64_t align, bool top_down, uint64_t *gpa)
+static int fit(const struct db_placer *p, uint64_t lo, uint64_t hi, uint64_t size, uint64_t align,
+               bool top_down, uint64_t *gpa)
 {
     const struct db_claim *c;
     uint64_t at;

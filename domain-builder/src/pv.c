@@ -16,14 +16,14 @@
 
 #include "internal.h"
 
-#define PAGE DB_PAGE_SIZE
-#define SLACK DB_KiB(512)
+#define PAGE   DB_PAGE_SIZE
+#define SLACK  DB_KiB(512)
 #define EXTEND DB_MiB(4)
 
 /* What the builder lays out for a kernel that requires it. */
-#define SUPPORTED_FEATURES ((1u << XENFEAT_writable_page_tables) | \
-                            (1u << XENFEAT_writable_descriptor_tables) | \
-                            (1u << XENFEAT_pae_pgdir_above_4gb))
+#define SUPPORTED_FEATURES                                                               \
+    ((1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_writable_descriptor_tables) | \
+     (1u << XENFEAT_pae_pgdir_above_4gb))
 
 #define L1_PROT (XEN_PV_PTE_PRESENT | XEN_PV_PTE_RW | XEN_PV_PTE_USER | XEN_PV_PTE_ACCESSED)
 #define LN_PROT (L1_PROT | XEN_PV_PTE_DIRTY)
@@ -43,8 +43,7 @@ static uint64_t count_tables(uint64_t start, uint64_t end)
     return n;
 }
 
-static int check_notes(const struct db_domain_spec *spec, struct db_layout *l,
-                       struct db_diag *diag)
+static int check_notes(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     const struct db_elf *elf = &l->image.elf;
     struct db_xen_notes *n = &l->notes;
@@ -56,7 +55,7 @@ static int check_notes(const struct db_domain_spec *spec, struct db_layout *l,
     if (!DB_NOTE_SEEN(n, XEN_ELFNOTE_ENTRY))
         n->entry = elf->entry;
     if (!DB_NOTE_SEEN(n, XEN_ELFNOTE_PADDR_OFFSET))
-        n->paddr_offset = n->virt_base;   /* Xen's default */
+        n->paddr_offset = n->virt_base; /* Xen's default */
     if (spec->flags & DB_SPEC_PRIVILEGED)
         supported |= 1u << XENFEAT_dom0;
     if (n->required_features & ~supported)
@@ -71,16 +70,17 @@ static int check_notes(const struct db_domain_spec *spec, struct db_layout *l,
     kstart = elf->paddr_lo + l->pv_virt_offset;
     kend = elf->paddr_hi + l->pv_virt_offset;
     if (kstart < n->virt_base || kend < kstart || kstart % PAGE)
-        return db_fail(diag, DB_ERR_NOTE,
-                       "PV: kernel at virtual 0x%lx (paddr 0x%lx + VIRT_BASE 0x%lx - PADDR_OFFSET 0x%lx) "
-                       "is below VIRT_BASE, wraps or is not page aligned",
-                       kstart, elf->paddr_lo, n->virt_base, n->paddr_offset);
+        return db_fail(
+            diag, DB_ERR_NOTE,
+            "PV: kernel at virtual 0x%lx (paddr 0x%lx + VIRT_BASE 0x%lx - PADDR_OFFSET 0x%lx) "
+            "is below VIRT_BASE, wraps or is not page aligned",
+            kstart, elf->paddr_lo, n->virt_base, n->paddr_offset);
     if (n->entry < kstart || n->entry >= kend)
         return db_fail(diag, DB_ERR_NOTE, "PV: entry 0x%lx outside the kernel [0x%lx, 0x%lx)",
                        n->entry, kstart, kend);
     if (DB_NOTE_SEEN(n, XEN_ELFNOTE_HYPERCALL_PAGE) &&
-        (n->hypercall_page % PAGE || n->hypercall_page < kstart ||
-         n->hypercall_page >= kend || kend - n->hypercall_page < PAGE))
+        (n->hypercall_page % PAGE || n->hypercall_page < kstart || n->hypercall_page >= kend ||
+         kend - n->hypercall_page < PAGE))
         return db_fail(diag, DB_ERR_NOTE,
                        "PV: HYPERCALL_PAGE 0x%lx not a page inside the kernel [0x%lx, 0x%lx)",
                        n->hypercall_page, kstart, kend);
@@ -99,8 +99,7 @@ static int take(struct db_placer *p, uint64_t *next, uint64_t size, const char *
     return db_claim(p, r->gpa, r->size, what, diag);
 }
 
-int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *l,
-                  struct db_diag *diag)
+int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     const struct db_elf *elf = &l->image.elf;
     uint64_t next, nr_pt = 1, map_end = 0, vb;
@@ -137,7 +136,7 @@ int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *l,
 
     /* The tables map themselves and the stack: grow until the count is stable. */
     for (;;) {
-        uint64_t end = next + nr_pt * PAGE + PAGE;   /* + boot stack */
+        uint64_t end = next + nr_pt * PAGE + PAGE; /* + boot stack */
         uint64_t need;
 
         if (end > (UINT64_MAX - vb) || !canonical(vb + end))
@@ -160,7 +159,8 @@ int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *l,
                        "PV: the bootstrap mapping needs 0x%lx pages, the domain has 0x%lx",
                        (map_end - vb) / PAGE, l->pv_nr_pages);
     if (db_overlaps(vb, map_end - vb, HYPERVISOR_VIRT_START,
-                    HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) || !canonical(vb))
+                    HYPERVISOR_VIRT_END - HYPERVISOR_VIRT_START) ||
+        !canonical(vb))
         return db_fail(diag, DB_ERR_NOTE,
                        "PV: mapping [0x%lx, 0x%lx) is not canonical or hits Xen's area", vb,
                        map_end);
@@ -171,33 +171,32 @@ int db_pv_prepare(const struct db_domain_spec *spec, struct db_layout *l,
 }
 
 /* Xen's 64-bit PV hypercall page: one 32-byte stub per hypercall. */
-static int write_hypercall_page(const struct db_guest_mem *mem, uint64_t gpa,
-                                struct db_diag *diag)
+static int write_hypercall_page(const struct db_guest_mem *mem, uint64_t gpa, struct db_diag *diag)
 {
     uint8_t *page = mem->map(mem->ctx, gpa >> DB_PAGE_SHIFT);
 
     if (!page)
         return db_fail(diag, DB_ERR_GUEST_MEM, "hypercall page frame 0x%lx is not backed",
                        gpa >> DB_PAGE_SHIFT);
-    memset(page, 0xCC, PAGE);   /* int3 between stubs */
+    memset(page, 0xCC, PAGE); /* int3 between stubs */
     for (uint32_t i = 0; i < PAGE / XEN_HYPERCALL_STUB_SIZE; i++) {
         uint8_t *s = page + i * XEN_HYPERCALL_STUB_SIZE;
 
-        s[0] = 0x51;                        /* push %rcx */
-        s[1] = 0x41, s[2] = 0x53;           /* push %r11 */
+        s[0] = 0x51;              /* push %rcx */
+        s[1] = 0x41, s[2] = 0x53; /* push %r11 */
         if (i == __HYPERVISOR_iret) {
-            s[3] = 0x50;                    /* push %rax */
-            s[4] = 0xB8;                    /* mov $iret, %eax */
+            s[3] = 0x50; /* push %rax */
+            s[4] = 0xB8; /* mov $iret, %eax */
             db_put32(s + 5, i);
-            s[9] = 0x0F, s[10] = 0x05;      /* syscall (does not return) */
+            s[9] = 0x0F, s[10] = 0x05; /* syscall (does not return) */
             continue;
         }
-        s[3] = 0xB8;                        /* mov $i, %eax */
+        s[3] = 0xB8; /* mov $i, %eax */
         db_put32(s + 4, i);
-        s[8] = 0x0F, s[9] = 0x05;           /* syscall */
-        s[10] = 0x41, s[11] = 0x5B;         /* pop %r11 */
-        s[12] = 0x59;                       /* pop %rcx */
-        s[13] = 0xC3;                       /* ret */
+        s[8] = 0x0F, s[9] = 0x05;   /* syscall */
+        s[10] = 0x41, s[11] = 0x5B; /* pop %r11 */
+        s[12] = 0x59;               /* pop %rcx */
+        s[13] = 0xC3;               /* ret */
     }
     return 0;
 }
@@ -219,16 +218,16 @@ static int write_p2m(const struct db_layout *l, const struct db_guest_mem *mem,
 
 struct pt_writer {
     const struct db_guest_mem *mem;
-    uint64_t next_gfn, end_gfn;   /* page-table frames still free */
-    uint64_t table[4];            /* gfn of the current table per level (0 = L1) */
-    uint64_t index[4];            /* which slot of the level above it serves */
+    uint64_t next_gfn, end_gfn; /* page-table frames still free */
+    uint64_t table[4];          /* gfn of the current table per level (0 = L1) */
+    uint64_t index[4];          /* which slot of the level above it serves */
 };
 
 /* Gives the L1 table for va, creating the levels above as needed. */
 static int pt_l1_for(struct pt_writer *w, uint64_t va, uint64_t *l1_gfn, struct db_diag *diag)
 {
     for (int level = 2; level >= 0; level--) {
-        unsigned int shift = 12 + 9 * (level + 1);   /* slot in the parent table */
+        unsigned int shift = 12 + 9 * (level + 1); /* slot in the parent table */
         uint64_t slot = (va >> shift) & 511, parent = w->table[level + 1];
         uint8_t *frame;
 
@@ -258,7 +257,7 @@ static int write_page_tables(const struct db_layout *l, const struct db_guest_me
 
     if (db_mem_fill(mem, l->page_tables.gpa, 0, l->page_tables.size, diag))
         return -1;
-    w.table[3] = pt_first;   /* the L4 */
+    w.table[3] = pt_first; /* the L4 */
     for (uint64_t va = vb; va < l->pv_map_end; va += PAGE) {
         uint64_t pfn = (va - vb) >> DB_PAGE_SHIFT, l1 = 0, pte;
         uint8_t *frame;
@@ -267,7 +266,7 @@ static int write_page_tables(const struct db_layout *l, const struct db_guest_me
             return -1;
         pte = db_mem_mfn(mem, pfn) << DB_PAGE_SHIFT | L1_PROT;
         if (pfn >= pt_first && pfn < pt_end)
-            pte &= ~(uint64_t)XEN_PV_PTE_RW;   /* Xen requires page tables read-only */
+            pte &= ~(uint64_t)XEN_PV_PTE_RW; /* Xen requires page tables read-only */
         frame = mem->map(mem->ctx, l1);
         if (!frame)
             return db_fail(diag, DB_ERR_GUEST_MEM, "page-table frame 0x%lx is not backed", l1);
@@ -277,8 +276,7 @@ static int write_page_tables(const struct db_layout *l, const struct db_guest_me
 }
 
 int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *l,
-                const struct db_guest_mem *mem, struct db_vcpu_state *v,
-                struct db_diag *diag)
+                const struct db_guest_mem *mem, struct db_vcpu_state *v, struct db_diag *diag)
 {
     uint64_t vb = l->pv_virt_base;
     struct start_info si;
@@ -286,8 +284,7 @@ int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *l,
     if (db_elf_load(&l->image.elf, l->pv_virt_offset - vb, mem, diag) ||
         db_write_modules(spec, l, mem, diag) || write_p2m(l, mem, diag) ||
         db_mem_fill(mem, l->xenstore.gpa, 0, PAGE, diag) ||
-        db_mem_fill(mem, l->console.gpa, 0, PAGE, diag) ||
-        write_page_tables(l, mem, diag) ||
+        db_mem_fill(mem, l->console.gpa, 0, PAGE, diag) || write_page_tables(l, mem, diag) ||
         db_mem_fill(mem, l->stack.gpa, 0, PAGE, diag))
         return -1;
     if (l->hypercall_page.size && write_hypercall_page(mem, l->hypercall_page.gpa, diag))
@@ -331,10 +328,12 @@ int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *l,
     v->efer = DB_EFER_LME | DB_EFER_LMA;
     v->cs = (struct db_segment){ FLAT_KERNEL_CS64,
                                  DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_DPL(3) | DB_SEG_P |
-                                     DB_SEG_L | DB_SEG_G, 0xFFFFFFFFu, 0 };
+                                     DB_SEG_L | DB_SEG_G,
+                                 0xFFFFFFFFu, 0 };
     v->ss = (struct db_segment){ FLAT_KERNEL_SS64,
                                  DB_SEG_TYPE_DATA_RW_A | DB_SEG_S | DB_SEG_DPL(3) | DB_SEG_P |
-                                     DB_SEG_DB | DB_SEG_G, 0xFFFFFFFFu, 0 };
+                                     DB_SEG_DB | DB_SEG_G,
+                                 0xFFFFFFFFu, 0 };
     v->ds = v->es = v->fs = v->gs = (struct db_segment){ FLAT_KERNEL_DS64, 0, 0, 0 };
     return 0;
 }

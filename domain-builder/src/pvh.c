@@ -12,11 +12,11 @@
 
 #include "internal.h"
 
-#define BOOT_LO  DB_PAGE_SIZE   /* keep guest page 0 free */
-#define BOOT_HI  DB_GiB(1)
+#define BOOT_LO DB_PAGE_SIZE /* keep guest page 0 free */
+#define BOOT_HI DB_GiB(1)
 
-static int place_string(struct db_placer *p, const char *s, const char *what,
-                        struct db_region *r, struct db_diag *diag)
+static int place_string(struct db_placer *p, const char *s, const char *what, struct db_region *r,
+                        struct db_diag *diag)
 {
     if (!s || !*s)
         return 0;
@@ -24,8 +24,7 @@ static int place_string(struct db_placer *p, const char *s, const char *what,
     return db_place(p, r->size, 8, BOOT_LO, BOOT_HI, false, what, &r->gpa, diag);
 }
 
-int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
-                   struct db_diag *diag)
+int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     const struct db_elf *elf = &l->image.elf;
     struct db_placer p;
@@ -44,8 +43,8 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
                        "PHYS32_ENTRY 0x%lx outside the loaded kernel [0x%lx, 0x%lx)", l->entry,
                        elf->paddr_lo, elf->paddr_hi);
 
-    if (db_place(&p, sizeof(struct hvm_start_info), 8, BOOT_LO, BOOT_HI, false,
-                 "hvm_start_info", &l->start_info.gpa, diag))
+    if (db_place(&p, sizeof(struct hvm_start_info), 8, BOOT_LO, BOOT_HI, false, "hvm_start_info",
+                 &l->start_info.gpa, diag))
         return -1;
     l->start_info.size = sizeof(struct hvm_start_info);
     l->memmap.size = l->nr_e820 * sizeof(struct hvm_memmap_table_entry);
@@ -59,10 +58,10 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
     l->nr_modlist = spec->nr_modules;
     if (spec->nr_shm) {
         l->nr_modlist = (spec->nr_modules ? spec->nr_modules : 1) + 1;
-        l->shm_table.size = sizeof(struct tessera_shm_table) +
-                            spec->nr_shm * sizeof(struct tessera_shm_entry);
-        if (db_place(&p, l->shm_table.size, 8, BOOT_LO, BOOT_HI, false,
-                     "shared memory table", &l->shm_table.gpa, diag) ||
+        l->shm_table.size =
+            sizeof(struct tessera_shm_table) + spec->nr_shm * sizeof(struct tessera_shm_entry);
+        if (db_place(&p, l->shm_table.size, 8, BOOT_LO, BOOT_HI, false, "shared memory table",
+                     &l->shm_table.gpa, diag) ||
             place_string(&p, TESSERA_SHM_TABLE_CMDLINE, "shared memory table command line",
                          &l->shm_table_cmdline, diag))
             return -1;
@@ -78,8 +77,8 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l,
         place_string(&p, spec->cmdline, "command line", &l->cmdline, diag))
         return -1;
     for (i = 0; i < spec->nr_modules; i++)
-        if (place_string(&p, spec->modules[i].cmdline, "module command line",
-                         &l->mod_cmdline[i], diag))
+        if (place_string(&p, spec->modules[i].cmdline, "module command line", &l->mod_cmdline[i],
+                         diag))
             return -1;
     /* Modules from the top of RAM below 4 GiB down, away from the kernel. */
     l->nr_modules = spec->nr_modules;
@@ -102,8 +101,8 @@ static int write_shm_table(const struct db_domain_spec *spec, const struct db_la
         .entry_size = sizeof(struct tessera_shm_entry),
         .nr_entries = spec->nr_shm,
     };
-    struct hvm_modlist_entry m = { l->shm_table.gpa, l->shm_table.size,
-                                   l->shm_table_cmdline.gpa, 0 };
+    struct hvm_modlist_entry m = { l->shm_table.gpa, l->shm_table.size, l->shm_table_cmdline.gpa,
+                                   0 };
     struct hvm_modlist_entry none = { 0, 0, 0, 0 };
     uint32_t i;
 
@@ -118,8 +117,7 @@ static int write_shm_table(const struct db_domain_spec *spec, const struct db_la
         };
 
         memcpy(e.id, s->id, strnlen(s->id, sizeof(e.id) - 1));
-        if (db_mem_write(mem, l->shm_table.gpa + sizeof(t) + i * sizeof(e), &e, sizeof(e),
-                         diag))
+        if (db_mem_write(mem, l->shm_table.gpa + sizeof(t) + i * sizeof(e), &e, sizeof(e), diag))
             return -1;
     }
     if (!l->nr_modules && db_mem_write(mem, l->modlist.gpa, &none, sizeof(none), diag))
@@ -131,8 +129,7 @@ static int write_shm_table(const struct db_domain_spec *spec, const struct db_la
 }
 
 int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
-                 const struct db_guest_mem *mem, struct db_vcpu_state *v,
-                 struct db_diag *diag)
+                 const struct db_guest_mem *mem, struct db_vcpu_state *v, struct db_diag *diag)
 {
     struct hvm_start_info si = {
         .magic = XEN_HVM_START_MAGIC_VALUE,

@@ -50,8 +50,8 @@ static void region(const char *what, struct db_region r)
                (unsigned long long)(r.gpa + r.size), (unsigned long long)r.size);
 }
 
-static int dump(const char *dir, const char *name, const uint8_t *guest, uint64_t gpa,
-                uint64_t len, uint64_t nr_frames)
+static int dump(const char *dir, const char *name, const uint8_t *guest, uint64_t gpa, uint64_t len,
+                uint64_t nr_frames)
 {
     char path[4096];
     FILE *f;
@@ -125,14 +125,15 @@ static void seg(const char *name, const struct db_segment *s)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "memory", required_argument, NULL, 'm' }, { "initrd", required_argument, NULL, 'i' },
+        { "memory", required_argument, NULL, 'm' },  { "initrd", required_argument, NULL, 'i' },
         { "cmdline", required_argument, NULL, 'c' }, { "mode", required_argument, NULL, 'M' },
         { "vcpus", required_argument, NULL, 'v' },   { "acpi-dump", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
     };
-    static const char *const e820_names[] = { "?", "RAM", "reserved", "ACPI", "NVS", "unusable",
-                                              "disabled", "persistent" };
-    struct db_domain_spec spec = { .name = "db-layout", .memory_bytes = 256ull << 20,
+    static const char *const e820_names[] = { "?",   "RAM",      "reserved", "ACPI",
+                                              "NVS", "unusable", "disabled", "persistent" };
+    struct db_domain_spec spec = { .name = "db-layout",
+                                   .memory_bytes = 256ull << 20,
                                    .nr_vcpus = 1 };
     struct db_layout *l = calloc(1, sizeof(*l));
     struct db_module mod = { 0 };
@@ -160,9 +161,12 @@ int main(int argc, char **argv)
         case 'v': spec.nr_vcpus = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 'A': acpi_dir = optarg; break;
         case 'M':
-            if (!strcmp(optarg, "pvh")) spec.mode = DB_MODE_PVH;
-            else if (!strcmp(optarg, "pv")) spec.mode = DB_MODE_PV;
-            else if (!strcmp(optarg, "linux")) spec.mode = DB_MODE_LINUX;
+            if (!strcmp(optarg, "pvh"))
+                spec.mode = DB_MODE_PVH;
+            else if (!strcmp(optarg, "pv"))
+                spec.mode = DB_MODE_PV;
+            else if (!strcmp(optarg, "linux"))
+                spec.mode = DB_MODE_LINUX;
             else if (strcmp(optarg, "auto")) {
                 fputs(usage, stderr);
                 return 2;

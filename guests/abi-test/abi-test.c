@@ -55,8 +55,8 @@ void upcall_handler(void);
 volatile uint32_t fault_vector;
 volatile uint64_t fault_skip;
 
-#define OUTSIDE_GVA 0x40000000ull         /* mapped by entry.S to gpa 1 GiB: not RAM */
-#define UNMAPPED_GVA 0x80000000ull        /* no guest page table maps it */
+#define OUTSIDE_GVA      0x40000000ull /* mapped by entry.S to gpa 1 GiB: not RAM */
+#define UNMAPPED_GVA     0x80000000ull /* no guest page table maps it */
 #define NONCANONICAL_GVA 0x0000800000000000ull
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
@@ -116,14 +116,12 @@ uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
 {
     fault_vector = NO_FAULT;
     fault_skip = 2;
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-                     : "memory");
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
     return fault_vector;
 }
 
 /* "key=value" word of the command line into buf; false if absent. */
-static bool cmdline_word(const struct hvm_start_info *si, const char *key, char *buf,
-                         size_t size)
+static bool cmdline_word(const struct hvm_start_info *si, const char *key, char *buf, size_t size)
 {
     const char *start = guest_cmdline(si), *p;
     size_t k = guest_strlen(key);
@@ -166,7 +164,7 @@ static void check_cpuid(void)
 
     cpuid(XEN_CPUID_FIRST_LEAF, &a, &b, &c, &d);
     check(b == XEN_CPUID_SIGNATURE_EBX && c == XEN_CPUID_SIGNATURE_ECX &&
-          d == XEN_CPUID_SIGNATURE_EDX && a >= XEN_CPUID_FIRST_LEAF + 4,
+              d == XEN_CPUID_SIGNATURE_EDX && a >= XEN_CPUID_FIRST_LEAF + 4,
           "Xen signature at CPUID 0x40000000");
     cpuid(XEN_CPUID_FIRST_LEAF + 1, &a, &b, &c, &d);
     check(a == 0x0004000e, "CPUID 0x40000001: version 4.14");
@@ -174,7 +172,8 @@ static void check_cpuid(void)
     check(a == 1 && b == XEN_HYPERCALL_PAGE_MSR, "CPUID 0x40000002: one page, MSR 0x40000000");
     cpuid(XEN_CPUID_FIRST_LEAF + 4, &a, &b, &c, &d);
     check((a & XEN_HVM_CPUID_DOMID_PRESENT) && (a & XEN_HVM_CPUID_VCPU_ID_PRESENT) && b == 0 &&
-          c != 0, "CPUID 0x40000004: vCPU id 0 and a domain id");
+              c != 0,
+          "CPUID 0x40000004: vCPU id 0 and a domain id");
     cpuid(1, &a, &b, &c, &d);
     check((c >> 31) & 1, "CPUID 1: hypervisor bit");
     cpuid(0x80000001u, &a, &b, &c, &d);
@@ -202,7 +201,7 @@ static void check_hypercall_page(void)
     check(same, "hypercall page stub 17: mov $17, %eax; vmmcall; ret");
     /* Every write gives the same page (one template, copied). */
     check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, (uintptr_t)hypercall_page_again) == NO_FAULT &&
-          wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT,
+              wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT,
           "hypercall MSR written twice more");
     for (i = 0, same = true; i < sizeof(hypercall_page); i++)
         same &= hypercall_page[i] == hypercall_page_again[i];
@@ -217,7 +216,7 @@ static void check_sse_state_kept(void)
     unsigned int i;
 
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 9)));  /* OSFXSR */
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 9))); /* OSFXSR */
     __asm__ volatile("movq %0, %%xmm5" : : "r"(in));
     for (i = 0; i < 20; i++)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
@@ -235,27 +234,30 @@ static void check_xen_version_rest(void)
     uint64_t virt_start = 0;
 
     check(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uintptr_t)&fi, 0) == 0 &&
-          (fi.submap & (1u << XENFEAT_hvm_callback_vector)) &&
-          (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)) &&
-          (fi.submap & (1u << XENFEAT_auto_translated_physmap)) &&
-          !(fi.submap & ((1u << XENFEAT_hvm_pirqs) | (1u << XENFEAT_dom0) |
-                         (1u << XENFEAT_writable_descriptor_tables))),
+              (fi.submap & (1u << XENFEAT_hvm_callback_vector)) &&
+              (fi.submap & (1u << XENFEAT_hvm_safe_pvclock)) &&
+              (fi.submap & (1u << XENFEAT_auto_translated_physmap)) &&
+              !(fi.submap & ((1u << XENFEAT_hvm_pirqs) | (1u << XENFEAT_dom0) |
+                             (1u << XENFEAT_writable_descriptor_tables))),
           "xen_version get_features: callback vector, safe pvclock, no pirqs, not dom0");
     fi.submap_idx = 1;
     check(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uintptr_t)&fi, 0) == -22,
           "xen_version get_features submap 1: -EINVAL");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_compile_info, (uintptr_t)&info, 0) == 0 &&
-          info.compiler[0] && info.compile_date[sizeof(info.compile_date) - 1] == 0,
+              info.compiler[0] && info.compile_date[sizeof(info.compile_date) - 1] == 0,
           "xen_version compile_info");
-    check(hypercall(__HYPERVISOR_xen_version, XENVER_platform_parameters,
-                    (uintptr_t)&virt_start, 0) == 0 && virt_start == 0xFFFF800000000000ull,
+    check(hypercall(__HYPERVISOR_xen_version, XENVER_platform_parameters, (uintptr_t)&virt_start,
+                    0) == 0 &&
+              virt_start == 0xFFFF800000000000ull,
           "xen_version platform_parameters: HYPERVISOR_VIRT_START");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_pagesize, 0, 0) == 4096,
           "xen_version pagesize: 4096");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_guest_handle, (uintptr_t)handle, 0) == 0 &&
-          handle[0] == 0, "xen_version guest_handle");
+              handle[0] == 0,
+          "xen_version guest_handle");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_commandline, (uintptr_t)cmdline, 0) == 0 &&
-          cmdline[0] == '<', "xen_version commandline (privileged): <denied>");
+              cmdline[0] == '<',
+          "xen_version commandline (privileged): <denied>");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_build_id, 0, 0) == -1,
           "xen_version build_id (privileged): -EPERM");
 }
@@ -268,14 +270,16 @@ static void check_hypercalls(void)
     check(hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == 0x0004000e,
           "xen_version: 4.14");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, (uintptr_t)buf, 0) == 0 &&
-          buf[0] == '.', "xen_version extraversion");
+              buf[0] == '.',
+          "xen_version extraversion");
     check(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED_GVA, 0) == -14,
           "xen_version into an unmapped buffer: -EFAULT");
     {
         static char caps[XEN_CAPABILITIES_INFO_LEN];
         static const char want[] = "hvm-3.0-x86_64 ";
-        bool ok = hypercall(__HYPERVISOR_xen_version, XENVER_capabilities,
-                            (uintptr_t)caps, 0) == 0 && caps[sizeof(caps) - 1] == 0;
+        bool ok =
+            hypercall(__HYPERVISOR_xen_version, XENVER_capabilities, (uintptr_t)caps, 0) == 0 &&
+            caps[sizeof(caps) - 1] == 0;
         unsigned int i;
 
         for (i = 0; i + 1 < sizeof(want); i++)
@@ -298,8 +302,7 @@ static void check_hypercalls(void)
           "console_io of 1 TiB: -EINVAL");
     check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, 1, (uintptr_t)buf) == 0,
           "console_io read with no input pending: 0");
-    check(hypercall(__HYPERVISOR_console_io, 7, 1, (uintptr_t)buf) == -38,
-          "console_io 7: -ENOSYS");
+    check(hypercall(__HYPERVISOR_console_io, 7, 1, (uintptr_t)buf) == -38, "console_io 7: -ENOSYS");
     check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0) == 0, "sched_op yield");
     check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, UNMAPPED_GVA, 0) == -14,
           "sched_op shutdown with an unmapped argument: -EFAULT");
@@ -330,7 +333,8 @@ static void check_console_params(const struct e820entry *map, uint32_t nr)
     check(reserved, "memory map: the console ring's frame is reserved");
     p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_EVTCHN };
     check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0) == 0 && p.value &&
-          p.value < 4096, "hvm_op get_param CONSOLE_EVTCHN: a port");
+              p.value < 4096,
+          "hvm_op get_param CONSOLE_EVTCHN: a port");
     port = (uint32_t)p.value;
     send.port = port;
     check(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0) == 0,
@@ -339,7 +343,8 @@ static void check_console_params(const struct e820entry *map, uint32_t nr)
           "close of the console port: -EINVAL");
     check(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0) == 0,
           "send on the console port after the refused close");
-    p = (struct xen_hvm_param){ .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN,
+    p = (struct xen_hvm_param){ .domid = DOMID_SELF,
+                                .index = HVM_PARAM_CONSOLE_PFN,
                                 .value = pfn + 1 };
     check(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&p, 0) == -1,
           "hvm_op set_param CONSOLE_PFN: -EPERM");
@@ -355,7 +360,8 @@ static void check_memory_and_params(void)
     uint32_t i, nr_map;
 
     check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == 0 &&
-          mm.nr_entries > 0 && mm.nr_entries <= 32, "memory_op memory_map");
+              mm.nr_entries > 0 && mm.nr_entries <= 32,
+          "memory_op memory_map");
     nr_map = mm.nr_entries < 32 ? mm.nr_entries : 32;
     for (i = 0; i < nr_map; i++)
         holds_image |= map[i].type == 1 && map[i].addr <= (uintptr_t)__image_start &&
@@ -363,7 +369,8 @@ static void check_memory_and_params(void)
     check(holds_image, "memory map: a RAM entry holds this image");
     mm = (struct xen_memory_map){ .nr_entries = 1, .buffer = (uintptr_t)map };
     check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == 0 &&
-          mm.nr_entries == 1, "memory_map into a one-entry buffer: one entry");
+              mm.nr_entries == 1,
+          "memory_map into a one-entry buffer: one entry");
     mm = (struct xen_memory_map){ .nr_entries = 32, .buffer = OUTSIDE_GVA };
     check(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uintptr_t)&mm, 0) == -14,
           "memory_map into memory outside the domain: -EFAULT");
@@ -444,9 +451,12 @@ static void wait_port(unsigned int port, uint32_t before)
 
 static void check_events(void)
 {
-    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
-                                      .idx = 0, .gpfn = (uintptr_t)&shinfo >> 12 };
-    struct xen_hvm_param cb = { .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ,
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_shared_info,
+                                      .idx = 0,
+                                      .gpfn = (uintptr_t)&shinfo >> 12 };
+    struct xen_hvm_param cb = { .domid = DOMID_SELF,
+                                .index = HVM_PARAM_CALLBACK_IRQ,
                                 .value = (2ull << 56) | ABI_TEST_UPCALL_VECTOR };
     struct evtchn_bind_virq virq = { .virq = VIRQ_TIMER, .vcpu = 0 };
     struct evtchn_bind_ipi ipi = { .vcpu = 0 };
@@ -485,7 +495,8 @@ static void check_events(void)
           "callback vector set");
     cb.value = 0;
     check(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&cb, 0) == 0 &&
-          cb.value == ((2ull << 56) | ABI_TEST_UPCALL_VECTOR), "callback vector read back");
+              cb.value == ((2ull << 56) | ABI_TEST_UPCALL_VECTOR),
+          "callback vector read back");
 
     check(evtchn_op(EVTCHNOP_bind_virq, &virq) == 0 && virq.port > 0 && virq.port < 64,
           "bind_virq VIRQ_TIMER");
@@ -512,7 +523,8 @@ static void check_events(void)
             wait_port(tp, hits);
         late_ok &= system_time_ns() >= ss.timeout_abs_ns;
     }
-    check(late_ok, "5 singleshot timers of 2 ms: VIRQ_TIMER after each deadline, blocked meanwhile");
+    check(late_ok,
+          "5 singleshot timers of 2 ms: VIRQ_TIMER after each deadline, blocked meanwhile");
     ss.timeout_abs_ns = 1;
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, (uintptr_t)&ss) == -62,
           "singleshot timer in the past with VCPU_SSHOTTMR_future: -ETIME");
@@ -527,11 +539,12 @@ static void check_events(void)
         hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
     t1 = system_time_ns();
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0 &&
-          t1 - t0 >= 9000000, "10 periodic ticks take at least 9 ms");
+              t1 - t0 >= 9000000,
+          "10 periodic ticks take at least 9 ms");
     per.period_ns = 1000;
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == -22,
           "periodic timer of 1 us: -EINVAL");
-    per.period_ns = ~0ull;  /* would wrap the deadline: a timer storm on the CPU */
+    per.period_ns = ~0ull; /* would wrap the deadline: a timer storm on the CPU */
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == -22,
           "periodic timer of 2^64-1 ns: -EINVAL");
 
@@ -550,11 +563,13 @@ static void check_events(void)
 
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0,
               "poll on a pending masked port returns at once");
-        poll = (struct sched_poll){ .ports = (uintptr_t)&timer_port, .nr_ports = 1,
+        poll = (struct sched_poll){ .ports = (uintptr_t)&timer_port,
+                                    .nr_ports = 1,
                                     .timeout = system_time_ns() + 2000000 };
         t0 = system_time_ns();
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0 &&
-              system_time_ns() >= poll.timeout, "poll with a 2 ms timeout: back after it");
+                  system_time_ns() >= poll.timeout,
+              "poll with a 2 ms timeout: back after it");
         poll.nr_ports = 1000;
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == -22,
               "poll on 1000 ports: -EINVAL");
@@ -585,18 +600,18 @@ static void check_events(void)
         a = au.port;
         bi.remote_port = a;
         check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0 && bi.local_port > 0 &&
-              bi.local_port < 64 && bi.local_port != a, "bind_interdomain to it");
+                  bi.local_port < 64 && bi.local_port != a,
+              "bind_interdomain to it");
         b = bi.local_port;
         check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == -22,
               "bind_interdomain to a bound port: -EINVAL");
         ha = port_hits[a];
         hb = port_hits[b];
         port = b;
-        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[a] == ha + 1 &&
-              port_hits[b] == hb, "send on one end: the other end fires");
+        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[a] == ha + 1 && port_hits[b] == hb,
+              "send on one end: the other end fires");
         port = a;
-        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[b] == hb + 1,
-              "and the other way");
+        check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[b] == hb + 1, "and the other way");
         check(evtchn_op(EVTCHNOP_close, &port) == 0, "close one end");
         port = b;
         check(evtchn_op(EVTCHNOP_send, &port) == 0 && port_hits[a] == ha + 1,
@@ -626,7 +641,7 @@ static union {
     struct vcpu_runstate_info at_start;
     uint8_t pages[8192];
 } runstate_pages __attribute__((aligned(4096)));
-#define HV_RANGE_GVA 0xFFFF800000000000ull  /* Xen's own range in a PV guest: nothing here */
+#define HV_RANGE_GVA 0xFFFF800000000000ull /* Xen's own range in a PV guest: nothing here */
 
 static long register_runstate(uint64_t vcpuid, uint64_t addr)
 {
@@ -645,9 +660,8 @@ static uint64_t runstate_sum(const volatile struct vcpu_runstate_info *rs)
 static void check_runstate_area(void)
 {
     volatile struct vcpu_runstate_info *rs = &runstate_pages.at_start;
-    volatile struct vcpu_runstate_info *straddling =
-        (void *)(runstate_pages.pages + 4096 - 20);
-    uint32_t never_pending = 4095;     /* the 2-level ABI's last port: never bound here */
+    volatile struct vcpu_runstate_info *straddling = (void *)(runstate_pages.pages + 4096 - 20);
+    uint32_t never_pending = 4095; /* the 2-level ABI's last port: never bound here */
     struct sched_poll poll = { .ports = (uintptr_t)&never_pending, .nr_ports = 1 };
     uint64_t entry0, sum0, run0, blocked0, now;
     unsigned int i;
@@ -657,7 +671,7 @@ static void check_runstate_area(void)
           "register_runstate_memory_area: written at once, running");
     now = system_time_ns();
     check(rs->state_entry_time > 0 && rs->state_entry_time <= now &&
-          runstate_sum(rs) <= rs->state_entry_time,
+              runstate_sum(rs) <= rs->state_entry_time,
           "runstate area: entered running before now, time[] sum before that");
     entry0 = rs->state_entry_time;
     sum0 = runstate_sum(rs);
@@ -665,7 +679,7 @@ static void check_runstate_area(void)
     for (i = 0; i < 20; i++)
         yield();
     check(rs->state == RUNSTATE_running && rs->state_entry_time > entry0 &&
-          rs->time[RUNSTATE_running] > run0,
+              rs->time[RUNSTATE_running] > run0,
           "runstate area after yields: running again, since later, time[running] grew");
     /*
      * Each switch adds the time since the last one to the state left: the sum
@@ -683,15 +697,14 @@ static void check_runstate_area(void)
     for (i = 0; i < 10 && rs->time[RUNSTATE_blocked] == blocked0; i++) {
         poll.timeout = system_time_ns() + 2000000;
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0 &&
-              system_time_ns() >= poll.timeout,
+                  system_time_ns() >= poll.timeout,
               "sched_op poll 2 ms on a port never pending");
     }
     check(rs->state == RUNSTATE_running && rs->time[RUNSTATE_blocked] > blocked0,
           "runstate area after blocking: running, time[blocked] grew");
 
     straddling->state = -1;
-    check(register_runstate(0, (uintptr_t)straddling) == 0 &&
-          straddling->state == RUNSTATE_running,
+    check(register_runstate(0, (uintptr_t)straddling) == 0 && straddling->state == RUNSTATE_running,
           "runstate area across a page boundary: written");
     yield();
     check(straddling->state == RUNSTATE_running && straddling->state_entry_time > entry0,
@@ -699,15 +712,15 @@ static void check_runstate_area(void)
 
     check(register_runstate(5, (uintptr_t)rs) == -2,
           "register_runstate_memory_area for vCPU 5: -ENOENT");
-    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
-                    UNMAPPED_GVA) == -14,
+    check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, UNMAPPED_GVA) ==
+              -14,
           "register_runstate_memory_area with an unmapped argument: -EFAULT");
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
                     NONCANONICAL_GVA) == -14,
           "register_runstate_memory_area with a non-canonical argument: -EFAULT");
     /* As Xen for HVM: any address is taken; the copies that cannot be made are skipped. */
     check(register_runstate(0, UNMAPPED_GVA) == 0 && register_runstate(0, NONCANONICAL_GVA) == 0 &&
-          register_runstate(0, HV_RANGE_GVA) == 0 && register_runstate(0, OUTSIDE_GVA) == 0,
+              register_runstate(0, HV_RANGE_GVA) == 0 && register_runstate(0, OUTSIDE_GVA) == 0,
           "runstate area unmapped, non-canonical, in Xen's range, outside the domain: taken");
     for (i = 0; i < 5; i++)
         yield();
@@ -732,10 +745,10 @@ static uint8_t code16[0x10000 + 16] __attribute__((aligned(16)));
 
 static void code16_marker_and_return(uint8_t *p, uint16_t marker)
 {
-    p[0] = 0xBE;                    /* mov $marker, %si */
+    p[0] = 0xBE; /* mov $marker, %si */
     p[1] = (uint8_t)marker;
     p[2] = (uint8_t)(marker >> 8);
-    p[3] = 0x66;                    /* ljmpl $0x08, $<offset at p + 5, set below> */
+    p[3] = 0x66; /* ljmpl $0x08, $<offset at p + 5, set below> */
     p[4] = 0xEA;
     p[9] = 0x08;
     p[10] = 0x00;
@@ -743,14 +756,17 @@ static void code16_marker_and_return(uint8_t *p, uint16_t marker)
 
 static void check_ip_wraps_in_16bit_code(void)
 {
-    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gdtr;
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } gdtr;
     uint64_t base = (uintptr_t)code16, *gdt, si;
 
     __asm__ volatile("sgdt %0" : "=m"(gdtr));
     gdt = (uint64_t *)(uintptr_t)gdtr.base;
     /* Present, DPL 0, execute/read, D = 0 and L = 0: 16-bit; limit 0xFFFFF, bytes. */
-    gdt[CODE16_SEL / 8] = 0xFFFFull | (base & 0xFFFFFF) << 16 | 0x9Aull << 40 |
-                          0xFull << 48 | ((base >> 24) & 0xFF) << 56;
+    gdt[CODE16_SEL / 8] = 0xFFFFull | (base & 0xFFFFFF) << 16 | 0x9Aull << 40 | 0xFull << 48 |
+                          ((base >> 24) & 0xFF) << 56;
     code16_marker_and_return(code16, 0x1111);           /* IP 0: right */
     code16_marker_and_return(code16 + 0x10000, 0x2222); /* IP 0x10000: wrong */
     code16[0xFFFE] = 0x0F;                              /* cpuid */
@@ -796,8 +812,14 @@ static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 static void check_compat_layouts(void)
 {
     static uint32_t port = 1;
-    static struct { uint32_t ports, nr_ports; uint64_t timeout; } __attribute__((packed)) poll;
-    static struct { uint16_t domid, size; uint32_t space, idx, gpfn; } map;
+    static struct {
+        uint32_t ports, nr_ports;
+        uint64_t timeout;
+    } __attribute__((packed)) poll;
+    static struct {
+        uint16_t domid, size;
+        uint32_t space, idx, gpfn;
+    } map;
     static volatile struct {
         int32_t state;
         uint64_t state_entry_time, time[4];
@@ -809,33 +831,32 @@ static void check_compat_layouts(void)
     rs32_handle = (uint32_t)(uintptr_t)&rs32;
     check(hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
                       (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
-          rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
-          rs32.state_entry_time <= system_time_ns(),
+              rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
+              rs32.state_entry_time <= system_time_ns(),
           "32-bit register_runstate_memory_area: 32-bit handle, compat layout");
     entry = rs32.state_entry_time;
     yield();
     check(rs32.state == RUNSTATE_running && rs32.state_entry_time > entry &&
-          rs32.time[RUNSTATE_running] > 0,
+              rs32.time[RUNSTATE_running] > 0,
           "32-bit runstate area: still the compat layout after a switch");
     check(register_runstate(0, 0) == 0, "32-bit runstate area unregistered");
 
     poll.ports = (uint32_t)(uintptr_t)&port;
     poll.nr_ports = 1;
-    poll.timeout = 1;           /* long past: returns at once */
+    poll.timeout = 1; /* long past: returns at once */
     check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
           "32-bit sched_op poll (compat layout)");
     map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                          (uint32_t)((uintptr_t)&shinfo_page >> 12) };
-    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-                      (uint32_t)(uintptr_t)&map, 0) == 0,
+    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
+                      0) == 0,
           "32-bit add_to_physmap of shared info (compat layout)");
 }
 
 /* The MSRs Xen-aware kernels touch, answered as Xen answers a PVH guest: no #GP. */
 static void check_xen_aware_kernel_msrs(void)
 {
-    static const uint32_t amd_model_msrs[] = { 0xC0010015u, 0xC0011029u, 0xC0011020u,
-                                               0xC0010055u };
+    static const uint32_t amd_model_msrs[] = { 0xC0010015u, 0xC0011029u, 0xC0011020u, 0xC0010055u };
     uint32_t vector, cpuid_regs[4];
     uint64_t v;
     unsigned int i;
@@ -854,8 +875,10 @@ static void check_xen_aware_kernel_msrs(void)
     v = rdmsr_checked(0x140u, &vector);
     check(vector == NO_FAULT && v == 1, "MISC_FEATURES_ENABLES reads back");
     /* CPUID at CPL 0 is not affected by faulting. */
-    __asm__ volatile("cpuid" : "=a"(cpuid_regs[0]), "=b"(cpuid_regs[1]), "=c"(cpuid_regs[2]),
-                     "=d"(cpuid_regs[3]) : "a"(0), "c"(0));
+    __asm__ volatile("cpuid"
+                     : "=a"(cpuid_regs[0]), "=b"(cpuid_regs[1]), "=c"(cpuid_regs[2]),
+                       "=d"(cpuid_regs[3])
+                     : "a"(0), "c"(0));
     check(cpuid_regs[1] != 0, "CPUID at CPL 0 with faulting on");
     check(wrmsr_checked(0x140u, 2) == 13, "MISC_FEATURES_ENABLES reserved bit: #GP");
     check(wrmsr_checked(0x140u, 0) == NO_FAULT, "MISC_FEATURES_ENABLES: faulting off");
@@ -964,8 +987,8 @@ static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
             hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0);
         }
         rvi.mfn = frames[i];
-        check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uintptr_t)&rvi) ==
-              -22, "register_vcpu_info there: -EINVAL");
+        check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uintptr_t)&rvi) == -22,
+              "register_vcpu_info there: -EINVAL");
         check(register_runstate(0, frames[i] << 12) == -22,
               "register_runstate_memory_area there (identity-mapped): -EINVAL");
         register_runstate(0, 0);
@@ -1139,9 +1162,12 @@ static void run_bench(void)
 /* Shared info and the callback vector, for the modes that only use events. */
 static bool events_setup(void)
 {
-    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
-                                      .idx = 0, .gpfn = (uintptr_t)&shinfo >> 12 };
-    struct xen_hvm_param cb = { .domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ,
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_shared_info,
+                                      .idx = 0,
+                                      .gpfn = (uintptr_t)&shinfo >> 12 };
+    struct xen_hvm_param cb = { .domid = DOMID_SELF,
+                                .index = HVM_PARAM_CALLBACK_IRQ,
                                 .value = (2ull << 56) | ABI_TEST_UPCALL_VECTOR };
 
     return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0) == 0 &&
@@ -1184,7 +1210,7 @@ static void run_ping_pong(const struct hvm_start_info *si, bool ping)
 
         if (ping) {
             if (i == 1)
-                t0 = system_time_ns();     /* round 0 includes the peer's start-up */
+                t0 = system_time_ns(); /* round 0 includes the peer's start-up */
             evtchn_op(EVTCHNOP_send, &p);
         }
         while (port_hits[port] < i + 1)
@@ -1222,7 +1248,10 @@ static void run_probe(void)
 
 static void run_crash(void)
 {
-    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+    static const struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) no_idt = { 0, 0 };
 
     say("crash: triple fault now");
     __asm__ volatile("lidt %0; int3" : : "m"(no_idt));
@@ -1238,10 +1267,16 @@ static void run_crash(void)
  */
 static void run_forge(void)
 {
-    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+    static const struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) no_idt = { 0, 0 };
 
     say("forge: triple fault on the first instruction after an exit");
-    __asm__ volatile("lidt %0; cpuid; ud2" : : "m"(no_idt), "a"(0), "c"(0) : "rbx", "rdx", "memory");
+    __asm__ volatile("lidt %0; cpuid; ud2"
+                     :
+                     : "m"(no_idt), "a"(0), "c"(0)
+                     : "rbx", "rdx", "memory");
     say("forge: FAIL: still running");
     shutdown(SHUTDOWN_poweroff);
 }
@@ -1275,15 +1310,17 @@ void abi_test_main(const struct hvm_start_info *si)
     char mode[16] = "abi";
     uint64_t page = (uintptr_t)hypercall_page;
 
-    guest_set_output(guest_write_e9);     /* until the hypercall page exists */
+    guest_set_output(guest_write_e9); /* until the hypercall page exists */
     cmdline_word(si, "mode", mode, sizeof(mode));
     if (streq(mode, "abi")) {
         run_abi(si);
         return;
     }
     /* The other modes only need the hypercall page for output and shutdown. */
-    __asm__ volatile("wrmsr" : : "c"(XEN_HYPERCALL_PAGE_MSR), "a"((uint32_t)page),
-                     "d"((uint32_t)(page >> 32)));
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(XEN_HYPERCALL_PAGE_MSR), "a"((uint32_t)page),
+                       "d"((uint32_t)(page >> 32)));
     guest_set_output(console_write);
     if (streq(mode, "probe"))
         run_probe();

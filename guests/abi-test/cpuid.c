@@ -18,20 +18,21 @@
 #include "abi-test.h"
 #include "guest.h"
 
-#define MSR_TSC_AUX        0xC0000103u
-#define MSR_VIRT_SPEC_CTRL 0xC001011Fu
+#define MSR_TSC_AUX         0xC0000103u
+#define MSR_VIRT_SPEC_CTRL  0xC001011Fu
 #define VIRT_SPEC_CTRL_SSBD 4u
-#define TSC_AUX_ROUNDS     200
+#define TSC_AUX_ROUNDS      200
 
 struct regs {
-    uint32_t r[4];      /* EAX, EBX, ECX, EDX */
+    uint32_t r[4]; /* EAX, EBX, ECX, EDX */
 };
 
 static struct regs cpuid2(uint32_t leaf, uint32_t subleaf)
 {
     struct regs o;
 
-    __asm__ volatile("cpuid" : "=a"(o.r[0]), "=b"(o.r[1]), "=c"(o.r[2]), "=d"(o.r[3])
+    __asm__ volatile("cpuid"
+                     : "=a"(o.r[0]), "=b"(o.r[1]), "=c"(o.r[2]), "=d"(o.r[3])
                      : "a"(leaf), "c"(subleaf));
     return o;
 }
@@ -149,7 +150,8 @@ static void check_virt_ssbd(void)
     check(vector == NO_FAULT && v == VIRT_SPEC_CTRL_SSBD, "VIRT_SPEC_CTRL.SSBD reads back");
     check(wrmsr_checked(MSR_VIRT_SPEC_CTRL, 1) == 13, "VIRT_SPEC_CTRL reserved bit: #GP");
     check(wrmsr_checked(MSR_VIRT_SPEC_CTRL, 0) == NO_FAULT &&
-          rdmsr_checked(MSR_VIRT_SPEC_CTRL, &vector) == 0, "VIRT_SPEC_CTRL cleared");
+              rdmsr_checked(MSR_VIRT_SPEC_CTRL, &vector) == 0,
+          "VIRT_SPEC_CTRL cleared");
 }
 
 static uint32_t rdtscp_aux(void)
@@ -164,7 +166,7 @@ static uint64_t rdpid(void)
 {
     uint64_t v;
 
-    __asm__ volatile(".byte 0xf3, 0x0f, 0xc7, 0xf8" : "=a"(v));   /* rdpid %rax */
+    __asm__ volatile(".byte 0xf3, 0x0f, 0xc7, 0xf8" : "=a"(v)); /* rdpid %rax */
     return v;
 }
 

@@ -44,8 +44,8 @@
 #include "xen-guest.h"
 
 #define SCRATCH_BYTES 0x10000
-#define GUARD_BYTES   0x4000      /* a hypercall may write a little past what it was given */
-#define OUTSIDE_RAM   0x20000000ull   /* 512 MiB: in the identity map, beyond the RAM */
+#define GUARD_BYTES   0x4000        /* a hypercall may write a little past what it was given */
+#define OUTSIDE_RAM   0x20000000ull /* 512 MiB: in the identity map, beyond the RAM */
 
 extern uint64_t fault_count[32], other_count, fault_skip;
 extern uint8_t idt[];
@@ -55,30 +55,85 @@ static uint8_t scratch[SCRATCH_BYTES + GUARD_BYTES] __attribute__((aligned(4096)
 static uint8_t own_hypercall_page[4096] __attribute__((aligned(4096)));
 static uint64_t rng;
 static uint64_t ram_end;
-static uint16_t own_domid = 0x7FF0;     /* DOMID_SELF until CPUID says */
+static uint16_t own_domid = 0x7FF0; /* DOMID_SELF until CPUID says */
 
 enum family {
-    F_MEMORY, F_VERSION, F_CONSOLE, F_GRANT, F_VCPU, F_SCHED, F_EVTCHN, F_PHYSDEV, F_HVM,
-    F_UNKNOWN, F_MSR_READ, F_MSR_WRITE, F_PORT_IN, F_PORT_OUT, F_CPUID, F_DESC,
-    F_HCALL_PAGE, F_COUNT
+    F_MEMORY,
+    F_VERSION,
+    F_CONSOLE,
+    F_GRANT,
+    F_VCPU,
+    F_SCHED,
+    F_EVTCHN,
+    F_PHYSDEV,
+    F_HVM,
+    F_UNKNOWN,
+    F_MSR_READ,
+    F_MSR_WRITE,
+    F_PORT_IN,
+    F_PORT_OUT,
+    F_CPUID,
+    F_DESC,
+    F_HCALL_PAGE,
+    F_COUNT
 };
 static const char *const family_name[F_COUNT] = {
-    "memory_op", "xen_version", "console_io", "grant_table_op", "vcpu_op", "sched_op",
-    "event_channel_op", "physdev_op", "hvm_op", "unknown", "rdmsr", "wrmsr", "in", "out",
-    "cpuid", "descriptors", "hypercall-page",
+    "memory_op",
+    "xen_version",
+    "console_io",
+    "grant_table_op",
+    "vcpu_op",
+    "sched_op",
+    "event_channel_op",
+    "physdev_op",
+    "hvm_op",
+    "unknown",
+    "rdmsr",
+    "wrmsr",
+    "in",
+    "out",
+    "cpuid",
+    "descriptors",
+    "hypercall-page",
 };
 static const unsigned int family_nr[F_UNKNOWN] = {
-    __HYPERVISOR_memory_op, __HYPERVISOR_xen_version, __HYPERVISOR_console_io,
-    __HYPERVISOR_grant_table_op, __HYPERVISOR_vcpu_op, __HYPERVISOR_sched_op,
-    __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op, __HYPERVISOR_hvm_op,
+    __HYPERVISOR_memory_op,        __HYPERVISOR_xen_version, __HYPERVISOR_console_io,
+    __HYPERVISOR_grant_table_op,   __HYPERVISOR_vcpu_op,     __HYPERVISOR_sched_op,
+    __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op,  __HYPERVISOR_hvm_op,
 };
 static uint64_t calls[F_COUNT], errors[F_COUNT], calls32;
 
 static const uint64_t boundary[] = {
-    0, 1, 2, 7, 8, 0x7F, 0x80, 0xFF, 0x100, 0xFFF, 0x1000, 0x7FFF, 0x8000, 0xFFFF, 0x10000,
-    0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull, 0x7FF0, 0x7FF1, 0x7FF2, 0x7FFF,
-    0x7FFFFFFFFFFFFFFFull, 0x8000000000000000ull, ~0ull, ~0ull - 1, ~0ull << 12,
-    0xFFFF800000000000ull, 0x0000800000000000ull,
+    0,
+    1,
+    2,
+    7,
+    8,
+    0x7F,
+    0x80,
+    0xFF,
+    0x100,
+    0xFFF,
+    0x1000,
+    0x7FFF,
+    0x8000,
+    0xFFFF,
+    0x10000,
+    0x7FFFFFFF,
+    0x80000000,
+    0xFFFFFFFF,
+    0x100000000ull,
+    0x7FF0,
+    0x7FF1,
+    0x7FF2,
+    0x7FFF,
+    0x7FFFFFFFFFFFFFFFull,
+    0x8000000000000000ull,
+    ~0ull,
+    ~0ull - 1,
+    ~0ull << 12,
+    0xFFFF800000000000ull,
+    0x0000800000000000ull,
 };
 #define NR_BOUNDARY (sizeof(boundary) / sizeof(boundary[0]))
 
@@ -104,11 +159,11 @@ static uint64_t rand_ptr(void)
 
     switch (below(10)) {
     case 0: return 0;
-    case 1: return base + SCRATCH_BYTES - 1 - below(16);         /* ends past the area */
-    case 2: return OUTSIDE_RAM + below(1 << 20);                  /* mapped, not RAM */
-    case 3: return (1ull << 32) + below(1ull << 30);              /* not mapped */
+    case 1: return base + SCRATCH_BYTES - 1 - below(16); /* ends past the area */
+    case 2: return OUTSIDE_RAM + below(1 << 20);         /* mapped, not RAM */
+    case 3: return (1ull << 32) + below(1ull << 30);     /* not mapped */
     case 4: return boundary[below(NR_BOUNDARY)];
-    case 5: return ram_end - below(64);                           /* crosses the RAM's end */
+    case 5: return ram_end - below(64); /* crosses the RAM's end */
     default: return base + below(SCRATCH_BYTES / 2);
     }
 }
@@ -225,7 +280,7 @@ static long sched_poll(bool compat)
     for (i = 0; i < 8; i++)
         ports[i] = (uint32_t)rand_value();
     if (compat) {
-        uint32_t *c = (uint32_t *)scratch;      /* compat: handle, nr_ports, timeout (u64) */
+        uint32_t *c = (uint32_t *)scratch; /* compat: handle, nr_ports, timeout (u64) */
 
         c[0] = (uint32_t)(uintptr_t)ports;
         c[1] = (uint32_t)below(9);
@@ -245,11 +300,11 @@ static long sched_poll(bool compat)
 static long remote_shutdown(bool compat)
 {
     static const uint16_t ids[] = { 0, 1, 2, 3, 4, 5, 0x7FF1, 0x7FF2, 0xFFFF };
-    uint32_t *w = (uint32_t *)scratch;      /* domain_id (u16), reason (u32): no longs */
+    uint32_t *w = (uint32_t *)scratch; /* domain_id (u16), reason (u32): no longs */
     uint16_t id = ids[below(sizeof(ids) / sizeof(ids[0]))];
 
     if (id == own_domid)
-        id = 0x7FF1;        /* DOMID_IO */
+        id = 0x7FF1; /* DOMID_IO */
     w[0] = id;
     w[1] = (uint32_t)below(6);
     if (compat)
@@ -260,7 +315,7 @@ static long remote_shutdown(bool compat)
 /* A callback vector below 32 would arrive as an exception frame without its error code. */
 static void keep_callback_sane(void)
 {
-    uint64_t *w = (uint64_t *)scratch;      /* xen_hvm_param: domid (u16), index (u32), value */
+    uint64_t *w = (uint64_t *)scratch; /* xen_hvm_param: domid (u16), index (u32), value */
 
     if ((uint32_t)(w[0] >> 32) == HVM_PARAM_CALLBACK_IRQ)
         w[1] = (2ull << 56) | (0x20 + below(0xE0));
@@ -284,10 +339,10 @@ static void one_hypercall(enum family f)
     if (f == F_CONSOLE && (uint32_t)a[0] == CONSOLEIO_write) {
         if (below(8) == 0) {
             a[1] = below(9);
-            a[2] = (uintptr_t)"........";
+            a[2] = (uintptr_t) "........";
         } else {
             a[1] = rand_value();
-            a[2] = (below(2) ? OUTSIDE_RAM : 0xC0000000ull) + below(1 << 20);  /* < 4 GiB */
+            a[2] = (below(2) ? OUTSIDE_RAM : 0xC0000000ull) + below(1 << 20); /* < 4 GiB */
         }
     }
     if (f == F_HVM && (uint32_t)a[0] == 0 /* HVMOP_set_param */) {
@@ -312,11 +367,11 @@ static void one_hypercall(enum family f)
 }
 
 static const uint32_t msrs[] = {
-    0x10, 0x1B, 0x3A, 0x48, 0x49, 0x8B, 0xFE, 0x174, 0x175, 0x176, 0x179, 0x17A, 0x1A0,
-    0x200, 0x201, 0x250, 0x277, 0x2FF, 0x400, 0x480, 0x802, 0x80F, 0x830, 0xC0000080,
-    0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, 0xC0000100, 0xC0000101, 0xC0000102,
-    0xC0000103, 0xC0010000, 0xC0010114, 0xC0010117, 0xC0011029, 0x40000000, 0x40000001,
-    0x40000100, 0x40000200,
+    0x10,       0x1B,       0x3A,       0x48,       0x49,       0x8B,       0xFE,       0x174,
+    0x175,      0x176,      0x179,      0x17A,      0x1A0,      0x200,      0x201,      0x250,
+    0x277,      0x2FF,      0x400,      0x480,      0x802,      0x80F,      0x830,      0xC0000080,
+    0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084, 0xC0000100, 0xC0000101, 0xC0000102, 0xC0000103,
+    0xC0010000, 0xC0010114, 0xC0010117, 0xC0011029, 0x40000000, 0x40000001, 0x40000100, 0x40000200,
 };
 #define NR_MSRS (sizeof(msrs) / sizeof(msrs[0]))
 
@@ -352,8 +407,10 @@ static void one_msr(bool write)
         __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
     } else {
         if (msr_write_harms_self(msr))
-            msr = 0xC0000103;   /* TSC_AUX */
-        __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+            msr = 0xC0000103; /* TSC_AUX */
+        __asm__ volatile("wrmsr"
+                         :
+                         : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
                          : "memory");
     }
     errors[write ? F_MSR_WRITE : F_MSR_READ] += faults() != before;
@@ -370,8 +427,14 @@ static void one_port(bool out)
     switch (below(3) * 2 + out) {
     case 0: __asm__ volatile("inb %%dx, %%al" : "=a"(v) : "d"(port)); break;
     case 1: __asm__ volatile("outb %%al, %%dx" : : "a"(v), "d"(port)); break;
-    case 2: fault_skip = 2; __asm__ volatile("inw %%dx, %%ax" : "=a"(v) : "d"(port)); break;
-    case 3: fault_skip = 2; __asm__ volatile("outw %%ax, %%dx" : : "a"(v), "d"(port)); break;
+    case 2:
+        fault_skip = 2;
+        __asm__ volatile("inw %%dx, %%ax" : "=a"(v) : "d"(port));
+        break;
+    case 3:
+        fault_skip = 2;
+        __asm__ volatile("outw %%ax, %%dx" : : "a"(v), "d"(port));
+        break;
     case 4: __asm__ volatile("inl %%dx, %%eax" : "=a"(v) : "d"(port)); break;
     default: __asm__ volatile("outl %%eax, %%dx" : : "a"(v), "d"(port)); break;
     }
@@ -380,11 +443,13 @@ static void one_port(bool out)
 
 static void one_cpuid(void)
 {
-    uint32_t leaf = below(2) ? (uint32_t)below(0x20) | (below(2) ? 0x40000000 : 0)
-                             : below(2) ? 0x80000000 + (uint32_t)below(0x30) : (uint32_t)rnd();
+    uint32_t leaf = below(2)   ? (uint32_t)below(0x20) | (below(2) ? 0x40000000 : 0)
+                    : below(2) ? 0x80000000 + (uint32_t)below(0x30)
+                               : (uint32_t)rnd();
     uint32_t a, b, c, d;
 
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+    __asm__ volatile("cpuid"
+                     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
                      : "a"(leaf), "c"((uint32_t)rand_value()));
 }
 
@@ -421,12 +486,14 @@ static void one_descriptor_change(void)
         __asm__ volatile("lidt %0" : : "m"(idt_ptr) : "memory");
         break;
     default:
-        fault_skip = 2;     /* mov %ax, %Sreg: 8e /r */
+        fault_skip = 2; /* mov %ax, %Sreg: 8e /r */
         switch (below(4)) {
         case 0: __asm__ volatile("mov %%eax, %%ds; mov %%ecx, %%ds" : : "a"(sel), "c"(0x10)); break;
         case 1: __asm__ volatile("mov %%eax, %%es; mov %%ecx, %%es" : : "a"(sel), "c"(0x10)); break;
         case 2: __asm__ volatile("mov %%eax, %%fs; mov %%ecx, %%fs" : : "a"(sel), "c"(0x10)); break;
-        default: __asm__ volatile("mov %%eax, %%gs; mov %%ecx, %%gs" : : "a"(sel), "c"(0x10)); break;
+        default:
+            __asm__ volatile("mov %%eax, %%gs; mov %%ecx, %%gs" : : "a"(sel), "c"(0x10));
+            break;
         }
         break;
     }
@@ -438,7 +505,9 @@ static void install_hypercall_page(uint64_t gpa)
     uint64_t before = faults();
 
     fault_skip = 2;
-    __asm__ volatile("wrmsr" : : "c"(0x40000000), "a"((uint32_t)gpa), "d"((uint32_t)(gpa >> 32))
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(0x40000000), "a"((uint32_t)gpa), "d"((uint32_t)(gpa >> 32))
                      : "memory");
     errors[F_HCALL_PAGE] += faults() != before;
 }
@@ -583,7 +652,7 @@ void guest_main(const struct hvm_start_info *si)
     guest_puts(": start\n");
     for (i = 0; i < n; i++)
         one_call();
-    summary(seed, n);       /* through the library's hypercall page, which no call rewrote */
+    summary(seed, n); /* through the library's hypercall page, which no call rewrote */
     if (outside) {
         uint64_t room = ram_end < OUTSIDE_RAM ? OUTSIDE_RAM - ram_end : 1;
         volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(ram_end + below(room));

@@ -32,12 +32,12 @@
 #include "guest.h"
 #include "xen-guest.h"
 
-#define LINE_MAX 128
+#define LINE_MAX    128
 #define FLOOD_BYTES (64 * 1024)
-#define FLOOD_LINE 64
+#define FLOOD_LINE  64
 /* The hypervisor's serial budget per domain (docs/domains.md, Consoles). */
 #define BUDGET_BURST 32768
-#define BUDGET_RATE 4096            /* bytes per second */
+#define BUDGET_RATE  4096 /* bytes per second */
 
 static volatile struct xencons_interface *ring;
 static evtchn_port_t ring_port;
@@ -66,10 +66,12 @@ static evtchn_port_t bind_console_virq(void)
 
     /* A global VIRQ binds to vCPU 0 only. */
     require(xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (uintptr_t)&virq, 0) ==
-                -22, "bind_virq VIRQ_CONSOLE to vCPU 1: -EINVAL");
+                -22,
+            "bind_virq VIRQ_CONSOLE to vCPU 1: -EINVAL");
     virq.vcpu = 0;
     require(xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (uintptr_t)&virq, 0) ==
-                0, "bind_virq VIRQ_CONSOLE");
+                0,
+            "bind_virq VIRQ_CONSOLE");
     return virq.port;
 }
 
@@ -137,7 +139,8 @@ static void ring_setup(void)
     ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
     ring_port = port;
     require(xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_close, (uintptr_t)&port, 0) ==
-                -22, "close of the console port: -EINVAL");
+                -22,
+            "close of the console port: -EINVAL");
 }
 
 /* Appends s to out[], waiting (yielding) while the ring is full; notifies if asked. */
@@ -204,7 +207,7 @@ static void hostile_indices(void)
         ring->out[i] = 'Z';
     __atomic_store_n(&ring->out_prod, prod + 0x10000, __ATOMIC_RELEASE);
     ring_notify();
-    until = xen_system_time_ns() + 50000000ull;      /* polls too, for 50 ms */
+    until = xen_system_time_ns() + 50000000ull; /* polls too, for 50 ms */
     while (xen_system_time_ns() < until)
         xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
     require(ring->out_cons == cons, "hypervisor took nothing from a corrupt ring (out_prod)");
@@ -243,7 +246,7 @@ static unsigned int ring_read_line(char *line, size_t size)
             line[len] = 0;
             return events;
         }
-        ring_notify();              /* room in in[] for more */
+        ring_notify(); /* room in in[] for more */
         wait_on(ring_port);
     }
 }

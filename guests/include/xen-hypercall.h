@@ -7,8 +7,8 @@
 
 #include <public/xen.h>
 
-static inline long xen_hypercall_via(const uint8_t *page, unsigned int nr, uint64_t a1,
-                                     uint64_t a2, uint64_t a3)
+static inline long xen_hypercall_via(const uint8_t *page, unsigned int nr, uint64_t a1, uint64_t a2,
+                                     uint64_t a3)
 {
     long ret;
 

@@ -44,12 +44,12 @@
 #define X2APIC_TDCR      0x83Eu
 #define X2APIC_SELF_IPI  0x83Fu
 
-#define XAPIC_BASE     0xFEE00000u
-#define XAPIC_ID       0x20u
-#define XAPIC_VERSION  0x30u
-#define XAPIC_TPR      0x80u
+#define XAPIC_BASE    0xFEE00000u
+#define XAPIC_ID      0x20u
+#define XAPIC_VERSION 0x30u
+#define XAPIC_TPR     0x80u
 
-#define TRAMPOLINE   0x8000u       /* STARTUP vector 0x08 */
+#define TRAMPOLINE   0x8000u /* STARTUP vector 0x08 */
 #define IPI_VECTOR   0x40
 #define TIMER_VECTOR 0x41
 #define SPIN_LIMIT   100000000u
@@ -71,43 +71,41 @@ void ipi_entry(void);
 void timer_entry(void);
 
 /* Each handler counts its interrupt and writes x2APIC EOI. */
-__asm__(
-    "    .text\n"
-    "    .globl ipi_entry\n"
-    "ipi_entry:\n"
-    "    push %rax\n push %rcx\n push %rdx\n"
-    "    lock incl ipi_count(%rip)\n"
-    "    jmp 1f\n"
-    "    .globl timer_entry\n"
-    "timer_entry:\n"
-    "    push %rax\n push %rcx\n push %rdx\n"
-    "    lock incl timer_count(%rip)\n"
-    "1:  xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
-    "    pop %rdx\n pop %rcx\n pop %rax\n"
-    "    iretq\n");
+__asm__("    .text\n"
+        "    .globl ipi_entry\n"
+        "ipi_entry:\n"
+        "    push %rax\n push %rcx\n push %rdx\n"
+        "    lock incl ipi_count(%rip)\n"
+        "    jmp 1f\n"
+        "    .globl timer_entry\n"
+        "timer_entry:\n"
+        "    push %rax\n push %rcx\n push %rdx\n"
+        "    lock incl timer_count(%rip)\n"
+        "1:  xor %eax, %eax\n xor %edx, %edx\n mov $0x80b, %ecx\n wrmsr\n"
+        "    pop %rdx\n pop %rcx\n pop %rax\n"
+        "    iretq\n");
 
 /* vCPU 1's real-mode start: print through port 0xE9, set the flag at CS:0x100, go down. */
 extern const uint8_t tramp_start[], tramp_end[];
-__asm__(
-    "    .section .rodata\n"
-    "    .globl tramp_start, tramp_end\n"
-    "tramp_start:\n"
-    "    .code16\n"
-    "    mov $(tramp_msg - tramp_start), %si\n"
-    "1:  lodsb %cs:(%si), %al\n"
-    "    test %al, %al\n"
-    "    jz 2f\n"
-    "    out %al, $0xe9\n"
-    "    jmp 1b\n"
-    "2:  movb $1, %cs:0x100\n"
-    "3:  cli\n"
-    "    hlt\n"
-    "    jmp 3b\n"
-    "tramp_msg:\n"
-    "    .asciz \"lapic-test: vcpu 1 started in real mode\\n\"\n"
-    "tramp_end:\n"
-    "    .code64\n"
-    "    .text\n");
+__asm__("    .section .rodata\n"
+        "    .globl tramp_start, tramp_end\n"
+        "tramp_start:\n"
+        "    .code16\n"
+        "    mov $(tramp_msg - tramp_start), %si\n"
+        "1:  lodsb %cs:(%si), %al\n"
+        "    test %al, %al\n"
+        "    jz 2f\n"
+        "    out %al, $0xe9\n"
+        "    jmp 1b\n"
+        "2:  movb $1, %cs:0x100\n"
+        "3:  cli\n"
+        "    hlt\n"
+        "    jmp 3b\n"
+        "tramp_msg:\n"
+        "    .asciz \"lapic-test: vcpu 1 started in real mode\\n\"\n"
+        "tramp_end:\n"
+        "    .code64\n"
+        "    .text\n");
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -147,8 +145,8 @@ static void set_gate(unsigned int vector, void (*fn)(void))
     uint16_t cs;
 
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[vector] = (struct idt_gate){ (uint16_t)a, cs, 0, 0x8E, (uint16_t)(a >> 16),
-                                     (uint32_t)(a >> 32), 0 };
+    idt[vector] =
+        (struct idt_gate){ (uint16_t)a, cs, 0, 0x8E, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0 };
 }
 
 static void load_idt(void)
@@ -243,8 +241,10 @@ static void xapic_mmio(void)
 
     map_xapic_page();
     check(*xapic_reg(XAPIC_VERSION) == 0x50014, "xAPIC MMIO: version 0x50014");
-    __asm__ volatile("movzbl (%1), %k0" : "=r"(version_low)
-                     : "r"(xapic_reg(XAPIC_VERSION)) : "memory");
+    __asm__ volatile("movzbl (%1), %k0"
+                     : "=r"(version_low)
+                     : "r"(xapic_reg(XAPIC_VERSION))
+                     : "memory");
     check(version_low == 0x14, "xAPIC MMIO: version's low byte with movzx");
     check(*xapic_reg(XAPIC_ID) == 0, "xAPIC MMIO: id 0");
     *xapic_reg(XAPIC_TPR) = 0x30;

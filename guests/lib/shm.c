@@ -29,8 +29,8 @@ static const struct hvm_modlist_entry *table_module(const struct hvm_start_info 
     mods = (const struct hvm_modlist_entry *)(uintptr_t)si->modlist_paddr;
     for (i = 1; i < si->nr_modules; i++)
         if (mods[i].cmdline_paddr &&
-            same_string((const char *)(uintptr_t)mods[i].cmdline_paddr,
-                        TESSERA_SHM_TABLE_CMDLINE, sizeof(TESSERA_SHM_TABLE_CMDLINE)))
+            same_string((const char *)(uintptr_t)mods[i].cmdline_paddr, TESSERA_SHM_TABLE_CMDLINE,
+                        sizeof(TESSERA_SHM_TABLE_CMDLINE)))
             return &mods[i];
     return NULL;
 }

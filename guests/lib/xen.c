@@ -45,8 +45,7 @@ bool xen_setup(void)
             uint64_t page = (uintptr_t)hypercall_page;
 
             cpuid(base + 2, &a, &b, &c, &d);
-            __asm__ volatile("wrmsr" : : "c"(b), "a"((uint32_t)page),
-                             "d"((uint32_t)(page >> 32)));
+            __asm__ volatile("wrmsr" : : "c"(b), "a"((uint32_t)page), "d"((uint32_t)(page >> 32)));
             return true;
         }
     }
@@ -67,8 +66,10 @@ uint64_t xen_system_time_ns(void)
 
 bool xen_map_shared_info(void)
 {
-    struct xen_add_to_physmap map = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
-                                      .idx = 0, .gpfn = (uintptr_t)&shinfo >> 12 };
+    struct xen_add_to_physmap map = { .domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_shared_info,
+                                      .idx = 0,
+                                      .gpfn = (uintptr_t)&shinfo >> 12 };
 
     return xen_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uintptr_t)&map, 0) == 0;
 }

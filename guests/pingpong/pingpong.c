@@ -36,20 +36,20 @@
 #include "guest.h"
 #include "xen-guest.h"
 
-#define ANSWER_MASK 0x5A5A5A5A5A5A5A5Aull
-#define OFFER_OFFSET 0x1000       /* the reader's data: the region's second page */
+#define ANSWER_MASK  0x5A5A5A5A5A5A5A5Aull
+#define OFFER_OFFSET 0x1000 /* the reader's data: the region's second page */
 #define OFFER_WORDS  64
 #define OFFER_READY  0x52454144590Aull
 #define REGION_MIN   (OFFER_OFFSET + 0x1000)
 #define GRACE_NS     1000000000ull /* how long ping gives the reader to write */
 
 struct ring {
-    uint64_t seq;    /* last message written: odd from ping, even from pong */
+    uint64_t seq; /* last message written: odd from ping, even from pong */
     uint64_t value;
 };
 
 struct offer {
-    uint64_t ready;  /* OFFER_READY once words are written */
+    uint64_t ready; /* OFFER_READY once words are written */
     uint64_t words[OFFER_WORDS];
 };
 
@@ -74,8 +74,7 @@ static bool reserved_in_memmap(const struct hvm_start_info *si, uint64_t gpa, ui
  * (reported) if it is missing, not reserved, too small or not mapped with the
  * access this side needs.
  */
-static const struct tessera_shm_entry *find_region(const struct hvm_start_info *si,
-                                                   bool writable)
+static const struct tessera_shm_entry *find_region(const struct hvm_start_info *si, bool writable)
 {
     const char *start = guest_cmdline(si), *p = NULL;
     char id[TESSERA_SHM_ID_SIZE];

@@ -40,8 +40,8 @@
 #include "guest.h"
 #include "xen-guest.h"
 
-#define MARK_GPA 0x800000ull        /* 8 MiB: RAM of a 16 MiB domain, past the image */
-#define MARK_VALUE 0x5245535441525421ull
+#define MARK_GPA         0x800000ull /* 8 MiB: RAM of a 16 MiB domain, past the image */
+#define MARK_VALUE       0x5245535441525421ull
 #define WAIT_FOR_PEER_NS 10000000000ull
 #define WAIT_FOR_RING_NS 1000000000ull
 
@@ -112,8 +112,8 @@ static void run_ticker(const struct hvm_start_info *si)
         say("tick ");
         guest_put_dec(i);
         guest_puts("\n");
-        if (send.port && xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
-                                       (uintptr_t)&send, 0)) {
+        if (send.port &&
+            xen_hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0)) {
             say("ticker: ");
             guest_put_verdict("EVTCHNOP_send failed");
             return;
@@ -159,9 +159,12 @@ static const char *check_console_ring(void)
 
 static void run_crash(const struct hvm_start_info *si)
 {
-    static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) no_idt = { 0, 0 };
+    static const struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) no_idt = { 0, 0 };
     unsigned int port = (unsigned int)guest_cmdline_u64(si, "port", 0);
-    const char *ring_err = check_console_ring();   /* its line first, then ours */
+    const char *ring_err = check_console_ring(); /* its line first, then ours */
     uint64_t deadline;
 
     say("crash: PV console ring");
@@ -197,7 +200,8 @@ static void run_reboot(const struct hvm_start_info *si)
 
         rs->state = -1;
         if (xen_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
-                          (uintptr_t)&area) || rs->state != RUNSTATE_running) {
+                          (uintptr_t)&area) ||
+            rs->state != RUNSTATE_running) {
             say("reboot: runstate area");
             guest_put_verdict("not registered");
             return;
@@ -208,18 +212,19 @@ static void run_reboot(const struct hvm_start_info *si)
 
 void guest_main(const struct hvm_start_info *si)
 {
-    const char *mode = guest_cmdline_has(si, "mode=ticker") ? "ticker"
-                     : guest_cmdline_has(si, "mode=crash")  ? "crash"
-                     : guest_cmdline_has(si, "mode=reboot") ? "reboot" : "?";
+    const char *mode = guest_cmdline_has(si, "mode=ticker")   ? "ticker"
+                       : guest_cmdline_has(si, "mode=crash")  ? "crash"
+                       : guest_cmdline_has(si, "mode=reboot") ? "reboot"
+                                                              : "?";
     const char *err;
 
     if (!xen_setup())
         return;
     guest_set_output(xen_console_write);
     err = si->magic != XEN_HVM_START_MAGIC_VALUE ? "bad start info"
-        : !xen_map_shared_info()                 ? "cannot map the shared info"
-        : mode[0] == '?'                         ? "unknown mode"
-        : check_ram_clean(si);
+          : !xen_map_shared_info()               ? "cannot map the shared info"
+          : mode[0] == '?'                       ? "unknown mode"
+                                                 : check_ram_clean(si);
     say(mode);
     guest_puts(": boot, RAM clean");
     guest_put_verdict(err);

@@ -46,38 +46,42 @@
 #include "guest.h"
 #include "xen-guest.h"
 
-#define MAX_VCPUS   8
-#define STACK_SIZE  16384
-#define WAIT_MS     3000
-#define FREE_PORT   4000            /* never bound here */
+#define MAX_VCPUS     8
+#define STACK_SIZE    16384
+#define WAIT_MS       3000
+#define FREE_PORT     4000 /* never bound here */
 #define NO_SUCH_DOMID 999
 
-#define EFER_MSR    0xC0000080u
-#define CR0_NW      (1ull << 29)
+#define EFER_MSR 0xC0000080u
+#define CR0_NW   (1ull << 29)
 
-enum command { CMD_PING, CMD_DOWN };
+enum command {
+    CMD_PING,
+    CMD_DOWN
+};
 
 /* What vCPU 0 and one secondary vCPU share. */
 struct secondary {
-    volatile uint32_t ready;        /* its IPI port is bound */
+    volatile uint32_t ready; /* its IPI port is bound */
     volatile uint32_t ipi_port;
-    volatile uint32_t extra_port;   /* also watched (moved here with bind_vcpu) */
-    volatile uint32_t cmd;          /* enum command, read when its IPI fires */
-    volatile uint32_t answers;      /* events answered */
-    volatile uint32_t extra_hits;   /* ... of them on extra_port */
-    volatile uint32_t resumed;      /* returns from its own VCPUOP_down */
-    volatile uint32_t timer_port;   /* its VIRQ_TIMER, bound before it goes down */
-    volatile uint32_t errors;       /* hypercalls that failed on it */
+    volatile uint32_t extra_port; /* also watched (moved here with bind_vcpu) */
+    volatile uint32_t cmd;        /* enum command, read when its IPI fires */
+    volatile uint32_t answers;    /* events answered */
+    volatile uint32_t extra_hits; /* ... of them on extra_port */
+    volatile uint32_t resumed;    /* returns from its own VCPUOP_down */
+    volatile uint32_t timer_port; /* its VIRQ_TIMER, bound before it goes down */
+    volatile uint32_t errors;     /* hypercalls that failed on it */
 };
 
 static struct secondary sec[MAX_VCPUS];
 static struct vcpu_info vinfo[MAX_VCPUS] __attribute__((aligned(64)));
 static uint8_t stacks[MAX_VCPUS][STACK_SIZE] __attribute__((aligned(16)));
-static uint32_t pong_port;          /* IPI to vCPU 0: every answer */
+static uint32_t pong_port; /* IPI to vCPU 0: every answer */
 static unsigned int checks, failures;
 
 /* Null, 0x08 64-bit code, 0x10 flat data; written by the CPU (accessed bits). */
-static uint64_t smp_gdt[3] __attribute__((used)) = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
+static uint64_t smp_gdt[3]
+    __attribute__((used)) = { 0, 0x00af9b000000ffffull, 0x00cf93000000ffffull };
 static struct {
     uint16_t limit;
     uint64_t base;
@@ -93,45 +97,44 @@ void secondary_start32(void);
  * 32-bit entry (paging off): EBX = CR3, EDI = id, ESP = stack; it enables
  * PAE paging and long mode itself, as a PVH entry does.
  */
-__asm__(
-    "    .text\n"
-    "    .code64\n"
-    "    .globl secondary_start64\n"
-    "secondary_start64:\n"
-    "    lgdt smp_gdt_ptr(%rip)\n"
-    "    mov $0x10, %eax\n"
-    "    mov %eax, %ds\n"
-    "    mov %eax, %es\n"
-    "    mov %eax, %ss\n"
-    "    mov %eax, %fs\n"
-    "    mov %eax, %gs\n"
-    "    pushq $0x08\n"
-    "    lea 1f(%rip), %rax\n"
-    "    push %rax\n"
-    "    lretq\n"
-    "1:  call secondary_main\n"
-    "2:  hlt\n"
-    "    jmp 2b\n"
-    "    .code32\n"
-    "    .globl secondary_start32\n"
-    "secondary_start32:\n"
-    "    mov %cr4, %eax\n"
-    "    or $0x20, %eax\n"              /* PAE */
-    "    mov %eax, %cr4\n"
-    "    mov %ebx, %cr3\n"
-    "    mov $0xc0000080, %ecx\n"       /* EFER.LME */
-    "    rdmsr\n"
-    "    or $0x100, %eax\n"
-    "    wrmsr\n"
-    "    mov %cr0, %eax\n"
-    "    or $0x80000001, %eax\n"        /* PG | PE */
-    "    mov %eax, %cr0\n"
-    "    lgdt smp_gdt_ptr\n"
-    "    ljmp $0x08, $3f\n"
-    "    .code64\n"
-    "3:  mov %edi, %edi\n"              /* upper halves are undefined after the switch */
-    "    mov %esp, %esp\n"
-    "    jmp secondary_start64\n");
+__asm__("    .text\n"
+        "    .code64\n"
+        "    .globl secondary_start64\n"
+        "secondary_start64:\n"
+        "    lgdt smp_gdt_ptr(%rip)\n"
+        "    mov $0x10, %eax\n"
+        "    mov %eax, %ds\n"
+        "    mov %eax, %es\n"
+        "    mov %eax, %ss\n"
+        "    mov %eax, %fs\n"
+        "    mov %eax, %gs\n"
+        "    pushq $0x08\n"
+        "    lea 1f(%rip), %rax\n"
+        "    push %rax\n"
+        "    lretq\n"
+        "1:  call secondary_main\n"
+        "2:  hlt\n"
+        "    jmp 2b\n"
+        "    .code32\n"
+        "    .globl secondary_start32\n"
+        "secondary_start32:\n"
+        "    mov %cr4, %eax\n"
+        "    or $0x20, %eax\n" /* PAE */
+        "    mov %eax, %cr4\n"
+        "    mov %ebx, %cr3\n"
+        "    mov $0xc0000080, %ecx\n" /* EFER.LME */
+        "    rdmsr\n"
+        "    or $0x100, %eax\n"
+        "    wrmsr\n"
+        "    mov %cr0, %eax\n"
+        "    or $0x80000001, %eax\n" /* PG | PE */
+        "    mov %eax, %cr0\n"
+        "    lgdt smp_gdt_ptr\n"
+        "    ljmp $0x08, $3f\n"
+        "    .code64\n"
+        "3:  mov %edi, %edi\n" /* upper halves are undefined after the switch */
+        "    mov %esp, %esp\n"
+        "    jmp secondary_start64\n");
 
 /* One output line built in a buffer: one console write, so vCPUs never mix lines. */
 struct line {
@@ -317,7 +320,8 @@ static uint64_t now_ns(void)
 /* vCPU 0 sleeps until an answer comes or ms pass (SCHEDOP_poll on the pong port). */
 static void wait_pong(uint64_t ms)
 {
-    struct sched_poll p = { .ports = (uintptr_t)&pong_port, .nr_ports = 1,
+    struct sched_poll p = { .ports = (uintptr_t)&pong_port,
+                            .nr_ports = 1,
                             .timeout = now_ns() + ms * 1000000 };
 
     xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&p, 0);
@@ -375,7 +379,8 @@ static bool wait_down(unsigned int id)
  */
 static void meet_peer(uint32_t port)
 {
-    struct sched_poll p = { .ports = (uintptr_t)&port, .nr_ports = 1,
+    struct sched_poll p = { .ports = (uintptr_t)&port,
+                            .nr_ports = 1,
                             .timeout = now_ns() + WAIT_MS * 1000000ull };
 
     check(send(port) == 0, "barrier: notify the peer");
@@ -421,7 +426,10 @@ static struct vcpu_hvm_context context_64(unsigned int id)
         .rsp = (uintptr_t)&stacks[id][STACK_SIZE],
         .rdi = id,
         .rflags = 0x2,
-        .cr0 = read_cr(0), .cr3 = read_cr(3), .cr4 = read_cr(4), .efer = read_efer(),
+        .cr0 = read_cr(0),
+        .cr3 = read_cr(3),
+        .cr4 = read_cr(4),
+        .efer = read_efer(),
     };
     return c;
 }
@@ -437,10 +445,17 @@ static struct vcpu_hvm_context context_32(unsigned int id)
         .ebx = (uint32_t)read_cr(3),
         .edi = id,
         .eflags = 0x2,
-        .cr0 = 0x11,                            /* PE | ET */
-        .cs_limit = 0xFFFFF, .ds_limit = 0xFFFFF, .ss_limit = 0xFFFFF, .es_limit = 0xFFFFF,
+        .cr0 = 0x11, /* PE | ET */
+        .cs_limit = 0xFFFFF,
+        .ds_limit = 0xFFFFF,
+        .ss_limit = 0xFFFFF,
+        .es_limit = 0xFFFFF,
         .tr_limit = 0x67,
-        .cs_ar = 0xC9B, .ds_ar = 0xC93, .ss_ar = 0xC93, .es_ar = 0xC93, .tr_ar = 0x8B,
+        .cs_ar = 0xC9B,
+        .ds_ar = 0xC93,
+        .ss_ar = 0xC93,
+        .es_ar = 0xC93,
+        .tr_ar = 0x8B,
     };
     return c;
 }
@@ -474,58 +489,83 @@ static void check_hostile_contexts(unsigned int n)
           "initialise from a bad address: -EFAULT");
     check(initialise(0, &good) == -XEN_EEXIST, "initialise vCPU 0 (running): -EEXIST");
 
-    c = good; c.mode = 2;
+    c = good;
+    c.mode = 2;
     check(initialise(1, &c) == -XEN_EINVAL, "mode 2: -EINVAL");
-    c = good; c.pad = 1;
+    c = good;
+    c.pad = 1;
     check(initialise(1, &c) == -XEN_EINVAL, "pad set: -EINVAL");
-    c = good; c.cpu_regs.x86_64.rip = 0x0000800000000000ull;
+    c = good;
+    c.cpu_regs.x86_64.rip = 0x0000800000000000ull;
     check(initialise(1, &c) == -XEN_EINVAL, "64-bit: non-canonical RIP: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr0 &= ~(1ull << 31);
+    c = good;
+    c.cpu_regs.x86_64.cr0 &= ~(1ull << 31);
     check(initialise(1, &c) == -XEN_EINVAL, "64-bit: CR0.PG clear: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr4 &= ~(1ull << 5);
+    c = good;
+    c.cpu_regs.x86_64.cr4 &= ~(1ull << 5);
     check(initialise(1, &c) == -XEN_EINVAL, "64-bit: CR4.PAE clear: -EINVAL");
-    c = good; c.cpu_regs.x86_64.efer &= ~(1ull << 8);
+    c = good;
+    c.cpu_regs.x86_64.efer &= ~(1ull << 8);
     check(initialise(1, &c) == -XEN_EINVAL, "64-bit: EFER.LME clear: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr4 |= 1ull << 12;
+    c = good;
+    c.cpu_regs.x86_64.cr4 |= 1ull << 12;
     check(initialise(1, &c) == -XEN_EINVAL, "CR4.LA57 (not offered): -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr4 |= 1ull << 31;
+    c = good;
+    c.cpu_regs.x86_64.cr4 |= 1ull << 31;
     check(initialise(1, &c) == -XEN_EINVAL, "CR4 reserved bit: -EINVAL");
-    c = good; c.cpu_regs.x86_64.efer |= 1ull << 12;
+    c = good;
+    c.cpu_regs.x86_64.efer |= 1ull << 12;
     check(initialise(1, &c) == -XEN_EINVAL, "EFER.SVME: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr0 |= CR0_NW;
+    c = good;
+    c.cpu_regs.x86_64.cr0 |= CR0_NW;
     check(initialise(1, &c) == -XEN_EINVAL, "CR0.NW without CR0.CD: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr0 |= 1ull << 32;
+    c = good;
+    c.cpu_regs.x86_64.cr0 |= 1ull << 32;
     check(initialise(1, &c) == -XEN_EINVAL, "CR0 bit 32: -EINVAL");
-    c = good; c.cpu_regs.x86_64.cr3 = 1ull << 60;
+    c = good;
+    c.cpu_regs.x86_64.cr3 = 1ull << 60;
     check(initialise(1, &c) == -XEN_EINVAL, "CR3 beyond the physical address width: -EINVAL");
 
-    d = good32; d.cpu_regs.x86_32.cs_ar = 0xC93;
+    d = good32;
+    d.cpu_regs.x86_32.cs_ar = 0xC93;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: data segment for CS: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.cs_ar = 0;
+    d = good32;
+    d.cpu_regs.x86_32.cs_ar = 0;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: null CS: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.cs_ar = 0xC1B;
+    d = good32;
+    d.cpu_regs.x86_32.cs_ar = 0xC1B;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: CS not present: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.cs_ar = 0x1C9B;
+    d = good32;
+    d.cpu_regs.x86_32.cs_ar = 0x1C9B;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: attribute bit 12: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.ss_ar = 0xC9B;
+    d = good32;
+    d.cpu_regs.x86_32.ss_ar = 0xC9B;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: code segment for SS: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.ss_ar = 0xCF3;
+    d = good32;
+    d.cpu_regs.x86_32.ss_ar = 0xCF3;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: SS.DPL 3 with CS.DPL 0: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.ds_ar = 0xCF3;
+    d = good32;
+    d.cpu_regs.x86_32.ds_ar = 0xCF3;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: DS.DPL above CS.DPL: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.tr_ar = 0x9B;
+    d = good32;
+    d.cpu_regs.x86_32.tr_ar = 0x9B;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: code segment for TR: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.tr_ar = 0x81;
+    d = good32;
+    d.cpu_regs.x86_32.tr_ar = 0x81;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: 16-bit TSS for TR: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.cs_ar = 0x09B;
+    d = good32;
+    d.cpu_regs.x86_32.cs_ar = 0x09B;
     d.cpu_regs.x86_32.cs_limit = 0xFFFF;
     d.cpu_regs.x86_32.eip = 0x10000;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: EIP beyond the CS limit: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.pad1 = 1;
+    d = good32;
+    d.cpu_regs.x86_32.pad1 = 1;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: pad1 set: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.efer = 1ull << 10;
+    d = good32;
+    d.cpu_regs.x86_32.efer = 1ull << 10;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: EFER.LMA without LME: -EINVAL");
-    d = good32; d.cpu_regs.x86_32.cr0 = 0x10;
+    d = good32;
+    d.cpu_regs.x86_32.cr0 = 0x10;
     check(initialise(1, &d) == -XEN_EINVAL, "32-bit: CR0.PE clear: -EINVAL");
 
     check(vcpu_op(VCPUOP_up, 1, 0) == -XEN_EINVAL, "refused contexts leave vCPU 1 unstartable");
@@ -542,7 +582,8 @@ static uint16_t own_domid(void)
 {
     uint32_t a, b, c, d;
 
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+    __asm__ volatile("cpuid"
+                     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
                      : "a"(XEN_CPUID_FIRST_LEAF + 4), "c"(0));
     return (a & XEN_HVM_CPUID_DOMID_PRESENT) ? (uint16_t)c : DOMID_INVALID;
 }
@@ -565,8 +606,9 @@ static uint32_t check_status_and_bind_vcpu(unsigned int n, unsigned int target, 
     unsigned int i;
 
     for (i = 1; i < n; i++)
-        check(status_of(DOMID_SELF, sec[i].ipi_port, &st) == 0 &&
-              st.status == EVTCHNSTAT_ipi && st.vcpu == i, "status: IPI port of vCPU i");
+        check(status_of(DOMID_SELF, sec[i].ipi_port, &st) == 0 && st.status == EVTCHNSTAT_ipi &&
+                  st.vcpu == i,
+              "status: IPI port of vCPU i");
     check(status_of(me, pong_port, &st) == 0 && st.status == EVTCHNSTAT_ipi && st.vcpu == 0,
           "status (own domid): IPI port of vCPU 0");
     check(status_of(DOMID_SELF, FREE_PORT, &st) == 0 && st.status == EVTCHNSTAT_closed,
@@ -581,15 +623,15 @@ static uint32_t check_status_and_bind_vcpu(unsigned int n, unsigned int target, 
 
     check(evtchn_op(EVTCHNOP_bind_virq, &timer) == 0, "bind_virq VIRQ_TIMER on another vCPU");
     check(status_of(DOMID_SELF, timer.port, &st) == 0 && st.status == EVTCHNSTAT_virq &&
-          st.u.virq == VIRQ_TIMER && st.vcpu == timer.vcpu, "status: VIRQ_TIMER port");
+              st.u.virq == VIRQ_TIMER && st.vcpu == timer.vcpu,
+          "status: VIRQ_TIMER port");
     bv = (struct evtchn_bind_vcpu){ .port = timer.port, .vcpu = 0 };
     check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL,
           "bind_vcpu of a per-vCPU VIRQ: -EINVAL");
     bv = (struct evtchn_bind_vcpu){ .port = sec[1].ipi_port, .vcpu = 0 };
     check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL, "bind_vcpu of an IPI: -EINVAL");
     bv = (struct evtchn_bind_vcpu){ .port = FREE_PORT, .vcpu = 0 };
-    check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL,
-          "bind_vcpu of a free port: -EINVAL");
+    check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL, "bind_vcpu of a free port: -EINVAL");
     bv = (struct evtchn_bind_vcpu){ .port = 4096, .vcpu = 0 };
     check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == -XEN_EINVAL, "bind_vcpu port 4096: -EINVAL");
     bv = (struct evtchn_bind_vcpu){ .port = timer.port, .vcpu = n };
@@ -602,7 +644,8 @@ static uint32_t check_status_and_bind_vcpu(unsigned int n, unsigned int target, 
     bv = (struct evtchn_bind_vcpu){ .port = console.port, .vcpu = target };
     check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == 0, "bind_vcpu of VIRQ_CONSOLE");
     check(status_of(DOMID_SELF, console.port, &st) == 0 && st.status == EVTCHNSTAT_virq &&
-          st.u.virq == VIRQ_CONSOLE && st.vcpu == target, "status: VIRQ_CONSOLE moved");
+              st.u.virq == VIRQ_CONSOLE && st.vcpu == target,
+          "status: VIRQ_CONSOLE moved");
     cl.port = console.port;
     check(evtchn_op(EVTCHNOP_close, &cl) == 0, "close the moved VIRQ_CONSOLE port");
     check(evtchn_op(EVTCHNOP_bind_virq, &console) == 0, "VIRQ_CONSOLE can be bound again");
@@ -611,22 +654,23 @@ static uint32_t check_status_and_bind_vcpu(unsigned int n, unsigned int target, 
 
     check(evtchn_op(EVTCHNOP_alloc_unbound, &unb) == 0, "alloc_unbound for itself");
     check(status_of(DOMID_SELF, unb.port, &st) == 0 && st.status == EVTCHNSTAT_unbound &&
-          st.u.unbound.dom == me && st.vcpu == 0, "status: unbound port");
+              st.u.unbound.dom == me && st.vcpu == 0,
+          "status: unbound port");
     bv = (struct evtchn_bind_vcpu){ .port = unb.port, .vcpu = 1 };
-    check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == 0 &&
-          status_of(DOMID_SELF, unb.port, &st) == 0 && st.vcpu == 1,
+    check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == 0 && status_of(DOMID_SELF, unb.port, &st) == 0 &&
+              st.vcpu == 1,
           "bind_vcpu of an unbound port");
     bi.remote_port = unb.port;
     check(evtchn_op(EVTCHNOP_bind_interdomain, &bi) == 0, "bind_interdomain loop-back");
-    check(status_of(DOMID_SELF, bi.local_port, &st) == 0 &&
-          st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == me &&
-          st.u.interdomain.port == unb.port && st.vcpu == 0, "status: inter-domain port");
+    check(status_of(DOMID_SELF, bi.local_port, &st) == 0 && st.status == EVTCHNSTAT_interdomain &&
+              st.u.interdomain.dom == me && st.u.interdomain.port == unb.port && st.vcpu == 0,
+          "status: inter-domain port");
     check(status_of(DOMID_SELF, unb.port, &st) == 0 && st.status == EVTCHNSTAT_interdomain &&
-          st.u.interdomain.port == bi.local_port && st.vcpu == 1,
+              st.u.interdomain.port == bi.local_port && st.vcpu == 1,
           "status: its peer, still on vCPU 1");
     bv = (struct evtchn_bind_vcpu){ .port = bi.local_port, .vcpu = target };
     check(evtchn_op(EVTCHNOP_bind_vcpu, &bv) == 0 &&
-          status_of(DOMID_SELF, bi.local_port, &st) == 0 && st.vcpu == target,
+              status_of(DOMID_SELF, bi.local_port, &st) == 0 && st.vcpu == target,
           "bind_vcpu of an inter-domain port");
     sec[target].extra_port = bi.local_port;
     return unb.port;
@@ -663,7 +707,7 @@ static void check_runstate_area_of_another(unsigned int n)
     check(vcpu_op(VCPUOP_register_runstate_memory_area, 1, &r) == 0,
           "runstate area of vCPU 1, registered by vCPU 0");
     check(ping(1, sec[1].ipi_port) && wait_area_blocked(a, 0) && a->time[RUNSTATE_running] > 0 &&
-          a->time[RUNSTATE_blocked] > 0 && a->state_entry_time <= now_ns(),
+              a->time[RUNSTATE_blocked] > 0 && a->state_entry_time <= now_ns(),
           "runstate area of vCPU 1 after a ping: blocked again, it ran and blocked before");
     entry = a->state_entry_time;
     check(ping(1, sec[1].ipi_port) && wait_area_blocked(a, entry),
@@ -798,7 +842,8 @@ static void run(const struct hvm_start_info *si)
         struct vcpu_runstate_info r = runstate(1);
 
         check(r.state == RUNSTATE_offline && r.time[RUNSTATE_running] == 0 &&
-              r.time[RUNSTATE_offline] > 0, "runstate: offline, never ran");
+                  r.time[RUNSTATE_offline] > 0,
+              "runstate: offline, never ran");
         check(vcpu_op(VCPUOP_get_runstate_info, n, &r) == -XEN_ENOENT,
               "runstate of vCPU n: -ENOENT");
         check(vcpu_op(VCPUOP_get_runstate_info, 0, (void *)0xDEAD0000000ull) == -XEN_EFAULT,
@@ -825,7 +870,8 @@ static void run(const struct hvm_start_info *si)
         struct vcpu_runstate_info self = runstate(0), one = runstate(1);
 
         check(self.state == RUNSTATE_running && self.time[RUNSTATE_running] > 0 &&
-              self.state_entry_time <= now_ns(), "runstate of itself: running");
+                  self.state_entry_time <= now_ns(),
+              "runstate of itself: running");
         check(one.time[RUNSTATE_running] > 0 && one.time[RUNSTATE_blocked] > 0,
               "runstate of vCPU 1: it ran and blocked");
     }

@@ -12,7 +12,7 @@
 #include <hv/smp.h>
 #include <hv/timeline.h>
 
-#define MAX_MEM_TYPE 32
+#define MAX_MEM_TYPE    32
 #define PAGES_TO_MIB(p) ((unsigned long long)((p) >> (20 - PAGE_SHIFT)))
 
 static const char *const mem_type_names[MAX_MEM_TYPE] = {

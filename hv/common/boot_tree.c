@@ -10,7 +10,7 @@ const char *boot_tree_config_bootargs(const void *fdt)
 
     if (hv < 0)
         return NULL;
-    fdt_for_each_subnode(node, fdt, hv) {
+    fdt_for_each_subnode (node, fdt, hv) {
         int len;
         const char *args;
 

@@ -102,7 +102,7 @@ uint64_t cmdline_get_u64(const char *key, uint64_t def)
         else
             return def;
         if (v > (UINT64_MAX - d) / base)
-            return def;  /* overflow */
+            return def; /* overflow */
         v = v * base + d;
     }
     return v;

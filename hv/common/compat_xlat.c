@@ -14,14 +14,18 @@
 #include <hv/guest_access.h>
 
 /* One field of struct N (native) and struct C (compat). */
-#define FIELD(N, C, field)                                                      \
-    { offsetof(struct N, field), offsetof(struct C, field),                     \
-      sizeof(((struct N *)0)->field), sizeof(((struct C *)0)->field) }
-#define LAYOUT(name, N, C, ...)                                                 \
-    const struct compat_layout compat_##name##_layout = {                      \
-        sizeof(struct N), sizeof(struct C),                                     \
+#define FIELD(N, C, field)                                                                    \
+    {                                                                                         \
+        offsetof(struct N, field), offsetof(struct C, field), sizeof(((struct N *)0)->field), \
+            sizeof(((struct C *)0)->field)                                                    \
+    }
+#define LAYOUT(name, N, C, ...)                                                       \
+    const struct compat_layout compat_##name##_layout = {                             \
+        sizeof(struct N),                                                             \
+        sizeof(struct C),                                                             \
         sizeof((struct compat_field[]){ __VA_ARGS__ }) / sizeof(struct compat_field), \
-        { __VA_ARGS__ } }
+        { __VA_ARGS__ }                                                               \
+    }
 
 #define POLL(f) FIELD(sched_poll, compat_sched_poll, f)
 LAYOUT(sched_poll, sched_poll, compat_sched_poll, POLL(ports), POLL(nr_ports), POLL(timeout));
@@ -30,12 +34,12 @@ LAYOUT(sched_poll, sched_poll, compat_sched_poll, POLL(ports), POLL(nr_ports), P
 LAYOUT(memory_map, xen_memory_map, compat_memory_map, MAP(nr_entries), MAP(buffer));
 
 #define ATP(f) FIELD(xen_add_to_physmap, compat_add_to_physmap, f)
-LAYOUT(add_to_physmap, xen_add_to_physmap, compat_add_to_physmap,
-       ATP(domid), ATP(size), ATP(space), ATP(idx), ATP(gpfn));
+LAYOUT(add_to_physmap, xen_add_to_physmap, compat_add_to_physmap, ATP(domid), ATP(size), ATP(space),
+       ATP(idx), ATP(gpfn));
 
 #define RUNSTATE(f) FIELD(vcpu_runstate_info, compat_vcpu_runstate_info, f)
-LAYOUT(vcpu_runstate_info, vcpu_runstate_info, compat_vcpu_runstate_info,
-       RUNSTATE(state), RUNSTATE(state_entry_time), RUNSTATE(time));
+LAYOUT(vcpu_runstate_info, vcpu_runstate_info, compat_vcpu_runstate_info, RUNSTATE(state),
+       RUNSTATE(state_entry_time), RUNSTATE(time));
 
 #define SSHOT(f) FIELD(vcpu_set_singleshot_timer, compat_vcpu_set_singleshot_timer, f)
 LAYOUT(vcpu_set_singleshot_timer, vcpu_set_singleshot_timer, compat_vcpu_set_singleshot_timer,
@@ -43,8 +47,7 @@ LAYOUT(vcpu_set_singleshot_timer, vcpu_set_singleshot_timer, compat_vcpu_set_sin
 
 LAYOUT(vcpu_register_runstate_memory_area, vcpu_register_runstate_memory_area,
        compat_vcpu_register_runstate_memory_area,
-       FIELD(vcpu_register_runstate_memory_area, compat_vcpu_register_runstate_memory_area,
-             addr));
+       FIELD(vcpu_register_runstate_memory_area, compat_vcpu_register_runstate_memory_area, addr));
 
 /* The compat layouts fit the helpers' buffers. */
 _Static_assert(sizeof(struct compat_vcpu_runstate_info) <= COMPAT_XLAT_MAX_SIZE, "room");
@@ -68,8 +71,7 @@ void compat_xlat_in(void *native, const void *guest, const struct compat_layout 
     }
 }
 
-size_t compat_xlat_out(void *guest, const void *native, const struct compat_layout *l,
-                       bool compat)
+size_t compat_xlat_out(void *guest, const void *native, const struct compat_layout *l, bool compat)
 {
     unsigned int i;
 
@@ -92,8 +94,7 @@ bool hypercall_compat(const struct vcpu *v)
     return !v->hypercall_64bit;
 }
 
-int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva,
-                         const struct compat_layout *l)
+int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva, const struct compat_layout *l)
 {
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];
     bool compat = hypercall_compat(v);

@@ -14,8 +14,8 @@ static unsigned int find(const struct cpuid_policy *p, uint32_t leaf, uint32_t s
     return i;
 }
 
-bool cpuid_policy_add(struct cpuid_policy *p, uint32_t leaf, uint32_t subleaf,
-                      enum cpuid_reg reg, unsigned int bit, bool force)
+bool cpuid_policy_add(struct cpuid_policy *p, uint32_t leaf, uint32_t subleaf, enum cpuid_reg reg,
+                      unsigned int bit, bool force)
 {
     unsigned int i = find(p, leaf, subleaf, reg);
     struct cpuid_reg_policy *r = &p->regs[i];

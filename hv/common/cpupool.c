@@ -75,8 +75,7 @@ static void format_cpus(char *buf, size_t size, const cpumask_t *mask)
         snprintf(buf, size, "none");
 }
 
-static void format_domains(char *buf, size_t size, const struct hl_plan *plan,
-                           unsigned int index)
+static void format_domains(char *buf, size_t size, const struct hl_plan *plan, unsigned int index)
 {
     size_t len = 0;
     unsigned int i;
@@ -84,8 +83,8 @@ static void format_domains(char *buf, size_t size, const struct hl_plan *plan,
     buf[0] = '\0';
     for (i = 0; i < plan->nr_domains && len < size; i++)
         if (plan->domains[i].pool == index)
-            len += (size_t)snprintf(buf + len, size - len, len ? ", %s" : "%s",
-                                    plan->domains[i].name);
+            len +=
+                (size_t)snprintf(buf + len, size - len, len ? ", %s" : "%s", plan->domains[i].name);
     if (!len)
         snprintf(buf, size, "none");
 }

@@ -21,19 +21,19 @@
 
 /* Serial budget per domain: a burst for boot messages, then a steady rate. */
 #define DOM_CONSOLE_BURST KiB(32)
-#define DOM_CONSOLE_RATE  KiB(4)    /* bytes per second */
+#define DOM_CONSOLE_RATE  KiB(4) /* bytes per second */
 
 /*
  * The UART is polled (its IRQ is not routed). 10 ms keeps up with typing; at
  * 115200 baud a paste of more than 16 bytes per 10 ms can overrun its FIFO.
  */
-#define INPUT_POLL_NS 10000000ull
+#define INPUT_POLL_NS        10000000ull
 #define INPUT_POLL_MAX_BYTES 256
-#define SWITCH_CHAR 0x01            /* Ctrl-A */
+#define SWITCH_CHAR          0x01 /* Ctrl-A */
 /* Serial bytes one ring step may print: one longest line with its prefix. */
 #define RING_STEP_SERIAL_MAX (DOM_CONSOLE_NAME_ROOM + 2 + DOM_CONSOLE_LINE_MAX + 1)
-#define SWITCH_COUNT 3
-#define OWNER_HYPERVISOR 0xFFFFFFFFu
+#define SWITCH_COUNT         3
+#define OWNER_HYPERVISOR     0xFFFFFFFFu
 
 /*
  * Who owns serial input; the lock also covers the poll. The consoles are the
@@ -252,8 +252,8 @@ static void emit_line(struct dom_console *c)
         return;
     }
     if (c->suppressed) {
-        n = snprintf(out, sizeof(out), "%s: [%llu bytes not shown: console rate limit]\n",
-                     c->name, (unsigned long long)c->suppressed);
+        n = snprintf(out, sizeof(out), "%s: [%llu bytes not shown: console rate limit]\n", c->name,
+                     (unsigned long long)c->suppressed);
         console_write(out, (size_t)MIN((size_t)n, sizeof(out) - 1));
         c->suppressed = 0;
     }
@@ -271,8 +271,7 @@ static void emit_line(struct dom_console *c)
  * serial output (*step_room), cannot pay for yet; the rest stays in the
  * guest's ring. Called with c->lock held.
  */
-static size_t console_take(struct dom_console *c, const char *buf, size_t len,
-                           size_t *step_room)
+static size_t console_take(struct dom_console *c, const char *buf, size_t len, size_t *step_room)
 {
     size_t i;
 
@@ -311,9 +310,9 @@ static size_t console_take(struct dom_console *c, const char *buf, size_t len,
  * nothing is to be taken or given (as xenconsoled does); said once per
  * domain, since the guest can repeat it at will.
  */
-static bool ring_indices(struct dom_console *c, const char *which,
-                         const XENCONS_RING_IDX *cons_at, const XENCONS_RING_IDX *prod_at,
-                         size_t size, XENCONS_RING_IDX *cons, XENCONS_RING_IDX *prod)
+static bool ring_indices(struct dom_console *c, const char *which, const XENCONS_RING_IDX *cons_at,
+                         const XENCONS_RING_IDX *prod_at, size_t size, XENCONS_RING_IDX *cons,
+                         XENCONS_RING_IDX *prod)
 {
     *cons = __atomic_load_n(cons_at, __ATOMIC_ACQUIRE);
     *prod = __atomic_load_n(prod_at, __ATOMIC_ACQUIRE);
@@ -321,7 +320,8 @@ static bool ring_indices(struct dom_console *c, const char *which,
         return true;
     if (!c->ring_corrupt_reported)
         printk("tessera: domain %s: console ring %s indices corrupt (prod 0x%x, cons 0x%x): "
-               "ignored while they are\n", c->name, which, *prod, *cons);
+               "ignored while they are\n",
+               c->name, which, *prod, *cons);
     c->ring_corrupt_reported = true;
     return false;
 }
@@ -414,8 +414,8 @@ void dom_console_ring_notify(struct domain *d, unsigned int port)
         ring_service(&d->console, true);
 }
 
-void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring,
-                             uint64_t gfn, unsigned int port)
+void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring, uint64_t gfn,
+                             unsigned int port)
 {
     unsigned long flags = spin_lock_irqsave(&c->lock);
 

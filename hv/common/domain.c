@@ -21,8 +21,8 @@
 #include <hv/time.h>
 
 static spinlock_t domains_lock = SPINLOCK_INIT;
-static unsigned int domains_running;     /* started and not yet gone */
-static bool domains_all_clean = true;    /* every domain gone so far powered off */
+static unsigned int domains_running;  /* started and not yet gone */
+static bool domains_all_clean = true; /* every domain gone so far powered off */
 
 static unsigned int domain_order(void)
 {
@@ -37,20 +37,20 @@ static const char *reason_name(int reason)
 {
     switch (reason) {
     case SHUTDOWN_poweroff: return "poweroff";
-    case SHUTDOWN_reboot:   return "reboot";
-    case SHUTDOWN_crash:    return "crash";
+    case SHUTDOWN_reboot: return "reboot";
+    case SHUTDOWN_crash: return "crash";
     case SHUTDOWN_watchdog: return "watchdog";
-    default:                return "unknown";
+    default: return "unknown";
     }
 }
 
 static const char *action_name(uint8_t action)
 {
     switch (action) {
-    case HL_ACTION_DESTROY:      return "destroy";
-    case HL_ACTION_RESTART:      return "restart";
+    case HL_ACTION_DESTROY: return "destroy";
+    case HL_ACTION_RESTART: return "restart";
     case HL_ACTION_HALT_MACHINE: return "halt the machine";
-    default:                     return "destroy";
+    default: return "destroy";
     }
 }
 
@@ -91,8 +91,8 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     dom_console_init(&d->console, d->name, domid, policy->console_serial);
     d->p2m = p2m_create(p2m_pool_bytes);
     if (!evtchn_domain_init(d) || !d->p2m) {
-        printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n",
-               d->name, (unsigned long long)(p2m_pool_bytes >> 10));
+        printk("tessera: domain %s: out of memory for its %llu KiB P2M pool or events\n", d->name,
+               (unsigned long long)(p2m_pool_bytes >> 10));
         domain_free(d);
         return NULL;
     }
@@ -190,16 +190,16 @@ void domain_shutdown(struct domain *d, int reason)
         return;
     }
     action = reason == SHUTDOWN_poweroff ? d->policy.on_poweroff
-           : reason == SHUTDOWN_reboot   ? d->policy.on_reboot
-           : d->policy.on_crash;
+             : reason == SHUTDOWN_reboot ? d->policy.on_reboot
+                                         : d->policy.on_crash;
     d->shutdown_reason = reason;
     d->shutdown_action = action;
     d->state = DOMAIN_DYING;
     spin_unlock_irqrestore(&d->lock, flags);
 
     dom_console_flush(&d->console);
-    printk("tessera: domain %s (id %u): %s; policy: %s\n", d->name, d->domid,
-           reason_name(reason), action_name(action));
+    printk("tessera: domain %s (id %u): %s; policy: %s\n", d->name, d->domid, reason_name(reason),
+           action_name(action));
     /* vCPUs not on a CPU are gone now; running ones leave at their next check. */
     for (i = 0; i < d->nr_vcpus; i++) {
         if (sched_detach(d->vcpus[i]))
@@ -235,8 +235,8 @@ static bool restart_allowed(struct domain *d)
     if (d->restarts >= DOMAIN_RESTART_BURST &&
         now - *slot < DOMAIN_RESTART_INTERVAL_S * 1000000000ull) {
         printk("tessera: domain %s (id %u) restarted %u times within %u s (the limit): "
-               "not restarted again\n", d->name, d->domid, DOMAIN_RESTART_BURST,
-               DOMAIN_RESTART_INTERVAL_S);
+               "not restarted again\n",
+               d->name, d->domid, DOMAIN_RESTART_BURST, DOMAIN_RESTART_INTERVAL_S);
         return false;
     }
     *slot = now;
@@ -286,9 +286,9 @@ static void domain_finish(struct domain *d)
     /* CPU time as a share of one CPU over its life: what weights and caps divide. */
     life_ns = MAX(life_ns, 1ull);
     printk("tessera: domain %s (id %u) destroyed after %llu exits; CPU time %llu ms in "
-           "%llu ms (%llu%%)\n", d->name, d->domid, (unsigned long long)exits,
-           (unsigned long long)(run_ns / 1000000), (unsigned long long)(life_ns / 1000000),
-           (unsigned long long)(run_ns * 100 / life_ns));
+           "%llu ms (%llu%%)\n",
+           d->name, d->domid, (unsigned long long)exits, (unsigned long long)(run_ns / 1000000),
+           (unsigned long long)(life_ns / 1000000), (unsigned long long)(run_ns * 100 / life_ns));
     domain_free(d);
 
     flags = spin_lock_irqsave(&domains_lock);

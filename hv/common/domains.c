@@ -34,14 +34,14 @@
 static struct hl_plan plan_storage;
 static const struct hl_plan *plan;
 
-#define SHM_ID_MAX    16   /* xen,shm-id: at most 15 characters */
-#define POOL_NAME_MAX 32   /* for messages */
+#define SHM_ID_MAX    16 /* xen,shm-id: at most 15 characters */
+#define POOL_NAME_MAX 32 /* for messages */
 /* A restart's scrub step: 2 MiB, a few ms even under an emulator, then others may run. */
 #define RESTART_SCRUB_PAGES 512
 
 struct spec_module {
-    uint64_t base, size;   /* host-physical, a range the loader placed */
-    const char *cmdline;   /* in the spec, or NULL */
+    uint64_t base, size; /* host-physical, a range the loader placed */
+    const char *cmdline; /* in the spec, or NULL */
 };
 
 struct spec_shm {
@@ -71,11 +71,11 @@ struct domain_spec {
     uint16_t sched_weight, sched_cap;
     uint16_t pool;
     char pool_name[POOL_NAME_MAX];
-    struct spec_module kernel, ramdisk;    /* ramdisk.size 0: none */
+    struct spec_module kernel, ramdisk; /* ramdisk.size 0: none */
     uint32_t nr_shm, nr_evtchns;
     struct spec_shm *shm;
     struct spec_evtchn *evtchns;
-    cpumask_t *affinity;                   /* per vCPU */
+    cpumask_t *affinity; /* per vCPU */
 };
 
 static struct domain_spec *specs[HL_MAX_DOMAINS];
@@ -160,14 +160,15 @@ static bool map_shm(struct domain *d, const struct domain_spec *spec)
                     m->read_only ? P2M_SHARED_RO : P2M_SHARED_RW,
                     m->read_only ? P2M_READ : P2M_READ | P2M_WRITE)) {
             printk("tessera: domain %s: cannot map shared memory '%s' at 0x%llx "
-                   "(P2M pool exhausted or overlapping)\n", d->name, m->id,
-                   (unsigned long long)m->guest_base);
+                   "(P2M pool exhausted or overlapping)\n",
+                   d->name, m->id, (unsigned long long)m->guest_base);
             return false;
         }
         printk("tessera: domain %s: shared memory '%s' (%s%s) at guest 0x%llx, host 0x%llx, "
-               "0x%llx bytes\n", d->name, m->id, m->owner ? "owner" : "borrower",
-               m->read_only ? ", read-only" : "", (unsigned long long)m->guest_base,
-               (unsigned long long)m->host_base, (unsigned long long)m->size);
+               "0x%llx bytes\n",
+               d->name, m->id, m->owner ? "owner" : "borrower", m->read_only ? ", read-only" : "",
+               (unsigned long long)m->guest_base, (unsigned long long)m->host_base,
+               (unsigned long long)m->size);
     }
     return true;
 }
@@ -185,8 +186,8 @@ const char *domains_shm_at(const struct domain *d, gpaddr_t gpa, bool *writable)
     for (i = 0; i < spec->nr_shm; i++)
         if (gpa >= spec->shm[i].guest_base && gpa - spec->shm[i].guest_base < spec->shm[i].size)
             return spec->shm[i].id;
-    panic("domain %s: shared memory at guest-physical 0x%llx that its spec does not list",
-          d->name, (unsigned long long)gpa);
+    panic("domain %s: shared memory at guest-physical 0x%llx that its spec does not list", d->name,
+          (unsigned long long)gpa);
 }
 
 _Static_assert(HL_CPUID_EAX == (int)CPUID_EAX && HL_CPUID_EDX == (int)CPUID_EDX,
@@ -200,8 +201,8 @@ static void machine_cpuid(struct hl_machine *m)
 
     m->cpuid_known = true;
     for (i = 0; i < count; i++) {
-        enum cpuid_force why = arch_cpuid_can_force(f[i].leaf, f[i].subleaf,
-                                                    (enum cpuid_reg)f[i].reg, f[i].bit);
+        enum cpuid_force why =
+            arch_cpuid_can_force(f[i].leaf, f[i].subleaf, (enum cpuid_reg)f[i].reg, f[i].bit);
 
         if (why == CPUID_FORCE_OK)
             m->cpuid_forceable |= 1ull << i;
@@ -273,8 +274,10 @@ static void copy_links(unsigned int index, struct domain_spec *ds)
 
         if (m->domain != index)
             continue;
-        *out = (struct spec_shm){ .guest_base = m->guest_base, .host_base = r->host_base,
-                                  .size = r->size, .read_only = m->read_only,
+        *out = (struct spec_shm){ .guest_base = m->guest_base,
+                                  .host_base = r->host_base,
+                                  .size = r->size,
+                                  .read_only = m->read_only,
                                   .owner = m->owner };
         snprintf(out->id, sizeof(out->id), "%s", r->id);
         n++;
@@ -284,8 +287,8 @@ static void copy_links(unsigned int index, struct domain_spec *ds)
         const struct hl_evtchn_end *e = &plan->evtchns[i], *peer = &plan->evtchns[e->peer];
 
         if (e->domain == index)
-            ds->evtchns[n++] = (struct spec_evtchn){ e->port, plan->domains[peer->domain].domid,
-                                                     peer->port };
+            ds->evtchns[n++] =
+                (struct spec_evtchn){ e->port, plan->domains[peer->domain].domid, peer->port };
     }
 }
 
@@ -330,8 +333,8 @@ static bool copy_spec(unsigned int index)
     ds->vcpus = hd->vcpus;
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
-    ds->policy = (struct domain_policy){ hd->on_poweroff, hd->on_reboot, hd->on_crash,
-                                         hd->console_serial, { 0 }, hd->unmapped_crash };
+    ds->policy = (struct domain_policy){ hd->on_poweroff,    hd->on_reboot, hd->on_crash,
+                                         hd->console_serial, { 0 },         hd->unmapped_crash };
     ds->sched_weight = hd->sched_weight;
     ds->sched_cap = hd->sched_cap;
     ds->pool = hd->pool;
@@ -343,8 +346,7 @@ static bool copy_spec(unsigned int index)
     ds->affinity = (cpumask_t *)(ds->shm + nr_shm);
     ds->evtchns = (struct spec_evtchn *)(ds->affinity + hd->vcpus);
     at = (char *)(ds->evtchns + nr_evtchns);
-    ds->kernel = (struct spec_module){ kernel->base, kernel->size,
-                                       copy_string(&at, hd->bootargs) };
+    ds->kernel = (struct spec_module){ kernel->base, kernel->size, copy_string(&at, hd->bootargs) };
     if (rd)
         ds->ramdisk = (struct spec_module){ rd->base, rd->size, copy_string(&at, rd->bootargs) };
     copy_links(index, ds);
@@ -448,8 +450,8 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
                                         layout.populate[i].nr << PAGE_SHIFT, &done, total);
 
         if (rc) {
-            printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n",
-                   ds->name, (unsigned long long)layout.populate[i].gfn,
+            printk("tessera: domain %s: cannot back guest frames 0x%llx+0x%llx (%s)\n", ds->name,
+                   (unsigned long long)layout.populate[i].gfn,
                    (unsigned long long)layout.populate[i].nr,
                    rc == -XEN_ENOMEM ? "out of memory or P2M pool exhausted" : "bad range");
             domain_free(d);
@@ -479,8 +481,8 @@ static bool place_vcpus(struct domain *d, const struct domain_spec *ds, bool aga
         }
         if (!sched_add_vcpu(cpupool_get(ds->pool), d->vcpus[i], &mask)) {
             printk("tessera: domain %s: vCPU %u may run on no CPU of pool '%s' "
-                   "(its affinity, or partitioned CPUs already taken)\n", ds->name, i,
-                   ds->pool_name);
+                   "(its affinity, or partitioned CPUs already taken)\n",
+                   ds->name, i, ds->pool_name);
             while (i--)
                 sched_detach(d->vcpus[i]);
             return false;
@@ -504,7 +506,8 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
         return false;
     if (arch_virt->domain_map_devices(d)) {
         printk("tessera: domain %s: cannot map its emulated devices (P2M pool exhausted or "
-               "overlapping)\n", ds->name);
+               "overlapping)\n",
+               ds->name);
         return false;
     }
     d->ram_bytes = inputs.spec.memory_bytes;
@@ -538,7 +541,7 @@ static struct domain *build_domain(unsigned int index)
         !(d = create_domain(index, specs[index])))
         return NULL;
     if (!build_into(d, specs[index]) || !place_vcpus(d, specs[index], false)) {
-        domain_free(d);     /* never started: waits for no other CPU */
+        domain_free(d); /* never started: waits for no other CPU */
         return NULL;
     }
     return d;
@@ -578,15 +581,14 @@ static void report_built(const struct domain *d)
 
     /* The CPU of each vCPU, in vCPU order; a long list ends in "...". */
     for (i = 0; i < d->nr_vcpus && n < sizeof(cpus) - 8; i++)
-        n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%u", i ? "," : "",
-                              d->vcpus[i]->pcpu);
+        n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%u", i ? "," : "", d->vcpus[i]->pcpu);
     if (i < d->nr_vcpus)
         snprintf(cpus + n, sizeof(cpus) - n, ",...");
     p2m_pool_usage(d->p2m, &used, &total);
     printk("tessera: domain %s (id %u): %s, %llu MiB, %u vCPU(s), entry 0x%llx, "
-           "P2M %llu/%llu pages, %s on CPU%s %s\n", d->name, d->domid,
-           db_mode_name(layout.mode), (unsigned long long)(d->ram_bytes >> 20), d->nr_vcpus,
-           (unsigned long long)layout.entry, (unsigned long long)used,
+           "P2M %llu/%llu pages, %s on CPU%s %s\n",
+           d->name, d->domid, db_mode_name(layout.mode), (unsigned long long)(d->ram_bytes >> 20),
+           d->nr_vcpus, (unsigned long long)layout.entry, (unsigned long long)used,
            (unsigned long long)total, d->nr_vcpus > 1 ? "vCPUs" : "vCPU 0",
            d->nr_vcpus > 1 ? "s" : "", cpus);
 }
@@ -651,8 +653,8 @@ static unsigned int refuse_unplaced_modules(const struct tessera_bootinfo *bi, c
         if (fdt_get_path(fdt, m->node, path, sizeof(path)) != 0)
             snprintf(path, sizeof(path), "(node at offset %d)", (int)m->node);
         printk("tessera: launch tree: error: %s: property \"reg\": 0x%llx+0x%llx is not a "
-               "module the loader placed\n", path, (unsigned long long)m->base,
-               (unsigned long long)m->size);
+               "module the loader placed\n",
+               path, (unsigned long long)m->base, (unsigned long long)m->size);
         refused++;
     }
     return refused;
@@ -715,8 +717,8 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         return HV_EXIT_FAILURE;
     }
     cpupools_report(plan);
-    dom_console_give_input(plan->console_input == HL_NONE
-                           ? NULL : &domain_registry_at(plan->console_input)->console);
+    dom_console_give_input(
+        plan->console_input == HL_NONE ? NULL : &domain_registry_at(plan->console_input)->console);
     nr_domains = plan->nr_domains;
     memcpy(start_order, plan->start_order, nr_domains * sizeof(start_order[0]));
     /* From here on only the domains' specs: the plan and the tree are not read again. */

@@ -87,8 +87,8 @@ void evtchn_bind_static(struct domain *d, unsigned int port, uint16_t remote_dom
 
     CHECK(port > 0 && port < EVTCHN_NR_PORTS && remote_port < EVTCHN_NR_PORTS);
     flags = spin_lock_irqsave(&d->events.lock);
-    d->events.ports[port] = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, remote_domid,
-                                             (uint16_t)remote_port };
+    d->events.ports[port] =
+        (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, remote_domid, (uint16_t)remote_port };
     spin_unlock_irqrestore(&d->events.lock, flags);
 
     /*
@@ -268,8 +268,7 @@ void evtchn_send_from_hypervisor(struct domain *d, unsigned int port)
  */
 static bool virq_is_global(unsigned int virq)
 {
-    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
-           virq != VIRQ_XENPMU;
+    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
 }
 
 static int64_t bind_virq(struct vcpu *v, uint64_t arg)
@@ -297,8 +296,8 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
     } else if (!(port = port_alloc(d))) {
         rc = -XEN_ENOSPC;
     } else {
-        d->events.ports[port] = (struct evtchn){ EVTCHN_VIRQ, (uint8_t)b.virq,
-                                                 (uint16_t)b.vcpu, 0, 0 };
+        d->events.ports[port] =
+            (struct evtchn){ EVTCHN_VIRQ, (uint8_t)b.virq, (uint16_t)b.vcpu, 0, 0 };
         d->vcpus[b.vcpu]->ev.virq_port[b.virq] = (uint16_t)port;
         b.port = port;
     }
@@ -401,8 +400,8 @@ static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
     flags = spin_lock_irqsave(&d->events.lock);
     port = port_alloc(d);
     if (port)
-        d->events.ports[port] = (struct evtchn){ EVTCHN_UNBOUND, 0, 0,
-                                                 resolve_domid(d, a.remote_dom), 0 };
+        d->events.ports[port] =
+            (struct evtchn){ EVTCHN_UNBOUND, 0, 0, resolve_domid(d, a.remote_dom), 0 };
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (!port)
         return -XEN_ENOSPC;
@@ -439,8 +438,8 @@ static int64_t bind_interdomain(struct vcpu *v, uint64_t arg)
     } else if (!(port = port_alloc(d))) {
         rc = -XEN_ENOSPC;
     } else {
-        d->events.ports[port] = (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, rd->domid,
-                                                 (uint16_t)b.remote_port };
+        d->events.ports[port] =
+            (struct evtchn){ EVTCHN_INTERDOMAIN, 0, 0, rd->domid, (uint16_t)b.remote_port };
         rd->events.ports[b.remote_port].state = EVTCHN_INTERDOMAIN;
         rd->events.ports[b.remote_port].remote_port = (uint16_t)port;
     }
@@ -468,7 +467,7 @@ static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
     flags = spin_lock_irqsave(&d->events.lock);
     e = &d->events.ports[port];
     if (port == 0 || e->state == EVTCHN_FREE || e->state == EVTCHN_HYPERVISOR) {
-        rc = -XEN_EINVAL;       /* as Xen: a guest cannot close a Xen-attached port */
+        rc = -XEN_EINVAL; /* as Xen: a guest cannot close a Xen-attached port */
     } else {
         if (e->state == EVTCHN_VIRQ)
             d->vcpus[virq_is_global(e->virq) ? 0 : e->vcpu]->ev.virq_port[e->virq] = 0;
@@ -494,16 +493,13 @@ static int64_t evtchn_send(struct vcpu *v, uint64_t arg)
     flags = spin_lock_irqsave(&d->events.lock);
     e = d->events.ports[port];
     switch (e.state) {
-    case EVTCHN_IPI:
-        evtchn_set_pending(d, port);
-        break;
+    case EVTCHN_IPI: evtchn_set_pending(d, port); break;
     case EVTCHN_VIRQ:
     case EVTCHN_UNBOUND:
     case EVTCHN_INTERDOMAIN:
     case EVTCHN_HYPERVISOR:
-        break;          /* as Xen: VIRQ and unbound ports drop it; remote, hypervisor below */
-    default:
-        rc = -XEN_EINVAL;
+        break; /* as Xen: VIRQ and unbound ports drop it; remote, hypervisor below */
+    default: rc = -XEN_EINVAL;
     }
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (!rc && e.state == EVTCHN_INTERDOMAIN)
@@ -563,21 +559,19 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
         st.status = EVTCHNSTAT_virq;
         st.u.virq = e.virq;
         break;
-    case EVTCHN_IPI:
-        st.status = EVTCHNSTAT_ipi;
-        break;
+    case EVTCHN_IPI: st.status = EVTCHNSTAT_ipi; break;
     case EVTCHN_UNBOUND:
         st.status = EVTCHNSTAT_unbound;
         st.u.unbound.dom = e.remote_domid;
         break;
     case EVTCHN_INTERDOMAIN:
-    case EVTCHN_HYPERVISOR:     /* remote end DOMID_XEN, port 0 */
+    case EVTCHN_HYPERVISOR: /* remote end DOMID_XEN, port 0 */
         st.status = EVTCHNSTAT_interdomain;
         st.u.interdomain.dom = e.remote_domid;
         st.u.interdomain.port = e.remote_port;
         break;
     default:
-        st.status = EVTCHNSTAT_closed;      /* free, and port 0 (reserved in Xen) */
+        st.status = EVTCHNSTAT_closed; /* free, and port 0 (reserved in Xen) */
         break;
     }
     st.vcpu = e.vcpu;
@@ -615,11 +609,8 @@ static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
         break;
     case EVTCHN_UNBOUND:
     case EVTCHN_INTERDOMAIN:
-    case EVTCHN_HYPERVISOR:
-        e->vcpu = (uint16_t)b.vcpu;
-        break;
-    default:
-        rc = -XEN_EINVAL;
+    case EVTCHN_HYPERVISOR: e->vcpu = (uint16_t)b.vcpu; break;
+    default: rc = -XEN_EINVAL;
     }
     spin_unlock_irqrestore(&d->events.lock, flags);
     return rc;
@@ -628,26 +619,15 @@ static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
 int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
 {
     switch (args[0]) {
-    case EVTCHNOP_bind_virq:
-        return bind_virq(v, args[1]);
-    case EVTCHNOP_bind_ipi:
-        return bind_ipi(v, args[1]);
-    case EVTCHNOP_alloc_unbound:
-        return alloc_unbound(v, args[1]);
-    case EVTCHNOP_bind_interdomain:
-        return bind_interdomain(v, args[1]);
-    case EVTCHNOP_close:
-        return evtchn_close(v, args[1]);
-    case EVTCHNOP_send:
-        return evtchn_send(v, args[1]);
-    case EVTCHNOP_unmask:
-        return evtchn_unmask(v, args[1]);
-    case EVTCHNOP_status:
-        return evtchn_status(v, args[1]);
-    case EVTCHNOP_bind_vcpu:
-        return evtchn_bind_vcpu(v, args[1]);
-    default:
-        return -XEN_ENOSYS;     /* bind_pirq: no physical interrupts for guests */
+    case EVTCHNOP_bind_virq: return bind_virq(v, args[1]);
+    case EVTCHNOP_bind_ipi: return bind_ipi(v, args[1]);
+    case EVTCHNOP_alloc_unbound: return alloc_unbound(v, args[1]);
+    case EVTCHNOP_bind_interdomain: return bind_interdomain(v, args[1]);
+    case EVTCHNOP_close: return evtchn_close(v, args[1]);
+    case EVTCHNOP_send: return evtchn_send(v, args[1]);
+    case EVTCHNOP_unmask: return evtchn_unmask(v, args[1]);
+    case EVTCHNOP_status: return evtchn_status(v, args[1]);
+    case EVTCHNOP_bind_vcpu: return evtchn_bind_vcpu(v, args[1]);
+    default: return -XEN_ENOSYS; /* bind_pirq: no physical interrupts for guests */
     }
 }
-

@@ -77,8 +77,7 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
     while (len) {
         size_t n = page_chunk(gva, len);
 
-        if (guest_virt_to_phys(v, gva, false, &gpa) ||
-            copy_from_guest_phys(v->domain, out, gpa, n))
+        if (guest_virt_to_phys(v, gva, false, &gpa) || copy_from_guest_phys(v->domain, out, gpa, n))
             return -XEN_EFAULT;
         out += n;
         gva += n;

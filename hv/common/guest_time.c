@@ -14,7 +14,7 @@
 /* tsc_to_system_mul and tsc_shift for the TSC rate: ns = ((delta << shift) * mul) >> 32. */
 static void time_scale(uint64_t khz, uint32_t *mul, int8_t *shift)
 {
-    uint64_t num = 1000000, den = khz ? khz : 1;   /* ns per tick = num / den */
+    uint64_t num = 1000000, den = khz ? khz : 1; /* ns per tick = num / den */
     int s = 0;
 
     while (num >= den) {

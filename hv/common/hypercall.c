@@ -22,7 +22,7 @@
 
 #define CONSOLE_IO_CHUNK 256
 /* One console_io write runs with interrupts off: bound it (Linux writes far less). */
-#define CONSOLE_IO_MAX   KiB(16)
+#define CONSOLE_IO_MAX KiB(16)
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t *args);
 
@@ -65,9 +65,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
     struct sched_shutdown sd;
 
     switch (args[0]) {
-    case SCHEDOP_yield:
-        sched_yield(v);
-        return 0;
+    case SCHEDOP_yield: sched_yield(v); return 0;
     case SCHEDOP_block:
         sched_block(v);
         if (evtchn_upcall_pending(v))
@@ -80,16 +78,11 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         case SHUTDOWN_poweroff:
         case SHUTDOWN_reboot:
         case SHUTDOWN_crash:
-        case SHUTDOWN_watchdog:
-            domain_shutdown(v->domain, (int)sd.reason);
-            return 0;
-        default:
-            return -XEN_EINVAL;     /* suspend needs a toolstack to resume it */
+        case SHUTDOWN_watchdog: domain_shutdown(v->domain, (int)sd.reason); return 0;
+        default: return -XEN_EINVAL; /* suspend needs a toolstack to resume it */
         }
-    case SCHEDOP_poll:
-        return evtchn_poll(v, args[1]);
-    default:
-        return -XEN_ENOSYS;
+    case SCHEDOP_poll: return evtchn_poll(v, args[1]);
+    default: return -XEN_ENOSYS;
     }
 }
 
@@ -108,8 +101,7 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     /* As Xen: as many entries as the guest has room for. */
     nr = MIN(map.nr_entries, d->nr_memmap);
     for (i = 0; i < nr; i++)
-        entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size,
-                                         d->memmap[i].type };
+        entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type };
     if (copy_to_guest(v, map.buffer, entries, nr * sizeof(entries[0])))
         return -XEN_EFAULT;
     map.nr_entries = nr;
@@ -133,12 +125,9 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
 {
     switch (args[0] & MEMOP_CMD_MASK) {
-    case XENMEM_add_to_physmap:
-        return add_to_physmap(v, args[1]);
-    case XENMEM_memory_map:
-        return memory_map(v, args[1]);
-    default:
-        return -XEN_ENOSYS;
+    case XENMEM_add_to_physmap: return add_to_physmap(v, args[1]);
+    case XENMEM_memory_map: return memory_map(v, args[1]);
+    default: return -XEN_ENOSYS;
     }
 }
 
@@ -155,10 +144,8 @@ static bool hvm_param_known(uint32_t index)
     case HVM_PARAM_STORE_PFN:
     case HVM_PARAM_STORE_EVTCHN:
     case HVM_PARAM_CONSOLE_PFN:
-    case HVM_PARAM_CONSOLE_EVTCHN:
-        return true;
-    default:
-        return false;
+    case HVM_PARAM_CONSOLE_EVTCHN: return true;
+    default: return false;
     }
 }
 
@@ -175,20 +162,12 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
     if (!hvm_param_known(p.index))
         return -XEN_EINVAL;
     if (args[0] == HVMOP_set_param)
-        return p.index == HVM_PARAM_CALLBACK_IRQ ? evtchn_set_callback(v, p.value)
-                                                 : -XEN_EPERM;
+        return p.index == HVM_PARAM_CALLBACK_IRQ ? evtchn_set_callback(v, p.value) : -XEN_EPERM;
     switch (p.index) {
-    case HVM_PARAM_CALLBACK_IRQ:
-        p.value = v->domain->events.callback_param;
-        break;
-    case HVM_PARAM_CONSOLE_PFN:
-        p.value = v->domain->console.ring_gfn;
-        break;
-    case HVM_PARAM_CONSOLE_EVTCHN:
-        p.value = v->domain->console.ring_port;
-        break;
-    default:
-        p.value = 0;
+    case HVM_PARAM_CALLBACK_IRQ: p.value = v->domain->events.callback_param; break;
+    case HVM_PARAM_CONSOLE_PFN: p.value = v->domain->console.ring_gfn; break;
+    case HVM_PARAM_CONSOLE_EVTCHN: p.value = v->domain->console.ring_port; break;
+    default: p.value = 0;
     }
     return copy_to_guest(v, args[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
 }

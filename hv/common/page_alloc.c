@@ -13,13 +13,13 @@
 #include <hv/spinlock.h>
 #include <hv/timeline.h>
 
-#define MAX_ORDER 18              /* 1 GiB blocks */
-#define LOW_MEMORY_END MiB(1)     /* real-mode area, trampoline: never handed out */
-#define EARLY_LIMIT GiB(4)        /* the firmware identity-maps at least this */
-#define MAX_EXCLUDED (TESSERA_BOOT_MAX_MODULES + 16)  /* the modules and the boot's own ranges */
-#define STATE_FREE 0x80           /* page heads a free block; low bits: its order */
-#define STATE_RESERVED 0x40       /* never handed to the allocator (until it heads a block) */
-#define NO_TIMELINE_ARG (-1)      /* timeline_mark() without a number */
+#define MAX_ORDER       18     /* 1 GiB blocks */
+#define LOW_MEMORY_END  MiB(1) /* real-mode area, trampoline: never handed out */
+#define EARLY_LIMIT     GiB(4) /* the firmware identity-maps at least this */
+#define MAX_EXCLUDED    (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
+#define STATE_FREE      0x80 /* page heads a free block; low bits: its order */
+#define STATE_RESERVED  0x40 /* never handed to the allocator (until it heads a block) */
+#define NO_TIMELINE_ARG (-1) /* timeline_mark() without a number */
 
 struct range {
     paddr_t start, end;
@@ -36,7 +36,7 @@ struct boot_view {
 struct zone {
     paddr_t base;
     uint64_t pages;
-    uint8_t *state;  /* per page: STATE_FREE | order, STATE_RESERVED, else 0 (allocated) */
+    uint8_t *state; /* per page: STATE_FREE | order, STATE_RESERVED, else 0 (allocated) */
 };
 
 struct free_block {
@@ -66,8 +66,8 @@ static void exclude(paddr_t start, uint64_t size)
         return;
     if (nr_excluded == MAX_EXCLUDED)
         panic("page allocator: more than %d boot ranges to keep out", MAX_EXCLUDED);
-    excluded[nr_excluded++] = (struct range){ ALIGN_DOWN(start, PAGE_SIZE),
-                                              ALIGN_UP(start + size, PAGE_SIZE) };
+    excluded[nr_excluded++] =
+        (struct range){ ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(start + size, PAGE_SIZE) };
     for (unsigned int i = nr_excluded - 1; i > 0 && excluded[i].start < excluded[i - 1].start;
          i--) {
         struct range t = excluded[i];
@@ -133,7 +133,7 @@ static void for_each_free_extent(const struct boot_view *v,
 struct extent_search {
     uint64_t bytes;
     paddr_t limit;
-    paddr_t found;  /* 0: none (page 0 is never free) */
+    paddr_t found; /* 0: none (page 0 is never free) */
 };
 
 /* Keeps the highest fit: low memory stays for whatever needs it. */
@@ -244,7 +244,7 @@ paddr_t page_alloc(unsigned int order)
         struct zone *z = zone_of(pa);
 
         z->state[(pa - z->base) >> PAGE_SHIFT] = 0;
-        while (o > order) {  /* return the upper halves */
+        while (o > order) { /* return the upper halves */
             o--;
             paddr_t half = pa + (PAGE_SIZE << o);
 
@@ -273,7 +273,7 @@ static bool claim_page(paddr_t pa)
             continue;
         list_del(phys_to_virt(head));
         z->state[(head - z->base) >> PAGE_SHIFT] = 0;
-        while (o > 0) {  /* give back the half without pa */
+        while (o > 0) { /* give back the half without pa */
             o--;
             paddr_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
 
@@ -323,7 +323,7 @@ void page_free(paddr_t pa, unsigned int order)
 
     CHECK(order <= MAX_ORDER && IS_ALIGNED(pa, PAGE_SIZE << order));
     CHECK(z && pa + (PAGE_SIZE << order) <= z->base + z->pages * PAGE_SIZE);
-    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0);  /* double free, or never ours */
+    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0); /* double free, or never ours */
     free_block(z, pa, order);
     free_pages += 1ull << order;
     spin_unlock_irqrestore(&alloc_lock, irq);

@@ -16,9 +16,9 @@
 #include <asm/serial.h>
 #include <asm/tsc.h>
 
-#define PRINTK_BUF_SIZE 512
-#define NO_OWNER (~0u)
-#define PANIC_LOCK_WAIT_TSC 3000000000ull  /* ~1 s at 3 GHz, before calibration too */
+#define PRINTK_BUF_SIZE     512
+#define NO_OWNER            (~0u)
+#define PANIC_LOCK_WAIT_TSC 3000000000ull /* ~1 s at 3 GHz, before calibration too */
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 static volatile unsigned int console_owner = NO_OWNER;

@@ -76,7 +76,7 @@ static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_
         pa = guest_area_frame(v->domain, gpa >> PAGE_SHIFT);
         if (pa == INVALID_PADDR)
             return p2m_query(v->domain->p2m, gpa, NULL, NULL) == P2M_NONE ? -XEN_EFAULT
-                                                                         : -XEN_EINVAL;
+                                                                          : -XEN_EINVAL;
         p->at[i] = (uint8_t *)phys_to_virt(pa) + (gpa & (PAGE_SIZE - 1));
         gva += n;
         len -= n;

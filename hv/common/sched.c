@@ -43,9 +43,10 @@ static uint64_t ns_since(uint64_t since, uint64_t now)
  */
 static void runstate_update(struct vcpu *v)
 {
-    unsigned int now_state = v->running ? RUNSTATE_running
-                           : v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
-                           : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline;
+    unsigned int now_state = v->running                  ? RUNSTATE_running
+                             : v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
+                             : v->state == VCPU_BLOCKED  ? RUNSTATE_blocked
+                                                         : RUNSTATE_offline;
     uint64_t now;
 
     ASSERT_LOCKED(&vcpu_pool(v)->lock);
@@ -71,7 +72,7 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *info, bool up_to_
     unsigned long flags = spin_lock_irqsave(&pool->lock);
     unsigned int i;
 
-    memset(info, 0, sizeof(*info));     /* its padding goes to the guest too */
+    memset(info, 0, sizeof(*info)); /* its padding goes to the guest too */
     info->state = (int32_t)v->runstate.state;
     info->state_entry_time = v->runstate.entry_ns;
     for (i = 0; i < 4; i++)
@@ -149,8 +150,8 @@ bool sched_pool_attach(struct sched_pool *pool)
         if (!cpumask_test(&pool->cpus, cpu))
             continue;
         if (!pc || !pc->online) {
-            printk("tessera: pool %u '%s': CPU %u is not online; no domain is started\n",
-                   pool->id, pool->name, cpu);
+            printk("tessera: pool %u '%s': CPU %u is not online; no domain is started\n", pool->id,
+                   pool->name, cpu);
             return false;
         }
         pc->sched.pool = pool;

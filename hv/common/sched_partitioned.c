@@ -37,8 +37,7 @@ static void part_remove_vcpu(struct sched_pool *pool, struct vcpu *v)
     *owner_of(v->pcpu) = NULL;
 }
 
-static void part_enqueue(struct sched_pool *pool, struct vcpu *v,
-                         enum sched_enqueue_reason why)
+static void part_enqueue(struct sched_pool *pool, struct vcpu *v, enum sched_enqueue_reason why)
 {
     ASSERT_LOCKED(&pool->lock);
     (void)why;

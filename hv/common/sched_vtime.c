@@ -103,8 +103,7 @@ void vtime_charge(struct vtime_entity *e, uint64_t ran_ns, uint64_t now)
 }
 
 /* The eligible entity of q with the least virtual time; *refill_ns as for vtime_pick. */
-static struct vtime_entity *least_eligible(struct vtime_queue *q, uint64_t now,
-                                           uint64_t *refill_ns)
+static struct vtime_entity *least_eligible(struct vtime_queue *q, uint64_t now, uint64_t *refill_ns)
 {
     struct vtime_entity *e, *best = NULL;
 

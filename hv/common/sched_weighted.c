@@ -20,8 +20,7 @@ static struct sched_weighted_cpu *weighted_of(unsigned int cpu)
     return &percpu_of(cpu)->sched.weighted;
 }
 
-static bool weighted_insert_vcpu(struct sched_pool *pool, struct vcpu *v,
-                                 const cpumask_t *affinity)
+static bool weighted_insert_vcpu(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity)
 {
     struct domain *d = v->domain;
     unsigned int cpu, best = HV_MAX_CPUS;
@@ -45,8 +44,7 @@ static bool weighted_insert_vcpu(struct sched_pool *pool, struct vcpu *v,
         vtime_budget_init(&d->sched.budget, d->sched.cap, now_ns());
     b->weight += d->sched.weight;
     b->nr_vcpus++;
-    vtime_entity_init(&v->vt, &b->queue, d->sched.weight,
-                      d->sched.cap ? &d->sched.budget : NULL);
+    vtime_entity_init(&v->vt, &b->queue, d->sched.weight, d->sched.cap ? &d->sched.budget : NULL);
     v->pcpu = best;
     return true;
 }
@@ -60,8 +58,7 @@ static void weighted_remove_vcpu(struct sched_pool *pool, struct vcpu *v)
     c->nr_vcpus--;
 }
 
-static void weighted_enqueue(struct sched_pool *pool, struct vcpu *v,
-                             enum sched_enqueue_reason why)
+static void weighted_enqueue(struct sched_pool *pool, struct vcpu *v, enum sched_enqueue_reason why)
 {
     struct vtime_queue *q = &weighted_of(v->pcpu)->queue;
 
@@ -79,15 +76,14 @@ static void weighted_dequeue(struct sched_pool *pool, struct vcpu *v)
     v->on_runqueue = false;
 }
 
-static void weighted_account(struct sched_pool *pool, struct vcpu *v, uint64_t ran_ns,
-                             uint64_t now)
+static void weighted_account(struct sched_pool *pool, struct vcpu *v, uint64_t ran_ns, uint64_t now)
 {
     ASSERT_LOCKED(&pool->lock);
     vtime_charge(&v->vt, ran_ns, now);
 }
 
-static struct vcpu *weighted_pick_next(struct sched_pool *pool, unsigned int cpu,
-                                       uint64_t now, uint64_t *slice_ns)
+static struct vcpu *weighted_pick_next(struct sched_pool *pool, unsigned int cpu, uint64_t now,
+                                       uint64_t *slice_ns)
 {
     struct vtime_entity *e;
     struct vcpu *v;

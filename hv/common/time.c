@@ -11,13 +11,13 @@
 
 #define FRAC_BITS 56
 /* Below this rate ns-per-tick no longer fits the factor; no TSC is that slow. */
-#define MIN_KHZ   4000
+#define MIN_KHZ 4000
 
 static uint64_t rate_khz;
 static uint64_t loader_khz;
 static uint64_t tsc_zero;
-static uint64_t ns_per_tick;   /* 8.56 fixed point */
-static uint64_t ticks_per_ns;  /* 8.56 fixed point */
+static uint64_t ns_per_tick;  /* 8.56 fixed point */
+static uint64_t ticks_per_ns; /* 8.56 fixed point */
 
 /* num * 2^56 / den, rounded to nearest; num < 2^40, den < 2^32. */
 static uint64_t factor(uint64_t num, uint64_t den)

@@ -9,18 +9,18 @@
 #define TIMELINE_MAX_EVENTS 256
 /* Modules with a read event of their own; beyond it only the last one's (many small modules). */
 #define TIMELINE_MAX_MODULE_EVENTS 32
-#define NO_ARG (-1)
-#define DOMID_WORDS (65536 / 64)
+#define NO_ARG                     (-1)
+#define DOMID_WORDS                (65536 / 64)
 
 struct timeline_event {
     const char *name;
     int arg;
     uint64_t tsc;
-    bool valid;  /* written last: the slot is complete */
+    bool valid; /* written last: the slot is complete */
 };
 
 static struct timeline_event events[TIMELINE_MAX_EVENTS];
-static unsigned int nr_events;  /* slots claimed, may exceed the array: dropped events */
+static unsigned int nr_events; /* slots claimed, may exceed the array: dropped events */
 static uint64_t loader_start_tsc;
 
 /* Domains that have completed a console line, by domid; and how many of the started. */

@@ -81,7 +81,7 @@ int64_t vcpu_info_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
     flags = spin_lock_irqsave(&d->events.lock);
     if (target->ev.info_registered) {
         spin_unlock_irqrestore(&d->events.lock, flags);
-        return -XEN_EINVAL;         /* as Xen: once per vCPU */
+        return -XEN_EINVAL; /* as Xen: once per vCPU */
     }
     old = target->ev.info;
     if (old)

@@ -109,26 +109,17 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
         return -XEN_ENOENT;
     target = d->vcpus[id];
     switch (cmd) {
-    case VCPUOP_initialise:
-        return vcpu_initialise(v, target, arg);
-    case VCPUOP_up:
-        return vcpu_up(target);
-    case VCPUOP_down:
-        return vcpu_down(target);
-    case VCPUOP_is_up:
-        return vcpu_is_up(target);
-    case VCPUOP_get_runstate_info:
-        return vcpu_get_runstate(v, target, arg);
-    case VCPUOP_register_runstate_memory_area:
-        return runstate_area_register(v, target, arg);
-    case VCPUOP_register_vcpu_info:
-        return vcpu_info_register(v, target, arg);
+    case VCPUOP_initialise: return vcpu_initialise(v, target, arg);
+    case VCPUOP_up: return vcpu_up(target);
+    case VCPUOP_down: return vcpu_down(target);
+    case VCPUOP_is_up: return vcpu_is_up(target);
+    case VCPUOP_get_runstate_info: return vcpu_get_runstate(v, target, arg);
+    case VCPUOP_register_runstate_memory_area: return runstate_area_register(v, target, arg);
+    case VCPUOP_register_vcpu_info: return vcpu_info_register(v, target, arg);
     case VCPUOP_set_periodic_timer:
     case VCPUOP_stop_periodic_timer:
     case VCPUOP_set_singleshot_timer:
-    case VCPUOP_stop_singleshot_timer:
-        return vcpu_timer_op(v, target, (unsigned int)cmd, arg);
-    default:
-        return -XEN_ENOSYS;
+    case VCPUOP_stop_singleshot_timer: return vcpu_timer_op(v, target, (unsigned int)cmd, arg);
+    default: return -XEN_ENOSYS;
     }
 }

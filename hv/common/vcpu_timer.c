@@ -18,8 +18,8 @@
 #include <hv/time.h>
 #include <hv/vcpu_timer.h>
 
-#define MIN_PERIOD_NS 1000000ull    /* Xen's floor for periodic timers */
-#define MAX_PERIOD_NS (1ull << 62)  /* ~146 years: deadline + period cannot wrap */
+#define MIN_PERIOD_NS 1000000ull   /* Xen's floor for periodic timers */
+#define MAX_PERIOD_NS (1ull << 62) /* ~146 years: deadline + period cannot wrap */
 
 static void singleshot_fired(struct timer *t)
 {
@@ -142,9 +142,7 @@ int64_t vcpu_timer_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uin
             return -XEN_ETIME;
         timer_set(&v->timers.singleshot, ss.timeout_abs_ns);
         return 0;
-    case VCPUOP_stop_singleshot_timer:
-        timer_cancel(&v->timers.singleshot);
-        return 0;
+    case VCPUOP_stop_singleshot_timer: timer_cancel(&v->timers.singleshot); return 0;
     case VCPUOP_set_periodic_timer:
         if (copy_from_guest(v, &per, arg, sizeof(per)))
             return -XEN_EFAULT;
@@ -157,7 +155,6 @@ int64_t vcpu_timer_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uin
         v->timers.period_ns = 0;
         timer_cancel(&v->timers.periodic);
         return 0;
-    default:
-        return -XEN_ENOSYS;
+    default: return -XEN_ENOSYS;
     }
 }

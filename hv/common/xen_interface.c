@@ -12,8 +12,8 @@
 #include <hv/hypercall.h>
 #include <hv/time.h>
 
-#define XEN_VERSION_MAJOR 4
-#define XEN_VERSION_MINOR 14   /* __XEN_INTERFACE_VERSION__ of public/xen.h */
+#define XEN_VERSION_MAJOR   4
+#define XEN_VERSION_MINOR   14 /* __XEN_INTERFACE_VERSION__ of public/xen.h */
 #define XEN_MAX_LEAF_OFFSET 4
 
 bool xen_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
@@ -30,11 +30,9 @@ bool xen_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t re
         regs[2] = XEN_CPUID_SIGNATURE_ECX;
         regs[3] = XEN_CPUID_SIGNATURE_EDX;
         break;
-    case 1:
-        regs[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
-        break;
+    case 1: regs[0] = (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR; break;
     case 2:
-        regs[0] = 1;    /* hypercall pages */
+        regs[0] = 1; /* hypercall pages */
         regs[1] = XEN_HYPERCALL_PAGE_MSR;
         break;
     case 3:

@@ -41,7 +41,9 @@ int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
         "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p";
     static const char changeset[XEN_CHANGESET_INFO_LEN] = "tessera";
     static const struct xen_compile_info compile_info = {
-        .compiler = "tessera", .compile_by = "tessera", .compile_domain = "tessera",
+        .compiler = "tessera",
+        .compile_by = "tessera",
+        .compile_domain = "tessera",
         .compile_date = "tessera",
     };
     /* The domain's UUID: domains here have none, as a toolstack that sets none. */
@@ -49,16 +51,11 @@ int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
     uint64_t buf = args[1];
 
     switch (args[0]) {
-    case XENVER_version:
-        return (4 << 16) | 14;
-    case XENVER_extraversion:
-        return copy_out(v, buf, extraversion, sizeof(extraversion));
-    case XENVER_compile_info:
-        return copy_out(v, buf, &compile_info, sizeof(compile_info));
-    case XENVER_capabilities:
-        return copy_out(v, buf, capabilities, sizeof(capabilities));
-    case XENVER_changeset:
-        return copy_out(v, buf, changeset, sizeof(changeset));
+    case XENVER_version: return (4 << 16) | 14;
+    case XENVER_extraversion: return copy_out(v, buf, extraversion, sizeof(extraversion));
+    case XENVER_compile_info: return copy_out(v, buf, &compile_info, sizeof(compile_info));
+    case XENVER_capabilities: return copy_out(v, buf, capabilities, sizeof(capabilities));
+    case XENVER_changeset: return copy_out(v, buf, changeset, sizeof(changeset));
     case XENVER_platform_parameters: {
         /* xen_ulong_t virt_start: Xen's hole in a PV guest's address space. */
         uint64_t virt_start = hypercall_compat(v) ? XEN_COMPAT_VIRT_START : XEN_VIRT_START;
@@ -76,15 +73,10 @@ int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
             return -XEN_EINVAL;
         return copy_out(v, buf, &fi, sizeof(fi));
     }
-    case XENVER_pagesize:
-        return buf ? -XEN_EINVAL : (int64_t)PAGE_SIZE;
-    case XENVER_guest_handle:
-        return copy_out(v, buf, handle, sizeof(handle));
-    case XENVER_commandline:
-        return copy_out(v, buf, denied, sizeof(denied));
-    case XENVER_build_id:
-        return -XEN_EPERM;
-    default:
-        return -XEN_ENOSYS;
+    case XENVER_pagesize: return buf ? -XEN_EINVAL : (int64_t)PAGE_SIZE;
+    case XENVER_guest_handle: return copy_out(v, buf, handle, sizeof(handle));
+    case XENVER_commandline: return copy_out(v, buf, denied, sizeof(denied));
+    case XENVER_build_id: return -XEN_EPERM;
+    default: return -XEN_ENOSYS;
     }
 }

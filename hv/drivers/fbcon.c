@@ -20,23 +20,23 @@
 #include <hv/timer.h>
 #include <asm/paging.h>
 
-#define GLYPH_W 8
-#define GLYPH_H 16
-#define MAX_COLS 480     /* 3840 pixels */
-#define MAX_ROWS 160     /* 2560 pixels */
-#define TAB 8
-#define RENDER_NS 50000000ull  /* 20 times a second */
+#define GLYPH_W   8
+#define GLYPH_H   16
+#define MAX_COLS  480 /* 3840 pixels */
+#define MAX_ROWS  160 /* 2560 pixels */
+#define TAB       8
+#define RENDER_NS 50000000ull /* 20 times a second */
 
 extern const uint8_t fbcon_font[95][16];
 
-static volatile uint32_t *fb;  /* NULL: off */
+static volatile uint32_t *fb; /* NULL: off */
 static uint32_t pixels_per_line, cols, rows, fg, bg;
-static uint32_t cur_col, cur_row;              /* under text_lock */
-static char text[MAX_ROWS][MAX_COLS];          /* under text_lock */
-static bool changed;                           /* under text_lock: text differs from shown */
+static uint32_t cur_col, cur_row;     /* under text_lock */
+static char text[MAX_ROWS][MAX_COLS]; /* under text_lock */
+static bool changed;                  /* under text_lock: text differs from shown */
 static spinlock_t text_lock = SPINLOCK_INIT;
-static char snapshot[MAX_ROWS][MAX_COLS];      /* the drawing CPU's copy of text */
-static char shown[MAX_ROWS][MAX_COLS];         /* what the framebuffer shows */
+static char snapshot[MAX_ROWS][MAX_COLS]; /* the drawing CPU's copy of text */
+static char shown[MAX_ROWS][MAX_COLS];    /* what the framebuffer shows */
 static bool deferred, panicking;
 static struct timer render_timer;
 
@@ -158,12 +158,9 @@ static uint32_t white(const struct tessera_framebuffer *f)
 {
     switch (f->format) {
     case TESSERA_FB_RGBX8888:
-    case TESSERA_FB_BGRX8888:
-        return 0x00FFFFFFu;
-    case TESSERA_FB_BITMASK:
-        return f->red_mask | f->green_mask | f->blue_mask;
-    default:
-        return 0;
+    case TESSERA_FB_BGRX8888: return 0x00FFFFFFu;
+    case TESSERA_FB_BITMASK: return f->red_mask | f->green_mask | f->blue_mask;
+    default: return 0;
     }
 }
 
@@ -177,10 +174,11 @@ void fbcon_init(const struct tessera_bootinfo *bi)
         return;
     }
     /* The loader's GOP mode: 32-bit pixels, the size it reported must hold the picture. */
-    if (!white(f) || f->width < GLYPH_W || f->height < GLYPH_H ||
-        f->pixels_per_line < f->width || !f->base || bytes > f->size) {
+    if (!white(f) || f->width < GLYPH_W || f->height < GLYPH_H || f->pixels_per_line < f->width ||
+        !f->base || bytes > f->size) {
         printk("tessera: framebuffer console: off (framebuffer %ux%u format %u at %#llx "
-               "not usable)\n", f->width, f->height, f->format, (unsigned long long)f->base);
+               "not usable)\n",
+               f->width, f->height, f->format, (unsigned long long)f->base);
         return;
     }
     pixels_per_line = f->pixels_per_line;
@@ -194,6 +192,6 @@ void fbcon_init(const struct tessera_bootinfo *bi)
     fb = ioremap(f->base, bytes);
     for (uint64_t i = 0; i < bytes / 4; i++)
         fb[i] = bg;
-    printk("tessera: framebuffer console: %ux%u at %#llx, %ux%u characters\n", f->width,
-           f->height, (unsigned long long)f->base, cols, rows);
+    printk("tessera: framebuffer console: %ux%u at %#llx, %ux%u characters\n", f->width, f->height,
+           (unsigned long long)f->base, cols, rows);
 }

@@ -13,8 +13,7 @@ static void check_domids(struct hl_ctx *c)
         for (uint32_t j = 0; j < i; j++) {
             const struct hl_domain *e = &plan->domains[j];
             if (!e->domid_auto && e->domid == d->domid) {
-                hl_report(c, HL_E_DOMID_DUPLICATE, d->node, "domid", e->node, NULL,
-                          "%u", d->domid);
+                hl_report(c, HL_E_DOMID_DUPLICATE, d->node, "domid", e->node, NULL, "%u", d->domid);
                 break;
             }
         }
@@ -54,8 +53,8 @@ static void check_names(struct hl_ctx *c)
         for (uint32_t j = 0; j < i; j++) {
             if (strcmp(plan->domains[j].name, d->name) == 0) {
                 hl_report(c, HL_E_NAME_DUPLICATE, d->node,
-                          fdt_getprop(c->fdt, d->node, "tessera,name", NULL)
-                              ? "tessera,name" : NULL,
+                          fdt_getprop(c->fdt, d->node, "tessera,name", NULL) ? "tessera,name"
+                                                                             : NULL,
                           plan->domains[j].node, NULL, "%s", d->name);
                 break;
             }
@@ -66,8 +65,12 @@ static void check_names(struct hl_ctx *c)
 /* Hardware and xenstore are single roles: at most one domain each. */
 static void check_capabilities(struct hl_ctx *c)
 {
-    static const struct { uint32_t bit; const char *name; } single[] = {
-        { HL_CAP_HARDWARE, "hardware" }, { HL_CAP_XENSTORE, "xenstore" },
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } single[] = {
+        { HL_CAP_HARDWARE, "hardware" },
+        { HL_CAP_XENSTORE, "xenstore" },
     };
     struct hl_plan *plan = c->plan;
     for (unsigned k = 0; k < 2; k++) {
@@ -79,8 +82,8 @@ static void check_capabilities(struct hl_ctx *c)
             if (first < 0)
                 first = d->node;
             else
-                hl_report(c, HL_E_CAP_DUPLICATE, d->node, "capabilities", first, NULL,
-                          "%s", single[k].name);
+                hl_report(c, HL_E_CAP_DUPLICATE, d->node, "capabilities", first, NULL, "%s",
+                          single[k].name);
         }
     }
 }
@@ -97,8 +100,8 @@ static void check_cpuid(struct hl_ctx *c)
         uint64_t refused = m->cpuid_known ? d->cpuid.force & ~both & ~m->cpuid_forceable : 0;
         for (unsigned bit = 0; bit < count; bit++) {
             if (both & (1ull << bit))
-                hl_report(c, HL_E_CPUID_BOTH, d->node, "tessera,cpuid-force", -1, NULL,
-                          "\"%s\"", features[bit].name);
+                hl_report(c, HL_E_CPUID_BOTH, d->node, "tessera,cpuid-force", -1, NULL, "\"%s\"",
+                          features[bit].name);
             if (refused & (1ull << bit))
                 hl_report(c, HL_E_CPUID_FORCE, d->node, "tessera,cpuid-force", -1,
                           m->cpuid_absent & (1ull << bit) ? "its CPU lacks it"

@@ -24,8 +24,8 @@ void hl_check_evtchns(struct hl_ctx *c)
         for (uint32_t j = 0; j < i; j++) {
             const struct hl_evtchn_end *o = &plan->evtchns[j];
             if (o->domain == e->domain && o->port == e->port) {
-                hl_report(c, HL_E_EVTCHN_PORT_DUPLICATE, e->node, "xen,evtchn", o->node,
-                          NULL, "%u", e->port);
+                hl_report(c, HL_E_EVTCHN_PORT_DUPLICATE, e->node, "xen,evtchn", o->node, NULL, "%u",
+                          e->port);
                 break;
             }
         }
@@ -49,8 +49,8 @@ void hl_check_evtchns(struct hl_ctx *c)
             char back_path[HL_DIAG_PATH_MAX] = "?";
             if (back >= 0 && fdt_get_path(c->fdt, back, back_path, sizeof(back_path)) != 0)
                 snprintf(back_path, sizeof(back_path), "?");
-            hl_report(c, HL_E_EVTCHN_UNPAIRED, e->node, "xen,evtchn", -1, want,
-                      "it refers to %s", back >= 0 ? back_path : "nothing");
+            hl_report(c, HL_E_EVTCHN_UNPAIRED, e->node, "xen,evtchn", -1, want, "it refers to %s",
+                      back >= 0 ? back_path : "nothing");
             continue;
         }
         e->peer = (uint16_t)peer;
@@ -88,7 +88,7 @@ void hl_check_shm(struct hl_ctx *c)
     for (uint32_t i = 0; i < plan->nr_shm_maps; i++) {
         struct hl_shm_map *m = &plan->shm_maps[i];
         struct hl_shm_region *region = &plan->shm_regions[m->region];
-        uint32_t before = 0;   /* this domain's maps before this one */
+        uint32_t before = 0; /* this domain's maps before this one */
         for (uint32_t j = 0; j < i; j++)
             before += plan->shm_maps[j].domain == m->domain;
         if (before == HL_MAX_SHM_PER_DOMAIN) {
@@ -103,14 +103,13 @@ void hl_check_shm(struct hl_ctx *c)
                 continue;
             if (o->region == m->region) {
                 hl_report(c, HL_E_SHM_CONFLICT, m->node, "xen,shm-id", o->node,
-                          "each domain maps a region once", "\"%s\" mapped again",
-                          region->id);
+                          "each domain maps a region once", "\"%s\" mapped again", region->id);
                 break;
             }
             uint64_t osize = plan->shm_regions[o->region].size;
             if (ranges_overlap(m->guest_base, region->size, o->guest_base, osize)) {
-                hl_report(c, HL_E_SHM_GUEST_OVERLAP, m->node, "xen,shared-mem", o->node,
-                          NULL, "0x%llx", (unsigned long long)m->guest_base);
+                hl_report(c, HL_E_SHM_GUEST_OVERLAP, m->node, "xen,shared-mem", o->node, NULL,
+                          "0x%llx", (unsigned long long)m->guest_base);
                 break;
             }
         }
@@ -123,8 +122,8 @@ void hl_check_shm(struct hl_ctx *c)
         for (uint32_t j = 0; j < i; j++) {
             const struct hl_shm_map *o = &plan->shm_maps[j];
             if (o->region == m->region && o->owner) {
-                hl_report(c, HL_E_SHM_TWO_OWNERS, m->node, "role", o->node, NULL,
-                          "\"%s\"", region->id);
+                hl_report(c, HL_E_SHM_TWO_OWNERS, m->node, "role", o->node, NULL, "\"%s\"",
+                          region->id);
                 break;
             }
         }
@@ -207,8 +206,8 @@ static void report_cycle(struct hl_ctx *c, uint32_t from, uint32_t placed_count,
     size_t pos = 0;
     for (uint32_t k = start; k <= len; k++) {
         uint32_t dom = k < len ? path[k] : x;
-        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s%s",
-                                k > start ? " -> " : "", plan->domains[dom].name);
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%s%s", k > start ? " -> " : "",
+                                plan->domains[dom].name);
         if (pos + 1 >= sizeof(text))
             break;
         if (k < len)
@@ -272,9 +271,8 @@ void hl_check_console(struct hl_ctx *c)
                   hl_phandle_text(c, c->console_phandle, text, sizeof(text)));
     else if (!plan->domains[dom].console_serial)
         hl_report(c, HL_E_CONSOLE_INPUT, c->hv_node, "tessera,console-input",
-                  plan->domains[dom].node,
-                  "a domain whose tessera,console is \"serial\"", "%s (console \"none\")",
-                  plan->domains[dom].name);
+                  plan->domains[dom].node, "a domain whose tessera,console is \"serial\"",
+                  "%s (console \"none\")", plan->domains[dom].name);
     else
         plan->console_input = dom;
 }

@@ -10,8 +10,7 @@ void hl_check_modules(struct hl_ctx *c)
         const struct hl_domain *d = &plan->domains[i];
         if (d->kernel == HL_NONE)
             hl_report(c, HL_E_NO_KERNEL, d->node, NULL, -1,
-                      "a child node compatible \"multiboot,kernel\", \"multiboot,module\"",
-                      NULL);
+                      "a child node compatible \"multiboot,kernel\", \"multiboot,module\"", NULL);
     }
     /* A module's memory goes to one domain: no index or range twice. */
     for (uint32_t i = 0; i < plan->nr_modules; i++) {
@@ -21,14 +20,14 @@ void hl_check_modules(struct hl_ctx *c)
             if (m->source != o->source)
                 continue;
             if (m->source == HL_MODSRC_INDEX && m->index == o->index) {
-                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "module-index", o->node, NULL,
-                          "%u", m->index);
+                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "module-index", o->node, NULL, "%u",
+                          m->index);
                 break;
             }
-            if (m->source == HL_MODSRC_REG && m->size && o->size &&
-                m->base < o->base + o->size && o->base < m->base + m->size) {
-                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "reg", o->node, NULL,
-                          "at 0x%llx", (unsigned long long)m->base);
+            if (m->source == HL_MODSRC_REG && m->size && o->size && m->base < o->base + o->size &&
+                o->base < m->base + m->size) {
+                hl_report(c, HL_E_MODULE_USED_TWICE, m->node, "reg", o->node, NULL, "at 0x%llx",
+                          (unsigned long long)m->base);
                 break;
             }
         }
@@ -51,14 +50,14 @@ void hl_check_memory(struct hl_ctx *c)
         if (!d->memory_kib && (!fdt_getprop(c->fdt, d->node, "memory", &len) || len != 8))
             continue; /* missing or malformed memory was reported; 0 is checked below */
         if (d->memory_kib % 4) {
-            hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1,
-                      "a multiple of 4 KiB", "%llu KiB", (unsigned long long)d->memory_kib);
+            hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1, "a multiple of 4 KiB", "%llu KiB",
+                      (unsigned long long)d->memory_kib);
         } else if (d->mem_min_kib > d->memory_kib || d->memory_kib > d->mem_max_kib) {
             hl_report(c, HL_E_MEM_BOUNDS, d->node,
                       d->mem_min_kib > d->memory_kib ? "mem-min" : "mem-max", -1,
-                      "mem-min <= memory <= mem-max",
-                      "%llu <= %llu <= %llu KiB", (unsigned long long)d->mem_min_kib,
-                      (unsigned long long)d->memory_kib, (unsigned long long)d->mem_max_kib);
+                      "mem-min <= memory <= mem-max", "%llu <= %llu <= %llu KiB",
+                      (unsigned long long)d->mem_min_kib, (unsigned long long)d->memory_kib,
+                      (unsigned long long)d->mem_max_kib);
         }
         uint64_t kernel = module_size(plan, d->kernel);
         uint64_t ramdisk = module_size(plan, d->ramdisk);
@@ -88,9 +87,8 @@ void hl_check_memory(struct hl_ctx *c)
             hl_format_size(size, sizeof(size), shm);
             snprintf(shared, sizeof(shared), ", %s of shared memory", size);
         }
-        hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1,
-                  want, "%s (memory and P2M pools of %u domains%s)", need, plan->nr_domains,
-                  shared);
+        hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1, want,
+                  "%s (memory and P2M pools of %u domains%s)", need, plan->nr_domains, shared);
     }
 }
 
@@ -121,8 +119,7 @@ static void check_affinity_cpus(struct hl_ctx *c, const struct hl_affinity *a)
             hl_report(c, HL_E_CPU_NOT_PRESENT, a->node, "hard-affinity", -1, want, "%u", cpu);
         } else if (known ? !hl_cpumask_test(&allowed, cpu) : c->cpu_pool[cpu] != 0) {
             snprintf(want, sizeof(want), "a CPU of pool \"%s\"", pool->name);
-            hl_report(c, HL_E_AFFINITY_OUTSIDE_POOL, a->node, "hard-affinity", -1, want,
-                      "%u", cpu);
+            hl_report(c, HL_E_AFFINITY_OUTSIDE_POOL, a->node, "hard-affinity", -1, want, "%u", cpu);
         }
     }
 }
@@ -179,16 +176,18 @@ static void check_pool_placement(struct hl_ctx *c, uint16_t p)
                 }
             }
             unsigned cpu = 0;
-            while (cpu < HL_MAX_PCPUS && !(hl_cpumask_test(&pool->cpus, cpu) &&
-                                           hl_cpumask_test(allowed, cpu) &&
-                                           !hl_cpumask_test(&taken, cpu)))
+            while (cpu < HL_MAX_PCPUS &&
+                   !(hl_cpumask_test(&pool->cpus, cpu) && hl_cpumask_test(allowed, cpu) &&
+                     !hl_cpumask_test(&taken, cpu)))
                 cpu++;
             if (cpu < HL_MAX_PCPUS)
                 hl_cpumask_set(&taken, cpu);
             else
                 hl_report(c, HL_E_VCPU_NO_CPU, node, node == d->node ? NULL : "hard-affinity",
-                          pool->node, "a CPU of its affinity that no vCPU placed before it "
-                          "(domains in the plan's order) took", "%u", v);
+                          pool->node,
+                          "a CPU of its affinity that no vCPU placed before it "
+                          "(domains in the plan's order) took",
+                          "%u", v);
         }
     }
 }
@@ -226,9 +225,8 @@ void hl_check_affinity(struct hl_ctx *c)
         const struct hl_pool *pool = &plan->pools[d->pool];
         hl_cpumask_t cpus;
         if (pool_cpus(c, d->pool, &cpus) && hl_cpumask_empty(&cpus)) {
-            hl_report(c, HL_E_POOL_EMPTY, d->node, "domain-cpupool", -1,
-                      "a pool with CPUs", "pool \"%s\", every CPU given to other pools",
-                      pool->name);
+            hl_report(c, HL_E_POOL_EMPTY, d->node, "domain-cpupool", -1, "a pool with CPUs",
+                      "pool \"%s\", every CPU given to other pools", pool->name);
         }
         check_sched_params(c, d);
     }

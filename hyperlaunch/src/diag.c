@@ -7,114 +7,106 @@
 #include "internal.h"
 
 struct hl_message {
-    const char *name;     /* stable identifier */
+    const char *name; /* stable identifier */
     enum hl_severity severity;
-    const char *text;     /* template */
+    const char *text; /* template */
 };
 
 static const struct hl_message messages[HL_CODE_COUNT] = {
-    [HL_E_BAD_BLOB]          = { "bad-blob", HL_ERROR, "not a valid flattened device tree: $f" },
-    [HL_E_NO_HYPERVISOR_NODE]= { "no-hypervisor-node", HL_ERROR,
-                                 "no launch-control node: expected $e, found $f" },
-    [HL_E_BAD_COMPATIBLE]    = { "bad-compatible", HL_ERROR, "expected $e, found $f" },
-    [HL_E_UNKNOWN_NODE]      = { "unknown-node", HL_ERROR, "unknown node type $f (expected $e)" },
-    [HL_W_UNKNOWN_NODE]      = { "unknown-vendor-node", HL_WARNING,
-                                 "node of another vendor $f ignored" },
-    [HL_E_UNKNOWN_PROPERTY]  = { "unknown-property", HL_ERROR, "unknown property" },
-    [HL_W_UNKNOWN_PROPERTY]  = { "unknown-vendor-property", HL_WARNING,
-                                 "property of another vendor ignored" },
-    [HL_E_BAD_TYPE]          = { "bad-type", HL_ERROR, "expected $e, found $f" },
-    [HL_E_BAD_VALUE]         = { "bad-value", HL_ERROR, "expected $e, found $f" },
-    [HL_E_MISSING_PROPERTY]  = { "missing-property", HL_ERROR, "missing: expected $e" },
-    [HL_E_TOO_MANY]          = { "too-many", HL_ERROR, "too many $f (at most $e)" },
-    [HL_E_NO_DOMAINS]        = { "no-domains", HL_ERROR, "no domain declared (expected $e)" },
-    [HL_E_DOMID_RESERVED]    = { "domid-reserved", HL_ERROR,
-                                 "domid $f is reserved (expected $e)" },
-    [HL_E_DOMID_DUPLICATE]   = { "domid-duplicate", HL_ERROR,
-                                 "duplicate domid $f (also used by $o)" },
-    [HL_E_NAME_DUPLICATE]    = { "name-duplicate", HL_ERROR,
-                                 "duplicate domain name \"$f\" (also used by $o)" },
-    [HL_E_MODE_PV_DM]        = { "mode-pv-dm", HL_ERROR,
-                                 "PV (bit 0) together with device model (bit 1): "
-                                 "expected $e, found $f" },
-    [HL_W_MODE_LONG]         = { "mode-long", HL_WARNING,
-                                 "bit 2 (64-bit, old drafts) ignored: found $f" },
-    [HL_E_MODE_UNSUPPORTED]  = { "mode-unsupported", HL_ERROR,
-                                 "not supported yet: expected $e, found $f" },
-    [HL_W_CAP_UNKNOWN]       = { "capabilities-unknown", HL_WARNING,
-                                 "unknown capability bits masked: expected $e, found $f" },
-    [HL_E_CAP_DUPLICATE]     = { "capabilities-duplicate", HL_ERROR,
-                                 "capability $f given to more than one domain (also $o)" },
-    [HL_E_MEM_BOUNDS]        = { "memory-bounds", HL_ERROR, "expected $e, found $f" },
-    [HL_E_MEM_TOO_SMALL]     = { "memory-too-small", HL_ERROR,
-                                 "memory smaller than the images it loads: "
-                                 "expected at least $e, found $f" },
-    [HL_E_MEM_MACHINE]       = { "memory-machine", HL_ERROR,
-                                 "domains need more memory than the machine has: "
-                                 "expected $e, found $f" },
-    [HL_W_IGNORED]           = { "ignored", HL_WARNING, "not used by Tessera, ignored" },
-    [HL_E_NO_KERNEL]         = { "no-kernel", HL_ERROR,
-                                 "domain has no kernel (expected $e)" },
-    [HL_E_TWO_KERNELS]       = { "two-kernels", HL_ERROR, "second kernel (first: $o)" },
-    [HL_E_TWO_RAMDISKS]      = { "two-ramdisks", HL_ERROR, "second ramdisk (first: $o)" },
-    [HL_E_MODULE_LOCATION]   = { "module-location", HL_ERROR,
-                                 "module location: expected $e, found $f" },
+    [HL_E_BAD_BLOB] = { "bad-blob", HL_ERROR, "not a valid flattened device tree: $f" },
+    [HL_E_NO_HYPERVISOR_NODE] = { "no-hypervisor-node", HL_ERROR,
+                                  "no launch-control node: expected $e, found $f" },
+    [HL_E_BAD_COMPATIBLE] = { "bad-compatible", HL_ERROR, "expected $e, found $f" },
+    [HL_E_UNKNOWN_NODE] = { "unknown-node", HL_ERROR, "unknown node type $f (expected $e)" },
+    [HL_W_UNKNOWN_NODE] = { "unknown-vendor-node", HL_WARNING,
+                            "node of another vendor $f ignored" },
+    [HL_E_UNKNOWN_PROPERTY] = { "unknown-property", HL_ERROR, "unknown property" },
+    [HL_W_UNKNOWN_PROPERTY] = { "unknown-vendor-property", HL_WARNING,
+                                "property of another vendor ignored" },
+    [HL_E_BAD_TYPE] = { "bad-type", HL_ERROR, "expected $e, found $f" },
+    [HL_E_BAD_VALUE] = { "bad-value", HL_ERROR, "expected $e, found $f" },
+    [HL_E_MISSING_PROPERTY] = { "missing-property", HL_ERROR, "missing: expected $e" },
+    [HL_E_TOO_MANY] = { "too-many", HL_ERROR, "too many $f (at most $e)" },
+    [HL_E_NO_DOMAINS] = { "no-domains", HL_ERROR, "no domain declared (expected $e)" },
+    [HL_E_DOMID_RESERVED] = { "domid-reserved", HL_ERROR, "domid $f is reserved (expected $e)" },
+    [HL_E_DOMID_DUPLICATE] = { "domid-duplicate", HL_ERROR,
+                               "duplicate domid $f (also used by $o)" },
+    [HL_E_NAME_DUPLICATE] = { "name-duplicate", HL_ERROR,
+                              "duplicate domain name \"$f\" (also used by $o)" },
+    [HL_E_MODE_PV_DM] = { "mode-pv-dm", HL_ERROR,
+                          "PV (bit 0) together with device model (bit 1): "
+                          "expected $e, found $f" },
+    [HL_W_MODE_LONG] = { "mode-long", HL_WARNING, "bit 2 (64-bit, old drafts) ignored: found $f" },
+    [HL_E_MODE_UNSUPPORTED] = { "mode-unsupported", HL_ERROR,
+                                "not supported yet: expected $e, found $f" },
+    [HL_W_CAP_UNKNOWN] = { "capabilities-unknown", HL_WARNING,
+                           "unknown capability bits masked: expected $e, found $f" },
+    [HL_E_CAP_DUPLICATE] = { "capabilities-duplicate", HL_ERROR,
+                             "capability $f given to more than one domain (also $o)" },
+    [HL_E_MEM_BOUNDS] = { "memory-bounds", HL_ERROR, "expected $e, found $f" },
+    [HL_E_MEM_TOO_SMALL] = { "memory-too-small", HL_ERROR,
+                             "memory smaller than the images it loads: "
+                             "expected at least $e, found $f" },
+    [HL_E_MEM_MACHINE] = { "memory-machine", HL_ERROR,
+                           "domains need more memory than the machine has: "
+                           "expected $e, found $f" },
+    [HL_W_IGNORED] = { "ignored", HL_WARNING, "not used by Tessera, ignored" },
+    [HL_E_NO_KERNEL] = { "no-kernel", HL_ERROR, "domain has no kernel (expected $e)" },
+    [HL_E_TWO_KERNELS] = { "two-kernels", HL_ERROR, "second kernel (first: $o)" },
+    [HL_E_TWO_RAMDISKS] = { "two-ramdisks", HL_ERROR, "second ramdisk (first: $o)" },
+    [HL_E_MODULE_LOCATION] = { "module-location", HL_ERROR,
+                               "module location: expected $e, found $f" },
     [HL_E_MODULE_INDEX_UNSUPPORTED] = { "module-index-unsupported", HL_ERROR,
-                                 "module-index $f needs a boot loader module list, "
-                                 "which the UEFI loader does not provide (expected $e)" },
-    [HL_E_MODULE_MISSING]    = { "module-missing", HL_ERROR,
-                                 "module not found: expected $e, found $f" },
+                                        "module-index $f needs a boot loader module list, "
+                                        "which the UEFI loader does not provide (expected $e)" },
+    [HL_E_MODULE_MISSING] = { "module-missing", HL_ERROR,
+                              "module not found: expected $e, found $f" },
     [HL_E_MODULE_USED_TWICE] = { "module-used-twice", HL_ERROR,
                                  "module $f used twice (also by $o)" },
-    [HL_E_MODULE_FILE]       = { "module-file", HL_ERROR, "bad file name: expected $e, found $f" },
-    [HL_E_CPU_NOT_PRESENT]   = { "cpu-not-present", HL_ERROR, "CPU $f not present (expected $e)" },
-    [HL_E_CPU_TWO_POOLS]     = { "cpu-two-pools", HL_ERROR,
-                                 "CPU $f already in another pool ($o)" },
-    [HL_E_POOL_EMPTY]        = { "pool-empty", HL_ERROR,
-                                 "pool has no CPU left for its domains: expected $e, found $f" },
-    [HL_E_POOL_UNKNOWN_SCHED]= { "pool-unknown-sched", HL_ERROR,
-                                 "unknown scheduler: expected $e, found $f" },
-    [HL_E_BAD_REFERENCE]     = { "bad-reference", HL_ERROR, "expected $e, found $f" },
-    [HL_E_VCPU_RANGE]        = { "vcpu-range", HL_ERROR,
-                                 "vCPU id out of range: expected $e, found $f" },
-    [HL_E_VCPU_DUPLICATE]    = { "vcpu-duplicate", HL_ERROR, "vCPU $f declared twice (also $o)" },
+    [HL_E_MODULE_FILE] = { "module-file", HL_ERROR, "bad file name: expected $e, found $f" },
+    [HL_E_CPU_NOT_PRESENT] = { "cpu-not-present", HL_ERROR, "CPU $f not present (expected $e)" },
+    [HL_E_CPU_TWO_POOLS] = { "cpu-two-pools", HL_ERROR, "CPU $f already in another pool ($o)" },
+    [HL_E_POOL_EMPTY] = { "pool-empty", HL_ERROR,
+                          "pool has no CPU left for its domains: expected $e, found $f" },
+    [HL_E_POOL_UNKNOWN_SCHED] = { "pool-unknown-sched", HL_ERROR,
+                                  "unknown scheduler: expected $e, found $f" },
+    [HL_E_BAD_REFERENCE] = { "bad-reference", HL_ERROR, "expected $e, found $f" },
+    [HL_E_VCPU_RANGE] = { "vcpu-range", HL_ERROR, "vCPU id out of range: expected $e, found $f" },
+    [HL_E_VCPU_DUPLICATE] = { "vcpu-duplicate", HL_ERROR, "vCPU $f declared twice (also $o)" },
     [HL_E_AFFINITY_OUTSIDE_POOL] = { "affinity-outside-pool", HL_ERROR,
-                                 "CPU $f is outside the domain's pool (expected $e)" },
-    [HL_E_CPULIST]           = { "cpulist", HL_ERROR, "expected $e, found $f" },
+                                     "CPU $f is outside the domain's pool (expected $e)" },
+    [HL_E_CPULIST] = { "cpulist", HL_ERROR, "expected $e, found $f" },
     [HL_E_SCHED_PARTITIONED] = { "sched-partitioned", HL_ERROR,
                                  "the domain's pool $o is partitioned (\"null\"), "
                                  "which has no weights or caps: expected $e" },
-    [HL_E_VCPU_NO_CPU]       = { "vcpu-no-cpu", HL_ERROR,
-                                 "vCPU $f finds no free CPU in its partitioned pool $o: "
-                                 "expected $e" },
-    [HL_E_EVTCHN_UNPAIRED]   = { "evtchn-unpaired", HL_ERROR,
-                                 "event channel end does not pair: expected $e, found $f" },
+    [HL_E_VCPU_NO_CPU] = { "vcpu-no-cpu", HL_ERROR,
+                           "vCPU $f finds no free CPU in its partitioned pool $o: "
+                           "expected $e" },
+    [HL_E_EVTCHN_UNPAIRED] = { "evtchn-unpaired", HL_ERROR,
+                               "event channel end does not pair: expected $e, found $f" },
     [HL_E_EVTCHN_PORT_DUPLICATE] = { "evtchn-port-duplicate", HL_ERROR,
-                                 "local port $f used twice in this domain (also $o)" },
-    [HL_E_SHM_OVERLAP]       = { "shm-overlap", HL_ERROR,
-                                 "shared memory $f overlaps another region ($o)" },
-    [HL_E_SHM_CONFLICT]      = { "shm-conflict", HL_ERROR,
-                                 "shared memory conflicts with $o: expected $e, found $f" },
-    [HL_E_SHM_TWO_OWNERS]    = { "shm-two-owners", HL_ERROR,
-                                 "shared memory $f has two owners (also $o)" },
-    [HL_E_SHM_ALIGN]         = { "shm-align", HL_ERROR, "expected $e, found $f" },
+                                     "local port $f used twice in this domain (also $o)" },
+    [HL_E_SHM_OVERLAP] = { "shm-overlap", HL_ERROR,
+                           "shared memory $f overlaps another region ($o)" },
+    [HL_E_SHM_CONFLICT] = { "shm-conflict", HL_ERROR,
+                            "shared memory conflicts with $o: expected $e, found $f" },
+    [HL_E_SHM_TWO_OWNERS] = { "shm-two-owners", HL_ERROR,
+                              "shared memory $f has two owners (also $o)" },
+    [HL_E_SHM_ALIGN] = { "shm-align", HL_ERROR, "expected $e, found $f" },
     [HL_E_SHM_GUEST_OVERLAP] = { "shm-guest-overlap", HL_ERROR,
                                  "guest range $f overlaps another shared region "
                                  "of this domain ($o)" },
     [HL_E_SHM_OWNER_READ_ONLY] = { "shm-owner-read-only", HL_ERROR,
-                                 "the owner of a region maps it read-write: expected $e, "
-                                 "found $f" },
-    [HL_E_DEP_CYCLE]         = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
-    [HL_E_DEP_SELF]          = { "dependency-self", HL_ERROR, "domain depends on itself" },
-    [HL_E_NOT_OFFERED]       = { "not-offered", HL_ERROR,
-                                 "not offered by Tessera ($f): expected $e" },
-    [HL_E_CONSOLE_INPUT]     = { "console-input", HL_ERROR, "expected $e, found $f" },
-    [HL_E_CPUID_FEATURE]     = { "cpuid-feature", HL_ERROR,
-                                 "unknown CPUID feature $f (expected $e)" },
-    [HL_E_CPUID_BOTH]        = { "cpuid-both", HL_ERROR,
-                                 "CPUID feature $f both hidden and forced" },
-    [HL_E_CPUID_FORCE]       = { "cpuid-force", HL_ERROR,
-                                 "CPUID feature $f cannot be forced on this machine: $e" },
+                                   "the owner of a region maps it read-write: expected $e, "
+                                   "found $f" },
+    [HL_E_DEP_CYCLE] = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
+    [HL_E_DEP_SELF] = { "dependency-self", HL_ERROR, "domain depends on itself" },
+    [HL_E_NOT_OFFERED] = { "not-offered", HL_ERROR, "not offered by Tessera ($f): expected $e" },
+    [HL_E_CONSOLE_INPUT] = { "console-input", HL_ERROR, "expected $e, found $f" },
+    [HL_E_CPUID_FEATURE] = { "cpuid-feature", HL_ERROR, "unknown CPUID feature $f (expected $e)" },
+    [HL_E_CPUID_BOTH] = { "cpuid-both", HL_ERROR, "CPUID feature $f both hidden and forced" },
+    [HL_E_CPUID_FORCE] = { "cpuid-force", HL_ERROR,
+                           "CPUID feature $f cannot be forced on this machine: $e" },
 };
 
 const char *hl_diag_name(enum hl_code code)
@@ -181,7 +173,9 @@ static void domain_name(const void *fdt, int node, char *buf, size_t size)
  */
 static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
 {
-    enum { MAX = 40 };
+    enum {
+        MAX = 40
+    };
     unsigned rows[3][MAX + 1];
     if (la > MAX || lb > MAX)
         return ~0u;
@@ -250,8 +244,8 @@ static void suggest_value(struct hl_diag *d)
         did_you_mean(d, best_at, best_len);
 }
 
-static void fill(struct hl_ctx *c, struct hl_diag *d, enum hl_code code, int node,
-                 const char *prop, int other)
+static void fill(struct hl_ctx *c, struct hl_diag *d, enum hl_code code, int node, const char *prop,
+                 int other)
 {
     d->severity = messages[code].severity;
     d->code = code;
@@ -273,8 +267,8 @@ static void emit(struct hl_ctx *c, const struct hl_diag *d)
         c->in->report(c->in->ctx, d);
 }
 
-void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
-               int other, const char *expected, const char *found_fmt, ...)
+void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop, int other,
+               const char *expected, const char *found_fmt, ...)
 {
     struct hl_diag d;
     fill(c, &d, code, node, prop, other);
@@ -293,14 +287,18 @@ void hl_report(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
  * Properties of Xen's dom0less binding that only Xen on Arm reads (Xen's
  * docs/misc/arm/device-tree/booting.txt): they have no meaning on x86.
  */
-static const char *const arm_only_props[] = {
-    "vpl011", "nr_spis", "sve", "direct-map", "xen,static-mem", "xen,enhanced",
-    "passthrough", "multiboot,device-tree", NULL
-};
+static const char *const arm_only_props[] = { "vpl011",
+                                              "nr_spis",
+                                              "sve",
+                                              "direct-map",
+                                              "xen,static-mem",
+                                              "xen,enhanced",
+                                              "passthrough",
+                                              "multiboot,device-tree",
+                                              NULL };
 
-void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node,
-                                const char *prop, const char *const known[],
-                                const char *const generic[])
+void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node, const char *prop,
+                                const char *const known[], const char *const generic[])
 {
     struct hl_diag d;
     fill(c, &d, code, node, prop, -1);
@@ -308,7 +306,8 @@ void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node,
     for (unsigned i = 0; arm_only_props[i]; i++)
         arm |= strcmp(prop, arm_only_props[i]) == 0;
     if (arm) {
-        snprintf(d.hint, sizeof(d.hint), "Arm-only in Xen's dom0less binding, "
+        snprintf(d.hint, sizeof(d.hint),
+                 "Arm-only in Xen's dom0less binding, "
                  "no meaning on x86");
     } else if (code == HL_E_UNKNOWN_PROPERTY) {
         const char *const *lists[] = { known, generic };
@@ -316,8 +315,7 @@ void hl_report_unknown_property(struct hl_ctx *c, enum hl_code code, int node,
         const char *best_name = NULL;
         for (unsigned l = 0; l < 2; l++)
             for (unsigned i = 0; lists[l] && lists[l][i]; i++) {
-                unsigned dist = edit_distance(prop, strlen(prop), lists[l][i],
-                                              strlen(lists[l][i]));
+                unsigned dist = edit_distance(prop, strlen(prop), lists[l][i], strlen(lists[l][i]));
                 if (dist < best) {
                     best = dist;
                     best_name = lists[l][i];
@@ -347,8 +345,7 @@ size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
         snprintf(buf, size, "error: bad diagnostic code %u", (unsigned)d->code);
         return strlen(buf);
     }
-    append(buf, size, &len, "%s%s", d->severity == HL_ERROR ? "error: " : "warning: ",
-           d->path);
+    append(buf, size, &len, "%s%s", d->severity == HL_ERROR ? "error: " : "warning: ", d->path);
     if (d->domain[0])
         append(buf, size, &len, " (%s)", d->domain);
     append(buf, size, &len, ": ");
@@ -360,8 +357,10 @@ size_t hl_diag_format(const struct hl_diag *d, char *buf, size_t size)
         const char *var = t;
         while (*var && !(var[0] == '$' && var[1] && strchr("efo", var[1])))
             var++;
-        const char *value = !*var ? "" : var[1] == 'e' ? d->expected
-                          : var[1] == 'f' ? d->found : d->other;
+        const char *value = !*var           ? ""
+                            : var[1] == 'e' ? d->expected
+                            : var[1] == 'f' ? d->found
+                                            : d->other;
         append(buf, size, &len, "%.*s%s", (int)(var - t), t, value);
         t = *var ? var + 2 : var;
     } while (*t);

@@ -14,12 +14,18 @@
 #include <string.h>
 #include <hyperlaunch/fdt_check.h>
 
-#define MAGIC 0xd00dfeedu
-#define HEADER_V16 36u          /* up to size_dt_strings */
-#define HEADER_V17 40u          /* + size_dt_struct */
-#define LAST_COMP_MAX 17u       /* what libfdt reads */
+#define MAGIC         0xd00dfeedu
+#define HEADER_V16    36u /* up to size_dt_strings */
+#define HEADER_V17    40u /* + size_dt_struct */
+#define LAST_COMP_MAX 17u /* what libfdt reads */
 
-enum token { BEGIN_NODE = 1, END_NODE = 2, PROP = 3, NOP = 4, END = 9 };
+enum token {
+    BEGIN_NODE = 1,
+    END_NODE = 2,
+    PROP = 3,
+    NOP = 4,
+    END = 9
+};
 
 /* Big-endian, byte by byte: nothing assumes the blob's alignment. */
 static uint32_t be32(const uint8_t *p)
@@ -39,7 +45,11 @@ static int64_t bounded_strlen(const uint8_t *p, uint64_t n)
     return nul ? nul - p : -1;
 }
 
-#define FAIL(...) do { snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...)                             \
+    do {                                      \
+        snprintf(why, why_size, __VA_ARGS__); \
+        return -1;                            \
+    } while (0)
 
 /* The header and the three blocks' places; on success *s / *str describe the blocks. */
 static int check_header(const uint8_t *b, size_t size, uint64_t *s_off, uint64_t *s_size,
@@ -54,8 +64,8 @@ static int check_header(const uint8_t *b, size_t size, uint64_t *s_off, uint64_t
     if (version < 16)
         FAIL("format version %u (16 or later expected)", version);
     if (last_comp > LAST_COMP_MAX || last_comp > version)
-        FAIL("last compatible version %u (at most %u and the version %u expected)",
-             last_comp, LAST_COMP_MAX, version);
+        FAIL("last compatible version %u (at most %u and the version %u expected)", last_comp,
+             LAST_COMP_MAX, version);
     uint64_t header = version >= 17 ? HEADER_V17 : HEADER_V16;
     if (total < header || total > size)
         FAIL("header says %llu bytes, %zu present (at least %llu needed)",
@@ -66,24 +76,23 @@ static int check_header(const uint8_t *b, size_t size, uint64_t *s_off, uint64_t
     *str_off = be32(b + 12);
     *str_size = be32(b + 32);
     /* Version 16 does not give the structure block's size: up to what follows it. */
-    *s_size = version >= 17 ? be32(b + 36)
-            : (*str_off > *s_off ? *str_off : total) - *s_off;
+    *s_size = version >= 17 ? be32(b + 36) : (*str_off > *s_off ? *str_off : total) - *s_off;
     if (rsv < header || rsv % 8 || rsv > total)
         FAIL("memory reservation map offset 0x%llx (8-byte aligned, after the header, "
-             "inside the %llu bytes expected)", (unsigned long long)rsv,
-             (unsigned long long)total);
+             "inside the %llu bytes expected)",
+             (unsigned long long)rsv, (unsigned long long)total);
     if (*s_off < header || *s_off % 4 || *s_off > total || *s_size > total - *s_off)
         FAIL("structure block 0x%llx+0x%llx (4-byte aligned, after the header, inside the "
-             "%llu bytes expected)", (unsigned long long)*s_off, (unsigned long long)*s_size,
-             (unsigned long long)total);
+             "%llu bytes expected)",
+             (unsigned long long)*s_off, (unsigned long long)*s_size, (unsigned long long)total);
     if (*str_off < header || *str_off > total || *str_size > total - *str_off)
         FAIL("strings block 0x%llx+0x%llx (after the header, inside the %llu bytes expected)",
              (unsigned long long)*str_off, (unsigned long long)*str_size,
              (unsigned long long)total);
     if (*s_off < *str_off + *str_size && *str_off < *s_off + *s_size)
         FAIL("structure block 0x%llx+0x%llx overlaps strings block 0x%llx+0x%llx",
-             (unsigned long long)*s_off, (unsigned long long)*s_size,
-             (unsigned long long)*str_off, (unsigned long long)*str_size);
+             (unsigned long long)*s_off, (unsigned long long)*s_size, (unsigned long long)*str_off,
+             (unsigned long long)*str_size);
 
     /* The reservation map: 16-byte entries up to one of size 0, all inside the blob. */
     for (uint64_t at = rsv;; at += 16) {
@@ -111,8 +120,7 @@ int hl_fdt_check(const void *blob, size_t size, char *why, size_t why_size)
         if (++steps > max_steps)
             FAIL("structure block: more than %llu tokens", (unsigned long long)max_steps);
         if (off > end || end - off < 4)
-            FAIL("structure block (0x%llx bytes) ends without FDT_END",
-                 (unsigned long long)end);
+            FAIL("structure block (0x%llx bytes) ends without FDT_END", (unsigned long long)end);
         uint64_t at = off;
         uint32_t token = be32(s + off);
         off += 4;
@@ -124,7 +132,8 @@ int hl_fdt_check(const void *blob, size_t size, char *why, size_t why_size)
             int64_t len = bounded_strlen(s + off, end - off);
             if (len < 0)
                 FAIL("structure offset 0x%llx: node name not terminated inside the "
-                     "structure block", (unsigned long long)at);
+                     "structure block",
+                     (unsigned long long)at);
             if (depth == 0 && len != 0)
                 FAIL("structure offset 0x%llx: the root node has a name", (unsigned long long)at);
             if (depth > 0 && len == 0)
@@ -152,32 +161,32 @@ int hl_fdt_check(const void *blob, size_t size, char *why, size_t why_size)
             off += 8;
             if (len > end - off)
                 FAIL("structure offset 0x%llx: property of %llu bytes runs past the structure "
-                     "block (%llu bytes left)", (unsigned long long)at,
-                     (unsigned long long)len, (unsigned long long)(end - off));
+                     "block (%llu bytes left)",
+                     (unsigned long long)at, (unsigned long long)len,
+                     (unsigned long long)(end - off));
             /* A bounded scan: many properties naming one long string stay linear. */
             uint64_t room = name < str_size ? str_size - name : 0;
             uint64_t scan = room < HL_FDT_MAX_NAME + 1 ? room : HL_FDT_MAX_NAME + 1;
             int64_t name_len = bounded_strlen(strings + name, scan);
             if (name_len < 0 && room > HL_FDT_MAX_NAME)
                 FAIL("structure offset 0x%llx: property name at strings offset 0x%llx is longer "
-                     "than %u characters", (unsigned long long)at, (unsigned long long)name,
-                     HL_FDT_MAX_NAME);
+                     "than %u characters",
+                     (unsigned long long)at, (unsigned long long)name, HL_FDT_MAX_NAME);
             if (name_len <= 0)
                 FAIL("structure offset 0x%llx: property name offset 0x%llx is not a name in "
-                     "the strings block (0x%llx bytes)", (unsigned long long)at,
-                     (unsigned long long)name, (unsigned long long)str_size);
+                     "the strings block (0x%llx bytes)",
+                     (unsigned long long)at, (unsigned long long)name,
+                     (unsigned long long)str_size);
             off = (off + len + 3) & ~3ull;
             break;
         }
-        case NOP:
-            break;
+        case NOP: break;
         case END:
             if (!root_done)
                 FAIL("structure offset 0x%llx: FDT_END %s", (unsigned long long)at,
                      depth ? "inside a node" : "before any node");
             return 0;
-        default:
-            FAIL("structure offset 0x%llx: unknown token 0x%x", (unsigned long long)at, token);
+        default: FAIL("structure offset 0x%llx: unknown token 0x%x", (unsigned long long)at, token);
         }
     }
 }

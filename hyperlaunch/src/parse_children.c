@@ -6,15 +6,13 @@
 #include <string.h>
 #include "internal.h"
 
-static const char *const kernel_props[] = {
-    "reg", "module-index", "xen,uefi-binary", "bootargs", NULL
-};
+static const char *const kernel_props[] = { "reg", "module-index", "xen,uefi-binary", "bootargs",
+                                            NULL };
 static const char *const module_props[] = { "reg", "module-index", "xen,uefi-binary", NULL };
 static const char *const vcpu_props[] = { "id", "hard-affinity", NULL };
 static const char *const evtchn_props[] = { "xen,evtchn", NULL };
-static const char *const shm_props[] = {
-    "xen,shm-id", "xen,shared-mem", "role", "tessera,access", NULL
-};
+static const char *const shm_props[] = { "xen,shm-id", "xen,shared-mem", "role", "tessera,access",
+                                         NULL };
 
 /* #address-cells / #size-cells of a node, limited to 1 or 2 cells. */
 static bool cells_of(struct hl_ctx *c, int node, int *ac, int *sc)
@@ -23,8 +21,7 @@ static bool cells_of(struct hl_ctx *c, int node, int *ac, int *sc)
     *sc = fdt_size_cells(c->fdt, node);
     if (*ac < 1 || *ac > 2 || *sc < 1 || *sc > 2) {
         hl_report(c, HL_E_BAD_VALUE, node, "#address-cells", -1,
-                  "#address-cells and #size-cells of 1 or 2",
-                  "%d and %d", *ac, *sc);
+                  "#address-cells and #size-cells of 1 or 2", "%d and %d", *ac, *sc);
         return false;
     }
     return true;
@@ -58,12 +55,13 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         else
             hl_report(c, HL_E_MODULE_FILE, node, "xen,uefi-binary", -1,
                       "a path relative to the boot volume's root, '/' separated, "
-                      "no \"..\", spaces or backslashes", "\"%s\"", file);
+                      "no \"..\", spaces or backslashes",
+                      "\"%s\"", file);
     }
     if (has_index && (has_reg || file)) {
         hl_report(c, HL_E_MODULE_LOCATION, node, "module-index", -1,
-                  "module-index alone, or reg and/or xen,uefi-binary",
-                  "module-index with %s", has_reg ? "reg" : "xen,uefi-binary");
+                  "module-index alone, or reg and/or xen,uefi-binary", "module-index with %s",
+                  has_reg ? "reg" : "xen,uefi-binary");
         return;
     }
     if (has_reg) {
@@ -73,8 +71,8 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         const uint32_t *reg = fdt_getprop(c->fdt, node, "reg", &len);
         if (len != 4 * (ac + sc)) {
             char want[64];
-            snprintf(want, sizeof(want), "<address size> in %d + %d cells (%d bytes)",
-                     ac, sc, 4 * (ac + sc));
+            snprintf(want, sizeof(want), "<address size> in %d + %d cells (%d bytes)", ac, sc,
+                     4 * (ac + sc));
             hl_report(c, HL_E_BAD_TYPE, node, "reg", -1, want, "%d bytes", len);
             return;
         }
@@ -85,8 +83,7 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
             hl_report(c, HL_E_MODULE_MISSING, node, "reg", -1, "a non-zero size", "size 0");
         else if (m->base + m->size < m->base) {
             hl_report(c, HL_E_BAD_VALUE, node, "reg", -1, "a range that does not wrap around",
-                      "0x%llx + 0x%llx", (unsigned long long)m->base,
-                      (unsigned long long)m->size);
+                      "0x%llx + 0x%llx", (unsigned long long)m->base, (unsigned long long)m->size);
             m->size = 0; /* reported; kept out of the overlap check */
         }
     } else if (has_index) {
@@ -109,11 +106,11 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
     } else if (m->uefi_binary) {
         m->source = HL_MODSRC_FILE;
         if (!c->in->locate_file)
-            hl_report(c, HL_E_MODULE_MISSING, node, "reg", -1,
-                      "reg filled in by the UEFI loader", "no reg");
+            hl_report(c, HL_E_MODULE_MISSING, node, "reg", -1, "reg filled in by the UEFI loader",
+                      "no reg");
         else if (c->in->locate_file(c->in->ctx, m->uefi_binary, &m->size) != 0)
-            hl_report(c, HL_E_MODULE_MISSING, node, "xen,uefi-binary", -1,
-                      "a readable file", "\"%s\"", m->uefi_binary);
+            hl_report(c, HL_E_MODULE_MISSING, node, "xen,uefi-binary", -1, "a readable file",
+                      "\"%s\"", m->uefi_binary);
     } else if (!file) {
         hl_report(c, HL_E_MODULE_LOCATION, node, NULL, -1,
                   "one of reg, module-index or xen,uefi-binary", "none");
@@ -146,8 +143,8 @@ void hl_parse_module(struct hl_ctx *c, int node, uint16_t dom, enum hl_module_ki
     struct hl_domain *d = &plan->domains[dom];
     uint16_t *slot = kind == HL_MODULE_KERNEL ? &d->kernel : &d->ramdisk;
     if (*slot != HL_NONE) {
-        hl_report(c, kind == HL_MODULE_KERNEL ? HL_E_TWO_KERNELS : HL_E_TWO_RAMDISKS,
-                  node, "compatible", plan->modules[*slot].node, NULL, NULL);
+        hl_report(c, kind == HL_MODULE_KERNEL ? HL_E_TWO_KERNELS : HL_E_TWO_RAMDISKS, node,
+                  "compatible", plan->modules[*slot].node, NULL, NULL);
         return;
     }
     *slot = index;
@@ -202,19 +199,19 @@ static void parse_evtchn(struct hl_ctx *c, uint16_t dom, int node)
     int len;
     const uint32_t *cells = fdt_getprop(c->fdt, node, "xen,evtchn", &len);
     if (!cells) {
-        hl_report(c, HL_E_MISSING_PROPERTY, node, "xen,evtchn", -1,
-                  "<local-port &remote-end>", NULL);
+        hl_report(c, HL_E_MISSING_PROPERTY, node, "xen,evtchn", -1, "<local-port &remote-end>",
+                  NULL);
         return;
     }
     if (len != 8) {
-        hl_report(c, HL_E_BAD_TYPE, node, "xen,evtchn", -1,
-                  "<local-port &remote-end> (8 bytes)", "%d bytes", len);
+        hl_report(c, HL_E_BAD_TYPE, node, "xen,evtchn", -1, "<local-port &remote-end> (8 bytes)",
+                  "%d bytes", len);
         return;
     }
     uint32_t port = (uint32_t)hl_read_cells(cells, 1);
     if (port == 0 || port > HL_MAX_EVTCHN_PORT) {
-        hl_report(c, HL_E_BAD_VALUE, node, "xen,evtchn", -1, "a local port from 1 to 4095",
-                  "%u", port);
+        hl_report(c, HL_E_BAD_VALUE, node, "xen,evtchn", -1, "a local port from 1 to 4095", "%u",
+                  port);
         return;
     }
     /* No phandle: no end refers to this one; the pairing check says so. */
@@ -252,8 +249,8 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
         if (strcmp(role, "owner") == 0)
             owner = true;
         else if (strcmp(role, "borrower") != 0) {
-            hl_report(c, HL_E_BAD_VALUE, node, "role", -1, "\"owner\" or \"borrower\"",
-                      "\"%s\"", role);
+            hl_report(c, HL_E_BAD_VALUE, node, "role", -1, "\"owner\" or \"borrower\"", "\"%s\"",
+                      role);
             ok = false;
         }
     } else if (hl_prop_present(c, node, "role")) {
@@ -266,13 +263,12 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
         if (strcmp(access, "ro") == 0) {
             read_only = true;
         } else if (strcmp(access, "rw") != 0) {
-            hl_report(c, HL_E_BAD_VALUE, node, "tessera,access", -1, "\"rw\" or \"ro\"",
-                      "\"%s\"", access);
+            hl_report(c, HL_E_BAD_VALUE, node, "tessera,access", -1, "\"rw\" or \"ro\"", "\"%s\"",
+                      access);
             ok = false;
         }
         if (read_only && owner) {
-            hl_report(c, HL_E_SHM_OWNER_READ_ONLY, node, "tessera,access", -1, "\"rw\"",
-                      "\"ro\"");
+            hl_report(c, HL_E_SHM_OWNER_READ_ONLY, node, "tessera,access", -1, "\"rw\"", "\"ro\"");
             ok = false;
         }
     } else if (hl_prop_present(c, node, "tessera,access")) {
@@ -292,8 +288,8 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     if (len != 4 * (2 * ac + sc)) {
         char want[80];
         snprintf(want, sizeof(want),
-                 "<host-address guest-address size> in %d + %d + %d cells (%d bytes)",
-                 ac, ac, sc, 4 * (2 * ac + sc));
+                 "<host-address guest-address size> in %d + %d + %d cells (%d bytes)", ac, ac, sc,
+                 4 * (2 * ac + sc));
         hl_report(c, HL_E_BAD_TYPE, node, "xen,shared-mem", -1, want, "%d bytes", len);
         return;
     }
@@ -339,15 +335,14 @@ static void parse_shm(struct hl_ctx *c, uint16_t dom, int node)
     struct hl_shm_region *reg = &plan->shm_regions[r];
     if (reg->host_base != host || reg->size != size) {
         char want[80];
-        snprintf(want, sizeof(want), "host 0x%llx size 0x%llx",
-                 (unsigned long long)reg->host_base, (unsigned long long)reg->size);
+        snprintf(want, sizeof(want), "host 0x%llx size 0x%llx", (unsigned long long)reg->host_base,
+                 (unsigned long long)reg->size);
         int first = -1;
         for (uint32_t i = 0; i + 1 < plan->nr_shm_maps && first < 0; i++)
             if (plan->shm_maps[i].region == r)
                 first = plan->shm_maps[i].node;
         hl_report(c, HL_E_SHM_CONFLICT, node, "xen,shared-mem", first, want,
-                  "host 0x%llx size 0x%llx", (unsigned long long)host,
-                  (unsigned long long)size);
+                  "host 0x%llx size 0x%llx", (unsigned long long)host, (unsigned long long)size);
     }
 }
 

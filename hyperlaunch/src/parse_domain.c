@@ -3,14 +3,30 @@
 #include <string.h>
 #include "internal.h"
 
-static const char *const domain_props[] = {
-    "domid", "mode", "memory", "mem-min", "mem-max", "cpus", "capabilities",
-    "security-id", "domain-uuid", "xen,domain-p2m-mem-mb", "domain-cpupool",
-    "tessera,name", "tessera,console", "tessera,on-poweroff", "tessera,on-reboot",
-    "tessera,on-crash", "tessera,after-started", "tessera,after-ready",
-    "tessera,cpuid-hide", "tessera,cpuid-force", "tessera,sched-weight", "tessera,sched-cap",
-    "tessera,unmapped-access", NULL
-};
+static const char *const domain_props[] = { "domid",
+                                            "mode",
+                                            "memory",
+                                            "mem-min",
+                                            "mem-max",
+                                            "cpus",
+                                            "capabilities",
+                                            "security-id",
+                                            "domain-uuid",
+                                            "xen,domain-p2m-mem-mb",
+                                            "domain-cpupool",
+                                            "tessera,name",
+                                            "tessera,console",
+                                            "tessera,on-poweroff",
+                                            "tessera,on-reboot",
+                                            "tessera,on-crash",
+                                            "tessera,after-started",
+                                            "tessera,after-ready",
+                                            "tessera,cpuid-hide",
+                                            "tessera,cpuid-force",
+                                            "tessera,sched-weight",
+                                            "tessera,sched-cap",
+                                            "tessera,unmapped-access",
+                                            NULL };
 
 #define MODE_PV   (1u << 0)
 #define MODE_DM   (1u << 1)
@@ -24,13 +40,14 @@ static void parse_mode(struct hl_ctx *c, struct hl_domain *d, int node)
     if (mode & MODE_LONG)
         hl_report(c, HL_W_MODE_LONG, node, "mode", -1, NULL, "0x%x", mode);
     if (mode & ~(MODE_PV | MODE_DM | MODE_LONG))
-        hl_report(c, HL_E_BAD_VALUE, node, "mode", -1,
-                  "bits 0 (PV) and 1 (device model) only", "0x%x", mode);
+        hl_report(c, HL_E_BAD_VALUE, node, "mode", -1, "bits 0 (PV) and 1 (device model) only",
+                  "0x%x", mode);
     else if ((mode & MODE_PV) && (mode & MODE_DM))
         hl_report(c, HL_E_MODE_PV_DM, node, "mode", -1, "at most one of them", "0x%x", mode);
     else
-        d->type = (mode & MODE_PV) ? HL_DOMAIN_PV : (mode & MODE_DM) ? HL_DOMAIN_HVM
-                                                                   : HL_DOMAIN_PVH;
+        d->type = (mode & MODE_PV)   ? HL_DOMAIN_PV
+                  : (mode & MODE_DM) ? HL_DOMAIN_HVM
+                                     : HL_DOMAIN_PVH;
     /* The hypervisor builds PVH domains only: refused here, not at build time. */
     if (d->type != HL_DOMAIN_PVH)
         hl_report(c, HL_E_MODE_UNSUPPORTED, node, "mode", -1, "0 (PVH)", "0x%x (%s)", mode,
@@ -46,8 +63,8 @@ static void parse_name(struct hl_ctx *c, struct hl_domain *d, int node)
     bool ok = len < HL_MAX_NAME;
     for (size_t i = 0; ok && i < len; i++) {
         char ch = name[i];
-        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-             (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '-' || ch == '_' || ch == '.';
     }
     if (ok)
         d->name = name;
@@ -68,8 +85,8 @@ static void parse_action(struct hl_ctx *c, int node, const char *prop, uint8_t *
             return;
         }
     }
-    hl_report(c, HL_E_BAD_VALUE, node, prop, -1,
-              "\"destroy\", \"restart\" or \"halt-machine\"", "\"%s\"", value);
+    hl_report(c, HL_E_BAD_VALUE, node, prop, -1, "\"destroy\", \"restart\" or \"halt-machine\"",
+              "\"%s\"", value);
 }
 
 /* What an access to guest-physical memory that is neither RAM nor a device does. */
@@ -83,8 +100,8 @@ static void parse_unmapped_access(struct hl_ctx *c, struct hl_domain *d, int nod
     else if (strcmp(value, "ignore") == 0)
         d->unmapped_crash = false;
     else
-        hl_report(c, HL_E_BAD_VALUE, node, "tessera,unmapped-access", -1,
-                  "\"ignore\" or \"crash\"", "\"%s\"", value);
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,unmapped-access", -1, "\"ignore\" or \"crash\"",
+                  "\"%s\"", value);
 }
 
 static void parse_console(struct hl_ctx *c, struct hl_domain *d, int node)
@@ -97,8 +114,8 @@ static void parse_console(struct hl_ctx *c, struct hl_domain *d, int node)
     else if (strcmp(value, "none") == 0)
         d->console_serial = 0;
     else
-        hl_report(c, HL_E_BAD_VALUE, node, "tessera,console", -1,
-                  "\"serial\" or \"none\"", "\"%s\"", value);
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,console", -1, "\"serial\" or \"none\"",
+                  "\"%s\"", value);
 }
 
 static void parse_deps(struct hl_ctx *c, struct hl_domain *d, int node, const char *prop,
@@ -162,8 +179,7 @@ static void parse_sched(struct hl_ctx *c, struct hl_domain *d, int node)
     uint32_t v32;
     if (hl_get_u32(c, node, "tessera,sched-weight", &v32)) {
         if (v32 == 0 || v32 > HL_SCHED_WEIGHT_MAX)
-            hl_report(c, HL_E_BAD_VALUE, node, "tessera,sched-weight", -1, "1 to 65535", "%u",
-                      v32);
+            hl_report(c, HL_E_BAD_VALUE, node, "tessera,sched-weight", -1, "1 to 65535", "%u", v32);
         else
             d->sched_weight = (uint16_t)v32;
     }
@@ -173,8 +189,8 @@ static void parse_sched(struct hl_ctx *c, struct hl_domain *d, int node)
             d->sched_cap = (uint16_t)v32;
             return;
         }
-        snprintf(want, sizeof(want), "0 (no cap) to %u (100 per vCPU, %u vCPU%s)",
-                 100 * d->vcpus, d->vcpus, d->vcpus == 1 ? "" : "s");
+        snprintf(want, sizeof(want), "0 (no cap) to %u (100 per vCPU, %u vCPU%s)", 100 * d->vcpus,
+                 d->vcpus, d->vcpus == 1 ? "" : "s");
         hl_report(c, HL_E_BAD_VALUE, node, "tessera,sched-cap", -1, want, "%u", v32);
     }
 }
@@ -184,8 +200,8 @@ static void check_memory_limit(struct hl_ctx *c, int node, const char *prop, uin
 {
     if (*kib <= HL_MAX_MEMORY_KIB)
         return;
-    hl_report(c, HL_E_BAD_VALUE, node, prop, -1, "at most 16 TiB (0x400000000 KiB)",
-              "0x%llx KiB", (unsigned long long)*kib);
+    hl_report(c, HL_E_BAD_VALUE, node, prop, -1, "at most 16 TiB (0x400000000 KiB)", "0x%llx KiB",
+              (unsigned long long)*kib);
     *kib = fallback;
 }
 
@@ -232,8 +248,8 @@ static void parse_domain(struct hl_ctx *c, int node)
     parse_name(c, d, node);
 
     if (!hl_get_u64(c, node, "memory", &d->memory_kib) && !hl_prop_present(c, node, "memory"))
-        hl_report(c, HL_E_MISSING_PROPERTY, node, "memory", -1,
-                  "the initial memory in KiB (u64)", NULL);
+        hl_report(c, HL_E_MISSING_PROPERTY, node, "memory", -1, "the initial memory in KiB (u64)",
+                  NULL);
     d->mem_min_kib = d->memory_kib;
     d->mem_max_kib = d->memory_kib;
     hl_get_u64(c, node, "mem-min", &d->mem_min_kib);
@@ -258,8 +274,8 @@ static void parse_domain(struct hl_ctx *c, int node)
     }
     if (hl_get_u32(c, node, "xen,domain-p2m-mem-mb", &v32)) {
         if (v32 == 0 || v32 > 65536)
-            hl_report(c, HL_E_BAD_VALUE, node, "xen,domain-p2m-mem-mb", -1,
-                      "1 to 65536 (MiB)", "%u", v32);
+            hl_report(c, HL_E_BAD_VALUE, node, "xen,domain-p2m-mem-mb", -1, "1 to 65536 (MiB)",
+                      "%u", v32);
         else
             d->p2m_pool_kib = 1024ull * v32;
     }
@@ -281,20 +297,20 @@ static void parse_domain(struct hl_ctx *c, int node)
     parse_deps(c, d, node, "tessera,after-started", HL_DEP_STARTED);
     /* Refused, not ignored: a guest has no way to signal readiness (decision 24). */
     if (hl_prop_present(c, node, "tessera,after-ready"))
-        hl_report(c, HL_E_NOT_OFFERED, node, "tessera,after-ready", -1,
-                  "tessera,after-started", "no guest can signal that it is ready");
+        hl_report(c, HL_E_NOT_OFFERED, node, "tessera,after-ready", -1, "tessera,after-started",
+                  "no guest can signal that it is ready");
     parse_cpuid(c, node, "tessera,cpuid-hide", &d->cpuid.hide);
     parse_cpuid(c, node, "tessera,cpuid-force", &d->cpuid.force);
 
     int child;
-    fdt_for_each_subnode(child, c->fdt, node)
+    fdt_for_each_subnode (child, c->fdt, node)
         hl_parse_domain_child(c, index, child);
 }
 
 void hl_parse_domains(struct hl_ctx *c, int container)
 {
     int child;
-    fdt_for_each_subnode(child, c->fdt, container)
+    fdt_for_each_subnode (child, c->fdt, container)
         if (hl_compatible_is(c, child, "xen,domain"))
             parse_domain(c, child);
 }

@@ -19,7 +19,7 @@ static int cpu_node(struct hl_ctx *c, uint32_t phandle)
     int cpus = fdt_path_offset(c->fdt, "/cpus"), node;
     if (cpus < 0 || !phandle)
         return -1;
-    fdt_for_each_subnode(node, c->fdt, cpus)
+    fdt_for_each_subnode (node, c->fdt, cpus)
         if (fdt_get_phandle(c->fdt, node) == phandle)
             return node;
     return -1;
@@ -68,8 +68,8 @@ static void parse_pool(struct hl_ctx *c, int node)
         if (known)
             pool->sched = sched;
         else
-            hl_report(c, HL_E_POOL_UNKNOWN_SCHED, node, "cpupool-sched", -1,
-                      SCHED_EXPECTED, "\"%s\"", sched);
+            hl_report(c, HL_E_POOL_UNKNOWN_SCHED, node, "cpupool-sched", -1, SCHED_EXPECTED,
+                      "\"%s\"", sched);
     }
 
     const uint32_t *cells;
@@ -106,7 +106,7 @@ void hl_parse_pools(struct hl_ctx *c, int container)
     if (c->plan->nr_pools == 0)
         c->plan->nr_pools = 1; /* slot 0 is the default pool, settled later */
     int child;
-    fdt_for_each_subnode(child, c->fdt, container)
+    fdt_for_each_subnode (child, c->fdt, container)
         if (hl_compatible_is(c, child, "xen,cpupool"))
             parse_pool(c, child);
 }

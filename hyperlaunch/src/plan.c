@@ -32,8 +32,7 @@ static bool check_blob(struct hl_ctx *c)
     }
     int err = fdt_check_header(in->fdt);
     if (err == 0 && fdt_totalsize(in->fdt) > in->fdt_size) {
-        hl_report(c, HL_E_BAD_BLOB, -1, NULL, -1, NULL,
-                  "header says %u bytes, only %zu present",
+        hl_report(c, HL_E_BAD_BLOB, -1, NULL, -1, NULL, "header says %u bytes, only %zu present",
                   (unsigned)fdt_totalsize(in->fdt), in->fdt_size);
         return false;
     }
@@ -43,8 +42,8 @@ static bool check_blob(struct hl_ctx *c)
      * fdt_get_name() returns for such a root node (found by fuzzing).
      */
     if (err == 0 && fdt_version(in->fdt) < 16) {
-        hl_report(c, HL_E_BAD_BLOB, -1, NULL, -1, NULL,
-                  "format version %u (16 or later expected)", (unsigned)fdt_version(in->fdt));
+        hl_report(c, HL_E_BAD_BLOB, -1, NULL, -1, NULL, "format version %u (16 or later expected)",
+                  (unsigned)fdt_version(in->fdt));
         return false;
     }
     /*
@@ -73,7 +72,7 @@ static void parse_config(struct hl_ctx *c, int node)
     if (hl_get_string(c, node, "bootargs", &args))
         c->plan->hv_bootargs = args;
     int child;
-    fdt_for_each_subnode(child, c->fdt, node) {
+    fdt_for_each_subnode (child, c->fdt, node) {
         if (hl_compatible_is(c, child, "multiboot,module"))
             hl_parse_module(c, child, HL_NONE, HL_MODULE_OTHER, node);
         else
@@ -85,9 +84,8 @@ static void parse_config(struct hl_ctx *c, int node)
 static void parse_hypervisor_children(struct hl_ctx *c)
 {
     int child, config = -1;
-    fdt_for_each_subnode(child, c->fdt, c->hv_node) {
-        if (hl_compatible_is(c, child, "xen,domain") ||
-            hl_compatible_is(c, child, "xen,cpupool"))
+    fdt_for_each_subnode (child, c->fdt, c->hv_node) {
+        if (hl_compatible_is(c, child, "xen,domain") || hl_compatible_is(c, child, "xen,cpupool"))
             continue;
         if (hl_compatible_is(c, child, "xen,config")) {
             if (config >= 0)
@@ -111,8 +109,8 @@ static void parse_top(struct hl_ctx *c)
             int len;
             const char *compat = fdt_getprop(fdt, c->hv_node, "compatible", &len);
             bool ok = compat && len > 0 && compat[len - 1] == '\0';
-            hl_report(c, HL_E_BAD_COMPATIBLE, c->hv_node, "compatible", -1,
-                      "\"hypervisor,xen\"", ok ? "\"%s\"" : "%s", ok ? compat : "none");
+            hl_report(c, HL_E_BAD_COMPATIBLE, c->hv_node, "compatible", -1, "\"hypervisor,xen\"",
+                      ok ? "\"%s\"" : "%s", ok ? compat : "none");
         }
         hl_check_properties(c, c->hv_node, hypervisor_props);
         const uint32_t *ph;
@@ -184,7 +182,7 @@ const char *hl_domain_type_name(enum hl_domain_type type)
 {
     switch (type) {
     case HL_DOMAIN_PVH: return "PVH";
-    case HL_DOMAIN_PV:  return "PV";
+    case HL_DOMAIN_PV: return "PV";
     case HL_DOMAIN_HVM: return "HVM";
     }
     return "?";
@@ -193,8 +191,8 @@ const char *hl_domain_type_name(enum hl_domain_type type)
 const char *hl_action_name(enum hl_action action)
 {
     switch (action) {
-    case HL_ACTION_DESTROY:      return "destroy";
-    case HL_ACTION_RESTART:      return "restart";
+    case HL_ACTION_DESTROY: return "destroy";
+    case HL_ACTION_RESTART: return "restart";
     case HL_ACTION_HALT_MACHINE: return "halt-machine";
     }
     return "?";

@@ -37,8 +37,8 @@ bool hl_get_u32(struct hl_ctx *c, int node, const char *name, uint32_t *out)
 
 bool hl_get_u64(struct hl_ctx *c, int node, const char *name, uint64_t *out)
 {
-    const fdt64_t *p = get_sized(c, node, name, 8,
-                                 "u64 (8 bytes, e.g. <0x0 0x40000> or /bits/ 64 <N>)");
+    const fdt64_t *p =
+        get_sized(c, node, name, 8, "u64 (8 bytes, e.g. <0x0 0x40000> or /bits/ 64 <N>)");
     if (!p)
         return false;
     *out = fdt64_ld(p);
@@ -78,23 +78,22 @@ bool hl_get_string(struct hl_ctx *c, int node, const char *name, const char **ou
     return true;
 }
 
-bool hl_get_stringlist(struct hl_ctx *c, int node, const char *name,
-                       const char **out, int *len)
+bool hl_get_stringlist(struct hl_ctx *c, int node, const char *name, const char **out, int *len)
 {
     const char *p = fdt_getprop(c->fdt, node, name, len);
     if (!p)
         return false;
     if (!valid_strings(p, *len, false)) {
-        hl_report(c, HL_E_BAD_TYPE, node, name, -1,
-                  "a list of non-empty printable strings", "%d bytes that are not", *len);
+        hl_report(c, HL_E_BAD_TYPE, node, name, -1, "a list of non-empty printable strings",
+                  "%d bytes that are not", *len);
         return false;
     }
     *out = p;
     return true;
 }
 
-bool hl_get_phandles(struct hl_ctx *c, int node, const char *name,
-                     const uint32_t **cells, int *count)
+bool hl_get_phandles(struct hl_ctx *c, int node, const char *name, const uint32_t **cells,
+                     int *count)
 {
     int len;
     const uint32_t *p = fdt_getprop(c->fdt, node, name, &len);
@@ -144,22 +143,21 @@ static bool our_namespace(const char *name)
            (n == 10 && strncmp(name, "hypervisor", 10) == 0);
 }
 
-static const char *const generic_props[] = {
-    "compatible", "phandle", "linux,phandle", "#address-cells", "#size-cells", NULL
-};
+static const char *const generic_props[] = { "compatible",     "phandle",     "linux,phandle",
+                                             "#address-cells", "#size-cells", NULL };
 
 void hl_check_properties(struct hl_ctx *c, int node, const char *const names[])
 {
     int prop;
-    fdt_for_each_property_offset(prop, c->fdt, node) {
+    fdt_for_each_property_offset (prop, c->fdt, node) {
         const char *name;
         if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL) || !name)
             continue;
         if (in_list(name, generic_props) || in_list(name, names))
             continue;
-        hl_report_unknown_property(c, our_namespace(name) ? HL_E_UNKNOWN_PROPERTY
-                                                          : HL_W_UNKNOWN_PROPERTY,
-                                   node, name, names, generic_props);
+        hl_report_unknown_property(
+            c, our_namespace(name) ? HL_E_UNKNOWN_PROPERTY : HL_W_UNKNOWN_PROPERTY, node, name,
+            names, generic_props);
     }
 }
 
@@ -179,8 +177,8 @@ void hl_unknown_node(struct hl_ctx *c, int node)
         hl_report(c, HL_W_UNKNOWN_NODE, node, "compatible", -1, NULL, "\"%s\"", compat);
 }
 
-bool hl_room(struct hl_ctx *c, unsigned which, uint32_t count, uint32_t max,
-             int node, const char *what)
+bool hl_room(struct hl_ctx *c, unsigned which, uint32_t count, uint32_t max, int node,
+             const char *what)
 {
     if (count < max)
         return true;

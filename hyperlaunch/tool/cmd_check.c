@@ -33,17 +33,21 @@ static const char check_usage[] =
     "\n"
     "exit status: 0 valid, 1 invalid, 2 usage error or unreadable tree\n";
 
-enum { OPT_JSON = 256 };
+enum {
+    OPT_JSON = 256
+};
 
 /* What was not checked for want of machine facts (not for -q or --json). */
 static void note_skipped(const struct check_opts *o)
 {
     if (!o->machine.cpus)
         fputs("tessera: note: no --cpus: CPUs named by pools and vCPU affinities were not "
-              "checked against a machine\n", stderr);
+              "checked against a machine\n",
+              stderr);
     if (!o->machine.ram_bytes)
         fputs("tessera: note: no --mem: the domains' memory and P2M pools were not checked "
-              "against a machine's RAM\n", stderr);
+              "against a machine's RAM\n",
+              stderr);
 }
 
 int take_tree_operand(const char *cmd, int first, int end, char **argv, struct tree *t,
@@ -54,8 +58,8 @@ int take_tree_operand(const char *cmd, int first, int end, char **argv, struct t
         return 2;
     }
     if (first + 1 != end) {
-        fprintf(stderr, "tessera %s: one TREE expected, found \"%s\" too%s\n", cmd,
-                argv[first + 1], hint);
+        fprintf(stderr, "tessera %s: one TREE expected, found \"%s\" too%s\n", cmd, argv[first + 1],
+                hint);
         return 2;
     }
     t->path = argv[first];
@@ -107,9 +111,7 @@ int cmd_check(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'h':
-            fputs(check_usage, stdout);
-            return 0;
+        case 'h': fputs(check_usage, stdout); return 0;
         case 'q':
             quiet = true;
             o.quiet_warnings = true;
@@ -118,13 +120,13 @@ int cmd_check(int argc, char **argv)
             json = true;
             o.diags = &diags;
             break;
-        case 'c': case 'm': case 'p':
+        case 'c':
+        case 'm':
+        case 'p':
             if (parse_common_option(opt, optarg, &t, &o))
                 return 2;
             break;
-        default:
-            fputs("tessera check --help describes the options\n", stderr);
-            return 2;
+        default: fputs("tessera check --help describes the options\n", stderr); return 2;
         }
     }
     if (take_tree_operand("check", optind, argc, argv, &t, check_usage, ""))
@@ -139,8 +141,8 @@ int cmd_check(int argc, char **argv)
     unsigned errors = tree_validate(&t, &o, plan);
     int status = 0;
     if (errors) {
-        fprintf(stderr, "tessera: %s: %u error%s, no domain would be started\n", t.path,
-                errors, errors == 1 ? "" : "s");
+        fprintf(stderr, "tessera: %s: %u error%s, no domain would be started\n", t.path, errors,
+                errors == 1 ? "" : "s");
         status = 1;
     } else if (!quiet && !json) {
         print_plan(stdout, plan, &t);

@@ -28,7 +28,10 @@ static const char esp_usage[] =
     "\n"
     "exit status: 0 assembled, 1 invalid tree or a file missing, 2 usage error\n";
 
-enum { OPT_LOADER = 256, OPT_HV };
+enum {
+    OPT_LOADER = 256,
+    OPT_HV
+};
 
 int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan **plan,
                       const char *refusing)
@@ -42,8 +45,8 @@ int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan
         return 2;
     unsigned errors = tree_validate(t, o, *plan);
     if (errors) {
-        fprintf(stderr, "tessera: %s: %u error%s, %s\n", t->path, errors,
-                errors == 1 ? "" : "s", refusing);
+        fprintf(stderr, "tessera: %s: %u error%s, %s\n", t->path, errors, errors == 1 ? "" : "s",
+                refusing);
         return 1;
     }
     return 0;
@@ -69,19 +72,17 @@ int cmd_esp(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'h':
-            fputs(esp_usage, stdout);
-            return 0;
+        case 'h': fputs(esp_usage, stdout); return 0;
         case 'o': out = optarg; break;
         case OPT_LOADER: e.loader = optarg; break;
         case OPT_HV: e.hypervisor = optarg; break;
-        case 'c': case 'm': case 'p':
+        case 'c':
+        case 'm':
+        case 'p':
             if (parse_common_option(opt, optarg, &t, &o))
                 return 2;
             break;
-        default:
-            fputs("tessera esp --help describes the options\n", stderr);
-            return 2;
+        default: fputs("tessera esp --help describes the options\n", stderr); return 2;
         }
     }
     if (take_tree_operand("esp", optind, argc, argv, &t, esp_usage, ""))

@@ -17,11 +17,11 @@
 #include <unistd.h>
 #include "tool.h"
 
-#define MIB                (1ull << 20)
-#define PART_START_SECTOR  2048u            /* 1 MiB: the usual alignment */
-#define SECTOR             512u
+#define MIB               (1ull << 20)
+#define PART_START_SECTOR 2048u /* 1 MiB: the usual alignment */
+#define SECTOR            512u
 /* FAT32 needs at least 65525 clusters: with 512-byte clusters, about 33 MiB. */
-#define MIN_ESP_BYTES      (64 * MIB)
+#define MIN_ESP_BYTES (64 * MIB)
 
 static const char image_usage[] =
     "usage: tessera image TREE -o IMAGE [options]\n"
@@ -43,13 +43,18 @@ static const char image_usage[] =
     "exit status: 0 written, 1 invalid tree, a file missing or a tool failed,\n"
     "2 usage error\n";
 
-enum { OPT_LOADER = 256, OPT_HV, OPT_SIZE };
+enum {
+    OPT_LOADER = 256,
+    OPT_HV,
+    OPT_SIZE
+};
 
 static uint64_t esp_bytes;
 
 static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void)path; (void)ftw;
+    (void)path;
+    (void)ftw;
     /* Each file rounded up to 4 KiB, each directory a cluster chain of its own. */
     if (flag == FTW_F)
         esp_bytes += (st->st_size + 4095) & ~4095ull;
@@ -60,7 +65,9 @@ static int add_size(const char *path, const struct stat *st, int flag, struct FT
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void)st; (void)flag; (void)ftw;
+    (void)st;
+    (void)flag;
+    (void)ftw;
     return remove(path);
 }
 
@@ -79,8 +86,10 @@ static int run_tool(char *const argv[], const char *package)
         snprintf(full, sizeof(full), "%s:/usr/sbin:/sbin", path ? path : "/usr/bin:/bin");
         setenv("PATH", full, 1);
         execvp(argv[0], argv);
-        fprintf(stderr, "tessera: image: %s not found: install the %s package "
-                "(scripts/setup does)\n", argv[0], package);
+        fprintf(stderr,
+                "tessera: image: %s not found: install the %s package "
+                "(scripts/setup does)\n",
+                argv[0], package);
         _exit(127);
     }
     int status;
@@ -144,13 +153,21 @@ static int make_image(const char *esp, const char *fat, const char *image, uint6
              (unsigned long long)(part_bytes / 1024));
     if (make_file(image, size) != 0 || make_file(fat, part_bytes) != 0)
         return -1;
-    char *gpt[] = { "sgdisk", "--clear", "--new", part, "--typecode=1:ef00",
-                    "--change-name=1:EFI system partition", (char *)image, NULL };
+    char *gpt[] = { "sgdisk",
+                    "--clear",
+                    "--new",
+                    part,
+                    "--typecode=1:ef00",
+                    "--change-name=1:EFI system partition",
+                    (char *)image,
+                    NULL };
     char *mkfs[] = { "mkfs.fat", "-F", "32", "-n", "TESSERA", (char *)fat, NULL };
     if (run_tool(gpt, "gdisk") != 0 || run_tool(mkfs, "dosfstools") != 0)
         return -1;
     /* mcopy -s copies each top-level entry of the ESP with what is below it. */
-    enum { MAX_TOP = 56 };
+    enum {
+        MAX_TOP = 56
+    };
     static char names[MAX_TOP][4200];
     char *copy[MAX_TOP + 6] = { "mcopy", "-s", "-i", (char *)fat };
     int n = 4, k = 0;
@@ -197,26 +214,26 @@ int cmd_image(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'h':
-            fputs(image_usage, stdout);
-            return 0;
+        case 'h': fputs(image_usage, stdout); return 0;
         case 'o': out = optarg; break;
         case OPT_LOADER: e.loader = optarg; break;
         case OPT_HV: e.hypervisor = optarg; break;
         case OPT_SIZE:
             if (parse_size(optarg, &size) != 0 || size % MIB || size < MIN_ESP_BYTES + 2 * MIB) {
-                fprintf(stderr, "tessera image: --size: expected a whole number of MiB, at "
-                        "least 66M, found \"%s\"\n", optarg);
+                fprintf(stderr,
+                        "tessera image: --size: expected a whole number of MiB, at "
+                        "least 66M, found \"%s\"\n",
+                        optarg);
                 return 2;
             }
             break;
-        case 'c': case 'm': case 'p':
+        case 'c':
+        case 'm':
+        case 'p':
             if (parse_common_option(opt, optarg, &t, &o))
                 return 2;
             break;
-        default:
-            fputs("tessera image --help describes the options\n", stderr);
-            return 2;
+        default: fputs("tessera image --help describes the options\n", stderr); return 2;
         }
     }
     if (take_tree_operand("image", optind, argc, argv, &t, image_usage, ""))
@@ -249,8 +266,10 @@ int cmd_image(int argc, char **argv)
         if (!size)
             size = need;
         else if (size < need) {
-            fprintf(stderr, "tessera image: --size: the ESP needs an image of at least %llu "
-                    "MiB\n", (unsigned long long)(need / MIB));
+            fprintf(stderr,
+                    "tessera image: --size: the ESP needs an image of at least %llu "
+                    "MiB\n",
+                    (unsigned long long)(need / MIB));
             status = 2;
         }
     }

@@ -44,11 +44,19 @@ static const char run_usage[] =
     "  6  QEMU ended without a status from the hypervisor (Ctrl-] x, killed,\n"
     "     or stopped before the hypervisor ran)\n";
 
-enum { OPT_LOADER = 256, OPT_HV, OPT_TIMEOUT, OPT_LOG, OPT_LOG_DIR };
+enum {
+    OPT_LOADER = 256,
+    OPT_HV,
+    OPT_TIMEOUT,
+    OPT_LOG,
+    OPT_LOG_DIR
+};
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    (void)st; (void)flag; (void)ftw;
+    (void)st;
+    (void)flag;
+    (void)ftw;
     return remove(path);
 }
 
@@ -67,7 +75,7 @@ static int config_node(void *fdt)
             return hv < 0 ? hv : -FDT_ERR_NOSPACE;
     }
     int child;
-    fdt_for_each_subnode(child, fdt, hv)
+    fdt_for_each_subnode (child, fdt, hv)
         if (fdt_node_check_compatible(fdt, child, "xen,config") == 0)
             return child;
     int config = fdt_add_subnode(fdt, hv, "config");
@@ -119,7 +127,7 @@ static int add_debug_exit(struct tree *t, void **validated)
 
 struct run_opts {
     const char *smp, *mem, *timeout, *log, *log_dir;
-    char **qemu_args;       /* after "--", NULL-terminated */
+    char **qemu_args; /* after "--", NULL-terminated */
 };
 
 /* Copies the serial output to stdout, --log and the watcher until QEMU ends. */
@@ -227,16 +235,16 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
     optind = 1;
     while ((opt = getopt_long(opts_end, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'h':
-            fputs(run_usage, stdout);
-            return 0;
+        case 'h': fputs(run_usage, stdout); return 0;
         case 'c': r->smp = optarg; break;
         case 'm': r->mem = optarg; break;
         case OPT_TIMEOUT: {
             uint32_t sec;
             if (parse_uint(optarg, &sec) != 0 || sec == 0) {
-                fprintf(stderr, "tessera: --timeout: expected a number of seconds, "
-                        "found \"%s\"\n", optarg);
+                fprintf(stderr,
+                        "tessera: --timeout: expected a number of seconds, "
+                        "found \"%s\"\n",
+                        optarg);
                 return 2;
             }
             r->timeout = optarg;
@@ -247,12 +255,9 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
         case OPT_LOADER: e->loader = optarg; break;
         case OPT_HV: e->hypervisor = optarg; break;
         case 'p': break;
-        default:
-            fprintf(stderr, "tessera run --help describes the options\n");
-            return 2;
+        default: fprintf(stderr, "tessera run --help describes the options\n"); return 2;
         }
-        if ((opt == 'c' || opt == 'm' || opt == 'p') &&
-            parse_common_option(opt, optarg, t, o))
+        if ((opt == 'c' || opt == 'm' || opt == 'p') && parse_common_option(opt, optarg, t, o))
             return 2;
     }
     if (take_tree_operand("run", optind, opts_end, argv, t, run_usage,

@@ -20,7 +20,7 @@ static const char timeline_usage[] =
     "\n"
     "exit status: 0 drawn, 1 LOG unreadable or without a timeline, 2 usage error\n";
 
-#define HEADER "timeline (us since loader start):"
+#define HEADER     "timeline (us since loader start):"
 #define MAX_EVENTS 4096
 
 /* The line without the console's "[    ms.us] " stamp and the line end. */
@@ -54,7 +54,8 @@ static int parse_row(const char *s, struct tl_event *e)
     e->arg = TIMELINE_NO_ARG;
     len = strlen(name);
     last_space = strrchr(name, ' ');
-    if (last_space && last_space[1] && strspn(last_space + 1, "0123456789") == strlen(last_space + 1)) {
+    if (last_space && last_space[1] &&
+        strspn(last_space + 1, "0123456789") == strlen(last_space + 1)) {
         e->arg = atoi(last_space + 1);
         len = (size_t)(last_space - name);
     }
@@ -105,15 +106,9 @@ int cmd_timeline(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'h':
-            fputs(timeline_usage, stdout);
-            return 0;
-        default:
-            fputs(timeline_usage, stderr);
-            return 2;
+        case 'o': output = optarg; break;
+        case 'h': fputs(timeline_usage, stdout); return 0;
+        default: fputs(timeline_usage, stderr); return 2;
         }
     }
     if (optind != argc - 1) {
@@ -136,8 +131,10 @@ int cmd_timeline(int argc, char **argv)
     seen = read_log(f, ev, &n);
     fclose(f);
     if (!seen || n == 0) {
-        fprintf(stderr, "tessera timeline: %s: no boot timeline (no line \"%s\" followed by "
-                "its table)\n", log, HEADER);
+        fprintf(stderr,
+                "tessera timeline: %s: no boot timeline (no line \"%s\" followed by "
+                "its table)\n",
+                log, HEADER);
         free(ev);
         return 1;
     }

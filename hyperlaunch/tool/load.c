@@ -60,8 +60,7 @@ static void *compile_dts(const char *path, size_t *size)
         _exit(127);
     }
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "tessera: %s: dtc could not compile it\n", path);
         unlink(out);
         return NULL;
@@ -93,8 +92,10 @@ int tree_load(struct tree *t, const char *path)
     t->blob = compile_dts(path, &t->size);
     /* Without positions, diagnostics still name the node and property. */
     if (t->blob && srcmap_build(&t->map, path) != 0)
-        fprintf(stderr, "tessera: %s: dtc gave no source positions; "
-                "diagnostics name nodes only\n", path);
+        fprintf(stderr,
+                "tessera: %s: dtc gave no source positions; "
+                "diagnostics name nodes only\n",
+                path);
     return t->blob ? 0 : -1;
 }
 
@@ -182,10 +183,26 @@ int parse_size(const char *s, uint64_t *bytes)
         return -1;
     unsigned shift = 0;
     switch (*end) {
-    case 'K': case 'k': shift = 10; end++; break;
-    case 'M': case 'm': shift = 20; end++; break;
-    case 'G': case 'g': shift = 30; end++; break;
-    case 'T': case 't': shift = 40; end++; break;
+    case 'K':
+    case 'k':
+        shift = 10;
+        end++;
+        break;
+    case 'M':
+    case 'm':
+        shift = 20;
+        end++;
+        break;
+    case 'G':
+    case 'g':
+        shift = 30;
+        end++;
+        break;
+    case 'T':
+    case 't':
+        shift = 40;
+        end++;
+        break;
     }
     if (*end == 'i' && shift)
         end++;

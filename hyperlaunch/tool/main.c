@@ -50,7 +50,9 @@ int main(int argc, char **argv)
         return cmd_timeline(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
-    fprintf(stderr, "tessera: unknown command \"%s\" (commands: check, esp, image, run, timeline; "
-            "tessera --help describes them)\n", cmd);
+    fprintf(stderr,
+            "tessera: unknown command \"%s\" (commands: check, esp, image, run, timeline; "
+            "tessera --help describes them)\n",
+            cmd);
     return 2;
 }

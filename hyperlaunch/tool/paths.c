@@ -46,10 +46,10 @@ const struct tool_paths *tool_paths(void)
         snprintf(paths.qemu_boot, sizeof(paths.qemu_boot), "%s/qemu-boot", lib);
         snprintf(paths.modules, sizeof(paths.modules), "%s", lib);
     } else {
-        snprintf(paths.loader, sizeof(paths.loader), "%s", TESSERA_BUILD_DIR
-                 "/efi-loader/BOOTX64.EFI");
-        snprintf(paths.hypervisor, sizeof(paths.hypervisor), "%s", TESSERA_BUILD_DIR
-                 "/hv/tessera.elf");
+        snprintf(paths.loader, sizeof(paths.loader), "%s",
+                 TESSERA_BUILD_DIR "/efi-loader/BOOTX64.EFI");
+        snprintf(paths.hypervisor, sizeof(paths.hypervisor), "%s",
+                 TESSERA_BUILD_DIR "/hv/tessera.elf");
         snprintf(paths.qemu_boot, sizeof(paths.qemu_boot), "%s", TESSERA_QEMU_BOOT);
         snprintf(paths.modules, sizeof(paths.modules), "%s", TESSERA_BUILD_DIR);
     }
@@ -59,7 +59,8 @@ const struct tool_paths *tool_paths(void)
 void print_paths(FILE *out)
 {
     const struct tool_paths *p = tool_paths();
-    fprintf(out, "%s files (defaults):\n  loader       %s\n  hypervisor   %s\n"
+    fprintf(out,
+            "%s files (defaults):\n  loader       %s\n  hypervisor   %s\n"
             "  modules in   %s\n  qemu-boot    %s\n",
             p->installed ? "installed" : "build tree", p->loader, p->hypervisor, p->modules,
             p->qemu_boot);

@@ -7,8 +7,7 @@
 
 #define JSON_SCHEMA_VERSION 1
 
-int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file,
-                  unsigned line)
+int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file, unsigned line)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -106,14 +105,17 @@ static void json_domain(FILE *out, const struct hl_plan *plan, const struct hl_d
     else
         fprintf(out, "     \"sched_weight\": %u, \"sched_cap_percent\": %u", d->sched_weight,
                 d->sched_cap);
-    fprintf(out, ", \"p2m_pool_bytes\": %" PRIu64 ",\n     \"kernel\": ",
-            d->p2m_pool_kib * 1024);
+    fprintf(out, ", \"p2m_pool_bytes\": %" PRIu64 ",\n     \"kernel\": ", d->p2m_pool_kib * 1024);
     json_module(out, plan, d->kernel);
     fputs(",\n     \"ramdisk\": ", out);
     json_module(out, plan, d->ramdisk);
     fputs(",\n     \"capabilities\": [", out);
-    static const struct { uint32_t bit; const char *name; } caps[] = {
-        { HL_CAP_CONTROL, "control" }, { HL_CAP_HARDWARE, "hardware" },
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } caps[] = {
+        { HL_CAP_CONTROL, "control" },
+        { HL_CAP_HARDWARE, "hardware" },
         { HL_CAP_XENSTORE, "xenstore" },
     };
     bool first = true;
@@ -201,8 +203,8 @@ static void json_links(FILE *out, const struct hl_plan *plan)
         const struct hl_shm_region *s = &plan->shm_regions[r];
         fprintf(out, "%s\n    {\"id\": ", r ? "," : "");
         json_string(out, s->id);
-        fprintf(out, ", \"host_address\": %" PRIu64 ", \"size_bytes\": %" PRIu64
-                ", \"owner\": ", s->host_base, s->size);
+        fprintf(out, ", \"host_address\": %" PRIu64 ", \"size_bytes\": %" PRIu64 ", \"owner\": ",
+                s->host_base, s->size);
         json_string(out, s->owner == HL_NONE ? NULL : plan->domains[s->owner].name);
         fputs(", \"maps\": [", out);
         first = true;
@@ -292,8 +294,8 @@ void print_json(FILE *out, const struct hl_plan *plan, const struct tree *t,
             json_string(out, plan->domains[plan->start_order[k]].name);
         }
         fputs("],\n  \"console_input\": ", out);
-        json_string(out, plan->console_input == HL_NONE
-                             ? NULL : plan->domains[plan->console_input].name);
+        json_string(out, plan->console_input == HL_NONE ? NULL
+                                                        : plan->domains[plan->console_input].name);
         fputs(",\n", out);
     }
     json_diagnostics(out, o->diags);

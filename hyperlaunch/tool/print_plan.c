@@ -21,8 +21,7 @@ static const char *size_text(uint64_t bytes, char *buf, size_t size)
     return buf;
 }
 
-static const char *module_text(const struct hl_plan *plan, uint16_t index, char *buf,
-                               size_t size)
+static const char *module_text(const struct hl_plan *plan, uint16_t index, char *buf, size_t size)
 {
     if (index == HL_NONE)
         return "-";
@@ -41,8 +40,8 @@ static const char *module_text(const struct hl_plan *plan, uint16_t index, char 
 static const char *caps_text(uint32_t caps, char *buf, size_t size)
 {
     snprintf(buf, size, "%s%s%s%s", caps & HL_CAP_CONTROL ? "control " : "",
-             caps & HL_CAP_HARDWARE ? "hardware " : "",
-             caps & HL_CAP_XENSTORE ? "xenstore " : "", caps ? "" : "-");
+             caps & HL_CAP_HARDWARE ? "hardware " : "", caps & HL_CAP_XENSTORE ? "xenstore " : "",
+             caps ? "" : "-");
     size_t n = strlen(buf);
     if (n && buf[n - 1] == ' ')
         buf[n - 1] = '\0';
@@ -92,8 +91,8 @@ static void print_domains(FILE *out, const struct hl_plan *plan)
 
 static void print_policies(FILE *out, const struct hl_plan *plan)
 {
-    fprintf(out, "\n%-16s %-12s %-12s %-12s %-8s %-8s %s\n", "DOMAIN", "ON-POWEROFF",
-            "ON-REBOOT", "ON-CRASH", "CONSOLE", "P2M", "STARTS AFTER");
+    fprintf(out, "\n%-16s %-12s %-12s %-12s %-8s %-8s %s\n", "DOMAIN", "ON-POWEROFF", "ON-REBOOT",
+            "ON-CRASH", "CONSOLE", "P2M", "STARTS AFTER");
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
         char p2m[32], deps[512] = "-";
@@ -145,8 +144,8 @@ static void print_pools(FILE *out, const struct hl_plan *plan)
     for (uint32_t i = 0; i < plan->nr_affinities; i++) {
         const struct hl_affinity *a = &plan->affinities[i];
         char cpus[256];
-        fprintf(out, "  %s vCPU %u pinned to CPUs %s\n", plan->domains[a->domain].name,
-                a->vcpu, cpus_text(&a->hard, cpus, sizeof(cpus)));
+        fprintf(out, "  %s vCPU %u pinned to CPUs %s\n", plan->domains[a->domain].name, a->vcpu,
+                cpus_text(&a->hard, cpus, sizeof(cpus)));
     }
 }
 
@@ -159,13 +158,13 @@ static void print_links(FILE *out, const struct hl_plan *plan)
             if (e->peer < i)
                 continue; /* each pair once */
             const struct hl_evtchn_end *p = &plan->evtchns[e->peer];
-            fprintf(out, "  %s port %u <-> %s port %u\n", plan->domains[e->domain].name,
-                    e->port, plan->domains[p->domain].name, p->port);
+            fprintf(out, "  %s port %u <-> %s port %u\n", plan->domains[e->domain].name, e->port,
+                    plan->domains[p->domain].name, p->port);
         }
     }
     if (plan->nr_shm_regions) {
-        fprintf(out, "\n%-16s %-18s %-10s %-16s %s\n", "SHARED MEMORY", "HOST ADDRESS",
-                "SIZE", "OWNER", "MAPPED BY (guest address)");
+        fprintf(out, "\n%-16s %-18s %-10s %-16s %s\n", "SHARED MEMORY", "HOST ADDRESS", "SIZE",
+                "OWNER", "MAPPED BY (guest address)");
         for (uint32_t r = 0; r < plan->nr_shm_regions; r++) {
             const struct hl_shm_region *s = &plan->shm_regions[r];
             char sz[32];
@@ -200,8 +199,8 @@ void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t)
     for (uint32_t i = 0; i < plan->nr_modules; i++) {
         char text[320];
         if (plan->modules[i].domain == HL_NONE)
-            fprintf(out, "hypervisor module: %s\n", module_text(plan, (uint16_t)i, text,
-                                                                sizeof(text)));
+            fprintf(out, "hypervisor module: %s\n",
+                    module_text(plan, (uint16_t)i, text, sizeof(text)));
     }
     fputc('\n', out);
     print_domains(out, plan);
@@ -212,6 +211,5 @@ void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t)
     for (uint32_t k = 0; k < plan->nr_domains; k++)
         fprintf(out, "%s %s", k ? "," : "", plan->domains[plan->start_order[k]].name);
     fprintf(out, "\nserial input at boot: %s\n",
-            plan->console_input == HL_NONE ? "none"
-                                           : plan->domains[plan->console_input].name);
+            plan->console_input == HL_NONE ? "none" : plan->domains[plan->console_input].name);
 }

@@ -141,12 +141,9 @@ enum run_status run_status(const struct serial_watch *w, int qemu_status, bool t
         return RUN_TIMEOUT;
     /* isa-debug-exit: QEMU exits (s << 1) | 1 for the hypervisor's status s. */
     switch (qemu_status) {
-    case 1:
-        return RUN_CLEAN;
-    case 3:
-        return w->refused ? RUN_REFUSED : RUN_FAILED;
-    case 5:
-        return RUN_PANIC;
+    case 1: return RUN_CLEAN;
+    case 3: return w->refused ? RUN_REFUSED : RUN_FAILED;
+    case 5: return RUN_PANIC;
     }
     return w->panic ? RUN_PANIC : RUN_NO_STATUS;
 }
@@ -154,16 +151,18 @@ enum run_status run_status(const struct serial_watch *w, int qemu_status, bool t
 const char *run_status_text(enum run_status s)
 {
     switch (s) {
-    case RUN_CLEAN:     return "every domain ended cleanly";
-    case RUN_REFUSED:   return "the launch tree was refused: no domain was started";
-    case RUN_USAGE:     return "usage error, or a file could not be read";
-    case RUN_FAILED:    return "the hypervisor ended the machine with its failure status "
-                               "(a domain ended uncleanly or halted the machine, or the "
-                               "domains could not be built)";
-    case RUN_PANIC:     return "the hypervisor panicked";
-    case RUN_TIMEOUT:   return "timeout: QEMU was stopped";
-    case RUN_NO_STATUS: return "QEMU ended without a status from the hypervisor (left with "
-                               "the escape key, killed, or stopped before the hypervisor ran)";
+    case RUN_CLEAN: return "every domain ended cleanly";
+    case RUN_REFUSED: return "the launch tree was refused: no domain was started";
+    case RUN_USAGE: return "usage error, or a file could not be read";
+    case RUN_FAILED:
+        return "the hypervisor ended the machine with its failure status "
+               "(a domain ended uncleanly or halted the machine, or the "
+               "domains could not be built)";
+    case RUN_PANIC: return "the hypervisor panicked";
+    case RUN_TIMEOUT: return "timeout: QEMU was stopped";
+    case RUN_NO_STATUS:
+        return "QEMU ended without a status from the hypervisor (left with "
+               "the escape key, killed, or stopped before the hypervisor ran)";
     }
     return "?";
 }

@@ -22,8 +22,8 @@
 #define MAX_DEPTH 64
 
 struct srcpos {
-    char *path;         /* node path */
-    char *prop;         /* property name, NULL for the node itself */
+    char *path; /* node path */
+    char *prop; /* property name, NULL for the node itself */
     char *file;
     unsigned line;
 };
@@ -166,8 +166,7 @@ int srcmap_build(struct srcmap *m, const char *dts)
     if (in)
         fclose(in);
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0)
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         err = -1;
     if (err)
         srcmap_free(m);
@@ -185,8 +184,8 @@ void srcmap_free(struct srcmap *m)
     memset(m, 0, sizeof(*m));
 }
 
-bool srcmap_find(const struct srcmap *m, const char *path, const char *prop,
-                 const char **file, unsigned *line)
+bool srcmap_find(const struct srcmap *m, const char *path, const char *prop, const char **file,
+                 unsigned *line)
 {
     const struct srcpos *node = NULL;
     for (size_t i = 0; i < m->n; i++) {

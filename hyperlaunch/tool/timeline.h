@@ -12,20 +12,20 @@
 struct tl_event {
     uint64_t at_us;
     char name[64];
-    int arg;          /* the trailing number (CPU, domain id, module), or TIMELINE_NO_ARG */
+    int arg; /* the trailing number (CPU, domain id, module), or TIMELINE_NO_ARG */
 };
 
 /* A phase: a bar on one row of the picture, from one event to a later one. */
 struct tl_phase {
-    char row[32];     /* "loader", "cpu N", "domain N" */
+    char row[32]; /* "loader", "cpu N", "domain N" */
     char label[48];
     uint64_t start_us, end_us;
 };
 
 struct tl_picture {
-    struct tl_phase *phases;  /* in row order: loader, CPUs, domains */
+    struct tl_phase *phases; /* in row order: loader, CPUs, domains */
     unsigned nr_phases;
-    uint64_t end_us;          /* the last event */
+    uint64_t end_us; /* the last event */
 };
 
 int cmd_timeline(int argc, char **argv);

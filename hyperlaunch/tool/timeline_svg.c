@@ -8,13 +8,13 @@
 #include <string.h>
 #include "timeline.h"
 
-#define WIDTH 1200
-#define LEFT 130         /* row labels */
-#define RIGHT 30
-#define TOP 56           /* title and time axis */
-#define ROW_H 26
-#define BAR_H 18
-#define CHAR_W 6.2       /* of the 11px sans-serif labels, roughly */
+#define WIDTH  1200
+#define LEFT   130 /* row labels */
+#define RIGHT  30
+#define TOP    56 /* title and time axis */
+#define ROW_H  26
+#define BAR_H  18
+#define CHAR_W 6.2 /* of the 11px sans-serif labels, roughly */
 
 /* What a domain goes through, each phase ending at its event. */
 static const struct {
@@ -26,8 +26,7 @@ static const struct {
     { "domain first entry", "domain ready", "boot" },
 };
 
-static const struct tl_event *find(const struct tl_event *ev, unsigned n, const char *name,
-                                   int arg)
+static const struct tl_event *find(const struct tl_event *ev, unsigned n, const char *name, int arg)
 {
     for (unsigned i = 0; i < n; i++)
         if (strcmp(ev[i].name, name) == 0 && ev[i].arg == arg)
@@ -138,8 +137,7 @@ static void put_escaped(FILE *out, const char *s)
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
         case '"': fputs("&quot;", out); break;
-        default:
-            fputc((unsigned char)*s >= 0x20 ? *s : '?', out);
+        default: fputc((unsigned char)*s >= 0x20 ? *s : '?', out);
         }
     }
 }
@@ -172,7 +170,7 @@ void timeline_svg_write(FILE *out, const struct tl_picture *pic, const char *tit
     const char *rows[512];
     unsigned nr_rows = 0;
     double span_ms = pic->end_us ? pic->end_us / 1000.0 : 1.0;
-    double scale = (WIDTH - LEFT - RIGHT) / span_ms;  /* px per ms */
+    double scale = (WIDTH - LEFT - RIGHT) / span_ms; /* px per ms */
 
     for (unsigned i = 0; i < pic->nr_phases; i++) {
         unsigned r = 0;
@@ -184,12 +182,14 @@ void timeline_svg_write(FILE *out, const struct tl_picture *pic, const char *tit
     }
     unsigned height = TOP + nr_rows * ROW_H + 10;
 
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    fprintf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%u\" "
             "viewBox=\"0 0 %d %u\" font-family=\"sans-serif\" font-size=\"11\">\n",
             WIDTH, height, WIDTH, height);
     fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"4\" y=\"16\" "
-          "font-size=\"14\">Boot timeline: ", out);
+          "font-size=\"14\">Boot timeline: ",
+          out);
     put_escaped(out, title);
     fprintf(out, " (%.3f ms)</text>\n", span_ms);
 
@@ -200,7 +200,8 @@ void timeline_svg_write(FILE *out, const struct tl_picture *pic, const char *tit
     for (double t = 0; t <= span_ms + step / 2; t += step) {
         double x = LEFT + t * scale;
 
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%u\"/>"
+        fprintf(out,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%u\"/>"
                 "<text x=\"%.1f\" y=\"%d\" stroke=\"none\" fill=\"#333\" "
                 "text-anchor=\"middle\">%g ms</text>\n",
                 x, TOP - 8, x, height - 10, x, TOP - 12, t);
@@ -226,14 +227,15 @@ void timeline_svg_write(FILE *out, const struct tl_picture *pic, const char *tit
         double w = (p->end_us - p->start_us) / 1000.0 * scale;
         unsigned y = TOP + r * ROW_H;
 
-        fprintf(out, "<g><rect class=\"phase\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"%d\" "
+        fprintf(out,
+                "<g><rect class=\"phase\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"%d\" "
                 "fill=\"%s\" stroke=\"#444\" stroke-width=\"0.5\"><title>",
                 x, y, w < 1 ? 1.0 : w, BAR_H, row_colour(p->row));
         put_escaped(out, p->row);
         fputs(": ", out);
         put_escaped(out, p->label);
-        fprintf(out, ", %.3f to %.3f ms (%.3f ms)</title></rect>",
-                p->start_us / 1000.0, p->end_us / 1000.0, (p->end_us - p->start_us) / 1000.0);
+        fprintf(out, ", %.3f to %.3f ms (%.3f ms)</title></rect>", p->start_us / 1000.0,
+                p->end_us / 1000.0, (p->end_us - p->start_us) / 1000.0);
         /* A label that does not fit in its bar is left to the bar's tooltip. */
         if (w >= strlen(p->label) * CHAR_W + 4) {
             fprintf(out, "<text x=\"%.1f\" y=\"%u\">", x + 2, y + BAR_H - 5);

@@ -18,25 +18,25 @@ struct srcmap {
 int srcmap_build(struct srcmap *m, const char *dts);
 void srcmap_free(struct srcmap *m);
 /* The property's position, else its node's; false if neither is known. */
-bool srcmap_find(const struct srcmap *m, const char *path, const char *prop,
-                 const char **file, unsigned *line);
+bool srcmap_find(const struct srcmap *m, const char *path, const char *prop, const char **file,
+                 unsigned *line);
 
 /* A tree loaded from a .dts (through dtc) or a .dtb, with its search paths. */
 struct tree {
-    const char *path;       /* as given */
-    char dir[4096];         /* its directory: modules are resolved from here first */
+    const char *path; /* as given */
+    char dir[4096];   /* its directory: modules are resolved from here first */
     void *blob;
     size_t size;
     const char *module_paths[TOOL_MAX_MODULE_PATHS];
     unsigned nr_module_paths;
-    struct srcmap map;      /* empty for a .dtb */
+    struct srcmap map; /* empty for a .dtb */
 };
 
 /* Diagnostics kept for check --json, with their source positions. */
 struct diag_record {
     struct hl_diag diag;
-    char file[1024];        /* "" if unknown */
-    unsigned line;          /* 0 if unknown */
+    char file[1024]; /* "" if unknown */
+    unsigned line;   /* 0 if unknown */
     char text[HL_DIAG_LINE_MAX];
 };
 struct diag_list {
@@ -48,12 +48,12 @@ struct diag_list {
 struct check_opts {
     struct hl_machine machine;
     bool quiet_warnings;
-    struct diag_list *diags;    /* also keep each diagnostic here, if not NULL */
+    struct diag_list *diags; /* also keep each diagnostic here, if not NULL */
 };
 
 /* paths.c: the loader, hypervisor, modules and qemu-boot this tool uses by default. */
 struct tool_paths {
-    bool installed;             /* PREFIX/lib/tessera, else the build tree */
+    bool installed; /* PREFIX/lib/tessera, else the build tree */
     char loader[4200], hypervisor[4200], qemu_boot[4200], modules[4200];
 };
 const struct tool_paths *tool_paths(void);
@@ -80,8 +80,7 @@ int take_tree_operand(const char *cmd, int first, int end, char **argv, struct t
 /* print_plan.c */
 void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);
 /* print_json.c */
-int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file,
-                  unsigned line);
+int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file, unsigned line);
 void diag_list_free(struct diag_list *l);
 void print_json(FILE *out, const struct hl_plan *plan, const struct tree *t,
                 const struct check_opts *o, bool valid);
@@ -105,20 +104,20 @@ int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan
 
 /* serial.c: how `tessera run` ended (its exit status; docs/tool.md). */
 enum run_status {
-    RUN_CLEAN = 0,      /* every domain ended cleanly */
-    RUN_REFUSED = 1,    /* the tree was refused, by the tool or at boot */
-    RUN_USAGE = 2,      /* usage error, unreadable tree or file */
-    RUN_FAILED = 3,     /* the hypervisor's failure status */
+    RUN_CLEAN = 0,   /* every domain ended cleanly */
+    RUN_REFUSED = 1, /* the tree was refused, by the tool or at boot */
+    RUN_USAGE = 2,   /* usage error, unreadable tree or file */
+    RUN_FAILED = 3,  /* the hypervisor's failure status */
     RUN_PANIC = 4,
     RUN_TIMEOUT = 5,
-    RUN_NO_STATUS = 6,  /* QEMU ended without a status: escape key, killed, ... */
+    RUN_NO_STATUS = 6, /* QEMU ended without a status: escape key, killed, ... */
 };
 
 /* The serial stream, line by line: what it says, and --log-dir's files. */
 struct serial_watch {
     const struct hl_plan *plan;
-    const char *log_dir;        /* NULL: no per-domain logs */
-    FILE *hv_log;               /* everything that is not a domain's line */
+    const char *log_dir; /* NULL: no per-domain logs */
+    FILE *hv_log;        /* everything that is not a domain's line */
     FILE *domain_logs[HL_MAX_DOMAINS];
     bool failed[HL_MAX_DOMAINS];
     bool refused, panic, quit;

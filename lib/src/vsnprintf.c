@@ -43,7 +43,7 @@ static void pad(struct out *o, char c, int n)
 struct spec {
     unsigned int flags;
     int width;
-    int precision;  /* -1: none */
+    int precision; /* -1: none */
 };
 
 static void put_string(struct out *o, const char *s, const struct spec *sp)
@@ -111,41 +111,36 @@ static void put_number(struct out *o, uint64_t v, bool negative, unsigned int ba
         pad(o, ' ', sp->width - total);
 }
 
-enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE };
+enum length {
+    LEN_INT,
+    LEN_CHAR,
+    LEN_SHORT,
+    LEN_LONG,
+    LEN_LLONG,
+    LEN_SIZE
+};
 
 static uint64_t arg_unsigned(va_list *ap, enum length len)
 {
     switch (len) {
-    case LEN_CHAR:
-        return (unsigned char)va_arg(*ap, unsigned int);
-    case LEN_SHORT:
-        return (unsigned short)va_arg(*ap, unsigned int);
-    case LEN_LONG:
-        return va_arg(*ap, unsigned long);
-    case LEN_LLONG:
-        return va_arg(*ap, unsigned long long);
-    case LEN_SIZE:
-        return va_arg(*ap, size_t);
-    default:
-        return va_arg(*ap, unsigned int);
+    case LEN_CHAR: return (unsigned char)va_arg(*ap, unsigned int);
+    case LEN_SHORT: return (unsigned short)va_arg(*ap, unsigned int);
+    case LEN_LONG: return va_arg(*ap, unsigned long);
+    case LEN_LLONG: return va_arg(*ap, unsigned long long);
+    case LEN_SIZE: return va_arg(*ap, size_t);
+    default: return va_arg(*ap, unsigned int);
     }
 }
 
 static int64_t arg_signed(va_list *ap, enum length len)
 {
     switch (len) {
-    case LEN_CHAR:
-        return (signed char)va_arg(*ap, int);
-    case LEN_SHORT:
-        return (short)va_arg(*ap, int);
-    case LEN_LONG:
-        return va_arg(*ap, long);
-    case LEN_LLONG:
-        return va_arg(*ap, long long);
-    case LEN_SIZE:
-        return va_arg(*ap, ptrdiff_t);
-    default:
-        return va_arg(*ap, int);
+    case LEN_CHAR: return (signed char)va_arg(*ap, int);
+    case LEN_SHORT: return (short)va_arg(*ap, int);
+    case LEN_LONG: return va_arg(*ap, long);
+    case LEN_LLONG: return va_arg(*ap, long long);
+    case LEN_SIZE: return va_arg(*ap, ptrdiff_t);
+    default: return va_arg(*ap, int);
     }
 }
 
@@ -227,36 +222,26 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
             put_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, false, &sp);
             break;
         }
-        case 'u':
-            put_number(&o, arg_unsigned(&ap, len), false, 10, false, &sp);
-            break;
+        case 'u': put_number(&o, arg_unsigned(&ap, len), false, 10, false, &sp); break;
         case 'x':
-        case 'X':
-            put_number(&o, arg_unsigned(&ap, len), false, 16, *f == 'X', &sp);
-            break;
-        case 'o':
-            put_number(&o, arg_unsigned(&ap, len), false, 8, false, &sp);
-            break;
+        case 'X': put_number(&o, arg_unsigned(&ap, len), false, 16, *f == 'X', &sp); break;
+        case 'o': put_number(&o, arg_unsigned(&ap, len), false, 8, false, &sp); break;
         case 'p':
             sp.flags |= FLAG_ALT | FLAG_ZERO;
             sp.width = 18;
             put_number(&o, (uint64_t)(uintptr_t)va_arg(ap, void *), false, 16, false, &sp);
             break;
-        case 's':
-            put_string(&o, va_arg(ap, const char *), &sp);
-            break;
+        case 's': put_string(&o, va_arg(ap, const char *), &sp); break;
         case 'c':
             pad(&o, ' ', (sp.flags & FLAG_LEFT) ? 0 : sp.width - 1);
             put(&o, (char)va_arg(ap, int));
             pad(&o, ' ', (sp.flags & FLAG_LEFT) ? sp.width - 1 : 0);
             break;
-        case '%':
-            put(&o, '%');
-            break;
+        case '%': put(&o, '%'); break;
         case '\0':
-            f--;  /* lone '%' at the end */
+            f--; /* lone '%' at the end */
             break;
-        default:  /* unknown conversion: show it as written */
+        default: /* unknown conversion: show it as written */
             put(&o, '%');
             put(&o, *f);
             break;

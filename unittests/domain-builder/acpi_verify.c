@@ -95,11 +95,11 @@ static void aml_cpu_device(struct aml *a, uint32_t expect_uid)
     in.end = aml_pkg_end(a);
     in.p = a->p;
     assert_true(in.end - in.p >= 4);
-    in.p += 4;                                  /* its NameSeg */
+    in.p += 4; /* its NameSeg */
     while (in.p < in.end) {
         const uint8_t *name;
 
-        assert_int_equal(aml_byte(&in), 0x08);  /* NameOp */
+        assert_int_equal(aml_byte(&in), 0x08); /* NameOp */
         assert_true(in.end - in.p >= 4);
         name = in.p;
         in.p += 4;
@@ -126,8 +126,8 @@ static void check_dsdt(const uint8_t *t, uint32_t len, uint32_t nr_vcpus)
     const uint8_t *scope_end;
     uint32_t devices = 0;
 
-    assert_int_equal(t[8], 2);                  /* revision 2: 64-bit integers */
-    assert_int_equal(aml_byte(&a), 0x10);       /* Scope (\_SB) */
+    assert_int_equal(t[8], 2);            /* revision 2: 64-bit integers */
+    assert_int_equal(aml_byte(&a), 0x10); /* Scope (\_SB) */
     scope_end = aml_pkg_end(&a);
     assert_true(a.end - a.p >= 5);
     assert_memory_equal(a.p, "\\_SB_", 5);
@@ -135,7 +135,7 @@ static void check_dsdt(const uint8_t *t, uint32_t len, uint32_t nr_vcpus)
     a.end = scope_end;
     while (a.p < a.end)
         aml_cpu_device(&a, devices++);
-    assert_ptr_equal(scope_end, t + len);       /* nothing after the scope */
+    assert_ptr_equal(scope_end, t + len); /* nothing after the scope */
     assert_int_equal(devices, nr_vcpus);
 }
 
@@ -144,16 +144,16 @@ static void check_madt(const uint8_t *t, uint32_t len, uint32_t nr_vcpus)
     uint32_t off = 44, cpus = 0;
 
     assert_int_equal(th_le(t + 36, 4), 0xFEE00000);
-    assert_int_equal(th_le(t + 40, 4), 0);      /* no PCAT_COMPAT: no 8259s */
+    assert_int_equal(th_le(t + 40, 4), 0); /* no PCAT_COMPAT: no 8259s */
     while (off < len) {
         const uint8_t *s = t + off;
 
         assert_true(len - off >= 2 && s[1] >= 2 && s[1] <= len - off);
-        assert_int_equal(s[0], 0);              /* local APIC only: no IOAPIC, no overrides */
+        assert_int_equal(s[0], 0); /* local APIC only: no IOAPIC, no overrides */
         assert_int_equal(s[1], 8);
-        assert_int_equal(s[2], cpus);           /* processor UID */
-        assert_int_equal(s[3], 2 * cpus);       /* APIC id */
-        assert_int_equal(th_le(s + 4, 4), 1);   /* enabled */
+        assert_int_equal(s[2], cpus);         /* processor UID */
+        assert_int_equal(s[3], 2 * cpus);     /* APIC id */
+        assert_int_equal(th_le(s + 4, 4), 1); /* enabled */
         cpus++;
         off += s[1];
     }
@@ -168,12 +168,12 @@ static void check_fadt(const struct ctx *c, const uint8_t *t, uint32_t len, uint
     uint32_t dlen;
 
     assert_int_equal(len, 276);
-    assert_int_equal(t[8], 6);                              /* ACPI 6.0 */
+    assert_int_equal(t[8], 6); /* ACPI 6.0 */
     assert_int_equal(t[131], 0);
-    assert_int_equal(th_le(t + 112, 4) & (1u << 20), 1u << 20);   /* HW_REDUCED_ACPI */
-    assert_int_equal(th_le(t + 109, 2), (1u << 2) | (1u << 5));   /* NO_VGA | NO_CMOS_RTC */
-    assert_int_equal(th_le(t + 46, 2), 0);                  /* no SCI */
-    for (uint32_t off = 56; off < 96; off++)                /* no fixed hardware blocks */
+    assert_int_equal(th_le(t + 112, 4) & (1u << 20), 1u << 20); /* HW_REDUCED_ACPI */
+    assert_int_equal(th_le(t + 109, 2), (1u << 2) | (1u << 5)); /* NO_VGA | NO_CMOS_RTC */
+    assert_int_equal(th_le(t + 46, 2), 0);                      /* no SCI */
+    for (uint32_t off = 56; off < 96; off++)                    /* no fixed hardware blocks */
         assert_int_equal(t[off], 0);
     /* FIRMWARE_CTRL 0 beside X_FIRMWARE_CTRL (ACPI 6); DSDT, if given, = X_DSDT. */
     assert_int_equal(th_le(t + 36, 4), 0);

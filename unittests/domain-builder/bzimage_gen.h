@@ -30,18 +30,18 @@ static inline uint8_t *make_bzimage(bool relocatable, uint64_t *size)
     b[0x1F1] = BZGEN_SETUP_SECTS;
     bzgen_put(b + 0x1FE, 0xAA55, 2);
     b[0x200] = 0xEB;
-    b[0x201] = 0x6A;                          /* header ends at 0x26C */
+    b[0x201] = 0x6A; /* header ends at 0x26C */
     memcpy(b + 0x202, "HdrS", 4);
     bzgen_put(b + 0x206, 0x020F, 2);
-    b[0x211] = 0x01;                          /* LOADED_HIGH */
-    bzgen_put(b + 0x22C, 0x7FFFFFFF, 4);      /* initrd_addr_max */
-    bzgen_put(b + 0x230, 0x200000, 4);        /* kernel_alignment */
+    b[0x211] = 0x01;                     /* LOADED_HIGH */
+    bzgen_put(b + 0x22C, 0x7FFFFFFF, 4); /* initrd_addr_max */
+    bzgen_put(b + 0x230, 0x200000, 4);   /* kernel_alignment */
     b[0x234] = relocatable;
     b[0x235] = 21;
-    bzgen_put(b + 0x236, 0x7F, 2);            /* xloadflags: KERNEL_64 ... */
-    bzgen_put(b + 0x238, 2047, 4);            /* cmdline_size */
-    bzgen_put(b + 0x248, 0x300, 4);           /* payload_offset */
-    bzgen_put(b + 0x24C, 0x8000, 4);          /* payload_length */
+    bzgen_put(b + 0x236, 0x7F, 2);   /* xloadflags: KERNEL_64 ... */
+    bzgen_put(b + 0x238, 2047, 4);   /* cmdline_size */
+    bzgen_put(b + 0x248, 0x300, 4);  /* payload_offset */
+    bzgen_put(b + 0x24C, 0x8000, 4); /* payload_length */
     bzgen_put(b + 0x258, BZGEN_PREF_ADDRESS, 8);
     bzgen_put(b + 0x260, BZGEN_INIT_SIZE, 4);
     for (uint64_t i = pm_off; i < *size; i++)

@@ -50,10 +50,22 @@ const uint8_t *th_ptr(const struct th_guest *g, uint64_t gpa, uint64_t len)
     return g->buf + gpa;
 }
 
-uint64_t th_rd64(const struct th_guest *g, uint64_t gpa) { return th_le(th_ptr(g, gpa, 8), 8); }
-uint32_t th_rd32(const struct th_guest *g, uint64_t gpa) { return (uint32_t)th_le(th_ptr(g, gpa, 4), 4); }
-uint16_t th_rd16(const struct th_guest *g, uint64_t gpa) { return (uint16_t)th_le(th_ptr(g, gpa, 2), 2); }
-uint8_t th_rd8(const struct th_guest *g, uint64_t gpa) { return *th_ptr(g, gpa, 1); }
+uint64_t th_rd64(const struct th_guest *g, uint64_t gpa)
+{
+    return th_le(th_ptr(g, gpa, 8), 8);
+}
+uint32_t th_rd32(const struct th_guest *g, uint64_t gpa)
+{
+    return (uint32_t)th_le(th_ptr(g, gpa, 4), 4);
+}
+uint16_t th_rd16(const struct th_guest *g, uint64_t gpa)
+{
+    return (uint16_t)th_le(th_ptr(g, gpa, 2), 2);
+}
+uint8_t th_rd8(const struct th_guest *g, uint64_t gpa)
+{
+    return *th_ptr(g, gpa, 1);
+}
 
 uint64_t th_e820_check(const struct th_e820 *e, unsigned int n)
 {
@@ -143,7 +155,7 @@ bool th_walk(const struct th_guest *g, uint64_t cr3, uint64_t va,
         rw = rw && (e & 2);
         if (mfn_to_gfn)
             frame = mfn_to_gfn(frame);
-        if (level == 1 && (e & 0x80)) {      /* 2 MiB page */
+        if (level == 1 && (e & 0x80)) { /* 2 MiB page */
             *gpa = (frame << 12) + (va & 0x1FFFFF);
             *writable = rw;
             return true;

@@ -28,10 +28,10 @@ void build_domain(const struct db_domain_spec *spec, struct th_guest *g, struct 
 /* Zero-page bytes the loader writes itself instead of copying from the image. */
 static int loader_owned(uint64_t off)
 {
-    return (off >= 0x1FA && off < 0x1FC) ||  /* vid_mode */
-           off == 0x210 ||                   /* type_of_loader */
-           (off >= 0x214 && off < 0x220) ||  /* code32_start, ramdisk_image/size */
-           (off >= 0x228 && off < 0x22C);    /* cmd_line_ptr */
+    return (off >= 0x1FA && off < 0x1FC) || /* vid_mode */
+           off == 0x210 ||                  /* type_of_loader */
+           (off >= 0x214 && off < 0x220) || /* code32_start, ramdisk_image/size */
+           (off >= 0x228 && off < 0x22C);   /* cmd_line_ptr */
 }
 
 static int in(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
@@ -46,7 +46,8 @@ uint64_t verify_linux(const struct th_guest *g, const uint8_t *image, uint64_t i
     uint64_t zp = v->rsi, hdr_end = 0x202 + image[0x201], gpa, load;
     unsigned int setup_sects = image[0x1F1] ? image[0x1F1] : 4, n;
     uint64_t pm_off = (setup_sects + 1) * 512ull, pm_size = image_size - pm_off;
-    uint32_t align = (uint32_t)th_le(image + 0x230, 4), init_size = (uint32_t)th_le(image + 0x260, 4);
+    uint32_t align = (uint32_t)th_le(image + 0x230, 4),
+             init_size = (uint32_t)th_le(image + 0x260, 4);
     uint32_t initrd_max = (uint32_t)th_le(image + 0x22C, 4);
     struct th_e820 e[128];
     bool rw;
@@ -56,11 +57,11 @@ uint64_t verify_linux(const struct th_guest *g, const uint8_t *image, uint64_t i
     assert_int_equal(v->cr0 & 0x80000001, 0x80000001);
     assert_int_equal(v->cr4 & 0x20, 0x20);
     assert_int_equal(v->efer & 0x500, 0x500);
-    assert_int_equal(v->rflags & 0x200, 0);          /* IF = 0 */
-    assert_int_equal(v->cs.attrib & 0x200, 0x200);   /* L */
-    assert_int_equal(v->cs.attrib & 0x400, 0);       /* D = 0 with L */
-    assert_int_equal(v->cs.selector, 0x10);          /* __BOOT_CS */
-    assert_int_equal(v->ds.selector, 0x18);          /* __BOOT_DS */
+    assert_int_equal(v->rflags & 0x200, 0);        /* IF = 0 */
+    assert_int_equal(v->cs.attrib & 0x200, 0x200); /* L */
+    assert_int_equal(v->cs.attrib & 0x400, 0);     /* D = 0 with L */
+    assert_int_equal(v->cs.selector, 0x10);        /* __BOOT_CS */
+    assert_int_equal(v->ds.selector, 0x18);        /* __BOOT_DS */
     assert_int_equal(th_rd64(g, v->gdtr.base + v->cs.selector), 0x00AF9B000000FFFFull);
     assert_int_equal(th_rd64(g, v->gdtr.base + v->ds.selector), 0x00CF93000000FFFFull);
     assert_int_equal(zp % 4096, 0);
@@ -121,8 +122,8 @@ uint64_t verify_linux(const struct th_guest *g, const uint8_t *image, uint64_t i
 
     /* Page tables: identity map of the low 4 GiB, writable. */
     {
-        const uint64_t probes[] = { 0, zp, v->rip, load + init_size - 1, 0x12345678,
-                                    0xFEE00000, 0xFFFFFFFF };
+        const uint64_t probes[] = { 0,          zp,         v->rip,    load + init_size - 1,
+                                    0x12345678, 0xFEE00000, 0xFFFFFFFF };
 
         for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
             assert_true(th_walk(g, v->cr3, probes[i], NULL, &gpa, &rw));

@@ -39,7 +39,7 @@ static void check_virt(const struct ctx *c, uint64_t va, const uint8_t *bytes, u
 
         if (chunk > len)
             chunk = len;
-        if ((va & ~4095ull) != c->hypercall_va)   /* the builder fills that page */
+        if ((va & ~4095ull) != c->hypercall_va) /* the builder fills that page */
             assert_memory_equal(th_ptr(c->g, va2pa(c, va, NULL), chunk), bytes ? bytes : zero,
                                 chunk);
         va += chunk;
@@ -55,10 +55,10 @@ static void check_segment(void *ctx, uint64_t offset, uint64_t vaddr, uint64_t p
     const struct ctx *c = ctx;
     uint64_t vb = 0, po = 0, va;
 
-    th_xen_note(c->file, 3, &vb);   /* VIRT_BASE */
-    th_xen_note(c->file, 4, &po);   /* PADDR_OFFSET */
+    th_xen_note(c->file, 3, &vb); /* VIRT_BASE */
+    th_xen_note(c->file, 4, &po); /* PADDR_OFFSET */
     (void)vaddr;
-    va = paddr + vb - po;           /* where Xen's rules put it */
+    va = paddr + vb - po; /* where Xen's rules put it */
     check_virt(c, va, c->file + offset, filesz);
     for (uint64_t z = filesz; z < memsz; z += 4096)
         check_virt(c, va + z, NULL, memsz - z < 4096 ? memsz - z : 4096);
@@ -76,7 +76,7 @@ void verify_pv(const struct th_guest *g, const uint8_t *kernel, const struct db_
     assert_true(th_xen_note(kernel, 1, &entry));
     assert_true(th_xen_note(kernel, 3, &vb));
     if (!th_xen_note(kernel, 2, &c.hypercall_va))
-        c.hypercall_va = 1;   /* none */
+        c.hypercall_va = 1; /* none */
 
     /* Registers of the x86-64 PV ABI. */
     assert_int_equal(v->mode, DB_CPU_PV64);
@@ -91,9 +91,9 @@ void verify_pv(const struct th_guest *g, const uint8_t *kernel, const struct db_
     si = va2pa(&c, v->rsi, &rw);
     assert_true(rw);
     assert_string_equal((const char *)th_ptr(g, si, 15), "xen-3.0-x86_64");
-    assert_int_equal(th_rd64(g, si + 32), mem / 4096);                     /* nr_pages */
+    assert_int_equal(th_rd64(g, si + 32), mem / 4096); /* nr_pages */
     flags = th_rd32(g, si + 48);
-    assert_int_equal(flags & ~8u, 0);                                      /* only MOD_START_PFN */
+    assert_int_equal(flags & ~8u, 0); /* only MOD_START_PFN */
     if (cmdline)
         assert_string_equal((const char *)th_ptr(g, si + 128, strlen(cmdline) + 1), cmdline);
     else
@@ -104,7 +104,8 @@ void verify_pv(const struct th_guest *g, const uint8_t *kernel, const struct db_
     nr_pt = th_rd64(g, si + 96);
     gpa = va2pa(&c, pt_base, &rw);
     assert_false(rw);
-    assert_int_equal(gpa >> 12, frames->mfn_to_gfn ? frames->mfn_to_gfn(v->cr3 >> 12) : v->cr3 >> 12);
+    assert_int_equal(gpa >> 12,
+                     frames->mfn_to_gfn ? frames->mfn_to_gfn(v->cr3 >> 12) : v->cr3 >> 12);
     assert_true(nr_pt >= 4);
     for (uint64_t i = 0; i < nr_pt; i++) {
         va2pa(&c, pt_base + i * 4096, &rw);
@@ -145,8 +146,8 @@ void verify_pv(const struct th_guest *g, const uint8_t *kernel, const struct db_
 
     /* Hypercall page: console_io (18) and iret (23) stubs. */
     if (c.hypercall_va != 1) {
-        static const uint8_t console_io[] = { 0x51, 0x41, 0x53, 0xb8, 18, 0, 0, 0,
-                                              0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3 };
+        static const uint8_t console_io[] = { 0x51, 0x41, 0x53, 0xb8, 18,   0,    0,
+                                              0,    0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3 };
         static const uint8_t iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 23, 0, 0, 0, 0x0f, 0x05 };
         uint64_t hc = va2pa(&c, c.hypercall_va, NULL);
 

@@ -39,17 +39,17 @@ uint64_t verify_pvh(const struct th_guest *g, const uint8_t *kernel, uint64_t en
     /* Registers: 32-bit protected mode, paging off, flat segments. */
     assert_int_equal(v->mode, DB_CPU_PROT32);
     assert_int_equal(v->rip, entry);
-    assert_int_equal(v->cr0, 0x11);                    /* PE | ET */
+    assert_int_equal(v->cr0, 0x11); /* PE | ET */
     assert_int_equal(v->cr4, 0);
     assert_int_equal(v->efer, 0);
     assert_int_equal(v->rflags, 0x2);
     assert_int_equal(v->cs.base, 0);
     assert_int_equal(v->cs.limit, 0xFFFFFFFF);
-    assert_int_equal(v->cs.attrib, 0xC9B);             /* code, S, P, D, G */
+    assert_int_equal(v->cs.attrib, 0xC9B); /* code, S, P, D, G */
     assert_int_equal(v->ds.attrib, 0xC93);
     assert_int_equal(v->ss.attrib, 0xC93);
     assert_int_equal(v->es.attrib, 0xC93);
-    assert_int_equal(v->tr.attrib & 0x9F, 0x8B);       /* present busy 32-bit TSS */
+    assert_int_equal(v->tr.attrib & 0x9F, 0x8B); /* present busy 32-bit TSS */
     assert_int_equal(v->tr.limit, 0x67);
 
     /* The GDT behind GDTR has CS's descriptor: flat 32-bit code. */
@@ -95,4 +95,3 @@ uint64_t verify_pvh(const struct th_guest *g, const uint8_t *kernel, uint64_t en
     }
     return si;
 }
-

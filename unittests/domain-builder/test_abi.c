@@ -142,18 +142,15 @@ static void test_shm_table(void **state)
     assert_int_equal(offsetof(struct tessera_shm_entry, gpa), 16);
     assert_int_equal(offsetof(struct tessera_shm_entry, size), 24);
     assert_int_equal(offsetof(struct tessera_shm_entry, flags), 32);
-    assert_int_equal(TESSERA_SHM_TABLE_MAGIC, 0x4d485354);   /* "TSHM" little-endian */
+    assert_int_equal(TESSERA_SHM_TABLE_MAGIC, 0x4d485354); /* "TSHM" little-endian */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pvh_start_info),
-        cmocka_unit_test(test_pv_start_info),
-        cmocka_unit_test(test_console_ring),
-        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_structs),
-        cmocka_unit_test(test_shm_table),
+        cmocka_unit_test(test_pvh_start_info), cmocka_unit_test(test_pv_start_info),
+        cmocka_unit_test(test_console_ring),   cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_structs),        cmocka_unit_test(test_shm_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,7 +31,10 @@ static void pvh(uint32_t nr_vcpus)
     uint64_t size, si, mm;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "acpi", .memory_bytes = 32 * MiB, .nr_vcpus = nr_vcpus, .kernel = k,
+        .name = "acpi",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = nr_vcpus,
+        .kernel = k,
         .kernel_size = size,
     };
     uint32_t n;
@@ -39,7 +42,7 @@ static void pvh(uint32_t nr_vcpus)
     assert_non_null(k);
     build_domain(&spec, &g, &l, &v);
     si = v.rbx;
-    assert_int_equal(th_rd32(&g, si + 4), 1);           /* still hvm_start_info v1 */
+    assert_int_equal(th_rd32(&g, si + 4), 1); /* still hvm_start_info v1 */
     mm = th_rd64(&g, si + 40);
     n = th_rd32(&g, si + 48);
     assert_true(n <= 32);
@@ -88,7 +91,10 @@ static void test_linux_boot_params(void **state)
     uint64_t size;
     uint8_t *img = make_bzimage(true, &size);
     struct db_domain_spec spec = {
-        .name = "linux", .memory_bytes = 32 * MiB, .nr_vcpus = 3, .kernel = img,
+        .name = "linux",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 3,
+        .kernel = img,
         .kernel_size = size,
     };
     uint32_t n;
@@ -102,7 +108,7 @@ static void test_linux_boot_params(void **state)
         e[i].type = th_rd32(&g, v.rsi + 0x2D0 + i * 20 + 16);
     }
     th_hvm_e820_check(&g, e, n, spec.memory_bytes);
-    verify_acpi(&g, th_rd64(&g, v.rsi + 0x70), 3, e, n);   /* acpi_rsdp_addr */
+    verify_acpi(&g, th_rd64(&g, v.rsi + 0x70), 3, e, n); /* acpi_rsdp_addr */
     th_guest_free(&g);
     free(img);
 }
@@ -119,7 +125,10 @@ static void test_dirty_backend(void **state)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "dirty", .memory_bytes = 32 * MiB, .nr_vcpus = 5, .kernel = k,
+        .name = "dirty",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 5,
+        .kernel = k,
         .kernel_size = size,
     };
 
@@ -130,8 +139,7 @@ static void test_dirty_backend(void **state)
     memset(g.buf, 0xA5, l.nr_frames * 4096);
     db_buffer_mem_init(&mem, &bm, g.buf, g.nr_frames);
     assert_int_equal(db_build(&spec, &l, &mem, &v, &diag), 0);
-    assert_memory_equal(th_ptr(&g, 0xE0000, 0x20000), th_ptr(&clean, 0xE0000, 0x20000),
-                        0x20000);
+    assert_memory_equal(th_ptr(&g, 0xE0000, 0x20000), th_ptr(&clean, 0xE0000, 0x20000), 0x20000);
     th_guest_free(&g);
     th_guest_free(&clean);
     free(k);
@@ -146,7 +154,11 @@ static void test_pv_none(void **state)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/pv-hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "pv", .memory_bytes = 16 * MiB, .nr_vcpus = 2, .kernel = k, .kernel_size = size,
+        .name = "pv",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 2,
+        .kernel = k,
+        .kernel_size = size,
     };
 
     (void)state;
@@ -169,7 +181,10 @@ static void test_too_many_vcpus(void **state)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "big", .memory_bytes = 32 * MiB, .nr_vcpus = DB_MAX_VCPUS + 1, .kernel = k,
+        .name = "big",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = DB_MAX_VCPUS + 1,
+        .kernel = k,
         .kernel_size = size,
     };
 

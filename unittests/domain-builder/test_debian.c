@@ -59,7 +59,10 @@ static void test_header(void **state)
     assert_true(bz.init_size > bz.pm_size);
     /* The payload is XZ (why mode pvh needs the vmlinux, docs/domain-builder.md). */
     payload = image + bz.pm_offset + bz.payload_offset;
-    assert_memory_equal(payload, "\xFD" "7zXZ", 5);
+    assert_memory_equal(payload,
+                        "\xFD"
+                        "7zXZ",
+                        5);
 }
 
 static void test_build(void **state)
@@ -71,8 +74,14 @@ static void test_build(void **state)
     uint8_t *initrd = malloc(initrd_size);
     struct db_module mod = { initrd, initrd_size, NULL };
     struct db_domain_spec spec = {
-        .name = "debian", .memory_bytes = 256 * MiB, .nr_vcpus = 2, .kernel = image,
-        .kernel_size = image_size, .modules = &mod, .nr_modules = 1, .cmdline = cmdline,
+        .name = "debian",
+        .memory_bytes = 256 * MiB,
+        .nr_vcpus = 2,
+        .kernel = image,
+        .kernel_size = image_size,
+        .modules = &mod,
+        .nr_modules = 1,
+        .cmdline = cmdline,
     };
     struct db_vcpu_state v;
     struct th_guest g;
@@ -82,9 +91,9 @@ static void test_build(void **state)
         initrd[i] = (uint8_t)(i * 5 + 3);
     build_domain(&spec, &g, &l, &v);
     assert_int_equal(l.mode, DB_MODE_LINUX);
-    assert_int_equal(verify_linux(&g, image, image_size, &v, spec.memory_bytes, cmdline, initrd,
-                                  initrd_size),
-                     0x1000000);
+    assert_int_equal(
+        verify_linux(&g, image, image_size, &v, spec.memory_bytes, cmdline, initrd, initrd_size),
+        0x1000000);
     printf("debian kernel %s: protocol %x, loaded at 0x%llx, entry 0x%llx, zero page 0x%llx\n",
            kernel_path, l.image.bz.version, (unsigned long long)l.kernel.gpa,
            (unsigned long long)v.rip, (unsigned long long)v.rsi);
@@ -96,8 +105,12 @@ static void test_refusals(void **state)
 {
     static struct db_layout l;
     struct db_domain_spec spec = {
-        .name = "debian", .memory_bytes = 256 * MiB, .nr_vcpus = 1, .kernel = image,
-        .kernel_size = image_size, .mode = DB_MODE_PVH,
+        .name = "debian",
+        .memory_bytes = 256 * MiB,
+        .nr_vcpus = 1,
+        .kernel = image,
+        .kernel_size = image_size,
+        .mode = DB_MODE_PVH,
     };
     struct db_diag diag;
 
@@ -121,12 +134,17 @@ static void test_refusals(void **state)
 }
 
 static void build_vmlinux(enum db_mode mode, struct db_layout *l, struct th_guest *g,
-                          struct db_vcpu_state *v, const struct db_module *mod,
-                          const char *cmdline)
+                          struct db_vcpu_state *v, const struct db_module *mod, const char *cmdline)
 {
     struct db_domain_spec spec = {
-        .name = "debian-vmlinux", .memory_bytes = 256 * MiB, .nr_vcpus = 1, .kernel = vmlinux,
-        .kernel_size = vmlinux_size, .mode = mode, .modules = mod, .nr_modules = 1,
+        .name = "debian-vmlinux",
+        .memory_bytes = 256 * MiB,
+        .nr_vcpus = 1,
+        .kernel = vmlinux,
+        .kernel_size = vmlinux_size,
+        .mode = mode,
+        .modules = mod,
+        .nr_modules = 1,
         .cmdline = cmdline,
     };
 
@@ -148,7 +166,7 @@ static void test_vmlinux_pvh(void **state)
     for (size_t i = 0; i < sizeof(initrd); i++)
         initrd[i] = (uint8_t)(i * 3);
     assert_true(th_xen_note(vmlinux, 18, &entry));
-    build_vmlinux(DB_MODE_AUTO, &l, &g, &v, &mod, cmdline);   /* PHYS32_ENTRY wins */
+    build_vmlinux(DB_MODE_AUTO, &l, &g, &v, &mod, cmdline); /* PHYS32_ENTRY wins */
     si = verify_pvh(&g, vmlinux, entry, &v, 256 * MiB, cmdline);
     assert_int_equal(th_rd32(&g, si + 12), 1);
     ml = th_rd64(&g, si + 16);
@@ -183,10 +201,8 @@ static void test_vmlinux_pv(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header),
-        cmocka_unit_test(test_build),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_vmlinux_pvh),
+        cmocka_unit_test(test_header),     cmocka_unit_test(test_build),
+        cmocka_unit_test(test_refusals),   cmocka_unit_test(test_vmlinux_pvh),
         cmocka_unit_test(test_vmlinux_pv),
     };
 

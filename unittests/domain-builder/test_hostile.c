@@ -21,7 +21,12 @@
 
 #define MiB (1024ull * 1024)
 
-enum base { HELLO, PV_HELLO, BZIMAGE, RANDOM };
+enum base {
+    HELLO,
+    PV_HELLO,
+    BZIMAGE,
+    RANDOM
+};
 
 struct hostile {
     const char *what;
@@ -73,63 +78,317 @@ static uint8_t *find(uint8_t *img, uint64_t size, const char *s)
 }
 
 #define M(name) static void name(uint8_t *img, uint64_t *size, struct db_domain_spec *spec)
-#define UNUSED (void)img, (void)size, (void)spec
+#define UNUSED  (void)img, (void)size, (void)spec
 
-M(cut_40) { UNUSED; *size = 40; }
-M(cut_63) { UNUSED; *size = 63; }
-M(phoff_end) { UNUSED; put(img + 32, *size - 10, 8); }
-M(phnum_0) { UNUSED; put(img + 56, 0, 2); }
-M(phnum_huge) { UNUSED; put(img + 56, 0xFFFF, 2); }
-M(phentsize) { UNUSED; put(img + 54, 32, 2); }
-M(offset_huge) { UNUSED; put(ph(img, first_load(img, 0)) + 8, 0xFFFFFFFFFFFFFF00ull, 8); }
-M(filesz_gt_memsz) { UNUSED; uint8_t *p = ph(img, first_load(img, 0)); put(p + 40, th_le(p + 32, 8) - 1, 8); }
-M(overlap) { UNUSED; put(ph(img, first_load(img, 1)) + 24, th_le(ph(img, first_load(img, 0)) + 24, 8), 8); }
-M(wrap) { UNUSED; put(ph(img, first_load(img, 0)) + 24, 0xFFFFFFFFFFFFFF00ull, 8); }
-M(class3) { UNUSED; img[4] = 3; }
-M(big_endian) { UNUSED; img[5] = 2; }
-M(dyn) { UNUSED; put(img + 16, 3, 2); }
-M(arm) { UNUSED; put(img + 18, 40, 2); }
-M(note_descsz) { UNUSED; uint32_t d; uint8_t *p = note_desc(img, *size, 18, &d); put(p - 12, 0x7FFFFFF0, 4); }
-M(entry_outside) { UNUSED; uint32_t d; put(note_desc(img, *size, 18, &d), 0x5000000, 4); }
-M(note_num_size) { UNUSED; uint32_t d; uint8_t *p = note_desc(img, *size, 18, &d); put(p - 12, 3, 4); }
-M(note_unterminated) { UNUSED; uint32_t d; uint8_t *p = note_desc(img, *size, 6, &d); p[d - 1] = 'X'; }
-M(seg_in_hole) { UNUSED; put(ph(img, first_load(img, 0)) + 24, 0xA0000, 8); }
-M(seg_beyond_ram) { UNUSED; spec->memory_bytes = 4 * MiB; put(ph(img, first_load(img, 0)) + 24, 0x3FFF00, 8); }
-M(no_notes) { UNUSED; for (unsigned int i = 0; i < th_le(img + 56, 2); i++) if (th_le(ph(img, i), 4) == 4) put(ph(img, i), 0, 4); }
-M(mode_linux_on_elf) { UNUSED; spec->mode = DB_MODE_LINUX; }
-M(mode_pv_on_pvh) { UNUSED; spec->mode = DB_MODE_PV; }
-M(pv_feature_unsupported) { UNUSED; memcpy(find(img, *size, "writable_page_tables|"), "hvm_callback_vector\0", 20); }
-M(pv_feature_unknown) { UNUSED; memcpy(find(img, *size, "writable_page_tables|"), "writable_page_tablez", 20); }
-M(pv_hypercall_outside) { UNUSED; uint32_t d; put(note_desc(img, *size, 2, &d), 0xffffffff90000000ull, 8); }
-M(pv_hypercall_unaligned) { UNUSED; uint32_t d; uint8_t *p = note_desc(img, *size, 2, &d); put(p, th_le(p, 8) + 8, 8); }
-M(pv_entry_outside) { UNUSED; uint32_t d; put(note_desc(img, *size, 1, &d), 0xffffffff00000000ull, 8); }
-M(pv_virt_base_above) { UNUSED; uint32_t d; put(note_desc(img, *size, 4, &d), 0x200000, 8); }
-M(pv_small) { UNUSED; spec->memory_bytes = 2 * MiB; }
-M(pv_cmdline) { UNUSED; static char s[1100]; memset(s, 'a', sizeof(s) - 1); spec->cmdline = s; }
-M(bz_old) { UNUSED; put(img + 0x206, 0x020B, 2); }
-M(bz_no64) { UNUSED; put(img + 0x236, 0, 2); }
-M(bz_not_high) { UNUSED; img[0x211] = 0; }
-M(bz_setup_sects) { UNUSED; img[0x1F1] = 200; }
-M(bz_init_size) { UNUSED; put(img + 0x260, 0x1000, 4); }
-M(bz_align) { UNUSED; put(img + 0x230, 0x3000, 4); }
-M(bz_payload) { UNUSED; put(img + 0x248, 0xFFFFFFF0, 4); }
-M(bz_cut) { UNUSED; *size = 0x230; }
-M(bz_jump) { UNUSED; img[0x201] = 0x10; }
-M(bz_pref) { UNUSED; img[0x234] = 0; put(img + 0x258, 0x1234, 8); }
-M(bz_cmdline) { UNUSED; put(img + 0x238, 10, 4); spec->cmdline = "0123456789abc"; }
-M(bz_two_modules) { UNUSED; static const uint8_t d[1] = { 1 }; static struct db_module m[2] = { { d, 1, 0 }, { d, 1, 0 } }; spec->modules = m; spec->nr_modules = 2; }
-M(bz_pvh) { UNUSED; spec->mode = DB_MODE_PVH; }
-M(bz_small) { UNUSED; spec->memory_bytes = 4 * MiB; }
-M(mem_odd) { UNUSED; spec->memory_bytes = 5000; }
-M(mem_tiny) { UNUSED; spec->memory_bytes = 1 * MiB; }
-M(vcpus_0) { UNUSED; spec->nr_vcpus = 0; }
-M(reserved_on_ram) { UNUSED; static const struct db_guest_range r = { 2 * MiB, 4096, 0 }; spec->reserved = &r; spec->nr_reserved = 1; }
-M(reserved_wrap) { UNUSED; static const struct db_guest_range r = { 0xFFFFFFFFFFFFF000ull, 0x2000, 0 }; spec->reserved = &r; spec->nr_reserved = 1; }
-M(shm_on_ram) { UNUSED; static const struct db_shm m = { "ring0", 2 * MiB, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
-M(shm_unaligned) { UNUSED; static const struct db_shm m = { "ring0", 0xE0000800ull, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
-M(shm_long_id) { UNUSED; static const struct db_shm m = { "abcdefghijklmnop", 0xE0000000ull, 4096, true, true }; spec->shm = &m; spec->nr_shm = 1; }
-M(module_empty) { UNUSED; static const struct db_module m = { NULL, 0, NULL }; spec->modules = &m; spec->nr_modules = 1; }
-M(random_bytes) { UNUSED; }
+M(cut_40)
+{
+    UNUSED;
+    *size = 40;
+}
+M(cut_63)
+{
+    UNUSED;
+    *size = 63;
+}
+M(phoff_end)
+{
+    UNUSED;
+    put(img + 32, *size - 10, 8);
+}
+M(phnum_0)
+{
+    UNUSED;
+    put(img + 56, 0, 2);
+}
+M(phnum_huge)
+{
+    UNUSED;
+    put(img + 56, 0xFFFF, 2);
+}
+M(phentsize)
+{
+    UNUSED;
+    put(img + 54, 32, 2);
+}
+M(offset_huge)
+{
+    UNUSED;
+    put(ph(img, first_load(img, 0)) + 8, 0xFFFFFFFFFFFFFF00ull, 8);
+}
+M(filesz_gt_memsz)
+{
+    UNUSED;
+    uint8_t *p = ph(img, first_load(img, 0));
+    put(p + 40, th_le(p + 32, 8) - 1, 8);
+}
+M(overlap)
+{
+    UNUSED;
+    put(ph(img, first_load(img, 1)) + 24, th_le(ph(img, first_load(img, 0)) + 24, 8), 8);
+}
+M(wrap)
+{
+    UNUSED;
+    put(ph(img, first_load(img, 0)) + 24, 0xFFFFFFFFFFFFFF00ull, 8);
+}
+M(class3)
+{
+    UNUSED;
+    img[4] = 3;
+}
+M(big_endian)
+{
+    UNUSED;
+    img[5] = 2;
+}
+M(dyn)
+{
+    UNUSED;
+    put(img + 16, 3, 2);
+}
+M(arm)
+{
+    UNUSED;
+    put(img + 18, 40, 2);
+}
+M(note_descsz)
+{
+    UNUSED;
+    uint32_t d;
+    uint8_t *p = note_desc(img, *size, 18, &d);
+    put(p - 12, 0x7FFFFFF0, 4);
+}
+M(entry_outside)
+{
+    UNUSED;
+    uint32_t d;
+    put(note_desc(img, *size, 18, &d), 0x5000000, 4);
+}
+M(note_num_size)
+{
+    UNUSED;
+    uint32_t d;
+    uint8_t *p = note_desc(img, *size, 18, &d);
+    put(p - 12, 3, 4);
+}
+M(note_unterminated)
+{
+    UNUSED;
+    uint32_t d;
+    uint8_t *p = note_desc(img, *size, 6, &d);
+    p[d - 1] = 'X';
+}
+M(seg_in_hole)
+{
+    UNUSED;
+    put(ph(img, first_load(img, 0)) + 24, 0xA0000, 8);
+}
+M(seg_beyond_ram)
+{
+    UNUSED;
+    spec->memory_bytes = 4 * MiB;
+    put(ph(img, first_load(img, 0)) + 24, 0x3FFF00, 8);
+}
+M(no_notes)
+{
+    UNUSED;
+    for (unsigned int i = 0; i < th_le(img + 56, 2); i++)
+        if (th_le(ph(img, i), 4) == 4)
+            put(ph(img, i), 0, 4);
+}
+M(mode_linux_on_elf)
+{
+    UNUSED;
+    spec->mode = DB_MODE_LINUX;
+}
+M(mode_pv_on_pvh)
+{
+    UNUSED;
+    spec->mode = DB_MODE_PV;
+}
+M(pv_feature_unsupported)
+{
+    UNUSED;
+    memcpy(find(img, *size, "writable_page_tables|"), "hvm_callback_vector\0", 20);
+}
+M(pv_feature_unknown)
+{
+    UNUSED;
+    memcpy(find(img, *size, "writable_page_tables|"), "writable_page_tablez", 20);
+}
+M(pv_hypercall_outside)
+{
+    UNUSED;
+    uint32_t d;
+    put(note_desc(img, *size, 2, &d), 0xffffffff90000000ull, 8);
+}
+M(pv_hypercall_unaligned)
+{
+    UNUSED;
+    uint32_t d;
+    uint8_t *p = note_desc(img, *size, 2, &d);
+    put(p, th_le(p, 8) + 8, 8);
+}
+M(pv_entry_outside)
+{
+    UNUSED;
+    uint32_t d;
+    put(note_desc(img, *size, 1, &d), 0xffffffff00000000ull, 8);
+}
+M(pv_virt_base_above)
+{
+    UNUSED;
+    uint32_t d;
+    put(note_desc(img, *size, 4, &d), 0x200000, 8);
+}
+M(pv_small)
+{
+    UNUSED;
+    spec->memory_bytes = 2 * MiB;
+}
+M(pv_cmdline)
+{
+    UNUSED;
+    static char s[1100];
+    memset(s, 'a', sizeof(s) - 1);
+    spec->cmdline = s;
+}
+M(bz_old)
+{
+    UNUSED;
+    put(img + 0x206, 0x020B, 2);
+}
+M(bz_no64)
+{
+    UNUSED;
+    put(img + 0x236, 0, 2);
+}
+M(bz_not_high)
+{
+    UNUSED;
+    img[0x211] = 0;
+}
+M(bz_setup_sects)
+{
+    UNUSED;
+    img[0x1F1] = 200;
+}
+M(bz_init_size)
+{
+    UNUSED;
+    put(img + 0x260, 0x1000, 4);
+}
+M(bz_align)
+{
+    UNUSED;
+    put(img + 0x230, 0x3000, 4);
+}
+M(bz_payload)
+{
+    UNUSED;
+    put(img + 0x248, 0xFFFFFFF0, 4);
+}
+M(bz_cut)
+{
+    UNUSED;
+    *size = 0x230;
+}
+M(bz_jump)
+{
+    UNUSED;
+    img[0x201] = 0x10;
+}
+M(bz_pref)
+{
+    UNUSED;
+    img[0x234] = 0;
+    put(img + 0x258, 0x1234, 8);
+}
+M(bz_cmdline)
+{
+    UNUSED;
+    put(img + 0x238, 10, 4);
+    spec->cmdline = "0123456789abc";
+}
+M(bz_two_modules)
+{
+    UNUSED;
+    static const uint8_t d[1] = { 1 };
+    static struct db_module m[2] = { { d, 1, 0 }, { d, 1, 0 } };
+    spec->modules = m;
+    spec->nr_modules = 2;
+}
+M(bz_pvh)
+{
+    UNUSED;
+    spec->mode = DB_MODE_PVH;
+}
+M(bz_small)
+{
+    UNUSED;
+    spec->memory_bytes = 4 * MiB;
+}
+M(mem_odd)
+{
+    UNUSED;
+    spec->memory_bytes = 5000;
+}
+M(mem_tiny)
+{
+    UNUSED;
+    spec->memory_bytes = 1 * MiB;
+}
+M(vcpus_0)
+{
+    UNUSED;
+    spec->nr_vcpus = 0;
+}
+M(reserved_on_ram)
+{
+    UNUSED;
+    static const struct db_guest_range r = { 2 * MiB, 4096, 0 };
+    spec->reserved = &r;
+    spec->nr_reserved = 1;
+}
+M(reserved_wrap)
+{
+    UNUSED;
+    static const struct db_guest_range r = { 0xFFFFFFFFFFFFF000ull, 0x2000, 0 };
+    spec->reserved = &r;
+    spec->nr_reserved = 1;
+}
+M(shm_on_ram)
+{
+    UNUSED;
+    static const struct db_shm m = { "ring0", 2 * MiB, 4096, true, true };
+    spec->shm = &m;
+    spec->nr_shm = 1;
+}
+M(shm_unaligned)
+{
+    UNUSED;
+    static const struct db_shm m = { "ring0", 0xE0000800ull, 4096, true, true };
+    spec->shm = &m;
+    spec->nr_shm = 1;
+}
+M(shm_long_id)
+{
+    UNUSED;
+    static const struct db_shm m = { "abcdefghijklmnop", 0xE0000000ull, 4096, true, true };
+    spec->shm = &m;
+    spec->nr_shm = 1;
+}
+M(module_empty)
+{
+    UNUSED;
+    static const struct db_module m = { NULL, 0, NULL };
+    spec->modules = &m;
+    spec->nr_modules = 1;
+}
+M(random_bytes)
+{
+    UNUSED;
+}
 
 static const struct hostile cases[] = {
     { "ELF cut to 40 bytes", HELLO, cut_40, DB_ERR_FORMAT, "not an ELF" },
@@ -154,10 +413,13 @@ static const struct hostile cases[] = {
     { "ELF without Xen notes", HELLO, no_notes, DB_ERR_UNSUPPORTED, "neither" },
     { "mode linux on ELF", HELLO, mode_linux_on_elf, DB_ERR_SPEC, "bzImage" },
     { "mode pv on PVH-only ELF", HELLO, mode_pv_on_pvh, DB_ERR_UNSUPPORTED, "PV notes" },
-    { "PV requires unsupported feature", PV_HELLO, pv_feature_unsupported, DB_ERR_UNSUPPORTED, "XENFEAT" },
-    { "PV requires unknown feature", PV_HELLO, pv_feature_unknown, DB_ERR_NOTE, "unknown required" },
+    { "PV requires unsupported feature", PV_HELLO, pv_feature_unsupported, DB_ERR_UNSUPPORTED,
+      "XENFEAT" },
+    { "PV requires unknown feature", PV_HELLO, pv_feature_unknown, DB_ERR_NOTE,
+      "unknown required" },
     { "PV hypercall page outside", PV_HELLO, pv_hypercall_outside, DB_ERR_NOTE, "HYPERCALL_PAGE" },
-    { "PV hypercall page unaligned", PV_HELLO, pv_hypercall_unaligned, DB_ERR_NOTE, "HYPERCALL_PAGE" },
+    { "PV hypercall page unaligned", PV_HELLO, pv_hypercall_unaligned, DB_ERR_NOTE,
+      "HYPERCALL_PAGE" },
     { "PV entry outside", PV_HELLO, pv_entry_outside, DB_ERR_NOTE, "entry" },
     { "PV kernel below VIRT_BASE", PV_HELLO, pv_virt_base_above, DB_ERR_NOTE, "below VIRT_BASE" },
     { "PV domain too small", PV_HELLO, pv_small, DB_ERR_NO_MEMORY, "bootstrap" },
@@ -216,7 +478,9 @@ static void test_hostile_refused(void **state)
         uint64_t size;
         uint8_t *img = base_image(c->base, &size);
         struct db_domain_spec spec = {
-            .name = "hostile", .memory_bytes = 64 * MiB, .nr_vcpus = 1,
+            .name = "hostile",
+            .memory_bytes = 64 * MiB,
+            .nr_vcpus = 1,
         };
         struct db_diag diag;
 
@@ -252,7 +516,10 @@ static void test_truncations(void **state)
             /* A fresh copy of exactly `cut` bytes, so ASan sees any overread. */
             uint8_t *part = malloc(cut ? cut : 1);
             struct db_domain_spec spec = {
-                .name = "cut", .memory_bytes = 64 * MiB, .nr_vcpus = 1, .kernel = part,
+                .name = "cut",
+                .memory_bytes = 64 * MiB,
+                .nr_vcpus = 1,
+                .kernel = part,
                 .kernel_size = cut,
             };
             struct db_diag diag;
@@ -278,7 +545,10 @@ static void test_legacy_xen_guest(void **state)
     uint64_t size;
     uint8_t *img = make_legacy_pv_elf(ELFGEN_LEGACY_STRING, &size);
     struct db_domain_spec spec = {
-        .name = "legacy", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = img,
+        .name = "legacy",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 1,
+        .kernel = img,
         .kernel_size = size,
     };
 
@@ -292,13 +562,13 @@ static void test_legacy_xen_guest(void **state)
     assert_int_equal(l.notes.virt_base, ELFGEN_VIRT_BASE);
     assert_int_equal(l.notes.hypercall_page, ELFGEN_VIRT_BASE + 0x1000);
     assert_int_equal(l.notes.supported_features, 0x11);
-    assert_int_equal(l.kernel.gpa, 0);                   /* paddr_offset == virt_base */
+    assert_int_equal(l.kernel.gpa, 0); /* paddr_offset == virt_base */
     th_guest_alloc(&g, l.nr_frames);
     db_buffer_mem_init(&mem, &bm, g.buf, g.nr_frames);
     if (db_build(&spec, &l, &mem, &v, &diag))
         fail_msg("%s", diag.msg);
     assert_int_equal(v.rip, ELFGEN_VIRT_BASE + 0x10);
-    assert_int_equal(th_rd8(&g, 0x1000 + 18 * 32 + 3), 0xB8);   /* stubs at pfn 1 */
+    assert_int_equal(th_rd8(&g, 0x1000 + 18 * 32 + 3), 0xB8); /* stubs at pfn 1 */
     assert_int_equal(th_rd8(&g, 0x1000 + 18 * 32 + 4), 18);
     th_guest_free(&g);
     free(img);
@@ -319,7 +589,10 @@ static void test_unterminated_note_string(void **state)
     uint64_t size;
     uint8_t *img = base_image(HELLO, &size);
     struct db_domain_spec spec = {
-        .name = "str", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = img,
+        .name = "str",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 1,
+        .kernel = img,
     };
     struct db_diag diag;
 
@@ -352,7 +625,10 @@ static void test_unbacked_frame(void **state)
     uint64_t size;
     uint8_t *img = base_image(HELLO, &size);
     struct db_domain_spec spec = {
-        .name = "holey", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = img,
+        .name = "holey",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 1,
+        .kernel = img,
         .kernel_size = size,
     };
 
@@ -371,10 +647,8 @@ static void test_unbacked_frame(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostile_refused),
-        cmocka_unit_test(test_truncations),
-        cmocka_unit_test(test_legacy_xen_guest),
-        cmocka_unit_test(test_unterminated_note_string),
+        cmocka_unit_test(test_hostile_refused),  cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_legacy_xen_guest), cmocka_unit_test(test_unterminated_note_string),
         cmocka_unit_test(test_unbacked_frame),
     };
 

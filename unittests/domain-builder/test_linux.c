@@ -28,8 +28,14 @@ static void run(uint64_t mem, bool relocatable, uint64_t expect_load)
     const char *cmdline = "console=ttyS0 nokaslr acpi=off";
     struct db_module mod = { initrd, sizeof(initrd), NULL };
     struct db_domain_spec spec = {
-        .name = "linux", .memory_bytes = mem, .nr_vcpus = 1, .kernel = img, .kernel_size = size,
-        .modules = &mod, .nr_modules = 1, .cmdline = cmdline,
+        .name = "linux",
+        .memory_bytes = mem,
+        .nr_vcpus = 1,
+        .kernel = img,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
+        .cmdline = cmdline,
     };
 
     for (size_t i = 0; i < sizeof(initrd); i++)
@@ -39,7 +45,7 @@ static void run(uint64_t mem, bool relocatable, uint64_t expect_load)
     assert_int_equal(verify_linux(&g, img, size, &v, mem, cmdline, initrd, sizeof(initrd)),
                      expect_load);
     assert_true(l.rsdp);
-    assert_int_equal(th_rd64(&g, v.rsi + 0x70), l.rsdp);    /* acpi_rsdp_addr */
+    assert_int_equal(th_rd64(&g, v.rsi + 0x70), l.rsdp); /* acpi_rsdp_addr */
     th_guest_free(&g);
     free(img);
 }
@@ -71,7 +77,11 @@ static void test_no_cmdline_no_initrd(void **state)
     uint64_t size;
     uint8_t *img = make_bzimage(true, &size);
     struct db_domain_spec spec = {
-        .name = "bare", .memory_bytes = 32 * MiB, .nr_vcpus = 4, .kernel = img, .kernel_size = size,
+        .name = "bare",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 4,
+        .kernel = img,
+        .kernel_size = size,
     };
 
     (void)state;
@@ -91,15 +101,20 @@ static void test_big_memory_layout(void **state)
     uint64_t size;
     uint8_t *img = make_bzimage(true, &size);
     struct db_domain_spec spec = {
-        .name = "big", .memory_bytes = 6144 * MiB, .nr_vcpus = 1, .kernel = img,
-        .kernel_size = size, .modules = &mod, .nr_modules = 1,
+        .name = "big",
+        .memory_bytes = 6144 * MiB,
+        .nr_vcpus = 1,
+        .kernel = img,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
     };
     struct db_diag diag;
     bool high = false;
 
     (void)state;
     assert_int_equal(db_prepare(&spec, &l, &diag), 0);
-    assert_int_equal(l.modules[0].gpa + l.modules[0].size, 0x80000000ull);   /* max + 1 */
+    assert_int_equal(l.modules[0].gpa + l.modules[0].size, 0x80000000ull); /* max + 1 */
     assert_int_equal(l.kernel.gpa, BZGEN_PREF_ADDRESS);
     for (uint32_t i = 0; i < l.nr_e820; i++)
         if (l.e820[i].addr == 4096 * MiB && l.e820[i].type == 1)
@@ -111,10 +126,8 @@ static void test_big_memory_layout(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_at_pref_address),
-        cmocka_unit_test(test_relocated),
-        cmocka_unit_test(test_not_relocatable),
-        cmocka_unit_test(test_no_cmdline_no_initrd),
+        cmocka_unit_test(test_at_pref_address),   cmocka_unit_test(test_relocated),
+        cmocka_unit_test(test_not_relocatable),   cmocka_unit_test(test_no_cmdline_no_initrd),
         cmocka_unit_test(test_big_memory_layout),
     };
 

@@ -15,7 +15,7 @@
 
 #include "pv_verify.h"
 
-#define MiB (1024ull * 1024)
+#define MiB        (1024ull * 1024)
 #define MFN_OFFSET 0x123400ull
 
 static uint64_t to_mfn_ctx(void *ctx, uint64_t gfn)
@@ -23,8 +23,14 @@ static uint64_t to_mfn_ctx(void *ctx, uint64_t gfn)
     (void)ctx;
     return gfn + MFN_OFFSET;
 }
-static uint64_t to_mfn(uint64_t gfn) { return gfn + MFN_OFFSET; }
-static uint64_t to_gfn(uint64_t mfn) { return mfn - MFN_OFFSET; }
+static uint64_t to_mfn(uint64_t gfn)
+{
+    return gfn + MFN_OFFSET;
+}
+static uint64_t to_gfn(uint64_t mfn)
+{
+    return mfn - MFN_OFFSET;
+}
 
 static void run(bool translate)
 {
@@ -41,9 +47,17 @@ static void run(bool translate)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/pv-hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "pv", .memory_bytes = 32 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
-        .modules = &mod, .nr_modules = 1, .cmdline = cmdline, .pv_store_evtchn = 3,
-        .pv_console_evtchn = 4, .pv_shared_info_maddr = 0xABC000,
+        .name = "pv",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
+        .cmdline = cmdline,
+        .pv_store_evtchn = 3,
+        .pv_console_evtchn = 4,
+        .pv_shared_info_maddr = 0xABC000,
     };
 
     assert_non_null(k);
@@ -68,9 +82,9 @@ static void run(bool translate)
         uint64_t si;
 
         assert_true(th_walk(&g, v.cr3, v.rsi, frames.mfn_to_gfn, &si, &rw));
-        assert_int_equal(th_rd64(&g, si + 40), 0xABC000);   /* shared_info */
-        assert_int_equal(th_rd32(&g, si + 64), 3);          /* store_evtchn */
-        assert_int_equal(th_rd32(&g, si + 80), 4);          /* console evtchn */
+        assert_int_equal(th_rd64(&g, si + 40), 0xABC000); /* shared_info */
+        assert_int_equal(th_rd32(&g, si + 64), 3);        /* store_evtchn */
+        assert_int_equal(th_rd32(&g, si + 80), 4);        /* console evtchn */
     }
     th_guest_free(&g);
     free(k);

@@ -19,8 +19,8 @@
 
 #define MiB (1024ull * 1024)
 
-static void build(const struct db_domain_spec *spec, struct th_guest *g,
-                  struct db_layout *l, struct db_vcpu_state *v)
+static void build(const struct db_domain_spec *spec, struct th_guest *g, struct db_layout *l,
+                  struct db_vcpu_state *v)
 {
     struct db_diag diag;
     struct db_guest_mem mem;
@@ -45,17 +45,22 @@ static void test_hello(void **state, const char *file)
     uint8_t *k = th_read_file(file, &size);
     const char *cmdline = "domain=unit console=hvc0";
     struct db_domain_spec spec = {
-        .name = "hello", .memory_bytes = 64 * MiB, .nr_vcpus = 1, .kernel = k,
-        .kernel_size = size, .cmdline = cmdline,
+        .name = "hello",
+        .memory_bytes = 64 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .cmdline = cmdline,
     };
 
     (void)state;
     assert_non_null(k);
     build(&spec, &g, &l, &v);
     assert_int_equal(l.mode, DB_MODE_PVH);
-    verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes, cmdline);  /* hello: PHYS32_ENTRY == e_entry */
-    assert_int_equal(th_rd32(&g, v.rbx + 8), 0);        /* not privileged */
-    assert_int_equal(th_rd32(&g, v.rbx + 12), 0);       /* no modules */
+    verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes,
+               cmdline);                          /* hello: PHYS32_ENTRY == e_entry */
+    assert_int_equal(th_rd32(&g, v.rbx + 8), 0);  /* not privileged */
+    assert_int_equal(th_rd32(&g, v.rbx + 12), 0); /* no modules */
     th_guest_free(&g);
     free(k);
 }
@@ -71,7 +76,7 @@ static void test_hello32(void **state)
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello32.elf", &size);
 
     assert_non_null(k);
-    assert_int_equal(k[4], 1);   /* really ELFCLASS32 */
+    assert_int_equal(k[4], 1); /* really ELFCLASS32 */
     free(k);
     test_hello(state, TESSERA_GUESTS_DIR "/hello32.elf");
 }
@@ -103,9 +108,16 @@ static void test_modules(void **state)
     struct db_module mods[2] = { { m0, sizeof(m0), "initrd-args" }, { m1, sizeof(m1), NULL } };
     struct db_guest_range shm = { 0xE0000000, 2 * MiB, 0 };
     struct db_domain_spec spec = {
-        .name = "mods", .memory_bytes = 32 * MiB, .nr_vcpus = 2, .kernel = k,
-        .kernel_size = size, .modules = mods, .nr_modules = 2, .reserved = &shm,
-        .nr_reserved = 1, .flags = DB_SPEC_PRIVILEGED,
+        .name = "mods",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 2,
+        .kernel = k,
+        .kernel_size = size,
+        .modules = mods,
+        .nr_modules = 2,
+        .reserved = &shm,
+        .nr_reserved = 1,
+        .flags = DB_SPEC_PRIVILEGED,
     };
     struct th_e820 e[32];
     uint32_t n;
@@ -116,8 +128,8 @@ static void test_modules(void **state)
     memset(m1, 0x5A, sizeof(m1));
     build(&spec, &g, &l, &v);
     si = verify_pvh(&g, k, th_elf_entry(k), &v, spec.memory_bytes, NULL);
-    assert_int_equal(th_rd32(&g, si + 8), 1);           /* SIF_PRIVILEGED */
-    assert_int_equal(th_rd64(&g, si + 32), l.rsdp);     /* rsdp (test_acpi.c decodes it) */
+    assert_int_equal(th_rd32(&g, si + 8), 1);       /* SIF_PRIVILEGED */
+    assert_int_equal(th_rd64(&g, si + 32), l.rsdp); /* rsdp (test_acpi.c decodes it) */
     assert_int_equal(th_rd32(&g, si + 12), 2);
     ml = th_rd64(&g, si + 16);
     assert_true(ml && ml < 1024 * MiB);
@@ -169,7 +181,7 @@ static void check_shm_entry(const struct th_guest *g, uint64_t e, const char *id
         assert_int_equal(th_rd8(g, e + i), 0);
     assert_int_equal(th_rd64(g, e + 16), gpa);
     assert_int_equal(th_rd64(g, e + 24), size);
-    assert_int_equal(th_rd32(g, e + 32), flags);    /* bit 0 writable, bit 1 owner */
+    assert_int_equal(th_rd32(g, e + 32), flags); /* bit 0 writable, bit 1 owner */
     assert_int_equal(th_rd32(g, e + 36), 0);
 }
 
@@ -186,8 +198,13 @@ static void test_shm_table(void **state)
         { "abcdefghijklmno", 0xE0000000, 2 * MiB, false, false },
     };
     struct db_domain_spec spec = {
-        .name = "shm", .memory_bytes = 32 * MiB, .nr_vcpus = 1, .kernel = k,
-        .kernel_size = size, .shm = shm, .nr_shm = 2,
+        .name = "shm",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .shm = shm,
+        .nr_shm = 2,
     };
     struct th_e820 e[32];
     uint32_t n;
@@ -199,13 +216,13 @@ static void test_shm_table(void **state)
     assert_int_equal(th_rd32(&g, si + 12), 2);
     ml = th_rd64(&g, si + 16);
     for (int i = 0; i < 4; i++)
-        assert_int_equal(th_rd64(&g, ml + i * 8), 0);   /* entry 0: empty */
+        assert_int_equal(th_rd64(&g, ml + i * 8), 0); /* entry 0: empty */
     t = find_shm_table(&g, si, &tsize);
     assert_true(t && t < 1024 * MiB && t % 8 == 0);
     assert_int_equal(tsize, 16 + 2 * 40);
     assert_int_equal(th_rd32(&g, t), 0x4d485354);
-    assert_int_equal(th_rd16(&g, t + 4), 1);            /* version */
-    assert_int_equal(th_rd16(&g, t + 6), 40);           /* entry size */
+    assert_int_equal(th_rd16(&g, t + 4), 1);  /* version */
+    assert_int_equal(th_rd16(&g, t + 6), 40); /* entry size */
     assert_int_equal(th_rd32(&g, t + 8), 2);
     assert_int_equal(th_rd32(&g, t + 12), 0);
     check_shm_entry(&g, t + 16, "ring0", 0x20000000, 0x10000, 3);
@@ -231,8 +248,15 @@ static void test_shm_table_after_ramdisk(void **state)
     const struct db_module mods[1] = { { rd, sizeof(rd), NULL } };
     const struct db_shm shm[1] = { { "ring0", 0x30000000, 0x10000, false, false } };
     struct db_domain_spec spec = {
-        .name = "shm", .memory_bytes = 32 * MiB, .nr_vcpus = 1, .kernel = k,
-        .kernel_size = size, .modules = mods, .nr_modules = 1, .shm = shm, .nr_shm = 1,
+        .name = "shm",
+        .memory_bytes = 32 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .modules = mods,
+        .nr_modules = 1,
+        .shm = shm,
+        .nr_shm = 1,
     };
 
     (void)state;
@@ -263,8 +287,14 @@ static void test_memory_hole(void **state)
     static const uint8_t initrd[4096] = { 1 };
     struct db_module mod = { initrd, sizeof(initrd), "m" };
     struct db_domain_spec spec = {
-        .name = "big", .memory_bytes = 6144 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
-        .modules = &mod, .nr_modules = 1, .cmdline = "c",
+        .name = "big",
+        .memory_bytes = 6144 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
+        .cmdline = "c",
     };
     struct th_e820 e[32];
     uint64_t backed = 0;
@@ -273,13 +303,12 @@ static void test_memory_hole(void **state)
     assert_int_equal(db_prepare(&spec, &l, &diag), 0);
     for (uint32_t i = 0; i < l.nr_e820; i++)
         e[i] = (struct th_e820){ l.e820[i].addr, l.e820[i].size, l.e820[i].type };
-    assert_int_equal(th_e820_check(e, l.nr_e820) + (1 * MiB - 0x9FC00) + 4096,
-                     spec.memory_bytes);
+    assert_int_equal(th_e820_check(e, l.nr_e820) + (1 * MiB - 0x9FC00) + 4096, spec.memory_bytes);
     assert_int_equal(th_e820_type_of(e, l.nr_e820, 1 * MiB, 3072 * MiB - 1 * MiB - 4096), 1);
     /* The console page is the last frame below the hole, not the last one of RAM. */
     assert_int_equal(l.console.gpa, 3072 * MiB - 4096);
     assert_int_equal(th_e820_type_of(e, l.nr_e820, l.console.gpa, 4096), 2);
-    assert_int_equal(th_e820_type_of(e, l.nr_e820, 3072 * MiB, 4096), 0);   /* the hole */
+    assert_int_equal(th_e820_type_of(e, l.nr_e820, 3072 * MiB, 4096), 0); /* the hole */
     assert_int_equal(th_e820_type_of(e, l.nr_e820, 4096 * MiB, 3072 * MiB), 1);
     for (uint32_t i = 0; i < l.nr_populate; i++)
         backed += l.populate[i].nr * 4096;
@@ -320,7 +349,11 @@ static void test_scattered_equals_buffer(void **state)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     struct db_domain_spec spec = {
-        .name = "s", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
+        .name = "s",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
         .cmdline = "x",
     };
 
@@ -354,8 +387,13 @@ static void test_console_page(void **state)
     struct db_module mod = { initrd, sizeof(initrd), NULL };
     struct db_guest_range shm = { 16 * MiB - 4096, 4096, 0 };
     struct db_domain_spec spec = {
-        .name = "con", .memory_bytes = 16 * MiB, .nr_vcpus = 1, .kernel = k, .kernel_size = size,
-        .modules = &mod, .nr_modules = 1,
+        .name = "con",
+        .memory_bytes = 16 * MiB,
+        .nr_vcpus = 1,
+        .kernel = k,
+        .kernel_size = size,
+        .modules = &mod,
+        .nr_modules = 1,
     };
 
     (void)state;

@@ -93,8 +93,9 @@ static void test_options_defaults(void **state)
 static void test_options_words(void **state)
 {
     (void)state;
-    assert_int_equal(parse("  launch=/x/y.dtb console=com2\t hypervisor=\\h\\hv.elf  debug-exit ",
-                           false), EFI_SUCCESS);
+    assert_int_equal(
+        parse("  launch=/x/y.dtb console=com2\t hypervisor=\\h\\hv.elf  debug-exit ", false),
+        EFI_SUCCESS);
     assert_string_equal(ld.tree_path, "\\x\\y.dtb");
     assert_string_equal(ld.hv_path, "\\h\\hv.elf");
     assert_string_equal(ld.cmdline, "console=com2 debug-exit");
@@ -150,8 +151,9 @@ static uint8_t raw[64 * DESC_SIZE];
 
 static void add(struct memmap *mm, uint32_t type, uint64_t base, uint64_t pages, uint64_t attr)
 {
-    EFI_MEMORY_DESCRIPTOR d = { .Type = type, .PhysicalStart = base,
-                                .NumberOfPages = pages, .Attribute = attr };
+    EFI_MEMORY_DESCRIPTOR d = {
+        .Type = type, .PhysicalStart = base, .NumberOfPages = pages, .Attribute = attr
+    };
 
     memcpy(raw + mm->raw_size, &d, sizeof(d));
     mm->raw_size += DESC_SIZE;
@@ -166,8 +168,8 @@ static void init_map(struct memmap *mm)
     mm->desc_size = DESC_SIZE;
 }
 
-static void expect(const struct tessera_mem_range *r, uint64_t base, uint64_t size,
-                   uint32_t type, uint32_t flags)
+static void expect(const struct tessera_mem_range *r, uint64_t base, uint64_t size, uint32_t type,
+                   uint32_t flags)
 {
     assert_int_equal(r->base, base);
     assert_int_equal(r->size, size);
@@ -227,8 +229,8 @@ static void test_memmap_staged_hypervisor(void **state)
 
     (void)state;
     init_map(&mm);
-    add(&mm, EfiConventionalMemory, 0x100000, 0x800, EFI_MEMORY_WB);   /* 1-9 MiB */
-    add(&mm, EfiBootServicesData, 0x900000, 0xc00, EFI_MEMORY_WB);     /* 9-21 MiB */
+    add(&mm, EfiConventionalMemory, 0x100000, 0x800, EFI_MEMORY_WB); /* 1-9 MiB */
+    add(&mm, EfiBootServicesData, 0x900000, 0xc00, EFI_MEMORY_WB);   /* 9-21 MiB */
     add(&mm, TESSERA_EFI_MEMTYPE(TESSERA_MEM_HV_IMAGE), 0x1500000, 0x10, EFI_MEMORY_WB);
     add(&mm, EfiConventionalMemory, 0x1510000, 0x100, EFI_MEMORY_WB);
     ld.hv_ranges[0] = (struct hv_range){ 0x1000000, 0x100b000, 0x30000000 };
@@ -314,8 +316,12 @@ static void test_elf_check(void **state)
     assert_null(elf_check(&e, sizeof(e)));
     assert_string_equal(elf_check(&e, 63), "no ELF header");
 
-#define REFUSED(change, why) do { good_elf(&e); change; \
-        assert_string_equal(elf_check(&e, sizeof(e)), why); } while (0)
+#define REFUSED(change, why)                                \
+    do {                                                    \
+        good_elf(&e);                                       \
+        change;                                             \
+        assert_string_equal(elf_check(&e, sizeof(e)), why); \
+    } while (0)
     REFUSED(e.ident[1] = 'X', "no ELF header");
     REFUSED(e.ident[4] = 1, "not ELF64");
     REFUSED(e.ident[5] = 2, "not little-endian ELF version 1");
@@ -329,7 +335,7 @@ static void test_elf_check(void **state)
     REFUSED(e.ph[1].offset = sizeof(e) - 16, "a PT_LOAD segment lies outside the file");
     REFUSED(e.ph[1].filesz = 0x3000, "a PT_LOAD segment lies outside the file");
     REFUSED(e.ph[1].paddr = ~0ull - 0x1000, "a PT_LOAD segment lies beyond the physical address "
-            "space");
+                                            "space");
     REFUSED(e.ph[1].memsz = ~0ull, "a PT_LOAD segment lies beyond the physical address space");
     REFUSED(e.ph[1].paddr = 0x10007ff, "PT_LOAD segments overlap or are not in address order");
     REFUSED(e.ph[1].paddr = 0x800000, "PT_LOAD segments overlap or are not in address order");

@@ -70,7 +70,7 @@ void printk(const char *fmt, ...)
 
 void panic(const char *fmt, ...)
 {
-    static char msg[512];  /* cmocka keeps the pointer past the longjmp */
+    static char msg[512]; /* cmocka keeps the pointer past the longjmp */
     va_list ap;
 
     va_start(ap, fmt);
@@ -79,6 +79,6 @@ void panic(const char *fmt, ...)
     fake_panics++;
     if (!fake_panic_expected)
         fail_msg("unexpected panic: %s", msg);
-    mock_assert(0, msg, __FILE__, __LINE__);  /* caught by expect_assert_failure() */
+    mock_assert(0, msg, __FILE__, __LINE__); /* caught by expect_assert_failure() */
     abort();
 }

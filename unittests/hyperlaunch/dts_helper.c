@@ -57,9 +57,13 @@ void run_blob(const void *blob, size_t size, const struct run_opts *o, struct re
     r->plan = malloc(sizeof(*r->plan));
     assert_non_null(r->plan);
     struct hl_input in = {
-        .fdt = blob, .fdt_size = size, .machine = o->machine,
-        .boot_modules = o->boot_modules, .nr_boot_modules = o->nr_boot_modules,
-        .report = collect, .ctx = r,
+        .fdt = blob,
+        .fdt_size = size,
+        .machine = o->machine,
+        .boot_modules = o->boot_modules,
+        .nr_boot_modules = o->nr_boot_modules,
+        .report = collect,
+        .ctx = r,
     };
     r->errors = hl_build_plan(&in, r->plan);
 }

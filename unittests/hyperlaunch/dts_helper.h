@@ -14,8 +14,8 @@ struct result {
     enum hl_code codes[MAX_DIAGS];
     enum hl_severity severities[MAX_DIAGS];
     char lines[MAX_DIAGS][HL_DIAG_LINE_MAX];
-    struct hl_plan *plan;    /* heap; freed by result_free */
-    void *blob;              /* run_dts only: the compiled tree */
+    struct hl_plan *plan; /* heap; freed by result_free */
+    void *blob;           /* run_dts only: the compiled tree */
 };
 
 /* Machine facts and boot modules for a run; zeroed = unknown / none. */

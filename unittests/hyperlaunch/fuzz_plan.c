@@ -45,14 +45,45 @@ static int locate_file(void *ctx, const char *name, uint64_t *size)
 
 /* Names the edits use: the binding's, so that edits hit what is validated. */
 static const char *const names[] = {
-    "compatible", "domid", "mode", "memory", "mem-min", "mem-max", "cpus", "capabilities",
-    "reg", "module-index", "xen,uefi-binary", "bootargs", "domain-cpupool", "cpupool-cpus",
-    "cpupool-sched", "id", "hard-affinity", "xen,evtchn", "xen,shm-id", "xen,shared-mem",
-    "role", "xen,domain-p2m-mem-mb", "tessera,name", "tessera,console",
-    "tessera,console-input", "tessera,on-poweroff", "tessera,on-crash", "tessera,unmapped-access",
-    "tessera,after-started", "tessera,after-ready", "tessera,cpuid-hide",
-    "tessera,cpuid-force", "phandle", "#address-cells", "#size-cells", "device_type",
-    "security-id", "acme,x", "bogus",
+    "compatible",
+    "domid",
+    "mode",
+    "memory",
+    "mem-min",
+    "mem-max",
+    "cpus",
+    "capabilities",
+    "reg",
+    "module-index",
+    "xen,uefi-binary",
+    "bootargs",
+    "domain-cpupool",
+    "cpupool-cpus",
+    "cpupool-sched",
+    "id",
+    "hard-affinity",
+    "xen,evtchn",
+    "xen,shm-id",
+    "xen,shared-mem",
+    "role",
+    "xen,domain-p2m-mem-mb",
+    "tessera,name",
+    "tessera,console",
+    "tessera,console-input",
+    "tessera,on-poweroff",
+    "tessera,on-crash",
+    "tessera,unmapped-access",
+    "tessera,after-started",
+    "tessera,after-ready",
+    "tessera,cpuid-hide",
+    "tessera,cpuid-force",
+    "phandle",
+    "#address-cells",
+    "#size-cells",
+    "device_type",
+    "security-id",
+    "acme,x",
+    "bogus",
 };
 #define NR_NAMES (sizeof(names) / sizeof(names[0]))
 
@@ -60,7 +91,11 @@ static const char base_dts_strings[] =
     "hypervisor,xen\0xen,domain\0multiboot,kernel\0xen,cpupool\0xen,vcpu\0"
     "xen,evtchn-v1\0xen,domain-shared-memory-v1\0";
 
-#define CHECK(x) do { if ((x) != 0) abort(); } while (0)
+#define CHECK(x)      \
+    do {              \
+        if ((x) != 0) \
+            abort();  \
+    } while (0)
 
 static void base_domain(void *fdt, unsigned i)
 {
@@ -194,7 +229,9 @@ static size_t edited_tree(void *fdt, size_t cap, const uint8_t *data, size_t siz
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct hl_boot_module mods[] = {
-        { 0x100000, 0x2000 }, { 0x200000, 0x800000 }, { 0x1000000, 0 },
+        { 0x100000, 0x2000 },
+        { 0x200000, 0x800000 },
+        { 0x1000000, 0 },
     };
     void *blob;
     bool base_only = size == 0;

@@ -19,7 +19,13 @@
 #include <hyperlaunch/fdt_check.h>
 #include "dts_helper.h"
 
-enum { BEGIN = 1, END_NODE = 2, PROP = 3, NOP = 4, END = 9 };
+enum {
+    BEGIN = 1,
+    END_NODE = 2,
+    PROP = 3,
+    NOP = 4,
+    END = 9
+};
 #define NAME(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static uint8_t blob[4096];
@@ -27,7 +33,10 @@ static char why[160];
 
 static void put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 /* Header (v17) + empty reservation map + the words as structure block + strings. */
@@ -36,9 +45,15 @@ static size_t raw(const uint32_t *words, size_t n, const char *strings, size_t s
     memset(blob, 0, sizeof(blob));
     uint32_t rsv = 40, st = rsv + 16, str = st + (uint32_t)(n * 4);
     uint32_t total = str + (uint32_t)strings_size;
-    put32(blob, 0xd00dfeed); put32(blob + 4, total); put32(blob + 8, st);
-    put32(blob + 12, str); put32(blob + 16, rsv); put32(blob + 20, 17); put32(blob + 24, 16);
-    put32(blob + 32, (uint32_t)strings_size); put32(blob + 36, (uint32_t)(n * 4));
+    put32(blob, 0xd00dfeed);
+    put32(blob + 4, total);
+    put32(blob + 8, st);
+    put32(blob + 12, str);
+    put32(blob + 16, rsv);
+    put32(blob + 20, 17);
+    put32(blob + 24, 16);
+    put32(blob + 32, (uint32_t)strings_size);
+    put32(blob + 36, (uint32_t)(n * 4));
     for (size_t i = 0; i < n; i++)
         put32(blob + st + 4 * i, words[i]);
     memcpy(blob + str, strings, strings_size);
@@ -57,15 +72,20 @@ static void test_sound(void **state)
 {
     (void)state;
     /* / { a { reg = <7>; b { }; }; }; with a NOP */
-    static const uint32_t w[] = { BEGIN, 0, BEGIN, NAME('a', 0, 0, 0), PROP, 4, 0, 7, NOP,
-                                  BEGIN, NAME('b', 0, 0, 0), END_NODE, END_NODE, END_NODE, END };
+    static const uint32_t w[] = {
+        BEGIN, 0,   BEGIN, NAME('a', 0, 0, 0), PROP,     4,        0,
+        7,     NOP, BEGIN, NAME('b', 0, 0, 0), END_NODE, END_NODE, END_NODE,
+        END
+    };
     size_t size = raw(w, sizeof(w) / 4, strings, 4);
     assert_int_equal(hl_fdt_check(blob, size, why, sizeof(why)), 0);
     assert_int_equal(fdt_check_full(blob, size), 0);
 
     size_t dtb_size;
-    void *dtb = dts_compile("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\"; };"
-                            " }; };", &dtb_size);
+    void *dtb =
+        dts_compile("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\"; };"
+                    " }; };",
+                    &dtb_size);
     assert_int_equal(hl_fdt_check(dtb, dtb_size, why, sizeof(why)), 0);
     free(dtb);
 }
@@ -118,8 +138,7 @@ static void test_structure(void **state)
     static const uint32_t unknown[] = { BEGIN, 0, 7, END_NODE, END };
     refused(raw(unknown, 5, strings, 4), "structure offset 0x8: unknown token 0x7");
     static const uint32_t no_end[] = { BEGIN, 0, END_NODE };
-    refused(raw(no_end, 3, strings, 4),
-            "structure block (0xc bytes) ends without FDT_END");
+    refused(raw(no_end, 3, strings, 4), "structure block (0xc bytes) ends without FDT_END");
     static const uint32_t open_node[] = { BEGIN, 0, END };
     refused(raw(open_node, 3, strings, 4), "structure offset 0x8: FDT_END inside a node");
     static const uint32_t empty[] = { NOP, END };
@@ -217,7 +236,8 @@ static void test_hang_input(void **state)
     struct result r;
     run_blob(data, size, NULL, &r);
     assert_int_equal(r.nr_diags, 1);
-    assert_string_equal(r.lines[0], "error: /: not a valid flattened device tree: structure "
+    assert_string_equal(r.lines[0],
+                        "error: /: not a valid flattened device tree: structure "
                         "offset 0x46c: property of 4294967284 bytes runs past the structure "
                         "block (480 bytes left)");
     result_free(&r);
@@ -241,7 +261,7 @@ static void test_every_change_ends(void **state)
         for (size_t m = 0; m < sizeof(masks); m++) {
             dtb[i] ^= masks[m];
             if (hl_fdt_check(dtb, size, why, sizeof(why)) == 0)
-                (void)fdt_check_full(dtb, size);  /* must end too */
+                (void)fdt_check_full(dtb, size); /* must end too */
             dtb[i] ^= masks[m];
         }
         assert_int_equal(hl_fdt_check(dtb, i, why, sizeof(why)), -1);

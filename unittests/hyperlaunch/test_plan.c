@@ -36,9 +36,10 @@ static void test_defaults(void **state)
            "   tessera,sched-weight = <768>; tessera,sched-cap = <400>;"
            "   tessera,unmapped-access = \"crash\";"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs "
-             "= \"x y\"; };"
+           "= \"x y\"; };"
            "   ramdisk { compatible = \"multiboot,ramdisk\"; reg = <0 0x3000000 0x2000>; }; };"
-           "}; }; };", NULL, &r);
+           "}; }; };",
+           NULL, &r);
     const struct hl_plan *p = r.plan;
     assert_int_equal(p->nr_domains, 2);
     const struct hl_domain *a = &p->domains[0], *b = &p->domains[1];
@@ -82,11 +83,12 @@ static void test_start_order(void **state)
            " a: a { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = <&c>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b: b { compatible = \"xen,domain\"; memory = <0 0x4000>; tessera,after-started = "
-             "<&a &c>;"
+           "<&a &c>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; }; };"
            " c: c { compatible = \"xen,domain\"; memory = <0 0x4000>;"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x3000000 0x1000>; }; };"
-           "}; }; };", NULL, &r);
+           "}; }; };",
+           NULL, &r);
     const struct hl_plan *p = r.plan;
     assert_int_equal(p->start_order[0], 2);
     assert_int_equal(p->start_order[1], 0);
@@ -158,7 +160,8 @@ static void test_xen_form(void **state)
            "   module@0 { compatible = \"multiboot,kernel\", \"multiboot,module\";"
            "     module-index = <0>; bootargs = \"console=hvc0\"; };"
            "   module@1 { compatible = \"multiboot,ramdisk\", \"multiboot,module\";"
-           "     module-index = <1>; }; }; }; };", &o, &r);
+           "     module-index = <1>; }; }; }; };",
+           &o, &r);
     const struct hl_plan *p = r.plan;
     assert_int_equal(p->nr_domains, 1);
     assert_int_equal(p->domains[0].domid, 1);
@@ -177,30 +180,31 @@ static void test_xen_hyperlaunch_x86(void **state)
 {
     (void)state;
     static const struct hl_boot_module mods[] = {
-        { 0x100000, 0x1000 }, { 0x200000, 0x1000 }, { 0x300000, 0x400000 },
+        { 0x100000, 0x1000 },   { 0x200000, 0x1000 },   { 0x300000, 0x400000 },
         { 0x800000, 0x200000 }, { 0xc00000, 0x300000 },
     };
     struct run_opts o = { .boot_modules = mods, .nr_boot_modules = 5 };
     struct result r;
     run_dts("/dts-v1/; / { chosen { hypervisor {"
-           " compatible = \"hypervisor,xen\", \"xen,x86\";"
-           " config { compatible = \"xen,config\";"
-           "   module@0 { compatible = \"module,microcode\", \"multiboot,module\"; module-index "
-             "= <0>; };"
-           "   module@1 { compatible = \"module,xsm-policy\", \"multiboot,module\"; "
-             "module-index = <1>; }; };"
-           " dom0 { compatible = \"xen,domain\"; domid = <0>; mode = <5>; capabilities = <7>;"
-           "   memory = <0x0 0x20000>; cpus = <1>;"
-           "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
-             "<2>;"
-           "     bootargs = \"console=hvc0\"; };"
-           "   ramdisk { compatible = \"multiboot,ramdisk\", \"multiboot,module\"; module-index "
-             "= <3>; }; };"
-           " dom1 { compatible = \"xen,domain\"; domid = <1>; mode = <0>; memory = <0x0 "
-             "0x80000>; cpus = <2>;"
-           "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
-             "<4>; }; };"
-           "}; }; };", &o, &r);
+            " compatible = \"hypervisor,xen\", \"xen,x86\";"
+            " config { compatible = \"xen,config\";"
+            "   module@0 { compatible = \"module,microcode\", \"multiboot,module\"; module-index "
+            "= <0>; };"
+            "   module@1 { compatible = \"module,xsm-policy\", \"multiboot,module\"; "
+            "module-index = <1>; }; };"
+            " dom0 { compatible = \"xen,domain\"; domid = <0>; mode = <5>; capabilities = <7>;"
+            "   memory = <0x0 0x20000>; cpus = <1>;"
+            "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
+            "<2>;"
+            "     bootargs = \"console=hvc0\"; };"
+            "   ramdisk { compatible = \"multiboot,ramdisk\", \"multiboot,module\"; module-index "
+            "= <3>; }; };"
+            " dom1 { compatible = \"xen,domain\"; domid = <1>; mode = <0>; memory = <0x0 "
+            "0x80000>; cpus = <2>;"
+            "   kernel { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = "
+            "<4>; }; };"
+            "}; }; };",
+            &o, &r);
     const struct hl_plan *p = r.plan;
     /* Read as Xen reads it; the PV dom0 is then refused: only PVH domains run. */
     assert_int_equal(r.nr_diags, 2);
@@ -227,7 +231,8 @@ static void test_diag_format(void **state)
             "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
             " domain@2 { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x4000>;"
             "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; }; };"
-            "}; }; };", NULL, &r);
+            "}; }; };",
+            NULL, &r);
     assert_int_equal(r.nr_diags, 1);
     assert_string_equal(r.lines[0], "error: /chosen/hypervisor/domain@2: property \"domid\": "
                                     "duplicate domid 1 (also used by /chosen/hypervisor/domain@1)");
@@ -303,7 +308,8 @@ static void test_cmdline_limit(void **state)
     void *dtb = dts_compile("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
                             " d { compatible = \"xen,domain\"; memory = <0 0x4000>;"
                             "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 "
-                            "0x1000>; }; }; }; }; };", &size);
+                            "0x1000>; }; }; }; }; };",
+                            &size);
     size_t cap = size + HL_MAX_CMDLINE + 4096;
     void *fdt = malloc(cap);
     char *args = malloc(HL_MAX_CMDLINE + 2);
@@ -319,7 +325,8 @@ static void test_cmdline_limit(void **state)
             assert_int_equal(r.errors, 0);
         } else {
             assert_int_equal(r.nr_diags, 1);
-            assert_string_equal(r.lines[0], "error: /chosen/hypervisor/d/kernel: property "
+            assert_string_equal(r.lines[0],
+                                "error: /chosen/hypervisor/d/kernel: property "
                                 "\"bootargs\": expected at most 65535 characters, found 65536 "
                                 "characters");
         }
@@ -378,7 +385,8 @@ static void test_all_reported(void **state)
     run_dts("/dts-v1/; / { chosen { hypervisor { compatible = \"hypervisor,xen\";"
             " a { compatible = \"xen,domain\"; domid = <0x7ff4>; mode = <3>; memory = <1>; };"
             " b { compatible = \"xen,domain\"; memory = <0 0x4000>; cpus = <0>; bogus;"
-            "   tessera,on-crash = \"explode\"; }; }; }; };", NULL, &r);
+            "   tessera,on-crash = \"explode\"; }; }; }; };",
+            NULL, &r);
     assert_true(result_has(&r, HL_E_DOMID_RESERVED));
     assert_true(result_has(&r, HL_E_MODE_PV_DM));
     assert_true(result_has(&r, HL_E_BAD_TYPE));

@@ -14,10 +14,10 @@
 void *lib_memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *lib_memset(void *dst, int c, size_t n);
 
-#define MAX_SIZE 300
+#define MAX_SIZE   300
 #define MAX_OFFSET 16
-#define GUARD 32
-#define BUF (GUARD + MAX_OFFSET + MAX_SIZE + GUARD)
+#define GUARD      32
+#define BUF        (GUARD + MAX_OFFSET + MAX_SIZE + GUARD)
 
 static void fill_pattern(uint8_t *buf, size_t n, uint8_t seed)
 {
@@ -51,7 +51,7 @@ static void test_memcpy_every_size_and_alignment(void **state)
 static void test_memset_every_size_and_alignment(void **state)
 {
     _Alignas(16) uint8_t dst[BUF], expect[BUF];
-    static const int values[] = { 0, 0xff, 0x5a, 0x17f };  /* 0x17f: only the low byte counts */
+    static const int values[] = { 0, 0xff, 0x5a, 0x17f }; /* 0x17f: only the low byte counts */
 
     (void)state;
     for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {

@@ -12,13 +12,13 @@
 int lib_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* Formats with both implementations and checks output and return value agree. */
-#define SAME(fmt, ...)                                                          \
-    do {                                                                        \
-        char want[256], got[256];                                               \
-        int want_n = snprintf(want, sizeof(want), fmt, __VA_ARGS__);            \
-        int got_n = lib_snprintf(got, sizeof(got), fmt, __VA_ARGS__);           \
-        assert_string_equal(got, want);                                         \
-        assert_int_equal(got_n, want_n);                                        \
+#define SAME(fmt, ...)                                                \
+    do {                                                              \
+        char want[256], got[256];                                     \
+        int want_n = snprintf(want, sizeof(want), fmt, __VA_ARGS__);  \
+        int got_n = lib_snprintf(got, sizeof(got), fmt, __VA_ARGS__); \
+        assert_string_equal(got, want);                               \
+        assert_int_equal(got_n, want_n);                              \
     } while (0)
 
 static void test_integers(void **state)
@@ -90,7 +90,7 @@ static void test_truncation(void **state)
     assert_string_equal(buf, "");
     buf[0] = 'Y';
     assert_int_equal(lib_snprintf(buf, 0, "abc"), 3);
-    assert_int_equal(buf[0], 'Y');  /* size 0 writes nothing */
+    assert_int_equal(buf[0], 'Y'); /* size 0 writes nothing */
     assert_int_equal(lib_snprintf(NULL, 0, "%d", 123), 3);
     assert_int_equal(lib_snprintf(buf, 4, "%d", -12345), 6);
     assert_string_equal(buf, "-12");
@@ -111,12 +111,9 @@ static void test_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integers),
-        cmocka_unit_test(test_strings_and_chars),
-        cmocka_unit_test(test_callers_formats),
-        cmocka_unit_test(test_pointer_and_null),
-        cmocka_unit_test(test_truncation),
-        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_integers),        cmocka_unit_test(test_strings_and_chars),
+        cmocka_unit_test(test_callers_formats), cmocka_unit_test(test_pointer_and_null),
+        cmocka_unit_test(test_truncation),      cmocka_unit_test(test_malformed),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

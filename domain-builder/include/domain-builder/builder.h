@@ -25,22 +25,22 @@
 #include "vcpu.h"
 
 enum db_mode {
-    DB_MODE_AUTO = 0,   /* from the image: PHYS32_ENTRY -> PVH, PV notes -> PV, bzImage -> Linux */
+    DB_MODE_AUTO = 0, /* from the image: PHYS32_ENTRY -> PVH, PV notes -> PV, bzImage -> Linux */
     DB_MODE_PVH,
     DB_MODE_PV,
-    DB_MODE_LINUX,      /* bzImage through the Linux 64-bit boot protocol */
+    DB_MODE_LINUX, /* bzImage through the Linux 64-bit boot protocol */
 };
 
-#define DB_MAX_MODULES   8
-#define DB_MAX_RESERVED  16
-#define DB_E820_MAX      32
-#define DB_MAX_POPULATE  4
-#define DB_MAX_SHM       16
+#define DB_MAX_MODULES  8
+#define DB_MAX_RESERVED 16
+#define DB_E820_MAX     32
+#define DB_MAX_POPULATE 4
+#define DB_MAX_SHM      16
 /*
  * vCPU n gets local APIC id 2n, as Xen assigns them; the MADT's local APIC
  * entries hold 8-bit ids and 0xFF is the broadcast id: at most 128 vCPUs.
  */
-#define DB_MAX_VCPUS     128
+#define DB_MAX_VCPUS 128
 
 /* e820 types (the same values as XEN_HVM_MEMMAP_TYPE_*). */
 #define DB_E820_RAM      1
@@ -53,7 +53,7 @@ enum db_mode {
 struct db_module {
     const uint8_t *data;
     uint64_t size;
-    const char *cmdline;      /* may be NULL; PVH only */
+    const char *cmdline; /* may be NULL; PVH only */
 };
 
 /*
@@ -62,29 +62,29 @@ struct db_module {
  * memory table (public/tessera/shm.h).
  */
 struct db_shm {
-    const char *id;           /* at most 15 characters */
-    uint64_t gpa, size;       /* guest-physical, 4 KiB aligned */
+    const char *id;     /* at most 15 characters */
+    uint64_t gpa, size; /* guest-physical, 4 KiB aligned */
     bool writable;
     bool owner;
 };
 
 struct db_guest_range {
-    uint64_t base, size;      /* guest-physical bytes */
-    uint32_t type;            /* DB_E820_*; 0 means reserved */
+    uint64_t base, size; /* guest-physical bytes */
+    uint32_t type;       /* DB_E820_*; 0 means reserved */
 };
 
 struct db_domain_spec {
     const char *name;
     uint16_t domid;
-    uint32_t flags;           /* DB_SPEC_* */
-    enum db_mode mode;        /* DB_MODE_AUTO unless the plan forces one */
-    uint64_t memory_bytes;    /* RAM, a multiple of 4 KiB */
+    uint32_t flags;        /* DB_SPEC_* */
+    enum db_mode mode;     /* DB_MODE_AUTO unless the plan forces one */
+    uint64_t memory_bytes; /* RAM, a multiple of 4 KiB */
     uint32_t nr_vcpus;
     const uint8_t *kernel;
     uint64_t kernel_size;
-    const struct db_module *modules;  /* modules[0] is the initrd */
+    const struct db_module *modules; /* modules[0] is the initrd */
     uint32_t nr_modules;
-    const char *cmdline;      /* may be NULL */
+    const char *cmdline;                   /* may be NULL */
     const struct db_guest_range *reserved; /* other ranges to reserve */
     uint32_t nr_reserved;
     const struct db_shm *shm;
@@ -100,7 +100,7 @@ struct db_e820_entry {
 };
 
 struct db_region {
-    uint64_t gpa, size;       /* size 0: not present */
+    uint64_t gpa, size; /* size 0: not present */
 };
 
 struct db_frame_range {
@@ -113,49 +113,47 @@ struct db_layout {
     uint32_t nr_e820;
     struct db_frame_range populate[DB_MAX_POPULATE]; /* frames to back */
     uint32_t nr_populate;
-    uint64_t nr_frames;       /* highest backed gfn + 1 */
+    uint64_t nr_frames; /* highest backed gfn + 1 */
 
-    struct db_region kernel;          /* loaded image incl. bss / init_size */
+    struct db_region kernel; /* loaded image incl. bss / init_size */
     struct db_region modules[DB_MAX_MODULES];
     uint32_t nr_modules;
-    struct db_region cmdline;         /* domain command line */
+    struct db_region cmdline;                     /* domain command line */
     struct db_region mod_cmdline[DB_MAX_MODULES]; /* PVH */
-    struct db_region start_info;      /* hvm_start_info / start_info / zero page */
-    struct db_region modlist;         /* PVH */
-    uint32_t nr_modlist;              /* PVH: module list entries */
-    struct db_region shm_table;       /* PVH, with shared memory */
+    struct db_region start_info;                  /* hvm_start_info / start_info / zero page */
+    struct db_region modlist;                     /* PVH */
+    uint32_t nr_modlist;                          /* PVH: module list entries */
+    struct db_region shm_table;                   /* PVH, with shared memory */
     struct db_region shm_table_cmdline;
-    struct db_region memmap;          /* PVH */
-    struct db_region gdt;             /* PVH, Linux */
-    struct db_region page_tables;     /* Linux identity map, PV bootstrap tables */
-    struct db_region stack;           /* Linux, PV */
-    struct db_region p2m;             /* PV */
-    struct db_region xenstore;        /* PV */
-    struct db_region console;         /* PV console ring page (all modes) */
-    struct db_region hypercall_page;  /* PV (from the note) */
-    struct db_region acpi;            /* HVM: the ACPI tables' range (e820 ACPI) */
-    uint64_t rsdp;                    /* HVM: the RSDP, inside acpi */
-    uint64_t entry;                   /* physical (PVH, Linux) or virtual (PV) */
+    struct db_region memmap;         /* PVH */
+    struct db_region gdt;            /* PVH, Linux */
+    struct db_region page_tables;    /* Linux identity map, PV bootstrap tables */
+    struct db_region stack;          /* Linux, PV */
+    struct db_region p2m;            /* PV */
+    struct db_region xenstore;       /* PV */
+    struct db_region console;        /* PV console ring page (all modes) */
+    struct db_region hypercall_page; /* PV (from the note) */
+    struct db_region acpi;           /* HVM: the ACPI tables' range (e820 ACPI) */
+    uint64_t rsdp;                   /* HVM: the RSDP, inside acpi */
+    uint64_t entry;                  /* physical (PVH, Linux) or virtual (PV) */
 
     /* Image facts, for the glue's report and for db_build(). */
     union {
-        struct db_elf elf;            /* PVH, PV */
-        struct db_bzimage bz;         /* Linux */
+        struct db_elf elf;    /* PVH, PV */
+        struct db_bzimage bz; /* Linux */
     } image;
-    struct db_xen_notes notes;        /* PVH, PV */
+    struct db_xen_notes notes; /* PVH, PV */
 
     /* PV virtual layout. */
-    uint64_t pv_virt_base;            /* virtual address of pfn 0 */
-    uint64_t pv_virt_offset;          /* virt = ELF paddr + this */
-    uint64_t pv_map_end;              /* end of the initial mapping */
+    uint64_t pv_virt_base;   /* virtual address of pfn 0 */
+    uint64_t pv_virt_offset; /* virt = ELF paddr + this */
+    uint64_t pv_map_end;     /* end of the initial mapping */
     uint64_t pv_nr_pages;
 };
 
-int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout,
-               struct db_diag *diag);
+int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, struct db_diag *diag);
 int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
-             const struct db_guest_mem *mem, struct db_vcpu_state *vcpu,
-             struct db_diag *diag);
+             const struct db_guest_mem *mem, struct db_vcpu_state *vcpu, struct db_diag *diag);
 
 const char *db_mode_name(enum db_mode mode);
 

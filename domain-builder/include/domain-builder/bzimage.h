@@ -17,7 +17,7 @@ struct db_bzimage {
     const uint8_t *data;
     uint64_t size;
     uint16_t version;
-    uint8_t setup_sects;        /* 0 already replaced by 4 */
+    uint8_t setup_sects; /* 0 already replaced by 4 */
     uint8_t loadflags;
     uint16_t xloadflags;
     bool relocatable;
@@ -25,10 +25,10 @@ struct db_bzimage {
     uint64_t pref_address;
     uint32_t init_size;
     uint32_t initrd_addr_max;
-    uint32_t cmdline_size;      /* longest command line, without the NUL */
+    uint32_t cmdline_size;                   /* longest command line, without the NUL */
     uint32_t payload_offset, payload_length; /* within the protected-mode part */
-    uint64_t hdr_end;           /* setup header bytes are [0x1F1, hdr_end) */
-    uint64_t pm_offset;         /* protected-mode kernel in the file */
+    uint64_t hdr_end;                        /* setup header bytes are [0x1F1, hdr_end) */
+    uint64_t pm_offset;                      /* protected-mode kernel in the file */
     uint64_t pm_size;
 };
 

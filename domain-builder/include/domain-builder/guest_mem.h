@@ -30,16 +30,16 @@ struct db_buffer_mem {
     uint8_t *buf;
     uint64_t nr_frames;
 };
-void db_buffer_mem_init(struct db_guest_mem *mem, struct db_buffer_mem *bm,
-                        void *buf, uint64_t nr_frames);
+void db_buffer_mem_init(struct db_guest_mem *mem, struct db_buffer_mem *bm, void *buf,
+                        uint64_t nr_frames);
 
 /* Copy-in/out helpers over the interface; 0 or -1 with diag filled. */
-int db_mem_write(const struct db_guest_mem *mem, uint64_t gpa, const void *src,
-                 uint64_t len, struct db_diag *diag);
-int db_mem_fill(const struct db_guest_mem *mem, uint64_t gpa, uint8_t byte,
-                uint64_t len, struct db_diag *diag);
-int db_mem_read(const struct db_guest_mem *mem, uint64_t gpa, void *dst,
-                uint64_t len, struct db_diag *diag);
+int db_mem_write(const struct db_guest_mem *mem, uint64_t gpa, const void *src, uint64_t len,
+                 struct db_diag *diag);
+int db_mem_fill(const struct db_guest_mem *mem, uint64_t gpa, uint8_t byte, uint64_t len,
+                struct db_diag *diag);
+int db_mem_read(const struct db_guest_mem *mem, uint64_t gpa, void *dst, uint64_t len,
+                struct db_diag *diag);
 uint64_t db_mem_mfn(const struct db_guest_mem *mem, uint64_t gfn);
 
 #endif

@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 enum db_cpu_mode {
-    DB_CPU_PROT32 = 1,  /* PVH: 32-bit protected mode, paging off */
-    DB_CPU_LONG64,      /* Linux 64-bit boot protocol: long mode, identity map */
-    DB_CPU_PV64,        /* x86-64 PV: ring-3 kernel on Xen's flat selectors */
-    DB_CPU_REAL16,      /* real mode: an AP started by INIT/STARTUP (hv's vLAPIC) */
+    DB_CPU_PROT32 = 1, /* PVH: 32-bit protected mode, paging off */
+    DB_CPU_LONG64,     /* Linux 64-bit boot protocol: long mode, identity map */
+    DB_CPU_PV64,       /* x86-64 PV: ring-3 kernel on Xen's flat selectors */
+    DB_CPU_REAL16,     /* real mode: an AP started by INIT/STARTUP (hv's vLAPIC) */
 };
 
 struct db_segment {
@@ -30,25 +30,25 @@ struct db_dtable {
 };
 
 /* Attribute bits. */
-#define DB_SEG_TYPE_CODE_XR_A  0xB  /* execute/read, accessed */
-#define DB_SEG_TYPE_DATA_RW_A  0x3  /* read/write, accessed */
-#define DB_SEG_TYPE_TSS32_BUSY 0xB  /* with S = 0 */
-#define DB_SEG_TYPE_LDT        0x2  /* with S = 0 */
-#define DB_SEG_S    (1u << 4)
-#define DB_SEG_DPL(n) ((uint16_t)((n) << 5))
-#define DB_SEG_P    (1u << 7)
-#define DB_SEG_L    (1u << 9)
-#define DB_SEG_DB   (1u << 10)
-#define DB_SEG_G    (1u << 11)
+#define DB_SEG_TYPE_CODE_XR_A  0xB /* execute/read, accessed */
+#define DB_SEG_TYPE_DATA_RW_A  0x3 /* read/write, accessed */
+#define DB_SEG_TYPE_TSS32_BUSY 0xB /* with S = 0 */
+#define DB_SEG_TYPE_LDT        0x2 /* with S = 0 */
+#define DB_SEG_S               (1u << 4)
+#define DB_SEG_DPL(n)          ((uint16_t)((n) << 5))
+#define DB_SEG_P               (1u << 7)
+#define DB_SEG_L               (1u << 9)
+#define DB_SEG_DB              (1u << 10)
+#define DB_SEG_G               (1u << 11)
 
-#define DB_CR0_PE (1ull << 0)
-#define DB_CR0_ET (1ull << 4)
-#define DB_CR0_NE (1ull << 5)
-#define DB_CR0_WP (1ull << 16)
-#define DB_CR0_PG (1ull << 31)
-#define DB_CR4_PAE (1ull << 5)
-#define DB_EFER_LME (1ull << 8)
-#define DB_EFER_LMA (1ull << 10)
+#define DB_CR0_PE       (1ull << 0)
+#define DB_CR0_ET       (1ull << 4)
+#define DB_CR0_NE       (1ull << 5)
+#define DB_CR0_WP       (1ull << 16)
+#define DB_CR0_PG       (1ull << 31)
+#define DB_CR4_PAE      (1ull << 5)
+#define DB_EFER_LME     (1ull << 8)
+#define DB_EFER_LMA     (1ull << 10)
 #define DB_RFLAGS_FIXED (1ull << 1)
 #define DB_RFLAGS_IF    (1ull << 9)
 

@@ -22,8 +22,7 @@ void acpi_init(paddr_t rsdp_paddr)
            acpi.xsdt ? "XSDT" : "RSDT", acpi_root.entries);
     if (acpi.have_madt)
         printk("tessera: acpi: MADT: %u CPUs, %u I/O APICs, %u overrides, LAPIC at 0x%lx\n",
-               acpi.nr_cpus, acpi.nr_ioapics, acpi.nr_overrides,
-               (unsigned long)acpi.lapic_paddr);
+               acpi.nr_cpus, acpi.nr_ioapics, acpi.nr_overrides, (unsigned long)acpi.lapic_paddr);
     if (acpi.have_fadt)
         printk("tessera: acpi: FADT: PM timer port 0x%x (%u-bit), PM1a_CNT 0x%x, "
                "PM1b_CNT 0x%x, reset %s, S5 %s (SLP_TYP %u/%u)\n",

@@ -5,25 +5,25 @@
 #include <hv/printk.h>
 
 /* Byte offsets in the FADT (ACPI 6.5, table 5.9); older FADTs end earlier. */
-#define FADT_DSDT            40
-#define FADT_PM1A_CNT_BLK    64
-#define FADT_PM1B_CNT_BLK    68
-#define FADT_PM_TMR_BLK      76
-#define FADT_PM1_CNT_LEN     89
-#define FADT_PM_TMR_LEN      91
-#define FADT_FLAGS           112
-#define FADT_RESET_REG       116
-#define FADT_RESET_VALUE     128
-#define FADT_X_DSDT          140
-#define FADT_X_PM1A_CNT_BLK  172
-#define FADT_X_PM1B_CNT_BLK  184
-#define FADT_X_PM_TMR_BLK    208
+#define FADT_DSDT           40
+#define FADT_PM1A_CNT_BLK   64
+#define FADT_PM1B_CNT_BLK   68
+#define FADT_PM_TMR_BLK     76
+#define FADT_PM1_CNT_LEN    89
+#define FADT_PM_TMR_LEN     91
+#define FADT_FLAGS          112
+#define FADT_RESET_REG      116
+#define FADT_RESET_VALUE    128
+#define FADT_X_DSDT         140
+#define FADT_X_PM1A_CNT_BLK 172
+#define FADT_X_PM1B_CNT_BLK 184
+#define FADT_X_PM_TMR_BLK   208
 
 #define FADT_F_TMR_VAL_EXT   (1u << 8)
 #define FADT_F_RESET_REG_SUP (1u << 10)
 #define FADT_F_HW_REDUCED    (1u << 20)
 
-#define HPET_ADDRESS         40
+#define HPET_ADDRESS 40
 
 /* Copies size bytes at off if the table is long enough; false otherwise. */
 static bool field(const struct acpi_header *t, size_t off, void *out, size_t size)
@@ -69,8 +69,7 @@ static uint16_t block_port(const struct acpi_header *t, size_t x_off, size_t off
     return port ? port : legacy_port(t, off);
 }
 
-static void parse_pm_timer(const struct acpi_header *fadt, uint32_t flags,
-                           struct acpi_info *info)
+static void parse_pm_timer(const struct acpi_header *fadt, uint32_t flags, struct acpi_info *info)
 {
     uint8_t len = 0;
 
@@ -129,8 +128,8 @@ void acpi_parse_hpet(const struct acpi_header *hpet, struct acpi_info *info)
         return;
     }
     if (g.space_id != ACPI_GAS_MEMORY || g.address == 0 || !IS_ALIGNED(g.address, 1024)) {
-        printk("tessera: acpi: HPET base (space %u, address 0x%lx) unusable; ignored\n",
-               g.space_id, (unsigned long)g.address);
+        printk("tessera: acpi: HPET base (space %u, address 0x%lx) unusable; ignored\n", g.space_id,
+               (unsigned long)g.address);
         return;
     }
     info->hpet_paddr = g.address;

@@ -4,16 +4,16 @@
 #include <asm/acpi.h>
 #include <hv/printk.h>
 
-#define MADT_FLAGS_END   44u   /* header, LAPIC address, flags */
+#define MADT_FLAGS_END   44u /* header, LAPIC address, flags */
 #define MADT_PCAT_COMPAT (1u << 0)
 #define MADT_ENABLED     (1u << 0)
 
 enum madt_type {
-    MADT_LAPIC          = 0,
-    MADT_IOAPIC         = 1,
-    MADT_OVERRIDE       = 2,
-    MADT_LAPIC_ADDRESS  = 5,
-    MADT_X2APIC         = 9,
+    MADT_LAPIC = 0,
+    MADT_IOAPIC = 1,
+    MADT_OVERRIDE = 2,
+    MADT_LAPIC_ADDRESS = 5,
+    MADT_X2APIC = 9,
 };
 
 struct madt_lapic {
@@ -53,13 +53,12 @@ static void add_cpu(struct acpi_info *info, uint32_t apic_id, uint32_t flags)
         return;
     for (unsigned int i = 0; i < info->nr_cpus; i++)
         if (info->cpu_apic_id[i] == apic_id) {
-            printk("tessera: acpi: MADT lists APIC id %u twice; ignoring the second\n",
-                   apic_id);
+            printk("tessera: acpi: MADT lists APIC id %u twice; ignoring the second\n", apic_id);
             return;
         }
     if (info->nr_cpus == HV_MAX_CPUS) {
-        printk("tessera: acpi: MADT: more than %u CPUs; ignoring APIC id %u\n",
-               HV_MAX_CPUS, apic_id);
+        printk("tessera: acpi: MADT: more than %u CPUs; ignoring APIC id %u\n", HV_MAX_CPUS,
+               apic_id);
         return;
     }
     info->cpu_apic_id[info->nr_cpus++] = apic_id;
@@ -68,12 +67,14 @@ static void add_cpu(struct acpi_info *info, uint32_t apic_id, uint32_t flags)
 static void add_ioapic(struct acpi_info *info, const struct madt_ioapic *e)
 {
     if (info->nr_ioapics == ACPI_MAX_IOAPICS) {
-        printk("tessera: acpi: MADT: more than %u I/O APICs; ignoring id %u\n",
-               ACPI_MAX_IOAPICS, e->id);
+        printk("tessera: acpi: MADT: more than %u I/O APICs; ignoring id %u\n", ACPI_MAX_IOAPICS,
+               e->id);
         return;
     }
     info->ioapic[info->nr_ioapics++] = (struct acpi_ioapic){
-        .id = e->id, .paddr = e->address, .gsi_base = e->gsi_base,
+        .id = e->id,
+        .paddr = e->address,
+        .gsi_base = e->gsi_base,
     };
 }
 
@@ -85,7 +86,9 @@ static void add_override(struct acpi_info *info, const struct madt_override *e)
         return;
     }
     info->override[info->nr_overrides++] = (struct acpi_override){
-        .source = e->source, .gsi = e->gsi, .flags = e->flags,
+        .source = e->source,
+        .gsi = e->gsi,
+        .flags = e->flags,
     };
 }
 
@@ -93,12 +96,12 @@ static void add_override(struct acpi_info *info, const struct madt_override *e)
 static size_t entry_min_length(uint8_t type)
 {
     switch (type) {
-    case MADT_LAPIC:         return sizeof(struct madt_lapic);
-    case MADT_IOAPIC:        return sizeof(struct madt_ioapic);
-    case MADT_OVERRIDE:      return sizeof(struct madt_override);
+    case MADT_LAPIC: return sizeof(struct madt_lapic);
+    case MADT_IOAPIC: return sizeof(struct madt_ioapic);
+    case MADT_OVERRIDE: return sizeof(struct madt_override);
     case MADT_LAPIC_ADDRESS: return sizeof(struct madt_lapic_address);
-    case MADT_X2APIC:        return sizeof(struct madt_x2apic);
-    default:                 return 0;
+    case MADT_X2APIC: return sizeof(struct madt_x2apic);
+    default: return 0;
     }
 }
 
@@ -125,12 +128,14 @@ void acpi_parse_madt(const struct acpi_header *madt, struct acpi_info *info)
 
         if (len < 2 || off + len > madt->length) {
             printk("tessera: acpi: MADT entry type %u at offset %u: bad length %u; "
-                   "ignoring the rest of the table\n", type, (unsigned int)off, len);
+                   "ignoring the rest of the table\n",
+                   type, (unsigned int)off, len);
             break;
         }
         if (len < min) {
             printk("tessera: acpi: MADT entry type %u at offset %u: length %u < %u; "
-                   "skipped\n", type, (unsigned int)off, len, (unsigned int)min);
+                   "skipped\n",
+                   type, (unsigned int)off, len, (unsigned int)min);
             off += len;
             continue;
         }
@@ -145,17 +150,12 @@ void acpi_parse_madt(const struct acpi_header *madt, struct acpi_info *info)
             add_cpu(info, x->x2apic_id, x->flags);
             break;
         }
-        case MADT_IOAPIC:
-            add_ioapic(info, (const void *)e);
-            break;
-        case MADT_OVERRIDE:
-            add_override(info, (const void *)e);
-            break;
+        case MADT_IOAPIC: add_ioapic(info, (const void *)e); break;
+        case MADT_OVERRIDE: add_override(info, (const void *)e); break;
         case MADT_LAPIC_ADDRESS:
             info->lapic_paddr = ((const struct madt_lapic_address *)(const void *)e)->address;
             break;
-        default:
-            break;
+        default: break;
         }
         off += len;
     }

@@ -9,15 +9,15 @@
 #include <asm/acpi.h>
 #include <hv/printk.h>
 
-#define AML_ZERO_OP    0x00
-#define AML_ONE_OP     0x01
-#define AML_NAME_OP    0x08
+#define AML_ZERO_OP      0x00
+#define AML_ONE_OP       0x01
+#define AML_NAME_OP      0x08
 #define AML_BYTE_PREFIX  0x0A
 #define AML_WORD_PREFIX  0x0B
 #define AML_DWORD_PREFIX 0x0C
 #define AML_QWORD_PREFIX 0x0E
-#define AML_PACKAGE_OP 0x12
-#define AML_ROOT_CHAR  0x5C  /* '\' */
+#define AML_PACKAGE_OP   0x12
+#define AML_ROOT_CHAR    0x5C /* '\' */
 
 struct aml_cursor {
     const uint8_t *p;
@@ -63,13 +63,13 @@ static bool aml_integer(struct aml_cursor *c, uint8_t *out)
     if (!aml_byte(c, &op))
         return false;
     switch (op) {
-    case AML_ZERO_OP:      *out = 0; return true;
-    case AML_ONE_OP:       *out = 1; return true;
-    case AML_BYTE_PREFIX:  extra = 0; break;
-    case AML_WORD_PREFIX:  extra = 1; break;
+    case AML_ZERO_OP: *out = 0; return true;
+    case AML_ONE_OP: *out = 1; return true;
+    case AML_BYTE_PREFIX: extra = 0; break;
+    case AML_WORD_PREFIX: extra = 1; break;
     case AML_DWORD_PREFIX: extra = 3; break;
     case AML_QWORD_PREFIX: extra = 7; break;
-    default:               return false;
+    default: return false;
     }
     if (!aml_byte(c, &v) || (size_t)(c->end - c->p) < extra)
         return false;
@@ -114,8 +114,7 @@ bool acpi_find_s5(const struct acpi_header *dsdt, uint8_t *slp_typ_a, uint8_t *s
                 (i >= 2 && aml[i - 1] == AML_ROOT_CHAR && aml[i - 2] == AML_NAME_OP);
         if (!named)
             continue;
-        if (parse_s5_package((struct aml_cursor){ aml + i + 4, aml + len },
-                             slp_typ_a, slp_typ_b))
+        if (parse_s5_package((struct aml_cursor){ aml + i + 4, aml + len }, slp_typ_a, slp_typ_b))
             return true;
         printk("tessera: acpi: DSDT \\_S5_ at offset %u is not a constant package\n",
                (unsigned int)(i + sizeof(*dsdt)));

@@ -27,8 +27,7 @@ const struct acpi_header *acpi_map_table(paddr_t pa, const char *what)
     }
     h = phys_to_virt(pa);
     if (h->length < sizeof(*h) || h->length > ACPI_MAX_TABLE_LEN) {
-        printk("tessera: acpi: %s at 0x%lx: bad length %u\n", what, (unsigned long)pa,
-               h->length);
+        printk("tessera: acpi: %s at 0x%lx: bad length %u\n", what, (unsigned long)pa, h->length);
         return NULL;
     }
     if (!acpi_checksum_ok(h, h->length)) {
@@ -77,7 +76,8 @@ bool acpi_parse_rsdp(paddr_t rsdp_paddr, struct acpi_root *root, struct acpi_inf
         if (rsdp->length < sizeof(*rsdp) || rsdp->length > PAGE_SIZE ||
             !acpi_checksum_ok(rsdp, rsdp->length))
             printk("tessera: acpi: RSDP revision %u: bad length %u or extended checksum, "
-                   "using the RSDT\n", rsdp->revision, rsdp->length);
+                   "using the RSDT\n",
+                   rsdp->revision, rsdp->length);
         else if (rsdp->xsdt_paddr != 0 && root_from(rsdp->xsdt_paddr, true, root))
             goto found;
         else
@@ -141,8 +141,7 @@ static void parse_dsdt(struct acpi_info *info)
     if (!dsdt)
         return;
     if (memcmp(dsdt->signature, "DSDT", 4) != 0) {
-        printk("tessera: acpi: DSDT at 0x%lx: wrong signature\n",
-               (unsigned long)info->dsdt_paddr);
+        printk("tessera: acpi: DSDT at 0x%lx: wrong signature\n", (unsigned long)info->dsdt_paddr);
         return;
     }
     info->have_s5 = acpi_find_s5(dsdt, &info->s5_slp_typ_a, &info->s5_slp_typ_b);

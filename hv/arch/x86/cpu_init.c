@@ -7,8 +7,8 @@
 #include <asm/msr.h>
 #include <asm/spec_ctrl.h>
 
-#define SEG_CODE64 0x00209A0000000000ull  /* present, DPL 0, code, L */
-#define SEG_DATA   0x0000920000000000ull  /* present, DPL 0, data, writable */
+#define SEG_CODE64 0x00209A0000000000ull /* present, DPL 0, code, L */
+#define SEG_DATA   0x0000920000000000ull /* present, DPL 0, data, writable */
 
 static void gdt_fill(struct arch_percpu *arch)
 {
@@ -29,7 +29,7 @@ static void tss_fill(struct arch_percpu *arch)
     arch->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)arch->block + DF_STACK_TOP;
     arch->tss.ist[IST_NMI - 1] = (uint64_t)arch->block + NMI_STACK_TOP;
     arch->tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)arch->block + MC_STACK_TOP;
-    arch->tss.iomap_base = sizeof(arch->tss);  /* no I/O bitmap */
+    arch->tss.iomap_base = sizeof(arch->tss); /* no I/O bitmap */
 }
 
 static void gdt_load(struct arch_percpu *arch)
@@ -71,7 +71,7 @@ void arch_cpu_init(struct percpu *pc)
 
     if (cpu_has_nx())
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-    write_cr0(read_cr0() | X86_CR0_WP);  /* read-only pages are read-only in ring 0 too */
+    write_cr0(read_cr0() | X86_CR0_WP); /* read-only pages are read-only in ring 0 too */
     if (pc->cpu_id == 0)
         spec_ctrl_init();
 }

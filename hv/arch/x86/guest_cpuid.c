@@ -17,16 +17,21 @@
 
 #define BIT(n) (1u << (n))
 
-enum { A = CPUID_EAX, B = CPUID_EBX, C = CPUID_ECX, D = CPUID_EDX };
+enum {
+    A = CPUID_EAX,
+    B = CPUID_EBX,
+    C = CPUID_ECX,
+    D = CPUID_EDX
+};
 
 /* Highest basic leaf offered (0xD: XSAVE enumeration, zeroed below). */
 #define GUEST_MAX_BASIC_LEAF 0xDu
 #define GUEST_MAX_EXT_LEAF   0x80000008u
 
 /* 8000_0008 EBX: the speculation controls offered as the host has them. */
-#define EXT8_SPEC_BITS (CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | \
-                        CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_SSBD | \
-                        CPUID_80000008_EBX_PSFD)
+#define EXT8_SPEC_BITS                                                              \
+    (CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_STIBP | \
+     CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_PSFD)
 
 static bool leaf_offered(cpuid_source host, uint32_t leaf)
 {
@@ -58,27 +63,23 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
     r[C] = h.ecx;
     r[D] = h.edx;
     switch (leaf) {
-    case 0:
-        r[A] = MIN(r[A], GUEST_MAX_BASIC_LEAF);
-        break;
+    case 0: r[A] = MIN(r[A], GUEST_MAX_BASIC_LEAF); break;
     case 1:
         /* ECX: MONITOR 3, VMX 5, SMX 6, PDCM 15; XSAVE and what needs its state.
          * EDX: MCE 7, MCA 14, ACPI 22. */
-        r[C] &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | CPUID_1_ECX_XSAVE |
-                  CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
-        r[C] |= BIT(31) | BIT(21) | BIT(24);    /* hypervisor present, x2APIC, TSC-deadline */
+        r[C] &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(15) | CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
+                  CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
+        r[C] |= BIT(31) | BIT(21) | BIT(24); /* hypervisor present, x2APIC, TSC-deadline */
         r[D] &= ~(BIT(7) | BIT(14) | BIT(22));
-        r[D] |= BIT(9);                         /* APIC */
+        r[D] |= BIT(9); /* APIC */
         /* EBX: initial APIC id = 2 x vCPU id (Xen's), logical processor count = vCPUs. */
         r[B] = (r[B] & 0x0000FFFFu) | (((2 * ctx->vcpu_id) & 0xFF) << 24) |
                ((ctx->nr_vcpus & 0xFF) << 16);
         break;
-    case 6:     /* thermal and power management */
-    case 0xA:   /* architectural PMU */
-    case 0xB:   /* x2APIC topology */
-    case 0xD:   /* XSAVE: not offered */
-        r[A] = r[B] = r[C] = r[D] = 0;
-        break;
+    case 6:   /* thermal and power management */
+    case 0xA: /* architectural PMU */
+    case 0xB: /* x2APIC topology */
+    case 0xD: /* XSAVE: not offered */ r[A] = r[B] = r[C] = r[D] = 0; break;
     case 7:
         if (subleaf == 0) {
             /* EBX: AVX2 5, AVX-512 16-17,21,26-28,30-31, RTM 11, MPX 14, PQM 12, PQE 15.
@@ -86,19 +87,17 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
              * VNNI 11, BITALG 12, VPOPCNTDQ 14, LA57 16.
              * EDX: AVX-512 4VNNIW/4FMAPS 2-3, L1D_FLUSH, ARCH_CAPS, CORE_CAPS. */
             r[A] = 0;
-            r[B] &= ~(BIT(5) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) |
-                      BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31));
-            r[C] &= ~(BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(9) | BIT(10) | BIT(11) |
-                      BIT(12) | BIT(14) | BIT(16));
+            r[B] &= ~(BIT(5) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(21) |
+                      BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31));
+            r[C] &= ~(BIT(1) | BIT(3) | BIT(4) | BIT(6) | BIT(9) | BIT(10) | BIT(11) | BIT(12) |
+                      BIT(14) | BIT(16));
             r[D] &= ~(BIT(2) | BIT(3) | CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS |
                       CPUID_7_EDX_CORE_CAPS);
         } else {
             r[A] = r[B] = r[C] = r[D] = 0;
         }
         break;
-    case 0x80000000u:
-        r[A] = MIN(r[A], GUEST_MAX_EXT_LEAF);
-        break;
+    case 0x80000000u: r[A] = MIN(r[A], GUEST_MAX_EXT_LEAF); break;
     case 0x80000001u:
         /* ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13, PerfCtrExt 23-24, 28.
          * EDX: MCE 7, MCA 14; APIC 9 as in leaf 1. */
@@ -110,15 +109,13 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
         r[B] &= EXT8_SPEC_BITS;
         if (host_can_ssbd(ctx->host))
             r[B] |= CPUID_80000008_EBX_VIRT_SSBD;
-        r[C] = (ctx->nr_vcpus - 1) & 0xFF;   /* cores - 1; APIC id size: legacy */
+        r[C] = (ctx->nr_vcpus - 1) & 0xFF; /* cores - 1; APIC id size: legacy */
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
-void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf,
-                 uint32_t r[4])
+void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
     offered(ctx, leaf, subleaf, r);
     if (leaf_offered(ctx->host, leaf))

@@ -19,7 +19,7 @@
 
 struct walk {
     bool write, fetch, user, wp, nxe;
-    bool writable, usable, executable;  /* accumulated over the levels */
+    bool writable, usable, executable; /* accumulated over the levels */
 };
 
 static bool entry_allows(struct walk *w, uint64_t e)
@@ -53,7 +53,7 @@ static int read_entry(struct domain *d, gpaddr_t gpa, size_t size, uint64_t *e)
 static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gva,
                      unsigned int levels, gpaddr_t *gpa)
 {
-    unsigned int top = 12 + 9 * levels;    /* 48 or 57 */
+    unsigned int top = 12 + 9 * levels; /* 48 or 57 */
     uint64_t table = cr3 & PTE_ADDR_MASK, e;
     int level;
 
@@ -112,14 +112,17 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
         *gpa = base | (gva & 0x3FFFFFu);
         return access_allowed(w) ? 0 : -XEN_EFAULT;
     }
-    if (read_entry(d, (e & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &e) ||
-        !entry_allows(w, e))
+    if (read_entry(d, (e & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &e) || !entry_allows(w, e))
         return -XEN_EFAULT;
     *gpa = (e & 0xFFFFF000u) | (gva & (PAGE_SIZE - 1));
     return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
-enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_FETCH };
+enum access {
+    ACCESS_READ,
+    ACCESS_WRITE,
+    ACCESS_FETCH
+};
 
 static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool as_kernel,
                         gpaddr_t *gpa)

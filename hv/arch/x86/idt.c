@@ -13,7 +13,7 @@ struct idt_gate {
     uint32_t reserved;
 } __packed;
 
-#define GATE_INTERRUPT 0x8E  /* present, DPL 0, 64-bit interrupt gate: IF cleared */
+#define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate: IF cleared */
 #define TRAP_STUB_SIZE 16
 
 extern const char trap_stubs[];
@@ -24,14 +24,10 @@ static irq_handler_t handlers[256];
 static unsigned int gate_ist(unsigned int vector)
 {
     switch (vector) {
-    case X86_EXC_DF:
-        return IST_DOUBLE_FAULT;
-    case X86_EXC_NMI:
-        return IST_NMI;
-    case X86_EXC_MC:
-        return IST_MACHINE_CHECK;
-    default:
-        return 0;
+    case X86_EXC_DF: return IST_DOUBLE_FAULT;
+    case X86_EXC_NMI: return IST_NMI;
+    case X86_EXC_MC: return IST_MACHINE_CHECK;
+    default: return 0;
     }
 }
 

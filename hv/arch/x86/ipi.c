@@ -15,13 +15,13 @@
 #include <hv/spinlock.h>
 #include <hv/time.h>
 
-#define NOBODY (~0u)
+#define NOBODY          (~0u)
 #define STOP_TIMEOUT_NS 100000000ull
 
 static spinlock_t call_lock = SPINLOCK_INIT;
 static void (*call_fn)(void *);
 static void *call_arg;
-static volatile unsigned int call_unread;    /* CPUs yet to copy call_fn/call_arg */
+static volatile unsigned int call_unread; /* CPUs yet to copy call_fn/call_arg */
 static volatile unsigned int call_unfinished;
 
 static unsigned int stopping_cpu = NOBODY;
@@ -103,7 +103,7 @@ void smp_stop_others(void)
                                      __ATOMIC_ACQUIRE)) {
         if (expected == me)
             return;
-        cpu_halt_forever();     /* another CPU is ending the machine */
+        cpu_halt_forever(); /* another CPU is ending the machine */
     }
     if (nr_cpus_online <= 1)
         return;

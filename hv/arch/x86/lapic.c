@@ -13,7 +13,7 @@
 #include <hv/smp.h>
 #include <hv/time.h>
 
-#define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_X2APIC   (1u << 21)
 #define ICR_IDLE_TIMEOUT_US 10000
 
 static bool mode_selected;
@@ -53,8 +53,8 @@ void lapic_eoi(void)
 /* xAPIC: waits for the previous IPI to leave; bounded so a wedged APIC cannot hang us. */
 static void xapic_wait_idle(void)
 {
-    uint64_t deadline = rdtsc() + ns_to_tsc_ticks(ICR_IDLE_TIMEOUT_US * 1000ull,
-                                                  tsc_khz() ? tsc_khz() : 4000000);
+    uint64_t deadline =
+        rdtsc() + ns_to_tsc_ticks(ICR_IDLE_TIMEOUT_US * 1000ull, tsc_khz() ? tsc_khz() : 4000000);
 
     while (lapic_read(APIC_ICR_LOW) & APIC_ICR_BUSY) {
         if (rdtsc() > deadline) {
@@ -94,7 +94,7 @@ void lapic_send_ipi_all_but_self(uint32_t icr_low)
 
 static void spurious_interrupt(struct cpu_regs *regs)
 {
-    (void)regs;   /* no EOI for the spurious vector */
+    (void)regs; /* no EOI for the spurious vector */
 }
 
 static void error_interrupt(struct cpu_regs *regs)
@@ -117,10 +117,10 @@ static void mask_legacy_interrupts(void)
         volatile uint32_t *io = ioremap(acpi.ioapic[i].paddr, PAGE_SIZE);
         unsigned int pins;
 
-        io[0] = 1;                              /* IOAPICVER */
+        io[0] = 1; /* IOAPICVER */
         pins = ((io[4] >> 16) & 0xFF) + 1;
         for (unsigned int pin = 0; pin < pins; pin++) {
-            io[0] = 0x10 + 2 * pin;             /* redirection entry, low half */
+            io[0] = 0x10 + 2 * pin; /* redirection entry, low half */
             io[4] |= APIC_LVT_MASKED;
         }
     }
@@ -169,6 +169,5 @@ void lapic_init(void)
     lapic_eoi();
     if (bsp)
         printk("tessera: lapic: %s, APIC id %u, version 0x%x\n",
-               x2apic ? "x2APIC (MSRs)" : "xAPIC (MMIO)", lapic_id(),
-               lapic_read(APIC_VERSION));
+               x2apic ? "x2APIC (MSRs)" : "xAPIC (MMIO)", lapic_id(), lapic_read(APIC_VERSION));
 }

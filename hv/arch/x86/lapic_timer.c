@@ -16,10 +16,10 @@
 
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define ONESHOT_CALIBRATION_US  10000
-#define ONESHOT_MAX_AHEAD_NS    10000000000ull   /* keeps ticks * rate in 64 bits */
+#define ONESHOT_MAX_AHEAD_NS    10000000000ull /* keeps ticks * rate in 64 bits */
 
 static bool tsc_deadline;
-static uint64_t lapic_timer_khz;   /* one-shot mode: LAPIC timer ticks per ms */
+static uint64_t lapic_timer_khz; /* one-shot mode: LAPIC timer ticks per ms */
 
 static void timer_vector(struct cpu_regs *regs)
 {
@@ -55,8 +55,8 @@ static void measure_oneshot_rate(void)
 {
     lapic_write(APIC_TIMER_DIVIDE, APIC_TIMER_DIVIDE_1);
     lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_APIC_TIMER);
-    lapic_timer_khz = median3(measure_oneshot_once(), measure_oneshot_once(),
-                              measure_oneshot_once());
+    lapic_timer_khz =
+        median3(measure_oneshot_once(), measure_oneshot_once(), measure_oneshot_once());
     if (lapic_timer_khz == 0)
         lapic_timer_khz = 1;
 }

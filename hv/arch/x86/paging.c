@@ -26,15 +26,15 @@
 #define DIRECTMAP_SPAN (1ull << 47)
 
 /* Levels: 4 = PML4, 3 = PDPT (1 GiB leaves), 2 = PD (2 MiB leaves), 1 = PT. */
-#define LEVEL_SIZE(l) (1ull << (PAGE_SHIFT + 9 * ((l) - 1)))
+#define LEVEL_SIZE(l) (1ull << (PAGE_SHIFT + 9 * ((l)-1)))
 
 extern const char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
 static paddr_t root;
-static uint64_t nx;          /* PTE_NX if the CPU has NX, else 0 (the bit is reserved) */
-static int max_leaf_level;   /* 3 with 1 GiB pages, else 2 */
-static bool live;            /* tables reachable through the direct map */
-static paddr_t pool_next, pool_end;  /* boot-time table pages (page_alloc_early) */
+static uint64_t nx;                 /* PTE_NX if the CPU has NX, else 0 (the bit is reserved) */
+static int max_leaf_level;          /* 3 with 1 GiB pages, else 2 */
+static bool live;                   /* tables reachable through the direct map */
+static paddr_t pool_next, pool_end; /* boot-time table pages (page_alloc_early) */
 static spinlock_t paging_lock = SPINLOCK_INIT;
 
 void *phys_to_virt(paddr_t pa)
@@ -134,12 +134,12 @@ static void map_range(uint64_t va, paddr_t pa, uint64_t size, uint64_t flags, in
             int at = level;
             uint64_t *e = pte_walk(va, &at, true);
 
-            if (at != level) {  /* inside a larger leaf: already mapped */
+            if (at != level) { /* inside a larger leaf: already mapped */
                 step = LEVEL_SIZE(at) - (va & (LEVEL_SIZE(at) - 1));
                 break;
             }
             if ((*e & PTE_P) && level > 1 && !(*e & PTE_PS)) {
-                level--;  /* a table is already here: map with smaller leaves */
+                level--; /* a table is already here: map with smaller leaves */
                 continue;
             }
             if (!(*e & PTE_P))
@@ -212,7 +212,7 @@ void paging_map_identity(paddr_t pa, uint64_t size, unsigned int flags)
     uint64_t pte = ((flags & PAGING_WRITE) ? PTE_RW : 0) | ((flags & PAGING_EXEC) ? 0 : nx);
     unsigned long irq = spin_lock_irqsave(&paging_lock);
 
-    CHECK(start != 0);  /* page 0 stays unmapped: NULL dereferences fault */
+    CHECK(start != 0); /* page 0 stays unmapped: NULL dereferences fault */
     map_range(start, start, len, pte, 1);
     spin_unlock_irqrestore(&paging_lock, irq);
 }

@@ -33,7 +33,7 @@ static uint64_t stack_canary(const void *pc)
     x ^= x >> 33;
     x *= 0xFF51AFD7ED558CCDull;
     x ^= x >> 33;
-    return x & ~0xFFull;  /* a zero low byte stops string overruns */
+    return x & ~0xFFull; /* a zero low byte stops string overruns */
 }
 
 struct percpu *percpu_alloc(unsigned int cpu_id, uint32_t apic_id)
@@ -42,7 +42,7 @@ struct percpu *percpu_alloc(unsigned int cpu_id, uint32_t apic_id)
 
     CHECK(cpu_id < HV_MAX_CPUS && !percpus[cpu_id]);
     if (cpu_id == 0) {
-        block = cpu0_block;  /* already zero (.bss), and we are running on its stack */
+        block = cpu0_block; /* already zero (.bss), and we are running on its stack */
     } else {
         paddr_t pa = page_alloc(PERCPU_BLOCK_ORDER);
 

@@ -53,8 +53,9 @@ static void pm1_sleep(uint16_t port, uint8_t slp_typ)
 static void acpi_power_off(void)
 {
     if (!acpi.have_s5 || !acpi.pm1a_cnt_port) {
-        printk("tessera: no ACPI S5 (%s)\n", !acpi.have_fadt ? "no FADT" :
-               !acpi.pm1a_cnt_port ? "no PM1a control block" : "no \\_S5_ in the DSDT");
+        printk("tessera: no ACPI S5 (%s)\n", !acpi.have_fadt       ? "no FADT"
+                                             : !acpi.pm1a_cnt_port ? "no PM1a control block"
+                                                                   : "no \\_S5_ in the DSDT");
         return;
     }
     printk("tessera: powering off (ACPI S5)\n");
@@ -70,8 +71,7 @@ void machine_power_off(enum hv_exit_status status)
     smp_stop_others();
     /* A CPU may have been stopped holding the console lock: do not wait for it forever. */
     console_enter_panic();
-    printk("tessera: allocations after boot: %llu\n",
-           (unsigned long long)page_alloc_after_boot());
+    printk("tessera: allocations after boot: %llu\n", (unsigned long long)page_alloc_after_boot());
     if (cmdline_has("debug-exit"))
         debug_exit(status);
     acpi_power_off();
@@ -116,7 +116,7 @@ void machine_reboot(void)
 {
     irq_disable();
     smp_stop_others();
-    console_enter_panic();      /* as in machine_power_off() */
+    console_enter_panic(); /* as in machine_power_off() */
     printk("tessera: rebooting\n");
     reset_via_acpi();
     outb(RESET_CF9, CF9_SYS_RST);

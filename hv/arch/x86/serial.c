@@ -7,9 +7,9 @@
 #include <asm/io.h>
 #include <asm/serial.h>
 
-#define UART_THR 0  /* transmit holding (DLAB 0) */
-#define UART_RBR 0  /* receive buffer (DLAB 0) */
-#define UART_DLL 0  /* divisor latch low (DLAB 1) */
+#define UART_THR 0 /* transmit holding (DLAB 0) */
+#define UART_RBR 0 /* receive buffer (DLAB 0) */
+#define UART_DLL 0 /* divisor latch low (DLAB 1) */
 #define UART_IER 1
 #define UART_DLM 1
 #define UART_FCR 2
@@ -17,14 +17,14 @@
 #define UART_MCR 4
 #define UART_LSR 5
 
-#define LCR_8N1  0x03
-#define LCR_DLAB 0x80
+#define LCR_8N1          0x03
+#define LCR_DLAB         0x80
 #define FCR_ENABLE_CLEAR 0x07
-#define MCR_DTR_RTS 0x03
-#define LSR_DR   0x01
-#define LSR_THRE 0x20
+#define MCR_DTR_RTS      0x03
+#define LSR_DR           0x01
+#define LSR_THRE         0x20
 
-#define UART_CLOCK_BAUD 115200  /* the 1.8432 MHz crystal / 16 */
+#define UART_CLOCK_BAUD 115200 /* the 1.8432 MHz crystal / 16 */
 /* Bounded wait so a missing UART cannot hang the console. */
 #define THRE_SPIN_LIMIT 100000
 
@@ -89,7 +89,7 @@ static bool console_port(const char *name, uint16_t *port)
     if (strncmp(name, "0x", 2) != 0)
         return false;
     v = strtoul(name, &end, 16);
-    if (*end != '\0' || v == 0 || v > 0xFFF8)  /* eight registers from the base */
+    if (*end != '\0' || v == 0 || v > 0xFFF8) /* eight registers from the base */
         return false;
     *port = (uint16_t)v;
     return true;

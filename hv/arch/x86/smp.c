@@ -22,12 +22,12 @@
 #include <hv/timer.h>
 
 /* Page 0: the code; page 1: the start-up PML4. */
-#define TRAMPOLINE_PAGES   2
-#define INIT_TO_SIPI_US   10000
-#define SIPI_RETRY_US      200
-#define AP_START_TIMEOUT_MS 2000
-#define AP_ONLINE_TIMEOUT_MS 5000
-#define TIMER_CHECK_AHEAD_NS 1000000
+#define TRAMPOLINE_PAGES       2
+#define INIT_TO_SIPI_US        10000
+#define SIPI_RETRY_US          200
+#define AP_START_TIMEOUT_MS    2000
+#define AP_ONLINE_TIMEOUT_MS   5000
+#define TIMER_CHECK_AHEAD_NS   1000000
 #define TIMER_CHECK_TIMEOUT_MS 1000
 
 /* Layout shared with trampoline.S (trampoline_params). */
@@ -62,13 +62,13 @@ void smp_set_trampoline(paddr_t paddr, uint32_t size)
 }
 
 /* Polls cond for at most ms milliseconds; its last value. */
-#define WAIT_MS(cond, ms)                                                    \
-    ({                                                                       \
-        uint64_t end_ = now_ns() + (uint64_t)(ms) * 1000000;                 \
-        bool ok_;                                                            \
-        while (!(ok_ = (cond)) && now_ns() < end_)                           \
-            cpu_relax();                                                     \
-        ok_;                                                                 \
+#define WAIT_MS(cond, ms)                                  \
+    ({                                                     \
+        uint64_t end_ = now_ns() + (uint64_t)(ms)*1000000; \
+        bool ok_;                                          \
+        while (!(ok_ = (cond)) && now_ns() < end_)         \
+            cpu_relax();                                   \
+        ok_;                                               \
     })
 
 void ap_start(struct percpu *pc)
@@ -100,8 +100,7 @@ static struct trampoline_params *trampoline_install(void)
     uint8_t *va = phys_to_virt(trampoline_paddr);
     struct trampoline_params *params;
 
-    paging_map_identity(trampoline_paddr, TRAMPOLINE_PAGES * PAGE_SIZE,
-                        PAGING_WRITE | PAGING_EXEC);
+    paging_map_identity(trampoline_paddr, TRAMPOLINE_PAGES * PAGE_SIZE, PAGING_WRITE | PAGING_EXEC);
     memcpy(va, trampoline_start, code);
     params = (void *)(va + (trampoline_params - trampoline_start));
     params->cr3 = (uint32_t)(trampoline_paddr + PAGE_SIZE);
@@ -148,10 +147,12 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
 
     if (!WAIT_MS(params->started, AP_START_TIMEOUT_MS)) {
         printk("tessera: smp: CPU %u (APIC id %u) did not start within %u ms of "
-               "INIT-SIPI-SIPI; leaving it off\n", cpu, apic_id, AP_START_TIMEOUT_MS);
+               "INIT-SIPI-SIPI; leaving it off\n",
+               cpu, apic_id, AP_START_TIMEOUT_MS);
     } else if (!WAIT_MS(pc->online, AP_ONLINE_TIMEOUT_MS)) {
         printk("tessera: smp: CPU %u (APIC id %u) entered long mode but was not online "
-               "within %u ms; stopping it\n", cpu, apic_id, AP_ONLINE_TIMEOUT_MS);
+               "within %u ms; stopping it\n",
+               cpu, apic_id, AP_ONLINE_TIMEOUT_MS);
     } else {
         return;
     }
@@ -201,7 +202,8 @@ static void timer_self_check(void)
         panic("timers: only %u of %u CPUs' 1 ms timers fired within %u ms", timers_fired,
               nr_cpus_online, TIMER_CHECK_TIMEOUT_MS);
     printk("tessera: timers ok on %u CPU%s (1 ms timers, latest fired %llu us after its "
-           "deadline)\n", nr_cpus_online, nr_cpus_online == 1 ? "" : "s",
+           "deadline)\n",
+           nr_cpus_online, nr_cpus_online == 1 ? "" : "s",
            (unsigned long long)(timers_latest_ns / 1000));
 }
 

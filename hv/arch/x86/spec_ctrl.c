@@ -18,9 +18,9 @@ void spec_ctrl_init(void)
 
     host_spec.ibpb = (l7d & CPUID_7_EDX_IBRSB) || (e8b & CPUID_80000008_EBX_IBPB);
     host_spec.ssbd = (l7d & CPUID_7_EDX_SSBD) || (e8b & CPUID_80000008_EBX_SSBD);
-    host_spec.spec_ctrl = host_spec.ssbd || (l7d & (CPUID_7_EDX_IBRSB | CPUID_7_EDX_STIBP)) ||
-                          (e8b & (CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_STIBP |
-                                  CPUID_80000008_EBX_PSFD));
+    host_spec.spec_ctrl =
+        host_spec.ssbd || (l7d & (CPUID_7_EDX_IBRSB | CPUID_7_EDX_STIBP)) ||
+        (e8b & (CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_PSFD));
     host_spec.virt_ssbd = (e8b & CPUID_80000008_EBX_VIRT_SSBD) != 0;
     host_spec.v_spec_ctrl = host_spec.spec_ctrl && (svm & CPUID_8000000A_EDX_V_SPEC_CTRL);
     host_spec.tsc_aux = (e1d & CPUID_80000001_EDX_RDTSCP) || (l7c & CPUID_7_ECX_RDPID);
@@ -33,8 +33,11 @@ void boot_report_mitigations(void)
     printk("  mitigations: RSB fill on VM exit; IBPB on domain switch: %s; "
            "guest SPEC_CTRL: %s; guest SSBD (virt-ssbd): %s; TSC_AUX: %s\n",
            h->ibpb ? "yes" : "no (CPU lacks IBPB)",
-           !h->spec_ctrl ? "not offered (CPU lacks it)"
-           : h->v_spec_ctrl ? "switched by VMRUN (V_SPEC_CTRL)" : "switched per vCPU (MSR)",
-           h->ssbd ? "SPEC_CTRL.SSBD" : h->virt_ssbd ? "VIRT_SPEC_CTRL" : "state only (CPU lacks SSBD)",
+           !h->spec_ctrl    ? "not offered (CPU lacks it)"
+           : h->v_spec_ctrl ? "switched by VMRUN (V_SPEC_CTRL)"
+                            : "switched per vCPU (MSR)",
+           h->ssbd        ? "SPEC_CTRL.SSBD"
+           : h->virt_ssbd ? "VIRT_SPEC_CTRL"
+                          : "state only (CPU lacks SSBD)",
            h->tsc_aux ? "per vCPU" : "not offered (CPU lacks RDTSCP)");
 }

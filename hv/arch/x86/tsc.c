@@ -12,13 +12,13 @@
 #include <hv/printk.h>
 #include <hv/time.h>
 
-#define PM_TIMER_HZ        3579545ull
+#define PM_TIMER_HZ 3579545ull
 /* Window limits and the error bound that ends a window early (measure_window()). */
-#define WINDOW_MIN_US      1000
-#define WINDOW_MAX_US      20000
-#define TARGET_PPM         100
-#define START_EDGES        16
-#define CALIBRATION_TRIES  3
+#define WINDOW_MIN_US     1000
+#define WINDOW_MAX_US     20000
+#define TARGET_PPM        100
+#define START_EDGES       16
+#define CALIBRATION_TRIES 3
 /* Give up on a reference clock that has not advanced after this many TSC ticks (~10 s). */
 #define REFERENCE_STUCK_TSC (1ull << 35)
 
@@ -27,13 +27,13 @@
 #define HPET_COUNTER       0x0F0
 #define HPET_CAP_64BIT     (1ull << 13)
 #define HPET_CFG_ENABLE    1ull
-#define HPET_MAX_PERIOD_FS 100000000ull  /* 100 ns, the specification's limit */
+#define HPET_MAX_PERIOD_FS 100000000ull /* 100 ns, the specification's limit */
 
-#define CPUID_TSC_CRYSTAL  0x15u
-#define CPUID_FREQUENCY    0x16u
+#define CPUID_TSC_CRYSTAL 0x15u
+#define CPUID_FREQUENCY   0x16u
 
-#define FALLBACK_KHZ       2000000ull
-#define MIN_PLAUSIBLE_KHZ  100000ull     /* 100 MHz */
+#define FALLBACK_KHZ      2000000ull
+#define MIN_PLAUSIBLE_KHZ 100000ull /* 100 MHz */
 
 /* A free-running reference counter of `mask` width at `hz`. */
 struct reference_clock {
@@ -183,8 +183,8 @@ static bool measure(const struct reference_clock *ref, struct measurement *best)
             *best = m;
     }
     if (best->khz < MIN_PLAUSIBLE_KHZ) {
-        printk("tessera: tsc: %llu kHz against %s is implausible\n",
-               (unsigned long long)best->khz, ref->name);
+        printk("tessera: tsc: %llu kHz against %s is implausible\n", (unsigned long long)best->khz,
+               ref->name);
         return false;
     }
     return true;
@@ -193,7 +193,9 @@ static bool measure(const struct reference_clock *ref, struct measurement *best)
 static bool calibrate_pm_timer(struct measurement *m)
 {
     struct reference_clock ref = {
-        .name = "PM timer", .read = pm_timer_read, .hz = PM_TIMER_HZ,
+        .name = "PM timer",
+        .read = pm_timer_read,
+        .hz = PM_TIMER_HZ,
         .mask = acpi.pm_tmr_32bit ? 0xFFFFFFFFull : 0xFFFFFFull,
     };
 

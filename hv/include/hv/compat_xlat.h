@@ -19,7 +19,7 @@
 struct vcpu;
 
 #define COMPAT_XLAT_MAX_FIELDS 5
-#define COMPAT_XLAT_MAX_SIZE 64     /* bytes of the largest compat structure */
+#define COMPAT_XLAT_MAX_SIZE   64 /* bytes of the largest compat structure */
 
 struct compat_field {
     uint8_t native_off, compat_off;
@@ -42,15 +42,13 @@ extern const struct compat_layout compat_vcpu_register_runstate_memory_area_layo
 /* The guest's bytes (layout l, compat or native) into the native structure. */
 void compat_xlat_in(void *native, const void *guest, const struct compat_layout *l, bool compat);
 /* The native structure into the guest's bytes (room COMPAT_XLAT_MAX_SIZE); their count. */
-size_t compat_xlat_out(void *guest, const void *native, const struct compat_layout *l,
-                       bool compat);
+size_t compat_xlat_out(void *guest, const void *native, const struct compat_layout *l, bool compat);
 
 /*
  * copy_from_guest()/copy_to_guest() of a structure with layout l, in the
  * layout of v's current hypercall's width; 0 or -XEN_EFAULT.
  */
-int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva,
-                         const struct compat_layout *l);
+int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva, const struct compat_layout *l);
 int copy_to_guest_xlat(struct vcpu *v, uint64_t gva, const void *native,
                        const struct compat_layout *l);
 /* Whether v's current hypercall comes from 32-bit code (compat layouts). */

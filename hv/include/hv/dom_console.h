@@ -27,10 +27,10 @@
 #include <hv/types.h>
 #include <hv/spinlock.h>
 
-#define DOM_CONSOLE_LINE_MAX 256      /* longer lines are split */
+#define DOM_CONSOLE_LINE_MAX  256     /* longer lines are split */
 #define DOM_CONSOLE_NAME_ROOM 32      /* domain names, with their NUL */
-#define DOM_CONSOLE_LOG_SIZE KiB(16)  /* per-domain log ring */
-#define DOM_CONSOLE_IN_SIZE 1024      /* per-domain input not yet read; more is dropped */
+#define DOM_CONSOLE_LOG_SIZE  KiB(16) /* per-domain log ring */
+#define DOM_CONSOLE_IN_SIZE   1024    /* per-domain input not yet read; more is dropped */
 #define DOM_CONSOLE_RING_STEP 256     /* ring bytes taken at once (time with interrupts off) */
 
 struct domain;
@@ -43,18 +43,18 @@ struct dom_console {
     bool to_serial;
     size_t line_len;
     char line[DOM_CONSOLE_LINE_MAX];
-    uint64_t log_written;             /* bytes ever logged; ring index = this % size */
+    uint64_t log_written; /* bytes ever logged; ring index = this % size */
     char log[DOM_CONSOLE_LOG_SIZE];
-    uint64_t tokens;                  /* serial bytes this domain may still send */
-    uint64_t refill_ns;               /* now_ns() of the last refill */
-    uint64_t suppressed;              /* bytes held back from the serial line */
-    uint32_t in_prod, in_cons;        /* input ring indices, free running */
+    uint64_t tokens;           /* serial bytes this domain may still send */
+    uint64_t refill_ns;        /* now_ns() of the last refill */
+    uint64_t suppressed;       /* bytes held back from the serial line */
+    uint32_t in_prod, in_cons; /* input ring indices, free running */
     char in[DOM_CONSOLE_IN_SIZE];
-    struct xencons_interface *ring;   /* the guest's PV console page, or NULL */
+    struct xencons_interface *ring; /* the guest's PV console page, or NULL */
     uint64_t ring_gfn;
-    unsigned int ring_port;           /* its event channel, bound to the hypervisor */
-    bool ring_connected;              /* the guest notified: input goes to the ring */
-    bool ring_corrupt_reported;       /* hostile indices said once, not again */
+    unsigned int ring_port;     /* its event channel, bound to the hypervisor */
+    bool ring_connected;        /* the guest notified: input goes to the ring */
+    bool ring_corrupt_reported; /* hostile indices said once, not again */
 };
 
 /*
@@ -81,8 +81,8 @@ void dom_console_restart(struct dom_console *c, unsigned int restart);
  * console, notified through port (bound to the hypervisor, whose sends call
  * dom_console_ring_notify()). Before the domain starts.
  */
-void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring,
-                             uint64_t gfn, unsigned int port);
+void dom_console_attach_ring(struct dom_console *c, struct xencons_interface *ring, uint64_t gfn,
+                             unsigned int port);
 /* The guest sent on its console port: take its output, give it pending input. */
 void dom_console_ring_notify(struct domain *d, unsigned int port);
 /* Copies up to len bytes of pending input to buf without taking them; the count. */

@@ -22,38 +22,38 @@ struct p2m;
 struct domain;
 struct sched_cpu;
 
-#define DOMAIN_NAME_MAX 32          /* with its NUL, as the plan's names */
-#define DOMAIN_MAX_VCPUS 128
-#define DOMAIN_MEMMAP_MAX 32        /* as the builder's DB_E820_MAX */
+#define DOMAIN_NAME_MAX   32 /* with its NUL, as the plan's names */
+#define DOMAIN_MAX_VCPUS  128
+#define DOMAIN_MEMMAP_MAX 32 /* as the builder's DB_E820_MAX */
 /*
  * A domain restarted this many times within this many seconds is not
  * restarted again but destroyed (systemd's default StartLimitBurst and
  * StartLimitIntervalSec): a domain that fails at once cannot loop forever.
  */
-#define DOMAIN_RESTART_BURST 5
+#define DOMAIN_RESTART_BURST      5
 #define DOMAIN_RESTART_INTERVAL_S 10
 
 enum vcpu_state {
-    VCPU_DOWN,       /* not started (or brought down) */
-    VCPU_RUNNABLE,   /* on a run queue or running */
-    VCPU_BLOCKED,    /* waits for an event (HLT, sched_op block) */
-    VCPU_DEAD,       /* its domain is being destroyed; never runs again */
+    VCPU_DOWN,     /* not started (or brought down) */
+    VCPU_RUNNABLE, /* on a run queue or running */
+    VCPU_BLOCKED,  /* waits for an event (HLT, sched_op block) */
+    VCPU_DEAD,     /* its domain is being destroyed; never runs again */
 };
 
 struct vcpu {
     struct domain *domain;
     unsigned int id;
     volatile enum vcpu_state state;
-    bool initialised;               /* has a start state (vCPU 0: the builder's; else VCPUOP_initialise) */
-    unsigned int pcpu;              /* the CPU whose run queue holds it */
-    struct vtime_entity vt;         /* the time-sliced scheduler's state and queue link */
+    bool initialised;       /* has a start state (vCPU 0: the builder's; else VCPUOP_initialise) */
+    unsigned int pcpu;      /* the CPU whose run queue holds it */
+    struct vtime_entity vt; /* the time-sliced scheduler's state and queue link */
     bool on_runqueue;
-    volatile bool running;          /* a CPU is inside arch vcpu_run for it */
-    struct arch_vcpu arch;          /* the domain type's and back-end's state */
-    bool hypercall_64bit;           /* the current hypercall comes from 64-bit code */
+    volatile bool running; /* a CPU is inside arch vcpu_run for it */
+    struct arch_vcpu arch; /* the domain type's and back-end's state */
+    bool hypercall_64bit;  /* the current hypercall comes from 64-bit code */
     struct vcpu_events ev;
     struct vcpu_timers timers;
-    uint64_t exits;                 /* VM exits taken, for reports */
+    uint64_t exits; /* VM exits taken, for reports */
     /* VCPUOP_get_runstate_info: RUNSTATE_* and ns in each (under the pool lock). */
     struct {
         unsigned int state;
@@ -66,7 +66,7 @@ struct vcpu {
      */
     struct {
         uint64_t gva;
-        bool compat;                /* Xen's 32-bit layout (registered from 32-bit code) */
+        bool compat; /* Xen's 32-bit layout (registered from 32-bit code) */
     } runstate_area;
 };
 
@@ -77,58 +77,58 @@ struct domain_memmap_entry {
 };
 
 enum domain_state {
-    DOMAIN_BUILT,    /* memory and start state ready, not started */
+    DOMAIN_BUILT, /* memory and start state ready, not started */
     DOMAIN_RUNNING,
     DOMAIN_RESTARTING, /* being scrubbed and rebuilt, in steps on its vCPU 0 */
-    DOMAIN_DYING,    /* shut down; vCPUs leaving their CPUs */
-    DOMAIN_DEAD,     /* every resource returned */
+    DOMAIN_DYING,      /* shut down; vCPUs leaving their CPUs */
+    DOMAIN_DEAD,       /* every resource returned */
 };
 
 /* Its share of CPU time (tessera,sched-weight and -cap); time-sliced pools only. */
 struct domain_sched {
-    uint32_t weight;                /* each vCPU's, 1..65535 */
-    uint32_t cap;                   /* percent of one CPU for all its vCPUs, 0 = none */
-    struct vtime_budget budget;     /* the cap's, shared by its vCPUs */
+    uint32_t weight;            /* each vCPU's, 1..65535 */
+    uint32_t cap;               /* percent of one CPU for all its vCPUs, 0 = none */
+    struct vtime_budget budget; /* the cap's, shared by its vCPUs */
 };
 
 /* What a domain does on each kind of shutdown (values of enum hl_action), and what it sees. */
 struct domain_policy {
     uint8_t on_poweroff, on_reboot, on_crash;
-    bool console_serial;            /* output on the serial line (else only its log) */
-    struct cpuid_policy cpuid;      /* tessera,cpuid-hide / -force */
-    bool unmapped_crash;            /* tessera,unmapped-access = "crash" */
+    bool console_serial;       /* output on the serial line (else only its log) */
+    struct cpuid_policy cpuid; /* tessera,cpuid-hide / -force */
+    bool unmapped_crash;       /* tessera,unmapped-access = "crash" */
 };
 
 struct domain {
-    unsigned int index;             /* position in the plan */
+    unsigned int index; /* position in the plan */
     uint16_t domid;
     char name[DOMAIN_NAME_MAX];
     volatile enum domain_state state;
     struct domain_policy policy;
     struct domain_sched sched;
-    uint64_t start_ns;              /* now_ns() when it started, for its CPU share */
-    spinlock_t lock;                /* state changes, shutdown */
+    uint64_t start_ns; /* now_ns() when it started, for its CPU share */
+    spinlock_t lock;   /* state changes, shutdown */
     unsigned int nr_vcpus;
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
     volatile unsigned int vcpus_on_cpu; /* vCPUs not yet off their CPUs while dying */
     struct p2m *p2m;
     uint64_t ram_bytes;
-    unsigned int nr_memmap;         /* the map the builder gave the guest */
+    unsigned int nr_memmap; /* the map the builder gave the guest */
     struct domain_memmap_entry memmap[DOMAIN_MEMMAP_MAX];
-    int shutdown_reason;            /* SHUTDOWN_*, or -1 while running */
-    uint8_t shutdown_action;        /* enum hl_action chosen by the policy */
-    uint64_t hypercall_page_gpa;    /* last address written to the hypercall MSR */
-    unsigned int restarts;          /* by its restart policy, since boot */
+    int shutdown_reason;         /* SHUTDOWN_*, or -1 while running */
+    uint8_t shutdown_action;     /* enum hl_action chosen by the policy */
+    uint64_t hypercall_page_gpa; /* last address written to the hypercall MSR */
+    unsigned int restarts;       /* by its restart policy, since boot */
     /*
      * Restart n at n % BURST, on the domain's up-time clock, which stops from
      * a restart's start to its next first instruction.
      */
     uint64_t restart_ns[DOMAIN_RESTART_BURST];
-    uint64_t restart_began_ns;      /* now_ns() at the restart under way, else 0 */
-    uint64_t restarting_ns;         /* time from restarts to first instructions, since boot */
+    uint64_t restart_began_ns; /* now_ns() at the restart under way, else 0 */
+    uint64_t restarting_ns;    /* time from restarts to first instructions, since boot */
     struct dom_console console;
     struct domain_events events;
-    struct arch_domain arch;        /* its type (HVM/PVH ...) */
+    struct arch_domain arch; /* its type (HVM/PVH ...) */
 };
 
 /*
@@ -181,7 +181,11 @@ void domain_vcpu_gone(struct vcpu *v);
  * the domain's spec and the loader's images (which stay in memory) once the
  * scrub is done.
  */
-enum restart_step { RESTART_MORE, RESTART_DONE, RESTART_FAILED };
+enum restart_step {
+    RESTART_MORE,
+    RESTART_DONE,
+    RESTART_FAILED
+};
 bool domain_restart_begin(struct domain *d);
 enum restart_step domain_restart_step(struct domain *d);
 

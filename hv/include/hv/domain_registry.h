@@ -21,7 +21,7 @@
 
 struct domain;
 
-#define DOMAIN_REGISTRY_MAX 1024    /* domains at once: the plan's HL_MAX_DOMAINS */
+#define DOMAIN_REGISTRY_MAX 1024 /* domains at once: the plan's HL_MAX_DOMAINS */
 
 /* Adds d at d->index (free, and below DOMAIN_REGISTRY_MAX). */
 void domain_registry_add(struct domain *d);

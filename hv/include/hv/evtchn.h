@@ -27,22 +27,22 @@ struct domain;
 struct vcpu_info;
 struct shared_info;
 
-#define EVTCHN_NR_PORTS 4096     /* 2-level ABI, 64-bit guests: 64 x 64 */
+#define EVTCHN_NR_PORTS 4096 /* 2-level ABI, 64-bit guests: 64 x 64 */
 #define EVTCHN_NR_VIRQS 24
 
 enum evtchn_state {
     EVTCHN_FREE,
     EVTCHN_VIRQ,
     EVTCHN_IPI,
-    EVTCHN_UNBOUND,              /* waits for remote_domid to bind to it */
-    EVTCHN_INTERDOMAIN,          /* connected to remote_domid's remote_port */
-    EVTCHN_HYPERVISOR,           /* the remote end is the hypervisor (evtchn_bind_hypervisor) */
+    EVTCHN_UNBOUND,     /* waits for remote_domid to bind to it */
+    EVTCHN_INTERDOMAIN, /* connected to remote_domid's remote_port */
+    EVTCHN_HYPERVISOR,  /* the remote end is the hypervisor (evtchn_bind_hypervisor) */
 };
 
 struct evtchn {
-    uint8_t state;               /* enum evtchn_state */
+    uint8_t state; /* enum evtchn_state */
     uint8_t virq;
-    uint16_t vcpu;               /* the vCPU it notifies */
+    uint16_t vcpu; /* the vCPU it notifies */
     uint16_t remote_domid;
     uint16_t remote_port;
 };
@@ -65,7 +65,7 @@ struct evtchn_port_ops {
 extern const struct evtchn_port_ops evtchn_2l_ops;
 
 struct domain_events {
-    spinlock_t lock;             /* ports, shared info and vcpu_info locations */
+    spinlock_t lock; /* ports, shared info and vcpu_info locations */
     const struct evtchn_port_ops *port_ops;
     /*
      * In the guest frame it chose once mapped; until then a hypervisor page,
@@ -74,21 +74,21 @@ struct domain_events {
      */
     struct shared_info *shared;
     struct shared_info *own_page;
-    uint64_t callback_param;     /* HVM_PARAM_CALLBACK_IRQ as set */
-    uint8_t callback_vector;     /* 0: no callback */
-    bool connected;              /* peers' channels reach it (under the registry lock) */
-    bool dead;                   /* being destroyed: timers must not re-arm (under lock) */
+    uint64_t callback_param; /* HVM_PARAM_CALLBACK_IRQ as set */
+    uint8_t callback_vector; /* 0: no callback */
+    bool connected;          /* peers' channels reach it (under the registry lock) */
+    bool dead;               /* being destroyed: timers must not re-arm (under lock) */
     /* What a guest's send on an EVTCHN_HYPERVISOR port calls (evtchn_bind_hypervisor). */
     void (*hypervisor_notify)(struct domain *d, unsigned int port);
     struct evtchn ports[EVTCHN_NR_PORTS];
 };
 
 struct vcpu_events {
-    struct vcpu_info *info;      /* registered location, else in shared info, else NULL */
+    struct vcpu_info *info; /* registered location, else in shared info, else NULL */
     bool info_registered;
     uint16_t virq_port[EVTCHN_NR_VIRQS];
-    volatile bool polling;       /* blocked in SCHEDOP_poll: any event wakes it */
-    bool time_stale;             /* time info to rewrite on v's own CPU (atomic) */
+    volatile bool polling; /* blocked in SCHEDOP_poll: any event wakes it */
+    bool time_stale;       /* time info to rewrite on v's own CPU (atomic) */
 };
 
 /* false: out of memory. */

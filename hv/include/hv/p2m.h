@@ -23,13 +23,13 @@ struct p2m;
 
 /* What a guest-physical page is. */
 enum p2m_type {
-    P2M_NONE = 0,        /* nothing: outside the domain's memory */
-    P2M_RAM,             /* the domain's own RAM: zeroed at a reset, freed with the P2M */
-    P2M_SHARED_RW,       /* static shared memory, writable */
-    P2M_SHARED_RO,       /* static shared memory the domain may only read */
-    P2M_MMIO_EMUL,       /* no page: every access faults, for the hypervisor to emulate */
-    P2M_GRANT,           /* another domain's page, granted to this one */
-    P2M_PASSTHROUGH,     /* MMIO of a device assigned to the domain */
+    P2M_NONE = 0,    /* nothing: outside the domain's memory */
+    P2M_RAM,         /* the domain's own RAM: zeroed at a reset, freed with the P2M */
+    P2M_SHARED_RW,   /* static shared memory, writable */
+    P2M_SHARED_RO,   /* static shared memory the domain may only read */
+    P2M_MMIO_EMUL,   /* no page: every access faults, for the hypervisor to emulate */
+    P2M_GRANT,       /* another domain's page, granted to this one */
+    P2M_PASSTHROUGH, /* MMIO of a device assigned to the domain */
 };
 
 #define INVALID_PADDR (~(paddr_t)0)

@@ -11,10 +11,10 @@ __noreturn void panic(const char *fmt, ...) __printf(1, 2);
  * Hypervisor invariants, always checked. Never use on guest-controlled input:
  * a guest may crash its own domain, never the hypervisor.
  */
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (unlikely(!(cond)))                                               \
-            panic("CHECK failed: %s at %s:%d", #cond, __FILE__, __LINE__);   \
+#define CHECK(cond)                                                        \
+    do {                                                                   \
+        if (unlikely(!(cond)))                                             \
+            panic("CHECK failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
     } while (0)
 
 #endif

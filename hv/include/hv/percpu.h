@@ -17,18 +17,18 @@
 #include <asm/percpu.h>
 
 struct percpu {
-    struct stack_guard guard;     /* must stay first: %fs:0x28 */
-    struct percpu *self;          /* %gs:offsetof(self) == this struct */
-    unsigned int cpu_id;          /* 0 = boot CPU, dense */
+    struct stack_guard guard; /* must stay first: %fs:0x28 */
+    struct percpu *self;      /* %gs:offsetof(self) == this struct */
+    unsigned int cpu_id;      /* 0 = boot CPU, dense */
     uint32_t apic_id;
-    uint64_t stack_top;           /* top of this CPU's main stack */
+    uint64_t stack_top; /* top of this CPU's main stack */
     volatile bool online;
-    struct timer_queue timers;    /* this CPU's pending timers (timer.c) */
-    struct sched_percpu sched;    /* this CPU's scheduling state (sched*.c) */
+    struct timer_queue timers; /* this CPU's pending timers (timer.c) */
+    struct sched_percpu sched; /* this CPU's scheduling state (sched*.c) */
 #ifdef TESSERA_HV_DEBUG_LOCKS
-    unsigned int locks_held;      /* spinlock.c: ASSERT_NO_LOCKS_HELD() */
+    unsigned int locks_held; /* spinlock.c: ASSERT_NO_LOCKS_HELD() */
 #endif
-    struct arch_percpu arch;      /* GDT, TSS, IST stacks, cross-CPU calls ... */
+    struct arch_percpu arch; /* GDT, TSS, IST stacks, cross-CPU calls ... */
 };
 
 /* Allocates and zeroes the per-CPU block and stacks for a CPU. */

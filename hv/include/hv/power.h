@@ -11,9 +11,9 @@
 #include <hv/types.h>
 
 enum hv_exit_status {
-    HV_EXIT_SUCCESS = 0,  /* every domain ended cleanly   -> QEMU exits 1 */
-    HV_EXIT_FAILURE = 1,  /* a domain failed / bad config -> QEMU exits 3 */
-    HV_EXIT_PANIC   = 2,  /* hypervisor panic             -> QEMU exits 5 */
+    HV_EXIT_SUCCESS = 0, /* every domain ended cleanly   -> QEMU exits 1 */
+    HV_EXIT_FAILURE = 1, /* a domain failed / bad config -> QEMU exits 3 */
+    HV_EXIT_PANIC = 2,   /* hypervisor panic             -> QEMU exits 5 */
 };
 
 __noreturn void machine_power_off(enum hv_exit_status status);

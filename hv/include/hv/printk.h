@@ -8,7 +8,7 @@
 #define HV_PRINTK_H
 
 #include <stdarg.h>
-#include <stdio.h>      /* snprintf, vsnprintf: lib/src/vsnprintf.c */
+#include <stdio.h> /* snprintf, vsnprintf: lib/src/vsnprintf.c */
 #include <hv/types.h>
 
 void printk(const char *fmt, ...) __printf(1, 2);

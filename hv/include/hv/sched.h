@@ -21,7 +21,9 @@
 struct vcpu;
 struct hl_plan;
 
-typedef struct { uint64_t bits[HV_MAX_CPUS / 64]; } cpumask_t;
+typedef struct {
+    uint64_t bits[HV_MAX_CPUS / 64];
+} cpumask_t;
 
 static inline bool cpumask_test(const cpumask_t *m, unsigned int cpu)
 {
@@ -46,16 +48,16 @@ static inline unsigned int cpumask_weight(const cpumask_t *m)
 /* A set of CPUs scheduled by one policy. */
 struct sched_pool {
     const char *name;
-    unsigned int id;            /* index in the plan's pools */
+    unsigned int id; /* index in the plan's pools */
     const struct scheduler_ops *ops;
-    spinlock_t lock;            /* every run-queue operation of the pool */
+    spinlock_t lock; /* every run-queue operation of the pool */
     cpumask_t cpus;
 };
 
 /* The weighted policy's state of one CPU (sched_weighted.c). */
 struct sched_weighted_cpu {
     struct vtime_queue queue;
-    uint64_t weight;                /* of the vCPUs placed here */
+    uint64_t weight; /* of the vCPUs placed here */
     unsigned int nr_vcpus;
 };
 
@@ -64,13 +66,13 @@ struct sched_weighted_cpu {
  * sched*.c use it; the pool lock guards it except where marked.
  */
 struct sched_percpu {
-    struct sched_pool *pool;        /* set once at boot (sched_pool_attach) */
-    struct vcpu *current;           /* written by this CPU only */
-    volatile bool need_resched;     /* set by another CPU under the pool lock, or by this one */
-    struct timer slice_timer;       /* ends current's slice; or wakes an idle CPU */
-    uint64_t slice_ns;              /* this CPU only */
-    uint64_t run_start;             /* now_ns() up to which current is accounted */
-    bool yielded;                   /* current gave up its turn (this CPU only) */
+    struct sched_pool *pool;    /* set once at boot (sched_pool_attach) */
+    struct vcpu *current;       /* written by this CPU only */
+    volatile bool need_resched; /* set by another CPU under the pool lock, or by this one */
+    struct timer slice_timer;   /* ends current's slice; or wakes an idle CPU */
+    uint64_t slice_ns;          /* this CPU only */
+    uint64_t run_start;         /* now_ns() up to which current is accounted */
+    bool yielded;               /* current gave up its turn (this CPU only) */
     /* The policies' own state; only the CPU's pool's policy uses its member. */
     struct sched_weighted_cpu weighted;
     struct vcpu *partitioned_owner; /* the vCPU that owns this CPU, or NULL */
@@ -78,9 +80,9 @@ struct sched_percpu {
 
 /* Why a vCPU is put on its run queue. */
 enum sched_enqueue_reason {
-    SCHED_WOKEN,        /* it was down or blocked */
-    SCHED_PREEMPTED,    /* it ran and is still runnable (slice end, a wake-up here, an exit) */
-    SCHED_YIELDED,      /* it ran and gave up the rest of its turn */
+    SCHED_WOKEN,     /* it was down or blocked */
+    SCHED_PREEMPTED, /* it ran and is still runnable (slice end, a wake-up here, an exit) */
+    SCHED_YIELDED,   /* it ran and gave up the rest of its turn */
 };
 
 /*
@@ -92,10 +94,10 @@ struct scheduler_ops {
     const char *name;
     /* Chooses v->pcpu among the CPUs of affinity that belong to the pool. */
     bool (*insert_vcpu)(struct sched_pool *pool, struct vcpu *v, const cpumask_t *affinity);
-    void (*remove_vcpu)(struct sched_pool *pool, struct vcpu *v);  /* gone for good */
+    void (*remove_vcpu)(struct sched_pool *pool, struct vcpu *v); /* gone for good */
     /* v is runnable and not on a CPU. */
     void (*enqueue)(struct sched_pool *pool, struct vcpu *v, enum sched_enqueue_reason why);
-    void (*dequeue)(struct sched_pool *pool, struct vcpu *v);    /* v stopped being runnable */
+    void (*dequeue)(struct sched_pool *pool, struct vcpu *v); /* v stopped being runnable */
     /* Optional: v ran ran_ns on its CPU, up to now. */
     void (*account)(struct sched_pool *pool, struct vcpu *v, uint64_t ran_ns, uint64_t now);
     /*
@@ -110,8 +112,8 @@ struct scheduler_ops {
      * (accounted up to now), has ended. True if v must give the CPU up; else
      * *slice_ns is its next slice.
      */
-    bool (*slice_expired)(struct sched_pool *pool, unsigned int cpu, struct vcpu *v,
-                          uint64_t now, uint64_t *slice_ns);
+    bool (*slice_expired)(struct sched_pool *pool, unsigned int cpu, struct vcpu *v, uint64_t now,
+                          uint64_t *slice_ns);
 };
 
 /* Per-CPU scheduler state and the kick IPI; no CPU belongs to a pool yet. */

@@ -25,23 +25,23 @@
 
 #include <hv/types.h>
 
-#define VTIME_WEIGHT_UNIT    256u             /* the default weight: virtual ns = real ns */
-#define VTIME_SLICE_NS       10000000ull      /* 10 ms */
-#define VTIME_WAKE_CREDIT_NS 5000000ull       /* half a slice */
-#define VTIME_CAP_PERIOD_NS  30000000ull      /* 30 ms, Xen credit1's accounting period */
+#define VTIME_WEIGHT_UNIT    256u        /* the default weight: virtual ns = real ns */
+#define VTIME_SLICE_NS       10000000ull /* 10 ms */
+#define VTIME_WAKE_CREDIT_NS 5000000ull  /* half a slice */
+#define VTIME_CAP_PERIOD_NS  30000000ull /* 30 ms, Xen credit1's accounting period */
 
 /* A cap: budget_ns of run time in every period, shared by the entities that point at it. */
 struct vtime_budget {
     uint64_t budget_ns;
-    int64_t left_ns;         /* in the current period; negative: debt */
-    uint64_t period_end;     /* now-time at which the next period starts */
+    int64_t left_ns;     /* in the current period; negative: debt */
+    uint64_t period_end; /* now-time at which the next period starts */
 };
 
 struct vtime_entity {
     uint64_t vtime;
-    uint32_t weight;                 /* 1..65535 */
-    struct vtime_budget *budget;     /* NULL: no cap */
-    struct vtime_entity *next;       /* queue link */
+    uint32_t weight;             /* 1..65535 */
+    struct vtime_budget *budget; /* NULL: no cap */
+    struct vtime_entity *next;   /* queue link */
 };
 
 /* The entities waiting for one CPU (unordered: a CPU has few). */

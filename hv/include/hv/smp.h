@@ -4,9 +4,9 @@
 
 #include <hv/types.h>
 
-#define HV_MAX_CPUS 256  /* compile-time limit; raise for larger hosts */
+#define HV_MAX_CPUS 256 /* compile-time limit; raise for larger hosts */
 
-extern unsigned int nr_cpus_possible;   /* CPUs the MADT lists (enabled) */
+extern unsigned int nr_cpus_possible; /* CPUs the MADT lists (enabled) */
 extern volatile unsigned int nr_cpus_online;
 
 unsigned int smp_processor_id(void);

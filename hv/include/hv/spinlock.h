@@ -16,17 +16,23 @@
 #include <hv/types.h>
 
 typedef struct {
-    volatile uint16_t next;     /* next ticket to hand out */
-    volatile uint16_t owner;    /* ticket now served */
+    volatile uint16_t next;  /* next ticket to hand out */
+    volatile uint16_t owner; /* ticket now served */
 #ifdef TESSERA_HV_DEBUG_LOCKS
-    volatile uint32_t holder;   /* 1 + the holding CPU's id; 0 when free */
+    volatile uint32_t holder; /* 1 + the holding CPU's id; 0 when free */
 #endif
 } spinlock_t;
 
 #ifdef TESSERA_HV_DEBUG_LOCKS
-#define SPINLOCK_INIT { 0, 0, 0 }
+#define SPINLOCK_INIT \
+    {                 \
+        0, 0, 0       \
+    }
 #else
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+    {                 \
+        0, 0          \
+    }
 #endif
 
 void spin_lock(spinlock_t *l);

@@ -7,8 +7,8 @@
 #include <hv/spinlock.h>
 
 struct timer {
-    uint64_t deadline_ns;           /* now_ns() time at which it fires */
-    void (*fn)(struct timer *t);    /* runs in interrupt context on its CPU */
+    uint64_t deadline_ns;        /* now_ns() time at which it fires */
+    void (*fn)(struct timer *t); /* runs in interrupt context on its CPU */
     void *data;
     struct timer *next;
     unsigned int cpu;
@@ -21,11 +21,11 @@ struct timer {
  */
 struct timer_queue {
     struct timer *head;
-    spinlock_t lock;                /* the list and its timers' armed, cpu, next */
+    spinlock_t lock; /* the list and its timers' armed, cpu, next */
 };
 
 void timer_init_cpu(void);
-void timer_set(struct timer *t, uint64_t deadline_ns);  /* on this CPU */
+void timer_set(struct timer *t, uint64_t deadline_ns); /* on this CPU */
 void timer_cancel(struct timer *t);
 
 #endif

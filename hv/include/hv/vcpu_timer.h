@@ -16,8 +16,8 @@ struct domain;
 struct vcpu_timers {
     struct timer singleshot;
     struct timer periodic;
-    uint64_t period_ns;          /* 0: no periodic timer (under the event lock) */
-    struct timer poll_timeout;   /* SCHEDOP_poll with a timeout */
+    uint64_t period_ns;        /* 0: no periodic timer (under the event lock) */
+    struct timer poll_timeout; /* SCHEDOP_poll with a timeout */
 };
 
 /* v's timers as new, none armed (at creation and at a restart). */

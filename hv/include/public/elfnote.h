@@ -17,17 +17,17 @@
 #define XEN_ELFNOTE_GUEST_VERSION      7  /* string */
 #define XEN_ELFNOTE_LOADER             8  /* string, "generic" */
 #define XEN_ELFNOTE_PAE_MODE           9  /* string: yes, no, bimodal */
-#define XEN_ELFNOTE_FEATURES          10  /* string: '|'-separated, '!' = required */
-#define XEN_ELFNOTE_BSD_SYMTAB        11  /* string "yes" */
-#define XEN_ELFNOTE_HV_START_LOW      12  /* numeric (32-bit PAE guests) */
-#define XEN_ELFNOTE_L1_MFN_VALID      13  /* numeric pair: mask, value */
-#define XEN_ELFNOTE_SUSPEND_CANCEL    14  /* numeric */
-#define XEN_ELFNOTE_INIT_P2M          15  /* virtual address of the P2M list */
-#define XEN_ELFNOTE_MOD_START_PFN     16  /* numeric: mod_start is a PFN */
+#define XEN_ELFNOTE_FEATURES           10 /* string: '|'-separated, '!' = required */
+#define XEN_ELFNOTE_BSD_SYMTAB         11 /* string "yes" */
+#define XEN_ELFNOTE_HV_START_LOW       12 /* numeric (32-bit PAE guests) */
+#define XEN_ELFNOTE_L1_MFN_VALID       13 /* numeric pair: mask, value */
+#define XEN_ELFNOTE_SUSPEND_CANCEL     14 /* numeric */
+#define XEN_ELFNOTE_INIT_P2M           15 /* virtual address of the P2M list */
+#define XEN_ELFNOTE_MOD_START_PFN      16 /* numeric: mod_start is a PFN */
 #define XEN_ELFNOTE_SUPPORTED_FEATURES 17 /* 32-bit bitmap of XENFEAT_* */
-#define XEN_ELFNOTE_PHYS32_ENTRY      18  /* PVH 32-bit physical entry point */
-#define XEN_ELFNOTE_PHYS32_RELOC      19  /* PVH relocation: align, min, max */
-#define XEN_ELFNOTE_MAX               XEN_ELFNOTE_PHYS32_RELOC
+#define XEN_ELFNOTE_PHYS32_ENTRY       18 /* PVH 32-bit physical entry point */
+#define XEN_ELFNOTE_PHYS32_RELOC       19 /* PVH relocation: align, min, max */
+#define XEN_ELFNOTE_MAX                XEN_ELFNOTE_PHYS32_RELOC
 
 /* The owner name of every Xen note. */
 #define XEN_ELFNOTE_NAME "Xen"

@@ -11,13 +11,13 @@
 #define GNTTABOP_query_size      6
 
 struct grant_entry_v1 {
-    uint16_t flags;            /* GTF_* */
+    uint16_t flags; /* GTF_* */
     uint16_t domid;
     uint32_t frame;
 };
 
-#define GTF_invalid      0
+#define GTF_invalid       0
 #define GTF_permit_access 1
-#define GTF_readonly     (1u << 2)
+#define GTF_readonly      (1u << 2)
 
 #endif

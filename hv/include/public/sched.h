@@ -13,14 +13,14 @@
 #define SCHEDOP_poll     3
 
 struct sched_shutdown {
-    uint32_t reason;         /* SHUTDOWN_* */
+    uint32_t reason; /* SHUTDOWN_* */
 };
 
 struct sched_poll {
-    uint64_t ports;          /* guest pointer to evtchn_port_t[nr_ports] */
+    uint64_t ports; /* guest pointer to evtchn_port_t[nr_ports] */
     uint32_t nr_ports;
     uint32_t pad;
-    uint64_t timeout;        /* absolute system time in ns, 0 = none */
+    uint64_t timeout; /* absolute system time in ns, 0 = none */
 };
 
 #define SHUTDOWN_poweroff 0

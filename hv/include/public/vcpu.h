@@ -5,17 +5,17 @@
 
 #include <stdint.h>
 
-#define VCPUOP_initialise            0
-#define VCPUOP_up                    1
-#define VCPUOP_down                  2
-#define VCPUOP_is_up                 3
-#define VCPUOP_get_runstate_info     4
+#define VCPUOP_initialise                    0
+#define VCPUOP_up                            1
+#define VCPUOP_down                          2
+#define VCPUOP_is_up                         3
+#define VCPUOP_get_runstate_info             4
 #define VCPUOP_register_runstate_memory_area 5
-#define VCPUOP_set_periodic_timer    6
-#define VCPUOP_stop_periodic_timer   7
-#define VCPUOP_set_singleshot_timer  8
-#define VCPUOP_stop_singleshot_timer 9
-#define VCPUOP_register_vcpu_info   10
+#define VCPUOP_set_periodic_timer            6
+#define VCPUOP_stop_periodic_timer           7
+#define VCPUOP_set_singleshot_timer          8
+#define VCPUOP_stop_singleshot_timer         9
+#define VCPUOP_register_vcpu_info            10
 
 /* Time a vCPU spent in each state since it was created (system time, ns). */
 struct vcpu_runstate_info {
@@ -23,10 +23,10 @@ struct vcpu_runstate_info {
     uint64_t state_entry_time; /* when it entered it */
     uint64_t time[4];          /* per RUNSTATE_*, the current state's time included */
 };
-#define RUNSTATE_running  0    /* on a CPU */
-#define RUNSTATE_runnable 1    /* waits for a CPU */
-#define RUNSTATE_blocked  2    /* waits for an event */
-#define RUNSTATE_offline  3    /* down (or not started, or its domain is dying) */
+#define RUNSTATE_running  0 /* on a CPU */
+#define RUNSTATE_runnable 1 /* waits for a CPU */
+#define RUNSTATE_blocked  2 /* waits for an event */
+#define RUNSTATE_offline  3 /* down (or not started, or its domain is dying) */
 
 /*
  * Where the hypervisor keeps a copy of the vCPU's vcpu_runstate_info: a
@@ -44,14 +44,14 @@ struct vcpu_set_periodic_timer {
 
 struct vcpu_set_singleshot_timer {
     uint64_t timeout_abs_ns;
-    uint32_t flags;            /* VCPU_SSHOTTMR_* */
+    uint32_t flags; /* VCPU_SSHOTTMR_* */
     uint32_t pad;
 };
 #define VCPU_SSHOTTMR_future (1u << 0)
 
 struct vcpu_register_vcpu_info {
-    uint64_t mfn;              /* frame holding the vcpu_info */
-    uint32_t offset;           /* its offset in that frame */
+    uint64_t mfn;    /* frame holding the vcpu_info */
+    uint32_t offset; /* its offset in that frame */
     uint32_t rsvd;
 };
 

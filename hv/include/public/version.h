@@ -5,17 +5,17 @@
 
 #include <stdint.h>
 
-#define XENVER_version      0   /* returns major << 16 | minor */
-#define XENVER_extraversion 1   /* char[XEN_EXTRAVERSION_LEN] */
-#define XENVER_compile_info 2
-#define XENVER_capabilities 3   /* char[XEN_CAPABILITIES_INFO_LEN] */
-#define XENVER_changeset    4   /* char[XEN_CHANGESET_INFO_LEN] */
+#define XENVER_version             0 /* returns major << 16 | minor */
+#define XENVER_extraversion        1 /* char[XEN_EXTRAVERSION_LEN] */
+#define XENVER_compile_info        2
+#define XENVER_capabilities        3 /* char[XEN_CAPABILITIES_INFO_LEN] */
+#define XENVER_changeset           4 /* char[XEN_CHANGESET_INFO_LEN] */
 #define XENVER_platform_parameters 5
-#define XENVER_get_features 6   /* struct xen_feature_info */
-#define XENVER_pagesize     7
-#define XENVER_guest_handle 8   /* uint8_t[16] */
-#define XENVER_commandline  9
-#define XENVER_build_id    10
+#define XENVER_get_features        6 /* struct xen_feature_info */
+#define XENVER_pagesize            7
+#define XENVER_guest_handle        8 /* uint8_t[16] */
+#define XENVER_commandline         9
+#define XENVER_build_id            10
 
 #define XEN_EXTRAVERSION_LEN      16
 #define XEN_CAPABILITIES_INFO_LEN 1024
@@ -36,8 +36,8 @@ struct xen_compile_info {
 #define XEN_COMPAT_VIRT_START 0xF5800000u
 
 struct xen_feature_info {
-    uint32_t submap_idx;    /* IN: which 32-bit submap */
-    uint32_t submap;        /* OUT */
+    uint32_t submap_idx; /* IN: which 32-bit submap */
+    uint32_t submap;     /* OUT */
 };
 
 #endif

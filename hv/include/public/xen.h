@@ -15,34 +15,34 @@
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 
 /* Hypercall numbers (RAX). */
-#define __HYPERVISOR_set_trap_table        0
-#define __HYPERVISOR_mmu_update            1
-#define __HYPERVISOR_set_gdt               2
-#define __HYPERVISOR_stack_switch          3
-#define __HYPERVISOR_set_callbacks         4
-#define __HYPERVISOR_fpu_taskswitch        5
-#define __HYPERVISOR_platform_op           7
-#define __HYPERVISOR_set_debugreg          8
-#define __HYPERVISOR_get_debugreg          9
-#define __HYPERVISOR_update_descriptor    10
-#define __HYPERVISOR_memory_op            12
-#define __HYPERVISOR_multicall            13
-#define __HYPERVISOR_update_va_mapping    14
-#define __HYPERVISOR_set_timer_op         15
-#define __HYPERVISOR_xen_version          17
-#define __HYPERVISOR_console_io           18
-#define __HYPERVISOR_grant_table_op       20
-#define __HYPERVISOR_vm_assist            21
-#define __HYPERVISOR_iret                 23
-#define __HYPERVISOR_vcpu_op              24
-#define __HYPERVISOR_set_segment_base     25
-#define __HYPERVISOR_mmuext_op            26
-#define __HYPERVISOR_sched_op             29
-#define __HYPERVISOR_event_channel_op     32
-#define __HYPERVISOR_physdev_op           33
-#define __HYPERVISOR_hvm_op               34
-#define __HYPERVISOR_sysctl               35
-#define __HYPERVISOR_domctl               36
+#define __HYPERVISOR_set_trap_table    0
+#define __HYPERVISOR_mmu_update        1
+#define __HYPERVISOR_set_gdt           2
+#define __HYPERVISOR_stack_switch      3
+#define __HYPERVISOR_set_callbacks     4
+#define __HYPERVISOR_fpu_taskswitch    5
+#define __HYPERVISOR_platform_op       7
+#define __HYPERVISOR_set_debugreg      8
+#define __HYPERVISOR_get_debugreg      9
+#define __HYPERVISOR_update_descriptor 10
+#define __HYPERVISOR_memory_op         12
+#define __HYPERVISOR_multicall         13
+#define __HYPERVISOR_update_va_mapping 14
+#define __HYPERVISOR_set_timer_op      15
+#define __HYPERVISOR_xen_version       17
+#define __HYPERVISOR_console_io        18
+#define __HYPERVISOR_grant_table_op    20
+#define __HYPERVISOR_vm_assist         21
+#define __HYPERVISOR_iret              23
+#define __HYPERVISOR_vcpu_op           24
+#define __HYPERVISOR_set_segment_base  25
+#define __HYPERVISOR_mmuext_op         26
+#define __HYPERVISOR_sched_op          29
+#define __HYPERVISOR_event_channel_op  32
+#define __HYPERVISOR_physdev_op        33
+#define __HYPERVISOR_hvm_op            34
+#define __HYPERVISOR_sysctl            35
+#define __HYPERVISOR_domctl            36
 
 /* console_io commands. */
 #define CONSOLEIO_write 0
@@ -58,7 +58,6 @@ typedef uint16_t domid_t;
 #define DOMID_INVALID        0x7FF4u
 #define DOMID_IDLE           0x7FFFu
 
-
 /* Each hypercall stub in the hypercall page is this many bytes. */
 #define XEN_HYPERCALL_STUB_SIZE 32
 
@@ -73,32 +72,32 @@ typedef uint16_t domid_t;
 #define XEN_START_INFO_MAGIC_X86_64 "xen-3.0-x86_64"
 
 struct start_info {
-    char magic[32];              /* "xen-<version>-<platform>" */
-    uint64_t nr_pages;           /* total pages allocated to this domain */
-    uint64_t shared_info;        /* machine address of the shared info page */
-    uint32_t flags;              /* SIF_* */
+    char magic[32];       /* "xen-<version>-<platform>" */
+    uint64_t nr_pages;    /* total pages allocated to this domain */
+    uint64_t shared_info; /* machine address of the shared info page */
+    uint32_t flags;       /* SIF_* */
     uint32_t pad0;
-    uint64_t store_mfn;          /* machine frame of the xenstore page */
+    uint64_t store_mfn; /* machine frame of the xenstore page */
     uint32_t store_evtchn;
     uint32_t pad1;
     union {
         struct {
-            uint64_t mfn;        /* machine frame of the console ring */
+            uint64_t mfn; /* machine frame of the console ring */
             uint32_t evtchn;
             uint32_t pad;
         } domU;
         struct {
-            uint32_t info_off;   /* offset of console_info in this page */
+            uint32_t info_off; /* offset of console_info in this page */
             uint32_t info_size;
         } dom0;
     } console;
-    uint64_t pt_base;            /* virtual address of the top-level page table */
-    uint64_t nr_pt_frames;       /* number of bootstrap page-table frames */
-    uint64_t mfn_list;           /* virtual address of the P2M list */
-    uint64_t mod_start;          /* virtual address (or PFN with SIF_MOD_START_PFN) */
-    uint64_t mod_len;            /* bytes */
+    uint64_t pt_base;      /* virtual address of the top-level page table */
+    uint64_t nr_pt_frames; /* number of bootstrap page-table frames */
+    uint64_t mfn_list;     /* virtual address of the P2M list */
+    uint64_t mod_start;    /* virtual address (or PFN with SIF_MOD_START_PFN) */
+    uint64_t mod_len;      /* bytes */
     int8_t cmd_line[MAX_GUEST_CMDLINE];
-    uint64_t first_p2m_pfn;      /* with INIT_P2M: first PFN of the P2M table */
+    uint64_t first_p2m_pfn; /* with INIT_P2M: first PFN of the P2M table */
     uint64_t nr_p2m_frames;
 };
 typedef struct start_info start_info_t;

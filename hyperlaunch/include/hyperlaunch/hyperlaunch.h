@@ -47,10 +47,10 @@ enum hl_code {
     HL_W_UNKNOWN_NODE,       /* unknown vendor node, ignored (warning) */
     HL_E_UNKNOWN_PROPERTY,
     HL_W_UNKNOWN_PROPERTY,
-    HL_E_BAD_TYPE,           /* wrong size / not a string / ... */
-    HL_E_BAD_VALUE,          /* a value outside the allowed set or range */
+    HL_E_BAD_TYPE,  /* wrong size / not a string / ... */
+    HL_E_BAD_VALUE, /* a value outside the allowed set or range */
     HL_E_MISSING_PROPERTY,
-    HL_E_TOO_MANY,           /* a tree-wide limit exceeded */
+    HL_E_TOO_MANY, /* a tree-wide limit exceeded */
     HL_E_NO_DOMAINS,
     /* Domains */
     HL_E_DOMID_RESERVED,
@@ -58,40 +58,40 @@ enum hl_code {
     HL_E_NAME_DUPLICATE,
     HL_E_MODE_PV_DM,
     HL_W_MODE_LONG,
-    HL_E_MODE_UNSUPPORTED,   /* PV or HVM: only PVH domains run today */
+    HL_E_MODE_UNSUPPORTED, /* PV or HVM: only PVH domains run today */
     HL_W_CAP_UNKNOWN,
     HL_E_CAP_DUPLICATE,
-    HL_E_MEM_BOUNDS,         /* mem-min <= memory <= mem-max violated */
-    HL_E_MEM_TOO_SMALL,      /* smaller than the images it loads */
-    HL_E_MEM_MACHINE,        /* totals larger than the machine */
-    HL_W_IGNORED,            /* a Xen property Tessera does not use */
+    HL_E_MEM_BOUNDS,    /* mem-min <= memory <= mem-max violated */
+    HL_E_MEM_TOO_SMALL, /* smaller than the images it loads */
+    HL_E_MEM_MACHINE,   /* totals larger than the machine */
+    HL_W_IGNORED,       /* a Xen property Tessera does not use */
     /* Modules */
     HL_E_NO_KERNEL,
     HL_E_TWO_KERNELS,
     HL_E_TWO_RAMDISKS,
-    HL_E_MODULE_LOCATION,    /* none or more than one location */
+    HL_E_MODULE_LOCATION, /* none or more than one location */
     HL_E_MODULE_INDEX_UNSUPPORTED,
     HL_E_MODULE_MISSING,
     HL_E_MODULE_USED_TWICE,
-    HL_E_MODULE_FILE,        /* xen,uefi-binary: a bad file name */
+    HL_E_MODULE_FILE, /* xen,uefi-binary: a bad file name */
     /* CPU pools and affinity */
     HL_E_CPU_NOT_PRESENT,
     HL_E_CPU_TWO_POOLS,
     HL_E_POOL_EMPTY,
     HL_E_POOL_UNKNOWN_SCHED,
-    HL_E_BAD_REFERENCE,      /* a phandle that does not point at the right node */
+    HL_E_BAD_REFERENCE, /* a phandle that does not point at the right node */
     HL_E_VCPU_RANGE,
     HL_E_VCPU_DUPLICATE,
     HL_E_AFFINITY_OUTSIDE_POOL,
     HL_E_CPULIST,
-    HL_E_SCHED_PARTITIONED,  /* weight or cap for a domain of a "null" pool */
-    HL_E_VCPU_NO_CPU,        /* a "null" pool's CPUs taken before this vCPU's turn */
+    HL_E_SCHED_PARTITIONED, /* weight or cap for a domain of a "null" pool */
+    HL_E_VCPU_NO_CPU,       /* a "null" pool's CPUs taken before this vCPU's turn */
     /* Event channels */
     HL_E_EVTCHN_UNPAIRED,
     HL_E_EVTCHN_PORT_DUPLICATE,
     /* Shared memory */
     HL_E_SHM_OVERLAP,
-    HL_E_SHM_CONFLICT,       /* same id, different host address or size */
+    HL_E_SHM_CONFLICT, /* same id, different host address or size */
     HL_E_SHM_TWO_OWNERS,
     HL_E_SHM_ALIGN,
     HL_E_SHM_GUEST_OVERLAP,
@@ -99,7 +99,7 @@ enum hl_code {
     /* Policies, start order, console, CPUID */
     HL_E_DEP_CYCLE,
     HL_E_DEP_SELF,
-    HL_E_NOT_OFFERED,        /* in the binding's namespace, deliberately not offered */
+    HL_E_NOT_OFFERED, /* in the binding's namespace, deliberately not offered */
     HL_E_CONSOLE_INPUT,
     HL_E_CPUID_FEATURE,
     HL_E_CPUID_BOTH,
@@ -126,8 +126,8 @@ struct hl_diag {
 
 /* What the caller knows about the machine; 0 = unknown (checks skipped). */
 struct hl_machine {
-    uint32_t cpus;       /* CPUs present, numbered 0..cpus-1 */
-    uint64_t ram_bytes;  /* RAM available to domains */
+    uint32_t cpus;      /* CPUs present, numbered 0..cpus-1 */
+    uint64_t ram_bytes; /* RAM available to domains */
     /*
      * CPUID features (bits over hl_cpuid_features()) that tessera,cpuid-force
      * may name on this machine, and those its CPU lacks; checked only when
@@ -146,7 +146,7 @@ struct hl_boot_module {
 
 struct hl_input {
     const void *fdt;
-    size_t fdt_size;                 /* bytes readable at fdt (>= totalsize) */
+    size_t fdt_size; /* bytes readable at fdt (>= totalsize) */
     struct hl_machine machine;
     const struct hl_boot_module *boot_modules;
     uint32_t nr_boot_modules;

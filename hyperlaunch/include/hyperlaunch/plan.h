@@ -22,32 +22,32 @@
 
 /* Tree-wide limits. */
 #define HL_MAX_DOMAINS          1024u
-#define HL_MAX_VCPUS            128u   /* per domain */
-#define HL_MAX_PCPUS            256u   /* physical CPU numbers 0..255 */
-#define HL_MAX_POOLS            32u    /* including the default pool 0 */
+#define HL_MAX_VCPUS            128u /* per domain */
+#define HL_MAX_PCPUS            256u /* physical CPU numbers 0..255 */
+#define HL_MAX_POOLS            32u  /* including the default pool 0 */
 #define HL_MAX_MODULES          (2u * HL_MAX_DOMAINS + 16u)
-#define HL_MAX_EVTCHN_ENDS      2048u  /* each channel has two ends */
-#define HL_MAX_SHM_REGIONS      512u   /* distinct xen,shm-id */
-#define HL_MAX_SHM_MAPS         1024u  /* (region, domain) pairs */
-#define HL_MAX_SHM_PER_DOMAIN   16u    /* regions one domain maps (its shared memory table) */
-#define HL_MAX_CMDLINE          65535u /* a kernel's bootargs (the domain builder's limit) */
-#define HL_MAX_AFFINITIES       2048u  /* xen,vcpu nodes with hard-affinity */
-#define HL_MAX_DEPS             2048u  /* start dependencies */
-#define HL_MAX_EVTCHN_PORT      4095u  /* 2-level event channel ABI, 64-bit guests */
-#define HL_MAX_NAME             32u    /* domain name, with its NUL */
+#define HL_MAX_EVTCHN_ENDS      2048u        /* each channel has two ends */
+#define HL_MAX_SHM_REGIONS      512u         /* distinct xen,shm-id */
+#define HL_MAX_SHM_MAPS         1024u        /* (region, domain) pairs */
+#define HL_MAX_SHM_PER_DOMAIN   16u          /* regions one domain maps (its shared memory table) */
+#define HL_MAX_CMDLINE          65535u       /* a kernel's bootargs (the domain builder's limit) */
+#define HL_MAX_AFFINITIES       2048u        /* xen,vcpu nodes with hard-affinity */
+#define HL_MAX_DEPS             2048u        /* start dependencies */
+#define HL_MAX_EVTCHN_PORT      4095u        /* 2-level event channel ABI, 64-bit guests */
+#define HL_MAX_NAME             32u          /* domain name, with its NUL */
 #define HL_MAX_MEMORY_KIB       (1ull << 34) /* 16 TiB: memory, mem-min, mem-max */
-#define HL_SHM_ID_MAX           16u    /* xen,shm-id, with its NUL (Xen's limit) */
-#define HL_SCHED_WEIGHT_DEFAULT 256u   /* tessera,sched-weight: Xen's credit default */
-#define HL_SCHED_WEIGHT_MAX     65535u /* ... and its range, from 1 */
+#define HL_SHM_ID_MAX           16u          /* xen,shm-id, with its NUL (Xen's limit) */
+#define HL_SCHED_WEIGHT_DEFAULT 256u         /* tessera,sched-weight: Xen's credit default */
+#define HL_SCHED_WEIGHT_MAX     65535u       /* ... and its range, from 1 */
 
 #define HL_NONE                 0xFFFFu /* "no index" in uint16_t index fields */
 #define HL_DOMID_FIRST_RESERVED 0x7FF0u /* DOMID_SELF and up */
 
 /* struct hl_domain.type, from Xen's "mode" bits. */
 enum hl_domain_type {
-    HL_DOMAIN_PVH = 0,  /* mode 0: HVM container, no device model */
-    HL_DOMAIN_PV  = 1,  /* mode bit 0 (PARAVIRT) */
-    HL_DOMAIN_HVM = 2,  /* mode bit 1 (ENABLE_DM) */
+    HL_DOMAIN_PVH = 0, /* mode 0: HVM container, no device model */
+    HL_DOMAIN_PV = 1,  /* mode bit 0 (PARAVIRT) */
+    HL_DOMAIN_HVM = 2, /* mode bit 1 (ENABLE_DM) */
 };
 
 /* Xen's capability bits (property "capabilities"). */
@@ -96,7 +96,9 @@ struct hl_module {
     int32_t node;            /* tree offset, for error reports only */
 };
 
-typedef struct { uint64_t bits[HL_MAX_PCPUS / 64]; } hl_cpumask_t;
+typedef struct {
+    uint64_t bits[HL_MAX_PCPUS / 64];
+} hl_cpumask_t;
 
 static inline bool hl_cpumask_test(const hl_cpumask_t *m, unsigned cpu)
 {
@@ -104,11 +106,11 @@ static inline bool hl_cpumask_test(const hl_cpumask_t *m, unsigned cpu)
 }
 
 struct hl_pool {
-    const char *name;        /* node name; "default" for an implicit pool 0 */
-    const char *sched;       /* cpupool-sched, or NULL = the hypervisor's default */
-    hl_cpumask_t cpus;       /* for an implicit pool 0: the CPUs no pool names */
-    bool implicit;           /* pool 0 not declared in the tree */
-    int32_t node;            /* tree offset, -1 if implicit */
+    const char *name;  /* node name; "default" for an implicit pool 0 */
+    const char *sched; /* cpupool-sched, or NULL = the hypervisor's default */
+    hl_cpumask_t cpus; /* for an implicit pool 0: the CPUs no pool names */
+    bool implicit;     /* pool 0 not declared in the tree */
+    int32_t node;      /* tree offset, -1 if implicit */
 };
 
 /* A vCPU pinned with a xen,vcpu node. vCPUs without one run on their pool's CPUs. */
@@ -131,25 +133,25 @@ struct hl_evtchn_end {
 
 /* A static shared memory region: every domain that maps it has an hl_shm_map. */
 struct hl_shm_region {
-    const char *id;          /* xen,shm-id */
-    uint64_t host_base;      /* host-physical address */
+    const char *id;     /* xen,shm-id */
+    uint64_t host_base; /* host-physical address */
     uint64_t size;
-    uint16_t owner;          /* domain index, HL_NONE = owned by the hypervisor */
+    uint16_t owner; /* domain index, HL_NONE = owned by the hypervisor */
 };
 
 struct hl_shm_map {
-    uint16_t region;         /* index in hl_plan.shm_regions */
+    uint16_t region; /* index in hl_plan.shm_regions */
     uint16_t domain;
-    bool owner;              /* role = "owner" */
-    bool read_only;          /* tessera,access = "ro" (borrowers only) */
-    uint64_t guest_base;     /* guest-physical address */
+    bool owner;          /* role = "owner" */
+    bool read_only;      /* tessera,access = "ro" (borrowers only) */
+    uint64_t guest_base; /* guest-physical address */
     int32_t node;
 };
 
 struct hl_dep {
-    uint16_t domain;         /* the domain depended on */
-    uint8_t kind;            /* enum hl_dep_kind */
-    uint32_t phandle;        /* parse-time link */
+    uint16_t domain;  /* the domain depended on */
+    uint8_t kind;     /* enum hl_dep_kind */
+    uint32_t phandle; /* parse-time link */
 };
 
 /* Per-domain CPUID policy: bit i refers to hl_cpuid_features()[i]. */
@@ -159,31 +161,31 @@ struct hl_cpuid_policy {
 };
 
 struct hl_domain {
-    const char *name;        /* tessera,name, else the node name */
+    const char *name; /* tessera,name, else the node name */
     uint16_t domid;
-    uint8_t type;            /* enum hl_domain_type */
-    uint8_t console_serial;  /* 1: output goes to the serial console */
-    uint32_t capabilities;   /* HL_CAP_* */
+    uint8_t type;           /* enum hl_domain_type */
+    uint8_t console_serial; /* 1: output goes to the serial console */
+    uint32_t capabilities;  /* HL_CAP_* */
     uint32_t vcpus;
-    uint64_t memory_kib;     /* initial memory */
+    uint64_t memory_kib; /* initial memory */
     uint64_t mem_min_kib;
     uint64_t mem_max_kib;
-    uint64_t p2m_pool_kib;   /* xen,domain-p2m-mem-mb or Xen's default formula */
-    uint16_t pool;           /* index in hl_plan.pools */
-    uint16_t sched_weight;   /* tessera,sched-weight: 1..65535, each vCPU's share */
-    uint16_t sched_cap;      /* tessera,sched-cap: % of one CPU for the domain, 0 = none */
-    uint16_t kernel;         /* index in hl_plan.modules */
-    uint16_t ramdisk;        /* index in hl_plan.modules, or HL_NONE */
-    uint8_t on_poweroff;     /* enum hl_action */
+    uint64_t p2m_pool_kib; /* xen,domain-p2m-mem-mb or Xen's default formula */
+    uint16_t pool;         /* index in hl_plan.pools */
+    uint16_t sched_weight; /* tessera,sched-weight: 1..65535, each vCPU's share */
+    uint16_t sched_cap;    /* tessera,sched-cap: % of one CPU for the domain, 0 = none */
+    uint16_t kernel;       /* index in hl_plan.modules */
+    uint16_t ramdisk;      /* index in hl_plan.modules, or HL_NONE */
+    uint8_t on_poweroff;   /* enum hl_action */
     uint8_t on_reboot;
     uint8_t on_crash;
-    bool unmapped_crash;     /* tessera,unmapped-access = "crash" (default "ignore") */
-    uint16_t dep_first;      /* hl_plan.deps[dep_first .. dep_first + dep_count) */
+    bool unmapped_crash; /* tessera,unmapped-access = "crash" (default "ignore") */
+    uint16_t dep_first;  /* hl_plan.deps[dep_first .. dep_first + dep_count) */
     uint16_t dep_count;
-    const char *bootargs;    /* kernel command line (kernel node bootargs) */
+    const char *bootargs; /* kernel command line (kernel node bootargs) */
     struct hl_cpuid_policy cpuid;
-    bool domid_auto;         /* domid was not given; assigned by the validator */
-    uint32_t phandle;        /* the node's phandle, 0 if none (parse-time link) */
+    bool domid_auto;  /* domid was not given; assigned by the validator */
+    uint32_t phandle; /* the node's phandle, 0 if none (parse-time link) */
     int32_t node;
 };
 
@@ -215,13 +217,18 @@ struct hl_plan {
 };
 
 /* A CPUID feature a policy can hide or force (Xen's feature names). */
-enum hl_cpuid_reg { HL_CPUID_EAX, HL_CPUID_EBX, HL_CPUID_ECX, HL_CPUID_EDX };
+enum hl_cpuid_reg {
+    HL_CPUID_EAX,
+    HL_CPUID_EBX,
+    HL_CPUID_ECX,
+    HL_CPUID_EDX
+};
 
 struct hl_cpuid_feature {
-    const char *name;        /* e.g. "virt-ssbd" */
+    const char *name; /* e.g. "virt-ssbd" */
     uint32_t leaf;
     uint32_t subleaf;
-    uint8_t reg;             /* enum hl_cpuid_reg */
+    uint8_t reg; /* enum hl_cpuid_reg */
     uint8_t bit;
 };
 

@@ -34,22 +34,22 @@ static int setup(void **state)
 static void test_inside_one_module(void **state)
 {
     (void)state;
-    assert_true(boot_module_placed(&bi, 0x200000, 5000));          /* exactly */
-    assert_true(boot_module_placed(&bi, 0x200000 + 100, 4900));    /* its tail */
+    assert_true(boot_module_placed(&bi, 0x200000, 5000));       /* exactly */
+    assert_true(boot_module_placed(&bi, 0x200000 + 100, 4900)); /* its tail */
     assert_true(boot_module_placed(&bi, 0x200000 + 2 * PAGE, PAGE));
 }
 
 static void test_anything_else_refused(void **state)
 {
     (void)state;
-    assert_false(boot_module_placed(&bi, 0x200000, 5001));         /* one byte past */
-    assert_false(boot_module_placed(&bi, 0x200000 - 1, 2));        /* one byte before */
-    assert_false(boot_module_placed(&bi, 0x1000000, PAGE));        /* elsewhere (the image) */
-    assert_false(boot_module_placed(&bi, 0x200000, 3 * PAGE));     /* across both */
-    assert_false(boot_module_placed(&bi, 0x200000 + 100, ~0ull));  /* wraps around */
+    assert_false(boot_module_placed(&bi, 0x200000, 5001));        /* one byte past */
+    assert_false(boot_module_placed(&bi, 0x200000 - 1, 2));       /* one byte before */
+    assert_false(boot_module_placed(&bi, 0x1000000, PAGE));       /* elsewhere (the image) */
+    assert_false(boot_module_placed(&bi, 0x200000, 3 * PAGE));    /* across both */
+    assert_false(boot_module_placed(&bi, 0x200000 + 100, ~0ull)); /* wraps around */
     assert_false(boot_module_placed(&bi, ~0ull - 10, 100));
     bi.nr_modules = 0;
-    assert_false(boot_module_placed(&bi, 0x200000, 1));            /* no list: nothing */
+    assert_false(boot_module_placed(&bi, 0x200000, 1)); /* no list: nothing */
     bi.nr_modules = 2;
 }
 

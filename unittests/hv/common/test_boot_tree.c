@@ -22,7 +22,7 @@ static int node(int parent, const char *name, const char *compat, size_t compat_
     return n;
 }
 
-#define COMPAT(s) s, sizeof(s)
+#define COMPAT(s)     s, sizeof(s)
 #define MODULE_COMPAT COMPAT("multiboot,kernel\0multiboot,module")
 
 static int set_cells(int n, uint32_t ac, uint32_t sc)
@@ -58,7 +58,7 @@ static void build_tree(const char *bootargs, int bootargs_len)
     fdt32_t reg2[2] = { cpu_to_fdt32(0x3000), cpu_to_fdt32(100) };
 
     assert_int_equal(fdt_setprop(tree, k2, "reg", reg2, sizeof(reg2)), 0);
-    node(dom2, "ramdisk", COMPAT("multiboot,ramdisk\0multiboot,module"));  /* no reg yet */
+    node(dom2, "ramdisk", COMPAT("multiboot,ramdisk\0multiboot,module")); /* no reg yet */
 
     node(chosen, "dom3", COMPAT("xen,domain"));
     node(0, "elsewhere", COMPAT("xen,domain"));
@@ -70,14 +70,14 @@ static void test_config_bootargs(void **state)
     build_tree("console=com2 debug-exit", sizeof("console=com2 debug-exit"));
     assert_string_equal(boot_tree_config_bootargs(tree), "console=com2 debug-exit");
 
-    build_tree("no terminator", 13);  /* not a string: ignored */
+    build_tree("no terminator", 13); /* not a string: ignored */
     assert_null(boot_tree_config_bootargs(tree));
 
     build_tree(NULL, 0);
     assert_null(boot_tree_config_bootargs(tree));
 
     assert_int_equal(fdt_create_empty_tree(tree, sizeof(tree)), 0);
-    assert_null(boot_tree_config_bootargs(tree));  /* no /chosen/hypervisor */
+    assert_null(boot_tree_config_bootargs(tree)); /* no /chosen/hypervisor */
 }
 
 static void test_module_reg(void **state)
@@ -108,9 +108,9 @@ static void test_module_reg_malformed(void **state)
     build_tree(NULL, 0);
     kernel = fdt_path_offset(tree, "/chosen/hypervisor/dom1/kernel");
     assert_int_equal(fdt_setprop(tree, kernel, "reg", short_reg, sizeof(short_reg)), 0);
-    assert_false(boot_tree_module_reg(tree, kernel, &base, &size));  /* 3 cells, needs 4 */
+    assert_false(boot_tree_module_reg(tree, kernel, &base, &size)); /* 3 cells, needs 4 */
 
-    set_cells(fdt_path_offset(tree, "/chosen/hypervisor/dom1"), 3, 1);  /* cells beyond 64 bits */
+    set_cells(fdt_path_offset(tree, "/chosen/hypervisor/dom1"), 3, 1); /* cells beyond 64 bits */
     kernel = fdt_path_offset(tree, "/chosen/hypervisor/dom1/kernel");
     assert_false(boot_tree_module_reg(tree, kernel, &base, &size));
 }

@@ -59,7 +59,8 @@ static void test_numbers(void **state)
 {
     (void)state;
     cmdline_init("dec=115200 hex=0xf4 HEX=0XFF bad=12z empty= flag neg=-1 "
-                 "max=18446744073709551615 over=18446744073709551616 x=0x", NULL);
+                 "max=18446744073709551615 over=18446744073709551616 x=0x",
+                 NULL);
     assert_int_equal(cmdline_get_u64("dec", 7), 115200);
     assert_int_equal(cmdline_get_u64("hex", 7), 0xf4);
     assert_int_equal(cmdline_get_u64("HEX", 7), 0xff);
@@ -90,12 +91,9 @@ static void test_too_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tree_then_loader),
-        cmocka_unit_test(test_missing_parts),
-        cmocka_unit_test(test_key_is_whole_word),
-        cmocka_unit_test(test_whitespace),
-        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_too_long),
+        cmocka_unit_test(test_tree_then_loader),  cmocka_unit_test(test_missing_parts),
+        cmocka_unit_test(test_key_is_whole_word), cmocka_unit_test(test_whitespace),
+        cmocka_unit_test(test_numbers),           cmocka_unit_test(test_too_long),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,7 @@ static void test_sched_poll_in(void **state)
 
     (void)state;
     memset(&p, 0xAA, sizeof(p));
-    put32(g, 0xFFFFF000u);          /* the handle: zero-extended, not sign-extended */
+    put32(g, 0xFFFFF000u); /* the handle: zero-extended, not sign-extended */
     put32(g + 4, 3);
     put64(g + 8, 0x1122334455667788ull);
     compat_xlat_in(&p, g, &compat_sched_poll_layout, true);
@@ -53,7 +53,7 @@ static void test_add_to_physmap_in(void **state)
     struct xen_add_to_physmap x;
 
     (void)state;
-    put32(g, 0x00027FF0u);          /* domid DOMID_SELF, size 2 */
+    put32(g, 0x00027FF0u); /* domid DOMID_SELF, size 2 */
     put32(g + 4, 7);
     put32(g + 8, 0x80000001u);
     put32(g + 12, 0xABCDEu);
@@ -83,7 +83,8 @@ static void test_singleshot_in(void **state)
 /* 44 bytes: state at 0, entry time at 4, the four times from 12. */
 static void test_runstate_out(void **state)
 {
-    struct vcpu_runstate_info info = { .state = 2, .state_entry_time = 0x0102030405060708ull,
+    struct vcpu_runstate_info info = { .state = 2,
+                                       .state_entry_time = 0x0102030405060708ull,
                                        .time = { 10, 20, 30, 0xFFFFFFFFFFull } };
     uint8_t g[COMPAT_XLAT_MAX_SIZE], want[44];
 
@@ -125,11 +126,13 @@ static void test_copy_from_guest_width(void **state)
     fake_arch_reset();
     put64(fake_guest_mem + 0x10, 0xDEAD0000BEEFull);
     assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + 0x10,
-                                          &compat_vcpu_register_runstate_memory_area_layout), 0);
+                                          &compat_vcpu_register_runstate_memory_area_layout),
+                     0);
     assert_int_equal(area.addr, 0xBEEFull);
     v.hypercall_64bit = true;
     assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + 0x10,
-                                          &compat_vcpu_register_runstate_memory_area_layout), 0);
+                                          &compat_vcpu_register_runstate_memory_area_layout),
+                     0);
     assert_int_equal(area.addr, 0xDEAD0000BEEFull);
     /* 4 bytes left in guest memory: enough for a 32-bit handle only. */
     assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4,
@@ -137,18 +140,16 @@ static void test_copy_from_guest_width(void **state)
                      -XEN_EFAULT);
     v.hypercall_64bit = false;
     assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4,
-                                          &compat_vcpu_register_runstate_memory_area_layout), 0);
+                                          &compat_vcpu_register_runstate_memory_area_layout),
+                     0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sched_poll_in),
-        cmocka_unit_test(test_add_to_physmap_in),
-        cmocka_unit_test(test_singleshot_in),
-        cmocka_unit_test(test_runstate_out),
-        cmocka_unit_test(test_memory_map_out),
-        cmocka_unit_test(test_copy_from_guest_width),
+        cmocka_unit_test(test_sched_poll_in),  cmocka_unit_test(test_add_to_physmap_in),
+        cmocka_unit_test(test_singleshot_in),  cmocka_unit_test(test_runstate_out),
+        cmocka_unit_test(test_memory_map_out), cmocka_unit_test(test_copy_from_guest_width),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

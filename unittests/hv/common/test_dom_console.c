@@ -33,11 +33,11 @@ static struct domain *d;
 static struct xencons_interface *ring;
 static char serial[16384];
 static size_t serial_len;
-static const char *serial_in;           /* what serial_getc() returns next */
+static const char *serial_in; /* what serial_getc() returns next */
 static unsigned int ring_notifies;
-static struct timer *input_poll_timer;  /* armed by the first console */
-static char debug_keys[16];             /* what debug_key() was given */
-static unsigned int lines_reported;     /* timeline_domain_output() calls for d */
+static struct timer *input_poll_timer; /* armed by the first console */
+static char debug_keys[16];            /* what debug_key() was given */
+static unsigned int lines_reported;    /* timeline_domain_output() calls for d */
 
 void debug_key(char ch)
 {
@@ -198,7 +198,7 @@ static void test_overlong_line(void **state)
         assert_true((size_t)(nl - p - 6) <= DOM_CONSOLE_LINE_MAX);
         lines++;
     }
-    assert_int_equal(lines, 3);     /* 256 + 256 + 88 */
+    assert_int_equal(lines, 3); /* 256 + 256 + 88 */
 }
 
 /*
@@ -238,7 +238,7 @@ static void test_input_to_ring(void **state)
     dom_console_give_input(&d->console);
     serial_in = "ab";
     input_poll_timer->fn(input_poll_timer);
-    assert_int_equal(ring->in_prod, 0);     /* not connected yet: waits */
+    assert_int_equal(ring->in_prod, 0); /* not connected yet: waits */
     dom_console_ring_notify(d, RING_PORT);
     assert_int_equal(ring->in_prod, 2);
     assert_memory_equal(ring->in, "ab", 2);
@@ -263,7 +263,7 @@ static void test_debug_keys(void **state)
     input_poll_timer->fn(input_poll_timer);
     assert_string_equal(debug_keys, "th");
     dom_console_ring_notify(d, RING_PORT);
-    assert_int_equal(ring->in_prod, 3);     /* 't' and two Ctrl-A reached the domain */
+    assert_int_equal(ring->in_prod, 3); /* 't' and two Ctrl-A reached the domain */
 }
 
 int main(void)

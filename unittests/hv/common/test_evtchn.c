@@ -26,7 +26,7 @@
 
 #define ARG_GVA (FAKE_GUEST_BASE + 0x100)
 
-static struct domain *a, *b;          /* domids 1 and 2, 2 vCPUs each */
+static struct domain *a, *b; /* domids 1 and 2, 2 vCPUs each */
 static unsigned int time_updates;
 static unsigned int notified_port;
 
@@ -267,8 +267,8 @@ static void test_bad_ports(void **state)
 static void test_unreadable_arguments(void **state)
 {
     static const unsigned int cmds[] = {
-        EVTCHNOP_bind_interdomain, EVTCHNOP_bind_virq, EVTCHNOP_close, EVTCHNOP_send,
-        EVTCHNOP_status, EVTCHNOP_alloc_unbound, EVTCHNOP_bind_ipi, EVTCHNOP_bind_vcpu,
+        EVTCHNOP_bind_interdomain, EVTCHNOP_bind_virq,     EVTCHNOP_close,    EVTCHNOP_send,
+        EVTCHNOP_status,           EVTCHNOP_alloc_unbound, EVTCHNOP_bind_ipi, EVTCHNOP_bind_vcpu,
         EVTCHNOP_unmask,
     };
     uint64_t args[2];
@@ -279,7 +279,7 @@ static void test_unreadable_arguments(void **state)
         args[0] = cmds[i];
         args[1] = 0;
         assert_int_equal(do_event_channel_op(a->vcpus[0], args), -XEN_EFAULT);
-        args[1] = FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 2;   /* straddles the end */
+        args[1] = FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 2; /* straddles the end */
         assert_int_equal(do_event_channel_op(a->vcpus[0], args), -XEN_EFAULT);
     }
     for (i = 1; i < EVTCHN_NR_PORTS; i++)
@@ -340,7 +340,7 @@ static void test_interdomain(void **state)
 /* Binding to ports not offered to the caller, or of domains that are not there. */
 static void test_interdomain_hostile(void **state)
 {
-    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 1 };  /* for itself */
+    struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 1 }; /* for itself */
     struct evtchn_bind_interdomain bi;
     uint32_t ipi;
 
@@ -497,9 +497,9 @@ static void test_poll(void **state)
     assert_true(a->vcpus[0]->ev.polling);
     assert_int_equal(port_op(a->vcpus[0], EVTCHNOP_send, port), 0);
     assert_false(a->vcpus[0]->ev.polling);
-    memcpy(fake_guest_mem + 0x100, &p, sizeof(p));     /* the send's argument overwrote it */
+    memcpy(fake_guest_mem + 0x100, &p, sizeof(p)); /* the send's argument overwrote it */
     assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), 0);
-    assert_false(a->vcpus[0]->ev.polling);          /* already pending */
+    assert_false(a->vcpus[0]->ev.polling); /* already pending */
     ports[0] = EVTCHN_NR_PORTS;
     assert_int_equal(evtchn_poll(a->vcpus[0], ARG_GVA), -XEN_EINVAL);
     /* More than Xen's 128, each a valid port. */
@@ -515,7 +515,8 @@ static void test_poll(void **state)
 /* A 32-bit caller's SCHEDOP_poll: a 32-bit handle, the timeout 4-aligned at 8. */
 static void test_poll_compat(void **state)
 {
-    struct compat_sched_poll c = { .ports = FAKE_GUEST_BASE + 0x800, .nr_ports = 1,
+    struct compat_sched_poll c = { .ports = FAKE_GUEST_BASE + 0x800,
+                                   .nr_ports = 1,
                                    .timeout = 5000000000ull };
     uint32_t *ports = (uint32_t *)(fake_guest_mem + 0x800);
 

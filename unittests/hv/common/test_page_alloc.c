@@ -19,17 +19,17 @@
 #include "fake_hv.h"
 
 #define PAGE 4096ull
-#define MIB (1ull << 20)
-#define GIB (1ull << 30)
-#define TIB (1ull << 40)
+#define MIB  (1ull << 20)
+#define GIB  (1ull << 30)
+#define TIB  (1ull << 40)
 
 /* Where the test puts the boot data in fake physical memory. */
 #define BOOTINFO_PA (24 * MIB)
 #define MEMMAP_PA   (BOOTINFO_PA + PAGE)
 #define TREE_PA     (BOOTINFO_PA + 4 * PAGE)
 #define TREE_SIZE   (16 * PAGE)
-#define MODULES_PA  (BOOTINFO_PA + 2 * PAGE)  /* the module list: up to 512 entries */
-#define MODULE_PA   (18 * MIB + 3 * PAGE)  /* in RAM by type: only the module list says it is taken */
+#define MODULES_PA  (BOOTINFO_PA + 2 * PAGE) /* the module list: up to 512 entries */
+#define MODULE_PA   (18 * MIB + 3 * PAGE) /* in RAM by type: only the module list says it is taken */
 #define MODULE_SIZE 5000
 #define IMAGE_PA    (16 * MIB)
 #define IMAGE_SIZE  (1 * MIB)
@@ -57,8 +57,8 @@ static void *pa(uint64_t addr)
 static bool try_fake_memory(size_t size)
 {
     fake_mem_size = size;
-    fake_mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    fake_mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                    -1, 0);
     if (fake_mem == MAP_FAILED) {
         fake_mem = NULL;
         return false;
@@ -184,7 +184,7 @@ static void test_every_page_once_and_never_boot_data(void **state)
     for (uint64_t i = 0; i < n; i++)
         page_free(pages[i], 0);
     assert_int_equal(page_alloc_free_pages(), total);
-    paddr_t big = page_alloc(9);  /* 2 MiB, naturally aligned */
+    paddr_t big = page_alloc(9); /* 2 MiB, naturally aligned */
 
     assert_true(big != 0 && big % (2 * MIB) == 0 && page_in_ram(big) &&
                 page_in_ram(big + 2 * MIB - PAGE));
@@ -209,8 +209,8 @@ static void test_orders_and_alignment(void **state)
         assert_int_equal(page_alloc_free_pages(), total - (1ull << order));
         page_free(p, order);
     }
-    assert_int_equal(page_alloc(19), 0);   /* above the largest order */
-    assert_int_equal(page_alloc(13), 0);   /* 32 MiB: no such contiguous RAM */
+    assert_int_equal(page_alloc(19), 0); /* above the largest order */
+    assert_int_equal(page_alloc(13), 0); /* 32 MiB: no such contiguous RAM */
     assert_int_equal(page_alloc_free_pages(), total);
 
     void *z = page_alloc_zeroed_virt();
@@ -232,7 +232,7 @@ static void test_double_free_is_caught(void **state)
     page_free(p, 0);
     fake_panic_expected = 1;
     expect_assert_failure(page_free(p, 0));
-    expect_assert_failure(page_free(0x8000, 0));  /* not allocator memory */
+    expect_assert_failure(page_free(0x8000, 0)); /* not allocator memory */
     fake_panic_expected = 0;
 }
 
@@ -247,19 +247,19 @@ static void test_huge_sparse_map(void **state)
         { TREE_PA, TREE_SIZE, TESSERA_MEM_LAUNCH_TREE, 0 },
         { 4 * GIB, 2 * GIB, TESSERA_MEM_RAM, 0 },
         { 2 * TIB, 4 * GIB, TESSERA_MEM_RAM, 0 },
-        { 2 * TIB + 4 * GIB, 4 * GIB, TESSERA_MEM_RAM, 0 },  /* adjacent: one zone */
+        { 2 * TIB + 4 * GIB, 4 * GIB, TESSERA_MEM_RAM, 0 }, /* adjacent: one zone */
     };
 
     (void)state;
     if (!try_fake_memory(2 * TIB + 9 * GIB))
-        skip();  /* a host with strict overcommit refuses even MAP_NORESERVE */
+        skip(); /* a host with strict overcommit refuses even MAP_NORESERVE */
     fake_console_reset();
     page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
 
     uint64_t expected = (15 + 7) * MIB + 2 * GIB + 8 * GIB - MODULE_SIZE;
 
     assert_true(page_alloc_total_pages() * PAGE <= expected);
-    assert_true(page_alloc_total_pages() * PAGE >= expected - 4 * MIB);  /* minus metadata */
+    assert_true(page_alloc_total_pages() * PAGE >= expected - 4 * MIB); /* minus metadata */
     assert_non_null(strstr(fake_console, "in 4 zones"));
 
     /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
@@ -284,7 +284,7 @@ static void test_every_module_is_kept_out(void **state)
     total = page_alloc_total_pages();
     for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
         if (p >= 18 * MIB && p < 18 * MIB + 600 * PAGE)
-            assert_int_equal((p - 18 * MIB) / PAGE % 2, 1);  /* only the gaps */
+            assert_int_equal((p - 18 * MIB) / PAGE % 2, 1); /* only the gaps */
     }
     assert_int_equal(n, total);
     assert_int_equal(fake_panics, panics);
@@ -331,12 +331,12 @@ static void test_claim_takes_exactly_the_range(void **state)
     uint64_t total = page_alloc_total_pages();
     const paddr_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
 
-    assert_false(page_alloc_claim(IMAGE_PA, PAGE));           /* the hypervisor image */
+    assert_false(page_alloc_claim(IMAGE_PA, PAGE));            /* the hypervisor image */
     assert_false(page_alloc_claim(IMAGE_PA - PAGE, 2 * PAGE)); /* half of it free: none taken */
     assert_int_equal(page_alloc_free_pages(), total);
     assert_true(page_alloc_claim(base, size));
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
-    assert_false(page_alloc_claim(base + size - PAGE, 2 * PAGE));  /* already taken */
+    assert_false(page_alloc_claim(base + size - PAGE, 2 * PAGE)); /* already taken */
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
 
     uint64_t n = 0;
@@ -362,7 +362,7 @@ static void test_seal_counts_allocations_after_boot(void **state)
     assert_true(before != 0);
     assert_int_equal(page_alloc_after_boot(), 0);
     page_alloc_seal();
-    page_free(before, 0);  /* freeing is not allocating */
+    page_free(before, 0); /* freeing is not allocating */
     assert_int_equal(page_alloc_after_boot(), 0);
 
     fake_console_reset();
@@ -372,8 +372,8 @@ static void test_seal_counts_allocations_after_boot(void **state)
     assert_true(a != 0 && b != 0);
     assert_int_equal(page_alloc_after_boot(), 2);
     assert_non_null(strstr(fake_console, "tessera: page allocation after boot: order 3 from "));
-    assert_null(strstr(fake_console, "order 0"));  /* reported once */
-    assert_int_equal(page_alloc(40), 0);  /* a failed attempt counts too */
+    assert_null(strstr(fake_console, "order 0")); /* reported once */
+    assert_int_equal(page_alloc(40), 0);          /* a failed attempt counts too */
     assert_int_equal(page_alloc_after_boot(), 3);
     page_free(a, 3);
     page_free(b, 0);

@@ -17,9 +17,9 @@
 
 struct sim {
     struct vtime_queue q;
-    struct vtime_budget cap;    /* entity 0's, when capped */
+    struct vtime_budget cap; /* entity 0's, when capped */
     struct vtime_entity e[4];
-    uint64_t ran[4];            /* ns each entity ran */
+    uint64_t ran[4]; /* ns each entity ran */
     uint64_t now, idle;
     unsigned int n;
 };
@@ -50,7 +50,7 @@ static void run_busy(struct sim *s, uint64_t end)
         struct vtime_entity *e = vtime_pick(&s->q, s->now, &slice);
 
         if (!e) {
-            assert_true(slice > 0);         /* only a cap parks a runnable entity */
+            assert_true(slice > 0); /* only a cap parks a runnable entity */
             s->idle += slice;
             s->now += slice;
             continue;
@@ -67,8 +67,7 @@ static void run_busy(struct sim *s, uint64_t end)
 }
 
 /* Entity 0 capped at percent, then 3 s of busy running. */
-static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights,
-                       unsigned int percent)
+static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights, unsigned int percent)
 {
     sim_init(s, n, weights);
     vtime_budget_init(&s->cap, percent, 0);
@@ -190,18 +189,18 @@ static void test_cap_overrun_is_debt(void **state)
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0);               /* 15 ms of every 30 */
+    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
     vtime_entity_init(&e, &q, 256, &b);
     vtime_enqueue(&q, &e, true);
     assert_ptr_equal(vtime_pick(&q, 0, &slice), &e);
     assert_int_equal(slice, VTIME_SLICE_NS);
-    vtime_charge(&e, 25 * MS, 25 * MS);         /* 10 ms over budget */
+    vtime_charge(&e, 25 * MS, 25 * MS); /* 10 ms over budget */
     assert_true(vtime_slice_end(&q, &e, 25 * MS, &slice));
     vtime_enqueue(&q, &e, false);
     assert_null(vtime_pick(&q, 25 * MS, &slice));
-    assert_int_equal(slice, 5 * MS);            /* parked until the period ends */
+    assert_int_equal(slice, 5 * MS); /* parked until the period ends */
     assert_ptr_equal(vtime_pick(&q, 30 * MS, &slice), &e);
-    assert_int_equal(slice, 5 * MS);            /* 15 ms budget less 10 ms debt */
+    assert_int_equal(slice, 5 * MS); /* 15 ms budget less 10 ms debt */
 }
 
 /* A run across the end of a period is charged to each period for its part. */
@@ -213,7 +212,7 @@ static void test_cap_run_across_periods(void **state)
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0);               /* 15 ms of every 30 */
+    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
     vtime_entity_init(&e, &q, 256, &b);
     vtime_enqueue(&q, &e, true);
     assert_ptr_equal(vtime_pick(&q, 20 * MS, &slice), &e);
@@ -245,7 +244,7 @@ static void test_wake_credit_bounded(void **state)
     before = s.ran[0];
     vtime_enqueue(&s.q, &s.e[1], true);
     e = vtime_pick(&s.q, s.now, &slice);
-    assert_ptr_equal(e, &s.e[1]);               /* the woken one goes first */
+    assert_ptr_equal(e, &s.e[1]); /* the woken one goes first */
     assert_int_equal(s.e[0].vtime, s.q.floor);
     assert_int_equal(s.e[1].vtime, s.q.floor - VTIME_WAKE_CREDIT_NS);
     vtime_enqueue(&s.q, e, false);
@@ -296,7 +295,7 @@ static void test_yield_goes_last(void **state)
     vtime_enqueue(&s.q, e, false);
     assert_int_equal(e->vtime, 9 * MS);
     assert_ptr_equal(vtime_pick(&s.q, 1000, &slice), &s.e[1]);
-    assert_ptr_equal(vtime_pick(&s.q, 1000, &slice), &s.e[2]);   /* first queued among equals */
+    assert_ptr_equal(vtime_pick(&s.q, 1000, &slice), &s.e[2]); /* first queued among equals */
     assert_ptr_equal(vtime_pick(&s.q, 1000, &slice), &s.e[0]);
 }
 

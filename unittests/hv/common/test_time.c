@@ -50,10 +50,9 @@ static void test_absolute_time(void **state)
     time_set_tsc_rate(2593012, 1000000);
     assert_int_equal(tsc_khz(), 2593012);
     assert_int_equal(tsc_to_ns(1000000), 0);
-    assert_int_equal(tsc_to_ns(999), 0);             /* before the zero point */
+    assert_int_equal(tsc_to_ns(999), 0); /* before the zero point */
     assert_in_range(tsc_to_ns(1000000 + 2593012000ull), 999999999, 1000000000);
-    assert_in_range(ns_to_tsc(1000000000ull), 1000000 + 2593012000ull - 1,
-                    1000000 + 2593012000ull);
+    assert_in_range(ns_to_tsc(1000000000ull), 1000000 + 2593012000ull - 1, 1000000 + 2593012000ull);
     /* A deadline's TSC value is never early: tsc_to_ns(ns_to_tsc(t)) >= t. */
     for (uint64_t ns = 0; ns < 100000000; ns += 999983)
         assert_true(tsc_to_ns(ns_to_tsc(ns)) >= ns);

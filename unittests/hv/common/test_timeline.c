@@ -32,9 +32,9 @@ static void start(uint64_t loader_tsc, uint64_t ebs_tsc, uint64_t khz)
 static void test_conversion(void **state)
 {
     (void)state;
-    start(1000, 0, 2000000);  /* 2 GHz */
+    start(1000, 0, 2000000); /* 2 GHz */
     assert_int_equal(timeline_tsc_to_us(1000), 0);
-    assert_int_equal(timeline_tsc_to_us(999), 0);  /* before the loader: clamped */
+    assert_int_equal(timeline_tsc_to_us(999), 0); /* before the loader: clamped */
     assert_int_equal(timeline_tsc_to_us(1000 + 2000), 1);
     assert_int_equal(timeline_tsc_to_us(1000 + 2000000000ull), 1000000);
     /* A rate that divides nothing evenly, and a year of ticks: no overflow. */
@@ -51,7 +51,7 @@ static void test_conversion(void **state)
 static void test_table(void **state)
 {
     (void)state;
-    start(1000, 1000 + 3000000, 1000000);  /* 1 GHz: ExitBootServices at 3000 us */
+    start(1000, 1000 + 3000000, 1000000); /* 1 GHz: ExitBootServices at 3000 us */
     timeline_mark("cpu online", 1);
     fake_console_reset();
     timeline_print();
@@ -77,7 +77,7 @@ static void test_loader_stamps(void **state)
 {
     struct tessera_module modules[2] = {
         { .base = 0x200000, .size = 4096, .read_tsc = 1000 + 2700000 },
-        { .base = 0x300000, .size = 4096, .read_tsc = 1000 + 2500000 },  /* stamped earlier */
+        { .base = 0x300000, .size = 4096, .read_tsc = 1000 + 2500000 }, /* stamped earlier */
     };
     struct tessera_bootinfo bi = { 0 };
 
@@ -106,7 +106,7 @@ static void test_domains_ready(void **state)
     (void)state;
     start(1000, 0, 1000000);
     fake_console_reset();
-    timeline_domain_output(5);          /* before any start: not an event */
+    timeline_domain_output(5); /* before any start: not an event */
     timeline_domains_starting(2);
     timeline_domain_output(5);
     timeline_domain_output(5);

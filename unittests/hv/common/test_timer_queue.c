@@ -73,11 +73,11 @@ static void test_remove(void **state)
     timer_queue_insert(&q, at(0, 10));
     timer_queue_insert(&q, at(1, 20));
     timer_queue_insert(&q, at(2, 30));
-    assert_true(timer_queue_remove(&q, &timers[1]));   /* middle */
-    assert_false(timer_queue_remove(&q, &timers[1]));  /* not queued any more */
-    assert_true(timer_queue_remove(&q, &timers[0]));   /* head */
+    assert_true(timer_queue_remove(&q, &timers[1]));  /* middle */
+    assert_false(timer_queue_remove(&q, &timers[1])); /* not queued any more */
+    assert_true(timer_queue_remove(&q, &timers[0]));  /* head */
     assert_int_equal(timer_queue_next_deadline(&q), 30);
-    assert_true(timer_queue_remove(&q, &timers[2]));   /* last */
+    assert_true(timer_queue_remove(&q, &timers[2])); /* last */
     assert_null(q.head);
     assert_false(timer_queue_remove(&q, at(5, 1)));
 }

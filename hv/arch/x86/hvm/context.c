@@ -18,27 +18,33 @@ _Static_assert(sizeof(struct vcpu_hvm_x86_32) == 120, "Xen's vcpu_hvm_x86_32 lay
 _Static_assert(sizeof(struct vcpu_hvm_context) == 128, "Xen's vcpu_hvm_context layout");
 
 /* PE MP EM TS ET NE WP AM NW CD PG: every CR0 bit the architecture defines. */
-#define CR0_KNOWN (X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_ET | \
-                   X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
+#define CR0_KNOWN                                                                               \
+    (X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | \
+     X86_CR0_AM | X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
 /* VME PVI TSD DE PSE PAE PGE PCE OSFXSR OSXMMEXCPT: on every x86-64 CPU and offered. */
 #define CR4_BASELINE 0x7BFull
 /* CF PF AF ZF SF TF IF DF OF IOPL NT RF VM AC VIF VIP ID, as Xen's X86_EFLAGS_ALL. */
-#define RFLAGS_ALL   0x3F7FD5ull
+#define RFLAGS_ALL 0x3F7FD5ull
 
 /* Attribute fields (public/hvm/hvm_vcpu.h). */
-#define AR_TYPE(a)   ((a) & 0xFu)
-#define AR_S         (1u << 4)
-#define AR_DPL(a)    (((a) >> 5) & 3u)
-#define AR_P         (1u << 7)
-#define AR_L         (1u << 9)
-#define AR_DB        (1u << 10)
-#define AR_G         (1u << 11)
-#define AR_RESERVED  0xF000u
-#define TYPE_CODE    0x8u
-#define TYPE_WRITE_OR_READ 0x2u     /* writable data, readable code */
-#define TYPE_TSS32_BUSY 0xBu
+#define AR_TYPE(a)         ((a)&0xFu)
+#define AR_S               (1u << 4)
+#define AR_DPL(a)          (((a) >> 5) & 3u)
+#define AR_P               (1u << 7)
+#define AR_L               (1u << 9)
+#define AR_DB              (1u << 10)
+#define AR_G               (1u << 11)
+#define AR_RESERVED        0xF000u
+#define TYPE_CODE          0x8u
+#define TYPE_WRITE_OR_READ 0x2u /* writable data, readable code */
+#define TYPE_TSS32_BUSY    0xBu
 
-enum seg_kind { SEG_CS, SEG_SS, SEG_DATA, SEG_TR };
+enum seg_kind {
+    SEG_CS,
+    SEG_SS,
+    SEG_DATA,
+    SEG_TR
+};
 
 void hvm_context_host_limits(struct hvm_context_limits *lim)
 {
@@ -52,8 +58,8 @@ void hvm_context_host_limits(struct hvm_context_limits *lim)
                      ((f7.ebx & (1u << 20)) ? X86_CR4_SMAP : 0) |
                      ((cpuid(1, 0).ecx & (1u << 17)) ? X86_CR4_PCIDE : 0);
     lim->efer_valid = EFER_SCE | EFER_LME | EFER_LMA | (cpu_has_nx() ? EFER_NXE : 0);
-    lim->phys_bits = cpuid_max_extended_leaf() >= 0x80000008u
-                   ? cpuid(0x80000008u, 0).eax & 0xFF : 36;
+    lim->phys_bits =
+        cpuid_max_extended_leaf() >= 0x80000008u ? cpuid(0x80000008u, 0).eax & 0xFF : 36;
 }
 
 /*
@@ -73,14 +79,10 @@ static bool segment_ok(uint16_t ar, enum seg_kind kind)
     if (!(ar & AR_P))
         return false;
     switch (kind) {
-    case SEG_CS:
-        return type & TYPE_CODE;
-    case SEG_SS:
-        return !(type & TYPE_CODE) && (type & TYPE_WRITE_OR_READ);
-    case SEG_DATA:
-        return !(type & TYPE_CODE) || (type & TYPE_WRITE_OR_READ);
-    case SEG_TR:
-        return true;
+    case SEG_CS: return type & TYPE_CODE;
+    case SEG_SS: return !(type & TYPE_CODE) && (type & TYPE_WRITE_OR_READ);
+    case SEG_DATA: return !(type & TYPE_CODE) || (type & TYPE_WRITE_OR_READ);
+    case SEG_TR: return true;
     }
     return false;
 }
@@ -157,9 +159,9 @@ static int load_64(const struct vcpu_hvm_x86_64 *r, struct db_vcpu_state *st)
     st->cr3 = r->cr3;
     st->cr4 = r->cr4;
     st->efer = r->efer;
-    st->cs = (struct db_segment){ 0, 0xA9B, ~0u, 0 };      /* 64-bit code */
+    st->cs = (struct db_segment){ 0, 0xA9B, ~0u, 0 }; /* 64-bit code */
     st->ds = st->es = st->ss = (struct db_segment){ 0, 0xC93, ~0u, 0 };
-    st->tr = (struct db_segment){ 0, 0x08B, 0x67, 0 };     /* busy 64-bit TSS */
+    st->tr = (struct db_segment){ 0, 0x08B, 0x67, 0 }; /* busy 64-bit TSS */
     return 0;
 }
 
@@ -178,8 +180,9 @@ static int control_registers_ok(const struct db_vcpu_state *st,
         return -XEN_EINVAL;
     if (lim->phys_bits < 64 && (st->cr3 >> lim->phys_bits))
         return -XEN_EINVAL;
-    if (long_mode && (!(st->cr4 & X86_CR4_PAE) || ((st->cs.attrib & AR_L) && (st->cs.attrib & AR_DB))
-                      || (st->rflags & X86_RFLAGS_VM)))
+    if (long_mode &&
+        (!(st->cr4 & X86_CR4_PAE) || ((st->cs.attrib & AR_L) && (st->cs.attrib & AR_DB)) ||
+         (st->rflags & X86_RFLAGS_VM)))
         return -XEN_EINVAL;
     if ((st->cr4 & X86_CR4_PCIDE) && !long_mode)
         return -XEN_EINVAL;
@@ -195,14 +198,9 @@ int hvm_context_check(const struct vcpu_hvm_context *ctx, const struct hvm_conte
     if (ctx->pad)
         return -XEN_EINVAL;
     switch (ctx->mode) {
-    case VCPU_HVM_MODE_32B:
-        rc = load_32(&ctx->cpu_regs.x86_32, st);
-        break;
-    case VCPU_HVM_MODE_64B:
-        rc = load_64(&ctx->cpu_regs.x86_64, st);
-        break;
-    default:
-        rc = -XEN_EINVAL;
+    case VCPU_HVM_MODE_32B: rc = load_32(&ctx->cpu_regs.x86_32, st); break;
+    case VCPU_HVM_MODE_64B: rc = load_64(&ctx->cpu_regs.x86_64, st); break;
+    default: rc = -XEN_EINVAL;
     }
     if (rc)
         return rc;

@@ -36,8 +36,8 @@ struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
     if (to_hvm(v)->cpuid_faulting && cpl(v) > 0)
         return hvm_exception(X86_EXC_GP, 0);
     if (!xen_cpuid_leaf(v, leaf, subleaf, r)) {
-        struct guest_cpuid_ctx ctx = { cpuid_host, &v->domain->policy.cpuid,
-                                       v->domain->nr_vcpus, v->id };
+        struct guest_cpuid_ctx ctx = { cpuid_host, &v->domain->policy.cpuid, v->domain->nr_vcpus,
+                                       v->id };
 
         guest_cpuid(&ctx, leaf, subleaf, r);
     }

@@ -20,8 +20,10 @@ struct hvm_outcome hvm_exception(unsigned int vector, uint32_t error_code)
 {
     bool has_error = exception_has_error_code(vector);
 
-    return (struct hvm_outcome){ .action = HVM_INJECT, .vector = (uint8_t)vector,
-                                 .has_error = has_error, .error_code = has_error ? error_code : 0 };
+    return (struct hvm_outcome){ .action = HVM_INJECT,
+                                 .vector = (uint8_t)vector,
+                                 .has_error = has_error,
+                                 .error_code = has_error ? error_code : 0 };
 }
 
 /*
@@ -50,8 +52,8 @@ static struct hvm_outcome exit_hlt(struct vcpu *v, const struct hvm_exit *e)
 static struct hvm_outcome exit_cache_flush(struct vcpu *v, const struct hvm_exit *e)
 {
     static const struct hvm_opcode ops[] = {
-        { 2, { 0x0F, 0x08 } },  /* INVD */
-        { 2, { 0x0F, 0x09 } },  /* WBINVD */
+        { 2, { 0x0F, 0x08 } }, /* INVD */
+        { 2, { 0x0F, 0x09 } }, /* WBINVD */
     };
     unsigned int len = e->insn_len ? e->insn_len : hvm_insn_length(v, ops, ARRAY_SIZE(ops));
 
@@ -61,20 +63,13 @@ static struct hvm_outcome exit_cache_flush(struct vcpu *v, const struct hvm_exit
 struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     switch (e->reason) {
-    case HVM_EXIT_NONE:
-        return hvm_resume();
-    case HVM_EXIT_CPUID:
-        return hvm_exit_cpuid(v, e);
-    case HVM_EXIT_MSR:
-        return hvm_exit_msr(v, e);
-    case HVM_EXIT_IO:
-        return hvm_exit_io(v, e);
-    case HVM_EXIT_HLT:
-        return exit_hlt(v, e);
-    case HVM_EXIT_HYPERCALL:
-        return hvm_exit_hypercall(v, e);
-    case HVM_EXIT_NPF:
-        return hvm_exit_npf(v, e);
+    case HVM_EXIT_NONE: return hvm_resume();
+    case HVM_EXIT_CPUID: return hvm_exit_cpuid(v, e);
+    case HVM_EXIT_MSR: return hvm_exit_msr(v, e);
+    case HVM_EXIT_IO: return hvm_exit_io(v, e);
+    case HVM_EXIT_HLT: return exit_hlt(v, e);
+    case HVM_EXIT_HYPERCALL: return hvm_exit_hypercall(v, e);
+    case HVM_EXIT_NPF: return hvm_exit_npf(v, e);
     /*
      * #DB and #AC are intercepted only so that a guest cannot hang its CPU
      * with an endless chain of them raised during their own delivery (the
@@ -82,17 +77,12 @@ struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
      * A back-end also decodes an instruction into the exception it raises
      * for guests (RDPMC: #GP, no performance counters offered).
      */
-    case HVM_EXIT_EXCEPTION:
-        return hvm_exception(e->exception.vector, e->exception.error_code);
+    case HVM_EXIT_EXCEPTION: return hvm_exception(e->exception.vector, e->exception.error_code);
     /* Instructions guests are not offered: #UD, as on a CPU without them. */
-    case HVM_EXIT_UNDEFINED:
-        return hvm_exception(X86_EXC_UD, 0);
-    case HVM_EXIT_CACHE_FLUSH:
-        return exit_cache_flush(v, e);
-    case HVM_EXIT_TRIPLE_FAULT:
-        return hvm_crash("triple fault");
-    case HVM_EXIT_UNKNOWN:
-        break;
+    case HVM_EXIT_UNDEFINED: return hvm_exception(X86_EXC_UD, 0);
+    case HVM_EXIT_CACHE_FLUSH: return exit_cache_flush(v, e);
+    case HVM_EXIT_TRIPLE_FAULT: return hvm_crash("triple fault");
+    case HVM_EXIT_UNKNOWN: break;
     }
     return hvm_crash("exit the hypervisor does not handle");
 }
@@ -137,19 +127,15 @@ static void advance_rip(struct vcpu *v, unsigned int len)
 const char *hvm_apply_outcome(struct vcpu *v, struct hvm_outcome o)
 {
     switch (o.action) {
-    case HVM_RESUME:
-        return NULL;
-    case HVM_ADVANCE:
-        advance_rip(v, o.insn_len);
-        return NULL;
+    case HVM_RESUME: return NULL;
+    case HVM_ADVANCE: advance_rip(v, o.insn_len); return NULL;
     case HVM_INJECT:
         /* Only instruction intercepts inject, and they never interrupt a delivery. */
         if (hvm_be->event_pending(v))
             return "exception raised while an event was being delivered";
         hvm_be->inject_exception(v, o.vector, o.has_error, o.error_code);
         return NULL;
-    case HVM_CRASH:
-        break;
+    case HVM_CRASH: break;
     }
     return o.why;
 }

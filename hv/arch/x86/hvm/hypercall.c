@@ -64,7 +64,7 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
  * and only read after: every write copies it, with no lock held.
  */
 static uint8_t hypercall_page_template[PAGE_SIZE];
-static bool hypercall_page_built;       /* release/acquire with the template */
+static bool hypercall_page_built; /* release/acquire with the template */
 static spinlock_t hypercall_page_build_lock = SPINLOCK_INIT;
 
 static const uint8_t *hypercall_page(void)

@@ -20,8 +20,8 @@ struct hvm_outcome hvm_exit_io(struct vcpu *v, const struct hvm_exit *e)
     if (len == 0 || len > X86_MAX_INSN_LEN)
         return hvm_crash("IOIO exit with an impossible next RIP");
     if (e->io.string) {
-        printk("%s: vCPU %u: string I/O on port 0x%x is not emulated\n", v->domain->name,
-               v->id, e->io.port);
+        printk("%s: vCPU %u: string I/O on port 0x%x is not emulated\n", v->domain->name, v->id,
+               e->io.port);
         return hvm_crash("string I/O");
     }
     if (e->io.in) {

@@ -19,16 +19,16 @@
 
 struct mmio_ctx {
     struct vcpu *v;
-    gpaddr_t page;                      /* the emulated page that faulted */
+    gpaddr_t page; /* the emulated page that faulted */
     const struct hvm_mmio_device *dev;
     unsigned int cpl;
-    bool ram_fault;                     /* an access reached neither RAM nor the device */
+    bool ram_fault; /* an access reached neither RAM nor the device */
 };
 
 /* The emulator's registers (encoding order) as the back-end names them. */
 static const enum guest_reg gpr_of[16] = {
     GREG_RAX, GREG_RCX, GREG_RDX, GREG_RBX, GREG_RSP, GREG_RBP, GREG_RSI, GREG_RDI,
-    GREG_R8, GREG_R9, GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
+    GREG_R8,  GREG_R9,  GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
 };
 
 /*
@@ -39,9 +39,11 @@ static const enum guest_reg gpr_of[16] = {
 static int page_fault(const struct mmio_ctx *m, uint64_t linear, uint32_t err,
                       struct x86_exception *exc)
 {
-    *exc = (struct x86_exception){ .vector = X86_EXC_PF, .has_error_code = true,
+    *exc = (struct x86_exception){ .vector = X86_EXC_PF,
+                                   .has_error_code = true,
                                    .error_code = err | (m->cpl == 3 ? PF_ERR_USER : 0),
-                                   .has_cr2 = true, .cr2 = linear };
+                                   .has_cr2 = true,
+                                   .cr2 = linear };
     return X86_EMUL_EXCEPTION;
 }
 
@@ -62,8 +64,8 @@ static int mmio_fetch(void *opaque, uint64_t linear, uint8_t *buf, unsigned int 
  * device (4 bytes at most per call), the rest to RAM. value holds the bytes
  * little-endian, in or out.
  */
-static int mmio_access(struct mmio_ctx *m, const struct x86_access *a, uint64_t *value,
-                       bool write, struct x86_exception *exc)
+static int mmio_access(struct mmio_ctx *m, const struct x86_access *a, uint64_t *value, bool write,
+                       struct x86_exception *exc)
 {
     uint8_t bytes[8];
     unsigned int done = 0;
@@ -71,8 +73,8 @@ static int mmio_access(struct mmio_ctx *m, const struct x86_access *a, uint64_t 
     __builtin_memcpy(bytes, value, sizeof(bytes));
     while (done < a->size) {
         uint64_t linear = a->linear + done;
-        unsigned int chunk = (unsigned int)MIN((uint64_t)(a->size - done),
-                                               PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
+        unsigned int chunk =
+            (unsigned int)MIN((uint64_t)(a->size - done), PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
         gpaddr_t gpa;
 
         if (guest_virt_to_phys(m->v, linear, write, &gpa))
@@ -160,7 +162,8 @@ struct hvm_outcome hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e,
 
     hvm_be->get_paging(v, &p);
     m.cpl = p.cpl;
-    ctxt = (struct x86_emul_ctxt){ .opaque = &m, .cr0_pe = p.cr0 & X86_CR0_PE,
+    ctxt = (struct x86_emul_ctxt){ .opaque = &m,
+                                   .cr0_pe = p.cr0 & X86_CR0_PE,
                                    .efer_lma = p.efer & EFER_LMA,
                                    .rip = hvm_be->get_reg(v, GREG_RIP),
                                    .rflags = hvm_be->get_reg(v, GREG_RFLAGS) };
@@ -174,14 +177,13 @@ struct hvm_outcome hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e,
         if (ctxt.exception.has_cr2)
             hvm_be->set_reg(v, GREG_CR2, ctxt.exception.cr2);
         return hvm_exception(ctxt.exception.vector, ctxt.exception.error_code);
-    default:
-        break;
+    default: break;
     }
     for (i = 0; i < ctxt.insn_bytes_fetched; i++)
         snprintf(bytes + 3 * i, 4, " %02x", ctxt.insn_bytes[i]);
     bytes[3 * i] = '\0';
-    printk("%s: vCPU %u: %s at guest-physical 0x%llx: %s (rip 0x%llx, bytes%s)\n",
-           v->domain->name, v->id, dev->name, (unsigned long long)e->npf.gpa,
+    printk("%s: vCPU %u: %s at guest-physical 0x%llx: %s (rip 0x%llx, bytes%s)\n", v->domain->name,
+           v->id, dev->name, (unsigned long long)e->npf.gpa,
            m.ram_fault ? "the instruction's other operand is not the domain's RAM"
                        : "an instruction the emulator does not handle",
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP), bytes);

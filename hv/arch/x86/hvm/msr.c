@@ -102,17 +102,10 @@ void hvm_msrs_reset(struct vcpu *v)
 static bool guest_msr_read(const struct hvm_vcpu *h, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
-    case MSR_SPEC_CTRL:
-        *val = h->spec_ctrl;
-        return h->msrs.spec_ctrl;
-    case MSR_VIRT_SPEC_CTRL:
-        *val = h->virt_spec_ctrl;
-        return h->msrs.virt_ssbd;
-    case MSR_TSC_AUX:
-        *val = h->tsc_aux;
-        return h->msrs.tsc_aux;
-    default:
-        return false;   /* PRED_CMD is write-only */
+    case MSR_SPEC_CTRL: *val = h->spec_ctrl; return h->msrs.spec_ctrl;
+    case MSR_VIRT_SPEC_CTRL: *val = h->virt_spec_ctrl; return h->msrs.virt_ssbd;
+    case MSR_TSC_AUX: *val = h->tsc_aux; return h->msrs.tsc_aux;
+    default: return false; /* PRED_CMD is write-only */
     }
 }
 
@@ -147,8 +140,7 @@ static bool guest_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         h->tsc_aux = (uint32_t)val;
         wrmsr(MSR_TSC_AUX, val);
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -156,15 +148,9 @@ static bool guest_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
-    case MSR_EFER:
-        *val = hvm_be->get_reg(v, GREG_EFER);
-        return true;
-    case MSR_PAT:
-        *val = hvm_be->get_reg(v, GREG_PAT);
-        return true;
-    case MSR_TSC:
-        *val = rdtsc() + hvm_be->tsc_offset(v);
-        return true;
+    case MSR_EFER: *val = hvm_be->get_reg(v, GREG_EFER); return true;
+    case MSR_PAT: *val = hvm_be->get_reg(v, GREG_PAT); return true;
+    case MSR_TSC: *val = rdtsc() + hvm_be->tsc_offset(v); return true;
     case MSR_MTRR_CAP:
     case MSR_MTRR_DEF_TYPE:
     case MSR_PATCH_LEVEL:
@@ -175,13 +161,9 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     /* AMD's interrupt-pending message MSR (Linux's C1E check): no C1E here. */
     case MSR_AMD_INT_PENDING:
     /* No LBR or branch single-step virtualisation: the bits a guest sets are not kept. */
-    case MSR_DEBUGCTL:
-        *val = 0;
-        return true;
+    case MSR_DEBUGCTL: *val = 0; return true;
     /* As Xen tells every HVM guest: CPUID faulting is there (emulated, hvm/cpuid.c). */
-    case MSR_PLATFORM_INFO:
-        *val = PLATFORM_INFO_CPUID_FAULTING;
-        return true;
+    case MSR_PLATFORM_INFO: *val = PLATFORM_INFO_CPUID_FAULTING; return true;
     case MSR_MISC_FEATURES_ENABLES:
         *val = to_hvm(v)->cpuid_faulting ? MISC_FEATURES_CPUID_FAULTING : 0;
         return true;
@@ -214,21 +196,16 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     if (xen_is_hypercall_page_msr(msr))
         return xen_write_hypercall_page(v, val);
     switch (msr) {
-    case MSR_EFER:
-        return efer_write(v, val);
+    case MSR_EFER: return efer_write(v, val);
     case MSR_PAT:
         if (!pat_valid(val))
             return false;
         hvm_be->set_reg(v, GREG_PAT, val);
         return true;
-    case MSR_TSC:
-        hvm_be->set_tsc_offset(v, val - rdtsc());
-        return true;
-    case MSR_MTRR_DEF_TYPE:
-        return val == 0;
+    case MSR_TSC: hvm_be->set_tsc_offset(v, val - rdtsc()); return true;
+    case MSR_MTRR_DEF_TYPE: return val == 0;
     /* Xen takes LBR and BTF (its SVM DEBUGCTL model) and refuses other bits. */
-    case MSR_DEBUGCTL:
-        return !(val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF));
+    case MSR_DEBUGCTL: return !(val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF));
     case MSR_MISC_FEATURES_ENABLES:
         if (val & ~MISC_FEATURES_CPUID_FAULTING)
             return false;
@@ -247,8 +224,8 @@ struct hvm_outcome hvm_exit_msr(struct vcpu *v, const struct hvm_exit *e)
     static const struct hvm_opcode wrmsr_op = { 2, { 0x0F, 0x30 } };
     bool write = e->msr.write;
     uint32_t msr = (uint32_t)hvm_be->get_reg(v, GREG_RCX);
-    struct hvm_outcome o = hvm_advance_over(v, e, write ? &wrmsr_op : &rdmsr_op,
-                                            write ? "WRMSR" : "RDMSR");
+    struct hvm_outcome o =
+        hvm_advance_over(v, e, write ? &wrmsr_op : &rdmsr_op, write ? "WRMSR" : "RDMSR");
     uint64_t val;
 
     if (o.action != HVM_ADVANCE)

@@ -19,7 +19,9 @@
 #include "mmio.h"
 
 static const struct hvm_mmio_device lapic_mmio = {
-    "local APIC", vlapic_mmio_read_vcpu, vlapic_mmio_write_vcpu,
+    "local APIC",
+    vlapic_mmio_read_vcpu,
+    vlapic_mmio_write_vcpu,
 };
 
 static uint32_t unmapped_read(struct vcpu *v, uint32_t offset, unsigned int size)
@@ -38,7 +40,9 @@ static void unmapped_write(struct vcpu *v, uint32_t offset, unsigned int size, u
 }
 
 static const struct hvm_mmio_device unmapped_mmio = {
-    "unmapped guest-physical memory", unmapped_read, unmapped_write,
+    "unmapped guest-physical memory",
+    unmapped_read,
+    unmapped_write,
 };
 
 /*
@@ -65,12 +69,13 @@ static void log_unmapped(struct vcpu *v, const struct hvm_exit *e)
         return;
     if (n == ARRAY_SIZE(a->unmapped_logged)) {
         printk("%s: vCPU %u: further accesses to unmapped guest-physical pages ignored "
-               "without a line\n", v->domain->name, v->id);
+               "without a line\n",
+               v->domain->name, v->id);
         return;
     }
     printk("%s: vCPU %u: %s of unmapped guest-physical 0x%llx ignored (reads all ones, "
-           "writes dropped; rip 0x%llx)\n", v->domain->name, v->id,
-           e->npf.write ? "write" : "read", (unsigned long long)e->npf.gpa,
+           "writes dropped; rip 0x%llx)\n",
+           v->domain->name, v->id, e->npf.write ? "write" : "read", (unsigned long long)e->npf.gpa,
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP));
 }
 
@@ -114,11 +119,15 @@ struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e)
         return hvm_mmio_emulate(v, e, &unmapped_mmio);
     }
     printk("%s: vCPU %u: %s of guest-physical 0x%llx outside the domain's memory%s "
-           "(rip 0x%llx)\n", v->domain->name, v->id,
-           e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",
+           "(rip 0x%llx)\n",
+           v->domain->name, v->id,
+           e->npf.fetch   ? "instruction fetch"
+           : e->npf.write ? "write"
+                          : "read",
            (unsigned long long)e->npf.gpa,
-           e->npf.in_walk ? ", during a page-table walk" :
-           e->npf.present ? ", not permitted" : "",
+           e->npf.in_walk   ? ", during a page-table walk"
+           : e->npf.present ? ", not permitted"
+                            : "",
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP));
     return hvm_crash("access outside the domain's memory");
 }

@@ -76,7 +76,8 @@ bool vlapic_set_base(struct vlapic *l, uint64_t value)
     uint64_t old = l->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD);
 
     /* The base stays where it is; BSP is read-only; EXTD needs EN; x2APIC -> xAPIC is invalid. */
-    if ((value & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD | APIC_BASE_BSP)) != VLAPIC_BASE_DEFAULT ||
+    if ((value & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD | APIC_BASE_BSP)) !=
+            VLAPIC_BASE_DEFAULT ||
         (value & APIC_BASE_BSP) != (l->apic_base & APIC_BASE_BSP) || mode == APIC_BASE_EXTD ||
         (old == (APIC_BASE_EN | APIC_BASE_EXTD) && mode == APIC_BASE_EN))
         return false;
@@ -223,7 +224,7 @@ void vlapic_tsc_deadline_write(struct vlapic *l, uint64_t tsc, const struct vlap
     delta = tsc > c->guest_tsc ? tsc - c->guest_tsc : 0;
     /* TSC ticks to ns, without overflow for deltas up to ~2^44 ticks at GHz rates. */
     l->deadline_ns = c->now_ns + (c->tsc_khz ? (delta / c->tsc_khz) * 1000000u +
-                                               (delta % c->tsc_khz) * 1000000u / c->tsc_khz
+                                                   (delta % c->tsc_khz) * 1000000u / c->tsc_khz
                                              : 0);
 }
 
@@ -249,7 +250,7 @@ static void svr_write(struct vlapic *l, uint32_t val)
 {
     unsigned int i;
 
-    l->svr = val & 0x3FF;     /* vector, enable, focus check; no EOI-broadcast suppression */
+    l->svr = val & 0x3FF; /* vector, enable, focus check; no EOI-broadcast suppression */
     /* Software disable masks every LVT (SDM 11.4.7.2). */
     if (!(l->svr & APIC_SVR_ENABLE))
         for (i = 0; i < VLAPIC_NR_LVT; i++)
@@ -261,8 +262,11 @@ static void icr_decode(const struct vlapic *l, uint64_t icr, struct vlapic_ipi *
     uint8_t mode = (uint8_t)((icr >> 8) & 7);
 
     *ipi = (struct vlapic_ipi){
-        .vector = (uint8_t)icr, .mode = mode, .shorthand = (uint8_t)((icr >> 18) & 3),
-        .logical = icr & APIC_ICR_LOGICAL, .x2apic = vlapic_x2apic_mode(l),
+        .vector = (uint8_t)icr,
+        .mode = mode,
+        .shorthand = (uint8_t)((icr >> 18) & 3),
+        .logical = icr & APIC_ICR_LOGICAL,
+        .x2apic = vlapic_x2apic_mode(l),
         .dest = vlapic_x2apic_mode(l) ? (uint32_t)(icr >> 32) : (uint32_t)(icr >> 56),
     };
     /* INIT level de-assert (the 82489DX's arbitration id sync) does nothing. */
@@ -280,48 +284,20 @@ static bool reg_read(struct vlapic *l, uint32_t off, const struct vlapic_clock *
     bool x2 = vlapic_x2apic_mode(l);
 
     switch (off) {
-    case APIC_ID:
-        *val = x2 ? l->id : l->id << 24;
-        return true;
-    case APIC_VER:
-        *val = VLAPIC_VERSION;
-        return true;
-    case APIC_TPR:
-        *val = l->tpr;
-        return true;
-    case APIC_APR:
-        *val = 0;
-        return !x2;
-    case APIC_PPR:
-        *val = vlapic_ppr(l);
-        return true;
-    case APIC_LDR:
-        *val = l->ldr;
-        return true;
-    case APIC_DFR:
-        *val = l->dfr;
-        return !x2;
-    case APIC_SVR:
-        *val = l->svr;
-        return true;
-    case APIC_ESR:
-        *val = l->esr;
-        return true;
-    case APIC_ICR:
-        *val = l->icr;
-        return true;
-    case APIC_ICR2:
-        *val = l->icr2;
-        return !x2;
-    case APIC_TMICT:
-        *val = l->tmict;
-        return true;
-    case APIC_TMCCT:
-        *val = timer_current_count(l, c->now_ns);
-        return true;
-    case APIC_TDCR:
-        *val = l->tdcr;
-        return true;
+    case APIC_ID: *val = x2 ? l->id : l->id << 24; return true;
+    case APIC_VER: *val = VLAPIC_VERSION; return true;
+    case APIC_TPR: *val = l->tpr; return true;
+    case APIC_APR: *val = 0; return !x2;
+    case APIC_PPR: *val = vlapic_ppr(l); return true;
+    case APIC_LDR: *val = l->ldr; return true;
+    case APIC_DFR: *val = l->dfr; return !x2;
+    case APIC_SVR: *val = l->svr; return true;
+    case APIC_ESR: *val = l->esr; return true;
+    case APIC_ICR: *val = l->icr; return true;
+    case APIC_ICR2: *val = l->icr2; return !x2;
+    case APIC_TMICT: *val = l->tmict; return true;
+    case APIC_TMCCT: *val = timer_current_count(l, c->now_ns); return true;
+    case APIC_TDCR: *val = l->tdcr; return true;
     }
     if (off >= APIC_ISR && off < APIC_ISR + 0x80) {
         *val = l->isr[(off - APIC_ISR) >> 4];
@@ -351,11 +327,8 @@ static bool reg_write(struct vlapic *l, uint32_t off, uint64_t val, const struct
 
     ipi->valid = false;
     switch (off) {
-    case APIC_ID:
-        return !x2;         /* xAPIC: Xen keeps the id it assigned */
-    case APIC_TPR:
-        l->tpr = v32 & 0xFF;
-        return true;
+    case APIC_ID: return !x2; /* xAPIC: Xen keeps the id it assigned */
+    case APIC_TPR: l->tpr = v32 & 0xFF; return true;
     case APIC_EOI:
         if (x2 && val)
             return false;
@@ -371,9 +344,7 @@ static bool reg_write(struct vlapic *l, uint32_t off, uint64_t val, const struct
             return false;
         l->dfr = v32 | 0x0FFFFFFFu;
         return true;
-    case APIC_SVR:
-        svr_write(l, v32);
-        return true;
+    case APIC_SVR: svr_write(l, v32); return true;
     case APIC_ESR:
         if (x2 && val)
             return false;
@@ -403,14 +374,14 @@ static bool reg_write(struct vlapic *l, uint32_t off, uint64_t val, const struct
         l->tmict = v32;
         timer_start_count(l, c->now_ns);
         return true;
-    case APIC_TDCR:
-        l->tdcr = v32 & 0xB;
-        return true;
+    case APIC_TDCR: l->tdcr = v32 & 0xB; return true;
     case APIC_SELF_IPI:
         if (!x2)
             return false;
-        *ipi = (struct vlapic_ipi){ .valid = true, .vector = (uint8_t)val,
-                                    .mode = APIC_DM_FIXED, .shorthand = APIC_SH_SELF,
+        *ipi = (struct vlapic_ipi){ .valid = true,
+                                    .vector = (uint8_t)val,
+                                    .mode = APIC_DM_FIXED,
+                                    .shorthand = APIC_SH_SELF,
                                     .x2apic = true };
         return !(val >> 8);
     }
@@ -422,8 +393,7 @@ static bool reg_write(struct vlapic *l, uint32_t off, uint64_t val, const struct
     return false;
 }
 
-bool vlapic_x2apic_read(struct vlapic *l, uint32_t msr, const struct vlapic_clock *c,
-                        uint64_t *val)
+bool vlapic_x2apic_read(struct vlapic *l, uint32_t msr, const struct vlapic_clock *c, uint64_t *val)
 {
     uint32_t v32;
 
@@ -439,8 +409,8 @@ bool vlapic_x2apic_read(struct vlapic *l, uint32_t msr, const struct vlapic_cloc
     return true;
 }
 
-bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val,
-                         const struct vlapic_clock *c, struct vlapic_ipi *ipi)
+bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val, const struct vlapic_clock *c,
+                         struct vlapic_ipi *ipi)
 {
     uint32_t off = (msr - X2APIC_MSR_BASE) << 4;
 
@@ -491,12 +461,9 @@ bool vlapic_ipi_matches(const struct vlapic *target, const struct vlapic *source
     uint32_t broadcast = ipi->x2apic ? 0xFFFFFFFFu : 0xFFu;
 
     switch (ipi->shorthand) {
-    case APIC_SH_SELF:
-        return target == source;
-    case APIC_SH_ALL:
-        return true;
-    case APIC_SH_ALL_BUT_SELF:
-        return target != source;
+    case APIC_SH_SELF: return target == source;
+    case APIC_SH_ALL: return true;
+    case APIC_SH_ALL_BUT_SELF: return target != source;
     }
     if (ipi->dest == broadcast)
         return true;

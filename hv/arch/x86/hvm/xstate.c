@@ -73,8 +73,10 @@ static void load_extended_state(struct hvm_vcpu *h)
         /* Restore under the full mask: components absent from the image get their init state. */
         xsetbv0(all);
         __asm__ volatile("xrstor64 %0"
-                         : : "m"(*(uint8_t *)h->fpu_area), "a"((uint32_t)all),
-                           "d"((uint32_t)(all >> 32)) : "memory");
+                         :
+                         : "m"(*(uint8_t *)h->fpu_area), "a"((uint32_t)all),
+                           "d"((uint32_t)(all >> 32))
+                         : "memory");
         xsetbv0(h->xcr0);
     } else {
         __asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t *)h->fpu_area) : "memory");
@@ -98,7 +100,8 @@ static void save_extended_state(struct hvm_vcpu *h)
         xsetbv0(all);
         __asm__ volatile("xsave64 %0"
                          : "=m"(*(uint8_t *)h->fpu_area)
-                         : "a"((uint32_t)all), "d"((uint32_t)(all >> 32)) : "memory");
+                         : "a"((uint32_t)all), "d"((uint32_t)(all >> 32))
+                         : "memory");
     } else {
         __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t *)h->fpu_area) : : "memory");
     }

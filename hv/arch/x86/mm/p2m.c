@@ -28,9 +28,9 @@ struct p2m {
     spinlock_t lock;
     const struct p2m_format *fmt;
     paddr_t root;
-    paddr_t free_head;            /* free pool pages, linked through their first word */
+    paddr_t free_head; /* free pool pages, linked through their first word */
     uint64_t pool_total, pool_free;
-    gpaddr_t scrub_next;          /* the scrub after a reset zeroes RAM from here up */
+    gpaddr_t scrub_next; /* the scrub after a reset zeroes RAM from here up */
     unsigned int nr_chunks;
     struct pool_chunk chunks[POOL_MAX_CHUNKS];
 };
@@ -105,7 +105,7 @@ struct p2m *p2m_create(uint64_t pool_bytes)
         return NULL;
     p->lock = (spinlock_t)SPINLOCK_INIT;
     p->fmt = format;
-    p->scrub_next = format->gpa_limit;      /* no scrub pending */
+    p->scrub_next = format->gpa_limit; /* no scrub pending */
     if (pages < 1)
         pages = 1;
     /* Largest blocks first, smaller ones when memory is fragmented. */
@@ -238,8 +238,8 @@ bool p2m_scrub_step(struct p2m *p, uint64_t max_pages)
     bool done;
 
     spin_lock(&p->lock);
-    done = p->scrub_next >= p->fmt->gpa_limit ||
-           scrub_table(p, p->root, p->fmt->levels, 0, &budget);
+    done =
+        p->scrub_next >= p->fmt->gpa_limit || scrub_table(p, p->root, p->fmt->levels, 0, &budget);
     if (done)
         p->scrub_next = p->fmt->gpa_limit;
     spin_unlock(&p->lock);
@@ -263,7 +263,7 @@ static uint64_t *slot_of(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level)
                 return NULL;
             *e = f->table(t);
         } else if (!f->is_table(*e, level)) {
-            return NULL;    /* covered by a larger leaf */
+            return NULL; /* covered by a larger leaf */
         }
         table = f->addr(*e, level);
     }
@@ -368,8 +368,8 @@ int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_typ
     uint64_t off;
     int rc = 0;
 
-    if (!range_ok(p, gpa, size) || type == P2M_NONE || type == P2M_RAM ||
-        type > P2M_PASSTHROUGH || (type == P2M_SHARED_RO && (perms & P2M_WRITE)))
+    if (!range_ok(p, gpa, size) || type == P2M_NONE || type == P2M_RAM || type > P2M_PASSTHROUGH ||
+        (type == P2M_SHARED_RO && (perms & P2M_WRITE)))
         return -XEN_EINVAL;
     if (page && (!IS_ALIGNED(pa, PAGE_SIZE) || !(perms & P2M_READ)))
         return -XEN_EINVAL;

@@ -8,14 +8,14 @@
  */
 #include <asm/p2m_format.h>
 
-#define NPT_P         (1ull << 0)
-#define NPT_RW        (1ull << 1)
-#define NPT_US        (1ull << 2)
-#define NPT_PS        (1ull << 7)    /* at levels 2 and 3; PAT at level 1 */
+#define NPT_P          (1ull << 0)
+#define NPT_RW         (1ull << 1)
+#define NPT_US         (1ull << 2)
+#define NPT_PS         (1ull << 7) /* at levels 2 and 3; PAT at level 1 */
 #define NPT_TYPE_SHIFT 9
-#define NPT_TYPE_MASK (7ull << NPT_TYPE_SHIFT)
-#define NPT_NX        (1ull << 63)
-#define NPT_ADDR_MASK 0x000FFFFFFFFFF000ull
+#define NPT_TYPE_MASK  (7ull << NPT_TYPE_SHIFT)
+#define NPT_NX         (1ull << 63)
+#define NPT_ADDR_MASK  0x000FFFFFFFFFF000ull
 
 _Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
 

@@ -7,11 +7,11 @@
 #include <hv/printk.h>
 #include "svm.h"
 
-#define IOIO_IN       (1ull << 0)
-#define IOIO_STRING   (1ull << 2)
-#define IOIO_SIZE16   (1ull << 5)
-#define IOIO_SIZE32   (1ull << 6)
-#define IOIO_PORT(i)  ((uint16_t)((i) >> 16))
+#define IOIO_IN      (1ull << 0)
+#define IOIO_STRING  (1ull << 2)
+#define IOIO_SIZE16  (1ull << 5)
+#define IOIO_SIZE32  (1ull << 6)
+#define IOIO_PORT(i) ((uint16_t)((i) >> 16))
 
 #define NPF_PRESENT (1ull << 0)
 #define NPF_WRITE   (1ull << 1)
@@ -83,32 +83,18 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
         e->reason = HVM_EXIT_NONE;
         break;
     case VMEXIT_INTR:
-    case VMEXIT_NMI:
-        e->reason = HVM_EXIT_NONE;
-        break;
-    case VMEXIT_CPUID:
-        e->reason = HVM_EXIT_CPUID;
-        break;
-    case VMEXIT_HLT:
-        e->reason = HVM_EXIT_HLT;
-        break;
-    case VMEXIT_IOIO:
-        decode_ioio(s, e);
-        break;
+    case VMEXIT_NMI: e->reason = HVM_EXIT_NONE; break;
+    case VMEXIT_CPUID: e->reason = HVM_EXIT_CPUID; break;
+    case VMEXIT_HLT: e->reason = HVM_EXIT_HLT; break;
+    case VMEXIT_IOIO: decode_ioio(s, e); break;
     case VMEXIT_MSR:
         e->reason = HVM_EXIT_MSR;
         e->msr.write = s->vmcb->control.exitinfo1 == 1;
         break;
-    case VMEXIT_SHUTDOWN:
-        e->reason = HVM_EXIT_TRIPLE_FAULT;
-        break;
-    case VMEXIT_VMMCALL:
-        e->reason = HVM_EXIT_HYPERCALL;
-        break;
+    case VMEXIT_SHUTDOWN: e->reason = HVM_EXIT_TRIPLE_FAULT; break;
+    case VMEXIT_VMMCALL: e->reason = HVM_EXIT_HYPERCALL; break;
     case VMEXIT_INVD:
-    case VMEXIT_WBINVD:
-        e->reason = HVM_EXIT_CACHE_FLUSH;
-        break;
+    case VMEXIT_WBINVD: e->reason = HVM_EXIT_CACHE_FLUSH; break;
     /* Instructions guests are not offered. */
     case VMEXIT_RSM:
     case VMEXIT_INVLPGA:
@@ -122,12 +108,8 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
     case VMEXIT_MWAIT:
     case VMEXIT_MWAIT_COND:
     case VMEXIT_XSETBV:
-    case VMEXIT_RDPRU:
-        e->reason = HVM_EXIT_UNDEFINED;
-        break;
-    case VMEXIT_NPF:
-        decode_npf(s, e);
-        break;
+    case VMEXIT_RDPRU: e->reason = HVM_EXIT_UNDEFINED; break;
+    case VMEXIT_NPF: decode_npf(s, e); break;
     }
 }
 
@@ -138,8 +120,7 @@ void svm_dump_guest(struct vcpu *v, const char *why)
 
     printk("%s: vCPU %u: %s: exit 0x%llx info1 0x%llx info2 0x%llx intinfo 0x%llx\n",
            v->domain->name, v->id, why, (unsigned long long)vmcb->control.exitcode,
-           (unsigned long long)vmcb->control.exitinfo1,
-           (unsigned long long)vmcb->control.exitinfo2,
+           (unsigned long long)vmcb->control.exitinfo1, (unsigned long long)vmcb->control.exitinfo2,
            (unsigned long long)vmcb->control.exitintinfo);
     printk("  rip %04x:%016llx rsp %016llx rflags %08llx cpl %u\n", vmcb->save.cs.selector,
            (unsigned long long)vmcb->save.rip, (unsigned long long)vmcb->save.rsp,

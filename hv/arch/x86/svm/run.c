@@ -34,8 +34,7 @@ static uint64_t svm_reinjection(uint64_t info)
         (type == VMCB_EVENT_TYPE_EXCEPTION && (vector == X86_EXC_BP || vector == X86_EXC_OF)))
         return 0;
     if (type == VMCB_EVENT_TYPE_EXCEPTION && vector >= 32)
-        info = (info & ~(VMCB_EVENT_TYPE_MASK | VMCB_EVENT_ERROR_VALID)) |
-               VMCB_EVENT_TYPE_INTR;
+        info = (info & ~(VMCB_EVENT_TYPE_MASK | VMCB_EVENT_ERROR_VALID)) | VMCB_EVENT_TYPE_INTR;
     return info;
 }
 
@@ -85,10 +84,27 @@ static void svm_entry_state_keep(const struct svm_vcpu *s, struct svm_entry_stat
     const struct vmcb_control *ctl = &s->vmcb->control;
 
     *e = (struct svm_entry_state){
-        save->es, save->cs, save->ss, save->ds, save->gdtr, save->idtr,
-        save->efer, save->cr0, save->cr2, save->cr3, save->cr4, save->dr6, save->dr7,
-        save->rflags, save->rip, save->rsp, save->rax,
-        ctl->vintr, ctl->interrupt_shadow, ctl->eventinj, save->cpl,
+        save->es,
+        save->cs,
+        save->ss,
+        save->ds,
+        save->gdtr,
+        save->idtr,
+        save->efer,
+        save->cr0,
+        save->cr2,
+        save->cr3,
+        save->cr4,
+        save->dr6,
+        save->dr7,
+        save->rflags,
+        save->rip,
+        save->rsp,
+        save->rax,
+        ctl->vintr,
+        ctl->interrupt_shadow,
+        ctl->eventinj,
+        save->cpl,
     };
 }
 
@@ -200,8 +216,7 @@ void svm_vcpu_run(struct vcpu *v)
         why = svm_entry_went_wrong(s, &entry);
         if (why && retries++ < SVM_ENTRY_RETRIES) {
             /* Once per domain: a guest can produce the shapes at will (above). */
-            if (!__atomic_exchange_n(&v->domain->arch.emulator_entry_said, true,
-                                     __ATOMIC_RELAXED))
+            if (!__atomic_exchange_n(&v->domain->arch.emulator_entry_said, true, __ATOMIC_RELAXED))
                 printk("tessera: svm: CPU %u: %s vCPU %u: %s; its state is put back and "
                        "entered again (decisions.md #20; said once per domain)\n",
                        smp_processor_id(), v->domain->name, v->id, why);

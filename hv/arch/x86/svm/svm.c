@@ -15,12 +15,12 @@
 #include <hv/panic.h>
 #include "svm.h"
 
-#define MSR_VM_CR        0xC0010114u
-#define MSR_VM_HSAVE_PA  0xC0010117u
-#define VM_CR_SVMDIS     (1u << 4)
+#define MSR_VM_CR       0xC0010114u
+#define MSR_VM_HSAVE_PA 0xC0010117u
+#define VM_CR_SVMDIS    (1u << 4)
 
-#define CPUID_80000001_ECX_SVM  (1u << 2)
-#define CPUID_8000000A_EDX_NP   (1u << 0)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_8000000A_EDX_NP  (1u << 0)
 
 uint32_t svm_max_asid;
 bool svm_emulated_by_qemu_tcg;
@@ -61,20 +61,19 @@ static void svm_msrpm_passthrough(uint8_t *pm, uint32_t msr)
         base = 0x1000 * 8;
     uint32_t bit = base + (msr & 0x1FFFu) * 2;
 
-    pm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+    pm[bit / 8] &= (uint8_t) ~(3u << (bit % 8));
 }
 
 static bool svm_maps_init(void)
 {
     static const uint32_t passthrough[] = {
-        MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
-        MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+        MSR_STAR,    MSR_LSTAR,          MSR_CSTAR,       MSR_SFMASK,       MSR_FS_BASE,
+        MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
     };
     unsigned int i;
 
-    svm_msrpm_pa = page_alloc(1);   /* 8 KiB */
-    svm_iopm_pa = page_alloc(2);    /* 12 KiB used */
+    svm_msrpm_pa = page_alloc(1); /* 8 KiB */
+    svm_iopm_pa = page_alloc(2);  /* 12 KiB used */
     if (!svm_msrpm_pa || !svm_iopm_pa)
         return false;
     memset(phys_to_virt(svm_msrpm_pa), 0xFF, 2 * PAGE_SIZE);
@@ -216,8 +215,8 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_RSI: return &s->gprs.rsi;
     case GREG_RDI: return &s->gprs.rdi;
     case GREG_RBP: return &s->gprs.rbp;
-    case GREG_R8:  return &s->gprs.r8;
-    case GREG_R9:  return &s->gprs.r9;
+    case GREG_R8: return &s->gprs.r8;
+    case GREG_R9: return &s->gprs.r9;
     case GREG_R10: return &s->gprs.r10;
     case GREG_R11: return &s->gprs.r11;
     case GREG_R12: return &s->gprs.r12;
@@ -259,8 +258,8 @@ static void svm_vcpu_get_code(const struct vcpu *v, struct hvm_code *c)
 static void svm_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *out)
 {
     const struct vmcb_save *save = &to_svm(v)->vmcb->save;
-    const struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss, &save->ds,
-                                        &save->fs, &save->gs };
+    const struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss,
+                                        &save->ds, &save->fs, &save->gs };
 
     *out = (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib };
 }

@@ -25,19 +25,19 @@ struct svm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     struct svm_gprs gprs;
-    uint64_t pending_event;         /* EVENTINJ for the next entry, 0 if none */
+    uint64_t pending_event; /* EVENTINJ for the next entry, 0 if none */
     uint32_t asid;
     uint64_t asid_generation;
-    unsigned int asid_cpu;          /* CPU the ASID belongs to */
+    unsigned int asid_cpu; /* CPU the ASID belongs to */
 };
 
 /* Per-CPU SVM state. */
 struct svm_cpu {
-    paddr_t hsave_pa;               /* VM_HSAVE_PA: where VMRUN keeps host state */
-    paddr_t host_state_pa;          /* VMSAVE/VMLOAD of the host's hidden state */
+    paddr_t hsave_pa;      /* VM_HSAVE_PA: where VMRUN keeps host state */
+    paddr_t host_state_pa; /* VMSAVE/VMLOAD of the host's hidden state */
     uint32_t next_asid;
     uint64_t asid_generation;
-    uint32_t last_domid;            /* domain whose vCPU ran here last (IBPB), or ~0 */
+    uint32_t last_domid; /* domain whose vCPU ran here last (IBPB), or ~0 */
 };
 
 struct svm_cpu *svm_this_cpu(void);

@@ -7,7 +7,6 @@
 #include <domain-builder/vcpu.h>
 #include "svm.h"
 
-
 /* Power-on PAT: WB, WT, UC-, UC, repeated. */
 #define PAT_RESET 0x0007040600070406ull
 
@@ -27,9 +26,8 @@ void svm_vmcb_init(struct vcpu *v, struct svm_vcpu *s)
                          VMCB_INTERCEPT_MSR_PROT | VMCB_INTERCEPT_SHUTDOWN;
     c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
                          VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
-                         VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD |
-                         VMCB_INTERCEPT_MONITOR | VMCB_INTERCEPT_MWAIT |
-                         VMCB_INTERCEPT_MWAIT_COND | VMCB_INTERCEPT_XSETBV |
+                         VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD | VMCB_INTERCEPT_MONITOR |
+                         VMCB_INTERCEPT_MWAIT | VMCB_INTERCEPT_MWAIT_COND | VMCB_INTERCEPT_XSETBV |
                          VMCB_INTERCEPT_RDPRU;
     c->iopm_base_pa = svm_iopm_pa;
     c->msrpm_base_pa = svm_msrpm_pa;
@@ -85,9 +83,20 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     save->rax = st->rax;
     save->g_pat = PAT_RESET;
     *g = (struct svm_gprs){
-        .rbx = st->rbx, .rcx = st->rcx, .rdx = st->rdx, .rsi = st->rsi, .rdi = st->rdi,
-        .rbp = st->rbp, .r8 = st->r8, .r9 = st->r9, .r10 = st->r10, .r11 = st->r11,
-        .r12 = st->r12, .r13 = st->r13, .r14 = st->r14, .r15 = st->r15,
+        .rbx = st->rbx,
+        .rcx = st->rcx,
+        .rdx = st->rdx,
+        .rsi = st->rsi,
+        .rdi = st->rdi,
+        .rbp = st->rbp,
+        .r8 = st->r8,
+        .r9 = st->r9,
+        .r10 = st->r10,
+        .r11 = st->r11,
+        .r12 = st->r12,
+        .r13 = st->r13,
+        .r14 = st->r14,
+        .r15 = st->r15,
     };
     return 0;
 }

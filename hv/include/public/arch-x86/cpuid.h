@@ -17,12 +17,12 @@
 /* base + 2: EAX = number of hypercall pages, EBX = MSR to write their address to. */
 /* base + 3: time leaves (subleaf 0: ECX = TSC kHz). */
 /* base + 4: HVM features. */
-#define XEN_HVM_CPUID_APIC_ACCESS_VIRT  (1u << 0)
-#define XEN_HVM_CPUID_X2APIC_VIRT       (1u << 1)
-#define XEN_HVM_CPUID_IOMMU_MAPPINGS    (1u << 2)
-#define XEN_HVM_CPUID_VCPU_ID_PRESENT   (1u << 3) /* EBX = vcpu id */
-#define XEN_HVM_CPUID_DOMID_PRESENT     (1u << 4) /* ECX = domid */
-#define XEN_HVM_CPUID_UPCALL_VECTOR     (1u << 6)
+#define XEN_HVM_CPUID_APIC_ACCESS_VIRT (1u << 0)
+#define XEN_HVM_CPUID_X2APIC_VIRT      (1u << 1)
+#define XEN_HVM_CPUID_IOMMU_MAPPINGS   (1u << 2)
+#define XEN_HVM_CPUID_VCPU_ID_PRESENT  (1u << 3) /* EBX = vcpu id */
+#define XEN_HVM_CPUID_DOMID_PRESENT    (1u << 4) /* ECX = domid */
+#define XEN_HVM_CPUID_UPCALL_VECTOR    (1u << 6)
 
 /* The hypercall-page MSR Xen reports in leaf base + 2 EBX. */
 #define XEN_HYPERCALL_PAGE_MSR 0x40000000u

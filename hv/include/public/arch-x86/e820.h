@@ -11,7 +11,7 @@
 struct e820entry {
     uint64_t addr;
     uint64_t size;
-    uint32_t type;          /* XEN_HVM_MEMMAP_TYPE_* (e820 types) */
+    uint32_t type; /* XEN_HVM_MEMMAP_TYPE_* (e820 types) */
 } __attribute__((packed));
 
 #endif

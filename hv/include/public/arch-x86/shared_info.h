@@ -13,13 +13,13 @@
 #define XEN_LEGACY_MAX_VCPUS 32
 
 struct vcpu_time_info {
-    uint32_t version;          /* odd while the hypervisor updates it */
+    uint32_t version; /* odd while the hypervisor updates it */
     uint32_t pad0;
-    uint64_t tsc_timestamp;    /* guest TSC at system_time */
-    uint64_t system_time;      /* ns since the hypervisor's clock started */
-    uint32_t tsc_to_system_mul;/* ns = ((tsc delta << shift) * mul) >> 32 */
+    uint64_t tsc_timestamp;     /* guest TSC at system_time */
+    uint64_t system_time;       /* ns since the hypervisor's clock started */
+    uint32_t tsc_to_system_mul; /* ns = ((tsc delta << shift) * mul) >> 32 */
     int8_t tsc_shift;
-    uint8_t flags;             /* XEN_PVCLOCK_* */
+    uint8_t flags; /* XEN_PVCLOCK_* */
     uint8_t pad1[2];
 };
 
@@ -34,7 +34,7 @@ struct vcpu_info {
     uint8_t evtchn_upcall_pending;
     uint8_t evtchn_upcall_mask;
     uint8_t pad0[6];
-    uint64_t evtchn_pending_sel;   /* one bit per word of evtchn_pending */
+    uint64_t evtchn_pending_sel; /* one bit per word of evtchn_pending */
     struct arch_vcpu_info arch;
     struct vcpu_time_info time;
 };

@@ -11,7 +11,7 @@
 struct xen_hvm_param {
     uint16_t domid;
     uint16_t pad;
-    uint32_t index;            /* HVM_PARAM_* */
+    uint32_t index; /* HVM_PARAM_* */
     uint64_t value;
 };
 

@@ -25,29 +25,29 @@
 #include <stdint.h>
 
 #define TESSERA_SHM_TABLE_CMDLINE "tessera,shm-table"
-#define TESSERA_SHM_TABLE_MAGIC   0x4d485354u   /* "TSHM" */
+#define TESSERA_SHM_TABLE_MAGIC   0x4d485354u /* "TSHM" */
 #define TESSERA_SHM_TABLE_VERSION 1u
-#define TESSERA_SHM_ID_SIZE       16u           /* xen,shm-id with its NUL */
+#define TESSERA_SHM_ID_SIZE       16u /* xen,shm-id with its NUL */
 
 /* struct tessera_shm_entry.flags */
-#define TESSERA_SHM_WRITABLE (1u << 0)  /* mapped read-write; else read-only */
-#define TESSERA_SHM_OWNER    (1u << 1)  /* role = "owner" */
+#define TESSERA_SHM_WRITABLE (1u << 0) /* mapped read-write; else read-only */
+#define TESSERA_SHM_OWNER    (1u << 1) /* role = "owner" */
 
 struct tessera_shm_table {
-    uint32_t magic;          /* TESSERA_SHM_TABLE_MAGIC */
-    uint16_t version;        /* TESSERA_SHM_TABLE_VERSION */
-    uint16_t entry_size;     /* bytes from one entry to the next, >= 40 */
+    uint32_t magic;      /* TESSERA_SHM_TABLE_MAGIC */
+    uint16_t version;    /* TESSERA_SHM_TABLE_VERSION */
+    uint16_t entry_size; /* bytes from one entry to the next, >= 40 */
     uint32_t nr_entries;
-    uint32_t reserved;       /* 0 */
+    uint32_t reserved; /* 0 */
     /* struct tessera_shm_entry entries follow */
 };
 
 struct tessera_shm_entry {
     char id[TESSERA_SHM_ID_SIZE]; /* xen,shm-id, NUL-terminated and NUL-padded */
-    uint64_t gpa;            /* guest-physical base, 4 KiB aligned */
-    uint64_t size;           /* bytes, a multiple of 4 KiB */
-    uint32_t flags;          /* TESSERA_SHM_*; never executable */
-    uint32_t reserved;       /* 0 */
+    uint64_t gpa;                 /* guest-physical base, 4 KiB aligned */
+    uint64_t size;                /* bytes, a multiple of 4 KiB */
+    uint32_t flags;               /* TESSERA_SHM_*; never executable */
+    uint32_t reserved;            /* 0 */
 };
 
 #endif

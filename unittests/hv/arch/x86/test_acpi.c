@@ -10,8 +10,13 @@
 #include "fake_phys.h"
 
 enum {
-    PA_RSDP = 0x1000, PA_XSDT = 0x2000, PA_RSDT = 0x3000, PA_MADT = 0x4000,
-    PA_FADT = 0x5000, PA_DSDT = 0x6000, PA_HPET = 0x7000,
+    PA_RSDP = 0x1000,
+    PA_XSDT = 0x2000,
+    PA_RSDT = 0x3000,
+    PA_MADT = 0x4000,
+    PA_FADT = 0x5000,
+    PA_DSDT = 0x6000,
+    PA_HPET = 0x7000,
 };
 
 static struct acpi_info info;
@@ -171,8 +176,8 @@ static void fadt_q35(void)
 
 /* DSDT: some AML, then Name(_S5_, Package(4){0x05, One, Zero, Zero}). */
 static const uint8_t dsdt_s5[] = {
-    0x10, 0x05, '_', 'S', 'B', '_', 0x00,                     /* Scope(_SB) {} */
-    0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04, 0x0A, 0x05, 0x01, 0x00, 0x00,
+    0x10, 0x05, '_', 'S', 'B', '_',  0x00, /* Scope(_SB) {} */
+    0x08, '_',  'S', '5', '_', 0x12, 0x07, 0x04, 0x0A, 0x05, 0x01, 0x00, 0x00,
 };
 
 static void platform(void)
@@ -186,7 +191,7 @@ static void platform(void)
     madt_begin(0xFEE00000, 1);
     madt_lapic(0, 1);
     madt_lapic(1, 1);
-    madt_lapic(2, 0);             /* disabled: not a CPU to start */
+    madt_lapic(2, 0); /* disabled: not a CPU to start */
     madt_lapic(3, 1);
     madt_ioapic(0, 0xFEC00000, 0);
     madt_override(0, 2, 0);
@@ -249,7 +254,7 @@ static void test_rsdp_bad_checksum(void **state)
 {
     (void)state;
     platform();
-    fake_mem[PA_RSDP + 9] ^= 0x40;   /* OEM id byte */
+    fake_mem[PA_RSDP + 9] ^= 0x40; /* OEM id byte */
     parse();
     assert_false(info.present);
     assert_int_equal(info.nr_cpus, 0);
@@ -270,7 +275,7 @@ static void test_rsdp_v1_uses_rsdt(void **state)
     (void)state;
     platform();
     put_rsdp(0, PA_RSDT, 0);
-    fake_mem[PA_XSDT] = 'Q';         /* must not be looked at */
+    fake_mem[PA_XSDT] = 'Q'; /* must not be looked at */
     parse();
     assert_true(info.present);
     assert_false(info.xsdt);
@@ -402,7 +407,7 @@ static void test_madt_x2apic_duplicates_and_override(void **state)
     memcpy(lapic_addr + 4, &addr, 8);
     madt_begin(0xFEE00000, 0);
     madt_lapic(0, 1);
-    madt_x2apic(0, 1);              /* same CPU as above */
+    madt_x2apic(0, 1); /* same CPU as above */
     madt_x2apic(300, 1);
     madt_x2apic(301, 0);
     madt_add(lapic_addr, 12);
@@ -487,8 +492,8 @@ static void test_s5_forms(void **state)
 {
     /* Root prefix, two-byte PkgLength, dword and word elements. */
     static const uint8_t rooted[] = {
-        0x08, '\\', '_', 'S', '5', '_', 0x12, 0x4B, 0x00, 0x02, 0x0C, 0x07, 0, 0, 0,
-        0x0B, 0x03, 0x00,
+        0x08, '\\', '_',  'S', '5', '_', 0x12, 0x4B, 0x00,
+        0x02, 0x0C, 0x07, 0,   0,   0,   0x0B, 0x03, 0x00,
     };
     /* One element only. */
     static const uint8_t single[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x01, 0x0A, 0x02 };
@@ -511,11 +516,12 @@ static void test_s5_malformed(void **state)
     /* Package length runs past the table. */
     static const uint8_t overrun[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x3F, 0x02, 0x0A, 0x05 };
     /* Truncated inside a word element. */
-    static const uint8_t truncated[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0A,
-                                         0x05, 0x0B, 0x01 };
+    static const uint8_t truncated[] = { 0x08, '_',  'S',  '5',  '_',  0x12,
+                                         0x05, 0x02, 0x0A, 0x05, 0x0B, 0x01 };
     /* Element is a name, not a constant. */
-    static const uint8_t named[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x01, 'S', 'L',
-                                     'P', 'A' };
+    static const uint8_t named[] = {
+        0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x01, 'S', 'L', 'P', 'A'
+    };
     /* "_S5_" in the last bytes of the table. */
     static const uint8_t at_end[] = { 0x08, '_', 'S', '5', '_' };
     uint8_t a, b;

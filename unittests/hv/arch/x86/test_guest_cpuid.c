@@ -55,7 +55,7 @@ static void test_policy_hides_and_forces(void **state)
 
     (void)state;
     host_with_all(false);
-    basic[1].ecx = CPUID_1_ECX_XSAVE | (1u << 20);     /* SSE4.2 */
+    basic[1].ecx = CPUID_1_ECX_XSAVE | (1u << 20); /* SSE4.2 */
     assert_true(cpuid_policy_add(&p, 1, 0, CPUID_ECX, 20, false));
     assert_true(cpuid_policy_add(&p, 0x80000008u, 0, CPUID_EBX, 25, true));
     assert_int_equal(p.nr, 2);
@@ -77,7 +77,7 @@ static void test_policy_full(void **state)
     (void)state;
     for (unsigned int i = 0; i < CPUID_POLICY_MAX_REGS; i++)
         assert_true(cpuid_policy_add(&p, i, 0, CPUID_EAX, 1, false));
-    assert_true(cpuid_policy_add(&p, 0, 0, CPUID_EAX, 2, true));   /* same register */
+    assert_true(cpuid_policy_add(&p, 0, 0, CPUID_EAX, 2, true)); /* same register */
     assert_false(cpuid_policy_add(&p, 99, 0, CPUID_EAX, 1, false));
     assert_false(cpuid_policy_add(&p, 0, 0, CPUID_EAX, 32, false));
 }
@@ -92,7 +92,8 @@ static void test_not_offered(void **state)
     c = reg_of(&none, 1, 0, CPUID_ECX);
     /* XSAVE and everything needing its state; the hypervisor bit set. */
     assert_int_equal(c & (CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
-                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C), 0);
+                          CPUID_1_ECX_FMA | CPUID_1_ECX_F16C),
+                     0);
     assert_true(c & (1u << 31));
     /* The emulated APIC, x2APIC and TSC-deadline timer, on any host. */
     assert_true(c & (1u << 21));
@@ -100,16 +101,16 @@ static void test_not_offered(void **state)
     assert_true(reg_of(&none, 1, 0, CPUID_EDX) & (1u << 9));
     assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & (1u << 9));
     assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EAX) | reg_of(&none, 0xD, 0, CPUID_ECX), 0);
-    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5));           /* AVX2 */
-    assert_int_equal(reg_of(&none, 7, 0, CPUID_EDX) &
-                     (CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS), 0);
+    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5)); /* AVX2 */
+    assert_int_equal(
+        reg_of(&none, 7, 0, CPUID_EDX) & (CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS), 0);
     /* Offered as the host has them: speculation controls, RDTSCP, RDPID. */
     assert_int_equal(reg_of(&none, 7, 0, CPUID_EDX) & (CPUID_7_EDX_IBRSB | CPUID_7_EDX_SSBD),
                      CPUID_7_EDX_IBRSB | CPUID_7_EDX_SSBD);
     assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_EBX),
-                     CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS |
-                     CPUID_80000008_EBX_STIBP | CPUID_80000008_EBX_SSBD |
-                     CPUID_80000008_EBX_VIRT_SSBD | CPUID_80000008_EBX_PSFD);
+                     CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_STIBP |
+                         CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD |
+                         CPUID_80000008_EBX_PSFD);
     assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & CPUID_80000001_EDX_RDTSCP);
     /* vCPU 1 of 2: APIC id 2 (Xen's 2 x vCPU id). */
     assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0202);
@@ -126,8 +127,7 @@ static void test_can_force(void **state)
     host_with_all(false);
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 25),
                      CPUID_FORCE_OK);
-    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 20),
-                     CPUID_FORCE_HOST_LACKS);
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 20), CPUID_FORCE_HOST_LACKS);
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 12),
                      CPUID_FORCE_HOST_LACKS);
     host_with_all(true);
@@ -135,11 +135,11 @@ static void test_can_force(void **state)
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000008u, 0, CPUID_EBX, 12),
                      CPUID_FORCE_OK);
     assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 21),
-                     CPUID_FORCE_OK);                       /* x2APIC: emulated */
+                     CPUID_FORCE_OK); /* x2APIC: emulated */
     assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 26),
-                     CPUID_FORCE_NOT_VIRTUALIZED);          /* XSAVE */
+                     CPUID_FORCE_NOT_VIRTUALIZED); /* XSAVE */
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000009u, 0, CPUID_EAX, 0),
-                     CPUID_FORCE_HOST_LACKS);               /* beyond the offered leaves */
+                     CPUID_FORCE_HOST_LACKS); /* beyond the offered leaves */
 }
 
 static void test_msr_features(void **state)

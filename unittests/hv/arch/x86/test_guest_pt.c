@@ -18,7 +18,7 @@
 #include <hv/guest_access.h>
 
 #define GUEST_MEM MiB(1)
-#define EFAULT 14
+#define EFAULT    14
 
 static uint8_t guest_mem[GUEST_MEM];
 static struct guest_paging paging;
@@ -61,11 +61,11 @@ static void put64(gpaddr_t gpa, uint64_t e)
     memcpy(guest_mem + gpa, &e, 8);
 }
 
-#define P   X86_PTE_P
-#define RW  X86_PTE_RW
-#define US  X86_PTE_US
-#define PS  X86_PTE_PS
-#define NX  X86_PTE_NX
+#define P  X86_PTE_P
+#define RW X86_PTE_RW
+#define US X86_PTE_US
+#define PS X86_PTE_PS
+#define NX X86_PTE_NX
 
 static gpaddr_t walk(uint64_t gva, bool write)
 {
@@ -102,8 +102,8 @@ static void test_legacy32_4k(void **state)
     (void)state;
     legacy32_tables();
     assert_int_equal(walk(0x00403123u, true), 0x7123);
-    walk_fails(0x00404000u, false);          /* PTE not present */
-    walk_fails(0x00803000u, false);          /* PDE not present */
+    walk_fails(0x00404000u, false); /* PTE not present */
+    walk_fails(0x00803000u, false); /* PDE not present */
 }
 
 /* PSE: a PDE with PS maps 4 MiB, with PSE-36's high address bits; without CR4.PSE, PS is ignored. */
@@ -135,7 +135,7 @@ static void test_pae(void **state)
     /* A 2 MiB page. */
     put64(0x2000 + 3 * 8, 0x00A00000ull | P | RW | PS);
     assert_int_equal(walk(0x40612345u, true), 0xA12345);
-    walk_fails(0x80000000u, false);          /* PDPTE 2 not present */
+    walk_fails(0x80000000u, false); /* PDPTE 2 not present */
 }
 
 /* 4-level: PML4 0x1000, PDPT 0x2000, PD 0x3000, PT 0x4000. */
@@ -155,8 +155,8 @@ static void test_long_4k(void **state)
     (void)state;
     long_mode_tables();
     assert_int_equal(walk(0xFFFFFFFF80202ABCull, true), 0x5ABC);
-    walk_fails(0x0000FFFF80202ABCull, false);  /* not canonical */
-    walk_fails(0xFFFFFFFF80203ABCull, false);  /* PTE not present */
+    walk_fails(0x0000FFFF80202ABCull, false); /* not canonical */
+    walk_fails(0xFFFFFFFF80203ABCull, false); /* PTE not present */
 }
 
 static void test_long_2m(void **state)
@@ -199,7 +199,7 @@ static void test_user_pointer(void **state)
 
     (void)state;
     long_mode_tables();
-    put64(0x3000 + 0x001 * 8, 0x4000 | P | RW);     /* supervisor-only PDE */
+    put64(0x3000 + 0x001 * 8, 0x4000 | P | RW); /* supervisor-only PDE */
     paging.cpl = 3;
     walk_fails(0xFFFFFFFF80202ABCull, false);
     assert_int_equal(guest_kernel_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, false, &gpa), 0);
@@ -228,8 +228,9 @@ static void test_nx(void **state)
     paging.efer &= ~EFER_NXE;
     assert_int_equal(guest_fetch_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, &gpa), 0);
     /* PAE too. */
-    paging = (struct guest_paging){ .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1020,
-                                    .cr4 = X86_CR4_PAE, .efer = EFER_NXE };
+    paging = (struct guest_paging){
+        .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1020, .cr4 = X86_CR4_PAE, .efer = EFER_NXE
+    };
     put64(0x1020, 0x6000 | P);
     put64(0x6000, 0x7000 | P | RW);
     put64(0x7000, 0x8000 | P | RW | NX);

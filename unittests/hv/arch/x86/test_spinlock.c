@@ -24,7 +24,7 @@
 #include <hv/symbols.h>
 
 #define HANG_LIMIT_S 10
-#define FAKE_CPUS 10
+#define FAKE_CPUS    10
 
 static unsigned int fake_cpu;
 static struct percpu fake_percpus[FAKE_CPUS];
@@ -54,7 +54,7 @@ void panic(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
     va_end(ap);
-    mock_assert(0, panic_msg, __FILE__, __LINE__);  /* caught by expect_assert_failure() */
+    mock_assert(0, panic_msg, __FILE__, __LINE__); /* caught by expect_assert_failure() */
     abort();
 }
 
@@ -86,7 +86,7 @@ static void test_holder_is_recorded(void **state)
     assert_true(spin_is_locked_by_me(&l));
     fake_cpu = 4;
     assert_false(spin_is_locked_by_me(&l));
-    assert_false(spin_trylock(&l));   /* held by CPU 3: no panic, just busy */
+    assert_false(spin_trylock(&l)); /* held by CPU 3: no panic, just busy */
     fake_cpu = 3;
     spin_unlock(&l);
     assert_false(spin_is_locked_by_me(&l));
@@ -108,7 +108,7 @@ static void test_locks_held_are_counted_per_cpu(void **state)
     assert_true(spin_trylock(&b));
     assert_int_equal(fake_percpus[1].locks_held, 2);
     fake_cpu = 2;
-    ASSERT_NO_LOCKS_HELD();             /* CPU 1's locks are not CPU 2's */
+    ASSERT_NO_LOCKS_HELD(); /* CPU 1's locks are not CPU 2's */
     spin_lock(&c);
     assert_int_equal(fake_percpus[2].locks_held, 1);
     spin_unlock(&c);
@@ -177,7 +177,7 @@ static void test_assert_locked(void **state)
     (void)state;
     fake_cpu = 7;
     spin_lock(&l);
-    ASSERT_LOCKED(&l);                  /* held here: nothing happens */
+    ASSERT_LOCKED(&l); /* held here: nothing happens */
     fake_cpu = 8;
     line = __LINE__ + 1;
     expect_assert_failure(ASSERT_LOCKED(&l));

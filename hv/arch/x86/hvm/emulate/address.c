@@ -16,7 +16,7 @@ int x86_linear_address(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
         if (!x86_is_canonical(address) || !x86_is_canonical(address + size - 1))
             return x86_raise(ctxt, fault, 0);
         if (address + size - 1 < address)
-            return X86_EMUL_UNHANDLED;  /* wraps the address space: refused as at 4 GiB below */
+            return X86_EMUL_UNHANDLED; /* wraps the address space: refused as at 4 GiB below */
         *linear = address;
         return X86_EMUL_OK;
     }
@@ -27,7 +27,7 @@ int x86_linear_address(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
 
     if (protected_mode) {
         if (!(s.attr & X86_SEG_ATTR_P))
-            return x86_raise(ctxt, fault, 0);   /* null or unusable selector */
+            return x86_raise(ctxt, fault, 0); /* null or unusable selector */
         /* Code segments are never writable; the W/R bit means readable there. */
         if ((code && write) || ((code || write) && !(s.attr & X86_SEG_ATTR_TYPE_WR)))
             return x86_raise(ctxt, fault, 0);

@@ -38,15 +38,9 @@ uint64_t x86_alu(enum x86_insn_op op, uint64_t dst, uint64_t src, unsigned int s
             flags |= X86_RFLAGS_OF;
         flags |= (dst ^ src ^ result) & X86_RFLAGS_AF;
         break;
-    case X86_OP_OR:
-        result = dst | src;
-        break;
-    case X86_OP_XOR:
-        result = dst ^ src;
-        break;
-    default:    /* AND, TEST: CF and OF are 0; AF is undefined, 0 here */
-        result = dst & src;
-        break;
+    case X86_OP_OR: result = dst | src; break;
+    case X86_OP_XOR: result = dst ^ src; break;
+    default: /* AND, TEST: CF and OF are 0; AF is undefined, 0 here */ result = dst & src; break;
     }
     if (result == 0)
         flags |= X86_RFLAGS_ZF;

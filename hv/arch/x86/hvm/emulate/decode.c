@@ -10,15 +10,14 @@ struct decoder {
     const struct x86_emul_ops *ops;
     struct x86_segment cs;
     unsigned int code_size;
-    unsigned int pos;           /* bytes consumed */
+    unsigned int pos; /* bytes consumed */
 };
 
 int x86_raise(struct x86_emul_ctxt *ctxt, uint8_t vector, uint32_t error_code)
 {
     ctxt->exception = (struct x86_exception){
         .vector = vector,
-        .has_error_code = vector == X86_EXC_GP || vector == X86_EXC_SS ||
-                          vector == X86_EXC_PF,
+        .has_error_code = vector == X86_EXC_GP || vector == X86_EXC_SS || vector == X86_EXC_PF,
         .error_code = error_code,
     };
     return X86_EMUL_EXCEPTION;
@@ -64,8 +63,8 @@ static int fetch_ensure(struct decoder *d, unsigned int want)
         }
         if (chunk > 0x1000 - (linear & 0xfff))
             chunk = 0x1000 - (linear & 0xfff);
-        int rc = d->ops->fetch(ctxt->opaque, linear, ctxt->insn_bytes + have,
-                               (unsigned int)chunk, &ctxt->exception);
+        int rc = d->ops->fetch(ctxt->opaque, linear, ctxt->insn_bytes + have, (unsigned int)chunk,
+                               &ctxt->exception);
         if (rc != X86_EMUL_OK)
             return rc;
         ctxt->insn_bytes_fetched = have + (unsigned int)chunk;
@@ -104,10 +103,12 @@ static int fetch_signed(struct decoder *d, unsigned int size, int64_t *out)
 static int decode_modrm16(struct decoder *d, struct x86_insn *insn, unsigned int mod,
                           unsigned int rm)
 {
-    static const int8_t base16[8] = { X86_RBX, X86_RBX, X86_RBP, X86_RBP, -1, -1, X86_RBP,
-                                      X86_RBX };
-    static const int8_t index16[8] = { X86_RSI, X86_RDI, X86_RSI, X86_RDI, X86_RSI, X86_RDI,
-                                       -1, -1 };
+    static const int8_t base16[8] = {
+        X86_RBX, X86_RBX, X86_RBP, X86_RBP, -1, -1, X86_RBP, X86_RBX
+    };
+    static const int8_t index16[8] = {
+        X86_RSI, X86_RDI, X86_RSI, X86_RDI, X86_RSI, X86_RDI, -1, -1
+    };
     int64_t disp = 0;
     int rc = X86_EMUL_OK;
 
@@ -149,7 +150,7 @@ static int decode_modrm32(struct decoder *d, struct x86_insn *insn, unsigned int
         insn->scale = 1u << (sib >> 6);
         insn->base = (int)((sib & 7) | ((rex & 1) << 3));
         if ((sib & 7) == 5 && mod == 0)
-            insn->base = -1;    /* disp32 without base */
+            insn->base = -1; /* disp32 without base */
     } else if (rm == 5 && mod == 0) {
         insn->base = -1;
         insn->rip_relative = d->code_size == 8;
@@ -211,8 +212,8 @@ static int fetch_imm_op(struct decoder *d, struct x86_insn *insn)
 static bool alu_operation(unsigned int selector, enum x86_insn_op *op)
 {
     static const enum x86_insn_op ops[8] = {
-        [0] = X86_OP_ADD, [1] = X86_OP_OR, [4] = X86_OP_AND, [5] = X86_OP_SUB,
-        [6] = X86_OP_XOR, [7] = X86_OP_CMP,
+        [0] = X86_OP_ADD, [1] = X86_OP_OR,  [4] = X86_OP_AND,
+        [5] = X86_OP_SUB, [6] = X86_OP_XOR, [7] = X86_OP_CMP,
     };
 
     if (selector == 2 || selector == 3)
@@ -223,8 +224,7 @@ static bool alu_operation(unsigned int selector, enum x86_insn_op *op)
 
 static int decode_two_byte(struct decoder *d, struct x86_insn *insn, unsigned int rex)
 {
-    static const enum x86_insn_op bt_ops[4] = { X86_OP_BT, X86_OP_BTS, X86_OP_BTR,
-                                                X86_OP_BTC };
+    static const enum x86_insn_op bt_ops[4] = { X86_OP_BT, X86_OP_BTS, X86_OP_BTR, X86_OP_BTC };
     unsigned int reg_field;
     uint8_t opcode;
     int rc = fetch_u8(d, &opcode);
@@ -232,13 +232,17 @@ static int decode_two_byte(struct decoder *d, struct x86_insn *insn, unsigned in
     if (rc != X86_EMUL_OK)
         return rc;
     switch (opcode) {
-    case 0xb6: case 0xb7: case 0xbe: case 0xbf:
+    case 0xb6:
+    case 0xb7:
+    case 0xbe:
+    case 0xbf:
         insn->op = (opcode & 8) ? X86_OP_MOVSX : X86_OP_MOVZX;
         insn->src_size = (opcode & 1) ? 2 : 1;
         return decode_modrm(d, insn, rex, &reg_field);
-    case 0xa3: case 0xab: case 0xb3: case 0xbb:
-        insn->op = bt_ops[(opcode >> 3) & 3];
-        return decode_modrm(d, insn, rex, &reg_field);
+    case 0xa3:
+    case 0xab:
+    case 0xb3:
+    case 0xbb: insn->op = bt_ops[(opcode >> 3) & 3]; return decode_modrm(d, insn, rex, &reg_field);
     case 0xba:
         rc = decode_modrm(d, insn, rex, &reg_field);
         if (rc != X86_EMUL_OK)
@@ -247,8 +251,7 @@ static int decode_two_byte(struct decoder *d, struct x86_insn *insn, unsigned in
             return X86_EMUL_UNHANDLED;
         insn->op = bt_ops[reg_field - 4];
         return fetch_imm(d, insn, 1);
-    default:
-        return X86_EMUL_UNHANDLED;
+    default: return X86_EMUL_UNHANDLED;
     }
 }
 
@@ -259,8 +262,7 @@ static void set_byte_form(struct x86_insn *insn, uint8_t opcode)
         insn->op_size = 1;
 }
 
-static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcode,
-                         unsigned int rex)
+static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcode, unsigned int rex)
 {
     unsigned int reg_field;
     int rc;
@@ -274,11 +276,13 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
     switch (opcode) {
     case 0x63:
         if (!d->ctxt->efer_lma || d->code_size != 8)
-            return X86_EMUL_UNHANDLED;  /* arpl outside 64-bit mode */
+            return X86_EMUL_UNHANDLED; /* arpl outside 64-bit mode */
         insn->op = X86_OP_MOVSX;
         insn->src_size = insn->op_size < 4 ? insn->op_size : 4;
         return decode_modrm(d, insn, rex, &reg_field);
-    case 0x80: case 0x81: case 0x83:
+    case 0x80:
+    case 0x81:
+    case 0x83:
         rc = decode_modrm(d, insn, rex, &reg_field);
         if (rc != X86_EMUL_OK)
             return rc;
@@ -287,21 +291,29 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
         insn->mem_is_dst = true;
         set_byte_form(insn, opcode);
         return opcode == 0x81 ? fetch_imm_op(d, insn) : fetch_imm(d, insn, 1);
-    case 0x84: case 0x85:
+    case 0x84:
+    case 0x85:
         insn->op = X86_OP_TEST;
         set_byte_form(insn, opcode);
         return decode_modrm(d, insn, rex, &reg_field);
-    case 0x86: case 0x87:
+    case 0x86:
+    case 0x87:
         insn->op = X86_OP_XCHG;
         insn->mem_is_dst = true;
         set_byte_form(insn, opcode);
         return decode_modrm(d, insn, rex, &reg_field);
-    case 0x88: case 0x89: case 0x8a: case 0x8b:
+    case 0x88:
+    case 0x89:
+    case 0x8a:
+    case 0x8b:
         insn->op = (opcode & 2) ? X86_OP_MOV_FROM_MEM : X86_OP_MOV_TO_MEM;
         insn->mem_is_dst = !(opcode & 2);
         set_byte_form(insn, opcode);
         return decode_modrm(d, insn, rex, &reg_field);
-    case 0xa0: case 0xa1: case 0xa2: case 0xa3: {
+    case 0xa0:
+    case 0xa1:
+    case 0xa2:
+    case 0xa3: {
         int64_t offset;
 
         insn->op = (opcode & 2) ? X86_OP_MOV_TO_MEM : X86_OP_MOV_FROM_MEM;
@@ -313,16 +325,19 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
         insn->disp = (int64_t)((uint64_t)offset & x86_size_mask(insn->addr_size));
         return rc;
     }
-    case 0xa4: case 0xa5:
+    case 0xa4:
+    case 0xa5:
         insn->op = X86_OP_MOVS;
         set_byte_form(insn, opcode);
         return X86_EMUL_OK;
-    case 0xaa: case 0xab:
+    case 0xaa:
+    case 0xab:
         insn->op = X86_OP_STOS;
         insn->reg = X86_RAX;
         set_byte_form(insn, opcode);
         return X86_EMUL_OK;
-    case 0xc6: case 0xc7:
+    case 0xc6:
+    case 0xc7:
         rc = decode_modrm(d, insn, rex, &reg_field);
         if (rc != X86_EMUL_OK)
             return rc;
@@ -332,7 +347,8 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
         insn->mem_is_dst = true;
         set_byte_form(insn, opcode);
         return fetch_imm_op(d, insn);
-    case 0xf6: case 0xf7:
+    case 0xf6:
+    case 0xf7:
         rc = decode_modrm(d, insn, rex, &reg_field);
         if (rc != X86_EMUL_OK)
             return rc;
@@ -341,22 +357,24 @@ static int decode_opcode(struct decoder *d, struct x86_insn *insn, uint8_t opcod
         insn->op = X86_OP_TEST;
         set_byte_form(insn, opcode);
         return fetch_imm_op(d, insn);
-    case 0x0f:
-        return decode_two_byte(d, insn, rex);
-    default:
-        return X86_EMUL_UNHANDLED;
+    case 0x0f: return decode_two_byte(d, insn, rex);
+    default: return X86_EMUL_UNHANDLED;
     }
 }
 
 static bool op_is_lockable(const struct x86_insn *insn)
 {
     switch (insn->op) {
-    case X86_OP_ADD: case X86_OP_OR: case X86_OP_AND: case X86_OP_SUB: case X86_OP_XOR:
-        return insn->mem_is_dst;
-    case X86_OP_XCHG: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
-        return true;
-    default:
-        return false;
+    case X86_OP_ADD:
+    case X86_OP_OR:
+    case X86_OP_AND:
+    case X86_OP_SUB:
+    case X86_OP_XOR: return insn->mem_is_dst;
+    case X86_OP_XCHG:
+    case X86_OP_BTS:
+    case X86_OP_BTR:
+    case X86_OP_BTC: return true;
+    default: return false;
     }
 }
 
@@ -383,28 +401,30 @@ static int decode_prefixes(struct decoder *d, struct prefixes *p, uint8_t *opcod
         case 0x66: p->opsize = true; break;
         case 0x67: p->addrsize = true; break;
         case 0xf0: p->lock = true; break;
-        case 0xf2: case 0xf3: p->rep = true; break;
-        case 0x26: case 0x2e: case 0x36: case 0x3e:
+        case 0xf2:
+        case 0xf3: p->rep = true; break;
+        case 0x26:
+        case 0x2e:
+        case 0x36:
+        case 0x3e:
             /* ES, CS, SS, DS overrides are ignored in 64-bit mode. */
             if (d->code_size != 8) {
                 p->seg_override = true;
                 p->seg = (enum x86_seg)((byte >> 3) & 3);
             }
             break;
-        case 0x64: case 0x65:
+        case 0x64:
+        case 0x65:
             p->seg_override = true;
             p->seg = (enum x86_seg)(X86_SEG_FS + (byte & 1));
             break;
-        default:
-            *opcode = byte;
-            return X86_EMUL_OK;
+        default: *opcode = byte; return X86_EMUL_OK;
         }
-        p->rex = 0;     /* a REX counts only right before the opcode */
+        p->rex = 0; /* a REX counts only right before the opcode */
     }
 }
 
-int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
-               struct x86_insn *insn)
+int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops, struct x86_insn *insn)
 {
     struct decoder d = { .ctxt = ctxt, .ops = ops };
     struct prefixes p = { 0 };
@@ -414,8 +434,12 @@ int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
     ops->read_segment(ctxt->opaque, X86_SEG_CS, &d.cs);
     d.code_size = x86_code_size(ctxt, &d.cs);
     ctxt->insn_bytes_fetched = 0;
-    *insn = (struct x86_insn){ .seg = X86_SEG_DS, .base = -1, .index = -1, .scale = 1,
-                               .code_size = d.code_size, .mode64 = d.code_size == 8 };
+    *insn = (struct x86_insn){ .seg = X86_SEG_DS,
+                               .base = -1,
+                               .index = -1,
+                               .scale = 1,
+                               .code_size = d.code_size,
+                               .mode64 = d.code_size == 8 };
     rc = decode_prefixes(&d, &p, &opcode);
     if (rc != X86_EMUL_OK)
         return rc;

@@ -58,18 +58,17 @@ static uint64_t effective_address(struct x86_emul_ctxt *ctxt, const struct x86_e
 
 static int access_memory(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
                          const struct x86_insn *insn, enum x86_seg seg, uint64_t ea,
-                         unsigned int size, enum x86_access_role role, bool write,
-                         uint64_t *value)
+                         unsigned int size, enum x86_access_role role, bool write, uint64_t *value)
 {
-    struct x86_access access = { .size = size, .role = role,
+    struct x86_access access = { .size = size,
+                                 .role = role,
                                  .locked = insn->lock || insn->op == X86_OP_XCHG };
     int rc = x86_linear_address(ctxt, ops, insn, seg, ea, size, write, &access.linear);
 
     if (rc != X86_EMUL_OK)
         return rc;
     if (write)
-        return ops->write(ctxt->opaque, &access, *value & x86_size_mask(size),
-                          &ctxt->exception);
+        return ops->write(ctxt->opaque, &access, *value & x86_size_mask(size), &ctxt->exception);
     rc = ops->read(ctxt->opaque, &access, value, &ctxt->exception);
     if (rc == X86_EMUL_OK)
         *value &= x86_size_mask(size);
@@ -81,8 +80,7 @@ static int execute_alu(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
 {
     unsigned int size = insn->op_size;
     uint64_t mem, other, result;
-    int rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, false,
-                           &mem);
+    int rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, false, &mem);
 
     if (rc != X86_EMUL_OK)
         return rc;
@@ -99,8 +97,7 @@ static int execute_alu(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
     uint64_t rflags = ctxt->rflags;
     result = x86_alu(insn->op, mem, other, size, &rflags);
     if (writes) {
-        rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, true,
-                           &result);
+        rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, true, &result);
         if (rc != X86_EMUL_OK)
             return rc;
     }
@@ -123,8 +120,8 @@ static int execute_bit(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
     if (insn->has_imm) {
         offset = insn->imm & (bits - 1);
     } else {
-        int64_t signed_offset = (int64_t)sign_extend(read_reg(ctxt, ops, insn, insn->reg,
-                                                              size), size);
+        int64_t signed_offset =
+            (int64_t)sign_extend(read_reg(ctxt, ops, insn, insn->reg, size), size);
         /* Floor division by the width; gcc and clang shift signed values arithmetically. */
         int64_t unit = signed_offset >> (size == 2 ? 4 : size == 4 ? 5 : 6);
 
@@ -144,8 +141,7 @@ static int execute_bit(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *op
             value &= ~bit;
         else
             value ^= bit;
-        rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, true,
-                           &value);
+        rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, true, &value);
         if (rc != X86_EMUL_OK)
             return rc;
     }
@@ -159,7 +155,7 @@ static void write_address_reg(struct x86_emul_ctxt *ctxt, const struct x86_emul_
 {
     struct x86_insn no_rex = *insn;
 
-    no_rex.rex = true;  /* never a high-byte register here */
+    no_rex.rex = true; /* never a high-byte register here */
     write_reg(ctxt, ops, &no_rex, reg, insn->addr_size, value);
 }
 
@@ -218,18 +214,16 @@ int x86_execute(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
 
         switch (insn->op) {
         case X86_OP_MOV_TO_MEM:
-            value = insn->has_imm ? insn->imm
-                                  : read_reg(ctxt, ops, insn, insn->reg, insn->op_size);
-            rc = access_memory(ctxt, ops, insn, insn->seg, ea, insn->op_size,
-                               X86_ACCESS_OPERAND, true, &value);
+            value = insn->has_imm ? insn->imm : read_reg(ctxt, ops, insn, insn->reg, insn->op_size);
+            rc = access_memory(ctxt, ops, insn, insn->seg, ea, insn->op_size, X86_ACCESS_OPERAND,
+                               true, &value);
             break;
         case X86_OP_MOV_FROM_MEM:
         case X86_OP_MOVZX:
         case X86_OP_MOVSX: {
-            unsigned int size = insn->op == X86_OP_MOV_FROM_MEM ? insn->op_size
-                                                                : insn->src_size;
-            rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND,
-                               false, &value);
+            unsigned int size = insn->op == X86_OP_MOV_FROM_MEM ? insn->op_size : insn->src_size;
+            rc = access_memory(ctxt, ops, insn, insn->seg, ea, size, X86_ACCESS_OPERAND, false,
+                               &value);
             if (rc != X86_EMUL_OK)
                 break;
             if (insn->op == X86_OP_MOVSX)
@@ -240,8 +234,8 @@ int x86_execute(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
         case X86_OP_XCHG: {
             uint64_t reg = read_reg(ctxt, ops, insn, insn->reg, insn->op_size);
 
-            rc = access_memory(ctxt, ops, insn, insn->seg, ea, insn->op_size,
-                               X86_ACCESS_OPERAND, false, &value);
+            rc = access_memory(ctxt, ops, insn, insn->seg, ea, insn->op_size, X86_ACCESS_OPERAND,
+                               false, &value);
             if (rc == X86_EMUL_OK)
                 rc = access_memory(ctxt, ops, insn, insn->seg, ea, insn->op_size,
                                    X86_ACCESS_OPERAND, true, &reg);
@@ -249,12 +243,11 @@ int x86_execute(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
                 write_reg(ctxt, ops, insn, insn->reg, insn->op_size, value);
             break;
         }
-        case X86_OP_BT: case X86_OP_BTS: case X86_OP_BTR: case X86_OP_BTC:
-            rc = execute_bit(ctxt, ops, insn, ea);
-            break;
-        default:
-            rc = execute_alu(ctxt, ops, insn, ea);
-            break;
+        case X86_OP_BT:
+        case X86_OP_BTS:
+        case X86_OP_BTR:
+        case X86_OP_BTC: rc = execute_bit(ctxt, ops, insn, ea); break;
+        default: rc = execute_alu(ctxt, ops, insn, ea); break;
         }
     }
     if (rc == X86_EMUL_OK && done)

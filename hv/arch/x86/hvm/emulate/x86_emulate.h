@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <asm/x86-defs.h>   /* X86_SEG_ATTR_S/P/L/DB, X86_RFLAGS_VM, X86_EXC_* */
+#include <asm/x86-defs.h> /* X86_SEG_ATTR_S/P/L/DB, X86_RFLAGS_VM, X86_EXC_* */
 
 #define X86_MAX_INSN_LEN 15
 
@@ -26,61 +26,82 @@
 
 enum x86_emul_result {
     X86_EMUL_OK,
-    X86_EMUL_UNHANDLED,  /* not an instruction this emulator knows: stop the domain */
-    X86_EMUL_EXCEPTION,  /* inject ctxt->exception; RIP is not advanced */
+    X86_EMUL_UNHANDLED, /* not an instruction this emulator knows: stop the domain */
+    X86_EMUL_EXCEPTION, /* inject ctxt->exception; RIP is not advanced */
 };
 
 /* General-purpose registers in their encoding order. */
 enum x86_gpr {
-    X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
-    X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+    X86_RAX,
+    X86_RCX,
+    X86_RDX,
+    X86_RBX,
+    X86_RSP,
+    X86_RBP,
+    X86_RSI,
+    X86_RDI,
+    X86_R8,
+    X86_R9,
+    X86_R10,
+    X86_R11,
+    X86_R12,
+    X86_R13,
+    X86_R14,
+    X86_R15,
 };
 
 /* Segment registers in their encoding order. */
-enum x86_seg { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_SEG_GS };
+enum x86_seg {
+    X86_SEG_ES,
+    X86_SEG_CS,
+    X86_SEG_SS,
+    X86_SEG_DS,
+    X86_SEG_FS,
+    X86_SEG_GS
+};
 
 /* Attribute bits as in the VMCB segment attribute field (descriptor bits 40-47, 52-55). */
-#define X86_SEG_ATTR_TYPE_MASK   0x00fu
-#define X86_SEG_ATTR_TYPE_CODE   0x008u
-#define X86_SEG_ATTR_TYPE_EXPDN  0x004u  /* data segments: expand-down */
-#define X86_SEG_ATTR_TYPE_WR     0x002u  /* data: writable; code: readable */
+#define X86_SEG_ATTR_TYPE_MASK  0x00fu
+#define X86_SEG_ATTR_TYPE_CODE  0x008u
+#define X86_SEG_ATTR_TYPE_EXPDN 0x004u /* data segments: expand-down */
+#define X86_SEG_ATTR_TYPE_WR    0x002u /* data: writable; code: readable */
 
 struct x86_segment {
     uint64_t base;
-    uint32_t limit;     /* byte granular (already scaled by G) */
-    uint16_t attr;      /* X86_SEG_ATTR_*; P clear means unusable (null selector) */
+    uint32_t limit; /* byte granular (already scaled by G) */
+    uint16_t attr;  /* X86_SEG_ATTR_*; P clear means unusable (null selector) */
 };
 
-#define X86_RFLAGS_CF   (1u << 0)
-#define X86_RFLAGS_PF   (1u << 2)
-#define X86_RFLAGS_AF   (1u << 4)
-#define X86_RFLAGS_ZF   (1u << 6)
-#define X86_RFLAGS_SF   (1u << 7)
-#define X86_RFLAGS_DF   (1u << 10)
-#define X86_RFLAGS_OF   (1u << 11)
-#define X86_RFLAGS_ARITH (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | X86_RFLAGS_ZF | \
-                          X86_RFLAGS_SF | X86_RFLAGS_OF)
+#define X86_RFLAGS_CF (1u << 0)
+#define X86_RFLAGS_PF (1u << 2)
+#define X86_RFLAGS_AF (1u << 4)
+#define X86_RFLAGS_ZF (1u << 6)
+#define X86_RFLAGS_SF (1u << 7)
+#define X86_RFLAGS_DF (1u << 10)
+#define X86_RFLAGS_OF (1u << 11)
+#define X86_RFLAGS_ARITH \
+    (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | X86_RFLAGS_ZF | X86_RFLAGS_SF | X86_RFLAGS_OF)
 
 struct x86_exception {
     uint8_t vector;
     bool has_error_code;
     uint32_t error_code;
-    bool has_cr2;           /* #PF: cr2 is the faulting linear address */
+    bool has_cr2; /* #PF: cr2 is the faulting linear address */
     uint64_t cr2;
 };
 
 /* What a data access is, so the caller can route it (MMIO device or RAM). */
 enum x86_access_role {
-    X86_ACCESS_OPERAND,     /* the ModRM/moffs memory operand */
-    X86_ACCESS_STRING_SRC,  /* movs source, seg:rSI */
-    X86_ACCESS_STRING_DST,  /* movs/stos destination, ES:rDI */
+    X86_ACCESS_OPERAND,    /* the ModRM/moffs memory operand */
+    X86_ACCESS_STRING_SRC, /* movs source, seg:rSI */
+    X86_ACCESS_STRING_DST, /* movs/stos destination, ES:rDI */
 };
 
 struct x86_access {
     uint64_t linear;
-    unsigned int size;      /* 1, 2, 4 or 8 */
+    unsigned int size; /* 1, 2, 4 or 8 */
     enum x86_access_role role;
-    bool locked;            /* part of a locked read-modify-write (lock prefix, xchg) */
+    bool locked; /* part of a locked read-modify-write (lock prefix, xchg) */
 };
 
 /*
@@ -103,7 +124,7 @@ struct x86_emul_ops {
 
 /* The guest's mode and the state the emulator reads and updates in place. */
 struct x86_emul_ctxt {
-    void *opaque;           /* passed to every callback */
+    void *opaque; /* passed to every callback */
     bool cr0_pe;
     bool efer_lma;
     /*
@@ -111,21 +132,30 @@ struct x86_emul_ctxt {
      * unchanged when a rep string instruction has iterations left (it restarts).
      */
     uint64_t rip;
-    uint64_t rflags;        /* in and out */
-    struct x86_exception exception;  /* valid on X86_EMUL_EXCEPTION */
+    uint64_t rflags;                /* in and out */
+    struct x86_exception exception; /* valid on X86_EMUL_EXCEPTION */
     /* The bytes fetched so far, for diagnostics (also on failure). */
     uint8_t insn_bytes[X86_MAX_INSN_LEN];
     unsigned int insn_bytes_fetched;
 };
 
 enum x86_insn_op {
-    X86_OP_MOV_TO_MEM,      /* reg or immediate -> mem */
-    X86_OP_MOV_FROM_MEM,    /* mem -> reg */
+    X86_OP_MOV_TO_MEM,   /* reg or immediate -> mem */
+    X86_OP_MOV_FROM_MEM, /* mem -> reg */
     X86_OP_MOVZX,
     X86_OP_MOVSX,
-    X86_OP_ADD, X86_OP_OR, X86_OP_AND, X86_OP_SUB, X86_OP_XOR, X86_OP_CMP, X86_OP_TEST,
+    X86_OP_ADD,
+    X86_OP_OR,
+    X86_OP_AND,
+    X86_OP_SUB,
+    X86_OP_XOR,
+    X86_OP_CMP,
+    X86_OP_TEST,
     X86_OP_XCHG,
-    X86_OP_BT, X86_OP_BTS, X86_OP_BTR, X86_OP_BTC,
+    X86_OP_BT,
+    X86_OP_BTS,
+    X86_OP_BTR,
+    X86_OP_BTC,
     X86_OP_MOVS,
     X86_OP_STOS,
 };
@@ -134,30 +164,29 @@ enum x86_insn_op {
 struct x86_insn {
     enum x86_insn_op op;
     unsigned int length;
-    unsigned int op_size;       /* operand size in bytes */
-    unsigned int src_size;      /* movzx/movsx source size */
-    unsigned int addr_size;     /* 2, 4 or 8 */
-    unsigned int code_size;     /* 2, 4 or 8: the mode's default, for the RIP wrap */
+    unsigned int op_size;   /* operand size in bytes */
+    unsigned int src_size;  /* movzx/movsx source size */
+    unsigned int addr_size; /* 2, 4 or 8 */
+    unsigned int code_size; /* 2, 4 or 8: the mode's default, for the RIP wrap */
     bool mode64;
-    bool rex;                   /* any REX: byte registers 4-7 are SPL..DIL */
+    bool rex; /* any REX: byte registers 4-7 are SPL..DIL */
     bool lock;
-    bool rep;                   /* F2 or F3 on movs/stos */
-    bool mem_is_dst;            /* ALU/move direction: the memory operand is written */
+    bool rep;        /* F2 or F3 on movs/stos */
+    bool mem_is_dst; /* ALU/move direction: the memory operand is written */
     bool has_imm;
-    uint64_t imm;               /* sign- or zero-extended to op_size as the opcode says */
-    unsigned int reg;           /* ModRM.reg (with REX.R): the register operand */
-    enum x86_seg seg;           /* segment of the memory operand (string source) */
+    uint64_t imm;     /* sign- or zero-extended to op_size as the opcode says */
+    unsigned int reg; /* ModRM.reg (with REX.R): the register operand */
+    enum x86_seg seg; /* segment of the memory operand (string source) */
     /* Memory operand: base + index * scale + disp (or next RIP + disp). */
-    int base;                   /* -1: none */
-    int index;                  /* -1: none */
+    int base;  /* -1: none */
+    int index; /* -1: none */
     unsigned int scale;
     int64_t disp;
     bool rip_relative;
     bool moffs;
 };
 
-int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
-               struct x86_insn *insn);
+int x86_decode(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops, struct x86_insn *insn);
 int x86_execute(struct x86_emul_ctxt *ctxt, const struct x86_emul_ops *ops,
                 const struct x86_insn *insn);
 /* x86_decode() then x86_execute(). */

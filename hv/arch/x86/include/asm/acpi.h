@@ -23,21 +23,21 @@
 #endif
 
 struct acpi_rsdp {
-    char signature[8];              /* "RSD PTR " */
-    uint8_t checksum;               /* first 20 bytes */
+    char signature[8]; /* "RSD PTR " */
+    uint8_t checksum;  /* first 20 bytes */
     char oem_id[6];
-    uint8_t revision;               /* 0 = ACPI 1.0, 2 = ACPI 2.0+ */
+    uint8_t revision; /* 0 = ACPI 1.0, 2 = ACPI 2.0+ */
     uint32_t rsdt_paddr;
     /* ACPI 2.0+ */
     uint32_t length;
     uint64_t xsdt_paddr;
-    uint8_t ext_checksum;           /* whole structure */
+    uint8_t ext_checksum; /* whole structure */
     uint8_t reserved[3];
 } __packed;
 
 struct acpi_header {
     char signature[4];
-    uint32_t length;                /* whole table, header included */
+    uint32_t length; /* whole table, header included */
     uint8_t revision;
     uint8_t checksum;
     char oem_id[6];
@@ -49,7 +49,7 @@ struct acpi_header {
 
 /* Generic Address Structure. */
 struct acpi_gas {
-    uint8_t space_id;               /* ACPI_GAS_* */
+    uint8_t space_id; /* ACPI_GAS_* */
     uint8_t bit_width;
     uint8_t bit_offset;
     uint8_t access_size;
@@ -69,19 +69,19 @@ struct acpi_ioapic {
 struct acpi_override {
     uint8_t source;
     uint32_t gsi;
-    uint16_t flags;                 /* MPS INTI polarity/trigger */
+    uint16_t flags; /* MPS INTI polarity/trigger */
 };
 
 struct acpi_info {
-    bool present;                   /* a valid RSDP and root table were found */
-    bool xsdt;                      /* root table is the XSDT (else RSDT) */
+    bool present; /* a valid RSDP and root table were found */
+    bool xsdt;    /* root table is the XSDT (else RSDT) */
     uint8_t rsdp_revision;
 
     /* MADT */
     bool have_madt;
     paddr_t lapic_paddr;
-    bool pcat_compat;               /* dual 8259 PICs present */
-    unsigned int nr_cpus;           /* enabled local APICs, MADT order */
+    bool pcat_compat;     /* dual 8259 PICs present */
+    unsigned int nr_cpus; /* enabled local APICs, MADT order */
     uint32_t cpu_apic_id[HV_MAX_CPUS];
     unsigned int nr_ioapics;
     struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
@@ -91,13 +91,13 @@ struct acpi_info {
     /* FADT */
     bool have_fadt;
     bool hw_reduced;
-    uint16_t pm_tmr_port;           /* 0: no PM timer */
-    bool pm_tmr_32bit;              /* else 24-bit counter */
+    uint16_t pm_tmr_port; /* 0: no PM timer */
+    bool pm_tmr_32bit;    /* else 24-bit counter */
     bool have_reset_reg;
-    struct acpi_gas reset_reg;      /* I/O or memory space only */
+    struct acpi_gas reset_reg; /* I/O or memory space only */
     uint8_t reset_value;
-    uint16_t pm1a_cnt_port;         /* 0: none */
-    uint16_t pm1b_cnt_port;         /* 0: none */
+    uint16_t pm1a_cnt_port; /* 0: none */
+    uint16_t pm1b_cnt_port; /* 0: none */
     paddr_t dsdt_paddr;
 
     /* \_S5_ from the DSDT: SLP_TYPa/b for soft power-off */
@@ -106,7 +106,7 @@ struct acpi_info {
     uint8_t s5_slp_typ_b;
 
     /* HPET */
-    paddr_t hpet_paddr;             /* 0: no HPET */
+    paddr_t hpet_paddr; /* 0: no HPET */
 };
 
 /* What acpi_init() found; all zero (present == false) without ACPI. */

@@ -18,10 +18,10 @@
  *   0xFF  spurious interrupt (SVR; needs no EOI)
  * smp_stop_others() sends NMIs (vector 2), which get through with interrupts off.
  */
-#define VECTOR_APIC_TIMER  0xF0
-#define VECTOR_IPI_CALL    0xF1
-#define VECTOR_APIC_ERROR  0xFE
-#define VECTOR_SPURIOUS    0xFF
+#define VECTOR_APIC_TIMER 0xF0
+#define VECTOR_IPI_CALL   0xF1
+#define VECTOR_APIC_ERROR 0xFE
+#define VECTOR_SPURIOUS   0xFF
 
 /* ICR delivery modes and shorthands. */
 #define APIC_DM_FIXED          0x000u

@@ -6,7 +6,6 @@
 #include <hv/types.h>
 #include <asm/x86-defs.h>
 
-
 struct cpuid_result {
     uint32_t eax, ebx, ecx, edx;
 };
@@ -43,16 +42,16 @@ static inline uint32_t cpu_initial_apic_id(void)
     return cpuid(1, 0).ebx >> 24;
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                                \
-    static inline uint64_t read_cr##n(void)                                   \
-    {                                                                         \
-        uint64_t v;                                                           \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                     \
-        return v;                                                             \
-    }                                                                         \
-    static inline void write_cr##n(uint64_t v)                                \
-    {                                                                         \
-        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory");            \
+#define DEFINE_CR_ACCESSORS(n)                                     \
+    static inline uint64_t read_cr##n(void)                        \
+    {                                                              \
+        uint64_t v;                                                \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+        return v;                                                  \
+    }                                                              \
+    static inline void write_cr##n(uint64_t v)                     \
+    {                                                              \
+        __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
     }
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)

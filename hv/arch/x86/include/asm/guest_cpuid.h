@@ -21,30 +21,29 @@ struct guest_cpuid_ctx {
 };
 
 /* Feature bits by name: CPUID_<leaf>_<register>_<feature>. */
-#define CPUID_1_ECX_FMA              (1u << 12)
-#define CPUID_1_ECX_XSAVE            (1u << 26)
-#define CPUID_1_ECX_OSXSAVE          (1u << 27)
-#define CPUID_1_ECX_AVX              (1u << 28)
-#define CPUID_1_ECX_F16C             (1u << 29)
-#define CPUID_7_ECX_RDPID            (1u << 22)
-#define CPUID_7_EDX_IBRSB            (1u << 26)
-#define CPUID_7_EDX_STIBP            (1u << 27)
-#define CPUID_7_EDX_L1D_FLUSH        (1u << 28)
-#define CPUID_7_EDX_ARCH_CAPS        (1u << 29)
-#define CPUID_7_EDX_CORE_CAPS        (1u << 30)
-#define CPUID_7_EDX_SSBD             (1u << 31)
-#define CPUID_80000001_EDX_RDTSCP    (1u << 27)
-#define CPUID_80000008_EBX_IBPB      (1u << 12)
-#define CPUID_80000008_EBX_IBRS      (1u << 14)
-#define CPUID_80000008_EBX_STIBP     (1u << 15)
-#define CPUID_80000008_EBX_SSBD      (1u << 24)
-#define CPUID_80000008_EBX_VIRT_SSBD (1u << 25)
-#define CPUID_80000008_EBX_PSFD      (1u << 28)
+#define CPUID_1_ECX_FMA                (1u << 12)
+#define CPUID_1_ECX_XSAVE              (1u << 26)
+#define CPUID_1_ECX_OSXSAVE            (1u << 27)
+#define CPUID_1_ECX_AVX                (1u << 28)
+#define CPUID_1_ECX_F16C               (1u << 29)
+#define CPUID_7_ECX_RDPID              (1u << 22)
+#define CPUID_7_EDX_IBRSB              (1u << 26)
+#define CPUID_7_EDX_STIBP              (1u << 27)
+#define CPUID_7_EDX_L1D_FLUSH          (1u << 28)
+#define CPUID_7_EDX_ARCH_CAPS          (1u << 29)
+#define CPUID_7_EDX_CORE_CAPS          (1u << 30)
+#define CPUID_7_EDX_SSBD               (1u << 31)
+#define CPUID_80000001_EDX_RDTSCP      (1u << 27)
+#define CPUID_80000008_EBX_IBPB        (1u << 12)
+#define CPUID_80000008_EBX_IBRS        (1u << 14)
+#define CPUID_80000008_EBX_STIBP       (1u << 15)
+#define CPUID_80000008_EBX_SSBD        (1u << 24)
+#define CPUID_80000008_EBX_VIRT_SSBD   (1u << 25)
+#define CPUID_80000008_EBX_PSFD        (1u << 28)
 #define CPUID_8000000A_EDX_V_SPEC_CTRL (1u << 20)
 
 /* EAX..EDX of leaf.subleaf as the vCPU ctx->vcpu_id of the domain sees them. */
-void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf,
-                 uint32_t r[4]);
+void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 
 /*
  * Whether a policy may force that bit on this host: the hypervisor emulates
@@ -58,11 +57,11 @@ struct cpuid_result cpuid_host(uint32_t leaf, uint32_t subleaf);
 
 /* The MSRs a domain's CPUID says exist, and the SPEC_CTRL bits it may set. */
 struct guest_msr_features {
-    bool spec_ctrl;             /* MSR_SPEC_CTRL */
-    uint64_t spec_ctrl_bits;    /* SPEC_CTRL_* the guest may set */
-    bool pred_cmd;              /* MSR_PRED_CMD (IBPB) */
-    bool virt_ssbd;             /* MSR_VIRT_SPEC_CTRL */
-    bool tsc_aux;               /* MSR_TSC_AUX (RDTSCP, RDPID) */
+    bool spec_ctrl;          /* MSR_SPEC_CTRL */
+    uint64_t spec_ctrl_bits; /* SPEC_CTRL_* the guest may set */
+    bool pred_cmd;           /* MSR_PRED_CMD (IBPB) */
+    bool virt_ssbd;          /* MSR_VIRT_SPEC_CTRL */
+    bool tsc_aux;            /* MSR_TSC_AUX (RDTSCP, RDPID) */
 };
 
 void guest_cpuid_msr_features(const struct guest_cpuid_ctx *ctx, struct guest_msr_features *f);

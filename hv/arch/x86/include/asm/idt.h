@@ -16,7 +16,7 @@ struct cpu_regs {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
     uint64_t vector;
-    uint64_t error_code;  /* 0 when the vector pushes none */
+    uint64_t error_code; /* 0 when the vector pushes none */
     /* pushed by the CPU */
     uint64_t rip, cs, rflags, rsp, ss;
 };

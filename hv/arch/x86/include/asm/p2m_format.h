@@ -14,8 +14,8 @@
 #include <hv/p2m.h>
 
 struct p2m_format {
-    unsigned int levels;     /* of the walk; the root is level `levels` */
-    uint64_t gpa_limit;      /* guest-physical addresses the format can map */
+    unsigned int levels; /* of the walk; the root is level `levels` */
+    uint64_t gpa_limit;  /* guest-physical addresses the format can map */
     /* An entry pointing at the next level's table at host address table. */
     uint64_t (*table)(paddr_t table);
     /*

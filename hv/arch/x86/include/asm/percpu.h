@@ -13,10 +13,10 @@ struct percpu;
 struct arch_percpu {
     uint64_t gdt[GDT_ENTRIES] __aligned(16);
     struct tss64 tss __aligned(16);
-    uint8_t *block;       /* the CPU's 64 KiB block (asm/stack.h layout) */
-    bool in_fatal_trap;   /* a fatal exception is being reported on this CPU */
-    volatile bool call_pending;   /* smp_call_others() has a call for this CPU (ipi.c) */
-    struct timer check_timer;     /* the boot-time timer self-check's timer (smp.c) */
+    uint8_t *block;             /* the CPU's 64 KiB block (asm/stack.h layout) */
+    bool in_fatal_trap;         /* a fatal exception is being reported on this CPU */
+    volatile bool call_pending; /* smp_call_others() has a call for this CPU (ipi.c) */
+    struct timer check_timer;   /* the boot-time timer self-check's timer (smp.c) */
 };
 
 /*

@@ -5,8 +5,8 @@
 
 #include <hv/types.h>
 
-#define SERIAL_COM1 0x3F8
-#define SERIAL_COM2 0x2F8
+#define SERIAL_COM1         0x3F8
+#define SERIAL_COM2         0x2F8
 #define SERIAL_DEFAULT_BAUD 115200
 
 /* (Re)programs the UART at port: 8N1, FIFOs on, interrupts off. */

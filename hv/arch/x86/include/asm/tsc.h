@@ -32,8 +32,8 @@ void tsc_set_loader_estimate(uint64_t khz);
 
 /* Sets the rate and the TSC value at which now_ns() is 0 (hv/common/time.c). */
 void time_set_tsc_rate(uint64_t khz, uint64_t tsc_at_zero);
-uint64_t tsc_to_ns(uint64_t tsc);       /* absolute TSC value -> now_ns() time */
-uint64_t ns_to_tsc(uint64_t ns);        /* now_ns() time -> absolute TSC value */
+uint64_t tsc_to_ns(uint64_t tsc); /* absolute TSC value -> now_ns() time */
+uint64_t ns_to_tsc(uint64_t ns);  /* now_ns() time -> absolute TSC value */
 /* A duration in ns as TSC ticks at khz, rounded up (before calibration too). */
 uint64_t ns_to_tsc_ticks(uint64_t ns, uint64_t khz);
 

@@ -21,23 +21,23 @@
 #define XEN_HVM_START_SIF_INITDOMAIN (1u << 1)
 
 /* Memory map entry types: the e820 types. */
-#define XEN_HVM_MEMMAP_TYPE_RAM       1
-#define XEN_HVM_MEMMAP_TYPE_RESERVED  2
-#define XEN_HVM_MEMMAP_TYPE_ACPI      3
-#define XEN_HVM_MEMMAP_TYPE_NVS       4
-#define XEN_HVM_MEMMAP_TYPE_UNUSABLE  5
-#define XEN_HVM_MEMMAP_TYPE_DISABLED  6
-#define XEN_HVM_MEMMAP_TYPE_PMEM      7
+#define XEN_HVM_MEMMAP_TYPE_RAM      1
+#define XEN_HVM_MEMMAP_TYPE_RESERVED 2
+#define XEN_HVM_MEMMAP_TYPE_ACPI     3
+#define XEN_HVM_MEMMAP_TYPE_NVS      4
+#define XEN_HVM_MEMMAP_TYPE_UNUSABLE 5
+#define XEN_HVM_MEMMAP_TYPE_DISABLED 6
+#define XEN_HVM_MEMMAP_TYPE_PMEM     7
 
 struct hvm_start_info {
-    uint32_t magic;          /* XEN_HVM_START_MAGIC_VALUE */
-    uint32_t version;        /* 0 or 1; memmap_* are valid from 1 */
-    uint32_t flags;          /* XEN_HVM_START_SIF_* */
+    uint32_t magic;   /* XEN_HVM_START_MAGIC_VALUE */
+    uint32_t version; /* 0 or 1; memmap_* are valid from 1 */
+    uint32_t flags;   /* XEN_HVM_START_SIF_* */
     uint32_t nr_modules;
-    uint64_t modlist_paddr;  /* struct hvm_modlist_entry[nr_modules] */
-    uint64_t cmdline_paddr;  /* NUL-terminated, 0 if none */
-    uint64_t rsdp_paddr;     /* ACPI RSDP, 0 if none */
-    uint64_t memmap_paddr;   /* struct hvm_memmap_table_entry[memmap_entries] */
+    uint64_t modlist_paddr; /* struct hvm_modlist_entry[nr_modules] */
+    uint64_t cmdline_paddr; /* NUL-terminated, 0 if none */
+    uint64_t rsdp_paddr;    /* ACPI RSDP, 0 if none */
+    uint64_t memmap_paddr;  /* struct hvm_memmap_table_entry[memmap_entries] */
     uint32_t memmap_entries;
     uint32_t reserved;
 };
@@ -52,7 +52,7 @@ struct hvm_modlist_entry {
 struct hvm_memmap_table_entry {
     uint64_t addr;
     uint64_t size;
-    uint32_t type;           /* XEN_HVM_MEMMAP_TYPE_* */
+    uint32_t type; /* XEN_HVM_MEMMAP_TYPE_* */
     uint32_t reserved;
 };
 

@@ -78,8 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     acpi_parse_all(FUZZ_ACPI_BASE, &root, &info);
     if (info.nr_cpus > HV_MAX_CPUS || info.nr_ioapics > ACPI_MAX_IOAPICS ||
-        info.nr_overrides > ACPI_MAX_OVERRIDES || info.s5_slp_typ_a > 7 ||
-        info.s5_slp_typ_b > 7)
+        info.nr_overrides > ACPI_MAX_OVERRIDES || info.s5_slp_typ_a > 7 || info.s5_slp_typ_b > 7)
         abort();
     for (unsigned int i = 0; i < info.nr_cpus; i++)
         for (unsigned int j = 0; j < i; j++)

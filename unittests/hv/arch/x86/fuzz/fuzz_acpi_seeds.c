@@ -49,17 +49,15 @@ static void gas(uint8_t *at, uint8_t space, uint64_t address)
 static void q35(void)
 {
     static const uint8_t madt_entries[] = {
-        0, 8, 0, 0, 1, 0, 0, 0,   0, 8, 1, 1, 1, 0, 0, 0,   0, 8, 2, 2, 0, 0, 0, 0,
-        9, 16, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0,
-        1, 12, 0, 0, 0x00, 0x00, 0xC0, 0xFE, 0, 0, 0, 0,
-        2, 10, 0, 0, 2, 0, 0, 0, 0, 0,
-        2, 10, 0, 9, 9, 0, 0, 0, 0x0D, 0,
-        5, 12, 0, 0, 0x00, 0x00, 0xE0, 0xFE, 0, 0, 0, 0,
+        0, 8, 0,    0, 1, 0,  0, 0,  0,    8,    1,    1,    1,    0,    0, 0, 0,
+        8, 2, 2,    0, 0, 0,  0, 9,  16,   0,    0,    3,    0,    0,    0, 1, 0,
+        0, 0, 3,    0, 0, 0,  1, 12, 0,    0,    0x00, 0x00, 0xC0, 0xFE, 0, 0, 0,
+        0, 2, 10,   0, 0, 2,  0, 0,  0,    0,    0,    2,    10,   0,    9, 9, 0,
+        0, 0, 0x0D, 0, 5, 12, 0, 0,  0x00, 0x00, 0xE0, 0xFE, 0,    0,    0, 0,
     };
     static const uint8_t dsdt_aml[] = {
-        0x10, 0x05, '_', 'S', 'B', '_', 0x00,
-        0x08, '\\', '_', 'S', '5', '_', 0x12, 0x4B, 0x00, 0x04, 0x0C, 0x05, 0, 0, 0,
-        0x0B, 0x01, 0x00, 0x00, 0x00,
+        0x10, 0x05, '_',  'S',  'B',  '_', 0x00, 0x08, '\\', '_',  'S',  '5',  '_',  0x12,
+        0x4B, 0x00, 0x04, 0x0C, 0x05, 0,   0,    0,    0x0B, 0x01, 0x00, 0x00, 0x00,
     };
     const unsigned int madt = 3, fadt = 4, dsdt = 5, hpet = 6;
     uint8_t *t;
@@ -133,7 +131,7 @@ int main(int argc, char **argv)
     image[0] = FUZZ_ACPI_NO_FIXUP;
     err |= write_seed(argv[1], "q35-no-fixup", 1 + FUZZ_ACPI_CHUNK * 7);
     image[0] = 0;
-    image[1 + 15] = 0;   /* ACPI 1.0 RSDP: RSDT only */
+    image[1 + 15] = 0; /* ACPI 1.0 RSDP: RSDT only */
     err |= write_seed(argv[1], "q35-rsdt", 1 + FUZZ_ACPI_CHUNK * 7);
     return err;
 }

@@ -24,7 +24,7 @@
 
 static const struct hvm_context_limits limits = {
     .cr4_valid = 0x7BF | CR4_PCIDE | CR4_SMEP,
-    .efer_valid = 0xD01,                    /* SCE LME LMA NXE */
+    .efer_valid = 0xD01, /* SCE LME LMA NXE */
     .phys_bits = 40,
 };
 
@@ -33,8 +33,14 @@ static struct vcpu_hvm_context ctx64(void)
     struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
 
     c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
-        .rip = 0xFFFFFFFF81000000ull, .rsp = 0x9000, .rdi = 3, .rflags = 0x2,
-        .cr0 = 0x80000011, .cr3 = 0x1000, .cr4 = CR4_PAE, .efer = EFER_LME,
+        .rip = 0xFFFFFFFF81000000ull,
+        .rsp = 0x9000,
+        .rdi = 3,
+        .rflags = 0x2,
+        .cr0 = 0x80000011,
+        .cr3 = 0x1000,
+        .cr4 = CR4_PAE,
+        .efer = EFER_LME,
     };
     return c;
 }
@@ -44,9 +50,20 @@ static struct vcpu_hvm_context ctx32(void)
     struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_32B };
 
     c.cpu_regs.x86_32 = (struct vcpu_hvm_x86_32){
-        .eip = 0x100000, .esp = 0x8000, .ebx = 7, .eflags = 0x2, .cr0 = 0x11,
-        .cs_limit = 0xFFFFF, .ds_limit = 0xFFFFF, .ss_limit = 0xFFFFF, .es_limit = 0xFFFFF,
-        .tr_limit = 0x67, .cs_ar = 0xC9A, .ds_ar = 0xC92, .ss_ar = 0xC92, .es_ar = 0xC92,
+        .eip = 0x100000,
+        .esp = 0x8000,
+        .ebx = 7,
+        .eflags = 0x2,
+        .cr0 = 0x11,
+        .cs_limit = 0xFFFFF,
+        .ds_limit = 0xFFFFF,
+        .ss_limit = 0xFFFFF,
+        .es_limit = 0xFFFFF,
+        .tr_limit = 0x67,
+        .cs_ar = 0xC9A,
+        .ds_ar = 0xC92,
+        .ss_ar = 0xC92,
+        .es_ar = 0xC92,
         .tr_ar = 0x89,
     };
     return c;
@@ -63,13 +80,13 @@ static void test_64bit_start(void **state)
     struct db_vcpu_state st;
 
     (void)state;
-    c.cpu_regs.x86_64.rflags = ~(1ull << 17);       /* all but VM, refused in long mode */
+    c.cpu_regs.x86_64.rflags = ~(1ull << 17); /* all but VM, refused in long mode */
     assert_int_equal(check(&c, &st), 0);
     assert_int_equal(st.mode, DB_CPU_LONG64);
     assert_int_equal(st.rip, 0xFFFFFFFF81000000ull);
     assert_int_equal(st.rsp, 0x9000);
     assert_int_equal(st.rdi, 3);
-    assert_int_equal(st.rflags, 0x3D7FD7);          /* Xen's X86_EFLAGS_ALL, bit 1 set */
+    assert_int_equal(st.rflags, 0x3D7FD7); /* Xen's X86_EFLAGS_ALL, bit 1 set */
     assert_int_equal(st.efer, EFER_LME | EFER_LMA);
     assert_int_equal(st.cs.attrib, 0xA9B);
     assert_int_equal(st.ss.attrib, 0xC93);
@@ -118,8 +135,11 @@ struct bad_case {
     void (*change)(struct vcpu_hvm_context *c);
 };
 
-#define BAD(name, body) \
-    static void name(struct vcpu_hvm_context *c) { body; }
+#define BAD(name, body)                          \
+    static void name(struct vcpu_hvm_context *c) \
+    {                                            \
+        body;                                    \
+    }
 
 BAD(bad_mode, c->mode = 2)
 BAD(bad_pad, c->pad = 1)
@@ -164,23 +184,45 @@ BAD(long_without_pae, c->cpu_regs.x86_32.cr0 = 0x80000011; c->cpu_regs.x86_32.ef
 static void test_refused(void **state)
 {
     static const struct bad_case c64[] = {
-        { "mode 2", bad_mode }, { "pad", bad_pad }, { "RIP", rip_not_canonical },
-        { "CR0.PG", no_paging }, { "CR4.PAE", no_pae }, { "EFER.LME", no_lme },
-        { "OSXSAVE not offered", cr4_not_offered }, { "CR4 reserved", cr4_reserved },
-        { "SVME", efer_svme }, { "NW without CD", cr0_nw_without_cd }, { "CR0 63:32", cr0_high },
-        { "PG without PE", cr0_pg_without_pe }, { "CR3", cr3_too_wide },
+        { "mode 2", bad_mode },
+        { "pad", bad_pad },
+        { "RIP", rip_not_canonical },
+        { "CR0.PG", no_paging },
+        { "CR4.PAE", no_pae },
+        { "EFER.LME", no_lme },
+        { "OSXSAVE not offered", cr4_not_offered },
+        { "CR4 reserved", cr4_reserved },
+        { "SVME", efer_svme },
+        { "NW without CD", cr0_nw_without_cd },
+        { "CR0 63:32", cr0_high },
+        { "PG without PE", cr0_pg_without_pe },
+        { "CR3", cr3_too_wide },
         { "RFLAGS.VM in long mode", rflags_vm_long },
     };
     static const struct bad_case c32[] = {
-        { "mode 2", bad_mode }, { "CS data", cs_data }, { "CS null", cs_null },
-        { "SS null", ss_null }, { "TR null", tr_null }, { "CS not present", cs_not_present },
-        { "CS system", cs_system }, { "bit 12", ar_bit_12 }, { "SS code", ss_code },
-        { "SS read-only", ss_read_only }, { "DS execute-only", ds_exec_only },
-        { "SS.DPL", ss_dpl }, { "ES.DPL", es_dpl }, { "TR code", tr_code },
-        { "TR 16-bit", tr_16bit }, { "EIP", eip_beyond_limit }, { "pad1", pad1 },
-        { "pad2", pad2 }, { "LMA without LME", lma_without_lme },
-        { "LMA without paging", lma_without_paging }, { "real mode", real_mode },
-        { "PCIDE", pcide_not_long }, { "CS.L and CS.D", long_cs_l_and_d },
+        { "mode 2", bad_mode },
+        { "CS data", cs_data },
+        { "CS null", cs_null },
+        { "SS null", ss_null },
+        { "TR null", tr_null },
+        { "CS not present", cs_not_present },
+        { "CS system", cs_system },
+        { "bit 12", ar_bit_12 },
+        { "SS code", ss_code },
+        { "SS read-only", ss_read_only },
+        { "DS execute-only", ds_exec_only },
+        { "SS.DPL", ss_dpl },
+        { "ES.DPL", es_dpl },
+        { "TR code", tr_code },
+        { "TR 16-bit", tr_16bit },
+        { "EIP", eip_beyond_limit },
+        { "pad1", pad1 },
+        { "pad2", pad2 },
+        { "LMA without LME", lma_without_lme },
+        { "LMA without paging", lma_without_paging },
+        { "real mode", real_mode },
+        { "PCIDE", pcide_not_long },
+        { "CS.L and CS.D", long_cs_l_and_d },
         { "long mode without PAE", long_without_pae },
     };
     struct db_vcpu_state st;

@@ -18,7 +18,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/spec_ctrl.h>
 #include <asm/x86-defs.h>
-#include "hvm/hvm.h"      /* hvm/'s private interface (hv/arch/x86/hvm/) */
+#include "hvm/hvm.h" /* hvm/'s private interface (hv/arch/x86/hvm/) */
 #include <hv/dom_console.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
@@ -27,7 +27,7 @@
 #include <hv/printk.h>
 #include <hv/sched.h>
 
-#define EFAULT 14
+#define EFAULT  14
 #define CODE_AT 0x1000u
 
 /* The fake back-end's state. */
@@ -238,7 +238,7 @@ bool xen_cpuid_leaf(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[
     if (leaf != 0x40000000u)
         return false;
     r[0] = 0x40000004u;
-    r[1] = 0x566E6558u;     /* "XenV" */
+    r[1] = 0x566E6558u; /* "XenV" */
     r[2] = 0x65584D4Du;
     r[3] = 0x4D4D566Eu;
     return true;
@@ -304,7 +304,8 @@ static int setup(void **state)
     regs[GREG_RIP] = CODE_AT;
     regs[GREG_RFLAGS] = X86_RFLAGS_FIXED;
     regs[GREG_EFER] = EFER_SCE | EFER_LME | EFER_LMA;
-    paging = (struct guest_paging){ .cr0 = X86_CR0_PE | X86_CR0_PG, .cr4 = X86_CR4_PAE,
+    paging = (struct guest_paging){ .cr0 = X86_CR0_PE | X86_CR0_PG,
+                                    .cr4 = X86_CR4_PAE,
                                     .efer = EFER_LME | EFER_LMA };
     cs_attr = X86_SEG_ATTR_L | X86_SEG_ATTR_P;
     pending = shadow_ended = false;
@@ -343,7 +344,7 @@ static void test_cpuid(void **state)
     assert_null(handle(HVM_EXIT_CPUID));
     assert_int_equal(regs[GREG_RIP], CODE_AT + 2);
     assert_int_equal(regs[GREG_RAX], 0x40000004u);
-    assert_int_equal(regs[GREG_RBX], 0x566E6558u);   /* high half zeroed */
+    assert_int_equal(regs[GREG_RBX], 0x566E6558u); /* high half zeroed */
     assert_int_equal(regs[GREG_RDX], 0x4D4D566Eu);
     assert_true(shadow_ended);
     /* Leaf 0 from the CPUID model: the host's vendor. */
@@ -438,7 +439,8 @@ static void test_msr_gp(void **state)
 
 static const char *io(uint16_t port, uint8_t size, bool in, bool string, unsigned int len)
 {
-    struct hvm_exit e = { .reason = HVM_EXIT_IO, .insn_len = len,
+    struct hvm_exit e = { .reason = HVM_EXIT_IO,
+                          .insn_len = len,
                           .io = { .port = port, .size = size, .in = in, .string = string } };
 
     return hvm_handle_exit(&vcpu, &e);
@@ -544,7 +546,7 @@ static void test_hypercall_32(void **state)
     assert_int_equal(hypercall_args[3], 4);
     assert_int_equal(hypercall_args[4], 5);
     assert_false(vcpu.hypercall_64bit);
-    assert_int_equal(regs[GREG_RAX], 0xFFFFFFDAu);  /* -38 in EAX */
+    assert_int_equal(regs[GREG_RAX], 0xFFFFFFDAu); /* -38 in EAX */
 }
 
 /* User space may not call: -EPERM, nothing dispatched. */
@@ -569,7 +571,7 @@ static void test_rip_advance(void **state)
     regs[GREG_RIP] = 0xFFFFFFFFu;
     assert_null(hvm_handle_exit(&vcpu, &e));
     assert_int_equal(regs[GREG_RIP], 1);
-    cs_attr = X86_SEG_ATTR_P;                   /* 16-bit code */
+    cs_attr = X86_SEG_ATTR_P; /* 16-bit code */
     regs[GREG_RIP] = 0xFFFF;
     assert_null(hvm_handle_exit(&vcpu, &e));
     assert_int_equal(regs[GREG_RIP], 1);

@@ -80,9 +80,9 @@ static void test_x2apic_registers(void **state)
     uint64_t v;
 
     (void)state;
-    assert_int_equal(rd(APIC_ID), 6);                       /* 2 x vCPU id */
+    assert_int_equal(rd(APIC_ID), 6); /* 2 x vCPU id */
     assert_int_equal(rd(APIC_VER), 0x50014);
-    assert_int_equal(rd(APIC_LDR), (0u << 16) | (1u << 6));  /* cluster 0, bit 6 */
+    assert_int_equal(rd(APIC_LDR), (0u << 16) | (1u << 6)); /* cluster 0, bit 6 */
     /* Read-only and write-only registers, absent ones: #GP. */
     assert_false(wr_ok(APIC_ID, 0));
     assert_false(wr_ok(APIC_VER, 0));
@@ -94,7 +94,7 @@ static void test_x2apic_registers(void **state)
     assert_false(vlapic_x2apic_read(&lapic, MSR(APIC_SELF_IPI), &clk, &v));
     assert_false(vlapic_x2apic_read(&lapic, MSR(APIC_DFR), &clk, &v));
     assert_false(vlapic_x2apic_read(&lapic, MSR(APIC_ICR2), &clk, &v));
-    assert_false(vlapic_x2apic_read(&lapic, 0x82F, &clk, &v));   /* CMCI: beyond max LVT */
+    assert_false(vlapic_x2apic_read(&lapic, 0x82F, &clk, &v)); /* CMCI: beyond max LVT */
     /* EOI and ESR take only 0; high halves only for the ICR. */
     assert_false(wr_ok(APIC_EOI, 1));
     assert_false(wr_ok(APIC_ESR, 1));
@@ -121,8 +121,8 @@ static void test_priority_and_eoi(void **state)
     assert_int_equal(vlapic_pending_vector(&lapic), -1);
     assert_true(vlapic_accept(&lapic, 0x41, false));
     assert_true(vlapic_accept(&lapic, 0x62, true));
-    assert_int_equal(rd(APIC_IRR + 0x30), 1u << 2);             /* 0x62: word 3, bit 2 */
-    assert_int_equal(rd(APIC_TMR + 0x30), 1u << 2);             /* level */
+    assert_int_equal(rd(APIC_IRR + 0x30), 1u << 2); /* 0x62: word 3, bit 2 */
+    assert_int_equal(rd(APIC_TMR + 0x30), 1u << 2); /* level */
     assert_int_equal(vlapic_pending_vector(&lapic), 0x62);
     /* TPR at the class of 0x62 holds it back; class 0x70 holds both. */
     wr(APIC_TPR, 0x60);
@@ -162,13 +162,13 @@ static void test_priority_and_eoi(void **state)
 static void test_timer_one_shot(void **state)
 {
     (void)state;
-    wr(APIC_TDCR, 0x3);                 /* divide by 16 */
+    wr(APIC_TDCR, 0x3); /* divide by 16 */
     wr(APIC_LVTT, APIC_LVT_TIMER_ONESHOT | 0x50);
-    wr(APIC_TMICT, 1000);               /* 1000 x 16 ns at the 1 GHz bus */
+    wr(APIC_TMICT, 1000); /* 1000 x 16 ns at the 1 GHz bus */
     assert_int_equal(lapic.deadline_ns, clk.now_ns + 16000);
     clk.now_ns += 4000;
     assert_int_equal(rd(APIC_TMCCT), 750);
-    vlapic_timer_expired(&lapic, clk.now_ns);      /* early: nothing */
+    vlapic_timer_expired(&lapic, clk.now_ns); /* early: nothing */
     assert_int_equal(vlapic_pending_vector(&lapic), -1);
     clk.now_ns += 12000;
     vlapic_timer_expired(&lapic, clk.now_ns);
@@ -234,7 +234,7 @@ static void test_timer_tsc_deadline(void **state)
     clk.now_ns += 5000;
     vlapic_timer_expired(&lapic, clk.now_ns);
     assert_int_equal(vlapic_pending_vector(&lapic), 0x52);
-    assert_int_equal(vlapic_tsc_deadline_read(&lapic), 0);     /* disarmed once fired */
+    assert_int_equal(vlapic_tsc_deadline_read(&lapic), 0); /* disarmed once fired */
     /* A deadline in the past fires at once; 0 disarms. */
     vlapic_tsc_deadline_write(&lapic, 1, &clk);
     assert_int_equal(lapic.deadline_ns, clk.now_ns);
@@ -305,7 +305,7 @@ static void test_destinations(void **state)
     p.dest = (1u << 16) | (1u << 2);
     for (i = 0; i < 20; i++)
         assert_int_equal(vlapic_ipi_matches(&cpu[i], &cpu[0], &p), i == 9);
-    p.dest = (0u << 16) | 0x5;          /* ids 0 and 2: vCPUs 0 and 1 */
+    p.dest = (0u << 16) | 0x5; /* ids 0 and 2: vCPUs 0 and 1 */
     for (i = 0; i < 20; i++)
         assert_int_equal(vlapic_ipi_matches(&cpu[i], &cpu[0], &p), i < 2);
     /* Shorthands ignore the destination. */
@@ -378,7 +378,7 @@ static void test_init_keeps_id(void **state)
     assert_int_equal(rd(APIC_ID), 6);
     assert_int_equal(rd(APIC_TPR), 0);
     assert_int_equal(rd(APIC_IRR + 0x40), 0);
-    assert_int_equal(rd(APIC_SVR), 0xFF);          /* software-disabled again */
+    assert_int_equal(rd(APIC_SVR), 0xFF); /* software-disabled again */
 }
 
 int main(void)

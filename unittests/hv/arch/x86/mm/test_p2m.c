@@ -22,7 +22,7 @@
 #include "fake_hv.h"
 
 #define PAGE 4096ull
-#define MIB (1ull << 20)
+#define MIB  (1ull << 20)
 
 static unsigned int allocs, frees;
 
@@ -70,8 +70,8 @@ static struct p2m *make_domain(uint8_t *shared, uint64_t *used_by_ram)
     assert_non_null(p);
     assert_int_equal(p2m_populate_ram(p, 1 * MIB, 4 * MIB + 2 * PAGE, P2M_RWX), 0);
     p2m_pool_usage(p, used_by_ram, &total);
-    assert_int_equal(p2m_map(p, 1ull << 30, virt_to_phys(shared), PAGE, P2M_SHARED_RW,
-                             P2M_READ | P2M_WRITE), 0);
+    assert_int_equal(
+        p2m_map(p, 1ull << 30, virt_to_phys(shared), PAGE, P2M_SHARED_RW, P2M_READ | P2M_WRITE), 0);
     assert_int_equal(p2m_map(p, 0xFEE00000ull, 0, PAGE, P2M_MMIO_EMUL, 0), 0);
     return p;
 }
@@ -121,8 +121,8 @@ static void test_reset_keeps_zeroed_ram_and_undoes_the_rest(void **state)
     assert_int_equal(used, used_by_ram);
 
     /* And it maps again from the pool. */
-    assert_int_equal(p2m_map(p, 1ull << 30, virt_to_phys(shared), PAGE, P2M_SHARED_RW,
-                             P2M_READ | P2M_WRITE), 0);
+    assert_int_equal(
+        p2m_map(p, 1ull << 30, virt_to_phys(shared), PAGE, P2M_SHARED_RW, P2M_READ | P2M_WRITE), 0);
     assert_int_equal(allocs, allocs_before);
     assert_int_equal(guest(p, 1ull << 30)[7], 0x77);
     p2m_destroy(p);
@@ -138,11 +138,11 @@ static void test_owns_range_only_for_domain_ram(void **state)
     p = make_domain(shared, &used_by_ram);
     assert_true(p2m_owns_range(p, 1 * MIB, 4 * MIB + 2 * PAGE));
     assert_true(p2m_owns_range(p, 3 * MIB, PAGE));
-    assert_false(p2m_owns_range(p, 1 * MIB, 4 * MIB + 3 * PAGE));  /* one page past */
+    assert_false(p2m_owns_range(p, 1 * MIB, 4 * MIB + 3 * PAGE)); /* one page past */
     assert_false(p2m_owns_range(p, 0, PAGE));
-    assert_false(p2m_owns_range(p, 1ull << 30, PAGE));              /* shared, not owned */
-    assert_false(p2m_owns_range(p, 0xFEE00000ull, PAGE));           /* emulated, no page */
-    assert_false(p2m_owns_range(p, 1ull << 48, PAGE));              /* beyond the limit */
+    assert_false(p2m_owns_range(p, 1ull << 30, PAGE));    /* shared, not owned */
+    assert_false(p2m_owns_range(p, 0xFEE00000ull, PAGE)); /* emulated, no page */
+    assert_false(p2m_owns_range(p, 1ull << 48, PAGE));    /* beyond the limit */
     p2m_destroy(p);
 }
 
@@ -171,14 +171,16 @@ static void test_query_types_and_perms(void **state)
     (void)state;
     assert_non_null(p);
     assert_int_equal(p2m_populate_ram(p, 2 * MIB, 2 * MIB + PAGE, P2M_RWX), 0);
-    assert_int_equal(p2m_map(p, 1ull << 30, virt_to_phys(pages[0]), PAGE, P2M_SHARED_RO,
-                             P2M_READ), 0);
-    assert_int_equal(p2m_map(p, (1ull << 30) + PAGE, virt_to_phys(pages[1]), PAGE,
-                             P2M_SHARED_RW, P2M_READ | P2M_WRITE), 0);
-    assert_int_equal(p2m_map(p, 2ull << 30, virt_to_phys(pages[2]), PAGE, P2M_GRANT,
-                             P2M_READ | P2M_WRITE), 0);
-    assert_int_equal(p2m_map(p, 3ull << 30, virt_to_phys(pages[3]), PAGE, P2M_PASSTHROUGH,
-                             P2M_READ | P2M_WRITE), 0);
+    assert_int_equal(p2m_map(p, 1ull << 30, virt_to_phys(pages[0]), PAGE, P2M_SHARED_RO, P2M_READ),
+                     0);
+    assert_int_equal(p2m_map(p, (1ull << 30) + PAGE, virt_to_phys(pages[1]), PAGE, P2M_SHARED_RW,
+                             P2M_READ | P2M_WRITE),
+                     0);
+    assert_int_equal(
+        p2m_map(p, 2ull << 30, virt_to_phys(pages[2]), PAGE, P2M_GRANT, P2M_READ | P2M_WRITE), 0);
+    assert_int_equal(
+        p2m_map(p, 3ull << 30, virt_to_phys(pages[3]), PAGE, P2M_PASSTHROUGH, P2M_READ | P2M_WRITE),
+        0);
     assert_int_equal(p2m_map(p, 0xFEE00000ull, 0, 2 * PAGE, P2M_MMIO_EMUL, 0), 0);
 
     /* RAM: the 2 MiB leaf keeps the offset inside it; the 4 KiB one after it. */
@@ -264,7 +266,7 @@ static void test_pool_exhaustion(void **state)
     static uint8_t page[PAGE] __attribute__((aligned(PAGE)));
     unsigned int allocs_before = allocs, frees_before = frees;
     uint64_t used, total;
-    struct p2m *p = p2m_create(3 * PAGE);   /* the root and two tables: not a whole walk */
+    struct p2m *p = p2m_create(3 * PAGE); /* the root and two tables: not a whole walk */
 
     (void)state;
     assert_non_null(p);
@@ -274,8 +276,8 @@ static void test_pool_exhaustion(void **state)
     assert_int_equal(p2m_populate_ram(p, 0, PAGE, P2M_RWX), -12);
     p2m_pool_usage(p, &used, &total);
     assert_int_equal(used, total);
-    assert_int_equal(p2m_map(p, 1ull << 40, virt_to_phys(page), PAGE, P2M_SHARED_RW,
-                             P2M_READ), -12);
+    assert_int_equal(p2m_map(p, 1ull << 40, virt_to_phys(page), PAGE, P2M_SHARED_RW, P2M_READ),
+                     -12);
     assert_int_equal(p2m_query(p, 0, NULL, NULL), P2M_NONE);
     assert_int_equal(p2m_query(p, 1ull << 40, NULL, NULL), P2M_NONE);
     p2m_destroy(p);

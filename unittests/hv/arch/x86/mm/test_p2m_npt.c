@@ -13,14 +13,14 @@
 
 #include <asm/p2m_format.h>
 
-#define P   (1ull << 0)
-#define RW  (1ull << 1)
-#define US  (1ull << 2)
-#define PS  (1ull << 7)
-#define PAT (1ull << 7)     /* at level 1 */
+#define P         (1ull << 0)
+#define RW        (1ull << 1)
+#define US        (1ull << 2)
+#define PS        (1ull << 7)
+#define PAT       (1ull << 7) /* at level 1 */
 #define PAT_LARGE (1ull << 12)
-#define NX  (1ull << 63)
-#define AVL(t) ((uint64_t)(t) << 9)
+#define NX        (1ull << 63)
+#define AVL(t)    ((uint64_t)(t) << 9)
 
 static const struct p2m_format *f = &p2m_npt_format;
 
@@ -41,7 +41,7 @@ static void test_table_entries(void **state)
         assert_true(f->is_table(e, level));
         assert_true(f->addr(e, level) == 0x123456000ull);
     }
-    assert_false(f->is_table(e, 1));    /* level 1 holds only leaves */
+    assert_false(f->is_table(e, 1)); /* level 1 holds only leaves */
 }
 
 static void test_ram_leaves(void **state)

@@ -14,9 +14,9 @@ struct vcpu_hvm_context;
 struct db_vcpu_state;
 
 struct hvm_context_limits {
-    uint64_t cr4_valid;         /* CR4 bits a guest may start with */
-    uint64_t efer_valid;        /* EFER bits a guest may start with */
-    unsigned int phys_bits;     /* guest-physical address width (CR3) */
+    uint64_t cr4_valid;     /* CR4 bits a guest may start with */
+    uint64_t efer_valid;    /* EFER bits a guest may start with */
+    unsigned int phys_bits; /* guest-physical address width (CR3) */
 };
 
 /* What this CPU lets guests start with. */

@@ -20,42 +20,65 @@ struct vcpu;
 
 /* Guest registers the back-end holds for hvm/ (get_reg/set_reg). */
 enum guest_reg {
-    GREG_RAX, GREG_RBX, GREG_RCX, GREG_RDX, GREG_RSI, GREG_RDI, GREG_RBP, GREG_RSP,
-    GREG_R8, GREG_R9, GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
-    GREG_RIP, GREG_RFLAGS, GREG_DR6,
-    GREG_EFER,      /* as the guest sees it: without the back-end's own bits (SVME) */
+    GREG_RAX,
+    GREG_RBX,
+    GREG_RCX,
+    GREG_RDX,
+    GREG_RSI,
+    GREG_RDI,
+    GREG_RBP,
+    GREG_RSP,
+    GREG_R8,
+    GREG_R9,
+    GREG_R10,
+    GREG_R11,
+    GREG_R12,
+    GREG_R13,
+    GREG_R14,
+    GREG_R15,
+    GREG_RIP,
+    GREG_RFLAGS,
+    GREG_DR6,
+    GREG_EFER, /* as the guest sees it: without the back-end's own bits (SVME) */
     GREG_PAT,
-    GREG_CR2,       /* set with a #PF hvm/ injects */
+    GREG_CR2, /* set with a #PF hvm/ injects */
     GREG_COUNT
 };
 
 /* A data or code segment register, for the MMIO instruction emulator. */
-enum hvm_seg { HVM_SEG_ES, HVM_SEG_CS, HVM_SEG_SS, HVM_SEG_DS, HVM_SEG_FS, HVM_SEG_GS };
+enum hvm_seg {
+    HVM_SEG_ES,
+    HVM_SEG_CS,
+    HVM_SEG_SS,
+    HVM_SEG_DS,
+    HVM_SEG_FS,
+    HVM_SEG_GS
+};
 struct hvm_segment {
     uint64_t base;
-    uint32_t limit;         /* byte granular */
-    uint16_t attr;          /* X86_SEG_ATTR_* (12-bit form) */
+    uint32_t limit; /* byte granular */
+    uint16_t attr;  /* X86_SEG_ATTR_* (12-bit form) */
 };
 
 /* The guest's code segment, for instruction fetch and RIP arithmetic. */
 struct hvm_code {
     uint64_t cs_base;
-    uint16_t cs_attr;       /* X86_SEG_ATTR_* (12-bit form) */
+    uint16_t cs_attr; /* X86_SEG_ATTR_* (12-bit form) */
 };
 
 enum hvm_exit_reason {
-    HVM_EXIT_NONE,          /* the back-end dealt with it (host interrupt, NMI, window) */
+    HVM_EXIT_NONE, /* the back-end dealt with it (host interrupt, NMI, window) */
     HVM_EXIT_CPUID,
     HVM_EXIT_MSR,
     HVM_EXIT_IO,
     HVM_EXIT_HLT,
-    HVM_EXIT_HYPERCALL,     /* the back-end's hypercall instruction (VMMCALL, VMCALL) */
-    HVM_EXIT_NPF,           /* nested (EPT/NPT) page fault */
-    HVM_EXIT_EXCEPTION,     /* an intercepted exception, reflected */
-    HVM_EXIT_UNDEFINED,     /* an instruction guests are not offered: #UD */
-    HVM_EXIT_CACHE_FLUSH,   /* INVD, WBINVD */
+    HVM_EXIT_HYPERCALL,   /* the back-end's hypercall instruction (VMMCALL, VMCALL) */
+    HVM_EXIT_NPF,         /* nested (EPT/NPT) page fault */
+    HVM_EXIT_EXCEPTION,   /* an intercepted exception, reflected */
+    HVM_EXIT_UNDEFINED,   /* an instruction guests are not offered: #UD */
+    HVM_EXIT_CACHE_FLUSH, /* INVD, WBINVD */
     HVM_EXIT_TRIPLE_FAULT,
-    HVM_EXIT_UNKNOWN,       /* an exit nothing handles */
+    HVM_EXIT_UNKNOWN, /* an exit nothing handles */
 };
 
 /* One exit, decoded by the back-end. */
@@ -66,7 +89,7 @@ struct hvm_exit {
     union {
         struct {
             uint16_t port;
-            uint8_t size;           /* 1, 2 or 4 */
+            uint8_t size; /* 1, 2 or 4 */
             bool in, string;
         } io;
         struct {
@@ -85,10 +108,10 @@ struct hvm_exit {
 
 /* What an exit needs done before the guest runs again. */
 enum hvm_action {
-    HVM_RESUME,     /* run the guest again as it is */
-    HVM_ADVANCE,    /* skip insn_len bytes of instruction, then run */
-    HVM_INJECT,     /* deliver exception vector (error_code if it has one), RIP unchanged */
-    HVM_CRASH,      /* the domain crashes, for the reason in why */
+    HVM_RESUME,  /* run the guest again as it is */
+    HVM_ADVANCE, /* skip insn_len bytes of instruction, then run */
+    HVM_INJECT,  /* deliver exception vector (error_code if it has one), RIP unchanged */
+    HVM_CRASH,   /* the domain crashes, for the reason in why */
 };
 
 struct hvm_outcome {
@@ -143,7 +166,7 @@ struct hvm_backend {
     void (*set_entry_spec_ctrl)(struct vcpu *v, uint64_t value);
     /* Bytes of the instruction guests call the hypervisor with (hypercall page stubs). */
     const uint8_t *hypercall_insn;
-    unsigned int hypercall_insn_len;        /* at most 3 */
+    unsigned int hypercall_insn_len; /* at most 3 */
     const char *hypercall_insn_name;
 };
 

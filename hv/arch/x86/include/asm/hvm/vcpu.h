@@ -16,7 +16,7 @@
 struct hvm_vcpu {
     /* FPU/SSE/AVX state, XCR0 and DR0-3 while the vCPU is off its CPU (hvm/xstate.c). */
     uint64_t xcr0;
-    void *fpu_area;                 /* XSAVE/FXSAVE image */
+    void *fpu_area; /* XSAVE/FXSAVE image */
     unsigned int fpu_order;
     uint64_t dr[4];
     /* The MSR model (hvm/msr.c). */
@@ -29,7 +29,7 @@ struct hvm_vcpu {
     struct vlapic vlapic;
     spinlock_t vlapic_lock;
     struct timer vlapic_timer;
-    bool wait_for_sipi;             /* INIT received while down: STARTUP starts it (d->lock) */
+    bool wait_for_sipi; /* INIT received while down: STARTUP starts it (d->lock) */
 };
 
 #endif

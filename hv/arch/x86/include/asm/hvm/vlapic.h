@@ -17,62 +17,62 @@
 
 #define VLAPIC_BASE_DEFAULT 0xFEE00000u
 #define VLAPIC_MMIO_SIZE    0x1000u
-#define VLAPIC_VERSION      0x00050014u     /* integrated APIC, max LVT entry 5 */
-#define VLAPIC_NR_LVT       6               /* timer, thermal, perf, LINT0, LINT1, error */
+#define VLAPIC_VERSION      0x00050014u /* integrated APIC, max LVT entry 5 */
+#define VLAPIC_NR_LVT       6           /* timer, thermal, perf, LINT0, LINT1, error */
 #define VLAPIC_NO_DEADLINE  UINT64_MAX
 
 /* MSR_APIC_BASE bits. */
 #define APIC_BASE_BSP  (1u << 8)
-#define APIC_BASE_EXTD (1u << 10)           /* x2APIC mode */
+#define APIC_BASE_EXTD (1u << 10) /* x2APIC mode */
 #define APIC_BASE_EN   (1u << 11)
 
 /* xAPIC register offsets (x2APIC MSR = 0x800 + offset / 16). */
-#define APIC_ID      0x020
-#define APIC_VER     0x030
-#define APIC_TPR     0x080
-#define APIC_APR     0x090
-#define APIC_PPR     0x0A0
-#define APIC_EOI     0x0B0
-#define APIC_LDR     0x0D0
-#define APIC_DFR     0x0E0
-#define APIC_SVR     0x0F0
-#define APIC_ISR     0x100
-#define APIC_TMR     0x180
-#define APIC_IRR     0x200
-#define APIC_ESR     0x280
-#define APIC_ICR     0x300
-#define APIC_ICR2    0x310
-#define APIC_LVT0    0x320                  /* the timer; the others follow every 0x10 */
-#define APIC_LVTT    0x320
-#define APIC_LVTERR  0x370
-#define APIC_TMICT   0x380
-#define APIC_TMCCT   0x390
-#define APIC_TDCR    0x3E0
-#define APIC_SELF_IPI 0x3F0                 /* x2APIC only */
+#define APIC_ID       0x020
+#define APIC_VER      0x030
+#define APIC_TPR      0x080
+#define APIC_APR      0x090
+#define APIC_PPR      0x0A0
+#define APIC_EOI      0x0B0
+#define APIC_LDR      0x0D0
+#define APIC_DFR      0x0E0
+#define APIC_SVR      0x0F0
+#define APIC_ISR      0x100
+#define APIC_TMR      0x180
+#define APIC_IRR      0x200
+#define APIC_ESR      0x280
+#define APIC_ICR      0x300
+#define APIC_ICR2     0x310
+#define APIC_LVT0     0x320 /* the timer; the others follow every 0x10 */
+#define APIC_LVTT     0x320
+#define APIC_LVTERR   0x370
+#define APIC_TMICT    0x380
+#define APIC_TMCCT    0x390
+#define APIC_TDCR     0x3E0
+#define APIC_SELF_IPI 0x3F0 /* x2APIC only */
 
-#define APIC_SVR_ENABLE   (1u << 8)
-#define APIC_LVT_MASKED   (1u << 16)
-#define APIC_LVT_TIMER_ONESHOT  (0u << 17)
-#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+#define APIC_SVR_ENABLE             (1u << 8)
+#define APIC_LVT_MASKED             (1u << 16)
+#define APIC_LVT_TIMER_ONESHOT      (0u << 17)
+#define APIC_LVT_TIMER_PERIODIC     (1u << 17)
 #define APIC_LVT_TIMER_TSC_DEADLINE (2u << 17)
-#define APIC_LVT_TIMER_MODE     (3u << 17)
-#define APIC_ESR_SEND_ILLEGAL   (1u << 5)
-#define APIC_ESR_RECV_ILLEGAL   (1u << 6)
-#define APIC_ESR_ILLEGAL_REG    (1u << 7)
+#define APIC_LVT_TIMER_MODE         (3u << 17)
+#define APIC_ESR_SEND_ILLEGAL       (1u << 5)
+#define APIC_ESR_RECV_ILLEGAL       (1u << 6)
+#define APIC_ESR_ILLEGAL_REG        (1u << 7)
 
 /* ICR fields. */
-#define APIC_DM_FIXED   0u
-#define APIC_DM_LOWEST  1u
-#define APIC_DM_SMI     2u
-#define APIC_DM_NMI     4u
-#define APIC_DM_INIT    5u
-#define APIC_DM_STARTUP 6u
-#define APIC_ICR_LOGICAL   (1u << 11)
-#define APIC_ICR_LEVEL     (1u << 14)       /* assert (INIT: 0 with level trigger = de-assert) */
-#define APIC_ICR_TRIGGER   (1u << 15)
-#define APIC_SH_NONE        0u
-#define APIC_SH_SELF        1u
-#define APIC_SH_ALL         2u
+#define APIC_DM_FIXED        0u
+#define APIC_DM_LOWEST       1u
+#define APIC_DM_SMI          2u
+#define APIC_DM_NMI          4u
+#define APIC_DM_INIT         5u
+#define APIC_DM_STARTUP      6u
+#define APIC_ICR_LOGICAL     (1u << 11)
+#define APIC_ICR_LEVEL       (1u << 14) /* assert (INIT: 0 with level trigger = de-assert) */
+#define APIC_ICR_TRIGGER     (1u << 15)
+#define APIC_SH_NONE         0u
+#define APIC_SH_SELF         1u
+#define APIC_SH_ALL          2u
 #define APIC_SH_ALL_BUT_SELF 3u
 
 /* Time as the vLAPIC sees it: now, and the guest's TSC at that moment. */
@@ -86,23 +86,23 @@ struct vlapic_clock {
 struct vlapic_ipi {
     bool valid;
     uint8_t vector;
-    uint8_t mode;           /* APIC_DM_* */
-    uint8_t shorthand;      /* APIC_SH_* */
+    uint8_t mode;      /* APIC_DM_* */
+    uint8_t shorthand; /* APIC_SH_* */
     bool logical;
-    bool x2apic;            /* dest is 32 bits wide, else 8 */
+    bool x2apic; /* dest is 32 bits wide, else 8 */
     uint32_t dest;
 };
 
 struct vlapic {
-    uint32_t id;                    /* x2APIC id */
+    uint32_t id; /* x2APIC id */
     uint64_t apic_base;
     uint32_t tpr, svr, ldr, dfr, esr, esr_pending, icr, icr2;
     uint32_t lvt[VLAPIC_NR_LVT];
     uint32_t irr[8], isr[8], tmr[8];
     uint32_t tmict, tdcr;
-    uint64_t tsc_deadline;          /* MSR 0x6E0, guest TSC; 0 = disarmed */
-    uint64_t deadline_ns;           /* when the timer fires, or VLAPIC_NO_DEADLINE */
-    uint64_t period_ns;             /* periodic mode: the reload */
+    uint64_t tsc_deadline; /* MSR 0x6E0, guest TSC; 0 = disarmed */
+    uint64_t deadline_ns;  /* when the timer fires, or VLAPIC_NO_DEADLINE */
+    uint64_t period_ns;    /* periodic mode: the reload */
 };
 
 /* Power-on (and INIT) state of the vLAPIC of vCPU vcpu_id; vCPU 0 is the BSP. */
@@ -126,8 +126,8 @@ bool vlapic_set_base(struct vlapic *l, uint64_t value);
 /* x2APIC MSR access (0x800-0x8FF): false means #GP. A write may give an IPI to send. */
 bool vlapic_x2apic_read(struct vlapic *l, uint32_t msr, const struct vlapic_clock *c,
                         uint64_t *val);
-bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val,
-                         const struct vlapic_clock *c, struct vlapic_ipi *ipi);
+bool vlapic_x2apic_write(struct vlapic *l, uint32_t msr, uint64_t val, const struct vlapic_clock *c,
+                         struct vlapic_ipi *ipi);
 
 /*
  * xAPIC MMIO access at offset into the APIC page, size 1, 2 or 4 bytes:

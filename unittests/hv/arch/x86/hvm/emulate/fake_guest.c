@@ -2,8 +2,7 @@
 
 #include <string.h>
 
-static bool mapped(const struct fake_guest *g, uint64_t linear, unsigned int len,
-                   uint64_t *fault)
+static bool mapped(const struct fake_guest *g, uint64_t linear, unsigned int len, uint64_t *fault)
 {
     if (linear >= FAKE_MEM_SIZE || len > FAKE_MEM_SIZE - linear) {
         *fault = linear >= FAKE_MEM_SIZE ? linear : FAKE_MEM_SIZE;
@@ -20,8 +19,11 @@ static bool mapped(const struct fake_guest *g, uint64_t linear, unsigned int len
 
 static int page_fault(struct x86_exception *exc, uint64_t linear, uint32_t error_code)
 {
-    *exc = (struct x86_exception){ .vector = X86_EXC_PF, .has_error_code = true,
-                                   .error_code = error_code, .has_cr2 = true, .cr2 = linear };
+    *exc = (struct x86_exception){ .vector = X86_EXC_PF,
+                                   .has_error_code = true,
+                                   .error_code = error_code,
+                                   .has_cr2 = true,
+                                   .cr2 = linear };
     return X86_EMUL_EXCEPTION;
 }
 

@@ -8,9 +8,9 @@
 
 #include "x86_emulate.h"
 
-#define FAKE_MEM_SIZE 0x100000u
+#define FAKE_MEM_SIZE      0x100000u
 #define FAKE_NO_FAULT_PAGE (~0ull)
-#define FAKE_LOG_MAX 1024
+#define FAKE_LOG_MAX       1024
 
 /* Page-fault error code bits the fake reports (not present). */
 #define FAKE_PF_WRITE 0x2u
@@ -26,7 +26,7 @@ struct fake_guest {
     uint8_t mem[FAKE_MEM_SIZE];
     uint64_t gpr[16];
     struct x86_segment seg[6];
-    uint64_t fault_page;        /* linear page that faults, or FAKE_NO_FAULT_PAGE */
+    uint64_t fault_page; /* linear page that faults, or FAKE_NO_FAULT_PAGE */
     unsigned int fetch_calls;
     unsigned int naccess;
     struct fake_access log[FAKE_LOG_MAX];

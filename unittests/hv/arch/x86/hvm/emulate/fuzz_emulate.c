@@ -58,8 +58,11 @@ static bool mapped(uint64_t linear, unsigned int len, uint64_t *fault)
 
 static int page_fault(struct x86_exception *exc, uint64_t linear, uint32_t error_code)
 {
-    *exc = (struct x86_exception){ .vector = X86_EXC_PF, .has_error_code = true,
-                                   .error_code = error_code, .has_cr2 = true, .cr2 = linear };
+    *exc = (struct x86_exception){ .vector = X86_EXC_PF,
+                                   .has_error_code = true,
+                                   .error_code = error_code,
+                                   .has_cr2 = true,
+                                   .cr2 = linear };
     return X86_EMUL_EXCEPTION;
 }
 
@@ -154,12 +157,11 @@ static const struct x86_emul_ops ops = {
 static bool same_insn(const struct x86_insn *a, const struct x86_insn *b)
 {
     return a->op == b->op && a->length == b->length && a->op_size == b->op_size &&
-           a->src_size == b->src_size && a->addr_size == b->addr_size &&
-           a->rex == b->rex && a->lock == b->lock && a->rep == b->rep &&
-           a->mem_is_dst == b->mem_is_dst && a->has_imm == b->has_imm && a->imm == b->imm &&
-           a->reg == b->reg && a->seg == b->seg && a->base == b->base &&
-           a->index == b->index && a->scale == b->scale && a->disp == b->disp &&
-           a->rip_relative == b->rip_relative;
+           a->src_size == b->src_size && a->addr_size == b->addr_size && a->rex == b->rex &&
+           a->lock == b->lock && a->rep == b->rep && a->mem_is_dst == b->mem_is_dst &&
+           a->has_imm == b->has_imm && a->imm == b->imm && a->reg == b->reg && a->seg == b->seg &&
+           a->base == b->base && a->index == b->index && a->scale == b->scale &&
+           a->disp == b->disp && a->rip_relative == b->rip_relative;
 }
 
 /* One decode over a stale instruction buffer filled with `stale`. */
@@ -176,8 +178,8 @@ static int decode_once(struct x86_emul_ctxt *ctxt, struct x86_insn *insn, uint8_
 
 static void check_exception(const struct x86_exception *exc)
 {
-    check(exc->vector == X86_EXC_UD || exc->vector == X86_EXC_SS ||
-          exc->vector == X86_EXC_GP || exc->vector == X86_EXC_PF);
+    check(exc->vector == X86_EXC_UD || exc->vector == X86_EXC_SS || exc->vector == X86_EXC_GP ||
+          exc->vector == X86_EXC_PF);
     check(exc->has_cr2 == (exc->vector == X86_EXC_PF));
 }
 
@@ -202,7 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(guest.gpr, h.gpr, sizeof(guest.gpr));
     for (int s = 0; s < 6; s++)
         guest.seg[s] = (struct x86_segment){ .base = (uint64_t)h.seg_base[s] << 4,
-                                             .limit = h.seg_limit[s], .attr = h.seg_attr[s] };
+                                             .limit = h.seg_limit[s],
+                                             .attr = h.seg_attr[s] };
     guest.fault_page = (h.flags & 0x80) ? (uint64_t)(h.flags & 0xf) << 12 : ~0ull;
     ctxt.opaque = &guest;
     ctxt.cr0_pe = h.mode & 1;
@@ -218,9 +221,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   (guest.seg[X86_SEG_CS].attr & X86_SEG_ATTR_DB);
     uint64_t ip_mask = long64 ? ~0ull : code32 ? 0xffffffffull : 0xffffull;
     guest.linear_mask = long64 ? ~0ull : 0xffffffffull;
-    guest.code_linear = long64 ? ctxt.rip
-                               : (guest.seg[X86_SEG_CS].base + (ctxt.rip & ip_mask)) &
-                                 0xffffffffull;
+    guest.code_linear =
+        long64 ? ctxt.rip : (guest.seg[X86_SEG_CS].base + (ctxt.rip & ip_mask)) & 0xffffffffull;
     for (size_t i = 0; i < size && i < 16; i++) {
         uint64_t a = guest.code_linear + i;
         if (a < MEM_SIZE)

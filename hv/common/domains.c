@@ -535,11 +535,23 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
  */
 static struct domain *build_domain(unsigned int index)
 {
+    uint64_t free_before = page_alloc_free_pages(), took, populated = 0;
     struct domain *d;
+    unsigned int i;
 
     if (!copy_spec(index) || !prepare_domain(specs[index]) ||
         !(d = create_domain(index, specs[index])))
         return NULL;
+    /*
+     * What the hypervisor took for itself (spec, structures) stays within the
+     * estimate the validator budgeted: otherwise a tree it passed could run
+     * out of memory at build time.
+     */
+    for (i = 0; i < layout.nr_populate; i++)
+        populated += layout.populate[i].nr;
+    took = free_before - page_alloc_free_pages() - populated -
+           (ALIGN_UP(specs[index]->p2m_pool_bytes, PAGE_SIZE) >> PAGE_SHIFT);
+    CHECK(took << PAGE_SHIFT <= hl_hv_domain_bytes(plan, index));
     if (!build_into(d, specs[index]) || !place_vcpus(d, specs[index], false)) {
         domain_free(d); /* never started: waits for no other CPU */
         return NULL;
@@ -660,12 +672,28 @@ static unsigned int refuse_unplaced_modules(const struct tessera_bootinfo *bi, c
     return refused;
 }
 
+/* Whether static shared memory at [base, base + size) can be claimed: claimed and given back. */
+static bool ram_free(void *ctx, uint64_t base, uint64_t size)
+{
+    uint64_t off;
+
+    (void)ctx;
+    if (!page_alloc_claim(base, size))
+        return false;
+    for (off = 0; off < size; off += PAGE_SIZE)
+        page_free(base + off, 0);
+    return true;
+}
+
 enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
 {
     struct hl_input in = {
         .fdt = phys_to_virt(bi->launch_tree_paddr),
         .fdt_size = bi->launch_tree_size,
         .machine = { .cpus = nr_cpus_online, .ram_bytes = page_alloc_free_pages() << PAGE_SHIFT },
+        /* The UEFI loader, the only one that hands over a tree: it loads modules by file name. */
+        .modules_by_file = true,
+        .ram_free = ram_free,
         .report = report_diag,
     };
     static uint16_t start_order[HL_MAX_DOMAINS];

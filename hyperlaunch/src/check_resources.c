@@ -39,10 +39,48 @@ static uint64_t module_size(const struct hl_plan *plan, uint16_t index)
     return index == HL_NONE ? 0 : plan->modules[index].size;
 }
 
+static uint64_t string_bytes(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+uint64_t hl_hv_domain_bytes(const struct hl_plan *plan, uint32_t domain)
+{
+    const struct hl_domain *d = &plan->domains[domain];
+    uint64_t variable = string_bytes(d->bootargs);
+    if (d->ramdisk != HL_NONE)
+        variable += string_bytes(plan->modules[d->ramdisk].bootargs);
+    for (uint32_t i = 0; i < plan->nr_shm_maps; i++)
+        variable += plan->shm_maps[i].domain == domain ? HL_HV_SHM_BYTES : 0;
+    for (uint32_t i = 0; i < plan->nr_evtchns; i++)
+        variable += plan->evtchns[i].domain == domain ? HL_HV_EVTCHN_BYTES : 0;
+    return HL_HV_DOMAIN_BYTES + (uint64_t)d->vcpus * HL_HV_VCPU_BYTES + 2 * variable;
+}
+
+/* Static shared memory comes from free RAM at its host address: RAM, and free. */
+static void check_shm_ram(struct hl_ctx *c)
+{
+    const struct hl_plan *plan = c->plan;
+    if (!c->in->ram_free)
+        return;
+    for (uint32_t r = 0; r < plan->nr_shm_regions; r++) {
+        const struct hl_shm_region *s = &plan->shm_regions[r];
+        int node = -1;
+        for (uint32_t i = 0; i < plan->nr_shm_maps && node < 0; i++)
+            if (plan->shm_maps[i].region == r)
+                node = plan->shm_maps[i].node;
+        if (!c->in->ram_free(c->in->ctx, s->host_base, s->size))
+            hl_report(c, HL_E_SHM_NOT_RAM, node, "xen,shared-mem", -1,
+                      "RAM that neither the hypervisor nor a module uses",
+                      "\"%s\" at host 0x%llx+0x%llx", s->id, (unsigned long long)s->host_base,
+                      (unsigned long long)s->size);
+    }
+}
+
 void hl_check_memory(struct hl_ctx *c)
 {
     struct hl_plan *plan = c->plan;
-    uint64_t total_kib = 0;
+    uint64_t total_bytes = 0;
     char want[96], have[HL_SIZE_TEXT];
     for (uint32_t i = 0; i < plan->nr_domains; i++) {
         const struct hl_domain *d = &plan->domains[i];
@@ -70,25 +108,26 @@ void hl_check_memory(struct hl_ctx *c)
             snprintf(want, sizeof(want), "%s (kernel %s + ramdisk %s)", need, k, r);
             hl_report(c, HL_E_MEM_TOO_SMALL, d->node, "memory", -1, want, "%s", have);
         }
-        total_kib += d->memory_kib + d->p2m_pool_kib;
+        total_bytes += (d->memory_kib + d->p2m_pool_kib) * 1024 + hl_hv_domain_bytes(plan, i);
     }
+    check_shm_ram(c);
     /* The hypervisor takes shared memory regions from the same free RAM. */
     uint64_t shm = 0;
     for (uint32_t r = 0; r < plan->nr_shm_regions; r++)
         shm += plan->shm_regions[r].size;
     uint64_t ram = c->in->machine.ram_bytes;
-    if (ram && total_kib * 1024 + shm > ram) {
+    if (ram && total_bytes + shm > ram) {
         hl_format_size(have, sizeof(have), ram);
         snprintf(want, sizeof(want), "at most %s (the machine's RAM)", have);
         char need[HL_SIZE_TEXT], shared[HL_SIZE_TEXT + 24] = "";
-        hl_format_size(need, sizeof(need), total_kib * 1024 + shm);
+        hl_format_size(need, sizeof(need), total_bytes + shm);
         if (shm) {
             char size[HL_SIZE_TEXT];
             hl_format_size(size, sizeof(size), shm);
             snprintf(shared, sizeof(shared), ", %s of shared memory", size);
         }
         hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1, want,
-                  "%s (memory and P2M pools of %u domains%s)", need, plan->nr_domains, shared);
+                  "%s (memory, P2M pools and hypervisor structures of %u domains%s)", need, plan->nr_domains, shared);
     }
 }
 

@@ -64,6 +64,9 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
     [HL_E_MODULE_USED_TWICE] = { "module-used-twice", HL_ERROR,
                                  "module $f used twice (also by $o)" },
     [HL_E_MODULE_FILE] = { "module-file", HL_ERROR, "bad file name: expected $e, found $f" },
+    [HL_E_MODULE_NOT_LOADED] = { "module-not-loaded", HL_ERROR,
+                                 "module at $f located by reg alone, which the boot loader "
+                                 "does not load: expected $e" },
     [HL_E_CPU_NOT_PRESENT] = { "cpu-not-present", HL_ERROR, "CPU $f not present (expected $e)" },
     [HL_E_CPU_TWO_POOLS] = { "cpu-two-pools", HL_ERROR, "CPU $f already in another pool ($o)" },
     [HL_E_POOL_EMPTY] = { "pool-empty", HL_ERROR,
@@ -99,6 +102,8 @@ static const struct hl_message messages[HL_CODE_COUNT] = {
     [HL_E_SHM_OWNER_READ_ONLY] = { "shm-owner-read-only", HL_ERROR,
                                    "the owner of a region maps it read-write: expected $e, "
                                    "found $f" },
+    [HL_E_SHM_NOT_RAM] = { "shm-not-ram", HL_ERROR,
+                           "shared memory $f is not in the machine's free RAM: expected $e" },
     [HL_E_DEP_CYCLE] = { "dependency-cycle", HL_ERROR, "start dependency cycle: $f" },
     [HL_E_DEP_SELF] = { "dependency-self", HL_ERROR, "domain depends on itself" },
     [HL_E_NOT_OFFERED] = { "not-offered", HL_ERROR, "not offered by Tessera ($f): expected $e" },

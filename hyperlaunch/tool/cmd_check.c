@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tessera check TREE: validate and print the boot plan. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@ static const char check_usage[] =
     "  --cpus N            the machine has N CPUs: check pools and affinity against it\n"
     "  --mem SIZE          the machine has SIZE of RAM for domains (e.g. 4G, 512M):\n"
     "                      check the domains' memory and P2M pools fit\n"
+    "  --ram-map RANGES    the machine's RAM free for domains, BASE+SIZE[,...]\n"
+    "                      (e.g. 0x100000+0x1ff00000): static shared memory must\n"
+    "                      lie in it; --mem defaults to its total\n"
     "  --module-path DIR   also look for xen,uefi-binary files in DIR (repeatable).\n"
     "                      Order: the tree's directory, each DIR, then the tool's\n"
     "                      own (the build tree, or PREFIX/lib/tessera installed:\n"
@@ -66,6 +70,40 @@ int take_tree_operand(const char *cmd, int first, int end, char **argv, struct t
     return 0;
 }
 
+/* BASE+SIZE[,BASE+SIZE...]; the total is the RAM unless --mem says otherwise. */
+static int parse_ram_map(const char *arg, struct check_opts *o)
+{
+    const char *p = arg;
+    uint64_t total = 0;
+    o->nr_ram_ranges = 0;
+    for (;;) {
+        char *end;
+        struct ram_range r;
+        errno = 0;
+        r.base = strtoull(p, &end, 0);
+        if (errno || end == p || *end != '+' || o->nr_ram_ranges == TOOL_MAX_RAM_RANGES)
+            break;
+        p = end + 1;
+        r.size = strtoull(p, &end, 0);
+        if (errno || end == p || r.size == 0 || r.base + r.size < r.base)
+            break;
+        o->ram_map[o->nr_ram_ranges++] = r;
+        total += r.size;
+        if (*end == '\0') {
+            if (!o->machine.ram_bytes)
+                o->machine.ram_bytes = total;
+            return 0;
+        }
+        if (*end != ',')
+            break;
+        p = end + 1;
+    }
+    fprintf(stderr,
+            "tessera: --ram-map: expected BASE+SIZE[,BASE+SIZE...] (at most %d), found \"%s\"\n",
+            TOOL_MAX_RAM_RANGES, arg);
+    return 2;
+}
+
 int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o)
 {
     switch (opt) {
@@ -81,6 +119,8 @@ int parse_common_option(int opt, const char *arg, struct tree *t, struct check_o
             return 2;
         }
         return 0;
+    case 'r':
+        return parse_ram_map(arg, o);
     case 'p':
         if (t->nr_module_paths == TOOL_MAX_MODULE_PATHS) {
             fprintf(stderr, "tessera: --module-path: at most %d\n", TOOL_MAX_MODULE_PATHS);
@@ -97,6 +137,7 @@ int cmd_check(int argc, char **argv)
     static const struct option longopts[] = {
         { "cpus", required_argument, NULL, 'c' },
         { "mem", required_argument, NULL, 'm' },
+        { "ram-map", required_argument, NULL, 'r' },
         { "module-path", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, OPT_JSON },
@@ -122,6 +163,7 @@ int cmd_check(int argc, char **argv)
             break;
         case 'c':
         case 'm':
+        case 'r':
         case 'p':
             if (parse_common_option(opt, optarg, &t, &o))
                 return 2;

@@ -141,6 +141,18 @@ static int locate_file(void *ctx, const char *name, uint64_t *size)
     return 0;
 }
 
+/* Inside one range of --ram-map. */
+static bool ram_free(void *ctx, uint64_t base, uint64_t size)
+{
+    const struct check_opts *o = ((const struct validate_ctx *)ctx)->opts;
+    for (unsigned i = 0; i < o->nr_ram_ranges; i++) {
+        const struct ram_range *r = &o->ram_map[i];
+        if (base >= r->base && size <= r->size && base - r->base <= r->size - size)
+            return true;
+    }
+    return false;
+}
+
 static void print_diag(void *ctx, const struct hl_diag *d)
 {
     const struct validate_ctx *v = ctx;
@@ -166,6 +178,8 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
         .fdt = t->blob,
         .fdt_size = t->size,
         .machine = opts->machine,
+        .modules_by_file = true, /* the UEFI loader, the boot path the tool prepares */
+        .ram_free = opts->nr_ram_ranges ? ram_free : NULL,
         .locate_file = locate_file,
         .report = print_diag,
         .ctx = &v,

@@ -45,8 +45,16 @@ struct diag_list {
 };
 
 /* Options every subcommand that validates shares. */
+/* --ram-map: the machine's free RAM as ranges. */
+#define TOOL_MAX_RAM_RANGES 64
+struct ram_range {
+    uint64_t base, size;
+};
+
 struct check_opts {
     struct hl_machine machine;
+    struct ram_range ram_map[TOOL_MAX_RAM_RANGES];
+    unsigned nr_ram_ranges; /* 0: no --ram-map, shared memory not checked against one */
     bool quiet_warnings;
     struct diag_list *diags; /* also keep each diagnostic here, if not NULL */
 };
@@ -68,7 +76,7 @@ int tree_find_module(const struct tree *t, const char *name, char *out, size_t s
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan);
 int parse_size(const char *s, uint64_t *bytes);
 int parse_uint(const char *s, uint32_t *out);
-/* --cpus (c), --mem (m), --module-path (p): 0, or 2 on a bad value. */
+/* --cpus (c), --mem (m), --ram-map (r), --module-path (p): 0, or 2 on a bad value. */
 int parse_common_option(int opt, const char *arg, struct tree *t, struct check_opts *o);
 /*
  * The one TREE operand of `tessera CMD` in argv[first, end): sets t->path, or

@@ -73,7 +73,8 @@ enum hl_code {
     HL_E_MODULE_INDEX_UNSUPPORTED,
     HL_E_MODULE_MISSING,
     HL_E_MODULE_USED_TWICE,
-    HL_E_MODULE_FILE, /* xen,uefi-binary: a bad file name */
+    HL_E_MODULE_FILE,       /* xen,uefi-binary: a bad file name */
+    HL_E_MODULE_NOT_LOADED, /* reg alone where the loader loads modules by file name */
     /* CPU pools and affinity */
     HL_E_CPU_NOT_PRESENT,
     HL_E_CPU_TWO_POOLS,
@@ -96,6 +97,7 @@ enum hl_code {
     HL_E_SHM_ALIGN,
     HL_E_SHM_GUEST_OVERLAP,
     HL_E_SHM_OWNER_READ_ONLY,
+    HL_E_SHM_NOT_RAM, /* a host range outside the machine's free RAM */
     /* Policies, start order, console, CPUID */
     HL_E_DEP_CYCLE,
     HL_E_DEP_SELF,
@@ -151,6 +153,18 @@ struct hl_input {
     const struct hl_boot_module *boot_modules;
     uint32_t nr_boot_modules;
     /*
+     * The boot loader loads modules by file name (the UEFI loader: it loads
+     * each xen,uefi-binary and writes its reg), so a module located by reg
+     * alone was not loaded by it: refused.
+     */
+    bool modules_by_file;
+    /*
+     * Whether [base, base + size) is free RAM the hypervisor can give to
+     * static shared memory; NULL: the machine's RAM map is unknown (not
+     * checked). The hypervisor asks its page allocator, the tool a map.
+     */
+    bool (*ram_free)(void *ctx, uint64_t base, uint64_t size);
+    /*
      * Host only: size of a xen,uefi-binary file for a module without reg.
      * Returns 0 and sets *size if found. NULL: such modules are an error
      * (in the hypervisor the loader has filled every reg).
@@ -160,6 +174,26 @@ struct hl_input {
     void (*report)(void *ctx, const struct hl_diag *diag);
     void *ctx;
 };
+
+/*
+ * The hypervisor's own memory for a domain, beside its memory and P2M pool
+ * (docs/launch-control.md, "What the machine's RAM is"): one estimate that
+ * the validator adds to the RAM budget and the hypervisor checks against
+ * what each domain it builds really took.
+ *   HL_HV_DOMAIN_BYTES   the domain structure (52 KiB today, a 64 KiB
+ *                        block), its P2M structure, its event page, and the
+ *                        fixed part of its spec (the plan kept for restarts)
+ *   HL_HV_VCPU_BYTES     per vCPU: the vCPU structure, its SVM state and
+ *                        VMCB (a page each), its FPU/XSAVE area (at most
+ *                        16 KiB: the host's XSAVE size) and its affinity
+ *   twice the spec's variable part: its shared memory and event channel
+ *   entries and its command lines (the spec is a power-of-two block)
+ */
+#define HL_HV_DOMAIN_BYTES (96u * 1024)
+#define HL_HV_VCPU_BYTES   (32u * 1024)
+#define HL_HV_SHM_BYTES    64u /* per shared memory region the domain maps */
+#define HL_HV_EVTCHN_BYTES 16u /* per static event channel end */
+uint64_t hl_hv_domain_bytes(const struct hl_plan *plan, uint32_t domain);
 
 /*
  * Parses and validates the whole tree into *plan (fully overwritten).

@@ -22,12 +22,12 @@ _tessera()
             mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
         --loader|--hypervisor|--log|--output)
             mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-        --cpus|--mem|--smp|--timeout|--size)
+        --cpus|--mem|--ram-map|--smp|--timeout|--size)
             return ;;
     esac
     local opts
     case $cmd in
-        check) opts="--cpus --mem --module-path --json --quiet --help" ;;
+        check) opts="--cpus --mem --ram-map --module-path --json --quiet --help" ;;
         esp) opts="--output --loader --hypervisor --module-path --cpus --mem --help" ;;
         image) opts="--output --size --loader --hypervisor --module-path --cpus --mem --help" ;;
         timeline) opts="--output --help" ;;

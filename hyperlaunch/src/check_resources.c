@@ -127,7 +127,8 @@ void hl_check_memory(struct hl_ctx *c)
             snprintf(shared, sizeof(shared), ", %s of shared memory", size);
         }
         hl_report(c, HL_E_MEM_MACHINE, c->hv_node >= 0 ? c->hv_node : c->chosen, NULL, -1, want,
-                  "%s (memory, P2M pools and hypervisor structures of %u domains%s)", need, plan->nr_domains, shared);
+                  "%s (memory, P2M pools and hypervisor structures of %u domains%s)", need,
+                  plan->nr_domains, shared);
     }
 }
 

@@ -119,8 +119,7 @@ int parse_common_option(int opt, const char *arg, struct tree *t, struct check_o
             return 2;
         }
         return 0;
-    case 'r':
-        return parse_ram_map(arg, o);
+    case 'r': return parse_ram_map(arg, o);
     case 'p':
         if (t->nr_module_paths == TOOL_MAX_MODULE_PATHS) {
             fprintf(stderr, "tessera: --module-path: at most %d\n", TOOL_MAX_MODULE_PATHS);

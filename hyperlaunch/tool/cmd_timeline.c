@@ -12,7 +12,8 @@ static const char timeline_usage[] =
     "Reads the last boot timeline the hypervisor printed in LOG (a serial log, e.g.\n"
     "from tessera run --log, after the line \"timeline (us since loader start):\")\n"
     "and draws it as an SVG picture: one row for the loader, one per CPU and one per\n"
-    "domain, each phase a labelled bar on one time axis (docs/boot-report.md).\n"
+    "domain (by its name), each phase a labelled bar on one time axis\n"
+    "(docs/boot-report.md).\n"
     "\n"
     "options:\n"
     "  -o, --output FILE    write the SVG to FILE (default: standard output)\n"
@@ -22,6 +23,7 @@ static const char timeline_usage[] =
 
 #define HEADER     "timeline (us since loader start):"
 #define MAX_EVENTS 4096
+#define MAX_NAMES  1024 /* domains named in one log (the binding's limit) */
 
 /* The line without the console's "[    ms.us] " stamp and the line end. */
 static char *strip_line(char *line)
@@ -70,15 +72,29 @@ static int parse_row(const char *s, struct tl_event *e)
  * The rows after the last header; lines of other CPUs or domains printed
  * meanwhile do not have the row's shape and are skipped.
  */
-static int read_log(FILE *f, struct tl_event *ev, unsigned *n)
+static int read_log(FILE *f, struct tl_event *ev, unsigned *n, struct tl_domain_name *names,
+                    unsigned *nr_names)
 {
     char line[1024];
     int seen = 0;
 
     *n = 0;
+    *nr_names = 0;
     while (fgets(line, sizeof(line), f)) {
         char *s = strip_line(line);
+        struct tl_domain_name d;
 
+        /* "tessera: domain NAME (id N): ...", the hypervisor's lines about a domain. */
+        if (sscanf(s, "tessera: domain %63s (id %d)", d.name, &d.domid) == 2) {
+            unsigned i = 0;
+
+            while (i < *nr_names && names[i].domid != d.domid)
+                i++;
+            if (i < MAX_NAMES) {
+                names[i] = d;
+                *nr_names += i == *nr_names;
+            }
+        }
         if (strcmp(s, HEADER) == 0) {
             seen = 1;
             *n = 0;
@@ -99,7 +115,8 @@ int cmd_timeline(int argc, char **argv)
     const char *output = NULL, *log;
     struct tl_picture pic;
     struct tl_event *ev;
-    unsigned n;
+    struct tl_domain_name *names;
+    unsigned n, nr_names;
     FILE *f, *out;
     int opt, seen;
 
@@ -123,12 +140,15 @@ int cmd_timeline(int argc, char **argv)
         return 1;
     }
     ev = calloc(MAX_EVENTS, sizeof(*ev));
-    if (!ev) {
+    names = calloc(MAX_NAMES, sizeof(*names));
+    if (!ev || !names) {
+        free(ev);
+        free(names);
         fclose(f);
         fprintf(stderr, "tessera timeline: out of memory\n");
         return 1;
     }
-    seen = read_log(f, ev, &n);
+    seen = read_log(f, ev, &n, names, &nr_names);
     fclose(f);
     if (!seen || n == 0) {
         fprintf(stderr,
@@ -136,11 +156,13 @@ int cmd_timeline(int argc, char **argv)
                 "its table)\n",
                 log, HEADER);
         free(ev);
+        free(names);
         return 1;
     }
-    if (timeline_phases(ev, n, &pic) != 0) {
+    if (timeline_phases(ev, n, names, nr_names, &pic) != 0) {
         fprintf(stderr, "tessera timeline: out of memory\n");
         free(ev);
+        free(names);
         return 1;
     }
     out = output ? fopen(output, "w") : stdout;
@@ -148,11 +170,13 @@ int cmd_timeline(int argc, char **argv)
         fprintf(stderr, "tessera timeline: %s: %s\n", output, strerror(errno));
         timeline_picture_free(&pic);
         free(ev);
+        free(names);
         return 1;
     }
     timeline_svg_write(out, &pic, log);
     timeline_picture_free(&pic);
     free(ev);
+    free(names);
     if (output && fclose(out) != 0) {
         fprintf(stderr, "tessera timeline: %s: %s\n", output, strerror(errno));
         return 1;

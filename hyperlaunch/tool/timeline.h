@@ -15,9 +15,15 @@ struct tl_event {
     int arg; /* the trailing number (CPU, domain id, module), or TIMELINE_NO_ARG */
 };
 
+/* A domain's name, from the hypervisor's "tessera: domain NAME (id N)" lines. */
+struct tl_domain_name {
+    int domid;
+    char name[64];
+};
+
 /* A phase: a bar on one row of the picture, from one event to a later one. */
 struct tl_phase {
-    char row[32]; /* "loader", "cpu N", "domain N" */
+    char row[80]; /* "loader", "cpu N", "domain NAME" ("domain N" if the log names none) */
     char label[48];
     uint64_t start_us, end_us;
 };
@@ -31,7 +37,8 @@ struct tl_picture {
 int cmd_timeline(int argc, char **argv);
 
 /* timeline_svg.c: phases from the events (the rules docs/boot-report.md states), then the SVG. */
-int timeline_phases(const struct tl_event *ev, unsigned n, struct tl_picture *pic);
+int timeline_phases(const struct tl_event *ev, unsigned n, const struct tl_domain_name *names,
+                    unsigned nr_names, struct tl_picture *pic);
 void timeline_picture_free(struct tl_picture *pic);
 void timeline_svg_write(FILE *out, const struct tl_picture *pic, const char *title);
 

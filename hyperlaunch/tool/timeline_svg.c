@@ -75,7 +75,7 @@ static void loader_phases(const struct tl_event *ev, unsigned n, struct tl_pictu
 static void cpu_phases(const struct tl_event *ev, unsigned n, struct tl_picture *pic)
 {
     const struct tl_event *entry = find(ev, n, "hv entry", TIMELINE_NO_ARG);
-    char row[32];
+    char row[sizeof(pic->phases->row)];
 
     for (unsigned i = 0; i < n; i++) {
         if (entry && strcmp(ev[i].name, "cpus online") == 0)
@@ -90,11 +90,15 @@ static void cpu_phases(const struct tl_event *ev, unsigned n, struct tl_picture 
 }
 
 static void domain_phases_of(const struct tl_event *ev, unsigned n, int domid,
+                             const struct tl_domain_name *names, unsigned nr_names,
                              struct tl_picture *pic)
 {
-    char row[32];
+    char row[sizeof(pic->phases->row)];
 
     snprintf(row, sizeof(row), "domain %d", domid);
+    for (unsigned i = 0; i < nr_names; i++)
+        if (names[i].domid == domid)
+            snprintf(row, sizeof(row), "domain %s", names[i].name);
     for (unsigned k = 0; k < sizeof(domain_phases) / sizeof(domain_phases[0]); k++) {
         const struct tl_event *from = find(ev, n, domain_phases[k].from, domid);
         const struct tl_event *to = find(ev, n, domain_phases[k].to, domid);
@@ -104,7 +108,8 @@ static void domain_phases_of(const struct tl_event *ev, unsigned n, int domid,
     }
 }
 
-int timeline_phases(const struct tl_event *ev, unsigned n, struct tl_picture *pic)
+int timeline_phases(const struct tl_event *ev, unsigned n, const struct tl_domain_name *names,
+                    unsigned nr_names, struct tl_picture *pic)
 {
     memset(pic, 0, sizeof(*pic));
     /* At most one phase per event (each phase ends at a distinct event). */
@@ -119,7 +124,7 @@ int timeline_phases(const struct tl_event *ev, unsigned n, struct tl_picture *pi
     /* Domains in the order they were built. */
     for (unsigned i = 0; i < n; i++)
         if (strcmp(ev[i].name, "domain building") == 0)
-            domain_phases_of(ev, n, ev[i].arg, pic);
+            domain_phases_of(ev, n, ev[i].arg, names, nr_names, pic);
     return 0;
 }
 

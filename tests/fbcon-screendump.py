@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -62,6 +63,33 @@ def screen_text(path, glyphs):
     return lines
 
 
+def screendump_complete(path):
+    """The PPM is all there: its header and every pixel it announces."""
+    try:
+        width, height, px = read_ppm(path)
+    except (OSError, ValueError, AssertionError):
+        return False
+    return len(px) >= width * height * 3
+
+
+def end_qemu(qemu):
+    """Ends QEMU at once, whatever it is doing: SIGTERM to the whole
+    scripts/qemu-boot group (QEMU exits on it), SIGKILL if that is not enough.
+    The monitor's quit is not relied on: QEMU did not always honour it, and the
+    test then waited for QEMU's own 240 s timeout."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(qemu.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            qemu.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    qemu.wait()
+
+
 def main():
     work = tempfile.mkdtemp(prefix="fbcon-test.")
     esp, log = os.path.join(work, "esp"), os.path.join(work, "serial.log")
@@ -87,19 +115,15 @@ def main():
             mon = socket.socket(socket.AF_UNIX)
             mon.connect(sock_path)
             mon.sendall(f"screendump {ppm}\n".encode())
-            for _ in range(100):
-                if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+            for _ in range(300):
+                if screendump_complete(ppm):
                     break
                 time.sleep(0.1)
-            time.sleep(1)
-            mon.sendall(b"quit\n")
+            else:
+                failures.append("QEMU wrote no complete screendump in 30 s")
             mon.close()
     finally:
-        try:
-            qemu.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(qemu.pid, 15)
-            qemu.wait()
+        end_qemu(qemu)
     serial = open(log, errors="replace").read().replace("\r", "").split("\n") if os.path.exists(log) else []
     if not failures:
         shown = [line for line in screen_text(ppm, font()) if line]

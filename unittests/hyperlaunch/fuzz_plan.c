@@ -32,6 +32,13 @@ static void report(void *ctx, const struct hl_diag *d)
         reported_errors++;
 }
 
+/* The machine's free RAM: 1 MiB up to 1 GiB. */
+static bool ram_free(void *ctx, uint64_t base, uint64_t size)
+{
+    (void)ctx;
+    return base >= (1u << 20) && size <= (1u << 30) && base <= (1u << 30) - size;
+}
+
 /* Every file "exists", with a size derived from its name. */
 static int locate_file(void *ctx, const char *name, uint64_t *size)
 {
@@ -263,6 +270,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             in.nr_boot_modules = 3;
         } else {
             in.locate_file = locate_file;
+            in.modules_by_file = true; /* the UEFI loader's boot, as the tool models it */
+            in.ram_free = ram_free;
         }
         reported_errors = 0;
         unsigned errors = hl_build_plan(&in, &plan);

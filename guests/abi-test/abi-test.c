@@ -48,14 +48,14 @@
 #include "xen-guest.h"
 #include "xen-hypercall.h"
 
-void abi_test_main(const struct hvm_start_info *si);
-void upcall_handler(void);
+void guest_main(const struct hvm_start_info *si);
+void guest_interrupt(uint64_t vector);
 
-/* Set by entry.S's #UD/#GP handlers; fault_skip is how far they move RIP. */
-volatile uint32_t fault_vector;
-volatile uint64_t fault_skip;
+/* Set by the exception handlers of lib/trap-entry.S; fault_skip is how far they move RIP. */
+extern volatile uint32_t fault_vector;
+extern volatile uint64_t fault_skip;
 
-#define OUTSIDE_GVA      0x40000000ull /* mapped by entry.S to gpa 1 GiB: not RAM */
+#define OUTSIDE_GVA      0x40000000ull /* mapped by lib/trap-entry.S to gpa 1 GiB: not RAM */
 #define UNMAPPED_GVA     0x80000000ull /* no guest page table maps it */
 #define NONCANONICAL_GVA 0x0000800000000000ull
 
@@ -405,12 +405,14 @@ static union {
 static volatile uint32_t upcalls;
 static volatile uint32_t port_hits[64];
 
-/* Called from entry.S's upcall gate: Xen's 2-level scan, as Linux does it. */
-void upcall_handler(void)
+/* Called from lib/trap-entry.S for vectors 32-255: the upcall is Xen's 2-level scan, as Linux does it. */
+void guest_interrupt(uint64_t vector)
 {
     struct vcpu_info *vi = &shinfo.vcpu_info[0];
     uint64_t sel;
 
+    if (vector != ABI_TEST_UPCALL_VECTOR)
+        return;
     upcalls++;
     __atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
     sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
@@ -922,7 +924,7 @@ static uint32_t vcpu_count(void)
 
 /*
  * A runstate area registered where nothing is mapped (taken, as Xen does),
- * then mapped by the guest onto shared memory (a 2 MiB page of entry.S's
+ * then mapped by the guest onto shared memory (a 2 MiB page of lib/trap-entry.S's
  * pd1, which maps guest-virtual 1 GiB): the copies made at each switch must
  * not go there.
  */
@@ -1305,7 +1307,7 @@ static void run_victim(const struct hvm_start_info *si)
     shutdown(SHUTDOWN_poweroff);
 }
 
-void abi_test_main(const struct hvm_start_info *si)
+void guest_main(const struct hvm_start_info *si)
 {
     char mode[16] = "abi";
     uint64_t page = (uintptr_t)hypercall_page;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by abi-test's entry.S and C code. */
+/* Shared by abi-test's C files. */
 #ifndef GUESTS_ABI_TEST_H
 #define GUESTS_ABI_TEST_H
 

@@ -12,7 +12,7 @@
 
 #include "abi-test.h"
 
-#define MAPPED_END 0x40000000ull /* entry.S identity-maps the first GiB */
+#define MAPPED_END 0x40000000ull /* lib/trap-entry.S identity-maps the first GiB */
 
 static bool sums_to_zero(uint64_t gpa, uint32_t len)
 {

@@ -2,7 +2,7 @@
 /*
  * GAS macros for a PVH guest's way from XEN_ELFNOTE_PHYS32_ENTRY (32-bit
  * protected mode, paging off, EBX = struct hvm_start_info) into long mode,
- * shared by lib/pvh-entry.S and abi-test/entry.S. The user provides the
+ * shared by lib/pvh-entry.S and lib/trap-entry.S. The user provides the
  * symbols pml4, pdpt, pd (pvh_page_tables), gdt_ptr (to a GDT starting with
  * pvh_gdt) and stack_top. pvh_long_mode ends in 64-bit code with EDI
  * zero-extended into RDI = the start info.

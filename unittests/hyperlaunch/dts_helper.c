@@ -62,6 +62,8 @@ void run_blob(const void *blob, size_t size, const struct run_opts *o, struct re
         .machine = o->machine,
         .boot_modules = o->boot_modules,
         .nr_boot_modules = o->nr_boot_modules,
+        .modules_by_file = o->modules_by_file,
+        .ram_free = o->ram_free,
         .report = collect,
         .ctx = r,
     };

@@ -23,6 +23,8 @@ struct run_opts {
     struct hl_machine machine;
     const struct hl_boot_module *boot_modules;
     uint32_t nr_boot_modules;
+    bool modules_by_file;
+    bool (*ram_free)(void *ctx, uint64_t base, uint64_t size);
 };
 
 /* Compiles dts (a whole source) with dtc; the blob is malloc'ed. */

@@ -56,6 +56,13 @@ static const struct hl_boot_module two_modules[] = {
     { 0x2000000, 0x100000 },
 };
 
+/* The machine's free RAM for shm-not-ram: 16 MiB up to 4 GiB. */
+static bool ram_below_4g(void *ctx, uint64_t base, uint64_t size)
+{
+    (void)ctx;
+    return base >= (16u << 20) && size <= (4ull << 30) && base <= (4ull << 30) - size;
+}
+
 struct rule {
     const char *name;
     const char *valid; /* body of /chosen/hypervisor, or a whole tree */
@@ -175,6 +182,29 @@ static const struct rule rules[] = {
       HL_E_MEM_MACHINE,
       false,
       { .machine = { .ram_bytes = 32ull << 20 } } },
+    /* The hypervisor's structures for 64 vCPUs (96 KiB + 64 x 32 KiB) no longer fit. */
+    { .name = "memory-machine-hypervisor",
+      D1("xen,domain-p2m-mem-mb = <1>;"),
+      D1("xen,domain-p2m-mem-mb = <1>; cpus = <64>;"),
+      HL_E_MEM_MACHINE,
+      false,
+      { .machine = { .ram_bytes = 18ull << 20 } } },
+    /* Static shared memory must be free RAM, as the caller's map says. */
+    { .name = "shm-not-ram",
+      D1(SHM("r", "owner", "0x60000000", "0x80000000", "0x100000")),
+      D1(SHM("r", "owner", "0x800000", "0x80000000", "0x100000")),
+      HL_E_SHM_NOT_RAM,
+      false,
+      { .ram_free = ram_below_4g } },
+    /* The UEFI loader loads modules by file name: reg alone was not loaded by it. */
+    { .name = "module-not-loaded",
+      "d1: domain@1 { compatible = \"xen,domain\"; domid = <1>; memory = <0x0 0x4000>; "
+      "kernel { compatible = \"multiboot,kernel\"; reg = <0x0 0x1000000 0x100000>; "
+      "xen,uefi-binary = \"k.elf\"; }; };",
+      D1(""),
+      HL_E_MODULE_NOT_LOADED,
+      false,
+      { .modules_by_file = true } },
     { .name = "no-kernel",
       D1(""),
       "domain@1 { compatible = \"xen,domain\"; memory = <0 "

@@ -10,7 +10,7 @@
  */
 #include <public/errno.h>
 #include <asm/domain_type.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 #include <asm/guest_pt.h>
 #include <hv/guest_access.h>

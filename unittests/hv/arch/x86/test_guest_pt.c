@@ -13,7 +13,7 @@
 
 #include <asm/domain_type.h>
 #include <asm/guest_pt.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 

@@ -17,7 +17,7 @@
 #include <asm/guest_pt.h>
 #include <asm/hvm/hvm.h>
 #include <asm/spec_ctrl.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include "hvm/hvm.h" /* hvm/'s private interface (hv/arch/x86/hvm/) */
 #include <hv/dom_console.h>
 #include <hv/domain.h>

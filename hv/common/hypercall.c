@@ -53,7 +53,7 @@ static int64_t do_console_io(struct vcpu *v, const uint64_t *args)
     for (done = 0; done < count; done += sizeof(chunk)) {
         size_t n = (size_t)MIN((uint64_t)sizeof(chunk), count - done);
 
-        if (copy_from_guest(v, chunk, mk_gvaddr(buf + done), n))
+        if (copy_from_guest(v, chunk, gvaddr_add(mk_gvaddr(buf), done), n))
             return -XEN_EFAULT;
         dom_console_write(&v->domain->console, chunk, n);
     }

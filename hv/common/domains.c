@@ -681,10 +681,10 @@ static bool ram_free(void *ctx, uint64_t base, uint64_t size)
     uint64_t off;
 
     (void)ctx;
-    if (!page_alloc_claim(base, size))
+    if (!page_alloc_claim(mk_paddr(base), size))
         return false;
     for (off = 0; off < size; off += PAGE_SIZE)
-        page_free(base + off, 0);
+        page_free(mk_paddr(base + off), 0);
     return true;
 }
 

@@ -212,14 +212,10 @@ static void test_too_many_vcpus(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pvh_1),
-        cmocka_unit_test(test_pvh_2),
-        cmocka_unit_test(test_pvh_4),
-        cmocka_unit_test(test_pvh_128),
-        cmocka_unit_test(test_pvh_every_count),
-        cmocka_unit_test(test_linux_boot_params),
-        cmocka_unit_test(test_dirty_backend),
-        cmocka_unit_test(test_pv_none),
+        cmocka_unit_test(test_pvh_1),           cmocka_unit_test(test_pvh_2),
+        cmocka_unit_test(test_pvh_4),           cmocka_unit_test(test_pvh_128),
+        cmocka_unit_test(test_pvh_every_count), cmocka_unit_test(test_linux_boot_params),
+        cmocka_unit_test(test_dirty_backend),   cmocka_unit_test(test_pv_none),
         cmocka_unit_test(test_too_many_vcpus),
     };
 

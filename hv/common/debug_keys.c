@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Debug keys (hv/debug_keys.h). */
-#include <asm/hvm/exit_stats.h>
 #include <hv/debug_keys.h>
+#include <hv/exit_stats.h>
 #include <hv/printk.h>
 #include <hv/timeline.h>
 

@@ -15,6 +15,7 @@
 #define ASM_HVM_EXIT_STATS_H
 
 #include <asm/hvm/hvm.h>
+#include <hv/exit_stats.h>
 #include <hv/types.h>
 
 #define EXIT_STATS_REASONS    (HVM_EXIT_UNKNOWN + 1)
@@ -45,8 +46,5 @@ void exit_stats_close(struct exit_stats *s, uint64_t tsc);
 void exit_stats_add(struct exit_stats *sum, const struct exit_stats *s);
 /* Prints sum as two tables (reasons, hypercall ops), rows with no exit left out. */
 void exit_stats_print_table(const struct exit_stats *sum, uint64_t tsc_khz);
-
-/* Debug key 'p': every CPU's counters summed, as a table. */
-void exit_stats_print(void);
 
 #endif

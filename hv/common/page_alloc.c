@@ -20,8 +20,8 @@
 #include <hv/spinlock.h>
 #include <hv/timeline.h>
 
-#define MAX_ORDER       18     /* 1 GiB blocks */
-#define CHUNK_ORDER     9      /* 2 MiB: the unit of the bookkeeping */
+#define MAX_ORDER       18 /* 1 GiB blocks */
+#define CHUNK_ORDER     9  /* 2 MiB: the unit of the bookkeeping */
 #define CHUNK_PAGES     (1u << CHUNK_ORDER)
 #define CHUNK_SHIFT     (PAGE_SHIFT + CHUNK_ORDER)
 #define CHUNK_SIZE      (1ull << CHUNK_SHIFT)

@@ -450,7 +450,9 @@ static void test_init_touches_no_page_of_free_memory(void **state)
  */
 static void test_random_orders_frees_and_claims(void **state)
 {
-    enum { MAX_HELD = 512 };
+    enum {
+        MAX_HELD = 512
+    };
     static struct {
         paddr_t pa;
         unsigned int order;
@@ -497,8 +499,7 @@ static void test_random_orders_frees_and_claims(void **state)
         } else if (nr_held) {
             unsigned int k = (r >> 4) % nr_held;
 
-            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order);
-                 q++)
+            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
                 owner[q] = 0;
             page_free(held[k].pa, held[k].order);
             held[k] = held[--nr_held];

@@ -114,8 +114,8 @@ void exit_stats_print_table(const struct exit_stats *sum, uint64_t tsc_khz)
             snprintf(name, sizeof(name), "op >= %u", EXIT_STATS_HYPERCALLS);
         else if (!op_names[i])
             snprintf(name, sizeof(name), "op %u", i);
-        print_row(i < EXIT_STATS_HYPERCALLS && op_names[i] ? op_names[i] : name,
-                  &sum->hypercall[i], tsc_khz);
+        print_row(i < EXIT_STATS_HYPERCALLS && op_names[i] ? op_names[i] : name, &sum->hypercall[i],
+                  tsc_khz);
     }
 }
 
@@ -141,8 +141,7 @@ void exit_stats_reason(enum hvm_exit_reason reason)
 
 void exit_stats_hypercall(uint64_t op)
 {
-    per_cpu_stats[smp_processor_id()].open_op =
-        (uint32_t)MIN(op, (uint64_t)EXIT_STATS_HYPERCALLS);
+    per_cpu_stats[smp_processor_id()].open_op = (uint32_t)MIN(op, (uint64_t)EXIT_STATS_HYPERCALLS);
 }
 
 void exit_stats_resume(void)

@@ -28,8 +28,8 @@ uint64_t tsc_khz(void)
     return 1000; /* one tick per microsecond */
 }
 
-static void one_exit(struct exit_stats *s, uint64_t from, uint64_t to,
-                     enum hvm_exit_reason reason, uint32_t op)
+static void one_exit(struct exit_stats *s, uint64_t from, uint64_t to, enum hvm_exit_reason reason,
+                     uint32_t op)
 {
     exit_stats_open(s, from);
     s->open_reason = reason;
@@ -103,14 +103,21 @@ static void test_table(void **state)
         fake_console,
         "tessera: exits by reason, all CPUs, since boot (time: #VMEXIT to the next entry, TSC "
         "at 1000 kHz):\n"
-        "  reason                                        count          ticks ticks/each   total us\n"
-        "  cpuid                                             2           3300       1650       3300\n"
-        "  hypercall                                         2             30         15         30\n"
-        "  total                                             4           3330        832       3330\n"
+        "  reason                                        count          ticks ticks/each   total "
+        "us\n"
+        "  cpuid                                             2           3300       1650       "
+        "3300\n"
+        "  hypercall                                         2             30         15         "
+        "30\n"
+        "  total                                             4           3330        832       "
+        "3330\n"
         "tessera: hypercalls by op:\n"
-        "  op                                            count          ticks ticks/each   total us\n"
-        "  op 7                                              1             25         25         25\n"
-        "  event_channel_op                                  1              5          5          5\n");
+        "  op                                            count          ticks ticks/each   total "
+        "us\n"
+        "  op 7                                              1             25         25         "
+        "25\n"
+        "  event_channel_op                                  1              5          5          "
+        "5\n");
 }
 
 int main(void)

@@ -3,8 +3,8 @@
 #   exits     exit and hypercall round trips and console output steps (PV
 #             console ring, console_io) measured with the TSC inside a guest
 #             (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2
-#             CPUs, with each hypercall's round trip over CPUID's (the cheapest
-#             exit) from the same run;
+#             CPUs; and a hypercall's round trip over CPUID's (the cheapest
+#             exit) measured in alternated blocks of the same run;
 #   timeline  the boot timeline up to every domain's first instruction
 #             (configs/test-three-domains.dts, 2 CPUs);
 #   pingpong  the ping-pong round trip between two domains through static
@@ -32,15 +32,6 @@ if want exits; then
     boot bench/domains/exits.dts "$smp"
     echo "== exits, -smp $smp (TSC $(grep -o 'tsc: [0-9.]* MHz' "$log" | head -1))"
     grep -o 'bench: bench: .*' "$log" | sed 's/^bench: //' || echo "no figures (see a boot by hand)"
-    # Each hypercall's round trip over CPUID's, both from this boot.
-    grep -o 'bench: bench: .*' "$log" | awk -F': ' '
-      { split($4, t, " "); ticks[$3] = t[1] }
-      $3 == "CPUID exit" { cpuid = t[1] }
-      END {
-        if (!cpuid) exit
-        for (k in ticks) if (k ~ /^hypercall/)
-          printf "ratio: %s / CPUID exit = %.3fx\n", k, ticks[k] / cpuid
-      }' | sort
   done
 fi
 

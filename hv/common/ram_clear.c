@@ -17,7 +17,7 @@ struct clear_job {
     const struct p2m *p2m;
     gpaddr_t gpa;
     uint64_t size, pieces;
-    uint64_t next;              /* the next piece to take */
+    uint64_t next;             /* the next piece to take */
     unsigned int helpers_left; /* other CPUs still in clear_pieces() */
 };
 

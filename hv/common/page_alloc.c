@@ -10,7 +10,9 @@
  * is carved from it or freed into it: then its pages get a state byte each,
  * and free blocks below 2 MiB are linked through their own first bytes, in
  * memory that is about to be used anyway. The metadata comes from RAM
- * itself, so holes and terabytes above 4 GiB cost nothing extra.
+ * itself, so holes and terabytes above 4 GiB cost nothing extra. Inside,
+ * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
+ * the interface takes and gives paddr_t.
  */
 #include <string.h>
 #include <boot/bootinfo.h>
@@ -34,13 +36,13 @@
 #define NO_TIMELINE_ARG (-1) /* timeline_mark() without a number */
 
 struct range {
-    paddr_t start, end;
+    uint64_t start, end;
 };
 
 /* Where the boot data is reachable: identity (early) or direct map (init). */
 struct boot_view {
     const struct tessera_bootinfo *bi;
-    paddr_t bi_paddr;
+    uint64_t bi_paddr;
     const uint8_t *map;
     const uint8_t *modules;
 };
@@ -48,7 +50,7 @@ struct boot_view {
 /* Links of a free block: in the chunk's metadata (order >= 9), else in the block. */
 struct free_block {
     struct free_block *next, *prev;
-    paddr_t pa;
+    uint64_t pa;
 };
 
 /*
@@ -58,9 +60,9 @@ struct free_block {
  * chunks marked STATE_SPLIT, and only there.
  */
 struct zone {
-    paddr_t base;
+    uint64_t base;
     uint64_t pages;
-    paddr_t chunk_base; /* base rounded down to 2 MiB */
+    uint64_t chunk_base; /* base rounded down to 2 MiB */
     uint64_t chunks;
     struct free_block *chunk_link;
     uint8_t *chunk_state;
@@ -84,7 +86,7 @@ static const struct tessera_mem_range *mem_range(const struct boot_view *v, uint
     return (const struct tessera_mem_range *)(v->map + (uint64_t)i * v->bi->memmap_entry_size);
 }
 
-static void exclude(paddr_t start, uint64_t size)
+static void exclude(uint64_t start, uint64_t size)
 {
     if (size == 0)
         return;
@@ -130,15 +132,15 @@ static void collect_exclusions(const struct boot_view *v)
 
 /* Calls fn on each page-aligned piece of RAM outside the excluded ranges, ascending. */
 static void for_each_free_extent(const struct boot_view *v,
-                                 void (*fn)(paddr_t start, paddr_t end, void *ctx), void *ctx)
+                                 void (*fn)(uint64_t start, uint64_t end, void *ctx), void *ctx)
 {
     for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
         const struct tessera_mem_range *r = mem_range(v, i);
 
         if (r->type != TESSERA_MEM_RAM)
             continue;
-        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
-        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+        uint64_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        uint64_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
 
         for (unsigned int j = 0; j < nr_excluded && s < e; j++) {
             if (excluded[j].end <= s)
@@ -156,12 +158,12 @@ static void for_each_free_extent(const struct boot_view *v,
 
 struct extent_search {
     uint64_t bytes;
-    paddr_t limit;
-    paddr_t found; /* 0: none (page 0 is never free) */
+    uint64_t limit;
+    uint64_t found; /* 0: none (page 0 is never free) */
 };
 
 /* Keeps the highest fit: low memory stays for whatever needs it. */
-static void extent_fits(paddr_t start, paddr_t end, void *ctx)
+static void extent_fits(uint64_t start, uint64_t end, void *ctx)
 {
     struct extent_search *s = ctx;
 
@@ -174,7 +176,7 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
 {
     const struct boot_view v = {
         .bi = bi,
-        .bi_paddr = (paddr_t)bi,
+        .bi_paddr = (uint64_t)bi, /* identity-mapped while early */
         .map = (const uint8_t *)bi->memmap_paddr,
         .modules = (const uint8_t *)bi->modules_paddr,
     };
@@ -187,10 +189,10 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
         panic("no %llu KiB of RAM below 4 GiB for the page tables",
               (unsigned long long)(pages * PAGE_SIZE >> 10));
     early_pool = (struct range){ s.found, s.found + pages * PAGE_SIZE };
-    return s.found;
+    return mk_paddr(s.found);
 }
 
-static struct zone *zone_of(paddr_t pa)
+static struct zone *zone_of(uint64_t pa)
 {
     uint32_t lo = 0, hi = nr_zones;
 
@@ -208,7 +210,7 @@ static struct zone *zone_of(paddr_t pa)
     return NULL;
 }
 
-static uint8_t block_state(const struct zone *z, paddr_t pa, unsigned int order)
+static uint8_t block_state(const struct zone *z, uint64_t pa, unsigned int order)
 {
     uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
 
@@ -217,7 +219,7 @@ static uint8_t block_state(const struct zone *z, paddr_t pa, unsigned int order)
     return order < CHUNK_ORDER ? z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] : STATE_SPLIT;
 }
 
-static void set_block_state(struct zone *z, paddr_t pa, unsigned int order, uint8_t state)
+static void set_block_state(struct zone *z, uint64_t pa, unsigned int order, uint8_t state)
 {
     uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
 
@@ -234,14 +236,14 @@ static void set_block_state(struct zone *z, paddr_t pa, unsigned int order, uint
     z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] = state;
 }
 
-static struct free_block *block_link(struct zone *z, paddr_t pa, unsigned int order)
+static struct free_block *block_link(struct zone *z, uint64_t pa, unsigned int order)
 {
     if (order >= CHUNK_ORDER)
         return &z->chunk_link[(pa - z->chunk_base) >> CHUNK_SHIFT];
-    return phys_to_virt(pa);
+    return phys_to_virt(mk_paddr(pa));
 }
 
-static void list_add(struct zone *z, unsigned int order, paddr_t pa)
+static void list_add(struct zone *z, unsigned int order, uint64_t pa)
 {
     struct free_block *b = block_link(z, pa, order), *head = &free_lists[order];
 
@@ -259,12 +261,12 @@ static void list_del(struct free_block *b)
 }
 
 /* Frees a naturally aligned block inside z, merging with free buddies. */
-static void free_block(struct zone *z, paddr_t pa, unsigned int order)
+static void free_block(struct zone *z, uint64_t pa, unsigned int order)
 {
-    paddr_t zone_end = z->base + z->pages * PAGE_SIZE;
+    uint64_t zone_end = z->base + z->pages * PAGE_SIZE;
 
     while (order < MAX_ORDER) {
-        paddr_t buddy = pa ^ (PAGE_SIZE << order);
+        uint64_t buddy = pa ^ (PAGE_SIZE << order);
 
         if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
             block_state(z, buddy, order) != (STATE_FREE | order))
@@ -281,7 +283,7 @@ static void free_block(struct zone *z, paddr_t pa, unsigned int order)
 paddr_t page_alloc(unsigned int order)
 {
     unsigned long irq;
-    paddr_t pa = 0;
+    uint64_t pa = 0;
 
     irq = spin_lock_irqsave(&alloc_lock);
     if (sealed && after_boot++ == 0) {
@@ -290,7 +292,7 @@ paddr_t page_alloc(unsigned int order)
     }
     if (order > MAX_ORDER) {
         spin_unlock_irqrestore(&alloc_lock, irq);
-        return 0;
+        return mk_paddr(0);
     }
     for (unsigned int o = order; o <= MAX_ORDER; o++) {
         struct free_block *b = free_lists[o].next;
@@ -304,7 +306,7 @@ paddr_t page_alloc(unsigned int order)
         set_block_state(z, pa, o, 0);
         while (o > order) { /* return the upper halves */
             o--;
-            paddr_t half = pa + (PAGE_SIZE << o);
+            uint64_t half = pa + (PAGE_SIZE << o);
 
             set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
             list_add(z, o, half);
@@ -314,18 +316,18 @@ paddr_t page_alloc(unsigned int order)
         break;
     }
     spin_unlock_irqrestore(&alloc_lock, irq);
-    return pa;
+    return mk_paddr(pa);
 }
 
 /* Takes the free page pa out of the free block holding it; false if it is not free. */
-static bool claim_page(paddr_t pa)
+static bool claim_page(uint64_t pa)
 {
     struct zone *z = zone_of(pa);
 
     if (!z)
         return false;
     for (unsigned int o = 0; o <= MAX_ORDER; o++) {
-        paddr_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
+        uint64_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
 
         if (head < z->base || block_state(z, head, o) != (STATE_FREE | o))
             continue;
@@ -333,7 +335,7 @@ static bool claim_page(paddr_t pa)
         set_block_state(z, head, o, 0);
         while (o > 0) { /* give back the half without pa */
             o--;
-            paddr_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
+            uint64_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
 
             if (other == head)
                 head += PAGE_SIZE << o;
@@ -347,8 +349,9 @@ static bool claim_page(paddr_t pa)
     return false;
 }
 
-bool page_alloc_claim(paddr_t pa, uint64_t size)
+bool page_alloc_claim(paddr_t start, uint64_t size)
 {
+    uint64_t pa = paddr_val(start);
     unsigned long irq;
     uint64_t off;
 
@@ -374,8 +377,9 @@ bool page_alloc_claim(paddr_t pa, uint64_t size)
     return true;
 }
 
-void page_free(paddr_t pa, unsigned int order)
+void page_free(paddr_t block, unsigned int order)
 {
+    uint64_t pa = paddr_val(block);
     unsigned long irq = spin_lock_irqsave(&alloc_lock);
     struct zone *z = zone_of(pa);
 
@@ -391,7 +395,7 @@ void *page_alloc_zeroed_virt(void)
 {
     paddr_t pa = page_alloc(0);
 
-    if (!pa)
+    if (!paddr_val(pa))
         return NULL;
     memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return phys_to_virt(pa);
@@ -426,15 +430,15 @@ uint64_t page_alloc_after_boot(void)
 }
 
 /* Calls fn(base, end) for each maximal run of contiguous RAM ranges. */
-static void for_each_ram_run(const struct boot_view *v, void (*fn)(paddr_t, paddr_t, void *),
+static void for_each_ram_run(const struct boot_view *v, void (*fn)(uint64_t, uint64_t, void *),
                              void *ctx)
 {
-    paddr_t run_start = 0, run_end = 0;
+    uint64_t run_start = 0, run_end = 0;
 
     for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
         const struct tessera_mem_range *r = mem_range(v, i);
-        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
-        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+        uint64_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        uint64_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
 
         if (r->type != TESSERA_MEM_RAM || e <= s)
             continue;
@@ -452,7 +456,7 @@ static void for_each_ram_run(const struct boot_view *v, void (*fn)(paddr_t, padd
 }
 
 /* The 2 MiB chunks covering [start, end). */
-static uint64_t chunks_of(paddr_t start, paddr_t end)
+static uint64_t chunks_of(uint64_t start, uint64_t end)
 {
     return (ALIGN_UP(end, CHUNK_SIZE) - ALIGN_DOWN(start, CHUNK_SIZE)) >> CHUNK_SHIFT;
 }
@@ -468,7 +472,7 @@ struct zone_count {
     uint64_t chunks, meta_bytes;
 };
 
-static void count_zone(paddr_t start, paddr_t end, void *ctx)
+static void count_zone(uint64_t start, uint64_t end, void *ctx)
 {
     struct zone_count *c = ctx;
 
@@ -478,7 +482,7 @@ static void count_zone(paddr_t start, paddr_t end, void *ctx)
 }
 
 /* Only the chunk states are written: links and page states wait for their use. */
-static void add_zone(paddr_t start, paddr_t end, void *ctx)
+static void add_zone(uint64_t start, uint64_t end, void *ctx)
 {
     uint8_t **meta = ctx;
     struct zone *z = &zones[nr_zones++];
@@ -494,7 +498,7 @@ static void add_zone(paddr_t start, paddr_t end, void *ctx)
     *meta += zone_meta_bytes(z->chunks);
 }
 
-static void free_extent(paddr_t start, paddr_t end, void *ctx)
+static void free_extent(uint64_t start, uint64_t end, void *ctx)
 {
     (void)ctx;
     while (start < end) {
@@ -512,9 +516,9 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
 {
     const struct boot_view v = {
         .bi = bi,
-        .bi_paddr = virt_to_phys(bi),
-        .map = phys_to_virt(bi->memmap_paddr),
-        .modules = phys_to_virt(bi->modules_paddr),
+        .bi_paddr = paddr_val(virt_to_phys(bi)),
+        .map = phys_to_virt(mk_paddr(bi->memmap_paddr)),
+        .modules = phys_to_virt(mk_paddr(bi->modules_paddr)),
     };
     struct zone_count count = { 0, 0, 0 };
 
@@ -532,7 +536,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
         panic("page allocator: no %llu KiB of RAM for its metadata",
               (unsigned long long)(meta_bytes >> 10));
     exclude(s.found, meta_bytes);
-    zones = phys_to_virt(s.found);
+    zones = phys_to_virt(mk_paddr(s.found));
 
     uint8_t *meta = (uint8_t *)(zones + count.zones);
 

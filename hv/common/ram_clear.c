@@ -24,17 +24,18 @@ struct clear_job {
 /* Zeroes one piece, a host-contiguous run of its pages at a time. */
 static void clear_piece(const struct clear_job *j, uint64_t i)
 {
-    gpaddr_t at = j->gpa + i * PIECE, end = MIN(at + PIECE, j->gpa + j->size);
+    uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
 
-    while (at < end) {
-        paddr_t pa = p2m_lookup(j->p2m, at, NULL);
+    while (off < end) {
+        paddr_t pa = p2m_lookup(j->p2m, gpaddr_add(j->gpa, off), NULL);
         uint64_t len = PAGE_SIZE;
 
-        CHECK(pa != INVALID_PADDR);
-        while (at + len < end && p2m_lookup(j->p2m, at + len, NULL) == pa + len)
+        CHECK(!paddr_eq(pa, INVALID_PADDR));
+        while (off + len < end && paddr_eq(p2m_lookup(j->p2m, gpaddr_add(j->gpa, off + len), NULL),
+                                           paddr_add(pa, len)))
             len += PAGE_SIZE;
         memset(phys_to_virt(pa), 0, len);
-        at += len;
+        off += len;
     }
 }
 

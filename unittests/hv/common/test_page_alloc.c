@@ -55,6 +55,17 @@ static void *pa(uint64_t addr)
     return fake_mem + addr;
 }
 
+/* The allocator's interface on plain numbers: the tests do arithmetic on addresses. */
+static uint64_t alloc(unsigned int order)
+{
+    return paddr_val(page_alloc(order));
+}
+
+static void release(uint64_t addr, unsigned int order)
+{
+    page_free(mk_paddr(addr), order);
+}
+
 static bool try_fake_memory(size_t size)
 {
     fake_mem_size = size;
@@ -157,7 +168,7 @@ static void test_every_page_once_and_never_boot_data(void **state)
 
     assert_true(total > 20 * MIB / PAGE && total < 31 * MIB / PAGE);
     assert_int_equal(page_alloc_free_pages(), total);
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
         assert_true(n < total);
         assert_true(p % PAGE == 0 && p < 32 * MIB);
         assert_int_equal(seen[p / PAGE], 0);
@@ -183,13 +194,13 @@ static void test_every_page_once_and_never_boot_data(void **state)
         pages[j] = t;
     }
     for (uint64_t i = 0; i < n; i++)
-        page_free(pages[i], 0);
+        release(pages[i], 0);
     assert_int_equal(page_alloc_free_pages(), total);
-    paddr_t big = page_alloc(9); /* 2 MiB, naturally aligned */
+    uint64_t big = alloc(9); /* 2 MiB, naturally aligned */
 
     assert_true(big != 0 && big % (2 * MIB) == 0 && page_in_ram(big) &&
                 page_in_ram(big + 2 * MIB - PAGE));
-    page_free(big, 9);
+    release(big, 9);
     free(seen);
     free(pages);
 }
@@ -203,15 +214,15 @@ static void test_orders_and_alignment(void **state)
     uint64_t total = page_alloc_total_pages();
 
     for (unsigned int order = 0; order <= 10; order++) {
-        paddr_t p = page_alloc(order);
+        uint64_t p = alloc(order);
 
         assert_true(p != 0);
         assert_true(p % (PAGE << order) == 0);
         assert_int_equal(page_alloc_free_pages(), total - (1ull << order));
-        page_free(p, order);
+        release(p, order);
     }
-    assert_int_equal(page_alloc(19), 0); /* above the largest order */
-    assert_int_equal(page_alloc(13), 0); /* 32 MiB: no such contiguous RAM */
+    assert_int_equal(alloc(19), 0); /* above the largest order */
+    assert_int_equal(alloc(13), 0); /* 32 MiB: no such contiguous RAM */
     assert_int_equal(page_alloc_free_pages(), total);
 
     void *z = page_alloc_zeroed_virt();
@@ -228,12 +239,12 @@ static void test_double_free_is_caught(void **state)
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
-    paddr_t p = page_alloc(0);
+    uint64_t p = alloc(0);
 
-    page_free(p, 0);
+    release(p, 0);
     fake_panic_expected = 1;
-    expect_assert_failure(page_free(p, 0));
-    expect_assert_failure(page_free(0x8000, 0)); /* not allocator memory */
+    expect_assert_failure(release(p, 0));
+    expect_assert_failure(release(0x8000, 0)); /* not allocator memory */
     fake_panic_expected = 0;
 }
 
@@ -264,10 +275,10 @@ static void test_huge_sparse_map(void **state)
     assert_non_null(strstr(fake_console, "in 4 zones"));
 
     /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
-    paddr_t g = page_alloc(18);
+    uint64_t g = alloc(18);
 
     assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
-    page_free(g, 18);
+    release(g, 18);
 }
 
 /* More modules than the old fixed table of 256: every one stays out, no panic. */
@@ -283,7 +294,7 @@ static void test_every_module_is_kept_out(void **state)
     set_modules(bi, 300, 18 * MIB, 100);
     page_alloc_init(bi);
     total = page_alloc_total_pages();
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
         if (p >= 18 * MIB && p < 18 * MIB + 600 * PAGE)
             assert_int_equal((p - 18 * MIB) / PAGE % 2, 1); /* only the gaps */
     }
@@ -308,7 +319,7 @@ static void test_early_pool_is_kept_out(void **state)
 
     early.memmap_paddr = (uint64_t)(uintptr_t)pa(MEMMAP_PA);
     early.modules_paddr = (uint64_t)(uintptr_t)pa(MODULES_PA);
-    paddr_t pool = page_alloc_early(&early, 16);
+    uint64_t pool = paddr_val(page_alloc_early(&early, 16));
 
     /* The highest fit below 4 GiB, clear of the module the loader lists. */
     assert_int_equal(pool, 32 * MIB - 16 * PAGE);
@@ -317,7 +328,7 @@ static void test_early_pool_is_kept_out(void **state)
     uint64_t free_now = page_alloc_free_pages();
     uint64_t n = 0;
 
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+    for (uint64_t p; (p = alloc(0)) != 0; n++)
         assert_false(overlaps(p, PAGE, pool, 16 * PAGE));
     assert_int_equal(n, free_now);
 }
@@ -330,19 +341,20 @@ static void test_claim_takes_exactly_the_range(void **state)
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
     uint64_t total = page_alloc_total_pages();
-    const paddr_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
+    const uint64_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
 
-    assert_false(page_alloc_claim(IMAGE_PA, PAGE));            /* the hypervisor image */
-    assert_false(page_alloc_claim(IMAGE_PA - PAGE, 2 * PAGE)); /* half of it free: none taken */
+    assert_false(page_alloc_claim(mk_paddr(IMAGE_PA), PAGE)); /* the hypervisor image */
+    assert_false(
+        page_alloc_claim(mk_paddr(IMAGE_PA - PAGE), 2 * PAGE)); /* half of it free: none taken */
     assert_int_equal(page_alloc_free_pages(), total);
-    assert_true(page_alloc_claim(base, size));
+    assert_true(page_alloc_claim(mk_paddr(base), size));
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
-    assert_false(page_alloc_claim(base + size - PAGE, 2 * PAGE)); /* already taken */
+    assert_false(page_alloc_claim(mk_paddr(base + size - PAGE), 2 * PAGE)); /* already taken */
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
 
     uint64_t n = 0;
 
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+    for (uint64_t p; (p = alloc(0)) != 0; n++)
         assert_false(overlaps(p, PAGE, base, size));
     assert_int_equal(n, total - size / PAGE);
 }
@@ -358,26 +370,26 @@ static void test_seal_counts_allocations_after_boot(void **state)
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
-    paddr_t before = page_alloc(0);
+    uint64_t before = alloc(0);
 
     assert_true(before != 0);
     assert_int_equal(page_alloc_after_boot(), 0);
     page_alloc_seal();
-    page_free(before, 0); /* freeing is not allocating */
+    release(before, 0); /* freeing is not allocating */
     assert_int_equal(page_alloc_after_boot(), 0);
 
     fake_console_reset();
-    paddr_t a = page_alloc(3);
-    paddr_t b = page_alloc(0);
+    uint64_t a = alloc(3);
+    uint64_t b = alloc(0);
 
     assert_true(a != 0 && b != 0);
     assert_int_equal(page_alloc_after_boot(), 2);
     assert_non_null(strstr(fake_console, "tessera: page allocation after boot: order 3 from "));
     assert_null(strstr(fake_console, "order 0")); /* reported once */
-    assert_int_equal(page_alloc(40), 0);          /* a failed attempt counts too */
+    assert_int_equal(alloc(40), 0);               /* a failed attempt counts too */
     assert_int_equal(page_alloc_after_boot(), 3);
-    page_free(a, 3);
-    page_free(b, 0);
+    release(a, 3);
+    release(b, 0);
 }
 
 /* Boot reports where initialisation time goes: start, state array set, ready. */
@@ -427,7 +439,6 @@ static void test_init_touches_no_page_of_free_memory(void **state)
     if (!try_fake_memory(20 * GIB))
         skip();
     page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
-    /* The chunk states of 8192 chunks (2 pages) and the zone list, at the top. */
     /*
      * Metadata only: the chunk states (2 pages), the links of the ~25 free
      * blocks of 2 MiB and more (a page each at most), the one chunk split at
@@ -435,11 +446,11 @@ static void test_init_touches_no_page_of_free_memory(void **state)
      */
     assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48);
     /* Using memory splits only the chunks used, and touches only them. */
-    paddr_t p = page_alloc(0);
+    uint64_t p = alloc(0);
 
     assert_true(p != 0);
-    memset(phys_to_virt(p), 0xA5, PAGE);
-    page_free(p, 0);
+    memset(pa(p), 0xA5, PAGE);
+    release(p, 0);
     assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48 + 4);
 }
 
@@ -454,23 +465,23 @@ static void test_random_orders_frees_and_claims(void **state)
         MAX_HELD = 512
     };
     static struct {
-        paddr_t pa;
+        uint64_t pa;
         unsigned int order;
     } held[MAX_HELD];
     static uint8_t owner[32 * MIB / PAGE];
     unsigned int nr_held = 0, i;
     uint64_t seed = 12345, free_at_start;
-    paddr_t largest[4];
+    uint64_t largest[4];
 
     (void)state;
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
     free_at_start = page_alloc_free_pages();
     for (i = 0; i < 4; i++)
-        largest[i] = page_alloc(12);
+        largest[i] = alloc(12);
     for (i = 0; i < 4; i++)
         if (largest[i])
-            page_free(largest[i], 12);
+            release(largest[i], 12);
     memset(owner, 0, sizeof(owner));
     for (unsigned int step = 0; step < 20000; step++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -478,12 +489,12 @@ static void test_random_orders_frees_and_claims(void **state)
 
         if (nr_held < MAX_HELD && r % 3 != 0) {
             unsigned int order = (r >> 4) % 11;
-            paddr_t p = (r & 8) ? page_alloc(order) : 0;
+            uint64_t p = (r & 8) ? alloc(order) : 0;
 
             if (!(r & 8)) { /* a claim of one page, wherever */
                 p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
                 order = 0;
-                if (!page_alloc_claim(p, PAGE))
+                if (!page_alloc_claim(mk_paddr(p), PAGE))
                     continue;
             }
             if (!p)
@@ -501,17 +512,17 @@ static void test_random_orders_frees_and_claims(void **state)
 
             for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
                 owner[q] = 0;
-            page_free(held[k].pa, held[k].order);
+            release(held[k].pa, held[k].order);
             held[k] = held[--nr_held];
         }
     }
     while (nr_held) {
         nr_held--;
-        page_free(held[nr_held].pa, held[nr_held].order);
+        release(held[nr_held].pa, held[nr_held].order);
     }
     assert_int_equal(page_alloc_free_pages(), free_at_start);
     for (i = 0; i < 4; i++)
-        assert_int_equal(page_alloc(12), largest[i]);
+        assert_int_equal(alloc(12), largest[i]);
 }
 
 int main(void)

@@ -40,9 +40,9 @@ paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms)
 {
     (void)p2m;
     (void)perms;
-    if (gpa / PAGE >= GUEST_PAGE)
+    if (gpaddr_frame(gpa) >= GUEST_PAGE)
         return INVALID_PADDR;
-    return (paddr_t)host_page_of[gpa / PAGE] * PAGE + gpa % PAGE;
+    return mk_paddr((uint64_t)host_page_of[gpaddr_frame(gpa)] * PAGE + gpaddr_offset(gpa));
 }
 
 static void test_every_page_behind_the_range_and_no_other(void **state)
@@ -55,7 +55,7 @@ static void test_every_page_behind_the_range_and_no_other(void **state)
     memset(host, 0xAA, sizeof(host));
     calls = 0;
     /* From 4 KiB in to 4 KiB before the end: pieces of 2 MiB and a partial last one. */
-    domain_ram_clear(NULL, PAGE, (GUEST_PAGE - 2) * PAGE);
+    domain_ram_clear(NULL, mk_gpaddr(PAGE), (GUEST_PAGE - 2) * PAGE);
     assert_int_equal(calls, 1);
     for (uint32_t g = 0; g < GUEST_PAGE; g++) {
         const uint8_t *p = host + (size_t)host_page_of[g] * PAGE;

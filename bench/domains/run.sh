@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Domain figures under QEMU (record them in docs/domains.md with this command):
-#   1. exit and hypercall round trips and console output steps (PV console
-#      ring, console_io) measured with the TSC inside a guest
-#      (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2 CPUs;
-#   2. the boot timeline up to every domain's first instruction
-#      (configs/test-three-domains.dts, 2 CPUs);
-#   3. the ping-pong round trip between two domains through static shared
-#      memory + a static event channel (configs/test-shm.dts, guests/pingpong),
-#      2 CPUs.
-# usage: bench/domains/run.sh [BUILD_DIR]   (default: build/; needs a full build)
+#   exits     exit and hypercall round trips and console output steps (PV
+#             console ring, console_io) measured with the TSC inside a guest
+#             (bench/domains/exits.dts, guests/abi-test mode=bench), 1 and 2
+#             CPUs; and a hypercall's round trip over CPUID's (the cheapest
+#             exit) measured in alternated blocks of the same run;
+#   timeline  the boot timeline up to every domain's first instruction
+#             (configs/test-three-domains.dts, 2 CPUs);
+#   pingpong  the ping-pong round trip between two domains through static
+#             shared memory + a static event channel (configs/test-shm.dts,
+#             guests/pingpong), 2 CPUs.
+# usage: bench/domains/run.sh [BUILD_DIR] [exits] [timeline] [pingpong]
+#        (default: build/ and all three; needs a full build)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
+shift || true
+parts=${*:-exits timeline pingpong}
 log=$(mktemp /tmp/bench-domains.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
@@ -20,17 +25,25 @@ boot() { # tree smp
     >"$log" 2>&1 || true
 }
 
-for smp in 1 2; do
-  boot bench/domains/exits.dts "$smp"
-  echo "== exits, -smp $smp (TSC $(grep -o 'tsc: [0-9.]* MHz' "$log" | head -1))"
-  grep -o 'bench: bench: .*' "$log" | sed 's/^bench: //' || echo "no figures (see a boot by hand)"
-done
+want() { [[ " $parts " == *" $1 "* ]]; }
 
-boot configs/test-three-domains.dts 2
-echo "== boot timeline, 3 domains of 16 MiB, -smp 2 (us since the loader started)"
-grep -E 'boot complete|svm: revision|: pvh, |first instruction' "$log" |
-  sed -E 's/^\[ *([0-9.]+)\] /\1 ms  /'
+if want exits; then
+  for smp in 1 2; do
+    boot bench/domains/exits.dts "$smp"
+    echo "== exits, -smp $smp (TSC $(grep -o 'tsc: [0-9.]* MHz' "$log" | head -1))"
+    grep -o 'bench: bench: .*' "$log" | sed 's/^bench: //' || echo "no figures (see a boot by hand)"
+  done
+fi
 
-boot configs/test-shm.dts 2
-echo "== ping-pong through shared memory + event channel, -smp 2"
-grep -o 'pingpong: .*' "$log" || echo "no figures (see a boot by hand)"
+if want timeline; then
+  boot configs/test-three-domains.dts 2
+  echo "== boot timeline, 3 domains of 16 MiB, -smp 2 (us since the loader started)"
+  grep -E 'boot complete|svm: revision|: pvh, |first instruction' "$log" |
+    sed -E 's/^\[ *([0-9.]+)\] /\1 ms  /'
+fi
+
+if want pingpong; then
+  boot configs/test-shm.dts 2
+  echo "== ping-pong through shared memory + event channel, -smp 2"
+  grep -o 'pingpong: .*' "$log" || echo "no figures (see a boot by hand)"
+fi

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Debug keys (hv/debug_keys.h). */
 #include <hv/debug_keys.h>
+#include <hv/exit_stats.h>
 #include <hv/printk.h>
 #include <hv/timeline.h>
 
@@ -13,6 +14,7 @@ static const struct {
 } keys[] = {
     { 'h', "this list", print_help },
     { 't', "print the boot timeline", timeline_print },
+    { 'p', "print the exit and hypercall counters", exit_stats_print },
 };
 
 static void print_help(void)

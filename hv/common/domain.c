@@ -12,7 +12,9 @@
 #include <public/vcpu.h>
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
+#include <hv/cmdline.h>
 #include <hv/domain_registry.h>
+#include <hv/exit_stats.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/power.h>
@@ -298,6 +300,8 @@ static void domain_finish(struct domain *d)
     if (left == 0) {
         printk("tessera: all domains have ended (%s)\n",
                domains_all_clean ? "all cleanly" : "not all cleanly");
+        if (cmdline_has("exit-stats"))
+            exit_stats_print();
         machine_power_off(domains_all_clean ? HV_EXIT_SUCCESS : HV_EXIT_FAILURE);
     }
 }

@@ -26,6 +26,7 @@
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
 #include <hv/printk.h>
+#include <hv/ram_clear.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/timeline.h>
@@ -420,10 +421,11 @@ static int populate_with_progress(struct domain *d, gpaddr_t gpa, uint64_t size,
 {
     while (size) {
         uint64_t step = MIN(size, BUILD_PROGRESS_STEP - *done % BUILD_PROGRESS_STEP);
-        int rc = p2m_populate_ram(d->p2m, gpa, step, P2M_RWX);
+        int rc = p2m_populate_ram_uncleared(d->p2m, gpa, step, P2M_RWX);
 
         if (rc)
             return rc;
+        domain_ram_clear(d->p2m, gpa, step);
         gpa = gpaddr_add(gpa, step);
         size -= step;
         *done += step;

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * Buddy allocator over the boot memory map's RAM ranges. Metadata is one byte
- * per page of RAM, per zone (a run of contiguous RAM ranges), allocated from
- * RAM itself, so holes and terabytes above 4 GiB cost nothing extra. Free
- * blocks are linked through their own first bytes in the direct map. Inside,
+ * Buddy allocator over the boot memory map's RAM ranges, per zone (a run of
+ * contiguous RAM ranges). Its bookkeeping is per 2 MiB chunk: a state byte
+ * and the free-list links of the free block of order >= 9 the chunk heads,
+ * so that making the allocator ready writes metadata in proportion to the
+ * ranges and the chunks, never into the free memory itself (whose first
+ * touch is slow under an emulator: performance.md) and never a byte per
+ * page. A chunk is split into pages only when a block smaller than 2 MiB
+ * is carved from it or freed into it: then its pages get a state byte each,
+ * and free blocks below 2 MiB are linked through their own first bytes, in
+ * memory that is about to be used anyway. The metadata comes from RAM
+ * itself, so holes and terabytes above 4 GiB cost nothing extra. Inside,
  * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
  * the interface takes and gives paddr_t.
  */
@@ -15,12 +22,17 @@
 #include <hv/spinlock.h>
 #include <hv/timeline.h>
 
-#define MAX_ORDER       18     /* 1 GiB blocks */
+#define MAX_ORDER       18 /* 1 GiB blocks */
+#define CHUNK_ORDER     9  /* 2 MiB: the unit of the bookkeeping */
+#define CHUNK_PAGES     (1u << CHUNK_ORDER)
+#define CHUNK_SHIFT     (PAGE_SHIFT + CHUNK_ORDER)
+#define CHUNK_SIZE      (1ull << CHUNK_SHIFT)
 #define LOW_MEMORY_END  MiB(1) /* real-mode area, trampoline: never handed out */
 #define EARLY_LIMIT     GiB(4) /* the firmware identity-maps at least this */
 #define MAX_EXCLUDED    (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
-#define STATE_FREE      0x80 /* page heads a free block; low bits: its order */
+#define STATE_FREE      0x80 /* heads a free block; low bits: its order */
 #define STATE_RESERVED  0x40 /* never handed to the allocator (until it heads a block) */
+#define STATE_SPLIT     0x20 /* chunk only: its pages' own state bytes hold */
 #define NO_TIMELINE_ARG (-1) /* timeline_mark() without a number */
 
 struct range {
@@ -35,14 +47,26 @@ struct boot_view {
     const uint8_t *modules;
 };
 
+/* Links of a free block: in the chunk's metadata (order >= 9), else in the block. */
+struct free_block {
+    struct free_block *next, *prev;
+    uint64_t pa;
+};
+
+/*
+ * A block's state: STATE_FREE | order at its head when free, STATE_RESERVED,
+ * else 0 (allocated, or inside a block). Kept per chunk (chunk_state) for
+ * blocks of 2 MiB and more; per page (page_state, from chunk_base) in the
+ * chunks marked STATE_SPLIT, and only there.
+ */
 struct zone {
     uint64_t base;
     uint64_t pages;
-    uint8_t *state; /* per page: STATE_FREE | order, STATE_RESERVED, else 0 (allocated) */
-};
-
-struct free_block {
-    struct free_block *next, *prev;
+    uint64_t chunk_base; /* base rounded down to 2 MiB */
+    uint64_t chunks;
+    struct free_block *chunk_link;
+    uint8_t *chunk_state;
+    uint8_t *page_state;
 };
 
 static struct range excluded[MAX_EXCLUDED];
@@ -186,10 +210,44 @@ static struct zone *zone_of(uint64_t pa)
     return NULL;
 }
 
-static void list_add(unsigned int order, uint64_t pa)
+static uint8_t block_state(const struct zone *z, uint64_t pa, unsigned int order)
 {
-    struct free_block *b = phys_to_virt(mk_paddr(pa)), *head = &free_lists[order];
+    uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
 
+    if (z->chunk_state[c] != STATE_SPLIT)
+        return z->chunk_state[c]; /* never STATE_FREE | order below 9 */
+    return order < CHUNK_ORDER ? z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] : STATE_SPLIT;
+}
+
+static void set_block_state(struct zone *z, uint64_t pa, unsigned int order, uint8_t state)
+{
+    uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
+
+    if (order >= CHUNK_ORDER) {
+        z->chunk_state[c] = state; /* the chunk is whole again, if it was split */
+        return;
+    }
+    if (z->chunk_state[c] != STATE_SPLIT) {
+        /* Its pages: reserved, or allocated (inside a block, free or not, heading none). */
+        memset(z->page_state + (c << CHUNK_ORDER),
+               z->chunk_state[c] == STATE_RESERVED ? STATE_RESERVED : 0, CHUNK_PAGES);
+        z->chunk_state[c] = STATE_SPLIT;
+    }
+    z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] = state;
+}
+
+static struct free_block *block_link(struct zone *z, uint64_t pa, unsigned int order)
+{
+    if (order >= CHUNK_ORDER)
+        return &z->chunk_link[(pa - z->chunk_base) >> CHUNK_SHIFT];
+    return phys_to_virt(mk_paddr(pa));
+}
+
+static void list_add(struct zone *z, unsigned int order, uint64_t pa)
+{
+    struct free_block *b = block_link(z, pa, order), *head = &free_lists[order];
+
+    b->pa = pa;
     b->next = head->next;
     b->prev = head;
     head->next->prev = b;
@@ -211,15 +269,15 @@ static void free_block(struct zone *z, uint64_t pa, unsigned int order)
         uint64_t buddy = pa ^ (PAGE_SIZE << order);
 
         if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
-            z->state[(buddy - z->base) >> PAGE_SHIFT] != (STATE_FREE | order))
+            block_state(z, buddy, order) != (STATE_FREE | order))
             break;
-        list_del(phys_to_virt(mk_paddr(buddy)));
-        z->state[(buddy - z->base) >> PAGE_SHIFT] = 0;
+        list_del(block_link(z, buddy, order));
+        set_block_state(z, buddy, order, 0);
         pa = MIN(pa, buddy);
         order++;
     }
-    z->state[(pa - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | order);
-    list_add(order, pa);
+    set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
+    list_add(z, order, pa);
 }
 
 paddr_t page_alloc(unsigned int order)
@@ -242,16 +300,16 @@ paddr_t page_alloc(unsigned int order)
         if (b == &free_lists[o])
             continue;
         list_del(b);
-        pa = paddr_val(virt_to_phys(b));
+        pa = b->pa;
         struct zone *z = zone_of(pa);
 
-        z->state[(pa - z->base) >> PAGE_SHIFT] = 0;
+        set_block_state(z, pa, o, 0);
         while (o > order) { /* return the upper halves */
             o--;
             uint64_t half = pa + (PAGE_SIZE << o);
 
-            z->state[(half - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | o);
-            list_add(o, half);
+            set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
+            list_add(z, o, half);
         }
         free_pages -= 1ull << order;
         alloc_count++;
@@ -271,19 +329,19 @@ static bool claim_page(uint64_t pa)
     for (unsigned int o = 0; o <= MAX_ORDER; o++) {
         uint64_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
 
-        if (head < z->base || z->state[(head - z->base) >> PAGE_SHIFT] != (STATE_FREE | o))
+        if (head < z->base || block_state(z, head, o) != (STATE_FREE | o))
             continue;
-        list_del(phys_to_virt(mk_paddr(head)));
-        z->state[(head - z->base) >> PAGE_SHIFT] = 0;
+        list_del(block_link(z, head, o));
+        set_block_state(z, head, o, 0);
         while (o > 0) { /* give back the half without pa */
             o--;
             uint64_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
 
             if (other == head)
                 head += PAGE_SIZE << o;
-            z->state[(other - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | o);
-            list_add(o, other);
-            z->state[(head - z->base) >> PAGE_SHIFT] = 0;
+            set_block_state(z, other, o, (uint8_t)(STATE_FREE | o));
+            list_add(z, o, other);
+            set_block_state(z, head, o, 0);
         }
         free_pages--;
         return true;
@@ -327,7 +385,7 @@ void page_free(paddr_t block, unsigned int order)
 
     CHECK(order <= MAX_ORDER && IS_ALIGNED(pa, PAGE_SIZE << order));
     CHECK(z && pa + (PAGE_SIZE << order) <= z->base + z->pages * PAGE_SIZE);
-    CHECK(z->state[(pa - z->base) >> PAGE_SHIFT] == 0); /* double free, or never ours */
+    CHECK(block_state(z, pa, order) == 0); /* double free, or never ours */
     free_block(z, pa, order);
     free_pages += 1ull << order;
     spin_unlock_irqrestore(&alloc_lock, irq);
@@ -397,9 +455,21 @@ static void for_each_ram_run(const struct boot_view *v, void (*fn)(uint64_t, uin
         fn(run_start, run_end, ctx);
 }
 
+/* The 2 MiB chunks covering [start, end). */
+static uint64_t chunks_of(uint64_t start, uint64_t end)
+{
+    return (ALIGN_UP(end, CHUNK_SIZE) - ALIGN_DOWN(start, CHUNK_SIZE)) >> CHUNK_SHIFT;
+}
+
+/* A zone's metadata: chunk links, chunk states, page states (used once split). */
+static uint64_t zone_meta_bytes(uint64_t chunks)
+{
+    return ALIGN_UP(chunks * (sizeof(struct free_block) + 1 + CHUNK_PAGES), 8);
+}
+
 struct zone_count {
     uint32_t zones;
-    uint64_t pages;
+    uint64_t chunks, meta_bytes;
 };
 
 static void count_zone(uint64_t start, uint64_t end, void *ctx)
@@ -407,18 +477,25 @@ static void count_zone(uint64_t start, uint64_t end, void *ctx)
     struct zone_count *c = ctx;
 
     c->zones++;
-    c->pages += (end - start) >> PAGE_SHIFT;
+    c->chunks += chunks_of(start, end);
+    c->meta_bytes += zone_meta_bytes(chunks_of(start, end));
 }
 
+/* Only the chunk states are written: links and page states wait for their use. */
 static void add_zone(uint64_t start, uint64_t end, void *ctx)
 {
-    uint8_t **state = ctx;
+    uint8_t **meta = ctx;
     struct zone *z = &zones[nr_zones++];
 
     z->base = start;
     z->pages = (end - start) >> PAGE_SHIFT;
-    z->state = *state;
-    *state += z->pages;
+    z->chunk_base = ALIGN_DOWN(start, CHUNK_SIZE);
+    z->chunks = chunks_of(start, end);
+    z->chunk_link = (struct free_block *)*meta;
+    z->chunk_state = (uint8_t *)(z->chunk_link + z->chunks);
+    z->page_state = z->chunk_state + z->chunks;
+    memset(z->chunk_state, STATE_RESERVED, z->chunks);
+    *meta += zone_meta_bytes(z->chunks);
 }
 
 static void free_extent(uint64_t start, uint64_t end, void *ctx)
@@ -443,7 +520,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
         .map = phys_to_virt(mk_paddr(bi->memmap_paddr)),
         .modules = phys_to_virt(mk_paddr(bi->modules_paddr)),
     };
-    struct zone_count count = { 0, 0 };
+    struct zone_count count = { 0, 0, 0 };
 
     timeline_mark("page allocator init", NO_TIMELINE_ARG);
     collect_exclusions(&v);
@@ -451,7 +528,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     if (count.zones == 0)
         panic("page allocator: the memory map lists no RAM");
 
-    uint64_t meta_bytes = ALIGN_UP(count.zones * sizeof(struct zone) + count.pages, PAGE_SIZE);
+    uint64_t meta_bytes = ALIGN_UP(count.zones * sizeof(struct zone) + count.meta_bytes, PAGE_SIZE);
     struct extent_search s = { meta_bytes, UINT64_MAX, 0 };
 
     for_each_free_extent(&v, extent_fits, &s);
@@ -461,14 +538,12 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     exclude(s.found, meta_bytes);
     zones = phys_to_virt(mk_paddr(s.found));
 
-    uint8_t *state = (uint8_t *)(zones + count.zones);
+    uint8_t *meta = (uint8_t *)(zones + count.zones);
 
     memset(zones, 0, count.zones * sizeof(struct zone));
-    memset(state, STATE_RESERVED, count.pages);
-    timeline_mark("page allocator state set", NO_TIMELINE_ARG);
-
     nr_zones = 0;
-    for_each_ram_run(&v, add_zone, &state);
+    for_each_ram_run(&v, add_zone, &meta);
+    timeline_mark("page allocator state set", NO_TIMELINE_ARG);
     for (unsigned int o = 0; o <= MAX_ORDER; o++)
         free_lists[o].next = free_lists[o].prev = &free_lists[o];
     free_pages = 0;

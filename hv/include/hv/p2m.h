@@ -63,6 +63,11 @@ bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
  * overlap).
  */
 int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
+/*
+ * The same, without clearing: the pages keep what they held, for a caller
+ * that clears them before the domain can run (domain_ram_clear, on every CPU).
+ */
+int p2m_populate_ram_uncleared(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
 
 /*
  * Maps [pa, pa + size) at gpa (page aligned, 4 KiB leaves) as type with

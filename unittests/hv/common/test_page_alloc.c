@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <boot/bootinfo.h>
@@ -404,6 +405,126 @@ static void test_init_marks_the_timeline(void **state)
     assert_string_equal(marks[2], "page allocator ready");
 }
 
+/* Pages of [start, start + size) of fake memory the host has backed: those written. */
+static uint64_t resident_pages(uint64_t start, uint64_t size)
+{
+    static unsigned char vec[(16 * GIB) / PAGE];
+    uint64_t n = 0;
+
+    assert_true(size / PAGE <= sizeof(vec));
+    assert_int_equal(mincore(pa(start), size, vec), 0);
+    for (uint64_t i = 0; i < size / PAGE; i++)
+        n += vec[i] & 1;
+    return n;
+}
+
+/*
+ * Ready in time proportional to the ranges, not the pages: init writes a
+ * byte per 2 MiB chunk and nothing into free memory (whose first touch is
+ * what an emulator makes slow). 16 GiB of RAM in one range: the old
+ * allocator wrote 4 MiB of page states and the first bytes of each free block.
+ */
+static void test_init_touches_no_page_of_free_memory(void **state)
+{
+    const struct tessera_mem_range map[] = {
+        { 1 * MIB, 15 * MIB, TESSERA_MEM_RAM, 0 },
+        { IMAGE_PA, IMAGE_SIZE, TESSERA_MEM_HV_IMAGE, 0 },
+        { 17 * MIB, 7 * MIB, TESSERA_MEM_RAM, 0 },
+        { BOOTINFO_PA, 4 * PAGE, TESSERA_MEM_BOOTINFO, 0 },
+        { TREE_PA, TREE_SIZE, TESSERA_MEM_LAUNCH_TREE, 0 },
+        { 4 * GIB, 16 * GIB, TESSERA_MEM_RAM, 0 },
+    };
+
+    (void)state;
+    if (!try_fake_memory(20 * GIB))
+        skip();
+    page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
+    /*
+     * Metadata only: the chunk states (2 pages), the links of the ~25 free
+     * blocks of 2 MiB and more (a page each at most), the one chunk split at
+     * the metadata's edge. The old allocator's page states alone were 1024.
+     */
+    assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48);
+    /* Using memory splits only the chunks used, and touches only them. */
+    uint64_t p = alloc(0);
+
+    assert_true(p != 0);
+    memset(pa(p), 0xA5, PAGE);
+    release(p, 0);
+    assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48 + 4);
+}
+
+/*
+ * Random allocations of every order, frees and claims against a record of
+ * what is held: no page is handed out twice, and once everything is back
+ * the blocks merge again (the same largest blocks as after init).
+ */
+static void test_random_orders_frees_and_claims(void **state)
+{
+    enum {
+        MAX_HELD = 512
+    };
+    static struct {
+        uint64_t pa;
+        unsigned int order;
+    } held[MAX_HELD];
+    static uint8_t owner[32 * MIB / PAGE];
+    unsigned int nr_held = 0, i;
+    uint64_t seed = 12345, free_at_start;
+    uint64_t largest[4];
+
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+    free_at_start = page_alloc_free_pages();
+    for (i = 0; i < 4; i++)
+        largest[i] = alloc(12);
+    for (i = 0; i < 4; i++)
+        if (largest[i])
+            release(largest[i], 12);
+    memset(owner, 0, sizeof(owner));
+    for (unsigned int step = 0; step < 20000; step++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned int r = (unsigned int)(seed >> 33);
+
+        if (nr_held < MAX_HELD && r % 3 != 0) {
+            unsigned int order = (r >> 4) % 11;
+            uint64_t p = (r & 8) ? alloc(order) : 0;
+
+            if (!(r & 8)) { /* a claim of one page, wherever */
+                p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
+                order = 0;
+                if (!page_alloc_claim(mk_paddr(p), PAGE))
+                    continue;
+            }
+            if (!p)
+                continue;
+            assert_int_equal(p % (PAGE << order), 0);
+            assert_true(page_in_ram(p) && page_in_ram(p + (PAGE << order) - PAGE));
+            for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++) {
+                assert_int_equal(owner[q], 0);
+                owner[q] = 1;
+            }
+            held[nr_held].pa = p;
+            held[nr_held++].order = order;
+        } else if (nr_held) {
+            unsigned int k = (r >> 4) % nr_held;
+
+            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
+                owner[q] = 0;
+            release(held[k].pa, held[k].order);
+            held[k] = held[--nr_held];
+        }
+    }
+    while (nr_held) {
+        nr_held--;
+        release(held[nr_held].pa, held[nr_held].order);
+    }
+    assert_int_equal(page_alloc_free_pages(), free_at_start);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(alloc(12), largest[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +537,8 @@ int main(void)
         cmocka_unit_test_teardown(test_claim_takes_exactly_the_range, fake_memory_free),
         cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),
         cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
+        cmocka_unit_test_teardown(test_init_touches_no_page_of_free_memory, fake_memory_free),
+        cmocka_unit_test_teardown(test_random_orders_frees_and_claims, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * (asm/hvm/hvm.h) to its family's handler, then the outcome applied through
  * the back-end's register accessors.
  */
+#include <asm/hvm/exit_stats.h>
 #include <hv/evtchn.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
@@ -142,5 +143,6 @@ const char *hvm_apply_outcome(struct vcpu *v, struct hvm_outcome o)
 
 const char *hvm_handle_exit(struct vcpu *v, const struct hvm_exit *e)
 {
+    exit_stats_reason(e->reason);
     return hvm_apply_outcome(v, hvm_dispatch_exit(v, e));
 }

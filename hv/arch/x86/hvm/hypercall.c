@@ -10,6 +10,7 @@
 #include <string.h>
 #include <public/errno.h>
 #include <public/xen.h>
+#include <asm/hvm/exit_stats.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/spinlock.h>
@@ -44,6 +45,7 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
     }
     v->hypercall_64bit = hvm_code_bits(v) == 64;
     nr = hvm_be->get_reg(v, GREG_RAX);
+    exit_stats_hypercall(v->hypercall_64bit ? nr : (uint32_t)nr);
     for (i = 0; i < HYPERCALL_NR_ARGS; i++)
         args[i] = v->hypercall_64bit ? hvm_be->get_reg(v, args64[i])
                                      : (uint32_t)hvm_be->get_reg(v, args32[i]);

@@ -312,7 +312,7 @@ static bool range_is_free(const struct p2m *p, gpaddr_t gpa, uint64_t size)
     return true;
 }
 
-/* Maps one freshly allocated, zeroed block (order 0 or 9) of RAM at gpa. */
+/* Maps one freshly allocated block (order 0 or 9) of RAM at gpa. */
 static int map_ram_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int order,
                          unsigned int perms)
 {
@@ -327,7 +327,7 @@ static int map_ram_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int o
     return 0;
 }
 
-int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
+static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms, bool clear)
 {
     gpaddr_t end = gpaddr_add(gpa, size);
     int rc = 0;
@@ -352,7 +352,8 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
             rc = -XEN_ENOMEM;
             break;
         }
-        zero_pages(pa, 1ull << order);
+        if (clear)
+            zero_pages(pa, 1ull << order);
         rc = map_ram_block(p, gpa, pa, order, perms);
         if (rc) {
             page_free(pa, order);
@@ -362,6 +363,16 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
     }
     spin_unlock(&p->lock);
     return rc;
+}
+
+int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
+{
+    return populate(p, gpa, size, perms, true);
+}
+
+int p2m_populate_ram_uncleared(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
+{
+    return populate(p, gpa, size, perms, false);
 }
 
 int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_type type,

@@ -7,6 +7,7 @@
  * delivered again first.
  */
 #include <asm/cpu.h>
+#include <asm/hvm/exit_stats.h>
 #include <asm/msr.h>
 #include <asm/spec_ctrl.h>
 #include <hv/domain.h>
@@ -209,7 +210,9 @@ void svm_vcpu_run(struct vcpu *v)
         ctl->eventinj = s->pending_event;
         s->pending_event = 0;
         svm_entry_state_keep(s, &entry);
+        exit_stats_resume();
         svm_enter_guest(s->vmcb_pa, &s->gprs, c->host_state_pa);
+        exit_stats_exited();
         v->exits++;
         ctl->tlb_control = VMCB_TLB_FLUSH_NONE;
         ctl->eventinj = 0;
@@ -241,5 +244,6 @@ void svm_vcpu_run(struct vcpu *v)
         /* The interrupt that made the guest exit (INTR, NMI) is taken here. */
         __asm__ volatile("sti; nop; cli" ::: "memory");
     }
+    exit_stats_resume();
     hvm_vcpu_put(v);
 }

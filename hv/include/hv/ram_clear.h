@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Clearing a new domain's RAM at boot on every online CPU
+ * (hv/common/ram_clear.c), after p2m_populate_ram_uncleared().
+ */
+#ifndef HV_RAM_CLEAR_H
+#define HV_RAM_CLEAR_H
+
+#include <hv/types.h>
+
+struct p2m;
+
+/*
+ * Zeroes the host pages behind [gpa, gpa + size) of p2m, which must all be
+ * the domain's RAM: in 2 MiB pieces taken by this CPU and every other online
+ * one from a shared counter. Returns when every piece is done. Boot only: the
+ * other CPUs must be idle (they run the pieces from a cross-CPU call).
+ */
+void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Clearing a new domain's RAM on every CPU (hv/common/ram_clear.c): every
+ * page behind the range is zeroed through the P2M, however the host pages
+ * are laid out, and nothing else; the other CPUs' share runs from the
+ * cross-CPU call, and the caller returns only once they are all done.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <hv/p2m.h>
+#include <hv/ram_clear.h>
+#include <hv/smp.h>
+#include "fake_hv.h"
+
+#define PAGE       4096u
+#define GUEST_PAGE 2048u /* 8 MiB of guest RAM, from gpa 0 */
+#define HOST_PAGES (GUEST_PAGE + 64)
+
+static uint8_t host[HOST_PAGES * PAGE] __attribute__((aligned(4096)));
+static uint32_t host_page_of[GUEST_PAGE]; /* the fake P2M: guest page -> host page */
+
+volatile unsigned int nr_cpus_online = 2;
+unsigned int nr_cpus_possible = 2;
+static unsigned int calls;
+
+/* The other CPU: takes pieces from the same counter as the caller. */
+void smp_call_others(void (*fn)(void *), void *arg, bool wait)
+{
+    (void)wait;
+    calls++;
+    fn(arg);
+}
+
+paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms)
+{
+    (void)p2m;
+    (void)perms;
+    if (gpaddr_frame(gpa) >= GUEST_PAGE)
+        return INVALID_PADDR;
+    return mk_paddr((uint64_t)host_page_of[gpaddr_frame(gpa)] * PAGE + gpaddr_offset(gpa));
+}
+
+static void test_every_page_behind_the_range_and_no_other(void **state)
+{
+    (void)state;
+    fake_phys_offset = (intptr_t)host;
+    /* 2 MiB runs, then single pages scattered backwards, then runs again. */
+    for (uint32_t g = 0; g < GUEST_PAGE; g++)
+        host_page_of[g] = g < 512 || g >= 1024 ? g + 32 : 32 + 1023 - (g - 512);
+    memset(host, 0xAA, sizeof(host));
+    calls = 0;
+    /* From 4 KiB in to 4 KiB before the end: pieces of 2 MiB and a partial last one. */
+    domain_ram_clear(NULL, mk_gpaddr(PAGE), (GUEST_PAGE - 2) * PAGE);
+    assert_int_equal(calls, 1);
+    for (uint32_t g = 0; g < GUEST_PAGE; g++) {
+        const uint8_t *p = host + (size_t)host_page_of[g] * PAGE;
+        uint8_t want = g == 0 || g == GUEST_PAGE - 1 ? 0xAA : 0;
+
+        for (uint32_t i = 0; i < PAGE; i++)
+            if (p[i] != want)
+                fail_msg("guest page %u byte %u: %#x, not %#x", g, i, p[i], want);
+    }
+    /* Host pages behind no guest page of the range are left alone. */
+    for (uint32_t i = 0; i < 32 * PAGE; i++)
+        assert_int_equal(host[i], 0xAA);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_page_behind_the_range_and_no_other),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

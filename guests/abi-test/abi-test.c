@@ -85,6 +85,11 @@ static long direct_vmmcall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
     return ret;
 }
 
+long abi_hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return hypercall(nr, a1, a2, a3);
+}
+
 static void console_write(const char *s, size_t len)
 {
     hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
@@ -430,6 +435,11 @@ void upcall_handler(void)
                 port_hits[port]++;
         }
     }
+}
+
+uint64_t abi_shared_info_gfn(void)
+{
+    return (uintptr_t)&shinfo_page >> 12;
 }
 
 static uint64_t system_time_ns(void)
@@ -788,7 +798,7 @@ static void check_ip_wraps_in_16bit_code(void)
 }
 
 /* A hypercall from 32-bit code (compatibility mode, GDT selector 0x20): Xen's 32-bit ABI. */
-static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
+uint32_t abi_hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
     uint64_t ret;
 
@@ -829,7 +839,7 @@ static void check_compat_layouts(void)
 
     rs32.state = -1;
     rs32_handle = (uint32_t)(uintptr_t)&rs32;
-    check(hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+    check(abi_hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
                       (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
               rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
               rs32.state_entry_time <= system_time_ns(),
@@ -844,11 +854,11 @@ static void check_compat_layouts(void)
     poll.ports = (uint32_t)(uintptr_t)&port;
     poll.nr_ports = 1;
     poll.timeout = 1; /* long past: returns at once */
-    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
+    check(abi_hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
           "32-bit sched_op poll (compat layout)");
     map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                          (uint32_t)((uintptr_t)&shinfo_page >> 12) };
-    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
+    check(abi_hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
                       0) == 0,
           "32-bit add_to_physmap of shared info (compat layout)");
 }
@@ -1035,6 +1045,7 @@ static void run_abi(const struct hvm_start_info *si)
     check_memory_and_params();
     check_events();
     check_runstate_area();
+    check_reservation();
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();

@@ -21,6 +21,14 @@ void finish(void);
 uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector);
 uint32_t wrmsr_checked(uint32_t msr, uint64_t v);
 void yield(void);
+/* Through the hypercall page; from 32-bit code (compatibility mode: Xen's compat ABI). */
+long abi_hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3);
+uint32_t abi_hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3);
+/* The frame check_events() made the shared info page. */
+uint64_t abi_shared_info_gfn(void);
+
+/* memory.c: memory_op's reservation calls. */
+void check_reservation(void);
 
 /* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
 void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);

@@ -23,6 +23,7 @@
  *   mode=ping/pong port=N  events both ways over a static inter-domain
  *                event channel (local port N)
  *   mode=cpuid   the CPUID bits and MSRs the tree's CPUID policy sets (cpuid.c)
+ *   mode=virq-debug  binds VIRQ_DEBUG, waits for it (debug key 'q'), then PASS
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -1185,6 +1186,26 @@ static bool events_setup(void)
            hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == 0;
 }
 
+/*
+ * mode=virq-debug: binds VIRQ_DEBUG and waits for it (the hypervisor's
+ * debug key 'q' sends it), then PASS.
+ */
+static void run_virq_debug(void)
+{
+    struct evtchn_bind_virq virq = { .virq = VIRQ_DEBUG, .vcpu = 0 };
+
+    if (!events_setup() || evtchn_op(EVTCHNOP_bind_virq, &virq) != 0 || virq.port >= 64) {
+        say("virq-debug: FAIL: cannot bind VIRQ_DEBUG");
+        shutdown(SHUTDOWN_crash);
+        return;
+    }
+    __asm__ volatile("sti");
+    say("virq-debug: waiting for VIRQ_DEBUG");
+    wait_port(virq.port, 0);
+    say("virq-debug: VIRQ_DEBUG arrived: PASS");
+    shutdown(SHUTDOWN_poweroff);
+}
+
 static uint32_t parse_u32(const char *p)
 {
     uint32_t v = 0;
@@ -1347,6 +1368,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_ping_pong(si, streq(mode, "ping"));
     else if (streq(mode, "cpuid"))
         run_cpuid(si);
+    else if (streq(mode, "virq-debug"))
+        run_virq_debug();
     else
         say("FAIL: unknown mode");
 }

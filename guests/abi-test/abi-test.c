@@ -438,6 +438,11 @@ void upcall_handler(void)
     }
 }
 
+const volatile struct vcpu_time_info *abi_vcpu0_time(void)
+{
+    return &shinfo.vcpu_info[0].time;
+}
+
 uint64_t abi_shared_info_gfn(void)
 {
     return (uintptr_t)&shinfo_page >> 12;
@@ -1002,6 +1007,8 @@ static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
               "register_vcpu_info there: -EINVAL");
         check(register_runstate(0, frames[i] << 12) == -22,
               "register_runstate_memory_area there (identity-mapped): -EINVAL");
+        check(abi_register_time_area(0, frames[i] << 12) == -22,
+              "register_vcpu_time_memory_area there: -EINVAL");
         register_runstate(0, 0);
     }
     check_runstate_remapped_to_shared(shm->gpa);
@@ -1047,6 +1054,7 @@ static void run_abi(const struct hvm_start_info *si)
     check_events();
     check_runstate_area();
     check_reservation();
+    check_time_area();
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();

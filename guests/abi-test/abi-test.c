@@ -846,7 +846,7 @@ static void check_compat_layouts(void)
     rs32.state = -1;
     rs32_handle = (uint32_t)(uintptr_t)&rs32;
     check(abi_hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
-                      (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
+                          (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
               rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
               rs32.state_entry_time <= system_time_ns(),
           "32-bit register_runstate_memory_area: 32-bit handle, compat layout");
@@ -865,7 +865,7 @@ static void check_compat_layouts(void)
     map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                          (uint32_t)((uintptr_t)&shinfo_page >> 12) };
     check(abi_hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
-                      0) == 0,
+                          0) == 0,
           "32-bit add_to_physmap of shared info (compat layout)");
 }
 

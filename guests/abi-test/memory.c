@@ -77,8 +77,8 @@ static void check_give_back_and_repopulate(long max)
 
     /* An order-1 extent: two pages at an even frame. */
     ext[0] = gfn_of(balloon[0]);
-    check(reservation(XENMEM_decrease_reservation, ext, 1, 1) == 1 &&
-              current_pages() == max - 2 && balloon[1][0] == 0xFF,
+    check(reservation(XENMEM_decrease_reservation, ext, 1, 1) == 1 && current_pages() == max - 2 &&
+              balloon[1][0] == 0xFF,
           "decrease_reservation of an order-1 extent: both pages gone");
     ext[0] = gfn_of(balloon[1]);
     check(reservation(XENMEM_populate_physmap, ext, 1, 1) == 0,

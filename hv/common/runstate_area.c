@@ -133,7 +133,8 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
         const struct compat_layout *l = &compat_vcpu_runstate_info_layout;
         struct guest_area_pieces p;
 
-        if (guest_area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) == -XEN_EINVAL)
+        if (guest_area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) ==
+            -XEN_EINVAL)
             return -XEN_EINVAL;
     }
     __atomic_store_n(&target->runstate_area.compat, compat, __ATOMIC_RELAXED);

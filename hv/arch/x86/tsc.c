@@ -280,8 +280,7 @@ void tsc_calibrate(void)
     else
         printk("tessera: tsc: %llu.%03llu MHz %s\n", (unsigned long long)(khz / 1000),
                (unsigned long long)(khz % 1000), how);
-    invariant = cpuid_max_extended_leaf() >= 0x80000007u &&
-                (cpuid(0x80000007u, 0).edx & (1u << 8));
+    invariant = cpuid_max_extended_leaf() >= 0x80000007u && (cpuid(0x80000007u, 0).edx & (1u << 8));
     if (!invariant)
         printk("tessera: tsc: not invariant (CPUID 8000_0007 EDX[8] clear); "
                "time assumes a constant rate\n");

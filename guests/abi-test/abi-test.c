@@ -24,6 +24,8 @@
  *                event channel (local port N)
  *   mode=cpuid   the CPUID bits and MSRs the tree's CPUID policy sets (cpuid.c)
  *   mode=virq-debug  binds VIRQ_DEBUG, waits for it (debug key 'q'), then PASS
+ *   mode=balloon gives pages back and reboots; each boot checks that all
+ *                are there again (memory.c)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -157,11 +159,21 @@ static void say(const char *what)
     guest_puts("\n");
 }
 
+void abi_say(const char *what)
+{
+    say(what);
+}
+
 static void shutdown(unsigned int reason)
 {
     struct sched_shutdown sd = { .reason = reason };
 
     hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
+}
+
+void abi_shutdown_reason(unsigned int reason)
+{
+    shutdown(reason);
 }
 
 static void check_cpuid(void)
@@ -1378,6 +1390,8 @@ void abi_test_main(const struct hvm_start_info *si)
         run_cpuid(si);
     else if (streq(mode, "virq-debug"))
         run_virq_debug();
+    else if (streq(mode, "balloon"))
+        run_balloon();
     else
         say("FAIL: unknown mode");
 }

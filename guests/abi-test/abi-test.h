@@ -35,8 +35,12 @@ const volatile struct vcpu_time_info *abi_vcpu0_time(void);
 long abi_register_time_area(uint32_t vcpu, uint64_t addr);
 void check_time_area(void);
 
-/* memory.c: memory_op's reservation calls. */
+/* memory.c: memory_op's reservation calls; mode=balloon. */
 void check_reservation(void);
+void run_balloon(void);
+/* One console line; sched_op shutdown with reason. */
+void abi_say(const char *what);
+void abi_shutdown_reason(unsigned int reason);
 
 /* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
 void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <public/memory.h>
+#include <public/sched.h>
 #include <public/xen.h>
 
 #include "abi-test.h"
@@ -191,4 +192,39 @@ void check_reservation(void)
     check_compat(max);
     check_increase(max);
     check(memory_op(XENMEM_maximum_reservation, &self) == max, "maximum_reservation unchanged");
+}
+
+/* Pages mode=balloon gives back at every boot. */
+static volatile uint8_t given_back[16][4096] __attribute__((aligned(4096)));
+
+/*
+ * mode=balloon: at each boot every page of the budget is there (a restart
+ * maps the pages given back into their holes again, zeroed); gives 16 back
+ * and takes 4 of them back unmapped, then reboots (its on-reboot policy
+ * restarts it, up to the restart limit).
+ */
+void run_balloon(void)
+{
+    uint16_t self = DOMID_SELF;
+    long max = memory_op(XENMEM_maximum_reservation, &self);
+    uint64_t ext[16], i;
+    bool clean = true;
+
+    for (i = 0; i < 16; i++) {
+        clean &= given_back[i][0] == 0 && given_back[i][4095] == 0;
+        given_back[i][0] = 0x77;
+        clean &= given_back[i][0] == 0x77;
+        ext[i] = gfn_of(given_back[i]);
+    }
+    abi_say(max > 0 && current_pages() == max && clean
+                ? "balloon: boot: every page of the budget present, zeroed, writable: PASS"
+                : "balloon: boot: FAIL: pages missing or not zeroed");
+    check(reservation(XENMEM_decrease_reservation, ext, 16, 0) == 16 &&
+              current_pages() == max - 16 && given_back[15][0] == 0xFF,
+          "balloon: 16 pages given back");
+    check(reservation(XENMEM_increase_reservation, ext, 4, 0) == 4 && current_pages() == max - 12,
+          "balloon: 4 taken back, unmapped");
+    abi_say(current_pages() == max - 12 ? "balloon: rebooting with 12 pages given back and 4 held"
+                                        : "balloon: FAIL");
+    abi_shutdown_reason(SHUTDOWN_reboot);
 }

@@ -68,7 +68,7 @@ static void check_give_back_and_repopulate(long max)
     check(reservation(XENMEM_decrease_reservation, ext, 1, 0) == 0,
           "decrease_reservation of a page given back already: 0 extents");
     check(reservation(XENMEM_populate_physmap, ext, 1, 0) == 1 && ext[0] == gfn_of(balloon[0]),
-          "populate_physmap at the released frame: 1 extent, frame written back");
+          "populate_physmap at the released frame: 1 extent, the list left as it was");
     check(balloon[0][0] == 0 && balloon[0][4095] == 0, "a repopulated page reads zero");
     balloon[0][8] = 0x22;
     check(balloon[0][8] == 0x22, "a repopulated page is writable");
@@ -177,7 +177,7 @@ static void check_compat(long max)
                           (uint32_t)(uintptr_t)&r32, 0) == 1 &&
               ext32[0] == (uint32_t)gfn_of(balloon[3]) && ext32[1] == 0xDEADBEEF &&
               balloon[3][0] == 0,
-          "32-bit populate_physmap: 32-bit frame written back, the next one untouched");
+          "32-bit populate_physmap (32-bit frame numbers), the list left as it was");
 }
 
 void check_reservation(void)

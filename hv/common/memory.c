@@ -122,9 +122,9 @@ static int reservation_extent(struct domain *d, unsigned int op, uint64_t gfn, u
  * XENMEM_increase_reservation, decrease_reservation and populate_physmap, as
  * Xen does them for a translated guest: extents from start (the command's
  * continuation bits) on, the count of extents done returned. Checks that
- * fail before any extent return start, as Xen's do. Increase writes nothing
- * back (Xen gives a translated guest no frame numbers); populate writes each
- * extent's frame back, as Xen does, unchanged.
+ * fail before any extent return start, as Xen's do. Nothing is written
+ * back: Xen gives a translated guest no frame numbers (its extent list is
+ * only read).
  */
 static int64_t reservation_op(struct vcpu *v, unsigned int op, uint64_t start, uint64_t arg)
 {
@@ -151,9 +151,6 @@ static int64_t reservation_op(struct vcpu *v, unsigned int op, uint64_t start, u
             copy_from_guest(v, &gfn, r.extent_start + i * width, width))
             break;
         if (reservation_extent(d, op, gfn, r.extent_order))
-            break;
-        if (op == XENMEM_populate_physmap &&
-            copy_to_guest(v, r.extent_start + i * width, &gfn, width))
             break;
     }
     return (int64_t)i;

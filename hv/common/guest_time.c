@@ -47,7 +47,7 @@ static void time_area_write(struct vcpu *v, const struct vcpu_time_info *t)
     struct vcpu_time_info u = *t;
     struct guest_area_pieces p;
 
-    if (!gva || guest_area_translate(v, gva, sizeof(u), &p))
+    if (!gva || guest_area_translate(v, mk_gvaddr(gva), sizeof(u), &p))
         return;
     u.version = t->version - 1;
     guest_area_copy(&p, offsetof(struct vcpu_time_info, version), &u.version, sizeof(u.version));
@@ -109,7 +109,7 @@ int64_t guest_time_area_register(struct vcpu *v, struct vcpu *target, uint64_t a
     uint64_t gva;
 
     /* The same layout for 64- and 32-bit callers. */
-    if (copy_from_guest(v, &area, arg, sizeof(area)))
+    if (copy_from_guest(v, &area, mk_gvaddr(arg), sizeof(area)))
         return -XEN_EFAULT;
     gva = area.addr;
     /*
@@ -117,7 +117,8 @@ int64_t guest_time_area_register(struct vcpu *v, struct vcpu *target, uint64_t a
      * (copies wait until it is), 0 unregisters. As the runstate area, one
      * that maps a page no area may be in is refused.
      */
-    if (gva && guest_area_translate(v, gva, sizeof(struct vcpu_time_info), &p) == -XEN_EINVAL)
+    if (gva &&
+        guest_area_translate(v, mk_gvaddr(gva), sizeof(struct vcpu_time_info), &p) == -XEN_EINVAL)
         return -XEN_EINVAL;
     __atomic_store_n(&target->ev.time_area_gva, gva, __ATOMIC_RELEASE);
     /* As Xen (force_update_vcpu_system_time): at once on v; another vCPU's at its CPU's next chance. */

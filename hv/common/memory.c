@@ -30,23 +30,23 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     struct xen_memory_map map;
     uint32_t nr, i;
 
-    if (copy_from_guest_xlat(v, &map, arg, &compat_memory_map_layout))
+    if (copy_from_guest_xlat(v, &map, mk_gvaddr(arg), &compat_memory_map_layout))
         return -XEN_EFAULT;
     /* As Xen: as many entries as the guest has room for. */
     nr = MIN(map.nr_entries, d->nr_memmap);
     for (i = 0; i < nr; i++)
         entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type };
-    if (copy_to_guest(v, map.buffer, entries, nr * sizeof(entries[0])))
+    if (copy_to_guest(v, mk_gvaddr(map.buffer), entries, nr * sizeof(entries[0])))
         return -XEN_EFAULT;
     map.nr_entries = nr;
-    return copy_to_guest_xlat(v, arg, &map, &compat_memory_map_layout);
+    return copy_to_guest_xlat(v, mk_gvaddr(arg), &map, &compat_memory_map_layout);
 }
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
 
-    if (copy_from_guest_xlat(v, &x, arg, &compat_add_to_physmap_layout))
+    if (copy_from_guest_xlat(v, &x, mk_gvaddr(arg), &compat_add_to_physmap_layout))
         return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
         return -XEN_EPERM;
@@ -76,28 +76,29 @@ static bool frame_in_use(const struct domain *d, paddr_t pa)
 {
     unsigned int i;
 
-    if (d->events.shared && virt_to_phys(d->events.shared) == pa)
+    if (d->events.shared && paddr_eq(virt_to_phys(d->events.shared), pa))
         return true;
-    if (d->console.ring && virt_to_phys(d->console.ring) == pa)
+    if (d->console.ring && paddr_eq(virt_to_phys(d->console.ring), pa))
         return true;
     for (i = 0; i < d->nr_vcpus; i++) {
         const struct vcpu_info *vi = d->vcpus[i]->ev.info;
 
-        if (vi && ALIGN_DOWN(virt_to_phys(vi), PAGE_SIZE) == pa)
+        if (vi && paddr_eq(paddr_page(virt_to_phys(vi)), pa))
             return true;
     }
     return false;
 }
 
 /* XENMEM_decrease_reservation of one extent: every page the guest's RAM, none in use. */
-static int release_extent(struct domain *d, uint64_t gpa, uint64_t size)
+static int release_extent(struct domain *d, gpaddr_t gpa, uint64_t size)
 {
     uint64_t off;
 
     for (off = 0; off < size; off += PAGE_SIZE) {
         paddr_t pa;
 
-        if (p2m_query(d->p2m, gpa + off, &pa, NULL) != P2M_RAM || frame_in_use(d, pa))
+        if (p2m_query(d->p2m, gpaddr_add(gpa, off), &pa, NULL) != P2M_RAM ||
+            frame_in_use(d, paddr_page(pa)))
             return -XEN_EINVAL;
     }
     return p2m_release_ram(d->p2m, gpa, size);
@@ -114,8 +115,8 @@ static int reservation_extent(struct domain *d, unsigned int op, uint64_t gfn, u
     if (gfn > (~0ull >> PAGE_SHIFT) || (gfn & ((1ull << order) - 1)) || !in_ram_map(d, gpa, size))
         return -XEN_EINVAL;
     if (op == XENMEM_decrease_reservation)
-        return release_extent(d, gpa, size);
-    return p2m_populate_released(d->p2m, gpa, size);
+        return release_extent(d, mk_gpaddr(gpa), size);
+    return p2m_populate_released(d->p2m, mk_gpaddr(gpa), size);
 }
 
 /*
@@ -133,7 +134,7 @@ static int64_t reservation_op(struct vcpu *v, unsigned int op, uint64_t start, u
     size_t width = hypercall_compat(v) ? 4 : 8;
     uint64_t i;
 
-    if (copy_from_guest_xlat(v, &r, arg, &compat_memory_reservation_layout))
+    if (copy_from_guest_xlat(v, &r, mk_gvaddr(arg), &compat_memory_reservation_layout))
         return -XEN_EFAULT;
     if (r.domid != DOMID_SELF && r.domid != d->domid)
         return -XEN_EPERM;
@@ -148,7 +149,7 @@ static int64_t reservation_op(struct vcpu *v, unsigned int op, uint64_t start, u
         uint64_t gfn = 0;
 
         if (op != XENMEM_increase_reservation &&
-            copy_from_guest(v, &gfn, r.extent_start + i * width, width))
+            copy_from_guest(v, &gfn, mk_gvaddr(r.extent_start + i * width), width))
             break;
         if (reservation_extent(d, op, gfn, r.extent_order))
             break;
@@ -163,7 +164,7 @@ static int64_t reservation_query(struct vcpu *v, unsigned int op, uint64_t arg)
     uint64_t budget = d->ram_bytes >> PAGE_SHIFT, released, held;
     uint16_t domid;
 
-    if (copy_from_guest(v, &domid, arg, sizeof(domid)))
+    if (copy_from_guest(v, &domid, mk_gvaddr(arg), sizeof(domid)))
         return -XEN_EFAULT;
     if (domid != DOMID_SELF && domid != d->domid)
         return -XEN_EPERM;
@@ -196,5 +197,5 @@ void memory_domain_reset(struct domain *d)
 
     for (i = 0; i < d->nr_memmap; i++)
         if (d->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-            p2m_refill_ram(d->p2m, d->memmap[i].addr, d->memmap[i].size);
+            p2m_refill_ram(d->p2m, mk_gpaddr(d->memmap[i].addr), d->memmap[i].size);
 }

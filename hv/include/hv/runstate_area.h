@@ -27,7 +27,7 @@ struct guest_area_pieces {
  * no hypervisor area may be in (guest_area_frame(): shared memory, the
  * console ring, anything but the domain's own RAM).
  */
-int guest_area_translate(struct vcpu *v, uint64_t gva, size_t len, struct guest_area_pieces *p);
+int guest_area_translate(struct vcpu *v, gvaddr_t gva, size_t len, struct guest_area_pieces *p);
 /* Copies len bytes from src to offset off of the translated area. */
 void guest_area_copy(const struct guest_area_pieces *p, size_t off, const void *src, size_t len);
 
@@ -36,7 +36,7 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
 /* Rewrites v's registered copy, if any; only on v's CPU, with v off the CPU (between exits). */
 void runstate_area_update(struct vcpu *v);
 /* Writes info at gva in Xen's 64-bit or 32-bit (compat) layout; 0 or -EFAULT. */
-int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *info,
+int runstate_to_guest(struct vcpu *v, gvaddr_t gva, const struct vcpu_runstate_info *info,
                       bool compat);
 
 #endif

@@ -83,7 +83,8 @@ static int elf_mode(const struct db_domain_spec *s, const struct db_layout *l, e
     }
     if (!pvh && !pv)
         return db_fail(diag, DB_ERR_UNSUPPORTED,
-                       "ELF kernel has neither a PVH entry note (PHYS32_ENTRY) nor Xen PV notes");
+                       "the ELF kernel has neither a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) "
+                       "nor Xen PV notes: not bootable as PVH");
     *mode = pvh ? DB_MODE_PVH : DB_MODE_PV;
     return 0;
 }
@@ -116,7 +117,9 @@ int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, stru
         mode = DB_MODE_LINUX;
     } else {
         return db_fail(diag, DB_ERR_FORMAT,
-                       "kernel (0x%lx bytes) is neither ELF nor a Linux bzImage",
+                       "the kernel (0x%lx bytes) is neither ELF nor a Linux bzImage: not "
+                       "bootable as PVH (an ELF with XEN_ELFNOTE_PHYS32_ENTRY) or by the "
+                       "Linux boot protocol",
                        spec->kernel_size);
     }
     layout->mode = mode;

@@ -90,7 +90,7 @@ int db_linux_prepare(const struct db_domain_spec *spec, struct db_layout *l, str
         l->nr_modules = 1;
         l->modules[0].size = DB_ALIGN_UP(spec->modules[0].size, DB_PAGE_SIZE);
         if (db_place(&p, l->modules[0].size, DB_PAGE_SIZE, l->kernel.gpa + l->kernel.size,
-                     initrd_hi, true, "initrd", &l->modules[0].gpa, diag))
+                     initrd_hi, true, "the initramfs (initrd)", &l->modules[0].gpa, diag))
             return -1;
     }
     return 0;

@@ -84,8 +84,8 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l, struc
     l->nr_modules = spec->nr_modules;
     for (i = 0; i < spec->nr_modules; i++) {
         l->modules[i].size = DB_ALIGN_UP(spec->modules[i].size, DB_PAGE_SIZE);
-        if (db_place(&p, l->modules[i].size, DB_PAGE_SIZE, DB_MiB(1), DB_GiB(4), true, "module",
-                     &l->modules[i].gpa, diag))
+        if (db_place(&p, l->modules[i].size, DB_PAGE_SIZE, DB_MiB(1), DB_GiB(4), true,
+                     i ? "module" : "the initramfs (module 0)", &l->modules[i].gpa, diag))
             return -1;
     }
     return 0;

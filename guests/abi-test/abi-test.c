@@ -23,6 +23,9 @@
  *   mode=ping/pong port=N  events both ways over a static inter-domain
  *                event channel (local port N)
  *   mode=cpuid   the CPUID bits and MSRs the tree's CPUID policy sets (cpuid.c)
+ *   mode=virq-debug  binds VIRQ_DEBUG, waits for it (debug key 'q'), then PASS
+ *   mode=balloon gives pages back and reboots; each boot checks that all
+ *                are there again (memory.c)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +86,11 @@ static long direct_vmmcall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
                      : "a"(nr)
                      : "memory", "rcx", "r8", "r9", "r10", "r11");
     return ret;
+}
+
+long abi_hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return hypercall(nr, a1, a2, a3);
 }
 
 static void console_write(const char *s, size_t len)
@@ -151,11 +159,21 @@ static void say(const char *what)
     guest_puts("\n");
 }
 
+void abi_say(const char *what)
+{
+    say(what);
+}
+
 static void shutdown(unsigned int reason)
 {
     struct sched_shutdown sd = { .reason = reason };
 
     hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
+}
+
+void abi_shutdown_reason(unsigned int reason)
+{
+    shutdown(reason);
 }
 
 static void check_cpuid(void)
@@ -432,6 +450,16 @@ void guest_interrupt(uint64_t vector)
                 port_hits[port]++;
         }
     }
+}
+
+const volatile struct vcpu_time_info *abi_vcpu0_time(void)
+{
+    return &shinfo.vcpu_info[0].time;
+}
+
+uint64_t abi_shared_info_gfn(void)
+{
+    return (uintptr_t)&shinfo_page >> 12;
 }
 
 static uint64_t system_time_ns(void)
@@ -790,7 +818,7 @@ static void check_ip_wraps_in_16bit_code(void)
 }
 
 /* A hypercall from 32-bit code (compatibility mode, GDT selector 0x20): Xen's 32-bit ABI. */
-static uint32_t hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
+uint32_t abi_hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
     uint64_t ret;
 
@@ -831,8 +859,8 @@ static void check_compat_layouts(void)
 
     rs32.state = -1;
     rs32_handle = (uint32_t)(uintptr_t)&rs32;
-    check(hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
-                      (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
+    check(abi_hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                          (uint32_t)(uintptr_t)&rs32_handle) == 0 &&
               rs32.state == RUNSTATE_running && rs32.state_entry_time > 0 &&
               rs32.state_entry_time <= system_time_ns(),
           "32-bit register_runstate_memory_area: 32-bit handle, compat layout");
@@ -846,12 +874,12 @@ static void check_compat_layouts(void)
     poll.ports = (uint32_t)(uintptr_t)&port;
     poll.nr_ports = 1;
     poll.timeout = 1; /* long past: returns at once */
-    check(hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
+    check(abi_hypercall32(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint32_t)(uintptr_t)&poll, 0) == 0,
           "32-bit sched_op poll (compat layout)");
     map = (typeof(map)){ DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                          (uint32_t)((uintptr_t)&shinfo_page >> 12) };
-    check(hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
-                      0) == 0,
+    check(abi_hypercall32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint32_t)(uintptr_t)&map,
+                          0) == 0,
           "32-bit add_to_physmap of shared info (compat layout)");
 }
 
@@ -993,6 +1021,8 @@ static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
               "register_vcpu_info there: -EINVAL");
         check(register_runstate(0, frames[i] << 12) == -22,
               "register_runstate_memory_area there (identity-mapped): -EINVAL");
+        check(abi_register_time_area(0, frames[i] << 12) == -22,
+              "register_vcpu_time_memory_area there: -EINVAL");
         register_runstate(0, 0);
     }
     check_runstate_remapped_to_shared(shm->gpa);
@@ -1037,6 +1067,8 @@ static void run_abi(const struct hvm_start_info *si)
     check_memory_and_params();
     check_events();
     check_runstate_area();
+    check_reservation();
+    check_time_area();
     check_msrs_and_instructions();
     check_ip_wraps_in_16bit_code();
     check_compat_layouts();
@@ -1208,6 +1240,26 @@ static bool events_setup(void)
            hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&cb, 0) == 0;
 }
 
+/*
+ * mode=virq-debug: binds VIRQ_DEBUG and waits for it (the hypervisor's
+ * debug key 'q' sends it), then PASS.
+ */
+static void run_virq_debug(void)
+{
+    struct evtchn_bind_virq virq = { .virq = VIRQ_DEBUG, .vcpu = 0 };
+
+    if (!events_setup() || evtchn_op(EVTCHNOP_bind_virq, &virq) != 0 || virq.port >= 64) {
+        say("virq-debug: FAIL: cannot bind VIRQ_DEBUG");
+        shutdown(SHUTDOWN_crash);
+        return;
+    }
+    __asm__ volatile("sti");
+    say("virq-debug: waiting for VIRQ_DEBUG");
+    wait_port(virq.port, 0);
+    say("virq-debug: VIRQ_DEBUG arrived: PASS");
+    shutdown(SHUTDOWN_poweroff);
+}
+
 static uint32_t parse_u32(const char *p)
 {
     uint32_t v = 0;
@@ -1370,6 +1422,10 @@ void guest_main(const struct hvm_start_info *si)
         run_ping_pong(si, streq(mode, "ping"));
     else if (streq(mode, "cpuid"))
         run_cpuid(si);
+    else if (streq(mode, "virq-debug"))
+        run_virq_debug();
+    else if (streq(mode, "balloon"))
+        run_balloon();
     else
         say("FAIL: unknown mode");
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct hvm_start_info;
+struct vcpu_time_info;
 
 /* abi-test.c: a named check (a FAIL line if not ok), counted for the verdict. */
 void check(bool ok, const char *what);
@@ -21,6 +22,25 @@ void finish(void);
 uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector);
 uint32_t wrmsr_checked(uint32_t msr, uint64_t v);
 void yield(void);
+/* Through the hypercall page; from 32-bit code (compatibility mode: Xen's compat ABI). */
+long abi_hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3);
+uint32_t abi_hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3);
+/* The frame check_events() made the shared info page. */
+uint64_t abi_shared_info_gfn(void);
+
+/* vcpu_info[0]'s time in the shared info page check_events() mapped. */
+const volatile struct vcpu_time_info *abi_vcpu0_time(void);
+
+/* time_area.c: VCPUOP_register_vcpu_time_memory_area. */
+long abi_register_time_area(uint32_t vcpu, uint64_t addr);
+void check_time_area(void);
+
+/* memory.c: memory_op's reservation calls; mode=balloon. */
+void check_reservation(void);
+void run_balloon(void);
+/* One console line; sched_op shutdown with reason. */
+void abi_say(const char *what);
+void abi_shutdown_reason(unsigned int reason);
 
 /* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
 void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);

@@ -30,6 +30,10 @@
 #define POLL(f) FIELD(sched_poll, compat_sched_poll, f)
 LAYOUT(sched_poll, sched_poll, compat_sched_poll, POLL(ports), POLL(nr_ports), POLL(timeout));
 
+#define RES(f) FIELD(xen_memory_reservation, compat_memory_reservation, f)
+LAYOUT(memory_reservation, xen_memory_reservation, compat_memory_reservation, RES(extent_start),
+       RES(nr_extents), RES(extent_order), RES(mem_flags), RES(domid));
+
 #define MAP(f) FIELD(xen_memory_map, compat_memory_map, f)
 LAYOUT(memory_map, xen_memory_map, compat_memory_map, MAP(nr_entries), MAP(buffer));
 

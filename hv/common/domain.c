@@ -13,6 +13,7 @@
 #include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/cmdline.h>
+#include <hv/memory.h>
 #include <hv/domain_registry.h>
 #include <hv/exit_stats.h>
 #include <hv/p2m.h>
@@ -156,6 +157,7 @@ void domain_reset(struct domain *d)
      * Xen scrubs a dead domain's memory; a restart must not see its earlier
      * run either. The scrub itself runs in steps (domain_restart_step).
      */
+    memory_domain_reset(d);
     p2m_reset(d->p2m);
     dom_console_restart(&d->console, d->restarts);
     d->shutdown_reason = -1;

@@ -397,13 +397,12 @@ static bool prepare_domain(const struct domain_spec *ds)
     shm_for_builder(ds, inputs.shm);
     spec->nr_shm = ds->nr_shm;
     spec->shm = inputs.shm;
-    if (db_prepare(spec, &layout, &diag)) {
-        printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
-        return false;
-    }
-    if (layout.mode == DB_MODE_PV) {
-        printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
-               ds->name);
+    /* The same check and words as `tessera check`'s. */
+    if (db_check_runnable(spec, &layout, &diag)) {
+        char line[320];
+
+        db_diag_format(&diag, line, sizeof(line));
+        printk("tessera: %s\n", line);
         return false;
     }
     return true;

@@ -5,14 +5,11 @@
  * guest memory only through guest_access.h.
  */
 #include <string.h>
-#include <public/arch-x86/e820.h>
 #include <public/errno.h>
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
-#include <public/memory.h>
 #include <public/sched.h>
 #include <public/xen.h>
-#include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/guest_access.h>
@@ -82,51 +79,6 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
         default: return -XEN_EINVAL; /* suspend needs a toolstack to resume it */
         }
     case SCHEDOP_poll: return evtchn_poll(v, args[1]);
-    default: return -XEN_ENOSYS;
-    }
-}
-
-/* memory_op's low bits are the command; the rest is Xen's continuation state. */
-#define MEMOP_CMD_MASK 0x3F
-
-static int64_t memory_map(struct vcpu *v, uint64_t arg)
-{
-    struct domain *d = v->domain;
-    struct e820entry entries[DOMAIN_MEMMAP_MAX];
-    struct xen_memory_map map;
-    uint32_t nr, i;
-
-    if (copy_from_guest_xlat(v, &map, mk_gvaddr(arg), &compat_memory_map_layout))
-        return -XEN_EFAULT;
-    /* As Xen: as many entries as the guest has room for. */
-    nr = MIN(map.nr_entries, d->nr_memmap);
-    for (i = 0; i < nr; i++)
-        entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type };
-    if (copy_to_guest(v, mk_gvaddr(map.buffer), entries, nr * sizeof(entries[0])))
-        return -XEN_EFAULT;
-    map.nr_entries = nr;
-    return copy_to_guest_xlat(v, mk_gvaddr(arg), &map, &compat_memory_map_layout);
-}
-
-static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
-{
-    struct xen_add_to_physmap x;
-
-    if (copy_from_guest_xlat(v, &x, mk_gvaddr(arg), &compat_add_to_physmap_layout))
-        return -XEN_EFAULT;
-    if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
-        return -XEN_EPERM;
-    /* The shared info page; grant tables come with grant_table_op. */
-    if (x.space != XENMAPSPACE_shared_info || x.idx != 0)
-        return -XEN_EINVAL;
-    return shared_info_map(v, x.gpfn);
-}
-
-static int64_t do_memory_op(struct vcpu *v, const uint64_t *args)
-{
-    switch (args[0] & MEMOP_CMD_MASK) {
-    case XENMEM_add_to_physmap: return add_to_physmap(v, args[1]);
-    case XENMEM_memory_map: return memory_map(v, args[1]);
     default: return -XEN_ENOSYS;
     }
 }

@@ -43,20 +43,7 @@ int runstate_to_guest(struct vcpu *v, gvaddr_t gva, const struct vcpu_runstate_i
     return copy_to_guest_kernel(v, gva, buf, len);
 }
 
-/* Where the area's bytes go: at most two pieces (it is shorter than a page); len 0 if unused. */
-struct area_pieces {
-    uint8_t *at[2];
-    size_t len[2];
-};
-
-/*
- * Translates [gva, gva + len) as v's kernel sees it now, once, so that the
- * bytes go where the frames were checked: 0; -EFAULT if a page is not
- * mapped for writing or maps nothing in the P2M; -EINVAL if one maps a page
- * no hypervisor area may be in (guest_area_frame(): shared memory, the
- * console ring, anything but the domain's own RAM).
- */
-static int area_translate(struct vcpu *v, gvaddr_t gva, size_t len, struct area_pieces *p)
+int guest_area_translate(struct vcpu *v, gvaddr_t gva, size_t len, struct guest_area_pieces *p)
 {
     unsigned int i;
 
@@ -90,7 +77,7 @@ void runstate_area_update(struct vcpu *v)
     bool compat = __atomic_load_n(&v->runstate_area.compat, __ATOMIC_RELAXED);
     struct vcpu_runstate_info info;
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];
-    struct area_pieces p;
+    struct guest_area_pieces p;
     size_t len;
 
     CHECK(v->pcpu == smp_processor_id());
@@ -100,11 +87,29 @@ void runstate_area_update(struct vcpu *v)
     sched_runstate(v, &info, false);
     len = compat_xlat_out(buf, &info, &compat_vcpu_runstate_info_layout, compat);
     /* As Xen: a copy that cannot be made is the guest's business (it unmapped its area). */
-    if (area_translate(v, gva, len, &p))
+    if (guest_area_translate(v, gva, len, &p))
         return;
-    memcpy(p.at[0], buf, p.len[0]);
-    if (p.len[1])
-        memcpy(p.at[1], buf + p.len[0], p.len[1]);
+    guest_area_copy(&p, 0, buf, len);
+}
+
+void guest_area_copy(const struct guest_area_pieces *p, size_t off, const void *src, size_t len)
+{
+    const uint8_t *from = src;
+    unsigned int i;
+
+    for (i = 0; i < 2 && len; i++) {
+        size_t n;
+
+        if (off >= p->len[i]) {
+            off -= p->len[i];
+            continue;
+        }
+        n = MIN(len, p->len[i] - off);
+        memcpy(p->at[i] + off, from, n);
+        from += n;
+        len -= n;
+        off = 0;
+    }
 }
 
 int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
@@ -127,9 +132,10 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
      */
     if (gvaddr_val(gva)) {
         const struct compat_layout *l = &compat_vcpu_runstate_info_layout;
-        struct area_pieces p;
+        struct guest_area_pieces p;
 
-        if (area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) == -XEN_EINVAL)
+        if (guest_area_translate(v, gva, compat ? l->compat_size : l->native_size, &p) ==
+            -XEN_EINVAL)
             return -XEN_EINVAL;
     }
     __atomic_store_n(&target->runstate_area.compat, compat, __ATOMIC_RELAXED);

@@ -19,6 +19,7 @@
 #include <hv/compat_xlat.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/guest_time.h>
 #include <hv/hypercall.h>
 #include <hv/runstate_area.h>
 #include <hv/sched.h>
@@ -116,6 +117,7 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)
     case VCPUOP_get_runstate_info: return vcpu_get_runstate(v, target, arg);
     case VCPUOP_register_runstate_memory_area: return runstate_area_register(v, target, arg);
     case VCPUOP_register_vcpu_info: return vcpu_info_register(v, target, arg);
+    case VCPUOP_register_vcpu_time_memory_area: return guest_time_area_register(v, target, arg);
     case VCPUOP_set_periodic_timer:
     case VCPUOP_stop_periodic_timer:
     case VCPUOP_set_singleshot_timer:

@@ -184,7 +184,9 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
         .report = print_diag,
         .ctx = &v,
     };
-    return hl_build_plan(&in, plan);
+    unsigned errors = hl_build_plan(&in, plan);
+    /* The images only once the tree is valid: then the modules are all found. */
+    return errors ? errors : check_images(t, plan);
 }
 
 /* "512M", "2G", "1048576", "64K": bytes. */

@@ -74,6 +74,8 @@ void tree_free(struct tree *t);
 int tree_find_module(const struct tree *t, const char *name, char *out, size_t size);
 /* Validates; prints every diagnostic to stderr. Returns the error count. */
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan);
+/* check_images.c: the domains' kernel and ramdisk files as the hypervisor checks them; errors. */
+unsigned check_images(const struct tree *t, const struct hl_plan *plan);
 int parse_size(const char *s, uint64_t *bytes);
 int parse_uint(const char *s, uint32_t *out);
 /* --cpus (c), --mem (m), --ram-map (r), --module-path (p): 0, or 2 on a bad value. */

@@ -16,6 +16,7 @@
 #define DOMAIN_BUILDER_BUILDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bzimage.h"
@@ -154,6 +155,19 @@ struct db_layout {
 int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, struct db_diag *diag);
 int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
              const struct db_guest_mem *mem, struct db_vcpu_state *vcpu, struct db_diag *diag);
+
+/*
+ * What `tessera check` and the hypervisor both refuse, with the same words:
+ * db_prepare()'s checks (a kernel that is neither ELF nor a Linux bzImage,
+ * an ELF without a PVH or PV entry, an initramfs or anything else that does
+ * not fit the domain's RAM, a vCPU count the MADT's 8-bit APIC ids cannot
+ * hold) and a PV kernel, which the hypervisor does not run yet. 0, or -1
+ * with *diag filled; *layout as db_prepare() leaves it.
+ */
+int db_check_runnable(const struct db_domain_spec *spec, struct db_layout *layout,
+                      struct db_diag *diag);
+/* The line both print for a failed check: "domain NAME: CODE: MESSAGE"; its length. */
+size_t db_diag_format(const struct db_diag *diag, char *buf, size_t size);
 
 const char *db_mode_name(enum db_mode mode);
 

@@ -33,6 +33,7 @@ struct compat_layout {
 };
 
 extern const struct compat_layout compat_sched_poll_layout;
+extern const struct compat_layout compat_memory_reservation_layout;
 extern const struct compat_layout compat_memory_map_layout;
 extern const struct compat_layout compat_add_to_physmap_layout;
 extern const struct compat_layout compat_vcpu_runstate_info_layout;

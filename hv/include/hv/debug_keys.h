@@ -7,7 +7,7 @@
 #ifndef HV_DEBUG_KEYS_H
 #define HV_DEBUG_KEYS_H
 
-/* In interrupt context (the console's input poll), with the console input locks held. */
+/* In interrupt context (the console's input poll), with its input lock and the registry lock held. */
 void debug_key(char ch);
 
 #endif

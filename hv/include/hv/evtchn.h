@@ -87,8 +87,9 @@ struct vcpu_events {
     struct vcpu_info *info; /* registered location, else in shared info, else NULL */
     bool info_registered;
     uint16_t virq_port[EVTCHN_NR_VIRQS];
-    volatile bool polling; /* blocked in SCHEDOP_poll: any event wakes it */
-    bool time_stale;       /* time info to rewrite on v's own CPU (atomic) */
+    volatile bool polling;  /* blocked in SCHEDOP_poll: any event wakes it */
+    bool time_stale;        /* time info to rewrite on v's own CPU (atomic) */
+    uint64_t time_area_gva; /* VCPUOP_register_vcpu_time_memory_area's copy, 0 if none */
 };
 
 /* false: out of memory. */

@@ -6,6 +6,8 @@
 #ifndef HV_GUEST_TIME_H
 #define HV_GUEST_TIME_H
 
+#include <hv/types.h>
+
 struct vcpu;
 
 /*
@@ -14,5 +16,12 @@ struct vcpu;
  * (evtchn_upcall_vector()).
  */
 void guest_time_update(struct vcpu *v);
+/*
+ * VCPUOP_register_vcpu_time_memory_area from v for target (any vCPU of its
+ * domain): a copy of target's vcpu_time_info at a guest-virtual address
+ * (Linux's vDSO clock), rewritten with it; 0 unregisters. 0, -EFAULT, or
+ * -EINVAL for an address that maps no RAM of the domain's own.
+ */
+int64_t guest_time_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg);
 
 #endif

@@ -20,6 +20,9 @@ int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args);
 /* VCPUOP_down of target (also HLT with interrupts off): the last vCPU down powers the domain off. */
 int64_t vcpu_down(struct vcpu *target);
 
+/* memory_op (memory.c): the memory map, the shared info frame, ballooning within the budget. */
+int64_t do_memory_op(struct vcpu *v, const uint64_t *args);
+
 /* xen_version (xen_version.c). */
 int64_t do_xen_version(struct vcpu *v, const uint64_t *args);
 /* XENVER_get_features' submap submap_idx; *valid false for a submap Xen does not define. */

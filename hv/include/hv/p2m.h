@@ -70,6 +70,41 @@ int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int 
 int p2m_populate_ram_uncleared(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
 
 /*
+ * Ballooning within the domain's static budget (XENMEM_decrease_reservation
+ * and friends): the RAM a guest gives back stays the domain's, in a list of
+ * released pages that only this P2M maps again and p2m_destroy() frees.
+ *
+ * p2m_release_ram() unmaps [gpa, gpa + size) (page aligned, all P2M_RAM,
+ * 2 MiB leaves split as needed) into that list: 0, -EINVAL (bad range, a
+ * page not RAM: nothing released) or -ENOMEM (no pool page for a split:
+ * nothing released). Cached translations are stale from then on
+ * (p2m_unmap_gen()).
+ */
+int p2m_release_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+/*
+ * Maps released pages, zeroed, as P2M_RAM (read, write, execute) at the
+ * unmapped [gpa, gpa + size): 0, -EINVAL (bad range, something mapped) or
+ * -ENOMEM (too few released pages not held, or no pool page): nothing mapped.
+ */
+int p2m_populate_released(struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+/*
+ * XENMEM_increase_reservation for a translated guest: pages released
+ * earlier go back to the domain's reservation without a mapping (as Xen
+ * allocates them); held until a restart. 0 or -ENOMEM.
+ */
+int p2m_claim_released(struct p2m *p2m, uint64_t pages);
+/*
+ * For a restart, before p2m_reset(): maps released pages into every
+ * unmapped page of [gpa, gpa + size), a RAM range of the domain's memory
+ * map, while any remain, and forgets the held count.
+ */
+void p2m_refill_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+/* Pages released and not mapped again, and how many of them are held. */
+void p2m_reservation(const struct p2m *p2m, uint64_t *released, uint64_t *held);
+/* Changes whenever a mapping is removed; a vCPU seeing a new value flushes its guest TLB. */
+uint64_t p2m_unmap_gen(const struct p2m *p2m);
+
+/*
  * Maps [pa, pa + size) at gpa (page aligned, 4 KiB leaves) as type with
  * perms: memory the domain does not own, left alone by p2m_destroy (pa is
  * ignored for P2M_MMIO_EMUL). 0, -ENOMEM (pool exhausted: what was mapped

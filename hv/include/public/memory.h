@@ -5,8 +5,32 @@
 
 #include <stdint.h>
 
-#define XENMEM_add_to_physmap 7
-#define XENMEM_memory_map     9
+#define XENMEM_increase_reservation 0
+#define XENMEM_decrease_reservation 1
+#define XENMEM_current_reservation  3
+#define XENMEM_maximum_reservation  4
+#define XENMEM_populate_physmap     6
+#define XENMEM_add_to_physmap       7
+#define XENMEM_memory_map           9
+
+/* memory_op's command bits; the rest (cmd >> MEMOP_EXTENT_SHIFT) is the first extent to do. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK     ((1u << MEMOP_EXTENT_SHIFT) - 1)
+
+/* xen_memory_reservation.mem_flags */
+#define XENMEMF_populate_on_demand (1u << 16)
+
+/*
+ * XENMEM_increase/decrease_reservation and XENMEM_populate_physmap; the
+ * call returns how many extents were done (or -errno before the first).
+ */
+struct xen_memory_reservation {
+    uint64_t extent_start; /* guest handle of xen_pfn_t[nr_extents] */
+    uint64_t nr_extents;   /* xen_ulong_t */
+    uint32_t extent_order; /* each extent is 2^extent_order pages */
+    uint32_t mem_flags;    /* XENMEMF_* (address bits in 7:0) */
+    uint16_t domid;
+};
 
 #define XENMAPSPACE_shared_info 0
 #define XENMAPSPACE_grant_table 1

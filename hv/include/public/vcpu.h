@@ -5,17 +5,18 @@
 
 #include <stdint.h>
 
-#define VCPUOP_initialise                    0
-#define VCPUOP_up                            1
-#define VCPUOP_down                          2
-#define VCPUOP_is_up                         3
-#define VCPUOP_get_runstate_info             4
-#define VCPUOP_register_runstate_memory_area 5
-#define VCPUOP_set_periodic_timer            6
-#define VCPUOP_stop_periodic_timer           7
-#define VCPUOP_set_singleshot_timer          8
-#define VCPUOP_stop_singleshot_timer         9
-#define VCPUOP_register_vcpu_info            10
+#define VCPUOP_initialise                     0
+#define VCPUOP_up                             1
+#define VCPUOP_down                           2
+#define VCPUOP_is_up                          3
+#define VCPUOP_get_runstate_info              4
+#define VCPUOP_register_runstate_memory_area  5
+#define VCPUOP_set_periodic_timer             6
+#define VCPUOP_stop_periodic_timer            7
+#define VCPUOP_set_singleshot_timer           8
+#define VCPUOP_stop_singleshot_timer          9
+#define VCPUOP_register_vcpu_info             10
+#define VCPUOP_register_vcpu_time_memory_area 13
 
 /* Time a vCPU spent in each state since it was created (system time, ns). */
 struct vcpu_runstate_info {
@@ -48,6 +49,15 @@ struct vcpu_set_singleshot_timer {
     uint32_t pad;
 };
 #define VCPU_SSHOTTMR_future (1u << 0)
+
+/*
+ * VCPUOP_register_vcpu_time_memory_area: where a copy of the vCPU's
+ * vcpu_time_info goes (guest-virtual; 0 = none). A 64-bit field in the
+ * native and the compat layout alike.
+ */
+struct vcpu_register_time_memory_area {
+    uint64_t addr;
+};
 
 struct vcpu_register_vcpu_info {
     uint64_t mfn;    /* frame holding the vcpu_info */

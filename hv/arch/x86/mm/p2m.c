@@ -31,6 +31,15 @@ struct p2m {
     paddr_t free_head; /* free pool pages, linked through their first word */
     uint64_t pool_total, pool_free;
     gpaddr_t scrub_next; /* the scrub after a reset zeroes RAM from here up */
+    /*
+     * RAM the guest gave back (p2m_release_ram): still the domain's, unmapped,
+     * its addresses on a stack of pool pages (never in the pages themselves,
+     * which another vCPU's stale translation may still write); held of them
+     * are claimed by increase_reservation, not for populating.
+     */
+    paddr_t released_top;
+    uint64_t released, held;
+    uint64_t unmap_gen; /* bumped whenever a mapping goes: cached translations are stale */
     unsigned int nr_chunks;
     struct pool_chunk chunks[POOL_MAX_CHUNKS];
 };
@@ -148,14 +157,74 @@ static void free_owned(const struct p2m_format *f, paddr_t table, unsigned int l
     }
 }
 
+/*
+ * A page of the released stack: the next (older) stack page, how many
+ * addresses this one holds, the addresses.
+ */
+#define STACK_SLOTS (PAGE_SIZE / 8 - 2)
+struct released_page {
+    paddr_t next;
+    uint64_t count;
+    paddr_t pa[STACK_SLOTS];
+};
+
+/* Pool pages pushing n more addresses takes. */
+static uint64_t released_pages_needed(const struct p2m *p, uint64_t n)
+{
+    const struct released_page *top =
+        paddr_val(p->released_top) ? phys_to_virt(p->released_top) : NULL;
+    uint64_t room = top ? STACK_SLOTS - top->count : 0;
+
+    return n <= room ? 0 : (n - room + STACK_SLOTS - 1) / STACK_SLOTS;
+}
+
+/* Pushes pa; the caller made sure the pool has the page this may take. */
+static void released_push(struct p2m *p, paddr_t pa)
+{
+    struct released_page *top = paddr_val(p->released_top) ? phys_to_virt(p->released_top) : NULL;
+
+    if (!top || top->count == STACK_SLOTS) {
+        paddr_t t = pool_take(p);
+
+        top = phys_to_virt(t);
+        top->next = p->released_top;
+        p->released_top = t;
+    }
+    top->pa[top->count++] = pa;
+    p->released++;
+}
+
+/* The last released page, or 0; an emptied stack page goes back to the pool. */
+static paddr_t released_take(struct p2m *p)
+{
+    struct released_page *top;
+    paddr_t pa;
+
+    if (!paddr_val(p->released_top))
+        return mk_paddr(0);
+    top = phys_to_virt(p->released_top);
+    pa = top->pa[--top->count];
+    if (!top->count) {
+        paddr_t t = p->released_top;
+
+        p->released_top = top->next;
+        pool_put(p, t);
+    }
+    p->released--;
+    return pa;
+}
+
 void p2m_destroy(struct p2m *p)
 {
     unsigned int i;
+    paddr_t pa;
 
     if (!p)
         return;
     if (paddr_val(p->root))
         free_owned(p->fmt, p->root, p->fmt->levels);
+    while (paddr_val(pa = released_take(p)))
+        page_free(pa, 0);
     for (i = 0; i < p->nr_chunks; i++)
         page_free(p->chunks[i].pa, p->chunks[i].order);
     page_free(virt_to_phys(p), 0);
@@ -195,6 +264,8 @@ void p2m_reset(struct p2m *p)
     spin_lock(&p->lock);
     reset_table(p, p->root, p->fmt->levels);
     p->scrub_next = mk_gpaddr(0);
+    p->held = 0;
+    __atomic_fetch_add(&p->unmap_gen, 1, __ATOMIC_RELEASE);
     spin_unlock(&p->lock);
 }
 
@@ -446,4 +517,136 @@ void p2m_pool_usage(const struct p2m *p, uint64_t *used, uint64_t *total)
 {
     *used = p->pool_total - p->pool_free;
     *total = p->pool_total;
+}
+
+/*
+ * Replaces the 2 MiB leaf *slot (level 2) by a table of 512 4 KiB leaves of
+ * the same pages, type and permissions; the caller made sure the pool has a page.
+ */
+static void split_leaf(struct p2m *p, uint64_t *slot)
+{
+    const struct p2m_format *f = p->fmt;
+    paddr_t base = f->addr(*slot, 2), t = pool_take(p);
+    enum p2m_type type = f->type(*slot);
+    unsigned int perms = f->perms(*slot), i;
+    uint64_t *e = phys_to_virt(t);
+
+    for (i = 0; i < 512; i++)
+        e[i] = f->leaf(paddr_add(base, i * PAGE_SIZE), 1, type, perms);
+    *slot = f->table(t);
+}
+
+int p2m_release_ram(struct p2m *p, gpaddr_t gpa, uint64_t size)
+{
+    const struct p2m_format *f = p->fmt;
+    uint64_t off, splits = 0;
+    int rc = 0;
+
+    if (!range_ok(p, gpa, size))
+        return -XEN_EINVAL;
+    spin_lock(&p->lock);
+    for (off = 0; off < size && !rc; off += PAGE_SIZE) {
+        unsigned int level = 0;
+        uint64_t e = leaf_of(p, gpaddr_add(gpa, off), &level);
+
+        if (!e || f->type(e) != P2M_RAM)
+            rc = -XEN_EINVAL;
+        else if (level == 2 && (off == 0 || gpaddr_is_aligned(gpaddr_add(gpa, off), MiB(2))))
+            splits++;
+    }
+    /* Every pool page it needs first: nothing is released unless all can be. */
+    if (!rc && p->pool_free < splits + released_pages_needed(p, size >> PAGE_SHIFT))
+        rc = -XEN_ENOMEM;
+    for (off = 0; off < size && !rc; off += PAGE_SIZE) {
+        unsigned int level = 0;
+
+        leaf_of(p, gpaddr_add(gpa, off), &level);
+        if (level == 2)
+            split_leaf(p, slot_of(p, gpaddr_add(gpa, off), 2));
+    }
+    for (off = 0; off < size && !rc; off += PAGE_SIZE) {
+        uint64_t *slot = slot_of(p, gpaddr_add(gpa, off), 1);
+
+        released_push(p, f->addr(*slot, 1));
+        *slot = 0;
+    }
+    if (!rc)
+        __atomic_fetch_add(&p->unmap_gen, 1, __ATOMIC_RELEASE);
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+int p2m_populate_released(struct p2m *p, gpaddr_t gpa, uint64_t size)
+{
+    uint64_t off;
+    int rc = 0;
+
+    if (!range_ok(p, gpa, size))
+        return -XEN_EINVAL;
+    spin_lock(&p->lock);
+    if (!range_is_free(p, gpa, size))
+        rc = -XEN_EINVAL;
+    else if (p->released - p->held < size >> PAGE_SHIFT)
+        rc = -XEN_ENOMEM;
+    /* Every table first, so that nothing is mapped unless all can be. */
+    for (off = 0; off < size && !rc; off += PAGE_SIZE)
+        if (!slot_of(p, gpaddr_add(gpa, off), 1))
+            rc = -XEN_ENOMEM;
+    for (off = 0; off < size && !rc; off += PAGE_SIZE) {
+        paddr_t pa = released_take(p);
+
+        zero_pages(pa, 1);
+        *slot_of(p, gpaddr_add(gpa, off), 1) = p->fmt->leaf(pa, 1, P2M_RAM, P2M_RWX);
+    }
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+int p2m_claim_released(struct p2m *p, uint64_t pages)
+{
+    int rc = 0;
+
+    spin_lock(&p->lock);
+    if (p->released - p->held < pages)
+        rc = -XEN_ENOMEM;
+    else
+        p->held += pages;
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+void p2m_refill_ram(struct p2m *p, gpaddr_t gpa, uint64_t size)
+{
+    uint64_t off;
+
+    if (!range_ok(p, gpa, size))
+        return;
+    spin_lock(&p->lock);
+    for (off = 0; off < size && p->released; off += PAGE_SIZE) {
+        unsigned int level;
+        uint64_t *slot;
+        paddr_t pa;
+
+        if (leaf_of(p, gpaddr_add(gpa, off), &level))
+            continue;
+        slot = slot_of(p, gpaddr_add(gpa, off), 1);
+        if (!slot)
+            break; /* cannot happen: the page's table held it before its release */
+        pa = released_take(p);
+        zero_pages(pa, 1);
+        *slot = p->fmt->leaf(pa, 1, P2M_RAM, P2M_RWX);
+    }
+    p->held = 0;
+    spin_unlock(&p->lock);
+}
+
+void p2m_reservation(const struct p2m *p, uint64_t *released, uint64_t *held)
+{
+    *released = p->released;
+    *held = p->held;
+}
+
+uint64_t p2m_unmap_gen(const struct p2m *p)
+{
+    return __atomic_load_n(&p->unmap_gen, __ATOMIC_ACQUIRE);
 }

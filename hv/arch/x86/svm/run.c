@@ -15,6 +15,7 @@
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/p2m.h>
 #include "svm.h"
 
 /*
@@ -206,6 +207,14 @@ void svm_vcpu_run(struct vcpu *v)
     svm_predictor_barrier(c, v->domain);
     hvm_vcpu_load(v);
     while (!vcpu_must_stop(v)) {
+        uint64_t gen = p2m_unmap_gen(v->domain->p2m);
+
+        /* The guest gave pages back (memory_op): no translation of them may survive. */
+        if (gen != s->p2m_gen) {
+            s->p2m_gen = gen;
+            if (ctl->tlb_control == VMCB_TLB_FLUSH_NONE)
+                ctl->tlb_control = VMCB_TLB_FLUSH_ASID;
+        }
         svm_deliver_upcall(v, s);
         ctl->eventinj = s->pending_event;
         s->pending_event = 0;

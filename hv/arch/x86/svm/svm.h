@@ -29,6 +29,7 @@ struct svm_vcpu {
     uint32_t asid;
     uint64_t asid_generation;
     unsigned int asid_cpu; /* CPU the ASID belongs to */
+    uint64_t p2m_gen;      /* p2m_unmap_gen() its guest TLB was last flushed at */
 };
 
 /* Per-CPU SVM state. */

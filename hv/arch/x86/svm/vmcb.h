@@ -148,6 +148,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define VMCB_NP_ENABLE        (1ull << 0)
 #define VMCB_TLB_FLUSH_NONE   0
 #define VMCB_TLB_FLUSH_ALL    1
+#define VMCB_TLB_FLUSH_ASID   3 /* this guest's entries only */
 
 /* EVENTINJ and EXITINTINFO */
 #define VMCB_EVENT_VECTOR_MASK    0xFFull

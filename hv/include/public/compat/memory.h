@@ -8,6 +8,15 @@
 
 #include <stdint.h>
 
+/* struct xen_memory_reservation; extent_start points at 32-bit frame numbers */
+struct compat_memory_reservation {
+    uint32_t extent_start;
+    uint32_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;
+    uint16_t domid;
+};
+
 /* struct xen_memory_map */
 struct compat_memory_map {
     uint32_t nr_entries;

@@ -26,21 +26,50 @@
 
 static unsigned int allocs, frees;
 
+/*
+ * Blocks handed out, so that a 2 MiB block the P2M split and gives back page
+ * by page is freed (and counted) once, when its last page comes back.
+ */
+#define MAX_BLOCKS 4096
+static struct block {
+    uint8_t *base;
+    uint64_t bytes, live;
+} blocks[MAX_BLOCKS];
+
 paddr_t page_alloc(unsigned int order)
 {
     void *p = aligned_alloc(PAGE << order, PAGE << order);
+    unsigned int i;
 
     if (!p)
         return mk_paddr(0);
+    for (i = 0; blocks[i].base; i++)
+        assert_true(i + 1 < MAX_BLOCKS);
+    blocks[i] = (struct block){ p, PAGE << order, PAGE << order };
     allocs++;
     return virt_to_phys(p);
 }
 
 void page_free(paddr_t pa, unsigned int order)
 {
-    (void)order;
-    frees++;
-    free(phys_to_virt(pa));
+    uint8_t *p = phys_to_virt(pa);
+    unsigned int i;
+
+    for (i = 0; i < MAX_BLOCKS; i++) {
+        struct block *b = &blocks[i];
+
+        if (!b->base || p < b->base || p >= b->base + b->bytes)
+            continue;
+        assert_true(b->live >= PAGE << order);
+        b->live -= PAGE << order;
+        if (!b->live) {
+            free(b->base);
+            *b = (struct block){ 0 };
+            frees++;
+        }
+        return;
+    }
+    fail_msg("page_free of a page never allocated");
 }
 
 void *page_alloc_zeroed_virt(void)
@@ -292,6 +321,124 @@ static void test_pool_exhaustion(void **state)
     assert_int_equal(allocs - allocs_before, frees - frees_before);
 }
 
+/*
+ * Ballooning within the budget: a page given back leaves the map (its 2 MiB
+ * leaf split, the rest of it where it was) for the P2M's own list, comes
+ * back zeroed only where nothing is mapped, can be held by
+ * increase_reservation, and fills the holes again at a restart; never an
+ * allocation, and cached translations marked stale only when a mapping goes.
+ */
+static void test_release_and_populate_within_budget(void **state)
+{
+    static uint8_t shared[PAGE] __attribute__((aligned(PAGE)));
+    uint64_t used_by_ram, released, held, gen;
+    unsigned int allocs_before;
+    paddr_t leaf_base, gone;
+    struct p2m *p;
+
+    (void)state;
+    p = make_domain(shared, &used_by_ram);
+    allocs_before = allocs;
+    leaf_base = p2m_lookup(p, mk_gpaddr(2 * MIB), NULL);
+    gone = p2m_lookup(p, mk_gpaddr(3 * MIB + PAGE), NULL);
+    gen = p2m_unmap_gen(p);
+
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(3 * MIB + PAGE), PAGE), 0);
+    assert_int_equal(p2m_query(p, mk_gpaddr(3 * MIB + PAGE), NULL, NULL), P2M_NONE);
+    assert_true(paddr_eq(p2m_lookup(p, mk_gpaddr(3 * MIB), NULL), paddr_add(leaf_base, MIB)));
+    assert_true(paddr_eq(p2m_lookup(p, mk_gpaddr(3 * MIB + 2 * PAGE), NULL),
+                         paddr_add(leaf_base, MIB + 2 * PAGE)));
+    assert_true(p2m_unmap_gen(p) != gen);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 1);
+    assert_int_equal(held, 0);
+
+    /* Refused, nothing released: not all RAM, already gone, bad ranges. */
+    gen = p2m_unmap_gen(p);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(3 * MIB), 2 * PAGE), -22);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(1ull << 30), PAGE), -22);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(0xFEE00000ull), PAGE), -22);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(2 * MIB + 1), PAGE), -22);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(1ull << 48), PAGE), -22);
+    assert_int_equal(p2m_query(p, mk_gpaddr(3 * MIB), NULL, NULL), P2M_RAM);
+    assert_int_equal(p2m_query(p, mk_gpaddr(1ull << 30), NULL, NULL), P2M_SHARED_RW);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 1);
+    assert_true(p2m_unmap_gen(p) == gen);
+
+    /* Populating: only where nothing is mapped, only as many as were released. */
+    memset(phys_to_virt(gone), 0xEE, PAGE);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(3 * MIB + PAGE), 2 * PAGE), -22);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(16 * MIB), 2 * PAGE), -12);
+    assert_int_equal(p2m_query(p, mk_gpaddr(16 * MIB), NULL, NULL), P2M_NONE);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(16 * MIB), PAGE), 0);
+    assert_true(paddr_eq(p2m_lookup(p, mk_gpaddr(16 * MIB), NULL), gone));
+    assert_int_equal(guest(p, mk_gpaddr(16 * MIB))[0], 0);
+    assert_int_equal(guest(p, mk_gpaddr(16 * MIB))[PAGE - 1], 0);
+    assert_true(p2m_unmap_gen(p) == gen);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 0);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(3 * MIB + PAGE), PAGE), -12);
+
+    /* Held pages are the domain's but not for populating. */
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(16 * MIB), PAGE), 0);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(1 * MIB), PAGE), 0);
+    assert_int_equal(p2m_claim_released(p, 3), -12);
+    assert_int_equal(p2m_claim_released(p, 1), 0);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(16 * MIB), 2 * PAGE), -12);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 2);
+    assert_int_equal(held, 1);
+
+    /* A restart maps them into the holes of the RAM range, zeroed; 16 MiB is no RAM of it. */
+    memset(phys_to_virt(gone), 0xEE, PAGE);
+    p2m_refill_ram(p, mk_gpaddr(1 * MIB), 4 * MIB + 2 * PAGE);
+    assert_true(p2m_owns_range(p, mk_gpaddr(1 * MIB), 4 * MIB + 2 * PAGE));
+    assert_int_equal(guest(p, mk_gpaddr(1 * MIB))[0], 0);
+    assert_int_equal(guest(p, mk_gpaddr(3 * MIB + PAGE))[0], 0);
+    assert_int_equal(p2m_query(p, mk_gpaddr(16 * MIB), NULL, NULL), P2M_NONE);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 0);
+    assert_int_equal(held, 0);
+    assert_int_equal(allocs, allocs_before);
+    p2m_destroy(p);
+}
+
+/* Released pages go back to the allocator with the domain, split 2 MiB blocks included. */
+static void test_destroy_frees_released_pages(void **state)
+{
+    static uint8_t shared[PAGE] __attribute__((aligned(PAGE)));
+    unsigned int allocs_before = allocs, frees_before = frees;
+    uint64_t used_by_ram;
+    struct p2m *p;
+
+    (void)state;
+    p = make_domain(shared, &used_by_ram);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(2 * MIB), 2 * MIB), 0);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(5 * MIB), PAGE), 0);
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(64 * MIB), PAGE), 0);
+    p2m_destroy(p);
+    assert_int_equal(allocs - allocs_before, frees - frees_before);
+}
+
+/* A split needs a table page: with the pool empty, nothing is released. */
+static void test_release_without_pool_page(void **state)
+{
+    uint64_t used, total, released, held;
+    struct p2m *p = p2m_create(3 * PAGE); /* the root and the tables down to a 2 MiB leaf */
+
+    (void)state;
+    assert_non_null(p);
+    assert_int_equal(p2m_populate_ram(p, mk_gpaddr(0), 2 * MIB, P2M_RWX), 0);
+    p2m_pool_usage(p, &used, &total);
+    assert_int_equal(used, total);
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(PAGE), PAGE), -12);
+    assert_int_equal(p2m_query(p, mk_gpaddr(PAGE), NULL, NULL), P2M_RAM);
+    p2m_reservation(p, &released, &held);
+    assert_int_equal(released, 0);
+    p2m_destroy(p);
+}
+
 static int use_npt(void **state)
 {
     (void)state;
@@ -308,6 +455,9 @@ int main(void)
         cmocka_unit_test(test_query_types_and_perms),
         cmocka_unit_test(test_overlap_and_bad_requests_refused),
         cmocka_unit_test(test_pool_exhaustion),
+        cmocka_unit_test(test_release_and_populate_within_budget),
+        cmocka_unit_test(test_destroy_frees_released_pages),
+        cmocka_unit_test(test_release_without_pool_page),
     };
 
     return cmocka_run_group_tests(tests, use_npt, NULL);

@@ -21,8 +21,12 @@ import time
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-copy", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
-    "exit", "send-after",
+    "exit", "send-after", "prepare",
 }
+
+# `prepare` scripts exit with this when what they fetch cannot be had; the
+# test is then skipped (ctest's SKIP_RETURN_CODE), not failed.
+SKIP = 77
 
 
 class CaseError(Exception):
@@ -33,6 +37,7 @@ def parse_case(path):
     case = {"expect": [], "expect-count": [], "expect-order": [], "expect-range": [],
             "forbid": [], "stop-on": [],
             "esp-remove": [], "esp-write": [], "esp-copy": [], "send-after": [], "esp-dtb": None, "bootargs": "",
+            "prepare": [],
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
@@ -62,6 +67,11 @@ def parse_case(path):
                     raise CaseError(f"{where}: send-after needs 'TRIGGER => TEXT'")
                 data = codecs.decode(text, "unicode_escape").encode("latin-1")
                 case[key].append((trigger, data))
+            elif key == "prepare":
+                script, _, dest = value.partition(" ")
+                if not script or not dest:
+                    raise CaseError(f"{where}: prepare needs 'SCRIPT DIR'")
+                case[key].append((script, dest))
             elif key in ("esp-write", "esp-copy"):
                 dest, _, text = value.partition(" ")
                 if key == "esp-copy" and (not dest or not text):
@@ -97,6 +107,22 @@ def set_hypervisor_bootargs(dtb, extra):
                          capture_output=True, text=True)
     args = (old.stdout.strip() + " " + extra).strip() if old.returncode == 0 else extra
     run(["fdtput", "-t", "s", dtb, node, "bootargs", args])
+
+
+class Skip(Exception):
+    pass
+
+
+def prepare(case, args):
+    """Runs each `prepare SCRIPT DIR` (DIR inside the build tree) before the ESP is made."""
+    for script, dest in case["prepare"]:
+        cmd = [os.path.join(args.source_dir, script), os.path.join(args.build_dir, dest)]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode == SKIP:
+            raise Skip(result.stderr.strip())
+        if result.returncode != 0:
+            raise CaseError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
+                            f"{result.stdout}{result.stderr}")
 
 
 def assemble_esp(case, args, esp):
@@ -226,11 +252,15 @@ def main():
     os.makedirs(os.path.dirname(log), exist_ok=True)
     started = time.monotonic()
     try:
+        prepare(case, args)
         assemble_esp(case, args, esp)
         rc, out = boot(case, args, esp, log)
     except CaseError as e:
         print(f"boot-test: {name}: {e}")
         return 1
+    except Skip as e:
+        print(f"boot-test: {name}: SKIPPED: {e}")
+        return SKIP
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

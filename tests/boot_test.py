@@ -157,8 +157,12 @@ def boot(case, args, esp, log_path):
                             start_new_session=True)
     lines, stopped = [], threading.Event()
 
-    def send_due(text):
-        """Types each send-after text, in case order, once its trigger has appeared."""
+    def send_due():
+        """Types each send-after text, in case order, once its trigger has appeared
+        (in any line so far: two domains reach their triggers in either order)."""
+        if not sends:
+            return
+        text = "".join(lines)
         try:
             while sends and sends[0][0] in text:
                 proc.stdin.write(sends.pop(0)[1])
@@ -174,7 +178,7 @@ def boot(case, args, esp, log_path):
                 text = raw.decode("utf-8", "replace")
                 lines.append(text)
                 sys.stdout.write(text)
-                send_due(text)
+                send_due()
                 if any(s in text for s in case["stop-on"]):
                     stopped.set()
                     # timeout(1) moves QEMU to its own process group; the

@@ -21,8 +21,12 @@ import time
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-copy", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
-    "exit", "send-after",
+    "exit", "send-after", "prepare",
 }
+
+# `prepare` scripts exit with this when what they fetch cannot be had; the
+# test is then skipped (ctest's SKIP_RETURN_CODE), not failed.
+SKIP = 77
 
 
 class CaseError(Exception):
@@ -33,6 +37,7 @@ def parse_case(path):
     case = {"expect": [], "expect-count": [], "expect-order": [], "expect-range": [],
             "forbid": [], "stop-on": [],
             "esp-remove": [], "esp-write": [], "esp-copy": [], "send-after": [], "esp-dtb": None, "bootargs": "",
+            "prepare": [],
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
@@ -62,6 +67,11 @@ def parse_case(path):
                     raise CaseError(f"{where}: send-after needs 'TRIGGER => TEXT'")
                 data = codecs.decode(text, "unicode_escape").encode("latin-1")
                 case[key].append((trigger, data))
+            elif key == "prepare":
+                script, _, dest = value.partition(" ")
+                if not script or not dest:
+                    raise CaseError(f"{where}: prepare needs 'SCRIPT DIR'")
+                case[key].append((script, dest))
             elif key in ("esp-write", "esp-copy"):
                 dest, _, text = value.partition(" ")
                 if key == "esp-copy" and (not dest or not text):
@@ -99,6 +109,22 @@ def set_hypervisor_bootargs(dtb, extra):
     run(["fdtput", "-t", "s", dtb, node, "bootargs", args])
 
 
+class Skip(Exception):
+    pass
+
+
+def prepare(case, args):
+    """Runs each `prepare SCRIPT DIR` (DIR inside the build tree) before the ESP is made."""
+    for script, dest in case["prepare"]:
+        cmd = [os.path.join(args.source_dir, script), os.path.join(args.build_dir, dest)]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode == SKIP:
+            raise Skip(result.stderr.strip())
+        if result.returncode != 0:
+            raise CaseError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
+                            f"{result.stdout}{result.stderr}")
+
+
 def assemble_esp(case, args, esp):
     tree = os.path.join(args.source_dir, case["tree"])
     run([os.path.join(args.build_dir, "tessera"), "esp", tree, "-o", esp,
@@ -131,8 +157,12 @@ def boot(case, args, esp, log_path):
                             start_new_session=True)
     lines, stopped = [], threading.Event()
 
-    def send_due(text):
-        """Types each send-after text, in case order, once its trigger has appeared."""
+    def send_due():
+        """Types each send-after text, in case order, once its trigger has appeared
+        (in any line so far: two domains reach their triggers in either order)."""
+        if not sends:
+            return
+        text = "".join(lines)
         try:
             while sends and sends[0][0] in text:
                 proc.stdin.write(sends.pop(0)[1])
@@ -148,7 +178,7 @@ def boot(case, args, esp, log_path):
                 text = raw.decode("utf-8", "replace")
                 lines.append(text)
                 sys.stdout.write(text)
-                send_due(text)
+                send_due()
                 if any(s in text for s in case["stop-on"]):
                     stopped.set()
                     # timeout(1) moves QEMU to its own process group; the
@@ -226,11 +256,15 @@ def main():
     os.makedirs(os.path.dirname(log), exist_ok=True)
     started = time.monotonic()
     try:
+        prepare(case, args)
         assemble_esp(case, args, esp)
         rc, out = boot(case, args, esp, log)
     except CaseError as e:
         print(f"boot-test: {name}: {e}")
         return 1
+    except Skip as e:
+        print(f"boot-test: {name}: SKIPPED: {e}")
+        return SKIP
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -10,7 +10,12 @@
  * when the host can apply it, and may be forced anywhere. The local APIC,
  * x2APIC and the TSC-deadline timer are emulated (hvm/vlapic.c) and offered
  * on every host, as Xen offers them to HVM guests, with Xen's APIC ids
- * (2 x vCPU id).
+ * (2 x vCPU id) and its topology for them: one package whose core count
+ * covers every APIC id (so Linux sees all vCPUs as cores of one socket, not
+ * one socket per pair). The invariant TSC is offered on every host: guest
+ * time (the Xen clock, asm/tsc.h) already assumes a constant-rate TSC, which
+ * every SVM CPU since family 10h has and QEMU's TCG gives without saying so;
+ * without it Linux recalibrates each AP's delay loop against the tick.
  */
 #include <asm/guest_cpuid.h>
 #include <asm/msr.h>
@@ -48,6 +53,12 @@ static bool host_can_ssbd(cpuid_source host)
             (host(0x80000008u, 0).ebx & (CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD)));
 }
 
+/* How many APIC ids one package spans: 2 x vCPUs (ids are 2 x vCPU id), in 8 bits. */
+static uint32_t apic_id_span(const struct guest_cpuid_ctx *ctx)
+{
+    return MIN(2 * ctx->nr_vcpus, 0xFFu);
+}
+
 /* The host's values with what Tessera does not offer taken out (no policy). */
 static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf,
                     uint32_t r[4])
@@ -71,10 +82,11 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
                   CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
         r[C] |= BIT(31) | BIT(21) | BIT(24); /* hypervisor present, x2APIC, TSC-deadline */
         r[D] &= ~(BIT(7) | BIT(14) | BIT(22));
-        r[D] |= BIT(9); /* APIC */
-        /* EBX: initial APIC id = 2 x vCPU id (Xen's), logical processor count = vCPUs. */
-        r[B] = (r[B] & 0x0000FFFFu) | (((2 * ctx->vcpu_id) & 0xFF) << 24) |
-               ((ctx->nr_vcpus & 0xFF) << 16);
+        r[D] |= BIT(9) | BIT(28); /* APIC, HTT: EBX[23:16] is valid */
+        /* EBX: initial APIC id = 2 x vCPU id (Xen's), logical processors per
+         * package = the APIC ids' span, 2 x vCPUs (Xen doubles it too). */
+        r[B] =
+            (r[B] & 0x0000FFFFu) | (((2 * ctx->vcpu_id) & 0xFF) << 24) | (apic_id_span(ctx) << 16);
         break;
     case 6:   /* thermal and power management */
     case 0xA: /* architectural PMU */
@@ -101,7 +113,9 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
     case 0x80000001u:
         /* ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13, PerfCtrExt 23-24, 28.
          * EDX: MCE 7, MCA 14; APIC 9 as in leaf 1. */
-        r[C] &= ~(BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13) | BIT(23) | BIT(24) | BIT(28));
+        /* CmpLegacy 1 off: the cores of 8000_0008 ECX are not hyperthreads (Xen's). */
+        r[C] &=
+            ~(BIT(1) | BIT(2) | BIT(3) | BIT(10) | BIT(12) | BIT(13) | BIT(23) | BIT(24) | BIT(28));
         r[D] &= ~(BIT(7) | BIT(14));
         r[D] |= BIT(9);
         break;
@@ -109,7 +123,14 @@ static void offered(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t s
         r[B] &= EXT8_SPEC_BITS;
         if (host_can_ssbd(ctx->host))
             r[B] |= CPUID_80000008_EBX_VIRT_SSBD;
-        r[C] = (ctx->nr_vcpus - 1) & 0xFF; /* cores - 1; APIC id size: legacy */
+        /* Cores - 1 over the APIC ids' span, so that the core-id bits Linux derives
+         * from it cover every APIC id; ApicIdCoreIdSize 0: derived from it. */
+        r[C] = apic_id_span(ctx) - 1;
+        break;
+    case 0x80000007u:
+        /* Power management: only the invariant TSC (see the top of this file). */
+        r[A] = r[B] = r[C] = 0;
+        r[D] = CPUID_80000007_EDX_ITSC;
         break;
     default: break;
     }

@@ -43,7 +43,7 @@ static struct hvm_outcome exit_hlt(struct vcpu *v, const struct hvm_exit *e)
     } else if (o.action == HVM_ADVANCE) {
         sched_block(v);
         /* An event that arrived before the block must not be slept through. */
-        if (evtchn_upcall_pending(v) || hvm_vlapic_pending(v) >= 0)
+        if (evtchn_upcall_pending(v) || hvm_vlapic_pending(v) >= 0 || hvm_nmi_pending(v))
             sched_unblock(v);
     }
     return o;

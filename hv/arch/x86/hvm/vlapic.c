@@ -56,6 +56,7 @@ static void reset_registers(struct vlapic *l)
     l->tsc_deadline = 0;
     l->deadline_ns = VLAPIC_NO_DEADLINE;
     l->period_ns = 0;
+    l->nmi_pending = false;
 }
 
 void vlapic_reset(struct vlapic *l, unsigned int vcpu_id)
@@ -135,6 +136,22 @@ bool vlapic_accept(struct vlapic *l, uint8_t vector, bool level)
     else
         vec_clear(l->tmr, vector);
     return true;
+}
+
+bool vlapic_accept_nmi(struct vlapic *l)
+{
+    if (!(l->apic_base & APIC_BASE_EN))
+        return false;
+    l->nmi_pending = true;
+    return true;
+}
+
+bool vlapic_take_nmi(struct vlapic *l)
+{
+    bool pending = l->nmi_pending;
+
+    l->nmi_pending = false;
+    return pending;
 }
 
 static void eoi(struct vlapic *l)

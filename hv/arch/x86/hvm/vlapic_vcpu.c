@@ -152,7 +152,8 @@ static void init_startup(struct vcpu *t, const struct vlapic_ipi *ipi)
 
 /*
  * Fixed and lowest-priority IPIs (the latter to the first vCPU that
- * matches, as Xen may), INIT and STARTUP. NMI is not delivered yet.
+ * matches, as Xen may), NMI (Linux's panic, stop and backtrace paths), INIT
+ * and STARTUP.
  */
 static void send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
 {
@@ -166,14 +167,15 @@ static void send_ipi(struct vcpu *src, const struct vlapic_ipi *ipi)
                 init_startup(d->vcpus[i], ipi);
         return;
     }
-    if (ipi->mode != APIC_DM_FIXED && ipi->mode != APIC_DM_LOWEST)
+    if (ipi->mode != APIC_DM_FIXED && ipi->mode != APIC_DM_LOWEST && ipi->mode != APIC_DM_NMI)
         return;
     for (i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *t = d->vcpus[i];
         struct hvm_vcpu *th = to_hvm(t);
         unsigned long flags = spin_lock_irqsave(&th->vlapic_lock);
         bool taken = vlapic_ipi_matches(&th->vlapic, &to_hvm(src)->vlapic, ipi) &&
-                     vlapic_accept(&th->vlapic, ipi->vector, false);
+                     (ipi->mode == APIC_DM_NMI ? vlapic_accept_nmi(&th->vlapic)
+                                               : vlapic_accept(&th->vlapic, ipi->vector, false));
 
         spin_unlock_irqrestore(&th->vlapic_lock, flags);
         if (!taken)
@@ -263,6 +265,21 @@ int hvm_vlapic_pending(struct vcpu *v)
 
     spin_unlock_irqrestore(&h->vlapic_lock, flags);
     return vector;
+}
+
+bool hvm_nmi_pending(struct vcpu *v)
+{
+    return __atomic_load_n(&to_hvm(v)->vlapic.nmi_pending, __ATOMIC_ACQUIRE);
+}
+
+bool hvm_nmi_take(struct vcpu *v)
+{
+    struct hvm_vcpu *h = to_hvm(v);
+    unsigned long flags = spin_lock_irqsave(&h->vlapic_lock);
+    bool pending = vlapic_take_nmi(&h->vlapic);
+
+    spin_unlock_irqrestore(&h->vlapic_lock, flags);
+    return pending;
 }
 
 /*

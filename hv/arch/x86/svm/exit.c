@@ -82,6 +82,16 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
         close_interrupt_window(s);
         e->reason = HVM_EXIT_NONE;
         break;
+    /*
+     * The NMI handler returns: the next NMI may go in. The IRET has not
+     * executed yet, so one injected at once nests at that instruction, which
+     * guests tolerate (Linux's NMI entry handles nesting).
+     */
+    case VMEXIT_IRET:
+        s->nmi_masked = false;
+        s->vmcb->control.intercept_misc1 &= ~VMCB_INTERCEPT_IRET;
+        e->reason = HVM_EXIT_NONE;
+        break;
     case VMEXIT_INTR:
     case VMEXIT_NMI: e->reason = HVM_EXIT_NONE; break;
     case VMEXIT_CPUID: e->reason = HVM_EXIT_CPUID; break;

@@ -41,7 +41,10 @@ static uint64_t svm_reinjection(uint64_t info)
 }
 
 /*
- * The next interrupt (hvm_pending_interrupt: the event-channel upcall's
+ * A latched NMI first: injected unless an event is already going in or the
+ * guest is still in the handler of the last NMI (SVM without vNMI does not
+ * track that: the IRET intercept does, svm_exit_decode). Then the next
+ * interrupt (hvm_pending_interrupt: the event-channel upcall's
  * vector, else the local APIC's): injected as an external interrupt when the guest
  * can take one; otherwise a virtual interrupt request with the VINTR
  * intercept makes the guest exit as soon as it can (exit_intr.c), and the
@@ -56,6 +59,11 @@ static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
     ctl->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xFull << VMCB_VINTR_PRIO_SHIFT) |
                     (0xFFull << VMCB_VINTR_VECTOR_SHIFT));
     ctl->intercept_misc1 &= ~VMCB_INTERCEPT_VINTR;
+    if (!s->pending_event && !s->nmi_masked && hvm_nmi_take(v)) {
+        s->pending_event = VMCB_EVENT_VALID | VMCB_EVENT_TYPE_NMI | X86_EXC_NMI;
+        s->nmi_masked = true;
+        ctl->intercept_misc1 |= VMCB_INTERCEPT_IRET;
+    }
     if (vector < 0)
         return;
     if (!s->pending_event && (s->vmcb->save.rflags & X86_RFLAGS_IF) &&

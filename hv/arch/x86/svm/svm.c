@@ -158,6 +158,7 @@ static void svm_vcpu_reset(struct vcpu *v)
     memset(s->vmcb, 0, PAGE_SIZE);
     memset(&s->gprs, 0, sizeof(s->gprs));
     s->pending_event = 0;
+    s->nmi_masked = false;
     /* A new ASID at the next entry: no translation cached for an earlier run is used. */
     s->asid_cpu = ~0u;
     svm_vmcb_init(v, s);

@@ -26,6 +26,7 @@ struct svm_vcpu {
     paddr_t vmcb_pa;
     struct svm_gprs gprs;
     uint64_t pending_event; /* EVENTINJ for the next entry, 0 if none */
+    bool nmi_masked;        /* an injected NMI's handler has not reached its IRET */
     uint32_t asid;
     uint64_t asid_generation;
     unsigned int asid_cpu; /* CPU the ASID belongs to */

@@ -56,7 +56,9 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     memset(save, 0, sizeof(*save));
     s->vmcb->control.eventinj = 0;
     s->vmcb->control.interrupt_shadow = 0;
+    s->vmcb->control.intercept_misc1 &= ~VMCB_INTERCEPT_IRET;
     s->pending_event = 0;
+    s->nmi_masked = false;
     load_segment(&save->cs, &st->cs);
     load_segment(&save->ds, &st->ds);
     load_segment(&save->es, &st->es);

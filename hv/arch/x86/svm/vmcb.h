@@ -113,6 +113,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define VMCB_INTERCEPT_RDPMC       (1u << 15)
 #define VMCB_INTERCEPT_CPUID       (1u << 18)
 #define VMCB_INTERCEPT_RSM         (1u << 19)
+#define VMCB_INTERCEPT_IRET        (1u << 20)
 #define VMCB_INTERCEPT_INVD        (1u << 22)
 #define VMCB_INTERCEPT_HLT         (1u << 24)
 #define VMCB_INTERCEPT_INVLPGA     (1u << 26)
@@ -172,6 +173,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define VMEXIT_RDPMC          0x6F
 #define VMEXIT_CPUID          0x72
 #define VMEXIT_RSM            0x73
+#define VMEXIT_IRET           0x74
 #define VMEXIT_INVD           0x76
 #define VMEXIT_HLT            0x78
 #define VMEXIT_INVLPGA        0x7A

@@ -112,13 +112,23 @@ static void test_not_offered(void **state)
                          CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD |
                          CPUID_80000008_EBX_PSFD);
     assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & CPUID_80000001_EDX_RDTSCP);
-    /* vCPU 1 of 2: APIC id 2 (Xen's 2 x vCPU id). */
-    assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0202);
+    /* vCPU 1 of 2: APIC id 2 (Xen's 2 x vCPU id); one package spanning APIC
+     * ids 0..3 (4 logical processors, HTT; 4 cores, not CmpLegacy threads). */
+    assert_int_equal(reg_of(&none, 1, 0, CPUID_EBX) >> 16, 0x0204);
+    assert_true(reg_of(&none, 1, 0, CPUID_EDX) & (1u << 28));
+    assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_ECX), 3);
+    assert_false(reg_of(&none, 0x80000001u, 0, CPUID_ECX) & (1u << 1));
+    /* 8000_0007: only the invariant TSC. */
+    assert_int_equal(reg_of(&none, 0x80000007u, 0, CPUID_EDX), CPUID_80000007_EDX_ITSC);
+    assert_int_equal(reg_of(&none, 0x80000007u, 0, CPUID_EBX), 0);
     /* Leaves past the highest offered read as zeros. */
     assert_int_equal(reg_of(&none, 0x80000009u, 0, CPUID_EAX), 0);
     /* No VIRT_SSBD by default on a host that cannot apply SSBD. */
     host_with_all(false);
     assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_EBX), 0);
+    /* The invariant TSC and the topology on a host that has neither. */
+    assert_int_equal(reg_of(&none, 0x80000007u, 0, CPUID_EDX), CPUID_80000007_EDX_ITSC);
+    assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_ECX), 3);
 }
 
 static void test_can_force(void **state)

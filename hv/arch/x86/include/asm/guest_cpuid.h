@@ -34,6 +34,7 @@ struct guest_cpuid_ctx {
 #define CPUID_7_EDX_CORE_CAPS          (1u << 30)
 #define CPUID_7_EDX_SSBD               (1u << 31)
 #define CPUID_80000001_EDX_RDTSCP      (1u << 27)
+#define CPUID_80000007_EDX_ITSC        (1u << 8)
 #define CPUID_80000008_EBX_IBPB        (1u << 12)
 #define CPUID_80000008_EBX_IBRS        (1u << 14)
 #define CPUID_80000008_EBX_STIBP       (1u << 15)

@@ -46,6 +46,7 @@ static char console[16];
 static size_t console_len;
 static bool blocked, unblocked, events_are_pending, taken_down;
 static int lapic_pending = -1;
+static bool nmi_pending;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
 
@@ -218,6 +219,12 @@ int hvm_vlapic_pending(struct vcpu *v)
     return lapic_pending;
 }
 
+bool hvm_nmi_pending(struct vcpu *v)
+{
+    (void)v;
+    return nmi_pending;
+}
+
 int64_t vcpu_down(struct vcpu *target)
 {
     (void)target;
@@ -323,6 +330,7 @@ static int setup(void **state)
     console_len = 0;
     blocked = unblocked = events_are_pending = taken_down = false;
     lapic_pending = -1;
+    nmi_pending = false;
     hypercalls = 0;
     hvm_be = &fake_backend;
     at_rip(nothing, sizeof(nothing));
@@ -499,6 +507,13 @@ static void test_hlt(void **state)
     /* Nor is a local APIC vector above the PPR. */
     events_are_pending = unblocked = false;
     lapic_pending = 0x40;
+    regs[GREG_RIP] = CODE_AT;
+    assert_null(handle(HVM_EXIT_HLT));
+    assert_true(unblocked);
+    /* Nor is a latched NMI. */
+    unblocked = false;
+    lapic_pending = -1;
+    nmi_pending = true;
     regs[GREG_RIP] = CODE_AT;
     assert_null(handle(HVM_EXIT_HLT));
     assert_true(unblocked);

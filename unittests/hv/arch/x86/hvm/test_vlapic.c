@@ -369,6 +369,27 @@ static void test_xapic_mmio(void **state)
     assert_int_equal(vlapic_mmio_read(&a, APIC_ESR, 4, &clk), APIC_ESR_ILLEGAL_REG);
 }
 
+/* NMIs: latched even by a software-disabled APIC, merged, taken once, cleared by INIT. */
+static void test_nmi(void **state)
+{
+    (void)state;
+    assert_false(vlapic_take_nmi(&lapic));
+    assert_true(vlapic_accept_nmi(&lapic));
+    assert_true(vlapic_accept_nmi(&lapic));
+    assert_int_equal(vlapic_pending_vector(&lapic), -1); /* no vector: not an interrupt */
+    assert_true(vlapic_take_nmi(&lapic));
+    assert_false(vlapic_take_nmi(&lapic));
+    wr(APIC_SVR, 0xFF);
+    assert_true(vlapic_accept_nmi(&lapic));
+    vlapic_init_ipi(&lapic);
+    assert_false(vlapic_take_nmi(&lapic));
+    /* A hardware-disabled APIC takes nothing. */
+    vlapic_reset(&lapic, 1);
+    assert_true(vlapic_set_base(&lapic, VLAPIC_BASE_DEFAULT));
+    assert_false(vlapic_accept_nmi(&lapic));
+    assert_false(vlapic_take_nmi(&lapic));
+}
+
 static void test_init_keeps_id(void **state)
 {
     (void)state;
@@ -393,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup(test_icr_decode, setup_x2apic),
         cmocka_unit_test(test_destinations),
         cmocka_unit_test(test_xapic_mmio),
+        cmocka_unit_test_setup(test_nmi, setup_x2apic),
         cmocka_unit_test_setup(test_init_keeps_id, setup_x2apic),
     };
 

@@ -198,6 +198,13 @@ struct hvm_intack {
 };
 struct hvm_intack hvm_pending_interrupt(struct vcpu *v);
 void hvm_interrupt_ack(struct vcpu *v, struct hvm_intack a);
+/*
+ * An NMI IPI latched in the vCPU's local APIC: whether one waits, and taking
+ * it for injection (once). The back-end injects it when the guest is not
+ * still in the handler of the previous one (until its IRET).
+ */
+bool hvm_nmi_pending(struct vcpu *v);
+bool hvm_nmi_take(struct vcpu *v);
 
 /* Loads the vCPU's FPU/XSAVE, debug-register and MSR state on this CPU, and puts it back. */
 void hvm_vcpu_load(struct vcpu *v);

@@ -103,6 +103,7 @@ struct vlapic {
     uint64_t tsc_deadline; /* MSR 0x6E0, guest TSC; 0 = disarmed */
     uint64_t deadline_ns;  /* when the timer fires, or VLAPIC_NO_DEADLINE */
     uint64_t period_ns;    /* periodic mode: the reload */
+    bool nmi_pending;      /* an NMI IPI arrived and is not injected yet */
 };
 
 /* Power-on (and INIT) state of the vLAPIC of vCPU vcpu_id; vCPU 0 is the BSP. */
@@ -153,6 +154,13 @@ bool vlapic_ipi_matches(const struct vlapic *target, const struct vlapic *source
 
 /* A fixed interrupt arrives: true when it was accepted (the APIC is software-enabled). */
 bool vlapic_accept(struct vlapic *l, uint8_t vector, bool level);
+/*
+ * An NMI arrives: latched unless the APIC is hardware-disabled (a software-
+ * disabled APIC still takes NMIs); NMIs that arrive while one is latched
+ * merge into it, as on hardware. vlapic_take_nmi() hands it over once.
+ */
+bool vlapic_accept_nmi(struct vlapic *l);
+bool vlapic_take_nmi(struct vlapic *l);
 
 /* PPR: the larger of TPR and the class of the highest in-service vector. */
 uint32_t vlapic_ppr(const struct vlapic *l);

@@ -49,6 +49,12 @@ struct check_opts {
     struct hl_machine machine;
     bool quiet_warnings;
     struct diag_list *diags; /* also keep each diagnostic here, if not NULL */
+    /*
+     * check --grub-module: the multiboot2 module list module-index counts in
+     * (0 = the tree itself); none: module-index is refused, as on UEFI.
+     */
+    struct hl_boot_module *boot_modules;
+    uint32_t nr_boot_modules;
 };
 
 /* paths.c: the loader, hypervisor, modules and qemu-boot this tool uses by default. */

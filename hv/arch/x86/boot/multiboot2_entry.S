@@ -8,7 +8,7 @@
  * loader would have given, and goes on at _start (entry.S) like the UEFI path.
  * Everything it uses lives in .bootdata, which _start does not clear.
  */
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 #define MB2_HEADER_MAGIC   0xE85250D6
 #define MB2_ARCH_I386      0

@@ -312,7 +312,7 @@ static bool copy_spec(unsigned int index)
     paddr_t pa;
     char *at;
 
-    if (kernel->source != HL_MODSRC_REG || !kernel->base) {
+    if ((kernel->source != HL_MODSRC_REG && kernel->source != HL_MODSRC_INDEX) || !kernel->base) {
         printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
         return false;
     }
@@ -695,7 +695,11 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         .fdt = phys_to_virt(mk_paddr(bi->launch_tree_paddr)),
         .fdt_size = bi->launch_tree_size,
         .machine = { .cpus = nr_cpus_online, .ram_bytes = page_alloc_free_pages() << PAGE_SHIFT },
-        /* The UEFI loader, the only one that hands over a tree: it loads modules by file name. */
+        /*
+         * Both boot paths load modules themselves (the UEFI loader by file
+         * name, multiboot2 as numbered modules): a reg alone names memory
+         * nobody loaded.
+         */
         .modules_by_file = true,
         .ram_free = ram_free,
         .report = report_diag,
@@ -704,6 +708,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     unsigned int errors, i, failed, nr_domains;
 
     machine_cpuid(&in.machine);
+    in.boot_modules = boot_modules_indexed(bi, &in.nr_boot_modules);
     errors = hl_build_plan(&in, &plan_storage);
     plan = &plan_storage;
     if (!errors && plan->valid)

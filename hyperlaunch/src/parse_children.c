@@ -88,8 +88,10 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         }
         if (c->in->modules_by_file && !file)
             hl_report(c, HL_E_MODULE_NOT_LOADED, node, "reg", -1,
-                      "xen,uefi-binary (the UEFI loader loads modules by file name and writes "
-                      "their reg)",
+                      c->in->boot_modules
+                          ? "module-index (the boot loader loads numbered modules)"
+                          : "xen,uefi-binary (the UEFI loader loads modules by file name and "
+                            "writes their reg)",
                       "0x%llx+0x%llx", (unsigned long long)m->base, (unsigned long long)m->size);
     } else if (has_index) {
         uint32_t index;

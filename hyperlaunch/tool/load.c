@@ -178,8 +178,10 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
         .fdt = t->blob,
         .fdt_size = t->size,
         .machine = opts->machine,
-        .modules_by_file = true, /* the UEFI loader, the boot path the tool prepares */
+        .modules_by_file = true, /* both boot paths load the modules themselves */
         .ram_free = opts->nr_ram_ranges ? ram_free : NULL,
+        .boot_modules = opts->boot_modules,
+        .nr_boot_modules = opts->nr_boot_modules,
         .locate_file = locate_file,
         .report = print_diag,
         .ctx = &v,

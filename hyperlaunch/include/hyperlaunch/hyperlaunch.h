@@ -153,9 +153,9 @@ struct hl_input {
     const struct hl_boot_module *boot_modules;
     uint32_t nr_boot_modules;
     /*
-     * The boot loader loads modules by file name (the UEFI loader: it loads
-     * each xen,uefi-binary and writes its reg), so a module located by reg
-     * alone was not loaded by it: refused.
+     * The boot loader loads the modules itself (the UEFI loader each
+     * xen,uefi-binary, writing its reg; multiboot2 numbered modules), so a
+     * module located by reg alone was not loaded by it: refused.
      */
     bool modules_by_file;
     /*

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Runs one QEMU boot test described by a .case file (see tests/README.md).
+"""Runs one boot test described by a .case file (see tests/README.md).
 
 The ESP is assembled by `tessera esp` from the case's tree, then changed as the
 case says (files removed or overwritten, hypervisor options added to the tree's
 config node), booted with scripts/qemu-boot, and judged on the serial output
-and QEMU's exit status.
+and QEMU's exit status. With `boot multiboot2` in the case, or --bochs MODEL,
+that ESP's tree, hypervisor and modules become a GRUB ISO (`tessera image
+--grub`) booted through the multiboot2 path: by QEMU's BIOS, or by Bochs with
+that CPU model (scripts/bochs-boot), where the exit status is read from the
+hypervisor's "exit status N via debug-exit" line.
 """
 import argparse
 import codecs
@@ -21,8 +25,9 @@ import time
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-copy", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
-    "exit", "send-after",
+    "exit", "send-after", "boot", "bochs-cpu",
 }
+BOCHS_EXIT_LINE = re.compile(r"tessera: exit status (\d+) via debug-exit")
 
 
 class CaseError(Exception):
@@ -33,7 +38,8 @@ def parse_case(path):
     case = {"expect": [], "expect-count": [], "expect-order": [], "expect-range": [],
             "forbid": [], "stop-on": [],
             "esp-remove": [], "esp-write": [], "esp-copy": [], "send-after": [], "esp-dtb": None, "bootargs": "",
-            "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None}
+            "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None,
+            "boot": "uefi", "bochs-cpu": []}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.rstrip("\n")
@@ -44,7 +50,9 @@ def parse_case(path):
             where = f"{path}:{lineno}"
             if key not in DIRECTIVES:
                 raise CaseError(f"{where}: unknown directive '{key}'")
-            if key in ("expect", "forbid", "stop-on", "esp-remove", "expect-order"):
+            if key == "boot" and value not in ("uefi", "multiboot2"):
+                raise CaseError(f"{where}: boot is uefi or multiboot2")
+            if key in ("expect", "forbid", "stop-on", "esp-remove", "expect-order", "bochs-cpu"):
                 case[key].append(value)
             elif key == "expect-count":
                 count, _, text = value.partition(" ")
@@ -121,10 +129,34 @@ def assemble_esp(case, args, esp):
         shutil.copyfile(os.path.join(args.source_dir, src), os.path.join(esp, rel))
 
 
-def boot(case, args, esp, log_path):
-    """Boots the ESP; returns (exit status or None if stopped, serial text)."""
-    cmd = [os.path.join(args.source_dir, "scripts", "qemu-boot"), esp,
-           "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]
+def make_grub_iso(args, esp, iso):
+    """The assembled ESP's tree, hypervisor and modules as a GRUB ISO (multiboot2 path)."""
+    run([os.path.join(args.build_dir, "tessera"), "image", "--grub",
+         os.path.join(esp, "tessera", "launch.dtb"), "-o", iso,
+         "--hypervisor", os.path.join(esp, "tessera", "tessera.elf"),
+         "--module-path", esp, "--module-path", args.build_dir])
+
+
+def mem_mib(size):
+    """QEMU's SIZE (512M, 1G) in MiB, for Bochs."""
+    units = {"M": 1, "G": 1024}
+    return str(int(size[:-1]) * units[size[-1].upper()]) if size[-1].upper() in units \
+        else str(int(size) >> 20)
+
+
+def boot_command(case, args, esp, iso):
+    if args.bochs:
+        return [os.path.join(args.source_dir, "scripts", "bochs-boot"), iso, "--cpu", args.bochs,
+                "--smp", case["smp"], "--mem", mem_mib(case["mem"]),
+                "--timeout", case["timeout"]]
+    disk = ["--cdrom", iso] if iso else [esp]
+    return [os.path.join(args.source_dir, "scripts", "qemu-boot"), *disk,
+            "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]
+
+
+def boot(case, args, esp, iso, log_path):
+    """Boots the ESP or ISO; returns (exit status or None if stopped, serial text)."""
+    cmd = boot_command(case, args, esp, iso)
     sends = list(case["send-after"])
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -152,14 +184,20 @@ def boot(case, args, esp, log_path):
                 if any(s in text for s in case["stop-on"]):
                     stopped.set()
                     # timeout(1) moves QEMU to its own process group; the
-                    # session holds them all.
-                    subprocess.run(["pkill", "-TERM", "-s", str(proc.pid)])
+                    # session holds them all. Bochs ignores SIGTERM.
+                    subprocess.run(["pkill", "-KILL" if args.bochs else "-TERM",
+                                    "-s", str(proc.pid)])
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     rc = proc.wait()
     t.join(timeout=10)
-    return (None if stopped.is_set() else rc), "".join(lines)
+    out = "".join(lines)
+    if args.bochs and rc not in (77, 124):
+        # Bochs ends with 1 whatever happened: the hypervisor's own line says.
+        status = BOCHS_EXIT_LINE.search(out)
+        rc = (int(status.group(1)) << 1) | 1 if status else -1
+    return (None if stopped.is_set() else rc), out
 
 
 def range_value(pattern, text):
@@ -200,7 +238,8 @@ def judge(case, rc, out):
         failures.append(f"QEMU ended (status {rc}) before any stop-on line appeared")
     if case["exit"] is not None and rc is not None and rc != int(case["exit"]):
         meaning = {124: "timeout", 1: "hv success", 3: "hv failure", 5: "hv panic",
-                   0: "power-off without status"}.get(rc, "?")
+                   0: "power-off without status",
+                   -1: "Bochs ended without an exit status line"}.get(rc, "?")
         failures.append(f"QEMU exit status {rc} ({meaning}), expected {case['exit']}")
     return failures
 
@@ -211,6 +250,8 @@ def main():
     ap.add_argument("--source-dir", required=True)
     ap.add_argument("--build-dir", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the ESP and log")
+    ap.add_argument("--bochs", metavar="MODEL",
+                    help="boot the GRUB ISO in Bochs with this CPU model (exit 77 without bochs)")
     args = ap.parse_args()
 
     try:
@@ -220,14 +261,27 @@ def main():
         return 2
 
     name = os.path.splitext(os.path.basename(args.case))[0]
+    if args.bochs:
+        if not shutil.which("bochs"):
+            print(f"boot-test: {name}: bochs not installed (scripts/setup); skipped")
+            return 77
+        name = f"{name}.bochs-{args.bochs}"
     work = tempfile.mkdtemp(prefix=f"boot-{name}.")
     esp = os.path.join(work, "esp")
+    iso = None
+    if args.bochs or case["boot"] == "multiboot2":
+        iso = os.path.join(work, "tessera.iso")
     log = os.path.join(args.build_dir, "tests", f"{name}.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     started = time.monotonic()
     try:
         assemble_esp(case, args, esp)
-        rc, out = boot(case, args, esp, log)
+        if iso:
+            make_grub_iso(args, esp, iso)
+        rc, out = boot(case, args, esp, iso, log)
+        if rc == 77:
+            print(f"boot-test: {name}: skipped (emulator or firmware missing)")
+            return 77
     except CaseError as e:
         print(f"boot-test: {name}: {e}")
         return 1

@@ -104,7 +104,12 @@ static void report_tree(const struct tessera_bootinfo *bi, const void *fdt)
 
         if (fdt_get_path(fdt, node, path, sizeof(path)) != 0)
             snprintf(path, sizeof(path), "(node at offset %d)", node);
-        if (boot_tree_module_reg(fdt, node, &base, &size))
+        const fdt32_t *index = fdt_getprop(fdt, node, "module-index", NULL);
+
+        if (index && boot_module_at(bi, fdt32_to_cpu(*index), &base, &size))
+            printk("  module %s: module-index %u: %#llx, %llu bytes\n", path, fdt32_to_cpu(*index),
+                   (unsigned long long)base, (unsigned long long)size);
+        else if (boot_tree_module_reg(fdt, node, &base, &size))
             printk("  module %s: %#llx, %llu bytes%s\n", path, (unsigned long long)base,
                    (unsigned long long)size,
                    boot_module_placed(bi, base, size) ? "" : " (not placed by the loader)");
@@ -118,6 +123,9 @@ void boot_report(const struct tessera_bootinfo *bi)
     const void *fdt = phys_to_virt(bi->launch_tree_paddr);
 
     printk("tessera: boot report\n");
+    printk("  boot path: %s\n", bi->boot_path == TESSERA_BOOT_MULTIBOOT2
+                                    ? "multiboot2 (the launch tree is module 0)"
+                                    : "UEFI loader");
     report_cpus();
     boot_report_mitigations();
     uint64_t ram_mib = report_memory(bi);

@@ -308,7 +308,7 @@ static bool copy_spec(unsigned int index)
     paddr_t pa;
     char *at;
 
-    if (kernel->source != HL_MODSRC_REG || !kernel->base) {
+    if ((kernel->source != HL_MODSRC_REG && kernel->source != HL_MODSRC_INDEX) || !kernel->base) {
         printk("tessera: domain %s: its kernel was not loaded by the loader\n", hd->name);
         return false;
     }
@@ -672,6 +672,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     unsigned int errors, i, failed, nr_domains;
 
     machine_cpuid(&in.machine);
+    in.boot_modules = boot_modules_indexed(bi, &in.nr_boot_modules);
     errors = hl_build_plan(&in, &plan_storage);
     plan = &plan_storage;
     if (!errors && plan->valid)

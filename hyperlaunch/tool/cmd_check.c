@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "tool.h"
 
 static const char check_usage[] =
@@ -23,6 +24,10 @@ static const char check_usage[] =
     "                      Order: the tree's directory, each DIR, then the tool's\n"
     "                      own (the build tree, or PREFIX/lib/tessera installed:\n"
     "                      tessera --paths shows it)\n"
+    "  --grub-module FILE  check TREE as the multiboot2 path boots it, FILE being\n"
+    "                      the next GRUB module2 (repeatable: the first is module-\n"
+    "                      index 1; module 0 is the tree). Without it module-index\n"
+    "                      is refused, as the UEFI loader has no module list\n"
     "  --json              print the plan and the diagnostics as JSON on stdout\n"
     "                      (schema: docs/tool.md); diagnostics stay on stderr too\n"
     "  -q, --quiet         no plan on success, no warnings: exit status only\n"
@@ -34,8 +39,32 @@ static const char check_usage[] =
     "exit status: 0 valid, 1 invalid, 2 usage error or unreadable tree\n";
 
 enum {
-    OPT_JSON = 256
+    OPT_JSON = 256,
+    OPT_GRUB_MODULE
 };
+
+/* --grub-module FILE: the next multiboot2 module, by its size (module 0, the tree, first). */
+static int add_grub_module(struct check_opts *o, const char *file)
+{
+    struct stat st;
+    struct hl_boot_module *m;
+
+    if (stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "tessera check: --grub-module %s: not a readable file\n", file);
+        return 2;
+    }
+    if (!o->boot_modules) {
+        o->boot_modules = calloc(HL_MAX_MODULES + 1, sizeof(*o->boot_modules));
+        o->nr_boot_modules = 1; /* the tree; its size is not checked */
+    }
+    if (!o->boot_modules || o->nr_boot_modules > HL_MAX_MODULES) {
+        fprintf(stderr, "tessera check: --grub-module: at most %u\n", HL_MAX_MODULES);
+        return 2;
+    }
+    m = &o->boot_modules[o->nr_boot_modules++];
+    m->size = (uint64_t)st.st_size;
+    return 0;
+}
 
 /* What was not checked for want of machine facts (not for -q or --json). */
 static void note_skipped(const struct check_opts *o)
@@ -100,6 +129,7 @@ int cmd_check(int argc, char **argv)
         { "module-path", required_argument, NULL, 'p' },
         { "quiet", no_argument, NULL, 'q' },
         { "json", no_argument, NULL, OPT_JSON },
+        { "grub-module", required_argument, NULL, OPT_GRUB_MODULE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -119,6 +149,10 @@ int cmd_check(int argc, char **argv)
         case OPT_JSON:
             json = true;
             o.diags = &diags;
+            break;
+        case OPT_GRUB_MODULE:
+            if (add_grub_module(&o, optarg))
+                return 2;
             break;
         case 'c':
         case 'm':
@@ -152,6 +186,7 @@ int cmd_check(int argc, char **argv)
     if (json)
         print_json(stdout, plan, &t, &o, errors == 0);
     diag_list_free(&diags);
+    free(o.boot_modules);
     free(plan);
     tree_free(&t);
     return status;

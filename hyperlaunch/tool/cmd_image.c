@@ -25,6 +25,7 @@
 
 static const char image_usage[] =
     "usage: tessera image TREE -o IMAGE [options]\n"
+    "       tessera image --grub TREE -o ISO [options]\n"
     "\n"
     "Validates TREE and writes IMAGE, a disk image with a GPT and one EFI system\n"
     "partition (FAT32, label TESSERA) holding what tessera esp assembles. Write it\n"
@@ -32,10 +33,17 @@ static const char image_usage[] =
     "stick from the firmware's boot menu. Made without root, with sgdisk (gdisk),\n"
     "mkfs.fat (dosfstools) and mcopy (mtools).\n"
     "\n"
+    "With --grub, ISO is a BIOS-bootable GRUB image (grub-mkrescue: grub-pc-bin,\n"
+    "xorriso, mtools) booting the hypervisor through multiboot2: the tree goes in\n"
+    "as module 0, each xen,uefi-binary module becomes module-index = <N> and the\n"
+    "Nth module2 line of boot/grub/grub.cfg (docs/tool.md).\n"
+    "\n"
     "options:\n"
     "  -o, --output IMAGE   the image file to write (replaced if it exists)\n"
+    "  --grub               a GRUB ISO (multiboot2) instead of a UEFI disk image\n"
     "  --size SIZE          the whole image (e.g. 256M; default: the ESP's files\n"
-    "                       plus 32 MiB, at least 64 MiB for the partition)\n"
+    "                       plus 32 MiB, at least 64 MiB for the partition);\n"
+    "                       not with --grub\n"
     "  --loader FILE, --hypervisor FILE, --module-path DIR, --cpus N, --mem SIZE\n"
     "                       as for tessera esp\n"
     "  -h, --help           this text\n"
@@ -46,7 +54,8 @@ static const char image_usage[] =
 enum {
     OPT_LOADER = 256,
     OPT_HV,
-    OPT_SIZE
+    OPT_SIZE,
+    OPT_GRUB
 };
 
 static uint64_t esp_bytes;
@@ -72,7 +81,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 }
 
 /* Runs argv[0] (from PATH, or /usr/sbin and /sbin where Debian puts these). */
-static int run_tool(char *const argv[], const char *package)
+int run_tool(char *const argv[], const char *package)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -197,6 +206,7 @@ int cmd_image(int argc, char **argv)
     static const struct option longopts[] = {
         { "output", required_argument, NULL, 'o' },
         { "size", required_argument, NULL, OPT_SIZE },
+        { "grub", no_argument, NULL, OPT_GRUB },
         { "loader", required_argument, NULL, OPT_LOADER },
         { "hypervisor", required_argument, NULL, OPT_HV },
         { "module-path", required_argument, NULL, 'p' },
@@ -210,6 +220,7 @@ int cmd_image(int argc, char **argv)
     struct esp_opts e = { tool_paths()->loader, tool_paths()->hypervisor };
     const char *out = NULL;
     uint64_t size = 0;
+    bool grub = false;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -218,6 +229,7 @@ int cmd_image(int argc, char **argv)
         case 'o': out = optarg; break;
         case OPT_LOADER: e.loader = optarg; break;
         case OPT_HV: e.hypervisor = optarg; break;
+        case OPT_GRUB: grub = true; break;
         case OPT_SIZE:
             if (parse_size(optarg, &size) != 0 || size % MIB || size < MIN_ESP_BYTES + 2 * MIB) {
                 fprintf(stderr,
@@ -242,9 +254,23 @@ int cmd_image(int argc, char **argv)
         fputs("tessera image: no image file: -o IMAGE is required\n", stderr);
         return 2;
     }
+    if (grub && size) {
+        fputs("tessera image: --size is for disk images, not with --grub\n", stderr);
+        return 2;
+    }
 
     struct hl_plan *plan;
     int status = tree_load_checked(&t, &o, &plan, "refusing to write an image");
+    if (grub && status == 0) {
+        status = grub_image(&t, plan, e.hypervisor, out) == 0 ? 0 : 1;
+        if (status == 0)
+            printf("%s: GRUB ISO (BIOS, multiboot2) for %s\n", out, t.path);
+        else
+            unlink(out);
+        free(plan);
+        tree_free(&t);
+        return status;
+    }
     char dir[] = "/tmp/tessera-image.XXXXXX";
     bool made = false;
     if (status == 0) {

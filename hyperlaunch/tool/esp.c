@@ -48,7 +48,7 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-static int write_file(const char *path, const void *data, size_t len)
+int write_file(const char *path, const void *data, size_t len)
 {
     if (make_parents(path) != 0)
         return -1;
@@ -62,7 +62,7 @@ static int write_file(const char *path, const void *data, size_t len)
     return 0;
 }
 
-static int copy_file(const char *from, const char *to, const char *what)
+int copy_file(const char *from, const char *to, const char *what)
 {
     int in = open(from, O_RDONLY);
     if (in < 0) {

@@ -166,6 +166,8 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
         .fdt = t->blob,
         .fdt_size = t->size,
         .machine = opts->machine,
+        .boot_modules = opts->boot_modules,
+        .nr_boot_modules = opts->nr_boot_modules,
         .locate_file = locate_file,
         .report = print_diag,
         .ctx = &v,

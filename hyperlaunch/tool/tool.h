@@ -49,6 +49,12 @@ struct check_opts {
     struct hl_machine machine;
     bool quiet_warnings;
     struct diag_list *diags; /* also keep each diagnostic here, if not NULL */
+    /*
+     * check --grub-module: the multiboot2 module list module-index counts in
+     * (0 = the tree itself); none: module-index is refused, as on UEFI.
+     */
+    struct hl_boot_module *boot_modules;
+    uint32_t nr_boot_modules;
 };
 
 /* paths.c: the loader, hypervisor, modules and qemu-boot this tool uses by default. */
@@ -98,6 +104,13 @@ struct esp_opts {
 };
 int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_opts *o,
                  const char *dir);
+/* esp.c: a file written or copied (parent directories made); 0 or -1 after saying why. */
+int write_file(const char *path, const void *data, size_t len);
+int copy_file(const char *from, const char *to, const char *what);
+/* cmd_image.c: runs argv (package: where it comes from, for the error); 0 or -1. */
+int run_tool(char *const argv[], const char *package);
+/* grub_image.c: a GRUB-bootable ISO of a validated tree (docs/tool.md); 0 or -1. */
+int grub_image(struct tree *t, const struct hl_plan *plan, const char *hypervisor, const char *out);
 /* cmd_esp.c: loads t->path and validates it; 0, 1 invalid (saying `refusing`), 2. */
 int tree_load_checked(struct tree *t, const struct check_opts *o, struct hl_plan **plan,
                       const char *refusing);

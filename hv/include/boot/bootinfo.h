@@ -73,6 +73,17 @@ struct tessera_module {
     uint64_t read_tsc; /* TSC when the loader had read it (version 3) */
 };
 
+/*
+ * Which path started the hypervisor. The UEFI loader leaves 0; the
+ * hypervisor's own multiboot2 entry builds this structure from the loader's
+ * tags (docs/boot-protocol.md) and sets MULTIBOOT2, which also makes the
+ * module list the one the launch tree's module-index values count in.
+ */
+enum tessera_boot_path {
+    TESSERA_BOOT_UEFI = 0,
+    TESSERA_BOOT_MULTIBOOT2 = 1,
+};
+
 /* GOP pixel formats (matching the meaning of EFI_GRAPHICS_PIXEL_FORMAT). */
 enum tessera_fb_format {
     TESSERA_FB_NONE = 0,
@@ -128,7 +139,7 @@ struct tessera_bootinfo {
 
     uint64_t trampoline_paddr; /* page-aligned, below 1 MiB, for AP start-up */
     uint32_t trampoline_size;  /* bytes */
-    uint32_t pad1;
+    uint32_t boot_path;        /* enum tessera_boot_path: who filled this in */
 
     struct tessera_framebuffer framebuffer; /* format NONE if no GOP */
     struct tessera_boot_stamps stamps;

@@ -3,7 +3,8 @@
  * boot_module_placed() (hv/common/boot_modules.c): a range is a module's only
  * when it lies wholly inside one module the loader listed; nothing else
  * (neighbouring memory, a range straddling two modules, one that wraps
- * around) passes.
+ * around) passes. The multiboot2 list module-index counts in exists only on
+ * that path (boot_modules_indexed(), boot_module_at()).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,12 +67,37 @@ static void test_entry_size_respected(void **state)
     setup(NULL);
 }
 
+static void test_index_list_multiboot2_only(void **state)
+{
+    const struct hl_boot_module *l;
+    uint64_t base, size;
+    uint32_t nr = 99;
+
+    (void)state;
+    bi.boot_path = TESSERA_BOOT_UEFI;
+    assert_null(boot_modules_indexed(&bi, &nr));
+    assert_int_equal(nr, 0);
+    assert_false(boot_module_at(&bi, 0, &base, &size));
+
+    bi.boot_path = TESSERA_BOOT_MULTIBOOT2;
+    l = boot_modules_indexed(&bi, &nr);
+    assert_non_null(l);
+    assert_int_equal(nr, 2);
+    assert_true(l[0].base == 0x200000 && l[0].size == 5000);
+    assert_true(l[1].base == 0x200000 + 2 * PAGE && l[1].size == PAGE);
+    assert_true(boot_module_at(&bi, 1, &base, &size));
+    assert_true(base == 0x200000 + 2 * PAGE && size == PAGE);
+    assert_false(boot_module_at(&bi, 2, &base, &size));
+    bi.boot_path = TESSERA_BOOT_UEFI;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inside_one_module),
         cmocka_unit_test(test_anything_else_refused),
         cmocka_unit_test(test_entry_size_respected),
+        cmocka_unit_test(test_index_list_multiboot2_only),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -134,9 +134,14 @@ static bool svm_init(void)
     svm_emulated_by_qemu_tcg = svm_qemu_tcg();
     if (!svm_maps_init() || !svm_cpus_init())
         return false;
+    /* What this back-end relies on, by name; what it leaves unused is in the features word. */
     printk("tessera: svm: revision %u, %u ASIDs, nested paging, features 0x%08x%s%s\n",
            f.eax & 0xFF, f.ebx, f.edx, hvm_host_xsave ? ", xsave" : "",
            svm_emulated_by_qemu_tcg ? "; QEMU TCG: entries it sets up wrongly are retried" : "");
+    printk("tessera: back-end svm: uses nested paging (NPT), ASIDs (a new generation flushes "
+           "the TLB), MSR and I/O permission maps%s; not NRIP save, decode assists or VMCB "
+           "clean bits\n",
+           hvm_host_xsave ? ", XCR0 switching" : "");
     p2m_use_format(&p2m_npt_format);
     return true;
 }

@@ -138,6 +138,7 @@ static const char *entry_failure(int rc, uint32_t reason)
 static void vmcs_enter_cpu(struct vcpu *v, struct vmx_vcpu *s, unsigned int cpu)
 {
     vmptrld(s->vmcs_pa);
+    s->vmcs_cpu = cpu;
     if (s->vmcs_fresh) {
         vmx_vmcs_init(v, s);
         s->vmcs_fresh = false;
@@ -198,5 +199,7 @@ void vmx_vcpu_run(struct vcpu *v)
     }
     hvm_vcpu_put(v);
     cpu_state_save(s);
+    vmx_read_paging(&s->paging);
+    s->vmcs_cpu = ~0u;
     vmclear(s->vmcs_pa);
 }

@@ -185,6 +185,12 @@ static bool vmx_init(void)
            (ept & EPT_CAP_INVEPT_SINGLE) ? "single-context" : "all-context",
            vmx_vpid_enabled ? "VPID" : "no VPID", hvm_host_xsave ? ", xsave" : "",
            (vmx_caps.cpu2 & CPU2_RDTSCP) ? ", rdtscp" : "");
+    /* What this back-end relies on, by name (the line the SVM back-end prints too). */
+    printk("tessera: back-end vmx: uses EPT (write-back RAM, uncacheable device memory), "
+           "%s, unrestricted guest, MSR and I/O bitmaps%s; not APIC virtualisation, posted "
+           "interrupts or VMCS shadowing\n",
+           vmx_vpid_enabled ? "VPID with INVVPID" : "no VPID (every entry flushes)",
+           hvm_host_xsave ? ", XCR0 switching" : "");
     p2m_use_format(&p2m_ept_format);
     return true;
 }
@@ -209,12 +215,13 @@ static void vmx_init_cpu(void)
     else if (!(fc & FEATURE_CONTROL_VMX_NO_SMX))
         panic("vmx: CPU %u: IA32_FEATURE_CONTROL locked without VMX outside SMX",
               smp_processor_id());
-    cr0 = read_cr0();
-    cr4 = read_cr4() | CR4_VMXE;
-    if ((cr0 & vmx_caps.cr0_fixed0) != vmx_caps.cr0_fixed0 || (cr0 & ~vmx_caps.cr0_fixed1) ||
-        (cr4 & vmx_caps.cr4_fixed0) != vmx_caps.cr4_fixed0 || (cr4 & ~vmx_caps.cr4_fixed1))
-        panic("vmx: CPU %u: CR0 0x%llx / CR4 0x%llx outside the VMX fixed bits", smp_processor_id(),
-              (unsigned long long)cr0, (unsigned long long)cr4);
+    /* The bits VMX operation needs set: CR0.NE (a multiboot2 start may leave it clear), CR4.VMXE. */
+    cr0 = read_cr0() | vmx_caps.cr0_fixed0;
+    cr4 = read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE;
+    if ((cr0 & ~vmx_caps.cr0_fixed1) || (cr4 & ~vmx_caps.cr4_fixed1))
+        panic("vmx: CPU %u: CR0 0x%llx / CR4 0x%llx have bits VMX operation forbids",
+              smp_processor_id(), (unsigned long long)cr0, (unsigned long long)cr4);
+    write_cr0(cr0);
     write_cr4(cr4);
     __asm__ volatile("vmxon %[pa]" : "=@ccbe"(fail) : [pa] "m"(c->vmxon_pa) : "cc", "memory");
     if (fail)
@@ -288,6 +295,7 @@ static void vmx_vcpu_reset(struct vcpu *v)
     s->start_pending = false;
     /* Translations cached before the reset are flushed at the next entry, wherever it is. */
     s->last_cpu = ~0u;
+    s->vmcs_cpu = ~0u;
     s->vmcs_fresh = true;
 }
 
@@ -331,18 +339,34 @@ static int vmx_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *
         return -XEN_EINVAL;
     s->start = *st;
     s->start_pending = true;
+    s->paging = (struct guest_paging){ st->cr0, st->cr3, st->cr4, st->efer,
+                                       (unsigned int)((st->ss.attrib >> 5) & 3) };
     s->pending_event = 0;
     return 0;
 }
 
-static void vmx_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p)
+void vmx_read_paging(struct guest_paging *p)
 {
-    (void)v;
     p->cr0 = vmx_guest_cr0();
     p->cr3 = vmread(GUEST_CR3);
     p->cr4 = vmx_guest_cr4();
     p->efer = vmread(GUEST_IA32_EFER);
     p->cpl = (uint8_t)((vmread(GUEST_SS_AR) >> 5) & 3);
+}
+
+/*
+ * From the VMCS while the vCPU runs on this CPU; otherwise (its runstate
+ * area written at a context switch, say) as of its last run: a VMCS can be
+ * read only on the CPU where it is current.
+ */
+static void vmx_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p)
+{
+    const struct vmx_vcpu *s = to_vmx(v);
+
+    if (s->vmcs_cpu == smp_processor_id())
+        vmx_read_paging(p);
+    else
+        *p = s->paging;
 }
 
 static uint64_t *vmx_gpr(struct vmx_vcpu *s, enum guest_reg r)

@@ -41,6 +41,9 @@ struct vmx_vcpu {
     bool vmcs_fresh;       /* controls not yet written (creation, reset) */
     bool start_pending;    /* start holds the state to load at the next run */
     struct db_vcpu_state start;
+    unsigned int vmcs_cpu; /* CPU the VMCS is current on while the vCPU runs, else ~0 */
+    /* Paging state as of the last run or start state, for guest accesses while off its CPU. */
+    struct guest_paging paging;
 };
 
 /* Per-CPU VMX state. */
@@ -119,6 +122,9 @@ uint64_t vmx_eptp(const struct vcpu *v);
 void vmx_flush_translations(const struct vcpu *v, const struct vmx_vcpu *s);
 /* The vCPU's linear translations, after an emulated CR write that flushes them. */
 void vmx_flush_guest_tlb(const struct vmx_vcpu *s);
+
+/* The guest's paging registers from the current VMCS. */
+void vmx_read_paging(struct guest_paging *p);
 
 /* VMCS set-up (vmcs.c): controls once, host state at each run, the start state. */
 void vmx_vmcs_init(struct vcpu *v, struct vmx_vcpu *s);

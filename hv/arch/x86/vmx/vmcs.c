@@ -151,11 +151,15 @@ void vmx_vmcs_host_state(void)
 static void load_segment(unsigned int index, const struct db_segment *from)
 {
     uint32_t ar = vmx_ar_from_attr(from->attrib & 0xFFF);
+    uint32_t limit = from->limit;
 
     if (!(ar & VMX_AR_UNUSABLE) && (ar & X86_SEG_ATTR_S))
         ar |= 1; /* accessed */
+    /* A 20-bit limit with G set counts pages (VCPUOP_initialise's 32-bit contexts); VMX wants bytes. */
+    if ((from->attrib & X86_SEG_ATTR_G) && limit <= 0xFFFFFu)
+        limit = (limit << 12) | 0xFFFu;
     vmwrite((enum vmcs_field)(GUEST_ES_SELECTOR + 2 * index), from->selector);
-    vmwrite((enum vmcs_field)(GUEST_ES_LIMIT + 2 * index), from->limit);
+    vmwrite((enum vmcs_field)(GUEST_ES_LIMIT + 2 * index), limit);
     vmwrite((enum vmcs_field)(GUEST_ES_AR + 2 * index), ar);
     vmwrite((enum vmcs_field)(GUEST_ES_BASE + 2 * index), from->base);
 }

@@ -216,7 +216,11 @@ static void vmx_init_cpu(void)
         panic("vmx: CPU %u: IA32_FEATURE_CONTROL locked without VMX outside SMX",
               smp_processor_id());
     /* The bits VMX operation needs set: CR0.NE (a multiboot2 start may leave it clear), CR4.VMXE. */
-    cr0 = read_cr0() | vmx_caps.cr0_fixed0;
+    /*
+     * VM entry never loads CR0.CD and CR0.NW (SDM 27.3.2.1): guests run with
+     * the host's. A multiboot2 start can leave caches disabled; turn them on.
+     */
+    cr0 = (read_cr0() | vmx_caps.cr0_fixed0) & ~(uint64_t)(X86_CR0_CD | X86_CR0_NW);
     cr4 = read_cr4() | vmx_caps.cr4_fixed0 | CR4_VMXE;
     if ((cr0 & ~vmx_caps.cr0_fixed1) || (cr4 & ~vmx_caps.cr4_fixed1))
         panic("vmx: CPU %u: CR0 0x%llx / CR4 0x%llx have bits VMX operation forbids",

@@ -20,16 +20,16 @@ _tessera()
     case $prev in
         --module-path|--log-dir)
             mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-        --loader|--hypervisor|--log|--output)
+        --loader|--hypervisor|--log|--output|--grub-module)
             mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
         --cpus|--mem|--smp|--timeout|--size)
             return ;;
     esac
     local opts
     case $cmd in
-        check) opts="--cpus --mem --module-path --json --quiet --help" ;;
+        check) opts="--cpus --mem --module-path --grub-module --json --quiet --help" ;;
         esp) opts="--output --loader --hypervisor --module-path --cpus --mem --help" ;;
-        image) opts="--output --size --loader --hypervisor --module-path --cpus --mem --help" ;;
+        image) opts="--output --grub --size --loader --hypervisor --module-path --cpus --mem --help" ;;
         timeline) opts="--output --help" ;;
         run) opts="--smp --mem --timeout --log --log-dir --loader --hypervisor --module-path --help" ;;
         *) return ;;

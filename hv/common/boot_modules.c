@@ -20,7 +20,7 @@ bool boot_module_placed(const struct tessera_bootinfo *bi, uint64_t base, uint64
 const struct hl_boot_module *boot_modules_indexed(const struct tessera_bootinfo *bi, uint32_t *nr)
 {
     static struct hl_boot_module list[TESSERA_BOOT_MAX_MODULES];
-    const uint8_t *mods = phys_to_virt(bi->modules_paddr);
+    const uint8_t *mods = phys_to_virt(mk_paddr(bi->modules_paddr));
 
     *nr = 0;
     if (bi->boot_path != TESSERA_BOOT_MULTIBOOT2)
@@ -41,7 +41,7 @@ bool boot_module_at(const struct tessera_bootinfo *bi, uint32_t index, uint64_t 
 
     if (bi->boot_path != TESSERA_BOOT_MULTIBOOT2 || index >= bi->nr_modules)
         return false;
-    m = (const void *)((const uint8_t *)phys_to_virt(bi->modules_paddr) +
+    m = (const void *)((const uint8_t *)phys_to_virt(mk_paddr(bi->modules_paddr)) +
                        (uint64_t)index * bi->module_entry_size);
     *base = m->base;
     *size = m->size;

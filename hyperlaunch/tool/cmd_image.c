@@ -80,8 +80,11 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-/* Runs argv[0] (from PATH, or /usr/sbin and /sbin where Debian puts these). */
-int run_tool(char *const argv[], const char *package)
+/*
+ * Runs argv[0] (from PATH, or /usr/sbin and /sbin where Debian puts these).
+ * With stderr_log, its standard error goes there and is shown only if it fails.
+ */
+int run_tool(char *const argv[], const char *package, const char *stderr_log)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -89,6 +92,9 @@ int run_tool(char *const argv[], const char *package)
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0)
             dup2(null, STDOUT_FILENO); /* their chatter; errors stay on stderr */
+        int log = stderr_log ? open(stderr_log, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+        if (log >= 0)
+            dup2(log, STDERR_FILENO);
         setenv("MTOOLS_SKIP_CHECK", "1", 1);
         const char *path = getenv("PATH");
         char full[8192];
@@ -107,6 +113,12 @@ int run_tool(char *const argv[], const char *package)
         return -1;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        FILE *log = stderr_log ? fopen(stderr_log, "r") : NULL;
+        char line[1024];
+        while (log && fgets(line, sizeof(line), log))
+            fputs(line, stderr);
+        if (log)
+            fclose(log);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 127)
             fprintf(stderr, "tessera: image: %s failed\n", argv[0]);
         return -1;
@@ -171,7 +183,7 @@ static int make_image(const char *esp, const char *fat, const char *image, uint6
                     (char *)image,
                     NULL };
     char *mkfs[] = { "mkfs.fat", "-F", "32", "-n", "TESSERA", (char *)fat, NULL };
-    if (run_tool(gpt, "gdisk") != 0 || run_tool(mkfs, "dosfstools") != 0)
+    if (run_tool(gpt, "gdisk", NULL) != 0 || run_tool(mkfs, "dosfstools", NULL) != 0)
         return -1;
     /* mcopy -s copies each top-level entry of the ESP with what is below it. */
     enum {
@@ -196,7 +208,7 @@ static int make_image(const char *esp, const char *fat, const char *image, uint6
         closedir(d);
     copy[n++] = "::/";
     copy[n] = NULL;
-    if (run_tool(copy, "mtools") != 0)
+    if (run_tool(copy, "mtools", NULL) != 0)
         return -1;
     return copy_into(fat, image, (uint64_t)PART_START_SECTOR * SECTOR);
 }

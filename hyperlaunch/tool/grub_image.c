@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libfdt.h>
 #include "tool.h"
 
@@ -148,10 +149,14 @@ int grub_image(struct tree *t, const struct hl_plan *plan, const char *hyperviso
 
     if (blob && mkdtemp(dir)) {
         char *mkrescue[] = { "grub-mkrescue", "-o", (char *)out, dir, NULL };
+        char log[64];
 
+        /* xorriso's progress report: kept out of sight unless it fails. */
+        snprintf(log, sizeof(log), "%s.log", dir); /* beside the ISO's tree, not in it */
         if (fill_dir(dir, t, blob, mods, nr, hypervisor) == 0 &&
-            run_tool(mkrescue, "grub-pc-bin, xorriso and mtools") == 0)
+            run_tool(mkrescue, "grub-pc-bin, xorriso and mtools", log) == 0)
             rc = 0;
+        unlink(log);
         nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     } else if (blob) {
         perror("tessera: mkdtemp");

@@ -107,8 +107,11 @@ int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_op
 /* esp.c: a file written or copied (parent directories made); 0 or -1 after saying why. */
 int write_file(const char *path, const void *data, size_t len);
 int copy_file(const char *from, const char *to, const char *what);
-/* cmd_image.c: runs argv (package: where it comes from, for the error); 0 or -1. */
-int run_tool(char *const argv[], const char *package);
+/*
+ * cmd_image.c: runs argv (package: where it comes from, for the error); 0 or -1.
+ * stderr_log (or NULL): where its stderr goes, shown only if it fails.
+ */
+int run_tool(char *const argv[], const char *package, const char *stderr_log);
 /* grub_image.c: a GRUB-bootable ISO of a validated tree (docs/tool.md); 0 or -1. */
 int grub_image(struct tree *t, const struct hl_plan *plan, const char *hypervisor, const char *out);
 /* cmd_esp.c: loads t->path and validates it; 0, 1 invalid (saying `refusing`), 2. */

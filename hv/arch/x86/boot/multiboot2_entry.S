@@ -8,7 +8,7 @@
  * loader would have given, and goes on at _start (entry.S) like the UEFI path.
  * Everything it uses lives in .bootdata, which _start does not clear.
  */
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 #define MB2_HEADER_MAGIC   0xE85250D6
 #define MB2_ARCH_I386      0
@@ -21,7 +21,7 @@
 #define PDE_2MIB           (X86_PTE_P | X86_PTE_RW | X86_PTE_PS)
 #define TABLE              (X86_PTE_P | X86_PTE_RW)
 
-/* The header: within the image's first 32 KiB, 8-byte aligned (hv.ld puts it first). */
+/* The header: within the image's first 32 KiB, 8-byte aligned (hv.ld puts it after _start). */
     .section .multiboot2, "a", @progbits
     .balign 8
 mb2_header:
@@ -41,7 +41,7 @@ mb2_header:
     .long   8
 mb2_header_end:
 
-    .section .text.entry, "ax", @progbits
+    .text
     .code32
     .globl mb2_start32
     .type mb2_start32, @function

@@ -26,7 +26,7 @@ _Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
 
 static uint64_t ept_table(paddr_t table)
 {
-    return table | EPT_RWX;
+    return paddr_val(table) | EPT_RWX;
 }
 
 static uint64_t ept_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsigned int perms)
@@ -36,7 +36,7 @@ static uint64_t ept_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsign
     if (t == P2M_MMIO_EMUL)
         return e;
     /* Every page the P2M maps is readable: write or execute without read is a misconfiguration. */
-    e |= (pa & EPT_ADDR_MASK) | EPT_R | (level > 1 ? EPT_LARGE : 0);
+    e |= (paddr_val(pa) & EPT_ADDR_MASK) | EPT_R | (level > 1 ? EPT_LARGE : 0);
     e |= t == P2M_PASSTHROUGH ? EPT_MT_UC : EPT_MT_WB;
     if (perms & P2M_WRITE)
         e |= EPT_W;
@@ -54,7 +54,7 @@ static paddr_t ept_addr(uint64_t e, unsigned int level)
 {
     uint64_t large = (PAGE_SIZE << (9 * (level - 1))) - 1;
 
-    return e & EPT_ADDR_MASK & ((level > 1 && (e & EPT_LARGE)) ? ~large : ~0ull);
+    return mk_paddr(e & EPT_ADDR_MASK & ((level > 1 && (e & EPT_LARGE)) ? ~large : ~0ull));
 }
 
 static enum p2m_type ept_type(uint64_t e)

@@ -45,7 +45,7 @@ void vmx_decode_io(uint64_t qual, struct hvm_exit *e)
 void vmx_decode_ept_violation(uint64_t qual, uint64_t gpa, struct hvm_exit *e)
 {
     e->reason = HVM_EXIT_NPF;
-    e->npf.gpa = gpa;
+    e->npf.gpa = mk_gpaddr(gpa);
     e->npf.present = (qual & EPT_QUAL_PERMS) != 0;
     e->npf.write = (qual & EPT_QUAL_WRITE) != 0;
     e->npf.fetch = (qual & EPT_QUAL_FETCH) != 0;

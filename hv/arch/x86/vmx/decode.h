@@ -10,7 +10,7 @@
 
 #include <hv/types.h>
 #include <asm/hvm/hvm.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 /*
  * A control field from its capability MSR (allowed 0-settings in the low

@@ -91,9 +91,9 @@ void vmx_vmcs_init(struct vcpu *v, struct vmx_vcpu *s)
     vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
     vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
     vmwrite(VM_ENTRY_INTR_INFO, 0);
-    vmwrite(IO_BITMAP_A, vmx_io_bitmap_pa);
-    vmwrite(IO_BITMAP_B, vmx_io_bitmap_pa + PAGE_SIZE);
-    vmwrite(MSR_BITMAP, vmx_msr_bitmap_pa);
+    vmwrite(IO_BITMAP_A, paddr_val(vmx_io_bitmap_pa));
+    vmwrite(IO_BITMAP_B, paddr_val(vmx_io_bitmap_pa) + PAGE_SIZE);
+    vmwrite(MSR_BITMAP, paddr_val(vmx_msr_bitmap_pa));
     vmwrite(EPT_POINTER, vmx_eptp(v));
     if (vmx_caps.cpu2 & CPU2_VPID)
         vmwrite(VMCS_VPID, s->vpid);

@@ -139,7 +139,7 @@ static bool vmx_bitmaps_init(void)
 
     vmx_msr_bitmap_pa = page_alloc(0);
     vmx_io_bitmap_pa = page_alloc(1); /* A (ports 0-0x7FFF) then B */
-    if (!vmx_msr_bitmap_pa || !vmx_io_bitmap_pa)
+    if (!paddr_val(vmx_msr_bitmap_pa) || !paddr_val(vmx_io_bitmap_pa))
         return false;
     memset(phys_to_virt(vmx_msr_bitmap_pa), 0xFF, PAGE_SIZE);
     memset(phys_to_virt(vmx_io_bitmap_pa), 0xFF, 2 * PAGE_SIZE);
@@ -162,7 +162,7 @@ static bool vmx_cpus_init(void)
         if (!c)
             return false;
         c->vmxon_pa = page_alloc(0);
-        if (!c->vmxon_pa)
+        if (!paddr_val(c->vmxon_pa))
             return false;
         memset(phys_to_virt(c->vmxon_pa), 0, PAGE_SIZE);
         *(uint32_t *)phys_to_virt(c->vmxon_pa) = vmx_caps.revision;
@@ -206,10 +206,11 @@ static void vmx_init_cpu(void)
 {
     struct vmx_cpu *c = vmx_cpus[smp_processor_id()];
     uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
-    uint64_t cr0, cr4;
+    uint64_t cr0, cr4, vmxon;
     bool fail;
 
     CHECK(c);
+    vmxon = paddr_val(c->vmxon_pa);
     if (!(fc & FEATURE_CONTROL_LOCK))
         wrmsr(MSR_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_NO_SMX);
     else if (!(fc & FEATURE_CONTROL_VMX_NO_SMX))
@@ -227,7 +228,7 @@ static void vmx_init_cpu(void)
               smp_processor_id(), (unsigned long long)cr0, (unsigned long long)cr4);
     write_cr0(cr0);
     write_cr4(cr4);
-    __asm__ volatile("vmxon %[pa]" : "=@ccbe"(fail) : [pa] "m"(c->vmxon_pa) : "cc", "memory");
+    __asm__ volatile("vmxon %[pa]" : "=@ccbe"(fail) : [pa] "m"(vmxon) : "cc", "memory");
     if (fail)
         panic("vmx: CPU %u: VMXON failed", smp_processor_id());
 }
@@ -268,7 +269,7 @@ static void invvpid(uint64_t type, uint16_t vpid)
 /* EPTP: the P2M's root, 4-level walk, write-back paging structures. */
 uint64_t vmx_eptp(const struct vcpu *v)
 {
-    return p2m_root(v->domain->p2m) | (3u << 3) | 6u;
+    return paddr_val(p2m_root(v->domain->p2m)) | (3u << 3) | 6u;
 }
 
 void vmx_flush_translations(const struct vcpu *v, const struct vmx_vcpu *s)

@@ -11,7 +11,7 @@
 #include <hv/types.h>
 #include <hv/domain.h>
 #include <asm/hvm/hvm.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <domain-builder/vcpu.h>
 #include "vmcs.h"
 
@@ -100,20 +100,22 @@ static inline void vmwrite(enum vmcs_field f, uint64_t value)
 
 static inline void vmptrld(paddr_t pa)
 {
+    uint64_t raw = paddr_val(pa);
     bool fail;
 
-    __asm__ volatile("vmptrld %[pa]" : "=@ccbe"(fail) : [pa] "m"(pa) : "cc", "memory");
+    __asm__ volatile("vmptrld %[pa]" : "=@ccbe"(fail) : [pa] "m"(raw) : "cc", "memory");
     if (fail)
-        vmx_insn_failed("VMPTRLD", pa);
+        vmx_insn_failed("VMPTRLD", raw);
 }
 
 static inline void vmclear(paddr_t pa)
 {
+    uint64_t raw = paddr_val(pa);
     bool fail;
 
-    __asm__ volatile("vmclear %[pa]" : "=@ccbe"(fail) : [pa] "m"(pa) : "cc", "memory");
+    __asm__ volatile("vmclear %[pa]" : "=@ccbe"(fail) : [pa] "m"(raw) : "cc", "memory");
     if (fail)
-        vmx_insn_failed("VMCLEAR", pa);
+        vmx_insn_failed("VMCLEAR", raw);
 }
 
 /* EPTP of v's domain: its P2M's root, 4-level walk, write-back structures (vmx.c). */

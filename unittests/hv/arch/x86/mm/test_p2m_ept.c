@@ -35,21 +35,21 @@ static void test_geometry(void **state)
 /* Tables grant everything; the leaves decide. No memory type in a table entry. */
 static void test_table_entries(void **state)
 {
-    uint64_t e = f->table(0x123456000ull);
+    uint64_t e = f->table(mk_paddr(0x123456000ull));
 
     (void)state;
     assert_true(e == (0x123456000ull | R | W | X));
     for (unsigned int level = 2; level <= 4; level++) {
         assert_true(f->is_table(e, level));
-        assert_true(f->addr(e, level) == 0x123456000ull);
+        assert_true(paddr_val(f->addr(e, level)) == 0x123456000ull);
     }
     assert_false(f->is_table(e, 1));
 }
 
 static void test_ram_leaves_are_write_back(void **state)
 {
-    uint64_t e4k = f->leaf(0xABCDE000ull, 1, P2M_RAM, P2M_RWX);
-    uint64_t e2m = f->leaf(0x40000000ull, 2, P2M_RAM, P2M_READ);
+    uint64_t e4k = f->leaf(mk_paddr(0xABCDE000ull), 1, P2M_RAM, P2M_RWX);
+    uint64_t e2m = f->leaf(mk_paddr(0x40000000ull), 2, P2M_RAM, P2M_READ);
 
     (void)state;
     assert_true(e4k == (0xABCDE000ull | R | W | X | MT_WB | SW(P2M_RAM)));
@@ -62,15 +62,15 @@ static void test_ram_leaves_are_write_back(void **state)
     assert_false(f->is_table(e2m, 2));
     assert_int_equal(f->perms(e2m), P2M_READ);
     /* Bits 12-20 of a 2 MiB leaf are reserved, not address. */
-    assert_true(f->addr(e2m | 0x1FF000ull, 2) == 0x40000000ull);
-    assert_true(f->addr(e4k, 1) == 0xABCDE000ull);
+    assert_true(paddr_val(f->addr(e2m | 0x1FF000ull, 2)) == 0x40000000ull);
+    assert_true(paddr_val(f->addr(e4k, 1)) == 0xABCDE000ull);
     /* A 1 GiB leaf at level 3, as a CPU with 1 GiB pages would read it. */
-    assert_true(f->addr(0x80000000ull | R | LARGE | 0x3FFFF000ull, 3) == 0x80000000ull);
+    assert_true(paddr_val(f->addr(0x80000000ull | R | LARGE | 0x3FFFF000ull, 3)) == 0x80000000ull);
 }
 
 static void test_device_memory_is_uncacheable(void **state)
 {
-    uint64_t e = f->leaf(0xFEB00000ull, 1, P2M_PASSTHROUGH, P2M_READ | P2M_WRITE);
+    uint64_t e = f->leaf(mk_paddr(0xFEB00000ull), 1, P2M_PASSTHROUGH, P2M_READ | P2M_WRITE);
 
     (void)state;
     assert_true((e & MT_MASK) == MT_UC);
@@ -86,19 +86,19 @@ static void test_every_type_round_trips(void **state)
 
     (void)state;
     for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        uint64_t e = f->leaf(0x5000, 1, types[i], P2M_READ | P2M_WRITE);
+        uint64_t e = f->leaf(mk_paddr(0x5000), 1, types[i], P2M_READ | P2M_WRITE);
 
         assert_int_equal(f->type(e), types[i]);
         assert_true((e & (R | W | X)) == (R | W));
         assert_int_equal(f->perms(e), P2M_READ | P2M_WRITE);
-        assert_true(f->addr(e, 1) == 0x5000);
+        assert_true(paddr_val(f->addr(e, 1)) == 0x5000);
     }
 }
 
 /* Emulated MMIO maps no page: no permission bit, so every access is a violation, but typed. */
 static void test_mmio_emul_is_not_present(void **state)
 {
-    uint64_t e = f->leaf(0xFEE00000ull, 1, P2M_MMIO_EMUL, P2M_RWX);
+    uint64_t e = f->leaf(mk_paddr(0xFEE00000ull), 1, P2M_MMIO_EMUL, P2M_RWX);
 
     (void)state;
     assert_true(e != 0);

@@ -81,7 +81,7 @@ static void test_ept_violation_qualification(void **state)
     /* A write (bit 1) to a page mapped with no permission (bits 3-5 clear), linear access. */
     vmx_decode_ept_violation((1u << 1) | (1u << 7) | (1u << 8), 0xFEE00300ull, &e);
     assert_int_equal(e.reason, HVM_EXIT_NPF);
-    assert_true(e.npf.gpa == 0xFEE00300ull);
+    assert_true(gpaddr_val(e.npf.gpa) == 0xFEE00300ull);
     assert_true(e.npf.write);
     assert_false(e.npf.fetch);
     assert_false(e.npf.present);

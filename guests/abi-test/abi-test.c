@@ -76,15 +76,33 @@ static long hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
     return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
 }
 
-/* vmmcall without the hypercall page, for numbers beyond its 128 stubs. */
-static long direct_vmmcall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
+/*
+ * The hypervisor's call instruction: VMCALL on Intel VMX, VMMCALL on AMD SVM
+ * (the other one is #UD), as the hypercall page the hypervisor writes uses.
+ */
+static bool on_intel(void)
+{
+    uint32_t a, b, c, d;
+
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    return b == 0x756E6547u; /* "Genu" */
+}
+
+/* The call instruction without the hypercall page, for numbers beyond its 128 stubs. */
+static long direct_hypercall(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
 {
     long ret;
 
-    __asm__ volatile("vmmcall"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
-                     : "a"(nr)
-                     : "memory", "rcx", "r8", "r9", "r10", "r11");
+    if (on_intel())
+        __asm__ volatile("vmcall"
+                         : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+                         : "a"(nr)
+                         : "memory", "rcx", "r8", "r9", "r10", "r11");
+    else
+        __asm__ volatile("vmmcall"
+                         : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3)
+                         : "a"(nr)
+                         : "memory", "rcx", "r8", "r9", "r10", "r11");
     return ret;
 }
 
@@ -205,7 +223,8 @@ static void check_cpuid(void)
 static void check_hypercall_page(void)
 {
     uint64_t page = (uintptr_t)hypercall_page;
-    static const uint8_t stub17[] = { 0xB8, 17, 0, 0, 0, 0x0F, 0x01, 0xD9, 0xC3 };
+    /* mov $17, %eax; vmmcall (0F 01 D9) or vmcall (0F 01 C1); ret */
+    const uint8_t stub17[] = { 0xB8, 17, 0, 0, 0, 0x0F, 0x01, on_intel() ? 0xC1 : 0xD9, 0xC3 };
     unsigned int i;
     bool same = true;
 
@@ -216,7 +235,7 @@ static void check_hypercall_page(void)
     check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT, "hypercall MSR accepted");
     for (i = 0; i < sizeof(stub17); i++)
         same &= hypercall_page[17 * 32 + i] == stub17[i];
-    check(same, "hypercall page stub 17: mov $17, %eax; vmmcall; ret");
+    check(same, "hypercall page stub 17: mov $17, %eax; vmmcall/vmcall; ret");
     /* Every write gives the same page (one template, copied). */
     check(wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, (uintptr_t)hypercall_page_again) == NO_FAULT &&
               wrmsr_checked(XEN_HYPERCALL_PAGE_MSR, page) == NO_FAULT,
@@ -307,9 +326,9 @@ static void check_hypercalls(void)
     check_xen_version_rest();
     check(hypercall(__HYPERVISOR_xen_version, 99, 0, 0) == -38, "xen_version 99: -ENOSYS");
     check(hypercall(63, 0, 0, 0) == -38, "hypercall 63: -ENOSYS");
-    check(direct_vmmcall(0x10000, 0, 0, 0) == -38, "hypercall 0x10000: -ENOSYS");
-    check(direct_vmmcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == 0x0004000e,
-          "direct vmmcall");
+    check(direct_hypercall(0x10000, 0, 0, 0) == -38, "hypercall 0x10000: -ENOSYS");
+    check(direct_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == 0x0004000e,
+          "direct hypercall instruction");
     check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, OUTSIDE_GVA + 0x1000) == -14,
           "console_io from memory outside the domain: -EFAULT");
     check(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED_GVA) == -14,
@@ -818,23 +837,29 @@ static void check_ip_wraps_in_16bit_code(void)
 }
 
 /* A hypercall from 32-bit code (compatibility mode, GDT selector 0x20): Xen's 32-bit ABI. */
+#define HYPERCALL32(insn)                                       \
+    __asm__ volatile("pushq $0x20\n\t"                          \
+                     "lea 2f(%%rip), %%rax\n\t"                 \
+                     "push %%rax\n\t"                           \
+                     "mov %[nr], %%eax\n\t"                     \
+                     "lretq\n"                                  \
+                     ".code32\n"                                \
+                     "2: " insn "\n\t"                          \
+                     "ljmp $0x08, $3f\n"                        \
+                     ".code64\n"                                \
+                     "3:"                                       \
+                     : "=&a"(ret), "+b"(a1), "+c"(a2), "+d"(a3) \
+                     : [nr] "r"(nr)                             \
+                     : "rsi", "rdi", "memory")
+
 uint32_t abi_hypercall32(uint32_t nr, uint32_t a1, uint32_t a2, uint32_t a3)
 {
     uint64_t ret;
 
-    __asm__ volatile("pushq $0x20\n\t"
-                     "lea 2f(%%rip), %%rax\n\t"
-                     "push %%rax\n\t"
-                     "mov %[nr], %%eax\n\t"
-                     "lretq\n"
-                     ".code32\n"
-                     "2: vmmcall\n\t"
-                     "ljmp $0x08, $3f\n"
-                     ".code64\n"
-                     "3:"
-                     : "=&a"(ret), "+b"(a1), "+c"(a2), "+d"(a3)
-                     : [nr] "r"(nr)
-                     : "rsi", "rdi", "memory");
+    if (on_intel())
+        HYPERCALL32("vmcall");
+    else
+        HYPERCALL32("vmmcall");
     return (uint32_t)ret;
 }
 
@@ -1214,11 +1239,11 @@ static void run_bench(void)
     report("hypercall xen_version (hypercall page)", rdtsc() - t, n, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
-        direct_vmmcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+        direct_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
     report("hypercall xen_version (direct vmmcall)", rdtsc() - t, n, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
-        direct_vmmcall(63, 0, 0, 0);
+        direct_hypercall(63, 0, 0, 0);
     report("unknown hypercall (-ENOSYS)", rdtsc() - t, n, khz);
     bench_hypercall_vs_cpuid(khz);
     bench_console_ring(khz);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The hardware back-ends, each a build option (TESSERA_HV_SVM ...), probed
+ * The hardware back-ends, each a build option (TESSERA_HV_SVM, TESSERA_HV_VMX), probed
  * in this order at boot; the first this CPU can run is used for every HVM
  * domain. A new back-end adds its line here and its directory beside svm/.
  */
@@ -10,10 +10,16 @@
 #ifdef TESSERA_HV_SVM
 extern const struct hvm_backend hvm_backend_svm;
 #endif
+#ifdef TESSERA_HV_VMX
+extern const struct hvm_backend hvm_backend_vmx;
+#endif
 
 static const struct hvm_backend *const backends[] = {
 #ifdef TESSERA_HV_SVM
     &hvm_backend_svm,
+#endif
+#ifdef TESSERA_HV_VMX
+    &hvm_backend_vmx,
 #endif
 };
 

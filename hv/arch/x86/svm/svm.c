@@ -38,7 +38,7 @@ static const char *svm_missing(void)
 {
     if (cpuid_max_extended_leaf() < 0x8000000Au ||
         !(cpuid(0x80000001u, 0).ecx & CPUID_80000001_ECX_SVM))
-        return "the CPU has no AMD SVM (AMD-V); only SVM is supported so far (QEMU: -cpu max)";
+        return "the CPU has no AMD SVM (AMD-V) (QEMU: -cpu max)";
     if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
         return "SVM is disabled by the firmware (VM_CR.SVMDIS): enable it in the firmware setup";
     if (!(cpuid(0x8000000Au, 0).edx & CPUID_8000000A_EDX_NP))

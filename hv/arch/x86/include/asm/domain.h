@@ -12,12 +12,14 @@
 
 struct domain_type_ops;
 struct svm_vcpu;
+struct vmx_vcpu;
 
 struct arch_vcpu {
     struct hvm_vcpu hvm;
     /* The back-end's per-vCPU state, in its own pages; the one hvm_backend chose. */
     union {
         struct svm_vcpu *svm;
+        struct vmx_vcpu *vmx;
     } vendor;
 };
 

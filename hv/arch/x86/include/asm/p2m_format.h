@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How the P2M core (hv/arch/x86/mm/p2m.c) writes and reads the entries of
- * one hardware page-table format: AMD NPT (mm/p2m_npt.c) today, Intel EPT
- * beside it later, without a change to the core. Both are radix trees of
+ * one hardware page-table format: AMD NPT (mm/p2m_npt.c) and Intel EPT
+ * (mm/p2m_ept.c), without a change to the core. Both are radix trees of
  * 512-entry tables, 4 KiB leaves at level 1 and 2 MiB leaves at level 2.
  * An entry of 0 is empty in every format; any other value is a table, a
  * leaf that maps a page, or a leaf that maps none (P2M_MMIO_EMUL: every
@@ -32,8 +32,9 @@ struct p2m_format {
     unsigned int (*perms)(uint64_t e);
 };
 
-/* Nested page tables of AMD SVM. */
+/* Nested page tables of AMD SVM (mm/p2m_npt.c) and extended page tables of Intel VMX (mm/p2m_ept.c). */
 extern const struct p2m_format p2m_npt_format;
+extern const struct p2m_format p2m_ept_format;
 
 /* The format every P2M created from now on uses; the virtualization back-end sets it. */
 void p2m_use_format(const struct p2m_format *fmt);

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The P2M's entries in Intel EPT tables: 4 levels, read/write/execute
+ * permission bits instead of a present bit, and in each leaf its memory
+ * type: write-back for memory, uncacheable for a device's MMIO (the guest's
+ * PAT still combines with it, as on bare metal; UC wins whatever the guest
+ * says). The entry's type lives in bits the hardware ignores (52-54); a type
+ * that maps no page (P2M_MMIO_EMUL) is a leaf with no permission, so every
+ * access is an EPT violation.
+ */
+#include <asm/p2m_format.h>
+
+#define EPT_R          (1ull << 0)
+#define EPT_W          (1ull << 1)
+#define EPT_X          (1ull << 2)
+#define EPT_RWX        (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_SHIFT   3
+#define EPT_MT_UC      (0ull << EPT_MT_SHIFT)
+#define EPT_MT_WB      (6ull << EPT_MT_SHIFT)
+#define EPT_LARGE      (1ull << 7) /* at levels 2 and 3 */
+#define EPT_TYPE_SHIFT 52
+#define EPT_TYPE_MASK  (7ull << EPT_TYPE_SHIFT)
+#define EPT_ADDR_MASK  0x000FFFFFFFFFF000ull
+
+_Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
+
+static uint64_t ept_table(paddr_t table)
+{
+    return paddr_val(table) | EPT_RWX;
+}
+
+static uint64_t ept_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsigned int perms)
+{
+    uint64_t e = (uint64_t)t << EPT_TYPE_SHIFT;
+
+    if (t == P2M_MMIO_EMUL)
+        return e;
+    /* Every page the P2M maps is readable: write or execute without read is a misconfiguration. */
+    e |= (paddr_val(pa) & EPT_ADDR_MASK) | EPT_R | (level > 1 ? EPT_LARGE : 0);
+    e |= t == P2M_PASSTHROUGH ? EPT_MT_UC : EPT_MT_WB;
+    if (perms & P2M_WRITE)
+        e |= EPT_W;
+    if (perms & P2M_EXEC)
+        e |= EPT_X;
+    return e;
+}
+
+static bool ept_is_table(uint64_t e, unsigned int level)
+{
+    return level > 1 && (e & EPT_RWX) && !(e & EPT_LARGE);
+}
+
+static paddr_t ept_addr(uint64_t e, unsigned int level)
+{
+    uint64_t large = (PAGE_SIZE << (9 * (level - 1))) - 1;
+
+    return mk_paddr(e & EPT_ADDR_MASK & ((level > 1 && (e & EPT_LARGE)) ? ~large : ~0ull));
+}
+
+static enum p2m_type ept_type(uint64_t e)
+{
+    return (enum p2m_type)((e & EPT_TYPE_MASK) >> EPT_TYPE_SHIFT);
+}
+
+static unsigned int ept_perms(uint64_t e)
+{
+    if (!(e & EPT_R))
+        return 0;
+    return P2M_READ | ((e & EPT_W) ? P2M_WRITE : 0) | ((e & EPT_X) ? P2M_EXEC : 0);
+}
+
+const struct p2m_format p2m_ept_format = {
+    .levels = 4,
+    .gpa_limit = 1ull << 48,
+    .table = ept_table,
+    .leaf = ept_leaf,
+    .is_table = ept_is_table,
+    .addr = ept_addr,
+    .type = ept_type,
+    .perms = ept_perms,
+};

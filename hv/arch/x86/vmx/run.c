@@ -44,17 +44,28 @@ static void take_interrupted_event(struct vmx_vcpu *s)
 }
 
 /*
- * The next interrupt (hvm_pending_interrupt: the event-channel upcall's
+ * A latched NMI first: injected unless an event is already going in or the
+ * guest blocks NMIs (still in the handler of the last one: the CPU keeps
+ * that blocking in the interruptibility state until the guest's IRET; or
+ * after MOV SS / STI, where an injected NMI may be refused). Without virtual
+ * NMIs there is no NMI-window exit: a blocked NMI goes in at a later exit.
+ * Then the next interrupt (hvm_pending_interrupt: the event-channel upcall's
  * vector, else the local APIC's): injected as an external interrupt when the
  * guest can take one; otherwise interrupt-window exiting makes the guest
  * exit as soon as it can (exit.c), and the next entry injects it.
  */
 static void deliver_interrupt(struct vcpu *v, struct vmx_vcpu *s)
 {
-    struct hvm_intack next = hvm_pending_interrupt(v);
+    struct hvm_intack next;
     uint64_t cpu = vmread(CPU_BASED_CONTROLS);
     uint64_t want = cpu & ~(uint64_t)CPU_INTR_WINDOW_EXITING;
 
+    if (!s->pending_event &&
+        !(vmread(GUEST_INTERRUPTIBILITY) &
+          (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI)) &&
+        hvm_nmi_take(v))
+        s->pending_event = INTR_INFO_VALID | (INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT) | X86_EXC_NMI;
+    next = hvm_pending_interrupt(v);
     if (next.vector >= 0) {
         if (!s->pending_event && (vmread(GUEST_RFLAGS) & X86_RFLAGS_IF) &&
             !(vmread(GUEST_INTERRUPTIBILITY) & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {

@@ -98,6 +98,7 @@
 /* Guest interruptibility state. */
 #define INTERRUPTIBILITY_STI    (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_NMI    (1u << 3)
 
 /* Exit reasons (basic, bits 15:0). */
 #define EXIT_REASON_EXCEPTION_NMI 0

@@ -36,7 +36,7 @@ struct vmx_vcpu {
     uint32_t pending_event; /* VM-entry interruption information, 0 if none */
     uint32_t pending_error;
     uint32_t pending_insn_len; /* of a software event delivered again */
-    uint64_t p2m_gen; /* p2m_unmap_gen() its EPT translations were last flushed at */
+    uint64_t p2m_gen;          /* p2m_unmap_gen() its EPT translations were last flushed at */
     uint16_t vpid;
     unsigned int last_cpu; /* CPU whose cached translations may be stale, ~0 after reset */
     bool vmcs_fresh;       /* controls not yet written (creation, reset) */

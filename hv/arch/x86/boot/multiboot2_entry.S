@@ -88,8 +88,13 @@ mb2_start32:
     rdmsr
     or      $EFER_LME, %eax
     wrmsr
+    /*
+     * Caches on and x87 errors native: a BIOS may hand over CR0.CD/NW set and
+     * NE clear (Bochs's does), and guests inherit CD/NW on SVM.
+     */
     mov     %cr0, %eax
-    or      $(X86_CR0_PG | X86_CR0_PE), %eax
+    and     $~(X86_CR0_CD | X86_CR0_NW), %eax
+    or      $(X86_CR0_PG | X86_CR0_NE | X86_CR0_PE), %eax
     mov     %eax, %cr0
     lgdt    mb2_gdt_desc
     ljmp    $0x08, $mb2_start64

@@ -65,6 +65,7 @@ struct domain_spec {
     char name[HL_MAX_NAME];
     uint16_t domid;
     bool privileged;
+    bool pv; /* mode bit 0: an x86-64 PV domain, else PVH */
     uint32_t vcpus;
     uint64_t memory_bytes, p2m_pool_bytes;
     struct domain_policy policy;
@@ -330,6 +331,7 @@ static bool copy_spec(unsigned int index)
     snprintf(ds->name, sizeof(ds->name), "%s", hd->name);
     ds->domid = hd->domid;
     ds->privileged = (hd->capabilities & HL_CAP_CONTROL) != 0;
+    ds->pv = hd->type == HL_DOMAIN_PV;
     ds->vcpus = hd->vcpus;
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
@@ -378,7 +380,8 @@ static bool prepare_domain(const struct domain_spec *ds)
     spec->name = ds->name;
     spec->domid = ds->domid;
     spec->flags = ds->privileged ? DB_SPEC_PRIVILEGED : 0;
-    spec->mode = DB_MODE_AUTO;
+    /* The tree's mode decides; a PVH domain's image says which PVH entry (ELF or bzImage). */
+    spec->mode = ds->pv ? DB_MODE_PV : DB_MODE_AUTO;
     spec->memory_bytes = ds->memory_bytes;
     spec->nr_vcpus = ds->vcpus;
     spec->kernel = phys_to_virt(ds->kernel.base);
@@ -397,8 +400,9 @@ static bool prepare_domain(const struct domain_spec *ds)
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
         return false;
     }
-    if (layout.mode == DB_MODE_PV) {
-        printk("tessera: domain %s: the kernel is a PV image, which is not supported yet\n",
+    if (layout.mode == DB_MODE_PV && !ds->pv) {
+        printk("tessera: domain %s: the kernel is a PV image without a PVH entry: declare the "
+               "domain PV (mode = <1>)\n",
                ds->name);
         return false;
     }
@@ -438,7 +442,8 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
     struct domain *d;
     unsigned int i;
 
-    d = domain_create(index, ds->domid, ds->name, ds->vcpus, ds->p2m_pool_bytes, &ds->policy);
+    d = domain_create(index, ds->domid, ds->name, ds->pv, ds->vcpus, ds->p2m_pool_bytes,
+                      &ds->policy);
     if (!d)
         return NULL;
     d->sched.weight = ds->sched_weight;
@@ -518,6 +523,12 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
     if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
+        return false;
+    }
+    /* A PV kernel's hypercall page: the builder's stubs are replaced by the type's own. */
+    if (layout.mode == DB_MODE_PV && layout.hypercall_page.size &&
+        !arch_virt->hypercall_page_write(d, layout.hypercall_page.gpa)) {
+        printk("tessera: domain %s: cannot write its hypercall page\n", ds->name);
         return false;
     }
     if (arch_virt->vcpu_set_start_state(d->vcpus[0], &start)) {

@@ -3,8 +3,8 @@
  * Xen's hypercalls from HVM/PVH guests: the back-end's call instruction
  * (VMMCALL, VMCALL), from the hypercall page or issued directly. The call's
  * width is the code's: 64-bit callers pass RDI, RSI, RDX, R10, R8; 32-bit
- * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call;
- * user space gets -EPERM, as from Xen. The result goes to RAX (truncated to
+ * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (HVM/PVH: CPL 0; PV:
+ * its kernel mode, at CPL 3) may call; user space gets -EPERM, as from Xen. The result goes to RAX (truncated to
  * EAX for 32-bit callers).
  */
 #include <string.h>
@@ -28,7 +28,6 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
 {
     struct hvm_opcode op = { (uint8_t)hvm_be->hypercall_insn_len, { 0, 0, 0 } };
     struct hvm_outcome o;
-    struct guest_paging p;
     uint64_t args[HYPERCALL_NR_ARGS], nr;
     int64_t ret;
     unsigned int i;
@@ -37,8 +36,7 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
     o = hvm_advance_over(v, e, &op, hvm_be->hypercall_insn_name);
     if (o.action != HVM_ADVANCE)
         return o;
-    hvm_be->get_paging(v, &p);
-    if (p.cpl != 0) {
+    if (!v->domain->arch.type->in_guest_kernel(v)) {
         hvm_be->set_reg(v, GREG_RAX, (uint64_t)-XEN_EPERM);
         return o;
     }
@@ -55,6 +53,14 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
         hvm_be->set_reg(v, GREG_RAX, (uint32_t)ret);
     }
     return o;
+}
+
+bool hvm_in_guest_kernel(const struct vcpu *v)
+{
+    struct guest_paging p;
+
+    hvm_be->get_paging(v, &p);
+    return p.cpl == 0;
 }
 
 /*

@@ -49,7 +49,13 @@ static int lapic_pending = -1;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
 
-static struct domain dom = { .name = "test", .nr_vcpus = 1 };
+/* The HVM type's answers to what hvm/ asks the domain's type (hvm/domain.c's, which is not linked). */
+static const struct domain_type_ops hvm_type = {
+    .name = "hvm",
+    .in_guest_kernel = hvm_in_guest_kernel,
+    .exception = hvm_reflect_exception,
+};
+static struct domain dom = { .name = "test", .nr_vcpus = 1, .arch = { .type = &hvm_type } };
 static struct vcpu vcpu = { .domain = &dom };
 
 static void fake_get_paging(const struct vcpu *v, struct guest_paging *p)

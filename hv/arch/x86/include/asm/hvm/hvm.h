@@ -102,6 +102,7 @@ struct hvm_exit {
         struct {
             uint8_t vector;
             uint32_t error_code;
+            uint64_t fault_addr; /* #PF: the linear address (CR2) */
         } exception;
     };
 };

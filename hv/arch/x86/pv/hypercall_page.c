@@ -21,9 +21,9 @@ static void write_stub(uint8_t *s, uint32_t nr)
 
     memset(s, 0xCC, XEN_HYPERCALL_STUB_SIZE);
     if (nr == __HYPERVISOR_iret) {
-        s[n++] = 0x51;                    /* push %rcx */
-        s[n++] = 0x41, s[n++] = 0x53;     /* push %r11 */
-        s[n++] = 0x50;                    /* push %rax */
+        s[n++] = 0x51;                /* push %rcx */
+        s[n++] = 0x41, s[n++] = 0x53; /* push %r11 */
+        s[n++] = 0x50;                /* push %rax */
     }
     s[n++] = 0xB8; /* mov $nr, %eax */
     memcpy(s + n, &nr, 4);

@@ -45,14 +45,20 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
     for (i = 0; i < HYPERCALL_NR_ARGS; i++)
         args[i] = v->hypercall_64bit ? hvm_be->get_reg(v, args64[i])
                                      : (uint32_t)hvm_be->get_reg(v, args32[i]);
-    if (v->hypercall_64bit) {
-        ret = hypercall_dispatch(v, nr, args);
-        hvm_be->set_reg(v, GREG_RAX, (uint64_t)ret);
-    } else {
-        ret = hypercall_dispatch(v, (uint32_t)nr, args);
-        hvm_be->set_reg(v, GREG_RAX, (uint32_t)ret);
-    }
+    if (!v->hypercall_64bit)
+        nr = (uint32_t)nr;
+    /* A new context (PV iret) has its RIP and RAX already: nothing to advance or set. */
+    if (v->domain->arch.type->hypercall(v, nr, args, &ret) == HYPERCALL_NEW_CONTEXT)
+        return hvm_resume();
+    hvm_be->set_reg(v, GREG_RAX, v->hypercall_64bit ? (uint64_t)ret : (uint32_t)ret);
     return o;
+}
+
+enum hypercall_return hvm_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args,
+                                    int64_t *result)
+{
+    *result = hypercall_dispatch(v, nr, args);
+    return HYPERCALL_RESULT;
 }
 
 bool hvm_in_guest_kernel(const struct vcpu *v)

@@ -103,6 +103,7 @@ const struct domain_type_ops pv_domain_type = {
     .vcpu_context_read = pv_vcpu_context_read,
     .hypercall_page_write = pv_hypercall_page_write,
     .domain_map_devices = pv_domain_map_devices,
+    .hypercall = pv_hypercall,
     .in_guest_kernel = pv_in_guest_kernel,
     .exception = pv_exception,
 };

@@ -23,6 +23,12 @@ struct guest_paging {
     unsigned int cpl;
 };
 
+/* What a hypercall left for the guest: a result for RAX, or a whole new context (PV iret). */
+enum hypercall_return {
+    HYPERCALL_RESULT,
+    HYPERCALL_NEW_CONTEXT,
+};
+
 struct domain_type_ops {
     const char *name;
     int (*vcpu_create)(struct vcpu *v);
@@ -43,6 +49,9 @@ struct domain_type_ops {
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
     /* Maps the type's emulated device pages into d's P2M; 0 or -errno. */
     int (*domain_map_devices)(struct domain *d);
+    /* Hypercall nr from the guest kernel: the type's own calls, then the common ones. */
+    enum hypercall_return (*hypercall)(struct vcpu *v, uint64_t nr, const uint64_t *args,
+                                       int64_t *result);
     /* Whether the vCPU runs its guest kernel, which alone may make hypercalls. */
     bool (*in_guest_kernel)(const struct vcpu *v);
     /*

@@ -48,7 +48,12 @@
 #define X86_RFLAGS_FIXED X86_BIT(1) /* reads as 1 */
 #define X86_RFLAGS_TF    X86_BIT(8)
 #define X86_RFLAGS_IF    X86_BIT(9)
+#define X86_RFLAGS_IOPL  (3ull << 12)
+#define X86_RFLAGS_NT    X86_BIT(14)
+#define X86_RFLAGS_RF    X86_BIT(16)
 #define X86_RFLAGS_VM    X86_BIT(17)
+#define X86_RFLAGS_AC    X86_BIT(18)
+#define X86_RFLAGS_ID    X86_BIT(21)
 
 #define X86_DR6_BS X86_BIT(14) /* single-step trap */
 

@@ -52,6 +52,7 @@ static unsigned int hypercalls;
 /* The HVM type's answers to what hvm/ asks the domain's type (hvm/domain.c's, which is not linked). */
 static const struct domain_type_ops hvm_type = {
     .name = "hvm",
+    .hypercall = hvm_hypercall,
     .in_guest_kernel = hvm_in_guest_kernel,
     .exception = hvm_reflect_exception,
 };

@@ -201,8 +201,8 @@ static long mmu_update1(uint64_t ptr, uint64_t val, uint64_t domid, uint32_t *do
     struct mmu_update u = { ptr, val };
 
     *done = 0xFFFF;
-    return hypercall4(__HYPERVISOR_mmu_update, (uint64_t)(uintptr_t)&u, 1, (uint64_t)(uintptr_t)done,
-                      domid);
+    return hypercall4(__HYPERVISOR_mmu_update, (uint64_t)(uintptr_t)&u, 1,
+                      (uint64_t)(uintptr_t)done, domid);
 }
 
 static long mmuext1(uint32_t cmd, uint64_t arg1)

@@ -3,9 +3,11 @@
  * Xen's hypercalls from HVM/PVH guests: the back-end's call instruction
  * (VMMCALL, VMCALL), from the hypercall page or issued directly. The call's
  * width is the code's: 64-bit callers pass RDI, RSI, RDX, R10, R8; 32-bit
- * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (HVM/PVH: CPL 0; PV:
- * its kernel mode, at CPL 3) may call; user space gets -EPERM, as from Xen. The result goes to RAX (truncated to
- * EAX for 32-bit callers).
+ * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (HVM/PVH: CPL 0;
+ * PV: its kernel mode, at CPL 3) may call; user space gets -EPERM, as from
+ * Xen. The domain's type serves the call (PV adds its own calls); the result
+ * goes to RAX (truncated to EAX for 32-bit callers), unless the call gave
+ * the vCPU a whole new context (PV iret).
  */
 #include <string.h>
 #include <public/errno.h>

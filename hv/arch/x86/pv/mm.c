@@ -60,8 +60,7 @@ static int64_t check_domid(struct vcpu *v, uint64_t domid)
     return exists ? -XEN_EPERM : -XEN_ESRCH;
 }
 
-int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pdone,
-                      uint64_t domid)
+int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid)
 {
     struct domain *d = v->domain;
     struct mmu_update req;
@@ -168,8 +167,7 @@ static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     return -XEN_ENOSYS;
 }
 
-int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone,
-                     uint64_t domid)
+int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid)
 {
     struct mmuext_op op;
     uint32_t done = 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86-64 PV guest selectors and virtual address space limits, from Xen's
- * xen/include/public/arch-x86/xen-x86_64.h.
+ * x86-64 PV guest selectors, virtual address space limits and the PV calls
+ * structures (trap table, iret frame, MMU updates), from Xen's
+ * xen/include/public/arch-x86/xen-x86_64.h, xen.h and arch-x86/xen.h.
  */
 #ifndef TESSERA_PUBLIC_ARCH_X86_XEN_X86_64_H
 #define TESSERA_PUBLIC_ARCH_X86_XEN_X86_64_H

@@ -144,7 +144,7 @@ int db_build(const struct db_domain_spec *spec, const struct db_layout *layout,
     diag->msg[0] = 0;
     diag->domain = spec->name ? spec->name : "?";
     memset(vcpu, 0, sizeof(*vcpu));
-    vcpu->rflags = DB_RFLAGS_FIXED;
+    vcpu->rflags = X86_RFLAGS_FIXED;
     /*
      * An HVM domain's console ring starts empty (PV zeroes its own in pv.c);
      * HVM domains get ACPI tables, PV domains none.

@@ -163,10 +163,10 @@ int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *l,
     v->rip = l->entry;
     v->rsi = l->start_info.gpa;
     v->rsp = l->stack.gpa + l->stack.size;
-    v->cr0 = DB_CR0_PE | DB_CR0_ET | DB_CR0_NE | DB_CR0_PG;
+    v->cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG;
     v->cr3 = l->page_tables.gpa;
-    v->cr4 = DB_CR4_PAE;
-    v->efer = DB_EFER_LME | DB_EFER_LMA;
+    v->cr4 = X86_CR4_PAE;
+    v->efer = EFER_LME | EFER_LMA;
     db_vcpu_flat_segments(v, l->gdt.gpa, true);
     return 0;
 }

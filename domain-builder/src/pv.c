@@ -324,18 +324,18 @@ int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *l,
     v->rip = l->entry;
     v->rsp = vb + l->stack.gpa + PAGE;
     v->rsi = vb + l->start_info.gpa;
-    v->rflags = DB_RFLAGS_FIXED | DB_RFLAGS_IF;
-    v->cr0 = DB_CR0_PE | DB_CR0_ET | DB_CR0_NE | DB_CR0_WP | DB_CR0_PG;
+    v->rflags = X86_RFLAGS_FIXED | X86_RFLAGS_IF;
+    v->cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG;
     v->cr3 = db_mem_mfn(mem, l->page_tables.gpa >> DB_PAGE_SHIFT) << DB_PAGE_SHIFT;
-    v->cr4 = DB_CR4_PAE;
-    v->efer = DB_EFER_LME | DB_EFER_LMA;
+    v->cr4 = X86_CR4_PAE;
+    v->efer = EFER_LME | EFER_LMA;
     v->cs = (struct db_segment){ FLAT_KERNEL_CS64,
-                                 DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_DPL(3) | DB_SEG_P |
-                                     DB_SEG_L | DB_SEG_G,
+                                 X86_SEG_TYPE_CODE_XR_A | X86_SEG_ATTR_S | X86_SEG_ATTR_DPL(3) |
+                                     X86_SEG_ATTR_P | X86_SEG_ATTR_L | X86_SEG_ATTR_G,
                                  0xFFFFFFFFu, 0 };
     v->ss = (struct db_segment){ FLAT_KERNEL_SS64,
-                                 DB_SEG_TYPE_DATA_RW_A | DB_SEG_S | DB_SEG_DPL(3) | DB_SEG_P |
-                                     DB_SEG_DB | DB_SEG_G,
+                                 X86_SEG_TYPE_DATA_RW_A | X86_SEG_ATTR_S | X86_SEG_ATTR_DPL(3) |
+                                     X86_SEG_ATTR_P | X86_SEG_ATTR_DB | X86_SEG_ATTR_G,
                                  0xFFFFFFFFu, 0 };
     v->ds = v->es = v->fs = v->gs = (struct db_segment){ FLAT_KERNEL_DS64, 0, 0, 0 };
     return 0;

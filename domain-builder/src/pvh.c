@@ -170,7 +170,7 @@ int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
     v->mode = DB_CPU_PROT32;
     v->rip = l->entry;
     v->rbx = l->start_info.gpa;
-    v->cr0 = DB_CR0_PE | DB_CR0_ET;
+    v->cr0 = X86_CR0_PE | X86_CR0_ET;
     db_vcpu_flat_segments(v, l->gdt.gpa, false);
     return 0;
 }

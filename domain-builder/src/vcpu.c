@@ -27,21 +27,22 @@ static struct db_segment seg(uint16_t sel, uint16_t attrib)
 
 void db_vcpu_flat_segments(struct db_vcpu_state *v, uint64_t gdt_gpa, bool long_mode)
 {
-    uint16_t data = DB_SEG_TYPE_DATA_RW_A | DB_SEG_S | DB_SEG_P | DB_SEG_DB | DB_SEG_G;
+    uint16_t data =
+        X86_SEG_TYPE_DATA_RW_A | X86_SEG_ATTR_S | X86_SEG_ATTR_P | X86_SEG_ATTR_DB | X86_SEG_ATTR_G;
 
     if (long_mode)
-        v->cs =
-            seg(DB_GDT_CODE64, DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_P | DB_SEG_L | DB_SEG_G);
+        v->cs = seg(DB_GDT_CODE64, X86_SEG_TYPE_CODE_XR_A | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
+                                       X86_SEG_ATTR_L | X86_SEG_ATTR_G);
     else
-        v->cs =
-            seg(DB_GDT_CODE32, DB_SEG_TYPE_CODE_XR_A | DB_SEG_S | DB_SEG_P | DB_SEG_DB | DB_SEG_G);
+        v->cs = seg(DB_GDT_CODE32, X86_SEG_TYPE_CODE_XR_A | X86_SEG_ATTR_S | X86_SEG_ATTR_P |
+                                       X86_SEG_ATTR_DB | X86_SEG_ATTR_G);
     v->ds = v->es = v->ss = v->fs = v->gs = seg(DB_GDT_DATA, data);
     v->tr = (struct db_segment){ .selector = DB_GDT_TSS,
-                                 .attrib = DB_SEG_TYPE_TSS32_BUSY | DB_SEG_P,
+                                 .attrib = X86_SEG_TYPE_TSS32_BUSY | X86_SEG_ATTR_P,
                                  .limit = 0x67,
                                  .base = 0 };
     v->ldtr = (struct db_segment){
-        .selector = 0, .attrib = DB_SEG_TYPE_LDT | DB_SEG_P, .limit = 0xFFFF, .base = 0
+        .selector = 0, .attrib = X86_SEG_TYPE_LDT | X86_SEG_ATTR_P, .limit = 0xFFFF, .base = 0
     };
     v->gdtr = (struct db_dtable){ .base = gdt_gpa, .limit = DB_GDT_SIZE - 1 };
     v->idtr = (struct db_dtable){ .base = 0, .limit = 0xFFFF };

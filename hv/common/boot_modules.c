@@ -5,7 +5,7 @@
 
 bool boot_module_placed(const struct tessera_bootinfo *bi, uint64_t base, uint64_t size)
 {
-    const uint8_t *list = phys_to_virt(bi->modules_paddr);
+    const uint8_t *list = phys_to_virt(mk_paddr(bi->modules_paddr));
     uint32_t i;
 
     for (i = 0; i < bi->nr_modules; i++) {

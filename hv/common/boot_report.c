@@ -56,7 +56,7 @@ static void report_cpus(void)
 /* Returns the MiB of RAM in the map. */
 static uint64_t report_memory(const struct tessera_bootinfo *bi)
 {
-    const uint8_t *map = phys_to_virt(bi->memmap_paddr);
+    const uint8_t *map = phys_to_virt(mk_paddr(bi->memmap_paddr));
     uint64_t bytes[MAX_MEM_TYPE] = { 0 }, other_bytes = 0, ram = 0;
     unsigned int count[MAX_MEM_TYPE] = { 0 }, other_count = 0;
 
@@ -115,7 +115,7 @@ static void report_tree(const struct tessera_bootinfo *bi, const void *fdt)
 
 void boot_report(const struct tessera_bootinfo *bi)
 {
-    const void *fdt = phys_to_virt(bi->launch_tree_paddr);
+    const void *fdt = phys_to_virt(mk_paddr(bi->launch_tree_paddr));
 
     printk("tessera: boot report\n");
     report_cpus();

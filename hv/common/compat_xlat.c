@@ -94,7 +94,7 @@ bool hypercall_compat(const struct vcpu *v)
     return !v->hypercall_64bit;
 }
 
-int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva, const struct compat_layout *l)
+int copy_from_guest_xlat(struct vcpu *v, void *native, gvaddr_t gva, const struct compat_layout *l)
 {
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];
     bool compat = hypercall_compat(v);
@@ -105,7 +105,7 @@ int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva, const struc
     return 0;
 }
 
-int copy_to_guest_xlat(struct vcpu *v, uint64_t gva, const void *native,
+int copy_to_guest_xlat(struct vcpu *v, gvaddr_t gva, const void *native,
                        const struct compat_layout *l)
 {
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];

@@ -74,7 +74,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     struct domain *d;
     unsigned int i;
 
-    if (!pa) {
+    if (!paddr_val(pa)) {
         printk("tessera: domain %s: out of memory for the domain structure\n", name);
         return NULL;
     }
@@ -157,7 +157,7 @@ void domain_reset(struct domain *d)
     p2m_reset(d->p2m);
     dom_console_restart(&d->console, d->restarts);
     d->shutdown_reason = -1;
-    d->hypercall_page_gpa = 0;
+    d->hypercall_page_gpa = mk_gpaddr(0);
     d->nr_memmap = 0;
 }
 

@@ -46,7 +46,9 @@ struct spec_module {
 
 struct spec_shm {
     char id[SHM_ID_MAX];
-    uint64_t guest_base, host_base, size;
+    gpaddr_t guest_base;
+    paddr_t host_base;
+    uint64_t size;
     bool read_only, owner;
 };
 
@@ -99,9 +101,9 @@ static void report_diag(void *ctx, const struct hl_diag *diag)
 static void *guest_frame(void *ctx, uint64_t gfn)
 {
     struct domain *d = ctx;
-    paddr_t pa = p2m_lookup(d->p2m, gfn << PAGE_SHIFT, NULL);
+    paddr_t pa = p2m_lookup(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), NULL);
 
-    return pa == INVALID_PADDR ? NULL : phys_to_virt(pa);
+    return paddr_eq(pa, INVALID_PADDR) ? NULL : phys_to_virt(pa);
 }
 
 /* The CPUs vCPU vcpu of plan domain index may run on: its xen,vcpu pinning, else its pool. */
@@ -129,12 +131,12 @@ static bool claim_shm_regions(void)
     for (i = 0; i < plan->nr_shm_regions; i++) {
         const struct hl_shm_region *r = &plan->shm_regions[i];
 
-        if (!page_alloc_claim(r->host_base, r->size)) {
+        if (!page_alloc_claim(mk_paddr(r->host_base), r->size)) {
             printk("tessera: shared memory '%s' at host 0x%llx+0x%llx: not free RAM\n", r->id,
                    (unsigned long long)r->host_base, (unsigned long long)r->size);
             return false;
         }
-        memset(phys_to_virt(r->host_base), 0, r->size);
+        memset(phys_to_virt(mk_paddr(r->host_base)), 0, r->size);
     }
     return true;
 }
@@ -145,8 +147,8 @@ static void shm_for_builder(const struct domain_spec *spec, struct db_shm *out)
     uint32_t i;
 
     for (i = 0; i < spec->nr_shm; i++)
-        out[i] = (struct db_shm){ spec->shm[i].id, spec->shm[i].guest_base, spec->shm[i].size,
-                                  !spec->shm[i].read_only, spec->shm[i].owner };
+        out[i] = (struct db_shm){ spec->shm[i].id, gpaddr_val(spec->shm[i].guest_base),
+                                  spec->shm[i].size, !spec->shm[i].read_only, spec->shm[i].owner };
 }
 
 /* Maps the domain's shared memory regions, never executable, read-only if declared so. */
@@ -162,14 +164,14 @@ static bool map_shm(struct domain *d, const struct domain_spec *spec)
                     m->read_only ? P2M_READ : P2M_READ | P2M_WRITE)) {
             printk("tessera: domain %s: cannot map shared memory '%s' at 0x%llx "
                    "(P2M pool exhausted or overlapping)\n",
-                   d->name, m->id, (unsigned long long)m->guest_base);
+                   d->name, m->id, (unsigned long long)gpaddr_val(m->guest_base));
             return false;
         }
         printk("tessera: domain %s: shared memory '%s' (%s%s) at guest 0x%llx, host 0x%llx, "
                "0x%llx bytes\n",
                d->name, m->id, m->owner ? "owner" : "borrower", m->read_only ? ", read-only" : "",
-               (unsigned long long)m->guest_base, (unsigned long long)m->host_base,
-               (unsigned long long)m->size);
+               (unsigned long long)gpaddr_val(m->guest_base),
+               (unsigned long long)paddr_val(m->host_base), (unsigned long long)m->size);
     }
     return true;
 }
@@ -185,10 +187,11 @@ const char *domains_shm_at(const struct domain *d, gpaddr_t gpa, bool *writable)
         return NULL;
     *writable = type == P2M_SHARED_RW;
     for (i = 0; i < spec->nr_shm; i++)
-        if (gpa >= spec->shm[i].guest_base && gpa - spec->shm[i].guest_base < spec->shm[i].size)
+        if (gpaddr_val(gpa) >= gpaddr_val(spec->shm[i].guest_base) &&
+            gpaddr_val(gpa) - gpaddr_val(spec->shm[i].guest_base) < spec->shm[i].size)
             return spec->shm[i].id;
     panic("domain %s: shared memory at guest-physical 0x%llx that its spec does not list", d->name,
-          (unsigned long long)gpa);
+          (unsigned long long)gpaddr_val(gpa));
 }
 
 _Static_assert(HL_CPUID_EAX == (int)CPUID_EAX && HL_CPUID_EDX == (int)CPUID_EDX,
@@ -275,8 +278,8 @@ static void copy_links(unsigned int index, struct domain_spec *ds)
 
         if (m->domain != index)
             continue;
-        *out = (struct spec_shm){ .guest_base = m->guest_base,
-                                  .host_base = r->host_base,
+        *out = (struct spec_shm){ .guest_base = mk_gpaddr(m->guest_base),
+                                  .host_base = mk_paddr(r->host_base),
                                   .size = r->size,
                                   .read_only = m->read_only,
                                   .owner = m->owner };
@@ -322,7 +325,7 @@ static bool copy_spec(unsigned int index)
     while ((PAGE_SIZE << order) < bytes)
         order++;
     pa = page_alloc(order);
-    if (!pa) {
+    if (!paddr_val(pa)) {
         printk("tessera: domain %s: out of memory for its spec\n", hd->name);
         return false;
     }
@@ -384,12 +387,12 @@ static bool prepare_domain(const struct domain_spec *ds)
     spec->mode = ds->pv ? DB_MODE_PV : DB_MODE_AUTO;
     spec->memory_bytes = ds->memory_bytes;
     spec->nr_vcpus = ds->vcpus;
-    spec->kernel = phys_to_virt(ds->kernel.base);
+    spec->kernel = phys_to_virt(mk_paddr(ds->kernel.base));
     spec->kernel_size = ds->kernel.size;
     spec->cmdline = ds->kernel.cmdline;
     if (ds->ramdisk.size) {
-        inputs.ramdisk = (struct db_module){ phys_to_virt(ds->ramdisk.base), ds->ramdisk.size,
-                                             ds->ramdisk.cmdline };
+        inputs.ramdisk = (struct db_module){ phys_to_virt(mk_paddr(ds->ramdisk.base)),
+                                             ds->ramdisk.size, ds->ramdisk.cmdline };
         spec->modules = &inputs.ramdisk;
         spec->nr_modules = 1;
     }
@@ -416,7 +419,7 @@ static bool prepare_domain(const struct domain_spec *ds)
  * Backs [gpa, gpa + size) in steps of BUILD_PROGRESS_STEP, printing how much
  * of total is done after each step when total is at least two steps.
  */
-static int populate_with_progress(struct domain *d, uint64_t gpa, uint64_t size, uint64_t *done,
+static int populate_with_progress(struct domain *d, gpaddr_t gpa, uint64_t size, uint64_t *done,
                                   uint64_t total)
 {
     while (size) {
@@ -425,7 +428,7 @@ static int populate_with_progress(struct domain *d, uint64_t gpa, uint64_t size,
 
         if (rc)
             return rc;
-        gpa += step;
+        gpa = gpaddr_add(gpa, step);
         size -= step;
         *done += step;
         if (total >= 2 * BUILD_PROGRESS_STEP && *done % BUILD_PROGRESS_STEP == 0)
@@ -451,7 +454,7 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
     for (i = 0; i < layout.nr_populate; i++)
         total += layout.populate[i].nr << PAGE_SHIFT;
     for (i = 0; i < layout.nr_populate; i++) {
-        int rc = populate_with_progress(d, layout.populate[i].gfn << PAGE_SHIFT,
+        int rc = populate_with_progress(d, mk_gpaddr(layout.populate[i].gfn << PAGE_SHIFT),
                                         layout.populate[i].nr << PAGE_SHIFT, &done, total);
 
         if (rc) {
@@ -527,7 +530,7 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
     }
     /* A PV kernel's hypercall page: the builder's stubs are replaced by the type's own. */
     if (layout.mode == DB_MODE_PV && layout.hypercall_page.size &&
-        !arch_virt->hypercall_page_write(d, layout.hypercall_page.gpa)) {
+        !arch_virt->hypercall_page_write(d, mk_gpaddr(layout.hypercall_page.gpa))) {
         printk("tessera: domain %s: cannot write its hypercall page\n", ds->name);
         return false;
     }
@@ -566,13 +569,13 @@ static struct domain *build_domain(unsigned int index)
  */
 static bool bind_evtchns(struct domain *d, const struct domain_spec *ds)
 {
-    paddr_t ring = p2m_lookup(d->p2m, layout.console.gpa, NULL);
+    paddr_t ring = p2m_lookup(d->p2m, mk_gpaddr(layout.console.gpa), NULL);
     unsigned int i, port;
 
     for (i = 0; i < ds->nr_evtchns; i++)
         evtchn_bind_static(d, ds->evtchns[i].port, ds->evtchns[i].peer_domid,
                            ds->evtchns[i].peer_port);
-    CHECK(layout.console.size == PAGE_SIZE && ring != INVALID_PADDR);
+    CHECK(layout.console.size == PAGE_SIZE && !paddr_eq(ring, INVALID_PADDR));
     port = evtchn_bind_hypervisor(d, dom_console_ring_notify);
     if (!port) {
         printk("tessera: domain %s: no free event channel port for its console\n", d->name);
@@ -610,7 +613,7 @@ static bool layout_backed(const struct domain *d)
     unsigned int i;
 
     for (i = 0; i < layout.nr_populate; i++)
-        if (!p2m_owns_range(d->p2m, layout.populate[i].gfn << PAGE_SHIFT,
+        if (!p2m_owns_range(d->p2m, mk_gpaddr(layout.populate[i].gfn << PAGE_SHIFT),
                             layout.populate[i].nr << PAGE_SHIFT))
             return false;
     return true;
@@ -674,7 +677,7 @@ static unsigned int refuse_unplaced_modules(const struct tessera_bootinfo *bi, c
 enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
 {
     struct hl_input in = {
-        .fdt = phys_to_virt(bi->launch_tree_paddr),
+        .fdt = phys_to_virt(mk_paddr(bi->launch_tree_paddr)),
         .fdt_size = bi->launch_tree_size,
         .machine = { .cpus = nr_cpus_online, .ram_bytes = page_alloc_free_pages() << PAGE_SHIFT },
         .report = report_diag,

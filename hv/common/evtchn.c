@@ -279,7 +279,7 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
     unsigned long flags;
     int64_t rc = 0;
 
-    if (copy_from_guest(v, &b, arg, sizeof(b)))
+    if (copy_from_guest(v, &b, mk_gvaddr(arg), sizeof(b)))
         return -XEN_EFAULT;
     /*
      * As Xen: every VIRQ it defines may be bound, also those this hypervisor
@@ -304,7 +304,7 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (rc)
         return rc;
-    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(arg), &b, sizeof(b)) ? -XEN_EFAULT : 0;
 }
 
 static int64_t bind_ipi(struct vcpu *v, uint64_t arg)
@@ -314,7 +314,7 @@ static int64_t bind_ipi(struct vcpu *v, uint64_t arg)
     unsigned int port;
     unsigned long flags;
 
-    if (copy_from_guest(v, &b, arg, sizeof(b)))
+    if (copy_from_guest(v, &b, mk_gvaddr(arg), sizeof(b)))
         return -XEN_EFAULT;
     if (b.vcpu >= d->nr_vcpus)
         return -XEN_ENOENT;
@@ -326,13 +326,13 @@ static int64_t bind_ipi(struct vcpu *v, uint64_t arg)
     if (!port)
         return -XEN_ENOSPC;
     b.port = port;
-    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(arg), &b, sizeof(b)) ? -XEN_EFAULT : 0;
 }
 
 /* Reads the single port argument of close/send/unmask; 0 and *port, or an error. */
 static int64_t port_arg(struct vcpu *v, uint64_t arg, uint32_t *port)
 {
-    if (copy_from_guest(v, port, arg, sizeof(*port)))
+    if (copy_from_guest(v, port, mk_gvaddr(arg), sizeof(*port)))
         return -XEN_EFAULT;
     return *port < EVTCHN_NR_PORTS ? 0 : -XEN_EINVAL;
 }
@@ -391,7 +391,7 @@ static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
     unsigned long flags;
     unsigned int port;
 
-    if (copy_from_guest(v, &a, arg, sizeof(a)))
+    if (copy_from_guest(v, &a, mk_gvaddr(arg), sizeof(a)))
         return -XEN_EFAULT;
     if (resolve_domid(d, a.dom) != d->domid)
         return -XEN_EPERM;
@@ -406,7 +406,7 @@ static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
     if (!port)
         return -XEN_ENOSPC;
     a.port = port;
-    return copy_to_guest(v, arg, &a, sizeof(a)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(arg), &a, sizeof(a)) ? -XEN_EFAULT : 0;
 }
 
 static int64_t bind_interdomain(struct vcpu *v, uint64_t arg)
@@ -417,7 +417,7 @@ static int64_t bind_interdomain(struct vcpu *v, uint64_t arg)
     unsigned int port = 0;
     int64_t rc = 0;
 
-    if (copy_from_guest(v, &b, arg, sizeof(b)))
+    if (copy_from_guest(v, &b, mk_gvaddr(arg), sizeof(b)))
         return -XEN_EFAULT;
     if (b.remote_port == 0 || b.remote_port >= EVTCHN_NR_PORTS)
         return -XEN_EINVAL;
@@ -450,7 +450,7 @@ static int64_t bind_interdomain(struct vcpu *v, uint64_t arg)
     if (rc)
         return rc;
     b.local_port = port;
-    return copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(arg), &b, sizeof(b)) ? -XEN_EFAULT : 0;
 }
 
 static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
@@ -537,7 +537,7 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
     unsigned long flags;
     uint16_t dom;
 
-    if (copy_from_guest(v, &st, arg, sizeof(st)))
+    if (copy_from_guest(v, &st, mk_gvaddr(arg), sizeof(st)))
         return -XEN_EFAULT;
     dom = resolve_domid(d, st.dom);
     if (dom != d->domid) {
@@ -575,7 +575,7 @@ static int64_t evtchn_status(struct vcpu *v, uint64_t arg)
         break;
     }
     st.vcpu = e.vcpu;
-    return copy_to_guest(v, arg, &st, sizeof(st)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(arg), &st, sizeof(st)) ? -XEN_EFAULT : 0;
 }
 
 /*
@@ -592,7 +592,7 @@ static int64_t evtchn_bind_vcpu(struct vcpu *v, uint64_t arg)
     unsigned long flags;
     int64_t rc = 0;
 
-    if (copy_from_guest(v, &b, arg, sizeof(b)))
+    if (copy_from_guest(v, &b, mk_gvaddr(arg), sizeof(b)))
         return -XEN_EFAULT;
     if (b.vcpu >= d->nr_vcpus)
         return -XEN_ENOENT;

@@ -24,11 +24,11 @@ int64_t evtchn_poll(struct vcpu *v, uint64_t arg)
     unsigned int i;
     bool pending = false;
 
-    if (copy_from_guest_xlat(v, &p, arg, &compat_sched_poll_layout))
+    if (copy_from_guest_xlat(v, &p, mk_gvaddr(arg), &compat_sched_poll_layout))
         return -XEN_EFAULT;
     if (p.nr_ports > POLL_MAX_PORTS)
         return -XEN_EINVAL;
-    if (copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(ports[0])))
+    if (copy_from_guest(v, ports, mk_gvaddr(p.ports), p.nr_ports * sizeof(ports[0])))
         return -XEN_EFAULT;
     for (i = 0; i < p.nr_ports; i++)
         if (ports[i] >= EVTCHN_NR_PORTS)

@@ -33,7 +33,7 @@ static int64_t console_io_read(struct vcpu *v, uint64_t count, uint64_t buf)
     char chunk[CONSOLE_IO_CHUNK];
     size_t n = dom_console_input_peek(c, chunk, (size_t)MIN((uint64_t)sizeof(chunk), count));
 
-    if (n && copy_to_guest(v, buf, chunk, n))
+    if (n && copy_to_guest(v, mk_gvaddr(buf), chunk, n))
         return -XEN_EFAULT;
     dom_console_input_consume(c, n);
     return (int64_t)n;
@@ -53,7 +53,7 @@ static int64_t do_console_io(struct vcpu *v, const uint64_t *args)
     for (done = 0; done < count; done += sizeof(chunk)) {
         size_t n = (size_t)MIN((uint64_t)sizeof(chunk), count - done);
 
-        if (copy_from_guest(v, chunk, buf + done, n))
+        if (copy_from_guest(v, chunk, gvaddr_add(mk_gvaddr(buf), done), n))
             return -XEN_EFAULT;
         dom_console_write(&v->domain->console, chunk, n);
     }
@@ -72,7 +72,7 @@ static int64_t do_sched_op(struct vcpu *v, const uint64_t *args)
             sched_unblock(v);
         return 0;
     case SCHEDOP_shutdown:
-        if (copy_from_guest(v, &sd, args[1], sizeof(sd)))
+        if (copy_from_guest(v, &sd, mk_gvaddr(args[1]), sizeof(sd)))
             return -XEN_EFAULT;
         switch (sd.reason) {
         case SHUTDOWN_poweroff:
@@ -96,23 +96,23 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     struct xen_memory_map map;
     uint32_t nr, i;
 
-    if (copy_from_guest_xlat(v, &map, arg, &compat_memory_map_layout))
+    if (copy_from_guest_xlat(v, &map, mk_gvaddr(arg), &compat_memory_map_layout))
         return -XEN_EFAULT;
     /* As Xen: as many entries as the guest has room for. */
     nr = MIN(map.nr_entries, d->nr_memmap);
     for (i = 0; i < nr; i++)
         entries[i] = (struct e820entry){ d->memmap[i].addr, d->memmap[i].size, d->memmap[i].type };
-    if (copy_to_guest(v, map.buffer, entries, nr * sizeof(entries[0])))
+    if (copy_to_guest(v, mk_gvaddr(map.buffer), entries, nr * sizeof(entries[0])))
         return -XEN_EFAULT;
     map.nr_entries = nr;
-    return copy_to_guest_xlat(v, arg, &map, &compat_memory_map_layout);
+    return copy_to_guest_xlat(v, mk_gvaddr(arg), &map, &compat_memory_map_layout);
 }
 
 static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 {
     struct xen_add_to_physmap x;
 
-    if (copy_from_guest_xlat(v, &x, arg, &compat_add_to_physmap_layout))
+    if (copy_from_guest_xlat(v, &x, mk_gvaddr(arg), &compat_add_to_physmap_layout))
         return -XEN_EFAULT;
     if (x.domid != DOMID_SELF && x.domid != v->domain->domid)
         return -XEN_EPERM;
@@ -155,7 +155,7 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
 
     if (args[0] != HVMOP_get_param && args[0] != HVMOP_set_param)
         return -XEN_ENOSYS;
-    if (copy_from_guest(v, &p, args[1], sizeof(p)))
+    if (copy_from_guest(v, &p, mk_gvaddr(args[1]), sizeof(p)))
         return -XEN_EFAULT;
     if (p.domid != DOMID_SELF && p.domid != v->domain->domid)
         return -XEN_EPERM;
@@ -169,7 +169,7 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
     case HVM_PARAM_CONSOLE_EVTCHN: p.value = v->domain->console.ring_port; break;
     default: p.value = 0;
     }
-    return copy_to_guest(v, args[1], &p, sizeof(p)) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(args[1]), &p, sizeof(p)) ? -XEN_EFAULT : 0;
 }
 
 static const hypercall_fn hypercalls[] = {

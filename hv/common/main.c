@@ -62,7 +62,7 @@ static __noreturn void halt_bad_bootinfo(paddr_t pa, const char *why)
 {
     char msg[160];
     int n = snprintf(msg, sizeof(msg), "tessera: boot information at %#llx: %s; halting\n",
-                     (unsigned long long)pa, why);
+                     (unsigned long long)paddr_val(pa), why);
 
     serial_write(msg, (size_t)MIN((size_t)n, sizeof(msg) - 1));
     for (;;) {
@@ -119,7 +119,8 @@ static void crash_test(void)
 
 void hv_main(paddr_t bootinfo_paddr)
 {
-    const struct tessera_bootinfo *bi = (const void *)bootinfo_paddr;
+    /* Identity-mapped by the loader until paging_init(). */
+    const struct tessera_bootinfo *bi = (const void *)paddr_val(bootinfo_paddr);
     const char *problem;
     char tree_problem[160];
 
@@ -153,11 +154,11 @@ void hv_main(paddr_t bootinfo_paddr)
     page_alloc_init(bi);
     fbcon_init(bi);
 
-    acpi_init(bi->rsdp_paddr);
+    acpi_init(mk_paddr(bi->rsdp_paddr));
     tsc_calibrate();
     lapic_init();
     timer_init_cpu();
-    smp_set_trampoline(bi->trampoline_paddr, bi->trampoline_size);
+    smp_set_trampoline(mk_paddr(bi->trampoline_paddr), bi->trampoline_size);
     smp_boot_secondaries();
 
     boot_report(bi);

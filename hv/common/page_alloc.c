@@ -3,7 +3,9 @@
  * Buddy allocator over the boot memory map's RAM ranges. Metadata is one byte
  * per page of RAM, per zone (a run of contiguous RAM ranges), allocated from
  * RAM itself, so holes and terabytes above 4 GiB cost nothing extra. Free
- * blocks are linked through their own first bytes in the direct map.
+ * blocks are linked through their own first bytes in the direct map. Inside,
+ * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
+ * the interface takes and gives paddr_t.
  */
 #include <string.h>
 #include <boot/bootinfo.h>
@@ -22,19 +24,19 @@
 #define NO_TIMELINE_ARG (-1) /* timeline_mark() without a number */
 
 struct range {
-    paddr_t start, end;
+    uint64_t start, end;
 };
 
 /* Where the boot data is reachable: identity (early) or direct map (init). */
 struct boot_view {
     const struct tessera_bootinfo *bi;
-    paddr_t bi_paddr;
+    uint64_t bi_paddr;
     const uint8_t *map;
     const uint8_t *modules;
 };
 
 struct zone {
-    paddr_t base;
+    uint64_t base;
     uint64_t pages;
     uint8_t *state; /* per page: STATE_FREE | order, STATE_RESERVED, else 0 (allocated) */
 };
@@ -60,7 +62,7 @@ static const struct tessera_mem_range *mem_range(const struct boot_view *v, uint
     return (const struct tessera_mem_range *)(v->map + (uint64_t)i * v->bi->memmap_entry_size);
 }
 
-static void exclude(paddr_t start, uint64_t size)
+static void exclude(uint64_t start, uint64_t size)
 {
     if (size == 0)
         return;
@@ -106,15 +108,15 @@ static void collect_exclusions(const struct boot_view *v)
 
 /* Calls fn on each page-aligned piece of RAM outside the excluded ranges, ascending. */
 static void for_each_free_extent(const struct boot_view *v,
-                                 void (*fn)(paddr_t start, paddr_t end, void *ctx), void *ctx)
+                                 void (*fn)(uint64_t start, uint64_t end, void *ctx), void *ctx)
 {
     for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
         const struct tessera_mem_range *r = mem_range(v, i);
 
         if (r->type != TESSERA_MEM_RAM)
             continue;
-        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
-        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+        uint64_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        uint64_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
 
         for (unsigned int j = 0; j < nr_excluded && s < e; j++) {
             if (excluded[j].end <= s)
@@ -132,12 +134,12 @@ static void for_each_free_extent(const struct boot_view *v,
 
 struct extent_search {
     uint64_t bytes;
-    paddr_t limit;
-    paddr_t found; /* 0: none (page 0 is never free) */
+    uint64_t limit;
+    uint64_t found; /* 0: none (page 0 is never free) */
 };
 
 /* Keeps the highest fit: low memory stays for whatever needs it. */
-static void extent_fits(paddr_t start, paddr_t end, void *ctx)
+static void extent_fits(uint64_t start, uint64_t end, void *ctx)
 {
     struct extent_search *s = ctx;
 
@@ -150,7 +152,7 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
 {
     const struct boot_view v = {
         .bi = bi,
-        .bi_paddr = (paddr_t)bi,
+        .bi_paddr = (uint64_t)bi, /* identity-mapped while early */
         .map = (const uint8_t *)bi->memmap_paddr,
         .modules = (const uint8_t *)bi->modules_paddr,
     };
@@ -163,10 +165,10 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
         panic("no %llu KiB of RAM below 4 GiB for the page tables",
               (unsigned long long)(pages * PAGE_SIZE >> 10));
     early_pool = (struct range){ s.found, s.found + pages * PAGE_SIZE };
-    return s.found;
+    return mk_paddr(s.found);
 }
 
-static struct zone *zone_of(paddr_t pa)
+static struct zone *zone_of(uint64_t pa)
 {
     uint32_t lo = 0, hi = nr_zones;
 
@@ -184,9 +186,9 @@ static struct zone *zone_of(paddr_t pa)
     return NULL;
 }
 
-static void list_add(unsigned int order, paddr_t pa)
+static void list_add(unsigned int order, uint64_t pa)
 {
-    struct free_block *b = phys_to_virt(pa), *head = &free_lists[order];
+    struct free_block *b = phys_to_virt(mk_paddr(pa)), *head = &free_lists[order];
 
     b->next = head->next;
     b->prev = head;
@@ -201,17 +203,17 @@ static void list_del(struct free_block *b)
 }
 
 /* Frees a naturally aligned block inside z, merging with free buddies. */
-static void free_block(struct zone *z, paddr_t pa, unsigned int order)
+static void free_block(struct zone *z, uint64_t pa, unsigned int order)
 {
-    paddr_t zone_end = z->base + z->pages * PAGE_SIZE;
+    uint64_t zone_end = z->base + z->pages * PAGE_SIZE;
 
     while (order < MAX_ORDER) {
-        paddr_t buddy = pa ^ (PAGE_SIZE << order);
+        uint64_t buddy = pa ^ (PAGE_SIZE << order);
 
         if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
             z->state[(buddy - z->base) >> PAGE_SHIFT] != (STATE_FREE | order))
             break;
-        list_del(phys_to_virt(buddy));
+        list_del(phys_to_virt(mk_paddr(buddy)));
         z->state[(buddy - z->base) >> PAGE_SHIFT] = 0;
         pa = MIN(pa, buddy);
         order++;
@@ -223,7 +225,7 @@ static void free_block(struct zone *z, paddr_t pa, unsigned int order)
 paddr_t page_alloc(unsigned int order)
 {
     unsigned long irq;
-    paddr_t pa = 0;
+    uint64_t pa = 0;
 
     irq = spin_lock_irqsave(&alloc_lock);
     if (sealed && after_boot++ == 0) {
@@ -232,7 +234,7 @@ paddr_t page_alloc(unsigned int order)
     }
     if (order > MAX_ORDER) {
         spin_unlock_irqrestore(&alloc_lock, irq);
-        return 0;
+        return mk_paddr(0);
     }
     for (unsigned int o = order; o <= MAX_ORDER; o++) {
         struct free_block *b = free_lists[o].next;
@@ -240,13 +242,13 @@ paddr_t page_alloc(unsigned int order)
         if (b == &free_lists[o])
             continue;
         list_del(b);
-        pa = virt_to_phys(b);
+        pa = paddr_val(virt_to_phys(b));
         struct zone *z = zone_of(pa);
 
         z->state[(pa - z->base) >> PAGE_SHIFT] = 0;
         while (o > order) { /* return the upper halves */
             o--;
-            paddr_t half = pa + (PAGE_SIZE << o);
+            uint64_t half = pa + (PAGE_SIZE << o);
 
             z->state[(half - z->base) >> PAGE_SHIFT] = (uint8_t)(STATE_FREE | o);
             list_add(o, half);
@@ -256,26 +258,26 @@ paddr_t page_alloc(unsigned int order)
         break;
     }
     spin_unlock_irqrestore(&alloc_lock, irq);
-    return pa;
+    return mk_paddr(pa);
 }
 
 /* Takes the free page pa out of the free block holding it; false if it is not free. */
-static bool claim_page(paddr_t pa)
+static bool claim_page(uint64_t pa)
 {
     struct zone *z = zone_of(pa);
 
     if (!z)
         return false;
     for (unsigned int o = 0; o <= MAX_ORDER; o++) {
-        paddr_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
+        uint64_t head = ALIGN_DOWN(pa, PAGE_SIZE << o);
 
         if (head < z->base || z->state[(head - z->base) >> PAGE_SHIFT] != (STATE_FREE | o))
             continue;
-        list_del(phys_to_virt(head));
+        list_del(phys_to_virt(mk_paddr(head)));
         z->state[(head - z->base) >> PAGE_SHIFT] = 0;
         while (o > 0) { /* give back the half without pa */
             o--;
-            paddr_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
+            uint64_t other = (pa & (PAGE_SIZE << o)) ? head : head + (PAGE_SIZE << o);
 
             if (other == head)
                 head += PAGE_SIZE << o;
@@ -289,8 +291,9 @@ static bool claim_page(paddr_t pa)
     return false;
 }
 
-bool page_alloc_claim(paddr_t pa, uint64_t size)
+bool page_alloc_claim(paddr_t start, uint64_t size)
 {
+    uint64_t pa = paddr_val(start);
     unsigned long irq;
     uint64_t off;
 
@@ -316,8 +319,9 @@ bool page_alloc_claim(paddr_t pa, uint64_t size)
     return true;
 }
 
-void page_free(paddr_t pa, unsigned int order)
+void page_free(paddr_t block, unsigned int order)
 {
+    uint64_t pa = paddr_val(block);
     unsigned long irq = spin_lock_irqsave(&alloc_lock);
     struct zone *z = zone_of(pa);
 
@@ -333,7 +337,7 @@ void *page_alloc_zeroed_virt(void)
 {
     paddr_t pa = page_alloc(0);
 
-    if (!pa)
+    if (!paddr_val(pa))
         return NULL;
     memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return phys_to_virt(pa);
@@ -368,15 +372,15 @@ uint64_t page_alloc_after_boot(void)
 }
 
 /* Calls fn(base, end) for each maximal run of contiguous RAM ranges. */
-static void for_each_ram_run(const struct boot_view *v, void (*fn)(paddr_t, paddr_t, void *),
+static void for_each_ram_run(const struct boot_view *v, void (*fn)(uint64_t, uint64_t, void *),
                              void *ctx)
 {
-    paddr_t run_start = 0, run_end = 0;
+    uint64_t run_start = 0, run_end = 0;
 
     for (uint32_t i = 0; i < v->bi->memmap_entries; i++) {
         const struct tessera_mem_range *r = mem_range(v, i);
-        paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
-        paddr_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
+        uint64_t s = ALIGN_UP(r->base, PAGE_SIZE);
+        uint64_t e = ALIGN_DOWN(r->base + r->size, PAGE_SIZE);
 
         if (r->type != TESSERA_MEM_RAM || e <= s)
             continue;
@@ -398,7 +402,7 @@ struct zone_count {
     uint64_t pages;
 };
 
-static void count_zone(paddr_t start, paddr_t end, void *ctx)
+static void count_zone(uint64_t start, uint64_t end, void *ctx)
 {
     struct zone_count *c = ctx;
 
@@ -406,7 +410,7 @@ static void count_zone(paddr_t start, paddr_t end, void *ctx)
     c->pages += (end - start) >> PAGE_SHIFT;
 }
 
-static void add_zone(paddr_t start, paddr_t end, void *ctx)
+static void add_zone(uint64_t start, uint64_t end, void *ctx)
 {
     uint8_t **state = ctx;
     struct zone *z = &zones[nr_zones++];
@@ -417,7 +421,7 @@ static void add_zone(paddr_t start, paddr_t end, void *ctx)
     *state += z->pages;
 }
 
-static void free_extent(paddr_t start, paddr_t end, void *ctx)
+static void free_extent(uint64_t start, uint64_t end, void *ctx)
 {
     (void)ctx;
     while (start < end) {
@@ -435,9 +439,9 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
 {
     const struct boot_view v = {
         .bi = bi,
-        .bi_paddr = virt_to_phys(bi),
-        .map = phys_to_virt(bi->memmap_paddr),
-        .modules = phys_to_virt(bi->modules_paddr),
+        .bi_paddr = paddr_val(virt_to_phys(bi)),
+        .map = phys_to_virt(mk_paddr(bi->memmap_paddr)),
+        .modules = phys_to_virt(mk_paddr(bi->modules_paddr)),
     };
     struct zone_count count = { 0, 0 };
 
@@ -455,7 +459,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
         panic("page allocator: no %llu KiB of RAM for its metadata",
               (unsigned long long)(meta_bytes >> 10));
     exclude(s.found, meta_bytes);
-    zones = phys_to_virt(s.found);
+    zones = phys_to_virt(mk_paddr(s.found));
 
     uint8_t *state = (uint8_t *)(zones + count.zones);
 

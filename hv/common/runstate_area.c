@@ -34,7 +34,7 @@
  * As a kernel access: the same as copy_to_guest() in a hypercall (only CPL 0
  * may call), and what the area needs when v was switched out in user space.
  */
-int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *info,
+int runstate_to_guest(struct vcpu *v, gvaddr_t gva, const struct vcpu_runstate_info *info,
                       bool compat)
 {
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];
@@ -56,14 +56,14 @@ struct area_pieces {
  * no hypervisor area may be in (guest_area_frame(): shared memory, the
  * console ring, anything but the domain's own RAM).
  */
-static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_pieces *p)
+static int area_translate(struct vcpu *v, gvaddr_t gva, size_t len, struct area_pieces *p)
 {
     unsigned int i;
 
-    if (gva + len < gva)
+    if (gvaddr_val(gva) + len < gvaddr_val(gva))
         return -XEN_EFAULT;
     for (i = 0; i < 2; i++) {
-        size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+        size_t n = MIN(len, PAGE_SIZE - gvaddr_offset(gva));
         gpaddr_t gpa;
         paddr_t pa;
 
@@ -73,12 +73,12 @@ static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_
             continue;
         if (guest_kernel_virt_to_phys(v, gva, true, &gpa))
             return -XEN_EFAULT;
-        pa = guest_area_frame(v->domain, gpa >> PAGE_SHIFT);
-        if (pa == INVALID_PADDR)
+        pa = guest_area_frame(v->domain, gpaddr_frame(gpa));
+        if (paddr_eq(pa, INVALID_PADDR))
             return p2m_query(v->domain->p2m, gpa, NULL, NULL) == P2M_NONE ? -XEN_EFAULT
                                                                           : -XEN_EINVAL;
-        p->at[i] = (uint8_t *)phys_to_virt(pa) + (gpa & (PAGE_SIZE - 1));
-        gva += n;
+        p->at[i] = (uint8_t *)phys_to_virt(pa) + gpaddr_offset(gpa);
+        gva = gvaddr_add(gva, n);
         len -= n;
     }
     return 0;
@@ -86,7 +86,7 @@ static int area_translate(struct vcpu *v, uint64_t gva, size_t len, struct area_
 
 void runstate_area_update(struct vcpu *v)
 {
-    uint64_t gva = __atomic_load_n(&v->runstate_area.gva, __ATOMIC_ACQUIRE);
+    gvaddr_t gva = mk_gvaddr(__atomic_load_n(&v->runstate_area.gva, __ATOMIC_ACQUIRE));
     bool compat = __atomic_load_n(&v->runstate_area.compat, __ATOMIC_RELAXED);
     struct vcpu_runstate_info info;
     uint8_t buf[COMPAT_XLAT_MAX_SIZE];
@@ -94,7 +94,7 @@ void runstate_area_update(struct vcpu *v)
     size_t len;
 
     CHECK(v->pcpu == smp_processor_id());
-    if (!gva)
+    if (!gvaddr_val(gva))
         return;
     /* As Xen's copy: the current state's time is left for the guest to add. */
     sched_runstate(v, &info, false);
@@ -111,11 +111,12 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
 {
     bool compat = hypercall_compat(v);
     struct vcpu_register_runstate_memory_area area;
-    uint64_t gva;
+    gvaddr_t gva;
 
-    if (copy_from_guest_xlat(v, &area, arg, &compat_vcpu_register_runstate_memory_area_layout))
+    if (copy_from_guest_xlat(v, &area, mk_gvaddr(arg),
+                             &compat_vcpu_register_runstate_memory_area_layout))
         return -XEN_EFAULT;
-    gva = area.addr;
+    gva = mk_gvaddr(area.addr);
     /*
      * As Xen for HVM, any address is the guest's own virtual one, and one not
      * mapped now is taken (the copies wait until it is). One that maps a
@@ -124,7 +125,7 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
      * pair one's address with the other's layout: still only the guest's
      * own RAM.
      */
-    if (gva) {
+    if (gvaddr_val(gva)) {
         const struct compat_layout *l = &compat_vcpu_runstate_info_layout;
         struct area_pieces p;
 
@@ -132,7 +133,7 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
             return -XEN_EINVAL;
     }
     __atomic_store_n(&target->runstate_area.compat, compat, __ATOMIC_RELAXED);
-    __atomic_store_n(&target->runstate_area.gva, gva, __ATOMIC_RELEASE);
+    __atomic_store_n(&target->runstate_area.gva, gvaddr_val(gva), __ATOMIC_RELEASE);
     /* As Xen, a first copy at once; another vCPU's waits for its next switch. */
     if (target == v)
         runstate_area_update(v);

@@ -22,7 +22,8 @@ paddr_t guest_area_frame(const struct domain *d, uint64_t gfn)
 
     if (gfn > (~0ull >> PAGE_SHIFT) || (d->console.ring && gfn == d->console.ring_gfn))
         return INVALID_PADDR;
-    if (p2m_query(d->p2m, gfn << PAGE_SHIFT, &pa, &perms) != P2M_RAM || !(perms & P2M_WRITE))
+    if (p2m_query(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), &pa, &perms) != P2M_RAM ||
+        !(perms & P2M_WRITE))
         return INVALID_PADDR;
     return pa;
 }
@@ -32,7 +33,7 @@ static void *guest_frame_rw(struct domain *d, uint64_t gfn)
 {
     paddr_t pa = guest_area_frame(d, gfn);
 
-    return pa == INVALID_PADDR ? NULL : phys_to_virt(pa);
+    return paddr_eq(pa, INVALID_PADDR) ? NULL : phys_to_virt(pa);
 }
 
 int64_t shared_info_map(struct vcpu *v, uint64_t gfn)
@@ -70,7 +71,7 @@ int64_t vcpu_info_register(struct vcpu *v, struct vcpu *target, uint64_t arg)
     unsigned long flags;
     uint8_t *frame;
 
-    if (copy_from_guest(v, &r, arg, sizeof(r)))
+    if (copy_from_guest(v, &r, mk_gvaddr(arg), sizeof(r)))
         return -XEN_EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
         return -XEN_EINVAL;

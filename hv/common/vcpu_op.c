@@ -96,7 +96,7 @@ static int64_t vcpu_get_runstate(struct vcpu *v, struct vcpu *target, uint64_t a
     struct vcpu_runstate_info info;
 
     sched_runstate(target, &info, true);
-    return runstate_to_guest(v, arg, &info, hypercall_compat(v)) ? -XEN_EFAULT : 0;
+    return runstate_to_guest(v, mk_gvaddr(arg), &info, hypercall_compat(v)) ? -XEN_EFAULT : 0;
 }
 
 int64_t do_vcpu_op(struct vcpu *v, const uint64_t *args)

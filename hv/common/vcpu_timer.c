@@ -136,7 +136,7 @@ int64_t vcpu_timer_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uin
         return -XEN_EINVAL;
     switch (cmd) {
     case VCPUOP_set_singleshot_timer:
-        if (copy_from_guest_xlat(v, &ss, arg, &compat_vcpu_set_singleshot_timer_layout))
+        if (copy_from_guest_xlat(v, &ss, mk_gvaddr(arg), &compat_vcpu_set_singleshot_timer_layout))
             return -XEN_EFAULT;
         if ((ss.flags & VCPU_SSHOTTMR_future) && ss.timeout_abs_ns < now_ns())
             return -XEN_ETIME;
@@ -144,7 +144,7 @@ int64_t vcpu_timer_op(struct vcpu *v, struct vcpu *target, unsigned int cmd, uin
         return 0;
     case VCPUOP_stop_singleshot_timer: timer_cancel(&v->timers.singleshot); return 0;
     case VCPUOP_set_periodic_timer:
-        if (copy_from_guest(v, &per, arg, sizeof(per)))
+        if (copy_from_guest(v, &per, mk_gvaddr(arg), sizeof(per)))
             return -XEN_EFAULT;
         if (per.period_ns < MIN_PERIOD_NS || per.period_ns > MAX_PERIOD_NS)
             return -XEN_EINVAL;

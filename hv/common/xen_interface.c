@@ -56,7 +56,7 @@ bool xen_is_hypercall_page_msr(uint32_t msr)
 
 bool xen_write_hypercall_page(struct vcpu *v, uint64_t value)
 {
-    gpaddr_t gpa = value & PAGE_MASK;
+    gpaddr_t gpa = mk_gpaddr(value & PAGE_MASK);
 
     /* Bits 11:0 select a page of a multi-page area; there is one page. */
     if (value & ~PAGE_MASK)

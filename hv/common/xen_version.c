@@ -30,7 +30,7 @@ uint32_t xen_version_features(uint32_t submap_idx, bool *valid)
 
 static int64_t copy_out(struct vcpu *v, uint64_t buf, const void *src, size_t len)
 {
-    return copy_to_guest(v, buf, src, len) ? -XEN_EFAULT : 0;
+    return copy_to_guest(v, mk_gvaddr(buf), src, len) ? -XEN_EFAULT : 0;
 }
 
 int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
@@ -66,7 +66,7 @@ int64_t do_xen_version(struct vcpu *v, const uint64_t *args)
         struct xen_feature_info fi;
         bool valid;
 
-        if (copy_from_guest(v, &fi, buf, sizeof(fi)))
+        if (copy_from_guest(v, &fi, mk_gvaddr(buf), sizeof(fi)))
             return -XEN_EFAULT;
         fi.submap = xen_version_features(fi.submap_idx, &valid);
         if (!valid)

@@ -189,7 +189,7 @@ void fbcon_init(const struct tessera_bootinfo *bi)
     memset(text, ' ', sizeof(text));
     memset(shown, ' ', sizeof(shown));
     cur_col = cur_row = 0;
-    fb = ioremap(f->base, bytes);
+    fb = ioremap(mk_paddr(f->base), bytes);
     for (uint64_t i = 0; i < bytes / 4; i++)
         fb[i] = bg;
     printk("tessera: framebuffer console: %ux%u at %#llx, %ux%u characters\n", f->width, f->height,

@@ -27,12 +27,12 @@ void fake_console_reset(void)
 
 void *phys_to_virt(paddr_t pa)
 {
-    return (void *)(uintptr_t)(pa + (uint64_t)fake_phys_offset);
+    return (void *)(uintptr_t)(paddr_val(pa) + (uint64_t)fake_phys_offset);
 }
 
 paddr_t virt_to_phys(const void *va)
 {
-    return (uint64_t)(uintptr_t)va - (uint64_t)fake_phys_offset;
+    return mk_paddr((uint64_t)(uintptr_t)va - (uint64_t)fake_phys_offset);
 }
 
 /* Single-threaded: a lock only counts (a panic test may leave one held). */

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include <arch/x86-defs.h> /* segment attributes, CR0/CR4/EFER/RFLAGS bits */
+
 enum db_cpu_mode {
     DB_CPU_PROT32 = 1, /* PVH: 32-bit protected mode, paging off */
     DB_CPU_LONG64,     /* Linux 64-bit boot protocol: long mode, identity map */
@@ -28,29 +30,6 @@ struct db_dtable {
     uint64_t base;
     uint32_t limit;
 };
-
-/* Attribute bits. */
-#define DB_SEG_TYPE_CODE_XR_A  0xB /* execute/read, accessed */
-#define DB_SEG_TYPE_DATA_RW_A  0x3 /* read/write, accessed */
-#define DB_SEG_TYPE_TSS32_BUSY 0xB /* with S = 0 */
-#define DB_SEG_TYPE_LDT        0x2 /* with S = 0 */
-#define DB_SEG_S               (1u << 4)
-#define DB_SEG_DPL(n)          ((uint16_t)((n) << 5))
-#define DB_SEG_P               (1u << 7)
-#define DB_SEG_L               (1u << 9)
-#define DB_SEG_DB              (1u << 10)
-#define DB_SEG_G               (1u << 11)
-
-#define DB_CR0_PE       (1ull << 0)
-#define DB_CR0_ET       (1ull << 4)
-#define DB_CR0_NE       (1ull << 5)
-#define DB_CR0_WP       (1ull << 16)
-#define DB_CR0_PG       (1ull << 31)
-#define DB_CR4_PAE      (1ull << 5)
-#define DB_EFER_LME     (1ull << 8)
-#define DB_EFER_LMA     (1ull << 10)
-#define DB_RFLAGS_FIXED (1ull << 1)
-#define DB_RFLAGS_IF    (1ull << 9)
 
 struct db_vcpu_state {
     enum db_cpu_mode mode;

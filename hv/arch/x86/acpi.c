@@ -22,13 +22,14 @@ void acpi_init(paddr_t rsdp_paddr)
            acpi.xsdt ? "XSDT" : "RSDT", acpi_root.entries);
     if (acpi.have_madt)
         printk("tessera: acpi: MADT: %u CPUs, %u I/O APICs, %u overrides, LAPIC at 0x%lx\n",
-               acpi.nr_cpus, acpi.nr_ioapics, acpi.nr_overrides, (unsigned long)acpi.lapic_paddr);
+               acpi.nr_cpus, acpi.nr_ioapics, acpi.nr_overrides,
+               (unsigned long)paddr_val(acpi.lapic_paddr));
     if (acpi.have_fadt)
         printk("tessera: acpi: FADT: PM timer port 0x%x (%u-bit), PM1a_CNT 0x%x, "
                "PM1b_CNT 0x%x, reset %s, S5 %s (SLP_TYP %u/%u)\n",
                acpi.pm_tmr_port, acpi.pm_tmr_32bit ? 32 : 24, acpi.pm1a_cnt_port,
                acpi.pm1b_cnt_port, acpi.have_reset_reg ? "register" : "legacy",
                acpi.have_s5 ? "found" : "missing", acpi.s5_slp_typ_a, acpi.s5_slp_typ_b);
-    if (acpi.hpet_paddr)
-        printk("tessera: acpi: HPET at 0x%lx\n", (unsigned long)acpi.hpet_paddr);
+    if (paddr_val(acpi.hpet_paddr))
+        printk("tessera: acpi: HPET at 0x%lx\n", (unsigned long)paddr_val(acpi.hpet_paddr));
 }

@@ -116,7 +116,7 @@ void acpi_parse_fadt(const struct acpi_header *fadt, struct acpi_info *info)
     }
 
     field(fadt, FADT_X_DSDT, &x_dsdt, sizeof(x_dsdt));
-    info->dsdt_paddr = x_dsdt ? x_dsdt : field32(fadt, FADT_DSDT);
+    info->dsdt_paddr = mk_paddr(x_dsdt ? x_dsdt : field32(fadt, FADT_DSDT));
 }
 
 void acpi_parse_hpet(const struct acpi_header *hpet, struct acpi_info *info)
@@ -132,5 +132,5 @@ void acpi_parse_hpet(const struct acpi_header *hpet, struct acpi_info *info)
                (unsigned long)g.address);
         return;
     }
-    info->hpet_paddr = g.address;
+    info->hpet_paddr = mk_paddr(g.address);
 }

@@ -73,7 +73,7 @@ static void add_ioapic(struct acpi_info *info, const struct madt_ioapic *e)
     }
     info->ioapic[info->nr_ioapics++] = (struct acpi_ioapic){
         .id = e->id,
-        .paddr = e->address,
+        .paddr = mk_paddr(e->address),
         .gsi_base = e->gsi_base,
     };
 }
@@ -118,7 +118,7 @@ void acpi_parse_madt(const struct acpi_header *madt, struct acpi_info *info)
     }
     memcpy(&lapic32, base + 36, sizeof(lapic32));
     memcpy(&flags, base + 40, sizeof(flags));
-    info->lapic_paddr = lapic32;
+    info->lapic_paddr = mk_paddr(lapic32);
     info->pcat_compat = flags & MADT_PCAT_COMPAT;
 
     while (off + 2 <= madt->length) {
@@ -153,7 +153,8 @@ void acpi_parse_madt(const struct acpi_header *madt, struct acpi_info *info)
         case MADT_IOAPIC: add_ioapic(info, (const void *)e); break;
         case MADT_OVERRIDE: add_override(info, (const void *)e); break;
         case MADT_LAPIC_ADDRESS:
-            info->lapic_paddr = ((const struct madt_lapic_address *)(const void *)e)->address;
+            info->lapic_paddr =
+                mk_paddr(((const struct madt_lapic_address *)(const void *)e)->address);
             break;
         default: break;
         }

@@ -21,17 +21,18 @@ const struct acpi_header *acpi_map_table(paddr_t pa, const char *what)
 {
     const struct acpi_header *h;
 
-    if (pa == 0) {
+    if (!paddr_val(pa)) {
         printk("tessera: acpi: %s: null table address\n", what);
         return NULL;
     }
     h = phys_to_virt(pa);
     if (h->length < sizeof(*h) || h->length > ACPI_MAX_TABLE_LEN) {
-        printk("tessera: acpi: %s at 0x%lx: bad length %u\n", what, (unsigned long)pa, h->length);
+        printk("tessera: acpi: %s at 0x%lx: bad length %u\n", what, (unsigned long)paddr_val(pa),
+               h->length);
         return NULL;
     }
     if (!acpi_checksum_ok(h, h->length)) {
-        printk("tessera: acpi: %s at 0x%lx: bad checksum\n", what, (unsigned long)pa);
+        printk("tessera: acpi: %s at 0x%lx: bad checksum\n", what, (unsigned long)paddr_val(pa));
         return NULL;
     }
     return h;
@@ -47,7 +48,7 @@ static bool root_from(paddr_t pa, bool xsdt, struct acpi_root *root)
     if (!h)
         return false;
     if (memcmp(h->signature, sig, 4) != 0) {
-        printk("tessera: acpi: %s at 0x%lx: wrong signature\n", sig, (unsigned long)pa);
+        printk("tessera: acpi: %s at 0x%lx: wrong signature\n", sig, (unsigned long)paddr_val(pa));
         return false;
     }
     root->table = h;
@@ -61,14 +62,14 @@ bool acpi_parse_rsdp(paddr_t rsdp_paddr, struct acpi_root *root, struct acpi_inf
     const struct acpi_rsdp *rsdp;
 
     memset(root, 0, sizeof(*root));
-    if (rsdp_paddr == 0) {
+    if (!paddr_val(rsdp_paddr)) {
         printk("tessera: acpi: no RSDP from the loader\n");
         return false;
     }
     rsdp = phys_to_virt(rsdp_paddr);
     if (memcmp(rsdp->signature, "RSD PTR ", 8) != 0 || !acpi_checksum_ok(rsdp, RSDP_V1_LEN)) {
         printk("tessera: acpi: RSDP at 0x%lx: bad signature or checksum\n",
-               (unsigned long)rsdp_paddr);
+               (unsigned long)paddr_val(rsdp_paddr));
         return false;
     }
     info->rsdp_revision = rsdp->revision;
@@ -78,12 +79,12 @@ bool acpi_parse_rsdp(paddr_t rsdp_paddr, struct acpi_root *root, struct acpi_inf
             printk("tessera: acpi: RSDP revision %u: bad length %u or extended checksum, "
                    "using the RSDT\n",
                    rsdp->revision, rsdp->length);
-        else if (rsdp->xsdt_paddr != 0 && root_from(rsdp->xsdt_paddr, true, root))
+        else if (rsdp->xsdt_paddr != 0 && root_from(mk_paddr(rsdp->xsdt_paddr), true, root))
             goto found;
         else
             printk("tessera: acpi: XSDT unusable, using the RSDT\n");
     }
-    if (!root_from(rsdp->rsdt_paddr, false, root))
+    if (!root_from(mk_paddr(rsdp->rsdt_paddr), false, root))
         return false;
 found:
     info->present = true;
@@ -99,12 +100,12 @@ static paddr_t root_entry(const struct acpi_root *root, unsigned int i)
         uint64_t pa;
 
         memcpy(&pa, entries + 8 * (size_t)i, sizeof(pa));
-        return pa;
+        return mk_paddr(pa);
     }
     uint32_t pa32;
 
     memcpy(&pa32, entries + 4 * (size_t)i, sizeof(pa32));
-    return pa32;
+    return mk_paddr(pa32);
 }
 
 const struct acpi_header *acpi_root_find(const struct acpi_root *root, const char signature[4])
@@ -117,7 +118,7 @@ const struct acpi_header *acpi_root_find(const struct acpi_root *root, const cha
         paddr_t pa = root_entry(root, i);
         const struct acpi_header *h;
 
-        if (pa == 0)
+        if (!paddr_val(pa))
             continue;
         h = phys_to_virt(pa);
         if (memcmp(h->signature, signature, 4) != 0)
@@ -133,7 +134,7 @@ static void parse_dsdt(struct acpi_info *info)
 {
     const struct acpi_header *dsdt;
 
-    if (info->dsdt_paddr == 0) {
+    if (!paddr_val(info->dsdt_paddr)) {
         printk("tessera: acpi: FADT names no DSDT\n");
         return;
     }
@@ -141,7 +142,8 @@ static void parse_dsdt(struct acpi_info *info)
     if (!dsdt)
         return;
     if (memcmp(dsdt->signature, "DSDT", 4) != 0) {
-        printk("tessera: acpi: DSDT at 0x%lx: wrong signature\n", (unsigned long)info->dsdt_paddr);
+        printk("tessera: acpi: DSDT at 0x%lx: wrong signature\n",
+               (unsigned long)paddr_val(info->dsdt_paddr));
         return;
     }
     info->have_s5 = acpi_find_s5(dsdt, &info->s5_slp_typ_a, &info->s5_slp_typ_b);

@@ -10,7 +10,7 @@
  */
 #include <public/errno.h>
 #include <asm/domain_type.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 #include <asm/guest_pt.h>
 #include <hv/guest_access.h>
@@ -44,17 +44,25 @@ static bool access_allowed(const struct walk *w)
     return true;
 }
 
-static int read_entry(struct domain *d, gpaddr_t gpa, size_t size, uint64_t *e)
+/* Entry index (size bytes each) of the table at guest-physical table. */
+static int read_entry(struct domain *d, gpaddr_t table, uint64_t index, size_t size, uint64_t *e)
 {
     *e = 0;
-    return copy_from_guest_phys(d, e, gpa, size);
+    return copy_from_guest_phys(d, e, gpaddr_add(table, index * size), size);
+}
+
+/* The table or page an entry points at (bits 51:12). */
+static gpaddr_t entry_addr(uint64_t e)
+{
+    return mk_gpaddr(e & PTE_ADDR_MASK);
 }
 
 static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gva,
                      unsigned int levels, gpaddr_t *gpa)
 {
     unsigned int top = 12 + 9 * levels; /* 48 or 57 */
-    uint64_t table = cr3 & PTE_ADDR_MASK, e;
+    gpaddr_t table = entry_addr(cr3);
+    uint64_t e;
     int level;
 
     /* Canonical: bits 63..top-1 all equal. */
@@ -63,17 +71,17 @@ static int walk_long(struct domain *d, struct walk *w, uint64_t cr3, uint64_t gv
     for (level = (int)levels; level >= 1; level--) {
         unsigned int shift = 12 + 9 * (unsigned int)(level - 1);
 
-        if (read_entry(d, table + ((gva >> shift) & 0x1FF) * 8, 8, &e) || !entry_allows(w, e))
+        if (read_entry(d, table, (gva >> shift) & 0x1FF, 8, &e) || !entry_allows(w, e))
             return -XEN_EFAULT;
         if (level <= 3 && level >= 2 && (e & X86_PTE_PS)) {
             uint64_t size = 1ull << shift;
 
-            *gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
+            *gpa = mk_gpaddr((e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1)));
             return access_allowed(w) ? 0 : -XEN_EFAULT;
         }
-        table = e & PTE_ADDR_MASK;
+        table = entry_addr(e);
     }
-    *gpa = table | (gva & (PAGE_SIZE - 1));
+    *gpa = gpaddr_add(table, gva & (PAGE_SIZE - 1));
     return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
@@ -82,19 +90,17 @@ static int walk_pae(struct domain *d, struct walk *w, uint64_t cr3, uint32_t gva
     uint64_t e;
 
     /* The four PDPTEs carry no R/W or U/S bits. */
-    if (read_entry(d, (cr3 & 0xFFFFFFE0u) + (gva >> 30) * 8, 8, &e) || !(e & X86_PTE_P))
+    if (read_entry(d, mk_gpaddr(cr3 & 0xFFFFFFE0u), gva >> 30, 8, &e) || !(e & X86_PTE_P))
         return -XEN_EFAULT;
-    if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 21) & 0x1FF) * 8, 8, &e) ||
-        !entry_allows(w, e))
+    if (read_entry(d, entry_addr(e), (gva >> 21) & 0x1FF, 8, &e) || !entry_allows(w, e))
         return -XEN_EFAULT;
     if (e & X86_PTE_PS) {
-        *gpa = (e & PTE_ADDR_MASK & ~(MiB(2) - 1)) | (gva & (MiB(2) - 1));
+        *gpa = mk_gpaddr((e & PTE_ADDR_MASK & ~(MiB(2) - 1)) | (gva & (MiB(2) - 1)));
         return access_allowed(w) ? 0 : -XEN_EFAULT;
     }
-    if (read_entry(d, (e & PTE_ADDR_MASK) + ((gva >> 12) & 0x1FF) * 8, 8, &e) ||
-        !entry_allows(w, e))
+    if (read_entry(d, entry_addr(e), (gva >> 12) & 0x1FF, 8, &e) || !entry_allows(w, e))
         return -XEN_EFAULT;
-    *gpa = (e & PTE_ADDR_MASK) | (gva & (PAGE_SIZE - 1));
+    *gpa = gpaddr_add(entry_addr(e), gva & (PAGE_SIZE - 1));
     return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
@@ -103,18 +109,19 @@ static int walk_32(struct domain *d, struct walk *w, uint64_t cr3, uint64_t cr4,
 {
     uint64_t e;
 
-    if (read_entry(d, (cr3 & 0xFFFFF000u) + (gva >> 22) * 4, 4, &e) || !entry_allows(w, e))
+    if (read_entry(d, mk_gpaddr(cr3 & 0xFFFFF000u), gva >> 22, 4, &e) || !entry_allows(w, e))
         return -XEN_EFAULT;
     if ((e & X86_PTE_PS) && (cr4 & X86_CR4_PSE)) {
         /* PSE-36: bits 20:13 of the entry are physical address bits 39:32. */
         uint64_t base = (e & 0xFFC00000u) | (((e >> 13) & 0xFF) << 32);
 
-        *gpa = base | (gva & 0x3FFFFFu);
+        *gpa = mk_gpaddr(base | (gva & 0x3FFFFFu));
         return access_allowed(w) ? 0 : -XEN_EFAULT;
     }
-    if (read_entry(d, (e & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &e) || !entry_allows(w, e))
+    if (read_entry(d, mk_gpaddr(e & 0xFFFFF000u), (gva >> 12) & 0x3FF, 4, &e) ||
+        !entry_allows(w, e))
         return -XEN_EFAULT;
-    *gpa = (e & 0xFFFFF000u) | (gva & (PAGE_SIZE - 1));
+    *gpa = mk_gpaddr((e & 0xFFFFF000u) | (gva & (PAGE_SIZE - 1)));
     return access_allowed(w) ? 0 : -XEN_EFAULT;
 }
 
@@ -124,9 +131,10 @@ enum access {
     ACCESS_FETCH
 };
 
-static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool as_kernel,
+static int virt_to_phys(struct vcpu *v, gvaddr_t addr, enum access access, bool as_kernel,
                         gpaddr_t *gpa)
 {
+    uint64_t gva = gvaddr_val(addr); /* the walks slice its bits */
     struct guest_paging p;
     struct walk w;
 
@@ -138,7 +146,7 @@ static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool a
     w.nxe = (p.efer & EFER_NXE) != 0;
     w.writable = w.usable = w.executable = true;
     if (!(p.cr0 & X86_CR0_PG)) {
-        *gpa = gva & 0xFFFFFFFFu;
+        *gpa = mk_gpaddr(gva & 0xFFFFFFFFu);
         return 0;
     }
     if (p.efer & EFER_LMA)
@@ -148,17 +156,17 @@ static int virt_to_phys(struct vcpu *v, uint64_t gva, enum access access, bool a
     return walk_32(v->domain, &w, p.cr3, p.cr4, (uint32_t)gva, gpa);
 }
 
-int guest_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+int guest_virt_to_phys(struct vcpu *v, gvaddr_t gva, bool write, gpaddr_t *gpa)
 {
     return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, false, gpa);
 }
 
-int guest_kernel_virt_to_phys(struct vcpu *v, uint64_t gva, bool write, gpaddr_t *gpa)
+int guest_kernel_virt_to_phys(struct vcpu *v, gvaddr_t gva, bool write, gpaddr_t *gpa)
 {
     return virt_to_phys(v, gva, write ? ACCESS_WRITE : ACCESS_READ, true, gpa);
 }
 
-int guest_fetch_virt_to_phys(struct vcpu *v, uint64_t gva, gpaddr_t *gpa)
+int guest_fetch_virt_to_phys(struct vcpu *v, gvaddr_t gva, gpaddr_t *gpa)
 {
     return virt_to_phys(v, gva, ACCESS_FETCH, false, gpa);
 }

@@ -129,14 +129,15 @@ static void mask_legacy_interrupts(void)
 static void lapic_select_mode(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
-    paddr_t pa = base & 0xFFFFFFFFFF000ull;
+    paddr_t pa = mk_paddr(base & 0xFFFFFFFFFF000ull);
 
     x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
     if (!x2apic) {
         xapic_mmio = ioremap(pa, PAGE_SIZE);
-        if (acpi.have_madt && acpi.lapic_paddr != pa)
+        if (acpi.have_madt && !paddr_eq(acpi.lapic_paddr, pa))
             printk("tessera: lapic: MADT says 0x%llx, MSR says 0x%llx; using the MSR\n",
-                   (unsigned long long)acpi.lapic_paddr, (unsigned long long)pa);
+                   (unsigned long long)paddr_val(acpi.lapic_paddr),
+                   (unsigned long long)paddr_val(pa));
     }
     mode_selected = true;
     idt_set_handler(VECTOR_SPURIOUS, spurious_interrupt);

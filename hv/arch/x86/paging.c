@@ -39,7 +39,7 @@ static spinlock_t paging_lock = SPINLOCK_INIT;
 
 void *phys_to_virt(paddr_t pa)
 {
-    return (void *)(DIRECTMAP_BASE + pa);
+    return (void *)(DIRECTMAP_BASE + paddr_val(pa));
 }
 
 paddr_t virt_to_phys(const void *va)
@@ -47,7 +47,7 @@ paddr_t virt_to_phys(const void *va)
     uint64_t v = (uint64_t)va;
 
     /* The image is identity-mapped; everything else lives in the direct map. */
-    return v >= DIRECTMAP_BASE ? v - DIRECTMAP_BASE : v;
+    return mk_paddr(v >= DIRECTMAP_BASE ? v - DIRECTMAP_BASE : v);
 }
 
 paddr_t paging_root(void)
@@ -57,20 +57,20 @@ paddr_t paging_root(void)
 
 static uint64_t *table_va(paddr_t pa)
 {
-    return live ? phys_to_virt(pa) : (uint64_t *)pa;
+    return live ? phys_to_virt(pa) : (uint64_t *)paddr_val(pa);
 }
 
 static paddr_t table_alloc(void)
 {
     paddr_t pa;
 
-    if (pool_next < pool_end) {
+    if (paddr_val(pool_next) < paddr_val(pool_end)) {
         pa = pool_next;
-        pool_next += PAGE_SIZE;
+        pool_next = paddr_add(pool_next, PAGE_SIZE);
     } else {
         CHECK(live);
         pa = page_alloc(0);
-        if (!pa)
+        if (!paddr_val(pa))
             panic("out of memory for page tables");
     }
     memset(table_va(pa), 0, PAGE_SIZE);
@@ -101,12 +101,12 @@ static uint64_t *pte_walk(uint64_t va, int *level, bool create)
                 return e;
             }
             /* Non-leaf entries allow everything: the leaf decides. */
-            *e = table_alloc() | PTE_P | PTE_RW;
+            *e = paddr_val(table_alloc()) | PTE_P | PTE_RW;
         } else if (*e & PTE_PS) {
             *level = l;
             return e;
         }
-        table = table_va(*e & PTE_ADDR);
+        table = table_va(mk_paddr(*e & PTE_ADDR));
     }
     return &table[pt_index(va, *level)];
 }
@@ -114,7 +114,7 @@ static uint64_t *pte_walk(uint64_t va, int *level, bool create)
 static int leaf_level_for(uint64_t va, paddr_t pa, uint64_t size, int max_level)
 {
     for (int l = max_level; l > 1; l--) {
-        if (IS_ALIGNED(va | pa, LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l))
+        if (IS_ALIGNED(va | paddr_val(pa), LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l))
             return l;
     }
     return 1;
@@ -143,13 +143,13 @@ static void map_range(uint64_t va, paddr_t pa, uint64_t size, uint64_t flags, in
                 continue;
             }
             if (!(*e & PTE_P))
-                *e = pa | flags | PTE_P | (level > 1 ? PTE_PS : 0);
+                *e = paddr_val(pa) | flags | PTE_P | (level > 1 ? PTE_PS : 0);
             step = LEVEL_SIZE(level);
             break;
         }
         step = MIN(step, size);
         va += step;
-        pa += step;
+        pa = paddr_add(pa, step);
         size -= step;
     }
 }
@@ -166,7 +166,7 @@ static void split_leaf(uint64_t *e, int level)
         flags &= ~PTE_PS;
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         t[i] = (base + i * LEVEL_SIZE(level - 1)) | flags;
-    *e = table | PTE_P | PTE_RW;
+    *e = paddr_val(table) | PTE_P | PTE_RW;
 }
 
 void paging_unmap_page(const void *va)
@@ -192,28 +192,28 @@ void paging_unmap_page(const void *va)
 
 void *ioremap(paddr_t pa, uint64_t size)
 {
-    paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
-    uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - start;
+    paddr_t start = paddr_page(pa);
+    uint64_t len = ALIGN_UP(paddr_val(pa) + size, PAGE_SIZE) - paddr_val(start);
     unsigned long irq;
 
-    if (pa + size > DIRECTMAP_SPAN || pa + size < pa)
-        panic("ioremap(%#llx, %#llx): beyond the direct map", (unsigned long long)pa,
+    if (paddr_val(pa) + size > DIRECTMAP_SPAN || paddr_val(pa) + size < paddr_val(pa))
+        panic("ioremap(%#llx, %#llx): beyond the direct map", (unsigned long long)paddr_val(pa),
               (unsigned long long)size);
     irq = spin_lock_irqsave(&paging_lock);
-    map_range(DIRECTMAP_BASE + start, start, len, PTE_RW | PTE_PCD | PTE_PWT | nx, 1);
+    map_range(DIRECTMAP_BASE + paddr_val(start), start, len, PTE_RW | PTE_PCD | PTE_PWT | nx, 1);
     spin_unlock_irqrestore(&paging_lock, irq);
     return phys_to_virt(pa);
 }
 
 void paging_map_identity(paddr_t pa, uint64_t size, unsigned int flags)
 {
-    paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
-    uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - start;
+    paddr_t start = paddr_page(pa);
+    uint64_t len = ALIGN_UP(paddr_val(pa) + size, PAGE_SIZE) - paddr_val(start);
     uint64_t pte = ((flags & PAGING_WRITE) ? PTE_RW : 0) | ((flags & PAGING_EXEC) ? 0 : nx);
     unsigned long irq = spin_lock_irqsave(&paging_lock);
 
-    CHECK(start != 0); /* page 0 stays unmapped: NULL dereferences fault */
-    map_range(start, start, len, pte, 1);
+    CHECK(paddr_val(start) != 0); /* page 0 stays unmapped: NULL dereferences fault */
+    map_range(paddr_val(start), start, len, pte, 1);
     spin_unlock_irqrestore(&paging_lock, irq);
 }
 
@@ -270,17 +270,18 @@ static void map_image(void)
     uint64_t text = (uint64_t)__image_start, rodata = (uint64_t)__text_end;
     uint64_t data = (uint64_t)__rodata_end, end = (uint64_t)__image_end;
 
-    map_range(text, text, rodata - text, 0, 1);
-    map_range(rodata, rodata, data - rodata, nx, 1);
-    map_range(data, data, end - data, PTE_RW | nx, 1);
+    /* Identity-mapped: each section's virtual address is its physical one. */
+    map_range(text, mk_paddr(text), rodata - text, 0, 1);
+    map_range(rodata, mk_paddr(rodata), data - rodata, nx, 1);
+    map_range(data, mk_paddr(data), end - data, PTE_RW | nx, 1);
 }
 
 static void map_memory_ranges(const struct tessera_bootinfo *bi)
 {
     for (uint32_t i = 0; i < bi->memmap_entries; i++) {
         const struct tessera_mem_range *r = map_entry(bi, i);
-        paddr_t start = ALIGN_DOWN(r->base, PAGE_SIZE);
-        paddr_t end = ALIGN_UP(r->base + r->size, PAGE_SIZE);
+        uint64_t start = ALIGN_DOWN(r->base, PAGE_SIZE);
+        uint64_t end = ALIGN_UP(r->base + r->size, PAGE_SIZE);
         uint64_t flags = range_flags(r);
 
         if (r->type == TESSERA_MEM_UNUSABLE || end <= start)
@@ -295,7 +296,7 @@ static void map_memory_ranges(const struct tessera_bootinfo *bi)
             end = ALIGN_UP(next->base + next->size, PAGE_SIZE);
             i++;
         }
-        map_range(DIRECTMAP_BASE + start, start, end - start, flags, max_leaf_level);
+        map_range(DIRECTMAP_BASE + start, mk_paddr(start), end - start, flags, max_leaf_level);
     }
 }
 
@@ -311,12 +312,12 @@ void paging_init(const struct tessera_bootinfo *bi)
     uint64_t pages = tables_needed(bi);
 
     pool_next = page_alloc_early(bi, pages);
-    pool_end = pool_next + pages * PAGE_SIZE;
+    pool_end = paddr_add(pool_next, pages * PAGE_SIZE);
     root = table_alloc();
     map_image();
     map_memory_ranges(bi);
 
-    write_cr3(root);
+    write_cr3(paddr_val(root));
     /* The firmware's global mappings survive a CR3 write: toggling PGE drops them. */
     if (cr4 & X86_CR4_PGE) {
         write_cr4(cr4 & ~X86_CR4_PGE);
@@ -325,5 +326,6 @@ void paging_init(const struct tessera_bootinfo *bi)
     live = true;
     printk("tessera: paging: direct map at %#llx, %s leaves, NX %s, %llu table pages\n",
            DIRECTMAP_BASE, max_leaf_level == 3 ? "1 GiB" : "2 MiB", nx ? "on" : "off",
-           (unsigned long long)((pool_next - (pool_end - pages * PAGE_SIZE)) / PAGE_SIZE));
+           (unsigned long long)((paddr_val(pool_next) - (paddr_val(pool_end) - pages * PAGE_SIZE)) /
+                                PAGE_SIZE));
 }

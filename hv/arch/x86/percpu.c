@@ -46,7 +46,7 @@ struct percpu *percpu_alloc(unsigned int cpu_id, uint32_t apic_id)
     } else {
         paddr_t pa = page_alloc(PERCPU_BLOCK_ORDER);
 
-        if (!pa)
+        if (!paddr_val(pa))
             panic("out of memory for CPU %u's stacks", cpu_id);
         block = phys_to_virt(pa);
         memset(block, 0, PERCPU_BLOCK_SIZE);

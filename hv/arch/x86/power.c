@@ -88,7 +88,7 @@ static void reset_via_acpi(void)
     if (r->space_id == ACPI_GAS_IO)
         outb((uint16_t)r->address, acpi.reset_value);
     else
-        *(volatile uint8_t *)ioremap(r->address, 1) = acpi.reset_value;
+        *(volatile uint8_t *)ioremap(mk_paddr(r->address), 1) = acpi.reset_value;
     udelay(RESET_WAIT_US);
 }
 

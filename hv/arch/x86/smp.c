@@ -73,7 +73,7 @@ void smp_set_trampoline(paddr_t paddr, uint32_t size)
 
 void ap_start(struct percpu *pc)
 {
-    write_cr3(paging_root());
+    write_cr3(paddr_val(paging_root()));
     arch_cpu_init(pc);
     lapic_init();
     if (lapic_id() != pc->apic_id)
@@ -103,7 +103,7 @@ static struct trampoline_params *trampoline_install(void)
     paging_map_identity(trampoline_paddr, TRAMPOLINE_PAGES * PAGE_SIZE, PAGING_WRITE | PAGING_EXEC);
     memcpy(va, trampoline_start, code);
     params = (void *)(va + (trampoline_params - trampoline_start));
-    params->cr3 = (uint32_t)(trampoline_paddr + PAGE_SIZE);
+    params->cr3 = (uint32_t)paddr_val(paddr_add(trampoline_paddr, PAGE_SIZE));
     params->efer = (uint32_t)(rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_NXE));
     params->entry = (uint64_t)ap_start;
     return params;
@@ -112,15 +112,17 @@ static struct trampoline_params *trampoline_install(void)
 static void trampoline_remove(void)
 {
     for (unsigned int i = 0; i < TRAMPOLINE_PAGES; i++)
-        paging_unmap_page((void *)(trampoline_paddr + i * PAGE_SIZE));
+        paging_unmap_page((void *)paddr_val(paddr_add(trampoline_paddr, i * PAGE_SIZE)));
 }
 
 static bool trampoline_usable(void)
 {
-    if (trampoline_size < TRAMPOLINE_PAGES * PAGE_SIZE || trampoline_paddr == 0 ||
-        trampoline_paddr + trampoline_size > MiB(1) || !IS_ALIGNED(trampoline_paddr, PAGE_SIZE)) {
+    uint64_t base = paddr_val(trampoline_paddr);
+
+    if (trampoline_size < TRAMPOLINE_PAGES * PAGE_SIZE || base == 0 ||
+        base + trampoline_size > MiB(1) || !IS_ALIGNED(base, PAGE_SIZE)) {
         printk("tessera: smp: no usable trampoline (0x%llx, %u bytes): other CPUs stay off\n",
-               (unsigned long long)trampoline_paddr, trampoline_size);
+               (unsigned long long)base, trampoline_size);
         return false;
     }
     return true;
@@ -129,10 +131,11 @@ static bool trampoline_usable(void)
 static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32_t apic_id)
 {
     struct percpu *pc = percpu_alloc(cpu, apic_id);
-    uint32_t sipi = APIC_DM_STARTUP | (uint32_t)(trampoline_paddr >> PAGE_SHIFT);
+    uint32_t sipi = APIC_DM_STARTUP | (uint32_t)paddr_frame(trampoline_paddr);
 
     /* CR3 is loaded in 32-bit mode, so a copy of the hypervisor's PML4 below 1 MiB. */
-    memcpy(phys_to_virt(trampoline_paddr + PAGE_SIZE), phys_to_virt(paging_root()), PAGE_SIZE);
+    memcpy(phys_to_virt(paddr_add(trampoline_paddr, PAGE_SIZE)), phys_to_virt(paging_root()),
+           PAGE_SIZE);
     params->stack_top = pc->stack_top;
     params->percpu = (uint64_t)pc;
     params->started = 0;

@@ -8,7 +8,7 @@
  * long mode on the CR3 smp.c provides (below 4 GiB: loaded while still in
  * 32-bit mode) -> ap_start(percpu) on that CPU's stack.
  */
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 #define TR(sym) ((sym) - trampoline_start)
 

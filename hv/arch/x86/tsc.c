@@ -257,7 +257,7 @@ void tsc_calibrate(void)
     if (!khz) {
         if (acpi.pm_tmr_port && calibrate_pm_timer(&m))
             how = "calibrated against PM timer";
-        else if (acpi.hpet_paddr && calibrate_hpet(&m))
+        else if (paddr_val(acpi.hpet_paddr) && calibrate_hpet(&m))
             how = "calibrated against HPET";
         else
             m.khz = 0;

@@ -48,8 +48,8 @@ size_t compat_xlat_out(void *guest, const void *native, const struct compat_layo
  * copy_from_guest()/copy_to_guest() of a structure with layout l, in the
  * layout of v's current hypercall's width; 0 or -XEN_EFAULT.
  */
-int copy_from_guest_xlat(struct vcpu *v, void *native, uint64_t gva, const struct compat_layout *l);
-int copy_to_guest_xlat(struct vcpu *v, uint64_t gva, const void *native,
+int copy_from_guest_xlat(struct vcpu *v, void *native, gvaddr_t gva, const struct compat_layout *l);
+int copy_to_guest_xlat(struct vcpu *v, gvaddr_t gva, const void *native,
                        const struct compat_layout *l);
 /* Whether v's current hypercall comes from 32-bit code (compat layouts). */
 bool hypercall_compat(const struct vcpu *v);

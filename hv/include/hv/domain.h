@@ -62,7 +62,8 @@ struct vcpu {
     } runstate;
     /*
      * VCPUOP_register_runstate_memory_area: where v's CPU copies its runstate
-     * at each switch in and out (runstate_area.c); gva 0 = none.
+     * at each switch in and out (runstate_area.c); gva 0 = none. A raw
+     * guest-virtual address (gvaddr_t's value): it is read and written atomically.
      */
     struct {
         uint64_t gva;
@@ -117,7 +118,7 @@ struct domain {
     struct domain_memmap_entry memmap[DOMAIN_MEMMAP_MAX];
     int shutdown_reason;         /* SHUTDOWN_*, or -1 while running */
     uint8_t shutdown_action;     /* enum hl_action chosen by the policy */
-    uint64_t hypercall_page_gpa; /* last address written to the hypercall MSR */
+    gpaddr_t hypercall_page_gpa; /* last address written to the hypercall MSR */
     unsigned int restarts;       /* by its restart policy, since boot */
     /*
      * Restart n at n % BURST, on the domain's up-time clock, which stops from

@@ -32,7 +32,7 @@ enum p2m_type {
     P2M_PASSTHROUGH, /* MMIO of a device assigned to the domain */
 };
 
-#define INVALID_PADDR (~(paddr_t)0)
+#define INVALID_PADDR ((paddr_t){ ~0ull })
 
 /* Reserves pool_bytes of table pages; NULL if the allocator cannot. */
 struct p2m *p2m_create(uint64_t pool_bytes);

@@ -16,7 +16,7 @@ int64_t runstate_area_register(struct vcpu *v, struct vcpu *target, uint64_t arg
 /* Rewrites v's registered copy, if any; only on v's CPU, with v off the CPU (between exits). */
 void runstate_area_update(struct vcpu *v);
 /* Writes info at gva in Xen's 64-bit or 32-bit (compat) layout; 0 or -EFAULT. */
-int runstate_to_guest(struct vcpu *v, uint64_t gva, const struct vcpu_runstate_info *info,
+int runstate_to_guest(struct vcpu *v, gvaddr_t gva, const struct vcpu_runstate_info *info,
                       bool compat);
 
 #endif

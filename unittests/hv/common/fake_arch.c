@@ -34,9 +34,9 @@ static uint8_t *guest_range(uint64_t gva, size_t len)
     return fake_guest_mem + (gva - FAKE_GUEST_BASE);
 }
 
-int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
+int copy_from_guest(struct vcpu *v, void *dst, gvaddr_t gva, size_t len)
 {
-    uint8_t *src = guest_range(gva, len);
+    uint8_t *src = guest_range(gvaddr_val(gva), len);
 
     (void)v;
     if (!src)
@@ -45,9 +45,9 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
     return 0;
 }
 
-int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
+int copy_to_guest(struct vcpu *v, gvaddr_t gva, const void *src, size_t len)
 {
-    uint8_t *dst = guest_range(gva, len);
+    uint8_t *dst = guest_range(gvaddr_val(gva), len);
 
     (void)v;
     if (!dst)

@@ -125,21 +125,23 @@ static void test_copy_from_guest_width(void **state)
     (void)state;
     fake_arch_reset();
     put64(fake_guest_mem + 0x10, 0xDEAD0000BEEFull);
-    assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + 0x10,
+    assert_int_equal(copy_from_guest_xlat(&v, &area, mk_gvaddr(FAKE_GUEST_BASE + 0x10),
                                           &compat_vcpu_register_runstate_memory_area_layout),
                      0);
     assert_int_equal(area.addr, 0xBEEFull);
     v.hypercall_64bit = true;
-    assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + 0x10,
+    assert_int_equal(copy_from_guest_xlat(&v, &area, mk_gvaddr(FAKE_GUEST_BASE + 0x10),
                                           &compat_vcpu_register_runstate_memory_area_layout),
                      0);
     assert_int_equal(area.addr, 0xDEAD0000BEEFull);
     /* 4 bytes left in guest memory: enough for a 32-bit handle only. */
-    assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4,
+    assert_int_equal(copy_from_guest_xlat(&v, &area,
+                                          mk_gvaddr(FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4),
                                           &compat_vcpu_register_runstate_memory_area_layout),
                      -XEN_EFAULT);
     v.hypercall_64bit = false;
-    assert_int_equal(copy_from_guest_xlat(&v, &area, FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4,
+    assert_int_equal(copy_from_guest_xlat(&v, &area,
+                                          mk_gvaddr(FAKE_GUEST_BASE + FAKE_GUEST_SIZE - 4),
                                           &compat_vcpu_register_runstate_memory_area_layout),
                      0);
 }

@@ -54,6 +54,17 @@ static void *pa(uint64_t addr)
     return fake_mem + addr;
 }
 
+/* The allocator's interface on plain numbers: the tests do arithmetic on addresses. */
+static uint64_t alloc(unsigned int order)
+{
+    return paddr_val(page_alloc(order));
+}
+
+static void release(uint64_t addr, unsigned int order)
+{
+    page_free(mk_paddr(addr), order);
+}
+
 static bool try_fake_memory(size_t size)
 {
     fake_mem_size = size;
@@ -156,7 +167,7 @@ static void test_every_page_once_and_never_boot_data(void **state)
 
     assert_true(total > 20 * MIB / PAGE && total < 31 * MIB / PAGE);
     assert_int_equal(page_alloc_free_pages(), total);
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
         assert_true(n < total);
         assert_true(p % PAGE == 0 && p < 32 * MIB);
         assert_int_equal(seen[p / PAGE], 0);
@@ -182,13 +193,13 @@ static void test_every_page_once_and_never_boot_data(void **state)
         pages[j] = t;
     }
     for (uint64_t i = 0; i < n; i++)
-        page_free(pages[i], 0);
+        release(pages[i], 0);
     assert_int_equal(page_alloc_free_pages(), total);
-    paddr_t big = page_alloc(9); /* 2 MiB, naturally aligned */
+    uint64_t big = alloc(9); /* 2 MiB, naturally aligned */
 
     assert_true(big != 0 && big % (2 * MIB) == 0 && page_in_ram(big) &&
                 page_in_ram(big + 2 * MIB - PAGE));
-    page_free(big, 9);
+    release(big, 9);
     free(seen);
     free(pages);
 }
@@ -202,15 +213,15 @@ static void test_orders_and_alignment(void **state)
     uint64_t total = page_alloc_total_pages();
 
     for (unsigned int order = 0; order <= 10; order++) {
-        paddr_t p = page_alloc(order);
+        uint64_t p = alloc(order);
 
         assert_true(p != 0);
         assert_true(p % (PAGE << order) == 0);
         assert_int_equal(page_alloc_free_pages(), total - (1ull << order));
-        page_free(p, order);
+        release(p, order);
     }
-    assert_int_equal(page_alloc(19), 0); /* above the largest order */
-    assert_int_equal(page_alloc(13), 0); /* 32 MiB: no such contiguous RAM */
+    assert_int_equal(alloc(19), 0); /* above the largest order */
+    assert_int_equal(alloc(13), 0); /* 32 MiB: no such contiguous RAM */
     assert_int_equal(page_alloc_free_pages(), total);
 
     void *z = page_alloc_zeroed_virt();
@@ -227,12 +238,12 @@ static void test_double_free_is_caught(void **state)
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
-    paddr_t p = page_alloc(0);
+    uint64_t p = alloc(0);
 
-    page_free(p, 0);
+    release(p, 0);
     fake_panic_expected = 1;
-    expect_assert_failure(page_free(p, 0));
-    expect_assert_failure(page_free(0x8000, 0)); /* not allocator memory */
+    expect_assert_failure(release(p, 0));
+    expect_assert_failure(release(0x8000, 0)); /* not allocator memory */
     fake_panic_expected = 0;
 }
 
@@ -263,10 +274,10 @@ static void test_huge_sparse_map(void **state)
     assert_non_null(strstr(fake_console, "in 4 zones"));
 
     /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
-    paddr_t g = page_alloc(18);
+    uint64_t g = alloc(18);
 
     assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
-    page_free(g, 18);
+    release(g, 18);
 }
 
 /* More modules than the old fixed table of 256: every one stays out, no panic. */
@@ -282,7 +293,7 @@ static void test_every_module_is_kept_out(void **state)
     set_modules(bi, 300, 18 * MIB, 100);
     page_alloc_init(bi);
     total = page_alloc_total_pages();
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++) {
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
         if (p >= 18 * MIB && p < 18 * MIB + 600 * PAGE)
             assert_int_equal((p - 18 * MIB) / PAGE % 2, 1); /* only the gaps */
     }
@@ -307,7 +318,7 @@ static void test_early_pool_is_kept_out(void **state)
 
     early.memmap_paddr = (uint64_t)(uintptr_t)pa(MEMMAP_PA);
     early.modules_paddr = (uint64_t)(uintptr_t)pa(MODULES_PA);
-    paddr_t pool = page_alloc_early(&early, 16);
+    uint64_t pool = paddr_val(page_alloc_early(&early, 16));
 
     /* The highest fit below 4 GiB, clear of the module the loader lists. */
     assert_int_equal(pool, 32 * MIB - 16 * PAGE);
@@ -316,7 +327,7 @@ static void test_early_pool_is_kept_out(void **state)
     uint64_t free_now = page_alloc_free_pages();
     uint64_t n = 0;
 
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+    for (uint64_t p; (p = alloc(0)) != 0; n++)
         assert_false(overlaps(p, PAGE, pool, 16 * PAGE));
     assert_int_equal(n, free_now);
 }
@@ -329,19 +340,20 @@ static void test_claim_takes_exactly_the_range(void **state)
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
     uint64_t total = page_alloc_total_pages();
-    const paddr_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
+    const uint64_t base = 20 * MIB + 3 * PAGE, size = 67 * PAGE;
 
-    assert_false(page_alloc_claim(IMAGE_PA, PAGE));            /* the hypervisor image */
-    assert_false(page_alloc_claim(IMAGE_PA - PAGE, 2 * PAGE)); /* half of it free: none taken */
+    assert_false(page_alloc_claim(mk_paddr(IMAGE_PA), PAGE)); /* the hypervisor image */
+    assert_false(
+        page_alloc_claim(mk_paddr(IMAGE_PA - PAGE), 2 * PAGE)); /* half of it free: none taken */
     assert_int_equal(page_alloc_free_pages(), total);
-    assert_true(page_alloc_claim(base, size));
+    assert_true(page_alloc_claim(mk_paddr(base), size));
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
-    assert_false(page_alloc_claim(base + size - PAGE, 2 * PAGE)); /* already taken */
+    assert_false(page_alloc_claim(mk_paddr(base + size - PAGE), 2 * PAGE)); /* already taken */
     assert_int_equal(page_alloc_free_pages(), total - size / PAGE);
 
     uint64_t n = 0;
 
-    for (paddr_t p; (p = page_alloc(0)) != 0; n++)
+    for (uint64_t p; (p = alloc(0)) != 0; n++)
         assert_false(overlaps(p, PAGE, base, size));
     assert_int_equal(n, total - size / PAGE);
 }
@@ -357,26 +369,26 @@ static void test_seal_counts_allocations_after_boot(void **state)
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
 
-    paddr_t before = page_alloc(0);
+    uint64_t before = alloc(0);
 
     assert_true(before != 0);
     assert_int_equal(page_alloc_after_boot(), 0);
     page_alloc_seal();
-    page_free(before, 0); /* freeing is not allocating */
+    release(before, 0); /* freeing is not allocating */
     assert_int_equal(page_alloc_after_boot(), 0);
 
     fake_console_reset();
-    paddr_t a = page_alloc(3);
-    paddr_t b = page_alloc(0);
+    uint64_t a = alloc(3);
+    uint64_t b = alloc(0);
 
     assert_true(a != 0 && b != 0);
     assert_int_equal(page_alloc_after_boot(), 2);
     assert_non_null(strstr(fake_console, "tessera: page allocation after boot: order 3 from "));
     assert_null(strstr(fake_console, "order 0")); /* reported once */
-    assert_int_equal(page_alloc(40), 0);          /* a failed attempt counts too */
+    assert_int_equal(alloc(40), 0);               /* a failed attempt counts too */
     assert_int_equal(page_alloc_after_boot(), 3);
-    page_free(a, 3);
-    page_free(b, 0);
+    release(a, 3);
+    release(b, 0);
 }
 
 /* Boot reports where initialisation time goes: start, state array set, ready. */

@@ -27,7 +27,7 @@ static int hvm_vcpu_create(struct vcpu *v)
     paddr_t fpu = page_alloc(hvm_fpu_area_order);
     int rc;
 
-    if (!fpu)
+    if (!paddr_val(fpu))
         return -12; /* ENOMEM */
     h->fpu_area = phys_to_virt(fpu);
     h->fpu_order = hvm_fpu_area_order;
@@ -58,7 +58,7 @@ static int hvm_vcpu_context_read(struct vcpu *caller, uint64_t arg, struct db_vc
     struct vcpu_hvm_context ctx;
     struct hvm_context_limits lim;
 
-    if (copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
+    if (copy_from_guest(caller, &ctx, mk_gvaddr(arg), sizeof(ctx)))
         return -XEN_EFAULT;
     hvm_context_host_limits(&lim);
     return hvm_context_check(&ctx, &lim, st);

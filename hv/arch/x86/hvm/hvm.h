@@ -7,7 +7,7 @@
 #define HVM_HVM_H
 
 #include <asm/hvm/hvm.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 
 static inline struct hvm_vcpu *to_hvm(struct vcpu *v)

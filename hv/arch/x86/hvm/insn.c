@@ -31,18 +31,19 @@ static bool is_legacy_prefix(uint8_t b)
 /* Fetches up to X86_MAX_INSN_LEN bytes at CS:RIP; returns how many could be read. */
 static unsigned int fetch_insn(struct vcpu *v, bool long_mode, uint8_t *buf)
 {
-    uint64_t rip = hvm_be->get_reg(v, GREG_RIP), linear;
+    uint64_t rip = hvm_be->get_reg(v, GREG_RIP);
+    gvaddr_t linear;
     gpaddr_t gpa;
     struct hvm_code c;
     unsigned int n = 0, chunk;
 
     hvm_be->get_code(v, &c);
-    linear = long_mode ? rip : (c.cs_base + rip) & 0xFFFFFFFFu;
+    linear = mk_gvaddr(long_mode ? rip : (c.cs_base + rip) & 0xFFFFFFFFu);
     while (n < X86_MAX_INSN_LEN) {
-        uint64_t addr = linear + n;
+        gvaddr_t addr = gvaddr_add(linear, n);
 
-        chunk = (unsigned int)MIN((uint64_t)(X86_MAX_INSN_LEN - n),
-                                  PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+        chunk =
+            (unsigned int)MIN((uint64_t)(X86_MAX_INSN_LEN - n), PAGE_SIZE - gvaddr_offset(addr));
         if (guest_fetch_virt_to_phys(v, addr, &gpa) ||
             copy_from_guest_phys(v->domain, buf + n, gpa, chunk))
             break;

@@ -53,7 +53,7 @@ static int mmio_fetch(void *opaque, uint64_t linear, uint8_t *buf, unsigned int 
     struct mmio_ctx *m = opaque;
     gpaddr_t gpa;
 
-    if (guest_fetch_virt_to_phys(m->v, linear, &gpa) ||
+    if (guest_fetch_virt_to_phys(m->v, mk_gvaddr(linear), &gpa) ||
         copy_from_guest_phys(m->v->domain, buf, gpa, len))
         return page_fault(m, linear, PF_ERR_FETCH, exc);
     return X86_EMUL_OK;
@@ -72,19 +72,19 @@ static int mmio_access(struct mmio_ctx *m, const struct x86_access *a, uint64_t 
 
     __builtin_memcpy(bytes, value, sizeof(bytes));
     while (done < a->size) {
-        uint64_t linear = a->linear + done;
+        gvaddr_t linear = mk_gvaddr(a->linear + done);
         unsigned int chunk =
-            (unsigned int)MIN((uint64_t)(a->size - done), PAGE_SIZE - (linear & (PAGE_SIZE - 1)));
+            (unsigned int)MIN((uint64_t)(a->size - done), PAGE_SIZE - gvaddr_offset(linear));
         gpaddr_t gpa;
 
         if (guest_virt_to_phys(m->v, linear, write, &gpa))
-            return page_fault(m, linear, write ? PF_ERR_WRITE : 0, exc);
-        if ((gpa & ~(gpaddr_t)(PAGE_SIZE - 1)) == m->page) {
+            return page_fault(m, gvaddr_val(linear), write ? PF_ERR_WRITE : 0, exc);
+        if (gpaddr_eq(gpaddr_page(gpa), m->page)) {
             unsigned int off = 0;
 
             while (off < chunk) {
                 unsigned int n = MIN(chunk - off, 4u);
-                uint32_t offset = (uint32_t)(gpa & (PAGE_SIZE - 1)) + off, word = 0;
+                uint32_t offset = (uint32_t)gpaddr_offset(gpa) + off, word = 0;
 
                 if (write) {
                     __builtin_memcpy(&word, bytes + done + off, n);
@@ -155,7 +155,7 @@ struct hvm_outcome hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e,
                                     const struct hvm_mmio_device *dev)
 {
     struct guest_paging p;
-    struct mmio_ctx m = { v, e->npf.gpa & ~(gpaddr_t)(PAGE_SIZE - 1), dev, 0, false };
+    struct mmio_ctx m = { v, gpaddr_page(e->npf.gpa), dev, 0, false };
     struct x86_emul_ctxt ctxt;
     char bytes[3 * X86_MAX_INSN_LEN + 1];
     unsigned int i;
@@ -183,7 +183,7 @@ struct hvm_outcome hvm_mmio_emulate(struct vcpu *v, const struct hvm_exit *e,
         snprintf(bytes + 3 * i, 4, " %02x", ctxt.insn_bytes[i]);
     bytes[3 * i] = '\0';
     printk("%s: vCPU %u: %s at guest-physical 0x%llx: %s (rip 0x%llx, bytes%s)\n", v->domain->name,
-           v->id, dev->name, (unsigned long long)e->npf.gpa,
+           v->id, dev->name, (unsigned long long)gpaddr_val(e->npf.gpa),
            m.ram_fault ? "the instruction's other operand is not the domain's RAM"
                        : "an instruction the emulator does not handle",
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP), bytes);

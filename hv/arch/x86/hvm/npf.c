@@ -52,13 +52,13 @@ static const struct hvm_mmio_device unmapped_mmio = {
 static void log_unmapped(struct vcpu *v, const struct hvm_exit *e)
 {
     struct arch_domain *a = &v->domain->arch;
-    gpaddr_t page = e->npf.gpa & ~(gpaddr_t)(PAGE_SIZE - 1);
+    gpaddr_t page = gpaddr_page(e->npf.gpa);
     unsigned long flags = spin_lock_irqsave(&v->domain->lock);
     unsigned int i, n = a->nr_unmapped_logged;
     bool said = n > ARRAY_SIZE(a->unmapped_logged);
 
     for (i = 0; i < n && i < ARRAY_SIZE(a->unmapped_logged); i++)
-        said |= a->unmapped_logged[i] == page;
+        said |= gpaddr_eq(a->unmapped_logged[i], page);
     if (!said) {
         if (n < ARRAY_SIZE(a->unmapped_logged))
             a->unmapped_logged[n] = page;
@@ -75,14 +75,16 @@ static void log_unmapped(struct vcpu *v, const struct hvm_exit *e)
     }
     printk("%s: vCPU %u: %s of unmapped guest-physical 0x%llx ignored (reads all ones, "
            "writes dropped; rip 0x%llx)\n",
-           v->domain->name, v->id, e->npf.write ? "write" : "read", (unsigned long long)e->npf.gpa,
+           v->domain->name, v->id, e->npf.write ? "write" : "read",
+           (unsigned long long)gpaddr_val(e->npf.gpa),
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP));
 }
 
 /* Maps d's emulated device pages: the xAPIC page (every vCPU's APIC answers there). */
 int hvm_domain_map_devices(struct domain *d)
 {
-    return p2m_map(d->p2m, VLAPIC_BASE_DEFAULT, 0, PAGE_SIZE, P2M_MMIO_EMUL, P2M_RWX);
+    return p2m_map(d->p2m, mk_gpaddr(VLAPIC_BASE_DEFAULT), mk_paddr(0), PAGE_SIZE, P2M_MMIO_EMUL,
+                   P2M_RWX);
 }
 
 /*
@@ -97,7 +99,8 @@ static struct hvm_outcome shm_fault(struct vcpu *v, const struct hvm_exit *e, co
     printk("%s: vCPU %u: %s shared memory '%s' at guest-physical 0x%llx%s (rip 0x%llx)\n",
            v->domain->name, v->id,
            write ? "write to read-only" : "instruction fetch from never-executable", id,
-           (unsigned long long)e->npf.gpa, e->npf.in_walk ? ", during a page-table walk" : "",
+           (unsigned long long)gpaddr_val(e->npf.gpa),
+           e->npf.in_walk ? ", during a page-table walk" : "",
            (unsigned long long)hvm_be->get_reg(v, GREG_RIP));
     return hvm_crash(write ? "write to read-only shared memory"
                            : "instruction fetch from shared memory");
@@ -124,7 +127,7 @@ struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e)
            e->npf.fetch   ? "instruction fetch"
            : e->npf.write ? "write"
                           : "read",
-           (unsigned long long)e->npf.gpa,
+           (unsigned long long)gpaddr_val(e->npf.gpa),
            e->npf.in_walk   ? ", during a page-table walk"
            : e->npf.present ? ", not permitted"
                             : "",

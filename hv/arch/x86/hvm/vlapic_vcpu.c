@@ -95,21 +95,22 @@ void hvm_vlapic_reset(struct vcpu *v)
 /* The x86 state after STARTUP: real mode at CS = vector << 8, IP 0 (AMD APM 14.1.5). */
 static struct db_vcpu_state startup_state(uint8_t vector)
 {
-    const struct db_segment data = { 0, DB_SEG_P | DB_SEG_S | DB_SEG_TYPE_DATA_RW_A, 0xFFFF, 0 };
+    const struct db_segment data = { 0, X86_SEG_ATTR_P | X86_SEG_ATTR_S | X86_SEG_TYPE_DATA_RW_A,
+                                     0xFFFF, 0 };
 
     return (struct db_vcpu_state){
         .mode = DB_CPU_REAL16,
-        .rflags = DB_RFLAGS_FIXED,
-        .cr0 = DB_CR0_ET,
-        .cs = { (uint16_t)(vector << 8), DB_SEG_P | DB_SEG_S | DB_SEG_TYPE_CODE_XR_A, 0xFFFF,
-                (uint64_t)vector << 12 },
+        .rflags = X86_RFLAGS_FIXED,
+        .cr0 = X86_CR0_ET,
+        .cs = { (uint16_t)(vector << 8), X86_SEG_ATTR_P | X86_SEG_ATTR_S | X86_SEG_TYPE_CODE_XR_A,
+                0xFFFF, (uint64_t)vector << 12 },
         .ds = data,
         .es = data,
         .fs = data,
         .gs = data,
         .ss = data,
-        .tr = { 0, DB_SEG_P | 0x3, 0xFFFF, 0 }, /* busy 16-bit TSS */
-        .ldtr = { 0, DB_SEG_P | DB_SEG_TYPE_LDT, 0xFFFF, 0 },
+        .tr = { 0, X86_SEG_ATTR_P | 0x3, 0xFFFF, 0 }, /* busy 16-bit TSS */
+        .ldtr = { 0, X86_SEG_ATTR_P | X86_SEG_TYPE_LDT, 0xFFFF, 0 },
         .gdtr = { 0, 0xFFFF },
         .idtr = { 0, 0xFFFF },
     };

@@ -52,7 +52,7 @@ uint64_t p2m_default_pool_bytes(unsigned int nr_vcpus, uint64_t ram_bytes)
 /* Index of gpa's entry in a table at level. */
 static unsigned int slot_index(gpaddr_t gpa, unsigned int level)
 {
-    return (gpa >> (PAGE_SHIFT + 9 * (level - 1))) & 0x1FF;
+    return (gpaddr_val(gpa) >> (PAGE_SHIFT + 9 * (level - 1))) & 0x1FF;
 }
 
 /* Bytes a leaf at level maps. */
@@ -78,8 +78,8 @@ static paddr_t pool_take(struct p2m *p)
 {
     paddr_t pa = p->free_head;
 
-    if (!pa)
-        return 0;
+    if (!paddr_val(pa))
+        return pa;
     p->free_head = *(paddr_t *)phys_to_virt(pa);
     p->pool_free--;
     zero_pages(pa, 1);
@@ -105,7 +105,7 @@ struct p2m *p2m_create(uint64_t pool_bytes)
         return NULL;
     p->lock = (spinlock_t)SPINLOCK_INIT;
     p->fmt = format;
-    p->scrub_next = format->gpa_limit; /* no scrub pending */
+    p->scrub_next = mk_gpaddr(format->gpa_limit); /* no scrub pending */
     if (pages < 1)
         pages = 1;
     /* Largest blocks first, smaller ones when memory is fragmented. */
@@ -115,8 +115,8 @@ struct p2m *p2m_create(uint64_t pool_bytes)
 
         while (order && (1ull << order) > need)
             order--;
-        pa = p->nr_chunks < POOL_MAX_CHUNKS ? page_alloc(order) : 0;
-        if (!pa) {
+        pa = p->nr_chunks < POOL_MAX_CHUNKS ? page_alloc(order) : mk_paddr(0);
+        if (!paddr_val(pa)) {
             if (order && p->nr_chunks < POOL_MAX_CHUNKS) {
                 order--;
                 continue;
@@ -126,7 +126,7 @@ struct p2m *p2m_create(uint64_t pool_bytes)
         }
         p->chunks[p->nr_chunks++] = (struct pool_chunk){ pa, order };
         for (i = 0; i < (1ull << order); i++)
-            pool_put(p, pa + i * PAGE_SIZE);
+            pool_put(p, paddr_add(pa, i * PAGE_SIZE));
         p->pool_total += 1ull << order;
     }
     p->root = pool_take(p);
@@ -154,7 +154,7 @@ void p2m_destroy(struct p2m *p)
 
     if (!p)
         return;
-    if (p->root)
+    if (paddr_val(p->root))
         free_owned(p->fmt, p->root, p->fmt->levels);
     for (i = 0; i < p->nr_chunks; i++)
         page_free(p->chunks[i].pa, p->chunks[i].order);
@@ -194,7 +194,7 @@ void p2m_reset(struct p2m *p)
 {
     spin_lock(&p->lock);
     reset_table(p, p->root, p->fmt->levels);
-    p->scrub_next = 0;
+    p->scrub_next = mk_gpaddr(0);
     spin_unlock(&p->lock);
 }
 
@@ -212,9 +212,9 @@ static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr
     unsigned int i;
 
     for (i = 0; i < 512; i++) {
-        gpaddr_t start = base + i * span, end = start + span;
+        gpaddr_t start = gpaddr_add(base, i * span), end = gpaddr_add(start, span);
 
-        if (!e[i] || end <= p->scrub_next)
+        if (!e[i] || gpaddr_val(end) <= gpaddr_val(p->scrub_next))
             continue;
         if (f->is_table(e[i], level)) {
             if (!scrub_table(p, f->addr(e[i], level), level - 1, start, budget))
@@ -238,10 +238,10 @@ bool p2m_scrub_step(struct p2m *p, uint64_t max_pages)
     bool done;
 
     spin_lock(&p->lock);
-    done =
-        p->scrub_next >= p->fmt->gpa_limit || scrub_table(p, p->root, p->fmt->levels, 0, &budget);
+    done = gpaddr_val(p->scrub_next) >= p->fmt->gpa_limit ||
+           scrub_table(p, p->root, p->fmt->levels, mk_gpaddr(0), &budget);
     if (done)
-        p->scrub_next = p->fmt->gpa_limit;
+        p->scrub_next = mk_gpaddr(p->fmt->gpa_limit);
     spin_unlock(&p->lock);
     return done;
 }
@@ -259,7 +259,7 @@ static uint64_t *slot_of(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level)
         if (!*e) {
             paddr_t t = pool_take(p);
 
-            if (!t)
+            if (!paddr_val(t))
                 return NULL;
             *e = f->table(t);
         } else if (!f->is_table(*e, level)) {
@@ -277,7 +277,7 @@ static uint64_t leaf_of(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_le
     paddr_t table = p->root;
     unsigned int level;
 
-    if (gpa >= f->gpa_limit)
+    if (gpaddr_val(gpa) >= f->gpa_limit)
         return 0;
     for (level = f->levels; level >= 1; level--) {
         uint64_t e = ((const uint64_t *)phys_to_virt(table))[slot_index(gpa, level)];
@@ -295,8 +295,10 @@ static uint64_t leaf_of(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_le
 
 static bool range_ok(const struct p2m *p, gpaddr_t gpa, uint64_t size)
 {
-    return IS_ALIGNED(gpa | size, PAGE_SIZE) && size && gpa + size > gpa &&
-           gpa + size <= p->fmt->gpa_limit;
+    uint64_t start = gpaddr_val(gpa);
+
+    return IS_ALIGNED(start | size, PAGE_SIZE) && size && start + size > start &&
+           start + size <= p->fmt->gpa_limit;
 }
 
 static bool range_is_free(const struct p2m *p, gpaddr_t gpa, uint64_t size)
@@ -305,7 +307,7 @@ static bool range_is_free(const struct p2m *p, gpaddr_t gpa, uint64_t size)
     uint64_t off;
 
     for (off = 0; off < size; off += PAGE_SIZE)
-        if (leaf_of(p, gpa + off, &level))
+        if (leaf_of(p, gpaddr_add(gpa, off), &level))
             return false;
     return true;
 }
@@ -327,7 +329,7 @@ static int map_ram_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int o
 
 int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
 {
-    uint64_t end = gpa + size;
+    gpaddr_t end = gpaddr_add(gpa, size);
     int rc = 0;
 
     if (!range_ok(p, gpa, size) || !(perms & P2M_READ))
@@ -337,15 +339,16 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
         spin_unlock(&p->lock);
         return -XEN_EINVAL;
     }
-    while (gpa < end) {
+    while (gpaddr_val(gpa) < gpaddr_val(end)) {
         unsigned int order = 0;
-        paddr_t pa = 0;
+        paddr_t pa = mk_paddr(0);
 
-        if (IS_ALIGNED(gpa, MiB(2)) && end - gpa >= MiB(2) && (pa = page_alloc(9)) != 0)
+        if (gpaddr_is_aligned(gpa, MiB(2)) && gpaddr_val(end) - gpaddr_val(gpa) >= MiB(2) &&
+            paddr_val(pa = page_alloc(9)))
             order = 9;
         else
             pa = page_alloc(0);
-        if (!pa) {
+        if (!paddr_val(pa)) {
             rc = -XEN_ENOMEM;
             break;
         }
@@ -355,7 +358,7 @@ int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int pe
             page_free(pa, order);
             break;
         }
-        gpa += PAGE_SIZE << order;
+        gpa = gpaddr_add(gpa, PAGE_SIZE << order);
     }
     spin_unlock(&p->lock);
     return rc;
@@ -371,18 +374,19 @@ int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_typ
     if (!range_ok(p, gpa, size) || type == P2M_NONE || type == P2M_RAM || type > P2M_PASSTHROUGH ||
         (type == P2M_SHARED_RO && (perms & P2M_WRITE)))
         return -XEN_EINVAL;
-    if (page && (!IS_ALIGNED(pa, PAGE_SIZE) || !(perms & P2M_READ)))
+    if (page && (!paddr_is_aligned(pa, PAGE_SIZE) || !(perms & P2M_READ)))
         return -XEN_EINVAL;
     spin_lock(&p->lock);
     if (!range_is_free(p, gpa, size))
         rc = -XEN_EINVAL;
     for (off = 0; off < size && !rc; off += PAGE_SIZE) {
-        uint64_t *slot = slot_of(p, gpa + off, 1);
+        uint64_t *slot = slot_of(p, gpaddr_add(gpa, off), 1);
 
         if (!slot)
             rc = -XEN_ENOMEM;
         else
-            *slot = p->fmt->leaf(page ? pa + off : 0, 1, type, page ? perms : 0);
+            *slot =
+                p->fmt->leaf(page ? paddr_add(pa, off) : mk_paddr(0), 1, type, page ? perms : 0);
     }
     spin_unlock(&p->lock);
     return rc;
@@ -398,7 +402,7 @@ enum p2m_type p2m_query(const struct p2m *p, gpaddr_t gpa, paddr_t *pa, unsigned
     if (pa)
         *pa = t == P2M_NONE || t == P2M_MMIO_EMUL
                   ? INVALID_PADDR
-                  : f->addr(e, level) | (gpa & (leaf_bytes(level) - 1));
+                  : paddr_add(f->addr(e, level), gpaddr_val(gpa) & (leaf_bytes(level) - 1));
     if (perms)
         *perms = e ? f->perms(e) : 0;
     return t;
@@ -417,7 +421,7 @@ bool p2m_owns_range(const struct p2m *p, gpaddr_t gpa, uint64_t size)
     uint64_t off;
 
     for (off = 0; off < size; off += PAGE_SIZE)
-        if (p2m_query(p, gpa + off, NULL, NULL) != P2M_RAM)
+        if (p2m_query(p, gpaddr_add(gpa, off), NULL, NULL) != P2M_RAM)
             return false;
     return true;
 }

@@ -21,7 +21,7 @@ _Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
 
 static uint64_t npt_table(paddr_t table)
 {
-    return table | NPT_P | NPT_RW | NPT_US;
+    return paddr_val(table) | NPT_P | NPT_RW | NPT_US;
 }
 
 static uint64_t npt_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsigned int perms)
@@ -30,7 +30,7 @@ static uint64_t npt_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsign
 
     if (t == P2M_MMIO_EMUL)
         return e;
-    e |= (pa & NPT_ADDR_MASK) | NPT_P | NPT_US | (level > 1 ? NPT_PS : 0);
+    e |= (paddr_val(pa) & NPT_ADDR_MASK) | NPT_P | NPT_US | (level > 1 ? NPT_PS : 0);
     if (perms & P2M_WRITE)
         e |= NPT_RW;
     if (!(perms & P2M_EXEC))
@@ -47,7 +47,7 @@ static paddr_t npt_addr(uint64_t e, unsigned int level)
 {
     uint64_t large = (PAGE_SIZE << (9 * (level - 1))) - 1;
 
-    return e & NPT_ADDR_MASK & ((level > 1 && (e & NPT_PS)) ? ~large : ~0ull);
+    return mk_paddr(e & NPT_ADDR_MASK & ((level > 1 && (e & NPT_PS)) ? ~large : ~0ull));
 }
 
 static enum p2m_type npt_type(uint64_t e)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The x86-64 PV domain type (asm/domain_type.h). A PV domain runs in the
- * same hardware container as an HVM one (docs/decisions.md item 25): its
+ * same hardware container as an HVM one (docs/decisions.md item 26): its
  * "machine" frames are its guest-physical frames, so the P2M alone keeps it
  * out of other domains' memory and the hypervisor's. Its kernel and user
  * space both run at CPL 3 on Xen's flat selectors; every exception is

@@ -40,7 +40,8 @@ bool pv_hypercall_page_write(struct domain *d, gpaddr_t gpa)
 
     for (uint32_t nr = 0; nr < PAGE_SIZE / XEN_HYPERCALL_STUB_SIZE; nr++) {
         write_stub(stub, nr);
-        if (copy_to_guest_phys(d, gpa + nr * XEN_HYPERCALL_STUB_SIZE, stub, sizeof(stub)))
+        if (copy_to_guest_phys(d, gpaddr_add(gpa, nr * XEN_HYPERCALL_STUB_SIZE), stub,
+                               sizeof(stub)))
             return false;
     }
     return true;

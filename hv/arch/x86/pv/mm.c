@@ -3,7 +3,7 @@
  * The PV MMU calls. A PV guest's machine frames are its guest-physical
  * frames (mfn == gfn) and its page tables are walked by the hardware under
  * the P2M, so these calls are about the guest's correctness, not isolation
- * (docs/decisions.md item 25): a write lands only in the domain's own
+ * (docs/decisions.md item 26): a write lands only in the domain's own
  * memory, checked in its P2M. Xen's errors are kept for what guests check.
  * Not offered yet: pinning (pin/unpin answer -ENOSYS), the M2P's updates
  * other than the identity, and guest user mode (new_user_baseptr is kept
@@ -32,8 +32,9 @@ static bool own_frame(struct domain *d, uint64_t mfn)
 {
     uint64_t probe;
 
-    return mfn < (1ull << 40) && !copy_from_guest_phys(d, &probe, mfn << PAGE_SHIFT, 8) &&
-           !copy_to_guest_phys(d, mfn << PAGE_SHIFT, &probe, 8);
+    return mfn < (1ull << 40) &&
+           !copy_from_guest_phys(d, &probe, mk_gpaddr(mfn << PAGE_SHIFT), 8) &&
+           !copy_to_guest_phys(d, mk_gpaddr(mfn << PAGE_SHIFT), &probe, 8);
 }
 
 /* Every vCPU of the domain drops its guest TLB entries before it runs again. */
@@ -75,7 +76,7 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
         unsigned int cmd;
         uint64_t mfn;
 
-        if (copy_from_guest(v, &req, reqs + done * sizeof(req), sizeof(req))) {
+        if (copy_from_guest(v, &req, mk_gvaddr(reqs + done * sizeof(req)), sizeof(req))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -83,7 +84,8 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
         mfn = req.ptr >> PAGE_SHIFT;
         if (cmd == MMU_NORMAL_PT_UPDATE || cmd == MMU_PT_UPDATE_PRESERVE_AD) {
             /* PRESERVE_AD's A/D merge is the hardware's own business here: plain write. */
-            if (!own_frame(d, mfn) || copy_to_guest_phys(d, req.ptr & ~7ull, &req.val, 8)) {
+            if (!own_frame(d, mfn) ||
+                copy_to_guest_phys(d, mk_gpaddr(req.ptr & ~7ull), &req.val, 8)) {
                 rc = -XEN_EINVAL;
                 break;
             }
@@ -98,7 +100,7 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
             break;
         }
     }
-    if (pdone && copy_to_guest(v, pdone, &done, sizeof(done)))
+    if (pdone && copy_to_guest(v, mk_gvaddr(pdone), &done, sizeof(done)))
         return -XEN_EFAULT;
     return rc;
 }
@@ -109,7 +111,7 @@ static uint64_t l1_entry_gpa(struct vcpu *v, uint64_t cr3, uint64_t va)
     uint64_t table = cr3 & PTE_FRAME, e;
 
     for (unsigned int shift = 39; shift > 12; shift -= 9) {
-        if (copy_from_guest_phys(v->domain, &e, table + ((va >> shift) & 511) * 8, 8) ||
+        if (copy_from_guest_phys(v->domain, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
             !(e & PTE_PRESENT) || (e & PTE_PS))
             return 0;
         table = e & PTE_FRAME;
@@ -137,7 +139,7 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
         return -XEN_EINVAL;
     hvm_be->get_paging(v, &p);
     pte = l1_entry_gpa(v, p.cr3, va);
-    if (!pte || copy_to_guest_phys(v->domain, pte, &val, 8))
+    if (!pte || copy_to_guest_phys(v->domain, mk_gpaddr(pte), &val, 8))
         return -XEN_EINVAL;
     flush(v, flags);
     return 0;
@@ -178,7 +180,7 @@ int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdon
     if (count > MMU_BATCH_MAX)
         return -XEN_EINVAL;
     for (; done < count; done++) {
-        if (copy_from_guest(v, &op, ops + done * sizeof(op), sizeof(op))) {
+        if (copy_from_guest(v, &op, mk_gvaddr(ops + done * sizeof(op)), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -186,7 +188,7 @@ int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdon
         if (rc)
             break;
     }
-    if (pdone && copy_to_guest(v, pdone, &done, sizeof(done)))
+    if (pdone && copy_to_guest(v, mk_gvaddr(pdone), &done, sizeof(done)))
         return -XEN_EFAULT;
     return rc;
 }

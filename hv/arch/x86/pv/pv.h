@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pv/'s private interface. An x86-64 PV domain runs in the hardware
- * back-end's container (docs/decisions.md item 25): pv/ reaches the
+ * back-end's container (docs/decisions.md item 26): pv/ reaches the
  * back-end only through hvm_be and the HVM type's ops, never a vendor's
  * symbol.
  */
@@ -10,7 +10,7 @@
 
 #include <asm/domain_type.h>
 #include <asm/hvm/hvm.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 
 static inline struct pv_vcpu *to_pv(struct vcpu *v)

@@ -50,7 +50,7 @@ int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
         return 0;
     }
     for (unsigned int i = 0; i < TRAP_LIST_MAX; i++) {
-        if (copy_from_guest(v, &ti, list + i * sizeof(ti), sizeof(ti)))
+        if (copy_from_guest(v, &ti, mk_gvaddr(list + i * sizeof(ti)), sizeof(ti)))
             return -XEN_EFAULT;
         if (!ti.address)
             return 0;
@@ -99,7 +99,7 @@ static const char *bounce(struct vcpu *v, const struct pv_trap *t, bool has_erro
     *p++ = FLAT_KERNEL_SS64;
     bytes = (size_t)(p - frame) * sizeof(frame[0]);
     ksp -= bytes;
-    if (!canonical(ksp) || copy_to_guest(v, ksp, frame, bytes))
+    if (!canonical(ksp) || copy_to_guest(v, mk_gvaddr(ksp), frame, bytes))
         return "fault while writing the PV exception frame";
     hvm_be->set_reg(v, GREG_RIP, t->address);
     hvm_be->set_reg(v, GREG_RSP, ksp);
@@ -143,7 +143,7 @@ enum hypercall_return pv_iret(struct vcpu *v, int64_t *result)
     struct iret_context c;
     uint16_t cs, ss; /* the selectors: CS's upper bits hold the upcall mask of a bounce frame */
 
-    if (copy_from_guest(v, &c, hvm_be->get_reg(v, GREG_RSP), sizeof(c))) {
+    if (copy_from_guest(v, &c, mk_gvaddr(hvm_be->get_reg(v, GREG_RSP)), sizeof(c))) {
         domain_crash(v->domain, "PV iret: the frame at RSP 0x%llx cannot be read",
                      (unsigned long long)hvm_be->get_reg(v, GREG_RSP));
         return HYPERCALL_NEW_CONTEXT;

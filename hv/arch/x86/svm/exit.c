@@ -37,7 +37,7 @@ static void decode_npf(const struct svm_vcpu *s, struct hvm_exit *e)
     uint64_t err = s->vmcb->control.exitinfo1;
 
     e->reason = HVM_EXIT_NPF;
-    e->npf.gpa = s->vmcb->control.exitinfo2;
+    e->npf.gpa = mk_gpaddr(s->vmcb->control.exitinfo2);
     e->npf.present = (err & NPF_PRESENT) != 0;
     e->npf.write = (err & NPF_WRITE) != 0;
     e->npf.fetch = (err & NPF_FETCH) != 0;

@@ -166,7 +166,7 @@ static const char *svm_entry_went_wrong(const struct svm_vcpu *s,
     if (!svm_emulated_by_qemu_tcg)
         return NULL;
     if (save->rip == (uintptr_t)svm_vmrun_return && save->cr3 == read_cr3() &&
-        save->rax == s->vmcb_pa)
+        save->rax == paddr_val(s->vmcb_pa))
         return "VMRUN ran this CPU's host state as the guest";
     if ((uint32_t)s->vmcb->control.exitcode == VMEXIT_SHUTDOWN && save->rip == entry->rip &&
         save->rsp == entry->rsp && save->cr3 == entry->cr3)

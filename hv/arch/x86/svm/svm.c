@@ -74,7 +74,7 @@ static bool svm_maps_init(void)
 
     svm_msrpm_pa = page_alloc(1); /* 8 KiB */
     svm_iopm_pa = page_alloc(2);  /* 12 KiB used */
-    if (!svm_msrpm_pa || !svm_iopm_pa)
+    if (!paddr_val(svm_msrpm_pa) || !paddr_val(svm_iopm_pa))
         return false;
     memset(phys_to_virt(svm_msrpm_pa), 0xFF, 2 * PAGE_SIZE);
     memset(phys_to_virt(svm_iopm_pa), 0xFF, 4 * PAGE_SIZE);
@@ -99,7 +99,7 @@ static bool svm_cpus_init(void)
             return false;
         c->hsave_pa = page_alloc(0);
         c->host_state_pa = page_alloc(0);
-        if (!c->hsave_pa || !c->host_state_pa)
+        if (!paddr_val(c->hsave_pa) || !paddr_val(c->host_state_pa))
             return false;
         memset(phys_to_virt(c->hsave_pa), 0, PAGE_SIZE);
         memset(phys_to_virt(c->host_state_pa), 0, PAGE_SIZE);
@@ -147,7 +147,7 @@ static void svm_init_cpu(void)
 
     CHECK(c);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-    wrmsr(MSR_VM_HSAVE_PA, c->hsave_pa);
+    wrmsr(MSR_VM_HSAVE_PA, paddr_val(c->hsave_pa));
 }
 
 /* Power-on state in the vCPU's existing pages: at creation and at each restart. */

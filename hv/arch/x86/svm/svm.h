@@ -10,7 +10,7 @@
 #include <hv/types.h>
 #include <hv/domain.h>
 #include <asm/hvm/hvm.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include "vmcb.h"
 
 struct db_vcpu_state;

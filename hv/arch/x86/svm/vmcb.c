@@ -35,13 +35,13 @@ void svm_vmcb_init(struct vcpu *v, struct svm_vcpu *s)
                          VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD | VMCB_INTERCEPT_MONITOR |
                          VMCB_INTERCEPT_MWAIT | VMCB_INTERCEPT_MWAIT_COND | VMCB_INTERCEPT_XSETBV |
                          VMCB_INTERCEPT_RDPRU;
-    c->iopm_base_pa = svm_iopm_pa;
-    c->msrpm_base_pa = svm_msrpm_pa;
+    c->iopm_base_pa = paddr_val(svm_iopm_pa);
+    c->msrpm_base_pa = paddr_val(svm_msrpm_pa);
     c->tsc_offset = 0;
     /* Physical interrupts exit (INTR) and never reach the guest's IF. */
     c->vintr = VMCB_VINTR_MASKING;
     c->np_enable = VMCB_NP_ENABLE;
-    c->n_cr3 = p2m_root(v->domain->p2m);
+    c->n_cr3 = paddr_val(p2m_root(v->domain->p2m));
 }
 
 static void load_segment(struct vmcb_segment *seg, const struct db_segment *from)

@@ -33,8 +33,8 @@ bool fake_log_has(const char *needle)
 
 void *phys_to_virt(paddr_t pa)
 {
-    assert_true(pa < FAKE_MEM_SIZE);
-    return fake_mem + pa;
+    assert_true(paddr_val(pa) < FAKE_MEM_SIZE);
+    return fake_mem + paddr_val(pa);
 }
 
 void printk(const char *fmt, ...)

@@ -32,12 +32,12 @@ static uint8_t sum_bytes(const void *p, size_t len)
     return s;
 }
 
-static struct acpi_header *table_at(paddr_t pa)
+static struct acpi_header *table_at(uint64_t pa)
 {
     return (struct acpi_header *)(fake_mem + pa);
 }
 
-static void seal(paddr_t pa)
+static void seal(uint64_t pa)
 {
     struct acpi_header *h = table_at(pa);
 
@@ -46,7 +46,7 @@ static void seal(paddr_t pa)
 }
 
 /* Header plus body; sealed with a correct checksum. */
-static void put_table(paddr_t pa, const char *sig, const void *body, uint32_t body_len)
+static void put_table(uint64_t pa, const char *sig, const void *body, uint32_t body_len)
 {
     struct acpi_header *h = table_at(pa);
 
@@ -71,7 +71,7 @@ static void put_rsdp(uint8_t revision, uint32_t rsdt, uint64_t xsdt)
     r->ext_checksum = (uint8_t)-sum_bytes(r, sizeof(*r));
 }
 
-static void put_roots(const char *const *sigs, const paddr_t *pas, unsigned int n)
+static void put_roots(const char *const *sigs, const uint64_t *pas, unsigned int n)
 {
     uint64_t x[16];
     uint32_t r[16];
@@ -183,7 +183,7 @@ static const uint8_t dsdt_s5[] = {
 static void platform(void)
 {
     static const char *const sigs[] = { "APIC", "FACP", "HPET" };
-    static const paddr_t pas[] = { PA_MADT, PA_FADT, PA_HPET };
+    static const uint64_t pas[] = { PA_MADT, PA_FADT, PA_HPET };
     struct acpi_gas hpet_gas = { .space_id = ACPI_GAS_MEMORY, .address = 0xFED00000 };
     uint8_t hpet[20] = { 0 };
 
@@ -208,7 +208,7 @@ static void platform(void)
 
 static void parse(void)
 {
-    acpi_parse_all(PA_RSDP, &root, &info);
+    acpi_parse_all(mk_paddr(PA_RSDP), &root, &info);
 }
 
 static void test_q35_like_platform(void **state)
@@ -220,14 +220,14 @@ static void test_q35_like_platform(void **state)
     assert_true(info.xsdt);
     assert_int_equal(info.rsdp_revision, 2);
     assert_true(info.have_madt);
-    assert_int_equal(info.lapic_paddr, 0xFEE00000);
+    assert_int_equal(paddr_val(info.lapic_paddr), 0xFEE00000);
     assert_true(info.pcat_compat);
     assert_int_equal(info.nr_cpus, 3);
     assert_int_equal(info.cpu_apic_id[0], 0);
     assert_int_equal(info.cpu_apic_id[1], 1);
     assert_int_equal(info.cpu_apic_id[2], 3);
     assert_int_equal(info.nr_ioapics, 1);
-    assert_int_equal(info.ioapic[0].paddr, 0xFEC00000);
+    assert_int_equal(paddr_val(info.ioapic[0].paddr), 0xFEC00000);
     assert_int_equal(info.nr_overrides, 2);
     assert_int_equal(info.override[0].source, 0);
     assert_int_equal(info.override[0].gsi, 2);
@@ -244,7 +244,7 @@ static void test_q35_like_platform(void **state)
     assert_true(info.have_s5);
     assert_int_equal(info.s5_slp_typ_a, 5);
     assert_int_equal(info.s5_slp_typ_b, 1);
-    assert_int_equal(info.hpet_paddr, 0xFED00000);
+    assert_int_equal(paddr_val(info.hpet_paddr), 0xFED00000);
     assert_non_null(acpi_root_find(&root, "FACP"));
     assert_null(acpi_root_find(&root, "MCFG"));
     assert_string_equal(fake_log(), "");
@@ -265,7 +265,7 @@ static void test_rsdp_missing(void **state)
 {
     (void)state;
     fake_reset();
-    acpi_parse_all(0, &root, &info);
+    acpi_parse_all(mk_paddr(0), &root, &info);
     assert_false(info.present);
     assert_true(fake_log_has("no RSDP"));
 }
@@ -331,7 +331,7 @@ static void test_table_bad_lengths(void **state)
     assert_false(info.have_madt);
     assert_true(fake_log_has("FACP at 0x5000: bad length 8"));
     assert_true(fake_log_has("APIC at 0x4000: bad length 4294967280"));
-    assert_int_equal(info.hpet_paddr, 0xFED00000);
+    assert_int_equal(paddr_val(info.hpet_paddr), 0xFED00000);
 }
 
 static void test_root_with_bad_length(void **state)
@@ -414,7 +414,7 @@ static void test_madt_x2apic_duplicates_and_override(void **state)
     reparse_madt();
     assert_int_equal(info.nr_cpus, 2);
     assert_int_equal(info.cpu_apic_id[1], 300);
-    assert_int_equal(info.lapic_paddr, 0xFEE10000);
+    assert_int_equal(paddr_val(info.lapic_paddr), 0xFEE10000);
     assert_false(info.pcat_compat);
     assert_true(fake_log_has("APIC id 0 twice"));
 }
@@ -442,7 +442,7 @@ static void test_fadt_revision1_legacy_fields(void **state)
     assert_int_equal(info.pm_tmr_port, 0x608);
     assert_int_equal(info.pm1a_cnt_port, 0x604);
     assert_false(info.have_reset_reg);
-    assert_int_equal(info.dsdt_paddr, PA_DSDT);
+    assert_int_equal(paddr_val(info.dsdt_paddr), PA_DSDT);
 }
 
 static void test_fadt_x_fields_win(void **state)
@@ -460,7 +460,7 @@ static void test_fadt_x_fields_win(void **state)
     acpi_parse_fadt(table_at(PA_FADT), &info);
     assert_int_equal(info.pm_tmr_port, 0xB008);
     assert_int_equal(info.pm1b_cnt_port, 0xB104);
-    assert_int_equal(info.dsdt_paddr, 0x8000);
+    assert_int_equal(paddr_val(info.dsdt_paddr), 0x8000);
 }
 
 static void test_fadt_unusable_blocks(void **state)
@@ -560,12 +560,12 @@ static void test_hpet_malformed(void **state)
     put_table(PA_HPET, "HPET", hpet, 8);
     memset(&info, 0, sizeof(info));
     acpi_parse_hpet(table_at(PA_HPET), &info);
-    assert_int_equal(info.hpet_paddr, 0);
+    assert_int_equal(paddr_val(info.hpet_paddr), 0);
     assert_true(fake_log_has("HPET table too short (44 bytes)"));
     memcpy(hpet + 4, &io, sizeof(io));
     put_table(PA_HPET, "HPET", hpet, sizeof(hpet));
     acpi_parse_hpet(table_at(PA_HPET), &info);
-    assert_int_equal(info.hpet_paddr, 0);
+    assert_int_equal(paddr_val(info.hpet_paddr), 0);
     assert_true(fake_log_has("HPET base (space 1, address 0x40) unusable"));
 }
 

@@ -13,7 +13,7 @@
 
 #include <asm/domain_type.h>
 #include <asm/guest_pt.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 
@@ -28,9 +28,9 @@ static struct vcpu vcpu = { .domain = &dom };
 int copy_from_guest_phys(struct domain *d, void *dst, gpaddr_t gpa, size_t len)
 {
     assert_ptr_equal(d, &dom);
-    if (gpa >= GUEST_MEM || len > GUEST_MEM - gpa)
+    if (gpaddr_val(gpa) >= GUEST_MEM || len > GUEST_MEM - gpaddr_val(gpa))
         return -EFAULT;
-    memcpy(dst, guest_mem + gpa, len);
+    memcpy(dst, guest_mem + gpaddr_val(gpa), len);
     return 0;
 }
 
@@ -51,12 +51,12 @@ static int setup(void **state)
     return 0;
 }
 
-static void put32(gpaddr_t gpa, uint32_t e)
+static void put32(uint64_t gpa, uint32_t e)
 {
     memcpy(guest_mem + gpa, &e, 4);
 }
 
-static void put64(gpaddr_t gpa, uint64_t e)
+static void put64(uint64_t gpa, uint64_t e)
 {
     memcpy(guest_mem + gpa, &e, 8);
 }
@@ -67,19 +67,20 @@ static void put64(gpaddr_t gpa, uint64_t e)
 #define PS X86_PTE_PS
 #define NX X86_PTE_NX
 
-static gpaddr_t walk(uint64_t gva, bool write)
+/* The guest-physical address gva translates to. */
+static uint64_t walk(uint64_t gva, bool write)
 {
-    gpaddr_t gpa = ~0ull;
+    gpaddr_t gpa = mk_gpaddr(~0ull);
 
-    assert_int_equal(guest_virt_to_phys(&vcpu, gva, write, &gpa), 0);
-    return gpa;
+    assert_int_equal(guest_virt_to_phys(&vcpu, mk_gvaddr(gva), write, &gpa), 0);
+    return gpaddr_val(gpa);
 }
 
 static void walk_fails(uint64_t gva, bool write)
 {
     gpaddr_t gpa;
 
-    assert_int_equal(guest_virt_to_phys(&vcpu, gva, write, &gpa), -EFAULT);
+    assert_int_equal(guest_virt_to_phys(&vcpu, mk_gvaddr(gva), write, &gpa), -EFAULT);
 }
 
 static void test_paging_off(void **state)
@@ -202,8 +203,9 @@ static void test_user_pointer(void **state)
     put64(0x3000 + 0x001 * 8, 0x4000 | P | RW); /* supervisor-only PDE */
     paging.cpl = 3;
     walk_fails(0xFFFFFFFF80202ABCull, false);
-    assert_int_equal(guest_kernel_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, false, &gpa), 0);
-    assert_int_equal(gpa, 0x5ABC);
+    assert_int_equal(
+        guest_kernel_virt_to_phys(&vcpu, mk_gvaddr(0xFFFFFFFF80202ABCull), false, &gpa), 0);
+    assert_int_equal(gpaddr_val(gpa), 0x5ABC);
     paging.cpl = 0;
     assert_int_equal(walk(0xFFFFFFFF80202ABCull, false), 0x5ABC);
     /* The same in legacy 32-bit paging. */
@@ -221,12 +223,13 @@ static void test_nx(void **state)
 
     (void)state;
     long_mode_tables();
-    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, &gpa), 0);
+    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, mk_gvaddr(0xFFFFFFFF80202ABCull), &gpa), 0);
     put64(0x2000 + 0x1FE * 8, 0x3000 | P | RW | US | NX);
-    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, &gpa), -EFAULT);
+    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, mk_gvaddr(0xFFFFFFFF80202ABCull), &gpa),
+                     -EFAULT);
     assert_int_equal(walk(0xFFFFFFFF80202ABCull, true), 0x5ABC);
     paging.efer &= ~EFER_NXE;
-    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, 0xFFFFFFFF80202ABCull, &gpa), 0);
+    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, mk_gvaddr(0xFFFFFFFF80202ABCull), &gpa), 0);
     /* PAE too. */
     paging = (struct guest_paging){
         .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x1020, .cr4 = X86_CR4_PAE, .efer = EFER_NXE
@@ -234,7 +237,7 @@ static void test_nx(void **state)
     put64(0x1020, 0x6000 | P);
     put64(0x6000, 0x7000 | P | RW);
     put64(0x7000, 0x8000 | P | RW | NX);
-    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, 0x123, &gpa), -EFAULT);
+    assert_int_equal(guest_fetch_virt_to_phys(&vcpu, mk_gvaddr(0x123), &gpa), -EFAULT);
     assert_int_equal(walk(0x123, false), 0x8123);
 }
 

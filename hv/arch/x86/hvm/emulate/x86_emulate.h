@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <asm/x86-defs.h> /* X86_SEG_ATTR_S/P/L/DB, X86_RFLAGS_VM, X86_EXC_* */
+#include <arch/x86-defs.h> /* X86_SEG_ATTR_S/P/L/DB, X86_RFLAGS_VM, X86_EXC_* */
 
 #define X86_MAX_INSN_LEN 15
 

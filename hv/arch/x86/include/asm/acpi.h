@@ -61,7 +61,7 @@ struct acpi_gas {
 
 struct acpi_ioapic {
     uint8_t id;
-    uint32_t paddr;
+    paddr_t paddr;
     uint32_t gsi_base;
 };
 

@@ -4,7 +4,7 @@
 #define ASM_CPU_H
 
 #include <hv/types.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 struct cpuid_result {
     uint32_t eax, ebx, ecx, edx;

@@ -3,7 +3,7 @@
  * Domain types: what differs between an HVM/PVH domain (hvm/) and an x86-64
  * PV one (pv/), so both kinds run side by side, even on one CPU. Both run in
  * the hardware back-end's container (a PV domain's is set up for its ring-3
- * kernel: docs/decisions.md item 25). Each domain points at its type's ops
+ * kernel: docs/decisions.md item 26). Each domain points at its type's ops
  * (d->arch.type); the common code's arch_virt (hv/arch_vcpu.h) forwards to
  * them, and hvm/'s exit dispatch asks them what only the type knows.
  */

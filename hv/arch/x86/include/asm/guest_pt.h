@@ -11,6 +11,6 @@
 
 struct vcpu;
 
-int guest_fetch_virt_to_phys(struct vcpu *v, uint64_t gva, gpaddr_t *gpa);
+int guest_fetch_virt_to_phys(struct vcpu *v, gvaddr_t gva, gpaddr_t *gpa);
 
 #endif

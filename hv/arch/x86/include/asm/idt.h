@@ -9,7 +9,7 @@
 #define ASM_IDT_H
 
 #include <hv/types.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 /* Saved by traps.S; lowest address first. */
 struct cpu_regs {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* RDMSR and WRMSR (the MSR numbers: asm/x86-defs.h). */
+/* RDMSR and WRMSR (the MSR numbers: arch/x86-defs.h). */
 #ifndef ASM_MSR_H
 #define ASM_MSR_H
 
 #include <hv/types.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

@@ -21,7 +21,7 @@ static uint8_t mem[FUZZ_ACPI_MEM + FUZZ_ACPI_MAX_TABLE];
 
 void *phys_to_virt(paddr_t pa)
 {
-    return mem + (pa - FUZZ_ACPI_BASE) % FUZZ_ACPI_MEM;
+    return mem + (paddr_val(pa) - FUZZ_ACPI_BASE) % FUZZ_ACPI_MEM;
 }
 
 void printk(const char *fmt, ...)
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(data[0] & FUZZ_ACPI_NO_FIXUP))
         fix_checksums();
 
-    acpi_parse_all(FUZZ_ACPI_BASE, &root, &info);
+    acpi_parse_all(mk_paddr(FUZZ_ACPI_BASE), &root, &info);
     if (info.nr_cpus > HV_MAX_CPUS || info.nr_ioapics > ACPI_MAX_IOAPICS ||
         info.nr_overrides > ACPI_MAX_OVERRIDES || info.s5_slp_typ_a > 7 || info.s5_slp_typ_b > 7)
         abort();

@@ -11,19 +11,14 @@
 #include <cmocka.h>
 
 #include <asm/hvm/context.h>
+#include <arch/x86-defs.h>
 #include <domain-builder/vcpu.h>
 #include <public/errno.h>
 #include <public/hvm/hvm_vcpu.h>
 #include <public/xen.h>
 
-#define CR4_PAE   (1ull << 5)
-#define CR4_PCIDE (1ull << 17)
-#define CR4_SMEP  (1ull << 20)
-#define EFER_LME  (1ull << 8)
-#define EFER_LMA  (1ull << 10)
-
 static const struct hvm_context_limits limits = {
-    .cr4_valid = 0x7BF | CR4_PCIDE | CR4_SMEP,
+    .cr4_valid = 0x7BF | X86_CR4_PCIDE | X86_CR4_SMEP,
     .efer_valid = 0xD01, /* SCE LME LMA NXE */
     .phys_bits = 40,
 };
@@ -39,7 +34,7 @@ static struct vcpu_hvm_context ctx64(void)
         .rflags = 0x2,
         .cr0 = 0x80000011,
         .cr3 = 0x1000,
-        .cr4 = CR4_PAE,
+        .cr4 = X86_CR4_PAE,
         .efer = EFER_LME,
     };
     return c;
@@ -121,7 +116,7 @@ static void test_32bit_start(void **state)
     /* PAE paging with LME: long mode, compatibility or (CS.L) 64-bit. */
     c = ctx32();
     c.cpu_regs.x86_32.cr0 = 0x80000011;
-    c.cpu_regs.x86_32.cr4 = CR4_PAE;
+    c.cpu_regs.x86_32.cr4 = X86_CR4_PAE;
     c.cpu_regs.x86_32.efer = EFER_LME;
     assert_int_equal(check(&c, &st), 0);
     assert_int_equal(st.mode, DB_CPU_LONG64);
@@ -176,8 +171,8 @@ BAD(pad2, c->cpu_regs.x86_32.pad2[2] = 1)
 BAD(lma_without_lme, c->cpu_regs.x86_32.efer = EFER_LMA)
 BAD(lma_without_paging, c->cpu_regs.x86_32.efer = EFER_LME | EFER_LMA)
 BAD(real_mode, c->cpu_regs.x86_32.cr0 = 0x10)
-BAD(pcide_not_long, c->cpu_regs.x86_32.cr4 = CR4_PCIDE)
-BAD(long_cs_l_and_d, c->cpu_regs.x86_32.cr0 = 0x80000011; c->cpu_regs.x86_32.cr4 = CR4_PAE;
+BAD(pcide_not_long, c->cpu_regs.x86_32.cr4 = X86_CR4_PCIDE)
+BAD(long_cs_l_and_d, c->cpu_regs.x86_32.cr0 = 0x80000011; c->cpu_regs.x86_32.cr4 = X86_CR4_PAE;
     c->cpu_regs.x86_32.efer = EFER_LME; c->cpu_regs.x86_32.cs_ar = 0xE9B)
 BAD(long_without_pae, c->cpu_regs.x86_32.cr0 = 0x80000011; c->cpu_regs.x86_32.efer = EFER_LME)
 
@@ -253,9 +248,9 @@ static void test_limits(void **state)
     struct db_vcpu_state st;
 
     (void)state;
-    c.cpu_regs.x86_64.cr4 |= CR4_SMEP | CR4_PCIDE;
+    c.cpu_regs.x86_64.cr4 |= X86_CR4_SMEP | X86_CR4_PCIDE;
     assert_int_equal(check(&c, &st), 0);
-    narrow.cr4_valid &= ~CR4_SMEP;
+    narrow.cr4_valid &= ~X86_CR4_SMEP;
     assert_int_equal(hvm_context_check(&c, &narrow, &st), -XEN_EINVAL);
     narrow = limits;
     narrow.efer_valid &= ~(1ull << 11);

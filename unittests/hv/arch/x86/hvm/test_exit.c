@@ -17,7 +17,7 @@
 #include <asm/guest_pt.h>
 #include <asm/hvm/hvm.h>
 #include <asm/spec_ctrl.h>
-#include <asm/x86-defs.h>
+#include <arch/x86-defs.h>
 #include "hvm/hvm.h" /* hvm/'s private interface (hv/arch/x86/hvm/) */
 #include <hv/dom_console.h>
 #include <hv/domain.h>
@@ -152,19 +152,19 @@ const struct hvm_backend *hvm_be;
 struct host_spec_ctrl host_spec;
 
 /* The hypervisor services the handlers call. */
-int guest_fetch_virt_to_phys(struct vcpu *v, uint64_t gva, gpaddr_t *gpa)
+int guest_fetch_virt_to_phys(struct vcpu *v, gvaddr_t gva, gpaddr_t *gpa)
 {
     (void)v;
-    *gpa = gva;
-    return gva < sizeof(code) ? 0 : -EFAULT;
+    *gpa = mk_gpaddr(gvaddr_val(gva));
+    return gvaddr_val(gva) < sizeof(code) ? 0 : -EFAULT;
 }
 
 int copy_from_guest_phys(struct domain *d, void *dst, gpaddr_t gpa, size_t len)
 {
     (void)d;
-    if (gpa >= sizeof(code) || len > sizeof(code) - gpa)
+    if (gpaddr_val(gpa) >= sizeof(code) || len > sizeof(code) - gpaddr_val(gpa))
         return -EFAULT;
-    memcpy(dst, code + gpa, len);
+    memcpy(dst, code + gpaddr_val(gpa), len);
     return 0;
 }
 
@@ -174,7 +174,7 @@ static uint8_t hypercall_page[PAGE_SIZE];
 int copy_to_guest_phys(struct domain *d, gpaddr_t gpa, const void *src, size_t len)
 {
     (void)d;
-    if (gpa != 0x5000 || len != PAGE_SIZE)
+    if (gpaddr_val(gpa) != 0x5000 || len != PAGE_SIZE)
         return -EFAULT;
     memcpy(hypercall_page, src, len);
     return 0;
@@ -619,8 +619,8 @@ static void test_hypercall_page(void **state)
     static const uint8_t iret[] = { 0x0F, 0x0B, 0xCC };
 
     (void)state;
-    assert_false(hvm_hypercall_page_write(&dom, 0x6000));
-    assert_true(hvm_hypercall_page_write(&dom, 0x5000));
+    assert_false(hvm_hypercall_page_write(&dom, mk_gpaddr(0x6000)));
+    assert_true(hvm_hypercall_page_write(&dom, mk_gpaddr(0x5000)));
     assert_memory_equal(hypercall_page + 17 * 32, stub17, sizeof(stub17));
     assert_memory_equal(hypercall_page + 23 * 32, iret, sizeof(iret));
     assert_int_equal(hypercall_page[127 * 32], 0xB8);

@@ -33,21 +33,21 @@ static void test_geometry(void **state)
 
 static void test_table_entries(void **state)
 {
-    uint64_t e = f->table(0x123456000ull);
+    uint64_t e = f->table(mk_paddr(0x123456000ull));
 
     (void)state;
     assert_true(e == (0x123456000ull | P | RW | US));
     for (unsigned int level = 2; level <= 4; level++) {
         assert_true(f->is_table(e, level));
-        assert_true(f->addr(e, level) == 0x123456000ull);
+        assert_true(paddr_val(f->addr(e, level)) == 0x123456000ull);
     }
     assert_false(f->is_table(e, 1)); /* level 1 holds only leaves */
 }
 
 static void test_ram_leaves(void **state)
 {
-    uint64_t e4k = f->leaf(0xABCDE000ull, 1, P2M_RAM, P2M_RWX);
-    uint64_t e2m = f->leaf(0x40000000ull, 2, P2M_RAM, P2M_READ);
+    uint64_t e4k = f->leaf(mk_paddr(0xABCDE000ull), 1, P2M_RAM, P2M_RWX);
+    uint64_t e2m = f->leaf(mk_paddr(0x40000000ull), 2, P2M_RAM, P2M_READ);
 
     (void)state;
     /* Present, user (nested walks are user accesses), writable, executable, type RAM. */
@@ -61,8 +61,8 @@ static void test_ram_leaves(void **state)
     assert_false(f->is_table(e2m, 2));
     assert_int_equal(f->perms(e2m), P2M_READ);
     /* Bit 12 of a large leaf is PAT, not address; bit 7 of a 4 KiB leaf is PAT, not PS. */
-    assert_true(f->addr(e2m | PAT_LARGE, 2) == 0x40000000ull);
-    assert_true(f->addr(e4k | PAT, 1) == 0xABCDE000ull);
+    assert_true(paddr_val(f->addr(e2m | PAT_LARGE, 2)) == 0x40000000ull);
+    assert_true(paddr_val(f->addr(e4k | PAT, 1)) == 0xABCDE000ull);
 }
 
 static void test_every_type_round_trips(void **state)
@@ -73,7 +73,7 @@ static void test_every_type_round_trips(void **state)
 
     (void)state;
     for (unsigned int i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        uint64_t e = f->leaf(0x5000, 1, types[i], P2M_READ | P2M_WRITE);
+        uint64_t e = f->leaf(mk_paddr(0x5000), 1, types[i], P2M_READ | P2M_WRITE);
 
         assert_int_equal(f->type(e), types[i]);
         assert_true(e & P);
@@ -85,7 +85,7 @@ static void test_every_type_round_trips(void **state)
 /* Emulated MMIO maps no page: not present, so every access faults, but typed and non-zero. */
 static void test_mmio_emul_is_not_present(void **state)
 {
-    uint64_t e = f->leaf(0xFEE00000ull, 1, P2M_MMIO_EMUL, P2M_RWX);
+    uint64_t e = f->leaf(mk_paddr(0xFEE00000ull), 1, P2M_MMIO_EMUL, P2M_RWX);
 
     (void)state;
     assert_true(e != 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * An x86-64 PV vCPU's own state (struct arch_vcpu, asm/domain.h), beside the
- * HVM container state its vCPU runs in (docs/decisions.md item 25).
+ * HVM container state its vCPU runs in (docs/decisions.md item 26).
  */
 #ifndef ASM_PV_VCPU_H
 #define ASM_PV_VCPU_H

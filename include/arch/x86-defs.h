@@ -2,11 +2,12 @@
 /*
  * x86 architectural definitions (Intel SDM vol. 3, AMD APM vol. 2): control
  * register, EFER and RFLAGS bits, exception vectors, page-table entry bits.
- * One name for each: nothing else in hv/ defines these. Macros only, usable
- * from C and assembly.
+ * One name for each: nothing else in the tree defines these. Shared by hv/
+ * and domain-builder/ (host-built too), so it includes nothing. Macros only,
+ * usable from C and assembly.
  */
-#ifndef ASM_X86_DEFS_H
-#define ASM_X86_DEFS_H
+#ifndef ARCH_X86_DEFS_H
+#define ARCH_X86_DEFS_H
 
 #ifdef __ASSEMBLER__
 #define X86_BIT(n) (1 << (n))
@@ -65,11 +66,16 @@
 #define X86_PTE_NX X86_BIT(63) /* PAE and 4/5-level, with EFER.NXE */
 
 /* Segment attributes in the 12-bit form (descriptor bits 40-47 and 52-55). */
-#define X86_SEG_ATTR_S  X86_BIT(4)
-#define X86_SEG_ATTR_P  X86_BIT(7)
-#define X86_SEG_ATTR_L  X86_BIT(9)
-#define X86_SEG_ATTR_DB X86_BIT(10)
-#define X86_SEG_ATTR_G  X86_BIT(11)
+#define X86_SEG_TYPE_CODE_XR_A  0xB /* execute/read, accessed */
+#define X86_SEG_TYPE_DATA_RW_A  0x3 /* read/write, accessed */
+#define X86_SEG_TYPE_TSS32_BUSY 0xB /* with S = 0 */
+#define X86_SEG_TYPE_LDT        0x2 /* with S = 0 */
+#define X86_SEG_ATTR_S          X86_BIT(4)
+#define X86_SEG_ATTR_DPL(n)     ((n) << 5)
+#define X86_SEG_ATTR_P          X86_BIT(7)
+#define X86_SEG_ATTR_L          X86_BIT(9)
+#define X86_SEG_ATTR_DB         X86_BIT(10)
+#define X86_SEG_ATTR_G          X86_BIT(11)
 
 #define X86_EXC_DE        0 /* divide error */
 #define X86_EXC_DB        1

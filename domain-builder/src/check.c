@@ -13,11 +13,15 @@ int db_check_runnable(const struct db_domain_spec *spec, struct db_layout *layou
 {
     int rc = db_prepare(spec, layout, diag);
 
-    /* The kind is known before the layout: a PV kernel's own errors do not matter. */
-    if (layout->mode == DB_MODE_PV)
+    /*
+     * The kind is known before the layout: a PV kernel in a domain the tree
+     * did not declare PV (spec->mode forced to DB_MODE_PV) is refused
+     * whatever else is wrong with it.
+     */
+    if (layout->mode == DB_MODE_PV && spec->mode != DB_MODE_PV)
         return db_fail(diag, DB_ERR_UNSUPPORTED,
-                       "the kernel is a PV image (Xen PV notes, no XEN_ELFNOTE_PHYS32_ENTRY), "
-                       "which is not supported yet: give a PVH ELF or a Linux bzImage");
+                       "the kernel is a PV image without a PVH entry (Xen PV notes, no "
+                       "XEN_ELFNOTE_PHYS32_ENTRY): declare the domain PV (mode = <1>)");
     return rc;
 }
 

@@ -51,7 +51,10 @@ static int check_notes(const struct db_domain_spec *spec, struct db_layout *l, s
     uint64_t kstart, kend;
 
     if (!elf->is64)
-        return db_fail(diag, DB_ERR_UNSUPPORTED, "PV: 32-bit PV kernels are not supported");
+        return db_fail(diag, DB_ERR_UNSUPPORTED,
+                       "PV: 32-bit PV kernels are not supported (only x86-64 PV: a 32-bit one "
+                       "needs the whole compat PV ABI; Linux dropped 32-bit PV in 5.9): boot "
+                       "the kernel as PVH");
     if (!DB_NOTE_SEEN(n, XEN_ELFNOTE_ENTRY))
         n->entry = elf->entry;
     if (!DB_NOTE_SEEN(n, XEN_ELFNOTE_PADDR_OFFSET))

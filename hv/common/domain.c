@@ -69,7 +69,7 @@ static void vcpu_init(struct vcpu *v)
     vcpu_timer_init(v);
 }
 
-struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
+struct domain *domain_create(unsigned int index, uint16_t domid, const char *name, bool pv,
                              unsigned int nr_vcpus, uint64_t p2m_pool_bytes,
                              const struct domain_policy *policy)
 {
@@ -83,7 +83,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
     }
     d = phys_to_virt(pa);
     memset(d, 0, sizeof(*d));
-    arch_domain_init(d);
+    arch_domain_init(d, pv);
     d->index = index;
     d->domid = domid;
     memcpy(d->name, name, strnlen(name, DOMAIN_NAME_MAX - 1));

@@ -68,6 +68,7 @@ struct domain_spec {
     char name[HL_MAX_NAME];
     uint16_t domid;
     bool privileged;
+    bool pv; /* mode bit 0: an x86-64 PV domain, else PVH */
     uint32_t vcpus;
     uint64_t memory_bytes, p2m_pool_bytes;
     struct domain_policy policy;
@@ -334,6 +335,7 @@ static bool copy_spec(unsigned int index)
     snprintf(ds->name, sizeof(ds->name), "%s", hd->name);
     ds->domid = hd->domid;
     ds->privileged = (hd->capabilities & HL_CAP_CONTROL) != 0;
+    ds->pv = hd->type == HL_DOMAIN_PV;
     ds->vcpus = hd->vcpus;
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
@@ -382,7 +384,8 @@ static bool prepare_domain(const struct domain_spec *ds)
     spec->name = ds->name;
     spec->domid = ds->domid;
     spec->flags = ds->privileged ? DB_SPEC_PRIVILEGED : 0;
-    spec->mode = DB_MODE_AUTO;
+    /* The tree's mode decides; a PVH domain's image says which PVH entry (ELF or bzImage). */
+    spec->mode = ds->pv ? DB_MODE_PV : DB_MODE_AUTO;
     spec->memory_bytes = ds->memory_bytes;
     spec->nr_vcpus = ds->vcpus;
     spec->kernel = phys_to_virt(mk_paddr(ds->kernel.base));
@@ -442,7 +445,8 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
     struct domain *d;
     unsigned int i;
 
-    d = domain_create(index, ds->domid, ds->name, ds->vcpus, ds->p2m_pool_bytes, &ds->policy);
+    d = domain_create(index, ds->domid, ds->name, ds->pv, ds->vcpus, ds->p2m_pool_bytes,
+                      &ds->policy);
     if (!d)
         return NULL;
     d->sched.weight = ds->sched_weight;
@@ -522,6 +526,12 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
     if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
+        return false;
+    }
+    /* A PV kernel's hypercall page: the builder's stubs are replaced by the type's own. */
+    if (layout.mode == DB_MODE_PV && layout.hypercall_page.size &&
+        !arch_virt->hypercall_page_write(d, mk_gpaddr(layout.hypercall_page.gpa))) {
+        printk("tessera: domain %s: cannot write its hypercall page\n", ds->name);
         return false;
     }
     if (arch_virt->vcpu_set_start_state(d->vcpus[0], &start)) {

@@ -48,10 +48,10 @@ static void parse_mode(struct hl_ctx *c, struct hl_domain *d, int node)
         d->type = (mode & MODE_PV)   ? HL_DOMAIN_PV
                   : (mode & MODE_DM) ? HL_DOMAIN_HVM
                                      : HL_DOMAIN_PVH;
-    /* The hypervisor builds PVH domains only: refused here, not at build time. */
-    if (d->type != HL_DOMAIN_PVH)
-        hl_report(c, HL_E_MODE_UNSUPPORTED, node, "mode", -1, "0 (PVH)", "0x%x (%s)", mode,
-                  hl_domain_type_name(d->type));
+    /* The hypervisor builds PVH and PV domains: HVM is refused here, not at build time. */
+    if (d->type == HL_DOMAIN_HVM)
+        hl_report(c, HL_E_MODE_UNSUPPORTED, node, "mode", -1, "0 (PVH) or 1 (PV)", "0x%x (%s)",
+                  mode, hl_domain_type_name(d->type));
 }
 
 static void parse_name(struct hl_ctx *c, struct hl_domain *d, int node)

@@ -65,7 +65,7 @@ static unsigned check_domain(const struct tree *t, const struct hl_plan *plan, u
         .name = d->name,
         .domid = d->domid,
         .flags = (d->capabilities & HL_CAP_CONTROL) ? DB_SPEC_PRIVILEGED : 0,
-        .mode = DB_MODE_AUTO,
+        .mode = d->type == HL_DOMAIN_PV ? DB_MODE_PV : DB_MODE_AUTO, /* as the hypervisor */
         .memory_bytes = d->memory_kib * 1024,
         .nr_vcpus = d->vcpus,
         .cmdline = d->bootargs,

@@ -27,16 +27,18 @@
 #define X86_CR0_CD X86_BIT(30)
 #define X86_CR0_PG X86_BIT(31) /* paging */
 
-#define X86_CR4_PSE      X86_BIT(4) /* 4 MiB pages with 32-bit paging */
-#define X86_CR4_PAE      X86_BIT(5)
-#define X86_CR4_PGE      X86_BIT(7)
-#define X86_CR4_UMIP     X86_BIT(11)
-#define X86_CR4_LA57     X86_BIT(12) /* 5-level paging */
-#define X86_CR4_FSGSBASE X86_BIT(16)
-#define X86_CR4_PCIDE    X86_BIT(17)
-#define X86_CR4_OSXSAVE  X86_BIT(18)
-#define X86_CR4_SMEP     X86_BIT(20)
-#define X86_CR4_SMAP     X86_BIT(21)
+#define X86_CR4_PSE        X86_BIT(4) /* 4 MiB pages with 32-bit paging */
+#define X86_CR4_PAE        X86_BIT(5)
+#define X86_CR4_PGE        X86_BIT(7)
+#define X86_CR4_OSFXSR     X86_BIT(9)  /* FXSAVE/FXRSTOR and SSE */
+#define X86_CR4_OSXMMEXCPT X86_BIT(10) /* SIMD floating-point exceptions as #XM */
+#define X86_CR4_UMIP       X86_BIT(11)
+#define X86_CR4_LA57       X86_BIT(12) /* 5-level paging */
+#define X86_CR4_FSGSBASE   X86_BIT(16)
+#define X86_CR4_PCIDE      X86_BIT(17)
+#define X86_CR4_OSXSAVE    X86_BIT(18)
+#define X86_CR4_SMEP       X86_BIT(20)
+#define X86_CR4_SMAP       X86_BIT(21)
 
 #define EFER_SCE  X86_BIT(0)
 #define EFER_LME  X86_BIT(8)
@@ -47,7 +49,12 @@
 #define X86_RFLAGS_FIXED X86_BIT(1) /* reads as 1 */
 #define X86_RFLAGS_TF    X86_BIT(8)
 #define X86_RFLAGS_IF    X86_BIT(9)
+#define X86_RFLAGS_IOPL  (3ull << 12)
+#define X86_RFLAGS_NT    X86_BIT(14)
+#define X86_RFLAGS_RF    X86_BIT(16)
 #define X86_RFLAGS_VM    X86_BIT(17)
+#define X86_RFLAGS_AC    X86_BIT(18)
+#define X86_RFLAGS_ID    X86_BIT(21)
 
 #define X86_DR6_BS X86_BIT(14) /* single-step trap */
 

@@ -127,9 +127,9 @@ static const struct rule rules[] = {
       D1("tessera,name = \"web 1\";"),
       HL_E_BAD_VALUE },
     { .name = "mode-pv-dm", D1("mode = <0>;"), D1("mode = <3>;"), HL_E_MODE_PV_DM },
-    /* The hypervisor builds PVH domains only (the same line as at boot). */
+    /* The hypervisor builds PVH and PV domains, not HVM (the same line as at boot). */
     { .name = "mode-unsupported",
-      D1("mode = <0>;"),
+      D1("mode = <0>;") D2("mode = <1>;"),
       D1("mode = <1>;") D2("mode = <2>;"),
       HL_E_MODE_UNSUPPORTED },
     { .name = "mode-unknown-bits", D1("mode = <0>;"), D1("mode = <8>;"), HL_E_BAD_VALUE },

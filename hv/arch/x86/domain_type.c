@@ -92,8 +92,8 @@ void arch_virt_init_cpu(void)
     hvm_init_cpu();
 }
 
-/* Every domain is HVM/PVH until PV domains come (the plan's mode will choose). */
-void arch_domain_init(struct domain *d)
+/* The plan's mode chooses: bit 0 PV, else PVH. */
+void arch_domain_init(struct domain *d, bool pv)
 {
-    d->arch.type = &hvm_domain_type;
+    d->arch.type = pv ? &pv_domain_type : &hvm_domain_type;
 }

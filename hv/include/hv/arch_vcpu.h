@@ -61,8 +61,8 @@ struct arch_virt_ops {
 const struct arch_virt_ops *arch_virt_init(void);
 /* Enables virtualisation on the calling CPU; on every CPU before it runs a vCPU. */
 void arch_virt_init_cpu(void);
-/* A new domain's arch part (its type), before its vCPUs are created. */
-void arch_domain_init(struct domain *d);
+/* A new domain's arch part (its type: PV or PVH), before its vCPUs are created. */
+void arch_domain_init(struct domain *d, bool pv);
 
 extern const struct arch_virt_ops *arch_virt;
 

@@ -134,9 +134,9 @@ struct domain {
 
 /*
  * Allocates a domain with nr_vcpus vCPUs (back-end state included) and its
- * P2M pool of p2m_pool_bytes. NULL after printing why.
+ * P2M pool of p2m_pool_bytes, PV (pv) or PVH. NULL after printing why.
  */
-struct domain *domain_create(unsigned int index, uint16_t domid, const char *name,
+struct domain *domain_create(unsigned int index, uint16_t domid, const char *name, bool pv,
                              unsigned int nr_vcpus, uint64_t p2m_pool_bytes,
                              const struct domain_policy *policy);
 /*

@@ -102,4 +102,7 @@ const struct domain_type_ops hvm_domain_type = {
     .vcpu_context_read = hvm_vcpu_context_read,
     .hypercall_page_write = hvm_hypercall_page_write,
     .domain_map_devices = hvm_domain_map_devices,
+    .hypercall = hvm_hypercall,
+    .in_guest_kernel = hvm_in_guest_kernel,
+    .exception = hvm_reflect_exception,
 };

@@ -61,6 +61,21 @@ static struct hvm_outcome exit_cache_flush(struct vcpu *v, const struct hvm_exit
     return len ? hvm_advance(len) : hvm_crash("INVD/WBINVD exit without the instruction at RIP");
 }
 
+/*
+ * HVM/PVH: #DB and #AC are intercepted only so that a guest cannot hang its
+ * CPU with an endless chain of them raised during their own delivery (the
+ * exit gives the hypervisor its CPU back each time): reflected unchanged.
+ * A back-end also decodes an instruction into the exception it raises for
+ * guests (RDPMC: #GP, no performance counters offered).
+ */
+struct hvm_outcome hvm_reflect_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
+                                         uint64_t fault_addr)
+{
+    (void)v;
+    (void)fault_addr;
+    return hvm_exception(vector, error_code);
+}
+
 struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
 {
     switch (e->reason) {
@@ -72,15 +87,14 @@ struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
     case HVM_EXIT_HYPERCALL: return hvm_exit_hypercall(v, e);
     case HVM_EXIT_NPF: return hvm_exit_npf(v, e);
     /*
-     * #DB and #AC are intercepted only so that a guest cannot hang its CPU
-     * with an endless chain of them raised during their own delivery (the
-     * exit gives the hypervisor its CPU back each time): reflected unchanged.
-     * A back-end also decodes an instruction into the exception it raises
-     * for guests (RDPMC: #GP, no performance counters offered).
+     * What the domain's type does with an exception: HVM/PVH reflect it
+     * (hvm_reflect_exception), a PV domain bounces it to its trap table.
      */
-    case HVM_EXIT_EXCEPTION: return hvm_exception(e->exception.vector, e->exception.error_code);
+    case HVM_EXIT_EXCEPTION:
+        return v->domain->arch.type->exception(v, e->exception.vector, e->exception.error_code,
+                                               e->exception.fault_addr);
     /* Instructions guests are not offered: #UD, as on a CPU without them. */
-    case HVM_EXIT_UNDEFINED: return hvm_exception(X86_EXC_UD, 0);
+    case HVM_EXIT_UNDEFINED: return v->domain->arch.type->exception(v, X86_EXC_UD, 0, 0);
     case HVM_EXIT_CACHE_FLUSH: return exit_cache_flush(v, e);
     case HVM_EXIT_TRIPLE_FAULT: return hvm_crash("triple fault");
     case HVM_EXIT_UNKNOWN: break;

@@ -72,7 +72,12 @@ void vlapic_mmio_write_vcpu(struct vcpu *v, uint32_t offset, unsigned int size, 
 /* The APIC's highest vector above PPR, or -1 (HLT must not sleep through it). */
 int hvm_vlapic_pending(struct vcpu *v);
 
-/* The hypercall page for HVM guests (hypercall.c). */
+/* The HVM type's hypercall page, hypercalls and kernel test (hypercall.c), exceptions (exit.c). */
 bool hvm_hypercall_page_write(struct domain *d, gpaddr_t gpa);
+bool hvm_in_guest_kernel(const struct vcpu *v);
+enum hypercall_return hvm_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args,
+                                    int64_t *result);
+struct hvm_outcome hvm_reflect_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
+                                         uint64_t fault_addr);
 
 #endif

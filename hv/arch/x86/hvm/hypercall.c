@@ -3,9 +3,11 @@
  * Xen's hypercalls from HVM/PVH guests: the back-end's call instruction
  * (VMMCALL, VMCALL), from the hypercall page or issued directly. The call's
  * width is the code's: 64-bit callers pass RDI, RSI, RDX, R10, R8; 32-bit
- * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (CPL 0) may call;
- * user space gets -EPERM, as from Xen. The result goes to RAX (truncated to
- * EAX for 32-bit callers).
+ * callers EBX, ECX, EDX, ESI, EDI. Only the guest kernel (HVM/PVH: CPL 0;
+ * PV: its kernel mode, at CPL 3) may call; user space gets -EPERM, as from
+ * Xen. The domain's type serves the call (PV adds its own calls); the result
+ * goes to RAX (truncated to EAX for 32-bit callers), unless the call gave
+ * the vCPU a whole new context (PV iret).
  */
 #include <string.h>
 #include <public/errno.h>
@@ -29,7 +31,6 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
 {
     struct hvm_opcode op = { (uint8_t)hvm_be->hypercall_insn_len, { 0, 0, 0 } };
     struct hvm_outcome o;
-    struct guest_paging p;
     uint64_t args[HYPERCALL_NR_ARGS], nr;
     int64_t ret;
     unsigned int i;
@@ -38,8 +39,7 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
     o = hvm_advance_over(v, e, &op, hvm_be->hypercall_insn_name);
     if (o.action != HVM_ADVANCE)
         return o;
-    hvm_be->get_paging(v, &p);
-    if (p.cpl != 0) {
+    if (!v->domain->arch.type->in_guest_kernel(v)) {
         hvm_be->set_reg(v, GREG_RAX, (uint64_t)-XEN_EPERM);
         return o;
     }
@@ -49,14 +49,28 @@ struct hvm_outcome hvm_exit_hypercall(struct vcpu *v, const struct hvm_exit *e)
     for (i = 0; i < HYPERCALL_NR_ARGS; i++)
         args[i] = v->hypercall_64bit ? hvm_be->get_reg(v, args64[i])
                                      : (uint32_t)hvm_be->get_reg(v, args32[i]);
-    if (v->hypercall_64bit) {
-        ret = hypercall_dispatch(v, nr, args);
-        hvm_be->set_reg(v, GREG_RAX, (uint64_t)ret);
-    } else {
-        ret = hypercall_dispatch(v, (uint32_t)nr, args);
-        hvm_be->set_reg(v, GREG_RAX, (uint32_t)ret);
-    }
+    if (!v->hypercall_64bit)
+        nr = (uint32_t)nr;
+    /* A new context (PV iret) has its RIP and RAX already: nothing to advance or set. */
+    if (v->domain->arch.type->hypercall(v, nr, args, &ret) == HYPERCALL_NEW_CONTEXT)
+        return hvm_resume();
+    hvm_be->set_reg(v, GREG_RAX, v->hypercall_64bit ? (uint64_t)ret : (uint32_t)ret);
     return o;
+}
+
+enum hypercall_return hvm_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args,
+                                    int64_t *result)
+{
+    *result = hypercall_dispatch(v, nr, args);
+    return HYPERCALL_RESULT;
+}
+
+bool hvm_in_guest_kernel(const struct vcpu *v)
+{
+    struct guest_paging p;
+
+    hvm_be->get_paging(v, &p);
+    return p.cpl == 0;
 }
 
 /*

@@ -62,13 +62,16 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
 
     (void)v;
     *e = (struct hvm_exit){ .reason = HVM_EXIT_UNKNOWN };
-    switch (code) {
-    case VMEXIT_EXCEPTION_BASE + X86_EXC_DB:
-    case VMEXIT_EXCEPTION_BASE + X86_EXC_AC:
+    /* The intercepted ones (vmcb.c): #DB and #AC, every one in a PV container. */
+    if (code >= VMEXIT_EXCEPTION_BASE && code < VMEXIT_EXCEPTION_BASE + 32) {
         e->reason = HVM_EXIT_EXCEPTION;
         e->exception.vector = (uint8_t)(code - VMEXIT_EXCEPTION_BASE);
         e->exception.error_code = (uint32_t)s->vmcb->control.exitinfo1;
-        break;
+        if (e->exception.vector == X86_EXC_PF)
+            e->exception.fault_addr = s->vmcb->control.exitinfo2;
+        return;
+    }
+    switch (code) {
     /*
      * No performance counters are offered (no vPMU): RDPMC raises the #GP(0)
      * a CPU gives for a counter it does not have, whatever ECX names.

@@ -235,6 +235,7 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_EFER: return &s->vmcb->save.efer;
     case GREG_PAT: return &s->vmcb->save.g_pat;
     case GREG_CR2: return &s->vmcb->save.cr2;
+    case GREG_CR3: return &s->vmcb->save.cr3;
     case GREG_COUNT: break;
     }
     panic("svm: bad register %d", (int)r);
@@ -294,6 +295,17 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
     to_svm(v)->pending_event = event;
 }
 
+/*
+ * A fresh ASID at the next entry (asid.c: generation 0 is never current):
+ * nothing the guest cached under the old one is used again. For another
+ * vCPU of the domain the store is racy by design: it takes effect at that
+ * vCPU's next entry.
+ */
+static void svm_flush_guest_tlb(struct vcpu *v)
+{
+    __atomic_store_n(&to_svm(v)->asid_generation, 0, __ATOMIC_RELAXED);
+}
+
 static void svm_end_interrupt_shadow(struct vcpu *v)
 {
     to_svm(v)->vmcb->control.interrupt_shadow = 0;
@@ -331,6 +343,7 @@ const struct hvm_backend hvm_backend_svm = {
     .set_tsc_offset = svm_vcpu_set_tsc_offset,
     .event_pending = svm_event_pending,
     .inject_exception = svm_inject_exception,
+    .flush_guest_tlb = svm_flush_guest_tlb,
     .end_interrupt_shadow = svm_end_interrupt_shadow,
     .switches_spec_ctrl = svm_switches_spec_ctrl,
     .set_entry_spec_ctrl = svm_set_entry_spec_ctrl,

@@ -13,6 +13,12 @@
 /* Exceptions reflected through the hypervisor: a guest looping on #AC or #DB
  * during their own delivery would otherwise never exit and hang its CPU. */
 #define SVM_EXCEPTION_INTERCEPTS ((1u << X86_EXC_DB) | (1u << X86_EXC_AC))
+/*
+ * A PV container (DB_CPU_PV64) takes every exception to the hypervisor,
+ * which bounces it to the guest's trap table: the container's IDT is never
+ * used. Not NMI and #MC, which are the host's.
+ */
+#define SVM_PV_EXCEPTION_INTERCEPTS (~((1u << X86_EXC_NMI) | (1u << X86_EXC_MC)))
 
 void svm_vmcb_init(struct vcpu *v, struct svm_vcpu *s)
 {
@@ -51,8 +57,11 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     struct vmcb_save *save = &s->vmcb->save;
     struct svm_gprs *g = &s->gprs;
 
-    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16)
+    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16 &&
+        st->mode != DB_CPU_PV64)
         return -XEN_EINVAL;
+    s->vmcb->control.intercept_exceptions =
+        st->mode == DB_CPU_PV64 ? SVM_PV_EXCEPTION_INTERCEPTS : SVM_EXCEPTION_INTERCEPTS;
     memset(save, 0, sizeof(*save));
     s->vmcb->control.eventinj = 0;
     s->vmcb->control.interrupt_shadow = 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86-64 PV guest selectors and virtual address space limits, from Xen's
- * xen/include/public/arch-x86/xen-x86_64.h.
+ * x86-64 PV guest selectors, virtual address space limits and the PV calls
+ * structures (trap table, iret frame, MMU updates), from Xen's
+ * xen/include/public/arch-x86/xen-x86_64.h, xen.h and arch-x86/xen.h.
  */
 #ifndef TESSERA_PUBLIC_ARCH_X86_XEN_X86_64_H
 #define TESSERA_PUBLIC_ARCH_X86_XEN_X86_64_H
@@ -36,5 +37,67 @@
 #define XEN_PV_PTE_USER     (1ull << 2)
 #define XEN_PV_PTE_ACCESSED (1ull << 5)
 #define XEN_PV_PTE_DIRTY    (1ull << 6)
+
+/*
+ * HYPERVISOR_set_trap_table's entries (Xen's arch-x86/xen.h): a list ended
+ * by an entry with address 0. flags bits 0-1: the DPL software interrupts
+ * need; bit 2: events are masked on entry (an interrupt gate).
+ */
+struct trap_info {
+    uint8_t vector;
+    uint8_t flags;
+    uint16_t cs;
+    uint64_t address;
+};
+#define TI_GET_DPL(ti) ((ti)->flags & 3)
+#define TI_GET_IF(ti)  ((ti)->flags & 4)
+
+/*
+ * HYPERVISOR_iret's frame at the caller's RSP: what the hypercall page's
+ * iret stub pushed (RAX, R11, RCX) above the kernel's own (flags, then a
+ * hardware-style frame).
+ */
+struct iret_context {
+    uint64_t rax, r11, rcx, flags, rip, cs, rflags, rsp, ss;
+};
+/* HYPERVISOR_mmu_update: the command is in ptr's low 3 bits, the rest a machine address. */
+#define MMU_NORMAL_PT_UPDATE      0
+#define MMU_MACHPHYS_UPDATE       1
+#define MMU_PT_UPDATE_PRESERVE_AD 2
+struct mmu_update {
+    uint64_t ptr;
+    uint64_t val;
+};
+
+/* HYPERVISOR_mmuext_op. */
+#define MMUEXT_PIN_L1_TABLE     0
+#define MMUEXT_PIN_L2_TABLE     1
+#define MMUEXT_PIN_L3_TABLE     2
+#define MMUEXT_PIN_L4_TABLE     3
+#define MMUEXT_UNPIN_TABLE      4
+#define MMUEXT_NEW_BASEPTR      5
+#define MMUEXT_TLB_FLUSH_LOCAL  6
+#define MMUEXT_INVLPG_LOCAL     7
+#define MMUEXT_TLB_FLUSH_MULTI  8
+#define MMUEXT_INVLPG_MULTI     9
+#define MMUEXT_TLB_FLUSH_ALL    10
+#define MMUEXT_INVLPG_ALL       11
+#define MMUEXT_NEW_USER_BASEPTR 15
+struct mmuext_op {
+    uint32_t cmd;
+    uint32_t pad;
+    uint64_t arg1; /* mfn or linear_addr */
+    uint64_t arg2; /* nr_ents, vcpumask or src_mfn */
+};
+
+/* HYPERVISOR_update_va_mapping's flags: the flush, and whose (a vCPU mask pointer in bits 3+). */
+#define UVMF_NONE           0
+#define UVMF_TLB_FLUSH      1
+#define UVMF_INVLPG         2
+#define UVMF_FLUSHTYPE_MASK 3
+#define UVMF_ALL            4
+
+/* iret_context.flags: returning from a system call (RCX and R11 are not restored). */
+#define VGCF_in_syscall (1u << 8)
 
 #endif

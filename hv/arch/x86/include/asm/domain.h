@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The x86 parts of struct vcpu and struct domain (hv/domain.h embeds them).
- * A domain's type (asm/domain_type.h) says how its vCPUs run: HVM/PVH under
- * a hardware back-end today, PV later. An HVM vCPU has hvm/'s vendor-neutral
- * state and a typed pointer to its back-end's.
+ * A domain's type (asm/domain_type.h) says how its vCPUs run: HVM/PVH or PV,
+ * both in a hardware back-end's container. Every vCPU has hvm/'s
+ * vendor-neutral state and a typed pointer to its back-end's; a PV vCPU also
+ * has pv/'s.
  */
 #ifndef ASM_DOMAIN_H
 #define ASM_DOMAIN_H
 
 #include <asm/hvm/vcpu.h>
+#include <asm/pv/vcpu.h>
 
 struct domain_type_ops;
 struct svm_vcpu;
@@ -16,6 +18,7 @@ struct vmx_vcpu;
 
 struct arch_vcpu {
     struct hvm_vcpu hvm;
+    struct pv_vcpu pv; /* PV domains only */
     /* The back-end's per-vCPU state, in its own pages; the one hvm_backend chose. */
     union {
         struct svm_vcpu *svm;

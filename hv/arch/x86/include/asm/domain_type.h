@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domain types: what differs between an HVM/PVH domain (run by a hardware
- * back-end, hvm/) and, later, a PV one, so both kinds can run side by side,
- * even on one CPU. Each domain points at its type's ops (d->arch.type); the
- * common code's arch_virt (hv/arch_vcpu.h) forwards to them.
+ * Domain types: what differs between an HVM/PVH domain (hvm/) and an x86-64
+ * PV one (pv/), so both kinds run side by side, even on one CPU. Both run in
+ * the hardware back-end's container (a PV domain's is set up for its ring-3
+ * kernel: docs/decisions.md item 27). Each domain points at its type's ops
+ * (d->arch.type); the common code's arch_virt (hv/arch_vcpu.h) forwards to
+ * them, and hvm/'s exit dispatch asks them what only the type knows.
  */
 #ifndef ASM_DOMAIN_TYPE_H
 #define ASM_DOMAIN_TYPE_H
@@ -13,11 +15,18 @@
 struct vcpu;
 struct domain;
 struct db_vcpu_state;
+struct hvm_outcome;
 
 /* Guest paging state, for walking the guest's own page tables (guest_pt.c). */
 struct guest_paging {
     uint64_t cr0, cr3, cr4, efer;
     unsigned int cpl;
+};
+
+/* What a hypercall left for the guest: a result for RAX, or a whole new context (PV iret). */
+enum hypercall_return {
+    HYPERCALL_RESULT,
+    HYPERCALL_NEW_CONTEXT,
 };
 
 struct domain_type_ops {
@@ -40,9 +49,22 @@ struct domain_type_ops {
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
     /* Maps the type's emulated device pages into d's P2M; 0 or -errno. */
     int (*domain_map_devices)(struct domain *d);
+    /* Hypercall nr from the guest kernel: the type's own calls, then the common ones. */
+    enum hypercall_return (*hypercall)(struct vcpu *v, uint64_t nr, const uint64_t *args,
+                                       int64_t *result);
+    /* Whether the vCPU runs its guest kernel, which alone may make hypercalls. */
+    bool (*in_guest_kernel)(const struct vcpu *v);
+    /*
+     * An exception the guest raised that the container intercepted (vector,
+     * error code, and for #PF the faulting address): what happens to it.
+     */
+    struct hvm_outcome (*exception)(struct vcpu *v, uint8_t vector, uint32_t error_code,
+                                    uint64_t fault_addr);
 };
 
 /* HVM and PVH domains (hvm/domain.c). */
 extern const struct domain_type_ops hvm_domain_type;
+/* x86-64 PV domains (pv/domain.c). */
+extern const struct domain_type_ops pv_domain_type;
 
 #endif

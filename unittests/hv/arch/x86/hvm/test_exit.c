@@ -50,7 +50,14 @@ static bool nmi_pending;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
 
-static struct domain dom = { .name = "test", .nr_vcpus = 1 };
+/* The HVM type's answers to what hvm/ asks the domain's type (hvm/domain.c's, which is not linked). */
+static const struct domain_type_ops hvm_type = {
+    .name = "hvm",
+    .hypercall = hvm_hypercall,
+    .in_guest_kernel = hvm_in_guest_kernel,
+    .exception = hvm_reflect_exception,
+};
+static struct domain dom = { .name = "test", .nr_vcpus = 1, .arch = { .type = &hvm_type } };
 static struct vcpu vcpu = { .domain = &dom };
 
 static void fake_get_paging(const struct vcpu *v, struct guest_paging *p)

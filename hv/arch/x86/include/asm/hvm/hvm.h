@@ -42,6 +42,7 @@ enum guest_reg {
     GREG_EFER, /* as the guest sees it: without the back-end's own bits (SVME) */
     GREG_PAT,
     GREG_CR2, /* set with a #PF hvm/ injects */
+    GREG_CR3, /* set: the caller flushes the guest's TLB (flush_guest_tlb) */
     GREG_COUNT
 };
 
@@ -102,6 +103,7 @@ struct hvm_exit {
         struct {
             uint8_t vector;
             uint32_t error_code;
+            uint64_t fault_addr; /* #PF: the linear address (CR2) */
         } exception;
     };
 };
@@ -155,6 +157,8 @@ struct hvm_backend {
     bool (*event_pending)(const struct vcpu *v);
     /* Queues an exception for the next entry (none is pending). */
     void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
+    /* The vCPU's guest TLB entries are gone before it next runs (PV MMU calls). */
+    void (*flush_guest_tlb)(struct vcpu *v);
     /* The instruction completed: an STI/MOV SS interrupt shadow ends. */
     void (*end_interrupt_shadow)(struct vcpu *v);
     /*

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An x86-64 PV vCPU's own state (struct arch_vcpu, asm/domain.h), beside the
+ * HVM container state its vCPU runs in (docs/decisions.md item 27).
+ */
+#ifndef ASM_PV_VCPU_H
+#define ASM_PV_VCPU_H
+
+#include <hv/types.h>
+
+/* A handler of the guest's trap table (set_trap_table). */
+struct pv_trap {
+    uint64_t address; /* 0: none */
+    bool mask_events; /* TI_GET_IF: an interrupt gate */
+};
+
+/* Exception vectors; software interrupts (INT n) are not offered. */
+#define PV_NR_TRAPS 32
+
+struct pv_vcpu {
+    struct pv_trap traps[PV_NR_TRAPS];
+    /*
+     * Whether the guest runs its kernel (true) or its user space. Both are
+     * at CPL 3, as on Xen x86-64: only the hypervisor's transitions switch
+     * it, and only the kernel may make hypercalls.
+     */
+    bool kernel_mode;
+    /* MMUEXT_NEW_USER_BASEPTR's tables (guest-physical), for guest user mode; 0: none. */
+    uint64_t user_baseptr;
+};
+
+#endif

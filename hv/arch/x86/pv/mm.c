@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PV MMU calls. A PV guest's machine frames are its guest-physical
+ * frames (mfn == gfn) and its page tables are walked by the hardware under
+ * the P2M, so these calls are about the guest's correctness, not isolation
+ * (docs/decisions.md item 27): a write lands only in the domain's own
+ * memory, checked in its P2M. Xen's errors are kept for what guests check.
+ * Not offered yet: pinning (pin/unpin answer -ENOSYS), the M2P's updates
+ * other than the identity, and guest user mode (new_user_baseptr is kept
+ * for it).
+ */
+#include <public/errno.h>
+#include <public/xen.h>
+#include <hv/domain_registry.h>
+#include <hv/guest_access.h>
+#include "pv.h"
+
+#define PTE_PRESENT 1ull
+#define PTE_PS      (1ull << 7)
+#define PTE_FRAME   0x000FFFFFFFFFF000ull
+
+/* Requests one call takes (Xen's batches from Linux are at most a page's worth). */
+#define MMU_BATCH_MAX 1024
+
+static bool canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/* Whether frame mfn is memory the domain may read and write (its RAM, its shared memory). */
+static bool own_frame(struct domain *d, uint64_t mfn)
+{
+    uint64_t probe;
+
+    return mfn < (1ull << 40) &&
+           !copy_from_guest_phys(d, &probe, mk_gpaddr(mfn << PAGE_SHIFT), 8) &&
+           !copy_to_guest_phys(d, mk_gpaddr(mfn << PAGE_SHIFT), &probe, 8);
+}
+
+/* Every vCPU of the domain drops its guest TLB entries before it runs again. */
+static void flush_domain_tlbs(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        hvm_be->flush_guest_tlb(d->vcpus[i]);
+}
+
+/* DOMID_SELF only: 0, or Xen's error for naming a domain. */
+static int64_t check_domid(struct vcpu *v, uint64_t domid)
+{
+    unsigned long flags;
+    bool exists;
+
+    if (domid == DOMID_SELF)
+        return 0;
+    /* Xen refuses a caller naming itself, and an unknown domain, with -ESRCH. */
+    if (domid == v->domain->domid || domid > UINT16_MAX)
+        return -XEN_ESRCH;
+    flags = domain_registry_lock();
+    exists = domain_registry_find((uint16_t)domid) != NULL;
+    domain_registry_unlock(flags);
+    return exists ? -XEN_EPERM : -XEN_ESRCH;
+}
+
+int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t domid)
+{
+    struct domain *d = v->domain;
+    struct mmu_update req;
+    uint32_t done = 0;
+    int64_t rc = check_domid(v, domid);
+
+    if (rc)
+        return rc;
+    if (count > MMU_BATCH_MAX)
+        return -XEN_EINVAL;
+    for (; done < count; done++) {
+        unsigned int cmd;
+        uint64_t mfn;
+
+        if (copy_from_guest(v, &req, mk_gvaddr(reqs + done * sizeof(req)), sizeof(req))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        cmd = req.ptr & 7;
+        mfn = req.ptr >> PAGE_SHIFT;
+        if (cmd == MMU_NORMAL_PT_UPDATE || cmd == MMU_PT_UPDATE_PRESERVE_AD) {
+            /* PRESERVE_AD's A/D merge is the hardware's own business here: plain write. */
+            if (!own_frame(d, mfn) ||
+                copy_to_guest_phys(d, mk_gpaddr(req.ptr & ~7ull), &req.val, 8)) {
+                rc = -XEN_EINVAL;
+                break;
+            }
+        } else if (cmd == MMU_MACHPHYS_UPDATE) {
+            /* The M2P is the identity over the domain's frames: only that entry is accepted. */
+            if (!own_frame(d, mfn) || req.val != mfn) {
+                rc = -XEN_EINVAL;
+                break;
+            }
+        } else {
+            rc = -XEN_ENOSYS;
+            break;
+        }
+    }
+    if (pdone && copy_to_guest(v, mk_gvaddr(pdone), &done, sizeof(done)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
+/* The guest-physical address of va's L1 entry in the tables at cr3; 0 if there is none. */
+static uint64_t l1_entry_gpa(struct vcpu *v, uint64_t cr3, uint64_t va)
+{
+    uint64_t table = cr3 & PTE_FRAME, e;
+
+    for (unsigned int shift = 39; shift > 12; shift -= 9) {
+        if (copy_from_guest_phys(v->domain, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
+            !(e & PTE_PRESENT) || (e & PTE_PS))
+            return 0;
+        table = e & PTE_FRAME;
+    }
+    return table + ((va >> 12) & 511) * 8;
+}
+
+static void flush(struct vcpu *v, uint64_t flags)
+{
+    if (!(flags & UVMF_FLUSHTYPE_MASK))
+        return;
+    /* INVLPG is a whole flush of the container's tag: more than asked, never less. */
+    if (flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK)
+        flush_domain_tlbs(v->domain);
+    else
+        hvm_be->flush_guest_tlb(v);
+}
+
+int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags)
+{
+    struct guest_paging p;
+    uint64_t pte;
+
+    if (!canonical(va))
+        return -XEN_EINVAL;
+    hvm_be->get_paging(v, &p);
+    pte = l1_entry_gpa(v, p.cr3, va);
+    if (!pte || copy_to_guest_phys(v->domain, mk_gpaddr(pte), &val, 8))
+        return -XEN_EINVAL;
+    flush(v, flags);
+    return 0;
+}
+
+static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+    switch (op->cmd) {
+    case MMUEXT_NEW_BASEPTR:
+        if (!own_frame(v->domain, op->arg1))
+            return -XEN_EINVAL;
+        hvm_be->set_reg(v, GREG_CR3, op->arg1 << PAGE_SHIFT);
+        hvm_be->flush_guest_tlb(v);
+        return 0;
+    case MMUEXT_NEW_USER_BASEPTR:
+        if (op->arg1 && !own_frame(v->domain, op->arg1))
+            return -XEN_EINVAL;
+        to_pv(v)->user_baseptr = op->arg1 << PAGE_SHIFT;
+        return 0;
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_INVLPG_LOCAL: hvm_be->flush_guest_tlb(v); return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL: flush_domain_tlbs(v->domain); return 0;
+    }
+    return -XEN_ENOSYS;
+}
+
+int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid)
+{
+    struct mmuext_op op;
+    uint32_t done = 0;
+    int64_t rc = check_domid(v, domid);
+
+    if (rc)
+        return rc;
+    if (count > MMU_BATCH_MAX)
+        return -XEN_EINVAL;
+    for (; done < count; done++) {
+        if (copy_from_guest(v, &op, mk_gvaddr(ops + done * sizeof(op)), sizeof(op))) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        rc = mmuext_one(v, &op);
+        if (rc)
+            break;
+    }
+    if (pdone && copy_to_guest(v, mk_gvaddr(pdone), &done, sizeof(done)))
+        return -XEN_EFAULT;
+    return rc;
+}

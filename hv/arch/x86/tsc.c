@@ -32,7 +32,7 @@
 #define CPUID_TSC_CRYSTAL 0x15u
 #define CPUID_FREQUENCY   0x16u
 
-#define FALLBACK_KHZ      2000000ull
+#define FALLBACK_KHZ 2000000ull
 /* Below real CPUs' rates, but not emulators': Bochs's TSC runs at ~50 MHz. */
 #define MIN_PLAUSIBLE_KHZ 10000ull /* 10 MHz */
 

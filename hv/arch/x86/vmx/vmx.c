@@ -9,6 +9,7 @@
 #include <asm/msr.h>
 #include <asm/p2m_format.h>
 #include <public/errno.h>
+#include <hv/domain.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/percpu.h>
@@ -340,6 +341,12 @@ static int vmx_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *
 {
     struct vmx_vcpu *s = to_vmx(v);
 
+    if (st->mode == DB_CPU_PV64) {
+        /* The PV container's exception intercepts are not written for VMX yet. */
+        printk("tessera: vmx: %s: PV domains run on the SVM back-end only so far\n",
+               v->domain->name);
+        return -XEN_EOPNOTSUPP;
+    }
     if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16)
         return -XEN_EINVAL;
     s->start = *st;
@@ -417,6 +424,7 @@ static uint64_t vmx_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
     case GREG_PAT: return vmread(GUEST_IA32_PAT);
     case GREG_DR6: __asm__ volatile("mov %%db6, %0" : "=r"(value)); return value;
     case GREG_CR2: return read_cr2();
+    case GREG_CR3: return vmread(GUEST_CR3);
     default: break;
     }
     panic("vmx: bad register %d", (int)r);
@@ -438,6 +446,7 @@ static void vmx_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
     case GREG_PAT: vmwrite(GUEST_IA32_PAT, value); return;
     case GREG_DR6: __asm__ volatile("mov %0, %%db6" : : "r"(value)); return;
     case GREG_CR2: write_cr2(value); return;
+    case GREG_CR3: vmwrite(GUEST_CR3, value); return;
     default: break;
     }
     panic("vmx: bad register %d", (int)r);
@@ -500,6 +509,11 @@ static bool vmx_switches_spec_ctrl(void)
     return false;
 }
 
+static void vmx_vcpu_flush_guest_tlb(struct vcpu *v)
+{
+    vmx_flush_guest_tlb(to_vmx(v));
+}
+
 static const uint8_t vmx_vmcall_insn[] = { 0x0F, 0x01, 0xC1 };
 
 const struct hvm_backend hvm_backend_vmx = {
@@ -523,6 +537,7 @@ const struct hvm_backend hvm_backend_vmx = {
     .inject_exception = vmx_inject_exception,
     .end_interrupt_shadow = vmx_end_interrupt_shadow,
     .switches_spec_ctrl = vmx_switches_spec_ctrl,
+    .flush_guest_tlb = vmx_vcpu_flush_guest_tlb,
     .hypercall_insn = vmx_vmcall_insn,
     .hypercall_insn_len = sizeof(vmx_vmcall_insn),
     .hypercall_insn_name = "VMCALL",

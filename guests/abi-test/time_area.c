@@ -3,8 +3,8 @@
  * VCPUOP_register_vcpu_time_memory_area (Linux's vDSO clock): a copy of the
  * vCPU's vcpu_time_info at a guest-virtual address, written whenever
  * vcpu_info's is, with the same version and fields; its
- * XEN_PVCLOCK_TSC_STABLE_BIT set exactly when the TSC is invariant (as Xen
- * sets it only with a TSC clocksource). Valid and hostile registrations, an
+ * XEN_PVCLOCK_TSC_STABLE_BIT set exactly when the TSC its CPUID shows is
+ * invariant. Valid and hostile registrations, an
  * area across a page boundary, 0 to unregister, the 32-bit caller.
  */
 #include <stdbool.h>

@@ -88,8 +88,12 @@ void guest_time_update(struct vcpu *v)
     __atomic_store_n(&t->version, (version | 1) + 0, __ATOMIC_SEQ_CST);
     u.system_time = now_ns();
     u.tsc_timestamp = rdtsc() + arch_virt->vcpu_tsc_offset(v);
-    /* As Xen: stable only when the time it derives from is (Xen: clocksource TSC). */
-    u.flags = tsc_invariant() ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
+    /*
+     * Stable, as the guest's CPUID says its TSC is invariant on every host
+     * (asm/guest_cpuid.h: the hypervisor's time assumes a constant-rate,
+     * synchronised TSC); Xen sets the bit when its clocksource is the TSC.
+     */
+    u.flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     t->system_time = u.system_time;
     t->tsc_timestamp = u.tsc_timestamp;
     t->tsc_to_system_mul = u.tsc_to_system_mul;

@@ -59,7 +59,6 @@ struct measurement {
 };
 
 /* CPUID 8000_0007 EDX[8]: constant rate, running in every C-state (tsc_calibrate). */
-static bool invariant;
 
 static uint16_t pm_timer_port;
 static volatile uint64_t *hpet;
@@ -281,15 +280,11 @@ void tsc_calibrate(void)
     else
         printk("tessera: tsc: %llu.%03llu MHz %s\n", (unsigned long long)(khz / 1000),
                (unsigned long long)(khz % 1000), how);
-    invariant = cpuid_max_extended_leaf() >= 0x80000007u && (cpuid(0x80000007u, 0).edx & (1u << 8));
+    bool invariant =
+        cpuid_max_extended_leaf() >= 0x80000007u && (cpuid(0x80000007u, 0).edx & (1u << 8));
     if (!invariant)
         printk("tessera: tsc: not invariant (CPUID 8000_0007 EDX[8] clear); "
                "time assumes a constant rate\n");
-}
-
-bool tsc_invariant(void)
-{
-    return invariant;
 }
 
 uint64_t now_ns(void)

@@ -27,9 +27,6 @@ static inline uint64_t rdtsc(void)
  */
 void tsc_calibrate(void);
 
-/* Whether the CPU says its TSC is invariant (known after tsc_calibrate()). */
-bool tsc_invariant(void);
-
 /* The loader's estimate (bootinfo stamps.loader_tsc_khz), used until calibration. */
 void tsc_set_loader_estimate(uint64_t khz);
 

@@ -35,7 +35,7 @@ static struct guest_cpuid_ctx cpuid_ctx(struct vcpu *v)
                                      .nr_vcpus = v->domain->nr_vcpus,
                                      .vcpu_id = v->id,
                                      .osxsave = (p.cr4 & X86_CR4_OSXSAVE) != 0,
-                                     .xcr0 = to_hvm(v)->xcr0 };
+                                     .xcr0 = hvm_xcr0_read(v) };
 }
 
 struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)

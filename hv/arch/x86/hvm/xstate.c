@@ -88,12 +88,15 @@ static void load_extended_state(struct hvm_vcpu *h)
     __asm__ volatile("mov %0, %%db3" : : "r"(h->dr[3]));
 }
 
-static void save_extended_state(struct hvm_vcpu *h)
+static void save_extended_state(struct vcpu *v)
 {
+    struct hvm_vcpu *h = to_hvm(v);
+
     if (hvm_host_xsave) {
         uint64_t all = xstate_mask;
 
-        /* Save under the full mask, as the load restores (h->xcr0 is current). */
+        /* Save under the full mask, as the load restores. */
+        h->xcr0 = hvm_xcr0_read(v);
         xsetbv0(all);
         __asm__ volatile("xsave64 %0"
                          : "=m"(*(uint8_t *)h->fpu_area)
@@ -106,6 +109,12 @@ static void save_extended_state(struct hvm_vcpu *h)
     __asm__ volatile("mov %%db1, %0" : "=r"(h->dr[1]));
     __asm__ volatile("mov %%db2, %0" : "=r"(h->dr[2]));
     __asm__ volatile("mov %%db3, %0" : "=r"(h->dr[3]));
+}
+
+/* The CPU's, not h->xcr0: QEMU's TCG runs a guest's XSETBV without the intercept. */
+uint64_t hvm_xcr0_read(struct vcpu *v)
+{
+    return hvm_host_xsave ? xgetbv0() : to_hvm(v)->xcr0;
 }
 
 void hvm_xcr0_write(struct vcpu *v, uint64_t xcr0)
@@ -123,5 +132,5 @@ void hvm_vcpu_load(struct vcpu *v)
 void hvm_vcpu_put(struct vcpu *v)
 {
     hvm_msrs_put(v);
-    save_extended_state(to_hvm(v));
+    save_extended_state(v);
 }

@@ -237,11 +237,11 @@ static void test_xcr0_valid(void **state)
     assert_true(guest_xcr0_valid(all, XCR0_X87 | XCR0_SSE));
     assert_true(guest_xcr0_valid(all, all));
     assert_false(guest_xcr0_valid(all, 0));
-    assert_false(guest_xcr0_valid(all, XCR0_SSE | XCR0_YMM));   /* no x87 */
-    assert_false(guest_xcr0_valid(all, XCR0_X87 | XCR0_YMM));   /* YMM without SSE */
-    assert_false(guest_xcr0_valid(all, all | (1ull << 5)));     /* not offered */
+    assert_false(guest_xcr0_valid(all, XCR0_SSE | XCR0_YMM)); /* no x87 */
+    assert_false(guest_xcr0_valid(all, XCR0_X87 | XCR0_YMM)); /* YMM without SSE */
+    assert_false(guest_xcr0_valid(all, all | (1ull << 5)));   /* not offered */
     assert_false(guest_xcr0_valid(all, all | (1ull << 63)));
-    assert_false(guest_xcr0_valid(XCR0_X87 | XCR0_SSE, all));   /* YMM not offered */
+    assert_false(guest_xcr0_valid(XCR0_X87 | XCR0_SSE, all)); /* YMM not offered */
     assert_int_equal(guest_xsave_size(fake_host, XCR0_X87), 576);
 }
 

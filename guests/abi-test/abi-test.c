@@ -146,6 +146,14 @@ uint32_t wrmsr_checked(uint32_t msr, uint64_t v)
     return fault_vector;
 }
 
+uint32_t xsetbv_checked(uint32_t xcr, uint64_t v)
+{
+    fault_vector = NO_FAULT;
+    fault_skip = 3;
+    __asm__ volatile("xsetbv" : : "c"(xcr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+    return fault_vector;
+}
+
 /* "key=value" word of the command line into buf; false if absent. */
 static bool cmdline_word(const struct hvm_start_info *si, const char *key, char *buf, size_t size)
 {

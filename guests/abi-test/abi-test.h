@@ -21,6 +21,8 @@ void finish(void);
 #define NO_FAULT 0xFFFFFFFFu
 uint64_t rdmsr_checked(uint32_t msr, uint32_t *vector);
 uint32_t wrmsr_checked(uint32_t msr, uint64_t v);
+/* XSETBV through the #UD/#GP handlers: the vector, else NO_FAULT. */
+uint32_t xsetbv_checked(uint32_t xcr, uint64_t v);
 void yield(void);
 /* Through the hypercall page; from 32-bit code (compatibility mode: Xen's compat ABI). */
 long abi_hypercall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3);

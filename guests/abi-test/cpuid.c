@@ -10,6 +10,10 @@
  *   tsc-aux=N                          TSC_AUX starts as the vCPU id (0); after writing
  *                                      N, RDTSCP and RDPID return N across yields
  *                                      (another domain on the CPU writes its own)
+ *   xsave=N                            XSAVE with x87, SSE and AVX offered (leaf 0xD),
+ *                                      OSXSAVE following CR4, invalid XSETBVs fault,
+ *                                      XCR0 = 7 taken, and ymm7 set from N kept
+ *                                      across yields (another domain sets its own)
  * and it always checks the leaves derived from other features (XSAVE, AVX).
  */
 #include <stdbool.h>
@@ -22,6 +26,7 @@
 #define MSR_VIRT_SPEC_CTRL  0xC001011Fu
 #define VIRT_SPEC_CTRL_SSBD 4u
 #define TSC_AUX_ROUNDS      200
+#define X86_CR4_OSXSAVE     (1u << 18)
 
 struct regs {
     uint32_t r[4]; /* EAX, EBX, ECX, EDX */
@@ -190,6 +195,53 @@ static void check_tsc_aux(uint32_t value)
     check(same, "RDTSCP/RDPID return this vCPU's TSC_AUX across switches");
 }
 
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void check_xsave(uint64_t n)
+{
+    struct regs d;
+    uint64_t cr4, in[4], out[4];
+    bool same = true;
+    unsigned int i;
+
+    check(has(1, 2, 26) && has(1, 2, 28), "XSAVE and AVX offered");
+    check(!has(1, 2, 27), "OSXSAVE clear while CR4.OSXSAVE is");
+    check(xsetbv_checked(0, 1) == 6, "XSETBV without CR4.OSXSAVE: #UD");
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | X86_CR4_OSXSAVE));
+    check(has(1, 2, 27), "OSXSAVE set with CR4.OSXSAVE");
+    d = cpuid2(0xD, 0);
+    /* The standard format's AVX component: 256 bytes at 576 on every CPU. */
+    check(d.r[0] == 7 && d.r[3] == 0 && d.r[1] == 576 && d.r[2] == 832,
+          "leaf 0xD.0: x87, SSE, AVX; 576 bytes for XCR0 = 1, 832 for all");
+    d = cpuid2(0xD, 2);
+    check(d.r[0] == 256 && d.r[1] == 576, "leaf 0xD.2: AVX's 256 bytes at 576");
+    d = cpuid2(0xD, 5);
+    check(!(d.r[0] | d.r[1] | d.r[2] | d.r[3]), "leaf 0xD.5 (AVX-512) empty");
+    check(xsetbv_checked(0, 0) == 13, "XSETBV of XCR0 without x87: #GP");
+    check(xsetbv_checked(0, 5) == 13, "XSETBV of AVX without SSE: #GP");
+    check(xsetbv_checked(0, 0xE7) == 13, "XSETBV of AVX-512 (not offered): #GP");
+    check(xsetbv_checked(1, 1) == 13, "XSETBV of XCR1: #GP");
+    check(xgetbv0() == 1, "XCR0 still 1");
+    check(xsetbv_checked(0, 7) == NO_FAULT && xgetbv0() == 7, "XCR0 = x87|SSE|AVX");
+    check(cpuid2(0xD, 0).r[1] == 832, "leaf 0xD.0 EBX: 832 bytes for XCR0 = 7");
+    for (i = 0; i < 4; i++)
+        in[i] = n * 0x0101010101010101ull + i;
+    __asm__ volatile("vmovdqu %0, %%ymm7" : : "m"(in));
+    for (i = 0; i < TSC_AUX_ROUNDS; i++) {
+        yield();
+        __asm__ volatile("vmovdqu %%ymm7, %0" : "=m"(out));
+        same &= out[0] == in[0] && out[1] == in[1] && out[2] == in[2] && out[3] == in[3];
+    }
+    check(same, "ymm7 (both halves) kept across switches");
+}
+
 void run_cpuid(const struct hvm_start_info *si)
 {
     check_bits(si, "cpuid-clear=", false);
@@ -200,5 +252,7 @@ void run_cpuid(const struct hvm_start_info *si)
         check_virt_ssbd();
     if (guest_cmdline_u64(si, "tsc-aux", 0))
         check_tsc_aux((uint32_t)guest_cmdline_u64(si, "tsc-aux", 0));
+    if (guest_cmdline_u64(si, "xsave", 0))
+        check_xsave(guest_cmdline_u64(si, "xsave", 0));
     finish();
 }

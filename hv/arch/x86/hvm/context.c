@@ -56,7 +56,8 @@ void hvm_context_host_limits(struct hvm_context_limits *lim)
                      ((f7.ebx & (1u << 0)) ? X86_CR4_FSGSBASE : 0) |
                      ((f7.ebx & (1u << 7)) ? X86_CR4_SMEP : 0) |
                      ((f7.ebx & (1u << 20)) ? X86_CR4_SMAP : 0) |
-                     ((cpuid(1, 0).ecx & (1u << 17)) ? X86_CR4_PCIDE : 0);
+                     ((cpuid(1, 0).ecx & (1u << 17)) ? X86_CR4_PCIDE : 0) |
+                     ((cpuid(1, 0).ecx & (1u << 26)) ? X86_CR4_OSXSAVE : 0);
     lim->efer_valid = EFER_SCE | EFER_LME | EFER_LMA | (cpu_has_nx() ? EFER_NXE : 0);
     lim->phys_bits =
         cpuid_max_extended_leaf() >= 0x80000008u ? cpuid(0x80000008u, 0).eax & 0xFF : 36;

@@ -96,6 +96,7 @@ struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e)
     /* Instructions guests are not offered: #UD, as on a CPU without them. */
     case HVM_EXIT_UNDEFINED: return v->domain->arch.type->exception(v, X86_EXC_UD, 0, 0);
     case HVM_EXIT_CACHE_FLUSH: return exit_cache_flush(v, e);
+    case HVM_EXIT_XSETBV: return hvm_exit_xsetbv(v, e);
     case HVM_EXIT_TRIPLE_FAULT: return hvm_crash("triple fault");
     case HVM_EXIT_UNKNOWN: break;
     }

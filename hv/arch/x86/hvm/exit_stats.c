@@ -18,6 +18,7 @@ static const char *const reason_names[EXIT_STATS_REASONS] = {
     [HVM_EXIT_EXCEPTION] = "exception",
     [HVM_EXIT_UNDEFINED] = "undefined instruction",
     [HVM_EXIT_CACHE_FLUSH] = "invd/wbinvd",
+    [HVM_EXIT_XSETBV] = "xsetbv",
     [HVM_EXIT_TRIPLE_FAULT] = "triple fault",
     [HVM_EXIT_UNKNOWN] = "unknown",
 };

@@ -93,8 +93,10 @@ void hvm_msrs_reset(struct vcpu *v)
     h->virt_spec_ctrl = 0;
     h->tsc_aux = v->id;
     h->cpuid_faulting = false;
-    guest_cpuid_msr_features(&(struct guest_cpuid_ctx){ cpuid_host, &v->domain->policy.cpuid,
-                                                        v->domain->nr_vcpus, v->id },
+    guest_cpuid_msr_features(&(struct guest_cpuid_ctx){ .host = cpuid_host,
+                                                        .policy = &v->domain->policy.cpuid,
+                                                        .nr_vcpus = v->domain->nr_vcpus,
+                                                        .vcpu_id = v->id },
                              &h->msrs);
 }
 

@@ -2,7 +2,12 @@
 /*
  * FPU/SSE/AVX state, XCR0 and DR0-3 are in neither the VMCB nor the VMCS.
  * They are loaded when a vCPU starts running on a CPU and saved when it
- * stops, so nothing of one vCPU's state is ever visible to another.
+ * stops, so nothing of one vCPU's state is ever visible to another. While
+ * a vCPU is on its CPU the CPU runs with the guest's XCR0 (the hypervisor
+ * itself uses no XSAVE-managed state); the image holds the components guests
+ * may be offered (guest_xcr0_supported: x87, SSE, AVX), saved and restored
+ * under that mask whatever the guest's XCR0, since SSE state is live with
+ * CR4.OSFXSR alone.
  */
 #include <string.h>
 #include <asm/cpu.h>
@@ -11,6 +16,8 @@
 
 bool hvm_host_xsave;
 unsigned int hvm_fpu_area_order;
+/* The components every image holds: guest_xcr0_supported() of the boot CPU. */
+static uint64_t xstate_mask;
 
 static unsigned int order_for_bytes(uint64_t bytes)
 {
@@ -23,9 +30,11 @@ static unsigned int order_for_bytes(uint64_t bytes)
 
 void hvm_xstate_init(void)
 {
-    hvm_host_xsave = (cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE) != 0;
-    /* XSAVE area for every feature the CPU has, else the 512-byte FXSAVE image. */
-    hvm_fpu_area_order = order_for_bytes(hvm_host_xsave ? cpuid(0xD, 0).ecx : 512);
+    xstate_mask = guest_xcr0_supported(cpuid_host);
+    hvm_host_xsave = xstate_mask != 0;
+    /* XSAVE area for the components offered, else the 512-byte FXSAVE image. */
+    hvm_fpu_area_order =
+        order_for_bytes(hvm_host_xsave ? guest_xsave_size(cpuid_host, xstate_mask) : 512);
 }
 
 void hvm_xstate_init_cpu(void)
@@ -57,18 +66,10 @@ static inline void xsetbv0(uint64_t v)
     __asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-/* Every state component the CPU supports (CPUID 0xD.0 EDX:EAX). */
-static uint64_t xsave_supported(void)
-{
-    struct cpuid_result r = cpuid(0xD, 0);
-
-    return ((uint64_t)r.edx << 32) | r.eax;
-}
-
 static void load_extended_state(struct hvm_vcpu *h)
 {
     if (hvm_host_xsave) {
-        uint64_t all = xsave_supported();
+        uint64_t all = xstate_mask;
 
         /* Restore under the full mask: components absent from the image get their init state. */
         xsetbv0(all);
@@ -87,16 +88,15 @@ static void load_extended_state(struct hvm_vcpu *h)
     __asm__ volatile("mov %0, %%db3" : : "r"(h->dr[3]));
 }
 
-static void save_extended_state(struct hvm_vcpu *h)
+static void save_extended_state(struct vcpu *v)
 {
-    if (hvm_host_xsave) {
-        uint64_t all = xsave_supported();
+    struct hvm_vcpu *h = to_hvm(v);
 
-        /*
-         * Save under the full mask, as the load restores: the guest's XCR0
-         * does not cover SSE state it uses with CR4.OSFXSR alone.
-         */
-        h->xcr0 = xgetbv0();
+    if (hvm_host_xsave) {
+        uint64_t all = xstate_mask;
+
+        /* Save under the full mask, as the load restores. */
+        h->xcr0 = hvm_xcr0_read(v);
         xsetbv0(all);
         __asm__ volatile("xsave64 %0"
                          : "=m"(*(uint8_t *)h->fpu_area)
@@ -111,6 +111,18 @@ static void save_extended_state(struct hvm_vcpu *h)
     __asm__ volatile("mov %%db3, %0" : "=r"(h->dr[3]));
 }
 
+/* The CPU's, not h->xcr0: QEMU's TCG runs a guest's XSETBV without the intercept. */
+uint64_t hvm_xcr0_read(struct vcpu *v)
+{
+    return hvm_host_xsave ? xgetbv0() : to_hvm(v)->xcr0;
+}
+
+void hvm_xcr0_write(struct vcpu *v, uint64_t xcr0)
+{
+    to_hvm(v)->xcr0 = xcr0;
+    xsetbv0(xcr0);
+}
+
 void hvm_vcpu_load(struct vcpu *v)
 {
     load_extended_state(to_hvm(v));
@@ -120,5 +132,5 @@ void hvm_vcpu_load(struct vcpu *v)
 void hvm_vcpu_put(struct vcpu *v)
 {
     hvm_msrs_put(v);
-    save_extended_state(to_hvm(v));
+    save_extended_state(v);
 }

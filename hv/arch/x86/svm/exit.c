@@ -108,6 +108,7 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
     case VMEXIT_VMMCALL: e->reason = HVM_EXIT_HYPERCALL; break;
     case VMEXIT_INVD:
     case VMEXIT_WBINVD: e->reason = HVM_EXIT_CACHE_FLUSH; break;
+    case VMEXIT_XSETBV: e->reason = HVM_EXIT_XSETBV; break;
     /* Instructions guests are not offered. */
     case VMEXIT_RSM:
     case VMEXIT_INVLPGA:
@@ -120,7 +121,6 @@ void svm_exit_decode(struct vcpu *v, struct svm_vcpu *s, struct hvm_exit *e)
     case VMEXIT_MONITOR:
     case VMEXIT_MWAIT:
     case VMEXIT_MWAIT_COND:
-    case VMEXIT_XSETBV:
     case VMEXIT_RDPRU: e->reason = HVM_EXIT_UNDEFINED; break;
     case VMEXIT_NPF: decode_npf(s, e); break;
     }

@@ -163,8 +163,8 @@ bool vmx_exit_decode(struct vcpu *v, struct vmx_vcpu *s, uint32_t reason, struct
     case EXIT_REASON_INVVPID:
     case EXIT_REASON_VMFUNC:
     case EXIT_REASON_MWAIT:
-    case EXIT_REASON_MONITOR:
-    case EXIT_REASON_XSETBV: e->reason = HVM_EXIT_UNDEFINED; break;
+    case EXIT_REASON_MONITOR: e->reason = HVM_EXIT_UNDEFINED; break;
+    case EXIT_REASON_XSETBV: e->reason = HVM_EXIT_XSETBV; break;
     case EXIT_REASON_EPT_VIOLATION:
         vmx_decode_ept_violation(vmread(EXIT_QUALIFICATION), vmread(GUEST_PHYSICAL_ADDRESS), e);
         break;
@@ -177,7 +177,8 @@ bool vmx_exit_decode(struct vcpu *v, struct vmx_vcpu *s, uint32_t reason, struct
     case HVM_EXIT_IO:
     case HVM_EXIT_MSR:
     case HVM_EXIT_HYPERCALL:
-    case HVM_EXIT_CACHE_FLUSH: e->insn_len = (unsigned int)vmread(VM_EXIT_INSTRUCTION_LEN); break;
+    case HVM_EXIT_CACHE_FLUSH:
+    case HVM_EXIT_XSETBV: e->insn_len = (unsigned int)vmread(VM_EXIT_INSTRUCTION_LEN); break;
     default: break;
     }
     return false;

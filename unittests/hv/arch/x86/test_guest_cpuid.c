@@ -13,12 +13,16 @@
 #include <asm/guest_cpuid.h>
 #include <asm/msr.h>
 
-/* The fake host: leaves 0..0xD and 0x80000000..0x80000008, every register set by the test. */
-static struct cpuid_result basic[0xE], ext[9];
+/*
+ * The fake host: leaves 0..0xD (0xD's subleaves 1..63 in xsave_sub) and
+ * 0x80000000..0x80000008, every register set by the test.
+ */
+static struct cpuid_result basic[0xE], ext[9], xsave_sub[64];
 
 static struct cpuid_result fake_host(uint32_t leaf, uint32_t subleaf)
 {
-    (void)subleaf;
+    if (leaf == 0xD && subleaf > 0)
+        return subleaf < 64 ? xsave_sub[subleaf] : (struct cpuid_result){ 0, 0, 0, 0 };
     if (leaf < 0xE)
         return basic[leaf];
     if (leaf >= 0x80000000u && leaf <= 0x80000008u)
@@ -35,6 +39,8 @@ static void host_with_all(bool all)
         basic[i] = (struct cpuid_result){ v, v, v, v };
     for (unsigned int i = 0; i < 9; i++)
         ext[i] = (struct cpuid_result){ v, v, v, v };
+    for (unsigned int i = 0; i < 64; i++)
+        xsave_sub[i] = (struct cpuid_result){ v, v, v, v };
     basic[0].eax = 0xD;
     ext[0].eax = 0x80000008u;
 }
@@ -42,7 +48,7 @@ static void host_with_all(bool all)
 static uint32_t reg_of(const struct cpuid_policy *p, uint32_t leaf, uint32_t subleaf,
                        enum cpuid_reg reg)
 {
-    struct guest_cpuid_ctx ctx = { fake_host, p, 2, 1 };
+    struct guest_cpuid_ctx ctx = { .host = fake_host, .policy = p, .nr_vcpus = 2, .vcpu_id = 1 };
     uint32_t r[4];
 
     guest_cpuid(&ctx, leaf, subleaf, r);
@@ -90,18 +96,22 @@ static void test_not_offered(void **state)
     (void)state;
     host_with_all(true);
     c = reg_of(&none, 1, 0, CPUID_ECX);
-    /* XSAVE and everything needing its state; the hypervisor bit set. */
+    /* XSAVE with AVX and what needs only its state; OSXSAVE is the guest's CR4; hypervisor bit. */
     assert_int_equal(c & (CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | CPUID_1_ECX_AVX |
                           CPUID_1_ECX_FMA | CPUID_1_ECX_F16C),
-                     0);
+                     CPUID_1_ECX_XSAVE | CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
     assert_true(c & (1u << 31));
     /* The emulated APIC, x2APIC and TSC-deadline timer, on any host. */
     assert_true(c & (1u << 21));
     assert_true(c & (1u << 24));
     assert_true(reg_of(&none, 1, 0, CPUID_EDX) & (1u << 9));
     assert_true(reg_of(&none, 0x80000001u, 0, CPUID_EDX) & (1u << 9));
-    assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EAX) | reg_of(&none, 0xD, 0, CPUID_ECX), 0);
-    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5)); /* AVX2 */
+    assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EAX), XCR0_X87 | XCR0_SSE | XCR0_YMM);
+    assert_int_equal(reg_of(&none, 0xD, 0, CPUID_EDX), 0);
+    assert_true(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5));    /* AVX2 */
+    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 16));  /* AVX-512F */
+    assert_false(reg_of(&none, 7, 0, CPUID_ECX) & (1u << 3));   /* PKU */
+    assert_false(reg_of(&none, 0xD, 1, CPUID_EAX) & (1u << 3)); /* XSAVES */
     assert_int_equal(
         reg_of(&none, 7, 0, CPUID_EDX) & (CPUID_7_EDX_L1D_FLUSH | CPUID_7_EDX_ARCH_CAPS), 0);
     /* Offered as the host has them: speculation controls, RDTSCP, RDPID. */
@@ -131,6 +141,110 @@ static void test_not_offered(void **state)
     assert_int_equal(reg_of(&none, 0x80000008u, 0, CPUID_ECX), 3);
 }
 
+/* An AVX-512 host with XSAVEOPT, XSAVEC, XGETBV1 and XSAVES; ctx's CR4.OSXSAVE and XCR0. */
+static void xsave_host(void)
+{
+    host_with_all(false);
+    basic[1].ecx = CPUID_1_ECX_XSAVE | CPUID_1_ECX_AVX | CPUID_1_ECX_FMA;
+    basic[7].ebx = (1u << 5) | (1u << 16); /* AVX2, AVX-512F */
+    basic[0xD] = (struct cpuid_result){ 0x2E7, 2696, 2696, 0 };
+    xsave_sub[1].eax = 0xF;
+    xsave_sub[2] = (struct cpuid_result){ 256, 576, 0, 0 };
+    xsave_sub[5] = (struct cpuid_result){ 64, 1088, 2, 0 };
+    xsave_sub[6] = (struct cpuid_result){ 512, 1152, 0, 0 };
+    xsave_sub[7] = (struct cpuid_result){ 1024, 1664, 0, 0 };
+    xsave_sub[9] = (struct cpuid_result){ 8, 2688, 0, 0 };
+}
+
+static void xsave_of(const struct cpuid_policy *p, uint64_t xcr0, uint32_t subleaf, uint32_t r[4])
+{
+    struct guest_cpuid_ctx ctx = {
+        .host = fake_host, .policy = p, .nr_vcpus = 1, .osxsave = true, .xcr0 = xcr0
+    };
+
+    guest_cpuid(&ctx, 0xD, subleaf, r);
+}
+
+static void test_xsave_leaf(void **state)
+{
+    static const struct cpuid_policy none;
+    struct cpuid_policy no_avx = { 0 }, no_xsave = { 0 };
+    struct guest_cpuid_ctx ctx = { .host = fake_host, .policy = &none, .nr_vcpus = 1 };
+    uint32_t r[4];
+
+    (void)state;
+    xsave_host();
+    assert_int_equal(guest_xcr0_supported(fake_host), XCR0_X87 | XCR0_SSE | XCR0_YMM);
+    assert_int_equal(guest_xcr0_offered(&ctx), XCR0_X87 | XCR0_SSE | XCR0_YMM);
+    /* OSXSAVE follows the guest's CR4. */
+    assert_false(reg_of(&none, 1, 0, CPUID_ECX) & CPUID_1_ECX_OSXSAVE);
+    ctx.osxsave = true;
+    guest_cpuid(&ctx, 1, 0, r);
+    assert_true(r[CPUID_ECX] & CPUID_1_ECX_OSXSAVE);
+    /* 0.EBX: the current XCR0's area; ECX: all offered (x87, SSE, AVX: 576 + 256). */
+    xsave_of(&none, XCR0_X87 | XCR0_SSE, 0, r);
+    assert_int_equal(r[CPUID_EAX], 7);
+    assert_int_equal(r[CPUID_EBX], 576);
+    assert_int_equal(r[CPUID_ECX], 832);
+    assert_int_equal(r[CPUID_EDX], 0);
+    xsave_of(&none, 7, 0, r);
+    assert_int_equal(r[CPUID_EBX], 832);
+    /* 1: no XSAVES; the compacted size for XCR0. */
+    xsave_of(&none, 7, 1, r);
+    assert_int_equal(r[CPUID_EAX], 7);
+    assert_int_equal(r[CPUID_EBX], 832);
+    assert_int_equal(r[CPUID_ECX] | r[CPUID_EDX], 0);
+    /* The offered components' subleaves as the host's; the others zero. */
+    xsave_of(&none, 7, 2, r);
+    assert_int_equal(r[CPUID_EAX], 256);
+    assert_int_equal(r[CPUID_EBX], 576);
+    for (uint32_t i = 3; i < 64; i++) {
+        xsave_of(&none, 7, i, r);
+        assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+    }
+    /* A policy hiding AVX takes YMM out; hiding XSAVE, the leaf. */
+    assert_true(cpuid_policy_add(&no_avx, 1, 0, CPUID_ECX, 28, false));
+    xsave_of(&no_avx, 3, 0, r);
+    assert_int_equal(r[CPUID_EAX], 3);
+    assert_int_equal(r[CPUID_ECX], 576);
+    ctx.policy = &no_avx;
+    assert_int_equal(guest_xcr0_offered(&ctx), XCR0_X87 | XCR0_SSE);
+    assert_true(cpuid_policy_add(&no_xsave, 1, 0, CPUID_ECX, 26, false));
+    xsave_of(&no_xsave, 3, 0, r);
+    assert_int_equal(r[0] | r[1] | r[2] | r[3], 0);
+    ctx.policy = &no_xsave;
+    assert_int_equal(guest_xcr0_offered(&ctx), 0);
+    /* A host without AVX: no AVX, FMA, AVX2 nor YMM. */
+    basic[1].ecx = CPUID_1_ECX_XSAVE;
+    assert_int_equal(guest_xcr0_supported(fake_host), XCR0_X87 | XCR0_SSE);
+    assert_false(reg_of(&none, 1, 0, CPUID_ECX) & (CPUID_1_ECX_AVX | CPUID_1_ECX_FMA));
+    assert_false(reg_of(&none, 7, 0, CPUID_EBX) & (1u << 5));
+    xsave_of(&none, 3, 2, r);
+    assert_int_equal(r[CPUID_EAX], 0);
+    /* Nor XSAVE at all on a host without it. */
+    basic[1].ecx = 0;
+    assert_int_equal(guest_xcr0_supported(fake_host), 0);
+    xsave_of(&none, 3, 0, r);
+    assert_int_equal(r[CPUID_EAX], 0);
+}
+
+static void test_xcr0_valid(void **state)
+{
+    const uint64_t all = XCR0_X87 | XCR0_SSE | XCR0_YMM;
+
+    (void)state;
+    assert_true(guest_xcr0_valid(all, XCR0_X87));
+    assert_true(guest_xcr0_valid(all, XCR0_X87 | XCR0_SSE));
+    assert_true(guest_xcr0_valid(all, all));
+    assert_false(guest_xcr0_valid(all, 0));
+    assert_false(guest_xcr0_valid(all, XCR0_SSE | XCR0_YMM)); /* no x87 */
+    assert_false(guest_xcr0_valid(all, XCR0_X87 | XCR0_YMM)); /* YMM without SSE */
+    assert_false(guest_xcr0_valid(all, all | (1ull << 5)));   /* not offered */
+    assert_false(guest_xcr0_valid(all, all | (1ull << 63)));
+    assert_false(guest_xcr0_valid(XCR0_X87 | XCR0_SSE, all)); /* YMM not offered */
+    assert_int_equal(guest_xsave_size(fake_host, XCR0_X87), 576);
+}
+
 static void test_can_force(void **state)
 {
     (void)state;
@@ -146,8 +260,8 @@ static void test_can_force(void **state)
                      CPUID_FORCE_OK);
     assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 21),
                      CPUID_FORCE_OK); /* x2APIC: emulated */
-    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 26),
-                     CPUID_FORCE_NOT_VIRTUALIZED); /* XSAVE */
+    assert_int_equal(guest_cpuid_can_force(fake_host, 1, 0, CPUID_ECX, 3),
+                     CPUID_FORCE_NOT_VIRTUALIZED); /* MONITOR */
     assert_int_equal(guest_cpuid_can_force(fake_host, 0x80000009u, 0, CPUID_EAX, 0),
                      CPUID_FORCE_HOST_LACKS); /* beyond the offered leaves */
 }
@@ -155,7 +269,7 @@ static void test_can_force(void **state)
 static void test_msr_features(void **state)
 {
     struct cpuid_policy p = { 0 };
-    struct guest_cpuid_ctx ctx = { fake_host, &p, 1, 0 };
+    struct guest_cpuid_ctx ctx = { .host = fake_host, .policy = &p, .nr_vcpus = 1 };
     struct guest_msr_features f;
 
     (void)state;
@@ -189,6 +303,8 @@ int main(void)
         cmocka_unit_test(test_policy_full),
         cmocka_unit_test(test_not_offered),
         cmocka_unit_test(test_can_force),
+        cmocka_unit_test(test_xsave_leaf),
+        cmocka_unit_test(test_xcr0_valid),
         cmocka_unit_test(test_msr_features),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,7 +18,16 @@ struct guest_cpuid_ctx {
     const struct cpuid_policy *policy;
     unsigned int nr_vcpus;
     unsigned int vcpu_id;
+    bool osxsave;  /* the guest's CR4.OSXSAVE (CPUID.1:ECX.OSXSAVE) */
+    uint64_t xcr0; /* the guest's XCR0 (leaf 0xD's current-size fields) */
 };
+
+/* XCR0 state components. */
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_YMM (1ull << 2)
+/* The FXSAVE image and the XSAVE header: where the first extended component may start. */
+#define XSAVE_LEGACY_AND_HEADER 576u
 
 /* Feature bits by name: CPUID_<leaf>_<register>_<feature>. */
 #define CPUID_1_ECX_FMA                (1u << 12)
@@ -45,6 +54,18 @@ struct guest_cpuid_ctx {
 
 /* EAX..EDX of leaf.subleaf as the vCPU ctx->vcpu_id of the domain sees them. */
 void guest_cpuid(const struct guest_cpuid_ctx *ctx, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
+
+/*
+ * The XCR0 components guests may be offered on this host: x87, SSE and AVX
+ * as far as the host has them; 0 without XSAVE.
+ */
+uint64_t guest_xcr0_supported(cpuid_source host);
+/* Bytes of a standard-format XSAVE area holding the components of xcr0. */
+uint32_t guest_xsave_size(cpuid_source host, uint64_t xcr0);
+/* The XCR0 components the domain is offered (its leaf 0xD.0, after its policy). */
+uint64_t guest_xcr0_offered(const struct guest_cpuid_ctx *ctx);
+/* Xen's XSETBV checks: x87 set, nothing beyond offered, YMM only with SSE. */
+bool guest_xcr0_valid(uint64_t offered, uint64_t xcr0);
 
 /*
  * Whether a policy may force that bit on this host: the hypervisor emulates

@@ -49,6 +49,7 @@ static int lapic_pending = -1;
 static bool nmi_pending;
 static uint64_t hypercall_nr, hypercall_args[HYPERCALL_NR_ARGS];
 static unsigned int hypercalls;
+static uint64_t xcr0_written;
 
 /* The HVM type's answers to what hvm/ asks the domain's type (hvm/domain.c's, which is not linked). */
 static const struct domain_type_ops hvm_type = {
@@ -297,6 +298,19 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
     (void)flags;
 }
 
+/* xstate.c's XCR0 of the CPU (not linked: the test runs in user mode). */
+uint64_t hvm_xcr0_read(struct vcpu *v)
+{
+    (void)v;
+    return 1;
+}
+
+void hvm_xcr0_write(struct vcpu *v, uint64_t xcr0)
+{
+    (void)v;
+    xcr0_written = xcr0;
+}
+
 void printk(const char *fmt, ...)
 {
     (void)fmt;
@@ -339,6 +353,7 @@ static int setup(void **state)
     lapic_pending = -1;
     nmi_pending = false;
     hypercalls = 0;
+    xcr0_written = 0;
     hvm_be = &fake_backend;
     at_rip(nothing, sizeof(nothing));
     return 0;
@@ -616,6 +631,59 @@ static void test_rip_advance(void **state)
     assert_true(regs[GREG_DR6] & X86_DR6_BS);
 }
 
+/* XSETBV with EDX:EAX = value, ECX = xcr: the XCR0 written, else the exception (0 if none). */
+static uint8_t xsetbv(uint32_t xcr, uint64_t value)
+{
+    static const uint8_t insn[] = { 0x0F, 0x01, 0xD1 };
+
+    at_rip(insn, sizeof(insn));
+    regs[GREG_RIP] = CODE_AT;
+    regs[GREG_RCX] = xcr;
+    regs[GREG_RAX] = 0xABCD000000000000ull | (uint32_t)value; /* high halves ignored */
+    regs[GREG_RDX] = value >> 32;
+    pending = false;
+    xcr0_written = 0;
+    assert_null(handle(HVM_EXIT_XSETBV));
+    if (!pending) {
+        assert_int_equal(regs[GREG_RIP], CODE_AT + 3);
+        return 0;
+    }
+    assert_int_equal(regs[GREG_RIP], CODE_AT);
+    assert_int_equal(xcr0_written, 0);
+    return injected_vector;
+}
+
+static void test_xsetbv(void **state)
+{
+    uint64_t offered = guest_xcr0_supported(cpuid_host);
+
+    (void)state;
+    if (!(offered & XCR0_SSE))
+        skip(); /* this host has no XSAVE to offer */
+    paging.cr4 |= X86_CR4_OSXSAVE;
+    assert_int_equal(xsetbv(0, XCR0_X87 | XCR0_SSE), 0);
+    assert_int_equal(xcr0_written, XCR0_X87 | XCR0_SSE);
+    if (offered & XCR0_YMM) {
+        assert_int_equal(xsetbv(0, XCR0_X87 | XCR0_SSE | XCR0_YMM), 0);
+        assert_int_equal(xcr0_written, XCR0_X87 | XCR0_SSE | XCR0_YMM);
+    }
+    /* Xen's checks: x87 always, YMM with SSE, nothing not offered (AVX-512's 5-7, PKRU 9). */
+    assert_int_equal(xsetbv(0, XCR0_SSE), X86_EXC_GP);
+    assert_int_equal(xsetbv(0, XCR0_X87 | XCR0_YMM), X86_EXC_GP);
+    assert_int_equal(xsetbv(0, XCR0_X87 | XCR0_SSE | XCR0_YMM | 0xE0), X86_EXC_GP);
+    assert_int_equal(xsetbv(0, XCR0_X87 | (1ull << 9)), X86_EXC_GP);
+    assert_int_equal(xsetbv(0, XCR0_X87 | (1ull << 62)), X86_EXC_GP);
+    /* Only XCR0; only ring 0; only with CR4.OSXSAVE (else #UD, as the CPU). */
+    assert_int_equal(xsetbv(1, XCR0_X87), X86_EXC_GP);
+    assert_true(injected_has_error);
+    assert_int_equal(injected_error, 0);
+    cs_attr |= 3 << 5;
+    assert_int_equal(xsetbv(0, XCR0_X87), X86_EXC_GP);
+    cs_attr &= ~(3 << 5);
+    paging.cr4 &= ~X86_CR4_OSXSAVE;
+    assert_int_equal(xsetbv(0, XCR0_X87), X86_EXC_UD);
+}
+
 static void test_exceptions(void **state)
 {
     struct hvm_exit e = { .reason = HVM_EXIT_EXCEPTION,
@@ -670,6 +738,7 @@ int main(void)
         cmocka_unit_test_setup(test_hypercall_page, setup),
         cmocka_unit_test_setup(test_rip_advance, setup),
         cmocka_unit_test_setup(test_exceptions, setup),
+        cmocka_unit_test_setup(test_xsetbv, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,6 +78,7 @@ enum hvm_exit_reason {
     HVM_EXIT_EXCEPTION,   /* an intercepted exception, reflected */
     HVM_EXIT_UNDEFINED,   /* an instruction guests are not offered: #UD */
     HVM_EXIT_CACHE_FLUSH, /* INVD, WBINVD */
+    HVM_EXIT_XSETBV,
     HVM_EXIT_TRIPLE_FAULT,
     HVM_EXIT_UNKNOWN, /* an exit nothing handles */
 };

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The TSC rate: from CPUID 15h/16h when the CPU states it, else measured
- * against the ACPI PM timer or the HPET over a short window whose error is
- * bounded and printed; now_ns(), udelay().
+ * The TSC rate: from CPUID 15h/16h when the CPU states it and a short
+ * measurement agrees, else measured against the ACPI PM timer or the HPET over
+ * a short window whose error is bounded and printed; now_ns(), udelay().
  */
 #include <asm/acpi.h>
 #include <asm/cpu.h>
@@ -14,9 +14,13 @@
 
 #define PM_TIMER_HZ 3579545ull
 /* Window limits and the error bound that ends a window early (measure_window()). */
-#define WINDOW_MIN_US     1000
-#define WINDOW_MAX_US     20000
-#define TARGET_PPM        100
+#define WINDOW_MIN_US 1000
+#define WINDOW_MAX_US 20000
+#define TARGET_PPM    100
+/* The check of a stated rate: a window ends within CHECK_PPM, and the rate stands if the
+ * measurement agrees with it to that bound plus AGREE_PPM. */
+#define CHECK_PPM         10000
+#define AGREE_PPM         20000
 #define START_EDGES       16
 #define CALIBRATION_TRIES 3
 /* Give up on a reference clock that has not advanced after this many TSC ticks (~10 s). */
@@ -134,11 +138,12 @@ static bool window_rate(const struct reference_clock *ref, const struct edge *e0
 /*
  * One window: it starts at the narrowest of the first START_EDGES edges and
  * ends at the first edge after WINDOW_MIN_US that brings the bound within
- * TARGET_PPM, or at WINDOW_MAX_US with the tightest bound seen. An edge
+ * target_ppm, or at WINDOW_MAX_US with the tightest bound seen. An edge
  * whose bracket a host preemption widened is thereby never chosen when a
  * better one is at hand. False if the reference or the TSC does not move.
  */
-static bool measure_window(const struct reference_clock *ref, struct measurement *best)
+static bool measure_window(const struct reference_clock *ref, struct measurement *best,
+                           uint64_t target_ppm)
 {
     uint64_t min_ticks = ref->hz * WINDOW_MIN_US / 1000000;
     uint64_t max_ticks = ref->hz * WINDOW_MAX_US / 1000000;
@@ -167,18 +172,19 @@ static bool measure_window(const struct reference_clock *ref, struct measurement
             return false;
         if (m.ppm < best->ppm)
             *best = m;
-    } while (best->ppm > TARGET_PPM && ticks < max_ticks);
+    } while (best->ppm > target_ppm && ticks < max_ticks);
     return true;
 }
 
-/* The first window within TARGET_PPM, else the tightest of CALIBRATION_TRIES. */
-static bool measure(const struct reference_clock *ref, struct measurement *best)
+/* The first window within target_ppm, else the tightest of CALIBRATION_TRIES. */
+static bool measure(const struct reference_clock *ref, struct measurement *best,
+                    uint64_t target_ppm)
 {
     struct measurement m;
 
     best->ppm = UINT64_MAX;
-    for (int i = 0; i < CALIBRATION_TRIES && best->ppm > TARGET_PPM; i++) {
-        if (!measure_window(ref, &m)) {
+    for (int i = 0; i < CALIBRATION_TRIES && best->ppm > target_ppm; i++) {
+        if (!measure_window(ref, &m, target_ppm)) {
             printk("tessera: tsc: %s or the TSC does not advance\n", ref->name);
             return false;
         }
@@ -193,7 +199,7 @@ static bool measure(const struct reference_clock *ref, struct measurement *best)
     return true;
 }
 
-static bool calibrate_pm_timer(struct measurement *m)
+static bool calibrate_pm_timer(struct measurement *m, uint64_t target_ppm)
 {
     struct reference_clock ref = {
         .name = "PM timer",
@@ -203,10 +209,10 @@ static bool calibrate_pm_timer(struct measurement *m)
     };
 
     pm_timer_port = acpi.pm_tmr_port;
-    return measure(&ref, m);
+    return measure(&ref, m, target_ppm);
 }
 
-static bool calibrate_hpet(struct measurement *m)
+static bool calibrate_hpet(struct measurement *m, uint64_t target_ppm)
 {
     struct reference_clock ref = { .name = "HPET", .read = hpet_read };
     uint64_t cap, period_fs;
@@ -221,7 +227,7 @@ static bool calibrate_hpet(struct measurement *m)
     ref.hz = 1000000000000000ull / period_fs;
     ref.mask = (cap & HPET_CAP_64BIT) ? UINT64_MAX : 0xFFFFFFFFull;
     *(volatile uint64_t *)((uintptr_t)hpet + HPET_CONFIG) |= HPET_CFG_ENABLE;
-    return measure(&ref, m);
+    return measure(&ref, m, target_ppm);
 }
 
 /*
@@ -251,21 +257,52 @@ static uint64_t cpuid_tsc_khz(const char **how)
     return base_mhz * 1000ull;
 }
 
+/* Measures against the PM timer, else the HPET; false (m->khz 0) without either. */
+static bool calibrate(struct measurement *m, uint64_t target_ppm, const char **how)
+{
+    if (acpi.pm_tmr_port && calibrate_pm_timer(m, target_ppm)) {
+        *how = "calibrated against PM timer";
+        return true;
+    }
+    if (paddr_val(acpi.hpet_paddr) && calibrate_hpet(m, target_ppm)) {
+        *how = "calibrated against HPET";
+        return true;
+    }
+    m->khz = 0;
+    return false;
+}
+
+/*
+ * A stated rate can be wrong: Bochs's tigerlake states 2419.2 MHz while its
+ * TSC counts instructions at ~50 MHz. One coarse window (about 1 ms) checks
+ * it; when they disagree, the full measurement is taken instead.
+ */
+static bool stated_rate_holds(uint64_t khz)
+{
+    struct measurement m;
+    const char *how;
+    uint64_t diff;
+
+    if (!calibrate(&m, CHECK_PPM, &how))
+        return true; /* nothing to check it against */
+    diff = khz > m.khz ? khz - m.khz : m.khz - khz;
+    if (diff * 1000000 <= m.khz * (m.ppm + AGREE_PPM))
+        return true;
+    printk("tessera: tsc: CPUID states %llu kHz, a 1%% check %s gives %llu kHz: measuring\n",
+           (unsigned long long)khz, how, (unsigned long long)m.khz);
+    return false;
+}
+
 void tsc_calibrate(void)
 {
     const char *how = NULL;
     struct measurement m = { 0 };
     uint64_t khz = cpuid_tsc_khz(&how);
 
-    if (!khz) {
-        if (acpi.pm_tmr_port && calibrate_pm_timer(&m))
-            how = "calibrated against PM timer";
-        else if (paddr_val(acpi.hpet_paddr) && calibrate_hpet(&m))
-            how = "calibrated against HPET";
-        else
-            m.khz = 0;
-        khz = m.khz;
-    }
+    if (khz && !stated_rate_holds(khz))
+        khz = 0;
+    if (!khz)
+        khz = calibrate(&m, TARGET_PPM, &how) ? m.khz : 0;
     if (!khz && (khz = tsc_khz()) != 0)
         how = "(loader's estimate; no PM timer or HPET)";
     if (!khz) {

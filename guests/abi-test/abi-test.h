@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct hvm_start_info;
+struct vcpu_info;
 struct vcpu_time_info;
 
 /* abi-test.c: a named check (a FAIL line if not ok), counted for the verdict. */
@@ -44,6 +45,12 @@ void abi_shutdown_reason(unsigned int reason);
 
 /* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
 void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);
+
+/* fifo.c: the FIFO event channel ABI, switched to by check_fifo(). */
+void check_fifo(void);
+long abi_fifo_init_control(uint32_t vcpu, uint64_t gfn, uint32_t offset);
+/* The upcall's work once on the FIFO ABI: false while still on the 2-level one. */
+bool abi_fifo_upcall(struct vcpu_info *vi);
 
 /* cpuid.c: mode=cpuid. */
 void run_cpuid(const struct hvm_start_info *si);

@@ -38,6 +38,8 @@ void check_time_area(void);
 
 /* memory.c: memory_op's reservation calls; mode=balloon. */
 void check_reservation(void);
+/* XENMEM_decrease_reservation of frame gfn: the number of extents given back. */
+long abi_give_back(uint64_t gfn);
 void run_balloon(void);
 /* One console line; sched_op shutdown with reason. */
 void abi_say(const char *what);

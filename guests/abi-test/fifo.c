@@ -166,4 +166,10 @@ void check_fifo(void)
     check(unmask(p1) == 0 && fifo_hits[p1] == h1 + 1 && fifo_hits[p2] == h2 + 1,
           "unmask: both events delivered");
     check(set_priority(p2, EVTCHN_FIFO_PRIORITY_DEFAULT) == 0, "set_priority back");
+
+    /* The hypervisor writes into both pages: the guest cannot give them back. */
+    check(abi_give_back(control_gfn) == 0,
+          "decrease_reservation of the control block frame (in use): 0 extents");
+    check(abi_give_back(ea.array_gfn) == 0,
+          "decrease_reservation of an event array frame (in use): 0 extents");
 }

@@ -450,7 +450,11 @@ static union {
 static volatile uint32_t upcalls;
 static volatile uint32_t port_hits[64];
 
-/* Called from lib/trap-entry.S for vectors 32-255: the upcall is Xen's 2-level scan, as Linux does it. */
+/*
+ * Called from lib/trap-entry.S for vectors 32-255: the upcall is Xen's
+ * 2-level scan, as Linux does it, or the FIFO queues' once check_fifo()
+ * switched to them.
+ */
 void guest_interrupt(uint64_t vector)
 {
     struct vcpu_info *vi = &shinfo.vcpu_info[0];
@@ -459,6 +463,8 @@ void guest_interrupt(uint64_t vector)
     if (vector != ABI_TEST_UPCALL_VECTOR)
         return;
     upcalls++;
+    if (abi_fifo_upcall(vi))
+        return;
     __atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
     sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     while (sel) {
@@ -1056,6 +1062,7 @@ static void check_areas_only_in_own_ram(const struct hvm_start_info *si)
               "register_runstate_memory_area there (identity-mapped): -EINVAL");
         check(abi_register_time_area(0, frames[i] << 12) == -22,
               "register_vcpu_time_memory_area there: -EINVAL");
+        check(abi_fifo_init_control(0, frames[i], 0) == -22, "FIFO init_control there: -EINVAL");
         register_runstate(0, 0);
     }
     check_runstate_remapped_to_shared(shm->gpa);
@@ -1108,6 +1115,7 @@ static void run_abi(const struct hvm_start_info *si)
     check_rdpmc();
     check_areas_only_in_own_ram(si);
     check_unmapped_access();
+    check_fifo(); /* last: the domain stays on the FIFO ABI */
     finish();
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct hvm_start_info;
+struct vcpu_info;
 struct vcpu_time_info;
 
 /* abi-test.c: a named check (a FAIL line if not ok), counted for the verdict. */
@@ -39,6 +40,8 @@ void check_time_area(void);
 
 /* memory.c: memory_op's reservation calls; mode=balloon. */
 void check_reservation(void);
+/* XENMEM_decrease_reservation of frame gfn: the number of extents given back. */
+long abi_give_back(uint64_t gfn);
 void run_balloon(void);
 /* One console line; sched_op shutdown with reason. */
 void abi_say(const char *what);
@@ -46,6 +49,12 @@ void abi_shutdown_reason(unsigned int reason);
 
 /* acpi.c: the domain's ACPI tables, from hvm_start_info, for nr_vcpus vCPUs. */
 void check_acpi(const struct hvm_start_info *si, uint32_t nr_vcpus);
+
+/* fifo.c: the FIFO event channel ABI, switched to by check_fifo(). */
+void check_fifo(void);
+long abi_fifo_init_control(uint32_t vcpu, uint64_t gfn, uint32_t offset);
+/* The upcall's work once on the FIFO ABI: false while still on the 2-level one. */
+bool abi_fifo_upcall(struct vcpu_info *vi);
 
 /* cpuid.c: mode=cpuid. */
 void run_cpuid(const struct hvm_start_info *si);

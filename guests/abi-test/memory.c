@@ -45,6 +45,11 @@ static long reservation(unsigned int op, uint64_t *extents, uint64_t nr, unsigne
     return memory_op(op, &r);
 }
 
+long abi_give_back(uint64_t gfn)
+{
+    return reservation(XENMEM_decrease_reservation, &gfn, 1, 0);
+}
+
 static long current_pages(void)
 {
     uint16_t self = DOMID_SELF;

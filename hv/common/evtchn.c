@@ -44,6 +44,7 @@ bool evtchn_domain_init(struct domain *d)
     d->events.lock = (spinlock_t)SPINLOCK_INIT;
     d->events.port_ops = &evtchn_2l_ops;
     d->events.dead = false;
+    memset(&d->events.fifo, 0, sizeof(d->events.fifo));
     d->events.own_page = page_alloc_zeroed_virt();
     d->events.shared = d->events.own_page;
     return d->events.own_page != NULL;
@@ -128,7 +129,9 @@ void evtchn_domain_reset(struct domain *d)
     d->events.shared = d->events.own_page;
     d->events.callback_param = 0;
     d->events.callback_vector = 0;
+    /* A restarted domain starts on the 2-level ABI, as a new one. */
     d->events.port_ops = &evtchn_2l_ops;
+    memset(&d->events.fifo, 0, sizeof(d->events.fifo));
     d->events.dead = false;
     spin_unlock_irqrestore(&d->events.lock, flags);
 }
@@ -223,15 +226,21 @@ int64_t evtchn_set_callback(struct vcpu *v, uint64_t value)
     return 0;
 }
 
-/* A free port, or 0 (port 0 is never used, as in Xen). */
+/*
+ * A free port, or 0 (port 0 is never used, as in Xen). The caller binds it;
+ * it starts at the FIFO ABI's default priority, as in Xen.
+ */
 static unsigned int port_alloc(struct domain *d)
 {
     unsigned int port;
 
     ASSERT_LOCKED(&d->events.lock);
-    for (port = 1; port < EVTCHN_NR_PORTS; port++)
-        if (d->events.ports[port].state == EVTCHN_FREE)
+    for (port = 1; port < EVTCHN_NR_PORTS; port++) {
+        if (d->events.ports[port].state == EVTCHN_FREE) {
+            d->events.fifo.ports[port].priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
             return port;
+        }
+    }
     return 0;
 }
 
@@ -472,6 +481,8 @@ static int64_t evtchn_close(struct vcpu *v, uint64_t arg)
         if (e->state == EVTCHN_VIRQ)
             d->vcpus[virq_is_global(e->virq) ? 0 : e->vcpu]->ev.virq_port[e->virq] = 0;
         closed = *e;
+        /* As Xen frees a port: a later binding must not find it pending. */
+        d->events.port_ops->clear_pending(d, port);
         *e = (struct evtchn){ EVTCHN_FREE, 0, 0, 0, 0 };
     }
     spin_unlock_irqrestore(&d->events.lock, flags);
@@ -628,6 +639,9 @@ int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args)
     case EVTCHNOP_unmask: return evtchn_unmask(v, args[1]);
     case EVTCHNOP_status: return evtchn_status(v, args[1]);
     case EVTCHNOP_bind_vcpu: return evtchn_bind_vcpu(v, args[1]);
+    case EVTCHNOP_init_control: return evtchn_fifo_init_control(v, args[1]);
+    case EVTCHNOP_expand_array: return evtchn_fifo_expand_array(v, args[1]);
+    case EVTCHNOP_set_priority: return evtchn_fifo_set_priority(v, args[1]);
     default: return -XEN_ENOSYS; /* bind_pirq: no physical interrupts for guests */
     }
 }

@@ -57,8 +57,15 @@ static bool evtchn_2l_is_pending(const struct domain *d, unsigned int port)
     return test_bit(&d->events.shared->evtchn_pending[port / 64], port % 64);
 }
 
+static void evtchn_2l_clear_pending(struct domain *d, unsigned int port)
+{
+    __atomic_fetch_and(&d->events.shared->evtchn_pending[port / 64], ~(1ull << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+}
+
 const struct evtchn_port_ops evtchn_2l_ops = {
     .set_pending = evtchn_2l_set_pending,
     .unmask = evtchn_2l_unmask,
     .is_pending = evtchn_2l_is_pending,
+    .clear_pending = evtchn_2l_clear_pending,
 };

@@ -71,7 +71,10 @@ static bool in_ram_map(const struct domain *d, uint64_t gpa, uint64_t size)
     return false;
 }
 
-/* Host page of a frame the hypervisor itself writes into: shared info, a vcpu_info, the console. */
+/*
+ * Host page of a frame the hypervisor itself writes into: shared info, a
+ * vcpu_info, the console, a FIFO control block or event array page.
+ */
 static bool frame_in_use(const struct domain *d, paddr_t pa)
 {
     unsigned int i;
@@ -82,8 +85,17 @@ static bool frame_in_use(const struct domain *d, paddr_t pa)
         return true;
     for (i = 0; i < d->nr_vcpus; i++) {
         const struct vcpu_info *vi = d->vcpus[i]->ev.info;
+        const struct evtchn_fifo_control_block *cb = d->vcpus[i]->ev.fifo.control;
 
         if (vi && paddr_eq(paddr_page(virt_to_phys(vi)), pa))
+            return true;
+        if (cb && paddr_eq(paddr_page(virt_to_phys(cb)), pa))
+            return true;
+    }
+    for (i = 0; i < EVTCHN_FIFO_ARRAY_PAGES; i++) {
+        const event_word_t *page = d->events.fifo.array[i];
+
+        if (page && paddr_eq(virt_to_phys(page), pa))
             return true;
     }
     return false;

@@ -10,15 +10,18 @@
  * remote end is the hypervisor (the PV console's).
  *
  * How pending and masked bits are kept is the port ABI's (struct
- * evtchn_port_ops): Xen's 2-level ABI (evtchn_2l.c) is the one there is; the
- * FIFO ABI goes beside it. The rest of the guest-visible event state has its
- * own files: the shared info page and vcpu_info areas (vcpu_info.h), the time
- * in them (guest_time.h), the vCPU timers (vcpu_timer.h), SCHEDOP_poll
+ * evtchn_port_ops): Xen's 2-level ABI (evtchn_2l.c), which every domain
+ * starts with (and goes back to at a restart), and the FIFO ABI
+ * (evtchn_fifo.c), which a guest switches to with EVTCHNOP_init_control.
+ * The rest of the guest-visible event state has its own files: the shared
+ * info page and vcpu_info areas (vcpu_info.h), the time in them
+ * (guest_time.h), the vCPU timers (vcpu_timer.h), SCHEDOP_poll
  * (evtchn_poll.c).
  */
 #ifndef HV_EVTCHN_H
 #define HV_EVTCHN_H
 
+#include <public/event_channel.h>
 #include <hv/types.h>
 #include <hv/spinlock.h>
 
@@ -59,10 +62,42 @@ struct evtchn_port_ops {
     /* Clears port's mask; a pending event then notifies its vCPU. */
     void (*unmask)(struct domain *d, unsigned int port);
     bool (*is_pending)(const struct domain *d, unsigned int port);
+    /* Clears port's pending bit (it is closed: a later binding must not see it). */
+    void (*clear_pending)(struct domain *d, unsigned int port);
 };
 
 /* Xen's 2-level ABI: bitmaps in shared info, selector words in vcpu_info. */
 extern const struct evtchn_port_ops evtchn_2l_ops;
+/* Xen's FIFO ABI: event words in guest pages, per-vCPU queues by priority. */
+extern const struct evtchn_port_ops evtchn_fifo_ops;
+
+#define EVTCHN_FIFO_WORDS_PER_PAGE 1024 /* event_word_t in a 4 KiB page */
+/* Event array pages for EVTCHN_NR_PORTS ports: expand_array stops there. */
+#define EVTCHN_FIFO_ARRAY_PAGES (EVTCHN_NR_PORTS / EVTCHN_FIFO_WORDS_PER_PAGE)
+
+/*
+ * A port's FIFO state beside its binding (struct evtchn is rewritten on
+ * rebinds); two bytes, so the domain structure stays in its 64 KiB block.
+ */
+struct evtchn_fifo_port {
+    uint16_t priority : 4;      /* the queue its events go to */
+    uint16_t last_priority : 4; /* the queue it was last linked on (its tail maybe) */
+    uint16_t last_vcpu : 7;     /* ... of this vCPU (DOMAIN_MAX_VCPUS is 128) */
+    uint16_t missed : 1; /* raised while its event word had no page: raised at expand_array */
+};
+
+/* The domain's FIFO state (in use once port_ops is evtchn_fifo_ops). */
+struct evtchn_fifo_domain {
+    event_word_t *array[EVTCHN_FIFO_ARRAY_PAGES]; /* the guest's event array pages */
+    unsigned int nr_words;                        /* ports with an event word */
+    struct evtchn_fifo_port ports[EVTCHN_NR_PORTS];
+};
+
+/* A vCPU's FIFO queues: heads in the guest's control block, tails here. */
+struct evtchn_fifo_vcpu {
+    struct evtchn_fifo_control_block *control; /* NULL until EVTCHNOP_init_control */
+    uint32_t tail[EVTCHN_FIFO_MAX_QUEUES];
+};
 
 struct domain_events {
     spinlock_t lock; /* ports, shared info and vcpu_info locations */
@@ -81,6 +116,7 @@ struct domain_events {
     /* What a guest's send on an EVTCHN_HYPERVISOR port calls (evtchn_bind_hypervisor). */
     void (*hypervisor_notify)(struct domain *d, unsigned int port);
     struct evtchn ports[EVTCHN_NR_PORTS];
+    struct evtchn_fifo_domain fifo;
 };
 
 struct vcpu_events {
@@ -90,6 +126,7 @@ struct vcpu_events {
     volatile bool polling;  /* blocked in SCHEDOP_poll: any event wakes it */
     bool time_stale;        /* time info to rewrite on v's own CPU (atomic) */
     uint64_t time_area_gva; /* VCPUOP_register_vcpu_time_memory_area's copy, 0 if none */
+    struct evtchn_fifo_vcpu fifo;
 };
 
 /* false: out of memory. */
@@ -149,6 +186,13 @@ bool evtchn_upcall_pending(struct vcpu *v);
 int64_t evtchn_set_callback(struct vcpu *v, uint64_t value);
 /* The event_channel_op hypercall (hypercall.c dispatches to it). */
 int64_t do_event_channel_op(struct vcpu *v, const uint64_t *args);
+/*
+ * The FIFO ABI's operations (evtchn_fifo.c). EVTCHNOP_init_control switches
+ * the domain to the FIFO ABI at its first call, keeping what is pending.
+ */
+int64_t evtchn_fifo_init_control(struct vcpu *v, uint64_t arg);
+int64_t evtchn_fifo_expand_array(struct vcpu *v, uint64_t arg);
+int64_t evtchn_fifo_set_priority(struct vcpu *v, uint64_t arg);
 /* SCHEDOP_poll: blocks v until one of the ports is pending or the timeout. */
 int64_t evtchn_poll(struct vcpu *v, uint64_t arg);
 

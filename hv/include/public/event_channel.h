@@ -17,6 +17,9 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_bind_ipi         7
 #define EVTCHNOP_bind_vcpu        8
 #define EVTCHNOP_unmask           9
+#define EVTCHNOP_init_control     11
+#define EVTCHNOP_expand_array     12
+#define EVTCHNOP_set_priority     13
 
 #define VIRQ_TIMER    0
 #define VIRQ_DEBUG    1
@@ -90,5 +93,47 @@ struct evtchn_status {
 #define EVTCHNSTAT_pirq        3
 #define EVTCHNSTAT_virq        4
 #define EVTCHNSTAT_ipi         5
+
+/* The FIFO ABI. EVTCHNOP_init_control: vcpu's control block at control_gfn + offset. */
+struct evtchn_init_control {
+    uint64_t control_gfn; /* IN */
+    uint32_t offset;      /* IN: 8-byte aligned, the block within the page */
+    uint32_t vcpu;        /* IN */
+    uint8_t link_bits;    /* OUT: EVTCHN_FIFO_LINK_BITS */
+    uint8_t _pad[7];
+};
+
+/* EVTCHNOP_expand_array: one more page of event words. */
+struct evtchn_expand_array {
+    uint64_t array_gfn; /* IN */
+};
+
+/* EVTCHNOP_set_priority: the queue a port's events go to. */
+struct evtchn_set_priority {
+    evtchn_port_t port;
+    uint32_t priority;
+};
+
+#define EVTCHN_FIFO_PRIORITY_MAX     0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN     15
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+/* One per port, in the event array pages. */
+typedef uint32_t event_word_t;
+#define EVTCHN_FIFO_PENDING     31
+#define EVTCHN_FIFO_MASKED      30
+#define EVTCHN_FIFO_LINKED      29
+#define EVTCHN_FIFO_BUSY        28
+#define EVTCHN_FIFO_LINK_BITS   17
+#define EVTCHN_FIFO_LINK_MASK   ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+
+/* ready: a bit per priority whose queue is not empty; head: each queue's first port. */
+struct evtchn_fifo_control_block {
+    uint32_t ready;
+    uint32_t _rsvd;
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
 
 #endif

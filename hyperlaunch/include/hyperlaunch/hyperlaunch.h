@@ -180,7 +180,7 @@ struct hl_input {
  * (docs/launch-control.md, "What the machine's RAM is"): one estimate that
  * the validator adds to the RAM budget and the hypervisor checks against
  * what each domain it builds really took.
- *   HL_HV_DOMAIN_BYTES   the domain structure (52 KiB today, a 64 KiB
+ *   HL_HV_DOMAIN_BYTES   the domain structure (60 KiB today, a 64 KiB
  *                        block), its P2M structure, its event page, and the
  *                        fixed part of its spec (the plan kept for restarts)
  *   HL_HV_VCPU_BYTES     per vCPU: the vCPU structure, its SVM state and

@@ -5,14 +5,17 @@
 #include <public/errno.h>
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/sched.h>
 #include <hv/smp.h>
 #include <hv/time.h>
 #include <hv/timer.h>
+#include <hv/vcpu_info.h>
 #include "fake_arch.h"
 
 uint8_t fake_guest_mem[FAKE_GUEST_SIZE];
+uint8_t fake_frames[FAKE_NR_FRAMES][4096] __attribute__((aligned(4096)));
 uint64_t fake_now;
 unsigned int fake_unblocks, fake_kicks, fake_blocks, fake_smp_calls;
 struct timer *fake_last_timer;
@@ -20,6 +23,7 @@ struct timer *fake_last_timer;
 void fake_arch_reset(void)
 {
     memset(fake_guest_mem, 0, sizeof(fake_guest_mem));
+    memset(fake_frames, 0, sizeof(fake_frames));
     fake_now = 1000000000ull;
     fake_unblocks = fake_kicks = fake_blocks = fake_smp_calls = 0;
     fake_last_timer = NULL;
@@ -54,6 +58,14 @@ int copy_to_guest(struct vcpu *v, gvaddr_t gva, const void *src, size_t len)
         return -XEN_EFAULT;
     memcpy(dst, src, len);
     return 0;
+}
+
+paddr_t guest_area_frame(const struct domain *d, uint64_t gfn)
+{
+    (void)d;
+    if (gfn < FAKE_FRAME_GFN || gfn - FAKE_FRAME_GFN >= FAKE_NR_FRAMES)
+        return INVALID_PADDR;
+    return virt_to_phys(fake_frames[gfn - FAKE_FRAME_GFN]);
 }
 
 uint64_t now_ns(void)

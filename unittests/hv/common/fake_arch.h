@@ -18,6 +18,14 @@ struct timer;
 #define FAKE_GUEST_SIZE 0x10000ull
 extern uint8_t fake_guest_mem[FAKE_GUEST_SIZE];
 
+/*
+ * Guest frames the hypervisor may map for the guest (guest_area_frame()):
+ * gfns FAKE_FRAME_GFN.. are fake_frames[]; any other gfn is refused.
+ */
+#define FAKE_FRAME_GFN 0x800ull
+#define FAKE_NR_FRAMES 8
+extern uint8_t fake_frames[FAKE_NR_FRAMES][4096];
+
 /* What now_ns() returns. */
 extern uint64_t fake_now;
 

@@ -141,6 +141,9 @@ static void test_masked_then_unmask(void **state)
     assert_int_equal(port_op(v0, EVTCHNOP_unmask, port), 0);
     assert_false((a->events.shared->evtchn_mask[port / 64] >> (port % 64)) & 1);
     assert_int_equal(v0->ev.info->evtchn_upcall_pending, 1);
+    /* As Xen frees a port: closed, it is no longer pending. */
+    assert_int_equal(port_op(v0, EVTCHNOP_close, port), 0);
+    assert_false(pending(a, port));
 }
 
 /* The callback vector is injected only while an upcall is pending. */

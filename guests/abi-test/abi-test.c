@@ -757,7 +757,7 @@ static void check_runstate_area(void)
     }
     /* The poll does not block if this vCPU lost its CPU for 2 ms meanwhile: then again. */
     blocked0 = rs->time[RUNSTATE_blocked];
-    for (i = 0; i < 10 && rs->time[RUNSTATE_blocked] == blocked0; i++) {
+    for (i = 0; i < 100 && rs->time[RUNSTATE_blocked] == blocked0; i++) {
         poll.timeout = system_time_ns() + 2000000;
         check(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&poll, 0) == 0 &&
                   system_time_ns() >= poll.timeout,

@@ -15,6 +15,9 @@
  *   loads of random selectors into DS/ES/FS/GS; rewrites of its hypercall
  *   page (garbage written over it, then the hypercall MSR, at its page or a
  *   scratch or outside page).
+ * Calls that would have the hypervisor write into its own image (but the
+ * scratch area) now or later, as Xen lets a guest ask, are made as yields:
+ * they would measure the guest (writes_own_image()).
  * Exceptions are counted and skipped (lib/trap-entry.S). Calls that legitimately end
  * the domain are not made (SCHEDOP_shutdown, SCHEDOP_remote_shutdown of
  * itself, VCPUOP_down of vCPU 0) and none that block without end
@@ -110,7 +113,7 @@ static const unsigned int family_nr[F_UNKNOWN] = {
     __HYPERVISOR_grant_table_op,   __HYPERVISOR_vcpu_op,     __HYPERVISOR_sched_op,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op,  __HYPERVISOR_hvm_op,
 };
-static uint64_t calls[F_COUNT], errors[F_COUNT], calls32;
+static uint64_t calls[F_COUNT], errors[F_COUNT], calls32, kept_off;
 
 static const uint64_t boundary[] = {
     0,
@@ -179,7 +182,8 @@ static uint64_t rand_ptr(void)
 
 /*
  * A scalar argument or structure word: boundary values, small numbers, random,
- * pointers. Never a frame of its own image but the scratch area's: a frame
+ * pointers. Never a frame of its own image, the scratch area's included (the
+ * bss is in the image: a scratch frame comes out past the RAM's end): a frame
  * number the hypervisor takes (shared info, vcpu_info, console page) would
  * overwrite its code, which is the guest's own undoing, not the hypervisor's.
  */
@@ -279,6 +283,55 @@ static bool ends_or_blocks(uint64_t nr64, uint64_t cmd64, uint64_t a2_64)
     return false;
 }
 
+static bool overlaps(uint64_t addr, uint64_t len, uint64_t start, uint64_t end)
+{
+    return addr + len < addr || (addr < end && addr + len > start);
+}
+
+/* Its image but the scratch area, and the scratch pages its GDT and IDT copies are loaded from. */
+static bool own_bytes(uint64_t addr, uint64_t len)
+{
+    uint64_t s = (uintptr_t)scratch, e = s + sizeof(scratch), desc = s + SCRATCH_BYTES / 2;
+
+    return overlaps(addr, len, (uintptr_t)__image_start, s) ||
+           overlaps(addr, len, e, (uintptr_t)__image_end) || overlaps(addr, len, desc, desc + 8192);
+}
+
+/*
+ * Whether the call would have the hypervisor write, now and after, into the
+ * guest's own image outside its scratch area: a runstate or time area at a
+ * virtual address, a vcpu_info or shared-info frame. The address comes from
+ * the structure at arg, read as the hypervisor reads it, whatever built it
+ * (random words read at a misaligned arg can spell any address: seed 3026's
+ * call 23485 made 0x101500, in its code, its runstate area). Such a write is
+ * the guest's own undoing, as Xen allows it, and would measure the guest.
+ * a: the command and arguments; the structure is at a[2] for vcpu_op, a[1] for memory_op.
+ */
+static bool writes_own_image(uint64_t nr64, const uint64_t *a, bool compat)
+{
+    uint32_t nr = (uint32_t)nr64, cmd = (uint32_t)a[0];
+    uint64_t arg = nr == __HYPERVISOR_memory_op ? a[1] : a[2];
+    const volatile uint8_t *p;
+
+    if (compat)
+        arg = (uint32_t)arg;
+    if (arg + 24 < arg || arg + 24 > ram_end) /* not RAM: the hypervisor cannot read it either */
+        return false;
+    p = (const volatile uint8_t *)(uintptr_t)arg;
+    if (nr == __HYPERVISOR_vcpu_op && (cmd == VCPUOP_register_runstate_memory_area ||
+                                       cmd == VCPUOP_register_vcpu_time_memory_area))
+        return own_bytes(compat ? *(const volatile uint32_t *)p : *(const volatile uint64_t *)p,
+                         64);
+    if (nr == __HYPERVISOR_vcpu_op && cmd == VCPUOP_register_vcpu_info)
+        return own_bytes(*(const volatile uint64_t *)p << 12, 4096);
+    if (nr == __HYPERVISOR_memory_op && cmd == 7 /* XENMEM_add_to_physmap: gpfn */)
+        return own_bytes(
+            (compat ? *(const volatile uint32_t *)(p + 12) : *(const volatile uint64_t *)(p + 16))
+                << 12,
+            4096);
+    return false;
+}
+
 /* A poll with a timeout 0-2 ms ahead on random ports: it must return. */
 static long sched_poll(bool compat)
 {
@@ -365,6 +418,8 @@ static void one_hypercall(enum family f)
     } else {
         if (ends_or_blocks(nr, a[0], a[1]))
             a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op;
+        if (writes_own_image(nr, a, compat && nr < (1ull << 32)))
+            a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op, kept_off++;
         if (compat && nr < (1ull << 32))
             ret = hypercall32((uint32_t)nr, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],
                               (uint32_t)a[3], (uint32_t)a[4]);
@@ -583,7 +638,9 @@ static void summary(uint64_t seed, uint64_t n)
     guest_put_dec(calls32);
     guest_puts(" hypercalls from 32-bit code, ");
     guest_put_dec(other_count);
-    guest_puts(" upcalls\n");
+    guest_puts(" upcalls, ");
+    guest_put_dec(kept_off);
+    guest_puts(" kept off its own image\n");
     summary_families("hypercalls/errors:", F_MEMORY, F_MSR_READ);
     summary_families("instructions/faults:", F_MSR_READ, F_COUNT);
     guest_puts("campaign: seed ");

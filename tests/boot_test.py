@@ -174,7 +174,7 @@ def boot_command(case, args, esp, iso):
     if args.bochs:
         return [os.path.join(args.source_dir, "scripts", "bochs-boot"), iso, "--cpu", args.bochs,
                 "--smp", case["smp"], "--mem", mem_mib(case["mem"]),
-                "--timeout", case["timeout"]]
+                "--timeout", case["timeout"]] + (["--input"] if case["send-after"] else [])
     disk = ["--cdrom", iso] if iso else [esp]
     return [os.path.join(args.source_dir, "scripts", "qemu-boot"), *disk,
             "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]

@@ -111,6 +111,12 @@
 #define MSR_PATCH_LEVEL           0x8B
 #define MSR_PLATFORM_INFO         0xCE
 #define MSR_MTRR_CAP              0xFE
+#define MSR_MTRR_PHYSBASE(n)      (0x200 + 2 * (n))
+#define MSR_MTRR_PHYSMASK(n)      (0x201 + 2 * (n))
+#define MSR_MTRR_FIX64K_00000     0x250
+#define MSR_MTRR_FIX16K_80000     0x258
+#define MSR_MTRR_FIX16K_A0000     0x259
+#define MSR_MTRR_FIX4K_C0000      0x268 /* ... 0x26F: FIX4K_F8000 */
 #define MSR_MISC_FEATURES_ENABLES 0x140
 #define MSR_SYSENTER_CS           0x174
 #define MSR_SYSENTER_ESP          0x175

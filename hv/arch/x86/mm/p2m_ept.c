@@ -2,12 +2,16 @@
 /*
  * The P2M's entries in Intel EPT tables: 4 levels, read/write/execute
  * permission bits instead of a present bit, and in each leaf its memory
- * type: write-back for memory, uncacheable for a device's MMIO (the guest's
- * PAT still combines with it, as on bare metal; UC wins whatever the guest
- * says). The entry's type lives in bits the hardware ignores (52-54); a type
- * that maps no page (P2M_MMIO_EMUL) is a leaf with no permission, so every
+ * type. EPT takes the MTRRs' place for guest accesses, so memory gets the
+ * type the host's MTRRs give its host-physical range (asm/mtrr.h; a 2 MiB
+ * leaf over ranges of different types the conservative one), a device's
+ * MMIO uncacheable. IPAT stays clear: the guest's PAT combines with the
+ * type as with an MTRR's on bare metal (UC wins whatever the guest says).
+ * The entry's type lives in bits the hardware ignores (52-54); a type that
+ * maps no page (P2M_MMIO_EMUL) is a leaf with no permission, so every
  * access is an EPT violation.
  */
+#include <asm/mtrr.h>
 #include <asm/p2m_format.h>
 
 #define EPT_R          (1ull << 0)
@@ -15,14 +19,20 @@
 #define EPT_X          (1ull << 2)
 #define EPT_RWX        (EPT_R | EPT_W | EPT_X)
 #define EPT_MT_SHIFT   3
-#define EPT_MT_UC      (0ull << EPT_MT_SHIFT)
-#define EPT_MT_WB      (6ull << EPT_MT_SHIFT)
+#define EPT_MT_UC      ((uint64_t)MTRR_TYPE_UC << EPT_MT_SHIFT)
 #define EPT_LARGE      (1ull << 7) /* at levels 2 and 3 */
 #define EPT_TYPE_SHIFT 52
 #define EPT_TYPE_MASK  (7ull << EPT_TYPE_SHIFT)
 #define EPT_ADDR_MASK  0x000FFFFFFFFFF000ull
 
 _Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
+
+static const struct mtrr_state *host_mtrrs;
+
+void p2m_ept_use_host_mtrrs(const struct mtrr_state *mtrrs)
+{
+    host_mtrrs = mtrrs;
+}
 
 static uint64_t ept_table(paddr_t table)
 {
@@ -37,7 +47,12 @@ static uint64_t ept_leaf(paddr_t pa, unsigned int level, enum p2m_type t, unsign
         return e;
     /* Every page the P2M maps is readable: write or execute without read is a misconfiguration. */
     e |= (paddr_val(pa) & EPT_ADDR_MASK) | EPT_R | (level > 1 ? EPT_LARGE : 0);
-    e |= t == P2M_PASSTHROUGH ? EPT_MT_UC : EPT_MT_WB;
+    if (t == P2M_PASSTHROUGH)
+        e |= EPT_MT_UC;
+    else
+        e |= (uint64_t)mtrr_range_type(host_mtrrs, mk_paddr(paddr_val(pa) & EPT_ADDR_MASK),
+                                       PAGE_SIZE << (9 * (level - 1)))
+             << EPT_MT_SHIFT;
     if (perms & P2M_WRITE)
         e |= EPT_W;
     if (perms & P2M_EXEC)

@@ -68,6 +68,23 @@ struct vmx_cr_access vmx_decode_cr_access(uint64_t qual)
     };
 }
 
+bool vmx_soft_event(uint32_t info)
+{
+    uint32_t type = INTR_INFO_TYPE(info);
+
+    return type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_PRIV_SOFT_EXC ||
+           type == INTR_TYPE_SOFT_EXC;
+}
+
+uint32_t vmx_event_to_redeliver(uint32_t idt_vectoring, uint32_t exit_reason)
+{
+    if (!(idt_vectoring & INTR_INFO_VALID))
+        return 0;
+    if (vmx_soft_event(idt_vectoring) && (exit_reason & 0xFFFF) == EXIT_REASON_EXCEPTION_NMI)
+        return 0;
+    return idt_vectoring & (INTR_INFO_VALID | INTR_INFO_ERROR_VALID | 0x7FFu);
+}
+
 uint32_t vmx_ar_from_attr(uint16_t attr)
 {
     if (!(attr & X86_SEG_ATTR_P))

@@ -2,8 +2,8 @@
 /*
  * The VMX back-end's pure logic, host-tested (unittests/hv/arch/x86/vmx/):
  * controls adjusted to the capability MSRs, exit qualifications decoded into
- * the vendor-neutral exit record, segment access rights, and the names of
- * VM-instruction errors.
+ * the vendor-neutral exit record, the events to deliver again after an
+ * exit, segment access rights, and the names of VM-instruction errors.
  */
 #ifndef VMX_DECODE_H
 #define VMX_DECODE_H
@@ -42,6 +42,21 @@ struct vmx_cr_access {
     uint16_t lmsw_source;
 };
 struct vmx_cr_access vmx_decode_cr_access(uint64_t qual);
+
+/* An interruption-information value (VM entry, exit, IDT vectoring) of a software event. */
+bool vmx_soft_event(uint32_t info);
+/*
+ * The event whose delivery an exit interrupted (IDT-vectoring information),
+ * as the entry's interruption information to deliver it again; 0 if none.
+ * An EPT violation on the IDT or the guest's stack, say, leaves the event to
+ * deliver again, software ones with the instruction length VMX reports.
+ * Not a software event whose delivery raised an intercepted exception
+ * (INT n through a PV container's empty IDT: #GP): RIP is still at its
+ * instruction, so once the exception is handled (bounced, reflected) the
+ * guest executes it again, as on SVM; delivered again too, it would be
+ * raised twice.
+ */
+uint32_t vmx_event_to_redeliver(uint32_t idt_vectoring, uint32_t exit_reason);
 
 /* Segment attributes, X86_SEG_ATTR_* 12-bit form <-> VMCS access rights; 0: unusable. */
 uint32_t vmx_ar_from_attr(uint16_t attr);

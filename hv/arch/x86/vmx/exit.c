@@ -36,6 +36,9 @@ static void decode_exception_or_nmi(struct vmx_vcpu *s, struct hvm_exit *e)
     e->exception.vector = vector;
     e->exception.error_code =
         (info & INTR_INFO_ERROR_VALID) ? (uint32_t)vmread(VM_EXIT_INTR_ERROR_CODE) : 0;
+    /* An intercepted #PF leaves CR2 alone: the linear address is the qualification. */
+    if (vector == X86_EXC_PF)
+        e->exception.fault_addr = vmread(EXIT_QUALIFICATION);
 }
 
 static bool gp_outcome(struct hvm_outcome *own)

@@ -18,29 +18,17 @@
 #include "decode.h"
 #include "vmx.h"
 
-static bool soft_event(uint32_t info)
+/* An event whose delivery the exit interrupted, to deliver again (decode.c says which). */
+static void take_interrupted_event(struct vmx_vcpu *s, uint32_t reason)
 {
-    uint32_t type = INTR_INFO_TYPE(info);
+    uint32_t info = vmx_event_to_redeliver((uint32_t)vmread(IDT_VECTORING_INFO), reason);
 
-    return type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_PRIV_SOFT_EXC ||
-           type == INTR_TYPE_SOFT_EXC;
-}
-
-/*
- * An event whose delivery the exit interrupted (an EPT violation on the IDT
- * or the guest's stack, say) is delivered again at the next entry, software
- * ones with the instruction length VMX reports for them.
- */
-static void take_interrupted_event(struct vmx_vcpu *s)
-{
-    uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO);
-
-    if (!(info & INTR_INFO_VALID))
+    if (!info)
         return;
-    s->pending_event = info & (INTR_INFO_VALID | INTR_INFO_ERROR_VALID | 0x7FFu);
+    s->pending_event = info;
     s->pending_error =
         (info & INTR_INFO_ERROR_VALID) ? (uint32_t)vmread(IDT_VECTORING_ERROR_CODE) : 0;
-    s->pending_insn_len = soft_event(info) ? (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN) : 0;
+    s->pending_insn_len = vmx_soft_event(info) ? (uint32_t)vmread(VM_EXIT_INSTRUCTION_LEN) : 0;
 }
 
 /*
@@ -88,7 +76,7 @@ static void write_event(struct vmx_vcpu *s)
     vmwrite(VM_ENTRY_INTR_INFO, s->pending_event);
     if (s->pending_event & INTR_INFO_ERROR_VALID)
         vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, s->pending_error);
-    if (soft_event(s->pending_event))
+    if (vmx_soft_event(s->pending_event))
         vmwrite(VM_ENTRY_INSTRUCTION_LEN, s->pending_insn_len);
     s->pending_event = 0;
 }
@@ -190,6 +178,8 @@ void vmx_vcpu_run(struct vcpu *v)
             s->p2m_gen = gen;
             vmx_flush_translations(v, s);
         }
+        if (__atomic_exchange_n(&s->tlb_flush_pending, false, __ATOMIC_ACQUIRE))
+            vmx_flush_guest_tlb(s);
         deliver_interrupt(v, s);
         write_event(s);
         vmwrite(TSC_OFFSET, s->tsc_offset);
@@ -206,7 +196,7 @@ void vmx_vcpu_run(struct vcpu *v)
         }
         launched = true;
         v->exits++;
-        take_interrupted_event(s);
+        take_interrupted_event(s, reason);
         if (vmx_exit_decode(v, s, reason, &exit, &own))
             why = hvm_apply_outcome(v, own);
         else

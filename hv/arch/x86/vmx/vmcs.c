@@ -18,6 +18,15 @@
 
 /* #DB and #AC exit, as on SVM: a guest looping on them during their own delivery would hang its CPU. */
 #define VMX_EXCEPTION_BITMAP ((1u << X86_EXC_DB) | (1u << X86_EXC_AC))
+/*
+ * A PV container (DB_CPU_PV64) takes every exception to the hypervisor,
+ * which bounces it to the guest's trap table: its IDT is never used. Not
+ * #MC, which is the host's (NMIs exit by the pin-based control, not here).
+ */
+#define VMX_PV_EXCEPTION_BITMAP (~(1u << X86_EXC_MC))
+
+/* A TR for a start state without one (a PV container's): a busy TSS, limit 0, at 0. */
+#define VMX_AR_TSS_BUSY (0x80u | 11u)
 
 /* With unrestricted guest, CR0.PE and CR0.PG are the guest's whatever the fixed bits say. */
 static uint64_t cr0_fixed0(void)
@@ -86,6 +95,9 @@ void vmx_vmcs_init(struct vcpu *v, struct vmx_vcpu *s)
     vmwrite(VM_EXIT_CONTROLS, vmx_caps.exit);
     vmwrite(VM_ENTRY_CONTROLS, vmx_caps.entry);
     vmwrite(EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
+    /* Every #PF the bitmap intercepts exits, whatever its error code. */
+    vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
+    vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
     vmwrite(CR3_TARGET_COUNT, 0);
     vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
     vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
@@ -172,6 +184,17 @@ void vmx_vmcs_load_start(struct vmx_vcpu *s, const struct db_vcpu_state *st)
 
     for (i = 0; i < ARRAY_SIZE(segs); i++)
         load_segment(i, segs[i]);
+    /*
+     * VM entry needs a usable TR (a busy TSS); the PV start state has none
+     * (its exceptions never reach the container's IDT). With limit 0 every
+     * use of it faults (the I/O permission bitmap: #GP).
+     */
+    if (vmread(GUEST_TR_AR) & VMX_AR_UNUSABLE) {
+        vmwrite(GUEST_TR_AR, VMX_AR_TSS_BUSY);
+        vmwrite(GUEST_TR_LIMIT, 0);
+    }
+    vmwrite(EXCEPTION_BITMAP,
+            st->mode == DB_CPU_PV64 ? VMX_PV_EXCEPTION_BITMAP : VMX_EXCEPTION_BITMAP);
     vmwrite(GUEST_GDTR_BASE, st->gdtr.base);
     vmwrite(GUEST_GDTR_LIMIT, st->gdtr.limit);
     vmwrite(GUEST_IDTR_BASE, st->idtr.base);

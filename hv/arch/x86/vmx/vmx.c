@@ -7,6 +7,7 @@
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
+#include <asm/mtrr.h>
 #include <asm/p2m_format.h>
 #include <public/errno.h>
 #include <hv/domain.h>
@@ -18,12 +19,14 @@
 #include "decode.h"
 #include "vmx.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_VMX  (1u << 5)
+#define CPUID_1_EDX_MTRR (1u << 12)
 
 struct vmx_caps vmx_caps;
 paddr_t vmx_msr_bitmap_pa, vmx_io_bitmap_pa;
 
 static struct vmx_cpu *vmx_cpus[HV_MAX_CPUS];
+static struct mtrr_state vmx_host_mtrrs;
 static bool vmx_vpid_enabled;
 static uint16_t vmx_next_vpid = 1;
 
@@ -173,12 +176,37 @@ static bool vmx_cpus_init(void)
     return true;
 }
 
+static uint64_t read_msr(uint32_t msr)
+{
+    return rdmsr(msr);
+}
+
+/* The boot CPU's MTRRs, which firmware sets alike on every CPU, for EPT's memory types. */
+static void host_mtrrs_init(void)
+{
+    const struct mtrr_state *m = &vmx_host_mtrrs;
+
+    mtrr_read(&vmx_host_mtrrs, (cpuid(1, 0).edx & CPUID_1_EDX_MTRR) != 0, read_msr);
+    p2m_ept_use_host_mtrrs(m);
+    if (!m->present)
+        printk("tessera: vmx: the CPU has no MTRRs: EPT maps memory write-back\n");
+    else if (!m->enabled)
+        printk("tessera: vmx: the host's MTRRs are disabled: EPT maps memory uncacheable, as "
+               "the host sees it\n");
+    else
+        printk("tessera: vmx: host MTRRs: default %s, fixed ranges %s, %u of %u variable ranges "
+               "set%s: EPT memory types from them\n",
+               mtrr_type_name(m->default_type), m->fixed_enabled ? "on" : "off", m->nr_var,
+               m->var_cap, m->var_cap > MTRR_VAR_MAX ? " (those past 32 ignored)" : "");
+}
+
 static bool vmx_init(void)
 {
     uint64_t ept = vmx_caps.ept_vpid;
 
     if (!vmx_bitmaps_init() || !vmx_cpus_init())
         return false;
+    host_mtrrs_init();
     printk("tessera: vmx: revision 0x%x, %s controls, EPT 4-level (2 MiB%s pages, INVEPT %s), "
            "%s, unrestricted guest%s%s\n",
            vmx_caps.revision, (rdmsr(MSR_VMX_BASIC) & VMX_BASIC_TRUE_CTLS) ? "true" : "default",
@@ -187,7 +215,8 @@ static bool vmx_init(void)
            vmx_vpid_enabled ? "VPID" : "no VPID", hvm_host_xsave ? ", xsave" : "",
            (vmx_caps.cpu2 & CPU2_RDTSCP) ? ", rdtscp" : "");
     /* What this back-end relies on, by name (the line the SVM back-end prints too). */
-    printk("tessera: back-end vmx: uses EPT (write-back RAM, uncacheable device memory), "
+    printk("tessera: back-end vmx: uses EPT (memory types from the host's MTRRs, the guest's PAT "
+           "honoured; device memory uncacheable), "
            "%s, unrestricted guest, MSR and I/O bitmaps%s; not APIC virtualisation, posted "
            "interrupts or VMCS shadowing\n",
            vmx_vpid_enabled ? "VPID with INVVPID" : "no VPID (every entry flushes)",
@@ -341,13 +370,8 @@ static int vmx_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *
 {
     struct vmx_vcpu *s = to_vmx(v);
 
-    if (st->mode == DB_CPU_PV64) {
-        /* The PV container's exception intercepts are not written for VMX yet. */
-        printk("tessera: vmx: %s: PV domains run on the SVM back-end only so far\n",
-               v->domain->name);
-        return -XEN_EOPNOTSUPP;
-    }
-    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16)
+    if (st->mode != DB_CPU_PROT32 && st->mode != DB_CPU_LONG64 && st->mode != DB_CPU_REAL16 &&
+        st->mode != DB_CPU_PV64)
         return -XEN_EINVAL;
     s->start = *st;
     s->start_pending = true;
@@ -509,9 +533,15 @@ static bool vmx_switches_spec_ctrl(void)
     return false;
 }
 
+/*
+ * At the vCPU's next entry (run.c), on the CPU it enters on: INVVPID acts
+ * on the CPU that executes it, and v may be another vCPU of the domain
+ * (PV MMU calls flush them all), running elsewhere or on no CPU. The store
+ * is racy by design, as SVM's: it takes effect at that vCPU's next entry.
+ */
 static void vmx_vcpu_flush_guest_tlb(struct vcpu *v)
 {
-    vmx_flush_guest_tlb(to_vmx(v));
+    __atomic_store_n(&to_vmx(v)->tlb_flush_pending, true, __ATOMIC_RELEASE);
 }
 
 static const uint8_t vmx_vmcall_insn[] = { 0x0F, 0x01, 0xC1 };

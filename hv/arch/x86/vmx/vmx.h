@@ -37,6 +37,7 @@ struct vmx_vcpu {
     uint32_t pending_error;
     uint32_t pending_insn_len; /* of a software event delivered again */
     uint64_t p2m_gen;          /* p2m_unmap_gen() its EPT translations were last flushed at */
+    bool tlb_flush_pending;    /* its linear translations go before the next entry (PV MMU) */
     uint16_t vpid;
     unsigned int last_cpu; /* CPU whose cached translations may be stale, ~0 after reset */
     bool vmcs_fresh;       /* controls not yet written (creation, reset) */

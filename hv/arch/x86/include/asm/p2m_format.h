@@ -35,6 +35,9 @@ struct p2m_format {
 /* Nested page tables of AMD SVM (mm/p2m_npt.c) and extended page tables of Intel VMX (mm/p2m_ept.c). */
 extern const struct p2m_format p2m_npt_format;
 extern const struct p2m_format p2m_ept_format;
+struct mtrr_state;
+/* The host MTRRs EPT leaves of memory take their type from (asm/mtrr.h); set before any leaf. */
+void p2m_ept_use_host_mtrrs(const struct mtrr_state *mtrrs);
 
 /* The format every P2M created from now on uses; the virtualization back-end sets it. */
 void p2m_use_format(const struct p2m_format *fmt);

@@ -3,8 +3,9 @@
  * The VMX back-end's pure logic (hv/arch/x86/vmx/decode.c) against the
  * Intel SDM: control fields adjusted to capability MSR values (including
  * those Bochs's haswell model reports), exit qualifications of I/O, EPT
- * violations and control-register accesses, segment access rights, and the
- * names of VM-instruction errors.
+ * violations and control-register accesses, the events delivered again
+ * after an exit, segment access rights, and the names of VM-instruction
+ * errors.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,6 +151,36 @@ static void test_insn_error_names(void **state)
     assert_string_equal(vmx_insn_error_name(1000), "unknown VM-instruction error");
 }
 
+/* IDT-vectoring information: which interrupted deliveries go in again at the next entry. */
+static void test_event_to_redeliver(void **state)
+{
+    const uint32_t ext_intr = INTR_INFO_VALID | (INTR_TYPE_EXT_INTR << 8) | 0x30;
+    const uint32_t pf =
+        INTR_INFO_VALID | INTR_INFO_ERROR_VALID | (INTR_TYPE_HW_EXCEPTION << 8) | 14;
+    const uint32_t int80 = INTR_INFO_VALID | (INTR_TYPE_SOFT_INTR << 8) | 0x80;
+    const uint32_t int3 = INTR_INFO_VALID | (INTR_TYPE_SOFT_EXC << 8) | 3;
+    const uint32_t icebp = INTR_INFO_VALID | (INTR_TYPE_PRIV_SOFT_EXC << 8) | 1;
+
+    (void)state;
+    assert_int_equal(vmx_event_to_redeliver(0, EXIT_REASON_EPT_VIOLATION), 0);
+    assert_int_equal(vmx_event_to_redeliver(pf & ~INTR_INFO_VALID, EXIT_REASON_EPT_VIOLATION), 0);
+    /* An EPT violation on the IDT or stack: every kind goes in again. */
+    assert_int_equal(vmx_event_to_redeliver(ext_intr, EXIT_REASON_EPT_VIOLATION), ext_intr);
+    assert_int_equal(vmx_event_to_redeliver(pf, EXIT_REASON_EPT_VIOLATION), pf);
+    assert_int_equal(vmx_event_to_redeliver(int80, EXIT_REASON_EPT_VIOLATION), int80);
+    /* Reserved bits 30:12 are not carried into the entry's field. */
+    assert_int_equal(vmx_event_to_redeliver(pf | 0x7FFFF000u, EXIT_REASON_EPT_VIOLATION), pf);
+    /* An intercepted exception raised by the delivery: hardware events go in again ... */
+    assert_int_equal(vmx_event_to_redeliver(ext_intr, EXIT_REASON_EXCEPTION_NMI), ext_intr);
+    assert_int_equal(vmx_event_to_redeliver(pf, EXIT_REASON_EXCEPTION_NMI), pf);
+    /* ... software ones do not: the guest executes their instruction again. */
+    assert_int_equal(vmx_event_to_redeliver(int80, EXIT_REASON_EXCEPTION_NMI), 0);
+    assert_int_equal(vmx_event_to_redeliver(int3, EXIT_REASON_EXCEPTION_NMI), 0);
+    assert_int_equal(vmx_event_to_redeliver(icebp, EXIT_REASON_EXCEPTION_NMI), 0);
+    assert_true(vmx_soft_event(int80) && vmx_soft_event(int3) && vmx_soft_event(icebp));
+    assert_false(vmx_soft_event(ext_intr) || vmx_soft_event(pf));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_io_qualification),
         cmocka_unit_test(test_ept_violation_qualification),
         cmocka_unit_test(test_cr_access_qualification),
+        cmocka_unit_test(test_event_to_redeliver),
         cmocka_unit_test(test_access_rights),
         cmocka_unit_test(test_insn_error_names),
     };

@@ -84,7 +84,8 @@ static void check(const struct mtrr_state *s, const struct expect *e, size_t n)
 /*
  * A PC's usual layout: default UC; below 1 MiB WB RAM, the legacy VGA
  * window UC, option ROMs and the BIOS WP; RAM WB in two variable ranges
- * (2 GiB + 1 GiB), a frame buffer WC; devices below 4 GiB UC by default.
+ * (2 GiB + 1 GiB) and a 1 MiB one above 4 GiB, a frame buffer WC; devices
+ * below 4 GiB UC by default.
  */
 static void test_pc_layout(void **state)
 {
@@ -94,6 +95,7 @@ static void test_pc_layout(void **state)
         { MSR_MTRR_FIX16K_A0000, FIXED8(UC) },      { MSR_MTRR_FIX4K_C0000, FIXED8(WP) },
         { MSR_MTRR_FIX4K_C0000 + 7, FIXED8(WP) },   VAR(0, 0x0ull, 0x80000000ull, WB),
         VAR(1, 0x80000000ull, 0x40000000ull, WB),   VAR(2, 0xD0000000ull, 0x10000000ull, WC),
+        VAR(3, 0x100100000ull, 0x100000ull, WB),
     };
     static const struct expect e[] = {
         { 0x1000, KIB4, WB },      /* fixed, 64 KiB ranges */
@@ -111,14 +113,17 @@ static void test_pc_layout(void **state)
         { 0xDFFFF000, KIB4, WC },  /* its last page */
         { 0xE0000000, KIB4, UC },  /* past it */
         { 0xFEE00000, KIB4, UC },  /* a device */
-        { 0x100000000, MIB2, UC }, /* above 4 GiB: no range */
+        { 0x100000000, KIB4, UC }, /* above 4 GiB: no range */
+        { 0x100100000, KIB4, WB }, /* a 1 MiB WB range there */
+        { 0x100000000, MIB2, UC }, /* half WB, half the default UC: UC */
+        { 0x100200000, MIB2, UC },
     };
     struct mtrr_state s;
 
     (void)state;
     read_table(&s, table, ARRAY_LEN(table));
     assert_true(s.present && s.enabled && s.fixed_enabled);
-    assert_int_equal(s.nr_var, 3);
+    assert_int_equal(s.nr_var, 4);
     assert_int_equal(s.var_cap, 8);
     assert_int_equal(s.default_type, UC);
     check(&s, e, ARRAY_LEN(e));

@@ -35,7 +35,7 @@ struct tree {
 /* Diagnostics kept for check --json, with their source positions. */
 struct diag_record {
     struct hl_diag diag;
-    char code[32]; /* hl_diag_name(diag.code), or the domain builder's code for an image */
+    char code[32];   /* hl_diag_name(diag.code), or the domain builder's code for an image */
     char file[1024]; /* "" if unknown */
     unsigned line;   /* 0 if unknown */
     char text[HL_DIAG_LINE_MAX];

@@ -148,12 +148,14 @@ static void run_msrs(void)
     check("wrmsr FS_BASE", wrmsr_safe(MSR_FS_BASE, (uint64_t)(uintptr_t)&fs_target), 0);
     check("rdmsr FS_BASE reads it back",
           rdmsr_safe(MSR_FS_BASE, &val) && val == (uint64_t)(uintptr_t)&fs_target, val);
-    __asm__ volatile("mov %%fs:0, %0" : "=r"(val));
+    val = 0;
+    __asm__ volatile(PROBE("mov %%fs:0, %0") : "+r"(val) : : "r11", "memory");
     check("%fs:0 reads through the new FS base", val == fs_target, val);
     check("wrmsr GS_BASE", wrmsr_safe(MSR_GS_BASE, (uint64_t)(uintptr_t)&gs_target), 0);
     check("rdmsr GS_BASE reads it back",
           rdmsr_safe(MSR_GS_BASE, &val) && val == (uint64_t)(uintptr_t)&gs_target, val);
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(val));
+    val = 0;
+    __asm__ volatile(PROBE("mov %%gs:0, %0") : "+r"(val) : : "r11", "memory");
     check("%gs:0 reads through the new GS base", val == gs_target, val);
     check("wrmsr SHADOW_GS_BASE", wrmsr_safe(MSR_KERNEL_GS_BASE, 0x00007FFFDEAD0000ull), 0);
     check("rdmsr SHADOW_GS_BASE reads it back",

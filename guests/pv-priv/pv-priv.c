@@ -94,12 +94,12 @@ void pv_priv_trap(const uint64_t *frame, unsigned int vector, unsigned int has_e
  * whether it faults or not, execution goes on at label 1. RCX and R11 are
  * the probe's scratch registers (a fault's iret restores them from its frame).
  */
-#define PROBE(insn)                        \
-    "lea 1f(%%rip), %%r11\n\t"             \
-    "mov %%r11, trap_resume(%%rip)\n\t"    \
-    "lea 0f(%%rip), %%r11\n\t"             \
-    "mov %%r11, probe_rip(%%rip)\n\t"      \
-    "0: " insn "\n\t"                      \
+#define PROBE(insn)                     \
+    "lea 1f(%%rip), %%r11\n\t"          \
+    "mov %%r11, trap_resume(%%rip)\n\t" \
+    "lea 0f(%%rip), %%r11\n\t"          \
+    "mov %%r11, probe_rip(%%rip)\n\t"   \
+    "0: " insn "\n\t"                   \
     "1:\n\t"
 
 /* Expects the probe just run to have taken exactly one exception vector, error code 0, RIP at it. */
@@ -252,17 +252,23 @@ static void run_io(void)
     check_fault("out %dx: #GP", before, 13);
     before = trap_count;
     __asm__ volatile(PROBE("rep insb")
-                     : : "D"(buf), "c"(sizeof(buf)), "d"(0x3F8) : "r11", "memory");
+                     :
+                     : "D"(buf), "c"(sizeof(buf)), "d"(0x3F8)
+                     : "r11", "memory");
     check_fault("rep ins: #GP", before, 13);
     before = trap_count;
     __asm__ volatile(PROBE("rep outsb")
-                     : : "S"(buf), "c"(sizeof(buf)), "d"(0x3F8) : "r11", "memory");
+                     :
+                     : "S"(buf), "c"(sizeof(buf)), "d"(0x3F8)
+                     : "r11", "memory");
     check_fault("rep outs: #GP", before, 13);
 }
 
 static void cpuid_plain(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "0"(leaf), "2"(sub));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "0"(leaf), "2"(sub));
 }
 
 static void cpuid_forced(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -302,19 +308,20 @@ static void run_cut(const char *what, const uint8_t *bytes, unsigned int len)
                      :
                      : "r"(code)
                      : "r11", "memory");
-    check(what, trap_count == before + 1 && trap_vector == 14 && trap_error == 0 &&
-                    trap_rip == (uint64_t)(uintptr_t)code,
+    check(what,
+          trap_count == before + 1 && trap_vector == 14 && trap_error == 0 &&
+              trap_rip == (uint64_t)(uintptr_t)code,
           trap_count == before + 1 ? trap_vector << 8 | trap_error : 0xDEAD);
-    rc = hypercall3(__HYPERVISOR_update_va_mapping, second,
-                    (second - VIRT_BASE) | PTE_KERNEL, UVMF_INVLPG);
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, second, (second - VIRT_BASE) | PTE_KERNEL,
+                    UVMF_INVLPG);
     check("update_va_mapping(second probe page back)", rc == 0, (uint64_t)rc);
 }
 
 static void run_cpuid(void)
 {
-    static const uint32_t leaves[] = { 0, 1, 7, 0xD, 0x80000000u, 0x80000001u, 0x80000008u,
-                                       0x40000000u, 0x40000001u, 0x40000002u, 0x40000003u,
-                                       0x40000004u };
+    static const uint32_t leaves[] = { 0,           1,           7,           0xD,
+                                       0x80000000u, 0x80000001u, 0x80000008u, 0x40000000u,
+                                       0x40000001u, 0x40000002u, 0x40000003u, 0x40000004u };
     static const uint8_t cut_signature[] = { 0x0F, 0x0B, 'x', 'e' };
     static const uint8_t cut_cpuid[] = { 0x0F, 0x0B, 'x', 'e', 'n', 0x0F };
     uint32_t f[4], p[4];

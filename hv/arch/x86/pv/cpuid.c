@@ -53,8 +53,7 @@ void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
         break;
     case 0x80000008u:
         r[B] &= ~(CPUID_80000008_EBX_IBPB | CPUID_80000008_EBX_IBRS | CPUID_80000008_EBX_STIBP |
-                  CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD |
-                  CPUID_80000008_EBX_PSFD);
+                  CPUID_80000008_EBX_SSBD | CPUID_80000008_EBX_VIRT_SSBD | CPUID_80000008_EBX_PSFD);
         break;
     case XEN_CPUID_FIRST_LEAF + 4: r[A] = r[B] = r[C] = r[D] = 0; break;
     default: break;

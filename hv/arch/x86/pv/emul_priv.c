@@ -61,8 +61,8 @@ static bool fetch(struct vcpu *v, uint8_t *buf, struct priv_insn *in)
     if (i >= n)
         return false;
     /* A REX counts only right before the opcode. */
-    *in = (struct priv_insn){ buf + i, n - i, i,
-                              i && (buf[i - 1] & 0xF0) == 0x40 ? buf[i - 1] : 0, lock };
+    *in = (struct priv_insn){ buf + i, n - i, i, i && (buf[i - 1] & 0xF0) == 0x40 ? buf[i - 1] : 0,
+                              lock };
     return true;
 }
 
@@ -104,8 +104,9 @@ static bool msr_op(struct vcpu *v, bool write)
     uint64_t val;
 
     if (write)
-        return pv_msr_write(v, msr, (hvm_be->get_reg(v, GREG_RAX) & 0xFFFFFFFFu) |
-                                        (hvm_be->get_reg(v, GREG_RDX) << 32));
+        return pv_msr_write(v, msr,
+                            (hvm_be->get_reg(v, GREG_RAX) & 0xFFFFFFFFu) |
+                                (hvm_be->get_reg(v, GREG_RDX) << 32));
     if (!pv_msr_read(v, msr, &val))
         return false;
     hvm_be->set_reg(v, GREG_RAX, val & 0xFFFFFFFFu);

@@ -26,11 +26,11 @@
 #include <hv/hypercall.h>
 #include "pv.h"
 
-#define MSR_PERF_CAPABILITIES  0x345u
-#define MSR_K7_FID_VID_CTL     0xC0010041u
-#define MSR_K7_FID_VID_STATUS  0xC0010042u
-#define MSR_K8_PSTATE_LIMIT    0xC0010061u /* then CTRL, STATUS, P-states 0-7 */
-#define MSR_K8_PSTATE7         0xC001006Bu
+#define MSR_PERF_CAPABILITIES 0x345u
+#define MSR_K7_FID_VID_CTL    0xC0010041u
+#define MSR_K7_FID_VID_STATUS 0xC0010042u
+#define MSR_K8_PSTATE_LIMIT   0xC0010061u /* then CTRL, STATUS, P-states 0-7 */
+#define MSR_K8_PSTATE7        0xC001006Bu
 
 static bool host_is_amd(void)
 {
@@ -63,9 +63,11 @@ static bool tsc_aux_offered(struct vcpu *v)
  */
 static enum guest_reg segment_base_reg(uint32_t msr)
 {
-    return msr == MSR_FS_BASE ? GREG_FS_BASE
-         : msr == MSR_GS_BASE ? GREG_GS_BASE
-                              : GREG_SHADOW_GS_BASE;
+    switch (msr) {
+    case MSR_FS_BASE: return GREG_FS_BASE;
+    case MSR_GS_BASE: return GREG_GS_BASE;
+    default: return GREG_SHADOW_GS_BASE;
+    }
 }
 
 void pv_write_segment_base(struct vcpu *v, enum guest_reg reg, uint64_t base)
@@ -83,9 +85,7 @@ bool pv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = (hvm_be->get_reg(v, GREG_EFER) & (EFER_LME | EFER_LMA | EFER_NXE)) | EFER_SCE;
         return true;
     case MSR_TSC: *val = rdtsc() + hvm_be->tsc_offset(v); return true;
-    case MSR_TSC_AUX:
-        *val = v->arch.hvm.tsc_aux;
-        return tsc_aux_offered(v);
+    case MSR_TSC_AUX: *val = v->arch.hvm.tsc_aux; return tsc_aux_offered(v);
     case MSR_PATCH_LEVEL:
     case MSR_PERF_CAPABILITIES: *val = 0; return true;
     default: *val = 0; return amd_power_msr(msr);

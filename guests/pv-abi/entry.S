@@ -77,7 +77,7 @@ _start:
 1:  ret
 
     trigger trigger_gp, 13
-0:  mov %cr0, %rax                  /* CPL 3: #GP(0) */
+0:  movabs 0x8000000000000000, %rax /* non-canonical: #GP(0), nothing to emulate */
 1:  ret
 
     trigger trigger_pf, 14

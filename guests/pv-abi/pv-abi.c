@@ -159,7 +159,7 @@ static void run_traps(void)
     check("set_trap_table(valid list) is 0", rc == 0, (uint64_t)rc);
 
     check_trap(trigger_ud, 6, 0, "#UD (ud2)");
-    check_trap(trigger_gp, 13, 0, "#GP (mov from CR0 at CPL 3)");
+    check_trap(trigger_gp, 13, 0, "#GP (non-canonical read)");
     check_trap(trigger_pf, 14, 4, "#PF (user read, not present)");
 
     /*

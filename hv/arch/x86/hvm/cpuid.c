@@ -38,6 +38,16 @@ static struct guest_cpuid_ctx cpuid_ctx(struct vcpu *v)
                                      .xcr0 = hvm_xcr0_read(v) };
 }
 
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
+{
+    if (!xen_cpuid_leaf(v, leaf, subleaf, r)) {
+        struct guest_cpuid_ctx ctx = cpuid_ctx(v);
+
+        guest_cpuid(&ctx, leaf, subleaf, r);
+    }
+}
+
+/* The domain's type answers: a PV domain sees Xen's PV view (pv/cpuid.c). */
 struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 {
     static const struct hvm_opcode op = { 2, { 0x0F, 0xA2 } };
@@ -50,11 +60,7 @@ struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
         return o;
     if (to_hvm(v)->cpuid_faulting && cpl(v) > 0)
         return hvm_exception(X86_EXC_GP, 0);
-    if (!xen_cpuid_leaf(v, leaf, subleaf, r)) {
-        struct guest_cpuid_ctx ctx = cpuid_ctx(v);
-
-        guest_cpuid(&ctx, leaf, subleaf, r);
-    }
+    v->domain->arch.type->cpuid(v, leaf, subleaf, r);
     /* CPUID writes the low halves and zeroes the high halves. */
     hvm_be->set_reg(v, GREG_RAX, r[0]);
     hvm_be->set_reg(v, GREG_RBX, r[1]);

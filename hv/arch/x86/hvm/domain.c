@@ -104,5 +104,6 @@ const struct domain_type_ops hvm_domain_type = {
     .domain_map_devices = hvm_domain_map_devices,
     .hypercall = hvm_hypercall,
     .in_guest_kernel = hvm_in_guest_kernel,
+    .cpuid = hvm_cpuid,
     .exception = hvm_reflect_exception,
 };

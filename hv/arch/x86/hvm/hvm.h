@@ -36,6 +36,8 @@ struct hvm_outcome hvm_advance_over(struct vcpu *v, const struct hvm_exit *e,
 /* Width of the guest's RIP: 64 (long mode and CS.L), 32 or 16. */
 unsigned int hvm_code_bits(const struct vcpu *v);
 
+/* Xen's leaves, else the guest CPUID model with the domain's policy (cpuid.c). */
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
 struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e);
 struct hvm_outcome hvm_exit_xsetbv(struct vcpu *v, const struct hvm_exit *e);
 struct hvm_outcome hvm_exit_msr(struct vcpu *v, const struct hvm_exit *e);

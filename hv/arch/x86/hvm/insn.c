@@ -28,9 +28,9 @@ static bool is_legacy_prefix(uint8_t b)
     }
 }
 
-/* Fetches up to X86_MAX_INSN_LEN bytes at CS:RIP; returns how many could be read. */
-static unsigned int fetch_insn(struct vcpu *v, bool long_mode, uint8_t *buf)
+unsigned int hvm_fetch_insn(struct vcpu *v, uint8_t *buf)
 {
+    bool long_mode = hvm_code_bits(v) == 64;
     uint64_t rip = hvm_be->get_reg(v, GREG_RIP);
     gvaddr_t linear;
     gpaddr_t gpa;
@@ -56,7 +56,7 @@ unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_opcode *ops, unsig
 {
     bool long_mode = hvm_code_bits(v) == 64;
     uint8_t buf[X86_MAX_INSN_LEN];
-    unsigned int n = fetch_insn(v, long_mode, buf), i = 0, k;
+    unsigned int n = hvm_fetch_insn(v, buf), i = 0, k;
 
     while (i < n && is_legacy_prefix(buf[i]))
         i++;

@@ -105,5 +105,6 @@ const struct domain_type_ops pv_domain_type = {
     .domain_map_devices = pv_domain_map_devices,
     .hypercall = pv_hypercall,
     .in_guest_kernel = pv_in_guest_kernel,
+    .cpuid = pv_cpuid,
     .exception = pv_exception,
 };

@@ -34,6 +34,26 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
 int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);
 int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid);
 
+/*
+ * A PV guest's privileged instruction after its #GP(0), or Xen's forced
+ * CPUID after its #UD (emul_priv.c, emul_inv.c): true if emulated, *o then
+ * what follows (RIP advanced, or another exception bounced); false leaves
+ * the exception to the guest's trap table.
+ */
+bool pv_emulate(struct vcpu *v, uint8_t vector, uint32_t error_code, struct hvm_outcome *o);
+bool pv_emulate_forced_cpuid(struct vcpu *v, struct hvm_outcome *o);
+
+/* The CPUID a PV guest sees (cpuid.c). */
+void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
+
+/*
+ * RDMSR/WRMSR as Xen's PV emulation answers them (msr.c); false: #GP. FS,
+ * GS and the shadow GS base are written through pv_write_segment_base().
+ */
+bool pv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool pv_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
+void pv_write_segment_base(struct vcpu *v, enum guest_reg reg, uint64_t base);
+
 /* An exception the container intercepted (traps.c). */
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr);

@@ -116,7 +116,11 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
 {
     const struct pv_trap *t = vector < PV_NR_TRAPS ? &to_pv(v)->traps[vector] : NULL;
     const char *why;
+    struct hvm_outcome emulated;
 
+    /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */
+    if (pv_emulate(v, vector, error_code, &emulated))
+        return emulated;
     if (!t || !t->address) {
         printk("%s: vCPU %u: PV exception %u (error 0x%x, address 0x%llx) at 0x%llx with no "
                "handler in its trap table\n",

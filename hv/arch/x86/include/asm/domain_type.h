@@ -54,6 +54,8 @@ struct domain_type_ops {
                                        int64_t *result);
     /* Whether the vCPU runs its guest kernel, which alone may make hypercalls. */
     bool (*in_guest_kernel)(const struct vcpu *v);
+    /* EAX..EDX of CPUID leaf.subleaf as the type's guests see it (HVM: hvm/cpuid.c). */
+    void (*cpuid)(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
     /*
      * An exception the guest raised that the container intercepted (vector,
      * error code, and for #PF the faulting address): what happens to it.

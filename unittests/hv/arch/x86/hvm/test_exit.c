@@ -56,6 +56,7 @@ static const struct domain_type_ops hvm_type = {
     .name = "hvm",
     .hypercall = hvm_hypercall,
     .in_guest_kernel = hvm_in_guest_kernel,
+    .cpuid = hvm_cpuid,
     .exception = hvm_reflect_exception,
 };
 static struct domain dom = { .name = "test", .nr_vcpus = 1, .arch = { .type = &hvm_type } };

@@ -43,6 +43,10 @@ enum guest_reg {
     GREG_PAT,
     GREG_CR2, /* set with a #PF hvm/ injects */
     GREG_CR3, /* set: the caller flushes the guest's TLB (flush_guest_tlb) */
+    GREG_CR0, /* set: only TS changes (PV fpu_taskswitch) */
+    GREG_FS_BASE,
+    GREG_GS_BASE,
+    GREG_SHADOW_GS_BASE, /* KERNEL_GS_BASE, which SWAPGS exchanges with GS's base */
     GREG_COUNT
 };
 
@@ -183,6 +187,13 @@ bool hvm_backend_select(void);
 void hvm_init_cpu(void);
 /* Whether the host runs with CR4.OSXSAVE (then XCR0 is switched per vCPU). */
 extern bool hvm_host_xsave;
+
+/*
+ * Up to X86_MAX_INSN_LEN bytes at the guest's CS:RIP, fetched through its
+ * page tables and the P2M (hvm/insn.c): how many could be read, the first
+ * page that cannot be ending the fetch.
+ */
+unsigned int hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
 
 /* Handles one decoded exit (hvm/exit.c): what must happen before the guest runs again. */
 struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e);

@@ -106,4 +106,5 @@ const struct domain_type_ops pv_domain_type = {
     .hypercall = pv_hypercall,
     .in_guest_kernel = pv_in_guest_kernel,
     .exception = pv_exception,
+    .deliver_events = pv_deliver_events,
 };

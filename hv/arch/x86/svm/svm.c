@@ -236,6 +236,10 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_PAT: return &s->vmcb->save.g_pat;
     case GREG_CR2: return &s->vmcb->save.cr2;
     case GREG_CR3: return &s->vmcb->save.cr3;
+    case GREG_CR0: return &s->vmcb->save.cr0;
+    case GREG_FS_BASE: return &s->vmcb->save.fs.base;
+    case GREG_GS_BASE: return &s->vmcb->save.gs.base;
+    case GREG_SHADOW_GS_BASE: return &s->vmcb->save.kernel_gs_base;
     case GREG_COUNT: break;
     }
     panic("svm: bad register %d", (int)r);
@@ -268,7 +272,21 @@ static void svm_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct 
     const struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss,
                                         &save->ds, &save->fs, &save->gs };
 
-    *out = (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib };
+    *out =
+        (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib, sr[seg]->selector };
+}
+
+static void svm_vcpu_set_segment(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *in)
+{
+    struct vmcb_save *save = &to_svm(v)->vmcb->save;
+    struct vmcb_segment *sr[] = {
+        &save->es, &save->cs, &save->ss, &save->ds, &save->fs, &save->gs
+    };
+
+    sr[seg]->selector = in->selector;
+    sr[seg]->attrib = in->attr;
+    sr[seg]->limit = in->limit;
+    sr[seg]->base = in->base;
 }
 
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
@@ -337,6 +355,7 @@ const struct hvm_backend hvm_backend_svm = {
     .get_paging = svm_vcpu_get_paging,
     .get_code = svm_vcpu_get_code,
     .get_segment = svm_vcpu_get_segment,
+    .set_segment = svm_vcpu_set_segment,
     .get_reg = svm_vcpu_get_reg,
     .set_reg = svm_vcpu_set_reg,
     .tsc_offset = svm_vcpu_tsc_offset,

@@ -79,6 +79,11 @@ _start:
     pop %rax
     mov (%rsp), %rcx
     mov 8(%rsp), %r11
+.if \flags
+    /* With VGCF_in_syscall the hypervisor sets them as SYSRET does: poison to see it. */
+    mov $0xdead, %ecx
+    mov $0xdead, %r11d
+.endif
     add $(16 + \skip), %rsp
     pushq $\flags
     jmp hypercall_page + IRET_STUB

@@ -377,8 +377,7 @@ static long callback_unregister(uint16_t type)
 {
     struct callback_unregister r = { type, 0 };
 
-    return hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, (uint64_t)(uintptr_t)&r,
-                      0);
+    return hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, (uint64_t)(uintptr_t)&r, 0);
 }
 
 static void run_callbacks(void)
@@ -489,12 +488,12 @@ static long multicall_iret(struct multicall_entry *mc, uint64_t n)
     a[5] = FLAT_KERNEL_CS64 & ~3u;
     a[6] = 0x202;
     a[8] = FLAT_KERNEL_SS64;
-    __asm__ volatile("lea 1f(%%rip), %%rax; mov %%rax, 32(%[a]); mov %%rsp, 56(%[a]);"
-                     "mov %[a], %%rsp; jmp *%[stub]; 1:"
-                     : "=&a"(rax), "+D"(mc), "+S"(n)
-                     : [a] "r"(a),
-                       [stub] "r"(hypercall_page + __HYPERVISOR_multicall * XEN_HYPERCALL_STUB_SIZE)
-                     : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
+    __asm__ volatile(
+        "lea 1f(%%rip), %%rax; mov %%rax, 32(%[a]); mov %%rsp, 56(%[a]);"
+        "mov %[a], %%rsp; jmp *%[stub]; 1:"
+        : "=&a"(rax), "+D"(mc), "+S"(n)
+        : [a] "r"(a), [stub] "r"(hypercall_page + __HYPERVISOR_multicall * XEN_HYPERCALL_STUB_SIZE)
+        : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
     return rax;
 }
 
@@ -507,10 +506,11 @@ static void run_multicall(void)
     mc[1] = (struct multicall_entry){ __HYPERVISOR_set_segment_base, 77, { 99, 0 } };
     mc[2] = (struct multicall_entry){ 63, 77, { 0 } };
     mc[3] = (struct multicall_entry){ __HYPERVISOR_multicall, 77, { (uint64_t)(uintptr_t)mc, 1 } };
-    mc[4] = (struct multicall_entry){ __HYPERVISOR_vm_assist, 77,
+    mc[4] = (struct multicall_entry){ __HYPERVISOR_vm_assist,
+                                      77,
                                       { VMASST_CMD_enable, VMASST_TYPE_writable_pagetables } };
-    mc[5] = (struct multicall_entry){ __HYPERVISOR_set_segment_base, 77,
-                                      { SEGBASE_FS, NONCANONICAL } };
+    mc[5] =
+        (struct multicall_entry){ __HYPERVISOR_set_segment_base, 77, { SEGBASE_FS, NONCANONICAL } };
     rc = hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 6, 0);
     check("multicall(6 entries) is 0", rc == 0, (uint64_t)rc);
     check("entry xen_version: its result",
@@ -519,10 +519,9 @@ static void run_multicall(void)
     check("entry set_segment_base(99): -EINVAL", mc[1].result == (uint64_t)-EINVAL, mc[1].result);
     check("entry hypercall 63: -ENOSYS", mc[2].result == (uint64_t)-ENOSYS, mc[2].result);
     check("entry multicall (nested): -EINVAL", mc[3].result == (uint64_t)-EINVAL, mc[3].result);
-    check("entry vm_assist: 0 (a PV call, through the PV table)", mc[4].result == 0,
-          mc[4].result);
-    check("entry set_segment_base(FS, non-canonical): -EINVAL",
-          mc[5].result == (uint64_t)-EINVAL, mc[5].result);
+    check("entry vm_assist: 0 (a PV call, through the PV table)", mc[4].result == 0, mc[4].result);
+    check("entry set_segment_base(FS, non-canonical): -EINVAL", mc[5].result == (uint64_t)-EINVAL,
+          mc[5].result);
     check("FS's base unchanged", read_fs0() == fs_cell, read_fs0());
 
     rc = hypercall3(__HYPERVISOR_multicall, 0x1000, 2, 0);
@@ -561,8 +560,7 @@ static void run_fpu(void)
     rc |= hypercall3(__HYPERVISOR_fpu_taskswitch, 0, 0, 0);
     check("fpu_taskswitch(1) then (0) is 0", rc == 0, (uint64_t)rc);
     __asm__ volatile("pxor %xmm0, %xmm0");
-    check("no #NM with TS cleared by fpu_taskswitch(0)", seen.nm == before + 1,
-          seen.nm - before);
+    check("no #NM with TS cleared by fpu_taskswitch(0)", seen.nm == before + 1, seen.nm - before);
 }
 
 /* An iret to the kernel itself, at the label after it, with RFLAGS.IF set. */
@@ -594,8 +592,7 @@ static void run_events(void)
     check("shared info mapped", rc == 0, (uint64_t)rc);
     vi->evtchn_upcall_mask = 1;
     vi->evtchn_upcall_pending = 0;
-    rc = hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi,
-                    0);
+    rc = hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi, 0);
     check("bind_ipi is 0", rc == 0, (uint64_t)rc);
     ipi_port = ipi.port;
 
@@ -605,8 +602,8 @@ static void run_events(void)
     check("send is 0", rc == 0, (uint64_t)rc);
     check("event delivered through the callback", seen.events == n + 1, seen.events - n);
     check("upcall mask set in the callback", seen.ev_mask == 1, seen.ev_mask);
-    check("event frame CS: the kernel's, RPL 0, mask 0",
-          seen.ev_cs == (FLAT_KERNEL_CS64 & ~3u), seen.ev_cs);
+    check("event frame CS: the kernel's, RPL 0, mask 0", seen.ev_cs == (FLAT_KERNEL_CS64 & ~3u),
+          seen.ev_cs);
     check("event frame RFLAGS.IF set", seen.ev_rflags & RFLAGS_IF, seen.ev_rflags);
     check("mask clear after the callback's iret", vi->evtchn_upcall_mask == 0,
           vi->evtchn_upcall_mask);
@@ -670,10 +667,8 @@ static void run_user_mode(void)
     check("syscall frame SS: FLAT_KERNEL_SS", seen.sc_ss == FLAT_KERNEL_SS64, seen.sc_ss);
     check("syscall frame RSP: the user's", seen.sc_rsp == u.out[4], seen.sc_rsp);
     check("syscall frame RFLAGS: the user's", seen.sc_rflags == u.out[3], seen.sc_rflags);
-    check("syscall frame on the stack_switch stack", on_kernel_stack(seen.sc_frame),
-          seen.sc_frame);
-    check("syscall callback registered with mask_events: masked",
-          seen.sc_mask == 1, seen.sc_mask);
+    check("syscall frame on the stack_switch stack", on_kernel_stack(seen.sc_frame), seen.sc_frame);
+    check("syscall callback registered with mask_events: masked", seen.sc_mask == 1, seen.sc_mask);
     check("sysret (VGCF_in_syscall): RCX is the return RIP", u.out[0] == u.out[2], u.out[0]);
     check("sysret (VGCF_in_syscall): R11 is RFLAGS", (u.out[1] & ~0x10000ull) == u.out[3],
           u.out[1]);
@@ -699,8 +694,7 @@ static void run_user_mode(void)
           u.events_after == u.events_before + 1, u.events_after - u.events_before);
     check("event frame from user mode: CS RPL 3", (uint16_t)seen.ev_cs == FLAT_USER_CS64,
           seen.ev_cs);
-    check("event frame on the stack_switch stack", on_kernel_stack(seen.ev_frame),
-          seen.ev_frame);
+    check("event frame on the stack_switch stack", on_kernel_stack(seen.ev_frame), seen.ev_frame);
     check("3 system calls", seen.syscalls == sc + 3, seen.syscalls - sc);
 }
 
@@ -726,8 +720,7 @@ static void run_gs_user_sel(void)
     check("user: %gs the flat selector", u.gs_sel == FLAT_USER_DS32, u.gs_sel);
     check("user: its GS base 0 (%gs:0 faults)", u.gs0 == (uint64_t)-1, u.gs0);
     rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x1234, 0);
-    check("set_segment_base(GS_USER_SEL, not loadable) is 0 (Xen's answer)", rc == 0,
-          (uint64_t)rc);
+    check("set_segment_base(GS_USER_SEL, not loadable) is 0 (Xen's answer)", rc == 0, (uint64_t)rc);
     __asm__ volatile("mov %%gs, %0" : "=r"(sel));
     check("%gs null after a selector that cannot load", sel == 0, sel);
     /* The flat selector again, so that the failsafe frame has a GS worth comparing. */

@@ -88,8 +88,7 @@ int64_t multicall(struct vcpu *v, uint64_t list, uint64_t count, bool *new_conte
             rc = -XEN_EFAULT;
             break;
         }
-        result = arch_virt->hypercall(v, v->hypercall_64bit ? op : (uint32_t)op, args,
-                                      new_context);
+        result = arch_virt->hypercall(v, v->hypercall_64bit ? op : (uint32_t)op, args, new_context);
         if (write_result(v, list, i, result)) {
             rc = -XEN_EFAULT;
             break;

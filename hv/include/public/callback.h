@@ -9,13 +9,13 @@
 
 #include <stdint.h>
 
-#define CALLBACKTYPE_event                0
-#define CALLBACKTYPE_failsafe             1
-#define CALLBACKTYPE_syscall              2 /* x86-64 */
-#define CALLBACKTYPE_sysenter_deprecated  3
-#define CALLBACKTYPE_nmi                  4
-#define CALLBACKTYPE_sysenter             5 /* 32-bit user space */
-#define CALLBACKTYPE_syscall32            7 /* 32-bit user space */
+#define CALLBACKTYPE_event               0
+#define CALLBACKTYPE_failsafe            1
+#define CALLBACKTYPE_syscall             2 /* x86-64 */
+#define CALLBACKTYPE_sysenter_deprecated 3
+#define CALLBACKTYPE_nmi                 4
+#define CALLBACKTYPE_sysenter            5 /* 32-bit user space */
+#define CALLBACKTYPE_syscall32           7 /* 32-bit user space */
 
 /* Events masked on entry (ignored for the event and NMI callbacks, which always mask). */
 #define CALLBACKF_mask_events (1u << 0)

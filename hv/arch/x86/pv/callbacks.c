@@ -76,11 +76,12 @@ int64_t pv_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
  */
 int64_t pv_set_callbacks(struct vcpu *v, uint64_t event, uint64_t failsafe, uint64_t syscall)
 {
-    register_callback(v, &(struct callback_register){ .type = CALLBACKTYPE_event, .address = event });
     register_callback(v,
-                      &(struct callback_register){ .type = CALLBACKTYPE_failsafe, .address = failsafe });
-    register_callback(v,
-                      &(struct callback_register){ .type = CALLBACKTYPE_syscall, .address = syscall });
+                      &(struct callback_register){ .type = CALLBACKTYPE_event, .address = event });
+    register_callback(
+        v, &(struct callback_register){ .type = CALLBACKTYPE_failsafe, .address = failsafe });
+    register_callback(
+        v, &(struct callback_register){ .type = CALLBACKTYPE_syscall, .address = syscall });
     return 0;
 }
 

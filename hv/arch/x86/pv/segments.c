@@ -24,8 +24,8 @@ static void load_user_gs(struct vcpu *v, uint16_t sel)
     if (sel > 3)
         sel |= 3;
     if (sel == FLAT_USER_DS32) {
-        gs.attr = X86_SEG_TYPE_DATA_RW_A | X86_SEG_ATTR_S | X86_SEG_ATTR_DPL(3) |
-                  X86_SEG_ATTR_P | X86_SEG_ATTR_DB | X86_SEG_ATTR_G;
+        gs.attr = X86_SEG_TYPE_DATA_RW_A | X86_SEG_ATTR_S | X86_SEG_ATTR_DPL(3) | X86_SEG_ATTR_P |
+                  X86_SEG_ATTR_DB | X86_SEG_ATTR_G;
         gs.limit = 0xFFFFFFFFu;
     } else {
         sel = 0;

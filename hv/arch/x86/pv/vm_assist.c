@@ -18,7 +18,7 @@
 #include <public/xen.h>
 #include "pv.h"
 
-#define VM_ASSISTS_OFFERED                                                      \
+#define VM_ASSISTS_OFFERED                                                            \
     ((1ull << VMASST_TYPE_4gb_segments) | (1ull << VMASST_TYPE_4gb_segments_notify) | \
      (1ull << VMASST_TYPE_writable_pagetables) | (1ull << VMASST_TYPE_pae_extended_cr3))
 

@@ -12,7 +12,8 @@
  *                     TLB flushes, invlpg) remap a page and back, hostile
  *                     addresses, commands and domains refused
  *   mode=no-handler   clears its trap table and executes ud2: the domain crashes
- *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3), not offered: crashes
+ *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3) without user page tables:
+ *                     crashes
  */
 #include <stdint.h>
 

@@ -126,6 +126,7 @@ static int64_t do_hvm_op(struct vcpu *v, const uint64_t *args)
 
 static const hypercall_fn hypercalls[] = {
     [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_multicall] = do_multicall,
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,

@@ -13,7 +13,7 @@
  * the vCPU's own hypercall: the translation needs the vCPU's current paging
  * state, and no other CPU writes guest memory behind the vCPU's back. Xen's
  * VMASST_TYPE_runstate_update_flag (XEN_RUNSTATE_UPDATE in state_entry_time
- * while writing) is not offered: there is no vm_assist hypercall.
+ * while writing) is not offered: vm_assist refuses it.
  */
 #include <string.h>
 #include <public/errno.h>

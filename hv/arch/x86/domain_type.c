@@ -64,6 +64,14 @@ static int domain_map_devices(struct domain *d)
     return d->arch.type->domain_map_devices(d);
 }
 
+static int64_t hypercall(struct vcpu *v, uint64_t nr, const uint64_t *args, bool *new_context)
+{
+    int64_t result = 0;
+
+    *new_context = type_of(v)->hypercall(v, nr, args, &result) == HYPERCALL_NEW_CONTEXT;
+    return result;
+}
+
 static const struct arch_virt_ops x86_virt = {
     .vcpu_create = vcpu_create,
     .vcpu_destroy = vcpu_destroy,
@@ -75,6 +83,7 @@ static const struct arch_virt_ops x86_virt = {
     .vcpu_context_read = vcpu_context_read,
     .hypercall_page_write = hypercall_page_write,
     .domain_map_devices = domain_map_devices,
+    .hypercall = hypercall,
 };
 
 const struct arch_virt_ops *arch_virt;

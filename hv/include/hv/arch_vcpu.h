@@ -52,6 +52,12 @@ struct arch_virt_ops {
      * into its P2M, at each build (a restart's P2M reset unmaps them); 0 or -errno.
      */
     int (*domain_map_devices)(struct domain *d);
+    /*
+     * Hypercall nr as the caller's domain type serves it (multicall's
+     * entries): its result; *new_context when it gave the vCPU a whole
+     * new context (PV iret) instead.
+     */
+    int64_t (*hypercall)(struct vcpu *v, uint64_t nr, const uint64_t *args, bool *new_context);
 };
 
 /*

@@ -23,6 +23,14 @@ int64_t vcpu_down(struct vcpu *target);
 /* memory_op (memory.c): the memory map, the shared info frame, ballooning within the budget. */
 int64_t do_memory_op(struct vcpu *v, const uint64_t *args);
 
+/*
+ * multicall (multicall.c): the entries of list through the caller's own
+ * hypercall table; *new_context when one gave the vCPU a new context (PV
+ * iret), which ends the batch. do_multicall: the common table's entry.
+ */
+int64_t multicall(struct vcpu *v, uint64_t list, uint64_t count, bool *new_context);
+int64_t do_multicall(struct vcpu *v, const uint64_t *args);
+
 /* xen_version (xen_version.c). */
 int64_t do_xen_version(struct vcpu *v, const uint64_t *args);
 /* XENVER_get_features' submap submap_idx; *valid false for a submap Xen does not define. */

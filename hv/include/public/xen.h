@@ -38,11 +38,35 @@
 #define __HYPERVISOR_set_segment_base  25
 #define __HYPERVISOR_mmuext_op         26
 #define __HYPERVISOR_sched_op          29
+#define __HYPERVISOR_callback_op       30
 #define __HYPERVISOR_event_channel_op  32
 #define __HYPERVISOR_physdev_op        33
 #define __HYPERVISOR_hvm_op            34
 #define __HYPERVISOR_sysctl            35
 #define __HYPERVISOR_domctl            36
+
+/* HYPERVISOR_multicall's entries (the 32-bit caller's form: compat_multicall_entry). */
+struct multicall_entry {
+    uint64_t op;
+    uint64_t result;
+    uint64_t args[6];
+};
+struct compat_multicall_entry {
+    uint32_t op;
+    uint32_t result;
+    uint32_t args[6];
+};
+
+/* HYPERVISOR_vm_assist: commands, and the assists Xen defines for x86. */
+#define VMASST_CMD_enable                0
+#define VMASST_CMD_disable               1
+#define VMASST_TYPE_4gb_segments         0
+#define VMASST_TYPE_4gb_segments_notify  1
+#define VMASST_TYPE_writable_pagetables  2
+#define VMASST_TYPE_pae_extended_cr3     3
+#define VMASST_TYPE_architectural_iopl   4
+#define VMASST_TYPE_runstate_update_flag 5
+#define VMASST_TYPE_m2p_strict           32
 
 /* console_io commands. */
 #define CONSOLEIO_write 0

@@ -290,6 +290,11 @@ struct hvm_intack hvm_pending_interrupt(struct vcpu *v)
 {
     int vector = evtchn_upcall_vector(v);
 
+    /* A PV domain takes its events through its event callback, never as a vector. */
+    if (v->domain->arch.type->deliver_events) {
+        v->domain->arch.type->deliver_events(v);
+        return (struct hvm_intack){ -1, false };
+    }
     if (vector >= 0)
         return (struct hvm_intack){ vector, false };
     return (struct hvm_intack){ hvm_vlapic_pending(v), true };

@@ -107,4 +107,5 @@ const struct domain_type_ops pv_domain_type = {
     .in_guest_kernel = pv_in_guest_kernel,
     .cpuid = pv_cpuid,
     .exception = pv_exception,
+    .deliver_events = pv_deliver_events,
 };

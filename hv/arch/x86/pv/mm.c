@@ -5,9 +5,9 @@
  * the P2M, so these calls are about the guest's correctness, not isolation
  * (docs/decisions.md item 27): a write lands only in the domain's own
  * memory, checked in its P2M. Xen's errors are kept for what guests check.
- * Not offered yet: pinning (pin/unpin answer -ENOSYS), the M2P's updates
- * other than the identity, and guest user mode (new_user_baseptr is kept
- * for it).
+ * Not offered yet: pinning (pin/unpin answer -ENOSYS) and the M2P's
+ * updates other than the identity. new_user_baseptr's tables are the ones
+ * guest user mode runs on (user_mode.c).
  */
 #include <public/errno.h>
 #include <public/xen.h>

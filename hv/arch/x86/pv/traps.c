@@ -4,13 +4,16 @@
  * never used) and the hypervisor bounces it to the handler the guest gave
  * in set_trap_table, writing Xen's x86-64 frame on the guest kernel stack
  * through the guest's page tables (a guest-virtual write, bounded by the
- * P2M like any access of the guest). With no handler for the vector, or a
- * frame that cannot be written, the domain crashes, as on Xen. The kernel
- * returns with HYPERVISOR_iret.
+ * P2M like any access of the guest). From guest user mode the vCPU first
+ * switches to kernel mode, and the frame goes on the stack stack_switch
+ * gave. With no handler for the vector, or a frame that cannot be written,
+ * the domain crashes, as on Xen. The kernel returns with HYPERVISOR_iret,
+ * to itself or to user mode.
  *
- * Only the guest kernel's own exceptions are bounced: guest user mode (and
- * so the kernel stack of stack_switch) is not offered yet, and iret refuses
- * to enter it.
+ * SYSCALL raises #UD in the container (EFER.SCE is clear): from user mode
+ * it is bounced to the syscall callback with the frame Xen's SYSCALL entry
+ * builds, from kernel mode (and without a syscall callback, as Xen since
+ * 4.13) it stays a #UD.
  */
 #include <string.h>
 #include <public/arch-x86/shared_info.h>
@@ -34,10 +37,9 @@
     (IRET_RFLAGS_ARITH | X86_RFLAGS_TF | X86_RFLAGS_IF | IRET_RFLAGS_DF | X86_RFLAGS_NT | \
      X86_RFLAGS_RF | X86_RFLAGS_AC | X86_RFLAGS_ID)
 
-static bool canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
+/* Cleared on entry to a bounce handler, as the hardware clears them on a trap (and AC). */
+#define BOUNCE_RFLAGS_CLEARED \
+    (X86_RFLAGS_AC | X86_RFLAGS_VM | X86_RFLAGS_RF | X86_RFLAGS_NT | X86_RFLAGS_TF)
 
 int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
 {
@@ -54,7 +56,7 @@ int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
             return -XEN_EFAULT;
         if (!ti.address)
             return 0;
-        if (!canonical(ti.address))
+        if (!pv_canonical(ti.address))
             return -XEN_EINVAL;
         if (ti.vector < PV_NR_TRAPS)
             pv->traps[ti.vector] = (struct pv_trap){ ti.address, TI_GET_IF(&ti) != 0 };
@@ -62,62 +64,105 @@ int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
     return -XEN_EINVAL; /* no end within the bound */
 }
 
-static uint8_t upcall_mask(const struct vcpu *v)
+void pv_bounce_selectors(struct vcpu *v, struct pv_bounce *b)
 {
-    return v->ev.info ? __atomic_load_n(&v->ev.info->evtchn_upcall_mask, __ATOMIC_RELAXED) : 1;
+    struct hvm_segment cs, ss;
+
+    hvm_be->get_segment(v, HVM_SEG_CS, &cs);
+    hvm_be->get_segment(v, HVM_SEG_SS, &ss);
+    b->cs = cs.selector;
+    b->ss = ss.selector;
 }
 
-static void set_upcall_mask(struct vcpu *v, uint8_t mask)
+const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b)
 {
-    if (v->ev.info)
-        __atomic_store_n(&v->ev.info->evtchn_upcall_mask, mask, __ATOMIC_RELAXED);
+    static const enum hvm_seg data_segs[] = { HVM_SEG_GS, HVM_SEG_FS, HVM_SEG_ES, HVM_SEG_DS };
+    struct pv_vcpu *pv = to_pv(v);
+    uint64_t frame[13], *p = frame + ARRAY_SIZE(frame);
+    uint64_t rsp = hvm_be->get_reg(v, GREG_RSP), rflags = hvm_be->get_reg(v, GREG_RFLAGS);
+    uint8_t mask = pv_upcall_mask(v);
+    uint16_t cs = b->cs;
+    uint64_t sp;
+    size_t bytes;
+
+    if (pv->kernel_mode) {
+        sp = rsp;
+        cs &= (uint16_t)~3u; /* Xen marks a frame of the kernel with RPL 0 */
+    } else {
+        pv_toggle_mode(v);
+        sp = pv->kernel_sp;
+    }
+    *--p = b->ss;
+    *--p = rsp;
+    *--p = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF);
+    *--p = cs | (uint64_t)mask << 32;
+    *--p = hvm_be->get_reg(v, GREG_RIP);
+    if (b->has_error)
+        *--p = b->error_code;
+    for (unsigned int i = 0; b->failsafe && i < ARRAY_SIZE(data_segs); i++) {
+        struct hvm_segment s;
+
+        hvm_be->get_segment(v, data_segs[i], &s);
+        *--p = s.selector;
+    }
+    *--p = hvm_be->get_reg(v, GREG_R11);
+    *--p = hvm_be->get_reg(v, GREG_RCX);
+    bytes = (size_t)(frame + ARRAY_SIZE(frame) - p) * sizeof(frame[0]);
+    sp = (sp & ~0xFull) - bytes;
+    if (!pv_canonical(sp) || copy_to_guest(v, mk_gvaddr(sp), p, bytes))
+        return "fault while writing the PV exception frame";
+    hvm_be->set_reg(v, GREG_RIP, b->handler);
+    hvm_be->set_reg(v, GREG_RSP, sp);
+    hvm_be->set_reg(v, GREG_RFLAGS, rflags & ~BOUNCE_RFLAGS_CLEARED);
+    if (b->mask_events)
+        pv_set_upcall_mask(v, 1);
+    return NULL;
+}
+
+/* Whether the instruction at RIP is SYSCALL (0f 05), read as the guest reads its memory. */
+static bool at_syscall(struct vcpu *v)
+{
+    uint8_t insn[2];
+
+    return !copy_from_guest(v, insn, mk_gvaddr(hvm_be->get_reg(v, GREG_RIP)), sizeof(insn)) &&
+           insn[0] == 0x0F && insn[1] == 0x05;
 }
 
 /*
- * Xen's frame, from the lowest address: RCX, R11, [error code,] RIP,
- * CS (RPL 0 for the kernel; the upcall mask in bits 32-39), RFLAGS (IF is
- * the inverse of the upcall mask), RSP, SS; the stack 16-byte aligned first.
- * NULL, or why it cannot be written.
+ * SYSCALL from guest user mode, completed as the instruction and Xen's
+ * entry would: RCX = the next RIP, R11 = RFLAGS; the frame's CS and SS
+ * are the flat ones Xen's entry records; DF clear in the handler.
  */
-static const char *bounce(struct vcpu *v, const struct pv_trap *t, bool has_error,
-                          uint32_t error_code)
+static struct hvm_outcome bounce_syscall(struct vcpu *v)
 {
-    uint64_t frame[8], *p = frame;
-    uint64_t rsp = hvm_be->get_reg(v, GREG_RSP), rflags = hvm_be->get_reg(v, GREG_RFLAGS);
-    uint8_t mask = upcall_mask(v);
-    uint64_t ksp = rsp & ~0xFull;
-    size_t bytes;
+    struct pv_vcpu *pv = to_pv(v);
+    uint64_t next = hvm_be->get_reg(v, GREG_RIP) + 2, rflags = hvm_be->get_reg(v, GREG_RFLAGS);
+    const char *why;
 
-    *p++ = hvm_be->get_reg(v, GREG_RCX);
-    *p++ = hvm_be->get_reg(v, GREG_R11);
-    if (has_error)
-        *p++ = error_code;
-    *p++ = hvm_be->get_reg(v, GREG_RIP);
-    *p++ = (FLAT_KERNEL_CS64 & ~3u) | (uint64_t)mask << 32;
-    *p++ = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF);
-    *p++ = rsp;
-    *p++ = FLAT_KERNEL_SS64;
-    bytes = (size_t)(p - frame) * sizeof(frame[0]);
-    ksp -= bytes;
-    if (!canonical(ksp) || copy_to_guest(v, mk_gvaddr(ksp), frame, bytes))
-        return "fault while writing the PV exception frame";
-    hvm_be->set_reg(v, GREG_RIP, t->address);
-    hvm_be->set_reg(v, GREG_RSP, ksp);
-    hvm_be->set_reg(
-        v, GREG_RFLAGS,
-        rflags & ~(X86_RFLAGS_AC | X86_RFLAGS_VM | X86_RFLAGS_RF | X86_RFLAGS_NT | X86_RFLAGS_TF));
-    if (t->mask_events)
-        set_upcall_mask(v, 1);
-    return NULL;
+    hvm_be->set_reg(v, GREG_RIP, next);
+    hvm_be->set_reg(v, GREG_RCX, next);
+    hvm_be->set_reg(v, GREG_R11, rflags);
+    why = pv_bounce(v, &(struct pv_bounce){ .handler = pv->syscall_callback,
+                                            .cs = FLAT_USER_CS64,
+                                            .ss = FLAT_KERNEL_SS64,
+                                            .mask_events = pv->syscall_masks_events });
+    if (why)
+        return hvm_crash(why);
+    hvm_be->set_reg(v, GREG_RFLAGS, hvm_be->get_reg(v, GREG_RFLAGS) & ~IRET_RFLAGS_DF);
+    return hvm_resume();
 }
 
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr)
 {
-    const struct pv_trap *t = vector < PV_NR_TRAPS ? &to_pv(v)->traps[vector] : NULL;
+    struct pv_vcpu *pv = to_pv(v);
+    const struct pv_trap *t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
+    struct pv_bounce b;
     const char *why;
     struct hvm_outcome emulated;
 
+    if (vector == X86_EXC_UD && !pv->kernel_mode && pv->syscall_callback && at_syscall(v))
+        return bounce_syscall(v);
     /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */
     if (pv_emulate(v, vector, error_code, &emulated))
         return emulated;
@@ -131,46 +176,101 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
     /* A PV kernel reads the faulting address from its vcpu_info (it cannot read CR2). */
     if (vector == X86_EXC_PF && v->ev.info)
         __atomic_store_n(&v->ev.info->arch.cr2, fault_addr, __ATOMIC_RELAXED);
-    why = bounce(v, t, hvm_exception(vector, error_code).has_error, error_code);
+    /* fpu_taskswitch's TS: the #NM goes to the kernel and TS is cleared, as on Xen. */
+    if (vector == X86_EXC_NM)
+        hvm_be->set_reg(v, GREG_CR0, hvm_be->get_reg(v, GREG_CR0) & ~X86_CR0_TS);
+    b = (struct pv_bounce){ .handler = t->address,
+                            .mask_events = t->mask_events,
+                            .has_error = hvm_exception(vector, error_code).has_error,
+                            .error_code = error_code };
+    pv_bounce_selectors(v, &b);
+    why = pv_bounce(v, &b);
     return why ? hvm_crash(why) : hvm_resume();
+}
+
+int64_t pv_fpu_taskswitch(struct vcpu *v, uint64_t set)
+{
+    uint64_t cr0 = hvm_be->get_reg(v, GREG_CR0);
+
+    /* Xen's argument is an int: any nonzero value of its 32 bits sets TS. */
+    hvm_be->set_reg(v, GREG_CR0, (uint32_t)set ? cr0 | X86_CR0_TS : cr0 & ~X86_CR0_TS);
+    return 0;
+}
+
+/*
+ * Whether the container can take CS and SS (RPL 3 forced, as Xen does):
+ * only Xen's flat 64-bit selectors are loadable here, the kernel's stack
+ * segment may also be null. A return that SYSRET would make (VGCF_in_syscall)
+ * loads the flat selectors whatever the frame says, as Xen's SYSRET path.
+ */
+static bool iret_selectors_loadable(uint16_t cs, uint16_t ss, bool to_user, bool in_syscall)
+{
+    if (in_syscall)
+        return true;
+    if (cs != FLAT_RING3_CS64)
+        return false;
+    return ss == FLAT_RING3_SS64 || (!to_user && ss == 3);
 }
 
 /*
  * Xen's iret: the frame (struct iret_context) at the caller's RSP gives
- * the context to return to; RAX comes back from it too. Only a return to
- * the guest kernel (CS RPL 0 in the frame) on Xen's flat 64-bit selectors
- * is offered. A frame that cannot be read or is refused crashes the domain,
- * as on Xen.
+ * the context to return to; RAX comes back from it too. CS with RPL 3
+ * returns to guest user mode, on its own page tables and GS base. A frame
+ * that cannot be read, or user mode without user page tables, crashes the
+ * domain, as on Xen; selectors the container cannot load go to the
+ * failsafe callback, as a faulting IRET in Xen does.
  */
 enum hypercall_return pv_iret(struct vcpu *v, int64_t *result)
 {
+    struct pv_vcpu *pv = to_pv(v);
     struct iret_context c;
-    uint16_t cs, ss; /* the selectors: CS's upper bits hold the upcall mask of a bounce frame */
+    uint16_t cs, ss;
+    bool to_user, in_syscall;
+    uint64_t rflags;
+    const char *why;
 
     if (copy_from_guest(v, &c, mk_gvaddr(hvm_be->get_reg(v, GREG_RSP)), sizeof(c))) {
         domain_crash(v->domain, "PV iret: the frame at RSP 0x%llx cannot be read",
                      (unsigned long long)hvm_be->get_reg(v, GREG_RSP));
         return HYPERCALL_NEW_CONTEXT;
     }
-    cs = (uint16_t)c.cs;
-    ss = (uint16_t)c.ss;
-    if ((cs & 3) || (cs | 3) != FLAT_KERNEL_CS64 ||
-        ((ss | 3) != FLAT_KERNEL_SS64 && (ss | 3) != 3)) {
-        domain_crash(v->domain,
-                     "PV iret to CS 0x%llx SS 0x%llx: only the kernel's flat 64-bit segments "
-                     "are offered (guest user mode is not yet)",
-                     (unsigned long long)cs, (unsigned long long)ss);
+    /* CS's upper bits hold the upcall mask of a bounce frame: the selectors only. */
+    cs = (uint16_t)c.cs | 3;
+    ss = (uint16_t)c.ss | 3;
+    to_user = (c.cs & 3) == 3;
+    in_syscall = (c.flags & VGCF_in_syscall) != 0;
+    if (to_user && !pv->user_baseptr) {
+        domain_crash(v->domain, "PV iret to user mode with no user page tables "
+                                "(MMUEXT_NEW_USER_BASEPTR)");
         return HYPERCALL_NEW_CONTEXT;
     }
+    if (to_user)
+        pv_toggle_mode(v);
+    rflags = (c.rflags & IRET_RFLAGS) | X86_RFLAGS_FIXED | X86_RFLAGS_IF;
     hvm_be->set_reg(v, GREG_RIP, c.rip);
     hvm_be->set_reg(v, GREG_RSP, c.rsp);
-    hvm_be->set_reg(v, GREG_RFLAGS, (c.rflags & IRET_RFLAGS) | X86_RFLAGS_FIXED | X86_RFLAGS_IF);
-    if (!(c.flags & VGCF_in_syscall)) {
-        hvm_be->set_reg(v, GREG_RCX, c.rcx);
-        hvm_be->set_reg(v, GREG_R11, c.r11);
-    }
+    hvm_be->set_reg(v, GREG_RFLAGS, rflags);
+    /* From a system call: RCX and R11 as SYSRET leaves them. */
+    hvm_be->set_reg(v, GREG_RCX, in_syscall ? c.rip : c.rcx);
+    hvm_be->set_reg(v, GREG_R11, in_syscall ? rflags : c.r11);
     hvm_be->set_reg(v, GREG_RAX, c.rax);
-    set_upcall_mask(v, !(c.rflags & X86_RFLAGS_IF));
+    pv_set_upcall_mask(v, !(c.rflags & X86_RFLAGS_IF));
     *result = (int64_t)c.rax;
+    if (iret_selectors_loadable(cs, ss, to_user, in_syscall))
+        return HYPERCALL_NEW_CONTEXT;
+    if (!pv->failsafe_callback) {
+        domain_crash(v->domain,
+                     "PV iret to CS 0x%x SS 0x%x: only Xen's flat 64-bit selectors can be "
+                     "loaded, and no failsafe callback is registered",
+                     cs, ss);
+        return HYPERCALL_NEW_CONTEXT;
+    }
+    why = pv_bounce(v, &(struct pv_bounce){ .handler = pv->failsafe_callback,
+                                            .cs = cs,
+                                            .ss = ss,
+                                            .mask_events = pv->failsafe_masks_events,
+                                            .failsafe = true });
+    if (why)
+        domain_crash(v->domain, "%s", why);
     return HYPERCALL_NEW_CONTEXT;
 }

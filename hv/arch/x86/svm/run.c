@@ -211,11 +211,13 @@ void svm_vcpu_run(struct vcpu *v)
     unsigned int retries = 0;
     const char *why;
 
-    svm_asid_assign(s, c, smp_processor_id());
     svm_predictor_barrier(c, v->domain);
     hvm_vcpu_load(v);
     while (!vcpu_must_stop(v)) {
         uint64_t gen = p2m_unmap_gen(v->domain->p2m);
+
+        /* Also a flush asked since the last entry (flush_guest_tlb): a new ASID now. */
+        svm_asid_assign(s, c, smp_processor_id());
 
         /* The guest gave pages back (memory_op): no translation of them may survive. */
         if (gen != s->p2m_gen) {

@@ -272,7 +272,21 @@ static void svm_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct 
     const struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss,
                                         &save->ds, &save->fs, &save->gs };
 
-    *out = (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib };
+    *out =
+        (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib, sr[seg]->selector };
+}
+
+static void svm_vcpu_set_segment(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *in)
+{
+    struct vmcb_save *save = &to_svm(v)->vmcb->save;
+    struct vmcb_segment *sr[] = {
+        &save->es, &save->cs, &save->ss, &save->ds, &save->fs, &save->gs
+    };
+
+    sr[seg]->selector = in->selector;
+    sr[seg]->attrib = in->attr;
+    sr[seg]->limit = in->limit;
+    sr[seg]->base = in->base;
 }
 
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
@@ -341,6 +355,7 @@ const struct hvm_backend hvm_backend_svm = {
     .get_paging = svm_vcpu_get_paging,
     .get_code = svm_vcpu_get_code,
     .get_segment = svm_vcpu_get_segment,
+    .set_segment = svm_vcpu_set_segment,
     .get_reg = svm_vcpu_get_reg,
     .set_reg = svm_vcpu_set_reg,
     .tsc_offset = svm_vcpu_tsc_offset,

@@ -27,6 +27,11 @@
 #define FLAT_KERNEL_SS32 FLAT_RING3_SS32
 #define FLAT_KERNEL_SS   FLAT_KERNEL_SS64
 
+/* Guest user space's flat selectors (the kernel's, RPL 3 like everything a PV guest runs). */
+#define FLAT_USER_CS64 FLAT_RING3_CS64
+#define FLAT_USER_SS64 FLAT_RING3_SS64
+#define FLAT_USER_DS32 FLAT_RING3_DS32
+
 /* The hypervisor owns this part of a PV guest's virtual address space. */
 #define HYPERVISOR_VIRT_START 0xFFFF800000000000ull
 #define HYPERVISOR_VIRT_END   0xFFFF880000000000ull
@@ -97,7 +102,17 @@ struct mmuext_op {
 #define UVMF_FLUSHTYPE_MASK 3
 #define UVMF_ALL            4
 
-/* iret_context.flags: returning from a system call (RCX and R11 are not restored). */
+/*
+ * iret_context.flags: returning from a system call (RCX and R11 are not
+ * restored from the frame: they are left as SYSRET leaves them, the new RIP
+ * and RFLAGS).
+ */
 #define VGCF_in_syscall (1u << 8)
+
+/* HYPERVISOR_set_segment_base's registers. */
+#define SEGBASE_FS          0
+#define SEGBASE_GS_USER     1
+#define SEGBASE_GS_KERNEL   2
+#define SEGBASE_GS_USER_SEL 3 /* base: a selector loaded into user %gs */
 
 #endif

@@ -62,6 +62,12 @@ struct domain_type_ops {
      */
     struct hvm_outcome (*exception)(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                     uint64_t fault_addr);
+    /*
+     * Before every entry: a type whose guests take events through a
+     * callback rather than an interrupt vector (PV) delivers them here;
+     * NULL for HVM, whose upcall is the callback vector.
+     */
+    void (*deliver_events)(struct vcpu *v);
 };
 
 /* HVM and PVH domains (hvm/domain.c). */

@@ -63,6 +63,7 @@ struct hvm_segment {
     uint64_t base;
     uint32_t limit; /* byte granular */
     uint16_t attr;  /* X86_SEG_ATTR_* (12-bit form) */
+    uint16_t selector;
 };
 
 /* The guest's code segment, for instruction fetch and RIP arithmetic. */
@@ -154,6 +155,8 @@ struct hvm_backend {
     void (*get_paging)(const struct vcpu *v, struct guest_paging *p);
     void (*get_code)(const struct vcpu *v, struct hvm_code *c);
     void (*get_segment)(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *s);
+    /* Loads a data segment register as a descriptor would (PV: %gs, SEGBASE_GS_USER_SEL). */
+    void (*set_segment)(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *s);
     uint64_t (*get_reg)(const struct vcpu *v, enum guest_reg r);
     void (*set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
     uint64_t (*tsc_offset)(const struct vcpu *v);

@@ -27,6 +27,13 @@ struct pv_vcpu {
     bool kernel_mode;
     /* MMUEXT_NEW_USER_BASEPTR's tables (guest-physical), for guest user mode; 0: none. */
     uint64_t user_baseptr;
+    /* The kernel's tables (NEW_BASEPTR) while user mode runs on the user ones. */
+    uint64_t kernel_baseptr;
+    /* stack_switch: where a transition from user mode puts its frame. */
+    uint64_t kernel_sp;
+    /* set_callbacks, callback_op: the entry points (0: none) and whether they mask events. */
+    uint64_t event_callback, failsafe_callback, syscall_callback;
+    bool failsafe_masks_events, syscall_masks_events;
 };
 
 #endif

@@ -22,6 +22,9 @@ static int pv_vcpu_create(struct vcpu *v)
 
 static void pv_vcpu_destroy(struct vcpu *v)
 {
+    /* The domain's own state goes with its first vCPU (there is no domain hook). */
+    if (v->id == 0)
+        pv_pins_free(v->domain);
     hvm_domain_type.vcpu_destroy(v);
 }
 
@@ -46,6 +49,9 @@ static int pv_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *s
     st.cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     st.efer = (st.efer | EFER_NXE) & ~EFER_SCE;
     to_pv(v)->kernel_mode = true;
+    /* vCPU 0's start is the builder's (VCPUOP_initialise never reaches it). */
+    if (v->id == 0)
+        pv_pin_bootstrap(v->domain, st.cr3 >> PAGE_SHIFT);
     return hvm_domain_type.vcpu_set_start_state(v, &st);
 }
 
@@ -78,11 +84,15 @@ static int pv_vcpu_context_read(struct vcpu *caller, uint64_t arg, struct db_vcp
     return -XEN_EINVAL;
 }
 
-/* A PV domain has no emulated devices (no local APIC: events come by callback). */
+/*
+ * A PV domain has no emulated devices (no local APIC: events come by
+ * callback). At each build its PV state starts afresh: nothing pinned, no
+ * pirq EOI frame.
+ */
 static int pv_domain_map_devices(struct domain *d)
 {
-    (void)d;
-    return 0;
+    d->arch.pv.pirq_eoi_given = false;
+    return pv_pins_reset(d);
 }
 
 static bool pv_in_guest_kernel(const struct vcpu *v)

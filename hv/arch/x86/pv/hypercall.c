@@ -22,6 +22,9 @@ enum hypercall_return pv_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *
     case __HYPERVISOR_mmuext_op:
         *result = pv_mmuext_op(v, args[0], args[1], args[2], args[3]);
         break;
+    case __HYPERVISOR_set_gdt: *result = pv_set_gdt(v, args[0], args[1]); break;
+    case __HYPERVISOR_update_descriptor: *result = pv_update_descriptor(v, args[0], args[1]); break;
+    case __HYPERVISOR_physdev_op: *result = pv_physdev_op(v, args[0], args[1]); break;
     default: *result = hypercall_dispatch(v, nr, args);
     }
     return HYPERCALL_RESULT;

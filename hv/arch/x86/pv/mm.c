@@ -5,14 +5,19 @@
  * the P2M, so these calls are about the guest's correctness, not isolation
  * (docs/decisions.md item 27): a write lands only in the domain's own
  * memory, checked in its P2M. Xen's errors are kept for what guests check.
- * Not offered yet: pinning (pin/unpin answer -ENOSYS), the M2P's updates
- * other than the identity, and guest user mode (new_user_baseptr is kept
- * for it).
+ * Pinning keeps Xen's answers for what a guest can get wrong about its own
+ * frames (a frame not its RAM, a double pin, an unpin of a frame not
+ * pinned, a table naming frames not its own) without Xen's per-frame types.
+ * Not offered yet: the M2P's updates other than the identity, and guest
+ * user mode (new_user_baseptr is kept for it).
  */
+#include <string.h>
 #include <public/errno.h>
 #include <public/xen.h>
 #include <hv/domain_registry.h>
 #include <hv/guest_access.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
 #include "pv.h"
 
 #define PTE_PRESENT 1ull
@@ -35,6 +40,85 @@ static bool own_frame(struct domain *d, uint64_t mfn)
     return mfn < (1ull << 40) &&
            !copy_from_guest_phys(d, &probe, mk_gpaddr(mfn << PAGE_SHIFT), 8) &&
            !copy_to_guest_phys(d, mk_gpaddr(mfn << PAGE_SHIFT), &probe, 8);
+}
+
+/* Whether gfn is RAM the domain owns (Xen's get_page_from_gfn for a PV table). */
+static bool own_ram(struct domain *d, uint64_t gfn)
+{
+    return gfn < d->arch.pv.nr_frames &&
+           p2m_owns_range(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), PAGE_SIZE);
+}
+
+int pv_pins_reset(struct domain *d)
+{
+    struct pv_domain *pd = &d->arch.pv;
+    uint64_t bytes;
+
+    if (!pd->pinned) {
+        paddr_t pa;
+
+        pd->nr_frames = d->ram_bytes >> PAGE_SHIFT;
+        bytes = (pd->nr_frames + 63) / 64 * 8;
+        while ((PAGE_SIZE << pd->pinned_order) < bytes)
+            pd->pinned_order++;
+        pa = page_alloc(pd->pinned_order);
+        if (!paddr_val(pa))
+            return -XEN_ENOMEM;
+        pd->pinned = phys_to_virt(pa);
+    }
+    memset(pd->pinned, 0, PAGE_SIZE << pd->pinned_order);
+    return 0;
+}
+
+void pv_pins_free(struct domain *d)
+{
+    if (d->arch.pv.pinned)
+        page_free(virt_to_phys(d->arch.pv.pinned), d->arch.pv.pinned_order);
+    d->arch.pv.pinned = NULL;
+}
+
+/* Sets (pin) or clears frame mfn's pin bit; false if it already was so. */
+static bool pin_bit_change(struct domain *d, uint64_t mfn, bool pin)
+{
+    uint64_t bit = 1ull << (mfn % 64), *word = &d->arch.pv.pinned[mfn / 64];
+    uint64_t old = pin ? __atomic_fetch_or(word, bit, __ATOMIC_RELAXED)
+                       : __atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
+
+    return !(old & bit) == pin;
+}
+
+void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn)
+{
+    if (own_ram(d, l4_mfn))
+        pin_bit_change(d, l4_mfn, true);
+}
+
+/*
+ * MMUEXT_PIN_L<level>_TABLE: the frame is the domain's RAM and not pinned,
+ * each present entry names a frame of the domain (L4: outside Xen's slots
+ * 256-271, which it leaves empty); else -EINVAL, as Xen.
+ */
+static int64_t pin_table(struct vcpu *v, uint64_t mfn, unsigned int level)
+{
+    struct domain *d = v->domain;
+    uint64_t e[512];
+
+    if (!own_ram(d, mfn) || copy_from_guest_phys(d, e, mk_gpaddr(mfn << PAGE_SHIFT), sizeof(e)))
+        return -XEN_EINVAL;
+    for (unsigned int i = 0; i < 512; i++) {
+        if (!(e[i] & PTE_PRESENT) || (level == 4 && i >= 256 && i < 272))
+            continue;
+        if (p2m_query(d->p2m, mk_gpaddr(e[i] & PTE_FRAME), NULL, NULL) == P2M_NONE)
+            return -XEN_EINVAL;
+    }
+    return pin_bit_change(d, mfn, true) ? 0 : -XEN_EINVAL;
+}
+
+static int64_t unpin_table(struct vcpu *v, uint64_t mfn)
+{
+    if (!own_ram(v->domain, mfn) || !pin_bit_change(v->domain, mfn, false))
+        return -XEN_EINVAL;
+    return 0;
 }
 
 /* Every vCPU of the domain drops its guest TLB entries before it runs again. */
@@ -148,6 +232,12 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
 static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
     switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE: return pin_table(v, op->arg1, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+    case MMUEXT_UNPIN_TABLE: return unpin_table(v, op->arg1);
+    case MMUEXT_SET_LDT: return pv_set_ldt(v, op->arg1, op->arg2);
     case MMUEXT_NEW_BASEPTR:
         if (!own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;

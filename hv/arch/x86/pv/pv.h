@@ -34,6 +34,29 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
 int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);
 int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid);
 
+/* Pin state: cleared (allocated at the first build) for each build, freed with the domain (mm.c). */
+int pv_pins_reset(struct domain *d);
+void pv_pins_free(struct domain *d);
+/* The builder's L4 starts pinned, as Xen's builder pins it (Linux unpins it). */
+void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn);
+
+/* HYPERVISOR_set_gdt, HYPERVISOR_update_descriptor, MMUEXT_SET_LDT (descriptors.c). */
+int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries);
+int64_t pv_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc);
+int64_t pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t entries);
+/*
+ * A #GP(error_code) that may be a data segment register load the container
+ * cannot do (it has no descriptor tables): PV_SEG_DONE (loaded, *len the
+ * instruction's length), PV_SEG_FAULT (the fault the hardware would have
+ * raised: *vector, *fault_error) or PV_SEG_NOT_A_LOAD.
+ */
+enum pv_seg_result { PV_SEG_DONE, PV_SEG_FAULT, PV_SEG_NOT_A_LOAD };
+enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsigned int *len,
+                                       uint8_t *vector, uint32_t *fault_error);
+
+/* HYPERVISOR_physdev_op (physdev.c). */
+int64_t pv_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+
 /* An exception the container intercepted (traps.c). */
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr);

@@ -94,7 +94,8 @@ static const char *bounce(struct vcpu *v, const struct pv_trap *t, bool has_erro
         *p++ = error_code;
     *p++ = hvm_be->get_reg(v, GREG_RIP);
     *p++ = (FLAT_KERNEL_CS64 & ~3u) | (uint64_t)mask << 32;
-    *p++ = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF);
+    *p++ = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF) |
+           (uint64_t)to_pv(v)->iopl << 12; /* the virtual IOPL, as Xen's frame */
     *p++ = rsp;
     *p++ = FLAT_KERNEL_SS64;
     bytes = (size_t)(p - frame) * sizeof(frame[0]);
@@ -114,9 +115,17 @@ static const char *bounce(struct vcpu *v, const struct pv_trap *t, bool has_erro
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr)
 {
-    const struct pv_trap *t = vector < PV_NR_TRAPS ? &to_pv(v)->traps[vector] : NULL;
+    const struct pv_trap *t;
     const char *why;
 
+    /* A data segment load the container cannot do: done here, or the fault it would raise. */
+    if (vector == X86_EXC_GP && error_code) {
+        unsigned int len;
+
+        if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
+            return hvm_advance(len);
+    }
+    t = vector < PV_NR_TRAPS ? &to_pv(v)->traps[vector] : NULL;
     if (!t || !t->address) {
         printk("%s: vCPU %u: PV exception %u (error 0x%x, address 0x%llx) at 0x%llx with no "
                "handler in its trap table\n",

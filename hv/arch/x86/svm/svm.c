@@ -271,6 +271,19 @@ static void svm_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct 
     *out = (struct hvm_segment){ sr[seg]->base, sr[seg]->limit, sr[seg]->attrib };
 }
 
+static void svm_vcpu_set_segment(struct vcpu *v, enum hvm_seg seg, uint16_t selector,
+                                 const struct hvm_segment *s)
+{
+    struct vmcb_save *save = &to_svm(v)->vmcb->save;
+    struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss,
+                                  &save->ds, &save->fs, &save->gs };
+
+    sr[seg]->selector = selector;
+    sr[seg]->attrib = s->attr;
+    sr[seg]->limit = s->limit;
+    sr[seg]->base = s->base;
+}
+
 static uint64_t svm_vcpu_tsc_offset(const struct vcpu *v)
 {
     return to_svm(v)->vmcb->control.tsc_offset;
@@ -337,6 +350,7 @@ const struct hvm_backend hvm_backend_svm = {
     .get_paging = svm_vcpu_get_paging,
     .get_code = svm_vcpu_get_code,
     .get_segment = svm_vcpu_get_segment,
+    .set_segment = svm_vcpu_set_segment,
     .get_reg = svm_vcpu_get_reg,
     .set_reg = svm_vcpu_set_reg,
     .tsc_offset = svm_vcpu_tsc_offset,

@@ -82,6 +82,7 @@ struct mmu_update {
 #define MMUEXT_INVLPG_MULTI     9
 #define MMUEXT_TLB_FLUSH_ALL    10
 #define MMUEXT_INVLPG_ALL       11
+#define MMUEXT_SET_LDT          13
 #define MMUEXT_NEW_USER_BASEPTR 15
 struct mmuext_op {
     uint32_t cmd;

@@ -150,6 +150,9 @@ struct hvm_backend {
     void (*get_paging)(const struct vcpu *v, struct guest_paging *p);
     void (*get_code)(const struct vcpu *v, struct hvm_code *c);
     void (*get_segment)(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *s);
+    /* Loads a segment register's selector and hidden state (PV's segment loads; SVM only). */
+    void (*set_segment)(struct vcpu *v, enum hvm_seg seg, uint16_t selector,
+                        const struct hvm_segment *s);
     uint64_t (*get_reg)(const struct vcpu *v, enum guest_reg r);
     void (*set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);
     uint64_t (*tsc_offset)(const struct vcpu *v);

@@ -35,6 +35,14 @@ _start:
 1:  pause                           /* pv_abi_main shut down */
     jmp 1b
 
+/* vCPU 1, started by VCPUOP_initialise: RSP and RDI from its context. */
+    .globl ap_entry
+ap_entry:
+    cld
+    call pv_abi_ap
+1:  pause
+    jmp 1b
+
 .macro trap_entry name, vector, has_error
     .globl \name
 \name:
@@ -83,6 +91,10 @@ _start:
 
     trigger trigger_pf, 14
 0:  movq 0x1000, %rax               /* not mapped: #PF, user read of a non-present page */
+1:  ret
+
+    trigger trigger_pf_m2p, 14
+0:  movabs %rax, 0xFFFF800000000000 /* the read-only M2P: #PF, user write, present */
 1:  ret
 
 /*

@@ -14,7 +14,10 @@
  *                     update_descriptor and set_ldt (Xen's descriptor checks)
  *                     and segment loads from the GDT, the LDT and Xen's
  *                     reserved entries, faulting ones bounced with the
- *                     selector; pin and unpin; physdev_op
+ *                     selector; pin and unpin; physdev_op; VCPUOP_initialise
+ *                     (hostile contexts refused) bringing up vCPU 1, which
+ *                     checks its context and goes down; the shared info frame
+ *                     of start_info and the read-only M2P at MACH2PHYS_VIRT_START
  *   mode=no-handler   clears its trap table and executes ud2: the domain crashes
  *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3), not offered: crashes
  *   mode=reboot       checks its PV state is fresh (pins, pirq EOI frame), dirties it
@@ -23,17 +26,21 @@
 #include <stdint.h>
 
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/memory.h>
 #include <public/physdev.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 #include "guest.h"
 #include "xen-hypercall.h"
 
 #define EPERM  1
+#define ENOENT 2
 #define ESRCH  3
 #define EFAULT 14
 #define EBUSY  16
+#define EEXIST 17
 #define EINVAL 22
 #define ENOSYS 38
 
@@ -42,6 +49,111 @@
 #define PTE_KERNEL 0x67ull /* present, writable, user (PV: CPL 3), accessed, dirty */
 
 #define RFLAGS_IF (1ull << 9)
+
+/* vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the context gave it. */
+#define AP_MAGIC 0x5EEDull
+static struct vcpu_guest_context ap_context;
+static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static volatile int ap_done;
+
+static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
+{
+    return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
+}
+
+void pv_abi_ap(uint64_t magic)
+{
+    check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
+    check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
+    check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");
+    __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
+    vcpu_op(VCPUOP_down, 1, 0);
+    guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");
+    for (;;)
+        __asm__ volatile("pause");
+}
+
+/* One field of an otherwise valid context made hostile: -EINVAL (or what is named). */
+static void check_context(const char *what, long want)
+{
+    long rc = vcpu_op(VCPUOP_initialise, 1, &ap_context);
+
+    check(what, rc == want, (uint64_t)rc);
+}
+
+static void yield(void)
+{
+    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+}
+
+static void run_smp(const struct start_info *si)
+{
+    struct vcpu_guest_context *c = &ap_context;
+    long rc;
+
+    guest_puts("pv-abi: VCPUOP_initialise, up, down, is_up\n");
+    c->flags = VGCF_in_kernel;
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->user_regs.rsp = (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack));
+    c->user_regs.rdi = AP_MAGIC;
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->user_regs.ds = SEL(1, 0);
+    c->user_regs.rflags = 0x200;
+    c->trap_ctxt[0] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
+    c->gdt_frames[0] = frame_of(gdt_page);
+    c->gdt_ents = 5;
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up before initialise is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 1, (const void *)0x1000);
+    check("VCPUOP_initialise(unmapped context) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 2, c);
+    check("VCPUOP_initialise(no such vCPU) is -ENOENT", rc == -ENOENT, (uint64_t)rc);
+    c->user_regs.rip = 0x0000800000000000ull;
+    check_context("context: non-canonical RIP is -EINVAL", -EINVAL);
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->ctrlreg[3] = 0x40000000;
+    check_context("context: CR3 outside its memory is -EINVAL", -EINVAL);
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+    c->gdt_ents = 0x1C01;
+    check_context("context: GDT into Xen's entries is -EINVAL", -EINVAL);
+    c->gdt_ents = 5;
+    c->ldt_base = 8, c->ldt_ents = 1;
+    check_context("context: LDT not page aligned is -EINVAL", -EINVAL);
+    c->ldt_base = 0, c->ldt_ents = 0;
+    c->trap_ctxt[100].address = 0x0000800000000000ull;
+    check_context("context: non-canonical trap handler is -EINVAL", -EINVAL);
+    c->trap_ctxt[100].address = 0;
+    c->flags = 0;
+    check_context("context: guest user mode is -EINVAL", -EINVAL);
+    c->flags = VGCF_in_kernel;
+    c->user_regs.cs = SEL(1, 0);
+    check_context("context: CS a data segment is -EINVAL", -EINVAL);
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = SEL(2, 0);
+    check_context("context: SS a code segment is -EINVAL", -EINVAL);
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->event_callback_eip = (uint64_t)(uintptr_t)trap_ud;
+    check_context("context: an event callback (not offered yet) is -EINVAL", -EINVAL);
+    c->event_callback_eip = 0;
+    rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    check("vCPU 1 is not up", rc == 0, (uint64_t)rc);
+    check_context("VCPUOP_initialise(valid context) is 0", 0);
+    check_context("VCPUOP_initialise again is -EEXIST", -EEXIST);
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up is 0", rc == 0, (uint64_t)rc);
+    for (unsigned int i = 0; i < 100000 && !__atomic_load_n(&ap_done, __ATOMIC_SEQ_CST); i++)
+        yield();
+    check("vCPU 1 ran its checks", ap_done, 0);
+    rc = 1;
+    for (unsigned int i = 0; i < 100000 && rc == 1; i++) {
+        yield();
+        rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    }
+    check("vCPU 1 is down after VCPUOP_down", rc == 0, (uint64_t)rc);
+}
 
 /*
  * One boot of a domain its policy restarts at each reboot: the PV state is
@@ -69,6 +181,9 @@ uint64_t pv_abi_trap(const uint64_t *frame, unsigned int vector, unsigned int ha
 void trap_ud(void), trap_np(void), trap_gp(void), trap_pf(void);
 void load_ds(uint32_t sel, uint64_t vector), load_es(uint32_t sel, uint64_t vector);
 void load_ss(uint32_t sel, uint64_t vector);
+void ap_entry(void);
+void trigger_pf_m2p(void);
+void pv_abi_ap(uint64_t magic);
 void trigger_ud(void), trigger_gp(void), trigger_pf(void);
 
 extern uint8_t hypercall_page[];
@@ -310,6 +425,49 @@ static void run_mmu(const struct start_info *si)
     check("mmuext(unknown command) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
 }
 
+/* Xen's pages in its address space: the shared info frame start_info names, the M2P. */
+static void run_reserved(const struct start_info *si)
+{
+    volatile uint64_t *m2p = (volatile uint64_t *)MACH2PHYS_VIRT_START;
+    uint64_t va = (uint64_t)(uintptr_t)page_a, fa = frame_of(page_a), extents[4] = { 0 };
+    struct xen_machphys_mapping map = { 0 };
+    struct xen_machphys_mfn_list list = { 4, (uint64_t)(uintptr_t)extents, 0 };
+    volatile uint8_t *shared = page_a;
+    unsigned int before;
+    long rc;
+
+    guest_puts("pv-abi: shared info and the M2P\n");
+    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, (uint64_t)(uintptr_t)&map, 0);
+    check("machphys_mapping is 0", rc == 0, (uint64_t)rc);
+    check("the M2P at MACH2PHYS_VIRT_START", map.v_start == MACH2PHYS_VIRT_START, map.v_start);
+    check("the M2P covers its frames", map.max_mfn == si->nr_pages - 1 &&
+                                          map.v_end - map.v_start >= si->nr_pages * 8,
+          map.max_mfn);
+    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, 0x1000, 0);
+    check("machphys_mapping(unmapped argument) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    check("M2P[its frame] is its frame", m2p[fa] == fa, m2p[fa]);
+    check("M2P[its last frame]", m2p[si->nr_pages - 1] == si->nr_pages - 1, m2p[si->nr_pages - 1]);
+    before = seen[14].count;
+    trigger_pf_m2p();
+    check("a write to the M2P is #PF (present, write, user)",
+          seen[14].count == before + 1 && seen[14].error == 7, seen[14].error);
+    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mfn_list, (uint64_t)(uintptr_t)&list,
+                    0);
+    check("machphys_mfn_list: one 2 MiB extent, above its memory",
+          rc == 0 && list.nr_extents == 1 && extents[0] >= si->nr_pages, extents[0]);
+
+    check("start_info names a shared info frame above its memory",
+          si->shared_info && (si->shared_info >> 12) >= si->nr_pages, si->shared_info);
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, va, si->shared_info | PTE_KERNEL, UVMF_INVLPG);
+    check("update_va_mapping(the shared info frame) is 0", rc == 0, (uint64_t)rc);
+    shared[1] = 1; /* vcpu_info[0].evtchn_upcall_mask */
+    check_trap(trigger_ud, 6, 0, "#UD with the upcall mask set through the shared info");
+    check("the frame shows the mask set there", (uint8_t)(seen[6].cs >> 32) == 1, seen[6].cs);
+    shared[1] = 0;
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, va, fa << 12 | PTE_KERNEL, UVMF_INVLPG);
+    check("page a mapped back", rc == 0 && *(volatile uint64_t *)page_a == 0xAAAA, (uint64_t)rc);
+}
+
 /* Descriptors: a present data segment (DPL 0 as written), 64-bit code, ... */
 #define DESC_DATA_DPL0  0x00CF92000000FFFFull /* read/write data, DPL 0: raised to 3 */
 #define DESC_CODE64     0x00AFFA000000FFFFull /* execute/read, DPL 3 */
@@ -524,6 +682,111 @@ static void bad_iret(void)
                      : "memory");
 }
 
+/* vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the context gave it. */
+#define AP_MAGIC 0x5EEDull
+static struct vcpu_guest_context ap_context;
+static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static volatile int ap_done;
+
+static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
+{
+    return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
+}
+
+void pv_abi_ap(uint64_t magic)
+{
+    check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
+    check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
+    check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");
+    __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
+    vcpu_op(VCPUOP_down, 1, 0);
+    guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");
+    for (;;)
+        __asm__ volatile("pause");
+}
+
+/* One field of an otherwise valid context made hostile: -EINVAL (or what is named). */
+static void check_context(const char *what, long want)
+{
+    long rc = vcpu_op(VCPUOP_initialise, 1, &ap_context);
+
+    check(what, rc == want, (uint64_t)rc);
+}
+
+static void yield(void)
+{
+    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+}
+
+static void run_smp(const struct start_info *si)
+{
+    struct vcpu_guest_context *c = &ap_context;
+    long rc;
+
+    guest_puts("pv-abi: VCPUOP_initialise, up, down, is_up\n");
+    c->flags = VGCF_in_kernel;
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->user_regs.rsp = (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack));
+    c->user_regs.rdi = AP_MAGIC;
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->user_regs.ds = SEL(1, 0);
+    c->user_regs.rflags = 0x200;
+    c->trap_ctxt[0] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
+    c->gdt_frames[0] = frame_of(gdt_page);
+    c->gdt_ents = 5;
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up before initialise is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 1, (const void *)0x1000);
+    check("VCPUOP_initialise(unmapped context) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 2, c);
+    check("VCPUOP_initialise(no such vCPU) is -ENOENT", rc == -ENOENT, (uint64_t)rc);
+    c->user_regs.rip = 0x0000800000000000ull;
+    check_context("context: non-canonical RIP is -EINVAL", -EINVAL);
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->ctrlreg[3] = 0x40000000;
+    check_context("context: CR3 outside its memory is -EINVAL", -EINVAL);
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+    c->gdt_ents = 0x1C01;
+    check_context("context: GDT into Xen's entries is -EINVAL", -EINVAL);
+    c->gdt_ents = 5;
+    c->ldt_base = 8, c->ldt_ents = 1;
+    check_context("context: LDT not page aligned is -EINVAL", -EINVAL);
+    c->ldt_base = 0, c->ldt_ents = 0;
+    c->trap_ctxt[100].address = 0x0000800000000000ull;
+    check_context("context: non-canonical trap handler is -EINVAL", -EINVAL);
+    c->trap_ctxt[100].address = 0;
+    c->flags = 0;
+    check_context("context: guest user mode is -EINVAL", -EINVAL);
+    c->flags = VGCF_in_kernel;
+    c->user_regs.cs = SEL(1, 0);
+    check_context("context: CS a data segment is -EINVAL", -EINVAL);
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = SEL(2, 0);
+    check_context("context: SS a code segment is -EINVAL", -EINVAL);
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->event_callback_eip = (uint64_t)(uintptr_t)trap_ud;
+    check_context("context: an event callback (not offered yet) is -EINVAL", -EINVAL);
+    c->event_callback_eip = 0;
+    rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    check("vCPU 1 is not up", rc == 0, (uint64_t)rc);
+    check_context("VCPUOP_initialise(valid context) is 0", 0);
+    check_context("VCPUOP_initialise again is -EEXIST", -EEXIST);
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up is 0", rc == 0, (uint64_t)rc);
+    for (unsigned int i = 0; i < 100000 && !__atomic_load_n(&ap_done, __ATOMIC_SEQ_CST); i++)
+        yield();
+    check("vCPU 1 ran its checks", ap_done, 0);
+    rc = 1;
+    for (unsigned int i = 0; i < 100000 && rc == 1; i++) {
+        yield();
+        rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    }
+    check("vCPU 1 is down after VCPUOP_down", rc == 0, (uint64_t)rc);
+}
+
 /*
  * One boot of a domain its policy restarts at each reboot: the PV state is
  * fresh (the builder's L4 pinned, nothing else; no pirq EOI frame), then
@@ -562,9 +825,11 @@ void pv_abi_main(const struct start_info *si)
     } else {
         run_traps();
         run_mmu(si);
+        run_reserved(si);
         run_descriptors();
         run_pins(si);
         run_physdev();
+        run_smp(si);
         guest_puts("pv-abi: ");
         guest_put_dec(checks);
         guest_puts(" checks, ");

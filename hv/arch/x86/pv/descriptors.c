@@ -41,13 +41,6 @@ static bool canonical(uint64_t va)
     return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
-/* Whether gfn is RAM of the domain it may write (Xen's get_page_from_gfn). */
-static bool own_ram(struct domain *d, uint64_t gfn)
-{
-    return gfn < (d->ram_bytes >> PAGE_SHIFT) &&
-           p2m_owns_range(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), PAGE_SIZE);
-}
-
 /*
  * Xen's check_descriptor() for an x86-64 PV guest, whose kernel runs at
  * CPL 3: false for a descriptor it refuses, else *desc as the guest may
@@ -91,7 +84,6 @@ static bool check_descriptor(uint64_t *desc)
 
 int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries)
 {
-    struct pv_vcpu *pv = to_pv(v);
     uint64_t frames[PV_GDT_FRAMES_MAX];
     unsigned int nr = (unsigned int)((entries + 511) / 512);
 
@@ -100,8 +92,18 @@ int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries)
         return -XEN_EINVAL;
     if (nr && copy_from_guest(v, frames, mk_gvaddr(frame_list), nr * sizeof(frames[0])))
         return -XEN_EFAULT;
+    return pv_set_gdt_frames(v, frames, entries);
+}
+
+int64_t pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t entries)
+{
+    struct pv_vcpu *pv = to_pv(v);
+    unsigned int nr = (unsigned int)((entries + 511) / 512);
+
+    if (entries > PV_GDT_RESERVED_ENTRY)
+        return -XEN_EINVAL;
     for (unsigned int i = 0; i < nr; i++) {
-        if (!own_ram(v->domain, frames[i]))
+        if (!pv_own_ram(v->domain, frames[i]))
             return -XEN_EINVAL;
         for (unsigned int e = 0; e < 512 && i * 512 + e < entries; e++) {
             uint64_t d;
@@ -119,7 +121,7 @@ int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries)
 
 int64_t pv_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 {
-    if ((maddr & 7) || !own_ram(v->domain, maddr >> PAGE_SHIFT) || !check_descriptor(&desc))
+    if ((maddr & 7) || !pv_own_ram(v->domain, maddr >> PAGE_SHIFT) || !check_descriptor(&desc))
         return -XEN_EINVAL;
     return copy_to_guest_phys(v->domain, mk_gpaddr(maddr), &desc, 8) ? -XEN_EINVAL : 0;
 }
@@ -230,38 +232,63 @@ static struct hvm_segment descriptor_segment(uint64_t d)
     };
 }
 
+/*
+ * The processor's checks of a data segment register load at CPL 3 of
+ * descriptor d (check_descriptor() made its DPL 3): 0, or the vector it
+ * raises (#GP, else #NP or #SS for a descriptor not present).
+ */
+static uint8_t load_fault(enum hvm_seg seg, uint16_t sel, uint64_t d)
+{
+    unsigned int type = (unsigned int)DESC_TYPE(d);
+
+    if (!(d & DESC_S))
+        return X86_EXC_GP;
+    if (seg == HVM_SEG_SS) {
+        if ((sel & 3) != 3 || (type & TYPE_CODE) || !(type & TYPE_RW))
+            return X86_EXC_GP;
+        return d & DESC_P ? 0 : X86_EXC_SS;
+    }
+    /* Data, or readable code; the DPL is 3, so CPL and RPL always pass. */
+    if ((type & TYPE_CODE) && !(type & TYPE_RW))
+        return X86_EXC_GP;
+    return d & DESC_P ? 0 : X86_EXC_NP;
+}
+
+bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out)
+{
+    uint64_t d;
+
+    if (!(sel & ~3u) && seg != HVM_SEG_CS && seg != HVM_SEG_SS) {
+        *out = (struct hvm_segment){ 0 }; /* null: unusable */
+        return true;
+    }
+    if ((sel & 4) || !read_descriptor(v, sel, &d))
+        return false;
+    if (seg == HVM_SEG_CS) {
+        /* 64-bit code, present. */
+        if (!(d & DESC_S) || !(DESC_TYPE(d) & TYPE_CODE) || !(d & DESC_P) ||
+            !(descriptor_segment(d).attr & X86_SEG_ATTR_L))
+            return false;
+    } else if (load_fault(seg, sel, d)) {
+        return false;
+    }
+    *out = descriptor_segment(d | DESC_A);
+    return true;
+}
+
 enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsigned int *len,
                                        uint8_t *vector, uint32_t *fault_error)
 {
     struct hvm_segment s;
     struct seg_load l;
     uint64_t d;
-    unsigned int type;
 
     if (!error_code || !decode_seg_load(v, &l) || (l.sel & 0xFFFC) != (error_code & 0xFFFC))
         return PV_SEG_NOT_A_LOAD;
-    *vector = X86_EXC_GP;
     *fault_error = l.sel & 0xFFFC;
-    if (!read_descriptor(v, l.sel, &d) || !(d & DESC_S))
+    *vector = read_descriptor(v, l.sel, &d) ? load_fault(l.seg, l.sel, d) : X86_EXC_GP;
+    if (*vector)
         return PV_SEG_FAULT;
-    type = (unsigned int)DESC_TYPE(d);
-    if (l.seg == HVM_SEG_SS) {
-        /* CPL 3: RPL and DPL 3 (check_descriptor made it so), writable data. */
-        if ((l.sel & 3) != 3 || (type & TYPE_CODE) || !(type & TYPE_RW))
-            return PV_SEG_FAULT;
-        if (!(d & DESC_P)) {
-            *vector = X86_EXC_SS;
-            return PV_SEG_FAULT;
-        }
-    } else {
-        /* Data, or readable code; the DPL is 3, so CPL and RPL always pass. */
-        if ((type & TYPE_CODE) && !(type & TYPE_RW))
-            return PV_SEG_FAULT;
-        if (!(d & DESC_P)) {
-            *vector = X86_EXC_NP;
-            return PV_SEG_FAULT;
-        }
-    }
     /* Loaded accessed, as the hardware marks it (in the guest's frame too: not needed here). */
     s = descriptor_segment(d | DESC_A);
     hvm_be->set_segment(v, l.seg, l.sel, &s);

@@ -42,8 +42,7 @@ static bool own_frame(struct domain *d, uint64_t mfn)
            !copy_to_guest_phys(d, mk_gpaddr(mfn << PAGE_SHIFT), &probe, 8);
 }
 
-/* Whether gfn is RAM the domain owns (Xen's get_page_from_gfn for a PV table). */
-static bool own_ram(struct domain *d, uint64_t gfn)
+bool pv_own_ram(struct domain *d, uint64_t gfn)
 {
     return gfn < d->arch.pv.nr_frames &&
            p2m_owns_range(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), PAGE_SIZE);
@@ -89,7 +88,7 @@ static bool pin_bit_change(struct domain *d, uint64_t mfn, bool pin)
 
 void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn)
 {
-    if (own_ram(d, l4_mfn))
+    if (pv_own_ram(d, l4_mfn))
         pin_bit_change(d, l4_mfn, true);
 }
 
@@ -101,22 +100,29 @@ void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn)
 static int64_t pin_table(struct vcpu *v, uint64_t mfn, unsigned int level)
 {
     struct domain *d = v->domain;
-    uint64_t e[512];
+    uint64_t e[64];
 
-    if (!own_ram(d, mfn) || copy_from_guest_phys(d, e, mk_gpaddr(mfn << PAGE_SHIFT), sizeof(e)))
+    if (!pv_own_ram(d, mfn))
         return -XEN_EINVAL;
     for (unsigned int i = 0; i < 512; i++) {
-        if (!(e[i] & PTE_PRESENT) || (level == 4 && i >= 256 && i < 272))
+        if (i % 64 == 0 &&
+            copy_from_guest_phys(d, e, mk_gpaddr(mfn << PAGE_SHIFT | i * 8), sizeof(e)))
+            return -XEN_EINVAL;
+        if (!(e[i % 64] & PTE_PRESENT) || (level == 4 && i >= 256 && i < 272))
             continue;
-        if (p2m_query(d->p2m, mk_gpaddr(e[i] & PTE_FRAME), NULL, NULL) == P2M_NONE)
+        if (p2m_query(d->p2m, mk_gpaddr(e[i % 64] & PTE_FRAME), NULL, NULL) == P2M_NONE)
             return -XEN_EINVAL;
     }
-    return pin_bit_change(d, mfn, true) ? 0 : -XEN_EINVAL;
+    if (!pin_bit_change(d, mfn, true))
+        return -XEN_EINVAL;
+    if (level == 4)
+        pv_l4_insert(d, mfn);
+    return 0;
 }
 
 static int64_t unpin_table(struct vcpu *v, uint64_t mfn)
 {
-    if (!own_ram(v->domain, mfn) || !pin_bit_change(v->domain, mfn, false))
+    if (!pv_own_ram(v->domain, mfn) || !pin_bit_change(v->domain, mfn, false))
         return -XEN_EINVAL;
     return 0;
 }
@@ -190,17 +196,27 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
 }
 
 /* The guest-physical address of va's L1 entry in the tables at cr3; 0 if there is none. */
-static uint64_t l1_entry_gpa(struct vcpu *v, uint64_t cr3, uint64_t va)
+static uint64_t l1_entry_gpa(struct domain *d, uint64_t cr3, uint64_t va)
 {
     uint64_t table = cr3 & PTE_FRAME, e;
 
     for (unsigned int shift = 39; shift > 12; shift -= 9) {
-        if (copy_from_guest_phys(v->domain, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
+        if (copy_from_guest_phys(d, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
             !(e & PTE_PRESENT) || (e & PTE_PS))
             return 0;
         table = e & PTE_FRAME;
     }
     return table + ((va >> 12) & 511) * 8;
+}
+
+bool pv_table_walk(struct domain *d, uint64_t cr3, uint64_t va, uint64_t *gpa)
+{
+    uint64_t at = l1_entry_gpa(d, cr3, va), pte;
+
+    if (!at || copy_from_guest_phys(d, &pte, mk_gpaddr(at), 8) || !(pte & PTE_PRESENT))
+        return false;
+    *gpa = (pte & PTE_FRAME) | (va & (PAGE_SIZE - 1));
+    return true;
 }
 
 static void flush(struct vcpu *v, uint64_t flags)
@@ -222,7 +238,7 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
     if (!canonical(va))
         return -XEN_EINVAL;
     hvm_be->get_paging(v, &p);
-    pte = l1_entry_gpa(v, p.cr3, va);
+    pte = l1_entry_gpa(v->domain, p.cr3, va);
     if (!pte || copy_to_guest_phys(v->domain, mk_gpaddr(pte), &val, 8))
         return -XEN_EINVAL;
     flush(v, flags);
@@ -241,12 +257,15 @@ static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_NEW_BASEPTR:
         if (!own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;
+        pv_l4_insert(v->domain, op->arg1);
         hvm_be->set_reg(v, GREG_CR3, op->arg1 << PAGE_SHIFT);
         hvm_be->flush_guest_tlb(v);
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
         if (op->arg1 && !own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;
+        if (op->arg1)
+            pv_l4_insert(v->domain, op->arg1);
         to_pv(v)->user_baseptr = op->arg1 << PAGE_SHIFT;
         return 0;
     case MMUEXT_TLB_FLUSH_LOCAL:

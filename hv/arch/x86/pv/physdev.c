@@ -11,7 +11,6 @@
 #include <public/errno.h>
 #include <public/physdev.h>
 #include <hv/guest_access.h>
-#include <hv/p2m.h>
 #include "pv.h"
 
 static int64_t set_iopl(struct vcpu *v, uint64_t arg)
@@ -34,8 +33,7 @@ static int64_t pirq_eoi_gmfn(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(v, &g, mk_gvaddr(arg), sizeof(g)))
         return -XEN_EFAULT;
-    if (g.gmfn >= (d->ram_bytes >> PAGE_SHIFT) ||
-        !p2m_owns_range(d->p2m, mk_gpaddr(g.gmfn << PAGE_SHIFT), PAGE_SIZE))
+    if (!pv_own_ram(d, g.gmfn))
         return -XEN_EINVAL;
     return __atomic_exchange_n(&d->arch.pv.pirq_eoi_given, true, __ATOMIC_RELAXED) ? -XEN_EBUSY
                                                                                     : 0;

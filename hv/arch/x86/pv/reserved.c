@@ -66,8 +66,8 @@ static int reserved_alloc(struct domain *d)
     uint64_t *l3, *l2, *m2p, base = pd->reserved_gfn;
     paddr_t pa;
 
-    if (nr_l1 > 512)
-        return -XEN_ENOMEM; /* an M2P over 1 GiB: 512 GiB of RAM */
+    if (TABLES_FIRST + 2 + nr_l1 > M2P_GFN_OFF)
+        return -XEN_ENOMEM; /* tables reaching the M2P: about 500 GiB of RAM */
     pd->tables_order = order_for(2 + nr_l1);
     pd->m2p_order = order_for(nr_m2p);
     pa = page_alloc(pd->tables_order);

@@ -50,132 +50,6 @@
 
 #define RFLAGS_IF (1ull << 9)
 
-/* vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the context gave it. */
-#define AP_MAGIC 0x5EEDull
-static struct vcpu_guest_context ap_context;
-static uint8_t ap_stack[8192] __attribute__((aligned(16)));
-static volatile int ap_done;
-
-static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
-{
-    return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
-}
-
-void pv_abi_ap(uint64_t magic)
-{
-    check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
-    check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
-    check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");
-    __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
-    vcpu_op(VCPUOP_down, 1, 0);
-    guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");
-    for (;;)
-        __asm__ volatile("pause");
-}
-
-/* One field of an otherwise valid context made hostile: -EINVAL (or what is named). */
-static void check_context(const char *what, long want)
-{
-    long rc = vcpu_op(VCPUOP_initialise, 1, &ap_context);
-
-    check(what, rc == want, (uint64_t)rc);
-}
-
-static void yield(void)
-{
-    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
-}
-
-static void run_smp(const struct start_info *si)
-{
-    struct vcpu_guest_context *c = &ap_context;
-    long rc;
-
-    guest_puts("pv-abi: VCPUOP_initialise, up, down, is_up\n");
-    c->flags = VGCF_in_kernel;
-    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
-    c->user_regs.rsp = (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack));
-    c->user_regs.rdi = AP_MAGIC;
-    c->user_regs.cs = FLAT_KERNEL_CS64;
-    c->user_regs.ss = FLAT_KERNEL_SS64;
-    c->user_regs.ds = SEL(1, 0);
-    c->user_regs.rflags = 0x200;
-    c->trap_ctxt[0] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
-    c->gdt_frames[0] = frame_of(gdt_page);
-    c->gdt_ents = 5;
-    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
-
-    rc = vcpu_op(VCPUOP_up, 1, 0);
-    check("VCPUOP_up before initialise is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    rc = vcpu_op(VCPUOP_initialise, 1, (const void *)0x1000);
-    check("VCPUOP_initialise(unmapped context) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
-    rc = vcpu_op(VCPUOP_initialise, 2, c);
-    check("VCPUOP_initialise(no such vCPU) is -ENOENT", rc == -ENOENT, (uint64_t)rc);
-    c->user_regs.rip = 0x0000800000000000ull;
-    check_context("context: non-canonical RIP is -EINVAL", -EINVAL);
-    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
-    c->ctrlreg[3] = 0x40000000;
-    check_context("context: CR3 outside its memory is -EINVAL", -EINVAL);
-    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
-    c->gdt_ents = 0x1C01;
-    check_context("context: GDT into Xen's entries is -EINVAL", -EINVAL);
-    c->gdt_ents = 5;
-    c->ldt_base = 8, c->ldt_ents = 1;
-    check_context("context: LDT not page aligned is -EINVAL", -EINVAL);
-    c->ldt_base = 0, c->ldt_ents = 0;
-    c->trap_ctxt[100].address = 0x0000800000000000ull;
-    check_context("context: non-canonical trap handler is -EINVAL", -EINVAL);
-    c->trap_ctxt[100].address = 0;
-    c->flags = 0;
-    check_context("context: guest user mode is -EINVAL", -EINVAL);
-    c->flags = VGCF_in_kernel;
-    c->user_regs.cs = SEL(1, 0);
-    check_context("context: CS a data segment is -EINVAL", -EINVAL);
-    c->user_regs.cs = FLAT_KERNEL_CS64;
-    c->user_regs.ss = SEL(2, 0);
-    check_context("context: SS a code segment is -EINVAL", -EINVAL);
-    c->user_regs.ss = FLAT_KERNEL_SS64;
-    c->event_callback_eip = (uint64_t)(uintptr_t)trap_ud;
-    check_context("context: an event callback (not offered yet) is -EINVAL", -EINVAL);
-    c->event_callback_eip = 0;
-    rc = vcpu_op(VCPUOP_is_up, 1, 0);
-    check("vCPU 1 is not up", rc == 0, (uint64_t)rc);
-    check_context("VCPUOP_initialise(valid context) is 0", 0);
-    check_context("VCPUOP_initialise again is -EEXIST", -EEXIST);
-    rc = vcpu_op(VCPUOP_up, 1, 0);
-    check("VCPUOP_up is 0", rc == 0, (uint64_t)rc);
-    for (unsigned int i = 0; i < 100000 && !__atomic_load_n(&ap_done, __ATOMIC_SEQ_CST); i++)
-        yield();
-    check("vCPU 1 ran its checks", ap_done, 0);
-    rc = 1;
-    for (unsigned int i = 0; i < 100000 && rc == 1; i++) {
-        yield();
-        rc = vcpu_op(VCPUOP_is_up, 1, 0);
-    }
-    check("vCPU 1 is down after VCPUOP_down", rc == 0, (uint64_t)rc);
-}
-
-/*
- * One boot of a domain its policy restarts at each reboot: the PV state is
- * fresh (the builder's L4 pinned, nothing else; no pirq EOI frame), then
- * it is left dirty (a table pinned, an EOI frame given) and the domain
- * reboots.
- */
-static void reboot_boot(const struct start_info *si)
-{
-    struct physdev_pirq_eoi_gmfn eoi = { frame_of(page_b) };
-    uint64_t t = frame_of(table_page);
-
-    check("the builder's L4 is pinned",
-          mmuext1(MMUEXT_UNPIN_TABLE, frame_of((const void *)si->pt_base)) == 0, 0);
-    check("nothing else is pinned", mmuext1(MMUEXT_UNPIN_TABLE, t) == -EINVAL, 0);
-    check("no pirq EOI frame yet", physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &eoi) == 0, 0);
-    check("a table pinned", mmuext1(MMUEXT_PIN_L1_TABLE, t) == 0, 0);
-    guest_puts("pv-abi: reboot: boot, PV state fresh");
-    guest_put_verdict(failed ? "a check failed" : 0);
-    shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_reboot);
-}
-
 void pv_abi_main(const struct start_info *si);
 uint64_t pv_abi_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error);
 void trap_ud(void), trap_np(void), trap_gp(void), trap_pf(void);
@@ -732,7 +606,8 @@ static void run_smp(const struct start_info *si)
     c->user_regs.ss = FLAT_KERNEL_SS64;
     c->user_regs.ds = SEL(1, 0);
     c->user_regs.rflags = 0x200;
-    c->trap_ctxt[0] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
+    /* Xen's virtual IDT: the entry of vector 6 at index 6. */
+    c->trap_ctxt[6] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
     c->gdt_frames[0] = frame_of(gdt_page);
     c->gdt_ents = 5;
     c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;

@@ -128,9 +128,9 @@ int64_t pv_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc)
 
 int64_t pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t entries)
 {
-    /* As Xen: page aligned, a guest address, at most 8192 entries. */
-    if ((base & (PAGE_SIZE - 1)) || !canonical(base) || base >= HYPERVISOR_VIRT_START ||
-        entries > 8192)
+    /* As Xen: page aligned, a guest address (not in Xen's range), at most 8192 entries. */
+    if ((base & (PAGE_SIZE - 1)) || !canonical(base) ||
+        (base >= HYPERVISOR_VIRT_START && base < HYPERVISOR_VIRT_END) || entries > 8192)
         return -XEN_EINVAL;
     to_pv(v)->ldt_base = entries ? base : 0;
     to_pv(v)->ldt_ents = (unsigned int)entries;

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: MIT
 /*
  * What a PV domain finds of Xen's in its address space (docs/decisions.md
- * item 27): the shared info frame start_info names, and the read-only M2P
- * at Xen's MACH2PHYS_VIRT_START (L4 slot 256), both in frames of the
- * hypervisor's that the P2M maps above the domain's memory map:
+ * item 27): the shared info frame start_info names, and the M2P at Xen's
+ * MACH2PHYS_VIRT_START (L4 slot 256), read-only to the guest, both in
+ * frames of the hypervisor's that the P2M maps above the domain's memory
+ * map:
  *
- *   gfn R          shared info (the domain's event page), read-write
- *   gfn R+1        L3 of slot 256, read-only (one entry: the L2)
- *   gfn R+2        L2, read-only (one entry per L1)
- *   gfn R+3 ...    L1s, read-only (one entry per M2P frame)
- *   gfn R+512 ...  the M2P, read-only: entry mfn = mfn (mfn == gfn) for
- *                  every frame of the domain's RAM
+ *   gfn R          shared info (the domain's event page)
+ *   gfn R+1        L3 of slot 256 (one entry: the L2)
+ *   gfn R+2        L2 (one entry per L1)
+ *   gfn R+3 ...    L1s (one read-only entry per M2P frame)
+ *   gfn R+512 ...  the M2P: entry mfn = mfn (mfn == gfn) for every frame of
+ *                  the domain's RAM
  *
  * R is the first 2 MiB boundary above the memory map. The hypervisor writes
- * the slot-256 entry into every L4 the guest starts on, pins or installs;
- * table entries have Accessed (and leaves Dirty) preset, so the processor's
- * walk never writes the read-only frames. All of it is allocated at the
- * first build and kept across restarts.
+ * the slot-256 entry into every L4 the guest starts on, pins or installs.
+ * The P2M maps these frames read-write-execute: the processor's walk of
+ * guest page tables is checked as a write at the nested level, and no
+ * nested fault may ever come from them (its handler knows only the tree's
+ * shared memory). They are the domain's alone and the hypervisor never
+ * reads them, so a guest that maps them writable itself only rewrites its
+ * own view; they are written afresh at each build. Allocated at the first
+ * build and kept across restarts.
  */
 #include <string.h>
 #include <public/errno.h>
@@ -58,12 +63,11 @@ static uint64_t reserved_base_gfn(const struct domain *d)
     return ((end + (1ull << 21) - 1) >> 21) << 9;
 }
 
-/* Allocates and fills the tables and the M2P (first build only). */
+/* Allocates the tables and the M2P (first build). */
 static int reserved_alloc(struct domain *d)
 {
     struct pv_domain *pd = &d->arch.pv;
     uint64_t nr_m2p = (pd->nr_frames + 511) / 512, nr_l1 = (nr_m2p + 511) / 512;
-    uint64_t *l3, *l2, *m2p, base = pd->reserved_gfn;
     paddr_t pa;
 
     if (TABLES_FIRST + 2 + nr_l1 > M2P_GFN_OFF)
@@ -80,22 +84,26 @@ static int reserved_alloc(struct domain *d)
     pd->m2p = phys_to_virt(pa);
     pd->nr_m2p = nr_m2p;
     pd->nr_tables = 2 + nr_l1;
+    return 0;
+}
+
+/* Writes the tables and the M2P (each build: the guest may have written them). */
+static void reserved_fill(struct domain *d)
+{
+    struct pv_domain *pd = &d->arch.pv;
+    uint64_t *l3 = pd->tables, *l2 = l3 + 512, base = pd->reserved_gfn;
 
     memset(pd->tables, 0, PAGE_SIZE << pd->tables_order);
-    l3 = pd->tables;
-    l2 = l3 + 512;
     l3[0] = (base + TABLES_FIRST + 1) << PAGE_SHIFT | TABLE;
-    for (uint64_t j = 0; j < nr_l1; j++) {
+    for (uint64_t j = 0; j + 2 < pd->nr_tables; j++) {
         uint64_t *l1 = l2 + 512 * (1 + j);
 
         l2[j] = (base + TABLES_FIRST + 2 + j) << PAGE_SHIFT | TABLE;
-        for (uint64_t i = 0; i < 512 && j * 512 + i < nr_m2p; i++)
+        for (uint64_t i = 0; i < 512 && j * 512 + i < pd->nr_m2p; i++)
             l1[i] = (base + M2P_GFN_OFF + j * 512 + i) << PAGE_SHIFT | TABLE | PTE_D | PTE_NX;
     }
-    m2p = pd->m2p;
     for (uint64_t mfn = 0; mfn < (PAGE_SIZE << pd->m2p_order) / 8; mfn++)
-        m2p[mfn] = mfn < pd->nr_frames ? mfn : ~0ull;
-    return 0;
+        pd->m2p[mfn] = mfn < pd->nr_frames ? mfn : ~0ull;
 }
 
 int pv_reserved_map(struct domain *d)
@@ -110,16 +118,16 @@ int pv_reserved_map(struct domain *d)
         if (rc)
             return rc;
     }
+    reserved_fill(d);
     base = pd->reserved_gfn << PAGE_SHIFT;
     rc = p2m_map(d->p2m, mk_gpaddr(base), virt_to_phys(d->events.own_page), PAGE_SIZE,
-                 P2M_SHARED_RW, P2M_READ | P2M_WRITE);
+                 P2M_SHARED_RW, P2M_RWX);
     if (!rc)
         rc = p2m_map(d->p2m, mk_gpaddr(base + TABLES_FIRST * PAGE_SIZE),
-                     virt_to_phys(pd->tables), pd->nr_tables * PAGE_SIZE, P2M_SHARED_RO,
-                     P2M_READ);
+                     virt_to_phys(pd->tables), pd->nr_tables * PAGE_SIZE, P2M_SHARED_RW, P2M_RWX);
     if (!rc)
         rc = p2m_map(d->p2m, mk_gpaddr(base + M2P_GFN_OFF * PAGE_SIZE), virt_to_phys(pd->m2p),
-                     pd->nr_m2p * PAGE_SIZE, P2M_SHARED_RO, P2M_READ);
+                     pd->nr_m2p * PAGE_SIZE, P2M_SHARED_RW, P2M_RWX);
     return rc;
 }
 

@@ -135,7 +135,8 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
         !canonical(t.gs_base_kernel) || !canonical(t.gs_base_user) ||
         !canonical(t.event_callback_eip) || !canonical(t.failsafe_callback_eip) ||
         !canonical(t.syscall_callback_eip) || (t.ldt_base & (PAGE_SIZE - 1)) ||
-        t.ldt_ents > 8192 || (t.ldt_ents && t.ldt_base >= HYPERVISOR_VIRT_START))
+        t.ldt_ents > 8192 ||
+        (t.ldt_ents && t.ldt_base >= HYPERVISOR_VIRT_START && t.ldt_base < HYPERVISOR_VIRT_END))
         return -XEN_EINVAL;
     /* Kernel mode only (user mode is not offered yet), no FPU image, debug registers, callbacks. */
     if (h.flags != VGCF_in_kernel || !fpu_empty || !zero(t.debugreg, 8) ||

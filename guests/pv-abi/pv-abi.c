@@ -314,8 +314,8 @@ static void run_reserved(const struct start_info *si)
     rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, (uint64_t)(uintptr_t)&map, 0);
     check("machphys_mapping is 0", rc == 0, (uint64_t)rc);
     check("the M2P at MACH2PHYS_VIRT_START", map.v_start == MACH2PHYS_VIRT_START, map.v_start);
-    check("the M2P covers its frames", map.max_mfn == si->nr_pages - 1 &&
-                                          map.v_end - map.v_start >= si->nr_pages * 8,
+    check("the M2P covers its frames",
+          map.max_mfn == si->nr_pages - 1 && map.v_end - map.v_start >= si->nr_pages * 8,
           map.max_mfn);
     rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, 0x1000, 0);
     check("machphys_mapping(unmapped argument) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
@@ -325,8 +325,8 @@ static void run_reserved(const struct start_info *si)
     trigger_pf_m2p();
     check("a write to the M2P is #PF (present, write, user)",
           seen[14].count == before + 1 && seen[14].error == 7, seen[14].error);
-    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mfn_list, (uint64_t)(uintptr_t)&list,
-                    0);
+    rc =
+        hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mfn_list, (uint64_t)(uintptr_t)&list, 0);
     check("machphys_mfn_list: one 2 MiB extent, above its memory",
           rc == 0 && list.nr_extents == 1 && extents[0] >= si->nr_pages, extents[0]);
 

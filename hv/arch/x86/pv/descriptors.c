@@ -70,9 +70,8 @@ static bool check_descriptor(uint64_t *desc)
         uint16_t cs = (uint16_t)(d >> 16);
 
         /* Not null; in the GDT, below Xen's entries or one of its flat ring-3 code selectors. */
-        if (!(cs & ~3u) ||
-            (!(cs & 4) && (cs >> 3) >= PV_GDT_RESERVED_ENTRY && (cs | 3) != FLAT_RING3_CS64 &&
-             (cs | 3) != FLAT_RING3_CS32))
+        if (!(cs & ~3u) || (!(cs & 4) && (cs >> 3) >= PV_GDT_RESERVED_ENTRY &&
+                            (cs | 3) != FLAT_RING3_CS64 && (cs | 3) != FLAT_RING3_CS32))
             return false;
         if (d & (0xFFull << 32)) /* reserved: bits 0-7 of the high dword */
             return false;
@@ -154,10 +153,9 @@ static bool read_descriptor(struct vcpu *v, uint16_t sel, uint64_t *desc)
         *desc = reserved_gdt[index];
         return true;
     } else if (index >= pv->gdt_ents ||
-               copy_from_guest_phys(v->domain, desc,
-                                    mk_gpaddr(pv->gdt_frames[index / 512] << PAGE_SHIFT |
-                                              (index % 512) * 8),
-                                    8)) {
+               copy_from_guest_phys(
+                   v->domain, desc,
+                   mk_gpaddr(pv->gdt_frames[index / 512] << PAGE_SHIFT | (index % 512) * 8), 8)) {
         return false;
     }
     return check_descriptor(desc);

@@ -35,8 +35,7 @@ static int64_t pirq_eoi_gmfn(struct vcpu *v, uint64_t arg)
         return -XEN_EFAULT;
     if (!pv_own_ram(d, g.gmfn))
         return -XEN_EINVAL;
-    return __atomic_exchange_n(&d->arch.pv.pirq_eoi_given, true, __ATOMIC_RELAXED) ? -XEN_EBUSY
-                                                                                    : 0;
+    return __atomic_exchange_n(&d->arch.pv.pirq_eoi_given, true, __ATOMIC_RELAXED) ? -XEN_EBUSY : 0;
 }
 
 /* irq_status_query, eoi: the pirq (the first field of both) is never one of the domain's. */

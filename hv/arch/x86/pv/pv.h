@@ -74,7 +74,11 @@ int64_t pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t entries);
  * instruction's length), PV_SEG_FAULT (the fault the hardware would have
  * raised: *vector, *fault_error) or PV_SEG_NOT_A_LOAD.
  */
-enum pv_seg_result { PV_SEG_DONE, PV_SEG_FAULT, PV_SEG_NOT_A_LOAD };
+enum pv_seg_result {
+    PV_SEG_DONE,
+    PV_SEG_FAULT,
+    PV_SEG_NOT_A_LOAD
+};
 enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsigned int *len,
                                        uint8_t *vector, uint32_t *fault_error);
 

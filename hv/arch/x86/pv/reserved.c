@@ -123,8 +123,8 @@ int pv_reserved_map(struct domain *d)
     rc = p2m_map(d->p2m, mk_gpaddr(base), virt_to_phys(d->events.own_page), PAGE_SIZE,
                  P2M_SHARED_RW, P2M_RWX);
     if (!rc)
-        rc = p2m_map(d->p2m, mk_gpaddr(base + TABLES_FIRST * PAGE_SIZE),
-                     virt_to_phys(pd->tables), pd->nr_tables * PAGE_SIZE, P2M_SHARED_RW, P2M_RWX);
+        rc = p2m_map(d->p2m, mk_gpaddr(base + TABLES_FIRST * PAGE_SIZE), virt_to_phys(pd->tables),
+                     pd->nr_tables * PAGE_SIZE, P2M_SHARED_RW, P2M_RWX);
     if (!rc)
         rc = p2m_map(d->p2m, mk_gpaddr(base + M2P_GFN_OFF * PAGE_SIZE), virt_to_phys(pd->m2p),
                      pd->nr_m2p * PAGE_SIZE, P2M_SHARED_RW, P2M_RWX);

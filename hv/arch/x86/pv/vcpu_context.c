@@ -44,9 +44,8 @@ struct context_tail {
     uint64_t vm_assist;
     uint64_t fs_base, gs_base_kernel, gs_base_user;
 };
-_Static_assert(sizeof(struct context_tail) ==
-                   sizeof(struct vcpu_guest_context) -
-                       offsetof(struct vcpu_guest_context, ldt_base),
+_Static_assert(sizeof(struct context_tail) == sizeof(struct vcpu_guest_context) -
+                                                  offsetof(struct vcpu_guest_context, ldt_base),
                "the tail of vcpu_guest_context");
 
 /* Xen: a selector's RPL raised to the kernel's, 3. */
@@ -116,14 +115,13 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
     struct pv_vcpu *pv = to_pv(target);
     const struct cpu_user_regs *r = &h.regs;
     struct domain *d = caller->domain;
-    uint64_t cr3 = 0, user_cr3 = 0;
+    uint64_t cr3, user_cr3;
     int rc;
 
     if (fpu_empty < 0 ||
         copy_from_guest(caller, &h, mk_gvaddr(arg + offsetof(struct vcpu_guest_context, flags)),
                         sizeof(h)) ||
-        copy_from_guest(caller, &t,
-                        mk_gvaddr(arg + offsetof(struct vcpu_guest_context, ldt_base)),
+        copy_from_guest(caller, &t, mk_gvaddr(arg + offsetof(struct vcpu_guest_context, ldt_base)),
                         sizeof(t)))
         return -XEN_EFAULT;
     rc = read_traps(caller, arg, traps);
@@ -134,14 +132,13 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
         (t.ldt_ents && !canonical(t.ldt_base)) || !canonical(t.fs_base) ||
         !canonical(t.gs_base_kernel) || !canonical(t.gs_base_user) ||
         !canonical(t.event_callback_eip) || !canonical(t.failsafe_callback_eip) ||
-        !canonical(t.syscall_callback_eip) || (t.ldt_base & (PAGE_SIZE - 1)) ||
-        t.ldt_ents > 8192 ||
+        !canonical(t.syscall_callback_eip) || (t.ldt_base & (PAGE_SIZE - 1)) || t.ldt_ents > 8192 ||
         (t.ldt_ents && t.ldt_base >= HYPERVISOR_VIRT_START && t.ldt_base < HYPERVISOR_VIRT_END))
         return -XEN_EINVAL;
     /* Kernel mode only (user mode is not offered yet), no FPU image, debug registers, callbacks. */
-    if (h.flags != VGCF_in_kernel || !fpu_empty || !zero(t.debugreg, 8) ||
-        t.event_callback_eip || t.failsafe_callback_eip || t.syscall_callback_eip ||
-        t.kernel_ss || t.kernel_sp || t.vm_assist || t.gs_base_user)
+    if (h.flags != VGCF_in_kernel || !fpu_empty || !zero(t.debugreg, 8) || t.event_callback_eip ||
+        t.failsafe_callback_eip || t.syscall_callback_eip || t.kernel_ss || t.kernel_sp ||
+        t.vm_assist || t.gs_base_user)
         return -XEN_EINVAL;
     /* The kernel's page tables, and the user's if given: frames of the domain's RAM. */
     if (!pv_own_ram(d, t.ctrlreg[3] >> PAGE_SHIFT) ||

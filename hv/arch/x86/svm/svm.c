@@ -275,8 +275,9 @@ static void svm_vcpu_set_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sele
                                  const struct hvm_segment *s)
 {
     struct vmcb_save *save = &to_svm(v)->vmcb->save;
-    struct vmcb_segment *sr[] = { &save->es, &save->cs, &save->ss,
-                                  &save->ds, &save->fs, &save->gs };
+    struct vmcb_segment *sr[] = {
+        &save->es, &save->cs, &save->ss, &save->ds, &save->fs, &save->gs
+    };
 
     sr[seg]->selector = selector;
     sr[seg]->attrib = s->attr;

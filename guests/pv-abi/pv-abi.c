@@ -476,6 +476,7 @@ static void run_descriptors(void)
 static void run_pins(const struct start_info *si)
 {
     uint64_t l4 = frame_of((const void *)si->pt_base), t = frame_of(table_page);
+    uint32_t done;
     long rc;
 
     guest_puts("pv-abi: pin and unpin\n");
@@ -483,8 +484,16 @@ static void run_pins(const struct start_info *si)
     check("unpin the builder's L4 (pinned at start) is 0", rc == 0, (uint64_t)rc);
     rc = mmuext1(MMUEXT_UNPIN_TABLE, l4);
     check("unpin it again is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    /* Its slot 256 cleared (the M2P gone from it), then pinned: the hypervisor writes it again. */
+    rc = mmu_update1(l4 << 12 | 256 * 8 | MMU_NORMAL_PT_UPDATE, 0, DOMID_SELF, &done);
+    check("clear the L4's slot 256 is 0", rc == 0 && ((const uint64_t *)si->pt_base)[256] == 0,
+          (uint64_t)rc);
     rc = mmuext1(MMUEXT_PIN_L4_TABLE, l4);
     check("pin it as L4 is 0", rc == 0, (uint64_t)rc);
+    mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    check("pinning wrote Xen's slot 256 again", ((const uint64_t *)si->pt_base)[256] != 0,
+          ((const uint64_t *)si->pt_base)[256]);
+    check("the M2P readable again", ((volatile uint64_t *)MACH2PHYS_VIRT_START)[t] == t, 0);
     rc = mmuext1(MMUEXT_PIN_L4_TABLE, l4);
     check("pin it twice is -EINVAL", rc == -EINVAL, (uint64_t)rc);
     rc = mmuext1(MMUEXT_PIN_L1_TABLE, 0x40000);

@@ -35,6 +35,14 @@ _start:
 1:  pause                           /* pv_abi_main shut down */
     jmp 1b
 
+/* vCPU 1, started by VCPUOP_initialise: RSP and RDI from its context. */
+    .globl ap_entry
+ap_entry:
+    cld
+    call pv_abi_ap
+1:  pause
+    jmp 1b
+
 .macro trap_entry name, vector, has_error
     .globl \name
 \name:
@@ -58,6 +66,7 @@ _start:
 
     .text
     trap_entry trap_ud, 6, 0
+    trap_entry trap_np, 11, 1
     trap_entry trap_gp, 13, 1
     trap_entry trap_pf, 14, 1
 
@@ -83,6 +92,30 @@ _start:
     trigger trigger_pf, 14
 0:  movq 0x1000, %rax               /* not mapped: #PF, user read of a non-present page */
 1:  ret
+
+    trigger trigger_pf_m2p, 14
+0:  movabs %rax, 0xFFFF800000000000 /* the read-only M2P: #PF, user write, present */
+1:  ret
+
+/*
+ * Loads selector %di into the segment register named by the probe, the
+ * exception it may raise (vector %esi) resuming after the load.
+ */
+.macro seg_probe name, sreg
+    .globl \name
+\name:
+    lea 1f(%rip), %rax
+    mov %rax, trap_resume(,%rsi,8)
+    lea 0f(%rip), %rax
+    mov %rax, trap_expect_rip(,%rsi,8)
+    mov %rsp, trap_expect_rsp(,%rsi,8)
+0:  mov %edi, \sreg
+1:  ret
+.endm
+
+    seg_probe load_ds, %ds
+    seg_probe load_es, %es
+    seg_probe load_ss, %ss
 
     /* A hypercall page the hypervisor fills with 32-byte stubs, one per hypercall. */
     .section .text.hypercall_page, "ax"

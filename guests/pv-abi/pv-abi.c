@@ -10,22 +10,38 @@
  *                     sees the mask in the nested frame; update_va_mapping,
  *                     mmu_update (PTE and M2P updates) and mmuext_op (new_baseptr,
  *                     TLB flushes, invlpg) remap a page and back, hostile
- *                     addresses, commands and domains refused
+ *                     addresses, commands and domains refused; set_gdt,
+ *                     update_descriptor and set_ldt (Xen's descriptor checks)
+ *                     and segment loads from the GDT, the LDT and Xen's
+ *                     reserved entries, faulting ones bounced with the
+ *                     selector; pin and unpin; physdev_op; VCPUOP_initialise
+ *                     (hostile contexts refused) bringing up vCPU 1, which
+ *                     checks its context and goes down; the shared info frame
+ *                     of start_info and the read-only M2P at MACH2PHYS_VIRT_START
  *   mode=no-handler   clears its trap table and executes ud2: the domain crashes
  *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3) without user page tables:
  *                     crashes
+ *   mode=reboot       checks its PV state is fresh (pins, pirq EOI frame), dirties it
+ *                     and reboots (a restart policy restarts it)
  */
 #include <stdint.h>
 
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 #include "guest.h"
 #include "xen-hypercall.h"
 
+#define EPERM  1
+#define ENOENT 2
 #define ESRCH  3
 #define EFAULT 14
+#define EBUSY  16
+#define EEXIST 17
 #define EINVAL 22
 #define ENOSYS 38
 
@@ -37,7 +53,12 @@
 
 void pv_abi_main(const struct start_info *si);
 uint64_t pv_abi_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error);
-void trap_ud(void), trap_gp(void), trap_pf(void);
+void trap_ud(void), trap_np(void), trap_gp(void), trap_pf(void);
+void load_ds(uint32_t sel, uint64_t vector), load_es(uint32_t sel, uint64_t vector);
+void load_ss(uint32_t sel, uint64_t vector);
+void ap_entry(void);
+void trigger_pf_m2p(void);
+void pv_abi_ap(uint64_t magic);
 void trigger_ud(void), trigger_gp(void), trigger_pf(void);
 
 extern uint8_t hypercall_page[];
@@ -141,6 +162,7 @@ static void run_traps(void)
 {
     struct trap_info table[] = {
         { 6, 4, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud }, /* interrupt gate */
+        { 11, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_np },
         { 13, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_gp },
         { 14, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_pf },
         { 0, 0, 0, 0 },
@@ -206,13 +228,18 @@ static long mmu_update1(uint64_t ptr, uint64_t val, uint64_t domid, uint32_t *do
                       (uint64_t)(uintptr_t)done, domid);
 }
 
-static long mmuext1(uint32_t cmd, uint64_t arg1)
+static long mmuext2(uint32_t cmd, uint64_t arg1, uint64_t arg2)
 {
-    struct mmuext_op op = { cmd, 0, arg1, 0 };
+    struct mmuext_op op = { cmd, 0, arg1, arg2 };
     uint32_t done;
 
     return hypercall4(__HYPERVISOR_mmuext_op, (uint64_t)(uintptr_t)&op, 1,
                       (uint64_t)(uintptr_t)&done, DOMID_SELF);
+}
+
+static long mmuext1(uint32_t cmd, uint64_t arg1)
+{
+    return mmuext2(cmd, arg1, 0);
 }
 
 static void run_mmu(const struct start_info *si)
@@ -273,6 +300,259 @@ static void run_mmu(const struct start_info *si)
     check("mmuext(unknown command) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
 }
 
+/* Xen's pages in its address space: the shared info frame start_info names, the M2P. */
+static void run_reserved(const struct start_info *si)
+{
+    volatile uint64_t *m2p = (volatile uint64_t *)MACH2PHYS_VIRT_START;
+    uint64_t va = (uint64_t)(uintptr_t)page_a, fa = frame_of(page_a), extents[4] = { 0 };
+    struct xen_machphys_mapping map = { 0 };
+    struct xen_machphys_mfn_list list = { 4, (uint64_t)(uintptr_t)extents, 0 };
+    volatile uint8_t *shared = page_a;
+    unsigned int before;
+    long rc;
+
+    guest_puts("pv-abi: shared info and the M2P\n");
+    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, (uint64_t)(uintptr_t)&map, 0);
+    check("machphys_mapping is 0", rc == 0, (uint64_t)rc);
+    check("the M2P at MACH2PHYS_VIRT_START", map.v_start == MACH2PHYS_VIRT_START, map.v_start);
+    check("the M2P covers its frames",
+          map.max_mfn == si->nr_pages - 1 && map.v_end - map.v_start >= si->nr_pages * 8,
+          map.max_mfn);
+    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mapping, 0x1000, 0);
+    check("machphys_mapping(unmapped argument) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    check("M2P[its frame] is its frame", m2p[fa] == fa, m2p[fa]);
+    check("M2P[its last frame]", m2p[si->nr_pages - 1] == si->nr_pages - 1, m2p[si->nr_pages - 1]);
+    before = seen[14].count;
+    trigger_pf_m2p();
+    check("a write to the M2P is #PF (present, write, user)",
+          seen[14].count == before + 1 && seen[14].error == 7, seen[14].error);
+    rc =
+        hypercall3(__HYPERVISOR_memory_op, XENMEM_machphys_mfn_list, (uint64_t)(uintptr_t)&list, 0);
+    check("machphys_mfn_list: one 2 MiB extent, above its memory",
+          rc == 0 && list.nr_extents == 1 && extents[0] >= si->nr_pages, extents[0]);
+
+    check("start_info names a shared info frame above its memory",
+          si->shared_info && (si->shared_info >> 12) >= si->nr_pages, si->shared_info);
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, va, si->shared_info | PTE_KERNEL, UVMF_INVLPG);
+    check("update_va_mapping(the shared info frame) is 0", rc == 0, (uint64_t)rc);
+    shared[1] = 1; /* vcpu_info[0].evtchn_upcall_mask */
+    check_trap(trigger_ud, 6, 0, "#UD with the upcall mask set through the shared info");
+    check("the frame shows the mask set there", (uint8_t)(seen[6].cs >> 32) == 1, seen[6].cs);
+    shared[1] = 0;
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, va, fa << 12 | PTE_KERNEL, UVMF_INVLPG);
+    check("page a mapped back", rc == 0 && *(volatile uint64_t *)page_a == 0xAAAA, (uint64_t)rc);
+}
+
+/* Descriptors: a present data segment (DPL 0 as written), 64-bit code, ... */
+#define DESC_DATA_DPL0  0x00CF92000000FFFFull /* read/write data, DPL 0: raised to 3 */
+#define DESC_CODE64     0x00AFFA000000FFFFull /* execute/read, DPL 3 */
+#define DESC_DATA_NP    0x00CF72000000FFFFull /* data, DPL 3, not present */
+#define DESC_CODE_XONLY 0x00CFF8000000FFFFull /* execute-only code, DPL 3 */
+#define DESC_TSS        0x0000890000000067ull /* 64-bit TSS (system): refused */
+#define DESC_INTGATE    0x00008E0000000000ull /* interrupt gate (system): refused */
+#define DESC_DPL3       (3ull << 45)
+#define SEL(index, ldt) ((uint32_t)((index) << 3 | (ldt) << 2 | 3))
+
+static uint64_t gdt_page[512] __attribute__((aligned(4096)));
+static uint64_t ldt_page[512] __attribute__((aligned(4096)));
+static uint64_t table_page[512] __attribute__((aligned(4096)));
+
+static uint16_t read_ds(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%ds, %0" : "=r"(s));
+    return s;
+}
+
+static uint16_t read_es(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%es, %0" : "=r"(s));
+    return s;
+}
+
+static uint16_t read_ss(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%ss, %0" : "=r"(s));
+    return s;
+}
+
+/* A load that must fault with vector and the selector as error code. */
+static void check_load_fault(void (*load)(uint32_t, uint64_t), uint32_t sel, unsigned int vector,
+                             const char *what)
+{
+    unsigned int before = seen[vector].count;
+
+    load(sel, vector);
+    check(what, seen[vector].count == before + 1 && seen[vector].error == (sel & ~3u),
+          seen[vector].count - before);
+}
+
+static void run_descriptors(void)
+{
+    uint64_t frame = frame_of(gdt_page), maddr = frame << 12, far = 0x40000;
+    long rc;
+
+    guest_puts("pv-abi: set_gdt, update_descriptor, set_ldt, segment loads\n");
+    gdt_page[1] = DESC_DATA_DPL0;
+    gdt_page[2] = DESC_CODE64;
+    gdt_page[3] = DESC_DATA_NP;
+    gdt_page[4] = DESC_CODE_XONLY;
+    gdt_page[5] = DESC_TSS;
+    rc = hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&frame, 6, 0);
+    check("set_gdt(a TSS descriptor) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    gdt_page[5] = DESC_INTGATE;
+    rc = hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&frame, 6, 0);
+    check("set_gdt(an interrupt gate) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&frame, 0x1C01, 0);
+    check("set_gdt(into Xen's reserved entries) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_set_gdt, 0x1000, 1, 0);
+    check("set_gdt(unmapped frame list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&far, 1, 0);
+    check("set_gdt(a frame outside its memory) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&frame, 5, 0);
+    check("set_gdt(5 valid entries) is 0", rc == 0, (uint64_t)rc);
+
+    load_ds(SEL(1, 0), 13);
+    check("DS loaded from the guest's GDT", read_ds() == SEL(1, 0), read_ds());
+    load_es(SEL(2, 0), 13);
+    check("ES loaded with readable code", read_es() == SEL(2, 0), read_es());
+    load_es(FLAT_RING3_DS32, 13);
+    check("ES loaded with Xen's FLAT_RING3_DS32", read_es() == FLAT_RING3_DS32, read_es());
+    load_ss(SEL(1, 0), 13);
+    check("SS loaded from the guest's GDT", read_ss() == SEL(1, 0), read_ss());
+    load_ss(FLAT_KERNEL_SS64, 13);
+    check("SS back to FLAT_KERNEL_SS", read_ss() == FLAT_KERNEL_SS64, read_ss());
+    check_load_fault(load_ds, SEL(3, 0), 11, "DS: not present is #NP(selector)");
+    check_load_fault(load_ds, SEL(4, 0), 13, "DS: execute-only code is #GP(selector)");
+    check_load_fault(load_ds, SEL(5, 0), 13, "DS: beyond the GDT's entries is #GP(selector)");
+    check_load_fault(load_ds, 0xE008, 13, "DS: Xen's ring-0 entry is #GP(selector)");
+    check_load_fault(load_ss, SEL(2, 0), 13, "SS: code is #GP(selector)");
+    check_load_fault(load_ds, SEL(1, 1), 13, "DS: with no LDT is #GP(selector)");
+
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 3 * 8, DESC_DATA_NP | 1ull << 47, 0);
+    check("update_descriptor(present data) is 0", rc == 0, (uint64_t)rc);
+    load_ds(SEL(3, 0), 13);
+    check("DS loaded with the updated entry", read_ds() == SEL(3, 0), read_ds());
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 1 * 8, DESC_DATA_DPL0, 0);
+    check("update_descriptor(DPL 0 data) is 0", rc == 0, (uint64_t)rc);
+    check("its DPL raised to 3 (kernel at CPL 3)", gdt_page[1] == (DESC_DATA_DPL0 | DESC_DPL3),
+          gdt_page[1]);
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 4 * 8,
+                    0x0000EC0000000000ull | (uint64_t)FLAT_KERNEL_CS64 << 16, 0);
+    check("update_descriptor(call gate to FLAT_KERNEL_CS) is 0", rc == 0, (uint64_t)rc);
+    check("call gate: DPL 0, its DPL in the target's RPL",
+          gdt_page[4] == (0x00008C0000000000ull | (uint64_t)(FLAT_KERNEL_CS64 | 3) << 16),
+          gdt_page[4]);
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 4 * 8,
+                    0x0000EC0000000000ull | 0xE008ull << 16, 0);
+    check("update_descriptor(call gate to Xen's ring-0 code) is -EINVAL", rc == -EINVAL,
+          (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 4 * 8, DESC_TSS, 0);
+    check("update_descriptor(TSS) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_update_descriptor, maddr + 4, DESC_CODE64, 0);
+    check("update_descriptor(unaligned) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_update_descriptor, 0x40000000, DESC_CODE64, 0);
+    check("update_descriptor(outside its memory) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+
+    ldt_page[1] = DESC_DATA_DPL0;
+    rc = mmuext2(MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt_page + 8, 2);
+    check("set_ldt(unaligned) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt_page, 8193);
+    check("set_ldt(8193 entries) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_SET_LDT, (uint64_t)(uintptr_t)ldt_page, 2);
+    check("set_ldt(2 entries) is 0", rc == 0, (uint64_t)rc);
+    load_es(SEL(1, 1), 13);
+    check("ES loaded from the LDT", read_es() == SEL(1, 1), read_es());
+    check_load_fault(load_es, SEL(2, 1), 13, "ES: beyond the LDT's entries is #GP(selector)");
+    load_ds(0, 13);
+    load_es(0, 13);
+    check("DS and ES null again", read_ds() == 0 && read_es() == 0, read_ds());
+}
+
+static void run_pins(const struct start_info *si)
+{
+    uint64_t l4 = frame_of((const void *)si->pt_base), t = frame_of(table_page);
+    uint32_t done;
+    long rc;
+
+    guest_puts("pv-abi: pin and unpin\n");
+    rc = mmuext1(MMUEXT_UNPIN_TABLE, l4);
+    check("unpin the builder's L4 (pinned at start) is 0", rc == 0, (uint64_t)rc);
+    rc = mmuext1(MMUEXT_UNPIN_TABLE, l4);
+    check("unpin it again is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    /* Its slot 256 cleared (the M2P gone from it), then pinned: the hypervisor writes it again. */
+    rc = mmu_update1(l4 << 12 | 256 * 8 | MMU_NORMAL_PT_UPDATE, 0, DOMID_SELF, &done);
+    check("clear the L4's slot 256 is 0", rc == 0 && ((const uint64_t *)si->pt_base)[256] == 0,
+          (uint64_t)rc);
+    rc = mmuext1(MMUEXT_PIN_L4_TABLE, l4);
+    check("pin it as L4 is 0", rc == 0, (uint64_t)rc);
+    mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    check("pinning wrote Xen's slot 256 again", ((const uint64_t *)si->pt_base)[256] != 0,
+          ((const uint64_t *)si->pt_base)[256]);
+    check("the M2P readable again", ((volatile uint64_t *)MACH2PHYS_VIRT_START)[t] == t, 0);
+    rc = mmuext1(MMUEXT_PIN_L4_TABLE, l4);
+    check("pin it twice is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext1(MMUEXT_PIN_L1_TABLE, 0x40000);
+    check("pin a frame outside its memory is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    table_page[7] = 0x40000000 | 1;
+    rc = mmuext1(MMUEXT_PIN_L1_TABLE, t);
+    check("pin an L1 naming a frame not its own is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    table_page[7] = frame_of(page_a) << 12 | PTE_KERNEL;
+    rc = mmuext1(MMUEXT_PIN_L1_TABLE, t);
+    check("pin an L1 of its own frames is 0", rc == 0, (uint64_t)rc);
+    rc = mmuext1(MMUEXT_UNPIN_TABLE, t);
+    check("unpin it is 0", rc == 0, (uint64_t)rc);
+    rc = mmuext1(MMUEXT_UNPIN_TABLE, 0x40000);
+    check("unpin a frame outside its memory is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+}
+
+static long physdev(unsigned int cmd, const void *arg)
+{
+    return hypercall3(__HYPERVISOR_physdev_op, cmd, (uint64_t)(uintptr_t)arg, 0);
+}
+
+static void run_physdev(void)
+{
+    struct physdev_set_iopl iopl = { 1 };
+    struct physdev_pirq_eoi_gmfn eoi = { 0x40000 };
+    uint32_t irq[2] = { 1, 0 };
+    long rc;
+
+    guest_puts("pv-abi: physdev_op\n");
+    rc = physdev(PHYSDEVOP_set_iopl, &iopl);
+    check("set_iopl(1) is 0", rc == 0, (uint64_t)rc);
+    check_trap(trigger_ud, 6, 0, "#UD with IOPL 1");
+    check("the frame's RFLAGS.IOPL is 1", ((seen[6].rflags >> 12) & 3) == 1, seen[6].rflags);
+    iopl.iopl = 4;
+    rc = physdev(PHYSDEVOP_set_iopl, &iopl);
+    check("set_iopl(4) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_set_iopl, (const void *)0x1000);
+    check("set_iopl(unmapped argument) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    iopl.iopl = 0;
+    rc = physdev(PHYSDEVOP_set_iopl, &iopl);
+    check("set_iopl(0) is 0", rc == 0, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &eoi);
+    check("pirq_eoi_gmfn_v2(a frame outside its memory) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    eoi.gmfn = frame_of(page_b);
+    rc = physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &eoi);
+    check("pirq_eoi_gmfn_v2(its frame) is 0", rc == 0, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_pirq_eoi_gmfn_v1, &eoi);
+    check("pirq_eoi_gmfn again is -EBUSY", rc == -EBUSY, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_irq_status_query, irq);
+    check("irq_status_query (no pirq is its) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_map_pirq, irq);
+    check("map_pirq is -EPERM", rc == -EPERM, (uint64_t)rc);
+    rc = physdev(PHYSDEVOP_pci_device_add, irq);
+    check("pci_device_add is -EPERM", rc == -EPERM, (uint64_t)rc);
+    rc = physdev(99, irq);
+    check("physdev_op(unknown command) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
+}
+
 /* HYPERVISOR_iret to guest user mode: RPL 3 in the frame's CS. */
 static void bad_iret(void)
 {
@@ -286,6 +566,133 @@ static void bad_iret(void)
                      : "memory");
 }
 
+/* vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the context gave it. */
+#define AP_MAGIC 0x5EEDull
+static struct vcpu_guest_context ap_context;
+static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static volatile int ap_done;
+
+static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
+{
+    return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
+}
+
+void pv_abi_ap(uint64_t magic)
+{
+    check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
+    check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
+    check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");
+    __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
+    vcpu_op(VCPUOP_down, 1, 0);
+    guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");
+    for (;;)
+        __asm__ volatile("pause");
+}
+
+/* One field of an otherwise valid context made hostile: -EINVAL (or what is named). */
+static void check_context(const char *what, long want)
+{
+    long rc = vcpu_op(VCPUOP_initialise, 1, &ap_context);
+
+    check(what, rc == want, (uint64_t)rc);
+}
+
+static void yield(void)
+{
+    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+}
+
+static void run_smp(const struct start_info *si)
+{
+    struct vcpu_guest_context *c = &ap_context;
+    long rc;
+
+    guest_puts("pv-abi: VCPUOP_initialise, up, down, is_up\n");
+    c->flags = VGCF_in_kernel;
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->user_regs.rsp = (uint64_t)(uintptr_t)(ap_stack + sizeof(ap_stack));
+    c->user_regs.rdi = AP_MAGIC;
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->user_regs.ds = SEL(1, 0);
+    c->user_regs.rflags = 0x200;
+    /* Xen's virtual IDT: the entry of vector 6 at index 6. */
+    c->trap_ctxt[6] = (struct trap_info){ 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud };
+    c->gdt_frames[0] = frame_of(gdt_page);
+    c->gdt_ents = 5;
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up before initialise is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 1, (const void *)0x1000);
+    check("VCPUOP_initialise(unmapped context) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = vcpu_op(VCPUOP_initialise, 2, c);
+    check("VCPUOP_initialise(no such vCPU) is -ENOENT", rc == -ENOENT, (uint64_t)rc);
+    c->user_regs.rip = 0x0000800000000000ull;
+    check_context("context: non-canonical RIP is -EINVAL", -EINVAL);
+    c->user_regs.rip = (uint64_t)(uintptr_t)ap_entry;
+    c->ctrlreg[3] = 0x40000000;
+    check_context("context: CR3 outside its memory is -EINVAL", -EINVAL);
+    c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+    c->gdt_ents = 0x1C01;
+    check_context("context: GDT into Xen's entries is -EINVAL", -EINVAL);
+    c->gdt_ents = 5;
+    c->ldt_base = 8, c->ldt_ents = 1;
+    check_context("context: LDT not page aligned is -EINVAL", -EINVAL);
+    c->ldt_base = 0, c->ldt_ents = 0;
+    c->trap_ctxt[100].address = 0x0000800000000000ull;
+    check_context("context: non-canonical trap handler is -EINVAL", -EINVAL);
+    c->trap_ctxt[100].address = 0;
+    c->flags = 0;
+    check_context("context: guest user mode is -EINVAL", -EINVAL);
+    c->flags = VGCF_in_kernel;
+    c->user_regs.cs = SEL(1, 0);
+    check_context("context: CS a data segment is -EINVAL", -EINVAL);
+    c->user_regs.cs = FLAT_KERNEL_CS64;
+    c->user_regs.ss = SEL(2, 0);
+    check_context("context: SS a code segment is -EINVAL", -EINVAL);
+    c->user_regs.ss = FLAT_KERNEL_SS64;
+    c->event_callback_eip = (uint64_t)(uintptr_t)trap_ud;
+    check_context("context: an event callback (not offered yet) is -EINVAL", -EINVAL);
+    c->event_callback_eip = 0;
+    rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    check("vCPU 1 is not up", rc == 0, (uint64_t)rc);
+    check_context("VCPUOP_initialise(valid context) is 0", 0);
+    check_context("VCPUOP_initialise again is -EEXIST", -EEXIST);
+    rc = vcpu_op(VCPUOP_up, 1, 0);
+    check("VCPUOP_up is 0", rc == 0, (uint64_t)rc);
+    for (unsigned int i = 0; i < 100000 && !__atomic_load_n(&ap_done, __ATOMIC_SEQ_CST); i++)
+        yield();
+    check("vCPU 1 ran its checks", ap_done, 0);
+    rc = 1;
+    for (unsigned int i = 0; i < 100000 && rc == 1; i++) {
+        yield();
+        rc = vcpu_op(VCPUOP_is_up, 1, 0);
+    }
+    check("vCPU 1 is down after VCPUOP_down", rc == 0, (uint64_t)rc);
+}
+
+/*
+ * One boot of a domain its policy restarts at each reboot: the PV state is
+ * fresh (the builder's L4 pinned, nothing else; no pirq EOI frame), then
+ * it is left dirty (a table pinned, an EOI frame given) and the domain
+ * reboots.
+ */
+static void reboot_boot(const struct start_info *si)
+{
+    struct physdev_pirq_eoi_gmfn eoi = { frame_of(page_b) };
+    uint64_t t = frame_of(table_page);
+
+    check("the builder's L4 is pinned",
+          mmuext1(MMUEXT_UNPIN_TABLE, frame_of((const void *)si->pt_base)) == 0, 0);
+    check("nothing else is pinned", mmuext1(MMUEXT_UNPIN_TABLE, t) == -EINVAL, 0);
+    check("no pirq EOI frame yet", physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &eoi) == 0, 0);
+    check("a table pinned", mmuext1(MMUEXT_PIN_L1_TABLE, t) == 0, 0);
+    guest_puts("pv-abi: reboot: boot, PV state fresh");
+    guest_put_verdict(failed ? "a check failed" : 0);
+    shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_reboot);
+}
+
 void pv_abi_main(const struct start_info *si)
 {
     const char *cmd = (const char *)si->cmd_line;
@@ -295,12 +702,19 @@ void pv_abi_main(const struct start_info *si)
         guest_puts("pv-abi: ud2 with no trap table\n");
         hypercall3(__HYPERVISOR_set_trap_table, 0, 0, 0);
         __asm__ volatile("ud2");
+    } else if (guest_cmdline_find(cmd, cmd, "mode=reboot")) {
+        reboot_boot(si);
     } else if (guest_cmdline_find(cmd, cmd, "mode=bad-iret")) {
         guest_puts("pv-abi: iret to user mode\n");
         bad_iret();
     } else {
         run_traps();
         run_mmu(si);
+        run_reserved(si);
+        run_descriptors();
+        run_pins(si);
+        run_physdev();
+        run_smp(si);
         guest_puts("pv-abi: ");
         guest_put_dec(checks);
         guest_puts(" checks, ");

@@ -512,17 +512,18 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
 
     if (!map_shm(d, ds))
         return false;
+    /* Before the type's devices: a PV domain sizes its own state by its RAM. */
+    d->ram_bytes = inputs.spec.memory_bytes;
+    d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
+    for (i = 0; i < d->nr_memmap; i++)
+        d->memmap[i] = (struct domain_memmap_entry){ layout.e820[i].addr, layout.e820[i].size,
+                                                     layout.e820[i].type };
     if (arch_virt->domain_map_devices(d)) {
         printk("tessera: domain %s: cannot map its emulated devices (P2M pool exhausted or "
                "overlapping)\n",
                ds->name);
         return false;
     }
-    d->ram_bytes = inputs.spec.memory_bytes;
-    d->nr_memmap = MIN(layout.nr_e820, (uint32_t)DOMAIN_MEMMAP_MAX);
-    for (i = 0; i < d->nr_memmap; i++)
-        d->memmap[i] = (struct domain_memmap_entry){ layout.e820[i].addr, layout.e820[i].size,
-                                                     layout.e820[i].type };
     mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
     if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);

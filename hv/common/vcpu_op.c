@@ -43,7 +43,7 @@ static int64_t vcpu_initialise(struct vcpu *v, struct vcpu *target, uint64_t arg
     if (!target->ev.info)
         return -XEN_EINVAL;
     /* The context's form is the domain type's (HVM: vcpu_hvm_context). */
-    rc = arch_virt->vcpu_context_read(v, arg, &st);
+    rc = arch_virt->vcpu_context_read(v, target, arg, &st);
     if (rc == -XEN_EFAULT)
         return rc;
     flags = spin_lock_irqsave(&d->lock);

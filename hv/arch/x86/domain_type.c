@@ -49,9 +49,10 @@ static void vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset)
     type_of(v)->vcpu_set_tsc_offset(v, offset);
 }
 
-static int vcpu_context_read(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st)
+static int vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
+                             struct db_vcpu_state *st)
 {
-    return type_of(caller)->vcpu_context_read(caller, arg, st);
+    return type_of(caller)->vcpu_context_read(caller, target, arg, st);
 }
 
 static bool hypercall_page_write(struct domain *d, gpaddr_t gpa)

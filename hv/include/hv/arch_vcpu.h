@@ -42,9 +42,12 @@ struct arch_virt_ops {
     /*
      * VCPUOP_initialise's context, in the form the caller's domain type
      * takes, read from the caller at arg and translated into a start state
-     * for vcpu_set_start_state: 0, -XEN_EFAULT, or -XEN_EINVAL (refused).
+     * for vcpu_set_start_state of target (not yet initialised; a type may
+     * keep there what a start state does not hold, as PV's trap table):
+     * 0, -XEN_EFAULT, or -XEN_EINVAL (refused).
      */
-    int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
+    int (*vcpu_context_read)(struct vcpu *caller, struct vcpu *target, uint64_t arg,
+                             struct db_vcpu_state *st);
     /* Writes Xen's hypercall page for d's type at gpa; false if gpa is not d's RAM. */
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
     /*

@@ -12,6 +12,8 @@
 #define XENMEM_populate_physmap     6
 #define XENMEM_add_to_physmap       7
 #define XENMEM_memory_map           9
+#define XENMEM_machphys_mfn_list    5  /* PV: the M2P's 2 MiB extents */
+#define XENMEM_machphys_mapping     12 /* PV: where the read-only M2P is */
 
 /* memory_op's command bits; the rest (cmd >> MEMOP_EXTENT_SHIFT) is the first extent to do. */
 #define MEMOP_EXTENT_SHIFT 6
@@ -41,6 +43,19 @@ struct xen_add_to_physmap {
     uint32_t space; /* XENMAPSPACE_* */
     uint64_t idx;
     uint64_t gpfn;
+};
+
+/* XENMEM_machphys_mapping: the M2P's guest-virtual range and the last frame it covers. */
+struct xen_machphys_mapping {
+    uint64_t v_start, v_end;
+    uint64_t max_mfn;
+};
+
+/* XENMEM_machphys_mfn_list: the first frame of each 2 MiB of the M2P, up to max_extents. */
+struct xen_machphys_mfn_list {
+    uint32_t max_extents;
+    uint64_t extent_start; /* guest address of an array of frame numbers */
+    uint32_t nr_extents;   /* out */
 };
 
 /* XENMEM_memory_map: the guest's e820 (struct hvm_memmap_table_entry form). */

@@ -53,8 +53,10 @@ static void hvm_vcpu_destroy(struct vcpu *v)
     h->fpu_area = NULL;
 }
 
-static int hvm_vcpu_context_read(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st)
+static int hvm_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
+                                 struct db_vcpu_state *st)
 {
+    (void)target;
     struct vcpu_hvm_context ctx;
     struct hvm_context_limits lim;
 

@@ -9,8 +9,11 @@
  * instruction. The container itself is the HVM type's (vCPU state, run loop,
  * TSC), reached through hvm_domain_type.
  */
+#include <stddef.h>
 #include <string.h>
 #include <public/errno.h>
+#include <public/xen.h>
+#include <hv/guest_access.h>
 #include <domain-builder/vcpu.h>
 #include "pv.h"
 
@@ -22,6 +25,11 @@ static int pv_vcpu_create(struct vcpu *v)
 
 static void pv_vcpu_destroy(struct vcpu *v)
 {
+    /* The domain's own state goes with its first vCPU (there is no domain hook). */
+    if (v->id == 0) {
+        pv_pins_free(v->domain);
+        pv_reserved_free(v->domain);
+    }
     hvm_domain_type.vcpu_destroy(v);
 }
 
@@ -46,6 +54,21 @@ static int pv_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *s
     st.cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     st.efer = (st.efer | EFER_NXE) & ~EFER_SCE;
     to_pv(v)->kernel_mode = true;
+    /*
+     * vCPU 0's start is the builder's (VCPUOP_initialise never reaches it):
+     * its L4 pinned and given Xen's slot, and start_info naming the shared
+     * info frame (the builder does not know where the hypervisor maps it).
+     */
+    if (v->id == 0) {
+        struct domain *d = v->domain;
+        uint64_t si, maddr = pv_shared_info_maddr(d);
+
+        pv_pin_bootstrap(d, st.cr3 >> PAGE_SHIFT);
+        pv_l4_insert(d, st.cr3 >> PAGE_SHIFT);
+        if (!pv_table_walk(d, st.cr3, st.rsi + offsetof(struct start_info, shared_info), &si) ||
+            copy_to_guest_phys(d, mk_gpaddr(si), &maddr, sizeof(maddr)))
+            return -XEN_EINVAL;
+    }
     return hvm_domain_type.vcpu_set_start_state(v, &st);
 }
 
@@ -69,20 +92,15 @@ static void pv_vcpu_set_tsc_offset(struct vcpu *v, uint64_t offset)
     hvm_domain_type.vcpu_set_tsc_offset(v, offset);
 }
 
-/* VCPUOP_initialise with a vcpu_guest_context: not offered yet (docs/domains.md). */
-static int pv_vcpu_context_read(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st)
-{
-    (void)caller;
-    (void)arg;
-    (void)st;
-    return -XEN_EINVAL;
-}
-
-/* A PV domain has no emulated devices (no local APIC: events come by callback). */
+/*
+ * A PV domain has no emulated devices (no local APIC: events come by
+ * callback). At each build its PV state starts afresh (nothing pinned, no
+ * pirq EOI frame) and Xen's pages are mapped: the shared info, the M2P.
+ */
 static int pv_domain_map_devices(struct domain *d)
 {
-    (void)d;
-    return 0;
+    d->arch.pv.pirq_eoi_given = false;
+    return pv_pins_reset(d) ? -XEN_ENOMEM : pv_reserved_map(d);
 }
 
 static bool pv_in_guest_kernel(const struct vcpu *v)

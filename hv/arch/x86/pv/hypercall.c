@@ -25,6 +25,13 @@ enum hypercall_return pv_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *
     case __HYPERVISOR_mmuext_op:
         *result = pv_mmuext_op(v, args[0], args[1], args[2], args[3]);
         break;
+    case __HYPERVISOR_set_gdt: *result = pv_set_gdt(v, args[0], args[1]); break;
+    case __HYPERVISOR_update_descriptor: *result = pv_update_descriptor(v, args[0], args[1]); break;
+    case __HYPERVISOR_physdev_op: *result = pv_physdev_op(v, args[0], args[1]); break;
+    case __HYPERVISOR_memory_op:
+        if (!pv_memory_op(v, args[0], args[1], result))
+            *result = hypercall_dispatch(v, nr, args);
+        break;
     case __HYPERVISOR_stack_switch: *result = pv_stack_switch(v, args[0], args[1]); break;
     case __HYPERVISOR_set_callbacks:
         *result = pv_set_callbacks(v, args[0], args[1], args[2]);

@@ -5,14 +5,20 @@
  * the P2M, so these calls are about the guest's correctness, not isolation
  * (docs/decisions.md item 27): a write lands only in the domain's own
  * memory, checked in its P2M. Xen's errors are kept for what guests check.
- * Not offered yet: pinning (pin/unpin answer -ENOSYS) and the M2P's
- * updates other than the identity. new_user_baseptr's tables are the ones
- * guest user mode runs on (user_mode.c).
+ * Pinning keeps Xen's answers for what a guest can get wrong about its own
+ * frames (a frame not its RAM, a double pin, an unpin of a frame not
+ * pinned, a table naming frames not its own) without Xen's per-frame types.
+ * Not offered yet: the M2P's updates other than the identity.
+ * new_user_baseptr's tables are the ones guest user mode runs on
+ * (user_mode.c).
  */
+#include <string.h>
 #include <public/errno.h>
 #include <public/xen.h>
 #include <hv/domain_registry.h>
 #include <hv/guest_access.h>
+#include <hv/p2m.h>
+#include <hv/page_alloc.h>
 #include "pv.h"
 
 #define PTE_PRESENT 1ull
@@ -35,6 +41,91 @@ static bool own_frame(struct domain *d, uint64_t mfn)
     return mfn < (1ull << 40) &&
            !copy_from_guest_phys(d, &probe, mk_gpaddr(mfn << PAGE_SHIFT), 8) &&
            !copy_to_guest_phys(d, mk_gpaddr(mfn << PAGE_SHIFT), &probe, 8);
+}
+
+bool pv_own_ram(struct domain *d, uint64_t gfn)
+{
+    return gfn < d->arch.pv.nr_frames &&
+           p2m_owns_range(d->p2m, mk_gpaddr(gfn << PAGE_SHIFT), PAGE_SIZE);
+}
+
+int pv_pins_reset(struct domain *d)
+{
+    struct pv_domain *pd = &d->arch.pv;
+    uint64_t bytes;
+
+    if (!pd->pinned) {
+        paddr_t pa;
+
+        pd->nr_frames = d->ram_bytes >> PAGE_SHIFT;
+        bytes = (pd->nr_frames + 63) / 64 * 8;
+        while ((PAGE_SIZE << pd->pinned_order) < bytes)
+            pd->pinned_order++;
+        pa = page_alloc(pd->pinned_order);
+        if (!paddr_val(pa))
+            return -XEN_ENOMEM;
+        pd->pinned = phys_to_virt(pa);
+    }
+    memset(pd->pinned, 0, PAGE_SIZE << pd->pinned_order);
+    return 0;
+}
+
+void pv_pins_free(struct domain *d)
+{
+    if (d->arch.pv.pinned)
+        page_free(virt_to_phys(d->arch.pv.pinned), d->arch.pv.pinned_order);
+    d->arch.pv.pinned = NULL;
+}
+
+/* Sets (pin) or clears frame mfn's pin bit; false if it already was so. */
+static bool pin_bit_change(struct domain *d, uint64_t mfn, bool pin)
+{
+    uint64_t bit = 1ull << (mfn % 64), *word = &d->arch.pv.pinned[mfn / 64];
+    uint64_t old = pin ? __atomic_fetch_or(word, bit, __ATOMIC_RELAXED)
+                       : __atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
+
+    return !(old & bit) == pin;
+}
+
+void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn)
+{
+    if (pv_own_ram(d, l4_mfn))
+        pin_bit_change(d, l4_mfn, true);
+}
+
+/*
+ * MMUEXT_PIN_L<level>_TABLE: the frame is the domain's RAM and not pinned,
+ * each present entry names a frame of the domain (L4: outside Xen's slots
+ * 256-271, which it leaves empty); else -EINVAL, as Xen.
+ */
+static int64_t pin_table(struct vcpu *v, uint64_t mfn, unsigned int level)
+{
+    struct domain *d = v->domain;
+    uint64_t e[64];
+
+    if (!pv_own_ram(d, mfn))
+        return -XEN_EINVAL;
+    for (unsigned int i = 0; i < 512; i++) {
+        if (i % 64 == 0 &&
+            copy_from_guest_phys(d, e, mk_gpaddr(mfn << PAGE_SHIFT | i * 8), sizeof(e)))
+            return -XEN_EINVAL;
+        if (!(e[i % 64] & PTE_PRESENT) || (level == 4 && i >= 256 && i < 272))
+            continue;
+        if (p2m_query(d->p2m, mk_gpaddr(e[i % 64] & PTE_FRAME), NULL, NULL) == P2M_NONE)
+            return -XEN_EINVAL;
+    }
+    if (!pin_bit_change(d, mfn, true))
+        return -XEN_EINVAL;
+    if (level == 4)
+        pv_l4_insert(d, mfn);
+    return 0;
+}
+
+static int64_t unpin_table(struct vcpu *v, uint64_t mfn)
+{
+    if (!pv_own_ram(v->domain, mfn) || !pin_bit_change(v->domain, mfn, false))
+        return -XEN_EINVAL;
+    return 0;
 }
 
 /* Every vCPU of the domain drops its guest TLB entries before it runs again. */
@@ -106,17 +197,27 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
 }
 
 /* The guest-physical address of va's L1 entry in the tables at cr3; 0 if there is none. */
-static uint64_t l1_entry_gpa(struct vcpu *v, uint64_t cr3, uint64_t va)
+static uint64_t l1_entry_gpa(struct domain *d, uint64_t cr3, uint64_t va)
 {
     uint64_t table = cr3 & PTE_FRAME, e;
 
     for (unsigned int shift = 39; shift > 12; shift -= 9) {
-        if (copy_from_guest_phys(v->domain, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
+        if (copy_from_guest_phys(d, &e, mk_gpaddr(table + ((va >> shift) & 511) * 8), 8) ||
             !(e & PTE_PRESENT) || (e & PTE_PS))
             return 0;
         table = e & PTE_FRAME;
     }
     return table + ((va >> 12) & 511) * 8;
+}
+
+bool pv_table_walk(struct domain *d, uint64_t cr3, uint64_t va, uint64_t *gpa)
+{
+    uint64_t at = l1_entry_gpa(d, cr3, va), pte;
+
+    if (!at || copy_from_guest_phys(d, &pte, mk_gpaddr(at), 8) || !(pte & PTE_PRESENT))
+        return false;
+    *gpa = (pte & PTE_FRAME) | (va & (PAGE_SIZE - 1));
+    return true;
 }
 
 static void flush(struct vcpu *v, uint64_t flags)
@@ -138,7 +239,7 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
     if (!canonical(va))
         return -XEN_EINVAL;
     hvm_be->get_paging(v, &p);
-    pte = l1_entry_gpa(v, p.cr3, va);
+    pte = l1_entry_gpa(v->domain, p.cr3, va);
     if (!pte || copy_to_guest_phys(v->domain, mk_gpaddr(pte), &val, 8))
         return -XEN_EINVAL;
     flush(v, flags);
@@ -148,15 +249,24 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
 static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
 {
     switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE: return pin_table(v, op->arg1, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+    case MMUEXT_UNPIN_TABLE: return unpin_table(v, op->arg1);
+    case MMUEXT_SET_LDT: return pv_set_ldt(v, op->arg1, op->arg2);
     case MMUEXT_NEW_BASEPTR:
         if (!own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;
+        pv_l4_insert(v->domain, op->arg1);
         hvm_be->set_reg(v, GREG_CR3, op->arg1 << PAGE_SHIFT);
         hvm_be->flush_guest_tlb(v);
         return 0;
     case MMUEXT_NEW_USER_BASEPTR:
         if (op->arg1 && !own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;
+        if (op->arg1)
+            pv_l4_insert(v->domain, op->arg1);
         to_pv(v)->user_baseptr = op->arg1 << PAGE_SHIFT;
         return 0;
     case MMUEXT_TLB_FLUSH_LOCAL:

@@ -73,6 +73,68 @@ bool pv_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool pv_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void pv_write_segment_base(struct vcpu *v, enum guest_reg reg, uint64_t base);
 
+/* Whether gfn (mfn == gfn) is RAM the domain owns: Xen's get_page_from_gfn() for PV (mm.c). */
+bool pv_own_ram(struct domain *d, uint64_t gfn);
+
+/* Pin state: cleared (allocated at the first build) for each build, freed with the domain (mm.c). */
+int pv_pins_reset(struct domain *d);
+void pv_pins_free(struct domain *d);
+/* The builder's L4 starts pinned, as Xen's builder pins it (Linux unpins it). */
+void pv_pin_bootstrap(struct domain *d, uint64_t l4_mfn);
+
+/*
+ * The guest-physical address va's page table walk from cr3 ends at (4 KiB
+ * leaves), as *gpa; false if there is none (mm.c).
+ */
+bool pv_table_walk(struct domain *d, uint64_t cr3, uint64_t va, uint64_t *gpa);
+
+/*
+ * Xen's pages in a PV domain's address space (reserved.c): the shared info
+ * frame and the read-only M2P, mapped at each build (allocated at the
+ * first); freed with the domain; the machine address start_info names for
+ * the shared info; the slot-256 entry written into an L4 of the domain.
+ */
+int pv_reserved_map(struct domain *d);
+void pv_reserved_free(struct domain *d);
+uint64_t pv_shared_info_maddr(const struct domain *d);
+void pv_l4_insert(struct domain *d, uint64_t l4_mfn);
+/* memory_op's PV-only commands (machphys_mapping, machphys_mfn_list): false for the others. */
+bool pv_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, int64_t *result);
+
+/* HYPERVISOR_set_gdt, HYPERVISOR_update_descriptor, MMUEXT_SET_LDT (descriptors.c). */
+int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries);
+/* set_gdt's checks and effect for frames already read (VCPUOP_initialise's). */
+int64_t pv_set_gdt_frames(struct vcpu *v, const uint64_t *frames, uint64_t entries);
+int64_t pv_update_descriptor(struct vcpu *v, uint64_t maddr, uint64_t desc);
+int64_t pv_set_ldt(struct vcpu *v, uint64_t base, uint64_t entries);
+/*
+ * A #GP(error_code) that may be a data segment register load the container
+ * cannot do (it has no descriptor tables): PV_SEG_DONE (loaded, *len the
+ * instruction's length), PV_SEG_FAULT (the fault the hardware would have
+ * raised: *vector, *fault_error) or PV_SEG_NOT_A_LOAD.
+ */
+enum pv_seg_result {
+    PV_SEG_DONE,
+    PV_SEG_FAULT,
+    PV_SEG_NOT_A_LOAD
+};
+enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsigned int *len,
+                                       uint8_t *vector, uint32_t *fault_error);
+
+/*
+ * The hidden state of selector sel (GDT or Xen's reserved entries; null for
+ * a data register) in segment register seg of a start state of v, checked
+ * as a load (CS: present 64-bit code); false if refused.
+ */
+bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out);
+
+/* VCPUOP_initialise's struct vcpu_guest_context (vcpu_context.c). */
+int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
+                         struct db_vcpu_state *st);
+
+/* HYPERVISOR_physdev_op (physdev.c). */
+int64_t pv_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+
 /* An exception the container intercepted (traps.c). */
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr);

@@ -94,7 +94,8 @@ const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b)
     }
     *--p = b->ss;
     *--p = rsp;
-    *--p = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF);
+    *--p = (rflags & ~(X86_RFLAGS_IF | X86_RFLAGS_IOPL)) | (mask ? 0 : X86_RFLAGS_IF) |
+           (uint64_t)pv->iopl << 12; /* the virtual IOPL, as Xen's frame */
     *--p = cs | (uint64_t)mask << 32;
     *--p = hvm_be->get_reg(v, GREG_RIP);
     if (b->has_error)
@@ -156,11 +157,19 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
                                 uint64_t fault_addr)
 {
     struct pv_vcpu *pv = to_pv(v);
-    const struct pv_trap *t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
+    const struct pv_trap *t;
     struct pv_bounce b;
     const char *why;
     struct hvm_outcome emulated;
 
+    /* A data segment load the container cannot do: done here, or the fault it would raise. */
+    if (vector == X86_EXC_GP && error_code) {
+        unsigned int len;
+
+        if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
+            return hvm_advance(len);
+    }
+    t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
     if (vector == X86_EXC_UD && !pv->kernel_mode && pv->syscall_callback && at_syscall(v))
         return bounce_syscall(v);
     /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */

@@ -429,9 +429,9 @@ static uint64_t *vmx_gpr(struct vmx_vcpu *s, enum guest_reg r)
 
 /*
  * Called for the vCPU running on this CPU (its VMCS current): RSP, RIP,
- * RFLAGS, EFER and PAT are VMCS fields; CR2 and DR6 are in neither the VMCS
- * nor memory but in the CPU's registers while the vCPU runs (the run loop
- * loads and saves them).
+ * RFLAGS, EFER, PAT, CR3 and the FS/GS bases are VMCS fields; CR2, DR6 and
+ * KERNEL_GS_BASE are in neither the VMCS nor memory but in the CPU's
+ * registers while the vCPU runs (the run loop loads and saves them).
  */
 static uint64_t vmx_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
 {
@@ -449,6 +449,10 @@ static uint64_t vmx_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
     case GREG_DR6: __asm__ volatile("mov %%db6, %0" : "=r"(value)); return value;
     case GREG_CR2: return read_cr2();
     case GREG_CR3: return vmread(GUEST_CR3);
+    case GREG_CR0: return vmx_guest_cr0();
+    case GREG_FS_BASE: return vmread(GUEST_FS_BASE);
+    case GREG_GS_BASE: return vmread(GUEST_GS_BASE);
+    case GREG_SHADOW_GS_BASE: return rdmsr(MSR_KERNEL_GS_BASE);
     default: break;
     }
     panic("vmx: bad register %d", (int)r);
@@ -471,6 +475,14 @@ static void vmx_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
     case GREG_DR6: __asm__ volatile("mov %0, %%db6" : : "r"(value)); return;
     case GREG_CR2: write_cr2(value); return;
     case GREG_CR3: vmwrite(GUEST_CR3, value); return;
+    case GREG_CR0: /* only TS changes (PV fpu_taskswitch): in the CR0 the guest runs on and sees */
+        vmwrite(GUEST_CR0, (vmread(GUEST_CR0) & ~(uint64_t)X86_CR0_TS) | (value & X86_CR0_TS));
+        vmwrite(CR0_READ_SHADOW,
+                (vmread(CR0_READ_SHADOW) & ~(uint64_t)X86_CR0_TS) | (value & X86_CR0_TS));
+        return;
+    case GREG_FS_BASE: vmwrite(GUEST_FS_BASE, value); return;
+    case GREG_GS_BASE: vmwrite(GUEST_GS_BASE, value); return;
+    case GREG_SHADOW_GS_BASE: wrmsr(MSR_KERNEL_GS_BASE, value); return;
     default: break;
     }
     panic("vmx: bad register %d", (int)r);
@@ -492,6 +504,19 @@ static void vmx_vcpu_get_segment(const struct vcpu *v, enum hvm_seg seg, struct 
     out->base = vmread((enum vmcs_field)(GUEST_ES_BASE + i));
     out->limit = (uint32_t)vmread((enum vmcs_field)(GUEST_ES_LIMIT + i));
     out->attr = vmx_attr_from_ar((uint32_t)vmread((enum vmcs_field)(GUEST_ES_AR + i)));
+    out->selector = (uint16_t)vmread((enum vmcs_field)(GUEST_ES_SELECTOR + i));
+}
+
+/* PV's segment loads: selector and hidden state into the VMCS (the vCPU runs on this CPU). */
+static void vmx_vcpu_set_segment(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *in)
+{
+    unsigned int i = (unsigned int)seg * 2;
+
+    (void)v;
+    vmwrite((enum vmcs_field)(GUEST_ES_SELECTOR + i), in->selector);
+    vmwrite((enum vmcs_field)(GUEST_ES_BASE + i), in->base);
+    vmwrite((enum vmcs_field)(GUEST_ES_LIMIT + i), in->limit);
+    vmwrite((enum vmcs_field)(GUEST_ES_AR + i), vmx_ar_from_attr(in->attr));
 }
 
 static uint64_t vmx_vcpu_tsc_offset(const struct vcpu *v)
@@ -559,6 +584,7 @@ const struct hvm_backend hvm_backend_vmx = {
     .get_paging = vmx_vcpu_get_paging,
     .get_code = vmx_vcpu_get_code,
     .get_segment = vmx_vcpu_get_segment,
+    .set_segment = vmx_vcpu_set_segment,
     .get_reg = vmx_vcpu_get_reg,
     .set_reg = vmx_vcpu_set_reg,
     .tsc_offset = vmx_vcpu_tsc_offset,

@@ -35,6 +35,8 @@
 /* The hypervisor owns this part of a PV guest's virtual address space. */
 #define HYPERVISOR_VIRT_START 0xFFFF800000000000ull
 #define HYPERVISOR_VIRT_END   0xFFFF880000000000ull
+/* The read-only M2P a PV guest reads (machine_to_phys_mapping): Xen's RO_MPT_VIRT_START. */
+#define MACH2PHYS_VIRT_START 0xFFFF800000000000ull
 
 /* Page-table entry bits a PV guest's initial tables use. */
 #define XEN_PV_PTE_PRESENT  (1ull << 0)
@@ -87,6 +89,7 @@ struct mmu_update {
 #define MMUEXT_INVLPG_MULTI     9
 #define MMUEXT_TLB_FLUSH_ALL    10
 #define MMUEXT_INVLPG_ALL       11
+#define MMUEXT_SET_LDT          13
 #define MMUEXT_NEW_USER_BASEPTR 15
 struct mmuext_op {
     uint32_t cmd;
@@ -114,5 +117,45 @@ struct mmuext_op {
 #define SEGBASE_GS_USER     1
 #define SEGBASE_GS_KERNEL   2
 #define SEGBASE_GS_USER_SEL 3 /* base: a selector loaded into user %gs */
+
+/* A vCPU's registers, as VCPUOP_initialise's context carries them (Xen's x86-64 layout). */
+struct cpu_user_regs {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
+    uint32_t error_code, entry_vector; /* Xen's own */
+    uint64_t rip;
+    uint16_t cs, _pad0[1];
+    uint8_t saved_upcall_mask, _pad1[3];
+    uint64_t rflags, rsp;
+    uint16_t ss, _pad2[3];
+    uint16_t es, _pad3[3];
+    uint16_t ds, _pad4[3];
+    uint16_t fs, _pad5[3];
+    uint16_t gs, _pad6[3];
+};
+
+/* vcpu_guest_context.flags. */
+#define VGCF_i387_valid (1u << 0)
+#define VGCF_in_kernel  (1u << 2)
+
+/*
+ * VCPUOP_initialise's context for a PV vCPU (x86-64): 5168 bytes. The user
+ * page tables are in ctrlreg[1], the kernel's in ctrlreg[3] (frame << 12).
+ */
+struct vcpu_guest_context {
+    uint8_t fpu_ctxt[512];
+    uint64_t flags;
+    struct cpu_user_regs user_regs;
+    struct trap_info trap_ctxt[256];
+    uint64_t ldt_base, ldt_ents;
+    uint64_t gdt_frames[16], gdt_ents;
+    uint64_t kernel_ss, kernel_sp;
+    uint64_t ctrlreg[8];
+    uint64_t debugreg[8];
+    uint64_t event_callback_eip;
+    uint64_t failsafe_callback_eip;
+    uint64_t syscall_callback_eip;
+    uint64_t vm_assist;
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+};
 
 #endif

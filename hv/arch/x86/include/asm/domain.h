@@ -10,6 +10,7 @@
 #define ASM_DOMAIN_H
 
 #include <asm/hvm/vcpu.h>
+#include <asm/pv/domain.h>
 #include <asm/pv/vcpu.h>
 
 struct domain_type_ops;
@@ -33,6 +34,7 @@ struct arch_domain {
     /* Pages of ignored unmapped accesses already logged (hvm/npf.c), and how many. */
     gpaddr_t unmapped_logged[16];
     unsigned int nr_unmapped_logged;
+    struct pv_domain pv; /* PV domains only */
 };
 
 #endif

@@ -44,7 +44,8 @@ struct domain_type_ops {
      * read from the caller's memory at arg and translated into a start state.
      * 0, -XEN_EFAULT, or -XEN_EINVAL for a context the type refuses.
      */
-    int (*vcpu_context_read)(struct vcpu *caller, uint64_t arg, struct db_vcpu_state *st);
+    int (*vcpu_context_read)(struct vcpu *caller, struct vcpu *target, uint64_t arg,
+                             struct db_vcpu_state *st);
     /* Fills the page of Xen's hypercall stubs at gpa; false if it is not the domain's RAM. */
     bool (*hypercall_page_write)(struct domain *d, gpaddr_t gpa);
     /* Maps the type's emulated device pages into d's P2M; 0 or -errno. */

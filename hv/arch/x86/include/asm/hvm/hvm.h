@@ -155,7 +155,7 @@ struct hvm_backend {
     void (*get_paging)(const struct vcpu *v, struct guest_paging *p);
     void (*get_code)(const struct vcpu *v, struct hvm_code *c);
     void (*get_segment)(const struct vcpu *v, enum hvm_seg seg, struct hvm_segment *s);
-    /* Loads a data segment register as a descriptor would (PV: %gs, SEGBASE_GS_USER_SEL). */
+    /* Loads a segment register, selector and hidden state (PV: segment loads, user %gs, iret). */
     void (*set_segment)(struct vcpu *v, enum hvm_seg seg, const struct hvm_segment *s);
     uint64_t (*get_reg)(const struct vcpu *v, enum guest_reg r);
     void (*set_reg)(struct vcpu *v, enum guest_reg r, uint64_t value);

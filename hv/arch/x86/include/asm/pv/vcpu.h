@@ -14,6 +14,13 @@ struct pv_trap {
     bool mask_events; /* TI_GET_IF: an interrupt gate */
 };
 
+/*
+ * Xen's GDT layout: the guest's entries below FIRST_RESERVED_GDT_ENTRY
+ * (14 frames of 512), Xen's own from there (selector 0xe000).
+ */
+#define PV_GDT_RESERVED_ENTRY 0x1C00u
+#define PV_GDT_FRAMES_MAX     14u
+
 /* Exception vectors; software interrupts (INT n) are not offered. */
 #define PV_NR_TRAPS 32
 
@@ -34,6 +41,14 @@ struct pv_vcpu {
     /* set_callbacks, callback_op: the entry points (0: none) and whether they mask events. */
     uint64_t event_callback, failsafe_callback, syscall_callback;
     bool failsafe_masks_events, syscall_masks_events;
+    /* set_gdt: the guest's GDT frames (mfn == gfn) and entries; 0 entries: none. */
+    uint64_t gdt_frames[PV_GDT_FRAMES_MAX];
+    unsigned int gdt_ents;
+    /* MMUEXT_SET_LDT: the LDT's linear address and entries; 0 entries: none. */
+    uint64_t ldt_base;
+    unsigned int ldt_ents;
+    /* PHYSDEVOP_set_iopl: the virtual IOPL (0-3) the guest sees in its exception frames. */
+    uint8_t iopl;
 };
 
 #endif

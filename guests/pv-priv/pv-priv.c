@@ -231,6 +231,15 @@ static void run_crs(const struct start_info *si)
     before = trap_count;
     __asm__ volatile(PROBE("sti") : : : "r11", "memory");
     check_fault("sti (no I/O privilege): #GP", before, 13);
+    /* A native IRETQ back to the kernel's own CS and SS (Linux's sync_core()): completed. */
+    before = trap_count;
+    __asm__ volatile("mov %%ss, %%eax\n\tpush %%rax\n\tpush %%rsp\n\taddq $8, (%%rsp)\n\t"
+                     "pushfq\n\tmov %%cs, %%eax\n\tpush %%rax\n\tlea 1f(%%rip), %%rax\n\t"
+                     "push %%rax\n\tiretq\n1:"
+                     :
+                     :
+                     : "rax", "memory");
+    check_no_fault("iretq to the kernel's own CS and SS", before);
 }
 
 static void run_io(void)

@@ -9,7 +9,7 @@
  *                      multicall, fpu_taskswitch and #NM; events through the
  *                      event callback with the upcall mask (set on delivery,
  *                      looked at again after iret and SCHEDOP_block unmask);
- *                      SYSCALL from kernel mode stays #UD; guest user mode
+ *                      SYSCALL from kernel mode is a hypercall; guest user mode
  *                      entered with iret on its own page tables and GS base,
  *                      SYSCALL from it to the syscall callback and back with
  *                      VGCF_in_syscall, its exceptions and events bounced on
@@ -698,12 +698,25 @@ static void run_user_mode(void)
     check("3 system calls", seen.syscalls == sc + 3, seen.syscalls - sc);
 }
 
+/* SYSCALL from the kernel is Xen's hypercall instruction (Linux's since XSA-466). */
 static void run_syscall_in_kernel(void)
 {
     unsigned int ud = seen.ud;
+    long rc, want = hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    uint64_t rcx, r11, next;
 
-    __asm__ volatile("syscall" ::: "rcx", "r11", "memory");
-    check("SYSCALL in kernel mode: #UD", seen.ud == ud + 1, seen.ud - ud);
+    __asm__ volatile("lea 1f(%%rip), %[next]\n\tsyscall\n1:"
+                     : "=a"(rc), "=c"(rcx), "=r"(r11), [next] "=&r"(next)
+                     : "a"((long)__HYPERVISOR_xen_version), "D"((long)XENVER_version), "S"(0L),
+                       "d"(0L)
+                     : "r11", "memory");
+    __asm__ volatile("mov %%r11, %0" : "=r"(r11));
+    check("SYSCALL in kernel mode: a hypercall (xen_version)", rc == want, (uint64_t)rc);
+    check("SYSCALL in kernel mode: no #UD", seen.ud == ud, seen.ud - ud);
+    check("SYSCALL in kernel mode: RCX the next RIP", rcx == next, rcx);
+    rc = 0;
+    __asm__ volatile("syscall" : "=a"(rc) : "a"(9999L) : "rcx", "r11", "memory");
+    check("SYSCALL in kernel mode: an unknown hypercall -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
 }
 
 static void run_gs_user_sel(void)

@@ -19,7 +19,9 @@
 #include <public/arch-x86/shared_info.h>
 #include <public/errno.h>
 #include <public/xen.h>
+#include <asm/hvm/exit_stats.h>
 #include <hv/guest_access.h>
+#include <hv/hypercall.h>
 #include <hv/printk.h>
 #include "pv.h"
 
@@ -153,6 +155,65 @@ static struct hvm_outcome bounce_syscall(struct vcpu *v)
     return hvm_resume();
 }
 
+/*
+ * SYSCALL from the guest kernel is Xen's PV hypercall instruction: Xen's
+ * hypercall page holds `syscall` stubs, and Linux since the XSA-466 fix
+ * issues `syscall` itself (push %rcx, %r11; syscall; pop). The number in
+ * RAX, the arguments in RDI, RSI, RDX, R10, R8, the result in RAX; RCX and
+ * R11 as SYSCALL leaves them (the next RIP, RFLAGS).
+ */
+static struct hvm_outcome kernel_syscall_hypercall(struct vcpu *v)
+{
+    static const enum guest_reg regs[HYPERCALL_NR_ARGS] = {
+        GREG_RDI, GREG_RSI, GREG_RDX, GREG_R10, GREG_R8,
+    };
+    uint64_t next = hvm_be->get_reg(v, GREG_RIP) + 2, args[HYPERCALL_NR_ARGS];
+    uint64_t nr = hvm_be->get_reg(v, GREG_RAX);
+    int64_t ret;
+
+    for (unsigned int i = 0; i < HYPERCALL_NR_ARGS; i++)
+        args[i] = hvm_be->get_reg(v, regs[i]);
+    hvm_be->set_reg(v, GREG_RCX, next);
+    hvm_be->set_reg(v, GREG_R11, hvm_be->get_reg(v, GREG_RFLAGS));
+    hvm_be->set_reg(v, GREG_RIP, next);
+    v->hypercall_64bit = true;
+    exit_stats_hypercall(nr);
+    /* A new context (iret) has its RIP and RAX already. */
+    if (pv_hypercall(v, nr, args, &ret) == HYPERCALL_RESULT)
+        hvm_be->set_reg(v, GREG_RAX, (uint64_t)ret);
+    return hvm_resume();
+}
+
+/*
+ * A native IRETQ (REX.W CF) in the guest kernel back to the kernel on Xen's
+ * flat selectors, as Linux's sync_core() returns to itself: on Xen the
+ * processor does it through Xen's GDT; the container has no descriptors, so
+ * it raises #GP with the CS selector and the hypervisor completes it as the
+ * processor would at CPL 3 (IF and IOPL kept: a CPL-3 IRET cannot change
+ * them). Anything else is left to the guest's #GP handler.
+ */
+static bool native_iretq(struct vcpu *v, uint32_t error_code)
+{
+    uint8_t insn[16];
+    uint64_t f[5]; /* RIP, CS, RFLAGS, RSP, SS, as IRETQ pops them */
+    uint64_t rflags = hvm_be->get_reg(v, GREG_RFLAGS);
+
+    if (!to_pv(v)->kernel_mode || (error_code & ~3u) != (FLAT_KERNEL_CS64 & ~3u) ||
+        hvm_fetch_insn(v, insn) < 2 || insn[0] != 0x48 || insn[1] != 0xCF ||
+        copy_from_guest(v, f, mk_gvaddr(hvm_be->get_reg(v, GREG_RSP)), sizeof(f)))
+        return false;
+    if ((uint16_t)f[1] != FLAT_KERNEL_CS64 ||
+        ((uint16_t)f[4] != FLAT_KERNEL_SS64 && (uint16_t)f[4] != 3) || !pv_canonical(f[0]) ||
+        !pv_canonical(f[3]))
+        return false;
+    hvm_be->set_reg(v, GREG_RIP, f[0]);
+    hvm_be->set_reg(v, GREG_RFLAGS,
+                    (f[2] & IRET_RFLAGS & ~X86_RFLAGS_IF) | X86_RFLAGS_FIXED |
+                        (rflags & X86_RFLAGS_IF));
+    hvm_be->set_reg(v, GREG_RSP, f[3]);
+    return true;
+}
+
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr)
 {
@@ -166,12 +227,14 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
     if (vector == X86_EXC_GP && error_code) {
         unsigned int len;
 
+        if (native_iretq(v, error_code))
+            return hvm_resume();
         if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
             return hvm_advance(len);
     }
     t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
-    if (vector == X86_EXC_UD && !pv->kernel_mode && pv->syscall_callback && at_syscall(v))
-        return bounce_syscall(v);
+    if (vector == X86_EXC_UD && (pv->kernel_mode || pv->syscall_callback) && at_syscall(v))
+        return pv->kernel_mode ? kernel_syscall_hypercall(v) : bounce_syscall(v);
     /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */
     if (pv_emulate(v, vector, error_code, &emulated))
         return emulated;

@@ -3,8 +3,9 @@
  * The stall report (stall_watch.h). Every second, on the boot CPU: if no
  * vCPU is runnable or running and none has taken an exit since the last
  * look, the machine is idle; after STALL_REPORT_NS of that it says so once,
- * with each domain's vCPU states and the timers that could still wake them,
- * then stays quiet until a vCPU runs again. A guest that blocks with nothing
+ * with each domain's vCPU states and the Xen timers that could still wake
+ * them (a vLAPIC timer is the back-end's: not listed), then stays quiet
+ * until a vCPU runs again. A guest that blocks with nothing
  * to wake it (events masked, no timer) stops silently otherwise; an idle
  * machine that waits for serial input or a far timer gets one line saying
  * what it waits for, not a warning (docs/security.md, "Hostile guests").
@@ -68,7 +69,7 @@ static void print_vcpu(const struct vcpu *v, uint64_t now)
     len = put_timer(line, len, sizeof(line), "periodic", &t->periodic, now);
     len = put_timer(line, len, sizeof(line), "poll", &t->poll_timeout, now);
     if (!t->singleshot.armed && !t->periodic.armed && !t->poll_timeout.armed && len < sizeof(line))
-        snprintf(line + len, sizeof(line) - len, ", no timer armed");
+        snprintf(line + len, sizeof(line) - len, ", no Xen timer armed");
     printk("tessera:   %s\n", line);
 }
 
@@ -96,8 +97,8 @@ static void report(uint64_t now, uint64_t idle_ns)
 {
     unsigned int i, j;
 
-    printk("tessera: no vCPU has run for %llu s: every vCPU is blocked or down; only these "
-           "timers, serial input or a restart can wake one:\n",
+    printk("tessera: no vCPU has run for %llu s: every vCPU is blocked or down; its Xen "
+           "timers (singleshot, periodic, poll), an event or serial input can wake it:\n",
            (unsigned long long)(idle_ns / 1000000000));
     for (i = 0; i < DOMAIN_REGISTRY_MAX; i++) {
         const struct domain *d = domain_registry_at(i);

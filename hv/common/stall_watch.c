@@ -73,7 +73,11 @@ static void print_vcpu(const struct vcpu *v, uint64_t now)
     printk("tessera:   %s\n", line);
 }
 
-/* Whether any vCPU may run now; *exits gets every vCPU's exits. Registry lock held. */
+/*
+ * Whether any vCPU may run now (a restart's scrub and rebuild run on its
+ * domain's vCPU 0 without exits); *exits gets every vCPU's exits. Registry
+ * lock held.
+ */
 static bool any_vcpu_active(uint64_t *exits)
 {
     bool active = false;
@@ -83,6 +87,7 @@ static bool any_vcpu_active(uint64_t *exits)
     for (i = 0; i < DOMAIN_REGISTRY_MAX; i++) {
         const struct domain *d = domain_registry_at(i);
 
+        active |= d && d->state == DOMAIN_RESTARTING;
         for (j = 0; d && d->state == DOMAIN_RUNNING && j < d->nr_vcpus; j++) {
             const struct vcpu *v = d->vcpus[j];
 

@@ -32,6 +32,8 @@
  *                 domain by design (its on_crash policy).
  * mode=crash instead spins crash-after-ms=M ms (default 0) and triple-faults
  * (a restart loop, whatever its size: the restart-starvation test).
+ * mode=block instead blocks (SCHEDOP_block) with no timer armed and no event
+ * bound: nothing can wake it (the hypervisor's stall report, stall_watch.c).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -703,6 +705,14 @@ void guest_main(const struct hvm_start_info *si)
         return;
     if (guest_cmdline_has(si, "mode=crash"))
         crash(guest_cmdline_u64(si, "crash-after-ms", 0));
+    if (guest_cmdline_has(si, "mode=block")) {
+        guest_set_output(xen_console_write);
+        guest_puts("campaign: blocking with nothing to wake it\n");
+        xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+        guest_puts("campaign: FAIL: woken\n");
+        xen_power_off();
+        return;
+    }
     guest_set_output(xen_console_write);
     if (!xen_map_shared_info()) {
         guest_puts("campaign: FAIL: cannot map the shared info\n");

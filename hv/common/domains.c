@@ -28,6 +28,7 @@
 #include <hv/printk.h>
 #include <hv/ram_clear.h>
 #include <hv/sched.h>
+#include <hv/stall_watch.h>
 #include <hv/smp.h>
 #include <hv/timeline.h>
 
@@ -781,5 +782,6 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         domain_start(d);
     }
     page_alloc_seal();
+    stall_watch_start();
     sched_start();
 }

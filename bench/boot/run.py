@@ -5,12 +5,12 @@
   linux    Debian's kernel directly (QEMU -kernel with its PVH entry, no UEFI),
   xen      Xen 4.17 (Debian's xen.efi from OVMF) with that kernel as PV dom0,
   guests   Tessera from OVMF with two of our test guests (bench/boot/tessera-guests.dts),
-  tlinux   Tessera from OVMF with that kernel as one PVH domain
-           (bench/boot/tessera-linux.dts; Linux does not run there yet, so this
-           measures the phases up to its first instruction),
-  tlinux2  Tessera from OVMF with that kernel as two PVH domains plus the two
-           test guests (bench/boot/tessera-linux2.dts): up to the test guests'
-           first output,
+  tlinux   Tessera from OVMF with that kernel as one PVH domain with one vCPU
+           per machine CPU (bench/boot/tessera-linux.dts, its cpus set to
+           --smp), to its userspace,
+  tlinux2  Tessera from OVMF with that kernel as two PVH domains of one vCPU
+           plus the two test guests (bench/boot/tessera-linux2.dts), until both
+           Linux domains are in userspace and both guests have printed,
 
 each --runs times, and prints per phase the median time in seconds from QEMU's
 start (and the spread). Times are host-side: each serial line is stamped as it
@@ -39,6 +39,8 @@ BUSYBOX_PKG = "busybox-static"
 USERSPACE_MARK = "bench-boot: userspace"
 SETUPS = ("linux", "xen", "guests", "tlinux", "tlinux2")
 GUEST_MARKS = [r"^alpha: hello from alpha", r"^beta: hello from beta"]
+# The Linux domains of the Tessera trees, by the names their consoles print.
+LINUX_DOMAINS = {"tlinux": ["linux1"], "tlinux2": ["linux1", "linux2"]}
 LINUX_ARGS = "nokaslr rdinit=/init"
 # Xen as Debian ships it, told where its console is and how much dom0 gets.
 # smap=0: under QEMU 7.2 TCG, with SMAP on, dom0 dies on its first instruction
@@ -139,6 +141,19 @@ def xen_esp(work, assets, kernel):
                 "kernel=%s console=hvc0 earlyprintk=xen %s\nramdisk=initrd.img\n"
                 % (XEN_ARGS, kernel, LINUX_ARGS))
     return esp
+
+
+def tree_with_vcpus(work, tree, vcpus):
+    """A copy of a one-domain tree whose `cpus = <1>;` becomes vcpus."""
+    with open(tree) as f:
+        text = f.read()
+    text, n = re.subn(r"cpus = <1>;", "cpus = <%d>;" % vcpus, text)
+    if n != 1:
+        sys.exit("bench/boot: %s: expected one `cpus = <1>;`, found %d" % (tree, n))
+    out = os.path.join(work, "vcpus%d-%s" % (vcpus, os.path.basename(tree)))
+    with open(out, "w") as f:
+        f.write(text)
+    return out
 
 
 def tessera_esp(work, build, tree, name):
@@ -283,7 +298,7 @@ def tessera_clock(lines):
     return stamps, (min(gaps) if gaps else None)
 
 
-def phases_tessera(lines, guest_marks):
+def phases_tessera(lines, guest_marks, linux_domains=()):
     """Tessera's phases on its own clock (tessera_clock()), its boot timeline
     (us since the loader started) on the same clock, and the guests' output and
     the loader's lines by their arrival (they carry no stamp)."""
@@ -340,6 +355,12 @@ def phases_tessera(lines, guest_marks):
                        offset + int(m.group(2)) / 1e6, None))
     for mark in guest_marks:
         ph.append(("first output: %s" % mark, first(lines, mark)[0], None))
+    for name in linux_domains:
+        ph.append(("%s kernel's first line" % name,
+                   first(lines, r"^%s: .*Linux version" % re.escape(name))[0], None))
+        ph.append(("%s userspace" % name,
+                   first(lines, r"^%s: %s" % (re.escape(name), re.escape(USERSPACE_MARK)))[0],
+                   None))
     return ph
 
 
@@ -362,6 +383,8 @@ SAMPLE_TESSERA = [
     (10.931, "[     842.212] tessera: domain alpha (id 1): pvh, 32 MiB, 1 vCPU(s), entry 0x100000, P2M 4/416 pages, vCPU 0 on CPU 0"),
     (11.059, "[     969.956] tessera: domain alpha (id 1): first instruction at 969459 us"),
     (11.061, "alpha: hello from alpha: PASS"),
+    (11.500, "linux1: [    0.000000] Linux version 6.1.0-57-amd64 (debian-kernel@lists.debian.org)"),
+    (14.250, "linux1: " + USERSPACE_MARK),
 ]
 SAMPLE_XEN = [
     (5.482, "Xen 4.17.7 (c/s ) EFI loader"),
@@ -381,7 +404,8 @@ def self_test():
     def at(ph, label):
         return [(t, r) for n, t, r in ph if n == label]
     failures = []
-    ph = dict((n, (t, r)) for n, t, r in phases_tessera(SAMPLE_TESSERA, [r"^alpha: hello"]))
+    ph = dict((n, (t, r)) for n, t, r in phases_tessera(SAMPLE_TESSERA, [r"^alpha: hello"],
+                                                         ["linux1"]))
     # Lines before the tsc: line ran on the loader's 2700000 kHz, not 2596155:
     # the page allocator line is the one with the least lag, so it anchors.
     off = 10.291 - 0.201566 * 2700000 / 2596155
@@ -391,6 +415,7 @@ def self_test():
             "domain alpha built (32 MiB)": off + 0.842212,
             "domain alpha first instruction": off + 0.969459,
             "first output: ^alpha: hello": 11.061,
+            "linux1 kernel's first line": 11.500, "linux1 userspace": 14.250,
             "  read \\guests\\hello.elf (0.0 MiB)": 10.120,
             "  read \\guests\\hello.elf (0.0 MiB) #2": 10.125}
     for label, t in want.items():
@@ -477,8 +502,10 @@ def main():
         for setup, tree in (("guests", "tessera-guests.dts"), ("tlinux", "tessera-linux.dts"),
                             ("tlinux2", "tessera-linux2.dts")):
             if setup in setups:
-                esps[setup] = tessera_esp(work, build, os.path.join(TOP, "bench", "boot", tree),
-                                          setup)
+                tree = os.path.join(TOP, "bench", "boot", tree)
+                if setup == "tlinux":
+                    tree = tree_with_vcpus(work, tree, args.smp)
+                esps[setup] = tessera_esp(work, build, tree, setup)
         for run in range(args.runs):
             for s in setups:
                 log("bench/boot: run %d/%d: %s (load %s)" % (run + 1, args.runs, s,
@@ -493,17 +520,17 @@ def main():
                     lines = run_qemu(qemu_cmd(args, work, esps["xen"]),
                                      lambda l: USERSPACE_MARK in l, args.timeout)
                     ph = phases_xen(lines, assets, args.xen_kernel)
-                elif s == "tlinux":
-                    lines = run_qemu(qemu_cmd(args, work, esps[s]),
-                                     lambda l: "first instruction" in l, args.timeout)
-                    ph = phases_tessera(lines, [])
                 else:
+                    marks = ([] if s == "tlinux" else GUEST_MARKS) + [
+                        r"^%s: %s" % (d, re.escape(USERSPACE_MARK))
+                        for d in LINUX_DOMAINS.get(s, [])]
                     seen = set()
                     def done(l):
-                        seen.update(m for m in GUEST_MARKS if re.search(m, l))
-                        return len(seen) == len(GUEST_MARKS)
+                        seen.update(m for m in marks if re.search(m, l))
+                        return len(seen) == len(marks)
                     lines = run_qemu(qemu_cmd(args, work, esps[s]), done, args.timeout)
-                    ph = phases_tessera(lines, GUEST_MARKS)
+                    ph = phases_tessera(lines, [] if s == "tlinux" else GUEST_MARKS,
+                                        LINUX_DOMAINS.get(s, []))
                 if args.logs:
                     os.makedirs(args.logs, exist_ok=True)
                     with open(os.path.join(args.logs, "%s-%d.log" % (s, run + 1)), "w") as f:
@@ -542,7 +569,8 @@ def report(results, args):
     titles = {"linux": "Linux direct (QEMU -kernel, PVH entry, no firmware)",
               "xen": "Xen 4.17 from OVMF, Linux (%s) as PV dom0" % args.xen_kernel,
               "guests": "Tessera from OVMF, two test guests (bench/boot/tessera-guests.dts)",
-              "tlinux": "Tessera from OVMF, Linux as one PVH domain (bench/boot/tessera-linux.dts)",
+              "tlinux": "Tessera from OVMF, Linux as one PVH domain of %d vCPU(s) "
+                        "(bench/boot/tessera-linux.dts)" % args.smp,
               "tlinux2": "Tessera from OVMF, Linux as two PVH domains + two test guests "
                          "(bench/boot/tessera-linux2.dts)"}
     print("bench/boot: seconds from QEMU start, median of %d runs [min-max]; +delta: median time"
@@ -562,14 +590,15 @@ def report(results, args):
                 cell += "  %7.1f MiB/s" % statistics.median(rates)
             print("  %-52s %s" % (name, cell))
     xen = medians.get(("xen", "dom0 userspace"))
-    for setup, what in (("guests", "two test guests"),
-                        ("tlinux2", "two test guests behind two Linux builds")):
-        ours = [v for (s, name), v in medians.items() if s == setup and name.startswith("first output")]
-        if len(ours) == len(GUEST_MARKS) and xen:
-            print("\nheadline: %s: first output at %.3f s; Xen's dom0 in userspace at %.3f s: %.2fx"
-                  % (what, max(ours), xen, max(ours) / xen))
-    if any(s in ("tlinux", "tlinux2") for s in results):
-        print("Linux as a Tessera PVH domain: reaches its first instruction, not userspace yet")
+    if xen:
+        for setup, what in (("guests", "two test guests' first output"),
+                            ("tlinux2", "two Linux domains in userspace and two test guests' "
+                                        "first output")):
+            ours = [v for (s, name), v in medians.items() if s == setup and
+                    (name.startswith("first output") or name.endswith(" userspace"))]
+            if len(ours) == len(GUEST_MARKS) + len(LINUX_DOMAINS.get(setup, [])):
+                print("\nheadline: %s at %.3f s; Xen's dom0 in userspace at %.3f s: %.2fx"
+                      % (what, max(ours), xen, max(ours) / xen))
 
 
 if __name__ == "__main__":

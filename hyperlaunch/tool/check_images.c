@@ -5,11 +5,13 @@
  * check the hypervisor makes at boot on what the loader placed, so that a
  * kernel that is neither PVH- nor bzImage-bootable, an initramfs that does
  * not fit the domain's memory and the like are refused here with the line
- * the hypervisor would print. Modules given by address (reg) have no file
- * here: they are checked at boot only.
+ * the hypervisor would print, and kept for --json beside the tree's own
+ * diagnostics. Modules given by address (reg) have no file here: they are
+ * checked at boot only.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <libfdt.h>
 #include <domain-builder/builder.h>
 #include "tool.h"
 
@@ -55,8 +57,34 @@ static uint32_t domain_shm(const struct hl_plan *plan, unsigned index, struct db
     return n;
 }
 
-/* 1 if domain index's images are refused (said on stderr), else 0. */
-static unsigned check_domain(const struct tree *t, const struct hl_plan *plan, unsigned index)
+/*
+ * A refused image, on stderr at the domain node's source line (the line the
+ * hypervisor prints, after FILE:LINE:) and in --json's diagnostics.
+ */
+static void report(const struct tree *t, const struct check_opts *opts, const struct hl_domain *d,
+                   const struct db_diag *diag)
+{
+    struct diag_record r = { .diag.severity = HL_ERROR };
+    const char *file = t->path;
+
+    db_diag_format(diag, r.text, sizeof(r.text));
+    if (fdt_get_path(t->blob, d->node, r.diag.path, sizeof(r.diag.path)) == 0 &&
+        srcmap_find(&t->map, r.diag.path, NULL, &file, &r.line))
+        fprintf(stderr, "%s:%u: error: %s\n", file, r.line, r.text);
+    else
+        fprintf(stderr, "%s: error: %s\n", file, r.text);
+    if (!opts->diags)
+        return;
+    snprintf(r.code, sizeof(r.code), "%s", db_err_name(diag->code));
+    snprintf(r.diag.domain, sizeof(r.diag.domain), "%s", d->name);
+    snprintf(r.file, sizeof(r.file), "%s", file);
+    if (diag_list_add_record(opts->diags, &r) != 0)
+        perror("tessera");
+}
+
+/* 1 if domain index's images are refused (reported), else 0. */
+static unsigned check_domain(const struct tree *t, const struct check_opts *opts,
+                             const struct hl_plan *plan, unsigned index)
 {
     const struct hl_domain *d = &plan->domains[index];
     struct db_shm shm[DB_MAX_SHM];
@@ -95,10 +123,7 @@ static unsigned check_domain(const struct tree *t, const struct hl_plan *plan, u
     }
     spec.nr_shm = domain_shm(plan, index, shm);
     if (db_check_runnable(&spec, &layout, &diag)) {
-        char line[320];
-
-        db_diag_format(&diag, line, sizeof(line));
-        fprintf(stderr, "%s: error: %s\n", t->path, line);
+        report(t, opts, d, &diag);
         refused = 1;
     }
     free(rd);
@@ -106,11 +131,12 @@ static unsigned check_domain(const struct tree *t, const struct hl_plan *plan, u
     return refused;
 }
 
-unsigned check_images(const struct tree *t, const struct hl_plan *plan)
+unsigned check_images(const struct tree *t, const struct hl_plan *plan,
+                      const struct check_opts *opts)
 {
     unsigned errors = 0;
 
     for (unsigned i = 0; i < plan->nr_domains; i++)
-        errors += check_domain(t, plan, i);
+        errors += check_domain(t, opts, plan, i);
     return errors;
 }

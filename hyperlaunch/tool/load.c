@@ -188,7 +188,7 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
     };
     unsigned errors = hl_build_plan(&in, plan);
     /* The images only once the tree is valid: then the modules are all found. */
-    return errors ? errors : check_images(t, plan);
+    return errors ? errors : check_images(t, plan, opts);
 }
 
 /* "512M", "2G", "1048576", "64K": bytes. */

@@ -7,7 +7,7 @@
 
 #define JSON_SCHEMA_VERSION 1
 
-int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file, unsigned line)
+int diag_list_add_record(struct diag_list *l, const struct diag_record *r)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -17,13 +17,19 @@ int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file
         l->v = v;
         l->cap = cap;
     }
-    struct diag_record *r = &l->v[l->n++];
-    r->diag = *d;
-    /* d->property points into the tree, which outlives the list. */
-    snprintf(r->file, sizeof(r->file), "%s", file ? file : "");
-    r->line = line;
-    hl_diag_format(d, r->text, sizeof(r->text));
+    l->v[l->n++] = *r;
     return 0;
+}
+
+int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file, unsigned line)
+{
+    struct diag_record r = { .diag = *d, .line = line };
+
+    /* d->property points into the tree, which outlives the list. */
+    snprintf(r.code, sizeof(r.code), "%s", hl_diag_name(d->code));
+    snprintf(r.file, sizeof(r.file), "%s", file ? file : "");
+    hl_diag_format(d, r.text, sizeof(r.text));
+    return diag_list_add_record(l, &r);
 }
 
 void diag_list_free(struct diag_list *l)
@@ -231,7 +237,7 @@ static void json_diagnostics(FILE *out, const struct diag_list *l)
         const struct hl_diag *d = &r->diag;
         fprintf(out, "%s\n    {\"severity\": \"%s\", \"code\": ", i ? "," : "",
                 d->severity == HL_ERROR ? "error" : "warning");
-        json_string(out, hl_diag_name(d->code));
+        json_string(out, r->code);
         fputs(", \"file\": ", out);
         json_string(out, or_null(r->file));
         if (r->line)

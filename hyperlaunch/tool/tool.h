@@ -35,6 +35,7 @@ struct tree {
 /* Diagnostics kept for check --json, with their source positions. */
 struct diag_record {
     struct hl_diag diag;
+    char code[32];   /* hl_diag_name(diag.code), or the domain builder's code for an image */
     char file[1024]; /* "" if unknown */
     unsigned line;   /* 0 if unknown */
     char text[HL_DIAG_LINE_MAX];
@@ -81,7 +82,8 @@ int tree_find_module(const struct tree *t, const char *name, char *out, size_t s
 /* Validates; prints every diagnostic to stderr. Returns the error count. */
 unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_plan *plan);
 /* check_images.c: the domains' kernel and ramdisk files as the hypervisor checks them; errors. */
-unsigned check_images(const struct tree *t, const struct hl_plan *plan);
+unsigned check_images(const struct tree *t, const struct hl_plan *plan,
+                      const struct check_opts *opts);
 int parse_size(const char *s, uint64_t *bytes);
 int parse_uint(const char *s, uint32_t *out);
 /* --cpus (c), --mem (m), --ram-map (r), --module-path (p): 0, or 2 on a bad value. */
@@ -97,6 +99,7 @@ int take_tree_operand(const char *cmd, int first, int end, char **argv, struct t
 void print_plan(FILE *out, const struct hl_plan *plan, const struct tree *t);
 /* print_json.c */
 int diag_list_add(struct diag_list *l, const struct hl_diag *d, const char *file, unsigned line);
+int diag_list_add_record(struct diag_list *l, const struct diag_record *r);
 void diag_list_free(struct diag_list *l);
 void print_json(FILE *out, const struct hl_plan *plan, const struct tree *t,
                 const struct check_opts *o, bool valid);

@@ -590,7 +590,7 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
         return false;
     }
-    image_placement_report(ds->name);
+    image_placement_report(d);
     /* A PV kernel's hypercall page: the builder's stubs are replaced by the type's own. */
     if (layout.mode == DB_MODE_PV && layout.hypercall_page.size &&
         !arch_virt->hypercall_page_write(d, mk_gpaddr(layout.hypercall_page.gpa))) {

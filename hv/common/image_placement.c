@@ -63,13 +63,13 @@ static uint64_t mib_per_s(uint64_t bytes, uint64_t ticks)
     return ticks ? (bytes >> 10) * tsc_khz() / ticks * 1000 / 1024 : 0;
 }
 
-void image_placement_report(const char *name)
+void image_placement_report(const struct domain *d)
 {
     if (!placing.copied && !placing.mapped)
         return;
-    printk("tessera: domain %s: images placed: %llu KiB copied in %llu us (%llu MiB/s, %s), "
-           "%llu KiB mapped in %llu us\n",
-           name, (unsigned long long)(placing.copied >> 10),
+    printk("tessera: domain %s (id %u): images placed: %llu KiB copied in %llu us (%llu MiB/s, "
+           "%s), %llu KiB mapped in %llu us\n",
+           d->name, d->domid, (unsigned long long)(placing.copied >> 10),
            (unsigned long long)ticks_to_us(placing.copy_ticks),
            (unsigned long long)mib_per_s(placing.copied, placing.copy_ticks),
            placing.all_cpus ? "all CPUs" : "one CPU", (unsigned long long)(placing.mapped >> 10),

@@ -22,8 +22,8 @@ void image_placement_begin(bool all_cpus);
 int image_placement_copy(void *ctx, uint64_t gpa, const void *src, uint64_t len);
 /* The module at host pa (size bytes, pages the loader placed) mapped at gpa; p2m_map_boot_ram()'s result. */
 int image_placement_map(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t size);
-/* "tessera: domain NAME: images placed: ..." when anything was placed. */
-void image_placement_report(const char *name);
+/* "tessera: domain NAME (id N): images placed: ..." when anything was placed. */
+void image_placement_report(const struct domain *d);
 /*
  * With `bench-memcpy` on the command line: times a 32 MiB memcpy() between
  * two blocks already touched, on this CPU, and prints its rate, the

@@ -39,6 +39,31 @@ EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
     return EFI_SUCCESS;
 }
 
+EFI_STATUS pages_alloc_aligned(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
+                               uint64_t align, uint64_t *addr)
+{
+    EFI_PHYSICAL_ADDRESS a = *addr;
+    UINTN pages = page_round_up(bytes) / PAGE_SIZE, slack = align / PAGE_SIZE - 1;
+    uint64_t base, end;
+    EFI_STATUS s;
+
+    if (allocation_count == MAX_ALLOCATIONS || pages == 0)
+        return EFI_OUT_OF_RESOURCES;
+    s = boot_services->AllocatePages(how, (EFI_MEMORY_TYPE)efi_type, pages + slack, &a);
+    if (EFI_ERROR(s))
+        return s;
+    base = (a + align - 1) & ~(align - 1);
+    end = base + pages * PAGE_SIZE;
+    /* The slack on both sides goes back at once. */
+    if (base > a)
+        boot_services->FreePages(a, (base - a) / PAGE_SIZE);
+    if (a + (pages + slack) * PAGE_SIZE > end)
+        boot_services->FreePages(end, (a + (pages + slack) * PAGE_SIZE - end) / PAGE_SIZE);
+    allocations[allocation_count++] = (struct allocation){ base, pages };
+    *addr = base;
+    return EFI_SUCCESS;
+}
+
 void pages_free(uint64_t addr)
 {
     for (unsigned i = 0; i < allocation_count; i++) {

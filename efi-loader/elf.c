@@ -133,7 +133,7 @@ EFI_STATUS hv_load(struct loader *ld)
     const char *why;
     EFI_STATUS s;
 
-    s = file_load(ld, ld->hv_path, EfiLoaderData, 0, NULL, &addr, &size);
+    s = file_load(ld, ld->hv_path, EfiLoaderData, 0, PAGE_SIZE, NULL, &addr, &size);
     if (EFI_ERROR(s))
         return s;
     file = (const uint8_t *)(uintptr_t)addr;

@@ -123,13 +123,14 @@ static void report_speed(const struct loader *ld, const char *path, uint64_t len
 
 /*
  * Reads a whole file (path already normalised) into fresh pages of efi_type,
- * below max_addr unless it is 0, in one Read request: the file system driver
+ * below max_addr unless it is 0, at a multiple of align if the file has at
+ * least align bytes, in one Read request: the file system driver
  * turns it into as few block reads as the file's clusters allow. Errors are
  * reported here, naming the file and, if given, the tree node that referenced
  * it.
  */
 EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type, uint64_t max_addr,
-                     const char *referrer, uint64_t *addr, uint64_t *size)
+                     uint64_t align, const char *referrer, uint64_t *addr, uint64_t *size)
 {
     CHAR16 wide[LOADER_PATH_MAX];
     EFI_FILE_HANDLE f;
@@ -167,7 +168,8 @@ EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type, uin
         s = EFI_LOAD_ERROR;
         goto out;
     }
-    s = pages_alloc(max_addr ? AllocateMaxAddress : AllocateAnyPages, efi_type, len, &base);
+    s = pages_alloc_aligned(max_addr ? AllocateMaxAddress : AllocateAnyPages, efi_type, len,
+                            len >= align ? align : PAGE_SIZE, &base);
     if (EFI_ERROR(s)) {
         report(path, "out of memory", referrer);
         s = EFI_OUT_OF_RESOURCES;

@@ -38,6 +38,7 @@ struct loader {
     char hv_path[LOADER_PATH_MAX];
     char cmdline[LOADER_CMDLINE_MAX];
     uint32_t cmdline_len;
+    bool bench_blockio; /* load option bench-blockio */
 
     void *tree;          /* in TESSERA_MEM_LAUNCH_TREE pages */
     uint64_t tree_alloc; /* bytes allocated for it */
@@ -70,6 +71,9 @@ const char *efi_status_text(EFI_STATUS s);
 /* alloc.c: page allocations, remembered so a failed boot can free them all. */
 void alloc_init(EFI_BOOT_SERVICES *bs);
 EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes, uint64_t *addr);
+/* The same at a multiple of align (a power of two, at least a page). */
+EFI_STATUS pages_alloc_aligned(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
+                               uint64_t align, uint64_t *addr);
 void pages_free(uint64_t addr);
 void pages_free_all(void);
 
@@ -78,12 +82,16 @@ void pages_free_all(void);
 EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size,
                          bool skip_program_name);
 
+/* blockio.c: the volume's raw block-I/O rate, printed (load option bench-blockio). */
+void blockio_bench(struct loader *ld, EFI_HANDLE device);
+
 /* file.c */
 bool path_normalise(const char *in, char *out, size_t out_size);
 EFI_STATUS volume_open(struct loader *ld, EFI_HANDLE device);
 void volume_close(struct loader *ld);
+/* A file of at least align bytes starts at a multiple of align, smaller ones at a page. */
 EFI_STATUS file_load(struct loader *ld, const char *path, uint32_t efi_type, uint64_t max_addr,
-                     const char *referrer, uint64_t *addr, uint64_t *size);
+                     uint64_t align, const char *referrer, uint64_t *addr, uint64_t *size);
 
 /* tree.c */
 EFI_STATUS tree_load(struct loader *ld);

@@ -76,7 +76,10 @@ static EFI_STATUS load_everything(struct loader *ld)
     if (EFI_ERROR(s))
         return s;
     ld->stamps.hv_read_tsc = rdtsc();
-    return modules_load(ld);
+    s = modules_load(ld);
+    if (!EFI_ERROR(s) && ld->bench_blockio)
+        blockio_bench(ld, image->DeviceHandle);
+    return s;
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);

@@ -109,6 +109,13 @@ static EFI_STATUS set_reg(struct loader *ld, const struct module_node *m, uint64
     return EFI_SUCCESS;
 }
 
+/*
+ * Modules of 2 MiB or more start 2 MiB aligned, so that the hypervisor can
+ * map the pages of one it gives a domain (a ramdisk, an ELF kernel's
+ * segments, linked 2 MiB aligned as Linux's are) as 2 MiB leaves.
+ */
+#define MODULE_ALIGN (2ull << 20)
+
 static EFI_STATUS load_module(struct loader *ld, int offset)
 {
     struct module_node m;
@@ -120,7 +127,7 @@ static EFI_STATUS load_module(struct loader *ld, int offset)
         return s;
     limit = cells_limit(m.address_cells);
     s = file_load(ld, m.file_path, TESSERA_EFI_MEMTYPE(TESSERA_MEM_MODULE), HANDOVER_MAX_ADDR,
-                  m.node_path, &addr, &size);
+                  MODULE_ALIGN, m.node_path, &addr, &size);
     if (EFI_ERROR(s))
         return s;
     if (addr + size - 1 > limit || size > cells_limit(m.size_cells)) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Load options: "launch=\path\x.dtb" and "hypervisor=\path\hv.elf" choose the
- * files; every other word goes, in order, into the hypervisor's command line.
+ * files, "bench-blockio" times the volume's block I/O; every other word goes,
+ * in order, into the hypervisor's command line.
  */
 #include <string.h>
 
@@ -45,6 +46,7 @@ EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size, boo
     memcpy(ld->hv_path, DEFAULT_HV_PATH, sizeof(DEFAULT_HV_PATH));
     ld->cmdline[0] = '\0';
     ld->cmdline_len = 0;
+    ld->bench_blockio = false;
 
     if (!opts || size % sizeof(CHAR16) || !looks_like_text(w, n)) {
         if (opts && size)
@@ -78,6 +80,9 @@ EFI_STATUS options_parse(struct loader *ld, const void *opts, uint32_t size, boo
             s = set_path(ld->tree_path, "launch=", word + 7);
         } else if (!strncmp(word, "hypervisor=", 11)) {
             s = set_path(ld->hv_path, "hypervisor=", word + 11);
+        } else if (!strcmp(word, "bench-blockio")) {
+            ld->bench_blockio = true;
+            s = EFI_SUCCESS;
         } else {
             size_t need = ld->cmdline_len + (ld->cmdline_len ? 1 : 0) + len;
 

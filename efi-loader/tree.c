@@ -43,7 +43,7 @@ EFI_STATUS tree_load(struct loader *ld)
     char why[160];
     int err;
 
-    s = file_load(ld, ld->tree_path, EfiLoaderData, 0, NULL, &addr, &size);
+    s = file_load(ld, ld->tree_path, EfiLoaderData, 0, PAGE_SIZE, NULL, &addr, &size);
     if (EFI_ERROR(s))
         return s;
     file = (const void *)(uintptr_t)addr;

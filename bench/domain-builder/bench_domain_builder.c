@@ -92,7 +92,7 @@ int main(int argc, char **argv)
     for (uint64_t i = 0; i < initrd_mib * MiB; i++)
         initrd[i] = (uint8_t)(i >> 7);
 
-    struct db_module mod = { initrd, initrd_mib * MiB, NULL };
+    struct db_module mod = { initrd, initrd_mib * MiB, NULL, false, 0 };
     struct db_domain_spec spec = {
         .name = "bench",
         .memory_bytes = 256 * MiB,

@@ -23,7 +23,7 @@ static void fuzz_build(const uint8_t *data, size_t size)
     static struct db_layout layout;
     static uint8_t *guest;
     static const uint8_t initrd[8192] = { 1 };
-    const struct db_module mod = { initrd, sizeof(initrd), "initrd" };
+    const struct db_module mod = { initrd, sizeof(initrd), "initrd", false, 0 };
     const struct db_shm shm = { "ring0", 0xE0000000ull, 0x10000, false, false };
     /* A private copy of exactly size bytes: reads past it are caught. */
     uint8_t *copy = malloc(size ? size : 1);

@@ -113,3 +113,48 @@ int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *
             return -1;
     return 0;
 }
+
+/* Takes [gpa, gpa + size) (page aligned, inside one range) out of l->populate. */
+static int populate_remove(struct db_layout *l, uint64_t gpa, uint64_t size, struct db_diag *diag)
+{
+    uint64_t gfn = gpa >> DB_PAGE_SHIFT, nr = size >> DB_PAGE_SHIFT;
+
+    if ((gpa | size) % DB_PAGE_SIZE || !nr)
+        return db_fail(diag, DB_ERR_SPEC, "range 0x%lx + 0x%lx to map: empty or not page aligned",
+                       gpa, size);
+    for (uint32_t i = 0; i < l->nr_populate; i++) {
+        struct db_frame_range *r = &l->populate[i];
+        uint64_t after;
+
+        if (gfn < r->gfn || gfn - r->gfn > r->nr || nr > r->nr - (gfn - r->gfn))
+            continue;
+        after = r->nr - (gfn - r->gfn) - nr;
+        if (gfn > r->gfn && after && l->nr_populate == DB_MAX_POPULATE)
+            return db_fail(diag, DB_ERR_UNSUPPORTED, "more than %u ranges of frames to back",
+                           DB_MAX_POPULATE);
+        r->nr = gfn - r->gfn;
+        if (!r->nr) { /* nothing before: the range becomes what is after, or goes */
+            *r = (struct db_frame_range){ gfn + nr, after };
+            if (!after)
+                *r = l->populate[--l->nr_populate];
+        } else if (after) {
+            l->populate[l->nr_populate++] = (struct db_frame_range){ gfn + nr, after };
+        }
+        return 0;
+    }
+    return db_fail(diag, DB_ERR_SPEC,
+                   "frames [0x%lx, 0x%lx) to map are not inside one backed range", gfn, gfn + nr);
+}
+
+int db_add_mapped(struct db_layout *l, uint64_t gpa, uint64_t host, uint64_t size,
+                  struct db_diag *diag)
+{
+    if (l->nr_mapped == DB_MAX_MAPPED)
+        return db_fail(diag, DB_ERR_UNSUPPORTED, "more than %u ranges to map", DB_MAX_MAPPED);
+    if (host % DB_PAGE_SIZE)
+        return db_fail(diag, DB_ERR_SPEC, "host 0x%lx to map: not page aligned", host);
+    if (populate_remove(l, gpa, size, diag))
+        return -1;
+    l->mapped[l->nr_mapped++] = (struct db_mapped_range){ gpa, host, size };
+    return 0;
+}

@@ -215,14 +215,27 @@ int db_elf_find_section(const struct db_elf *elf, const char *name, uint64_t *of
     return 0;
 }
 
-int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, const struct db_guest_mem *mem,
-                struct db_diag *diag)
+bool db_elf_seg_mappable(const struct db_elf_seg *s, uint64_t gpa, uint64_t host, uint64_t *lo,
+                         uint64_t *hi)
+{
+    *lo = DB_ALIGN_UP(gpa, DB_PAGE_SIZE);
+    *hi = DB_ALIGN_DOWN(gpa + s->filesz, DB_PAGE_SIZE);
+    return (host + s->offset - gpa) % DB_PAGE_SIZE == 0 && *lo < *hi;
+}
+
+int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, uint32_t mapped_segments,
+                const struct db_guest_mem *mem, struct db_diag *diag)
 {
     for (uint32_t i = 0; i < elf->nr_load; i++) {
         const struct db_elf_seg *s = &elf->load[i];
-        uint64_t gpa = s->paddr + dest_minus_paddr;
+        const uint8_t *src = elf->data + s->offset;
+        uint64_t gpa = s->paddr + dest_minus_paddr, lo = gpa + s->filesz, hi = lo;
 
-        if (db_mem_write(mem, gpa, elf->data + s->offset, s->filesz, diag) ||
+        /* A mapped segment's whole pages [lo, hi) are the file's own (host congruence given). */
+        if (mapped_segments & (1u << i))
+            db_elf_seg_mappable(s, gpa, gpa - s->offset, &lo, &hi);
+        if (db_mem_place(mem, gpa, src, lo - gpa, diag) ||
+            db_mem_place(mem, hi, src + (hi - gpa), gpa + s->filesz - hi, diag) ||
             db_mem_fill(mem, gpa + s->filesz, 0, s->memsz - s->filesz, diag))
             return -1;
     }

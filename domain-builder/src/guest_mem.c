@@ -21,6 +21,7 @@ void db_buffer_mem_init(struct db_guest_mem *mem, struct db_buffer_mem *bm, void
     mem->ctx = bm;
     mem->map = buffer_map;
     mem->gfn_to_mfn = NULL;
+    mem->copy = NULL;
 }
 
 uint64_t db_mem_mfn(const struct db_guest_mem *mem, uint64_t gfn)
@@ -69,6 +70,18 @@ int db_mem_write(const struct db_guest_mem *mem, uint64_t gpa, const void *src, 
                  struct db_diag *diag)
 {
     return mem_access(mem, gpa, (void *)(uintptr_t)src, 0, len, OP_WRITE, diag);
+}
+
+int db_mem_place(const struct db_guest_mem *mem, uint64_t gpa, const void *src, uint64_t len,
+                 struct db_diag *diag)
+{
+    if (!mem->copy)
+        return db_mem_write(mem, gpa, src, len, diag);
+    if (len && gpa + len < gpa)
+        return db_fail(diag, DB_ERR_GUEST_MEM, "guest range 0x%lx + 0x%lx wraps", gpa, len);
+    if (len && mem->copy(mem->ctx, gpa, src, len))
+        return db_fail(diag, DB_ERR_GUEST_MEM, "guest range 0x%lx + 0x%lx is not backed", gpa, len);
+    return 0;
 }
 
 int db_mem_fill(const struct db_guest_mem *mem, uint64_t gpa, uint8_t byte, uint64_t len,

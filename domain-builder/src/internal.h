@@ -84,6 +84,10 @@ int db_claim(struct db_placer *p, uint64_t base, uint64_t size, const char *what
 /* Finds and claims size bytes aligned to align inside [lo, hi), lowest or highest first. */
 int db_place(struct db_placer *p, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
              bool top_down, const char *what, uint64_t *gpa, struct db_diag *diag);
+/* The same at an address that is phase (< align) modulo align. */
+int db_place_phase(struct db_placer *p, uint64_t size, uint64_t align, uint64_t phase, uint64_t lo,
+                   uint64_t hi, bool top_down, const char *what, uint64_t *gpa,
+                   struct db_diag *diag);
 
 /* The memory map of an HVM domain (PVH, Linux) or the flat one of a PV domain. */
 int db_e820_build(const struct db_domain_spec *spec, bool pv, struct db_layout *layout,
@@ -118,8 +122,22 @@ int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *la
                    struct db_diag *diag);
 
 /* Shared building blocks. */
-int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, const struct db_guest_mem *mem,
-                struct db_diag *diag);
+/*
+ * Places every PT_LOAD at its paddr + dest_minus_paddr; of a segment whose
+ * bit is set in mapped_segments only the bytes outside its whole pages
+ * (the caller maps those from the file).
+ */
+int db_elf_load(const struct db_elf *elf, uint64_t dest_minus_paddr, uint32_t mapped_segments,
+                const struct db_guest_mem *mem, struct db_diag *diag);
+/* The whole pages [*lo, *hi) of segment s (at gpa) that can be mapped from the file at host; false if none. */
+bool db_elf_seg_mappable(const struct db_elf_seg *s, uint64_t gpa, uint64_t host, uint64_t *lo,
+                         uint64_t *hi);
+/*
+ * Adds a range the caller maps from host pages of its own (page aligned,
+ * inside one range of layout->populate, which loses it).
+ */
+int db_add_mapped(struct db_layout *layout, uint64_t gpa, uint64_t host, uint64_t size,
+                  struct db_diag *diag);
 int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *layout,
                      const struct db_guest_mem *mem, struct db_diag *diag);
 int db_write_string(const struct db_guest_mem *mem, struct db_region r, const char *s,

@@ -152,7 +152,7 @@ int db_linux_build(const struct db_domain_spec *spec, const struct db_layout *l,
 {
     const struct db_bzimage *bz = &l->image.bz;
 
-    if (db_mem_write(mem, l->kernel.gpa, bz->data + bz->pm_offset, bz->pm_size, diag) ||
+    if (db_mem_place(mem, l->kernel.gpa, bz->data + bz->pm_offset, bz->pm_size, diag) ||
         db_write_modules(spec, l, mem, diag) ||
         db_write_string(mem, l->cmdline, spec->cmdline, diag) ||
         write_zero_page(spec, l, mem, diag) ||

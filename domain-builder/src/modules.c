@@ -15,8 +15,11 @@ int db_write_modules(const struct db_domain_spec *spec, const struct db_layout *
 {
     for (uint32_t i = 0; i < layout->nr_modules; i++) {
         const struct db_region *r = &layout->modules[i];
+        bool mapped = layout->mapped_modules & (1u << i);
 
-        if (db_mem_write(mem, r->gpa, spec->modules[i].data, spec->modules[i].size, diag) ||
+        /* A mapped module's bytes are already there: only the end of its last page. */
+        if ((!mapped &&
+             db_mem_place(mem, r->gpa, spec->modules[i].data, spec->modules[i].size, diag)) ||
             db_mem_fill(mem, r->gpa + spec->modules[i].size, 0, r->size - spec->modules[i].size,
                         diag))
             return -1;

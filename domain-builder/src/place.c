@@ -52,9 +52,24 @@ int db_claim(struct db_placer *p, uint64_t base, uint64_t size, const char *what
     return 0;
 }
 
+/* The lowest address >= x that is phase modulo align. */
+static uint64_t phase_up(uint64_t x, uint64_t align, uint64_t phase)
+{
+    return x <= phase ? phase : DB_ALIGN_UP(x - phase, align) + phase;
+}
+
+/* The highest address <= x that is phase modulo align; false if there is none. */
+static bool phase_down(uint64_t x, uint64_t align, uint64_t phase, uint64_t *at)
+{
+    if (x < phase)
+        return false;
+    *at = DB_ALIGN_DOWN(x - phase, align) + phase;
+    return true;
+}
+
 /* Tries RAM entry [lo, hi) (already clipped); returns 1 and *gpa on success. */
 static int fit(const struct db_placer *p, uint64_t lo, uint64_t hi, uint64_t size, uint64_t align,
-               bool top_down, uint64_t *gpa)
+               uint64_t phase, bool top_down, uint64_t *gpa)
 {
     const struct db_claim *c;
     uint64_t at;
@@ -62,8 +77,8 @@ static int fit(const struct db_placer *p, uint64_t lo, uint64_t hi, uint64_t siz
     if (hi <= lo || hi - lo < size)
         return 0;
     if (!top_down) {
-        for (at = DB_ALIGN_UP(lo, align); at >= lo && at <= hi - size;
-             at = DB_ALIGN_UP(c->base + c->size, align)) {
+        for (at = phase_up(lo, align, phase); at >= lo && at <= hi - size;
+             at = phase_up(c->base + c->size, align, phase)) {
             c = collides(p, at, size);
             if (!c) {
                 *gpa = at;
@@ -71,22 +86,24 @@ static int fit(const struct db_placer *p, uint64_t lo, uint64_t hi, uint64_t siz
             }
         }
     } else {
-        for (at = DB_ALIGN_DOWN(hi - size, align); at >= lo && at <= hi - size;) {
+        if (!phase_down(hi - size, align, phase, &at))
+            return 0;
+        while (at >= lo) {
             c = collides(p, at, size);
             if (!c) {
                 *gpa = at;
                 return 1;
             }
-            if (c->base < lo + size)
+            if (c->base < lo + size || !phase_down(c->base - size, align, phase, &at))
                 break;
-            at = DB_ALIGN_DOWN(c->base - size, align);
         }
     }
     return 0;
 }
 
-int db_place(struct db_placer *p, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
-             bool top_down, const char *what, uint64_t *gpa, struct db_diag *diag)
+int db_place_phase(struct db_placer *p, uint64_t size, uint64_t align, uint64_t phase, uint64_t lo,
+                   uint64_t hi, bool top_down, const char *what, uint64_t *gpa,
+                   struct db_diag *diag)
 {
     const struct db_layout *l = p->layout;
 
@@ -95,10 +112,16 @@ int db_place(struct db_placer *p, uint64_t size, uint64_t align, uint64_t lo, ui
         uint64_t elo = e->addr > lo ? e->addr : lo;
         uint64_t ehi = e->addr + e->size < hi ? e->addr + e->size : hi;
 
-        if (e->type == DB_E820_RAM && fit(p, elo, ehi, size, align, top_down, gpa))
+        if (e->type == DB_E820_RAM && fit(p, elo, ehi, size, align, phase, top_down, gpa))
             return db_claim(p, *gpa, size, what, diag);
     }
     return db_fail(diag, DB_ERR_NO_MEMORY,
                    "no room for %s (0x%lx bytes, aligned 0x%lx) in [0x%lx, 0x%lx) of guest RAM",
                    what, size, align, lo, hi);
+}
+
+int db_place(struct db_placer *p, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi,
+             bool top_down, const char *what, uint64_t *gpa, struct db_diag *diag)
+{
+    return db_place_phase(p, size, align, 0, lo, hi, top_down, what, gpa, diag);
 }

@@ -284,7 +284,7 @@ int db_pv_build(const struct db_domain_spec *spec, const struct db_layout *l,
     uint64_t vb = l->pv_virt_base;
     struct start_info si;
 
-    if (db_elf_load(&l->image.elf, l->pv_virt_offset - vb, mem, diag) ||
+    if (db_elf_load(&l->image.elf, l->pv_virt_offset - vb, 0, mem, diag) ||
         db_write_modules(spec, l, mem, diag) || write_p2m(l, mem, diag) ||
         db_mem_fill(mem, l->xenstore.gpa, 0, PAGE, diag) ||
         db_mem_fill(mem, l->console.gpa, 0, PAGE, diag) || write_page_tables(l, mem, diag) ||

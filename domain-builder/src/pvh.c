@@ -24,6 +24,55 @@ static int place_string(struct db_placer *p, const char *s, const char *what, st
     return db_place(p, r->size, 8, BOOT_LO, BOOT_HI, false, what, &r->gpa, diag);
 }
 
+/*
+ * Module i, from the top of RAM below 4 GiB down, away from the kernel. A
+ * module the caller maps goes where its host pages can be mapped with the
+ * largest leaves: congruent to them modulo 2 MiB if there is room, else
+ * modulo a page (which any page-aligned address is).
+ */
+static int place_module(struct db_placer *p, const struct db_module *m, uint32_t i,
+                        struct db_layout *l, struct db_diag *diag)
+{
+    const char *what = i ? "module" : "the initramfs (module 0)";
+    struct db_region *r = &l->modules[i];
+
+    r->size = DB_ALIGN_UP(m->size, DB_PAGE_SIZE);
+    if (!m->map)
+        return db_place(p, r->size, DB_PAGE_SIZE, DB_MiB(1), DB_GiB(4), true, what, &r->gpa, diag);
+    if (m->host_addr % DB_PAGE_SIZE)
+        return db_fail(diag, DB_ERR_SPEC, "module %u to map at host 0x%lx: not page aligned", i,
+                       m->host_addr);
+    if (db_place_phase(p, r->size, DB_MiB(2), m->host_addr % DB_MiB(2), DB_MiB(1), DB_GiB(4), true,
+                       what, &r->gpa, diag) &&
+        db_place(p, r->size, DB_PAGE_SIZE, DB_MiB(1), DB_GiB(4), true, what, &r->gpa, diag))
+        return -1;
+    l->mapped_modules |= 1u << i;
+    return db_add_mapped(l, r->gpa, m->host_addr, r->size, diag);
+}
+
+/* The whole pages of each segment the file's own pages can back (spec->kernel_map). */
+static int map_segments(const struct db_domain_spec *spec, struct db_layout *l,
+                        struct db_diag *diag)
+{
+    const struct db_elf *elf = &l->image.elf;
+
+    if (spec->kernel_host_addr % DB_PAGE_SIZE)
+        return db_fail(diag, DB_ERR_SPEC, "kernel to map at host 0x%lx: not page aligned",
+                       spec->kernel_host_addr);
+    for (uint32_t i = 0; i < elf->nr_load; i++) {
+        const struct db_elf_seg *s = &elf->load[i];
+        uint64_t lo, hi;
+
+        if (!db_elf_seg_mappable(s, s->paddr, spec->kernel_host_addr, &lo, &hi))
+            continue;
+        if (db_add_mapped(l, lo, spec->kernel_host_addr + s->offset + (lo - s->paddr), hi - lo,
+                          diag))
+            return -1;
+        l->mapped_segments |= 1u << i;
+    }
+    return 0;
+}
+
 int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l, struct db_diag *diag)
 {
     const struct db_elf *elf = &l->image.elf;
@@ -36,6 +85,8 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l, struc
     for (i = 0; i < elf->nr_load; i++)
         if (db_claim(&p, elf->load[i].paddr, elf->load[i].memsz, "kernel segment", diag))
             return -1;
+    if (spec->kernel_map && map_segments(spec, l, diag))
+        return -1;
     l->kernel = (struct db_region){ elf->paddr_lo, elf->paddr_hi - elf->paddr_lo };
     l->entry = l->notes.phys32_entry;
     if (l->entry < elf->paddr_lo || l->entry >= elf->paddr_hi || l->entry > UINT32_MAX)
@@ -80,14 +131,10 @@ int db_pvh_prepare(const struct db_domain_spec *spec, struct db_layout *l, struc
         if (place_string(&p, spec->modules[i].cmdline, "module command line", &l->mod_cmdline[i],
                          diag))
             return -1;
-    /* Modules from the top of RAM below 4 GiB down, away from the kernel. */
     l->nr_modules = spec->nr_modules;
-    for (i = 0; i < spec->nr_modules; i++) {
-        l->modules[i].size = DB_ALIGN_UP(spec->modules[i].size, DB_PAGE_SIZE);
-        if (db_place(&p, l->modules[i].size, DB_PAGE_SIZE, DB_MiB(1), DB_GiB(4), true,
-                     i ? "module" : "the initramfs (module 0)", &l->modules[i].gpa, diag))
+    for (i = 0; i < spec->nr_modules; i++)
+        if (place_module(&p, &spec->modules[i], i, l, diag))
             return -1;
-    }
     return 0;
 }
 
@@ -144,7 +191,8 @@ int db_pvh_build(const struct db_domain_spec *spec, const struct db_layout *l,
     };
     uint32_t i;
 
-    if (db_elf_load(&l->image.elf, 0, mem, diag) || db_write_modules(spec, l, mem, diag) ||
+    if (db_elf_load(&l->image.elf, 0, l->mapped_segments, mem, diag) ||
+        db_write_modules(spec, l, mem, diag) ||
         db_write_string(mem, l->cmdline, spec->cmdline, diag))
         return -1;
     for (i = 0; i < l->nr_e820; i++) {

@@ -22,6 +22,7 @@
 #include <hv/domain_registry.h>
 #include <hv/domains.h>
 #include <hv/evtchn.h>
+#include <hv/image_placement.h>
 #include <hv/p2m.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
@@ -32,9 +33,10 @@
 #include <hv/smp.h>
 #include <hv/timeline.h>
 
-/* The boot plan: read only while domains are built, then NULL. */
+/* The boot plan and information: read only while domains are built, then NULL. */
 static struct hl_plan plan_storage;
 static const struct hl_plan *plan;
+static const struct tessera_bootinfo *boot_info;
 
 #define SHM_ID_MAX    16 /* xen,shm-id: at most 15 characters */
 #define POOL_NAME_MAX 32 /* for messages */
@@ -44,6 +46,7 @@ static const struct hl_plan *plan;
 struct spec_module {
     uint64_t base, size; /* host-physical, a range the loader placed */
     const char *cmdline; /* in the spec, or NULL */
+    bool map;            /* its pages become the domain's (module_mappable()) */
 };
 
 struct spec_shm {
@@ -298,6 +301,38 @@ static void copy_links(unsigned int index, struct domain_spec *ds)
     }
 }
 
+/* Whether no policy of hd rebuilds it: then nothing needs its images again. */
+static bool never_restarts(const struct hl_domain *hd)
+{
+    return hd->on_poweroff != HL_ACTION_RESTART && hd->on_reboot != HL_ACTION_RESTART &&
+           hd->on_crash != HL_ACTION_RESTART;
+}
+
+/*
+ * Whether plan domain index may have the pages of its module mod (kernel or
+ * ramdisk) rather than a copy (docs/performance.md, "Image placement"): a
+ * PVH domain that is never rebuilt (a restart needs the pristine image), a
+ * module no other module of the plan overlaps (a second user would see the
+ * first one's writes), and pages that are one loader-placed module's alone
+ * and that the memory map calls module memory.
+ */
+static bool module_mappable(unsigned int index, const struct hl_module *mod)
+{
+    const struct hl_domain *hd = &plan->domains[index];
+    uint64_t end = ALIGN_UP(mod->base + mod->size, PAGE_SIZE);
+    unsigned int i;
+
+    if (hd->type != HL_DOMAIN_PVH || !never_restarts(hd) || !IS_ALIGNED(mod->base, PAGE_SIZE))
+        return false;
+    for (i = 0; i < plan->nr_modules; i++) {
+        const struct hl_module *m = &plan->modules[i];
+
+        if (m != mod && m->size && m->base < end && mod->base < m->base + m->size)
+            return false;
+    }
+    return boot_module_exclusive(boot_info, mod->base, mod->size);
+}
+
 /*
  * Copies what plan domain index needs at run time into pages of its own
  * (specs[index]); false after saying why.
@@ -353,9 +388,11 @@ static bool copy_spec(unsigned int index)
     ds->affinity = (cpumask_t *)(ds->shm + nr_shm);
     ds->evtchns = (struct spec_evtchn *)(ds->affinity + hd->vcpus);
     at = (char *)(ds->evtchns + nr_evtchns);
-    ds->kernel = (struct spec_module){ kernel->base, kernel->size, copy_string(&at, hd->bootargs) };
+    ds->kernel = (struct spec_module){ kernel->base, kernel->size, copy_string(&at, hd->bootargs),
+                                       module_mappable(index, kernel) };
     if (rd)
-        ds->ramdisk = (struct spec_module){ rd->base, rd->size, copy_string(&at, rd->bootargs) };
+        ds->ramdisk = (struct spec_module){ rd->base, rd->size, copy_string(&at, rd->bootargs),
+                                            module_mappable(index, rd) };
     copy_links(index, ds);
     for (v = 0; v < hd->vcpus; v++)
         vcpu_affinity(index, v, &ds->affinity[v]);
@@ -391,10 +428,13 @@ static bool prepare_domain(const struct domain_spec *ds)
     spec->nr_vcpus = ds->vcpus;
     spec->kernel = phys_to_virt(mk_paddr(ds->kernel.base));
     spec->kernel_size = ds->kernel.size;
+    spec->kernel_map = ds->kernel.map;
+    spec->kernel_host_addr = ds->kernel.base;
     spec->cmdline = ds->kernel.cmdline;
     if (ds->ramdisk.size) {
-        inputs.ramdisk = (struct db_module){ phys_to_virt(mk_paddr(ds->ramdisk.base)),
-                                             ds->ramdisk.size, ds->ramdisk.cmdline };
+        inputs.ramdisk =
+            (struct db_module){ phys_to_virt(mk_paddr(ds->ramdisk.base)), ds->ramdisk.size,
+                                ds->ramdisk.cmdline, ds->ramdisk.map, ds->ramdisk.base };
         spec->modules = &inputs.ramdisk;
         spec->nr_modules = 1;
     }
@@ -439,6 +479,13 @@ static int populate_with_progress(struct domain *d, gpaddr_t gpa, uint64_t size,
     return 0;
 }
 
+/* Whether m maps pages of module mod, one it may map (the builder computed m from its bytes). */
+static bool inside_module(const struct spec_module *mod, const struct db_mapped_range *m)
+{
+    return mod->map && m->host >= mod->base && m->size <= ALIGN_UP(mod->size, PAGE_SIZE) &&
+           m->host - mod->base <= ALIGN_UP(mod->size, PAGE_SIZE) - m->size;
+}
+
 /* A new domain for spec (plan domain index), its RAM backed as the layout says; NULL if not. */
 static struct domain *create_domain(unsigned int index, const struct domain_spec *ds)
 {
@@ -463,6 +510,19 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
                    (unsigned long long)layout.populate[i].gfn,
                    (unsigned long long)layout.populate[i].nr,
                    rc == -XEN_ENOMEM ? "out of memory or P2M pool exhausted" : "bad range");
+            domain_free(d);
+            return NULL;
+        }
+    }
+    /* Pages of the images themselves, where ds allowed it (module_mappable()). */
+    for (i = 0; i < layout.nr_mapped; i++) {
+        const struct db_mapped_range *m = &layout.mapped[i];
+
+        CHECK(inside_module(&ds->kernel, m) || inside_module(&ds->ramdisk, m));
+        if (image_placement_map(d, mk_gpaddr(m->gpa), mk_paddr(m->host), m->size)) {
+            printk("tessera: domain %s: cannot map its images' pages at 0x%llx (P2M pool "
+                   "exhausted)\n",
+                   ds->name, (unsigned long long)m->gpa);
             domain_free(d);
             return NULL;
         }
@@ -525,11 +585,14 @@ static bool build_into(struct domain *d, const struct domain_spec *ds)
                ds->name);
         return false;
     }
-    mem = (struct db_guest_mem){ .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL };
+    mem = (struct db_guest_mem){
+        .ctx = d, .map = guest_frame, .gfn_to_mfn = NULL, .copy = image_placement_copy
+    };
     if (db_build(&inputs.spec, &layout, &mem, &start, &diag)) {
         printk("tessera: domain %s: %s: %s\n", ds->name, db_err_name(diag.code), diag.msg);
         return false;
     }
+    image_placement_report(d);
     /* A PV kernel's hypercall page: the builder's stubs are replaced by the type's own. */
     if (layout.mode == DB_MODE_PV && layout.hypercall_page.size &&
         !arch_virt->hypercall_page_write(d, mk_gpaddr(layout.hypercall_page.gpa))) {
@@ -555,6 +618,7 @@ static struct domain *build_domain(unsigned int index)
     struct domain *d;
     unsigned int i;
 
+    image_placement_begin(true);
     if (!copy_spec(index) || !prepare_domain(specs[index]) ||
         !(d = create_domain(index, specs[index])))
         return NULL;
@@ -635,6 +699,8 @@ static bool layout_backed(const struct domain *d)
 
 bool domain_restart_begin(struct domain *d)
 {
+    /* A domain given its images' pages has no policy that restarts it (module_mappable()). */
+    CHECK(!specs[d->index]->kernel.map && !specs[d->index]->ramdisk.map);
     domain_reset(d);
     return place_vcpus(d, specs[d->index], true);
 }
@@ -652,6 +718,7 @@ enum restart_step domain_restart_step(struct domain *d)
      */
     d->state = DOMAIN_BUILT;
     spin_lock(&build_lock);
+    image_placement_begin(false); /* the other CPUs run domains */
     ok = prepare_domain(ds);
     CHECK(!ok || layout_backed(d));
     ok = ok && build_into(d, ds) && bind_evtchns(d, ds);
@@ -719,6 +786,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     static uint16_t start_order[HL_MAX_DOMAINS];
     unsigned int errors, i, failed, nr_domains;
 
+    boot_info = bi;
     machine_cpuid(&in.machine);
     in.boot_modules = boot_modules_indexed(bi, &in.nr_boot_modules);
     errors = hl_build_plan(&in, &plan_storage);
@@ -736,6 +804,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     sched_init();
     if (!cpupools_create(plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;
+    image_placement_bench_memcpy();
 
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
@@ -770,8 +839,9 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         plan->console_input == HL_NONE ? NULL : &domain_registry_at(plan->console_input)->console);
     nr_domains = plan->nr_domains;
     memcpy(start_order, plan->start_order, nr_domains * sizeof(start_order[0]));
-    /* From here on only the domains' specs: the plan and the tree are not read again. */
+    /* From here on only the domains' specs: the plan, the tree and bi are not read again. */
     plan = NULL;
+    boot_info = NULL;
 
     timeline_domains_starting(nr_domains);
     for (i = 0; i < nr_domains; i++) {

@@ -401,6 +401,11 @@ void *page_alloc_zeroed_virt(void)
     return phys_to_virt(pa);
 }
 
+bool page_alloc_manages(paddr_t pa)
+{
+    return zone_of(paddr_val(pa)) != NULL;
+}
+
 uint64_t page_alloc_free_pages(void)
 {
     return __atomic_load_n(&free_pages, __ATOMIC_RELAXED);

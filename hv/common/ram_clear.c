@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * A new domain's RAM cleared on every online CPU (hv/ram_clear.h): the
- * boot CPU would otherwise zero every byte alone while the others idle.
+ * A new domain's RAM cleared, and its images copied in, on every online CPU
+ * (hv/ram_clear.h): the boot CPU would otherwise do every byte alone while
+ * the others idle.
  */
 #include <string.h>
 #include <asm/cpu.h>
@@ -13,61 +14,82 @@
 
 #define PIECE MiB(2)
 
-struct clear_job {
+struct ram_job {
     const struct p2m *p2m;
     gpaddr_t gpa;
+    const uint8_t *src; /* NULL: zero */
     uint64_t size, pieces;
     uint64_t next;             /* the next piece to take */
-    unsigned int helpers_left; /* other CPUs still in clear_pieces() */
+    unsigned int helpers_left; /* other CPUs still in do_pieces() */
 };
 
-/* Zeroes one piece, a host-contiguous run of its pages at a time. */
-static void clear_piece(const struct clear_job *j, uint64_t i)
+/* Fills or copies one piece, a host-contiguous run of its pages at a time. */
+static void do_piece(const struct ram_job *j, uint64_t i)
 {
     uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
 
     while (off < end) {
-        paddr_t pa = p2m_lookup(j->p2m, gpaddr_add(j->gpa, off), NULL);
-        uint64_t len = PAGE_SIZE;
+        gpaddr_t at = gpaddr_add(j->gpa, off);
+        paddr_t pa = p2m_lookup(j->p2m, at, NULL);
+        uint64_t len = MIN(PAGE_SIZE - (gpaddr_val(at) & (PAGE_SIZE - 1)), end - off);
 
         CHECK(!paddr_eq(pa, INVALID_PADDR));
-        while (off + len < end && paddr_eq(p2m_lookup(j->p2m, gpaddr_add(j->gpa, off + len), NULL),
-                                           paddr_add(pa, len)))
-            len += PAGE_SIZE;
-        memset(phys_to_virt(pa), 0, len);
+        /* From the second page on, each step starts a page. */
+        while (off + len < end &&
+               paddr_eq(p2m_lookup(j->p2m, gpaddr_add(at, len), NULL), paddr_add(pa, len)))
+            len += MIN(PAGE_SIZE, end - off - len);
+        if (j->src)
+            memcpy(phys_to_virt(pa), j->src + off, len);
+        else
+            memset(phys_to_virt(pa), 0, len);
         off += len;
     }
 }
 
-static void clear_pieces(struct clear_job *j)
+static void do_pieces(struct ram_job *j)
 {
     uint64_t i;
 
     while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->pieces)
-        clear_piece(j, i);
+        do_piece(j, i);
 }
 
 /* On every other CPU; its last touch of the job (on the caller's stack) is the count. */
 static void helper(void *arg)
 {
-    struct clear_job *j = arg;
+    struct ram_job *j = arg;
 
-    clear_pieces(j);
+    do_pieces(j);
     __atomic_sub_fetch(&j->helpers_left, 1, __ATOMIC_RELEASE);
+}
+
+/* Other CPUs join only when there is more than one piece: waking them costs more than a piece. */
+static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus)
+{
+    struct ram_job j = {
+        .p2m = p2m,
+        .gpa = gpa,
+        .src = src,
+        .size = size,
+        .pieces = (size + PIECE - 1) / PIECE,
+    };
+
+    all_cpus = all_cpus && j.pieces > 1;
+    j.helpers_left = all_cpus ? nr_cpus_online - 1 : 0; /* whom smp_call_others() calls */
+    if (all_cpus)
+        smp_call_others(helper, &j, false);
+    do_pieces(&j);
+    while (__atomic_load_n(&j.helpers_left, __ATOMIC_ACQUIRE))
+        cpu_relax();
 }
 
 void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size)
 {
-    struct clear_job j = {
-        .p2m = p2m,
-        .gpa = gpa,
-        .size = size,
-        .pieces = (size + PIECE - 1) / PIECE,
-        .helpers_left = nr_cpus_online - 1, /* whom smp_call_others() calls */
-    };
+    run(p2m, gpa, NULL, size, true);
+}
 
-    smp_call_others(helper, &j, false);
-    clear_pieces(&j);
-    while (__atomic_load_n(&j.helpers_left, __ATOMIC_ACQUIRE))
-        cpu_relax();
+void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
+                     bool all_cpus)
+{
+    run(p2m, gpa, src, size, all_cpus);
 }

@@ -72,7 +72,7 @@ static void test_build(void **state)
                           "acpi=off pci=off tsc_early_khz=2000000 rdinit=/init";
     uint64_t initrd_size = 1 * MiB + 123;
     uint8_t *initrd = malloc(initrd_size);
-    struct db_module mod = { initrd, initrd_size, NULL };
+    struct db_module mod = { initrd, initrd_size, NULL, false, 0 };
     struct db_domain_spec spec = {
         .name = "debian",
         .memory_bytes = 256 * MiB,
@@ -157,7 +157,7 @@ static void test_vmlinux_pvh(void **state)
     static struct db_layout l;
     static uint8_t initrd[20000];
     const char *cmdline = "console=ttyS0 nokaslr acpi=off";
-    struct db_module mod = { initrd, sizeof(initrd), "initrd" };
+    struct db_module mod = { initrd, sizeof(initrd), "initrd", false, 0 };
     struct db_vcpu_state v;
     struct th_guest g;
     uint64_t entry, si, ml;
@@ -182,7 +182,7 @@ static void test_vmlinux_pv(void **state)
     static struct db_layout l;
     static uint8_t initrd[20000];
     const char *cmdline = "console=hvc0 earlyprintk=xen";
-    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_module mod = { initrd, sizeof(initrd), NULL, false, 0 };
     struct pv_frames frames = { NULL, NULL };
     struct db_vcpu_state v;
     struct th_guest g;

@@ -314,7 +314,7 @@ M(bz_two_modules)
 {
     UNUSED;
     static const uint8_t d[1] = { 1 };
-    static struct db_module m[2] = { { d, 1, 0 }, { d, 1, 0 } };
+    static struct db_module m[2] = { { d, 1, 0, false, 0 }, { d, 1, 0, false, 0 } };
     spec->modules = m;
     spec->nr_modules = 2;
 }
@@ -381,7 +381,7 @@ M(shm_long_id)
 M(module_empty)
 {
     UNUSED;
-    static const struct db_module m = { NULL, 0, NULL };
+    static const struct db_module m = { NULL, 0, NULL, false, 0 };
     spec->modules = &m;
     spec->nr_modules = 1;
 }

@@ -26,7 +26,7 @@ static void run(uint64_t mem, bool relocatable, uint64_t expect_load)
     uint64_t size;
     uint8_t *img = make_bzimage(relocatable, &size);
     const char *cmdline = "console=ttyS0 nokaslr acpi=off";
-    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_module mod = { initrd, sizeof(initrd), NULL, false, 0 };
     struct db_domain_spec spec = {
         .name = "linux",
         .memory_bytes = mem,
@@ -97,7 +97,7 @@ static void test_big_memory_layout(void **state)
 {
     static struct db_layout l;
     static const uint8_t initrd[8192] = { 1 };
-    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_module mod = { initrd, sizeof(initrd), NULL, false, 0 };
     uint64_t size;
     uint8_t *img = make_bzimage(true, &size);
     struct db_domain_spec spec = {

@@ -37,7 +37,7 @@ static void run(bool translate)
     static struct db_layout l;
     static uint8_t initrd[5000];
     const char *cmdline = "console=hvc0 pv=yes";
-    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_module mod = { initrd, sizeof(initrd), NULL, false, 0 };
     struct pv_frames frames = { translate ? to_gfn : NULL, translate ? to_mfn : NULL };
     struct db_vcpu_state v;
     struct db_guest_mem mem;

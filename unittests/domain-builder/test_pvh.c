@@ -105,7 +105,8 @@ static void test_modules(void **state)
     struct th_guest g;
     uint64_t size, si, ml;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
-    struct db_module mods[2] = { { m0, sizeof(m0), "initrd-args" }, { m1, sizeof(m1), NULL } };
+    struct db_module mods[2] = { { m0, sizeof(m0), "initrd-args", false, 0 },
+                                 { m1, sizeof(m1), NULL, false, 0 } };
     struct db_guest_range shm = { 0xE0000000, 2 * MiB, 0 };
     struct db_domain_spec spec = {
         .name = "mods",
@@ -245,7 +246,7 @@ static void test_shm_table_after_ramdisk(void **state)
     struct th_guest g;
     uint64_t size, si, ml, t, tsize;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
-    const struct db_module mods[1] = { { rd, sizeof(rd), NULL } };
+    const struct db_module mods[1] = { { rd, sizeof(rd), NULL, false, 0 } };
     const struct db_shm shm[1] = { { "ring0", 0x30000000, 0x10000, false, false } };
     struct db_domain_spec spec = {
         .name = "shm",
@@ -285,7 +286,7 @@ static void test_memory_hole(void **state)
     uint64_t size;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     static const uint8_t initrd[4096] = { 1 };
-    struct db_module mod = { initrd, sizeof(initrd), "m" };
+    struct db_module mod = { initrd, sizeof(initrd), "m", false, 0 };
     struct db_domain_spec spec = {
         .name = "big",
         .memory_bytes = 6144 * MiB,
@@ -343,7 +344,7 @@ static void test_scattered_equals_buffer(void **state)
     static struct db_layout l;
     static struct scattered s;
     struct db_vcpu_state v1, v2;
-    struct db_guest_mem mem = { &s, scattered_map, NULL };
+    struct db_guest_mem mem = { &s, scattered_map, NULL, NULL };
     struct db_diag diag;
     struct th_guest g;
     uint64_t size;
@@ -384,7 +385,7 @@ static void test_console_page(void **state)
     uint64_t size, backed = 0;
     uint8_t *k = th_read_file(TESSERA_GUESTS_DIR "/hello.elf", &size);
     static uint8_t initrd[8192];
-    struct db_module mod = { initrd, sizeof(initrd), NULL };
+    struct db_module mod = { initrd, sizeof(initrd), NULL, false, 0 };
     struct db_guest_range shm = { 16 * MiB - 4096, 4096, 0 };
     struct db_domain_spec spec = {
         .name = "con",

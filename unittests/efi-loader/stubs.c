@@ -44,6 +44,13 @@ EFI_STATUS pages_alloc(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
     return EFI_OUT_OF_RESOURCES;
 }
 
+EFI_STATUS pages_alloc_aligned(EFI_ALLOCATE_TYPE how, uint32_t efi_type, uint64_t bytes,
+                               uint64_t align, uint64_t *addr)
+{
+    (void)how, (void)efi_type, (void)bytes, (void)align, (void)addr;
+    return EFI_OUT_OF_RESOURCES;
+}
+
 void pages_free(uint64_t addr)
 {
     (void)addr;

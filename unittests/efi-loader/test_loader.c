@@ -100,6 +100,13 @@ static void test_options_words(void **state)
     assert_string_equal(ld.hv_path, "\\h\\hv.elf");
     assert_string_equal(ld.cmdline, "console=com2 debug-exit");
     assert_int_equal(ld.cmdline_len, strlen("console=com2 debug-exit"));
+    assert_false(ld.bench_blockio);
+    /* bench-blockio is the loader's own: not passed on, and forgotten by the next parse. */
+    assert_int_equal(parse("a bench-blockio b bench-blockiox", false), EFI_SUCCESS);
+    assert_true(ld.bench_blockio);
+    assert_string_equal(ld.cmdline, "a b bench-blockiox");
+    assert_int_equal(parse("a", false), EFI_SUCCESS);
+    assert_false(ld.bench_blockio);
 }
 
 static void test_options_shell_program_name(void **state)

@@ -35,7 +35,10 @@ enum db_mode {
 #define DB_MAX_MODULES  8
 #define DB_MAX_RESERVED 16
 #define DB_E820_MAX     32
-#define DB_MAX_POPULATE 4
+/* Ranges the caller maps: each module, each kernel segment's whole pages. */
+#define DB_MAX_MAPPED (DB_MAX_MODULES + DB_ELF_MAX_LOAD)
+/* The memory map's three backed ranges, each split at most once per mapped range. */
+#define DB_MAX_POPULATE (4 + DB_MAX_MAPPED)
 #define DB_MAX_SHM      16
 /*
  * vCPU n gets local APIC id 2n, as Xen assigns them; the MADT's local APIC
@@ -55,6 +58,19 @@ struct db_module {
     const uint8_t *data;
     uint64_t size;
     const char *cmdline; /* may be NULL; PVH only */
+    /*
+     * Set by a caller that gives the domain the module's own pages instead
+     * of a copy (the hypervisor, for a ramdisk only one domain uses and that
+     * domain never restarts: docs/performance.md). data starts a page at
+     * host address host_addr. A PVH domain then gets the module at a guest
+     * address congruent to host_addr modulo 2 MiB where there is room (so
+     * the caller can map 2 MiB leaves), else modulo 4 KiB; its frames are
+     * left out of layout.populate and its bit set in layout.mapped_modules,
+     * and db_build() writes only the zeros after its end in its last page.
+     * Other modes copy it as usual (their bit stays clear).
+     */
+    bool map;
+    uint64_t host_addr;
 };
 
 /*
@@ -83,6 +99,16 @@ struct db_domain_spec {
     uint32_t nr_vcpus;
     const uint8_t *kernel;
     uint64_t kernel_size;
+    /*
+     * As db_module.map, for an ELF kernel in PVH mode (kernel starts a page
+     * at host address kernel_host_addr): the whole pages of each PT_LOAD
+     * whose file offset and physical address agree modulo 4 KiB are left to
+     * the caller to map from the file (layout.mapped[]); db_build() copies
+     * only the partial first and last pages of their bytes. Ignored for a
+     * bzImage and for PV.
+     */
+    bool kernel_map;
+    uint64_t kernel_host_addr;
     const struct db_module *modules; /* modules[0] is the initrd */
     uint32_t nr_modules;
     const char *cmdline;                   /* may be NULL */
@@ -108,6 +134,11 @@ struct db_frame_range {
     uint64_t gfn, nr;
 };
 
+/* Guest range the caller maps from host pages of an image (page aligned, bytes). */
+struct db_mapped_range {
+    uint64_t gpa, host, size;
+};
+
 struct db_layout {
     enum db_mode mode;
     struct db_e820_entry e820[DB_E820_MAX];
@@ -119,6 +150,10 @@ struct db_layout {
     struct db_region kernel; /* loaded image incl. bss / init_size */
     struct db_region modules[DB_MAX_MODULES];
     uint32_t nr_modules;
+    uint32_t mapped_modules;  /* bit i: modules[i] is the caller's to map (db_module.map) */
+    uint32_t mapped_segments; /* bit i: image.elf.load[i]'s whole pages are (kernel_map) */
+    struct db_mapped_range mapped[DB_MAX_MAPPED]; /* all of them: out of populate[] */
+    uint32_t nr_mapped;
     struct db_region cmdline;                     /* domain command line */
     struct db_region mod_cmdline[DB_MAX_MODULES]; /* PVH */
     struct db_region start_info;                  /* hvm_start_info / start_info / zero page */

@@ -8,6 +8,11 @@
  * works the same as one host buffer; the pointer is used only until the next
  * call. gfn_to_mfn, only used for PV domains (their page tables and P2M list
  * hold machine frames), may be NULL: then MFN = GFN.
+ *
+ * copy, optional, places len bytes of an image (a kernel segment, a module)
+ * at gpa in one call: the hypervisor's copies host-contiguous runs on every
+ * CPU. 0, or -1 if part of the range is not backed (nothing need be
+ * undone: the build fails). NULL: the builder copies frame by frame.
  */
 #ifndef DOMAIN_BUILDER_GUEST_MEM_H
 #define DOMAIN_BUILDER_GUEST_MEM_H
@@ -23,6 +28,7 @@ struct db_guest_mem {
     void *ctx;
     void *(*map)(void *ctx, uint64_t gfn);
     uint64_t (*gfn_to_mfn)(void *ctx, uint64_t gfn);
+    int (*copy)(void *ctx, uint64_t gpa, const void *src, uint64_t len);
 };
 
 /* Guest memory backed by one host buffer of nr_frames frames (host tests). */
@@ -38,6 +44,9 @@ int db_mem_write(const struct db_guest_mem *mem, uint64_t gpa, const void *src, 
                  struct db_diag *diag);
 int db_mem_fill(const struct db_guest_mem *mem, uint64_t gpa, uint8_t byte, uint64_t len,
                 struct db_diag *diag);
+/* An image's bytes: through mem->copy when there is one, else db_mem_write(). */
+int db_mem_place(const struct db_guest_mem *mem, uint64_t gpa, const void *src, uint64_t len,
+                 struct db_diag *diag);
 int db_mem_read(const struct db_guest_mem *mem, uint64_t gpa, void *dst, uint64_t len,
                 struct db_diag *diag);
 uint64_t db_mem_mfn(const struct db_guest_mem *mem, uint64_t gfn);

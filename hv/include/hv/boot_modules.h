@@ -15,6 +15,14 @@
 bool boot_module_placed(const struct tessera_bootinfo *bi, uint64_t base, uint64_t size);
 
 /*
+ * Whether the pages of [base, base + size) (base page aligned) may become a
+ * domain's own: inside one listed module's pages, overlapping no other
+ * listed module's pages, and module memory (TESSERA_MEM_MODULE) in the
+ * memory map throughout, so that the page allocator never had them.
+ */
+bool boot_module_exclusive(const struct tessera_bootinfo *bi, uint64_t base, uint64_t size);
+
+/*
  * The list the launch tree's module-index values count in: the multiboot2
  * loader's modules, in its order (the tree is module 0). NULL with *nr = 0 on
  * the UEFI path, where module-index is refused (docs/launch-control.md).

@@ -53,7 +53,7 @@ void p2m_reset(struct p2m *p2m);
  * steps, so that a restart can let other vCPUs run between them.
  */
 bool p2m_scrub_step(struct p2m *p2m, uint64_t max_pages);
-/* Whether every page of [gpa, gpa + size) maps RAM the domain owns. */
+/* Whether every page [gpa, gpa + size) touches maps RAM the domain owns. */
 bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
 
 /*
@@ -68,6 +68,17 @@ int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int 
  * that clears them before the domain can run (domain_ram_clear, on every CPU).
  */
 int p2m_populate_ram_uncleared(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
+
+/*
+ * Maps [pa, pa + size) (page aligned: a module the loader placed, which
+ * the page allocator never had) at gpa as the domain's RAM (P2M_RAM, read,
+ * write, execute), in 2 MiB leaves where gpa and pa are both 2 MiB aligned:
+ * it is scrubbed at a reset like the rest of the domain's RAM, and left out
+ * of the allocator by p2m_destroy(). 0, -ENOMEM (pool exhausted: what was
+ * mapped stays mapped), -EINVAL (bad range, something mapped there, pages
+ * the allocator manages).
+ */
+int p2m_map_boot_ram(struct p2m *p2m, gpaddr_t gpa, paddr_t pa, uint64_t size);
 
 /*
  * Ballooning within the domain's static budget (XENMEM_decrease_reservation

@@ -34,6 +34,12 @@ bool page_alloc_claim(paddr_t pa, uint64_t size);
 /* Zeroed single page mapped in the direct map, or NULL. */
 void *page_alloc_zeroed_virt(void);
 
+/*
+ * Whether pa is RAM the allocator manages (free or handed out), as against
+ * pages it never had: a module the loader placed, mapped into a domain.
+ */
+bool page_alloc_manages(paddr_t pa);
+
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);
 /* Successful page_alloc() calls since boot (proves none happen after boot). */

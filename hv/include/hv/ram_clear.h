@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Clearing a new domain's RAM at boot on every online CPU
- * (hv/common/ram_clear.c), after p2m_populate_ram_uncleared().
+ * (hv/common/ram_clear.c), after p2m_populate_ram_uncleared(), and copying
+ * its images in the same way.
  */
 #ifndef HV_RAM_CLEAR_H
 #define HV_RAM_CLEAR_H
@@ -17,5 +18,15 @@ struct p2m;
  * other CPUs must be idle (they run the pieces from a cross-CPU call).
  */
 void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+
+/*
+ * Copies size bytes from src (in the direct map) to [gpa, gpa + size) of
+ * p2m (any alignment; every page the domain's RAM), in 2 MiB pieces of
+ * host-contiguous runs: on every online CPU as domain_ram_clear() (boot
+ * only) with all_cpus, else on this CPU alone (a restart, when the other
+ * CPUs run domains). Both use this CPU alone for a single piece.
+ */
+void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
+                     bool all_cpus);
 
 #endif

@@ -4,7 +4,9 @@
  * when it lies wholly inside one module the loader listed; nothing else
  * (neighbouring memory, a range straddling two modules, one that wraps
  * around) passes. The multiboot2 list module-index counts in exists only on
- * that path (boot_modules_indexed(), boot_module_at()).
+ * that path (boot_modules_indexed(), boot_module_at()). A module's pages may
+ * become a domain's (boot_module_exclusive()) only when no other module
+ * shares one of them and the memory map calls them all module memory.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +69,37 @@ static void test_entry_size_respected(void **state)
     setup(NULL);
 }
 
+static void test_exclusive_pages(void **state)
+{
+    struct tessera_mem_range map[2] = {
+        { .base = 0x100000, .size = 0x100000, .type = TESSERA_MEM_RAM },
+        { .base = 0x200000, .size = 3 * PAGE, .type = TESSERA_MEM_MODULE },
+    };
+
+    (void)state;
+    bi.memmap_paddr = (uint64_t)(uintptr_t)map;
+    bi.memmap_entries = 2;
+    bi.memmap_entry_size = sizeof(map[0]);
+    assert_true(boot_module_exclusive(&bi, 0x200000, 5000));
+    assert_true(boot_module_exclusive(&bi, 0x200000 + 2 * PAGE, PAGE));
+    assert_false(boot_module_exclusive(&bi, 0x200000, 3 * PAGE));     /* both modules */
+    assert_false(boot_module_exclusive(&bi, 0x200000 + 100, 100));    /* not a page start */
+    assert_false(boot_module_exclusive(&bi, 0x100000, PAGE));         /* RAM, no module */
+    assert_false(boot_module_exclusive(&bi, 0x200000 + 2 * PAGE, 0)); /* empty */
+    /* A module sharing the last page of another: neither may be given away. */
+    list[1].base = 0x200000 + 5000;
+    assert_false(boot_module_exclusive(&bi, 0x200000, 5000));
+    assert_false(boot_module_exclusive(&bi, 0x200000 + PAGE, 5000));
+    list[1].base = 0x200000 + 2 * PAGE;
+    /* The memory map must call every page module memory. */
+    map[1].type = TESSERA_MEM_RAM;
+    assert_false(boot_module_exclusive(&bi, 0x200000, 5000));
+    map[1] =
+        (struct tessera_mem_range){ .base = 0x200000, .size = PAGE, .type = TESSERA_MEM_MODULE };
+    assert_false(boot_module_exclusive(&bi, 0x200000, 5000));
+    bi.memmap_entries = 0;
+}
+
 static void test_index_list_multiboot2_only(void **state)
 {
     const struct hl_boot_module *l;
@@ -97,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_inside_one_module),
         cmocka_unit_test(test_anything_else_refused),
         cmocka_unit_test(test_entry_size_respected),
+        cmocka_unit_test(test_exclusive_pages),
         cmocka_unit_test(test_index_list_multiboot2_only),
     };
 

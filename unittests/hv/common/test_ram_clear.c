@@ -4,6 +4,9 @@
  * page behind the range is zeroed through the P2M, however the host pages
  * are laid out, and nothing else; the other CPUs' share runs from the
  * cross-CPU call, and the caller returns only once they are all done.
+ * Copying an image in the same way puts every byte where the P2M says,
+ * from any guest address to any length, and touches nothing else; a single
+ * piece is done without the other CPUs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,10 +73,48 @@ static void test_every_page_behind_the_range_and_no_other(void **state)
         assert_int_equal(host[i], 0xAA);
 }
 
+static uint8_t image[(GUEST_PAGE - 3) * PAGE];
+
+static void test_copy_every_byte_where_the_p2m_says(void **state)
+{
+    /* Unaligned at both ends, across runs, single pages and piece boundaries. */
+    const uint64_t at = PAGE + 100, len = sizeof(image) - 1000;
+
+    (void)state;
+    fake_phys_offset = (intptr_t)host;
+    for (uint32_t g = 0; g < GUEST_PAGE; g++)
+        host_page_of[g] = g < 512 || g >= 1024 ? g + 32 : 32 + 1023 - (g - 512);
+    for (size_t i = 0; i < sizeof(image); i++)
+        image[i] = (uint8_t)(i * 13 + i / 4096 + 1);
+    for (int cpus = 0; cpus < 2; cpus++) {
+        memset(host, 0xAA, sizeof(host));
+        calls = 0;
+        domain_ram_copy(NULL, mk_gpaddr(at), image, len, cpus);
+        assert_int_equal(calls, (unsigned int)cpus);
+        for (uint64_t gpa = 0; gpa < (uint64_t)GUEST_PAGE * PAGE; gpa++) {
+            uint8_t got = host[(size_t)host_page_of[gpa / PAGE] * PAGE + gpa % PAGE];
+            uint8_t want = gpa >= at && gpa < at + len ? image[gpa - at] : 0xAA;
+
+            if (got != want)
+                fail_msg("gpa %#lx: %#x, not %#x", (unsigned long)gpa, got, want);
+        }
+        for (uint32_t i = 0; i < 32 * PAGE; i++)
+            assert_int_equal(host[i], 0xAA);
+    }
+    /* One piece: not worth waking the other CPUs. */
+    calls = 0;
+    domain_ram_copy(NULL, mk_gpaddr(at), image, 3 * PAGE, true);
+    assert_int_equal(calls, 0);
+    assert_int_equal(
+        host[(size_t)host_page_of[(at + 3 * PAGE - 1) / PAGE] * PAGE + (at + 3 * PAGE - 1) % PAGE],
+        image[3 * PAGE - 1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_page_behind_the_range_and_no_other),
+        cmocka_unit_test(test_copy_every_byte_where_the_p2m_says),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,8 +152,8 @@ static void free_owned(const struct p2m_format *f, paddr_t table, unsigned int l
             continue;
         if (f->is_table(e[i], level))
             free_owned(f, f->addr(e[i], level), level - 1);
-        else if (f->type(e[i]) == P2M_RAM)
-            page_free(f->addr(e[i], level), level == 2 ? 9 : 0);
+        else if (f->type(e[i]) == P2M_RAM && page_alloc_manages(f->addr(e[i], level)))
+            page_free(f->addr(e[i], level), level == 2 ? 9 : 0); /* not a module's pages */
     }
 }
 
@@ -224,7 +224,8 @@ void p2m_destroy(struct p2m *p)
     if (paddr_val(p->root))
         free_owned(p->fmt, p->root, p->fmt->levels);
     while (paddr_val(pa = released_take(p)))
-        page_free(pa, 0);
+        if (page_alloc_manages(pa))
+            page_free(pa, 0);
     for (i = 0; i < p->nr_chunks; i++)
         page_free(p->chunks[i].pa, p->chunks[i].order);
     page_free(virt_to_phys(p), 0);
@@ -446,6 +447,34 @@ int p2m_populate_ram_uncleared(struct p2m *p, gpaddr_t gpa, uint64_t size, unsig
     return populate(p, gpa, size, perms, false);
 }
 
+int p2m_map_boot_ram(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size)
+{
+    uint64_t off, step = PAGE_SIZE;
+    int rc = 0;
+
+    if (!range_ok(p, gpa, size) || !paddr_is_aligned(pa, PAGE_SIZE))
+        return -XEN_EINVAL;
+    for (off = 0; off < size; off += PAGE_SIZE)
+        if (page_alloc_manages(paddr_add(pa, off)))
+            return -XEN_EINVAL;
+    spin_lock(&p->lock);
+    if (!range_is_free(p, gpa, size))
+        rc = -XEN_EINVAL;
+    for (off = 0; off < size && !rc; off += step) {
+        gpaddr_t g = gpaddr_add(gpa, off);
+        unsigned int order = gpaddr_is_aligned(g, MiB(2)) &&
+                                     paddr_is_aligned(paddr_add(pa, off), MiB(2)) &&
+                                     size - off >= MiB(2)
+                                 ? 9
+                                 : 0;
+
+        step = PAGE_SIZE << order;
+        rc = map_ram_block(p, g, paddr_add(pa, off), order, P2M_RWX);
+    }
+    spin_unlock(&p->lock);
+    return rc;
+}
+
 int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_type type,
             unsigned int perms)
 {
@@ -500,11 +529,17 @@ paddr_t p2m_lookup(const struct p2m *p, gpaddr_t gpa, unsigned int *perms)
 
 bool p2m_owns_range(const struct p2m *p, gpaddr_t gpa, uint64_t size)
 {
-    uint64_t off;
+    uint64_t at = ALIGN_DOWN(gpaddr_val(gpa), PAGE_SIZE), end = gpaddr_val(gpa) + size;
 
-    for (off = 0; off < size; off += PAGE_SIZE)
-        if (p2m_query(p, gpaddr_add(gpa, off), NULL, NULL) != P2M_RAM)
+    /* A leaf at a time: a 63 MiB image is 32 walks where its leaves are 2 MiB. */
+    while (at < end) {
+        unsigned int level = 1;
+        uint64_t e = leaf_of(p, mk_gpaddr(at), &level);
+
+        if (!e || p->fmt->type(e) != P2M_RAM)
             return false;
+        at = ALIGN_DOWN(at, leaf_bytes(level)) + leaf_bytes(level);
+    }
     return true;
 }
 

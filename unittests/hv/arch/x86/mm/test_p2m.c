@@ -18,6 +18,7 @@
 
 #include <asm/p2m_format.h>
 #include <hv/p2m.h>
+#include <public/errno.h>
 #include <hv/page_alloc.h>
 #include "fake_hv.h"
 
@@ -70,6 +71,17 @@ void page_free(paddr_t pa, unsigned int order)
         return;
     }
     fail_msg("page_free of a page never allocated");
+}
+
+/* The fake allocator manages what it handed out and has not taken back. */
+bool page_alloc_manages(paddr_t pa)
+{
+    const uint8_t *p = phys_to_virt(pa);
+
+    for (unsigned int i = 0; i < MAX_BLOCKS; i++)
+        if (blocks[i].base && p >= blocks[i].base && p < blocks[i].base + blocks[i].bytes)
+            return true;
+    return false;
 }
 
 void *page_alloc_zeroed_virt(void)
@@ -439,6 +451,60 @@ static void test_release_without_pool_page(void **state)
     p2m_destroy(p);
 }
 
+/*
+ * A module's pages mapped as the domain's RAM (p2m_map_boot_ram): 2 MiB
+ * leaves where both sides are aligned, 4 KiB leaves elsewhere, the bytes in
+ * place (no copy), scrubbed at a reset like any RAM, and never handed to
+ * the allocator: destroying the domain frees no page of it (the fake
+ * allocator fails a free of a page it never gave).
+ */
+static void test_boot_ram_mapped_in_place_and_kept_from_the_allocator(void **state)
+{
+    unsigned int allocs_before = allocs, frees_before = frees;
+    uint8_t *module = aligned_alloc(2 * MIB, 4 * MIB);
+    paddr_t pa;
+    struct p2m *p;
+
+    (void)state;
+    assert_non_null(module);
+    for (uint64_t i = 0; i < 4 * MIB; i++)
+        module[i] = (uint8_t)(i * 7 + 1);
+    p = p2m_create(64 * PAGE);
+    assert_non_null(p);
+    /* 2 MiB + 3 pages from a 2 MiB boundary on both sides, then 4 KiB pages from an odd page. */
+    assert_int_equal(
+        p2m_map_boot_ram(p, mk_gpaddr(8 * MIB), virt_to_phys(module), 2 * MIB + 3 * PAGE), 0);
+    assert_int_equal(p2m_map_boot_ram(p, mk_gpaddr(16 * MIB + PAGE),
+                                      virt_to_phys(module + 3 * MIB + PAGE), 2 * PAGE),
+                     0);
+    assert_int_equal(p2m_query(p, mk_gpaddr(8 * MIB + 5), &pa, NULL), P2M_RAM);
+    assert_ptr_equal(phys_to_virt(pa), module + 5);
+    assert_ptr_equal(guest(p, mk_gpaddr(10 * MIB + 2 * PAGE + 9)), module + 2 * MIB + 2 * PAGE + 9);
+    assert_ptr_equal(guest(p, mk_gpaddr(16 * MIB + 3 * PAGE - 1)), module + 3 * MIB + 3 * PAGE - 1);
+    assert_true(p2m_owns_range(p, mk_gpaddr(8 * MIB), 2 * MIB + 3 * PAGE));
+    assert_int_equal(*guest(p, mk_gpaddr(8 * MIB + 100)), (uint8_t)(100 * 7 + 1));
+    /* Only the P2M's own pages came from the allocator (no 2 MiB block, no RAM page). */
+    assert_int_equal(allocs - allocs_before, 2); /* its struct, its pool (one 64-page block) */
+    /* Overlaps, unaligned ranges and the allocator's own pages are refused. */
+    assert_int_equal(p2m_map_boot_ram(p, mk_gpaddr(8 * MIB + PAGE), virt_to_phys(module), PAGE),
+                     -XEN_EINVAL);
+    assert_int_equal(p2m_map_boot_ram(p, mk_gpaddr(32 * MIB),
+                                      mk_paddr(paddr_val(virt_to_phys(module)) + 1), PAGE),
+                     -XEN_EINVAL);
+    assert_int_equal(p2m_map_boot_ram(p, mk_gpaddr(32 * MIB), virt_to_phys(p), PAGE), -XEN_EINVAL);
+
+    p2m_reset(p);
+    while (!p2m_scrub_step(p, 512))
+        ;
+    assert_int_equal(module[0], 0);
+    assert_int_equal(module[2 * MIB + 3 * PAGE - 1], 0);
+    assert_int_equal(module[2 * MIB + 3 * PAGE],
+                     (uint8_t)((2 * MIB + 3 * PAGE) * 7 + 1)); /* not mapped */
+    p2m_destroy(p);
+    assert_int_equal(allocs - allocs_before, frees - frees_before);
+    free(module);
+}
+
 static int use_npt(void **state)
 {
     (void)state;
@@ -458,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_release_and_populate_within_budget),
         cmocka_unit_test(test_destroy_frees_released_pages),
         cmocka_unit_test(test_release_without_pool_page),
+        cmocka_unit_test(test_boot_ram_mapped_in_place_and_kept_from_the_allocator),
     };
 
     return cmocka_run_group_tests(tests, use_npt, NULL);

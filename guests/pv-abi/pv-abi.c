@@ -528,6 +528,13 @@ static void run_physdev(void)
     check("set_iopl(1) is 0", rc == 0, (uint64_t)rc);
     check_trap(trigger_ud, 6, 0, "#UD with IOPL 1");
     check("the frame's RFLAGS.IOPL is 1", ((seen[6].rflags >> 12) & 3) == 1, seen[6].rflags);
+    /* With IOPL 1, CLI and STI are the upcall mask, as Xen emulates them (seen in a frame). */
+    __asm__ volatile("cli" ::: "memory");
+    check_trap(trigger_ud, 6, 0, "#UD after cli with IOPL 1");
+    check("cli with IOPL 1 set the upcall mask", (uint8_t)(seen[6].cs >> 32) == 1, seen[6].cs);
+    __asm__ volatile("sti" ::: "memory");
+    check_trap(trigger_ud, 6, 0, "#UD after sti with IOPL 1");
+    check("sti with IOPL 1 cleared the upcall mask", (uint8_t)(seen[6].cs >> 32) == 0, seen[6].cs);
     iopl.iopl = 4;
     rc = physdev(PHYSDEVOP_set_iopl, &iopl);
     check("set_iopl(4) is -EINVAL", rc == -EINVAL, (uint64_t)rc);

@@ -13,9 +13,12 @@
  *   CLTS               clears CR0.TS, as fpu_taskswitch(0)
  *   WBINVD             dropped (a domU has no cache-flush permission)
  *
- * then advances RIP past it. Port I/O (IN, OUT, INS, OUTS) and CLI/STI need
- * I/O privilege a domU without physdev_op set_iopl does not have: they stay
- * #GP, as do HLT, writes to control registers, debug registers, XSETBV,
+ *   CLI, STI           with a virtual IOPL of 1 or more (physdev_op
+ *                      set_iopl): the upcall mask set or cleared
+ *
+ * then advances RIP past it. Port I/O (IN, OUT, INS, OUTS) is not emulated
+ * (Xen's, for a domU given no ports, reads all ones and drops writes once
+ * the IOPL allows it): it stays #GP, as do CLI/STI without that IOPL, HLT, writes to control registers, debug registers, XSETBV,
  * an instruction in a 32-bit or 16-bit code segment, and anything else:
  * the #GP goes to the guest's trap table with RIP unchanged. Guest user
  * mode gets no emulation (its #GP is its kernel's).
@@ -138,6 +141,16 @@ static bool emulate_priv_op(struct vcpu *v, struct hvm_outcome *o)
     hvm_be->get_code(v, &c);
     if (!(c.cs_attr & X86_SEG_ATTR_L) || !fetch(v, buf, &in) || in.lock)
         return false;
+    /*
+     * CLI/STI given the virtual IOPL Xen's iopl_ok() asks of a kernel (1,
+     * physdev_op set_iopl): the upcall mask, as Xen does; a pending event
+     * is delivered at the next entry once STI clears it.
+     */
+    if ((in.op[0] == 0xFA || in.op[0] == 0xFB) && to_pv(v)->iopl >= 1) {
+        pv_set_upcall_mask(v, in.op[0] == 0xFA);
+        *o = hvm_advance(in.len + 1);
+        return true;
+    }
     if (in.op[0] != 0x0F || in.avail < 2 || !emulate_0f(v, &in))
         return false;
     *o = hvm_advance(in.len + (in.op[1] == 0x20 ? 3 : 2));

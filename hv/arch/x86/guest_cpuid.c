@@ -26,13 +26,6 @@
 
 #define BIT(n) (1u << (n))
 
-enum {
-    A = CPUID_EAX,
-    B = CPUID_EBX,
-    C = CPUID_ECX,
-    D = CPUID_EDX
-};
-
 /* Highest basic leaf offered (0xD: XSAVE enumeration). */
 #define GUEST_MAX_BASIC_LEAF 0xDu
 #define GUEST_MAX_EXT_LEAF   0x80000008u

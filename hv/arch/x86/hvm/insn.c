@@ -10,7 +10,7 @@
 #include <hv/printk.h>
 #include "hvm.h"
 
-static bool is_legacy_prefix(uint8_t b)
+bool hvm_is_legacy_prefix(uint8_t b)
 {
     switch (b) {
     case 0x26:
@@ -58,7 +58,7 @@ unsigned int hvm_insn_length(struct vcpu *v, const struct hvm_opcode *ops, unsig
     uint8_t buf[X86_MAX_INSN_LEN];
     unsigned int n = hvm_fetch_insn(v, buf), i = 0, k;
 
-    while (i < n && is_legacy_prefix(buf[i]))
+    while (i < n && hvm_is_legacy_prefix(buf[i]))
         i++;
     if (i < n && long_mode && (buf[i] & 0xF0) == 0x40)
         i++;

@@ -21,13 +21,6 @@
 
 #define BIT(n) (1u << (n))
 
-enum {
-    A = CPUID_EAX,
-    B = CPUID_EBX,
-    C = CPUID_ECX,
-    D = CPUID_EDX
-};
-
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
     hvm_domain_type.cpuid(v, leaf, subleaf, r);

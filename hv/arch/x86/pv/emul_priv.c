@@ -35,22 +35,10 @@ struct priv_insn {
     bool lock;          /* LOCK: AMD's MOV CR8 alias, or #UD; nothing emulated */
 };
 
+/* A legacy prefix, or a REX (the code is 64-bit). */
 static bool is_prefix(uint8_t b)
 {
-    switch (b) {
-    case 0x26:
-    case 0x2E:
-    case 0x36:
-    case 0x3E:
-    case 0x64:
-    case 0x65:
-    case 0x66:
-    case 0x67:
-    case 0xF0:
-    case 0xF2:
-    case 0xF3: return true;
-    default: return (b & 0xF0) == 0x40; /* REX, 64-bit code only */
-    }
+    return hvm_is_legacy_prefix(b) || (b & 0xF0) == 0x40;
 }
 
 /* Fetches and splits the instruction at RIP (64-bit code); false if it has no opcode byte. */

@@ -22,6 +22,14 @@ struct guest_cpuid_ctx {
     uint64_t xcr0; /* the guest's XCR0 (leaf 0xD's current-size fields) */
 };
 
+/* A CPUID result's registers by their initials (struct cpuid_result's r[] order). */
+enum {
+    A = CPUID_EAX,
+    B = CPUID_EBX,
+    C = CPUID_ECX,
+    D = CPUID_EDX
+};
+
 /* XCR0 state components. */
 #define XCR0_X87 (1ull << 0)
 #define XCR0_SSE (1ull << 1)

@@ -197,6 +197,8 @@ extern bool hvm_host_xsave;
  * page that cannot be ending the fetch.
  */
 unsigned int hvm_fetch_insn(struct vcpu *v, uint8_t *buf);
+/* An x86 legacy prefix byte: segment overrides, operand/address size, LOCK, REP (hvm/insn.c). */
+bool hvm_is_legacy_prefix(uint8_t b);
 
 /* Handles one decoded exit (hvm/exit.c): what must happen before the guest runs again. */
 struct hvm_outcome hvm_dispatch_exit(struct vcpu *v, const struct hvm_exit *e);

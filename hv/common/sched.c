@@ -365,9 +365,7 @@ void sched_cpu_loop(void)
         if (!v) {
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
-            /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
-            ASSERT_NO_LOCKS_HELD();
-            __asm__ volatile("sti; hlt; cli" ::: "memory");
+            arch_cpu_idle();
             if (sc->slice_ns)
                 timer_cancel(&sc->slice_timer);
             continue;

@@ -13,7 +13,23 @@
 
 void timer_init_cpu(void)
 {
+    this_cpu()->timers.armed_for_ns = UINT64_MAX;
     arch_timer_init_cpu();
+}
+
+/* q->lock held, on q's CPU. */
+static void arm_hardware(struct timer_queue *q, uint64_t deadline_ns)
+{
+    q->armed_for_ns = deadline_ns;
+    arch_timer_program(deadline_ns);
+}
+
+bool timer_interrupt_overdue(uint64_t slack_ns)
+{
+    uint64_t armed = this_cpu()->timers.armed_for_ns;
+
+    ASSERT_IRQS_OFF();
+    return armed != UINT64_MAX && now_ns() > armed + slack_ns;
 }
 
 void timer_cancel(struct timer *t)
@@ -45,7 +61,7 @@ void timer_set(struct timer *t, uint64_t deadline_ns)
     t->armed = true;
     timer_queue_insert(q, t);
     if (q->head == t)
-        arch_timer_program(deadline_ns);
+        arm_hardware(q, deadline_ns);
     spin_unlock_irqrestore(&q->lock, flags);
 }
 
@@ -62,6 +78,6 @@ void timer_interrupt(void)
         t->fn(t);
         spin_lock(&q->lock);
     }
-    arch_timer_program(timer_queue_next_deadline(q));
+    arm_hardware(q, timer_queue_next_deadline(q));
     spin_unlock(&q->lock);
 }

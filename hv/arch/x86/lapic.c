@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Local APIC: mode selection, per-CPU setup, EOI and IPIs. */
+/* Local APIC: mode selection, per-CPU setup, EOI, IPIs and the idle halt. */
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -9,8 +9,11 @@
 #include <asm/msr.h>
 #include <asm/paging.h>
 #include <asm/tsc.h>
+#include <hv/arch_vcpu.h>
+#include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/smp.h>
+#include <hv/spinlock.h>
 #include <hv/time.h>
 
 #define CPUID1_ECX_X2APIC   (1u << 21)
@@ -48,6 +51,75 @@ uint32_t lapic_id(void)
 void lapic_eoi(void)
 {
     lapic_write(APIC_EOI, 0);
+}
+
+/*
+ * QEMU 7.2's TCG (its SVM emulation) can drop a LAPIC interrupt request. Its #VMEXIT (and a
+ * VMRUN with V_IRQ set) rewrites the CPU's pending-request word without the
+ * lock under which another thread posts a LAPIC interrupt to that CPU (the
+ * LAPIC timer's expiry, an IPI), so the post can be undone: the vector waits
+ * in the IRR and the CPU never looks at it. A one-shot timer's interrupt
+ * lost that way is not raised again, and a CPU that halts after it sleeps
+ * for good (decisions.md #30). Set when the CPU is TCG (whose only virtualisation is SVM).
+ */
+static bool requests_may_drop;
+static bool dropped_said;
+
+static void read_irr(uint32_t irr[8])
+{
+    unsigned int i;
+
+    for (i = 0; i < 8; i++)
+        irr[i] = lapic_read(APIC_IRR + 0x10 * i);
+}
+
+/* The lowest vector set in both IRR images, or -1. */
+static int pending_in_both(const uint32_t a[8], const uint32_t b[8])
+{
+    unsigned int i;
+
+    for (i = 0; i < 8; i++)
+        if (a[i] & b[i])
+            return (int)(32 * i) + __builtin_ctz(a[i] & b[i]);
+    return -1;
+}
+
+/*
+ * A vector pending before and after an interrupt window (and nothing in
+ * service: every handler here sends its EOI first) was not delivered: its
+ * request was dropped. Any write of the TPR makes the emulated LAPIC
+ * re-evaluate and post it again.
+ */
+bool arch_cpu_repost_dropped(void)
+{
+    uint32_t before[8], after[8];
+    int vector;
+
+    ASSERT_IRQS_OFF();
+    if (!requests_may_drop)
+        return false;
+    read_irr(before);
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+    read_irr(after);
+    vector = pending_in_both(before, after);
+    if (vector < 0)
+        return false;
+    lapic_write(APIC_TPR, 0x10);
+    lapic_write(APIC_TPR, 0);
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+    if (!__atomic_exchange_n(&dropped_said, true, __ATOMIC_RELAXED))
+        printk("tessera: lapic: CPU %u: vector 0x%x stayed pending with interrupts open: the "
+               "emulator dropped its request; posted again (decisions.md #30; said once)\n",
+               this_cpu()->cpu_id, (unsigned int)vector);
+    return true;
+}
+
+void arch_cpu_idle(void)
+{
+    ASSERT_NO_LOCKS_HELD();
+    arch_cpu_repost_dropped();
+    /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
 /* xAPIC: waits for the previous IPI to leave; bounded so a wedged APIC cannot hang us. */
@@ -132,6 +204,7 @@ static void lapic_select_mode(void)
     paddr_t pa = mk_paddr(base & 0xFFFFFFFFFF000ull);
 
     x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
+    requests_may_drop = cpu_is_qemu_tcg();
     if (!x2apic) {
         xapic_mmio = ioremap(pa, PAGE_SIZE);
         if (acpi.have_madt && !paddr_eq(acpi.lapic_paddr, pa))

@@ -70,6 +70,14 @@ struct arch_virt_ops {
 const struct arch_virt_ops *arch_virt_init(void);
 /* Enables virtualisation on the calling CPU; on every CPU before it runs a vCPU. */
 void arch_virt_init_cpu(void);
+/* Interrupts off, no lock held: waits for the next interrupt, takes it, returns with them off. */
+void arch_cpu_idle(void);
+/*
+ * Interrupts off: if the interrupt controller holds a vector whose request
+ * the CPU dropped (an emulator's defect), has it posted again and takes the
+ * interrupt. Whether one was.
+ */
+bool arch_cpu_repost_dropped(void);
 /* A new domain's arch part (its type: PV or PVH), before its vCPUs are created. */
 void arch_domain_init(struct domain *d, bool pv);
 

@@ -21,11 +21,17 @@ struct timer {
  */
 struct timer_queue {
     struct timer *head;
-    spinlock_t lock; /* the list and its timers' armed, cpu, next */
+    spinlock_t lock;       /* the list and its timers' armed, cpu, next */
+    uint64_t armed_for_ns; /* the deadline the timer hardware is set for; this CPU only */
 };
 
 void timer_init_cpu(void);
 void timer_set(struct timer *t, uint64_t deadline_ns); /* on this CPU */
+/*
+ * Whether this CPU's timer hardware was set for a deadline more than
+ * slack_ns ago and its interrupt has not run yet (interrupts off).
+ */
+bool timer_interrupt_overdue(uint64_t slack_ns);
 void timer_cancel(struct timer *t);
 
 #endif

@@ -10,11 +10,13 @@
 #include <asm/hvm/exit_stats.h>
 #include <asm/msr.h>
 #include <asm/spec_ctrl.h>
+#include <hv/arch_vcpu.h>
 #include <hv/domain.h>
 #include <hv/evtchn.h>
 #include <hv/percpu.h>
 #include <hv/printk.h>
 #include <hv/sched.h>
+#include <hv/timer.h>
 #include <hv/p2m.h>
 #include "svm.h"
 
@@ -187,6 +189,9 @@ static const char *svm_entry_went_wrong(const struct svm_vcpu *s,
 /* Consecutive retried entries after which the exit is handled as it is. */
 #define SVM_ENTRY_RETRIES 3
 
+/* A timer interrupt this late after its deadline, interrupts open since, was dropped. */
+#define TIMER_LOST_AFTER_NS 1000000ull
+
 /*
  * Branch predictions one domain trained must not steer another's: an
  * indirect branch prediction barrier when this CPU last ran a vCPU of a
@@ -262,6 +267,9 @@ void svm_vcpu_run(struct vcpu *v)
         }
         /* The interrupt that made the guest exit (INTR, NMI) is taken here. */
         __asm__ volatile("sti; nop; cli" ::: "memory");
+        /* Under TCG an exit can drop a timer interrupt's request (decisions.md #30). */
+        if (svm_emulated_by_qemu_tcg && timer_interrupt_overdue(TIMER_LOST_AFTER_NS))
+            arch_cpu_repost_dropped();
     }
     exit_stats_resume();
     hvm_vcpu_put(v);

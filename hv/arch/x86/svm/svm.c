@@ -110,28 +110,13 @@ static bool svm_cpus_init(void)
     return true;
 }
 
-/*
- * QEMU's TCG names itself in the hypervisor CPUID leaves ("TCGTCGTCGTCG", its
- * tcg-cpuid property, on by default). A guest cannot change what the host's
- * CPUID says, so on any other CPU no guest can make the hypervisor take an
- * exit for the emulator's defect.
- */
-static bool svm_qemu_tcg(void)
-{
-    struct cpuid_result r;
-
-    if (!(cpuid(1, 0).ecx & (1u << 31)))
-        return false;
-    r = cpuid(0x40000000u, 0);
-    return r.ebx == 0x54474354u && r.ecx == 0x43544743u && r.edx == 0x47435447u;
-}
-
 static bool svm_init(void)
 {
     struct cpuid_result f = cpuid(0x8000000Au, 0);
 
     svm_max_asid = f.ebx - 1;
-    svm_emulated_by_qemu_tcg = svm_qemu_tcg();
+    /* A guest cannot change what the host's CPUID says: no guest can make it true. */
+    svm_emulated_by_qemu_tcg = cpu_is_qemu_tcg();
     if (!svm_maps_init() || !svm_cpus_init())
         return false;
     /* What this back-end relies on, by name; what it leaves unused is in the features word. */

@@ -36,6 +36,21 @@ static inline bool cpu_has_1g_pages(void)
     return cpuid_max_extended_leaf() >= 0x80000001u && (cpuid(0x80000001u, 0).edx & (1u << 26));
 }
 
+/*
+ * Whether the CPU is QEMU's TCG emulator, which names itself in the
+ * hypervisor CPUID leaves ("TCGTCGTCGTCG", its tcg-cpuid property, on by
+ * default). The workarounds for its defects key on this.
+ */
+static inline bool cpu_is_qemu_tcg(void)
+{
+    struct cpuid_result r;
+
+    if (!(cpuid(1, 0).ecx & (1u << 31)))
+        return false;
+    r = cpuid(0x40000000u, 0);
+    return r.ebx == 0x54474354u && r.ecx == 0x43544743u && r.edx == 0x47435447u;
+}
+
 /* Initial APIC id of this CPU (CPUID.1:EBX[31:24]). */
 static inline uint32_t cpu_initial_apic_id(void)
 {

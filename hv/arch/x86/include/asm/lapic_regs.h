@@ -15,6 +15,7 @@
 #define APIC_TPR           0x080
 #define APIC_EOI           0x0B0
 #define APIC_SVR           0x0F0
+#define APIC_IRR           0x200 /* 8 words of 32 vectors, 0x10 apart */
 #define APIC_ESR           0x280
 #define APIC_ICR_LOW       0x300
 #define APIC_ICR_HIGH      0x310

@@ -81,13 +81,16 @@ static void svm_deliver_upcall(struct vcpu *v, struct svm_vcpu *s)
 
 /*
  * The guest state a VMRUN loads from the VMCB and a #VMEXIT stores back,
- * with the interrupt state and the event injected, as it was before an entry.
+ * with the interrupt state, the event injected and the other general
+ * registers (a wrongly set-up entry may have run code: they too must be the
+ * guest's again), as it was before an entry.
  */
 struct svm_entry_state {
     struct vmcb_segment es, cs, ss, ds, gdtr, idtr;
     uint64_t efer, cr0, cr2, cr3, cr4, dr6, dr7, rflags, rip, rsp, rax;
     uint64_t vintr, interrupt_shadow, eventinj;
     uint8_t cpl;
+    struct svm_gprs gprs;
 };
 
 static void svm_entry_state_keep(const struct svm_vcpu *s, struct svm_entry_state *e)
@@ -117,6 +120,7 @@ static void svm_entry_state_keep(const struct svm_vcpu *s, struct svm_entry_stat
         ctl->interrupt_shadow,
         ctl->eventinj,
         save->cpl,
+        s->gprs,
     };
 }
 
@@ -146,6 +150,7 @@ static void svm_entry_state_restore(struct svm_vcpu *s, const struct svm_entry_s
     ctl->vintr = e->vintr;
     ctl->interrupt_shadow = e->interrupt_shadow;
     s->pending_event = e->eventinj;
+    s->gprs = e->gprs;
 }
 
 /*

@@ -43,6 +43,93 @@ ap_entry:
 1:  pause
     jmp 1b
 
+/*
+ * vCPU 1's event callback (its context's): may interrupt any code, so it
+ * saves what C may clobber, calls pv_abi_ap_event(frame at RIP), and
+ * returns with iret (RCX and R11 back from the frame).
+ */
+    .globl ap_event_callback
+ap_event_callback:
+    push %rax
+    push %rdx
+    push %rsi
+    push %rdi
+    push %r8
+    push %r9
+    push %r10
+    push %rbx
+    lea (8 * 8 + 16)(%rsp), %rdi
+    mov %rsp, %rbx
+    and $-16, %rsp
+    call pv_abi_ap_event
+    mov %rbx, %rsp
+    pop %rbx
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rax
+    mov (%rsp), %rcx
+    mov 8(%rsp), %r11
+    add $16, %rsp
+    pushq $0                        /* iret flags: not from a system call */
+    jmp hypercall_page + IRET_STUB
+
+/*
+ * vCPU 1's syscall and failsafe callbacks (its context's): \fn(frame at
+ * RIP, RAX) records them and leaves with ap_leave() to ap_enter()'s caller.
+ */
+.macro ap_callback name, fn, skip
+    .globl \name
+\name:
+    lea (16 + \skip)(%rsp), %rdi
+    mov %rax, %rsi
+    and $-16, %rsp
+    call \fn
+    ud2                             /* \fn does not return */
+.endm
+    ap_callback ap_syscall_callback, pv_abi_ap_syscall, 0
+    ap_callback ap_failsafe_callback, pv_abi_ap_failsafe, 32
+
+/*
+ * ap_enter(frame): HYPERVISOR_iret with the frame { flags, RIP, CS, RFLAGS,
+ * RSP, SS } (copied to ap_iret_frame: the iret stub pushes below it); a
+ * callback's ap_leave() returns from it (callee-saved kept).
+ */
+    .globl ap_enter, ap_leave
+ap_enter:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, ap_resume_rsp(%rip)
+    mov %rdi, %rsi
+    lea ap_iret_frame(%rip), %rdi
+    mov %rdi, %rsp
+    mov $6, %ecx
+    rep movsq
+    jmp hypercall_page + IRET_STUB
+ap_leave:
+    mov ap_resume_rsp(%rip), %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+/* vCPU 1 in guest user mode: %gs:0 (its user GS base's) in RAX, then SYSCALL. */
+    .globl ap_user
+ap_user:
+    mov %gs:0, %rax
+    syscall
+    ud2                             /* the syscall callback never returns here */
+
 .macro trap_entry name, vector, has_error
     .globl \name
 \name:
@@ -130,6 +217,9 @@ hypercall_page:
 trap_resume:     .skip 8 * 32
 trap_expect_rip: .skip 8 * 32
 trap_expect_rsp: .skip 8 * 32
+ap_resume_rsp:   .skip 8
+    .skip 8 * 8                     /* the iret stub's pushes */
+ap_iret_frame:   .skip 8 * 6
     .balign 4096
 stack:  .skip 16384
 stack_top:

@@ -16,7 +16,9 @@
  *                     reserved entries, faulting ones bounced with the
  *                     selector; pin and unpin; physdev_op; VCPUOP_initialise
  *                     (hostile contexts refused) bringing up vCPU 1, which
- *                     checks its context and goes down; the shared info frame
+ *                     checks its context (registers, GDT, trap table, bases,
+ *                     the event, syscall and failsafe callbacks, the kernel
+ *                     stack) and goes down; the shared info frame
  *                     of start_info and the read-only M2P at MACH2PHYS_VIRT_START
  *   mode=no-handler   clears its trap table and executes ud2: the domain crashes
  *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3) without user page tables:
@@ -26,11 +28,14 @@
  */
 #include <stdint.h>
 
+#include <public/arch-x86/shared_info.h>
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/event_channel.h>
 #include <public/memory.h>
 #include <public/physdev.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
+#include <public/version.h>
 #include <public/xen.h>
 
 #include "guest.h"
@@ -49,7 +54,8 @@
 #define PTE_FRAME  0x000FFFFFFFFFF000ull
 #define PTE_KERNEL 0x67ull /* present, writable, user (PV: CPL 3), accessed, dirty */
 
-#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_IF    (1ull << 9)
+#define NONCANONICAL 0x0000800000000000ull
 
 void pv_abi_main(const struct start_info *si);
 uint64_t pv_abi_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error);
@@ -57,6 +63,13 @@ void trap_ud(void), trap_np(void), trap_gp(void), trap_pf(void);
 void load_ds(uint32_t sel, uint64_t vector), load_es(uint32_t sel, uint64_t vector);
 void load_ss(uint32_t sel, uint64_t vector);
 void ap_entry(void);
+void ap_event_callback(void), ap_syscall_callback(void), ap_failsafe_callback(void);
+void ap_user(void);
+void ap_enter(const uint64_t *frame);
+__attribute__((noreturn)) void ap_leave(void);
+void pv_abi_ap_event(const uint64_t *frame);
+__attribute__((noreturn)) void pv_abi_ap_syscall(const uint64_t *frame, uint64_t rax);
+__attribute__((noreturn)) void pv_abi_ap_failsafe(const uint64_t *frame, uint64_t rax);
 void trigger_pf_m2p(void);
 void pv_abi_ap(uint64_t magic);
 void trigger_ud(void), trigger_gp(void), trigger_pf(void);
@@ -573,22 +586,167 @@ static void bad_iret(void)
                      : "memory");
 }
 
-/* vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the context gave it. */
+/*
+ * vCPU 1: started by VCPUOP_initialise with ap_context, it checks what the
+ * context gave it: registers, GDT, trap table, the FS and both GS bases,
+ * the event callback (an IPI to itself), the kernel stack and syscall
+ * callback (SYSCALL from guest user mode), the failsafe callback (an iret
+ * to a data segment as CS).
+ */
 #define AP_MAGIC 0x5EEDull
 static struct vcpu_guest_context ap_context;
 static uint8_t ap_stack[8192] __attribute__((aligned(16)));
+static uint8_t ap_kstack[4096] __attribute__((aligned(16)));
+static uint8_t ap_ustack[4096] __attribute__((aligned(16)));
+static volatile uint64_t ap_fs_cell = 0xF5F5F5F5F5F5F5F5ull;
+static volatile uint64_t ap_kernel_gs_cell = 0x4B4B4B4B4B4B4B4Bull;
+static volatile uint64_t ap_user_gs_cell = 0x5555555555555555ull;
 static volatile int ap_done;
+/* The shared info frame, mapped here by run_smp(): vCPU 1's vcpu_info. */
+static union {
+    struct shared_info s;
+    uint8_t page[4096];
+} ap_shared __attribute__((aligned(4096)));
+static uint32_t ap_port;
+
+/* What vCPU 1's callbacks saw. */
+static volatile struct {
+    unsigned int events, syscalls, failsafes;
+    uint64_t ev_cs, ev_mask, sc_frame, sc_cs, sc_rsp, sc_rax, sc_mask, fs_rip, fs_ds;
+} ap_seen;
 
 static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
 {
     return hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
 }
 
+static uint64_t read_fs0(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+    return v;
+}
+
+static uint64_t read_gs0(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+    return v;
+}
+
+void pv_abi_ap_event(const uint64_t *frame)
+{
+    struct vcpu_info *vi = &ap_shared.s.vcpu_info[1];
+
+    ap_seen.events++;
+    ap_seen.ev_cs = frame[1];
+    ap_seen.ev_mask = vi->evtchn_upcall_mask;
+    vi->evtchn_upcall_pending = 0;
+    vi->evtchn_pending_sel = 0;
+    __atomic_and_fetch(&ap_shared.s.evtchn_pending[ap_port / 64], ~(1ull << (ap_port % 64)),
+                       __ATOMIC_SEQ_CST);
+}
+
+void pv_abi_ap_syscall(const uint64_t *frame, uint64_t rax)
+{
+    ap_seen.syscalls++;
+    ap_seen.sc_frame = (uint64_t)(uintptr_t)frame;
+    ap_seen.sc_cs = frame[1];
+    ap_seen.sc_rsp = frame[3];
+    ap_seen.sc_rax = rax;
+    ap_seen.sc_mask = ap_shared.s.vcpu_info[1].evtchn_upcall_mask;
+    ap_leave();
+}
+
+void pv_abi_ap_failsafe(const uint64_t *frame, uint64_t rax)
+{
+    (void)rax;
+    ap_seen.failsafes++;
+    ap_seen.fs_rip = frame[0];
+    ap_seen.fs_ds = frame[-1 - 3]; /* DS, ES, FS, GS below RIP */
+    ap_leave();
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall3(__HYPERVISOR_event_channel_op, cmd, (uint64_t)(uintptr_t)arg, 0);
+}
+
+/* An IPI to itself: masked as Linux starts a vCPU, then unmasked and delivered. */
+static void ap_events(void)
+{
+    struct vcpu_info *vi = &ap_shared.s.vcpu_info[1];
+    struct evtchn_bind_ipi ipi = { 1, 0 };
+    struct evtchn_send send;
+    long rc;
+
+    rc = evtchn_op(EVTCHNOP_bind_ipi, &ipi);
+    check("vCPU 1: bind_ipi is 0", rc == 0, (uint64_t)rc);
+    ap_port = send.port = ipi.port;
+    rc = evtchn_op(EVTCHNOP_send, &send);
+    check("vCPU 1: send is 0", rc == 0, (uint64_t)rc);
+    check("vCPU 1: masked, no upcall", ap_seen.events == 0, ap_seen.events);
+    vi->evtchn_upcall_mask = 0;
+    hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    guest_puts("pv-abi: vCPU 1: event through its context's event callback\n");
+    check("vCPU 1: the upcall reached its context's event callback", ap_seen.events == 1,
+          ap_seen.events);
+    check("vCPU 1: event frame CS is the kernel's", ap_seen.ev_cs == (FLAT_KERNEL_CS64 & ~3),
+          ap_seen.ev_cs);
+    check("vCPU 1: events masked in the event callback", ap_seen.ev_mask == 1, ap_seen.ev_mask);
+    check("vCPU 1: unmasked by the callback's iret", vi->evtchn_upcall_mask == 0,
+          vi->evtchn_upcall_mask);
+}
+
+/* Guest user mode on its context's user page tables, SYSCALL back on its kernel stack. */
+static void ap_user_mode(void)
+{
+    uint64_t top = (uint64_t)(uintptr_t)(ap_ustack + sizeof(ap_ustack));
+    uint64_t ktop = (uint64_t)(uintptr_t)(ap_kstack + sizeof(ap_kstack));
+
+    ap_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)ap_user, FLAT_USER_CS64, 0x202, top,
+                           FLAT_USER_SS64 });
+    guest_puts("pv-abi: vCPU 1: SYSCALL from user mode to its context's syscall callback\n");
+    check("vCPU 1: SYSCALL reached its context's syscall callback", ap_seen.syscalls == 1,
+          ap_seen.syscalls);
+    /* { RCX, R11, RIP, CS, RFLAGS, RSP, SS } below kernel_sp: RIP 40 bytes below it. */
+    check("vCPU 1: the frame on its context's kernel stack", ap_seen.sc_frame == ktop - 40,
+          ap_seen.sc_frame);
+    check("vCPU 1: frame CS and RSP are user mode's",
+          (uint16_t)ap_seen.sc_cs == FLAT_USER_CS64 && ap_seen.sc_rsp == top, ap_seen.sc_cs);
+    check("vCPU 1: user mode ran on its context's user GS base", ap_seen.sc_rax == ap_user_gs_cell,
+          ap_seen.sc_rax);
+    check("vCPU 1: VGCF_syscall_disables_events masked events", ap_seen.sc_mask == 1,
+          ap_seen.sc_mask);
+    check("vCPU 1: the kernel's GS base again", read_gs0() == ap_kernel_gs_cell, read_gs0());
+    ap_shared.s.vcpu_info[1].evtchn_upcall_mask = 0;
+}
+
+/* An iret to a data segment as CS: its context's failsafe callback. */
+static void ap_failsafe(void)
+{
+    ap_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)ap_user, SEL(1, 0) & ~3u, 0x202,
+                           (uint64_t)(uintptr_t)(ap_ustack + sizeof(ap_ustack)),
+                           FLAT_KERNEL_SS64 });
+    check("vCPU 1: iret to a data segment as CS reached its context's failsafe callback",
+          ap_seen.failsafes == 1, ap_seen.failsafes);
+    check("vCPU 1: failsafe frame: RIP and DS",
+          ap_seen.fs_rip == (uint64_t)(uintptr_t)ap_user && ap_seen.fs_ds == SEL(1, 0),
+          ap_seen.fs_ds);
+}
+
 void pv_abi_ap(uint64_t magic)
 {
     check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
     check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
+    check("vCPU 1: FS base from its context", read_fs0() == ap_fs_cell, read_fs0());
+    check("vCPU 1: kernel GS base from its context", read_gs0() == ap_kernel_gs_cell, read_gs0());
     check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");
+    ap_events();
+    ap_user_mode();
+    ap_failsafe();
     __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
     vcpu_op(VCPUOP_down, 1, 0);
     guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");
@@ -628,6 +786,15 @@ static void run_smp(const struct start_info *si)
     c->gdt_frames[0] = frame_of(gdt_page);
     c->gdt_ents = 5;
     c->ctrlreg[3] = frame_of((const void *)si->pt_base) << 12;
+    c->ctrlreg[1] = c->ctrlreg[3]; /* user mode on the kernel's tables (all pages are user) */
+    /* As Linux's cpu_initialize_context(): the kernel stack, the callbacks (NONCANONICAL below). */
+    c->kernel_ss = FLAT_KERNEL_SS64;
+    c->flags |= VGCF_syscall_disables_events;
+    c->vm_assist = 1ull << VMASST_TYPE_writable_pagetables; /* vCPU 0's alone: ignored */
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)&ap_shared,
+                    si->shared_info | PTE_KERNEL, UVMF_INVLPG);
+    check("update_va_mapping(the shared info frame) for vCPU 1 is 0", rc == 0, (uint64_t)rc);
+    ap_shared.s.vcpu_info[1].evtchn_upcall_mask = 1; /* as Linux starts a vCPU */
 
     rc = vcpu_op(VCPUOP_up, 1, 0);
     check("VCPUOP_up before initialise is -EINVAL", rc == -EINVAL, (uint64_t)rc);
@@ -650,18 +817,36 @@ static void run_smp(const struct start_info *si)
     c->trap_ctxt[100].address = 0x0000800000000000ull;
     check_context("context: non-canonical trap handler is -EINVAL", -EINVAL);
     c->trap_ctxt[100].address = 0;
-    c->flags = 0;
+    c->flags = VGCF_syscall_disables_events;
     check_context("context: guest user mode is -EINVAL", -EINVAL);
-    c->flags = VGCF_in_kernel;
+    c->flags = VGCF_in_kernel | VGCF_syscall_disables_events;
     c->user_regs.cs = SEL(1, 0);
     check_context("context: CS a data segment is -EINVAL", -EINVAL);
     c->user_regs.cs = FLAT_KERNEL_CS64;
     c->user_regs.ss = SEL(2, 0);
     check_context("context: SS a code segment is -EINVAL", -EINVAL);
     c->user_regs.ss = FLAT_KERNEL_SS64;
-    c->event_callback_eip = (uint64_t)(uintptr_t)trap_ud;
-    check_context("context: an event callback (not offered yet) is -EINVAL", -EINVAL);
-    c->event_callback_eip = 0;
+    c->event_callback_eip = NONCANONICAL;
+    check_context("context: non-canonical event callback is -EINVAL", -EINVAL);
+    c->event_callback_eip = (uint64_t)(uintptr_t)ap_event_callback;
+    c->failsafe_callback_eip = NONCANONICAL;
+    check_context("context: non-canonical failsafe callback is -EINVAL", -EINVAL);
+    c->failsafe_callback_eip = (uint64_t)(uintptr_t)ap_failsafe_callback;
+    c->syscall_callback_eip = NONCANONICAL;
+    check_context("context: non-canonical syscall callback is -EINVAL", -EINVAL);
+    c->syscall_callback_eip = (uint64_t)(uintptr_t)ap_syscall_callback;
+    c->kernel_sp = NONCANONICAL;
+    check_context("context: non-canonical kernel stack is -EINVAL", -EINVAL);
+    c->kernel_sp = (uint64_t)(uintptr_t)(ap_kstack + sizeof(ap_kstack));
+    c->fs_base = NONCANONICAL;
+    check_context("context: non-canonical FS base is -EINVAL", -EINVAL);
+    c->fs_base = (uint64_t)(uintptr_t)&ap_fs_cell;
+    c->gs_base_kernel = NONCANONICAL;
+    check_context("context: non-canonical kernel GS base is -EINVAL", -EINVAL);
+    c->gs_base_kernel = (uint64_t)(uintptr_t)&ap_kernel_gs_cell;
+    c->gs_base_user = NONCANONICAL;
+    check_context("context: non-canonical user GS base is -EINVAL", -EINVAL);
+    c->gs_base_user = (uint64_t)(uintptr_t)&ap_user_gs_cell;
     rc = vcpu_op(VCPUOP_is_up, 1, 0);
     check("vCPU 1 is not up", rc == 0, (uint64_t)rc);
     check_context("VCPUOP_initialise(valid context) is 0", 0);

@@ -167,7 +167,13 @@ const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b);
 void pv_toggle_mode(struct vcpu *v);
 int64_t pv_stack_switch(struct vcpu *v, uint64_t ss, uint64_t sp);
 
-/* HYPERVISOR_set_callbacks, HYPERVISOR_callback_op, the event upcall (callbacks.c). */
+/*
+ * HYPERVISOR_set_callbacks, HYPERVISOR_callback_op, the event upcall
+ * (callbacks.c); pv_register_callback() is callback_op's register (also
+ * VCPUOP_initialise's callbacks).
+ */
+struct callback_register;
+int64_t pv_register_callback(struct vcpu *v, const struct callback_register *r);
 int64_t pv_set_callbacks(struct vcpu *v, uint64_t event, uint64_t failsafe, uint64_t syscall);
 int64_t pv_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void pv_deliver_events(struct vcpu *v);

@@ -123,6 +123,11 @@ ap_leave:
     pop %rbx
     ret
 
+/* Where ap_enter()'s iret to the kernel resumes: back to its caller. */
+    .globl ap_continue
+ap_continue:
+    jmp ap_leave
+
 /* vCPU 1 in guest user mode: %gs:0 (its user GS base's) in RAX, then SYSCALL. */
     .globl ap_user
 ap_user:

@@ -64,7 +64,7 @@ void load_ds(uint32_t sel, uint64_t vector), load_es(uint32_t sel, uint64_t vect
 void load_ss(uint32_t sel, uint64_t vector);
 void ap_entry(void);
 void ap_event_callback(void), ap_syscall_callback(void), ap_failsafe_callback(void);
-void ap_user(void);
+void ap_user(void), ap_continue(void);
 void ap_enter(const uint64_t *frame);
 __attribute__((noreturn)) void ap_leave(void);
 void pv_abi_ap_event(const uint64_t *frame);
@@ -81,6 +81,7 @@ extern uint64_t trap_expect_rip[32], trap_expect_rsp[32];
 struct trap_seen {
     unsigned int count, vector;
     uint64_t error, rip, cs, rflags, rsp, ss;
+    uint16_t handler_cs; /* the CS the handler ran on */
 };
 static volatile struct trap_seen seen[32];
 static volatile int nest_gp_in_ud; /* the #UD handler raises a #GP */
@@ -140,6 +141,7 @@ uint64_t pv_abi_trap(const uint64_t *frame, unsigned int vector, unsigned int ha
     t->rflags = frame[i++];
     t->rsp = frame[i++];
     t->ss = frame[i];
+    __asm__ volatile("mov %%cs, %0" : "=r"(t->handler_cs));
     t->count++;
     if (vector == 6 && nest_gp_in_ud) {
         nest_gp_in_ud = 0;
@@ -357,14 +359,19 @@ static void run_reserved(const struct start_info *si)
 }
 
 /* Descriptors: a present data segment (DPL 0 as written), 64-bit code, ... */
-#define DESC_DATA_DPL0  0x00CF92000000FFFFull /* read/write data, DPL 0: raised to 3 */
-#define DESC_CODE64     0x00AFFA000000FFFFull /* execute/read, DPL 3 */
-#define DESC_DATA_NP    0x00CF72000000FFFFull /* data, DPL 3, not present */
-#define DESC_CODE_XONLY 0x00CFF8000000FFFFull /* execute-only code, DPL 3 */
-#define DESC_TSS        0x0000890000000067ull /* 64-bit TSS (system): refused */
-#define DESC_INTGATE    0x00008E0000000000ull /* interrupt gate (system): refused */
-#define DESC_DPL3       (3ull << 45)
-#define SEL(index, ldt) ((uint32_t)((index) << 3 | (ldt) << 2 | 3))
+#define DESC_DATA_DPL0     0x00CF92000000FFFFull /* read/write data, DPL 0: raised to 3 */
+#define DESC_CODE64        0x00AFFA000000FFFFull /* execute/read, DPL 3 */
+#define DESC_DATA_NP       0x00CF72000000FFFFull /* data, DPL 3, not present */
+#define DESC_CODE_XONLY    0x00CFF8000000FFFFull /* execute-only code, DPL 3 */
+#define DESC_TSS           0x0000890000000067ull /* 64-bit TSS (system): refused */
+#define DESC_INTGATE       0x00008E0000000000ull /* interrupt gate (system): refused */
+#define DESC_DPL3          (3ull << 45)
+#define DESC_CODE64_NP     0x00AF7A000000FFFFull /* 64-bit code, not present */
+#define DESC_CODE64_D      0x00EFFA000000FFFFull /* L and D both set: reserved */
+#define DESC_BASE          0x12345000ull
+#define DESC_DATA_BASE     0x12CFF2345000FFFFull /* read/write data, DPL 3, base DESC_BASE */
+#define MSR_SHADOW_GS_BASE 0xC0000102u
+#define SEL(index, ldt)    ((uint32_t)((index) << 3 | (ldt) << 2 | 3))
 
 static uint64_t gdt_page[512] __attribute__((aligned(4096)));
 static uint64_t ldt_page[512] __attribute__((aligned(4096)));
@@ -403,6 +410,46 @@ static void check_load_fault(void (*load)(uint32_t, uint64_t), uint32_t sel, uns
     load(sel, vector);
     check(what, seen[vector].count == before + 1 && seen[vector].error == (sel & ~3u),
           seen[vector].count - before);
+}
+
+static uint16_t read_gs(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%gs, %0" : "=r"(s));
+    return s;
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* set_segment_base(SEGBASE_GS_USER_SEL): the user GS base from the guest's GDT or LDT. */
+static void run_user_gs(uint64_t gdt_maddr)
+{
+    long rc;
+
+    rc = hypercall3(__HYPERVISOR_update_descriptor, gdt_maddr + 3 * 8, DESC_DATA_BASE, 0);
+    check("update_descriptor(data with a base) is 0", rc == 0, (uint64_t)rc);
+    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, SEL(3, 0), 0);
+    check("GS_USER_SEL(a GDT data selector) is 0", rc == 0, (uint64_t)rc);
+    check("user %gs loaded from the GDT", read_gs() == SEL(3, 0), read_gs());
+    check("the user GS base is the descriptor's", rdmsr(MSR_SHADOW_GS_BASE) == DESC_BASE,
+          rdmsr(MSR_SHADOW_GS_BASE));
+    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, SEL(1, 1), 0);
+    check("GS_USER_SEL(an LDT selector) is 0, loaded",
+          rc == 0 && read_gs() == SEL(1, 1) && rdmsr(MSR_SHADOW_GS_BASE) == 0, read_gs());
+    /* Entry 4 is a call gate: the load fails and gives null, answered 0 as Xen does. */
+    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, SEL(4, 0), 0);
+    check("GS_USER_SEL(a call gate) is 0, null loaded", rc == 0 && read_gs() == 0, read_gs());
+    hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, SEL(3, 0), 0);
+    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, SEL(5, 0), 0);
+    check("GS_USER_SEL(beyond the GDT) is 0, null with base 0",
+          rc == 0 && read_gs() == 0 && rdmsr(MSR_SHADOW_GS_BASE) == 0, read_gs());
 }
 
 static void run_descriptors(void)
@@ -485,6 +532,7 @@ static void run_descriptors(void)
     load_ds(0, 13);
     load_es(0, 13);
     check("DS and ES null again", read_ds() == 0 && read_es() == 0, read_ds());
+    run_user_gs(maddr);
 }
 
 static void run_pins(const struct start_info *si)
@@ -724,6 +772,68 @@ static void ap_user_mode(void)
     ap_shared.s.vcpu_info[1].evtchn_upcall_mask = 0;
 }
 
+static uint16_t read_cs(void)
+{
+    uint16_t s;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(s));
+    return s;
+}
+
+/* An iret to the kernel with frame CS and SS; true if it went to the failsafe callback. */
+static bool ap_iret_failed(uint64_t cs, uint64_t ss)
+{
+    unsigned int before = ap_seen.failsafes;
+
+    ap_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)ap_continue, cs, 0x202,
+                           (uint64_t)(uintptr_t)(ap_ustack + sizeof(ap_ustack)), ss });
+    return ap_seen.failsafes == before + 1;
+}
+
+/*
+ * iret to the GDT's own selectors: loaded, as the processor's IRET loads
+ * them (a bounce from there enters the handler on Xen's flat ones); the
+ * ones it refuses: the failsafe callback, as a faulting IRET on Xen.
+ */
+static void ap_iret_selectors(void)
+{
+    uint64_t entry4 = frame_of(gdt_page) << 12 | 4 * 8, gate = gdt_page[4];
+    volatile struct trap_seen *t = &seen[6];
+
+    check("vCPU 1: iret to the GDT's 64-bit code and data",
+          !ap_iret_failed(SEL(2, 0) & ~3u, SEL(1, 0)) && read_cs() == SEL(2, 0) &&
+              read_ss() == SEL(1, 0),
+          read_cs());
+    trigger_ud();
+    check("vCPU 1: #UD frame shows the GDT's CS (RPL 0) and SS",
+          (uint16_t)t->cs == (SEL(2, 0) & ~3u) && (uint16_t)t->ss == SEL(1, 0), t->cs);
+    check("vCPU 1: the handler ran on Xen's flat CS", t->handler_cs == FLAT_KERNEL_CS64,
+          t->handler_cs);
+    check("vCPU 1: back on the GDT's CS after the handler's iret", read_cs() == SEL(2, 0),
+          read_cs());
+    check("vCPU 1: iret back to Xen's flat selectors",
+          !ap_iret_failed(FLAT_KERNEL_CS64 & ~3u, FLAT_KERNEL_SS64) &&
+              read_cs() == FLAT_KERNEL_CS64 && read_ss() == FLAT_KERNEL_SS64,
+          read_cs());
+    check("vCPU 1: iret to CS a data segment: failsafe", ap_iret_failed(SEL(1, 0) & ~3u, SEL(1, 0)),
+          ap_seen.failsafes);
+    check("vCPU 1: iret to SS a code segment: failsafe",
+          ap_iret_failed(FLAT_KERNEL_CS64 & ~3u, SEL(2, 0)), ap_seen.failsafes);
+    check("vCPU 1: iret to CS beyond the GDT: failsafe", ap_iret_failed(SEL(5, 0) & ~3u, SEL(1, 0)),
+          ap_seen.failsafes);
+    check("vCPU 1: iret to CS a call gate: failsafe", ap_iret_failed(SEL(4, 0) & ~3u, SEL(1, 0)),
+          ap_seen.failsafes);
+    hypercall3(__HYPERVISOR_update_descriptor, entry4, DESC_CODE64_NP, 0);
+    check("vCPU 1: iret to CS not present: failsafe", ap_iret_failed(SEL(4, 0) & ~3u, SEL(1, 0)),
+          ap_seen.failsafes);
+    hypercall3(__HYPERVISOR_update_descriptor, entry4, DESC_CODE64_D, 0);
+    check("vCPU 1: iret to CS with L and D set: failsafe",
+          ap_iret_failed(SEL(4, 0) & ~3u, SEL(1, 0)), ap_seen.failsafes);
+    hypercall3(__HYPERVISOR_update_descriptor, entry4, gate, 0);
+    check("vCPU 1: iret to user mode with a null SS: failsafe", ap_iret_failed(FLAT_USER_CS64, 0),
+          ap_seen.failsafes);
+}
+
 /* An iret to a data segment as CS: its context's failsafe callback. */
 static void ap_failsafe(void)
 {
@@ -747,6 +857,7 @@ void pv_abi_ap(uint64_t magic)
     ap_events();
     ap_user_mode();
     ap_failsafe();
+    ap_iret_selectors();
     __atomic_store_n(&ap_done, 1, __ATOMIC_SEQ_CST);
     vcpu_op(VCPUOP_down, 1, 0);
     guest_puts("pv-abi: FAIL: vCPU 1 still running after VCPUOP_down\n");

@@ -122,10 +122,13 @@ enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsi
                                        uint8_t *vector, uint32_t *fault_error);
 
 /*
- * The hidden state of selector sel (GDT or Xen's reserved entries; null for
- * a data register) in segment register seg of a start state of v, checked
- * as a load (CS: present 64-bit code); false if refused.
+ * The state of selector sel (the guest's GDT or LDT, or Xen's reserved
+ * entries; null for a data register) loaded into segment register seg at
+ * CPL 3, checked as the processor checks the load (CS: present 64-bit
+ * code); false if it would fault. pv_start_segment(): the same for a start
+ * state, without the LDT (a new vCPU has none yet).
  */
+bool pv_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out);
 bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out);
 
 /* VCPUOP_initialise's struct vcpu_guest_context (vcpu_context.c). */

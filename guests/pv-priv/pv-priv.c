@@ -5,12 +5,14 @@
  * emul-priv-op.c does for a domU, and the ones it leaves to the kernel's
  * #GP handler (RIP unchanged, error code 0); Xen's forced-emulation CPUID
  * (`ud2; "xen"; cpuid`) against plain CPUID, and hostile forms of it
- * (not followed by CPUID, cut by an unmapped page). One line per failed
+ * (not followed by CPUID, cut by an unmapped page); port I/O with and
+ * without the IOPL that lets the kernel do it. One line per failed
  * check and a verdict ("pv-priv: N checks, 0 failed: PASS").
  */
 #include <stdint.h>
 
 #include <public/arch-x86/xen-x86_64.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/xen.h>
 
@@ -273,6 +275,104 @@ static void run_io(void)
     check_fault("rep outs: #GP", before, 13);
 }
 
+/* MOV from CR2, which the hypervisor emulates: vcpu_info's last #PF address. */
+static uint64_t read_cr2(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static void set_iopl(unsigned int iopl)
+{
+    struct physdev_set_iopl arg = { iopl };
+    long rc = hypercall3(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&arg, 0);
+
+    check("set_iopl", rc == 0, (uint64_t)rc);
+}
+
+/*
+ * With a virtual IOPL the kernel (virtual CPL 1) passes, as Xen answers a
+ * domU given no ports: IN reads all ones (AL and AX merged, EAX
+ * zero-extended), OUT is dropped, INS stores ones and OUTS reads its
+ * source, stepping by DF, REP counting; a store or read that faults is #PF.
+ */
+static void run_io_iopl(void)
+{
+    static uint8_t buf[16] __attribute__((aligned(8)));
+    uint64_t rax, rdi, rsi, rcx;
+    uint64_t unmapped = (uint64_t)(uintptr_t)(probe_pages + 4096);
+    unsigned int before;
+    long rc;
+
+    guest_puts("pv-priv: port I/O with IOPL 1: ones read, writes dropped\n");
+    for (unsigned int iopl = 1; iopl <= 3; iopl += 2) {
+        set_iopl(iopl);
+        before = trap_count;
+        rax = 0x1122334455667700ull;
+        __asm__ volatile(PROBE("inb $0x80, %%al") : "+a"(rax) : : "r11", "memory");
+        check("in $imm, %al: 0xff merged", rax == 0x11223344556677FFull, rax);
+        rax = 0x1122334455660000ull;
+        __asm__ volatile(PROBE("inw %%dx, %%ax") : "+a"(rax) : "d"(0xCFC) : "r11", "memory");
+        check("in %dx, %ax: 0xffff merged", rax == 0x112233445566FFFFull, rax);
+        rax = 0x1122334455667788ull;
+        __asm__ volatile(PROBE("inl $0x71, %%eax") : "+a"(rax) : : "r11", "memory");
+        check("in $imm, %eax: 0xffffffff zero-extended", rax == 0xFFFFFFFFull, rax);
+        __asm__ volatile(PROBE("outb %%al, $0x80") : : "a"(0) : "r11", "memory");
+        __asm__ volatile(PROBE("outw %%ax, %%dx") : : "a"(0), "d"(0x3F8) : "r11", "memory");
+        __asm__ volatile(PROBE("outl %%eax, %%dx") : : "a"(0), "d"(0xCF8) : "r11", "memory");
+        check_no_fault("in and out: no #GP with IOPL 1 or 3", before);
+    }
+
+    for (unsigned int i = 0; i < sizeof(buf); i++)
+        buf[i] = 0;
+    before = trap_count;
+    rdi = (uint64_t)(uintptr_t)buf;
+    rcx = 3;
+    __asm__ volatile(PROBE("rep insw") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    check("rep insw: 3 words of ones, RDI and RCX stepped",
+          rdi == (uint64_t)(uintptr_t)(buf + 6) && rcx == 0 && buf[0] == 0xFF && buf[5] == 0xFF &&
+              buf[6] == 0,
+          rdi);
+    rdi = (uint64_t)(uintptr_t)(buf + 15);
+    __asm__ volatile("std\n\t" PROBE("insb") "cld" : "+D"(rdi) : "d"(0x3F8) : "r11", "memory");
+    check("insb with DF set: one byte, RDI down",
+          rdi == (uint64_t)(uintptr_t)(buf + 14) && buf[15] == 0xFF && buf[14] == 0, rdi);
+    rsi = (uint64_t)(uintptr_t)buf;
+    rcx = 2;
+    __asm__ volatile(PROBE("rep outsl") : "+S"(rsi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    check("rep outsl: RSI and RCX stepped", rsi == (uint64_t)(uintptr_t)(buf + 8) && rcx == 0, rsi);
+    rcx = 0;
+    rdi = (uint64_t)(uintptr_t)buf;
+    __asm__ volatile(PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    check("rep insb with RCX 0: nothing", rdi == (uint64_t)(uintptr_t)buf, rdi);
+    check_no_fault("ins and outs: no #GP with IOPL 1", before);
+
+    /* Their memory not mapped: #PF at the byte, the completed repetitions kept. */
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, unmapped, 0, UVMF_INVLPG);
+    check("update_va_mapping(second probe page -> none)", rc == 0, (uint64_t)rc);
+    before = trap_count;
+    rdi = unmapped - 2;
+    rcx = 4;
+    __asm__ volatile(PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    check("rep insb into an unmapped page: #PF(write) there, 2 done",
+          trap_count == before + 1 && trap_vector == 14 && trap_error == 2 &&
+              trap_rip == probe_rip && rdi == unmapped && rcx == 2,
+          trap_count - before);
+    check("the #PF's address in vcpu_info's CR2", read_cr2() == unmapped, read_cr2());
+    before = trap_count;
+    rsi = unmapped;
+    __asm__ volatile(PROBE("outsb") : "+S"(rsi) : "d"(0x3F8) : "r11", "memory");
+    check("outsb from an unmapped page: #PF(read)",
+          trap_count == before + 1 && trap_vector == 14 && trap_error == 0 && rsi == unmapped,
+          trap_count - before);
+    rc = hypercall3(__HYPERVISOR_update_va_mapping, unmapped, (unmapped - VIRT_BASE) | PTE_KERNEL,
+                    UVMF_INVLPG);
+    check("update_va_mapping(second probe page back)", rc == 0, (uint64_t)rc);
+    set_iopl(0);
+}
+
 static void cpuid_plain(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     __asm__ volatile("cpuid"
@@ -381,6 +481,7 @@ void pv_priv_main(const struct start_info *si)
     run_msrs();
     run_crs(si);
     run_io();
+    run_io_iopl();
     run_cpuid();
     guest_puts("pv-priv: ");
     guest_put_dec(checks);

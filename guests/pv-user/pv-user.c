@@ -15,7 +15,8 @@
  *                      VGCF_in_syscall, its exceptions and events bounced on
  *                      the stack_switch stack in kernel mode, its hypercalls
  *                      refused; an iret to a selector the hypervisor cannot
- *                      load goes to the failsafe callback
+ *                      load goes to the failsafe callback; IN and OUT from
+ *                      user mode under IOPL 0, 1 and 3 (#GP below 3)
  *   mode=bad-stack     a kernel stack that cannot be written: user mode's ud2
  *                      cannot be bounced and the domain crashes
  *   mode=no-failsafe   an iret to a selector that cannot be loaded, with no
@@ -28,6 +29,7 @@
 #include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
@@ -116,6 +118,7 @@ static volatile struct {
     long hypercall;
     uint64_t pf, events_before, events_after, gs_sel, gs0;
     unsigned int after_ud, after_int80;
+    uint8_t io_in;
 } u;
 
 static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -347,6 +350,18 @@ static void user_gs_sel(void)
     __asm__ volatile("mov %%gs, %0" : "=r"(sel));
     u.gs_sel = sel;
     u.gs0 = probe_gs0();
+    user_syscall(SYS_EXIT, out);
+}
+
+/* Port I/O from user mode: IN's AL kept, each #GP skipped (both instructions are 2 bytes). */
+static void user_io(void)
+{
+    uint64_t out[5];
+    uint8_t al = 0;
+
+    __asm__ volatile("inb $0x80, %0" : "+a"(al));
+    u.io_in = al;
+    __asm__ volatile("outb %%al, $0x80" : : "a"(0));
     user_syscall(SYS_EXIT, out);
 }
 
@@ -742,6 +757,37 @@ static void run_gs_user_sel(void)
                0);
 }
 
+/*
+ * Port I/O from user mode (virtual CPL 3) under each virtual IOPL, the
+ * matrix of Xen's XTF test pv-iopl: #GP unless the IOPL is 3, then IN
+ * reads all ones and OUT is dropped (no port is the domain's).
+ */
+static void run_user_io(void)
+{
+    static const struct {
+        unsigned int iopl;
+        bool faults;
+    } matrix[] = { { 0, true }, { 1, true }, { 3, false } };
+
+    for (unsigned int i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
+        struct physdev_set_iopl iopl = { matrix[i].iopl };
+        unsigned int gp = seen.gp;
+        long rc;
+
+        rc = hypercall3(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl, 0);
+        check("set_iopl is 0", rc == 0, (uint64_t)rc);
+        u.io_in = 0;
+        run_user(user_io, FLAT_USER_CS64, FLAT_USER_SS64);
+        check(matrix[i].faults ? "user in and out below IOPL 3: #GP each"
+                               : "user in and out with IOPL 3: no #GP, in reads 0xff",
+              matrix[i].faults ? seen.gp == gp + 2 && u.io_in == 0
+                               : seen.gp == gp && u.io_in == 0xFF,
+              (uint64_t)(seen.gp - gp) << 8 | u.io_in);
+    }
+    hypercall3(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+               (uint64_t)(uintptr_t) & (struct physdev_set_iopl){ 0 }, 0);
+}
+
 static void run_failsafe(void)
 {
     unsigned int n = seen.failsafes;
@@ -798,6 +844,7 @@ void pv_user_main(const struct start_info *si)
         run_events();
         run_syscall_in_kernel();
         run_user_mode();
+        run_user_io();
         run_gs_user_sel();
         run_failsafe();
         guest_puts("pv-user: ");

@@ -61,6 +61,8 @@ int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdon
  */
 bool pv_emulate(struct vcpu *v, uint8_t vector, uint32_t error_code, struct hvm_outcome *o);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct hvm_outcome *o);
+/* Port I/O after its #GP(0), in kernel or user mode as the virtual IOPL allows (emul_io.c). */
+bool pv_emulate_port_io(struct vcpu *v, struct hvm_outcome *o);
 
 /* The CPUID a PV guest sees (cpuid.c). */
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);

@@ -69,9 +69,13 @@ _start:
 .endm
 
     .text
+    trap_entry trap_bp, 3, 0
+    trap_entry trap_of, 4, 0
     trap_entry trap_ud, 6, 0
     trap_entry trap_gp, 13, 1
     trap_entry trap_pf, 14, 1
+    trap_entry trap_int81, 0x81, 0
+    trap_entry trap_int82, 0x82, 0
 
     /*
      * Two pages for instruction streams written at run time: the first

@@ -6,7 +6,8 @@
  * #GP handler (RIP unchanged, error code 0); Xen's forced-emulation CPUID
  * (`ud2; "xen"; cpuid`) against plain CPUID, and hostile forms of it
  * (not followed by CPUID, cut by an unmapped page); port I/O with and
- * without the IOPL that lets the kernel do it. One line per failed
+ * without the IOPL that lets the kernel do it; INT n, INT3 and INTO from
+ * the kernel. One line per failed
  * check and a verdict ("pv-priv: N checks, 0 failed: PASS").
  */
 #include <stdint.h>
@@ -40,7 +41,8 @@
 
 void pv_priv_main(const struct start_info *si);
 void pv_priv_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error);
-void trap_ud(void), trap_gp(void), trap_pf(void);
+void trap_bp(void), trap_of(void), trap_ud(void), trap_gp(void), trap_pf(void);
+void trap_int81(void), trap_int82(void);
 
 extern uint8_t hypercall_page[];
 extern uint8_t probe_pages[];
@@ -373,6 +375,54 @@ static void run_io_iopl(void)
     set_iopl(0);
 }
 
+/* One software interrupt from the kernel: bounced to vector with RIP past its len bytes. */
+static void check_softint(const char *what, unsigned int before, unsigned int vector,
+                          unsigned int len)
+{
+    check(what,
+          trap_count == before + 1 && trap_vector == vector && trap_error == 0 &&
+              trap_rip == probe_rip + len,
+          trap_count == before + 1 ? trap_vector << 16 | (trap_rip - probe_rip) : 0xDEAD);
+}
+
+/*
+ * INT n from the kernel (virtual ring 1), as Xen: to entries whose DPL is
+ * 1 or more, else #GP(n * 8 + 2); INT3 and INT 3/4 whatever the DPL; INTO
+ * #UD (64-bit mode).
+ */
+static void run_softint(void)
+{
+    unsigned int before;
+
+    guest_puts("pv-priv: software interrupts\n");
+    before = trap_count;
+    __asm__ volatile(PROBE("int $0x81") : : : "r11", "memory");
+    check_softint("int $0x81 (DPL 1): its handler, RIP past it", before, 0x81, 2);
+    before = trap_count;
+    __asm__ volatile(PROBE("int $0x82") : : : "r11", "memory");
+    check("int $0x82 (DPL 0): #GP(0x82 * 8 + 2), RIP at it",
+          trap_count == before + 1 && trap_vector == 13 && trap_error == (0x82 << 3 | 2) &&
+              trap_rip == probe_rip,
+          trap_error);
+    before = trap_count;
+    __asm__ volatile(PROBE("int $0x90") : : : "r11", "memory");
+    check("int $0x90 (no entry): #GP(0x90 * 8 + 2)",
+          trap_count == before + 1 && trap_vector == 13 && trap_error == (0x90 << 3 | 2),
+          trap_error);
+    before = trap_count;
+    __asm__ volatile(PROBE("int3") : : : "r11", "memory");
+    check_softint("int3 (entry DPL 0): #BP handler, RIP past it", before, 3, 1);
+    before = trap_count;
+    __asm__ volatile(PROBE(".byte 0xcd, 0x03") : : : "r11", "memory");
+    check_softint("int $3 (entry DPL 0): #BP handler, RIP past it", before, 3, 2);
+    before = trap_count;
+    __asm__ volatile(PROBE("int $4") : : : "r11", "memory");
+    check_softint("int $4 (entry DPL 0): #OF handler, RIP past it", before, 4, 2);
+    before = trap_count;
+    __asm__ volatile(PROBE(".byte 0xce") : : : "r11", "memory");
+    check_fault("into: #UD (64-bit mode)", before, 6);
+}
+
 static void cpuid_plain(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     __asm__ volatile("cpuid"
@@ -471,6 +521,11 @@ void pv_priv_main(const struct start_info *si)
         { 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud },
         { 13, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_gp },
         { 14, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_pf },
+        /* Software interrupts: entry 3 and 4 DPL 0 (INT3 and INT 4 ignore it), 0x81 DPL 1. */
+        { 3, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_bp },
+        { 4, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_of },
+        { 0x81, 1, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int81 },
+        { 0x82, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int82 },
         { 0, 0, 0, 0 },
     };
     long rc;
@@ -482,6 +537,7 @@ void pv_priv_main(const struct start_info *si)
     run_crs(si);
     run_io();
     run_io_iopl();
+    run_softint();
     run_cpuid();
     guest_puts("pv-priv: ");
     guest_put_dec(checks);

@@ -90,6 +90,8 @@ _start:
 .endm
 
     .text
+    entry_point trap_bp, pv_user_trap_soft, 0, 0
+    entry_point trap_int81, pv_user_trap_soft, 0, 0
     entry_point trap_ud, pv_user_trap_ud, 0, 0
     entry_point trap_nm, pv_user_trap_nm, 0, 0
     entry_point trap_gp, pv_user_trap_gp, 8, 0

@@ -16,7 +16,8 @@
  *                      the stack_switch stack in kernel mode, its hypercalls
  *                      refused; an iret to a selector the hypervisor cannot
  *                      load goes to the failsafe callback; IN and OUT from
- *                      user mode under IOPL 0, 1 and 3 (#GP below 3)
+ *                      user mode under IOPL 0, 1 and 3 (#GP below 3); INT n
+ *                      and INT3 from user mode by their entries' DPL
  *   mode=bad-stack     a kernel stack that cannot be written: user mode's ud2
  *                      cannot be bounced and the domain crashes
  *   mode=no-failsafe   an iret to a selector that cannot be loaded, with no
@@ -67,11 +68,12 @@ void pv_user_main(const struct start_info *si);
 void pv_user_trap_ud(uint64_t *f, struct saved_regs *r);
 void pv_user_trap_nm(uint64_t *f, struct saved_regs *r);
 void pv_user_trap_gp(uint64_t *f, struct saved_regs *r);
+void pv_user_trap_soft(uint64_t *f, struct saved_regs *r);
 void pv_user_trap_pf(uint64_t *f, struct saved_regs *r);
 void pv_user_event(uint64_t *f, struct saved_regs *r);
 void pv_user_syscall(uint64_t *f, struct saved_regs *r);
 void pv_user_failsafe(uint64_t *f, struct saved_regs *r);
-void trap_ud(void), trap_nm(void), trap_gp(void), trap_pf(void);
+void trap_ud(void), trap_nm(void), trap_gp(void), trap_pf(void), trap_bp(void), trap_int81(void);
 void event_callback(void), syscall_callback(void), failsafe_callback(void);
 void enter_user(uint64_t *frame);
 __attribute__((noreturn)) void back_to_kernel(void);
@@ -105,6 +107,8 @@ static uint32_t ipi_port;
 static volatile struct {
     unsigned int ud, ud_user, nm, gp, pf, events, syscalls, failsafes;
     uint64_t ud_cs, ud_ss, ud_rsp, ud_frame, ud_gs, gp_error, pf_cs;
+    unsigned int soft;
+    uint64_t soft_rip, soft_cs;
     uint64_t ev_rip, ev_cs, ev_rflags, ev_frame, ev_mask;
     uint64_t sc_rip, sc_cs, sc_ss, sc_rflags, sc_rsp, sc_rcx, sc_r11, sc_mask, sc_frame;
     uint64_t sc_kernel_gs, sc_user_page;
@@ -119,6 +123,7 @@ static volatile struct {
     uint64_t pf, events_before, events_after, gs_sel, gs0;
     unsigned int after_ud, after_int80;
     uint8_t io_in;
+    uint64_t soft_after[2];
 } u;
 
 static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -214,12 +219,21 @@ void pv_user_trap_nm(uint64_t *f, struct saved_regs *r)
     seen.nm_cr0 = smsw(); /* the instruction runs again: TS must be clear already */
 }
 
+/* INT3 and INT 0x81 (the software interrupts its trap table admits from user mode). */
+void pv_user_trap_soft(uint64_t *f, struct saved_regs *r)
+{
+    (void)r;
+    seen.soft++;
+    seen.soft_rip = f[0];
+    seen.soft_cs = f[1];
+}
+
 void pv_user_trap_gp(uint64_t *f, struct saved_regs *r)
 {
     (void)r;
     seen.gp++;
     seen.gp_error = f[-1];
-    f[0] += 2; /* int $0x80 */
+    f[0] += 2; /* int $n */
 }
 
 void pv_user_trap_pf(uint64_t *f, struct saved_regs *r)
@@ -350,6 +364,20 @@ static void user_gs_sel(void)
     __asm__ volatile("mov %%gs, %0" : "=r"(sel));
     u.gs_sel = sel;
     u.gs0 = probe_gs0();
+    user_syscall(SYS_EXIT, out);
+}
+
+/*
+ * Software interrupts from user mode (ring 3): INT 0x81 (DPL 3) and INT3
+ * (any DPL) reach their handlers, RIP past them; INT 0x82 (DPL 1) is #GP.
+ */
+static void user_softint(void)
+{
+    uint64_t out[5];
+
+    __asm__ volatile("int $0x81; 1: lea 1b(%%rip), %0" : "=r"(u.soft_after[0]));
+    __asm__ volatile("int3; 1: lea 1b(%%rip), %0" : "=r"(u.soft_after[1]));
+    __asm__ volatile("int $0x82");
     user_syscall(SYS_EXIT, out);
 }
 
@@ -701,9 +729,8 @@ static void run_user_mode(void)
     check("user hypercall is -EPERM", u.hypercall == -EPERM, (uint64_t)u.hypercall);
     check("user #PF bounced (probe)", u.pf == (uint64_t)-1, u.pf);
     check("user #PF frame CS: RPL 3", (uint16_t)seen.pf_cs == FLAT_USER_CS64, seen.pf_cs);
-    check("user int $0x80: #GP bounced, an IDT error code (vector << 3 | 2)",
-          seen.gp == gp + 1 && (seen.gp_error & 3) == 2 && seen.gp_error >> 3 >= 0x80,
-          seen.gp_error);
+    check("user int $0x80 (no entry): #GP(0x80 * 8 + 2), as Xen",
+          seen.gp == gp + 1 && seen.gp_error == (0x80 << 3 | 2), seen.gp_error);
     check("user int $0x80: resumed", u.after_int80, 0);
     check("event raised in the syscall callback, delivered at its iret to user mode",
           u.events_after == u.events_before + 1, u.events_after - u.events_before);
@@ -788,6 +815,28 @@ static void run_user_io(void)
                (uint64_t)(uintptr_t) & (struct physdev_set_iopl){ 0 }, 0);
 }
 
+/* INT n from user mode against its trap table's DPLs, as Xen's permit_softint(). */
+static void run_user_softint(void)
+{
+    unsigned int soft = seen.soft, gp = seen.gp;
+    struct trap_info table[] = {
+        { 3, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_bp },
+        { 0x81, 3, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int81 },
+        { 0x82, 1, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int81 },
+        { 0, 0, 0, 0 },
+    };
+    long rc = hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
+
+    check("set_trap_table(software interrupt entries) is 0", rc == 0, (uint64_t)rc);
+    run_user(user_softint, FLAT_USER_CS64, FLAT_USER_SS64);
+    check("user int $0x81 (DPL 3) and int3 (DPL 0) reach their handlers", seen.soft == soft + 2,
+          seen.soft - soft);
+    check("user int3: frame RIP past it, CS user mode's",
+          seen.soft_rip == u.soft_after[1] && seen.soft_cs == FLAT_USER_CS64, seen.soft_rip);
+    check("user int $0x82 (DPL 1): #GP(0x82 * 8 + 2)",
+          seen.gp == gp + 1 && seen.gp_error == (0x82 << 3 | 2), seen.gp_error);
+}
+
 static void run_failsafe(void)
 {
     unsigned int n = seen.failsafes;
@@ -845,6 +894,7 @@ void pv_user_main(const struct start_info *si)
         run_syscall_in_kernel();
         run_user_mode();
         run_user_io();
+        run_user_softint();
         run_gs_user_sel();
         run_failsafe();
         guest_puts("pv-user: ");

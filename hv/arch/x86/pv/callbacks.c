@@ -30,7 +30,9 @@ int64_t pv_register_callback(struct vcpu *v, const struct callback_register *r)
         pv->syscall_masks_events = mask;
         return 0;
     /* As Xen, the NMI callback is the trap table's vector 2, an interrupt gate. */
-    case CALLBACKTYPE_nmi: pv->traps[X86_EXC_NMI] = (struct pv_trap){ r->address, true }; return 0;
+    case CALLBACKTYPE_nmi:
+        pv->traps[X86_EXC_NMI] = (struct pv_trap){ .address = r->address, .mask_events = true };
+        return 0;
     /* For 32-bit user space, which a 64-bit-only PV guest here has not. */
     case CALLBACKTYPE_syscall32:
     case CALLBACKTYPE_sysenter: return -XEN_EINVAL;
@@ -47,7 +49,7 @@ static int64_t unregister_callback(struct vcpu *v, const struct callback_unregis
     case CALLBACKTYPE_syscall:
     case CALLBACKTYPE_syscall32:
     case CALLBACKTYPE_sysenter: return -XEN_EINVAL;
-    case CALLBACKTYPE_nmi: to_pv(v)->traps[X86_EXC_NMI] = (struct pv_trap){ 0, false }; return 0;
+    case CALLBACKTYPE_nmi: to_pv(v)->traps[X86_EXC_NMI] = (struct pv_trap){ 0 }; return 0;
     }
     return -XEN_ENOSYS;
 }

@@ -140,6 +140,14 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
 /* HYPERVISOR_physdev_op (physdev.c). */
 int64_t pv_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 
+/*
+ * INT n and INT3 behind the exception the container raised for them
+ * (softint.c): true if bounced (*o what follows); false leaves the
+ * exception to the caller, *error_code Xen's for an INT n refused.
+ */
+bool pv_software_interrupt(struct vcpu *v, uint8_t vector, uint32_t *error_code,
+                           struct hvm_outcome *o);
+
 /* An exception the container intercepted (traps.c). */
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
                                 uint64_t fault_addr);

@@ -60,8 +60,8 @@ int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
             return 0;
         if (!pv_canonical(ti.address))
             return -XEN_EINVAL;
-        if (ti.vector < PV_NR_TRAPS)
-            pv->traps[ti.vector] = (struct pv_trap){ ti.address, TI_GET_IF(&ti) != 0 };
+        pv->traps[ti.vector] =
+            (struct pv_trap){ ti.address, TI_GET_IF(&ti) != 0, (uint8_t)TI_GET_DPL(&ti) };
     }
     return -XEN_EINVAL; /* no end within the bound */
 }
@@ -253,13 +253,16 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
         if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
             return hvm_advance(len);
     }
-    t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
+    /* INT n and INT3 (softint.c): bounced, or the #GP Xen gives for a refused INT n. */
+    if (pv_software_interrupt(v, vector, &error_code, &emulated))
+        return emulated;
+    t = &pv->traps[vector];
     if (vector == X86_EXC_UD && (pv->kernel_mode || pv->syscall_callback) && at_syscall(v))
         return pv->kernel_mode ? kernel_syscall_hypercall(v) : bounce_syscall(v);
     /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */
     if (pv_emulate(v, vector, error_code, &emulated))
         return emulated;
-    if (!t || !t->address) {
+    if (!t->address) {
         printk("%s: vCPU %u: PV exception %u (error 0x%x, address 0x%llx) at 0x%llx with no "
                "handler in its trap table\n",
                v->domain->name, v->id, vector, error_code, (unsigned long long)fault_addr,

@@ -86,20 +86,24 @@ static void set_callbacks(struct vcpu *v, const struct context_tail *t, uint64_t
         pv_register_callback(v, &r[i]);
 }
 
-/* The trap table: Xen's 256 entries, the exception vectors kept (as set_trap_table). */
+/*
+ * The trap table: Xen's 256 entries (as set_trap_table keeps them), read
+ * straight into the vCPU's (4 KiB: not through the stack).
+ */
 static int read_traps(struct vcpu *caller, uint64_t arg, struct pv_trap *traps)
 {
     struct trap_info ti[16];
     uint64_t base = arg + offsetof(struct vcpu_guest_context, trap_ctxt);
 
+    _Static_assert(PV_NR_TRAPS == 256, "Xen's trap_ctxt[256]");
     for (unsigned int i = 0; i < 256; i += 16) {
         if (copy_from_guest(caller, ti, mk_gvaddr(base + i * sizeof(ti[0])), sizeof(ti)))
             return -XEN_EFAULT;
         for (unsigned int j = 0; j < 16; j++) {
             if (!pv_canonical(ti[j].address))
                 return -XEN_EINVAL;
-            if (i + j < PV_NR_TRAPS)
-                traps[i + j] = (struct pv_trap){ ti[j].address, TI_GET_IF(&ti[j]) != 0 };
+            traps[i + j] = (struct pv_trap){ ti[j].address, TI_GET_IF(&ti[j]) != 0,
+                                             (uint8_t)TI_GET_DPL(&ti[j]) };
         }
     }
     return 0;
@@ -130,7 +134,6 @@ static int fpu_image_empty(struct vcpu *caller, uint64_t arg)
 int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
                          struct db_vcpu_state *st)
 {
-    struct pv_trap traps[PV_NR_TRAPS];
     struct context_head h;
     struct context_tail t;
     int fpu_empty = fpu_image_empty(caller, arg);
@@ -146,9 +149,6 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
         copy_from_guest(caller, &t, mk_gvaddr(arg + offsetof(struct vcpu_guest_context, ldt_base)),
                         sizeof(t)))
         return -XEN_EFAULT;
-    rc = read_traps(caller, arg, traps);
-    if (rc)
-        return rc;
     /* Xen's address checks. */
     if (!pv_canonical(r->rip) || !pv_canonical(r->rsp) || !pv_canonical(t.kernel_sp) ||
         (t.ldt_ents && !pv_canonical(t.ldt_base)) || !pv_canonical(t.fs_base) ||
@@ -176,6 +176,9 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
      */
     if (target->initialised)
         return 0;
+    rc = read_traps(caller, arg, pv->traps);
+    if (rc)
+        return rc;
     rc = (int)pv_set_gdt_frames(target, t.gdt_frames, t.gdt_ents);
     if (rc)
         return rc;
@@ -191,7 +194,6 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
     st->fs.base = t.fs_base;
     st->gs.base = t.gs_base_kernel;
     st->shadow_gs_base = t.gs_base_user;
-    memcpy(pv->traps, traps, sizeof(traps));
     set_callbacks(target, &t, h.flags);
     pv_stack_switch(target, t.kernel_ss, t.kernel_sp);
     pv->ldt_base = t.ldt_ents ? t.ldt_base : 0;

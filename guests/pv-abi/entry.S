@@ -1,39 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PV entry of the pv-abi guest (x86-64 PV ABI, as pv-hello's), its
- * exception handlers and the instructions that fault for them.
- *
- * Each handler is entered as Xen enters a PV kernel's: RSP at the frame
- * { RCX, R11, [error code,] RIP, CS, RFLAGS, RSP, SS }. It hands the frame
- * to pv_abi_trap() (C), sets the frame's RIP to where the faulting trigger
- * asked to resume (trap_resume[vector]), and returns as a PV kernel does:
- * RCX and R11 back from the frame, the error code dropped, flags 0 pushed,
- * then a jump to the hypercall page's iret stub.
+ * pv-abi's kernel entry points (include/pv-entry.S.h), vCPU 1's entry, and
+ * the instructions that fault for the handlers. Each exception handler
+ * hands the frame to pv_abi_trap(), which records it and sets its RIP to
+ * where the faulting trigger asked to resume (trap_resume[vector]).
  */
-#include "xen-note.S.h"
+#include "pv-entry.S.h"
 
-#define VIRT_BASE 0xffffffff80000000
-#define IRET_STUB (23 * 32)
+    .text
+    pv_entry_point trap_ud, pv_abi_trap, 6
+    pv_entry_point trap_np, pv_abi_trap, 11, 8
+    pv_entry_point trap_gp, pv_abi_trap, 13, 8
+    pv_entry_point trap_pf, pv_abi_trap, 14, 8
 
-xen_note XEN_ELFNOTE_ENTRY, .quad, _start
-xen_note XEN_ELFNOTE_HYPERCALL_PAGE, .quad, hypercall_page
-xen_note XEN_ELFNOTE_VIRT_BASE, .quad, VIRT_BASE
-xen_note XEN_ELFNOTE_PADDR_OFFSET, .quad, 0
-xen_note_str XEN_ELFNOTE_FEATURES, "!writable_page_tables|pae_pgdir_above_4gb"
-xen_note_str XEN_ELFNOTE_GUEST_OS, "tessera-pv-abi"
-xen_note_str XEN_ELFNOTE_XEN_VERSION, "xen-3.0"
-xen_note_str XEN_ELFNOTE_LOADER, "generic"
-xen_note_str XEN_ELFNOTE_PAE_MODE, "yes"
-
-    .section .text.entry, "ax"
-    .globl _start
-_start:
-    cld
-    mov %rsi, %rdi                  /* start_info */
-    lea stack_top(%rip), %rsp
-    call pv_abi_main
-1:  pause                           /* pv_abi_main shut down */
-    jmp 1b
+    /* vCPU 1's callbacks (its context's): the syscall and failsafe ones leave by pv_iret_leave(). */
+    pv_entry_point ap_event_callback, pv_abi_ap_event
+    pv_entry_point ap_syscall_callback, pv_abi_ap_syscall
+    pv_entry_point ap_failsafe_callback, pv_abi_ap_failsafe, 0, 32
 
 /* vCPU 1, started by VCPUOP_initialise: RSP and RDI from its context. */
     .globl ap_entry
@@ -43,90 +26,10 @@ ap_entry:
 1:  pause
     jmp 1b
 
-/*
- * vCPU 1's event callback (its context's): may interrupt any code, so it
- * saves what C may clobber, calls pv_abi_ap_event(frame at RIP), and
- * returns with iret (RCX and R11 back from the frame).
- */
-    .globl ap_event_callback
-ap_event_callback:
-    push %rax
-    push %rdx
-    push %rsi
-    push %rdi
-    push %r8
-    push %r9
-    push %r10
-    push %rbx
-    lea (8 * 8 + 16)(%rsp), %rdi
-    mov %rsp, %rbx
-    and $-16, %rsp
-    call pv_abi_ap_event
-    mov %rbx, %rsp
-    pop %rbx
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rax
-    mov (%rsp), %rcx
-    mov 8(%rsp), %r11
-    add $16, %rsp
-    pushq $0                        /* iret flags: not from a system call */
-    jmp hypercall_page + IRET_STUB
-
-/*
- * vCPU 1's syscall and failsafe callbacks (its context's): \fn(frame at
- * RIP, RAX) records them and leaves with ap_leave() to ap_enter()'s caller.
- */
-.macro ap_callback name, fn, skip
-    .globl \name
-\name:
-    lea (16 + \skip)(%rsp), %rdi
-    mov %rax, %rsi
-    and $-16, %rsp
-    call \fn
-    ud2                             /* \fn does not return */
-.endm
-    ap_callback ap_syscall_callback, pv_abi_ap_syscall, 0
-    ap_callback ap_failsafe_callback, pv_abi_ap_failsafe, 32
-
-/*
- * ap_enter(frame): HYPERVISOR_iret with the frame { flags, RIP, CS, RFLAGS,
- * RSP, SS } (copied to ap_iret_frame: the iret stub pushes below it); a
- * callback's ap_leave() returns from it (callee-saved kept).
- */
-    .globl ap_enter, ap_leave
-ap_enter:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, ap_resume_rsp(%rip)
-    mov %rdi, %rsi
-    lea ap_iret_frame(%rip), %rdi
-    mov %rdi, %rsp
-    mov $6, %ecx
-    rep movsq
-    jmp hypercall_page + IRET_STUB
-ap_leave:
-    mov ap_resume_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
-    ret
-
-/* Where ap_enter()'s iret to the kernel resumes: back to its caller. */
+/* Where pv_iret_enter()'s iret to the kernel resumes: back to its caller. */
     .globl ap_continue
 ap_continue:
-    jmp ap_leave
+    jmp pv_iret_leave
 
 /* vCPU 1 in guest user mode: %gs:0 (its user GS base's) in RAX, then SYSCALL. */
     .globl ap_user
@@ -134,33 +37,6 @@ ap_user:
     mov %gs:0, %rax
     syscall
     ud2                             /* the syscall callback never returns here */
-
-.macro trap_entry name, vector, has_error
-    .globl \name
-\name:
-    push %rbx
-    lea 8(%rsp), %rbx               /* the frame */
-    mov %rbx, %rdi
-    mov $\vector, %esi
-    mov $\has_error, %edx
-    and $-16, %rsp
-    call pv_abi_trap
-    lea -8(%rbx), %rsp
-    pop %rbx
-    mov trap_resume + 8 * \vector(%rip), %rax
-    mov %rax, (16 + 8 * \has_error)(%rsp)
-    mov (%rsp), %rcx
-    mov 8(%rsp), %r11
-    add $(16 + 8 * \has_error), %rsp
-    pushq $0                        /* iret flags: not from a system call */
-    jmp hypercall_page + IRET_STUB
-.endm
-
-    .text
-    trap_entry trap_ud, 6, 0
-    trap_entry trap_np, 11, 1
-    trap_entry trap_gp, 13, 1
-    trap_entry trap_pf, 14, 1
 
 /* Each trigger records where it faults and its RSP there, then faults once. */
 .macro trigger name, vector
@@ -209,22 +85,9 @@ ap_user:
     seg_probe load_es, %es
     seg_probe load_ss, %ss
 
-    /* A hypercall page the hypervisor fills with 32-byte stubs, one per hypercall. */
-    .section .text.hypercall_page, "ax"
-    .balign 4096
-    .globl hypercall_page
-hypercall_page:
-    .skip 4096
-
     .section .bss
     .balign 8
     .globl trap_resume, trap_expect_rip, trap_expect_rsp
 trap_resume:     .skip 8 * 32
 trap_expect_rip: .skip 8 * 32
 trap_expect_rsp: .skip 8 * 32
-ap_resume_rsp:   .skip 8
-    .skip 8 * 8                     /* the iret stub's pushes */
-ap_iret_frame:   .skip 8 * 6
-    .balign 4096
-stack:  .skip 16384
-stack_top:

@@ -23,6 +23,8 @@
  *   mode=no-handler   clears its trap table and executes ud2: the domain crashes
  *   mode=bad-iret     HYPERVISOR_iret to guest user mode (RPL 3) without user page tables:
  *                     crashes
+ *   mode=bench        times a PV hypercall, mmu_update and update_va_mapping against
+ *                     CPUID ("bench: ..." lines, bench/domains/run.sh pv)
  *   mode=reboot       checks its PV state is fresh (pins, pirq EOI frame), dirties it
  *                     and reboots (a restart policy restarts it)
  */
@@ -942,6 +944,84 @@ static void reboot_boot(const struct start_info *si)
     pv_shutdown(pv_checks_failed() ? SHUTDOWN_crash : SHUTDOWN_reboot);
 }
 
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * mode=bench: a PV hypercall and the two PV page-table updates against
+ * CPUID (the cheapest exit), in 40 alternated blocks of 500 each so that
+ * a busy host slows all alike, the fastest block of each the figure:
+ * xen_version through the hypercall page, mmu_update of one PTE (page a's,
+ * rewritten with its own value: no flush asked), update_va_mapping of page
+ * a with UVMF_INVLPG (as Linux changes one mapping).
+ */
+static void run_bench(const struct start_info *si)
+{
+    enum {
+        CPUID,
+        HYPERCALL,
+        MMU_UPDATE,
+        UPDATE_VA,
+        NR
+    };
+    static const char *const what[NR] = {
+        "CPUID exit (PV)",
+        "PV hypercall xen_version (hypercall page)",
+        "PV mmu_update of one PTE",
+        "PV update_va_mapping with UVMF_INVLPG",
+    };
+    const uint64_t blocks = 40, n = 500;
+    uint64_t va = (uint64_t)(uintptr_t)page_a, pte = pv_frame_of(page_a) << 12 | PV_PTE_KERNEL;
+    struct mmu_update u = { pte_maddr(si, va) | MMU_NORMAL_PT_UPDATE, pte };
+    uint64_t best[NR], khz, t;
+    uint32_t r[4], done;
+
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(0x40000003u), "c"(0));
+    khz = r[2] ? r[2] : 1;
+    for (unsigned int k = 0; k < NR; k++)
+        best[k] = ~0ull;
+    for (uint64_t b = 0; b < blocks; b++) {
+        for (unsigned int k = 0; k < NR; k++) {
+            t = rdtsc();
+            for (uint64_t i = 0; i < n; i++) {
+                switch (k) {
+                case CPUID:
+                    __asm__ volatile("cpuid"
+                                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                                     : "a"(0), "c"(0));
+                    break;
+                case HYPERCALL: pv_hypercall3(__HYPERVISOR_xen_version, 0, 0, 0); break;
+                case MMU_UPDATE:
+                    pv_hypercall4(__HYPERVISOR_mmu_update, (uint64_t)(uintptr_t)&u, 1,
+                                  (uint64_t)(uintptr_t)&done, DOMID_SELF);
+                    break;
+                default: pv_hypercall3(__HYPERVISOR_update_va_mapping, va, pte, UVMF_INVLPG);
+                }
+            }
+            t = rdtsc() - t;
+            best[k] = t < best[k] ? t : best[k];
+        }
+    }
+    for (unsigned int k = 0; k < NR; k++) {
+        guest_put_bench(what[k], best[k], n, khz);
+        if (k != CPUID) {
+            guest_puts("bench: ");
+            guest_puts(what[k]);
+            guest_puts(" / CPUID: ");
+            guest_put_dec(best[k] * 1000 / best[CPUID]);
+            guest_puts(" per mille\n");
+        }
+    }
+    pv_shutdown(SHUTDOWN_poweroff);
+}
+
 void guest_pv_main(const struct start_info *si)
 {
     const char *cmd = (const char *)si->cmd_line;
@@ -953,6 +1033,8 @@ void guest_pv_main(const struct start_info *si)
         __asm__ volatile("ud2");
     } else if (guest_cmdline_find(cmd, cmd, "mode=reboot")) {
         reboot_boot(si);
+    } else if (guest_cmdline_find(cmd, cmd, "mode=bench")) {
+        run_bench(si);
     } else if (guest_cmdline_find(cmd, cmd, "mode=bad-iret")) {
         guest_puts("pv-abi: iret to user mode\n");
         bad_iret();

@@ -232,6 +232,12 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
         if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
             return hvm_advance(len);
     }
+    /* A kernel entry without _PAGE_USER, or a fault the tables no longer explain: retried. */
+    if (vector == X86_EXC_PF && pv_page_fault_fixed(v, error_code, fault_addr))
+        return hvm_resume();
+    /* A kernel's write to a page table it maps read-only: Xen's writable page tables. */
+    if (vector == X86_EXC_PF && pv_ptwr_fault(v, error_code, fault_addr, &emulated))
+        return emulated;
     t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
     if (vector == X86_EXC_UD && (pv->kernel_mode || pv->syscall_callback) && at_syscall(v))
         return pv->kernel_mode ? kernel_syscall_hypercall(v) : bounce_syscall(v);

@@ -9,14 +9,18 @@
 #             (configs/test-three-domains.dts, 2 CPUs);
 #   pingpong  the ping-pong round trip between two domains through static
 #             shared memory + a static event channel (configs/test-shm.dts,
-#             guests/pingpong), 2 CPUs.
-# usage: bench/domains/run.sh [BUILD_DIR] [exits] [timeline] [pingpong]
-#        (default: build/ and all three; needs a full build)
+#             guests/pingpong), 2 CPUs;
+#   pv        a PV hypercall and PV page-table updates (mmu_update of one
+#             PTE, update_va_mapping) beside the HVM/PVH hypercall, each
+#             against CPUID in alternated blocks, a PV and a PVH domain in
+#             one run (bench/domains/pv.dts), 2 CPUs.
+# usage: bench/domains/run.sh [BUILD_DIR] [exits] [timeline] [pingpong] [pv]
+#        (default: build/ and all four; needs a full build)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 shift || true
-parts=${*:-exits timeline pingpong}
+parts=${*:-exits timeline pingpong pv}
 log=$(mktemp /tmp/bench-domains.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
@@ -46,4 +50,11 @@ if want pingpong; then
   boot configs/test-shm.dts 2
   echo "== ping-pong through shared memory + event channel, -smp 2"
   grep -o 'pingpong: .*' "$log" || echo "no figures (see a boot by hand)"
+fi
+
+if want pv; then
+  boot bench/domains/pv.dts 2
+  echo "== PV and HVM/PVH hypercalls, one run, -smp 2 (TSC $(grep -o 'tsc: [0-9.]* MHz' "$log" | head -1))"
+  grep -E -o 'pv: bench: .*|hvm: bench: .*alternated blocks.*' "$log" ||
+    echo "no figures (see a boot by hand)"
 fi

@@ -1136,19 +1136,6 @@ void yield(void)
     hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
 }
 
-static void report(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)
-{
-    guest_puts("bench: ");
-    guest_puts(what);
-    guest_puts(": ");
-    guest_put_dec(ticks / n);
-    guest_puts(" TSC ticks = ");
-    guest_put_dec(ticks * 1000000 / khz / n);
-    guest_puts(" ns per round trip (");
-    guest_put_dec(n);
-    guest_puts(" iterations)\n");
-}
-
 /*
  * One step of the PV console ring, with interrupts off in the hypervisor:
  * the notify (EVTCHNOP_send on the console port) of an empty ring, and one
@@ -1173,7 +1160,7 @@ static void bench_console_ring(uint64_t khz)
     t = rdtsc();
     for (i = 0; i < 20000; i++)
         hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uintptr_t)&send, 0);
-    report("console ring notify, empty ring", rdtsc() - t, 20000, khz);
+    guest_put_bench("console ring notify, empty ring", rdtsc() - t, 20000, khz);
     for (j = 0; j < sizeof(line) - 1; j++)
         line[j] = (char)('a' + j % 26);
     line[sizeof(line) - 1] = '\n';
@@ -1189,12 +1176,12 @@ static void bench_console_ring(uint64_t khz)
         total += step;
         longest = step > longest ? step : longest;
     }
-    report("console ring notify taking a 256-byte line", total, n, khz);
-    report("console ring notify taking a 256-byte line, the longest", longest, 1, khz);
+    guest_put_bench("console ring notify taking a 256-byte line", total, n, khz);
+    guest_put_bench("console ring notify taking a 256-byte line, the longest", longest, 1, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
         hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(line), (uintptr_t)line);
-    report("console_io write of the same line", rdtsc() - t, n, khz);
+    guest_put_bench("console_io write of the same line", rdtsc() - t, n, khz);
 }
 
 /*
@@ -1220,9 +1207,9 @@ static void bench_hypercall_vs_cpuid(uint64_t khz)
         t = rdtsc() - t;
         best_call = t < best_call ? t : best_call;
     }
-    report("CPUID exit, fastest of 40 alternated blocks", best_cpuid, n, khz);
-    report("hypercall xen_version (hypercall page), fastest of 40 alternated blocks", best_call, n,
-           khz);
+    guest_put_bench("CPUID exit, fastest of 40 alternated blocks", best_cpuid, n, khz);
+    guest_put_bench("hypercall xen_version (hypercall page), fastest of 40 alternated blocks",
+                    best_call, n, khz);
     guest_puts("bench: hypercall / CPUID round trip, alternated blocks: ");
     guest_put_dec(best_call * 1000 / best_cpuid);
     guest_puts(" per mille (bound: 1100)\n");
@@ -1244,23 +1231,24 @@ static void run_bench(void)
     t = rdtsc();
     for (i = 0; i < n; i++)
         cpuid(0, &a, &b, &c, &d);
-    report("CPUID exit", rdtsc() - t, n, khz);
+    guest_put_bench("CPUID exit", rdtsc() - t, n, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
         __asm__ volatile("inb $0x80, %%al" : "=a"(a) : : "memory");
-    report("port I/O exit (next RIP from the CPU, no instruction fetch)", rdtsc() - t, n, khz);
+    guest_put_bench("port I/O exit (next RIP from the CPU, no instruction fetch)", rdtsc() - t, n,
+                    khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
         hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
-    report("hypercall xen_version (hypercall page)", rdtsc() - t, n, khz);
+    guest_put_bench("hypercall xen_version (hypercall page)", rdtsc() - t, n, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
         direct_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
-    report("hypercall xen_version (direct vmmcall)", rdtsc() - t, n, khz);
+    guest_put_bench("hypercall xen_version (direct vmmcall)", rdtsc() - t, n, khz);
     t = rdtsc();
     for (i = 0; i < n; i++)
         direct_hypercall(63, 0, 0, 0);
-    report("unknown hypercall (-ENOSYS)", rdtsc() - t, n, khz);
+    guest_put_bench("unknown hypercall (-ENOSYS)", rdtsc() - t, n, khz);
     bench_hypercall_vs_cpuid(khz);
     bench_console_ring(khz);
     shutdown(SHUTDOWN_poweroff);

@@ -18,6 +18,8 @@ void guest_put_hex(uint64_t v);
 void guest_put_dec(uint64_t v);
 /* ": PASS\n" if err is NULL, else ": FAIL: <err>\n". */
 void guest_put_verdict(const char *err);
+/* "bench: <what>: T TSC ticks = N ns per round trip (n iterations)", ticks for n at khz. */
+void guest_put_bench(const char *what, uint64_t ticks, uint64_t n, uint64_t khz);
 
 /* Port 0xE9 (QEMU/Bochs debug console), for when no hypervisor answers. */
 void guest_write_e9(const char *s, size_t len);

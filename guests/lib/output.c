@@ -70,6 +70,19 @@ void guest_put_verdict(const char *err)
     }
 }
 
+void guest_put_bench(const char *what, uint64_t ticks, uint64_t n, uint64_t khz)
+{
+    guest_puts("bench: ");
+    guest_puts(what);
+    guest_puts(": ");
+    guest_put_dec(ticks / n);
+    guest_puts(" TSC ticks = ");
+    guest_put_dec(ticks * 1000000 / khz / n);
+    guest_puts(" ns per round trip (");
+    guest_put_dec(n);
+    guest_puts(" iterations)\n");
+}
+
 void guest_write_e9(const char *s, size_t len)
 {
     while (len--)

@@ -1,39 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PV entry of the pv-abi guest (x86-64 PV ABI, as pv-hello's), its
- * exception handlers and the instructions that fault for them.
- *
- * Each handler is entered as Xen enters a PV kernel's: RSP at the frame
- * { RCX, R11, [error code,] RIP, CS, RFLAGS, RSP, SS }. It hands the frame
- * to pv_abi_trap() (C), sets the frame's RIP to where the faulting trigger
- * asked to resume (trap_resume[vector]), and returns as a PV kernel does:
- * RCX and R11 back from the frame, the error code dropped, flags 0 pushed,
- * then a jump to the hypercall page's iret stub.
+ * pv-abi's kernel entry points (include/pv-entry.S.h), vCPU 1's entry, and
+ * the instructions that fault for the handlers. Each exception handler
+ * hands the frame to pv_abi_trap(), which records it and sets its RIP to
+ * where the faulting trigger asked to resume (trap_resume[vector]).
  */
-#include "xen-note.S.h"
+#include "pv-entry.S.h"
 
-#define VIRT_BASE 0xffffffff80000000
-#define IRET_STUB (23 * 32)
+    .text
+    pv_entry_point trap_ud, pv_abi_trap, 6
+    pv_entry_point trap_np, pv_abi_trap, 11, 8
+    pv_entry_point trap_gp, pv_abi_trap, 13, 8
+    pv_entry_point trap_pf, pv_abi_trap, 14, 8
 
-xen_note XEN_ELFNOTE_ENTRY, .quad, _start
-xen_note XEN_ELFNOTE_HYPERCALL_PAGE, .quad, hypercall_page
-xen_note XEN_ELFNOTE_VIRT_BASE, .quad, VIRT_BASE
-xen_note XEN_ELFNOTE_PADDR_OFFSET, .quad, 0
-xen_note_str XEN_ELFNOTE_FEATURES, "!writable_page_tables|pae_pgdir_above_4gb"
-xen_note_str XEN_ELFNOTE_GUEST_OS, "tessera-pv-abi"
-xen_note_str XEN_ELFNOTE_XEN_VERSION, "xen-3.0"
-xen_note_str XEN_ELFNOTE_LOADER, "generic"
-xen_note_str XEN_ELFNOTE_PAE_MODE, "yes"
-
-    .section .text.entry, "ax"
-    .globl _start
-_start:
-    cld
-    mov %rsi, %rdi                  /* start_info */
-    lea stack_top(%rip), %rsp
-    call pv_abi_main
-1:  pause                           /* pv_abi_main shut down */
-    jmp 1b
+    /* vCPU 1's callbacks (its context's): the syscall and failsafe ones leave by pv_iret_leave(). */
+    pv_entry_point ap_event_callback, pv_abi_ap_event
+    pv_entry_point ap_syscall_callback, pv_abi_ap_syscall
+    pv_entry_point ap_failsafe_callback, pv_abi_ap_failsafe, 0, 32
 
 /* vCPU 1, started by VCPUOP_initialise: RSP and RDI from its context. */
     .globl ap_entry
@@ -43,32 +26,17 @@ ap_entry:
 1:  pause
     jmp 1b
 
-.macro trap_entry name, vector, has_error
-    .globl \name
-\name:
-    push %rbx
-    lea 8(%rsp), %rbx               /* the frame */
-    mov %rbx, %rdi
-    mov $\vector, %esi
-    mov $\has_error, %edx
-    and $-16, %rsp
-    call pv_abi_trap
-    lea -8(%rbx), %rsp
-    pop %rbx
-    mov trap_resume + 8 * \vector(%rip), %rax
-    mov %rax, (16 + 8 * \has_error)(%rsp)
-    mov (%rsp), %rcx
-    mov 8(%rsp), %r11
-    add $(16 + 8 * \has_error), %rsp
-    pushq $0                        /* iret flags: not from a system call */
-    jmp hypercall_page + IRET_STUB
-.endm
+/* Where pv_iret_enter()'s iret to the kernel resumes: back to its caller. */
+    .globl ap_continue
+ap_continue:
+    jmp pv_iret_leave
 
-    .text
-    trap_entry trap_ud, 6, 0
-    trap_entry trap_np, 11, 1
-    trap_entry trap_gp, 13, 1
-    trap_entry trap_pf, 14, 1
+/* vCPU 1 in guest user mode: %gs:0 (its user GS base's) in RAX, then SYSCALL. */
+    .globl ap_user
+ap_user:
+    mov %gs:0, %rax
+    syscall
+    ud2                             /* the syscall callback never returns here */
 
 /* Each trigger records where it faults and its RSP there, then faults once. */
 .macro trigger name, vector
@@ -117,19 +85,9 @@ ap_entry:
     seg_probe load_es, %es
     seg_probe load_ss, %ss
 
-    /* A hypercall page the hypervisor fills with 32-byte stubs, one per hypercall. */
-    .section .text.hypercall_page, "ax"
-    .balign 4096
-    .globl hypercall_page
-hypercall_page:
-    .skip 4096
-
     .section .bss
     .balign 8
     .globl trap_resume, trap_expect_rip, trap_expect_rsp
 trap_resume:     .skip 8 * 32
 trap_expect_rip: .skip 8 * 32
 trap_expect_rsp: .skip 8 * 32
-    .balign 4096
-stack:  .skip 16384
-stack_top:

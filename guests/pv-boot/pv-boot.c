@@ -17,21 +17,19 @@
 
 #include <public/arch-x86/shared_info.h>
 #include <public/arch-x86/xen-x86_64.h>
-#include <public/errno.h>
 #include <public/features.h>
-#include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
 
 #include "guest.h"
-#include "xen-hypercall.h"
+#include "pv-guest.h"
 
-#define VIRT_BASE  0xffffffff80000000ull
+#define VIRT_BASE  PV_VIRT_BASE
 #define PTE_FRAME  0x000FFFFFFFFFF000ull
 #define PTE_USER   (1ull << 2)
 #define PTE_RW_NOU 0x63ull /* present, writable, accessed, dirty: no user bit */
 #define PTE_RO_NOU 0x61ull /* present, accessed: read-only, no user bit */
-#define PTE_KERNEL 0x67ull /* present, writable, user, accessed, dirty */
+#define PTE_KERNEL PV_PTE_KERNEL
 /* A 2 MiB slot of the kernel's L2 the builder leaves empty (the image is below 16 MiB). */
 #define TEST_VA (VIRT_BASE + 100 * 0x200000ull)
 /* A frame far outside the domain's memory (no P2M entry). */
@@ -46,17 +44,14 @@
 #define CR4_OSXSAVE  (1ull << 18)
 #define CR4_SMEP     (1ull << 20)
 
-void pv_boot_main(const struct start_info *si);
-void pv_boot_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error);
+void pv_boot_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector);
 void trap_ud(void), trap_gp(void), trap_pf(void);
 
-extern uint8_t hypercall_page[];
 extern uint64_t trap_resume;
 
 static volatile unsigned int trap_count, trap_vector;
 static volatile uint64_t trap_error, trap_rip;
 uint64_t probe_rip;
-static unsigned int checks, failed;
 
 static uint64_t l1[512] __attribute__((aligned(4096)));
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
@@ -64,47 +59,15 @@ static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
 
-static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
+/* Every handler (entry.S): the frame recorded, resumed at trap_resume (after the probe). */
+void pv_boot_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector)
 {
-    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
-}
-
-static long hypercall4(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
-{
-    register uint64_t r10 __asm__("r10") = a4;
-    long ret;
-
-    __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
-                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
-                     : "memory", "rcx", "r8", "r9", "r11");
-    return ret;
-}
-
-static void xen_console_write(const char *s, size_t len)
-{
-    hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
-}
-
-static void check(const char *what, bool ok, uint64_t got)
-{
-    checks++;
-    if (ok)
-        return;
-    failed++;
-    guest_puts("pv-boot: FAIL: ");
-    guest_puts(what);
-    guest_puts(": got ");
-    guest_put_hex(got);
-    guest_puts("\n");
-}
-
-void pv_boot_trap(const uint64_t *frame, unsigned int vector, unsigned int has_error)
-{
+    (void)regs;
     trap_vector = vector;
-    trap_error = has_error ? frame[2] : 0;
-    trap_rip = frame[2 + has_error];
+    trap_error = pv_vector_has_error(vector) ? frame[-1] : 0;
+    trap_rip = frame[0];
     trap_count++;
+    frame[0] = trap_resume;
 }
 
 /* Runs one instruction with the trap resume point after it (as pv-priv's PROBE). */
@@ -122,17 +85,12 @@ static void check_fault(const char *what, unsigned int before, unsigned int vect
     bool ok = trap_count == before + 1 && trap_vector == vector && trap_error == error &&
               trap_rip == probe_rip;
 
-    check(what, ok, trap_count == before + 1 ? trap_vector << 16 | trap_error : 0xDEAD0000u);
+    pv_check(what, ok, trap_count == before + 1 ? trap_vector << 16 | trap_error : 0xDEAD0000u);
 }
 
 static void check_no_fault(const char *what, unsigned int before)
 {
-    check(what, trap_count == before, trap_vector << 16 | trap_error);
-}
-
-static uint64_t frame_of(const void *p)
-{
-    return ((uint64_t)(uintptr_t)p - VIRT_BASE) >> 12;
+    pv_check(what, trap_count == before, trap_vector << 16 | trap_error);
 }
 
 static long mmu_update1(uint64_t ptr, uint64_t val)
@@ -140,8 +98,8 @@ static long mmu_update1(uint64_t ptr, uint64_t val)
     struct mmu_update u = { ptr, val };
     uint32_t done;
 
-    return hypercall4(__HYPERVISOR_mmu_update, (uint64_t)(uintptr_t)&u, 1,
-                      (uint64_t)(uintptr_t)&done, DOMID_SELF);
+    return pv_hypercall4(__HYPERVISOR_mmu_update, (uint64_t)(uintptr_t)&u, 1,
+                         (uint64_t)(uintptr_t)&done, DOMID_SELF);
 }
 
 static long mmuext2(uint32_t cmd, uint64_t arg1, uint64_t arg2)
@@ -149,8 +107,8 @@ static long mmuext2(uint32_t cmd, uint64_t arg1, uint64_t arg2)
     struct mmuext_op op = { cmd, 0, arg1, arg2 };
     uint32_t done;
 
-    return hypercall4(__HYPERVISOR_mmuext_op, (uint64_t)(uintptr_t)&op, 1,
-                      (uint64_t)(uintptr_t)&done, DOMID_SELF);
+    return pv_hypercall4(__HYPERVISOR_mmuext_op, (uint64_t)(uintptr_t)&op, 1,
+                         (uint64_t)(uintptr_t)&done, DOMID_SELF);
 }
 
 /* The machine address of the L2 entry for va, walked from start_info's tables. */
@@ -165,7 +123,9 @@ static uint64_t l2e_maddr(const struct start_info *si, uint64_t va)
 
 static void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(subleaf));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(subleaf));
 }
 
 static uint64_t read_cr(unsigned int cr)
@@ -187,13 +147,13 @@ static void run_entry_state(const struct start_info *si)
     long rc;
 
     guest_puts("pv-boot: events masked at entry\n");
-    rc = hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shinfo_page,
-                    si->shared_info | PTE_KERNEL, UVMF_INVLPG);
-    check("shared info mapped", rc == 0, (uint64_t)rc);
-    check("vCPU 0's upcall mask set at entry", sh->vcpu_info[0].evtchn_upcall_mask == 1,
-          sh->vcpu_info[0].evtchn_upcall_mask);
-    check("vCPU 1's upcall mask set at entry", sh->vcpu_info[1].evtchn_upcall_mask == 1,
-          sh->vcpu_info[1].evtchn_upcall_mask);
+    rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shinfo_page,
+                       si->shared_info | PTE_KERNEL, UVMF_INVLPG);
+    pv_check("shared info mapped", rc == 0, (uint64_t)rc);
+    pv_check("vCPU 0's upcall mask set at entry", sh->vcpu_info[0].evtchn_upcall_mask == 1,
+             sh->vcpu_info[0].evtchn_upcall_mask);
+    pv_check("vCPU 1's upcall mask set at entry", sh->vcpu_info[1].evtchn_upcall_mask == 1,
+             sh->vcpu_info[1].evtchn_upcall_mask);
 }
 
 static void run_features(void)
@@ -205,14 +165,14 @@ static void run_features(void)
     long rc;
 
     guest_puts("pv-boot: XENVER_get_features\n");
-    rc = hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)&fi, 0);
-    check("get_features submap 0", rc == 0, (uint64_t)rc);
-    check("the PV feature map (Xen's for a PV domU, no HVM bits)", fi.submap == pv, fi.submap);
+    rc = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)&fi, 0);
+    pv_check("get_features submap 0", rc == 0, (uint64_t)rc);
+    pv_check("the PV feature map (Xen's for a PV domU, no HVM bits)", fi.submap == pv, fi.submap);
     fi = (struct xen_feature_info){ 1, 0 };
-    rc = hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)&fi, 0);
-    check("get_features submap 1: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0);
-    check("get_features unmapped argument: -EFAULT", rc == -XEN_EFAULT, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)&fi, 0);
+    pv_check("get_features submap 1: -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, 0x1000, 0);
+    pv_check("get_features unmapped argument: -EFAULT", rc == -EFAULT, (uint64_t)rc);
 }
 
 static bool page_is(const uint8_t *p, uint8_t seed, bool pattern)
@@ -232,28 +192,28 @@ static void run_page_ops(void)
         page_a[i] = (uint8_t)(0x5A + i * 7);
         page_b[i] = 0xEE;
     }
-    rc = mmuext2(MMUEXT_COPY_PAGE, frame_of(page_b), frame_of(page_a));
-    check("COPY_PAGE", rc == 0, (uint64_t)rc);
-    check("COPY_PAGE copied the source", page_is(page_b, 0x5A, true), page_b[1]);
-    rc = mmuext2(MMUEXT_CLEAR_PAGE, frame_of(page_b), 0);
-    check("CLEAR_PAGE", rc == 0, (uint64_t)rc);
-    check("CLEAR_PAGE cleared it", page_is(page_b, 0, false), page_b[1]);
+    rc = mmuext2(MMUEXT_COPY_PAGE, pv_frame_of(page_b), pv_frame_of(page_a));
+    pv_check("COPY_PAGE", rc == 0, (uint64_t)rc);
+    pv_check("COPY_PAGE copied the source", page_is(page_b, 0x5A, true), page_b[1]);
+    rc = mmuext2(MMUEXT_CLEAR_PAGE, pv_frame_of(page_b), 0);
+    pv_check("CLEAR_PAGE", rc == 0, (uint64_t)rc);
+    pv_check("CLEAR_PAGE cleared it", page_is(page_b, 0, false), page_b[1]);
     rc = mmuext2(MMUEXT_CLEAR_PAGE, FOREIGN_FRAME, 0);
-    check("CLEAR_PAGE of a frame not the domain's: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
-    rc = mmuext2(MMUEXT_COPY_PAGE, frame_of(page_b), FOREIGN_FRAME);
-    check("COPY_PAGE from a frame not the domain's: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
-    rc = mmuext2(MMUEXT_COPY_PAGE, FOREIGN_FRAME, frame_of(page_a));
-    check("COPY_PAGE to a frame not the domain's: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
+    pv_check("CLEAR_PAGE of a frame not the domain's: -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_COPY_PAGE, pv_frame_of(page_b), FOREIGN_FRAME);
+    pv_check("COPY_PAGE from a frame not the domain's: -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_COPY_PAGE, FOREIGN_FRAME, pv_frame_of(page_a));
+    pv_check("COPY_PAGE to a frame not the domain's: -EINVAL", rc == -EINVAL, (uint64_t)rc);
     /* A pinned table is not a writable page to Xen. */
-    rc = mmuext2(MMUEXT_PIN_L1_TABLE, frame_of(page_c), 0);
-    check("pin an empty L1", rc == 0, (uint64_t)rc);
-    rc = mmuext2(MMUEXT_CLEAR_PAGE, frame_of(page_c), 0);
-    check("CLEAR_PAGE of a pinned table: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
-    rc = mmuext2(MMUEXT_COPY_PAGE, frame_of(page_c), frame_of(page_a));
-    check("COPY_PAGE onto a pinned table: -EINVAL", rc == -XEN_EINVAL, (uint64_t)rc);
-    check("the pinned table untouched", page_is(page_c, 0, false), page_c[1]);
-    rc = mmuext2(MMUEXT_UNPIN_TABLE, frame_of(page_c), 0);
-    check("unpin it", rc == 0, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_PIN_L1_TABLE, pv_frame_of(page_c), 0);
+    pv_check("pin an empty L1", rc == 0, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_CLEAR_PAGE, pv_frame_of(page_c), 0);
+    pv_check("CLEAR_PAGE of a pinned table: -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_COPY_PAGE, pv_frame_of(page_c), pv_frame_of(page_a));
+    pv_check("COPY_PAGE onto a pinned table: -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    pv_check("the pinned table untouched", page_is(page_c, 0, false), page_c[1]);
+    rc = mmuext2(MMUEXT_UNPIN_TABLE, pv_frame_of(page_c), 0);
+    pv_check("unpin it", rc == 0, (uint64_t)rc);
 }
 
 /*
@@ -271,28 +231,28 @@ static void run_user_bit(const struct start_info *si)
     long rc;
 
     guest_puts("pv-boot: entries without _PAGE_USER\n");
-    check("the builder left TEST_VA's L2 slot empty",
-          *(const uint64_t *)(VIRT_BASE + l2e) == 0, *(const uint64_t *)(VIRT_BASE + l2e));
-    l1[0] = frame_of(page_a) << 12 | PTE_RW_NOU;
-    l1[1] = frame_of(l1) << 12 | PTE_RO_NOU;
-    rc = mmu_update1(l2e | MMU_NORMAL_PT_UPDATE, frame_of(l1) << 12 | PTE_RW_NOU);
-    check("mmu_update of the L2 entry", rc == 0, (uint64_t)rc);
+    pv_check("the builder left TEST_VA's L2 slot empty", *(const uint64_t *)(VIRT_BASE + l2e) == 0,
+             *(const uint64_t *)(VIRT_BASE + l2e));
+    l1[0] = pv_frame_of(page_a) << 12 | PTE_RW_NOU;
+    l1[1] = pv_frame_of(l1) << 12 | PTE_RO_NOU;
+    rc = mmu_update1(l2e | MMU_NORMAL_PT_UPDATE, pv_frame_of(l1) << 12 | PTE_RW_NOU);
+    pv_check("mmu_update of the L2 entry", rc == 0, (uint64_t)rc);
     seen = *(const uint64_t *)(VIRT_BASE + l2e);
-    check("mmu_update gave the entry _PAGE_USER, as Xen", seen == (frame_of(l1) << 12 | PTE_KERNEL),
-          seen);
+    pv_check("mmu_update gave the entry _PAGE_USER, as Xen",
+             seen == (pv_frame_of(l1) << 12 | PTE_KERNEL), seen);
     /* The hypervisor writes for the kernel as a supervisor: the L1 entry still lacks the bit. */
     *(volatile uint64_t *)page_a = 0; /* submap_idx 0, submap 0 */
-    rc = hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)fi, 0);
-    check("a hypercall argument behind a supervisor entry", rc == 0, (uint64_t)rc);
-    check("the hypercall wrote it", ((struct xen_feature_info *)page_a)->submap != 0, page_a[4]);
-    check("the L1 entry has no _PAGE_USER yet", !(l1[0] & PTE_USER), l1[0]);
+    rc = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)(uintptr_t)fi, 0);
+    pv_check("a hypercall argument behind a supervisor entry", rc == 0, (uint64_t)rc);
+    pv_check("the hypercall wrote it", ((struct xen_feature_info *)page_a)->submap != 0, page_a[4]);
+    pv_check("the L1 entry has no _PAGE_USER yet", !(l1[0] & PTE_USER), l1[0]);
     before = trap_count;
-    page_a[8] = 0x77;
+    *(volatile uint8_t *)&page_a[8] = 0x77;
     seen = va[1];
     check_no_fault("the kernel reads through it (no #PF for its handler)", before);
-    check("and reads page_a", (seen & 0xFF) == 0x77, seen);
-    check("the L1 entry got _PAGE_USER", l1[0] == (frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER),
-          l1[0]);
+    pv_check("and reads page_a", (seen & 0xFF) == 0x77, seen);
+    pv_check("the L1 entry got _PAGE_USER",
+             l1[0] == (pv_frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER), l1[0]);
 }
 
 /* l1 pinned, written through its read-only alias at TEST_VA + 4 KiB. */
@@ -303,34 +263,34 @@ static void run_ptwr(void)
     long rc;
 
     guest_puts("pv-boot: writes to a pinned page table mapped read-only\n");
-    rc = mmuext2(MMUEXT_PIN_L1_TABLE, frame_of(l1), 0);
-    check("pin l1", rc == 0, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_PIN_L1_TABLE, pv_frame_of(l1), 0);
+    pv_check("pin l1", rc == 0, (uint64_t)rc);
     before = trap_count;
     seen = *(volatile uint64_t *)alias;
     check_no_fault("read through the alias", before);
-    check("the alias shows l1", seen == l1[0], seen);
+    pv_check("the alias shows l1", seen == l1[0], seen);
     /* xchg of entry 0 (Linux's ptep_get_and_clear()): page_b instead of page_a. */
-    val = frame_of(page_b) << 12 | PTE_RW_NOU;
+    val = pv_frame_of(page_b) << 12 | PTE_RW_NOU;
     before = trap_count;
     __asm__ volatile(PROBE("xchg %0, (%1)") : "+r"(val) : "r"(alias) : "r11", "memory");
     check_no_fault("xchg on the read-only table emulated", before);
-    check("xchg returned the old entry", val == (frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER),
-          val);
-    check("the new entry written, with _PAGE_USER",
-          l1[0] == (frame_of(page_b) << 12 | PTE_RW_NOU | PTE_USER), l1[0]);
-    page_b[0] = 0xB0;
+    pv_check("xchg returned the old entry",
+             val == (pv_frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER), val);
+    pv_check("the new entry written, with _PAGE_USER",
+             l1[0] == (pv_frame_of(page_b) << 12 | PTE_RW_NOU | PTE_USER), l1[0]);
+    *(volatile uint8_t *)&page_b[0] = 0xB0;
     mmuext2(MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
-    check("TEST_VA now maps page_b", *(volatile uint8_t *)TEST_VA == 0xB0,
-          *(volatile uint8_t *)TEST_VA);
+    pv_check("TEST_VA now maps page_b", *(volatile uint8_t *)TEST_VA == 0xB0,
+             *(volatile uint8_t *)TEST_VA);
     /* A 4-byte write is merged into its entry. */
     before = trap_count;
     __asm__ volatile(PROBE("movl %0, (%1)")
                      :
-                     : "r"((uint32_t)(frame_of(page_c) << 12 | PTE_RW_NOU)), "r"(alias + 16)
+                     : "r"((uint32_t)(pv_frame_of(page_c) << 12 | PTE_RW_NOU)), "r"(alias + 16)
                      : "r11", "memory");
     check_no_fault("a 4-byte write emulated", before);
-    check("entry 2 written whole, with _PAGE_USER",
-          l1[2] == (frame_of(page_c) << 12 | PTE_RW_NOU | PTE_USER), l1[2]);
+    pv_check("entry 2 written whole, with _PAGE_USER",
+             l1[2] == (pv_frame_of(page_c) << 12 | PTE_RW_NOU | PTE_USER), l1[2]);
     /* An entry naming a frame not the domain's: Xen refuses it, the #PF is the kernel's. */
     before = trap_count;
     __asm__ volatile(PROBE("movq %0, (%1)")
@@ -338,14 +298,14 @@ static void run_ptwr(void)
                      : "r"(FOREIGN_FRAME << 12 | PTE_RW_NOU), "r"(alias + 24)
                      : "r11", "memory");
     check_fault("an entry naming a foreign frame: #PF (P, W, U)", before, 14, 7);
-    check("the refused entry not written", l1[3] == 0, l1[3]);
+    pv_check("the refused entry not written", l1[3] == 0, l1[3]);
     /* A read-only page that is not a pinned table: its #PF is the kernel's. */
-    l1[4] = frame_of(page_a) << 12 | PTE_RO_NOU | PTE_USER;
+    l1[4] = pv_frame_of(page_a) << 12 | PTE_RO_NOU | PTE_USER;
     before = trap_count;
     __asm__ volatile(PROBE("movb $1, (%0)") : : "r"(TEST_VA + 4 * 4096) : "r11", "memory");
     check_fault("a write to a read-only page (not a table): #PF", before, 14, 7);
-    rc = mmuext2(MMUEXT_UNPIN_TABLE, frame_of(l1), 0);
-    check("unpin l1", rc == 0, (uint64_t)rc);
+    rc = mmuext2(MMUEXT_UNPIN_TABLE, pv_frame_of(l1), 0);
+    pv_check("unpin l1", rc == 0, (uint64_t)rc);
     before = trap_count;
     __asm__ volatile(PROBE("movq $0, (%0)") : : "r"(alias) : "r11", "memory");
     check_fault("once unpinned, a write through the alias: #PF", before, 14, 7);
@@ -364,7 +324,7 @@ static void run_crs(void)
     cpuid(7, 0, l7);
     xsave = l1c[2] & (1u << 26);
     fsgsbase = l7[1] & 1u;
-    check("CR4 at start: the hypervisor's bits", cr4 == CR4_MINE, cr4);
+    pv_check("CR4 at start: the hypervisor's bits", cr4 == CR4_MINE, cr4);
     before = trap_count;
     want = CR4_MINE | (fsgsbase ? CR4_FSGSBASE : 0) | (xsave ? CR4_OSXSAVE : 0);
     __asm__ volatile(PROBE("mov %0, %%cr4")
@@ -373,7 +333,7 @@ static void run_crs(void)
                      : "r11", "memory");
     check_no_fault("mov to CR4 emulated (never refused)", before);
     got = read_cr(4);
-    check("CR4: the offered bits taken, PGE, TSD, SMEP dropped", got == want, got);
+    pv_check("CR4: the offered bits taken, PGE, TSD, SMEP dropped", got == want, got);
     if (fsgsbase) {
         before = trap_count;
         __asm__ volatile(PROBE("rdfsbase %%rax") : : : "rax", "r11", "memory");
@@ -381,13 +341,13 @@ static void run_crs(void)
     }
     if (xsave) {
         cpuid(1, 0, l1c);
-        check("CPUID shows OSXSAVE", l1c[2] & (1u << 27), l1c[2]);
+        pv_check("CPUID shows OSXSAVE", l1c[2] & (1u << 27), l1c[2]);
         cpuid(0xD, 0, d);
         before = trap_count;
         __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
         check_no_fault("xsetbv XCR0 = x87|SSE emulated", before);
         __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        check("xgetbv reads it back", lo == 3 && hi == 0, (uint64_t)hi << 32 | lo);
+        pv_check("xgetbv reads it back", lo == 3 && hi == 0, (uint64_t)hi << 32 | lo);
         before = trap_count;
         __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(2), "d"(0) : "r11", "memory");
         check_fault("xsetbv without x87: #GP(0)", before, 13, 0);
@@ -405,7 +365,7 @@ static void run_crs(void)
     __asm__ volatile(PROBE("mov %0, %%cr4") : : "r"(0ull) : "r11", "memory");
     check_no_fault("mov 0 to CR4 emulated", before);
     got = read_cr(4);
-    check("CR4 keeps the hypervisor's bits only", got == CR4_MINE, got);
+    pv_check("CR4 keeps the hypervisor's bits only", got == CR4_MINE, got);
     if (xsave) {
         before = trap_count;
         __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
@@ -420,11 +380,11 @@ static void run_crs(void)
     before = trap_count;
     __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 | CR0_TS) : "r11", "memory");
     check_no_fault("mov to CR0 setting TS emulated", before);
-    check("CR0.TS set", read_cr(0) & CR0_TS, read_cr(0));
+    pv_check("CR0.TS set", read_cr(0) & CR0_TS, read_cr(0));
     before = trap_count;
     __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_TS) : "r11", "memory");
     check_no_fault("mov to CR0 clearing TS emulated", before);
-    check("CR0.TS clear", !(read_cr(0) & CR0_TS), read_cr(0));
+    pv_check("CR0.TS clear", !(read_cr(0) & CR0_TS), read_cr(0));
     before = trap_count;
     __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_PE) : "r11", "memory");
     check_fault("mov to CR0 clearing PE: #GP(0)", before, 13, 0);
@@ -432,14 +392,14 @@ static void run_crs(void)
     before = trap_count;
     __asm__ volatile(PROBE("mov %0, %%cr3") : : "r"(cr3) : "r11", "memory");
     check_no_fault("mov to CR3 of its own L4 emulated", before);
-    check("CR3 unchanged", read_cr(3) == cr3, read_cr(3));
+    pv_check("CR3 unchanged", read_cr(3) == cr3, read_cr(3));
     before = trap_count;
     __asm__ volatile(PROBE("mov %0, %%cr3") : : "r"(FOREIGN_FRAME << 12) : "r11", "memory");
     check_fault("mov to CR3 of a foreign frame: #GP(0)", before, 13, 0);
-    check("CR3 still its own", read_cr(3) == cr3, read_cr(3));
+    pv_check("CR3 still its own", read_cr(3) == cr3, read_cr(3));
 }
 
-void pv_boot_main(const struct start_info *si)
+void guest_pv_main(const struct start_info *si)
 {
     struct trap_info table[] = {
         { 6, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_ud },
@@ -447,25 +407,16 @@ void pv_boot_main(const struct start_info *si)
         { 14, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_pf },
         { 0, 0, 0, 0 },
     };
-    struct sched_shutdown sd;
     long rc;
 
-    guest_set_output(xen_console_write);
+    pv_checks_start("pv-boot");
     run_entry_state(si);
-    rc = hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
-    check("set_trap_table", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
+    pv_check("set_trap_table", rc == 0, (uint64_t)rc);
     run_features();
     run_page_ops();
     run_user_bit(si);
     run_ptwr();
     run_crs();
-    guest_puts("pv-boot: ");
-    guest_put_dec(checks);
-    guest_puts(" checks, ");
-    guest_put_dec(failed);
-    guest_puts(" failed");
-    guest_put_verdict(failed ? "a check failed" : 0);
-    sd.reason = failed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
-    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
-    guest_puts("pv-boot: FAIL: still running\n");
+    pv_checks_done();
 }

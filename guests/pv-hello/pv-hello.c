@@ -11,21 +11,7 @@
 #include <public/xen.h>
 
 #include "guest.h"
-#include "xen-hypercall.h"
-
-void pv_hello_main(const struct start_info *si);
-
-extern uint8_t hypercall_page[];
-
-static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
-}
-
-static void xen_console_write(const char *s, size_t len)
-{
-    hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
-}
+#include "pv-guest.h"
 
 static const char *check_start_info(const struct start_info *si)
 {
@@ -48,16 +34,14 @@ static const char *check_start_info(const struct start_info *si)
     return 0;
 }
 
-void pv_hello_main(const struct start_info *si)
+void guest_pv_main(const struct start_info *si)
 {
-    struct sched_shutdown sd;
     const char *err = check_start_info(si);
 
-    guest_set_output(xen_console_write);
+    guest_set_output(pv_console_write);
     guest_puts("pv-hello: ");
     guest_put_dec(si->nr_pages);
     guest_puts(" pages");
     guest_put_verdict(err);
-    sd.reason = err ? SHUTDOWN_crash : SHUTDOWN_poweroff;
-    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
+    pv_shutdown(err ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

@@ -15,7 +15,9 @@
  *                      VGCF_in_syscall, its exceptions and events bounced on
  *                      the stack_switch stack in kernel mode, its hypercalls
  *                      refused; an iret to a selector the hypervisor cannot
- *                      load goes to the failsafe callback
+ *                      load goes to the failsafe callback; IN and OUT from
+ *                      user mode under IOPL 0, 1 and 3 (#GP below 3); INT n
+ *                      and INT3 from user mode by their entries' DPL
  *   mode=bad-stack     a kernel stack that cannot be written: user mode's ud2
  *                      cannot be bounced and the domain crashes
  *   mode=no-failsafe   an iret to a selector that cannot be loaded, with no
@@ -28,20 +30,13 @@
 #include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/memory.h>
+#include <public/physdev.h>
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
 
 #include "guest.h"
-#include "xen-hypercall.h"
-
-#define EPERM  1
-#define EFAULT 14
-#define EINVAL 22
-#define ENOSYS 38
-
-#define VIRT_BASE  0xffffffff80000000ull
-#define PTE_KERNEL 0x67ull /* present, writable, user (PV: CPL 3), accessed, dirty */
+#include "pv-guest.h"
 
 #define RFLAGS_IF (1ull << 9)
 #define CR0_TS    (1u << 3)
@@ -56,31 +51,21 @@
 #define SYS_KERNEL_GS  1
 #define SYS_SEND_EVENT 2
 
-/* What the entry points saved (entry.S), lowest address first. */
-struct saved_regs {
-    uint64_t r15, r14, r13, r12, r10, r9, r8, rbp, rdi, rsi, rdx, rbx, rax;
-};
-
-void pv_user_main(const struct start_info *si);
-void pv_user_trap_ud(uint64_t *f, struct saved_regs *r);
-void pv_user_trap_nm(uint64_t *f, struct saved_regs *r);
-void pv_user_trap_gp(uint64_t *f, struct saved_regs *r);
-void pv_user_trap_pf(uint64_t *f, struct saved_regs *r);
-void pv_user_event(uint64_t *f, struct saved_regs *r);
-void pv_user_syscall(uint64_t *f, struct saved_regs *r);
-void pv_user_failsafe(uint64_t *f, struct saved_regs *r);
-void trap_ud(void), trap_nm(void), trap_gp(void), trap_pf(void);
+void pv_user_trap_ud(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_trap_nm(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_trap_gp(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_trap_soft(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_trap_pf(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_event(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_syscall(uint64_t *f, struct pv_saved_regs *r);
+void pv_user_failsafe(uint64_t *f, struct pv_saved_regs *r);
+void trap_ud(void), trap_nm(void), trap_gp(void), trap_pf(void), trap_bp(void), trap_int81(void);
 void event_callback(void), syscall_callback(void), failsafe_callback(void);
-void enter_user(uint64_t *frame);
-__attribute__((noreturn)) void back_to_kernel(void);
 uint64_t probe_read(uint64_t addr);
 uint64_t probe_gs0(void);
 long user_syscall(uint64_t nr, uint64_t *out);
 
-extern uint8_t hypercall_page[];
 extern uint64_t probe_resume;
-
-static unsigned int checks, failed;
 
 static uint8_t kstack[16384] __attribute__((aligned(16)));
 static uint8_t ustack[16384] __attribute__((aligned(16)));
@@ -103,6 +88,8 @@ static uint32_t ipi_port;
 static volatile struct {
     unsigned int ud, ud_user, nm, gp, pf, events, syscalls, failsafes;
     uint64_t ud_cs, ud_ss, ud_rsp, ud_frame, ud_gs, gp_error, pf_cs;
+    unsigned int soft;
+    uint64_t soft_rip, soft_cs;
     uint64_t ev_rip, ev_cs, ev_rflags, ev_frame, ev_mask;
     uint64_t sc_rip, sc_cs, sc_ss, sc_rflags, sc_rsp, sc_rcx, sc_r11, sc_mask, sc_frame;
     uint64_t sc_kernel_gs, sc_user_page;
@@ -116,54 +103,9 @@ static volatile struct {
     long hypercall;
     uint64_t pf, events_before, events_after, gs_sel, gs0;
     unsigned int after_ud, after_int80;
+    uint8_t io_in;
+    uint64_t soft_after[2];
 } u;
-
-static long hypercall3(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-    return xen_hypercall_via(hypercall_page, nr, a1, a2, a3);
-}
-
-static long hypercall4(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
-{
-    register uint64_t r10 __asm__("r10") = a4;
-    long ret;
-
-    __asm__ volatile("call *%[stub]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
-                     : [stub] "r"(hypercall_page + nr * XEN_HYPERCALL_STUB_SIZE)
-                     : "memory", "rcx", "r8", "r9", "r11");
-    return ret;
-}
-
-static void xen_console_write(const char *s, size_t len)
-{
-    hypercall3(__HYPERVISOR_console_io, CONSOLEIO_write, len, (uint64_t)(uintptr_t)s);
-}
-
-static void shutdown(unsigned int reason)
-{
-    struct sched_shutdown sd = { reason };
-
-    hypercall3(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)(uintptr_t)&sd, 0);
-}
-
-static void check(const char *what, bool ok, uint64_t got)
-{
-    checks++;
-    if (ok)
-        return;
-    failed++;
-    guest_puts("pv-user: FAIL: ");
-    guest_puts(what);
-    guest_puts(": got ");
-    guest_put_hex(got);
-    guest_puts("\n");
-}
-
-static uint64_t frame_of(const void *p)
-{
-    return ((uint64_t)(uintptr_t)p - VIRT_BASE) >> 12;
-}
 
 static bool on_kernel_stack(uint64_t p)
 {
@@ -185,7 +127,7 @@ static struct vcpu_info *vinfo(void)
 
 /* ---- entry points (kernel mode) ---- */
 
-void pv_user_trap_ud(uint64_t *f, struct saved_regs *r)
+void pv_user_trap_ud(uint64_t *f, struct pv_saved_regs *r)
 {
     uint64_t gs;
 
@@ -203,7 +145,7 @@ void pv_user_trap_ud(uint64_t *f, struct saved_regs *r)
     f[0] += 2; /* ud2, or a SYSCALL that stayed #UD */
 }
 
-void pv_user_trap_nm(uint64_t *f, struct saved_regs *r)
+void pv_user_trap_nm(uint64_t *f, struct pv_saved_regs *r)
 {
     (void)f;
     (void)r;
@@ -211,15 +153,24 @@ void pv_user_trap_nm(uint64_t *f, struct saved_regs *r)
     seen.nm_cr0 = smsw(); /* the instruction runs again: TS must be clear already */
 }
 
-void pv_user_trap_gp(uint64_t *f, struct saved_regs *r)
+/* INT3 and INT 0x81 (the software interrupts its trap table admits from user mode). */
+void pv_user_trap_soft(uint64_t *f, struct pv_saved_regs *r)
+{
+    (void)r;
+    seen.soft++;
+    seen.soft_rip = f[0];
+    seen.soft_cs = f[1];
+}
+
+void pv_user_trap_gp(uint64_t *f, struct pv_saved_regs *r)
 {
     (void)r;
     seen.gp++;
     seen.gp_error = f[-1];
-    f[0] += 2; /* int $0x80 */
+    f[0] += 2; /* int $n */
 }
 
-void pv_user_trap_pf(uint64_t *f, struct saved_regs *r)
+void pv_user_trap_pf(uint64_t *f, struct pv_saved_regs *r)
 {
     (void)r;
     seen.pf++;
@@ -228,13 +179,13 @@ void pv_user_trap_pf(uint64_t *f, struct saved_regs *r)
         guest_puts("pv-user: FAIL: unexpected #PF at ");
         guest_put_hex(f[0]);
         guest_puts("\n");
-        shutdown(SHUTDOWN_crash);
+        pv_shutdown(SHUTDOWN_crash);
     }
     f[0] = probe_resume;
     probe_resume = 0;
 }
 
-void pv_user_event(uint64_t *f, struct saved_regs *r)
+void pv_user_event(uint64_t *f, struct pv_saved_regs *r)
 {
     struct vcpu_info *vi = vinfo();
 
@@ -254,7 +205,7 @@ static long send_ipi(void)
 {
     struct evtchn_send s = { ipi_port };
 
-    return hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)(uintptr_t)&s, 0);
+    return pv_hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)(uintptr_t)&s, 0);
 }
 
 static void record_syscall(const uint64_t *f)
@@ -271,12 +222,12 @@ static void record_syscall(const uint64_t *f)
 }
 
 /* The first system call's frame is kept (the others' RFLAGS differ). */
-void pv_user_syscall(uint64_t *f, struct saved_regs *r)
+void pv_user_syscall(uint64_t *f, struct pv_saved_regs *r)
 {
     if (!seen.syscalls++)
         record_syscall(f);
     switch (r->rax) {
-    case SYS_EXIT: back_to_kernel();
+    case SYS_EXIT: pv_iret_leave();
     case SYS_KERNEL_GS:
         seen.sc_kernel_gs = probe_gs0();
         seen.sc_user_page = probe_read(USER_ONLY_VA);
@@ -287,7 +238,7 @@ void pv_user_syscall(uint64_t *f, struct saved_regs *r)
     r->rax = (uint64_t)-ENOSYS;
 }
 
-void pv_user_failsafe(uint64_t *f, struct saved_regs *r)
+void pv_user_failsafe(uint64_t *f, struct pv_saved_regs *r)
 {
     uint16_t ds, es, fs, gs;
 
@@ -301,7 +252,7 @@ void pv_user_failsafe(uint64_t *f, struct saved_regs *r)
     seen.fs_segs[1] = es;
     seen.fs_segs[2] = fs;
     seen.fs_segs[3] = gs;
-    back_to_kernel();
+    pv_iret_leave();
 }
 
 /* ---- guest user mode ---- */
@@ -328,7 +279,7 @@ static void user_main(void)
     u.gs_after = probe_gs0();
     __asm__ volatile("ud2");
     u.after_ud = 1;
-    rc = hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    rc = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
     u.hypercall = rc;
     u.pf = probe_read(0x1000);
     __asm__ volatile("int $0x80");
@@ -350,18 +301,37 @@ static void user_gs_sel(void)
     user_syscall(SYS_EXIT, out);
 }
 
+/*
+ * Software interrupts from user mode (ring 3): INT 0x81 (DPL 3) and INT3
+ * (any DPL) reach their handlers, RIP past them; INT 0x82 (DPL 1) is #GP.
+ */
+static void user_softint(void)
+{
+    uint64_t out[5];
+
+    __asm__ volatile("int $0x81; 1: lea 1b(%%rip), %0" : "=r"(u.soft_after[0]));
+    __asm__ volatile("int3; 1: lea 1b(%%rip), %0" : "=r"(u.soft_after[1]));
+    __asm__ volatile("int $0x82");
+    user_syscall(SYS_EXIT, out);
+}
+
+/* Port I/O from user mode: IN's AL kept, each #GP skipped (both instructions are 2 bytes). */
+static void user_io(void)
+{
+    uint64_t out[5];
+    uint8_t al = 0;
+
+    __asm__ volatile("inb $0x80, %0" : "+a"(al));
+    u.io_in = al;
+    __asm__ volatile("outb %%al, $0x80" : : "a"(0));
+    user_syscall(SYS_EXIT, out);
+}
+
 /* Runs fn in guest user mode (CS, SS as given) until its exit system call. */
 static void run_user(void (*fn)(void), uint64_t cs, uint64_t ss)
 {
-    uint64_t *f = &iret_area[8];
-
-    f[0] = 0;
-    f[1] = (uint64_t)(uintptr_t)fn;
-    f[2] = cs;
-    f[3] = 0x202;
-    f[4] = (uint64_t)(uintptr_t)ustack + sizeof(ustack) - 8;
-    f[5] = ss;
-    enter_user(f);
+    pv_iret_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)fn, cs, 0x202,
+                                (uint64_t)(uintptr_t)ustack + sizeof(ustack) - 8, ss });
 }
 
 /* ---- the checks ---- */
@@ -370,14 +340,15 @@ static long callback_register(uint16_t type, uint16_t flags, uint64_t address)
 {
     struct callback_register r = { type, flags, 0, address };
 
-    return hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_register, (uint64_t)(uintptr_t)&r, 0);
+    return pv_hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_register, (uint64_t)(uintptr_t)&r, 0);
 }
 
 static long callback_unregister(uint16_t type)
 {
     struct callback_unregister r = { type, 0 };
 
-    return hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, (uint64_t)(uintptr_t)&r, 0);
+    return pv_hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, (uint64_t)(uintptr_t)&r,
+                         0);
 }
 
 static void run_callbacks(void)
@@ -386,64 +357,64 @@ static void run_callbacks(void)
     uint64_t fs = (uint64_t)(uintptr_t)failsafe_callback;
     long rc;
 
-    rc = hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_register, 0x1000, 0);
-    check("callback_op(register, unmapped) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_register, 0x1000, 0);
+    pv_check("callback_op(register, unmapped) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
     rc = callback_register(CALLBACKTYPE_event, 0, NONCANONICAL);
-    check("callback_op(register, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    pv_check("callback_op(register, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
     rc = callback_register(99, 0, ev);
-    check("callback_op(register, unknown type) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
+    pv_check("callback_op(register, unknown type) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
     rc = callback_register(CALLBACKTYPE_syscall32, 0, sc);
-    check("callback_op(register syscall32) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    pv_check("callback_op(register syscall32) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
     rc = callback_register(CALLBACKTYPE_sysenter, 0, sc);
-    check("callback_op(register sysenter) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_callback_op, 7, 0, 0);
-    check("callback_op(unknown command) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
+    pv_check("callback_op(register sysenter) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_callback_op, 7, 0, 0);
+    pv_check("callback_op(unknown command) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
     rc = callback_unregister(CALLBACKTYPE_event);
-    check("callback_op(unregister event) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    pv_check("callback_op(unregister event) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
     rc = callback_unregister(99);
-    check("callback_op(unregister unknown) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, 0x1000, 0);
-    check("callback_op(unregister, unmapped) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    pv_check("callback_op(unregister unknown) is -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_callback_op, CALLBACKOP_unregister, 0x1000, 0);
+    pv_check("callback_op(unregister, unmapped) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
     rc = callback_register(CALLBACKTYPE_nmi, 0, ev);
-    check("callback_op(register nmi) is 0", rc == 0, (uint64_t)rc);
+    pv_check("callback_op(register nmi) is 0", rc == 0, (uint64_t)rc);
     rc = callback_unregister(CALLBACKTYPE_nmi);
-    check("callback_op(unregister nmi) is 0", rc == 0, (uint64_t)rc);
+    pv_check("callback_op(unregister nmi) is 0", rc == 0, (uint64_t)rc);
 
-    rc = hypercall3(__HYPERVISOR_set_callbacks, ev, fs, sc);
-    check("set_callbacks is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_callbacks, ev, fs, sc);
+    pv_check("set_callbacks is 0", rc == 0, (uint64_t)rc);
     /* Refused addresses leave the callbacks as they were; the call still answers 0. */
-    rc = hypercall3(__HYPERVISOR_set_callbacks, NONCANONICAL, NONCANONICAL, NONCANONICAL);
-    check("set_callbacks(non-canonical) is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_callbacks, NONCANONICAL, NONCANONICAL, NONCANONICAL);
+    pv_check("set_callbacks(non-canonical) is 0", rc == 0, (uint64_t)rc);
     rc = callback_register(CALLBACKTYPE_syscall, CALLBACKF_mask_events, sc);
-    check("callback_op(register syscall, mask events) is 0", rc == 0, (uint64_t)rc);
+    pv_check("callback_op(register syscall, mask events) is 0", rc == 0, (uint64_t)rc);
 
-    rc = hypercall3(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS64,
-                    (uint64_t)(uintptr_t)kstack + sizeof(kstack), 0);
-    check("stack_switch is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS64,
+                       (uint64_t)(uintptr_t)kstack + sizeof(kstack), 0);
+    pv_check("stack_switch is 0", rc == 0, (uint64_t)rc);
 }
 
 static void run_segments(void)
 {
     long rc;
 
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_FS, (uint64_t)(uintptr_t)&fs_cell, 0);
-    check("set_segment_base(FS) is 0", rc == 0, (uint64_t)rc);
-    check("%fs:0 reads FS's base", read_fs0() == fs_cell, read_fs0());
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL,
-                    (uint64_t)(uintptr_t)&kernel_gs_cell, 0);
-    check("set_segment_base(GS_KERNEL) is 0", rc == 0, (uint64_t)rc);
-    check("%gs:0 reads the kernel GS base", probe_gs0() == kernel_gs_cell, probe_gs0());
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER,
-                    (uint64_t)(uintptr_t)&user_gs_cell, 0);
-    check("set_segment_base(GS_USER) is 0", rc == 0, (uint64_t)rc);
-    check("the kernel GS base stays", probe_gs0() == kernel_gs_cell, probe_gs0());
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_FS, NONCANONICAL, 0);
-    check("set_segment_base(FS, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, NONCANONICAL, 0);
-    check("set_segment_base(GS_USER, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_set_segment_base, 99, 0, 0);
-    check("set_segment_base(unknown register) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    check("FS's base unchanged by the refusals", read_fs0() == fs_cell, read_fs0());
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_FS, (uint64_t)(uintptr_t)&fs_cell, 0);
+    pv_check("set_segment_base(FS) is 0", rc == 0, (uint64_t)rc);
+    pv_check("%fs:0 reads FS's base", read_fs0() == fs_cell, read_fs0());
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL,
+                       (uint64_t)(uintptr_t)&kernel_gs_cell, 0);
+    pv_check("set_segment_base(GS_KERNEL) is 0", rc == 0, (uint64_t)rc);
+    pv_check("%gs:0 reads the kernel GS base", probe_gs0() == kernel_gs_cell, probe_gs0());
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER,
+                       (uint64_t)(uintptr_t)&user_gs_cell, 0);
+    pv_check("set_segment_base(GS_USER) is 0", rc == 0, (uint64_t)rc);
+    pv_check("the kernel GS base stays", probe_gs0() == kernel_gs_cell, probe_gs0());
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_FS, NONCANONICAL, 0);
+    pv_check("set_segment_base(FS, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, NONCANONICAL, 0);
+    pv_check("set_segment_base(GS_USER, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, 99, 0, 0);
+    pv_check("set_segment_base(unknown register) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
+    pv_check("FS's base unchanged by the refusals", read_fs0() == fs_cell, read_fs0());
 }
 
 static void run_vm_assist(void)
@@ -465,12 +436,12 @@ static void run_vm_assist(void)
     };
 
     for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        long rc = hypercall3(__HYPERVISOR_vm_assist, cases[i].cmd, cases[i].type, 0);
+        long rc = pv_hypercall3(__HYPERVISOR_vm_assist, cases[i].cmd, cases[i].type, 0);
 
         guest_puts("pv-user: vm_assist ");
         guest_puts(cases[i].what);
         guest_puts("\n");
-        check("vm_assist's answer", rc == cases[i].rc, (uint64_t)rc);
+        pv_check("vm_assist's answer", rc == cases[i].rc, (uint64_t)rc);
     }
 }
 
@@ -511,36 +482,40 @@ static void run_multicall(void)
                                       { VMASST_CMD_enable, VMASST_TYPE_writable_pagetables } };
     mc[5] =
         (struct multicall_entry){ __HYPERVISOR_set_segment_base, 77, { SEGBASE_FS, NONCANONICAL } };
-    rc = hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 6, 0);
-    check("multicall(6 entries) is 0", rc == 0, (uint64_t)rc);
-    check("entry xen_version: its result",
-          mc[0].result == (uint64_t)hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0),
-          mc[0].result);
-    check("entry set_segment_base(99): -EINVAL", mc[1].result == (uint64_t)-EINVAL, mc[1].result);
-    check("entry hypercall 63: -ENOSYS", mc[2].result == (uint64_t)-ENOSYS, mc[2].result);
-    check("entry multicall (nested): -EINVAL", mc[3].result == (uint64_t)-EINVAL, mc[3].result);
-    check("entry vm_assist: 0 (a PV call, through the PV table)", mc[4].result == 0, mc[4].result);
-    check("entry set_segment_base(FS, non-canonical): -EINVAL", mc[5].result == (uint64_t)-EINVAL,
-          mc[5].result);
-    check("FS's base unchanged", read_fs0() == fs_cell, read_fs0());
+    rc = pv_hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 6, 0);
+    pv_check("multicall(6 entries) is 0", rc == 0, (uint64_t)rc);
+    pv_check("entry xen_version: its result",
+             mc[0].result ==
+                 (uint64_t)pv_hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0),
+             mc[0].result);
+    pv_check("entry set_segment_base(99): -EINVAL", mc[1].result == (uint64_t)-EINVAL,
+             mc[1].result);
+    pv_check("entry hypercall 63: -ENOSYS", mc[2].result == (uint64_t)-ENOSYS, mc[2].result);
+    pv_check("entry multicall (nested): -EINVAL", mc[3].result == (uint64_t)-EINVAL, mc[3].result);
+    pv_check("entry vm_assist: 0 (a PV call, through the PV table)", mc[4].result == 0,
+             mc[4].result);
+    pv_check("entry set_segment_base(FS, non-canonical): -EINVAL",
+             mc[5].result == (uint64_t)-EINVAL, mc[5].result);
+    pv_check("FS's base unchanged", read_fs0() == fs_cell, read_fs0());
 
-    rc = hypercall3(__HYPERVISOR_multicall, 0x1000, 2, 0);
-    check("multicall(unmapped list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_multicall, NONCANONICAL, 1, 0);
-    check("multicall(non-canonical list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_multicall, 0x1000, 2, 0);
+    pv_check("multicall(unmapped list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_multicall, NONCANONICAL, 1, 0);
+    pv_check("multicall(non-canonical list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);
     mc[0].result = 77;
-    rc = hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 65, 0);
-    check("multicall(65 entries, over the bound) is -EINVAL", rc == -EINVAL && mc[0].result == 77,
-          (uint64_t)rc);
-    rc = hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 0, 0);
-    check("multicall(no entries) is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 65, 0);
+    pv_check("multicall(65 entries, over the bound) is -EINVAL",
+             rc == -EINVAL && mc[0].result == 77, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_multicall, (uint64_t)(uintptr_t)mc, 0, 0);
+    pv_check("multicall(no entries) is 0", rc == 0, (uint64_t)rc);
 
     mc[0] = (struct multicall_entry){ __HYPERVISOR_iret, 77, { 0 } };
     mc[1] = (struct multicall_entry){ __HYPERVISOR_xen_version, 77, { XENVER_version } };
     rc = multicall_iret(mc, 2);
-    check("multicall(iret, ...): the iret's context, RAX its frame's", rc == 0x1234, (uint64_t)rc);
-    check("entry iret: its result", mc[0].result == 0x1234, mc[0].result);
-    check("the entry after iret not run", mc[1].result == 77, mc[1].result);
+    pv_check("multicall(iret, ...): the iret's context, RAX its frame's", rc == 0x1234,
+             (uint64_t)rc);
+    pv_check("entry iret: its result", mc[0].result == 0x1234, mc[0].result);
+    pv_check("the entry after iret not run", mc[1].result == 77, mc[1].result);
 }
 
 static void run_fpu(void)
@@ -548,19 +523,20 @@ static void run_fpu(void)
     unsigned int before = seen.nm;
     long rc;
 
-    rc = hypercall3(__HYPERVISOR_fpu_taskswitch, 1, 0, 0);
-    check("fpu_taskswitch(1) is 0", rc == 0, (uint64_t)rc);
-    check("CR0.TS set", smsw() & CR0_TS, smsw());
+    rc = pv_hypercall3(__HYPERVISOR_fpu_taskswitch, 1, 0, 0);
+    pv_check("fpu_taskswitch(1) is 0", rc == 0, (uint64_t)rc);
+    pv_check("CR0.TS set", smsw() & CR0_TS, smsw());
     __asm__ volatile("pxor %xmm0, %xmm0");
-    check("#NM bounced once", seen.nm == before + 1, seen.nm - before);
-    check("TS clear in the #NM handler (cleared as Xen does)", !(seen.nm_cr0 & CR0_TS),
-          seen.nm_cr0);
-    check("TS clear after", !(smsw() & CR0_TS), smsw());
-    rc = hypercall3(__HYPERVISOR_fpu_taskswitch, 1, 0, 0);
-    rc |= hypercall3(__HYPERVISOR_fpu_taskswitch, 0, 0, 0);
-    check("fpu_taskswitch(1) then (0) is 0", rc == 0, (uint64_t)rc);
+    pv_check("#NM bounced once", seen.nm == before + 1, seen.nm - before);
+    pv_check("TS clear in the #NM handler (cleared as Xen does)", !(seen.nm_cr0 & CR0_TS),
+             seen.nm_cr0);
+    pv_check("TS clear after", !(smsw() & CR0_TS), smsw());
+    rc = pv_hypercall3(__HYPERVISOR_fpu_taskswitch, 1, 0, 0);
+    rc |= pv_hypercall3(__HYPERVISOR_fpu_taskswitch, 0, 0, 0);
+    pv_check("fpu_taskswitch(1) then (0) is 0", rc == 0, (uint64_t)rc);
     __asm__ volatile("pxor %xmm0, %xmm0");
-    check("no #NM with TS cleared by fpu_taskswitch(0)", seen.nm == before + 1, seen.nm - before);
+    pv_check("no #NM with TS cleared by fpu_taskswitch(0)", seen.nm == before + 1,
+             seen.nm - before);
 }
 
 /* An iret to the kernel itself, at the label after it, with RFLAGS.IF set. */
@@ -582,47 +558,48 @@ static void iret_to_self(void)
 static void run_events(void)
 {
     struct xen_add_to_physmap map = { DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
-                                      frame_of(&shinfo) };
+                                      pv_frame_of(&shinfo) };
     struct evtchn_bind_ipi ipi = { 0, 0 };
     struct vcpu_info *vi = vinfo();
     unsigned int n;
     long rc;
 
-    rc = hypercall3(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&map, 0);
-    check("shared info mapped", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&map, 0);
+    pv_check("shared info mapped", rc == 0, (uint64_t)rc);
     vi->evtchn_upcall_mask = 1;
     vi->evtchn_upcall_pending = 0;
-    rc = hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi, 0);
-    check("bind_ipi is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi,
+                       0);
+    pv_check("bind_ipi is 0", rc == 0, (uint64_t)rc);
     ipi_port = ipi.port;
 
     vi->evtchn_upcall_mask = 0;
     n = seen.events;
     rc = send_ipi();
-    check("send is 0", rc == 0, (uint64_t)rc);
-    check("event delivered through the callback", seen.events == n + 1, seen.events - n);
-    check("upcall mask set in the callback", seen.ev_mask == 1, seen.ev_mask);
-    check("event frame CS: the kernel's, RPL 0, mask 0", seen.ev_cs == (FLAT_KERNEL_CS64 & ~3u),
-          seen.ev_cs);
-    check("event frame RFLAGS.IF set", seen.ev_rflags & RFLAGS_IF, seen.ev_rflags);
-    check("mask clear after the callback's iret", vi->evtchn_upcall_mask == 0,
-          vi->evtchn_upcall_mask);
+    pv_check("send is 0", rc == 0, (uint64_t)rc);
+    pv_check("event delivered through the callback", seen.events == n + 1, seen.events - n);
+    pv_check("upcall mask set in the callback", seen.ev_mask == 1, seen.ev_mask);
+    pv_check("event frame CS: the kernel's, RPL 0, mask 0", seen.ev_cs == (FLAT_KERNEL_CS64 & ~3u),
+             seen.ev_cs);
+    pv_check("event frame RFLAGS.IF set", seen.ev_rflags & RFLAGS_IF, seen.ev_rflags);
+    pv_check("mask clear after the callback's iret", vi->evtchn_upcall_mask == 0,
+             vi->evtchn_upcall_mask);
 
     vi->evtchn_upcall_mask = 1;
     n = seen.events;
     send_ipi();
-    hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
-    check("masked: no upcall", seen.events == n, seen.events - n);
-    check("masked: upcall pending", vi->evtchn_upcall_pending == 1, vi->evtchn_upcall_pending);
+    pv_hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    pv_check("masked: no upcall", seen.events == n, seen.events - n);
+    pv_check("masked: upcall pending", vi->evtchn_upcall_pending == 1, vi->evtchn_upcall_pending);
     iret_to_self();
-    check("iret unmasking: the pending upcall delivered", seen.events == n + 1, seen.events - n);
+    pv_check("iret unmasking: the pending upcall delivered", seen.events == n + 1, seen.events - n);
 
     vi->evtchn_upcall_mask = 1;
     n = seen.events;
     send_ipi();
-    rc = hypercall3(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
-    check("SCHEDOP_block with an event pending is 0", rc == 0, (uint64_t)rc);
-    check("SCHEDOP_block unmasks: the upcall delivered", seen.events == n + 1, seen.events - n);
+    rc = pv_hypercall3(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    pv_check("SCHEDOP_block with an event pending is 0", rc == 0, (uint64_t)rc);
+    pv_check("SCHEDOP_block unmasks: the upcall delivered", seen.events == n + 1, seen.events - n);
 }
 
 /* User page tables: the kernel's mappings, and a page only they map at USER_ONLY_VA. */
@@ -630,19 +607,19 @@ static void make_user_tables(const struct start_info *si)
 {
     const uint64_t *kl4 = (const uint64_t *)si->pt_base;
     uint32_t done;
-    struct mmuext_op op = { MMUEXT_NEW_USER_BASEPTR, 0, frame_of(user_l4), 0 };
+    struct mmuext_op op = { MMUEXT_NEW_USER_BASEPTR, 0, pv_frame_of(user_l4), 0 };
     long rc;
 
     for (unsigned int i = 0; i < 512; i++)
         user_l4[i] = kl4[i];
-    user_l4[(USER_ONLY_VA >> 39) & 511] = frame_of(user_l3) << 12 | PTE_KERNEL;
-    user_l3[0] = frame_of(user_l2) << 12 | PTE_KERNEL;
-    user_l2[0] = frame_of(user_l1) << 12 | PTE_KERNEL;
-    user_l1[0] = frame_of(user_page) << 12 | PTE_KERNEL;
+    user_l4[(USER_ONLY_VA >> 39) & 511] = pv_frame_of(user_l3) << 12 | PV_PTE_KERNEL;
+    user_l3[0] = pv_frame_of(user_l2) << 12 | PV_PTE_KERNEL;
+    user_l2[0] = pv_frame_of(user_l1) << 12 | PV_PTE_KERNEL;
+    user_l1[0] = pv_frame_of(user_page) << 12 | PV_PTE_KERNEL;
     user_page[0] = 0x0123456789abcdefull;
-    rc = hypercall4(__HYPERVISOR_mmuext_op, (uint64_t)(uintptr_t)&op, 1, (uint64_t)(uintptr_t)&done,
-                    DOMID_SELF);
-    check("mmuext NEW_USER_BASEPTR is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall4(__HYPERVISOR_mmuext_op, (uint64_t)(uintptr_t)&op, 1,
+                       (uint64_t)(uintptr_t)&done, DOMID_SELF);
+    pv_check("mmuext NEW_USER_BASEPTR is 0", rc == 0, (uint64_t)rc);
 }
 
 static void run_user_mode(void)
@@ -652,57 +629,59 @@ static void run_user_mode(void)
     guest_puts("pv-user: entering user mode\n");
     run_user(user_main, FLAT_USER_CS64, FLAT_USER_SS64);
     guest_puts("pv-user: back from user mode\n");
-    check("user: %gs:0 reads the user GS base", u.gs == user_gs_cell, u.gs);
-    check("user: %fs:0 reads FS's base", u.fs == fs_cell, u.fs);
-    check("user: the user-only page is mapped", u.user_page == user_page[0], u.user_page);
-    check("syscall: the callback's answer", u.kernel_gs == 0x600d, u.kernel_gs);
-    check("syscall: the kernel GS base in the callback", seen.sc_kernel_gs == kernel_gs_cell,
-          seen.sc_kernel_gs);
-    check("syscall: the kernel page tables in the callback (user-only page faults)",
-          seen.sc_user_page == (uint64_t)-1, seen.sc_user_page);
-    check("syscall frame RIP: after SYSCALL", seen.sc_rip == u.out[2], seen.sc_rip);
-    check("syscall frame RCX: the return address", seen.sc_rcx == u.out[2], seen.sc_rcx);
-    check("syscall frame R11: user RFLAGS", seen.sc_r11 == u.out[3], seen.sc_r11);
-    check("syscall frame CS: FLAT_USER_CS64, mask 0", seen.sc_cs == FLAT_USER_CS64, seen.sc_cs);
-    check("syscall frame SS: FLAT_KERNEL_SS", seen.sc_ss == FLAT_KERNEL_SS64, seen.sc_ss);
-    check("syscall frame RSP: the user's", seen.sc_rsp == u.out[4], seen.sc_rsp);
-    check("syscall frame RFLAGS: the user's", seen.sc_rflags == u.out[3], seen.sc_rflags);
-    check("syscall frame on the stack_switch stack", on_kernel_stack(seen.sc_frame), seen.sc_frame);
-    check("syscall callback registered with mask_events: masked", seen.sc_mask == 1, seen.sc_mask);
-    check("sysret (VGCF_in_syscall): RCX is the return RIP", u.out[0] == u.out[2], u.out[0]);
-    check("sysret (VGCF_in_syscall): R11 is RFLAGS", (u.out[1] & ~0x10000ull) == u.out[3],
-          u.out[1]);
-    check("user: GS base back after the syscall", u.gs_after == user_gs_cell, u.gs_after);
-    check("user #UD bounced", seen.ud_user == ud + 1 && u.after_ud, seen.ud_user - ud);
-    check("user #UD frame CS: RPL 3", seen.ud_cs == FLAT_USER_CS64, seen.ud_cs);
-    check("user #UD frame SS", seen.ud_ss == FLAT_USER_SS64, seen.ud_ss);
-    check("user #UD frame RSP: the user stack",
-          seen.ud_rsp > (uint64_t)(uintptr_t)ustack &&
-              seen.ud_rsp <= (uint64_t)(uintptr_t)ustack + sizeof(ustack),
-          seen.ud_rsp);
-    check("user #UD frame on the stack_switch stack", on_kernel_stack(seen.ud_frame),
-          seen.ud_frame);
-    check("user #UD handler: the kernel GS base", seen.ud_gs == kernel_gs_cell, seen.ud_gs);
-    check("user hypercall is -EPERM", u.hypercall == -EPERM, (uint64_t)u.hypercall);
-    check("user #PF bounced (probe)", u.pf == (uint64_t)-1, u.pf);
-    check("user #PF frame CS: RPL 3", (uint16_t)seen.pf_cs == FLAT_USER_CS64, seen.pf_cs);
-    check("user int $0x80: #GP bounced, an IDT error code (vector << 3 | 2)",
-          seen.gp == gp + 1 && (seen.gp_error & 3) == 2 && seen.gp_error >> 3 >= 0x80,
-          seen.gp_error);
-    check("user int $0x80: resumed", u.after_int80, 0);
-    check("event raised in the syscall callback, delivered at its iret to user mode",
-          u.events_after == u.events_before + 1, u.events_after - u.events_before);
-    check("event frame from user mode: CS RPL 3", (uint16_t)seen.ev_cs == FLAT_USER_CS64,
-          seen.ev_cs);
-    check("event frame on the stack_switch stack", on_kernel_stack(seen.ev_frame), seen.ev_frame);
-    check("3 system calls", seen.syscalls == sc + 3, seen.syscalls - sc);
+    pv_check("user: %gs:0 reads the user GS base", u.gs == user_gs_cell, u.gs);
+    pv_check("user: %fs:0 reads FS's base", u.fs == fs_cell, u.fs);
+    pv_check("user: the user-only page is mapped", u.user_page == user_page[0], u.user_page);
+    pv_check("syscall: the callback's answer", u.kernel_gs == 0x600d, u.kernel_gs);
+    pv_check("syscall: the kernel GS base in the callback", seen.sc_kernel_gs == kernel_gs_cell,
+             seen.sc_kernel_gs);
+    pv_check("syscall: the kernel page tables in the callback (user-only page faults)",
+             seen.sc_user_page == (uint64_t)-1, seen.sc_user_page);
+    pv_check("syscall frame RIP: after SYSCALL", seen.sc_rip == u.out[2], seen.sc_rip);
+    pv_check("syscall frame RCX: the return address", seen.sc_rcx == u.out[2], seen.sc_rcx);
+    pv_check("syscall frame R11: user RFLAGS", seen.sc_r11 == u.out[3], seen.sc_r11);
+    pv_check("syscall frame CS: FLAT_USER_CS64, mask 0", seen.sc_cs == FLAT_USER_CS64, seen.sc_cs);
+    pv_check("syscall frame SS: FLAT_KERNEL_SS", seen.sc_ss == FLAT_KERNEL_SS64, seen.sc_ss);
+    pv_check("syscall frame RSP: the user's", seen.sc_rsp == u.out[4], seen.sc_rsp);
+    pv_check("syscall frame RFLAGS: the user's", seen.sc_rflags == u.out[3], seen.sc_rflags);
+    pv_check("syscall frame on the stack_switch stack", on_kernel_stack(seen.sc_frame),
+             seen.sc_frame);
+    pv_check("syscall callback registered with mask_events: masked", seen.sc_mask == 1,
+             seen.sc_mask);
+    pv_check("sysret (VGCF_in_syscall): RCX is the return RIP", u.out[0] == u.out[2], u.out[0]);
+    pv_check("sysret (VGCF_in_syscall): R11 is RFLAGS", (u.out[1] & ~0x10000ull) == u.out[3],
+             u.out[1]);
+    pv_check("user: GS base back after the syscall", u.gs_after == user_gs_cell, u.gs_after);
+    pv_check("user #UD bounced", seen.ud_user == ud + 1 && u.after_ud, seen.ud_user - ud);
+    pv_check("user #UD frame CS: RPL 3", seen.ud_cs == FLAT_USER_CS64, seen.ud_cs);
+    pv_check("user #UD frame SS", seen.ud_ss == FLAT_USER_SS64, seen.ud_ss);
+    pv_check("user #UD frame RSP: the user stack",
+             seen.ud_rsp > (uint64_t)(uintptr_t)ustack &&
+                 seen.ud_rsp <= (uint64_t)(uintptr_t)ustack + sizeof(ustack),
+             seen.ud_rsp);
+    pv_check("user #UD frame on the stack_switch stack", on_kernel_stack(seen.ud_frame),
+             seen.ud_frame);
+    pv_check("user #UD handler: the kernel GS base", seen.ud_gs == kernel_gs_cell, seen.ud_gs);
+    pv_check("user hypercall is -EPERM", u.hypercall == -EPERM, (uint64_t)u.hypercall);
+    pv_check("user #PF bounced (probe)", u.pf == (uint64_t)-1, u.pf);
+    pv_check("user #PF frame CS: RPL 3", (uint16_t)seen.pf_cs == FLAT_USER_CS64, seen.pf_cs);
+    pv_check("user int $0x80 (no entry): #GP(0x80 * 8 + 2), as Xen",
+             seen.gp == gp + 1 && seen.gp_error == (0x80 << 3 | 2), seen.gp_error);
+    pv_check("user int $0x80: resumed", u.after_int80, 0);
+    pv_check("event raised in the syscall callback, delivered at its iret to user mode",
+             u.events_after == u.events_before + 1, u.events_after - u.events_before);
+    pv_check("event frame from user mode: CS RPL 3", (uint16_t)seen.ev_cs == FLAT_USER_CS64,
+             seen.ev_cs);
+    pv_check("event frame on the stack_switch stack", on_kernel_stack(seen.ev_frame),
+             seen.ev_frame);
+    pv_check("3 system calls", seen.syscalls == sc + 3, seen.syscalls - sc);
 }
 
 /* SYSCALL from the kernel is Xen's hypercall instruction (Linux's since XSA-466). */
 static void run_syscall_in_kernel(void)
 {
     unsigned int ud = seen.ud;
-    long rc, want = hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    long rc, want = pv_hypercall3(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
     uint64_t rcx, r11, next;
 
     __asm__ volatile("lea 1f(%%rip), %[next]\n\tsyscall\n1:"
@@ -711,12 +690,12 @@ static void run_syscall_in_kernel(void)
                        "d"(0L)
                      : "r11", "memory");
     __asm__ volatile("mov %%r11, %0" : "=r"(r11));
-    check("SYSCALL in kernel mode: a hypercall (xen_version)", rc == want, (uint64_t)rc);
-    check("SYSCALL in kernel mode: no #UD", seen.ud == ud, seen.ud - ud);
-    check("SYSCALL in kernel mode: RCX the next RIP", rcx == next, rcx);
+    pv_check("SYSCALL in kernel mode: a hypercall (xen_version)", rc == want, (uint64_t)rc);
+    pv_check("SYSCALL in kernel mode: no #UD", seen.ud == ud, seen.ud - ud);
+    pv_check("SYSCALL in kernel mode: RCX the next RIP", rcx == next, rcx);
     rc = 0;
     __asm__ volatile("syscall" : "=a"(rc) : "a"(9999L) : "rcx", "r11", "memory");
-    check("SYSCALL in kernel mode: an unknown hypercall -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
+    pv_check("SYSCALL in kernel mode: an unknown hypercall -ENOSYS", rc == -ENOSYS, (uint64_t)rc);
 }
 
 static void run_gs_user_sel(void)
@@ -724,22 +703,77 @@ static void run_gs_user_sel(void)
     uint16_t sel;
     long rc;
 
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, FLAT_USER_DS32 & ~3u, 0);
-    check("set_segment_base(GS_USER_SEL, flat) is 0", rc == 0, (uint64_t)rc);
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, FLAT_USER_DS32 & ~3u, 0);
+    pv_check("set_segment_base(GS_USER_SEL, flat) is 0", rc == 0, (uint64_t)rc);
     __asm__ volatile("mov %%gs, %0" : "=r"(sel));
-    check("%gs is the flat selector, RPL 3", sel == FLAT_USER_DS32, sel);
-    check("the kernel GS base stays", probe_gs0() == kernel_gs_cell, probe_gs0());
+    pv_check("%gs is the flat selector, RPL 3", sel == FLAT_USER_DS32, sel);
+    pv_check("the kernel GS base stays", probe_gs0() == kernel_gs_cell, probe_gs0());
     run_user(user_gs_sel, FLAT_USER_CS64, FLAT_USER_SS64);
-    check("user: %gs the flat selector", u.gs_sel == FLAT_USER_DS32, u.gs_sel);
-    check("user: its GS base 0 (%gs:0 faults)", u.gs0 == (uint64_t)-1, u.gs0);
-    rc = hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x1234, 0);
-    check("set_segment_base(GS_USER_SEL, not loadable) is 0 (Xen's answer)", rc == 0, (uint64_t)rc);
+    pv_check("user: %gs the flat selector", u.gs_sel == FLAT_USER_DS32, u.gs_sel);
+    pv_check("user: its GS base 0 (%gs:0 faults)", u.gs0 == (uint64_t)-1, u.gs0);
+    rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, 0x1234, 0);
+    pv_check("set_segment_base(GS_USER_SEL, not loadable) is 0 (Xen's answer)", rc == 0,
+             (uint64_t)rc);
     __asm__ volatile("mov %%gs, %0" : "=r"(sel));
-    check("%gs null after a selector that cannot load", sel == 0, sel);
+    pv_check("%gs null after a selector that cannot load", sel == 0, sel);
     /* The flat selector again, so that the failsafe frame has a GS worth comparing. */
-    hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, FLAT_USER_DS32, 0);
-    hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER, (uint64_t)(uintptr_t)&user_gs_cell,
-               0);
+    pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER_SEL, FLAT_USER_DS32, 0);
+    pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_USER,
+                  (uint64_t)(uintptr_t)&user_gs_cell, 0);
+}
+
+/*
+ * Port I/O from user mode (virtual CPL 3) under each virtual IOPL, the
+ * matrix of Xen's XTF test pv-iopl: #GP unless the IOPL is 3, then IN
+ * reads all ones and OUT is dropped (no port is the domain's).
+ */
+static void run_user_io(void)
+{
+    static const struct {
+        unsigned int iopl;
+        bool faults;
+    } matrix[] = { { 0, true }, { 1, true }, { 3, false } };
+
+    for (unsigned int i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
+        struct physdev_set_iopl iopl = { matrix[i].iopl };
+        unsigned int gp = seen.gp;
+        long rc;
+
+        rc = pv_hypercall3(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (uint64_t)(uintptr_t)&iopl,
+                           0);
+        pv_check("set_iopl is 0", rc == 0, (uint64_t)rc);
+        u.io_in = 0;
+        run_user(user_io, FLAT_USER_CS64, FLAT_USER_SS64);
+        pv_check(matrix[i].faults ? "user in and out below IOPL 3: #GP each"
+                                  : "user in and out with IOPL 3: no #GP, in reads 0xff",
+                 matrix[i].faults ? seen.gp == gp + 2 && u.io_in == 0
+                                  : seen.gp == gp && u.io_in == 0xFF,
+                 (uint64_t)(seen.gp - gp) << 8 | u.io_in);
+    }
+    pv_hypercall3(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+                  (uint64_t)(uintptr_t) & (struct physdev_set_iopl){ 0 }, 0);
+}
+
+/* INT n from user mode against its trap table's DPLs, as Xen's permit_softint(). */
+static void run_user_softint(void)
+{
+    unsigned int soft = seen.soft, gp = seen.gp;
+    struct trap_info table[] = {
+        { 3, 0, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_bp },
+        { 0x81, 3, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int81 },
+        { 0x82, 1, FLAT_KERNEL_CS64, (uint64_t)(uintptr_t)trap_int81 },
+        { 0, 0, 0, 0 },
+    };
+    long rc = pv_hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
+
+    pv_check("set_trap_table(software interrupt entries) is 0", rc == 0, (uint64_t)rc);
+    run_user(user_softint, FLAT_USER_CS64, FLAT_USER_SS64);
+    pv_check("user int $0x81 (DPL 3) and int3 (DPL 0) reach their handlers", seen.soft == soft + 2,
+             seen.soft - soft);
+    pv_check("user int3: frame RIP past it, CS user mode's",
+             seen.soft_rip == u.soft_after[1] && seen.soft_cs == FLAT_USER_CS64, seen.soft_rip);
+    pv_check("user int $0x82 (DPL 1): #GP(0x82 * 8 + 2)",
+             seen.gp == gp + 1 && seen.gp_error == (0x82 << 3 | 2), seen.gp_error);
 }
 
 static void run_failsafe(void)
@@ -747,24 +781,25 @@ static void run_failsafe(void)
     unsigned int n = seen.failsafes;
 
     run_user(user_main, USER_CS_LINUX | 3, FLAT_USER_SS64);
-    check("iret to an unloadable CS: the failsafe callback", seen.failsafes == n + 1,
-          seen.failsafes - n);
-    check("failsafe frame DS, ES, FS, GS: the current selectors",
-          seen.fs_frame[2] == seen.fs_segs[0] && seen.fs_frame[3] == seen.fs_segs[1] &&
-              seen.fs_frame[4] == seen.fs_segs[2] && seen.fs_frame[5] == seen.fs_segs[3],
-          seen.fs_frame[5]);
-    check("failsafe frame GS: the flat selector", seen.fs_frame[5] == FLAT_USER_DS32,
-          seen.fs_frame[5]);
-    check("failsafe frame RIP: the iret's", seen.fs_frame[6] == (uint64_t)(uintptr_t)user_main,
-          seen.fs_frame[6]);
-    check("failsafe frame CS: the iret's", (uint16_t)seen.fs_frame[7] == (USER_CS_LINUX | 3),
-          seen.fs_frame[7]);
-    check("failsafe frame RSP: the iret's",
-          seen.fs_frame[9] == (uint64_t)(uintptr_t)ustack + sizeof(ustack) - 8, seen.fs_frame[9]);
-    check("failsafe frame SS", seen.fs_frame[10] == FLAT_USER_SS64, seen.fs_frame[10]);
+    pv_check("iret to an unloadable CS: the failsafe callback", seen.failsafes == n + 1,
+             seen.failsafes - n);
+    pv_check("failsafe frame DS, ES, FS, GS: the current selectors",
+             seen.fs_frame[2] == seen.fs_segs[0] && seen.fs_frame[3] == seen.fs_segs[1] &&
+                 seen.fs_frame[4] == seen.fs_segs[2] && seen.fs_frame[5] == seen.fs_segs[3],
+             seen.fs_frame[5]);
+    pv_check("failsafe frame GS: the flat selector", seen.fs_frame[5] == FLAT_USER_DS32,
+             seen.fs_frame[5]);
+    pv_check("failsafe frame RIP: the iret's", seen.fs_frame[6] == (uint64_t)(uintptr_t)user_main,
+             seen.fs_frame[6]);
+    pv_check("failsafe frame CS: the iret's", (uint16_t)seen.fs_frame[7] == (USER_CS_LINUX | 3),
+             seen.fs_frame[7]);
+    pv_check("failsafe frame RSP: the iret's",
+             seen.fs_frame[9] == (uint64_t)(uintptr_t)ustack + sizeof(ustack) - 8,
+             seen.fs_frame[9]);
+    pv_check("failsafe frame SS", seen.fs_frame[10] == FLAT_USER_SS64, seen.fs_frame[10]);
 }
 
-void pv_user_main(const struct start_info *si)
+void guest_pv_main(const struct start_info *si)
 {
     const char *cmd = (const char *)si->cmd_line;
     struct trap_info table[] = {
@@ -776,20 +811,20 @@ void pv_user_main(const struct start_info *si)
     };
     long rc;
 
-    guest_set_output(xen_console_write);
-    rc = hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
-    check("set_trap_table is 0", rc == 0, (uint64_t)rc);
+    pv_checks_start("pv-user");
+    rc = pv_hypercall3(__HYPERVISOR_set_trap_table, (uint64_t)(uintptr_t)table, 0, 0);
+    pv_check("set_trap_table is 0", rc == 0, (uint64_t)rc);
     run_callbacks();
     run_segments();
     make_user_tables(si);
     if (guest_cmdline_find(cmd, cmd, "mode=bad-stack")) {
         guest_puts("pv-user: user mode with an unwritable kernel stack\n");
-        hypercall3(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS64, 0x2000, 0);
+        pv_hypercall3(__HYPERVISOR_stack_switch, FLAT_KERNEL_SS64, 0x2000, 0);
         run_user(user_main, FLAT_USER_CS64, FLAT_USER_SS64);
     } else if (guest_cmdline_find(cmd, cmd, "mode=no-failsafe")) {
         guest_puts("pv-user: iret to an unloadable CS with no failsafe callback\n");
-        hypercall3(__HYPERVISOR_set_callbacks, (uint64_t)(uintptr_t)event_callback, 0,
-                   (uint64_t)(uintptr_t)syscall_callback);
+        pv_hypercall3(__HYPERVISOR_set_callbacks, (uint64_t)(uintptr_t)event_callback, 0,
+                      (uint64_t)(uintptr_t)syscall_callback);
         run_user(user_main, USER_CS_LINUX | 3, FLAT_USER_SS64);
     } else {
         run_vm_assist();
@@ -798,16 +833,12 @@ void pv_user_main(const struct start_info *si)
         run_events();
         run_syscall_in_kernel();
         run_user_mode();
+        run_user_io();
+        run_user_softint();
         run_gs_user_sel();
         run_failsafe();
-        guest_puts("pv-user: ");
-        guest_put_dec(checks);
-        guest_puts(" checks, ");
-        guest_put_dec(failed);
-        guest_puts(" failed");
-        guest_put_verdict(failed ? "a check failed" : 0);
-        shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+        pv_checks_done();
     }
     guest_puts("pv-user: FAIL: still running\n");
-    shutdown(SHUTDOWN_crash);
+    pv_shutdown(SHUTDOWN_crash);
 }

@@ -99,6 +99,7 @@ struct domain *domain_create(unsigned int index, uint16_t domid, const char *nam
         domain_free(d);
         return NULL;
     }
+    _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is one page");
     for (i = 0; i < nr_vcpus; i++) {
         struct vcpu *v = page_alloc_zeroed_virt();
 

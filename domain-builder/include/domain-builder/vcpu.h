@@ -39,6 +39,7 @@ struct db_vcpu_state {
     uint64_t cr0, cr3, cr4, efer;
     struct db_segment cs, ds, es, fs, gs, ss, tr, ldtr;
     struct db_dtable gdtr, idtr;
+    uint64_t shadow_gs_base; /* KERNEL_GS_BASE, what SWAPGS exchanges with GS's base */
 };
 
 #endif

@@ -12,7 +12,7 @@
 #include <hv/guest_access.h>
 #include "pv.h"
 
-static int64_t register_callback(struct vcpu *v, const struct callback_register *r)
+int64_t pv_register_callback(struct vcpu *v, const struct callback_register *r)
 {
     struct pv_vcpu *pv = to_pv(v);
     bool mask = (r->flags & CALLBACKF_mask_events) != 0;
@@ -30,7 +30,9 @@ static int64_t register_callback(struct vcpu *v, const struct callback_register 
         pv->syscall_masks_events = mask;
         return 0;
     /* As Xen, the NMI callback is the trap table's vector 2, an interrupt gate. */
-    case CALLBACKTYPE_nmi: pv->traps[X86_EXC_NMI] = (struct pv_trap){ r->address, true }; return 0;
+    case CALLBACKTYPE_nmi:
+        pv->traps[X86_EXC_NMI] = (struct pv_trap){ .address = r->address, .mask_events = true };
+        return 0;
     /* For 32-bit user space, which a 64-bit-only PV guest here has not. */
     case CALLBACKTYPE_syscall32:
     case CALLBACKTYPE_sysenter: return -XEN_EINVAL;
@@ -47,7 +49,7 @@ static int64_t unregister_callback(struct vcpu *v, const struct callback_unregis
     case CALLBACKTYPE_syscall:
     case CALLBACKTYPE_syscall32:
     case CALLBACKTYPE_sysenter: return -XEN_EINVAL;
-    case CALLBACKTYPE_nmi: to_pv(v)->traps[X86_EXC_NMI] = (struct pv_trap){ 0, false }; return 0;
+    case CALLBACKTYPE_nmi: to_pv(v)->traps[X86_EXC_NMI] = (struct pv_trap){ 0 }; return 0;
     }
     return -XEN_ENOSYS;
 }
@@ -61,7 +63,7 @@ int64_t pv_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
     case CALLBACKOP_register:
         if (copy_from_guest(v, &r, mk_gvaddr(arg), sizeof(r)))
             return -XEN_EFAULT;
-        return register_callback(v, &r);
+        return pv_register_callback(v, &r);
     case CALLBACKOP_unregister:
         if (copy_from_guest(v, &u, mk_gvaddr(arg), sizeof(u)))
             return -XEN_EFAULT;
@@ -76,11 +78,11 @@ int64_t pv_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
  */
 int64_t pv_set_callbacks(struct vcpu *v, uint64_t event, uint64_t failsafe, uint64_t syscall)
 {
-    register_callback(v,
-                      &(struct callback_register){ .type = CALLBACKTYPE_event, .address = event });
-    register_callback(
+    pv_register_callback(
+        v, &(struct callback_register){ .type = CALLBACKTYPE_event, .address = event });
+    pv_register_callback(
         v, &(struct callback_register){ .type = CALLBACKTYPE_failsafe, .address = failsafe });
-    register_callback(
+    pv_register_callback(
         v, &(struct callback_register){ .type = CALLBACKTYPE_syscall, .address = syscall });
     return 0;
 }

@@ -252,26 +252,28 @@ static uint8_t load_fault(enum hvm_seg seg, uint16_t sel, uint64_t d)
     return d & DESC_P ? 0 : X86_EXC_NP;
 }
 
-bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out)
+bool pv_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out)
 {
     uint64_t d;
 
     if (!(sel & ~3u) && seg != HVM_SEG_CS && seg != HVM_SEG_SS) {
-        *out = (struct hvm_segment){ 0 }; /* null: unusable */
+        *out = (struct hvm_segment){ .selector = sel }; /* null: unusable */
         return true;
     }
-    if ((sel & 4) || !read_descriptor(v, sel, &d))
+    if (!read_descriptor(v, sel, &d))
         return false;
-    if (seg == HVM_SEG_CS) {
-        /* 64-bit code, present. */
-        if (!(d & DESC_S) || !(DESC_TYPE(d) & TYPE_CODE) || !(d & DESC_P) ||
-            !(descriptor_segment(d).attr & X86_SEG_ATTR_L))
-            return false;
-    } else if (load_fault(seg, sel, d)) {
-        return false;
-    }
     *out = descriptor_segment(d | DESC_A);
-    return true;
+    out->selector = sel;
+    if (seg == HVM_SEG_CS)
+        /* Present 64-bit code (L with D set is reserved: the processor refuses it). */
+        return (d & DESC_S) && (DESC_TYPE(d) & TYPE_CODE) && (d & DESC_P) &&
+               (out->attr & X86_SEG_ATTR_L) && !(out->attr & X86_SEG_ATTR_DB);
+    return !load_fault(seg, sel, d);
+}
+
+bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out)
+{
+    return !(sel & 4) && pv_segment(v, seg, sel, out);
 }
 
 enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsigned int *len,

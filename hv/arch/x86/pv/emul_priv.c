@@ -19,13 +19,12 @@
  *   CLI, STI           with a virtual IOPL of 1 or more (physdev_op
  *                      set_iopl): the upcall mask set or cleared
  *
- * then advances RIP past it. Port I/O (IN, OUT, INS, OUTS) is not emulated
- * (Xen's, for a domU given no ports, reads all ones and drops writes once
- * the IOPL allows it): it stays #GP, as do CLI/STI without that IOPL, HLT,
- * CR8 and the other control registers, debug registers,
+ * then advances RIP past it. Port I/O (IN, OUT, INS, OUTS) is emul_io.c's,
+ * in user mode too, as the virtual IOPL allows. CLI/STI without that IOPL
+ * stay #GP, as do HLT, CR8 and the other control registers, debug registers,
  * an instruction in a 32-bit or 16-bit code segment, and anything else:
  * the #GP goes to the guest's trap table with RIP unchanged. Guest user
- * mode gets no emulation (its #GP is its kernel's).
+ * mode gets no other emulation (its #GP is its kernel's).
  */
 #include <public/arch-x86/shared_info.h>
 #include "pv.h"
@@ -170,5 +169,7 @@ bool pv_emulate(struct vcpu *v, uint8_t vector, uint32_t error_code, struct hvm_
 {
     if (vector == X86_EXC_UD)
         return pv_emulate_forced_cpuid(v, o);
-    return vector == X86_EXC_GP && !error_code && to_pv(v)->kernel_mode && emulate_priv_op(v, o);
+    if (vector != X86_EXC_GP || error_code)
+        return false;
+    return pv_emulate_port_io(v, o) || (to_pv(v)->kernel_mode && emulate_priv_op(v, o));
 }

@@ -63,6 +63,8 @@ int64_t pv_new_baseptr(struct vcpu *v, uint64_t mfn);
  */
 bool pv_emulate(struct vcpu *v, uint8_t vector, uint32_t error_code, struct hvm_outcome *o);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct hvm_outcome *o);
+/* Port I/O after its #GP(0), in kernel or user mode as the virtual IOPL allows (emul_io.c). */
+bool pv_emulate_port_io(struct vcpu *v, struct hvm_outcome *o);
 /*
  * MOV to CR0/CR3/CR4 and XSETBV (len bytes; *o: advanced, or #UD bounced)
  * as Xen does them for a PV kernel (emul_cr.c); false: #GP.
@@ -148,10 +150,13 @@ enum pv_seg_result pv_emulate_seg_load(struct vcpu *v, uint32_t error_code, unsi
                                        uint8_t *vector, uint32_t *fault_error);
 
 /*
- * The hidden state of selector sel (GDT or Xen's reserved entries; null for
- * a data register) in segment register seg of a start state of v, checked
- * as a load (CS: present 64-bit code); false if refused.
+ * The state of selector sel (the guest's GDT or LDT, or Xen's reserved
+ * entries; null for a data register) loaded into segment register seg at
+ * CPL 3, checked as the processor checks the load (CS: present 64-bit
+ * code); false if it would fault. pv_start_segment(): the same for a start
+ * state, without the LDT (a new vCPU has none yet).
  */
+bool pv_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out);
 bool pv_start_segment(struct vcpu *v, enum hvm_seg seg, uint16_t sel, struct hvm_segment *out);
 
 /* VCPUOP_initialise's struct vcpu_guest_context (vcpu_context.c). */
@@ -160,6 +165,14 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
 
 /* HYPERVISOR_physdev_op (physdev.c). */
 int64_t pv_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+
+/*
+ * INT n and INT3 behind the exception the container raised for them
+ * (softint.c): true if bounced (*o what follows); false leaves the
+ * exception to the caller, *error_code Xen's for an INT n refused.
+ */
+bool pv_software_interrupt(struct vcpu *v, uint8_t vector, uint32_t *error_code,
+                           struct hvm_outcome *o);
 
 /* An exception the container intercepted (traps.c). */
 struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_code,
@@ -193,7 +206,13 @@ const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b);
 void pv_toggle_mode(struct vcpu *v);
 int64_t pv_stack_switch(struct vcpu *v, uint64_t ss, uint64_t sp);
 
-/* HYPERVISOR_set_callbacks, HYPERVISOR_callback_op, the event upcall (callbacks.c). */
+/*
+ * HYPERVISOR_set_callbacks, HYPERVISOR_callback_op, the event upcall
+ * (callbacks.c); pv_register_callback() is callback_op's register (also
+ * VCPUOP_initialise's callbacks).
+ */
+struct callback_register;
+int64_t pv_register_callback(struct vcpu *v, const struct callback_register *r);
 int64_t pv_set_callbacks(struct vcpu *v, uint64_t event, uint64_t failsafe, uint64_t syscall);
 int64_t pv_callback_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void pv_deliver_events(struct vcpu *v);

@@ -10,32 +10,25 @@
 #include "pv.h"
 
 /*
- * SEGBASE_GS_USER_SEL: a selector into user %gs, its base into the user GS
- * base. Without a GDT of its own here (set_gdt), the only descriptor is
- * Xen's flat ring-3 data one, base 0; a null selector loads as null with
- * base 0 (Xen's behaviour on AMD), and any other fails to load and gives
- * null, which Xen answers with 0 too (Linux cannot take an error here).
+ * SEGBASE_GS_USER_SEL: a selector into user %gs (RPL 3 forced unless
+ * null), the user GS base from its descriptor, as Xen loads it: from the
+ * guest's GDT or LDT or Xen's flat entries, checked as the load; a null
+ * selector loads as null with base 0 (Xen's behaviour on AMD), and one
+ * that fails to load gives null too, which Xen answers with 0 (Linux
+ * cannot take an error here).
  */
 static void load_user_gs(struct vcpu *v, uint16_t sel)
 {
     struct hvm_segment gs;
 
-    hvm_be->get_segment(v, HVM_SEG_GS, &gs);
     if (sel > 3)
         sel |= 3;
-    if (sel == FLAT_USER_DS32) {
-        gs.attr = X86_SEG_TYPE_DATA_RW_A | X86_SEG_ATTR_S | X86_SEG_ATTR_DPL(3) | X86_SEG_ATTR_P |
-                  X86_SEG_ATTR_DB | X86_SEG_ATTR_G;
-        gs.limit = 0xFFFFFFFFu;
-    } else {
-        sel = 0;
-        gs.attr = 0;
-        gs.limit = 0;
-    }
-    gs.selector = sel;
+    if (!pv_segment(v, HVM_SEG_GS, sel, &gs))
+        gs = (struct hvm_segment){ 0 };
     /* The GS register's base stays the kernel's; the user's is the shadow one. */
+    hvm_be->set_reg(v, GREG_SHADOW_GS_BASE, gs.base);
+    gs.base = hvm_be->get_reg(v, GREG_GS_BASE);
     hvm_be->set_segment(v, HVM_SEG_GS, &gs);
-    hvm_be->set_reg(v, GREG_SHADOW_GS_BASE, 0);
 }
 
 int64_t pv_set_segment_base(struct vcpu *v, uint64_t which, uint64_t base)

@@ -60,8 +60,8 @@ int64_t pv_set_trap_table(struct vcpu *v, uint64_t list)
             return 0;
         if (!pv_canonical(ti.address))
             return -XEN_EINVAL;
-        if (ti.vector < PV_NR_TRAPS)
-            pv->traps[ti.vector] = (struct pv_trap){ ti.address, TI_GET_IF(&ti) != 0 };
+        pv->traps[ti.vector] =
+            (struct pv_trap){ ti.address, TI_GET_IF(&ti) != 0, (uint8_t)TI_GET_DPL(&ti) };
     }
     return -XEN_EINVAL; /* no end within the bound */
 }
@@ -74,6 +74,26 @@ void pv_bounce_selectors(struct vcpu *v, struct pv_bounce *b)
     hvm_be->get_segment(v, HVM_SEG_SS, &ss);
     b->cs = cs.selector;
     b->ss = ss.selector;
+}
+
+/*
+ * A bounce enters the kernel on Xen's flat CS and SS, as Xen's bounce
+ * frame does (an iret may have left the guest's own selectors loaded).
+ */
+static void enter_flat_kernel_segments(struct vcpu *v)
+{
+    static const struct {
+        enum hvm_seg seg;
+        uint16_t sel;
+    } flat[] = { { HVM_SEG_CS, FLAT_KERNEL_CS64 }, { HVM_SEG_SS, FLAT_KERNEL_SS64 } };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(flat); i++) {
+        struct hvm_segment s;
+
+        hvm_be->get_segment(v, flat[i].seg, &s);
+        if (s.selector != flat[i].sel && pv_segment(v, flat[i].seg, flat[i].sel, &s))
+            hvm_be->set_segment(v, flat[i].seg, &s);
+    }
 }
 
 const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b)
@@ -117,6 +137,7 @@ const char *pv_bounce(struct vcpu *v, const struct pv_bounce *b)
     hvm_be->set_reg(v, GREG_RIP, b->handler);
     hvm_be->set_reg(v, GREG_RSP, sp);
     hvm_be->set_reg(v, GREG_RFLAGS, rflags & ~BOUNCE_RFLAGS_CLEARED);
+    enter_flat_kernel_segments(v);
     if (b->mask_events)
         pv_set_upcall_mask(v, 1);
     return NULL;
@@ -238,13 +259,16 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
     /* A kernel's write to a page table it maps read-only: Xen's writable page tables. */
     if (vector == X86_EXC_PF && pv_ptwr_fault(v, error_code, fault_addr, &emulated))
         return emulated;
-    t = vector < PV_NR_TRAPS ? &pv->traps[vector] : NULL;
+    /* INT n and INT3 (softint.c): bounced, or the #GP Xen gives for a refused INT n. */
+    if (pv_software_interrupt(v, vector, &error_code, &emulated))
+        return emulated;
+    t = &pv->traps[vector];
     if (vector == X86_EXC_UD && (pv->kernel_mode || pv->syscall_callback) && at_syscall(v))
         return pv->kernel_mode ? kernel_syscall_hypercall(v) : bounce_syscall(v);
     /* An instruction the hypervisor emulates (emul_priv.c, emul_inv.c) is not bounced. */
     if (pv_emulate(v, vector, error_code, &emulated))
         return emulated;
-    if (!t || !t->address) {
+    if (!t->address) {
         printk("%s: vCPU %u: PV exception %u (error 0x%x, address 0x%llx) at 0x%llx with no "
                "handler in its trap table\n",
                v->domain->name, v->id, vector, error_code, (unsigned long long)fault_addr,
@@ -276,18 +300,27 @@ int64_t pv_fpu_taskswitch(struct vcpu *v, uint64_t set)
 }
 
 /*
- * Whether the container can take CS and SS (RPL 3 forced, as Xen does):
- * only Xen's flat 64-bit selectors are loadable here, the kernel's stack
- * segment may also be null. A return that SYSRET would make (VGCF_in_syscall)
- * loads the flat selectors whatever the frame says, as Xen's SYSRET path.
+ * Loads iret's CS and SS (RPL 3 forced, as Xen does) as the processor's
+ * IRET to CPL 3 would: from the guest's GDT or LDT or Xen's flat entries,
+ * CS present 64-bit code, SS writable data (a return to the kernel may
+ * also give a null SS, kept as it is). A return that SYSRET would make
+ * (VGCF_in_syscall) loads Xen's flat user selectors whatever the frame
+ * says, as Xen's SYSRET path. False, nothing loaded: the IRET would fault.
  */
-static bool iret_selectors_loadable(uint16_t cs, uint16_t ss, bool to_user, bool in_syscall)
+static bool iret_load_selectors(struct vcpu *v, uint16_t cs, uint16_t ss, bool to_user,
+                                bool in_syscall)
 {
+    struct hvm_segment c, s;
+    bool keep_ss = !in_syscall && !to_user && ss == 3;
+
     if (in_syscall)
-        return true;
-    if (cs != FLAT_RING3_CS64)
+        cs = FLAT_USER_CS64, ss = FLAT_USER_SS64;
+    if (!pv_segment(v, HVM_SEG_CS, cs, &c) || (!keep_ss && !pv_segment(v, HVM_SEG_SS, ss, &s)))
         return false;
-    return ss == FLAT_RING3_SS64 || (!to_user && ss == 3);
+    hvm_be->set_segment(v, HVM_SEG_CS, &c);
+    if (!keep_ss)
+        hvm_be->set_segment(v, HVM_SEG_SS, &s);
+    return true;
 }
 
 /*
@@ -295,8 +328,8 @@ static bool iret_selectors_loadable(uint16_t cs, uint16_t ss, bool to_user, bool
  * the context to return to; RAX comes back from it too. CS with RPL 3
  * returns to guest user mode, on its own page tables and GS base. A frame
  * that cannot be read, or user mode without user page tables, crashes the
- * domain, as on Xen; selectors the container cannot load go to the
- * failsafe callback, as a faulting IRET in Xen does.
+ * domain, as on Xen; selectors that cannot be loaded go to the failsafe
+ * callback, as a faulting IRET in Xen does.
  */
 enum hypercall_return pv_iret(struct vcpu *v, int64_t *result)
 {
@@ -334,12 +367,12 @@ enum hypercall_return pv_iret(struct vcpu *v, int64_t *result)
     hvm_be->set_reg(v, GREG_RAX, c.rax);
     pv_set_upcall_mask(v, !(c.rflags & X86_RFLAGS_IF));
     *result = (int64_t)c.rax;
-    if (iret_selectors_loadable(cs, ss, to_user, in_syscall))
+    if (iret_load_selectors(v, cs, ss, to_user, in_syscall))
         return HYPERCALL_NEW_CONTEXT;
     if (!pv->failsafe_callback) {
         domain_crash(v->domain,
-                     "PV iret to CS 0x%x SS 0x%x: only Xen's flat 64-bit selectors can be "
-                     "loaded, and no failsafe callback is registered",
+                     "PV iret to CS 0x%x SS 0x%x: the selectors cannot be loaded, and no "
+                     "failsafe callback is registered",
                      cs, ss);
         return HYPERCALL_NEW_CONTEXT;
     }

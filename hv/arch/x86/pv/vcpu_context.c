@@ -3,18 +3,24 @@
  * VCPUOP_initialise for a PV vCPU: Xen's x86-64 struct vcpu_guest_context,
  * every field checked as Xen's arch_set_info_guest() checks it, translated
  * into a start state (registers, the kernel's page tables, segments from
- * the GDT it gives) plus what the PV vCPU keeps itself (trap table, GDT,
- * LDT, user page tables, virtual IOPL). Refused with -EINVAL: what Xen
+ * the GDT it gives, the FS, GS and user GS bases) plus what the PV vCPU
+ * keeps itself (trap table, GDT, LDT, user page tables, virtual IOPL, the
+ * event, failsafe and syscall callbacks, the stack_switch stack), each set
+ * by the code its own hypercall uses. Refused with -EINVAL: what Xen
  * refuses (non-canonical addresses, an LDT not page aligned or over 8192
- * entries, a GDT set_gdt refuses, page tables not the domain's RAM,
- * selectors that would not load), a vCPU started in guest user mode, and
+ * entries, a GDT set_gdt refuses, page tables not the domain's RAM), what
+ * would not load here (selectors), a vCPU started in guest user mode, and
  * what this hypervisor does not offer yet (an FPU image, debug registers,
- * the event, failsafe and syscall callbacks, the kernel stack, vm_assist,
- * the user GS base: docs/domains.md). CR0 and CR4 are the container's, as
- * Xen takes only CR0.TS from them.
+ * flags other than VGCF_in_kernel and the two callback masks:
+ * docs/domains.md). As Xen, kernel_ss is taken with its RPL raised and
+ * never used (a 64-bit PV kernel's stack segment is FLAT_KERNEL_SS), and
+ * vm_assist is ignored: Xen takes it from vCPU 0's context only, which the
+ * builder gives here. CR0 and CR4 are the container's, as Xen takes only
+ * CR0.TS from them.
  */
 #include <stddef.h>
 #include <string.h>
+#include <public/callback.h>
 #include <public/errno.h>
 #include <public/xen.h>
 #include <domain-builder/vcpu.h>
@@ -24,10 +30,9 @@
 /* The RFLAGS bits a context may set (as iret's); IOPL becomes the virtual IOPL. */
 #define CONTEXT_RFLAGS 0x244DD5ull /* CF PF AF ZF SF TF DF OF NT AC ID */
 
-static bool canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
+/* The context flags offered: kernel mode, and whether the failsafe and syscall callbacks mask. */
+#define CONTEXT_FLAGS \
+    (VGCF_in_kernel | VGCF_failsafe_disables_events | VGCF_syscall_disables_events)
 
 /* The context without its FPU image and trap table (read apart: 5 KiB in all). */
 struct context_head {
@@ -64,20 +69,41 @@ static bool set_segment(struct vcpu *v, struct db_segment *out, enum hvm_seg seg
     return true;
 }
 
-/* The trap table: Xen's 256 entries, the exception vectors kept (as set_trap_table). */
+/* The callbacks as callback_op registers them, the flags' masks for failsafe and syscall. */
+static void set_callbacks(struct vcpu *v, const struct context_tail *t, uint64_t flags)
+{
+    struct callback_register r[] = {
+        { .type = CALLBACKTYPE_event, .address = t->event_callback_eip },
+        { .type = CALLBACKTYPE_failsafe,
+          .flags = flags & VGCF_failsafe_disables_events ? CALLBACKF_mask_events : 0,
+          .address = t->failsafe_callback_eip },
+        { .type = CALLBACKTYPE_syscall,
+          .flags = flags & VGCF_syscall_disables_events ? CALLBACKF_mask_events : 0,
+          .address = t->syscall_callback_eip },
+    };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(r); i++)
+        pv_register_callback(v, &r[i]);
+}
+
+/*
+ * The trap table: Xen's 256 entries (as set_trap_table keeps them), read
+ * straight into the vCPU's (4 KiB: not through the stack).
+ */
 static int read_traps(struct vcpu *caller, uint64_t arg, struct pv_trap *traps)
 {
     struct trap_info ti[16];
     uint64_t base = arg + offsetof(struct vcpu_guest_context, trap_ctxt);
 
+    _Static_assert(PV_NR_TRAPS == 256, "Xen's trap_ctxt[256]");
     for (unsigned int i = 0; i < 256; i += 16) {
         if (copy_from_guest(caller, ti, mk_gvaddr(base + i * sizeof(ti[0])), sizeof(ti)))
             return -XEN_EFAULT;
         for (unsigned int j = 0; j < 16; j++) {
-            if (!canonical(ti[j].address))
+            if (!pv_canonical(ti[j].address))
                 return -XEN_EINVAL;
-            if (i + j < PV_NR_TRAPS)
-                traps[i + j] = (struct pv_trap){ ti[j].address, TI_GET_IF(&ti[j]) != 0 };
+            traps[i + j] = (struct pv_trap){ ti[j].address, TI_GET_IF(&ti[j]) != 0,
+                                             (uint8_t)TI_GET_DPL(&ti[j]) };
         }
     }
     return 0;
@@ -108,7 +134,6 @@ static int fpu_image_empty(struct vcpu *caller, uint64_t arg)
 int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
                          struct db_vcpu_state *st)
 {
-    struct pv_trap traps[PV_NR_TRAPS];
     struct context_head h;
     struct context_tail t;
     int fpu_empty = fpu_image_empty(caller, arg);
@@ -124,21 +149,18 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
         copy_from_guest(caller, &t, mk_gvaddr(arg + offsetof(struct vcpu_guest_context, ldt_base)),
                         sizeof(t)))
         return -XEN_EFAULT;
-    rc = read_traps(caller, arg, traps);
-    if (rc)
-        return rc;
     /* Xen's address checks. */
-    if (!canonical(r->rip) || !canonical(r->rsp) || !canonical(t.kernel_sp) ||
-        (t.ldt_ents && !canonical(t.ldt_base)) || !canonical(t.fs_base) ||
-        !canonical(t.gs_base_kernel) || !canonical(t.gs_base_user) ||
-        !canonical(t.event_callback_eip) || !canonical(t.failsafe_callback_eip) ||
-        !canonical(t.syscall_callback_eip) || (t.ldt_base & (PAGE_SIZE - 1)) || t.ldt_ents > 8192 ||
+    if (!pv_canonical(r->rip) || !pv_canonical(r->rsp) || !pv_canonical(t.kernel_sp) ||
+        (t.ldt_ents && !pv_canonical(t.ldt_base)) || !pv_canonical(t.fs_base) ||
+        !pv_canonical(t.gs_base_kernel) || !pv_canonical(t.gs_base_user) ||
+        !pv_canonical(t.event_callback_eip) || !pv_canonical(t.failsafe_callback_eip) ||
+        !pv_canonical(t.syscall_callback_eip) || (t.ldt_base & (PAGE_SIZE - 1)) ||
+        t.ldt_ents > 8192 ||
         (t.ldt_ents && t.ldt_base >= HYPERVISOR_VIRT_START && t.ldt_base < HYPERVISOR_VIRT_END))
         return -XEN_EINVAL;
-    /* Kernel mode only (user mode is not offered yet), no FPU image, debug registers, callbacks. */
-    if (h.flags != VGCF_in_kernel || !fpu_empty || !zero(t.debugreg, 8) || t.event_callback_eip ||
-        t.failsafe_callback_eip || t.syscall_callback_eip || t.kernel_ss || t.kernel_sp ||
-        t.vm_assist || t.gs_base_user)
+    /* Kernel mode only (user mode is not offered yet), no FPU image or debug registers. */
+    if (!(h.flags & VGCF_in_kernel) || (h.flags & ~(uint64_t)CONTEXT_FLAGS) || !fpu_empty ||
+        !zero(t.debugreg, 8))
         return -XEN_EINVAL;
     /* The kernel's page tables, and the user's if given: frames of the domain's RAM. */
     if (!pv_own_ram(d, t.ctrlreg[3] >> PAGE_SHIFT) ||
@@ -154,6 +176,9 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
      */
     if (target->initialised)
         return 0;
+    rc = read_traps(caller, arg, pv->traps);
+    if (rc)
+        return rc;
     rc = (int)pv_set_gdt_frames(target, t.gdt_frames, t.gdt_ents);
     if (rc)
         return rc;
@@ -165,9 +190,12 @@ int pv_vcpu_context_read(struct vcpu *caller, struct vcpu *target, uint64_t arg,
         !set_segment(target, &st->fs, HVM_SEG_FS, r->fs) ||
         !set_segment(target, &st->gs, HVM_SEG_GS, r->gs))
         return -XEN_EINVAL;
+    /* Kernel mode: GS's base is the kernel's, the shadow one the user's (segments.c). */
     st->fs.base = t.fs_base;
     st->gs.base = t.gs_base_kernel;
-    memcpy(pv->traps, traps, sizeof(traps));
+    st->shadow_gs_base = t.gs_base_user;
+    set_callbacks(target, &t, h.flags);
+    pv_stack_switch(target, t.kernel_ss, t.kernel_sp);
     pv->ldt_base = t.ldt_ents ? t.ldt_base : 0;
     pv->ldt_ents = (unsigned int)t.ldt_ents;
     pv->user_baseptr = user_cr3;

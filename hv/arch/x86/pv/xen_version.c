@@ -19,7 +19,7 @@
 #include <hv/guest_access.h>
 #include "pv.h"
 
-#define PV_FEATURES                                                                   \
+#define PV_FEATURES                                                                          \
     ((1u << XENFEAT_memory_op_vnode_supported) | (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
      (1u << XENFEAT_highmem_assist) | (1u << XENFEAT_gnttab_map_avail_bits))
 

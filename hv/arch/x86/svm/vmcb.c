@@ -93,6 +93,7 @@ int svm_vmcb_set_start_state(struct svm_vcpu *s, const struct db_vcpu_state *st)
     save->rsp = st->rsp;
     save->rax = st->rax;
     save->g_pat = PAT_RESET;
+    save->kernel_gs_base = st->shadow_gs_base;
     *g = (struct svm_gprs){
         .rbx = st->rbx,
         .rcx = st->rcx,

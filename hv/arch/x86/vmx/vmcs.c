@@ -236,6 +236,6 @@ void vmx_vmcs_load_start(struct vmx_vcpu *s, const struct db_vcpu_state *st)
     s->cr2 = 0;
     s->dr6 = 0xFFFF0FF0u;
     s->cr8 = 0;
-    s->msrs = (struct vmx_syscall_msrs){ 0 };
+    s->msrs = (struct vmx_syscall_msrs){ .kernel_gs_base = st->shadow_gs_base };
     s->pending_event = 0;
 }

@@ -136,8 +136,10 @@ struct cpu_user_regs {
 };
 
 /* vcpu_guest_context.flags. */
-#define VGCF_i387_valid (1u << 0)
-#define VGCF_in_kernel  (1u << 2)
+#define VGCF_i387_valid               (1u << 0)
+#define VGCF_in_kernel                (1u << 2)
+#define VGCF_failsafe_disables_events (1u << 3) /* the failsafe callback masks events */
+#define VGCF_syscall_disables_events  (1u << 4) /* the syscall callback masks events */
 
 /*
  * VCPUOP_initialise's context for a PV vCPU (x86-64): 5168 bytes. The user

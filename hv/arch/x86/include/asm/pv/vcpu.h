@@ -8,11 +8,15 @@
 
 #include <hv/types.h>
 
-/* A handler of the guest's trap table (set_trap_table). */
+/*
+ * A handler of the guest's trap table (set_trap_table), packed: all 256
+ * of them live in the vCPU's page.
+ */
 struct pv_trap {
-    uint64_t address; /* 0: none */
-    bool mask_events; /* TI_GET_IF: an interrupt gate */
-};
+    uint64_t address;     /* 0: none */
+    bool mask_events : 1; /* TI_GET_IF: an interrupt gate */
+    uint8_t dpl : 2;      /* TI_GET_DPL: the least privileged ring INT n reaches it from */
+} __attribute__((packed));
 
 /*
  * Xen's GDT layout: the guest's entries below FIRST_RESERVED_GDT_ENTRY
@@ -21,8 +25,8 @@ struct pv_trap {
 #define PV_GDT_RESERVED_ENTRY 0x1C00u
 #define PV_GDT_FRAMES_MAX     14u
 
-/* Exception vectors; software interrupts (INT n) are not offered. */
-#define PV_NR_TRAPS 32
+/* Xen's virtual IDT: every vector, the exceptions' and INT n's. */
+#define PV_NR_TRAPS 256
 
 struct pv_vcpu {
     struct pv_trap traps[PV_NR_TRAPS];

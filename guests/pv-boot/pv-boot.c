@@ -140,13 +140,16 @@ static uint64_t read_cr(unsigned int cr)
     return v;
 }
 
-/* Xen's PV builders leave every vCPU's events masked: Linux starts with them off. */
+/*
+ * Xen's PV builders leave every vCPU's events masked (Linux starts with them
+ * off) and give the console ring's port in start_info.
+ */
 static void run_entry_state(const struct start_info *si)
 {
     const struct shared_info *sh = (const struct shared_info *)shinfo_page;
     long rc;
 
-    guest_puts("pv-boot: events masked at entry\n");
+    guest_puts("pv-boot: events masked at entry, the console's port\n");
     rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, (uint64_t)(uintptr_t)shinfo_page,
                        si->shared_info | PTE_KERNEL, UVMF_INVLPG);
     pv_check("shared info mapped", rc == 0, (uint64_t)rc);
@@ -154,6 +157,9 @@ static void run_entry_state(const struct start_info *si)
              sh->vcpu_info[0].evtchn_upcall_mask);
     pv_check("vCPU 1's upcall mask set at entry", sh->vcpu_info[1].evtchn_upcall_mask == 1,
              sh->vcpu_info[1].evtchn_upcall_mask);
+    /* Linux's hvc_xen takes the PV console only with a port (0 is never one). */
+    pv_check("start_info names the console ring's port", si->console.domU.evtchn != 0,
+             si->console.domU.evtchn);
 }
 
 static void run_features(void)

@@ -10,7 +10,8 @@
  * hypervisor's accesses for the kernel are supervisor ones); writes to a
  * pinned page table mapped read-only (Xen's writable page tables: the
  * entry taken, or the #PF bounced when Xen would refuse it); MOV to CR0,
- * CR3 and CR4 and XSETBV. One line per failed check and a verdict
+ * CR3 and CR4 and XSETBV; a native IRETQ on the kernel's own GDT
+ * selectors (Linux's sync_core() on a secondary vCPU). One line per failed check and a verdict
  * ("pv-boot: N checks, 0 failed: PASS").
  */
 #include <stdint.h>
@@ -58,6 +59,10 @@ static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));
 static uint8_t page_c[4096] __attribute__((aligned(4096)));
 static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
+static uint64_t gdt[512] __attribute__((aligned(4096)));
+static uint8_t gdt_stack[4096] __attribute__((aligned(16)));
+static volatile uint16_t cs_entered, cs_after;
+static volatile unsigned int iretq_faults;
 
 /* Every handler (entry.S): the frame recorded, resumed at trap_resume (after the probe). */
 void pv_boot_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector)
@@ -405,6 +410,60 @@ static void run_crs(void)
     pv_check("CR3 still its own", read_cr(3) == cr3, read_cr(3));
 }
 
+static uint16_t read_cs(void)
+{
+    uint16_t cs;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    return cs;
+}
+
+/*
+ * Entered by HYPERVISOR_iret on the GDT's code selector: a native IRETQ to
+ * itself, as Linux's sync_core() on a secondary vCPU (on its __KERNEL_CS).
+ */
+void gdt_body(void);
+void gdt_body(void)
+{
+    unsigned int before = trap_count;
+
+    cs_entered = read_cs();
+    __asm__ volatile(PROBE("mov %%ss, %%eax; push %%rax; push %%rsp; addq $8, (%%rsp); pushfq; "
+                           "mov %%cs, %%eax; push %%rax; lea 1f(%%rip), %%rax; push %%rax; iretq")
+                     :
+                     :
+                     : "rax", "r11", "memory");
+    iretq_faults = trap_count - before;
+    cs_after = read_cs();
+    pv_iret_leave();
+}
+
+void flat_body(void);
+void flat_body(void)
+{
+    pv_iret_leave();
+}
+
+static void run_native_iretq(void)
+{
+    uint64_t frame = pv_frame_of(gdt), top = (uint64_t)(uintptr_t)(gdt_stack + sizeof(gdt_stack));
+    long rc;
+
+    guest_puts("pv-boot: a native IRETQ on the kernel's own GDT selectors\n");
+    gdt[1] = 0x00af9a000000ffffull; /* 64-bit code: selector 0x0b with RPL 3 */
+    gdt[2] = 0x00cf92000000ffffull; /* data: 0x13 */
+    rc = pv_hypercall3(__HYPERVISOR_set_gdt, (uint64_t)(uintptr_t)&frame, 3, 0);
+    pv_check("set_gdt", rc == 0, (uint64_t)rc);
+    /* RPL 0 in the frame: back to the kernel (the hypervisor loads RPL 3). */
+    pv_iret_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)gdt_body, 0x08, 0x2, top, 0x10 });
+    pv_check("iret to the GDT's code selector", cs_entered == 0x0b, cs_entered);
+    pv_check("a native IRETQ to it completed (no #GP)", iretq_faults == 0, iretq_faults);
+    pv_check("still on the GDT's code selector", cs_after == 0x0b, cs_after);
+    pv_iret_enter((uint64_t[]){ 0, (uint64_t)(uintptr_t)flat_body, FLAT_KERNEL_CS64 & ~3u, 0x2, top,
+                                FLAT_KERNEL_SS64 & ~3u });
+    pv_check("back on Xen's flat CS", read_cs() == FLAT_KERNEL_CS64, read_cs());
+}
+
 void guest_pv_main(const struct start_info *si)
 {
     struct trap_info table[] = {
@@ -424,5 +483,6 @@ void guest_pv_main(const struct start_info *si)
     run_user_bit(si);
     run_ptwr();
     run_crs();
+    run_native_iretq();
     pv_checks_done();
 }

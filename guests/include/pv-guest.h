@@ -58,6 +58,15 @@ void pv_check(const char *what, bool ok, uint64_t got);
 unsigned int pv_checks_failed(void);
 void pv_checks_done(void);
 
+/* The quadword at %fs:0 (FS's base, whatever its selector: 64-bit mode). */
+static inline uint64_t pv_read_fs0(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+    return v;
+}
+
 /* Whether exception vector pushes an error code (a frame has it below RIP). */
 static inline bool pv_vector_has_error(unsigned int vector)
 {

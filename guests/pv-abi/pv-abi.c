@@ -615,14 +615,6 @@ static long vcpu_op(unsigned int cmd, unsigned int id, const void *arg)
     return pv_hypercall3(__HYPERVISOR_vcpu_op, cmd, id, (uint64_t)(uintptr_t)arg);
 }
 
-static uint64_t read_fs0(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
-    return v;
-}
-
 static uint64_t read_gs0(void)
 {
     uint64_t v;
@@ -798,7 +790,7 @@ void pv_abi_ap(uint64_t magic)
 {
     pv_check("vCPU 1: RDI from its context", magic == AP_MAGIC, magic);
     pv_check("vCPU 1: DS from the GDT its context gave", read_ds() == SEL(1, 0), read_ds());
-    pv_check("vCPU 1: FS base from its context", read_fs0() == ap_fs_cell, read_fs0());
+    pv_check("vCPU 1: FS base from its context", pv_read_fs0() == ap_fs_cell, pv_read_fs0());
     pv_check("vCPU 1: kernel GS base from its context", read_gs0() == ap_kernel_gs_cell,
              read_gs0());
     check_trap(trigger_ud, 6, 0, "vCPU 1: #UD through the trap table its context gave");

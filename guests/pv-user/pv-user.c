@@ -257,21 +257,13 @@ void pv_user_failsafe(uint64_t *f, struct pv_saved_regs *r)
 
 /* ---- guest user mode ---- */
 
-static uint64_t read_fs0(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
-    return v;
-}
-
 static void user_main(void)
 {
     uint64_t out[5];
     long rc;
 
     u.gs = probe_gs0();
-    u.fs = read_fs0();
+    u.fs = pv_read_fs0();
     u.user_page = probe_read(USER_ONLY_VA);
     u.kernel_gs = (uint64_t)user_syscall(SYS_KERNEL_GS, out);
     for (unsigned int i = 0; i < 5; i++)
@@ -399,7 +391,7 @@ static void run_segments(void)
 
     rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_FS, (uint64_t)(uintptr_t)&fs_cell, 0);
     pv_check("set_segment_base(FS) is 0", rc == 0, (uint64_t)rc);
-    pv_check("%fs:0 reads FS's base", read_fs0() == fs_cell, read_fs0());
+    pv_check("%fs:0 reads FS's base", pv_read_fs0() == fs_cell, pv_read_fs0());
     rc = pv_hypercall3(__HYPERVISOR_set_segment_base, SEGBASE_GS_KERNEL,
                        (uint64_t)(uintptr_t)&kernel_gs_cell, 0);
     pv_check("set_segment_base(GS_KERNEL) is 0", rc == 0, (uint64_t)rc);
@@ -414,7 +406,7 @@ static void run_segments(void)
     pv_check("set_segment_base(GS_USER, non-canonical) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
     rc = pv_hypercall3(__HYPERVISOR_set_segment_base, 99, 0, 0);
     pv_check("set_segment_base(unknown register) is -EINVAL", rc == -EINVAL, (uint64_t)rc);
-    pv_check("FS's base unchanged by the refusals", read_fs0() == fs_cell, read_fs0());
+    pv_check("FS's base unchanged by the refusals", pv_read_fs0() == fs_cell, pv_read_fs0());
 }
 
 static void run_vm_assist(void)
@@ -496,7 +488,7 @@ static void run_multicall(void)
              mc[4].result);
     pv_check("entry set_segment_base(FS, non-canonical): -EINVAL",
              mc[5].result == (uint64_t)-EINVAL, mc[5].result);
-    pv_check("FS's base unchanged", read_fs0() == fs_cell, read_fs0());
+    pv_check("FS's base unchanged", pv_read_fs0() == fs_cell, pv_read_fs0());
 
     rc = pv_hypercall3(__HYPERVISOR_multicall, 0x1000, 2, 0);
     pv_check("multicall(unmapped list) is -EFAULT", rc == -EFAULT, (uint64_t)rc);

@@ -191,8 +191,8 @@ static void run_crs(const struct start_info *si)
     __asm__ volatile(PROBE("mov %%cr8, %0") : "+r"(cr8) : : "r11", "memory");
     check_fault("mov from CR8: #GP", before, 13);
     before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0) : "r11", "memory");
-    check_fault("mov to CR0: #GP", before, 13);
+    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 ^ CR0_PE) : "r11", "memory");
+    check_fault("mov to CR0 changing PE (only TS may change): #GP", before, 13);
     before = trap_count;
     __asm__ volatile(PROBE("hlt") : : : "r11", "memory");
     check_fault("hlt: #GP", before, 13);

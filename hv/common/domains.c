@@ -14,6 +14,7 @@
 #include <domain-builder/builder.h>
 #include <hyperlaunch/hyperlaunch.h>
 #include <public/errno.h>
+#include <public/xen.h>
 #include <hv/arch_vcpu.h>
 #include <hv/boot_modules.h>
 #include <hv/cpuid_policy.h>
@@ -21,6 +22,7 @@
 #include <hv/domain.h>
 #include <hv/domain_registry.h>
 #include <hv/domains.h>
+#include <hv/guest_access.h>
 #include <hv/evtchn.h>
 #include <hv/image_placement.h>
 #include <hv/p2m.h>
@@ -643,7 +645,9 @@ static struct domain *build_domain(unsigned int index)
  * The spec's static event channels, bound to their remote ends, then the
  * domain's PV console: the ring page the builder reserved, served by the
  * hypervisor through a port bound to it, taken after the static channels so
- * it never collides with one of them. False after saying why.
+ * it never collides with one of them; a PV kernel finds that port in its
+ * start_info (console.domU.evtchn, written now: the builder could not know
+ * it). False after saying why.
  */
 static bool bind_evtchns(struct domain *d, const struct domain_spec *ds)
 {
@@ -661,6 +665,13 @@ static bool bind_evtchns(struct domain *d, const struct domain_spec *ds)
     }
     dom_console_attach_ring(&d->console, phys_to_virt(ring), layout.console.gpa >> PAGE_SHIFT,
                             port);
+    if (layout.mode == DB_MODE_PV) {
+        uint32_t evtchn = port;
+        gpaddr_t at =
+            mk_gpaddr(layout.start_info.gpa + offsetof(struct start_info, console.domU.evtchn));
+
+        CHECK(!copy_to_guest_phys(d, at, &evtchn, sizeof(evtchn)));
+    }
     return true;
 }
 

@@ -72,6 +72,8 @@ struct hvm_outcome hvm_exit_cpuid(struct vcpu *v, const struct hvm_exit *e)
 /*
  * XSETBV as Xen checks it: #UD without CR4.OSXSAVE, #GP(0) outside ring 0,
  * for an XCR other than XCR0, or for an XCR0 the model does not allow.
+ * The exception goes through the domain's type (VMX exits on XSETBV even
+ * at CPL 3, some emulators before the #GP): a PV kernel's is emulated there.
  */
 struct hvm_outcome hvm_exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
 {
@@ -84,10 +86,10 @@ struct hvm_outcome hvm_exit_xsetbv(struct vcpu *v, const struct hvm_exit *e)
     if (o.action != HVM_ADVANCE)
         return o;
     if (!ctx.osxsave)
-        return hvm_exception(X86_EXC_UD, 0);
+        return v->domain->arch.type->exception(v, X86_EXC_UD, 0, 0);
     if (cpl(v) > 0 || (uint32_t)hvm_be->get_reg(v, GREG_RCX) != 0 ||
         !guest_xcr0_valid(guest_xcr0_offered(&ctx), value))
-        return hvm_exception(X86_EXC_GP, 0);
+        return v->domain->arch.type->exception(v, X86_EXC_GP, 0, 0);
     hvm_xcr0_write(v, value);
     return o;
 }

@@ -58,9 +58,6 @@ extern unsigned int hvm_fpu_area_order;
 void hvm_xstate_init(void);
 void hvm_xstate_init_cpu(void);
 void hvm_xstate_reset(struct hvm_vcpu *h);
-/* The running vCPU's XCR0; a validated one into the CPU and its state. */
-uint64_t hvm_xcr0_read(struct vcpu *v);
-void hvm_xcr0_write(struct vcpu *v, uint64_t xcr0);
 
 /* The vLAPIC of a vCPU (vlapic_vcpu.c): created once, reset with the vCPU. */
 void hvm_vlapic_create(struct vcpu *v);

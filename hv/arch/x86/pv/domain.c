@@ -56,13 +56,18 @@ static int pv_vcpu_set_start_state(struct vcpu *v, const struct db_vcpu_state *s
     to_pv(v)->kernel_mode = true;
     /*
      * vCPU 0's start is the builder's (VCPUOP_initialise never reaches it):
-     * its L4 pinned and given Xen's slot, and start_info naming the shared
-     * info frame (the builder does not know where the hypervisor maps it).
+     * the shared info's upcall masks set, its L4 pinned and given Xen's
+     * slot, and start_info naming the shared info frame (the builder does
+     * not know where the hypervisor maps it).
      */
     if (v->id == 0) {
         struct domain *d = v->domain;
         uint64_t si, maddr = pv_shared_info_maddr(d);
 
+        /* Events start masked on every vCPU, as Xen's builders leave them for PV. */
+        for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+            __atomic_store_n(&d->events.shared->vcpu_info[i].evtchn_upcall_mask, 1,
+                             __ATOMIC_RELAXED);
         pv_pin_bootstrap(d, st.cr3 >> PAGE_SHIFT);
         pv_l4_insert(d, st.cr3 >> PAGE_SHIFT);
         if (!pv_table_walk(d, st.cr3, st.rsi + offsetof(struct start_info, shared_info), &si) ||
@@ -77,9 +82,15 @@ static void pv_vcpu_run(struct vcpu *v)
     hvm_domain_type.vcpu_run(v);
 }
 
+/*
+ * The hypervisor's accesses for the guest kernel are supervisor ones, as
+ * Xen's (from ring 0 on the guest's tables), though the kernel runs at CPL 3.
+ */
 static void pv_vcpu_get_paging(const struct vcpu *v, struct guest_paging *p)
 {
     hvm_domain_type.vcpu_get_paging(v, p);
+    if (v->arch.pv.kernel_mode)
+        p->cpl = 0;
 }
 
 static uint64_t pv_vcpu_tsc_offset(const struct vcpu *v)

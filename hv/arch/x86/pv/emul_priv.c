@@ -9,7 +9,10 @@
  *   MOV from CR0-CR4   CR0 with the guest's TS; CR2 the last #PF address
  *                      (vcpu_info's, 0 without one); CR3 the current page
  *                      tables' frame; CR4 the container's CR4 (the guest's
- *                      view: PAE, OSFXSR, OSXMMEXCPT)
+ *                      view: PAE, OSFXSR, OSXMMEXCPT, and the bits MOV to
+ *                      CR4 lets the guest set)
+ *   MOV to CR0/CR3/CR4 as Xen takes them (emul_cr.c)
+ *   XSETBV             XCR0 within the PV CPUID view (emul_cr.c)
  *   CLTS               clears CR0.TS, as fpu_taskswitch(0)
  *   WBINVD             dropped (a domU has no cache-flush permission)
  *
@@ -18,7 +21,7 @@
  *
  * then advances RIP past it. Port I/O (IN, OUT, INS, OUTS) is emul_io.c's,
  * in user mode too, as the virtual IOPL allows. CLI/STI without that IOPL
- * stay #GP, as do HLT, writes to control registers, debug registers, XSETBV,
+ * stay #GP, as do HLT, CR8 and the other control registers, debug registers,
  * an instruction in a 32-bit or 16-bit code segment, and anything else:
  * the #GP goes to the guest's trap table with RIP unchanged. Guest user
  * mode gets no other emulation (its #GP is its kernel's).
@@ -62,13 +65,14 @@ static uint64_t cr2_of(const struct vcpu *v)
     return v->ev.info ? __atomic_load_n(&v->ev.info->arch.cr2, __ATOMIC_RELAXED) : 0;
 }
 
+static const enum guest_reg gpr[16] = {
+    GREG_RAX, GREG_RCX, GREG_RDX, GREG_RBX, GREG_RSP, GREG_RBP, GREG_RSI, GREG_RDI,
+    GREG_R8,  GREG_R9,  GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
+};
+
 /* MOV from CRn to a 64-bit register (ModRM mod is ignored: always a register). */
 static bool mov_from_cr(struct vcpu *v, const struct priv_insn *in)
 {
-    static const enum guest_reg gpr[16] = {
-        GREG_RAX, GREG_RCX, GREG_RDX, GREG_RBX, GREG_RSP, GREG_RBP, GREG_RSI, GREG_RDI,
-        GREG_R8,  GREG_R9,  GREG_R10, GREG_R11, GREG_R12, GREG_R13, GREG_R14, GREG_R15,
-    };
     unsigned int cr, reg;
     struct guest_paging p;
     uint64_t val;
@@ -87,6 +91,18 @@ static bool mov_from_cr(struct vcpu *v, const struct priv_insn *in)
     }
     hvm_be->set_reg(v, gpr[reg], val);
     return true;
+}
+
+/* MOV to CRn from a 64-bit register: emul_cr.c. */
+static bool mov_to_cr(struct vcpu *v, const struct priv_insn *in)
+{
+    unsigned int cr, reg;
+
+    if (in->avail < 3)
+        return false;
+    cr = ((in->op[2] >> 3) & 7) | ((in->rex & 4) << 1);
+    reg = (in->op[2] & 7) | ((in->rex & 1) << 3);
+    return pv_write_cr(v, cr, hvm_be->get_reg(v, gpr[reg]));
 }
 
 static bool msr_op(struct vcpu *v, bool write)
@@ -114,6 +130,7 @@ static bool emulate_0f(struct vcpu *v, const struct priv_insn *in)
         return true;
     case 0x09: return true; /* WBINVD */
     case 0x20: return mov_from_cr(v, in);
+    case 0x22: return mov_to_cr(v, in);
     case 0x30: return msr_op(v, true);
     case 0x32: return msr_op(v, false);
     default: return false;
@@ -139,9 +156,12 @@ static bool emulate_priv_op(struct vcpu *v, struct hvm_outcome *o)
         *o = hvm_advance(in.len + 1);
         return true;
     }
+    if (in.op[0] == 0x0F && in.avail >= 3 && in.op[1] == 0x01 && in.op[2] == 0xD1)
+        return pv_xsetbv(v, in.len + 3, o);
     if (in.op[0] != 0x0F || in.avail < 2 || !emulate_0f(v, &in))
         return false;
-    *o = hvm_advance(in.len + (in.op[1] == 0x20 ? 3 : 2));
+    /* MOV from and to CR have a third byte (ModRM). */
+    *o = hvm_advance(in.len + (in.op[1] == 0x20 || in.op[1] == 0x22 ? 3 : 2));
     return true;
 }
 

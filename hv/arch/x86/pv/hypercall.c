@@ -32,6 +32,10 @@ enum hypercall_return pv_hypercall(struct vcpu *v, uint64_t nr, const uint64_t *
         if (!pv_memory_op(v, args[0], args[1], result))
             *result = hypercall_dispatch(v, nr, args);
         break;
+    case __HYPERVISOR_xen_version:
+        if (!pv_xen_version(v, args[0], args[1], result))
+            *result = hypercall_dispatch(v, nr, args);
+        break;
     case __HYPERVISOR_stack_switch: *result = pv_stack_switch(v, args[0], args[1]); break;
     case __HYPERVISOR_set_callbacks:
         *result = pv_set_callbacks(v, args[0], args[1], args[2]);

@@ -8,6 +8,11 @@
  * Pinning keeps Xen's answers for what a guest can get wrong about its own
  * frames (a frame not its RAM, a double pin, an unpin of a frame not
  * pinned, a table naming frames not its own) without Xen's per-frame types.
+ * MMUEXT_CLEAR_PAGE and MMUEXT_COPY_PAGE (Xen's highmem assist) write a
+ * frame of the domain's RAM that is not a pinned table.
+ * Entries written by mmu_update and update_va_mapping get _PAGE_USER when
+ * present, as Xen gives them (the kernel runs at CPL 3; page_fault.c
+ * gives it to the entries the guest writes itself).
  * Not offered yet: the M2P's updates other than the identity.
  * new_user_baseptr's tables are the ones guest user mode runs on
  * (user_mode.c).
@@ -22,6 +27,7 @@
 #include "pv.h"
 
 #define PTE_PRESENT 1ull
+#define PTE_USER    (1ull << 2)
 #define PTE_PS      (1ull << 7)
 #define PTE_FRAME   0x000FFFFFFFFFF000ull
 
@@ -31,6 +37,15 @@
 static bool canonical(uint64_t va)
 {
     return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+/*
+ * An entry as Xen writes it for a 64-bit PV guest (adjust_guest_l1e() ..
+ * l4e()): present ones get _PAGE_USER, the guest kernel running at CPL 3.
+ */
+static uint64_t adjust_entry(uint64_t e)
+{
+    return (e & PTE_PRESENT) ? e | PTE_USER : e;
 }
 
 /* Whether frame mfn is memory the domain may read and write (its RAM, its shared memory). */
@@ -128,6 +143,40 @@ static int64_t unpin_table(struct vcpu *v, uint64_t mfn)
     return 0;
 }
 
+bool pv_frame_pinned(struct domain *d, uint64_t mfn)
+{
+    return pv_own_ram(d, mfn) &&
+           (__atomic_load_n(&d->arch.pv.pinned[mfn / 64], __ATOMIC_RELAXED) & 1ull << (mfn % 64));
+}
+
+/* Whether frame mfn is one a page op may write: the domain's RAM, not a pinned table. */
+static bool writable_page(struct domain *d, uint64_t mfn)
+{
+    return pv_own_ram(d, mfn) && !pv_frame_pinned(d, mfn);
+}
+
+/*
+ * MMUEXT_CLEAR_PAGE (src_mfn none) and MMUEXT_COPY_PAGE (XENFEAT_highmem_assist):
+ * the destination a frame of the domain's RAM Xen could type writable (a
+ * pinned table cannot be), the source a frame of its RAM; else -EINVAL.
+ */
+static int64_t page_op(struct vcpu *v, uint64_t dst_mfn, bool copy, uint64_t src_mfn)
+{
+    struct domain *d = v->domain;
+    uint64_t buf[64] = { 0 };
+
+    if ((copy && !pv_own_ram(d, src_mfn)) || !writable_page(d, dst_mfn))
+        return -XEN_EINVAL;
+    for (unsigned int off = 0; off < PAGE_SIZE; off += sizeof(buf)) {
+        if (copy &&
+            copy_from_guest_phys(d, buf, mk_gpaddr(src_mfn << PAGE_SHIFT | off), sizeof(buf)))
+            return -XEN_EINVAL;
+        if (copy_to_guest_phys(d, mk_gpaddr(dst_mfn << PAGE_SHIFT | off), buf, sizeof(buf)))
+            return -XEN_EINVAL;
+    }
+    return 0;
+}
+
 /* Every vCPU of the domain drops its guest TLB entries before it runs again. */
 static void flush_domain_tlbs(struct domain *d)
 {
@@ -175,6 +224,7 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
         mfn = req.ptr >> PAGE_SHIFT;
         if (cmd == MMU_NORMAL_PT_UPDATE || cmd == MMU_PT_UPDATE_PRESERVE_AD) {
             /* PRESERVE_AD's A/D merge is the hardware's own business here: plain write. */
+            req.val = adjust_entry(req.val);
             if (!own_frame(d, mfn) ||
                 copy_to_guest_phys(d, mk_gpaddr(req.ptr & ~7ull), &req.val, 8)) {
                 rc = -XEN_EINVAL;
@@ -238,11 +288,22 @@ int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t
 
     if (!canonical(va))
         return -XEN_EINVAL;
+    val = adjust_entry(val);
     hvm_be->get_paging(v, &p);
     pte = l1_entry_gpa(v->domain, p.cr3, va);
     if (!pte || copy_to_guest_phys(v->domain, mk_gpaddr(pte), &val, 8))
         return -XEN_EINVAL;
     flush(v, flags);
+    return 0;
+}
+
+int64_t pv_new_baseptr(struct vcpu *v, uint64_t mfn)
+{
+    if (!own_frame(v->domain, mfn))
+        return -XEN_EINVAL;
+    pv_l4_insert(v->domain, mfn);
+    hvm_be->set_reg(v, GREG_CR3, mfn << PAGE_SHIFT);
+    hvm_be->flush_guest_tlb(v);
     return 0;
 }
 
@@ -255,13 +316,7 @@ static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_PIN_L4_TABLE: return pin_table(v, op->arg1, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
     case MMUEXT_UNPIN_TABLE: return unpin_table(v, op->arg1);
     case MMUEXT_SET_LDT: return pv_set_ldt(v, op->arg1, op->arg2);
-    case MMUEXT_NEW_BASEPTR:
-        if (!own_frame(v->domain, op->arg1))
-            return -XEN_EINVAL;
-        pv_l4_insert(v->domain, op->arg1);
-        hvm_be->set_reg(v, GREG_CR3, op->arg1 << PAGE_SHIFT);
-        hvm_be->flush_guest_tlb(v);
-        return 0;
+    case MMUEXT_NEW_BASEPTR: return pv_new_baseptr(v, op->arg1);
     case MMUEXT_NEW_USER_BASEPTR:
         if (op->arg1 && !own_frame(v->domain, op->arg1))
             return -XEN_EINVAL;
@@ -275,6 +330,8 @@ static int64_t mmuext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:
     case MMUEXT_INVLPG_ALL: flush_domain_tlbs(v->domain); return 0;
+    case MMUEXT_CLEAR_PAGE: return page_op(v, op->arg1, false, 0);
+    case MMUEXT_COPY_PAGE: return page_op(v, op->arg1, true, op->arg2);
     }
     return -XEN_ENOSYS;
 }

@@ -52,6 +52,8 @@ int64_t pv_mmu_update(struct vcpu *v, uint64_t reqs, uint64_t count, uint64_t pd
                       uint64_t domid);
 int64_t pv_update_va_mapping(struct vcpu *v, uint64_t va, uint64_t val, uint64_t flags);
 int64_t pv_mmuext_op(struct vcpu *v, uint64_t ops, uint64_t count, uint64_t pdone, uint64_t domid);
+/* MMUEXT_NEW_BASEPTR (and MOV to CR3): the kernel's tables at frame mfn; 0 or -EINVAL. */
+int64_t pv_new_baseptr(struct vcpu *v, uint64_t mfn);
 
 /*
  * A PV guest's privileged instruction after its #GP(0), or Xen's forced
@@ -63,6 +65,19 @@ bool pv_emulate(struct vcpu *v, uint8_t vector, uint32_t error_code, struct hvm_
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct hvm_outcome *o);
 /* Port I/O after its #GP(0), in kernel or user mode as the virtual IOPL allows (emul_io.c). */
 bool pv_emulate_port_io(struct vcpu *v, struct hvm_outcome *o);
+/*
+ * MOV to CR0/CR3/CR4 and XSETBV (len bytes; *o: advanced, or #UD bounced)
+ * as Xen does them for a PV kernel (emul_cr.c); false: #GP.
+ */
+bool pv_write_cr(struct vcpu *v, unsigned int cr, uint64_t value);
+bool pv_xsetbv(struct vcpu *v, unsigned int len, struct hvm_outcome *o);
+
+/*
+ * A #PF of the guest at va before it is bounced (page_fault.c): true if
+ * the access is to be tried again (entries given _PAGE_USER as Xen gives
+ * them, or a fault the current tables do not explain).
+ */
+bool pv_page_fault_fixed(struct vcpu *v, uint32_t error_code, uint64_t va);
 
 /* The CPUID a PV guest sees (cpuid.c). */
 void pv_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]);
@@ -77,6 +92,15 @@ void pv_write_segment_base(struct vcpu *v, enum guest_reg reg, uint64_t base);
 
 /* Whether gfn (mfn == gfn) is RAM the domain owns: Xen's get_page_from_gfn() for PV (mm.c). */
 bool pv_own_ram(struct domain *d, uint64_t gfn);
+
+/* Whether frame mfn of the domain's RAM is pinned (mm.c). */
+bool pv_frame_pinned(struct domain *d, uint64_t mfn);
+/*
+ * A write fault of the guest kernel on a pinned page table it maps
+ * read-only (ptwr.c): true if the write was emulated as Xen's writable
+ * page tables do (*o what follows), false to bounce the #PF.
+ */
+bool pv_ptwr_fault(struct vcpu *v, uint32_t error_code, uint64_t va, struct hvm_outcome *o);
 
 /* Pin state: cleared (allocated at the first build) for each build, freed with the domain (mm.c). */
 int pv_pins_reset(struct domain *d);
@@ -102,6 +126,8 @@ uint64_t pv_shared_info_maddr(const struct domain *d);
 void pv_l4_insert(struct domain *d, uint64_t l4_mfn);
 /* memory_op's PV-only commands (machphys_mapping, machphys_mfn_list): false for the others. */
 bool pv_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, int64_t *result);
+/* xen_version's PV feature map (XENVER_get_features): false for the other subcommands. */
+bool pv_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, int64_t *result);
 
 /* HYPERVISOR_set_gdt, HYPERVISOR_update_descriptor, MMUEXT_SET_LDT (descriptors.c). */
 int64_t pv_set_gdt(struct vcpu *v, uint64_t frame_list, uint64_t entries);

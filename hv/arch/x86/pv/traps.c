@@ -206,27 +206,39 @@ static struct hvm_outcome kernel_syscall_hypercall(struct vcpu *v)
 }
 
 /*
- * A native IRETQ (REX.W CF) in the guest kernel back to the kernel on Xen's
- * flat selectors, as Linux's sync_core() returns to itself: on Xen the
- * processor does it through Xen's GDT; the container has no descriptors, so
+ * A native IRETQ (REX.W CF) in the guest kernel back to the kernel, as
+ * Linux's sync_core() returns to itself, on Xen's flat selectors or its own
+ * GDT's (Linux's secondary vCPUs run on its __KERNEL_CS): on Xen the
+ * processor does it through the GDT; the container has no descriptors, so
  * it raises #GP with the CS selector and the hypervisor completes it as the
- * processor would at CPL 3 (IF and IOPL kept: a CPL-3 IRET cannot change
- * them). Anything else is left to the guest's #GP handler.
+ * processor would at CPL 3 (CS and SS loaded as pv_segment() checks them,
+ * IF and IOPL kept: a CPL-3 IRET cannot change them). Anything else is left
+ * to the guest's #GP handler.
  */
 static bool native_iretq(struct vcpu *v, uint32_t error_code)
 {
     uint8_t insn[16];
     uint64_t f[5]; /* RIP, CS, RFLAGS, RSP, SS, as IRETQ pops them */
     uint64_t rflags = hvm_be->get_reg(v, GREG_RFLAGS);
+    struct hvm_segment cs, ss;
+    bool null_ss;
 
-    if (!to_pv(v)->kernel_mode || (error_code & ~3u) != (FLAT_KERNEL_CS64 & ~3u) ||
-        hvm_fetch_insn(v, insn) < 2 || insn[0] != 0x48 || insn[1] != 0xCF ||
+    if (!to_pv(v)->kernel_mode || hvm_fetch_insn(v, insn) < 2 || insn[0] != 0x48 ||
+        insn[1] != 0xCF ||
         copy_from_guest(v, f, mk_gvaddr(hvm_be->get_reg(v, GREG_RSP)), sizeof(f)))
         return false;
-    if ((uint16_t)f[1] != FLAT_KERNEL_CS64 ||
-        ((uint16_t)f[4] != FLAT_KERNEL_SS64 && (uint16_t)f[4] != 3) || !pv_canonical(f[0]) ||
-        !pv_canonical(f[3]))
+    /* The #GP is the CS load's; the return stays at CPL 3 (RPL 3 on both selectors). */
+    if ((error_code & ~3u) != ((uint16_t)f[1] & ~3u) || ((uint16_t)f[1] & 3) != 3 ||
+        !pv_canonical(f[0]) || !pv_canonical(f[3]) ||
+        !pv_segment(v, HVM_SEG_CS, (uint16_t)f[1], &cs))
         return false;
+    /* A null SS only back to Xen's flat kernel CS, as before the guest's own selectors. */
+    null_ss = (uint16_t)f[4] == 3 && (uint16_t)f[1] == FLAT_KERNEL_CS64;
+    if (!null_ss && (((uint16_t)f[4] & 3) != 3 || !pv_segment(v, HVM_SEG_SS, (uint16_t)f[4], &ss)))
+        return false;
+    hvm_be->set_segment(v, HVM_SEG_CS, &cs);
+    if (!null_ss)
+        hvm_be->set_segment(v, HVM_SEG_SS, &ss);
     hvm_be->set_reg(v, GREG_RIP, f[0]);
     hvm_be->set_reg(v, GREG_RFLAGS,
                     (f[2] & IRET_RFLAGS & ~X86_RFLAGS_IF) | X86_RFLAGS_FIXED |
@@ -253,6 +265,12 @@ struct hvm_outcome pv_exception(struct vcpu *v, uint8_t vector, uint32_t error_c
         if (pv_emulate_seg_load(v, error_code, &len, &vector, &error_code) == PV_SEG_DONE)
             return hvm_advance(len);
     }
+    /* A kernel entry without _PAGE_USER, or a fault the tables no longer explain: retried. */
+    if (vector == X86_EXC_PF && pv_page_fault_fixed(v, error_code, fault_addr))
+        return hvm_resume();
+    /* A kernel's write to a page table it maps read-only: Xen's writable page tables. */
+    if (vector == X86_EXC_PF && pv_ptwr_fault(v, error_code, fault_addr, &emulated))
+        return emulated;
     /* INT n and INT3 (softint.c): bounced, or the #GP Xen gives for a refused INT n. */
     if (pv_software_interrupt(v, vector, &error_code, &emulated))
         return emulated;

@@ -222,6 +222,7 @@ static uint64_t *svm_gpr(struct svm_vcpu *s, enum guest_reg r)
     case GREG_CR2: return &s->vmcb->save.cr2;
     case GREG_CR3: return &s->vmcb->save.cr3;
     case GREG_CR0: return &s->vmcb->save.cr0;
+    case GREG_CR4: return &s->vmcb->save.cr4;
     case GREG_FS_BASE: return &s->vmcb->save.fs.base;
     case GREG_GS_BASE: return &s->vmcb->save.gs.base;
     case GREG_SHADOW_GS_BASE: return &s->vmcb->save.kernel_gs_base;

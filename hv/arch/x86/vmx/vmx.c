@@ -450,6 +450,7 @@ static uint64_t vmx_vcpu_get_reg(const struct vcpu *v, enum guest_reg r)
     case GREG_CR2: return read_cr2();
     case GREG_CR3: return vmread(GUEST_CR3);
     case GREG_CR0: return vmx_guest_cr0();
+    case GREG_CR4: return vmx_guest_cr4();
     case GREG_FS_BASE: return vmread(GUEST_FS_BASE);
     case GREG_GS_BASE: return vmread(GUEST_GS_BASE);
     case GREG_SHADOW_GS_BASE: return rdmsr(MSR_KERNEL_GS_BASE);
@@ -480,6 +481,7 @@ static void vmx_vcpu_set_reg(struct vcpu *v, enum guest_reg r, uint64_t value)
         vmwrite(CR0_READ_SHADOW,
                 (vmread(CR0_READ_SHADOW) & ~(uint64_t)X86_CR0_TS) | (value & X86_CR0_TS));
         return;
+    case GREG_CR4: vmx_set_cr4(value); return;
     case GREG_FS_BASE: vmwrite(GUEST_FS_BASE, value); return;
     case GREG_GS_BASE: vmwrite(GUEST_GS_BASE, value); return;
     case GREG_SHADOW_GS_BASE: wrmsr(MSR_KERNEL_GS_BASE, value); return;

@@ -91,6 +91,8 @@ struct mmu_update {
 #define MMUEXT_INVLPG_ALL       11
 #define MMUEXT_SET_LDT          13
 #define MMUEXT_NEW_USER_BASEPTR 15
+#define MMUEXT_CLEAR_PAGE       16 /* arg1: mfn */
+#define MMUEXT_COPY_PAGE        17 /* arg1: destination mfn, arg2: source mfn */
 struct mmuext_op {
     uint32_t cmd;
     uint32_t pad;

@@ -44,6 +44,7 @@ enum guest_reg {
     GREG_CR2, /* set with a #PF hvm/ injects */
     GREG_CR3, /* set: the caller flushes the guest's TLB (flush_guest_tlb) */
     GREG_CR0, /* set: only TS changes (PV fpu_taskswitch) */
+    GREG_CR4, /* set: a value the caller checked (PV's MOV to CR4) */
     GREG_FS_BASE,
     GREG_GS_BASE,
     GREG_SHADOW_GS_BASE, /* KERNEL_GS_BASE, which SWAPGS exchanges with GS's base */
@@ -181,6 +182,10 @@ struct hvm_backend {
     unsigned int hypercall_insn_len; /* at most 3 */
     const char *hypercall_insn_name;
 };
+
+/* The running vCPU's XCR0; a validated one into the CPU and its state (hvm/xstate.c). */
+uint64_t hvm_xcr0_read(struct vcpu *v);
+void hvm_xcr0_write(struct vcpu *v, uint64_t xcr0);
 
 /* The back-end in use, chosen by hvm_backend_select() (hvm/backend.c). */
 extern const struct hvm_backend *hvm_be;

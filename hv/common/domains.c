@@ -790,6 +790,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     machine_cpuid(&in.machine);
     in.boot_modules = boot_modules_indexed(bi, &in.nr_boot_modules);
     errors = hl_build_plan(&in, &plan_storage);
+    timeline_mark("boot plan built", TIMELINE_NO_ARG);
     plan = &plan_storage;
     if (!errors && plan->valid)
         errors = refuse_unplaced_modules(bi, in.fdt);
@@ -801,6 +802,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         printk("tessera: no domain can run on this machine\n");
         return HV_EXIT_FAILURE;
     }
+    timeline_mark("virtualisation ready", TIMELINE_NO_ARG);
     sched_init();
     if (!cpupools_create(plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;

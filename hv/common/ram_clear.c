@@ -13,6 +13,7 @@
 #include <hv/smp.h>
 
 #define PIECE MiB(2)
+#define BLOCK 64 /* a cache line */
 
 struct ram_job {
     const struct p2m *p2m;
@@ -22,6 +23,23 @@ struct ram_job {
     uint64_t next;             /* the next piece to take */
     unsigned int helpers_left; /* other CPUs still in do_pieces() */
 };
+
+void ram_zero(void *p, size_t len)
+{
+    uint8_t *at = p, *end = at + len;
+    uint8_t *first = (uint8_t *)ALIGN_UP((uintptr_t)at, BLOCK);
+    uint8_t *last = (uint8_t *)ALIGN_DOWN((uintptr_t)end, BLOCK);
+
+    if (first >= last) {
+        memset(at, 0, len);
+        return;
+    }
+    memset(at, 0, (size_t)(first - at));
+    for (uint64_t *w = (uint64_t *)first; w < (uint64_t *)last; w += BLOCK / 8)
+        if (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])
+            w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = 0;
+    memset(last, 0, (size_t)(end - last));
+}
 
 /* Fills or copies one piece, a host-contiguous run of its pages at a time. */
 static void do_piece(const struct ram_job *j, uint64_t i)
@@ -41,7 +59,7 @@ static void do_piece(const struct ram_job *j, uint64_t i)
         if (j->src)
             memcpy(phys_to_virt(pa), j->src + off, len);
         else
-            memset(phys_to_virt(pa), 0, len);
+            ram_zero(phys_to_virt(pa), len);
         off += len;
     }
 }

@@ -12,8 +12,18 @@
 struct p2m;
 
 /*
- * Zeroes the host pages behind [gpa, gpa + size) of p2m, which must all be
- * the domain's RAM: in 2 MiB pieces taken by this CPU and every other online
+ * Zeroes [p, p + len), reading each 64-byte block first and writing only the
+ * blocks that are not zero already: the result is the same as memset's, every
+ * byte checked, but memory that is zero is never written. Under an emulator a
+ * page's first write costs the host a page fault and a page of zeroing, its
+ * first read nothing (the host's shared zero page); on silicon a block read
+ * and then written costs about what a store's read-for-ownership costs.
+ */
+void ram_zero(void *p, size_t len);
+
+/*
+ * Zeroes the host pages behind [gpa, gpa + size) of p2m (ram_zero()), which
+ * must all be the domain's RAM: in 2 MiB pieces taken by this CPU and every other online
  * one from a shared counter. Returns when every piece is done. Boot only: the
  * other CPUs must be idle (they run the pieces from a cross-CPU call).
  */

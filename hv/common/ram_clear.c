@@ -20,9 +20,33 @@ struct ram_job {
     gpaddr_t gpa;
     const uint8_t *src; /* NULL: zero */
     uint64_t size, pieces;
+    const struct frame_range *keep; /* zeroing: frames left as they are */
+    unsigned int nr_keep;
     uint64_t next;             /* the next piece to take */
     unsigned int helpers_left; /* other CPUs still in do_pieces() */
 };
+
+/*
+ * Where the stretch of [off, end) that starts at off ends: at the end of the
+ * kept range off is in (*kept true), else at the start of the next one.
+ */
+static uint64_t stretch_end(const struct ram_job *j, uint64_t off, uint64_t end, bool *kept)
+{
+    uint64_t at = gpaddr_val(j->gpa) + off, stop = gpaddr_val(j->gpa) + end;
+
+    *kept = false;
+    for (unsigned int i = 0; i < j->nr_keep; i++) {
+        uint64_t lo = j->keep[i].gfn << PAGE_SHIFT, hi = lo + (j->keep[i].nr << PAGE_SHIFT);
+
+        if (at >= lo && at < hi) {
+            *kept = true;
+            return MIN(hi, stop) - gpaddr_val(j->gpa);
+        }
+        if (lo > at)
+            stop = MIN(stop, lo);
+    }
+    return stop - gpaddr_val(j->gpa);
+}
 
 void ram_zero(void *p, size_t len)
 {
@@ -41,11 +65,9 @@ void ram_zero(void *p, size_t len)
     memset(last, 0, (size_t)(end - last));
 }
 
-/* Fills or copies one piece, a host-contiguous run of its pages at a time. */
-static void do_piece(const struct ram_job *j, uint64_t i)
+/* Fills or copies [off, end) of the job, a host-contiguous run of its pages at a time. */
+static void do_stretch(const struct ram_job *j, uint64_t off, uint64_t end)
 {
-    uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
-
     while (off < end) {
         gpaddr_t at = gpaddr_add(j->gpa, off);
         paddr_t pa = p2m_lookup(j->p2m, at, NULL);
@@ -61,6 +83,21 @@ static void do_piece(const struct ram_job *j, uint64_t i)
         else
             ram_zero(phys_to_virt(pa), len);
         off += len;
+    }
+}
+
+/* One piece, less the kept frames. */
+static void do_piece(const struct ram_job *j, uint64_t i)
+{
+    uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
+
+    while (off < end) {
+        bool kept;
+        uint64_t stop = stretch_end(j, off, end, &kept);
+
+        if (!kept)
+            do_stretch(j, off, stop);
+        off = stop;
     }
 }
 
@@ -82,13 +119,16 @@ static void helper(void *arg)
 }
 
 /* Other CPUs join only when there is more than one piece: waking them costs more than a piece. */
-static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus)
+static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus,
+                const struct frame_range *keep, unsigned int nr_keep)
 {
     struct ram_job j = {
         .p2m = p2m,
         .gpa = gpa,
         .src = src,
         .size = size,
+        .keep = keep,
+        .nr_keep = nr_keep,
         .pieces = (size + PIECE - 1) / PIECE,
     };
 
@@ -101,13 +141,14 @@ static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t s
         cpu_relax();
 }
 
-void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size)
+void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
+                      const struct frame_range *keep, unsigned int nr_keep)
 {
-    run(p2m, gpa, NULL, size, true);
+    run(p2m, gpa, NULL, size, true, keep, nr_keep);
 }
 
 void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
                      bool all_cpus)
 {
-    run(p2m, gpa, src, size, all_cpus);
+    run(p2m, gpa, src, size, all_cpus, NULL, 0);
 }

@@ -60,7 +60,7 @@ static void test_every_page_behind_the_range_and_no_other(void **state)
     memset(host, 0xAA, sizeof(host));
     calls = 0;
     /* From 4 KiB in to 4 KiB before the end: pieces of 2 MiB and a partial last one. */
-    domain_ram_clear(NULL, mk_gpaddr(PAGE), (GUEST_PAGE - 2) * PAGE);
+    domain_ram_clear(NULL, mk_gpaddr(PAGE), (GUEST_PAGE - 2) * PAGE, NULL, 0);
     assert_int_equal(calls, 1);
     for (uint32_t g = 0; g < GUEST_PAGE; g++) {
         const uint8_t *p = host + (size_t)host_page_of[g] * PAGE;
@@ -73,6 +73,29 @@ static void test_every_page_behind_the_range_and_no_other(void **state)
     /* Host pages behind no guest page of the range are left alone. */
     for (uint32_t i = 0; i < 32 * PAGE; i++)
         assert_int_equal(host[i], 0xAA);
+}
+
+/* Kept frames (at a piece's edge, across one, the range's first) stay; every other byte is zero. */
+static void test_clear_leaves_only_the_kept_frames(void **state)
+{
+    const struct frame_range keep[] = { { 1, 2 }, { 511, 3 }, { 700, 1 }, { 1500, 600 } };
+
+    (void)state;
+    fake_phys_offset = (intptr_t)host;
+    for (uint32_t g = 0; g < GUEST_PAGE; g++)
+        host_page_of[g] = g < 512 || g >= 1024 ? g + 32 : 32 + 1023 - (g - 512);
+    memset(host, 0xAA, sizeof(host));
+    domain_ram_clear(NULL, mk_gpaddr(PAGE), (GUEST_PAGE - 2) * PAGE, keep, 4);
+    for (uint32_t g = 0; g < GUEST_PAGE; g++) {
+        const uint8_t *p = host + (size_t)host_page_of[g] * PAGE;
+        bool left = g == 0 || g == GUEST_PAGE - 1;
+
+        for (unsigned int i = 0; i < 4; i++)
+            left |= g >= keep[i].gfn && g < keep[i].gfn + keep[i].nr;
+        for (uint32_t i = 0; i < PAGE; i++)
+            if (p[i] != (left ? 0xAA : 0))
+                fail_msg("guest page %u byte %u: %#x", g, i, p[i]);
+    }
 }
 
 static uint8_t image[(GUEST_PAGE - 3) * PAGE];
@@ -165,6 +188,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_page_behind_the_range_and_no_other),
+        cmocka_unit_test(test_clear_leaves_only_the_kept_frames),
         cmocka_unit_test(test_copy_every_byte_where_the_p2m_says),
         cmocka_unit_test(test_ram_zero_leaves_no_stale_byte),
         cmocka_unit_test(test_ram_zero_does_not_write_zero_memory),

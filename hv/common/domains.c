@@ -539,6 +539,7 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
             return NULL;
         }
     }
+    timeline_mark("domain RAM cleared", (int)ds->domid);
     /* Pages of the images themselves, where ds allowed it (module_mappable()). */
     for (i = 0; i < layout.nr_mapped; i++) {
         const struct db_mapped_range *m = &layout.mapped[i];

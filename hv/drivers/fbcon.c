@@ -6,9 +6,10 @@
  * writes each), never reading the framebuffer back (slow on video memory).
  * When the cursor passes the last row the text moves up by half a screen, so
  * a full redraw happens once per half screen of lines. Until fbcon_defer()
- * (the hypervisor's own boot) and after a panic, each write draws at once;
- * in between a timer draws every RENDER_NS, so a guest's console line costs
- * no drawing on its way to the serial port. The font is console-setup's
+ * (the hypervisor's boot until its timer is set up) and after a panic, each
+ * write draws at once; in between a timer draws every RENDER_NS, so neither
+ * the boot's later lines nor a guest's console line cost drawing on their way
+ * to the serial port. The font is console-setup's
  * Lat15-Fixed16, converted at build time (psf-to-font.py).
  */
 #include <string.h>
@@ -53,7 +54,7 @@ static void draw_cell(uint32_t row, uint32_t col, char c)
 
 /*
  * Draws the cells whose text changed since they were drawn. One CPU at a
- * time: the writer before fbcon_defer() (boot) and after a panic (the other
+ * time: the writer before fbcon_defer() (early boot) and after a panic (the other
  * CPUs stopped), the timer's CPU in between.
  */
 static void render(void)

@@ -46,10 +46,19 @@ static void draw_cell(uint32_t row, uint32_t col, char c)
     unsigned char ch = (unsigned char)c;
     const uint8_t *glyph = fbcon_font[(ch >= 0x20 && ch < 0x7F ? ch : '?') - 0x20];
     volatile uint32_t *p = fb + (uint64_t)row * GLYPH_H * pixels_per_line + col * GLYPH_W;
+    /* Two pixels a store (left one low), from the glyph row's bit pairs: no inner loop. */
+    const uint64_t pairs[4] = { (uint64_t)bg << 32 | bg, (uint64_t)fg << 32 | bg,
+                                (uint64_t)bg << 32 | fg, (uint64_t)fg << 32 | fg };
 
-    for (unsigned int y = 0; y < GLYPH_H; y++, p += pixels_per_line)
-        for (unsigned int x = 0; x < GLYPH_W; x++)
-            p[x] = (glyph[y] & (0x80u >> x)) ? fg : bg;
+    for (unsigned int y = 0; y < GLYPH_H; y++, p += pixels_per_line) {
+        volatile uint64_t *q = (volatile uint64_t *)p;
+        unsigned int bits = glyph[y];
+
+        q[0] = pairs[(bits >> 6) & 3];
+        q[1] = pairs[(bits >> 4) & 3];
+        q[2] = pairs[(bits >> 2) & 3];
+        q[3] = pairs[bits & 3];
+    }
 }
 
 /*
@@ -165,6 +174,32 @@ static uint32_t white(const struct tessera_framebuffer *f)
     }
 }
 
+/*
+ * The whole framebuffer to bg, 64 bytes a loop: under QEMU TCG a loop's
+ * iteration costs more than its stores (4 MiB: about 0.7 ms, against 5 ms a
+ * pixel at a time).
+ */
+static void clear_screen(uint64_t bytes)
+{
+    volatile uint64_t *q = (volatile uint64_t *)fb;
+    uint64_t pair = (uint64_t)bg << 32 | bg, n = bytes / 8, i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        q[i] = pair;
+        q[i + 1] = pair;
+        q[i + 2] = pair;
+        q[i + 3] = pair;
+        q[i + 4] = pair;
+        q[i + 5] = pair;
+        q[i + 6] = pair;
+        q[i + 7] = pair;
+    }
+    for (; i < n; i++)
+        q[i] = pair;
+    if (bytes % 8)
+        fb[bytes / 4 - 1] = bg;
+}
+
 void fbcon_init(const struct tessera_bootinfo *bi)
 {
     const struct tessera_framebuffer *f = &bi->framebuffer;
@@ -191,8 +226,7 @@ void fbcon_init(const struct tessera_bootinfo *bi)
     memset(shown, ' ', sizeof(shown));
     cur_col = cur_row = 0;
     fb = ioremap(mk_paddr(f->base), bytes);
-    for (uint64_t i = 0; i < bytes / 4; i++)
-        fb[i] = bg;
+    clear_screen(bytes);
     printk("tessera: framebuffer console: %ux%u at %#llx, %ux%u characters\n", f->width, f->height,
            (unsigned long long)f->base, cols, rows);
 }

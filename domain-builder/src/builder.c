@@ -89,6 +89,29 @@ static int elf_mode(const struct db_domain_spec *s, const struct db_layout *l, e
     return 0;
 }
 
+/* The whole pages of [gpa, gpa + size) as layout->filled[]'s next entry, if any. */
+static void add_filled(struct db_layout *l, uint64_t gpa, uint64_t size)
+{
+    uint64_t first = (gpa + DB_PAGE_SIZE - 1) / DB_PAGE_SIZE, end = (gpa + size) / DB_PAGE_SIZE;
+
+    if (end > first && l->nr_filled < DB_MAX_FILLED)
+        l->filled[l->nr_filled++] = (struct db_frame_range){ first, end - first };
+}
+
+/*
+ * What db_build() writes whole: every module's region (its bytes, then zeros
+ * to the region's end: db_write_modules()) and, in PVH mode, every segment's
+ * [paddr, paddr + memsz) (file bytes, then the bss's zeros: db_elf_load()).
+ */
+static void list_filled(struct db_layout *l)
+{
+    for (uint32_t i = 0; i < l->nr_modules; i++)
+        add_filled(l, l->modules[i].gpa, l->modules[i].size);
+    if (l->mode == DB_MODE_PVH)
+        for (uint32_t i = 0; i < l->image.elf.nr_load; i++)
+            add_filled(l, l->image.elf.load[i].paddr, l->image.elf.load[i].memsz);
+}
+
 int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, struct db_diag *diag)
 {
     enum db_mode mode = DB_MODE_AUTO;
@@ -129,13 +152,18 @@ int db_prepare(const struct db_domain_spec *spec, struct db_layout *layout, stru
         if (db_pvh_prepare(spec, layout, diag))
             return -1;
         break;
-    case DB_MODE_PV: return db_pv_prepare(spec, layout, diag);
+    case DB_MODE_PV:
+        if (db_pv_prepare(spec, layout, diag))
+            return -1;
+        list_filled(layout);
+        return 0;
     case DB_MODE_LINUX:
         if (db_linux_prepare(spec, layout, diag))
             return -1;
         break;
     default: return db_fail(diag, DB_ERR_SPEC, "mode %u", mode);
     }
+    list_filled(layout);
     /* HVM domains: ACPI tables. */
     return db_acpi_prepare(spec, layout, diag);
 }

@@ -82,6 +82,12 @@ struct domain_spec {
     uint16_t pool;
     char pool_name[POOL_NAME_MAX];
     struct spec_module kernel, ramdisk; /* ramdisk.size 0: none */
+    /*
+     * The frames the builder fills whole (layout.filled, the same at every
+     * build of the spec): left uncleared at boot and by a restart's scrub.
+     */
+    struct frame_range filled[DB_MAX_FILLED];
+    uint32_t nr_filled;
     uint32_t nr_shm, nr_evtchns;
     struct spec_shm *shm;
     struct spec_evtchn *evtchns;
@@ -454,6 +460,25 @@ static bool prepare_domain(const struct domain_spec *ds)
     return true;
 }
 
+/* The frames the builder fills whole, for the clearing that leaves them out. */
+static void keep_filled(struct domain_spec *ds)
+{
+    ds->nr_filled = layout.nr_filled;
+    for (uint32_t i = 0; i < layout.nr_filled; i++)
+        ds->filled[i] = (struct frame_range){ layout.filled[i].gfn, layout.filled[i].nr };
+}
+
+/* Whether the layout fills whole the frames ds keeps (a restart's layout: the boot's). */
+static bool fills_kept(const struct domain_spec *ds)
+{
+    if (layout.nr_filled != ds->nr_filled)
+        return false;
+    for (uint32_t i = 0; i < layout.nr_filled; i++)
+        if (layout.filled[i].gfn != ds->filled[i].gfn || layout.filled[i].nr != ds->filled[i].nr)
+            return false;
+    return true;
+}
+
 /* Large domains report progress while their RAM is backed (allocated and cleared). */
 #define BUILD_PROGRESS_STEP MiB(512)
 
@@ -461,8 +486,8 @@ static bool prepare_domain(const struct domain_spec *ds)
  * Backs [gpa, gpa + size) in steps of BUILD_PROGRESS_STEP, printing how much
  * of total is done after each step when total is at least two steps.
  */
-static int populate_with_progress(struct domain *d, gpaddr_t gpa, uint64_t size, uint64_t *done,
-                                  uint64_t total)
+static int populate_with_progress(struct domain *d, const struct domain_spec *ds, gpaddr_t gpa,
+                                  uint64_t size, uint64_t *done, uint64_t total)
 {
     while (size) {
         uint64_t step = MIN(size, BUILD_PROGRESS_STEP - *done % BUILD_PROGRESS_STEP);
@@ -470,7 +495,7 @@ static int populate_with_progress(struct domain *d, gpaddr_t gpa, uint64_t size,
 
         if (rc)
             return rc;
-        domain_ram_clear(d->p2m, gpa, step);
+        domain_ram_clear(d->p2m, gpa, step, ds->filled, ds->nr_filled);
         gpa = gpaddr_add(gpa, step);
         size -= step;
         *done += step;
@@ -504,7 +529,7 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
     for (i = 0; i < layout.nr_populate; i++)
         total += layout.populate[i].nr << PAGE_SHIFT;
     for (i = 0; i < layout.nr_populate; i++) {
-        int rc = populate_with_progress(d, mk_gpaddr(layout.populate[i].gfn << PAGE_SHIFT),
+        int rc = populate_with_progress(d, ds, mk_gpaddr(layout.populate[i].gfn << PAGE_SHIFT),
                                         layout.populate[i].nr << PAGE_SHIFT, &done, total);
 
         if (rc) {
@@ -516,6 +541,7 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
             return NULL;
         }
     }
+    timeline_mark("domain RAM cleared", (int)ds->domid);
     /* Pages of the images themselves, where ds allowed it (module_mappable()). */
     for (i = 0; i < layout.nr_mapped; i++) {
         const struct db_mapped_range *m = &layout.mapped[i];
@@ -621,8 +647,10 @@ static struct domain *build_domain(unsigned int index)
     unsigned int i;
 
     image_placement_begin(true);
-    if (!copy_spec(index) || !prepare_domain(specs[index]) ||
-        !(d = create_domain(index, specs[index])))
+    if (!copy_spec(index) || !prepare_domain(specs[index]))
+        return NULL;
+    keep_filled(specs[index]);
+    if (!(d = create_domain(index, specs[index])))
         return NULL;
     /*
      * What the hypervisor took for itself (spec, structures) stays within the
@@ -721,7 +749,7 @@ enum restart_step domain_restart_step(struct domain *d)
     const struct domain_spec *ds = specs[d->index];
     bool ok;
 
-    if (!p2m_scrub_step(d->p2m, RESTART_SCRUB_PAGES))
+    if (!p2m_scrub_step(d->p2m, RESTART_SCRUB_PAGES, ds->filled, ds->nr_filled))
         return RESTART_MORE;
     /*
      * The rest is short (the images' bytes): one step, as at boot. BUILT as
@@ -731,7 +759,8 @@ enum restart_step domain_restart_step(struct domain *d)
     spin_lock(&build_lock);
     image_placement_begin(false); /* the other CPUs run domains */
     ok = prepare_domain(ds);
-    CHECK(!ok || layout_backed(d));
+    /* The frames the scrub left must be the ones this build fills: nothing stale remains. */
+    CHECK(!ok || (layout_backed(d) && fills_kept(ds)));
     ok = ok && build_into(d, ds) && bind_evtchns(d, ds);
     if (ok) {
         evtchn_domain_connect(d);
@@ -801,6 +830,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     machine_cpuid(&in.machine);
     in.boot_modules = boot_modules_indexed(bi, &in.nr_boot_modules);
     errors = hl_build_plan(&in, &plan_storage);
+    timeline_mark("boot plan built", TIMELINE_NO_ARG);
     plan = &plan_storage;
     if (!errors && plan->valid)
         errors = refuse_unplaced_modules(bi, in.fdt);
@@ -812,6 +842,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
         printk("tessera: no domain can run on this machine\n");
         return HV_EXIT_FAILURE;
     }
+    timeline_mark("virtualisation ready", TIMELINE_NO_ARG);
     sched_init();
     if (!cpupools_create(plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;

@@ -155,14 +155,18 @@ void hv_main(paddr_t bootinfo_paddr)
     fbcon_init(bi);
 
     acpi_init(mk_paddr(bi->rsdp_paddr));
+    timeline_mark("ACPI read", TIMELINE_NO_ARG);
     tsc_calibrate();
+    timeline_mark("TSC rate known", TIMELINE_NO_ARG);
     lapic_init();
     timer_init_cpu();
+    timeline_mark("timer ready", TIMELINE_NO_ARG);
+    /* From here the framebuffer is drawn by a timer: the boot's lines cost no drawing. */
+    fbcon_defer();
     smp_set_trampoline(mk_paddr(bi->trampoline_paddr), bi->trampoline_size);
     smp_boot_secondaries();
 
     boot_report(bi);
-    fbcon_defer();
     crash_test();
     machine_power_off(domains_build_and_start(bi));
 }

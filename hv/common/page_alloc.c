@@ -22,18 +22,17 @@
 #include <hv/spinlock.h>
 #include <hv/timeline.h>
 
-#define MAX_ORDER       18 /* 1 GiB blocks */
-#define CHUNK_ORDER     9  /* 2 MiB: the unit of the bookkeeping */
-#define CHUNK_PAGES     (1u << CHUNK_ORDER)
-#define CHUNK_SHIFT     (PAGE_SHIFT + CHUNK_ORDER)
-#define CHUNK_SIZE      (1ull << CHUNK_SHIFT)
-#define LOW_MEMORY_END  MiB(1) /* real-mode area, trampoline: never handed out */
-#define EARLY_LIMIT     GiB(4) /* the firmware identity-maps at least this */
-#define MAX_EXCLUDED    (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
-#define STATE_FREE      0x80 /* heads a free block; low bits: its order */
-#define STATE_RESERVED  0x40 /* never handed to the allocator (until it heads a block) */
-#define STATE_SPLIT     0x20 /* chunk only: its pages' own state bytes hold */
-#define NO_TIMELINE_ARG (-1) /* timeline_mark() without a number */
+#define MAX_ORDER      18 /* 1 GiB blocks */
+#define CHUNK_ORDER    9  /* 2 MiB: the unit of the bookkeeping */
+#define CHUNK_PAGES    (1u << CHUNK_ORDER)
+#define CHUNK_SHIFT    (PAGE_SHIFT + CHUNK_ORDER)
+#define CHUNK_SIZE     (1ull << CHUNK_SHIFT)
+#define LOW_MEMORY_END MiB(1) /* real-mode area, trampoline: never handed out */
+#define EARLY_LIMIT    GiB(4) /* the firmware identity-maps at least this */
+#define MAX_EXCLUDED   (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
+#define STATE_FREE     0x80                            /* heads a free block; low bits: its order */
+#define STATE_RESERVED 0x40 /* never handed to the allocator (until it heads a block) */
+#define STATE_SPLIT    0x20 /* chunk only: its pages' own state bytes hold */
 
 struct range {
     uint64_t start, end;
@@ -527,7 +526,7 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     };
     struct zone_count count = { 0, 0, 0 };
 
-    timeline_mark("page allocator init", NO_TIMELINE_ARG);
+    timeline_mark("page allocator init", TIMELINE_NO_ARG);
     collect_exclusions(&v);
     for_each_ram_run(&v, count_zone, &count);
     if (count.zones == 0)
@@ -548,13 +547,13 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     memset(zones, 0, count.zones * sizeof(struct zone));
     nr_zones = 0;
     for_each_ram_run(&v, add_zone, &meta);
-    timeline_mark("page allocator state set", NO_TIMELINE_ARG);
+    timeline_mark("page allocator state set", TIMELINE_NO_ARG);
     for (unsigned int o = 0; o <= MAX_ORDER; o++)
         free_lists[o].next = free_lists[o].prev = &free_lists[o];
     free_pages = 0;
     for_each_free_extent(&v, free_extent, NULL);
     total_pages = free_pages;
-    timeline_mark("page allocator ready", NO_TIMELINE_ARG);
+    timeline_mark("page allocator ready", TIMELINE_NO_ARG);
     printk("tessera: page allocator: %llu MiB free in %u zones (metadata %llu KiB at %#llx)\n",
            (unsigned long long)(free_pages >> (20 - PAGE_SHIFT)), nr_zones,
            (unsigned long long)(meta_bytes >> 10), (unsigned long long)s.found);

@@ -13,21 +13,61 @@
 #include <hv/smp.h>
 
 #define PIECE MiB(2)
+#define BLOCK 64 /* a cache line */
 
 struct ram_job {
     const struct p2m *p2m;
     gpaddr_t gpa;
     const uint8_t *src; /* NULL: zero */
     uint64_t size, pieces;
+    const struct frame_range *keep; /* zeroing: frames left as they are */
+    unsigned int nr_keep;
     uint64_t next;             /* the next piece to take */
     unsigned int helpers_left; /* other CPUs still in do_pieces() */
 };
 
-/* Fills or copies one piece, a host-contiguous run of its pages at a time. */
-static void do_piece(const struct ram_job *j, uint64_t i)
+/*
+ * Where the stretch of [off, end) that starts at off ends: at the end of the
+ * kept range off is in (*kept true), else at the start of the next one.
+ */
+static uint64_t stretch_end(const struct ram_job *j, uint64_t off, uint64_t end, bool *kept)
 {
-    uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
+    uint64_t at = gpaddr_val(j->gpa) + off, stop = gpaddr_val(j->gpa) + end;
 
+    *kept = false;
+    for (unsigned int i = 0; i < j->nr_keep; i++) {
+        uint64_t lo = j->keep[i].gfn << PAGE_SHIFT, hi = lo + (j->keep[i].nr << PAGE_SHIFT);
+
+        if (at >= lo && at < hi) {
+            *kept = true;
+            return MIN(hi, stop) - gpaddr_val(j->gpa);
+        }
+        if (lo > at)
+            stop = MIN(stop, lo);
+    }
+    return stop - gpaddr_val(j->gpa);
+}
+
+void ram_zero(void *p, size_t len)
+{
+    uint8_t *at = p, *end = at + len;
+    uint8_t *first = (uint8_t *)ALIGN_UP((uintptr_t)at, BLOCK);
+    uint8_t *last = (uint8_t *)ALIGN_DOWN((uintptr_t)end, BLOCK);
+
+    if (first >= last) {
+        memset(at, 0, len);
+        return;
+    }
+    memset(at, 0, (size_t)(first - at));
+    for (uint64_t *w = (uint64_t *)first; w < (uint64_t *)last; w += BLOCK / 8)
+        if (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])
+            w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = 0;
+    memset(last, 0, (size_t)(end - last));
+}
+
+/* Fills or copies [off, end) of the job, a host-contiguous run of its pages at a time. */
+static void do_stretch(const struct ram_job *j, uint64_t off, uint64_t end)
+{
     while (off < end) {
         gpaddr_t at = gpaddr_add(j->gpa, off);
         paddr_t pa = p2m_lookup(j->p2m, at, NULL);
@@ -41,8 +81,23 @@ static void do_piece(const struct ram_job *j, uint64_t i)
         if (j->src)
             memcpy(phys_to_virt(pa), j->src + off, len);
         else
-            memset(phys_to_virt(pa), 0, len);
+            ram_zero(phys_to_virt(pa), len);
         off += len;
+    }
+}
+
+/* One piece, less the kept frames. */
+static void do_piece(const struct ram_job *j, uint64_t i)
+{
+    uint64_t off = i * PIECE, end = MIN(off + PIECE, j->size);
+
+    while (off < end) {
+        bool kept;
+        uint64_t stop = stretch_end(j, off, end, &kept);
+
+        if (!kept)
+            do_stretch(j, off, stop);
+        off = stop;
     }
 }
 
@@ -64,13 +119,16 @@ static void helper(void *arg)
 }
 
 /* Other CPUs join only when there is more than one piece: waking them costs more than a piece. */
-static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus)
+static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus,
+                const struct frame_range *keep, unsigned int nr_keep)
 {
     struct ram_job j = {
         .p2m = p2m,
         .gpa = gpa,
         .src = src,
         .size = size,
+        .keep = keep,
+        .nr_keep = nr_keep,
         .pieces = (size + PIECE - 1) / PIECE,
     };
 
@@ -83,13 +141,14 @@ static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t s
         cpu_relax();
 }
 
-void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size)
+void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
+                      const struct frame_range *keep, unsigned int nr_keep)
 {
-    run(p2m, gpa, NULL, size, true);
+    run(p2m, gpa, NULL, size, true, keep, nr_keep);
 }
 
 void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
                      bool all_cpus)
 {
-    run(p2m, gpa, src, size, all_cpus);
+    run(p2m, gpa, src, size, all_cpus, NULL, 0);
 }

@@ -9,7 +9,6 @@
 #define TIMELINE_MAX_EVENTS 256
 /* Modules with a read event of their own; beyond it only the last one's (many small modules). */
 #define TIMELINE_MAX_MODULE_EVENTS 32
-#define NO_ARG                     (-1)
 #define DOMID_WORDS                (65536 / 64)
 
 struct timeline_event {
@@ -58,15 +57,15 @@ void timeline_init(const struct tessera_bootinfo *bi)
     nr_ready = nr_starting = 0;
     for (unsigned int i = 0; i < DOMID_WORDS; i++)
         domains_ready[i] = 0;
-    record("loader start", NO_ARG, bi->stamps.loader_start_tsc);
+    record("loader start", TIMELINE_NO_ARG, bi->stamps.loader_start_tsc);
     if (bi->stamps.tree_read_tsc)
-        record("tree read", NO_ARG, bi->stamps.tree_read_tsc);
+        record("tree read", TIMELINE_NO_ARG, bi->stamps.tree_read_tsc);
     if (bi->stamps.hv_read_tsc)
-        record("hypervisor read", NO_ARG, bi->stamps.hv_read_tsc);
+        record("hypervisor read", TIMELINE_NO_ARG, bi->stamps.hv_read_tsc);
     record_modules(bi);
     if (bi->stamps.exit_boot_services_tsc)
-        record("ExitBootServices", NO_ARG, bi->stamps.exit_boot_services_tsc);
-    record("hv entry", NO_ARG, rdtsc());
+        record("ExitBootServices", TIMELINE_NO_ARG, bi->stamps.exit_boot_services_tsc);
+    record("hv entry", TIMELINE_NO_ARG, rdtsc());
 }
 
 void timeline_mark(const char *name, int arg)
@@ -110,7 +109,7 @@ void timeline_print(void)
         const struct timeline_event *e = &events[order[k]];
         uint64_t us = timeline_tsc_to_us(e->tsc);
 
-        if (e->arg == NO_ARG)
+        if (e->arg == TIMELINE_NO_ARG)
             printk("  %12llu %10llu  %s\n", (unsigned long long)us,
                    (unsigned long long)(us - MIN(prev, us)), e->name);
         else

@@ -9,7 +9,10 @@
  * segments to it, and what the builder writes around them makes, with the
  * file's pages mapped in, the same guest as a copy does. A caller's bulk
  * copy (db_guest_mem.copy) gets every image byte and the result is the
- * frame-by-frame build's, byte for byte.
+ * frame-by-frame build's, byte for byte. The frames the layout says the
+ * build fills whole (layout.filled) are: built over stale bytes there, and
+ * zeros everywhere else, the guest is the one built into zeroed RAM, byte for
+ * byte (every byte is image or zero), for PVH and for the Linux boot protocol.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 
 #include <domain-builder/builder.h>
 
+#include "bzimage_gen.h"
 #include "helpers.h"
 
 #define MiB  (1024ull * 1024)
@@ -365,6 +369,84 @@ static void test_bulk_copy_same_as_frame_by_frame(void **state)
     th_guest_free(&b);
 }
 
+/* Whether gfn is in one of the ranges. */
+static bool in_ranges(const struct db_frame_range *r, uint32_t n, uint64_t gfn)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (gfn >= r[i].gfn && gfn < r[i].gfn + r[i].nr)
+            return true;
+    return false;
+}
+
+/*
+ * Builds spec twice: into zeroed RAM, and into RAM whose every backed frame
+ * holds stale bytes except those the hypervisor clears (backed, not filled);
+ * the two guests must be the same. Returns the number of filled frames backed.
+ */
+static uint64_t same_guest_over_stale_filled_frames(const struct db_domain_spec *spec)
+{
+    static struct db_layout l;
+    struct db_vcpu_state v1, v2;
+    struct db_buffer_mem bm;
+    struct db_guest_mem mem;
+    struct db_diag diag;
+    struct th_guest a, b;
+    uint64_t filled = 0;
+
+    prepare(spec, &l);
+    th_guest_alloc(&a, l.nr_frames);
+    th_guest_alloc(&b, l.nr_frames);
+    db_buffer_mem_init(&mem, &bm, a.buf, a.nr_frames);
+    assert_int_equal(db_build(spec, &l, &mem, &v1, &diag), 0);
+    memset(b.buf, 0xA5, b.nr_frames * PAGE);
+    for (uint32_t i = 0; i < l.nr_populate; i++)
+        for (uint64_t g = l.populate[i].gfn; g < l.populate[i].gfn + l.populate[i].nr; g++) {
+            if (in_ranges(l.filled, l.nr_filled, g))
+                filled++;
+            else
+                memset(b.buf + g * PAGE, 0, PAGE);
+        }
+    db_buffer_mem_init(&mem, &bm, b.buf, b.nr_frames);
+    mem.copy = record_copy;
+    copies.buf = b.buf;
+    assert_int_equal(db_build(spec, &l, &mem, &v2, &diag), 0);
+    for (uint32_t i = 0; i < l.nr_populate; i++) {
+        uint64_t at = l.populate[i].gfn * PAGE, len = l.populate[i].nr * PAGE;
+
+        for (uint64_t o = at; o < at + len; o++)
+            if (a.buf[o] != b.buf[o])
+                fail_msg("gpa %#lx: %#x over stale bytes, %#x over zeros (frame %sfilled)",
+                         (unsigned long)o, b.buf[o], a.buf[o],
+                         in_ranges(l.filled, l.nr_filled, o / PAGE) ? "" : "not ");
+    }
+    assert_memory_equal(&v1, &v2, sizeof(v1));
+    th_guest_free(&a);
+    th_guest_free(&b);
+    return filled;
+}
+
+static void test_filled_frames_need_no_clearing(void **state)
+{
+    struct db_domain_spec spec;
+    struct db_module m;
+    uint64_t frames, size;
+    uint8_t *k;
+
+    (void)state;
+    /* PVH: the ELF's segments (bss included) and the ramdisk's pages. */
+    spec_for(&spec, &m, 64 * MiB, false, 0);
+    frames = same_guest_over_stale_filled_frames(&spec);
+    assert_true(frames >= RAMDISK_SIZE / PAGE + 1);
+    spec.kernel = k = kernel_with_big_segment(&spec.kernel_size);
+    assert_true(same_guest_over_stale_filled_frames(&spec) >= RAMDISK_SIZE / PAGE + 1);
+    free(k);
+    /* The Linux boot protocol: the ramdisk's pages. */
+    spec.kernel = k = make_bzimage(true, &size);
+    spec.kernel_size = size;
+    assert_true(same_guest_over_stale_filled_frames(&spec) >= RAMDISK_SIZE / PAGE);
+    free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_mapped_ramdisk_not_page_aligned_refused),
         cmocka_unit_test(test_mapped_kernel_segments_same_guest),
         cmocka_unit_test(test_bulk_copy_same_as_frame_by_frame),
+        cmocka_unit_test(test_filled_frames_need_no_clearing),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,7 +39,9 @@ enum db_mode {
 #define DB_MAX_MAPPED (DB_MAX_MODULES + DB_ELF_MAX_LOAD)
 /* The memory map's three backed ranges, each split at most once per mapped range. */
 #define DB_MAX_POPULATE (4 + DB_MAX_MAPPED)
-#define DB_MAX_SHM      16
+/* Frames db_build() fills whole: each module's pages, and each PVH ELF segment's. */
+#define DB_MAX_FILLED (DB_MAX_MODULES + DB_ELF_MAX_LOAD)
+#define DB_MAX_SHM    16
 /*
  * vCPU n gets local APIC id 2n, as Xen assigns them; the MADT's local APIC
  * entries hold 8-bit ids and 0xFF is the broadcast id: at most 128 vCPUs.
@@ -154,6 +156,14 @@ struct db_layout {
     uint32_t mapped_segments; /* bit i: image.elf.load[i]'s whole pages are (kernel_map) */
     struct db_mapped_range mapped[DB_MAX_MAPPED]; /* all of them: out of populate[] */
     uint32_t nr_mapped;
+    /*
+     * Frames whose every byte db_build() writes (an image's bytes and the
+     * zeros after them): each module's pages; in PVH mode each ELF segment's
+     * whole pages, bss included. The caller need not clear those of
+     * populate[] before db_build(); every other backed frame must be zero.
+     */
+    struct db_frame_range filled[DB_MAX_FILLED];
+    uint32_t nr_filled;
     struct db_region cmdline;                     /* domain command line */
     struct db_region mod_cmdline[DB_MAX_MODULES]; /* PVH */
     struct db_region start_info;                  /* hvm_start_info / start_info / zero page */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Starting the application processors: every enabled CPU the MADT lists is
- * started with INIT-SIPI-SIPI through the low trampoline (trampoline.S), one
- * at a time, each with a bounded wait and a message saying how far it got.
+ * started with INIT-SIPI-SIPI through the low trampoline (trampoline.S), each
+ * as soon as the one before has left the trampoline's data, so that they
+ * initialise together; bounded waits, each with a message saying how far a CPU
+ * got.
  */
 #include <string.h>
 #include <asm/acpi.h>
@@ -128,7 +130,28 @@ static bool trampoline_usable(void)
     return true;
 }
 
-static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32_t apic_id)
+/*
+ * The MP specification's 10 ms between INIT and STARTUP is for old CPUs with
+ * external APICs. Linux skips it on Intel family 6 and later and AMD/Hygon
+ * family 0xF and later; x2APIC CPUs are all of those, and a hypervisor's
+ * virtual CPUs do not need it either.
+ */
+static bool init_wait_needed(void)
+{
+    if (lapic_x2apic_mode() || cpu_under_hypervisor())
+        return false;
+    if (cpu_vendor_is_intel())
+        return cpu_family() < 6;
+    return !(cpu_vendor_is_amd_or_hygon() && cpu_family() >= 0xF);
+}
+
+/*
+ * INIT-SIPI-SIPI to one CPU, returning once it has taken its parameters (left
+ * the trampoline's data) or has not started in time; its per-CPU block, or
+ * NULL if it did not start (and was sent back to wait-for-SIPI).
+ */
+static struct percpu *start_cpu(struct trampoline_params *params, unsigned int cpu,
+                                uint32_t apic_id, bool init_wait)
 {
     struct percpu *pc = percpu_alloc(cpu, apic_id);
     uint32_t sipi = APIC_DM_STARTUP | (uint32_t)paddr_frame(trampoline_paddr);
@@ -142,25 +165,34 @@ static void start_cpu(struct trampoline_params *params, unsigned int cpu, uint32
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
     lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
-    udelay(INIT_TO_SIPI_US);
+    if (init_wait)
+        udelay(INIT_TO_SIPI_US);
     lapic_send_ipi(apic_id, sipi);
     udelay(SIPI_RETRY_US);
     if (!params->started)
         lapic_send_ipi(apic_id, sipi);
 
-    if (!WAIT_MS(params->started, AP_START_TIMEOUT_MS)) {
-        printk("tessera: smp: CPU %u (APIC id %u) did not start within %u ms of "
-               "INIT-SIPI-SIPI; leaving it off\n",
-               cpu, apic_id, AP_START_TIMEOUT_MS);
-    } else if (!WAIT_MS(pc->online, AP_ONLINE_TIMEOUT_MS)) {
-        printk("tessera: smp: CPU %u (APIC id %u) entered long mode but was not online "
-               "within %u ms; stopping it\n",
-               cpu, apic_id, AP_ONLINE_TIMEOUT_MS);
-    } else {
-        return;
+    if (WAIT_MS(params->started, AP_START_TIMEOUT_MS)) {
+        timeline_mark("cpu started", (int)cpu);
+        return pc;
     }
+    printk("tessera: smp: CPU %u (APIC id %u) did not start within %u ms of "
+           "INIT-SIPI-SIPI; leaving it off\n",
+           cpu, apic_id, AP_START_TIMEOUT_MS);
     /* Back to wait-for-SIPI, so it cannot run on the next CPU's trampoline data. */
     lapic_send_ipi(apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
+    return NULL;
+}
+
+/* Waits for a started CPU to come online; one that does not is stopped (INIT). */
+static void wait_online(struct percpu *pc)
+{
+    if (WAIT_MS(pc->online, AP_ONLINE_TIMEOUT_MS))
+        return;
+    printk("tessera: smp: CPU %u (APIC id %u) entered long mode but was not online "
+           "within %u ms; stopping it\n",
+           pc->cpu_id, pc->apic_id, AP_ONLINE_TIMEOUT_MS);
+    lapic_send_ipi(pc->apic_id, APIC_DM_INIT | APIC_LEVEL_ASSERT);
 }
 
 static volatile unsigned int timers_fired;
@@ -242,14 +274,25 @@ void smp_boot_secondaries(void)
     smp_init_ipis();
     nr_cpus_possible = 1 + n;
     if (n && trampoline_usable()) {
+        static struct percpu *started[HV_MAX_CPUS - 1];
         struct trampoline_params *params = trampoline_install();
+        bool init_wait = init_wait_needed();
 
-        /* A CPU that fails keeps its number (and per-CPU block): numbers are never reused. */
+        /*
+         * Each CPU is started as soon as the one before has left the trampoline's
+         * data, and they all initialise at once; the trampoline stays mapped until
+         * every one is online (or stopped). A CPU that fails keeps its number (and
+         * per-CPU block): numbers are never reused.
+         */
         for (unsigned int i = 0; i < n; i++)
-            start_cpu(params, 1 + i, apic_ids[i]);
+            started[i] = start_cpu(params, 1 + i, apic_ids[i], init_wait);
+        for (unsigned int i = 0; i < n; i++)
+            if (started[i])
+                wait_online(started[i]);
         trampoline_remove();
     }
     timeline_mark("cpus online", (int)nr_cpus_online);
     printk("tessera: smp: %u of %u CPUs online\n", nr_cpus_online, nr_cpus_possible);
     timer_self_check();
+    timeline_mark("timers checked", TIMELINE_NO_ARG);
 }

@@ -63,10 +63,11 @@ protected_mode:
     .code64
 long_mode:
     movl    %ebx, %ebx
-    movl    $1, TR(trampoline_params) + 32(%rbx)    /* started */
     movq    TR(trampoline_params) + 8(%rbx), %rsp   /* stack top */
     movq    TR(trampoline_params) + 16(%rbx), %rdi  /* struct percpu * */
     movq    TR(trampoline_params) + 24(%rbx), %rax  /* ap_start */
+    /* Last: once started, the boot CPU may fill the parameters for the next CPU. */
+    movl    $1, TR(trampoline_params) + 32(%rbx)    /* started */
     xorl    %ebp, %ebp
     call    *%rax
 1:  hlt

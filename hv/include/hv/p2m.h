@@ -46,13 +46,21 @@ void p2m_destroy(struct p2m *p2m);
  * runs again.
  */
 void p2m_reset(struct p2m *p2m);
+/* Guest frames [gfn, gfn + nr). */
+struct frame_range {
+    uint64_t gfn, nr;
+};
+
 /*
- * The scrub after p2m_reset(): zeroes the next pages of the domain's RAM, at
- * least one leaf and at most max_pages unless one 2 MiB leaf is more; true
- * once every page is zeroed (and at once when no scrub is pending). Bounded
- * steps, so that a restart can let other vCPUs run between them.
+ * The scrub after p2m_reset(): zeroes the next pages of the domain's RAM
+ * (ram_zero()) except the frames of keep[] (which the domain builder is
+ * about to fill whole), at least one leaf and at most max_pages unless one
+ * 2 MiB leaf is more; true once every page is done (and at once when no
+ * scrub is pending). Bounded steps, so that a restart can let other vCPUs
+ * run between them. keep must be the same array on every step of a scrub.
  */
-bool p2m_scrub_step(struct p2m *p2m, uint64_t max_pages);
+bool p2m_scrub_step(struct p2m *p2m, uint64_t max_pages, const struct frame_range *keep,
+                    unsigned int nr_keep);
 /* Whether every page [gpa, gpa + size) touches maps RAM the domain owns. */
 bool p2m_owns_range(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
 

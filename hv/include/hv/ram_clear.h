@@ -10,14 +10,28 @@
 #include <hv/types.h>
 
 struct p2m;
+struct frame_range; /* hv/p2m.h */
 
 /*
- * Zeroes the host pages behind [gpa, gpa + size) of p2m, which must all be
- * the domain's RAM: in 2 MiB pieces taken by this CPU and every other online
- * one from a shared counter. Returns when every piece is done. Boot only: the
+ * Zeroes [p, p + len), reading each 64-byte block first and writing only the
+ * blocks that are not zero already: the result is the same as memset's, every
+ * byte checked, but memory that is zero is never written. Under an emulator a
+ * page's first write costs the host a page fault and a page of zeroing, its
+ * first read nothing (the host's shared zero page); on silicon a block read
+ * and then written costs about what a store's read-for-ownership costs.
+ */
+void ram_zero(void *p, size_t len);
+
+/*
+ * Zeroes the host pages behind [gpa, gpa + size) of p2m (ram_zero()), which
+ * must all be the domain's RAM, except the frames of keep[] (those the
+ * domain builder fills whole: they are left as they are, for it to
+ * overwrite): in 2 MiB pieces taken by this CPU and every other online one
+ * from a shared counter. Returns when every piece is done. Boot only: the
  * other CPUs must be idle (they run the pieces from a cross-CPU call).
  */
-void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size);
+void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
+                      const struct frame_range *keep, unsigned int nr_keep);
 
 /*
  * Copies size bytes from src (in the direct map) to [gpa, gpa + size) of

@@ -15,6 +15,9 @@ struct tessera_bootinfo;
 
 /* Takes the loader's stamps; bi may be the physical address (identity map still on). */
 void timeline_init(const struct tessera_bootinfo *bi);
+/* An event's arg when it has no number (printed without one). */
+#define TIMELINE_NO_ARG (-1)
+
 /* Records an event; name must stay valid (string literal or plan string). */
 void timeline_mark(const char *name, int arg);
 /* Microseconds since the loader started for a raw TSC value. */

@@ -270,13 +270,44 @@ void p2m_reset(struct p2m *p)
     spin_unlock(&p->lock);
 }
 
+/* What a scrub leaves as it is: frames the domain builder fills whole. */
+struct scrub_keep {
+    const struct frame_range *ranges;
+    unsigned int nr;
+};
+
+/* Zeroes the pages of the leaf at host pa mapping span bytes from gpa start, less keep's. */
+static void zero_leaf(paddr_t pa, gpaddr_t start, uint64_t span, const struct scrub_keep *keep)
+{
+    uint64_t first = gpaddr_frame(start), n = span >> PAGE_SHIFT, f = 0;
+
+    while (f < n) {
+        uint64_t stop = n;
+        bool kept = false;
+
+        for (unsigned int i = 0; i < keep->nr && !kept; i++) {
+            const struct frame_range *r = &keep->ranges[i];
+
+            if (first + f >= r->gfn && first + f < r->gfn + r->nr) {
+                kept = true;
+                stop = MIN(n, r->gfn + r->nr - first);
+            } else if (r->gfn > first + f) {
+                stop = MIN(stop, r->gfn - first);
+            }
+        }
+        if (!kept)
+            zero_pages(paddr_add(pa, f << PAGE_SHIFT), stop - f);
+        f = stop;
+    }
+}
+
 /*
  * Zeroes the RAM leaves of table (which maps from base) at or above
  * p->scrub_next while *budget pages remain, moving scrub_next past each;
  * whether the whole table is done.
  */
 static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr_t base,
-                        uint64_t *budget)
+                        uint64_t *budget, const struct scrub_keep *keep)
 {
     const struct p2m_format *f = p->fmt;
     const uint64_t *e = phys_to_virt(table);
@@ -289,14 +320,14 @@ static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr
         if (!e[i] || gpaddr_val(end) <= gpaddr_val(p->scrub_next))
             continue;
         if (f->is_table(e[i], level)) {
-            if (!scrub_table(p, f->addr(e[i], level), level - 1, start, budget))
+            if (!scrub_table(p, f->addr(e[i], level), level - 1, start, budget, keep))
                 return false;
             continue;
         }
         if (!*budget)
             return false;
         if (f->type(e[i]) == P2M_RAM) {
-            zero_pages(f->addr(e[i], level), span >> PAGE_SHIFT);
+            zero_leaf(f->addr(e[i], level), start, span, keep);
             *budget -= MIN(*budget, span >> PAGE_SHIFT);
         }
         p->scrub_next = end;
@@ -304,14 +335,16 @@ static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr
     return true;
 }
 
-bool p2m_scrub_step(struct p2m *p, uint64_t max_pages)
+bool p2m_scrub_step(struct p2m *p, uint64_t max_pages, const struct frame_range *keep,
+                    unsigned int nr_keep)
 {
+    const struct scrub_keep k = { keep, nr_keep };
     uint64_t budget = MAX(max_pages, 1ull);
     bool done;
 
     spin_lock(&p->lock);
     done = gpaddr_val(p->scrub_next) >= p->fmt->gpa_limit ||
-           scrub_table(p, p->root, p->fmt->levels, mk_gpaddr(0), &budget);
+           scrub_table(p, p->root, p->fmt->levels, mk_gpaddr(0), &budget, &k);
     if (done)
         p->scrub_next = mk_gpaddr(p->fmt->gpa_limit);
     spin_unlock(&p->lock);

@@ -57,6 +57,33 @@ static inline uint32_t cpu_initial_apic_id(void)
     return cpuid(1, 0).ebx >> 24;
 }
 
+/* The vendor string of CPUID 0 by its EBX ("Genu", "Auth", "Hygo"). */
+static inline bool cpu_vendor_is_intel(void)
+{
+    return cpuid(0, 0).ebx == 0x756E6547u;
+}
+
+static inline bool cpu_vendor_is_amd_or_hygon(void)
+{
+    uint32_t ebx = cpuid(0, 0).ebx;
+
+    return ebx == 0x68747541u || ebx == 0x6F677948u;
+}
+
+/* The display family of CPUID.1:EAX (base family, plus the extended one when it is 0xF). */
+static inline uint32_t cpu_family(void)
+{
+    uint32_t eax = cpuid(1, 0).eax, family = (eax >> 8) & 0xF;
+
+    return family == 0xF ? family + ((eax >> 20) & 0xFF) : family;
+}
+
+/* CPUID.1:ECX[31]: running under a hypervisor. */
+static inline bool cpu_under_hypervisor(void)
+{
+    return cpuid(1, 0).ecx & (1u << 31);
+}
+
 #define DEFINE_CR_ACCESSORS(n)                                     \
     static inline uint64_t read_cr##n(void)                        \
     {                                                              \

@@ -118,6 +118,44 @@ static struct p2m *make_domain(uint8_t *shared, uint64_t *used_by_ram)
     return p;
 }
 
+/*
+ * A restart's scrub leaves the frames the builder fills whole (in a 2 MiB
+ * leaf and in 4 KiB leaves, across a leaf's edge) as they are and zeroes
+ * every other byte of the domain's RAM.
+ */
+static void test_scrub_leaves_only_the_kept_frames(void **state)
+{
+    static uint8_t shared[PAGE] __attribute__((aligned(PAGE)));
+    const struct frame_range keep[] = {
+        { (2 * MIB) / PAGE + 1, 3 }, /* inside the 2 MiB leaf at 2 MiB */
+        { (3 * MIB) / PAGE - 1, 2 }, /* across the 2 MiB leaf's first page */
+        { (5 * MIB) / PAGE + 1, 1 }, /* the last 4 KiB leaf */
+        { (64 * MIB) / PAGE, 16 },   /* no RAM there: nothing to do */
+    };
+    uint64_t used_by_ram;
+    struct p2m *p;
+
+    (void)state;
+    p = make_domain(shared, &used_by_ram);
+    for (uint64_t g = 1 * MIB; g < 5 * MIB + 2 * PAGE; g += PAGE)
+        memset(guest(p, mk_gpaddr(g)), 0xAA, PAGE);
+    p2m_reset(p);
+    while (!p2m_scrub_step(p, 7, keep, 4))
+        ;
+    for (uint64_t g = 1 * MIB; g < 5 * MIB + 2 * PAGE; g += PAGE) {
+        const uint8_t *b = guest(p, mk_gpaddr(g));
+        bool kept = false;
+
+        for (unsigned int i = 0; i < 4; i++)
+            kept |= g / PAGE >= keep[i].gfn && g / PAGE < keep[i].gfn + keep[i].nr;
+        for (unsigned int i = 0; i < PAGE; i++)
+            if (b[i] != (kept ? 0xAA : 0))
+                fail_msg("gpa %#lx byte %u: %#x (%s)", (unsigned long)g, i, b[i],
+                         kept ? "kept" : "scrubbed");
+    }
+    p2m_destroy(p);
+}
+
 static void test_reset_keeps_zeroed_ram_and_undoes_the_rest(void **state)
 {
     static uint8_t shared[PAGE] __attribute__((aligned(PAGE)));
@@ -137,12 +175,12 @@ static void test_reset_keeps_zeroed_ram_and_undoes_the_rest(void **state)
     allocs_before = allocs;
     p2m_reset(p);
     /* The scrub goes in steps: one page (the one at 1 MiB), not yet the rest. */
-    assert_false(p2m_scrub_step(p, 1));
+    assert_false(p2m_scrub_step(p, 1, NULL, 0));
     assert_int_equal(guest(p, mk_gpaddr(2 * MIB))[0], 0xAA);
     assert_int_equal(guest(p, mk_gpaddr(5 * MIB + PAGE))[100], 0x55);
-    while (!p2m_scrub_step(p, 1))
+    while (!p2m_scrub_step(p, 1, NULL, 0))
         ;
-    assert_true(p2m_scrub_step(p, 1));
+    assert_true(p2m_scrub_step(p, 1, NULL, 0));
     assert_int_equal(allocs, allocs_before);
 
     /* The same frames at the same addresses, zeroed. */
@@ -494,7 +532,7 @@ static void test_boot_ram_mapped_in_place_and_kept_from_the_allocator(void **sta
     assert_int_equal(p2m_map_boot_ram(p, mk_gpaddr(32 * MIB), virt_to_phys(p), PAGE), -XEN_EINVAL);
 
     p2m_reset(p);
-    while (!p2m_scrub_step(p, 512))
+    while (!p2m_scrub_step(p, 512, NULL, 0))
         ;
     assert_int_equal(module[0], 0);
     assert_int_equal(module[2 * MIB + 3 * PAGE - 1], 0);
@@ -516,6 +554,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reset_keeps_zeroed_ram_and_undoes_the_rest),
+        cmocka_unit_test(test_scrub_leaves_only_the_kept_frames),
         cmocka_unit_test(test_owns_range_only_for_domain_ram),
         cmocka_unit_test(test_destroy_frees_everything),
         cmocka_unit_test(test_query_types_and_perms),

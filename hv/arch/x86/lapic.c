@@ -116,8 +116,24 @@ bool arch_cpu_repost_dropped(void)
 
 void arch_cpu_idle(void)
 {
+    uint32_t irr[8];
+    unsigned int i;
+
     ASSERT_NO_LOCKS_HELD();
-    arch_cpu_repost_dropped();
+    if (requests_may_drop) {
+        read_irr(irr);
+        for (i = 0; i < 8; i++) {
+            if (irr[i]) {
+                /*
+                 * A vector is pending: take it, or have it posted again if
+                 * it was dropped, and let the scheduler look again. A
+                 * wake-up taken here must not be slept through by a HLT.
+                 */
+                arch_cpu_repost_dropped();
+                return;
+            }
+        }
+    }
     /* A wake-up's kick is held off by IF=0 until STI, so HLT cannot miss it. */
     __asm__ volatile("sti; hlt; cli" ::: "memory");
 }

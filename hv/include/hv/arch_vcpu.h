@@ -70,7 +70,7 @@ struct arch_virt_ops {
 const struct arch_virt_ops *arch_virt_init(void);
 /* Enables virtualisation on the calling CPU; on every CPU before it runs a vCPU. */
 void arch_virt_init_cpu(void);
-/* Interrupts off, no lock held: waits for the next interrupt, takes it, returns with them off. */
+/* Interrupts off, no lock held: takes the next interrupt (waiting for it), returns with them off. */
 void arch_cpu_idle(void);
 /*
  * Interrupts off: if the interrupt controller holds a vector whose request

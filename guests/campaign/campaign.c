@@ -41,6 +41,7 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/hvm/params.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
@@ -69,6 +70,7 @@ static uint8_t scratch[SCRATCH_BYTES + GUARD_BYTES] __attribute__((aligned(4096)
 static uint8_t own_hypercall_page[4096] __attribute__((aligned(4096)));
 static uint64_t rng;
 static uint64_t ram_end;
+static uint32_t memmap_entries; /* what XENMEM_memory_map writes at most: the start info's map */
 static uint16_t own_domid = 0x7FF0; /* DOMID_SELF until CPUID says */
 
 enum family {
@@ -302,16 +304,21 @@ static bool own_bytes(uint64_t addr, uint64_t len)
 /*
  * Whether the call would have the hypervisor write, now and after, into the
  * guest's own image outside its scratch area: a runstate or time area at a
- * virtual address, a vcpu_info or shared-info frame. The address comes from
- * the structure at arg, read as the hypervisor reads it, whatever built it
- * (random words read at a misaligned arg can spell any address: seed 3026's
- * call 23485 made 0x101500, in its code, its runstate area). Such a write is
- * the guest's own undoing, as Xen allows it, and would measure the guest.
- * a: the command and arguments; the structure is at a[2] for vcpu_op, a[1] for memory_op.
+ * virtual address, a vcpu_info or shared-info frame, the memory map's
+ * buffer. The address comes from the structure at arg, read as the
+ * hypervisor reads it, whatever built it (random words read at a misaligned
+ * arg can spell any address: seed 3026's call 23485 made 0x101500, in its
+ * code, its runstate area; seed 7045's XENMEM_memory_map made 0x101100, its
+ * exception entry, the buffer). Such a write is the guest's own undoing, as
+ * Xen allows it, and would measure the guest.
+ * a: the command and arguments; the structure is at a[2] for vcpu_op, a[1]
+ * for memory_op, whose command is a[0]'s low bits (the rest: where a
+ * continuation starts).
  */
 static bool writes_own_image(uint64_t nr64, const uint64_t *a, bool compat)
 {
-    uint32_t nr = (uint32_t)nr64, cmd = (uint32_t)a[0];
+    uint32_t nr = (uint32_t)nr64,
+             cmd = nr == __HYPERVISOR_memory_op ? (uint32_t)a[0] & MEMOP_CMD_MASK : (uint32_t)a[0];
     uint64_t arg = nr == __HYPERVISOR_memory_op ? a[1] : a[2];
     const volatile uint8_t *p;
 
@@ -326,11 +333,18 @@ static bool writes_own_image(uint64_t nr64, const uint64_t *a, bool compat)
                          64);
     if (nr == __HYPERVISOR_vcpu_op && cmd == VCPUOP_register_vcpu_info)
         return own_bytes(*(const volatile uint64_t *)p << 12, 4096);
-    if (nr == __HYPERVISOR_memory_op && cmd == 7 /* XENMEM_add_to_physmap: gpfn */)
+    if (nr == __HYPERVISOR_memory_op && cmd == XENMEM_add_to_physmap) /* gpfn */
         return own_bytes(
             (compat ? *(const volatile uint32_t *)(p + 12) : *(const volatile uint64_t *)(p + 16))
                 << 12,
             4096);
+    if (nr == __HYPERVISOR_memory_op && cmd == XENMEM_memory_map) { /* nr_entries, buffer */
+        uint32_t n = *(const volatile uint32_t *)p;
+
+        return own_bytes(compat ? *(const volatile uint32_t *)(p + 4)
+                                : *(const volatile uint64_t *)(p + 8),
+                         (uint64_t)(n < memmap_entries ? n : memmap_entries) * 20 /* e820 entry */);
+    }
     return false;
 }
 
@@ -720,6 +734,7 @@ void guest_main(const struct hvm_start_info *si)
         return;
     }
     ram_end = find_ram_end(si);
+    memmap_entries = si->version >= 1 ? si->memmap_entries : 0;
     own_domid = find_own_domid();
     rng = seed * 0x9E3779B97F4A7C15ull + 1;
     install_hypercall_page((uintptr_t)own_hypercall_page);

@@ -15,9 +15,14 @@
  *   loads of random selectors into DS/ES/FS/GS; rewrites of its hypercall
  *   page (garbage written over it, then the hypercall MSR, at its page or a
  *   scratch or outside page).
- * Calls that would have the hypervisor write into its own image (but the
- * scratch area) now or later, as Xen lets a guest ask, are made as yields:
- * they would measure the guest (writes_own_image()).
+ * A call that would have the hypervisor write into its own state (its image
+ * but the scratch area: code, stack, page tables, counters), now or later,
+ * or give back any frame of its image, as Xen lets a guest ask, is made a
+ * yield: it would measure the guest (own_state.c works each call out as the
+ * hypervisor will read it, multicall entries included). A call that model
+ * does not know must fail; every 1024 calls, and at the end, its code and
+ * counters are checked unchanged (a write it did not ask for, or one its
+ * model missed, says FAIL).
  * Exceptions are counted and skipped (lib/trap-entry.S). Calls that legitimately end
  * the domain are not made (SCHEDOP_shutdown, SCHEDOP_remote_shutdown of
  * itself, VCPUOP_down of vCPU 0) and none that block without end
@@ -40,37 +45,33 @@
 
 #include <public/arch-x86/cpuid.h>
 #include <public/arch-x86/hvm/start_info.h>
+#include <public/errno.h>
+#include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
-#include <public/memory.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
+#include "campaign.h"
 #include "guest.h"
 #include "xen-guest.h"
 
 #define SCRATCH_BYTES 0x10000
 #define GUARD_BYTES   0x4000        /* a hypercall may write a little past what it was given */
 #define OUTSIDE_RAM   0x20000000ull /* 512 MiB: in the identity map, beyond the RAM */
+#define CHECK_EVERY   1024          /* calls between checks of its code and counters */
 
 /* lib/trap-entry.S: exceptions per vector, bytes its handlers skip. */
 extern uint64_t fault_count[32], fault_skip;
-static volatile uint64_t other_count; /* interrupts: upcalls the campaign set up by chance */
-
-void guest_interrupt(uint64_t vector);
-void guest_interrupt(uint64_t vector)
-{
-    (void)vector;
-    other_count++;
-}
 extern uint8_t idt[];
-extern char __image_start[], __image_end[];
+extern char __image_start[], __text_end[], __image_end[];
 
+/* The scratch area: the one part of its image the hypervisor may write. */
 static uint8_t scratch[SCRATCH_BYTES + GUARD_BYTES] __attribute__((aligned(4096)));
 static uint8_t own_hypercall_page[4096] __attribute__((aligned(4096)));
+static uint8_t gdt_copy[4096] __attribute__((aligned(4096))), idt_copy[4096] __attribute__((aligned(4096)));
 static uint64_t rng;
 static uint64_t ram_end;
-static uint32_t memmap_entries; /* what XENMEM_memory_map writes at most: the start info's map */
 static uint16_t own_domid = 0x7FF0; /* DOMID_SELF until CPUID says */
 
 enum family {
@@ -117,7 +118,54 @@ static const unsigned int family_nr[F_UNKNOWN] = {
     __HYPERVISOR_grant_table_op,   __HYPERVISOR_vcpu_op,     __HYPERVISOR_sched_op,
     __HYPERVISOR_event_channel_op, __HYPERVISOR_physdev_op,  __HYPERVISOR_hvm_op,
 };
-static uint64_t calls[F_COUNT], errors[F_COUNT], calls32, kept_off;
+/*
+ * Its counters, on pages of their own, each kept twice (the second copy
+ * inverted): a write it did not ask for shows as a mismatch, never as a
+ * wrong figure in the summary.
+ */
+enum tally_index {
+    T_CALLS,
+    T_ERRORS = T_CALLS + F_COUNT,
+    T_CALLS32 = T_ERRORS + F_COUNT,
+    T_KEPT_OFF,
+    T_UNMODELED, /* calls the model does not know that did not fail */
+    T_UPCALLS,   /* interrupts: upcalls the campaign set up by chance */
+    T_COUNT
+};
+static volatile uint64_t tally[T_COUNT] __attribute__((aligned(4096)));
+static volatile uint64_t tally_inverted[T_COUNT] __attribute__((aligned(4096)));
+static uint64_t unmodeled_nr, unmodeled_cmd, unmodeled_ret; /* the first such call */
+
+static void count(unsigned int t, uint64_t n)
+{
+    tally[t] += n;
+    tally_inverted[t] = ~tally[t];
+}
+
+static void tally_start(void)
+{
+    unsigned int t;
+
+    for (t = 0; t < T_COUNT; t++)
+        tally_inverted[t] = ~tally[t];
+}
+
+static bool tally_intact(void)
+{
+    unsigned int t;
+
+    for (t = 0; t < T_COUNT; t++)
+        if (tally_inverted[t] != ~tally[t])
+            return false;
+    return true;
+}
+
+void guest_interrupt(uint64_t vector);
+void guest_interrupt(uint64_t vector)
+{
+    (void)vector;
+    count(T_UPCALLS, 1);
+}
 
 static const uint64_t boundary[] = {
     0,
@@ -271,83 +319,6 @@ static uint64_t pick_cmd(enum family f)
     }
 }
 
-/*
- * Compared on 32 bits, whatever the caller's width: Xen's handlers take the
- * number, command and vCPU id as int, so a 64-bit 0x100000001 is vCPU 1.
- */
-static bool ends_or_blocks(uint64_t nr64, uint64_t cmd64, uint64_t a2_64)
-{
-    uint32_t nr = (uint32_t)nr64, cmd = (uint32_t)cmd64, a2 = (uint32_t)a2_64;
-
-    if (nr == __HYPERVISOR_sched_op || nr == 6 /* sched_op_compat */)
-        return cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown || cmd == SCHEDOP_poll ||
-               cmd == 4 /* remote_shutdown */;
-    if (nr == __HYPERVISOR_vcpu_op)
-        return cmd == VCPUOP_down && a2 == 0;
-    return false;
-}
-
-static bool overlaps(uint64_t addr, uint64_t len, uint64_t start, uint64_t end)
-{
-    return addr + len < addr || (addr < end && addr + len > start);
-}
-
-/* Its image but the scratch area, and the scratch pages its GDT and IDT copies are loaded from. */
-static bool own_bytes(uint64_t addr, uint64_t len)
-{
-    uint64_t s = (uintptr_t)scratch, e = s + sizeof(scratch), desc = s + SCRATCH_BYTES / 2;
-
-    return overlaps(addr, len, (uintptr_t)__image_start, s) ||
-           overlaps(addr, len, e, (uintptr_t)__image_end) || overlaps(addr, len, desc, desc + 8192);
-}
-
-/*
- * Whether the call would have the hypervisor write, now and after, into the
- * guest's own image outside its scratch area: a runstate or time area at a
- * virtual address, a vcpu_info or shared-info frame, the memory map's
- * buffer. The address comes from the structure at arg, read as the
- * hypervisor reads it, whatever built it (random words read at a misaligned
- * arg can spell any address: seed 3026's call 23485 made 0x101500, in its
- * code, its runstate area; seed 7045's XENMEM_memory_map made 0x101100, its
- * exception entry, the buffer). Such a write is the guest's own undoing, as
- * Xen allows it, and would measure the guest.
- * a: the command and arguments; the structure is at a[2] for vcpu_op, a[1]
- * for memory_op, whose command is a[0]'s low bits (the rest: where a
- * continuation starts).
- */
-static bool writes_own_image(uint64_t nr64, const uint64_t *a, bool compat)
-{
-    uint32_t nr = (uint32_t)nr64,
-             cmd = nr == __HYPERVISOR_memory_op ? (uint32_t)a[0] & MEMOP_CMD_MASK : (uint32_t)a[0];
-    uint64_t arg = nr == __HYPERVISOR_memory_op ? a[1] : a[2];
-    const volatile uint8_t *p;
-
-    if (compat)
-        arg = (uint32_t)arg;
-    if (arg + 24 < arg || arg + 24 > ram_end) /* not RAM: the hypervisor cannot read it either */
-        return false;
-    p = (const volatile uint8_t *)(uintptr_t)arg;
-    if (nr == __HYPERVISOR_vcpu_op && (cmd == VCPUOP_register_runstate_memory_area ||
-                                       cmd == VCPUOP_register_vcpu_time_memory_area))
-        return own_bytes(compat ? *(const volatile uint32_t *)p : *(const volatile uint64_t *)p,
-                         64);
-    if (nr == __HYPERVISOR_vcpu_op && cmd == VCPUOP_register_vcpu_info)
-        return own_bytes(*(const volatile uint64_t *)p << 12, 4096);
-    if (nr == __HYPERVISOR_memory_op && cmd == XENMEM_add_to_physmap) /* gpfn */
-        return own_bytes(
-            (compat ? *(const volatile uint32_t *)(p + 12) : *(const volatile uint64_t *)(p + 16))
-                << 12,
-            4096);
-    if (nr == __HYPERVISOR_memory_op && cmd == XENMEM_memory_map) { /* nr_entries, buffer */
-        uint32_t n = *(const volatile uint32_t *)p;
-
-        return own_bytes(compat ? *(const volatile uint32_t *)(p + 4)
-                                : *(const volatile uint64_t *)(p + 8),
-                         (uint64_t)(n < memmap_entries ? n : memmap_entries) * 20 /* e820 entry */);
-    }
-    return false;
-}
-
 /* A poll with a timeout 0-2 ms ahead on random ports: it must return. */
 static long sched_poll(bool compat)
 {
@@ -432,18 +403,32 @@ static void one_hypercall(enum family f)
     } else if (f == F_SCHED && (uint32_t)a[0] == 4) {
         ret = remote_shutdown(compat);
     } else {
-        if (ends_or_blocks(nr, a[0], a[1]))
+        struct call_plan plan;
+
+        if (call_ends_or_blocks(nr, a[0], a[1]))
             a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op;
-        if (writes_own_image(nr, a, compat && nr < (1ull << 32)))
-            a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op, kept_off++;
-        if (compat && nr < (1ull << 32))
+        compat = compat && nr < (1ull << 32);
+        if (compat)
+            for (i = 0; i < 5; i++)
+                a[i] = (uint32_t)a[i];
+        if (!own_state_call_safe(compat ? (uint32_t)nr : nr, a, compat, &plan)) {
+            a[0] = SCHEDOP_yield, nr = __HYPERVISOR_sched_op, count(T_KEPT_OFF, 1);
+            own_state_call_safe(nr, a, compat, &plan);
+        }
+        if (compat)
             ret = hypercall32((uint32_t)nr, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],
                               (uint32_t)a[3], (uint32_t)a[4]);
         else
             ret = hypercall64(nr, a[0], a[1], a[2], a[3], a[4]);
+        own_state_call_done(&plan, ret);
+        if (!plan.modeled && ret >= 0) {
+            if (!tally[T_UNMODELED])
+                unmodeled_nr = nr, unmodeled_cmd = a[0], unmodeled_ret = (uint64_t)ret;
+            count(T_UNMODELED, 1);
+        }
     }
-    calls32 += compat;
-    errors[f] += ret < 0;
+    count(T_CALLS32, compat);
+    count(T_ERRORS + f, ret < 0);
 }
 
 static const uint32_t msrs[] = {
@@ -493,7 +478,7 @@ static void one_msr(bool write)
                          : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
                          : "memory");
     }
-    errors[write ? F_MSR_WRITE : F_MSR_READ] += faults() != before;
+    count(T_ERRORS + (write ? F_MSR_WRITE : F_MSR_READ), faults() != before);
 }
 
 /* Port 0xE9 is the domain's console: written only with dots. */
@@ -518,7 +503,7 @@ static void one_port(bool out)
     case 4: __asm__ volatile("inl %%dx, %%eax" : "=a"(v) : "d"(port)); break;
     default: __asm__ volatile("outl %%eax, %%dx" : : "a"(v), "d"(port)); break;
     }
-    errors[out ? F_PORT_OUT : F_PORT_IN] += faults() != before;
+    count(T_ERRORS + (out ? F_PORT_OUT : F_PORT_IN), faults() != before);
 }
 
 static void one_cpuid(void)
@@ -542,7 +527,7 @@ struct __attribute__((packed)) table_ptr {
 static void one_descriptor_change(void)
 {
     struct table_ptr gdt, idt_ptr, copy;
-    uint8_t *g = scratch + SCRATCH_BYTES / 2, *i = g + 4096;
+    uint8_t *g = gdt_copy, *i = idt_copy;
     uint32_t sel = (uint16_t)rand_value();
     uint64_t before = faults();
     unsigned int k;
@@ -577,7 +562,7 @@ static void one_descriptor_change(void)
         }
         break;
     }
-    errors[F_DESC] += faults() != before;
+    count(T_ERRORS + F_DESC, faults() != before);
 }
 
 static void install_hypercall_page(uint64_t gpa)
@@ -589,7 +574,7 @@ static void install_hypercall_page(uint64_t gpa)
                      :
                      : "c"(0x40000000), "a"((uint32_t)gpa), "d"((uint32_t)(gpa >> 32))
                      : "memory");
-    errors[F_HCALL_PAGE] += faults() != before;
+    count(T_ERRORS + F_HCALL_PAGE, faults() != before);
 }
 
 /* Garbage over the page, then the MSR at a random place, then the page again (xen_setup's MSR). */
@@ -602,7 +587,14 @@ static void one_hypercall_page_rewrite(void)
     switch (below(4)) {
     case 0: install_hypercall_page((uintptr_t)scratch + (below(SCRATCH_BYTES / 4096) << 12)); break;
     case 1: install_hypercall_page(OUTSIDE_RAM + (below(256) << 12)); break;
-    case 2: install_hypercall_page(rand_value()); break;
+    case 2: {
+        uint64_t v = rand_value();
+
+        /* The hypervisor writes a page-aligned address's page: not over its own state. */
+        install_hypercall_page(own_state_writable(v & ~0xFFFull, 4096) ? v
+                                                                     : (uintptr_t)own_hypercall_page);
+        break;
+    }
     default: install_hypercall_page((uintptr_t)own_hypercall_page + below(4096)); break;
     }
     install_hypercall_page((uintptr_t)own_hypercall_page);
@@ -612,7 +604,7 @@ static void one_call(void)
 {
     enum family f = (enum family)below(F_COUNT);
 
-    calls[f]++;
+    count(T_CALLS + f, 1);
     if (f <= F_UNKNOWN)
         one_hypercall(f);
     else if (f == F_MSR_READ || f == F_MSR_WRITE)
@@ -637,9 +629,9 @@ static void summary_families(const char *what, unsigned int from, unsigned int t
         guest_puts(" ");
         guest_puts(family_name[f]);
         guest_puts(" ");
-        guest_put_dec(calls[f]);
+        guest_put_dec(tally[T_CALLS + f]);
         guest_puts("/");
-        guest_put_dec(errors[f]);
+        guest_put_dec(tally[T_ERRORS + f]);
     }
     guest_puts("\n");
 }
@@ -651,17 +643,65 @@ static void summary(uint64_t seed, uint64_t n)
     guest_puts(": ");
     guest_put_dec(n);
     guest_puts(" calls, ");
-    guest_put_dec(calls32);
+    guest_put_dec(tally[T_CALLS32]);
     guest_puts(" hypercalls from 32-bit code, ");
-    guest_put_dec(other_count);
+    guest_put_dec(tally[T_UPCALLS]);
     guest_puts(" upcalls, ");
-    guest_put_dec(kept_off);
-    guest_puts(" kept off its own image\n");
+    guest_put_dec(tally[T_KEPT_OFF]);
+    guest_puts(" kept off its own state\n");
     summary_families("hypercalls/errors:", F_MEMORY, F_MSR_READ);
     summary_families("instructions/faults:", F_MSR_READ, F_COUNT);
     guest_puts("campaign: seed ");
     guest_put_dec(seed);
+    if (tally[T_UNMODELED]) {
+        /* Served, so it may have written where the model cannot tell: own_state.c must learn it. */
+        guest_puts(": FAIL: ");
+        guest_put_dec(tally[T_UNMODELED]);
+        guest_puts(" calls its model does not know did not fail (first: hypercall ");
+        guest_put_hex(unmodeled_nr);
+        guest_puts(", command ");
+        guest_put_hex(unmodeled_cmd);
+        guest_puts(", returned ");
+        guest_put_hex(unmodeled_ret);
+        guest_puts(")\n");
+        return;
+    }
     guest_puts(": PASS\n");
+}
+
+static uint64_t code_sum(void)
+{
+    const uint64_t *p = (const uint64_t *)__image_start, *end = (const uint64_t *)__text_end;
+    uint64_t sum = 0;
+
+    for (; p < end; p++)
+        sum = (sum << 7 | sum >> 57) ^ *p;
+    return sum;
+}
+
+/* Its code and counters as they were: else a write it did not ask for, after call done. */
+static bool intact(uint64_t code, uint64_t done)
+{
+    const char *what = code_sum() != code ? "its code" : !tally_intact() ? "its counters" : 0;
+
+    if (!what)
+        return true;
+    guest_puts("\ncampaign: FAIL: ");
+    guest_puts(what);
+    guest_puts(" changed between calls ");
+    guest_put_dec(done > CHECK_EVERY ? done - CHECK_EVERY : 0);
+    guest_puts(" and ");
+    guest_put_dec(done);
+    guest_puts("\n");
+    return false;
+}
+
+/* The console ring's frame (HVM_PARAM_CONSOLE_PFN), which the hypervisor writes by itself. */
+static uint64_t console_gfn(void)
+{
+    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+
+    return hypercall64(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p, 0, 0, 0) ? 0 : p.value;
 }
 
 /* Its domain id from Xen's CPUID leaf 4, if the hypervisor gives it. */
@@ -713,7 +753,7 @@ void guest_main(const struct hvm_start_info *si)
 {
     uint64_t seed = guest_cmdline_u64(si, "seed", 1), n = guest_cmdline_u64(si, "calls", 20000);
     bool outside = guest_cmdline_has(si, "end=outside");
-    uint64_t i;
+    uint64_t i, code;
 
     if (!xen_setup())
         return;
@@ -734,15 +774,23 @@ void guest_main(const struct hvm_start_info *si)
         return;
     }
     ram_end = find_ram_end(si);
-    memmap_entries = si->version >= 1 ? si->memmap_entries : 0;
     own_domid = find_own_domid();
+    own_state_init(si, own_domid, (uintptr_t)__image_start, (uintptr_t)__image_end,
+                   (uintptr_t)scratch, sizeof(scratch), (uintptr_t)xen_shared_info(), console_gfn());
     rng = seed * 0x9E3779B97F4A7C15ull + 1;
     install_hypercall_page((uintptr_t)own_hypercall_page);
     guest_puts("campaign: seed ");
     guest_put_dec(seed);
     guest_puts(": start\n");
-    for (i = 0; i < n; i++)
+    tally_start();
+    code = code_sum();
+    for (i = 0; i < n; i++) {
         one_call();
+        if (((i + 1) % CHECK_EVERY == 0 || i + 1 == n) && !intact(code, i + 1)) {
+            xen_power_off();
+            return;
+        }
+    }
     summary(seed, n); /* through the library's hypercall page, which no call rewrote */
     if (outside) {
         uint64_t room = ram_end < OUTSIDE_RAM ? OUTSIDE_RAM - ram_end : 1;

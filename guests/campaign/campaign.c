@@ -69,7 +69,8 @@ extern char __image_start[], __text_end[], __image_end[];
 /* The scratch area: the one part of its image the hypervisor may write. */
 static uint8_t scratch[SCRATCH_BYTES + GUARD_BYTES] __attribute__((aligned(4096)));
 static uint8_t own_hypercall_page[4096] __attribute__((aligned(4096)));
-static uint8_t gdt_copy[4096] __attribute__((aligned(4096))), idt_copy[4096] __attribute__((aligned(4096)));
+static uint8_t gdt_copy[4096] __attribute__((aligned(4096))),
+    idt_copy[4096] __attribute__((aligned(4096)));
 static uint64_t rng;
 static uint64_t ram_end;
 static uint16_t own_domid = 0x7FF0; /* DOMID_SELF until CPUID says */
@@ -595,8 +596,8 @@ static void one_hypercall_page_rewrite(void)
         uint64_t v = rand_value();
 
         /* The hypervisor writes a page-aligned address's page: not over its own state. */
-        install_hypercall_page(own_state_writable(v & ~0xFFFull, 4096) ? v
-                                                                     : (uintptr_t)own_hypercall_page);
+        install_hypercall_page(
+            own_state_writable(v & ~0xFFFull, 4096) ? v : (uintptr_t)own_hypercall_page);
         break;
     }
     default: install_hypercall_page((uintptr_t)own_hypercall_page + below(4096)); break;
@@ -780,7 +781,8 @@ void guest_main(const struct hvm_start_info *si)
     ram_end = find_ram_end(si);
     own_domid = find_own_domid();
     own_state_init(si, own_domid, (uintptr_t)__image_start, (uintptr_t)__image_end,
-                   (uintptr_t)scratch, sizeof(scratch), (uintptr_t)xen_shared_info(), console_gfn());
+                   (uintptr_t)scratch, sizeof(scratch), (uintptr_t)xen_shared_info(),
+                   console_gfn());
     rng = seed * 0x9E3779B97F4A7C15ull + 1;
     install_hypercall_page((uintptr_t)own_hypercall_page);
     guest_puts("campaign: seed ");

@@ -15,9 +15,9 @@ struct hvm_start_info;
 
 /* What to record once a call is made (own_state_call_done()). */
 struct call_plan {
-    bool modeled;         /* the model knows the call (else it must fail) */
-    bool registers;       /* [start, end) is an area the hypervisor writes if it returns 0 */
-    unsigned int kind;    /* which area (own_state.c) */
+    bool modeled;      /* the model knows the call (else it must fail) */
+    bool registers;    /* [start, end) is an area the hypervisor writes if it returns 0 */
+    unsigned int kind; /* which area (own_state.c) */
     uint64_t start, end;
     int64_t first_extent; /* decrease_reservation's first extent, else -1 */
 };

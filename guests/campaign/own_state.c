@@ -48,17 +48,17 @@
 #define MAX_MEM      32
 #define E820_ENTRY   20 /* XENMEM_memory_map's entries */
 /* The hypervisor's bounds: a multicall's entries, an extent's order, a console read's chunk. */
-#define MULTICALL_MAX     64
-#define MEMOP_MAX_ORDER   9
-#define CONSOLE_READ_MAX  256
-#define XEN_BUILD_ID_MAX  (4 + 64) /* struct xen_build_id: uint32_t len, then a hash's bytes */
-#define XEN_COMMANDLINE   1024     /* xen_commandline_t */
-#define VCPUOP_get_physid 12       /* Xen's; writes a struct vcpu_get_physid (8 bytes) */
-#define SCHEDOP_LAST      7        /* SCHEDOP_pin_override: none of them writes guest memory */
-#define EVTCHNOP_reset_cont 14     /* Xen's last event-channel command */
-#define EVTCHN_BIND_PIRQ_BYTES 12  /* struct evtchn_bind_pirq: pirq, flags, port (OUT) */
-#define XENMAPSPACE_gmfn       2   /* Xen's: frame idx moved to gpfn */
-#define XENMAPSPACE_gmfn_range 3   /* Xen's: size frames from idx */
+#define MULTICALL_MAX          64
+#define MEMOP_MAX_ORDER        9
+#define CONSOLE_READ_MAX       256
+#define XEN_BUILD_ID_MAX       (4 + 64) /* struct xen_build_id: uint32_t len, then a hash's bytes */
+#define XEN_COMMANDLINE        1024     /* xen_commandline_t */
+#define VCPUOP_get_physid      12       /* Xen's; writes a struct vcpu_get_physid (8 bytes) */
+#define SCHEDOP_LAST           7        /* SCHEDOP_pin_override: none of them writes guest memory */
+#define EVTCHNOP_reset_cont    14       /* Xen's last event-channel command */
+#define EVTCHN_BIND_PIRQ_BYTES 12       /* struct evtchn_bind_pirq: pirq, flags, port (OUT) */
+#define XENMAPSPACE_gmfn       2        /* Xen's: frame idx moved to gpfn */
+#define XENMAPSPACE_gmfn_range 3        /* Xen's: size frames from idx */
 /* Extents one decrease_reservation may name before the guest stops telling (keeps it off). */
 #define RELEASE_SCAN_MAX 1024
 #define MAX_EFFECTS      512
@@ -68,14 +68,20 @@ struct range {
 };
 
 /* The areas the hypervisor writes by itself, once registered (struct call_plan's kind). */
-enum area_kind { AREA_SHARED_INFO, AREA_CONSOLE, AREA_RUNSTATE, AREA_TIME, AREA_ONCE };
+enum area_kind {
+    AREA_SHARED_INFO,
+    AREA_CONSOLE,
+    AREA_RUNSTATE,
+    AREA_TIME,
+    AREA_ONCE
+};
 #define MAX_AREAS 16
 
 static struct range mem[MAX_MEM], ram[MAX_MEM], image, work;
 static unsigned int nr_mem, nr_ram;
-static uint64_t mem_top;         /* the end of the highest memory-map range below IDENTITY_END */
-static uint32_t memmap_entries;  /* what XENMEM_memory_map writes at most */
-static uint16_t own_domid;       /* the only domain besides DOMID_SELF it may name */
+static uint64_t mem_top;        /* the end of the highest memory-map range below IDENTITY_END */
+static uint32_t memmap_entries; /* what XENMEM_memory_map writes at most */
+static uint16_t own_domid;      /* the only domain besides DOMID_SELF it may name */
 static uint8_t released[IDENTITY_END >> PAGE_SHIFT >> 3]; /* frames it may have given back */
 static struct area {
     enum area_kind kind;
@@ -160,7 +166,11 @@ static bool in_area(uint64_t addr, uint64_t len)
     return false;
 }
 
-enum peek { PEEK_OK, PEEK_FAULT, PEEK_UNSURE };
+enum peek {
+    PEEK_OK,
+    PEEK_FAULT,
+    PEEK_UNSURE
+};
 
 /*
  * Reads len bytes at guest address addr as the hypervisor will: PEEK_FAULT
@@ -215,8 +225,7 @@ static bool write_ok(uint64_t addr, uint64_t len)
 /* Frames given back: none of the image, the scratch area included (the guest uses it). */
 static bool release_ok(uint64_t addr, uint64_t len)
 {
-    return add_effect(writes, &nr_writes, addr, len, true) &&
-           !overlaps(addr, len, image);
+    return add_effect(writes, &nr_writes, addr, len, true) && !overlaps(addr, len, image);
 }
 
 /*
@@ -260,7 +269,7 @@ static uint64_t field(const uint8_t *p, unsigned int width)
  */
 static bool decrease_reservation_ok(uint64_t start, uint64_t arg, bool compat)
 {
-    uint8_t r[sizeof(struct xen_memory_reservation)];
+    uint8_t r[sizeof(struct xen_memory_reservation)] __attribute__((aligned(8)));
     uint64_t list, n, i, seen = 0;
     unsigned int order, width = compat ? 4 : 8;
     unsigned int first = nr_writes;
@@ -308,7 +317,7 @@ static bool decrease_reservation_ok(uint64_t start, uint64_t arg, bool compat)
 static bool memory_op_ok(const uint64_t *a, bool compat, struct call_plan *plan)
 {
     uint32_t op = (uint32_t)a[0] & MEMOP_CMD_MASK;
-    uint8_t s[sizeof(struct xen_add_to_physmap)];
+    uint8_t s[sizeof(struct xen_add_to_physmap)] __attribute__((aligned(8)));
     unsigned int width = compat ? 4 : 8;
 
     switch (op) {
@@ -343,7 +352,7 @@ static bool memory_op_ok(const uint64_t *a, bool compat, struct call_plan *plan)
     }
     case XENMEM_memory_map: {
         /* Its entries (as many as it has room for, at most the map's) to buffer, then the count. */
-        uint8_t m[sizeof(struct xen_memory_map)];
+        uint8_t m[sizeof(struct xen_memory_map)] __attribute__((aligned(8)));
         uint32_t n;
 
         switch (peek(a[1], compat ? sizeof(struct compat_memory_map) : sizeof(m), m)) {
@@ -474,8 +483,9 @@ static bool op_ok(uint64_t nr, const uint64_t *a, bool compat, struct call_plan 
     plan->modeled = true;
     switch (nr) {
     case __HYPERVISOR_memory_op: return memory_op_ok(a, compat, plan);
-    case __HYPERVISOR_multicall: return entry ? true /* refused inside one */
-                                              : multicall_ok(a[0], a[1], compat, plan);
+    case __HYPERVISOR_multicall:
+        return entry ? true /* refused inside one */
+                     : multicall_ok(a[0], a[1], compat, plan);
     case __HYPERVISOR_xen_version: return xen_version_ok(a, plan);
     case __HYPERVISOR_console_io:
         if ((uint32_t)a[0] == CONSOLEIO_read)
@@ -616,7 +626,9 @@ void own_state_init(const struct hvm_start_info *si, uint16_t domid, uint64_t im
         if (r.end > mem_top)
             mem_top = r.end;
     }
-    areas[nr_areas++] = (struct area){ AREA_SHARED_INFO, { shared_info, shared_info + PAGE_BYTES } };
-    areas[nr_areas++] = (struct area){ AREA_CONSOLE,
-                                       { console_gfn << PAGE_SHIFT, (console_gfn + 1) << PAGE_SHIFT } };
+    areas[nr_areas++] =
+        (struct area){ AREA_SHARED_INFO, { shared_info, shared_info + PAGE_BYTES } };
+    areas[nr_areas++] =
+        (struct area){ AREA_CONSOLE,
+                       { console_gfn << PAGE_SHIFT, (console_gfn + 1) << PAGE_SHIFT } };
 }

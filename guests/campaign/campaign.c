@@ -19,15 +19,15 @@
  * but the scratch area: code, stack, page tables, counters), now or later,
  * or give back any frame of its image, as Xen lets a guest ask, is made a
  * yield: it would measure the guest (own_state.c works each call out as the
- * hypervisor will read it, multicall entries included). A call that model
- * does not know must fail; every 1024 calls, and at the end, its code and
- * counters are checked unchanged (a write it did not ask for, or one its
- * model missed, says FAIL).
+ * hypervisor will read it, multicall entries included). A call the model
+ * does not know must fail (else the summary says FAIL); every 1024 calls,
+ * and at the end, its code and counters are checked unchanged (a write it
+ * did not ask for, or one its model missed, says FAIL).
  * Exceptions are counted and skipped (lib/trap-entry.S). Calls that legitimately end
  * the domain are not made (SCHEDOP_shutdown, SCHEDOP_remote_shutdown of
  * itself, VCPUOP_down of vCPU 0) and none that block without end
- * (SCHEDOP_block, SCHEDOP_poll without a timeout); SCHEDOP_remote_shutdown
- * is made on other domains.
+ * (SCHEDOP_block, SCHEDOP_poll without a timeout), nor as a multicall's
+ * entries; SCHEDOP_remote_shutdown is made on other domains.
  * Then it prints a summary, the calls made per family and how many failed (a
  * negative return, or an exception), ending in "campaign: seed S: PASS",
  * and, by end=:

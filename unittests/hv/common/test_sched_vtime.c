@@ -21,6 +21,7 @@ struct sim {
     struct vtime_entity e[4];
     uint64_t ran[4]; /* ns each entity ran */
     uint64_t now, idle;
+    uint64_t late; /* how late every timer fires (a loaded host), 0 by default */
     unsigned int n;
 };
 
@@ -41,7 +42,8 @@ static unsigned int index_of(struct sim *s, struct vtime_entity *e)
 
 /*
  * Runs the CPU until s->now reaches end: every entity is always runnable
- * and runs whole slices, extended while vtime_slice_end allows.
+ * and runs whole slices, extended while vtime_slice_end allows; each slice
+ * and each wait for a refill ends s->late after it should.
  */
 static void run_busy(struct sim *s, uint64_t end)
 {
@@ -51,11 +53,12 @@ static void run_busy(struct sim *s, uint64_t end)
 
         if (!e) {
             assert_true(slice > 0); /* only a cap parks a runnable entity */
-            s->idle += slice;
-            s->now += slice;
+            s->idle += slice + s->late;
+            s->now += slice + s->late;
             continue;
         }
         for (;;) {
+            slice += s->late;
             s->now += slice;
             s->ran[index_of(s, e)] += slice;
             vtime_charge(e, slice, s->now);
@@ -66,13 +69,20 @@ static void run_busy(struct sim *s, uint64_t end)
     }
 }
 
-/* Entity 0 capped at percent, then 3 s of busy running. */
-static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights, unsigned int percent)
+/* Entity 0 capped at percent, then 3 s of busy running, every timer late by late. */
+static void run_capped_late(struct sim *s, unsigned int n, const uint32_t *weights,
+                            unsigned int percent, uint64_t late)
 {
     sim_init(s, n, weights);
+    s->late = late;
     vtime_budget_init(&s->cap, percent, 0);
     s->e[0].budget = &s->cap;
     run_busy(s, 3000 * MS);
+}
+
+static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights, unsigned int percent)
+{
+    run_capped_late(s, n, weights, percent, 0);
 }
 
 static void assert_share(uint64_t ran, uint64_t total, unsigned int permille, unsigned int tol)
@@ -203,6 +213,46 @@ static void test_cap_overrun_is_debt(void **state)
     assert_int_equal(slice, 5 * MS); /* 15 ms budget less 10 ms debt */
 }
 
+/*
+ * Timers late by more than a period (a loaded host) do not lift a cap: the
+ * overrun is debt, paid off by every period that passed before the refill
+ * was seen, not forgiven for coming late.
+ */
+static void test_cap_late_timers(void **state)
+{
+    static const uint32_t w[1] = { 256 };
+    struct sim s;
+
+    (void)state;
+    run_capped_late(&s, 1, w, 25, 35 * MS);
+    assert_share(s.ran[0], s.now, 250, 20);
+}
+
+/* Debt outlives a refill seen periods late: only the periods passed pay it off. */
+static void test_cap_debt_after_late_refill(void **state)
+{
+    struct vtime_queue q = { 0 };
+    struct vtime_budget b;
+    struct vtime_entity e;
+    uint64_t slice;
+
+    (void)state;
+    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
+    vtime_entity_init(&e, &q, 256, &b);
+    vtime_enqueue(&q, &e, true);
+    assert_ptr_equal(vtime_pick(&q, 0, &slice), &e);
+    /* 0..100 ms: 15 ms over the first period's budget, 70 ms in periods 2-4 (45 ms budget). */
+    vtime_charge(&e, 100 * MS, 100 * MS);
+    assert_int_equal(b.left_ns, -(int64_t)(55 * MS));
+    assert_true(vtime_slice_end(&q, &e, 100 * MS, &slice));
+    vtime_enqueue(&q, &e, false);
+    /* Seen at 185 ms: periods 5-7 began (at 120, 150, 180), 45 ms less debt, 10 ms left. */
+    assert_null(vtime_pick(&q, 185 * MS, &slice));
+    assert_int_equal(slice, 25 * MS); /* parked until 210 ms */
+    assert_ptr_equal(vtime_pick(&q, 210 * MS, &slice), &e);
+    assert_int_equal(slice, 5 * MS);
+}
+
 /* A run across the end of a period is charged to each period for its part. */
 static void test_cap_run_across_periods(void **state)
 {
@@ -310,6 +360,8 @@ int main(void)
         cmocka_unit_test(test_cap_with_others),
         cmocka_unit_test(test_cap_overrun_is_debt),
         cmocka_unit_test(test_cap_run_across_periods),
+        cmocka_unit_test(test_cap_late_timers),
+        cmocka_unit_test(test_cap_debt_after_late_refill),
         cmocka_unit_test(test_wake_credit_bounded),
         cmocka_unit_test(test_wake_never_moves_back),
         cmocka_unit_test(test_yield_goes_last),

@@ -190,26 +190,37 @@ static void test_cap_with_others(void **state)
     assert_share(s.ran[0], s.now, 500, 10);
 }
 
+/* One entity alone on a CPU, capped at 50%: 15 ms of every 30, the first period from 0. */
+struct half_capped {
+    struct vtime_queue q;
+    struct vtime_budget b;
+    struct vtime_entity e;
+};
+
+static void half_capped_init(struct half_capped *c)
+{
+    memset(c, 0, sizeof(*c));
+    vtime_budget_init(&c->b, 50, 0);
+    vtime_entity_init(&c->e, &c->q, 256, &c->b);
+    vtime_enqueue(&c->q, &c->e, true);
+}
+
 /* Overrun (a late timer) is debt: the next period's budget is smaller by as much. */
 static void test_cap_overrun_is_debt(void **state)
 {
-    struct vtime_queue q = { 0 };
-    struct vtime_budget b;
-    struct vtime_entity e;
+    struct half_capped c;
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
-    vtime_entity_init(&e, &q, 256, &b);
-    vtime_enqueue(&q, &e, true);
-    assert_ptr_equal(vtime_pick(&q, 0, &slice), &e);
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 0, &slice), &c.e);
     assert_int_equal(slice, VTIME_SLICE_NS);
-    vtime_charge(&e, 25 * MS, 25 * MS); /* 10 ms over budget */
-    assert_true(vtime_slice_end(&q, &e, 25 * MS, &slice));
-    vtime_enqueue(&q, &e, false);
-    assert_null(vtime_pick(&q, 25 * MS, &slice));
+    vtime_charge(&c.e, 25 * MS, 25 * MS); /* 10 ms over budget */
+    assert_true(vtime_slice_end(&c.q, &c.e, 25 * MS, &slice));
+    vtime_enqueue(&c.q, &c.e, false);
+    assert_null(vtime_pick(&c.q, 25 * MS, &slice));
     assert_int_equal(slice, 5 * MS); /* parked until the period ends */
-    assert_ptr_equal(vtime_pick(&q, 30 * MS, &slice), &e);
+    assert_ptr_equal(vtime_pick(&c.q, 30 * MS, &slice), &c.e);
     assert_int_equal(slice, 5 * MS); /* 15 ms budget less 10 ms debt */
 }
 
@@ -231,48 +242,40 @@ static void test_cap_late_timers(void **state)
 /* Debt outlives a refill seen periods late: only the periods passed pay it off. */
 static void test_cap_debt_after_late_refill(void **state)
 {
-    struct vtime_queue q = { 0 };
-    struct vtime_budget b;
-    struct vtime_entity e;
+    struct half_capped c;
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
-    vtime_entity_init(&e, &q, 256, &b);
-    vtime_enqueue(&q, &e, true);
-    assert_ptr_equal(vtime_pick(&q, 0, &slice), &e);
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 0, &slice), &c.e);
     /* 0..100 ms: 15 ms over the first period's budget, 70 ms in periods 2-4 (45 ms budget). */
-    vtime_charge(&e, 100 * MS, 100 * MS);
-    assert_int_equal(b.left_ns, -(int64_t)(55 * MS));
-    assert_true(vtime_slice_end(&q, &e, 100 * MS, &slice));
-    vtime_enqueue(&q, &e, false);
+    vtime_charge(&c.e, 100 * MS, 100 * MS);
+    assert_int_equal(c.b.left_ns, -(int64_t)(55 * MS));
+    assert_true(vtime_slice_end(&c.q, &c.e, 100 * MS, &slice));
+    vtime_enqueue(&c.q, &c.e, false);
     /* Seen at 185 ms: periods 5-7 began (at 120, 150, 180), 45 ms less debt, 10 ms left. */
-    assert_null(vtime_pick(&q, 185 * MS, &slice));
+    assert_null(vtime_pick(&c.q, 185 * MS, &slice));
     assert_int_equal(slice, 25 * MS); /* parked until 210 ms */
-    assert_ptr_equal(vtime_pick(&q, 210 * MS, &slice), &e);
+    assert_ptr_equal(vtime_pick(&c.q, 210 * MS, &slice), &c.e);
     assert_int_equal(slice, 5 * MS);
 }
 
 /* A run across the end of a period is charged to each period for its part. */
 static void test_cap_run_across_periods(void **state)
 {
-    struct vtime_queue q = { 0 };
-    struct vtime_budget b;
-    struct vtime_entity e;
+    struct half_capped c;
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
-    vtime_entity_init(&e, &q, 256, &b);
-    vtime_enqueue(&q, &e, true);
-    assert_ptr_equal(vtime_pick(&q, 20 * MS, &slice), &e);
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 20 * MS, &slice), &c.e);
     assert_int_equal(slice, VTIME_SLICE_NS);
     /* 20..34 ms: 10 ms of the first period (within its budget), 4 ms of the second. */
-    vtime_charge(&e, 14 * MS, 34 * MS);
-    assert_false(vtime_slice_end(&q, &e, 34 * MS, &slice));
+    vtime_charge(&c.e, 14 * MS, 34 * MS);
+    assert_false(vtime_slice_end(&c.q, &c.e, 34 * MS, &slice));
     assert_int_equal(slice, VTIME_SLICE_NS);
-    assert_int_equal(b.left_ns, 11 * MS);
-    assert_int_equal(b.period_end, 60 * MS);
+    assert_int_equal(c.b.left_ns, 11 * MS);
+    assert_int_equal(c.b.period_end, 60 * MS);
 }
 
 /*

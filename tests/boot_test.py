@@ -25,7 +25,7 @@ import time
 DIRECTIVES = {
     "tree", "bootargs", "esp-remove", "esp-write", "esp-copy", "esp-dtb", "smp", "mem",
     "timeout", "expect", "expect-count", "expect-order", "expect-range", "forbid", "stop-on",
-    "exit", "send-after", "prepare", "boot", "bochs-cpu",
+    "exit", "send-after", "prepare", "boot", "bochs-cpu", "qemu-args",
 }
 BOCHS_EXIT_LINE = re.compile(r"tessera: exit status (\d+) via debug-exit")
 
@@ -44,7 +44,7 @@ def parse_case(path):
             "esp-remove": [], "esp-write": [], "esp-copy": [], "send-after": [], "esp-dtb": None, "bootargs": "",
             "prepare": [],
             "smp": "1", "mem": "512M", "timeout": "120", "exit": None, "tree": None,
-            "boot": "uefi", "bochs-cpu": []}
+            "boot": "uefi", "bochs-cpu": [], "qemu-args": []}
     with open(path, encoding="utf-8") as f:
         for lineno, raw in enumerate(f, 1):
             line = raw.rstrip("\n")
@@ -87,6 +87,8 @@ def parse_case(path):
                 case[key].append((dest, text))
             elif key == "bootargs":
                 case[key] = (case[key] + " " + value).strip()
+            elif key == "qemu-args":
+                case[key] += value.split()
             else:
                 case[key] = value
     if not case["tree"]:
@@ -177,7 +179,8 @@ def boot_command(case, args, esp, iso):
                 "--timeout", case["timeout"]] + (["--input"] if case["send-after"] else [])
     disk = ["--cdrom", iso] if iso else [esp]
     return [os.path.join(args.source_dir, "scripts", "qemu-boot"), *disk,
-            "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]]
+            "--smp", case["smp"], "--mem", case["mem"], "--timeout", case["timeout"]] + \
+        (["--", *case["qemu-args"]] if case["qemu-args"] else [])
 
 
 def boot(case, args, esp, iso, log_path):

@@ -506,10 +506,21 @@ static long evtchn_op(unsigned int cmd, void *arg)
 }
 
 /* Blocks (sched_op block, interrupts on) until port has fired once more. */
-static void wait_port(unsigned int port, uint32_t before)
+/*
+ * Sleeps until port has had `until` events, interrupts on at the end. The
+ * count is read with interrupts off and `sti; hlt` sleeps (STI's shadow
+ * keeps the upcall out until the HLT): an upcall that comes after the read
+ * stays pending and ends the HLT at once, as Linux's safe_halt. Read with
+ * interrupts on, an upcall taken between the read and a SCHEDOP_block was
+ * slept through (Xen's SCHEDOP_block too sees only events not yet taken):
+ * ping and pong then each waited for the other until the test timed out.
+ */
+static void wait_hits(unsigned int port, uint32_t until)
 {
-    while (port_hits[port] == before)
-        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    __asm__ volatile("cli" : : : "memory");
+    while (port_hits[port] < until)
+        __asm__ volatile("sti; hlt; cli" : : : "memory");
+    __asm__ volatile("sti" : : : "memory");
 }
 
 static void check_events(void)
@@ -583,7 +594,7 @@ static void check_events(void)
         } while (rc == -62);
         check(rc == 0, "singleshot timer set");
         if (rc == 0)
-            wait_port(tp, hits);
+            wait_hits(tp, hits + 1);
         late_ok &= system_time_ns() >= ss.timeout_abs_ns;
     }
     check(late_ok,
@@ -598,8 +609,7 @@ static void check_events(void)
     t0 = system_time_ns();
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uintptr_t)&per) == 0,
           "periodic timer 1 ms");
-    while (port_hits[tp] < hits + 10)
-        hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    wait_hits(tp, hits + 10);
     t1 = system_time_ns();
     check(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0 &&
               t1 - t0 >= 9000000,
@@ -1284,7 +1294,7 @@ static void run_virq_debug(void)
     }
     __asm__ volatile("sti");
     say("virq-debug: waiting for VIRQ_DEBUG");
-    wait_port(virq.port, 0);
+    wait_hits(virq.port, 1);
     say("virq-debug: VIRQ_DEBUG arrived: PASS");
     shutdown(SHUTDOWN_poweroff);
 }
@@ -1328,8 +1338,7 @@ static void run_ping_pong(const struct hvm_start_info *si, bool ping)
                 t0 = system_time_ns(); /* round 0 includes the peer's start-up */
             evtchn_op(EVTCHNOP_send, &p);
         }
-        while (port_hits[port] < i + 1)
-            hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+        wait_hits(port, i + 1);
         if (!ping)
             evtchn_op(EVTCHNOP_send, &p);
     }

@@ -86,4 +86,33 @@ struct pv_saved_regs {
     uint64_t r15, r14, r13, r12, r10, r9, r8, rbp, rdi, rsi, rdx, rbx, rax;
 };
 
+/*
+ * Probes (pv-boot, pv-priv; lib/pv-probe.c). PV_PROBE(insn) runs one
+ * instruction (asm text) with the resume point set after it: whether it
+ * faults or not, execution goes on at its label 1. R11 is its scratch
+ * register (RCX and R11 are the frame's, which a fault's iret restores).
+ * The guest's exception handlers are pv_entry_point name, pv_probe_trap,
+ * vector (include/pv-entry.S.h): each records the exception (count, vector,
+ * error code, RIP) and resumes at pv_probe_resume.
+ */
+#define PV_PROBE(insn)                      \
+    "lea 1f(%%rip), %%r11\n\t"              \
+    "mov %%r11, pv_probe_resume(%%rip)\n\t" \
+    "lea 0f(%%rip), %%r11\n\t"              \
+    "mov %%r11, pv_probe_rip(%%rip)\n\t"    \
+    "0: " insn "\n\t"                       \
+    "1:\n\t"
+
+/* The last exception's, and how many there were. */
+extern volatile unsigned int pv_trap_count, pv_trap_vector;
+extern volatile uint64_t pv_trap_error, pv_trap_rip;
+/* Where the probe resumes, and where its instruction is (the RIP if it faults). */
+extern uint64_t pv_probe_resume, pv_probe_rip;
+
+void pv_probe_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector);
+/* The probe just run took exactly one exception vector with that error code, RIP at it. */
+void pv_check_fault(const char *what, unsigned int before, unsigned int vector, uint64_t error);
+/* No exception since pv_trap_count was before. */
+void pv_check_no_fault(const char *what, unsigned int before);
+
 #endif

@@ -45,14 +45,7 @@
 #define CR4_OSXSAVE  (1ull << 18)
 #define CR4_SMEP     (1ull << 20)
 
-void pv_boot_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector);
 void trap_ud(void), trap_gp(void), trap_pf(void);
-
-extern uint64_t trap_resume;
-
-static volatile unsigned int trap_count, trap_vector;
-static volatile uint64_t trap_error, trap_rip;
-uint64_t probe_rip;
 
 static uint64_t l1[512] __attribute__((aligned(4096)));
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
@@ -63,40 +56,6 @@ static uint64_t gdt[512] __attribute__((aligned(4096)));
 static uint8_t gdt_stack[4096] __attribute__((aligned(16)));
 static volatile uint16_t cs_entered, cs_after;
 static volatile unsigned int iretq_faults;
-
-/* Every handler (entry.S): the frame recorded, resumed at trap_resume (after the probe). */
-void pv_boot_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector)
-{
-    (void)regs;
-    trap_vector = vector;
-    trap_error = pv_vector_has_error(vector) ? frame[-1] : 0;
-    trap_rip = frame[0];
-    trap_count++;
-    frame[0] = trap_resume;
-}
-
-/* Runs one instruction with the trap resume point after it (as pv-priv's PROBE). */
-#define PROBE(insn)                     \
-    "lea 1f(%%rip), %%r11\n\t"          \
-    "mov %%r11, trap_resume(%%rip)\n\t" \
-    "lea 0f(%%rip), %%r11\n\t"          \
-    "mov %%r11, probe_rip(%%rip)\n\t"   \
-    "0: " insn "\n\t"                   \
-    "1:\n\t"
-
-/* The probe just run took exactly one exception vector with that error code, RIP at it. */
-static void check_fault(const char *what, unsigned int before, unsigned int vector, uint64_t error)
-{
-    bool ok = trap_count == before + 1 && trap_vector == vector && trap_error == error &&
-              trap_rip == probe_rip;
-
-    pv_check(what, ok, trap_count == before + 1 ? trap_vector << 16 | trap_error : 0xDEAD0000u);
-}
-
-static void check_no_fault(const char *what, unsigned int before)
-{
-    pv_check(what, trap_count == before, trap_vector << 16 | trap_error);
-}
 
 static long mmu_update1(uint64_t ptr, uint64_t val)
 {
@@ -257,10 +216,10 @@ static void run_user_bit(const struct start_info *si)
     pv_check("a hypercall argument behind a supervisor entry", rc == 0, (uint64_t)rc);
     pv_check("the hypercall wrote it", ((struct xen_feature_info *)page_a)->submap != 0, page_a[4]);
     pv_check("the L1 entry has no _PAGE_USER yet", !(l1[0] & PTE_USER), l1[0]);
-    before = trap_count;
+    before = pv_trap_count;
     *(volatile uint8_t *)&page_a[8] = 0x77;
     seen = va[1];
-    check_no_fault("the kernel reads through it (no #PF for its handler)", before);
+    pv_check_no_fault("the kernel reads through it (no #PF for its handler)", before);
     pv_check("and reads page_a", (seen & 0xFF) == 0x77, seen);
     pv_check("the L1 entry got _PAGE_USER",
              l1[0] == (pv_frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER), l1[0]);
@@ -276,15 +235,15 @@ static void run_ptwr(void)
     guest_puts("pv-boot: writes to a pinned page table mapped read-only\n");
     rc = mmuext2(MMUEXT_PIN_L1_TABLE, pv_frame_of(l1), 0);
     pv_check("pin l1", rc == 0, (uint64_t)rc);
-    before = trap_count;
+    before = pv_trap_count;
     seen = *(volatile uint64_t *)alias;
-    check_no_fault("read through the alias", before);
+    pv_check_no_fault("read through the alias", before);
     pv_check("the alias shows l1", seen == l1[0], seen);
     /* xchg of entry 0 (Linux's ptep_get_and_clear()): page_b instead of page_a. */
     val = pv_frame_of(page_b) << 12 | PTE_RW_NOU;
-    before = trap_count;
-    __asm__ volatile(PROBE("xchg %0, (%1)") : "+r"(val) : "r"(alias) : "r11", "memory");
-    check_no_fault("xchg on the read-only table emulated", before);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("xchg %0, (%1)") : "+r"(val) : "r"(alias) : "r11", "memory");
+    pv_check_no_fault("xchg on the read-only table emulated", before);
     pv_check("xchg returned the old entry",
              val == (pv_frame_of(page_a) << 12 | PTE_RW_NOU | PTE_USER), val);
     pv_check("the new entry written, with _PAGE_USER",
@@ -294,32 +253,32 @@ static void run_ptwr(void)
     pv_check("TEST_VA now maps page_b", *(volatile uint8_t *)TEST_VA == 0xB0,
              *(volatile uint8_t *)TEST_VA);
     /* A 4-byte write is merged into its entry. */
-    before = trap_count;
-    __asm__ volatile(PROBE("movl %0, (%1)")
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("movl %0, (%1)")
                      :
                      : "r"((uint32_t)(pv_frame_of(page_c) << 12 | PTE_RW_NOU)), "r"(alias + 16)
                      : "r11", "memory");
-    check_no_fault("a 4-byte write emulated", before);
+    pv_check_no_fault("a 4-byte write emulated", before);
     pv_check("entry 2 written whole, with _PAGE_USER",
              l1[2] == (pv_frame_of(page_c) << 12 | PTE_RW_NOU | PTE_USER), l1[2]);
     /* An entry naming a frame not the domain's: Xen refuses it, the #PF is the kernel's. */
-    before = trap_count;
-    __asm__ volatile(PROBE("movq %0, (%1)")
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("movq %0, (%1)")
                      :
                      : "r"(FOREIGN_FRAME << 12 | PTE_RW_NOU), "r"(alias + 24)
                      : "r11", "memory");
-    check_fault("an entry naming a foreign frame: #PF (P, W, U)", before, 14, 7);
+    pv_check_fault("an entry naming a foreign frame: #PF (P, W, U)", before, 14, 7);
     pv_check("the refused entry not written", l1[3] == 0, l1[3]);
     /* A read-only page that is not a pinned table: its #PF is the kernel's. */
     l1[4] = pv_frame_of(page_a) << 12 | PTE_RO_NOU | PTE_USER;
-    before = trap_count;
-    __asm__ volatile(PROBE("movb $1, (%0)") : : "r"(TEST_VA + 4 * 4096) : "r11", "memory");
-    check_fault("a write to a read-only page (not a table): #PF", before, 14, 7);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("movb $1, (%0)") : : "r"(TEST_VA + 4 * 4096) : "r11", "memory");
+    pv_check_fault("a write to a read-only page (not a table): #PF", before, 14, 7);
     rc = mmuext2(MMUEXT_UNPIN_TABLE, pv_frame_of(l1), 0);
     pv_check("unpin l1", rc == 0, (uint64_t)rc);
-    before = trap_count;
-    __asm__ volatile(PROBE("movq $0, (%0)") : : "r"(alias) : "r11", "memory");
-    check_fault("once unpinned, a write through the alias: #PF", before, 14, 7);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("movq $0, (%0)") : : "r"(alias) : "r11", "memory");
+    pv_check_fault("once unpinned, a write through the alias: #PF", before, 14, 7);
 }
 
 static void run_crs(void)
@@ -336,77 +295,77 @@ static void run_crs(void)
     xsave = l1c[2] & (1u << 26);
     fsgsbase = l7[1] & 1u;
     pv_check("CR4 at start: the hypervisor's bits", cr4 == CR4_MINE, cr4);
-    before = trap_count;
+    before = pv_trap_count;
     want = CR4_MINE | (fsgsbase ? CR4_FSGSBASE : 0) | (xsave ? CR4_OSXSAVE : 0);
-    __asm__ volatile(PROBE("mov %0, %%cr4")
+    __asm__ volatile(PV_PROBE("mov %0, %%cr4")
                      :
                      : "r"(cr4 | CR4_FSGSBASE | CR4_OSXSAVE | CR4_PGE | CR4_TSD | CR4_SMEP)
                      : "r11", "memory");
-    check_no_fault("mov to CR4 emulated (never refused)", before);
+    pv_check_no_fault("mov to CR4 emulated (never refused)", before);
     got = read_cr(4);
     pv_check("CR4: the offered bits taken, PGE, TSD, SMEP dropped", got == want, got);
     if (fsgsbase) {
-        before = trap_count;
-        __asm__ volatile(PROBE("rdfsbase %%rax") : : : "rax", "r11", "memory");
-        check_no_fault("rdfsbase with CR4.FSGSBASE", before);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("rdfsbase %%rax") : : : "rax", "r11", "memory");
+        pv_check_no_fault("rdfsbase with CR4.FSGSBASE", before);
     }
     if (xsave) {
         cpuid(1, 0, l1c);
         pv_check("CPUID shows OSXSAVE", l1c[2] & (1u << 27), l1c[2]);
         cpuid(0xD, 0, d);
-        before = trap_count;
-        __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
-        check_no_fault("xsetbv XCR0 = x87|SSE emulated", before);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
+        pv_check_no_fault("xsetbv XCR0 = x87|SSE emulated", before);
         __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
         pv_check("xgetbv reads it back", lo == 3 && hi == 0, (uint64_t)hi << 32 | lo);
-        before = trap_count;
-        __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(2), "d"(0) : "r11", "memory");
-        check_fault("xsetbv without x87: #GP(0)", before, 13, 0);
-        before = trap_count;
-        __asm__ volatile(PROBE("xsetbv") : : "c"(1), "a"(3), "d"(0) : "r11", "memory");
-        check_fault("xsetbv of XCR1: #GP(0)", before, 13, 0);
-        before = trap_count;
-        __asm__ volatile(PROBE("xsetbv")
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("xsetbv") : : "c"(0), "a"(2), "d"(0) : "r11", "memory");
+        pv_check_fault("xsetbv without x87: #GP(0)", before, 13, 0);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("xsetbv") : : "c"(1), "a"(3), "d"(0) : "r11", "memory");
+        pv_check_fault("xsetbv of XCR1: #GP(0)", before, 13, 0);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("xsetbv")
                          :
                          : "c"(0), "a"(d[0] | 3u), "d"(d[3] | 0x80000000u)
                          : "r11", "memory");
-        check_fault("xsetbv beyond the offered components: #GP(0)", before, 13, 0);
+        pv_check_fault("xsetbv beyond the offered components: #GP(0)", before, 13, 0);
     }
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr4") : : "r"(0ull) : "r11", "memory");
-    check_no_fault("mov 0 to CR4 emulated", before);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr4") : : "r"(0ull) : "r11", "memory");
+    pv_check_no_fault("mov 0 to CR4 emulated", before);
     got = read_cr(4);
     pv_check("CR4 keeps the hypervisor's bits only", got == CR4_MINE, got);
     if (xsave) {
-        before = trap_count;
-        __asm__ volatile(PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
-        check_fault("xsetbv without CR4.OSXSAVE: #UD", before, 6, 0);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("xsetbv") : : "c"(0), "a"(3), "d"(0) : "r11", "memory");
+        pv_check_fault("xsetbv without CR4.OSXSAVE: #UD", before, 6, 0);
     }
     if (fsgsbase) {
-        before = trap_count;
-        __asm__ volatile(PROBE("rdfsbase %%rax") : : : "rax", "r11", "memory");
-        check_fault("rdfsbase without CR4.FSGSBASE: #UD", before, 6, 0);
+        before = pv_trap_count;
+        __asm__ volatile(PV_PROBE("rdfsbase %%rax") : : : "rax", "r11", "memory");
+        pv_check_fault("rdfsbase without CR4.FSGSBASE: #UD", before, 6, 0);
     }
 
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 | CR0_TS) : "r11", "memory");
-    check_no_fault("mov to CR0 setting TS emulated", before);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr0") : : "r"(cr0 | CR0_TS) : "r11", "memory");
+    pv_check_no_fault("mov to CR0 setting TS emulated", before);
     pv_check("CR0.TS set", read_cr(0) & CR0_TS, read_cr(0));
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_TS) : "r11", "memory");
-    check_no_fault("mov to CR0 clearing TS emulated", before);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_TS) : "r11", "memory");
+    pv_check_no_fault("mov to CR0 clearing TS emulated", before);
     pv_check("CR0.TS clear", !(read_cr(0) & CR0_TS), read_cr(0));
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_PE) : "r11", "memory");
-    check_fault("mov to CR0 clearing PE: #GP(0)", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr0") : : "r"(cr0 & ~CR0_PE) : "r11", "memory");
+    pv_check_fault("mov to CR0 clearing PE: #GP(0)", before, 13, 0);
 
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr3") : : "r"(cr3) : "r11", "memory");
-    check_no_fault("mov to CR3 of its own L4 emulated", before);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr3") : : "r"(cr3) : "r11", "memory");
+    pv_check_no_fault("mov to CR3 of its own L4 emulated", before);
     pv_check("CR3 unchanged", read_cr(3) == cr3, read_cr(3));
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr3") : : "r"(FOREIGN_FRAME << 12) : "r11", "memory");
-    check_fault("mov to CR3 of a foreign frame: #GP(0)", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr3") : : "r"(FOREIGN_FRAME << 12) : "r11", "memory");
+    pv_check_fault("mov to CR3 of a foreign frame: #GP(0)", before, 13, 0);
     pv_check("CR3 still its own", read_cr(3) == cr3, read_cr(3));
 }
 
@@ -425,15 +384,16 @@ static uint16_t read_cs(void)
 void gdt_body(void);
 void gdt_body(void)
 {
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
 
     cs_entered = read_cs();
-    __asm__ volatile(PROBE("mov %%ss, %%eax; push %%rax; push %%rsp; addq $8, (%%rsp); pushfq; "
-                           "mov %%cs, %%eax; push %%rax; lea 1f(%%rip), %%rax; push %%rax; iretq")
-                     :
-                     :
-                     : "rax", "r11", "memory");
-    iretq_faults = trap_count - before;
+    __asm__ volatile(
+        PV_PROBE("mov %%ss, %%eax; push %%rax; push %%rsp; addq $8, (%%rsp); pushfq; "
+                 "mov %%cs, %%eax; push %%rax; lea 1f(%%rip), %%rax; push %%rax; iretq")
+        :
+        :
+        : "rax", "r11", "memory");
+    iretq_faults = pv_trap_count - before;
     cs_after = read_cs();
     pv_iret_leave();
 }

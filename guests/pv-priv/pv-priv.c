@@ -36,76 +36,30 @@
 #define CR0_PG             (1ull << 31)
 #define CR4_PAE            (1ull << 5)
 
-void pv_priv_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector);
 void trap_bp(void), trap_of(void), trap_ud(void), trap_gp(void), trap_pf(void);
 void trap_int81(void), trap_int82(void);
 
 extern uint8_t probe_pages[];
-extern uint64_t trap_resume;
-
-/* The last exception's frame, and how many there were. */
-static volatile unsigned int trap_count, trap_vector;
-static volatile uint64_t trap_error, trap_rip;
-/* Where the probe's instruction is (its frame RIP if it faults). */
-uint64_t probe_rip;
-
-/* Every handler (entry.S): the frame recorded, resumed at trap_resume (after the probe). */
-void pv_priv_trap(uint64_t *frame, struct pv_saved_regs *regs, unsigned int vector)
-{
-    (void)regs;
-    trap_vector = vector;
-    trap_error = pv_vector_has_error(vector) ? frame[-1] : 0;
-    trap_rip = frame[0];
-    trap_count++;
-    frame[0] = trap_resume;
-}
-
-/*
- * Runs one instruction (asm text) with the trap resume point set after it:
- * whether it faults or not, execution goes on at label 1. RCX and R11 are
- * the probe's scratch registers (a fault's iret restores them from its frame).
- */
-#define PROBE(insn)                     \
-    "lea 1f(%%rip), %%r11\n\t"          \
-    "mov %%r11, trap_resume(%%rip)\n\t" \
-    "lea 0f(%%rip), %%r11\n\t"          \
-    "mov %%r11, probe_rip(%%rip)\n\t"   \
-    "0: " insn "\n\t"                   \
-    "1:\n\t"
-
-/* Expects the probe just run to have taken exactly one exception vector, error code 0, RIP at it. */
-static void check_fault(const char *what, unsigned int before, unsigned int vector)
-{
-    bool ok = trap_count == before + 1 && trap_vector == vector && trap_error == 0 &&
-              trap_rip == probe_rip;
-
-    pv_check(what, ok, trap_count == before + 1 ? trap_rip : 0xDEAD0000u + trap_count - before);
-}
-
-static void check_no_fault(const char *what, unsigned int before)
-{
-    pv_check(what, trap_count == before, trap_rip);
-}
 
 static bool rdmsr_safe(uint32_t msr, uint64_t *val)
 {
     uint32_t lo = 0, hi = 0;
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
 
-    __asm__ volatile(PROBE("rdmsr") : "+a"(lo), "+d"(hi) : "c"(msr) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("rdmsr") : "+a"(lo), "+d"(hi) : "c"(msr) : "r11", "memory");
     *val = (uint64_t)hi << 32 | lo;
-    return trap_count == before;
+    return pv_trap_count == before;
 }
 
 static bool wrmsr_safe(uint32_t msr, uint64_t val)
 {
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
 
-    __asm__ volatile(PROBE("wrmsr")
+    __asm__ volatile(PV_PROBE("wrmsr")
                      :
                      : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
                      : "r11", "memory");
-    return trap_count == before;
+    return pv_trap_count == before;
 }
 
 static volatile uint64_t fs_target = 0xF5F5F5F5F5F5F5F5ull, gs_target = 0x6565656565656565ull;
@@ -120,13 +74,13 @@ static void run_msrs(void)
     pv_check("rdmsr FS_BASE reads it back",
              rdmsr_safe(MSR_FS_BASE, &val) && val == (uint64_t)(uintptr_t)&fs_target, val);
     val = 0;
-    __asm__ volatile(PROBE("mov %%fs:0, %0") : "+r"(val) : : "r11", "memory");
+    __asm__ volatile(PV_PROBE("mov %%fs:0, %0") : "+r"(val) : : "r11", "memory");
     pv_check("%fs:0 reads through the new FS base", val == fs_target, val);
     pv_check("wrmsr GS_BASE", wrmsr_safe(MSR_GS_BASE, (uint64_t)(uintptr_t)&gs_target), 0);
     pv_check("rdmsr GS_BASE reads it back",
              rdmsr_safe(MSR_GS_BASE, &val) && val == (uint64_t)(uintptr_t)&gs_target, val);
     val = 0;
-    __asm__ volatile(PROBE("mov %%gs:0, %0") : "+r"(val) : : "r11", "memory");
+    __asm__ volatile(PV_PROBE("mov %%gs:0, %0") : "+r"(val) : : "r11", "memory");
     pv_check("%gs:0 reads through the new GS base", val == gs_target, val);
     pv_check("wrmsr SHADOW_GS_BASE", wrmsr_safe(MSR_KERNEL_GS_BASE, 0x00007FFFDEAD0000ull), 0);
     pv_check("rdmsr SHADOW_GS_BASE reads it back",
@@ -134,10 +88,10 @@ static void run_msrs(void)
     pv_check("rdmsr GS_BASE unchanged by the shadow's write",
              rdmsr_safe(MSR_GS_BASE, &val) && val == (uint64_t)(uintptr_t)&gs_target, val);
 
-    before = trap_count;
+    before = pv_trap_count;
     pv_check("wrmsr FS_BASE non-canonical refused", !wrmsr_safe(MSR_FS_BASE, 0x0000800000000000ull),
              0);
-    check_fault("  its #GP(0) at the wrmsr", before, 13);
+    pv_check_fault("  its #GP(0) at the wrmsr", before, 13, 0);
     pv_check("  FS base unchanged",
              rdmsr_safe(MSR_FS_BASE, &val) && val == (uint64_t)(uintptr_t)&fs_target, val);
 
@@ -149,99 +103,102 @@ static void run_msrs(void)
     pv_check("TSC between two RDTSCs", t0 <= val && val <= t1, val);
 
     /* MSRs Xen refuses a domU: #GP, recovered by the handler as rdmsr_safe recovers. */
-    before = trap_count;
+    before = pv_trap_count;
     pv_check("rdmsr STAR refused", !rdmsr_safe(MSR_STAR, &val), val);
-    check_fault("  its #GP(0) at the rdmsr", before, 13);
-    before = trap_count;
+    pv_check_fault("  its #GP(0) at the rdmsr", before, 13, 0);
+    before = pv_trap_count;
     pv_check("rdmsr MTRR_CAP refused", !rdmsr_safe(MSR_MTRR_CAP, &val), val);
-    check_fault("  its #GP(0) at the rdmsr", before, 13);
-    before = trap_count;
+    pv_check_fault("  its #GP(0) at the rdmsr", before, 13, 0);
+    before = pv_trap_count;
     pv_check("rdmsr 0xDEADBEEF refused", !rdmsr_safe(0xDEADBEEFu, &val), val);
-    check_fault("  its #GP(0) at the rdmsr", before, 13);
-    before = trap_count;
+    pv_check_fault("  its #GP(0) at the rdmsr", before, 13, 0);
+    before = pv_trap_count;
     pv_check("wrmsr EFER refused", !wrmsr_safe(MSR_EFER, EFER_LME | EFER_LMA | EFER_NXE), 0);
-    check_fault("  its #GP(0) at the wrmsr", before, 13);
+    pv_check_fault("  its #GP(0) at the wrmsr", before, 13, 0);
     pv_check("EFER unchanged",
              rdmsr_safe(MSR_EFER, &v2) && v2 == (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE), v2);
 }
 
 static void run_crs(const struct start_info *si)
 {
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
     uint64_t cr0 = 0, cr3 = 0, cr4 = 0, cr8 = 0;
 
     guest_puts("pv-priv: control registers\n");
-    __asm__ volatile(PROBE("mov %%cr0, %0") : "+r"(cr0) : : "r11", "memory");
-    pv_check("mov from CR0 emulated", trap_count == before, trap_rip);
+    __asm__ volatile(PV_PROBE("mov %%cr0, %0") : "+r"(cr0) : : "r11", "memory");
+    pv_check("mov from CR0 emulated", pv_trap_count == before, pv_trap_rip);
     pv_check("CR0 has PE and PG", (cr0 & (CR0_PE | CR0_PG)) == (CR0_PE | CR0_PG), cr0);
-    __asm__ volatile(PROBE("mov %%cr3, %%r9; mov %%r9, %0") : "+r"(cr3) : : "r9", "r11", "memory");
-    pv_check("mov from CR3 emulated (R9)", trap_count == before, trap_rip);
+    __asm__ volatile(PV_PROBE("mov %%cr3, %%r9; mov %%r9, %0")
+                     : "+r"(cr3)
+                     :
+                     : "r9", "r11", "memory");
+    pv_check("mov from CR3 emulated (R9)", pv_trap_count == before, pv_trap_rip);
     pv_check("CR3 is the bootstrap L4's frame", cr3 == si->pt_base - PV_VIRT_BASE, cr3);
-    __asm__ volatile(PROBE("mov %%cr4, %0") : "+r"(cr4) : : "r11", "memory");
-    pv_check("mov from CR4 emulated", trap_count == before, trap_rip);
+    __asm__ volatile(PV_PROBE("mov %%cr4, %0") : "+r"(cr4) : : "r11", "memory");
+    pv_check("mov from CR4 emulated", pv_trap_count == before, pv_trap_rip);
     pv_check("CR4 has PAE", cr4 & CR4_PAE, cr4);
-    __asm__ volatile(PROBE("clts") : : : "r11", "memory");
-    check_no_fault("clts emulated", before);
-    __asm__ volatile(PROBE("mov %%cr0, %0") : "+r"(cr0) : : "r11", "memory");
+    __asm__ volatile(PV_PROBE("clts") : : : "r11", "memory");
+    pv_check_no_fault("clts emulated", before);
+    __asm__ volatile(PV_PROBE("mov %%cr0, %0") : "+r"(cr0) : : "r11", "memory");
     pv_check("CR0.TS clear after clts", !(cr0 & CR0_TS), cr0);
-    __asm__ volatile(PROBE("wbinvd") : : : "r11", "memory");
-    check_no_fault("wbinvd emulated (dropped)", before);
+    __asm__ volatile(PV_PROBE("wbinvd") : : : "r11", "memory");
+    pv_check_no_fault("wbinvd emulated (dropped)", before);
 
     /* What Xen leaves to the guest's #GP handler. */
-    __asm__ volatile(PROBE("mov %%cr8, %0") : "+r"(cr8) : : "r11", "memory");
-    check_fault("mov from CR8: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("mov %0, %%cr0") : : "r"(cr0 ^ CR0_PE) : "r11", "memory");
-    check_fault("mov to CR0 changing PE (only TS may change): #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("hlt") : : : "r11", "memory");
-    check_fault("hlt: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("cli") : : : "r11", "memory");
-    check_fault("cli (no I/O privilege): #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("sti") : : : "r11", "memory");
-    check_fault("sti (no I/O privilege): #GP", before, 13);
+    __asm__ volatile(PV_PROBE("mov %%cr8, %0") : "+r"(cr8) : : "r11", "memory");
+    pv_check_fault("mov from CR8: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("mov %0, %%cr0") : : "r"(cr0 ^ CR0_PE) : "r11", "memory");
+    pv_check_fault("mov to CR0 changing PE (only TS may change): #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("hlt") : : : "r11", "memory");
+    pv_check_fault("hlt: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("cli") : : : "r11", "memory");
+    pv_check_fault("cli (no I/O privilege): #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("sti") : : : "r11", "memory");
+    pv_check_fault("sti (no I/O privilege): #GP", before, 13, 0);
     /* A native IRETQ back to the kernel's own CS and SS (Linux's sync_core()): completed. */
-    before = trap_count;
+    before = pv_trap_count;
     __asm__ volatile("mov %%ss, %%eax\n\tpush %%rax\n\tpush %%rsp\n\taddq $8, (%%rsp)\n\t"
                      "pushfq\n\tmov %%cs, %%eax\n\tpush %%rax\n\tlea 1f(%%rip), %%rax\n\t"
                      "push %%rax\n\tiretq\n1:"
                      :
                      :
                      : "rax", "memory");
-    check_no_fault("iretq to the kernel's own CS and SS", before);
+    pv_check_no_fault("iretq to the kernel's own CS and SS", before);
 }
 
 static void run_io(void)
 {
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
     uint8_t buf[4] = { 0 };
 
     guest_puts("pv-priv: port I/O without I/O privilege\n");
-    __asm__ volatile(PROBE("inb $0x80, %%al") : : : "rax", "r11", "memory");
-    check_fault("in $imm: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("outb %%al, $0x80") : : "a"(0) : "r11", "memory");
-    check_fault("out $imm: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("inl %%dx, %%eax") : : "d"(0xCFC) : "rax", "r11", "memory");
-    check_fault("in %dx: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("outw %%ax, %%dx") : : "a"(0), "d"(0x3F8) : "r11", "memory");
-    check_fault("out %dx: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("rep insb")
+    __asm__ volatile(PV_PROBE("inb $0x80, %%al") : : : "rax", "r11", "memory");
+    pv_check_fault("in $imm: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("outb %%al, $0x80") : : "a"(0) : "r11", "memory");
+    pv_check_fault("out $imm: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("inl %%dx, %%eax") : : "d"(0xCFC) : "rax", "r11", "memory");
+    pv_check_fault("in %dx: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("outw %%ax, %%dx") : : "a"(0), "d"(0x3F8) : "r11", "memory");
+    pv_check_fault("out %dx: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("rep insb")
                      :
                      : "D"(buf), "c"(sizeof(buf)), "d"(0x3F8)
                      : "r11", "memory");
-    check_fault("rep ins: #GP", before, 13);
-    before = trap_count;
-    __asm__ volatile(PROBE("rep outsb")
+    pv_check_fault("rep ins: #GP", before, 13, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("rep outsb")
                      :
                      : "S"(buf), "c"(sizeof(buf)), "d"(0x3F8)
                      : "r11", "memory");
-    check_fault("rep outs: #GP", before, 13);
+    pv_check_fault("rep outs: #GP", before, 13, 0);
 }
 
 /* MOV from CR2, which the hypervisor emulates: vcpu_info's last #PF address. */
@@ -279,65 +236,66 @@ static void run_io_iopl(void)
     guest_puts("pv-priv: port I/O with IOPL 1: ones read, writes dropped\n");
     for (unsigned int iopl = 1; iopl <= 3; iopl += 2) {
         set_iopl(iopl);
-        before = trap_count;
+        before = pv_trap_count;
         rax = 0x1122334455667700ull;
-        __asm__ volatile(PROBE("inb $0x80, %%al") : "+a"(rax) : : "r11", "memory");
+        __asm__ volatile(PV_PROBE("inb $0x80, %%al") : "+a"(rax) : : "r11", "memory");
         pv_check("in $imm, %al: 0xff merged", rax == 0x11223344556677FFull, rax);
         rax = 0x1122334455660000ull;
-        __asm__ volatile(PROBE("inw %%dx, %%ax") : "+a"(rax) : "d"(0xCFC) : "r11", "memory");
+        __asm__ volatile(PV_PROBE("inw %%dx, %%ax") : "+a"(rax) : "d"(0xCFC) : "r11", "memory");
         pv_check("in %dx, %ax: 0xffff merged", rax == 0x112233445566FFFFull, rax);
         rax = 0x1122334455667788ull;
-        __asm__ volatile(PROBE("inl $0x71, %%eax") : "+a"(rax) : : "r11", "memory");
+        __asm__ volatile(PV_PROBE("inl $0x71, %%eax") : "+a"(rax) : : "r11", "memory");
         pv_check("in $imm, %eax: 0xffffffff zero-extended", rax == 0xFFFFFFFFull, rax);
-        __asm__ volatile(PROBE("outb %%al, $0x80") : : "a"(0) : "r11", "memory");
-        __asm__ volatile(PROBE("outw %%ax, %%dx") : : "a"(0), "d"(0x3F8) : "r11", "memory");
-        __asm__ volatile(PROBE("outl %%eax, %%dx") : : "a"(0), "d"(0xCF8) : "r11", "memory");
-        check_no_fault("in and out: no #GP with IOPL 1 or 3", before);
+        __asm__ volatile(PV_PROBE("outb %%al, $0x80") : : "a"(0) : "r11", "memory");
+        __asm__ volatile(PV_PROBE("outw %%ax, %%dx") : : "a"(0), "d"(0x3F8) : "r11", "memory");
+        __asm__ volatile(PV_PROBE("outl %%eax, %%dx") : : "a"(0), "d"(0xCF8) : "r11", "memory");
+        pv_check_no_fault("in and out: no #GP with IOPL 1 or 3", before);
     }
 
     for (unsigned int i = 0; i < sizeof(buf); i++)
         buf[i] = 0;
-    before = trap_count;
+    before = pv_trap_count;
     rdi = (uint64_t)(uintptr_t)buf;
     rcx = 3;
-    __asm__ volatile(PROBE("rep insw") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("rep insw") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
     pv_check("rep insw: 3 words of ones, RDI and RCX stepped",
              rdi == (uint64_t)(uintptr_t)(buf + 6) && rcx == 0 && buf[0] == 0xFF &&
                  buf[5] == 0xFF && buf[6] == 0,
              rdi);
     rdi = (uint64_t)(uintptr_t)(buf + 15);
-    __asm__ volatile("std\n\t" PROBE("insb") "cld" : "+D"(rdi) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile("std\n\t" PV_PROBE("insb") "cld" : "+D"(rdi) : "d"(0x3F8) : "r11", "memory");
     pv_check("insb with DF set: one byte, RDI down",
              rdi == (uint64_t)(uintptr_t)(buf + 14) && buf[15] == 0xFF && buf[14] == 0, rdi);
     rsi = (uint64_t)(uintptr_t)buf;
     rcx = 2;
-    __asm__ volatile(PROBE("rep outsl") : "+S"(rsi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("rep outsl") : "+S"(rsi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
     pv_check("rep outsl: RSI and RCX stepped", rsi == (uint64_t)(uintptr_t)(buf + 8) && rcx == 0,
              rsi);
     rcx = 0;
     rdi = (uint64_t)(uintptr_t)buf;
-    __asm__ volatile(PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
     pv_check("rep insb with RCX 0: nothing", rdi == (uint64_t)(uintptr_t)buf, rdi);
-    check_no_fault("ins and outs: no #GP with IOPL 1", before);
+    pv_check_no_fault("ins and outs: no #GP with IOPL 1", before);
 
     /* Their memory not mapped: #PF at the byte, the completed repetitions kept. */
     rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, unmapped, 0, UVMF_INVLPG);
     pv_check("update_va_mapping(second probe page -> none)", rc == 0, (uint64_t)rc);
-    before = trap_count;
+    before = pv_trap_count;
     rdi = unmapped - 2;
     rcx = 4;
-    __asm__ volatile(PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("rep insb") : "+D"(rdi), "+c"(rcx) : "d"(0x3F8) : "r11", "memory");
     pv_check("rep insb into an unmapped page: #PF(write) there, 2 done",
-             trap_count == before + 1 && trap_vector == 14 && trap_error == 2 &&
-                 trap_rip == probe_rip && rdi == unmapped && rcx == 2,
-             trap_count - before);
+             pv_trap_count == before + 1 && pv_trap_vector == 14 && pv_trap_error == 2 &&
+                 pv_trap_rip == pv_probe_rip && rdi == unmapped && rcx == 2,
+             pv_trap_count - before);
     pv_check("the #PF's address in vcpu_info's CR2", read_cr2() == unmapped, read_cr2());
-    before = trap_count;
+    before = pv_trap_count;
     rsi = unmapped;
-    __asm__ volatile(PROBE("outsb") : "+S"(rsi) : "d"(0x3F8) : "r11", "memory");
+    __asm__ volatile(PV_PROBE("outsb") : "+S"(rsi) : "d"(0x3F8) : "r11", "memory");
     pv_check("outsb from an unmapped page: #PF(read)",
-             trap_count == before + 1 && trap_vector == 14 && trap_error == 0 && rsi == unmapped,
-             trap_count - before);
+             pv_trap_count == before + 1 && pv_trap_vector == 14 && pv_trap_error == 0 &&
+                 rsi == unmapped,
+             pv_trap_count - before);
     rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, unmapped,
                        (unmapped - PV_VIRT_BASE) | PV_PTE_KERNEL, UVMF_INVLPG);
     pv_check("update_va_mapping(second probe page back)", rc == 0, (uint64_t)rc);
@@ -349,9 +307,10 @@ static void check_softint(const char *what, unsigned int before, unsigned int ve
                           unsigned int len)
 {
     pv_check(what,
-             trap_count == before + 1 && trap_vector == vector && trap_error == 0 &&
-                 trap_rip == probe_rip + len,
-             trap_count == before + 1 ? trap_vector << 16 | (trap_rip - probe_rip) : 0xDEAD);
+             pv_trap_count == before + 1 && pv_trap_vector == vector && pv_trap_error == 0 &&
+                 pv_trap_rip == pv_probe_rip + len,
+             pv_trap_count == before + 1 ? pv_trap_vector << 16 | (pv_trap_rip - pv_probe_rip)
+                                         : 0xDEAD);
 }
 
 /*
@@ -364,32 +323,33 @@ static void run_softint(void)
     unsigned int before;
 
     guest_puts("pv-priv: software interrupts\n");
-    before = trap_count;
-    __asm__ volatile(PROBE("int $0x81") : : : "r11", "memory");
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("int $0x81") : : : "r11", "memory");
     check_softint("int $0x81 (DPL 1): its handler, RIP past it", before, 0x81, 2);
-    before = trap_count;
-    __asm__ volatile(PROBE("int $0x82") : : : "r11", "memory");
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("int $0x82") : : : "r11", "memory");
     pv_check("int $0x82 (DPL 0): #GP(0x82 * 8 + 2), RIP at it",
-             trap_count == before + 1 && trap_vector == 13 && trap_error == (0x82 << 3 | 2) &&
-                 trap_rip == probe_rip,
-             trap_error);
-    before = trap_count;
-    __asm__ volatile(PROBE("int $0x90") : : : "r11", "memory");
+             pv_trap_count == before + 1 && pv_trap_vector == 13 &&
+                 pv_trap_error == (0x82 << 3 | 2) && pv_trap_rip == pv_probe_rip,
+             pv_trap_error);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("int $0x90") : : : "r11", "memory");
     pv_check("int $0x90 (no entry): #GP(0x90 * 8 + 2)",
-             trap_count == before + 1 && trap_vector == 13 && trap_error == (0x90 << 3 | 2),
-             trap_error);
-    before = trap_count;
-    __asm__ volatile(PROBE("int3") : : : "r11", "memory");
+             pv_trap_count == before + 1 && pv_trap_vector == 13 &&
+                 pv_trap_error == (0x90 << 3 | 2),
+             pv_trap_error);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("int3") : : : "r11", "memory");
     check_softint("int3 (entry DPL 0): #BP handler, RIP past it", before, 3, 1);
-    before = trap_count;
-    __asm__ volatile(PROBE(".byte 0xcd, 0x03") : : : "r11", "memory");
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE(".byte 0xcd, 0x03") : : : "r11", "memory");
     check_softint("int $3 (entry DPL 0): #BP handler, RIP past it", before, 3, 2);
-    before = trap_count;
-    __asm__ volatile(PROBE("int $4") : : : "r11", "memory");
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("int $4") : : : "r11", "memory");
     check_softint("int $4 (entry DPL 0): #OF handler, RIP past it", before, 4, 2);
-    before = trap_count;
-    __asm__ volatile(PROBE(".byte 0xce") : : : "r11", "memory");
-    check_fault("into: #UD (64-bit mode)", before, 6);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE(".byte 0xce") : : : "r11", "memory");
+    pv_check_fault("into: #UD (64-bit mode)", before, 6, 0);
 }
 
 static void cpuid_plain(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -401,14 +361,14 @@ static void cpuid_plain(uint32_t leaf, uint32_t sub, uint32_t r[4])
 
 static void cpuid_forced(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    unsigned int before = trap_count;
+    unsigned int before = pv_trap_count;
 
     r[0] = r[1] = r[2] = r[3] = 0xBAD;
-    __asm__ volatile(PROBE("ud2; .ascii \"xen\"; cpuid")
+    __asm__ volatile(PV_PROBE("ud2; .ascii \"xen\"; cpuid")
                      : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
                      : "0"(leaf), "2"(sub)
                      : "r11", "memory");
-    check_no_fault("forced CPUID emulated", before);
+    pv_check_no_fault("forced CPUID emulated", before);
 }
 
 /*
@@ -427,19 +387,19 @@ static void run_cut(const char *what, const uint8_t *bytes, unsigned int len)
         code[i] = bytes[i];
     rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, second, 0, UVMF_INVLPG);
     pv_check("update_va_mapping(second probe page -> none)", rc == 0, (uint64_t)rc);
-    before = trap_count;
+    before = pv_trap_count;
     __asm__ volatile("lea 1f(%%rip), %%r11\n\t"
-                     "mov %%r11, trap_resume(%%rip)\n\t"
-                     "mov %0, probe_rip(%%rip)\n\t"
+                     "mov %%r11, pv_probe_resume(%%rip)\n\t"
+                     "mov %0, pv_probe_rip(%%rip)\n\t"
                      "jmp *%0\n\t"
                      "1:"
                      :
                      : "r"(code)
                      : "r11", "memory");
     pv_check(what,
-             trap_count == before + 1 && trap_vector == 14 && trap_error == 0 &&
-                 trap_rip == (uint64_t)(uintptr_t)code,
-             trap_count == before + 1 ? trap_vector << 8 | trap_error : 0xDEAD);
+             pv_trap_count == before + 1 && pv_trap_vector == 14 && pv_trap_error == 0 &&
+                 pv_trap_rip == (uint64_t)(uintptr_t)code,
+             pv_trap_count == before + 1 ? pv_trap_vector << 8 | pv_trap_error : 0xDEAD);
     rc = pv_hypercall3(__HYPERVISOR_update_va_mapping, second,
                        (second - PV_VIRT_BASE) | PV_PTE_KERNEL, UVMF_INVLPG);
     pv_check("update_va_mapping(second probe page back)", rc == 0, (uint64_t)rc);
@@ -473,12 +433,12 @@ static void run_cpuid(void)
     pv_check("PV leaf 0x40000004 (HVM-only) empty", !(f[0] | f[1] | f[2] | f[3]), f[0]);
 
     /* Hostile forms: no CPUID after the signature; cut by an unmapped page. */
-    before = trap_count;
-    __asm__ volatile(PROBE("ud2; .ascii \"xen\"; nop; nop") : : : "r11", "memory");
-    check_fault("ud2 xen without CPUID: #UD at the ud2", before, 6);
-    before = trap_count;
-    __asm__ volatile(PROBE("ud2; .ascii \"xe\"; nop; nop; nop; nop") : : : "r11", "memory");
-    check_fault("ud2 with half a signature: #UD", before, 6);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("ud2; .ascii \"xen\"; nop; nop") : : : "r11", "memory");
+    pv_check_fault("ud2 xen without CPUID: #UD at the ud2", before, 6, 0);
+    before = pv_trap_count;
+    __asm__ volatile(PV_PROBE("ud2; .ascii \"xe\"; nop; nop; nop; nop") : : : "r11", "memory");
+    pv_check_fault("ud2 with half a signature: #UD", before, 6, 0);
     run_cut("signature cut by an unmapped page: #PF(0) at the ud2", cut_signature,
             sizeof(cut_signature));
     run_cut("CPUID cut by an unmapped page: #PF(0) at the ud2", cut_cpuid, sizeof(cut_cpuid));

@@ -15,7 +15,11 @@ void vtime_budget_init(struct vtime_budget *b, unsigned int percent, uint64_t no
     b->period_end = now + VTIME_CAP_PERIOD_NS;
 }
 
-/* Starts the period now falls in: one budget per period passed, none saved up. */
+/*
+ * Starts the period now falls in: one budget per period passed, none saved
+ * up. Debt is paid off by every period passed, however late the refill is
+ * seen (a timer late by a period on a loaded host must not forgive it).
+ */
 static void budget_refill(struct vtime_budget *b, uint64_t now)
 {
     uint64_t periods;
@@ -24,8 +28,8 @@ static void budget_refill(struct vtime_budget *b, uint64_t now)
         return;
     periods = (now - b->period_end) / VTIME_CAP_PERIOD_NS + 1;
     b->period_end += periods * VTIME_CAP_PERIOD_NS;
-    if (b->left_ns < 0 && periods == 1)
-        b->left_ns += (int64_t)b->budget_ns;
+    if (b->left_ns < 0 && (uint64_t)-b->left_ns > (periods - 1) * b->budget_ns)
+        b->left_ns += (int64_t)(periods * b->budget_ns);
     else
         b->left_ns = (int64_t)b->budget_ns;
 }

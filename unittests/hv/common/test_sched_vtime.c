@@ -21,6 +21,7 @@ struct sim {
     struct vtime_entity e[4];
     uint64_t ran[4]; /* ns each entity ran */
     uint64_t now, idle;
+    uint64_t late; /* how late every timer fires (a loaded host), 0 by default */
     unsigned int n;
 };
 
@@ -41,7 +42,8 @@ static unsigned int index_of(struct sim *s, struct vtime_entity *e)
 
 /*
  * Runs the CPU until s->now reaches end: every entity is always runnable
- * and runs whole slices, extended while vtime_slice_end allows.
+ * and runs whole slices, extended while vtime_slice_end allows; each slice
+ * and each wait for a refill ends s->late after it should.
  */
 static void run_busy(struct sim *s, uint64_t end)
 {
@@ -51,11 +53,12 @@ static void run_busy(struct sim *s, uint64_t end)
 
         if (!e) {
             assert_true(slice > 0); /* only a cap parks a runnable entity */
-            s->idle += slice;
-            s->now += slice;
+            s->idle += slice + s->late;
+            s->now += slice + s->late;
             continue;
         }
         for (;;) {
+            slice += s->late;
             s->now += slice;
             s->ran[index_of(s, e)] += slice;
             vtime_charge(e, slice, s->now);
@@ -66,13 +69,20 @@ static void run_busy(struct sim *s, uint64_t end)
     }
 }
 
-/* Entity 0 capped at percent, then 3 s of busy running. */
-static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights, unsigned int percent)
+/* Entity 0 capped at percent, then 3 s of busy running, every timer late by late. */
+static void run_capped_late(struct sim *s, unsigned int n, const uint32_t *weights,
+                            unsigned int percent, uint64_t late)
 {
     sim_init(s, n, weights);
+    s->late = late;
     vtime_budget_init(&s->cap, percent, 0);
     s->e[0].budget = &s->cap;
     run_busy(s, 3000 * MS);
+}
+
+static void run_capped(struct sim *s, unsigned int n, const uint32_t *weights, unsigned int percent)
+{
+    run_capped_late(s, n, weights, percent, 0);
 }
 
 static void assert_share(uint64_t ran, uint64_t total, unsigned int permille, unsigned int tol)
@@ -180,49 +190,92 @@ static void test_cap_with_others(void **state)
     assert_share(s.ran[0], s.now, 500, 10);
 }
 
+/* One entity alone on a CPU, capped at 50%: 15 ms of every 30, the first period from 0. */
+struct half_capped {
+    struct vtime_queue q;
+    struct vtime_budget b;
+    struct vtime_entity e;
+};
+
+static void half_capped_init(struct half_capped *c)
+{
+    memset(c, 0, sizeof(*c));
+    vtime_budget_init(&c->b, 50, 0);
+    vtime_entity_init(&c->e, &c->q, 256, &c->b);
+    vtime_enqueue(&c->q, &c->e, true);
+}
+
 /* Overrun (a late timer) is debt: the next period's budget is smaller by as much. */
 static void test_cap_overrun_is_debt(void **state)
 {
-    struct vtime_queue q = { 0 };
-    struct vtime_budget b;
-    struct vtime_entity e;
+    struct half_capped c;
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
-    vtime_entity_init(&e, &q, 256, &b);
-    vtime_enqueue(&q, &e, true);
-    assert_ptr_equal(vtime_pick(&q, 0, &slice), &e);
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 0, &slice), &c.e);
     assert_int_equal(slice, VTIME_SLICE_NS);
-    vtime_charge(&e, 25 * MS, 25 * MS); /* 10 ms over budget */
-    assert_true(vtime_slice_end(&q, &e, 25 * MS, &slice));
-    vtime_enqueue(&q, &e, false);
-    assert_null(vtime_pick(&q, 25 * MS, &slice));
+    vtime_charge(&c.e, 25 * MS, 25 * MS); /* 10 ms over budget */
+    assert_true(vtime_slice_end(&c.q, &c.e, 25 * MS, &slice));
+    vtime_enqueue(&c.q, &c.e, false);
+    assert_null(vtime_pick(&c.q, 25 * MS, &slice));
     assert_int_equal(slice, 5 * MS); /* parked until the period ends */
-    assert_ptr_equal(vtime_pick(&q, 30 * MS, &slice), &e);
+    assert_ptr_equal(vtime_pick(&c.q, 30 * MS, &slice), &c.e);
     assert_int_equal(slice, 5 * MS); /* 15 ms budget less 10 ms debt */
+}
+
+/*
+ * Timers late by more than a period (a loaded host) do not lift a cap: the
+ * overrun is debt, paid off by every period that passed before the refill
+ * was seen, not forgiven for coming late.
+ */
+static void test_cap_late_timers(void **state)
+{
+    static const uint32_t w[1] = { 256 };
+    struct sim s;
+
+    (void)state;
+    run_capped_late(&s, 1, w, 25, 35 * MS);
+    assert_share(s.ran[0], s.now, 250, 20);
+}
+
+/* Debt outlives a refill seen periods late: only the periods passed pay it off. */
+static void test_cap_debt_after_late_refill(void **state)
+{
+    struct half_capped c;
+    uint64_t slice;
+
+    (void)state;
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 0, &slice), &c.e);
+    /* 0..100 ms: 15 ms over the first period's budget, 70 ms in periods 2-4 (45 ms budget). */
+    vtime_charge(&c.e, 100 * MS, 100 * MS);
+    assert_int_equal(c.b.left_ns, -(int64_t)(55 * MS));
+    assert_true(vtime_slice_end(&c.q, &c.e, 100 * MS, &slice));
+    vtime_enqueue(&c.q, &c.e, false);
+    /* Seen at 185 ms: periods 5-7 began (at 120, 150, 180), 45 ms less debt, 10 ms left. */
+    assert_null(vtime_pick(&c.q, 185 * MS, &slice));
+    assert_int_equal(slice, 25 * MS); /* parked until 210 ms */
+    assert_ptr_equal(vtime_pick(&c.q, 210 * MS, &slice), &c.e);
+    assert_int_equal(slice, 5 * MS);
 }
 
 /* A run across the end of a period is charged to each period for its part. */
 static void test_cap_run_across_periods(void **state)
 {
-    struct vtime_queue q = { 0 };
-    struct vtime_budget b;
-    struct vtime_entity e;
+    struct half_capped c;
     uint64_t slice;
 
     (void)state;
-    vtime_budget_init(&b, 50, 0); /* 15 ms of every 30 */
-    vtime_entity_init(&e, &q, 256, &b);
-    vtime_enqueue(&q, &e, true);
-    assert_ptr_equal(vtime_pick(&q, 20 * MS, &slice), &e);
+    half_capped_init(&c);
+    assert_ptr_equal(vtime_pick(&c.q, 20 * MS, &slice), &c.e);
     assert_int_equal(slice, VTIME_SLICE_NS);
     /* 20..34 ms: 10 ms of the first period (within its budget), 4 ms of the second. */
-    vtime_charge(&e, 14 * MS, 34 * MS);
-    assert_false(vtime_slice_end(&q, &e, 34 * MS, &slice));
+    vtime_charge(&c.e, 14 * MS, 34 * MS);
+    assert_false(vtime_slice_end(&c.q, &c.e, 34 * MS, &slice));
     assert_int_equal(slice, VTIME_SLICE_NS);
-    assert_int_equal(b.left_ns, 11 * MS);
-    assert_int_equal(b.period_end, 60 * MS);
+    assert_int_equal(c.b.left_ns, 11 * MS);
+    assert_int_equal(c.b.period_end, 60 * MS);
 }
 
 /*
@@ -310,6 +363,8 @@ int main(void)
         cmocka_unit_test(test_cap_with_others),
         cmocka_unit_test(test_cap_overrun_is_debt),
         cmocka_unit_test(test_cap_run_across_periods),
+        cmocka_unit_test(test_cap_late_timers),
+        cmocka_unit_test(test_cap_debt_after_late_refill),
         cmocka_unit_test(test_wake_credit_bounded),
         cmocka_unit_test(test_wake_never_moves_back),
         cmocka_unit_test(test_yield_goes_last),

@@ -10,7 +10,15 @@
  * is carved from it or freed into it: then its pages get a state byte each,
  * and free blocks below 2 MiB are linked through their own first bytes, in
  * memory that is about to be used anyway. The metadata comes from RAM
- * itself, so holes and terabytes above 4 GiB cost nothing extra. Inside,
+ * itself, so holes and terabytes above 4 GiB cost nothing extra.
+ *
+ * Two policies: page_alloc() takes the block at the head of the smallest
+ * free list that has one (constant time; the hypervisor's own structures),
+ * page_alloc_low() the free block at the lowest address (domain RAM). Free
+ * lists are not ordered, so the lowest block is found from the states, by a
+ * scan upwards from two per-zone cursors below which nothing is free (one
+ * for blocks of 2 MiB and more, one for any page); allocations that go
+ * upwards, as a domain's do, move them along. Inside,
  * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
  * the interface takes and gives paddr_t.
  */
@@ -31,6 +39,7 @@
 #define EARLY_LIMIT    GiB(4) /* the firmware identity-maps at least this */
 #define MAX_EXCLUDED   (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
 #define STATE_FREE     0x80                            /* heads a free block; low bits: its order */
+#define STATE_ORDER    0x1f
 #define STATE_RESERVED 0x40 /* never handed to the allocator (until it heads a block) */
 #define STATE_SPLIT    0x20 /* chunk only: its pages' own state bytes hold */
 
@@ -66,6 +75,8 @@ struct zone {
     struct free_block *chunk_link;
     uint8_t *chunk_state;
     uint8_t *page_state;
+    uint64_t low_head; /* no chunk below heads a free block of order >= 9 */
+    uint64_t low_free; /* no chunk below holds a free page */
 };
 
 static struct range excluded[MAX_EXCLUDED];
@@ -242,9 +253,15 @@ static struct free_block *block_link(struct zone *z, uint64_t pa, unsigned int o
     return phys_to_virt(mk_paddr(pa));
 }
 
+/* Every block that becomes free comes here: the cursors go down to it. */
 static void list_add(struct zone *z, unsigned int order, uint64_t pa)
 {
     struct free_block *b = block_link(z, pa, order), *head = &free_lists[order];
+    uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
+
+    if (order >= CHUNK_ORDER)
+        z->low_head = MIN(z->low_head, c);
+    z->low_free = MIN(z->low_free, c);
 
     b->pa = pa;
     b->next = head->next;
@@ -279,40 +296,136 @@ static void free_block(struct zone *z, uint64_t pa, unsigned int order)
     list_add(z, order, pa);
 }
 
+/* The first allocation after the seal is reported, with its caller. */
+static void count_after_boot(unsigned int order, const void *caller)
+{
+    if (sealed && after_boot++ == 0)
+        printk("tessera: page allocation after boot: order %u from %p\n", order, caller);
+}
+
+/* Takes the free block of order o at pa for one of order: its upper parts stay free. */
+static uint64_t take_block(struct zone *z, uint64_t pa, unsigned int o, unsigned int order)
+{
+    list_del(block_link(z, pa, o));
+    set_block_state(z, pa, o, 0);
+    while (o > order) { /* return the upper halves */
+        o--;
+        uint64_t half = pa + (PAGE_SIZE << o);
+
+        set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
+        list_add(z, o, half);
+    }
+    free_pages -= 1ull << order;
+    alloc_count++;
+    return pa;
+}
+
 paddr_t page_alloc(unsigned int order)
 {
     unsigned long irq;
     uint64_t pa = 0;
 
     irq = spin_lock_irqsave(&alloc_lock);
-    if (sealed && after_boot++ == 0) {
-        printk("tessera: page allocation after boot: order %u from %p\n", order,
-               __builtin_return_address(0));
-    }
-    if (order > MAX_ORDER) {
-        spin_unlock_irqrestore(&alloc_lock, irq);
-        return mk_paddr(0);
-    }
+    count_after_boot(order, __builtin_return_address(0));
     for (unsigned int o = order; o <= MAX_ORDER; o++) {
         struct free_block *b = free_lists[o].next;
 
         if (b == &free_lists[o])
             continue;
-        list_del(b);
-        pa = b->pa;
-        struct zone *z = zone_of(pa);
-
-        set_block_state(z, pa, o, 0);
-        while (o > order) { /* return the upper halves */
-            o--;
-            uint64_t half = pa + (PAGE_SIZE << o);
-
-            set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
-            list_add(z, o, half);
-        }
-        free_pages -= 1ull << order;
-        alloc_count++;
+        pa = take_block(zone_of(b->pa), b->pa, o, order);
         break;
+    }
+    spin_unlock_irqrestore(&alloc_lock, irq);
+    return mk_paddr(pa);
+}
+
+/*
+ * The lowest free block of z of order 9 or more that is at least order:
+ * chunk states from low_head up, stepping over each free block too small.
+ * Sets *found to its order; 0 if none.
+ */
+static uint64_t lowest_large(struct zone *z, unsigned int order, unsigned int *found)
+{
+    bool seen = false;
+    uint64_t c = z->low_head;
+
+    while (c < z->chunks) {
+        uint8_t s = z->chunk_state[c];
+
+        if (!(s & STATE_FREE)) {
+            c++;
+            continue;
+        }
+        if (!seen)
+            z->low_head = c;
+        seen = true;
+        *found = s & STATE_ORDER;
+        if (*found >= order)
+            return z->chunk_base + (c << CHUNK_SHIFT);
+        c += 1ull << (*found - CHUNK_ORDER);
+    }
+    if (!seen)
+        z->low_head = z->chunks;
+    return 0;
+}
+
+/*
+ * The lowest free block of z that is at least order (below 9): a free chunk,
+ * or a block inside a split chunk, from low_free up. Sets *found to its
+ * order; 0 if none.
+ */
+static uint64_t lowest_small(struct zone *z, unsigned int order, unsigned int *found)
+{
+    bool seen = false;
+
+    for (uint64_t c = z->low_free; c < z->chunks; c++) {
+        uint8_t s = z->chunk_state[c];
+        const uint8_t *page = z->page_state + (c << CHUNK_ORDER);
+
+        if (s & STATE_FREE) {
+            if (!seen)
+                z->low_free = c;
+            *found = s & STATE_ORDER;
+            return z->chunk_base + (c << CHUNK_SHIFT);
+        }
+        if (s != STATE_SPLIT)
+            continue;
+        for (unsigned int i = 0; i < CHUNK_PAGES;) {
+            if (!(page[i] & STATE_FREE)) {
+                i++;
+                continue;
+            }
+            if (!seen)
+                z->low_free = c;
+            seen = true;
+            *found = page[i] & STATE_ORDER;
+            if (*found >= order)
+                return z->chunk_base + (c << CHUNK_SHIFT) + ((uint64_t)i << PAGE_SHIFT);
+            i += 1u << *found;
+        }
+    }
+    if (!seen)
+        z->low_free = z->chunks;
+    return 0;
+}
+
+paddr_t page_alloc_low(unsigned int order)
+{
+    unsigned long irq;
+    uint64_t pa = 0;
+
+    irq = spin_lock_irqsave(&alloc_lock);
+    count_after_boot(order, __builtin_return_address(0));
+    for (uint32_t i = 0; i < nr_zones && order <= MAX_ORDER; i++) {
+        struct zone *z = &zones[i];
+        unsigned int o;
+        uint64_t at = order >= CHUNK_ORDER ? lowest_large(z, order, &o)
+                                           : lowest_small(z, order, &o);
+
+        if (at) {
+            pa = take_block(z, at, o, order);
+            break;
+        }
     }
     spin_unlock_irqrestore(&alloc_lock, irq);
     return mk_paddr(pa);
@@ -498,6 +611,7 @@ static void add_zone(uint64_t start, uint64_t end, void *ctx)
     z->chunk_link = (struct free_block *)*meta;
     z->chunk_state = (uint8_t *)(z->chunk_link + z->chunks);
     z->page_state = z->chunk_state + z->chunks;
+    z->low_head = z->low_free = z->chunks; /* nothing free yet */
     memset(z->chunk_state, STATE_RESERVED, z->chunks);
     *meta += zone_meta_bytes(z->chunks);
 }

@@ -61,6 +61,11 @@ static uint64_t alloc(unsigned int order)
     return paddr_val(page_alloc(order));
 }
 
+static uint64_t alloc_low(unsigned int order)
+{
+    return paddr_val(page_alloc_low(order));
+}
+
 static void release(uint64_t addr, unsigned int order)
 {
     page_free(mk_paddr(addr), order);
@@ -279,6 +284,9 @@ static void test_huge_sparse_map(void **state)
 
     assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
     release(g, 18);
+    /* From the bottom: the first whole 2 MiB of RAM, then 1 GiB above 4 GiB. */
+    assert_int_equal(alloc_low(9), 2 * MIB);
+    assert_int_equal(alloc_low(18), 4 * GIB);
 }
 
 /* More modules than the old fixed table of 256: every one stays out, no panic. */
@@ -525,6 +533,121 @@ static void test_random_orders_frees_and_claims(void **state)
         assert_int_equal(alloc(12), largest[i]);
 }
 
+/*
+ * page_alloc_low() on a fresh allocator: every free page, one at a time,
+ * in ascending order; then 2 MiB blocks, ascending and aligned.
+ */
+static void test_low_hands_out_pages_in_ascending_order(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    uint64_t total = page_alloc_total_pages(), n = 0, last = 0;
+    uint64_t *pages = calloc(total, sizeof(*pages));
+
+    for (uint64_t p; (p = alloc_low(0)) != 0; n++) {
+        assert_true(n < total && p > last);
+        assert_true(page_in_ram(p));
+        pages[n] = last = p;
+    }
+    assert_int_equal(n, total);
+    while (n)
+        release(pages[--n], 0);
+    free(pages);
+    last = 0;
+    for (uint64_t p; (p = alloc_low(9)) != 0; last = p) {
+        assert_true(p > last && p % (2 * MIB) == 0);
+        assert_true(page_in_ram(p) && page_in_ram(p + 2 * MIB - PAGE));
+    }
+    assert_true(last != 0);
+}
+
+/* Whether every page of the naturally aligned block at p is free in the record. */
+static bool block_free(const uint8_t *free_page, uint64_t p, unsigned int order)
+{
+    for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++)
+        if (!free_page[q])
+            return false;
+    return true;
+}
+
+/*
+ * Both policies, frees and claims mixed at random against a record of the
+ * free pages: every page_alloc_low() returns the lowest naturally aligned
+ * block of its order that is free, wherever the other calls left the
+ * cursors.
+ */
+static void test_low_takes_the_lowest_free_block(void **state)
+{
+    enum {
+        MAX_HELD = 512
+    };
+    static struct {
+        uint64_t pa;
+        unsigned int order;
+    } held[MAX_HELD];
+    static uint8_t free_page[32 * MIB / PAGE];
+    unsigned int nr_held = 0, lows = 0;
+    uint64_t seed = 777, free_at_start, p;
+
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+    free_at_start = page_alloc_free_pages();
+    memset(free_page, 0, sizeof(free_page));
+    while ((p = alloc(0)) != 0)
+        free_page[p / PAGE] = 1;
+    for (p = 0; p < 32 * MIB; p += PAGE)
+        if (free_page[p / PAGE])
+            release(p, 0);
+    for (unsigned int step = 0; step < 20000; step++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned int r = (unsigned int)(seed >> 33), order = (r >> 4) % 11;
+
+        if (nr_held < MAX_HELD && r % 3 != 0) {
+            if (r & 8) {
+                p = alloc_low(order);
+                uint64_t lowest = 0;
+
+                for (uint64_t q = 0; q < 32 * MIB && !lowest; q += PAGE << order)
+                    if (block_free(free_page, q, order))
+                        lowest = q;
+                assert_int_equal(p, lowest);
+                lows++;
+            } else if (r & 4) {
+                p = alloc(order);
+            } else { /* a claim of one page, wherever */
+                p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
+                order = 0;
+                if (!page_alloc_claim(mk_paddr(p), PAGE))
+                    continue;
+            }
+            if (!p)
+                continue;
+            assert_true(block_free(free_page, p, order));
+            for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++)
+                free_page[q] = 0;
+            held[nr_held].pa = p;
+            held[nr_held++].order = order;
+        } else if (nr_held) {
+            unsigned int k = (r >> 4) % nr_held;
+
+            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order);
+                 q++)
+                free_page[q] = 1;
+            release(held[k].pa, held[k].order);
+            held[k] = held[--nr_held];
+        }
+    }
+    assert_true(lows > 3000);
+    while (nr_held) {
+        nr_held--;
+        release(held[nr_held].pa, held[nr_held].order);
+    }
+    assert_int_equal(page_alloc_free_pages(), free_at_start);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +662,8 @@ int main(void)
         cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
         cmocka_unit_test_teardown(test_init_touches_no_page_of_free_memory, fake_memory_free),
         cmocka_unit_test_teardown(test_random_orders_frees_and_claims, fake_memory_free),
+        cmocka_unit_test_teardown(test_low_hands_out_pages_in_ascending_order, fake_memory_free),
+        cmocka_unit_test_teardown(test_low_takes_the_lowest_free_block, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -100,7 +100,7 @@ void image_placement_bench_memcpy(void)
     if (!cmdline_has("bench-memcpy"))
         return;
     src = page_alloc(BENCH_ORDER);
-    while (n < BENCH_RUNS && paddr_val(dst[n] = page_alloc_low(BENCH_ORDER)))
+    while (n < BENCH_RUNS && paddr_val(dst[n] = page_alloc(BENCH_ORDER)))
         n++;
     if (!paddr_val(src) || n < BENCH_RUNS) {
         printk("tessera: memcpy: no %u free blocks of %llu MiB to time it\n", BENCH_RUNS + 1,
@@ -108,8 +108,8 @@ void image_placement_bench_memcpy(void)
     } else {
         /*
          * The source written first, as the loader wrote the modules; each
-         * destination is frames the hypervisor never wrote, taken where
-         * domain RAM is (page_alloc_low), as a placement's are: under an
+         * destination is frames the hypervisor never wrote, the next ones
+         * after the domains' RAM, as a placement's are: under an
          * emulator the first write into a page costs the host a page, on
          * silicon nothing. The copies into written frames after them are
          * the usual memcpy figure.
@@ -120,8 +120,7 @@ void image_placement_bench_memcpy(void)
         printk("tessera: memcpy: %llu MiB, one CPU, fastest of %u: into frames never written "
                "%llu us, %llu MiB/s; into written frames %llu us, %llu MiB/s\n",
                (unsigned long long)(bytes >> 20), BENCH_RUNS,
-               (unsigned long long)ticks_to_us(fresh),
-               (unsigned long long)mib_per_s(bytes, fresh),
+               (unsigned long long)ticks_to_us(fresh), (unsigned long long)mib_per_s(bytes, fresh),
                (unsigned long long)ticks_to_us(written),
                (unsigned long long)mib_per_s(bytes, written));
     }

@@ -1,26 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * Buddy allocator over the boot memory map's RAM ranges, per zone (a run of
- * contiguous RAM ranges). Its bookkeeping is per 2 MiB chunk: a state byte
- * and the free-list links of the free block of order >= 9 the chunk heads,
- * so that making the allocator ready writes metadata in proportion to the
- * ranges and the chunks, never into the free memory itself (whose first
- * touch is slow under an emulator: performance.md) and never a byte per
- * page. A chunk is split into pages only when a block smaller than 2 MiB
- * is carved from it or freed into it: then its pages get a state byte each,
- * and free blocks below 2 MiB are linked through their own first bytes, in
- * memory that is about to be used anyway. The metadata comes from RAM
- * itself, so holes and terabytes above 4 GiB cost nothing extra.
+ * contiguous RAM ranges), handing out the free block at the lowest address.
+ * Its bookkeeping is a state byte per 2 MiB chunk, so that making the
+ * allocator ready writes metadata in proportion to the ranges and the
+ * chunks, never into the free memory itself (whose first touch is slow
+ * under an emulator: performance.md) and never a byte per page. A chunk is
+ * split into pages only when a block smaller than 2 MiB is carved from it or
+ * freed into it: then its pages get a state byte each. The metadata comes
+ * from RAM itself, so holes and terabytes above 4 GiB cost nothing extra.
  *
- * Two policies: page_alloc() takes the block at the head of the smallest
- * free list that has one (constant time; the hypervisor's own structures),
- * page_alloc_low() the free block at the lowest address (domain RAM). Free
- * lists are not ordered, so the lowest block is found from the states, by a
+ * Lowest first: UEFI allocates from the top down, so the pages its code ran
+ * in are handed out last, and under an emulator every store into a page it
+ * holds translated code for is slow (performance.md, decision 32). There
+ * are no free lists: the lowest free block is found from the states, by a
  * scan upwards from two per-zone cursors below which nothing is free (one
- * for blocks of 2 MiB and more, one for any page); allocations that go
- * upwards, as a domain's do, move them along. Inside,
- * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
- * the interface takes and gives paddr_t.
+ * for blocks of 2 MiB and more, one for any page). Allocations happen at
+ * boot (page_alloc_seal()), in a mostly unfragmented allocator, and go
+ * upwards, so each scan is short. Inside, addresses are plain host-physical
+ * numbers (buddy arithmetic, zone offsets); the interface takes and gives
+ * paddr_t.
  */
 #include <string.h>
 #include <boot/bootinfo.h>
@@ -55,12 +54,6 @@ struct boot_view {
     const uint8_t *modules;
 };
 
-/* Links of a free block: in the chunk's metadata (order >= 9), else in the block. */
-struct free_block {
-    struct free_block *next, *prev;
-    uint64_t pa;
-};
-
 /*
  * A block's state: STATE_FREE | order at its head when free, STATE_RESERVED,
  * else 0 (allocated, or inside a block). Kept per chunk (chunk_state) for
@@ -72,7 +65,6 @@ struct zone {
     uint64_t pages;
     uint64_t chunk_base; /* base rounded down to 2 MiB */
     uint64_t chunks;
-    struct free_block *chunk_link;
     uint8_t *chunk_state;
     uint8_t *page_state;
     uint64_t low_head; /* no chunk below heads a free block of order >= 9 */
@@ -85,7 +77,6 @@ static struct range early_pool;
 
 static struct zone *zones;
 static uint32_t nr_zones;
-static struct free_block free_lists[MAX_ORDER + 1];
 static uint64_t free_pages, total_pages, alloc_count;
 static uint64_t after_boot;
 static bool sealed;
@@ -246,34 +237,15 @@ static void set_block_state(struct zone *z, uint64_t pa, unsigned int order, uin
     z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] = state;
 }
 
-static struct free_block *block_link(struct zone *z, uint64_t pa, unsigned int order)
+/* Marks a block free; the cursors go down to it. */
+static void mark_free(struct zone *z, uint64_t pa, unsigned int order)
 {
-    if (order >= CHUNK_ORDER)
-        return &z->chunk_link[(pa - z->chunk_base) >> CHUNK_SHIFT];
-    return phys_to_virt(mk_paddr(pa));
-}
-
-/* Every block that becomes free comes here: the cursors go down to it. */
-static void list_add(struct zone *z, unsigned int order, uint64_t pa)
-{
-    struct free_block *b = block_link(z, pa, order), *head = &free_lists[order];
     uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
 
+    set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
     if (order >= CHUNK_ORDER)
         z->low_head = MIN(z->low_head, c);
     z->low_free = MIN(z->low_free, c);
-
-    b->pa = pa;
-    b->next = head->next;
-    b->prev = head;
-    head->next->prev = b;
-    head->next = b;
-}
-
-static void list_del(struct free_block *b)
-{
-    b->prev->next = b->next;
-    b->next->prev = b->prev;
 }
 
 /* Frees a naturally aligned block inside z, merging with free buddies. */
@@ -287,13 +259,11 @@ static void free_block(struct zone *z, uint64_t pa, unsigned int order)
         if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
             block_state(z, buddy, order) != (STATE_FREE | order))
             break;
-        list_del(block_link(z, buddy, order));
         set_block_state(z, buddy, order, 0);
         pa = MIN(pa, buddy);
         order++;
     }
-    set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
-    list_add(z, order, pa);
+    mark_free(z, pa, order);
 }
 
 /* The first allocation after the seal is reported, with its caller. */
@@ -306,37 +276,14 @@ static void count_after_boot(unsigned int order, const void *caller)
 /* Takes the free block of order o at pa for one of order: its upper parts stay free. */
 static uint64_t take_block(struct zone *z, uint64_t pa, unsigned int o, unsigned int order)
 {
-    list_del(block_link(z, pa, o));
     set_block_state(z, pa, o, 0);
     while (o > order) { /* return the upper halves */
         o--;
-        uint64_t half = pa + (PAGE_SIZE << o);
-
-        set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
-        list_add(z, o, half);
+        mark_free(z, pa + (PAGE_SIZE << o), o);
     }
     free_pages -= 1ull << order;
     alloc_count++;
     return pa;
-}
-
-paddr_t page_alloc(unsigned int order)
-{
-    unsigned long irq;
-    uint64_t pa = 0;
-
-    irq = spin_lock_irqsave(&alloc_lock);
-    count_after_boot(order, __builtin_return_address(0));
-    for (unsigned int o = order; o <= MAX_ORDER; o++) {
-        struct free_block *b = free_lists[o].next;
-
-        if (b == &free_lists[o])
-            continue;
-        pa = take_block(zone_of(b->pa), b->pa, o, order);
-        break;
-    }
-    spin_unlock_irqrestore(&alloc_lock, irq);
-    return mk_paddr(pa);
 }
 
 /*
@@ -409,7 +356,7 @@ static uint64_t lowest_small(struct zone *z, unsigned int order, unsigned int *f
     return 0;
 }
 
-paddr_t page_alloc_low(unsigned int order)
+paddr_t page_alloc(unsigned int order)
 {
     unsigned long irq;
     uint64_t pa = 0;
@@ -419,8 +366,8 @@ paddr_t page_alloc_low(unsigned int order)
     for (uint32_t i = 0; i < nr_zones && order <= MAX_ORDER; i++) {
         struct zone *z = &zones[i];
         unsigned int o;
-        uint64_t at = order >= CHUNK_ORDER ? lowest_large(z, order, &o)
-                                           : lowest_small(z, order, &o);
+        uint64_t at =
+            order >= CHUNK_ORDER ? lowest_large(z, order, &o) : lowest_small(z, order, &o);
 
         if (at) {
             pa = take_block(z, at, o, order);
@@ -443,7 +390,6 @@ static bool claim_page(uint64_t pa)
 
         if (head < z->base || block_state(z, head, o) != (STATE_FREE | o))
             continue;
-        list_del(block_link(z, head, o));
         set_block_state(z, head, o, 0);
         while (o > 0) { /* give back the half without pa */
             o--;
@@ -451,8 +397,7 @@ static bool claim_page(uint64_t pa)
 
             if (other == head)
                 head += PAGE_SIZE << o;
-            set_block_state(z, other, o, (uint8_t)(STATE_FREE | o));
-            list_add(z, o, other);
+            mark_free(z, other, o);
             set_block_state(z, head, o, 0);
         }
         free_pages--;
@@ -578,10 +523,10 @@ static uint64_t chunks_of(uint64_t start, uint64_t end)
     return (ALIGN_UP(end, CHUNK_SIZE) - ALIGN_DOWN(start, CHUNK_SIZE)) >> CHUNK_SHIFT;
 }
 
-/* A zone's metadata: chunk links, chunk states, page states (used once split). */
+/* A zone's metadata: chunk states, page states (used once split). */
 static uint64_t zone_meta_bytes(uint64_t chunks)
 {
-    return ALIGN_UP(chunks * (sizeof(struct free_block) + 1 + CHUNK_PAGES), 8);
+    return ALIGN_UP(chunks * (1 + CHUNK_PAGES), 8);
 }
 
 struct zone_count {
@@ -598,7 +543,7 @@ static void count_zone(uint64_t start, uint64_t end, void *ctx)
     c->meta_bytes += zone_meta_bytes(chunks_of(start, end));
 }
 
-/* Only the chunk states are written: links and page states wait for their use. */
+/* Only the chunk states are written: page states wait for their use. */
 static void add_zone(uint64_t start, uint64_t end, void *ctx)
 {
     uint8_t **meta = ctx;
@@ -608,8 +553,7 @@ static void add_zone(uint64_t start, uint64_t end, void *ctx)
     z->pages = (end - start) >> PAGE_SHIFT;
     z->chunk_base = ALIGN_DOWN(start, CHUNK_SIZE);
     z->chunks = chunks_of(start, end);
-    z->chunk_link = (struct free_block *)*meta;
-    z->chunk_state = (uint8_t *)(z->chunk_link + z->chunks);
+    z->chunk_state = *meta;
     z->page_state = z->chunk_state + z->chunks;
     z->low_head = z->low_free = z->chunks; /* nothing free yet */
     memset(z->chunk_state, STATE_RESERVED, z->chunks);
@@ -662,8 +606,6 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     nr_zones = 0;
     for_each_ram_run(&v, add_zone, &meta);
     timeline_mark("page allocator state set", TIMELINE_NO_ARG);
-    for (unsigned int o = 0; o <= MAX_ORDER; o++)
-        free_lists[o].next = free_lists[o].prev = &free_lists[o];
     free_pages = 0;
     for_each_free_extent(&v, free_extent, NULL);
     total_pages = free_pages;

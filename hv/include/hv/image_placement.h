@@ -26,8 +26,8 @@ int image_placement_map(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t siz
 void image_placement_report(const struct domain *d);
 /*
  * With `bench-memcpy` on the command line: times a 32 MiB memcpy() on this
- * CPU from a written block into blocks never written (taken where domain
- * RAM comes from, as a placement's destination is), then into a written
+ * CPU from a written block into blocks never written (the next frames above
+ * the domains' RAM, as a placement's destination is), then into a written
  * one, and prints both rates: the reference for the placement rates. Once
  * every domain is built (so it takes none of their frames), boot only.
  */

@@ -61,11 +61,6 @@ static uint64_t alloc(unsigned int order)
     return paddr_val(page_alloc(order));
 }
 
-static uint64_t alloc_low(unsigned int order)
-{
-    return paddr_val(page_alloc_low(order));
-}
-
 static void release(uint64_t addr, unsigned int order)
 {
     page_free(mk_paddr(addr), order);
@@ -279,14 +274,22 @@ static void test_huge_sparse_map(void **state)
     assert_true(page_alloc_total_pages() * PAGE >= expected - 4 * MIB); /* minus metadata */
     assert_non_null(strstr(fake_console, "in 4 zones"));
 
-    /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
-    uint64_t g = alloc(18);
+    /* From the bottom: the first whole 2 MiB of RAM, the first 1 GiB (above 4 GiB). */
+    uint64_t m = alloc(9), g = alloc(18);
 
-    assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
+    assert_int_equal(m, 2 * MIB);
+    assert_int_equal(g, 4 * GIB);
     release(g, 18);
-    /* From the bottom: the first whole 2 MiB of RAM, then 1 GiB above 4 GiB. */
-    assert_int_equal(alloc_low(9), 2 * MIB);
-    assert_int_equal(alloc_low(18), 4 * GIB);
+    release(m, 9);
+    /* The 1 GiB blocks below 2 TiB taken, the next ones come from the 8 GiB zone. */
+    uint64_t gs[8];
+
+    for (unsigned int i = 0; i < 8; i++) {
+        gs[i] = alloc(18);
+        assert_int_equal(gs[i], i < 2 ? 4 * GIB + i * GIB : 2 * TIB + (i - 2) * GIB);
+    }
+    for (unsigned int i = 0; i < 8; i++)
+        release(gs[i], 18);
 }
 
 /* More modules than the old fixed table of 256: every one stays out, no panic. */
@@ -448,9 +451,9 @@ static void test_init_touches_no_page_of_free_memory(void **state)
         skip();
     page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
     /*
-     * Metadata only: the chunk states (2 pages), the links of the ~25 free
-     * blocks of 2 MiB and more (a page each at most), the one chunk split at
-     * the metadata's edge. The old allocator's page states alone were 1024.
+     * Metadata only: the chunk states (2 pages), the page states of the one
+     * chunk split at the metadata's edge. The old allocator's page states
+     * alone were 1024.
      */
     assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48);
     /* Using memory splits only the chunks used, and touches only them. */
@@ -534,10 +537,10 @@ static void test_random_orders_frees_and_claims(void **state)
 }
 
 /*
- * page_alloc_low() on a fresh allocator: every free page, one at a time,
- * in ascending order; then 2 MiB blocks, ascending and aligned.
+ * Lowest first, on a fresh allocator: every free page, one at a time, in
+ * ascending order; then 2 MiB blocks, ascending and aligned.
  */
-static void test_low_hands_out_pages_in_ascending_order(void **state)
+static void test_pages_come_in_ascending_order(void **state)
 {
     (void)state;
     fake_memory(4 * GIB);
@@ -546,7 +549,7 @@ static void test_low_hands_out_pages_in_ascending_order(void **state)
     uint64_t total = page_alloc_total_pages(), n = 0, last = 0;
     uint64_t *pages = calloc(total, sizeof(*pages));
 
-    for (uint64_t p; (p = alloc_low(0)) != 0; n++) {
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
         assert_true(n < total && p > last);
         assert_true(page_in_ram(p));
         pages[n] = last = p;
@@ -556,7 +559,7 @@ static void test_low_hands_out_pages_in_ascending_order(void **state)
         release(pages[--n], 0);
     free(pages);
     last = 0;
-    for (uint64_t p; (p = alloc_low(9)) != 0; last = p) {
+    for (uint64_t p; (p = alloc(9)) != 0; last = p) {
         assert_true(p > last && p % (2 * MIB) == 0);
         assert_true(page_in_ram(p) && page_in_ram(p + 2 * MIB - PAGE));
     }
@@ -573,12 +576,12 @@ static bool block_free(const uint8_t *free_page, uint64_t p, unsigned int order)
 }
 
 /*
- * Both policies, frees and claims mixed at random against a record of the
- * free pages: every page_alloc_low() returns the lowest naturally aligned
- * block of its order that is free, wherever the other calls left the
- * cursors.
+ * Allocations of every order, frees and claims mixed at random against a
+ * record of the free pages: every allocation is the lowest naturally
+ * aligned block of its order that is free, wherever the frees and claims
+ * left the cursors.
  */
-static void test_low_takes_the_lowest_free_block(void **state)
+static void test_always_the_lowest_free_block(void **state)
 {
     enum {
         MAX_HELD = 512
@@ -588,7 +591,7 @@ static void test_low_takes_the_lowest_free_block(void **state)
         unsigned int order;
     } held[MAX_HELD];
     static uint8_t free_page[32 * MIB / PAGE];
-    unsigned int nr_held = 0, lows = 0;
+    unsigned int nr_held = 0, allocs = 0;
     uint64_t seed = 777, free_at_start, p;
 
     (void)state;
@@ -607,16 +610,14 @@ static void test_low_takes_the_lowest_free_block(void **state)
 
         if (nr_held < MAX_HELD && r % 3 != 0) {
             if (r & 8) {
-                p = alloc_low(order);
+                p = alloc(order);
                 uint64_t lowest = 0;
 
                 for (uint64_t q = 0; q < 32 * MIB && !lowest; q += PAGE << order)
                     if (block_free(free_page, q, order))
                         lowest = q;
                 assert_int_equal(p, lowest);
-                lows++;
-            } else if (r & 4) {
-                p = alloc(order);
+                allocs++;
             } else { /* a claim of one page, wherever */
                 p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
                 order = 0;
@@ -633,14 +634,13 @@ static void test_low_takes_the_lowest_free_block(void **state)
         } else if (nr_held) {
             unsigned int k = (r >> 4) % nr_held;
 
-            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order);
-                 q++)
+            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
                 free_page[q] = 1;
             release(held[k].pa, held[k].order);
             held[k] = held[--nr_held];
         }
     }
-    assert_true(lows > 3000);
+    assert_true(allocs > 5000);
     while (nr_held) {
         nr_held--;
         release(held[nr_held].pa, held[nr_held].order);
@@ -662,8 +662,8 @@ int main(void)
         cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
         cmocka_unit_test_teardown(test_init_touches_no_page_of_free_memory, fake_memory_free),
         cmocka_unit_test_teardown(test_random_orders_frees_and_claims, fake_memory_free),
-        cmocka_unit_test_teardown(test_low_hands_out_pages_in_ascending_order, fake_memory_free),
-        cmocka_unit_test_teardown(test_low_takes_the_lowest_free_block, fake_memory_free),
+        cmocka_unit_test_teardown(test_pages_come_in_ascending_order, fake_memory_free),
+        cmocka_unit_test_teardown(test_always_the_lowest_free_block, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
  * The P2M core, independent of the page-table format (asm/p2m_format.h says
  * how entries are encoded; mm/p2m_npt.c for AMD NPT). Table pages come from
  * the domain's own pool, reserved at creation; guest RAM from the page
- * allocator's lowest free addresses (page_alloc_low), in 2 MiB leaves when a naturally aligned 2 MiB block is free,
+ * allocator, in 2 MiB leaves when a naturally aligned 2 MiB block is free,
  * else 4 KiB leaves. Every leaf keeps its type (enum p2m_type) in bits the
  * hardware ignores: RAM (P2M_RAM) is the domain's, freed with the tables; a
  * reset (domain restart) keeps it and unmaps every other type, and the scrub
@@ -449,10 +449,10 @@ static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int per
         paddr_t pa = mk_paddr(0);
 
         if (gpaddr_is_aligned(gpa, MiB(2)) && gpaddr_val(end) - gpaddr_val(gpa) >= MiB(2) &&
-            paddr_val(pa = page_alloc_low(9)))
+            paddr_val(pa = page_alloc(9)))
             order = 9;
         else
-            pa = page_alloc_low(0);
+            pa = page_alloc(0);
         if (!paddr_val(pa)) {
             rc = -XEN_ENOMEM;
             break;

@@ -51,15 +51,6 @@ paddr_t page_alloc(unsigned int order)
     return virt_to_phys(p);
 }
 
-/* Guest RAM comes from the lowest addresses (page_alloc_low): counted here. */
-static uint64_t low_bytes;
-
-paddr_t page_alloc_low(unsigned int order)
-{
-    low_bytes += PAGE << order;
-    return page_alloc(order);
-}
-
 void page_free(paddr_t pa, unsigned int order)
 {
     uint8_t *p = phys_to_virt(pa);
@@ -115,11 +106,10 @@ static uint8_t *guest(struct p2m *p, gpaddr_t gpa)
 static struct p2m *make_domain(uint8_t *shared, uint64_t *used_by_ram)
 {
     struct p2m *p = p2m_create(64 * PAGE);
-    uint64_t total, low_before = low_bytes;
+    uint64_t total;
 
     assert_non_null(p);
     assert_int_equal(p2m_populate_ram(p, mk_gpaddr(1 * MIB), 4 * MIB + 2 * PAGE, P2M_RWX), 0);
-    assert_int_equal(low_bytes - low_before, 4 * MIB + 2 * PAGE); /* all of it, none else */
     p2m_pool_usage(p, used_by_ram, &total);
     assert_int_equal(p2m_map(p, mk_gpaddr(1ull << 30), virt_to_phys(shared), PAGE, P2M_SHARED_RW,
                              P2M_READ | P2M_WRITE),

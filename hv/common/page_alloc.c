@@ -14,8 +14,8 @@
  * in are handed out last, and under an emulator every store into a page it
  * holds translated code for is slow (performance.md, decision 32). There
  * are no free lists: the lowest free block is found from the states, by a
- * scan upwards from two per-zone cursors below which nothing is free (one
- * for blocks of 2 MiB and more, one for any page). Allocations happen at
+ * scan upwards from two per-zone cursors below which nothing is free (a
+ * chunk for blocks of 2 MiB and more, a page for any block). Allocations happen at
  * boot (page_alloc_seal()), in a mostly unfragmented allocator, and go
  * upwards, so each scan is short. Inside, addresses are plain host-physical
  * numbers (buddy arithmetic, zone offsets); the interface takes and gives
@@ -68,7 +68,7 @@ struct zone {
     uint8_t *chunk_state;
     uint8_t *page_state;
     uint64_t low_head; /* no chunk below heads a free block of order >= 9 */
-    uint64_t low_free; /* no chunk below holds a free page */
+    uint64_t low_free; /* no page below (its index from chunk_base) is free */
 };
 
 static struct range excluded[MAX_EXCLUDED];
@@ -245,7 +245,7 @@ static void mark_free(struct zone *z, uint64_t pa, unsigned int order)
     set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
     if (order >= CHUNK_ORDER)
         z->low_head = MIN(z->low_head, c);
-    z->low_free = MIN(z->low_free, c);
+    z->low_free = MIN(z->low_free, (pa - z->chunk_base) >> PAGE_SHIFT);
 }
 
 /* Frees a naturally aligned block inside z, merging with free buddies. */
@@ -318,41 +318,44 @@ static uint64_t lowest_large(struct zone *z, unsigned int order, unsigned int *f
 
 /*
  * The lowest free block of z that is at least order (below 9): a free chunk,
- * or a block inside a split chunk, from low_free up. Sets *found to its
- * order; 0 if none.
+ * or a block inside a split chunk, from the page low_free up. Sets *found to
+ * its order; 0 if none.
  */
 static uint64_t lowest_small(struct zone *z, unsigned int order, unsigned int *found)
 {
     bool seen = false;
+    uint64_t first = z->low_free;
 
-    for (uint64_t c = z->low_free; c < z->chunks; c++) {
+    for (uint64_t c = first >> CHUNK_ORDER; c < z->chunks; c++) {
         uint8_t s = z->chunk_state[c];
         const uint8_t *page = z->page_state + (c << CHUNK_ORDER);
 
         if (s & STATE_FREE) {
             if (!seen)
-                z->low_free = c;
+                z->low_free = c << CHUNK_ORDER;
             *found = s & STATE_ORDER;
             return z->chunk_base + (c << CHUNK_SHIFT);
         }
         if (s != STATE_SPLIT)
             continue;
-        for (unsigned int i = 0; i < CHUNK_PAGES;) {
+        /* Below the cursor nothing is free, so no free block starts there. */
+        for (uint64_t i = c == first >> CHUNK_ORDER ? first & (CHUNK_PAGES - 1) : 0;
+             i < CHUNK_PAGES;) {
             if (!(page[i] & STATE_FREE)) {
                 i++;
                 continue;
             }
             if (!seen)
-                z->low_free = c;
+                z->low_free = (c << CHUNK_ORDER) + i;
             seen = true;
             *found = page[i] & STATE_ORDER;
             if (*found >= order)
-                return z->chunk_base + (c << CHUNK_SHIFT) + ((uint64_t)i << PAGE_SHIFT);
+                return z->chunk_base + (c << CHUNK_SHIFT) + (i << PAGE_SHIFT);
             i += 1u << *found;
         }
     }
     if (!seen)
-        z->low_free = z->chunks;
+        z->low_free = z->chunks << CHUNK_ORDER;
     return 0;
 }
 
@@ -555,7 +558,8 @@ static void add_zone(uint64_t start, uint64_t end, void *ctx)
     z->chunks = chunks_of(start, end);
     z->chunk_state = *meta;
     z->page_state = z->chunk_state + z->chunks;
-    z->low_head = z->low_free = z->chunks; /* nothing free yet */
+    z->low_head = z->chunks; /* nothing free yet */
+    z->low_free = z->chunks << CHUNK_ORDER;
     memset(z->chunk_state, STATE_RESERVED, z->chunks);
     *meta += zone_meta_bytes(z->chunks);
 }

@@ -846,7 +846,6 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
     sched_init();
     if (!cpupools_create(plan) || !claim_shm_regions())
         return HV_EXIT_FAILURE;
-    image_placement_bench_memcpy();
 
     /* Every domain is built before the first one starts; one failure builds none. */
     spin_lock(&build_lock);
@@ -876,6 +875,7 @@ enum hv_exit_status domains_build_and_start(const struct tessera_bootinfo *bi)
                plan->domains[failed].name);
         return HV_EXIT_FAILURE;
     }
+    image_placement_bench_memcpy();
     cpupools_report(plan);
     dom_console_give_input(
         plan->console_input == HL_NONE ? NULL : &domain_registry_at(plan->console_input)->console);

@@ -161,8 +161,8 @@ void hv_main(paddr_t bootinfo_paddr)
     lapic_init();
     timer_init_cpu();
     timeline_mark("timer ready", TIMELINE_NO_ARG);
-    /* From here the framebuffer is drawn by a timer: the boot's lines cost no drawing. */
-    fbcon_defer();
+    /* The framebuffer is drawn by a timer, from here: the boot's lines cost no drawing. */
+    fbcon_start_drawing();
     smp_set_trampoline(mk_paddr(bi->trampoline_paddr), bi->trampoline_size);
     smp_boot_secondaries();
 

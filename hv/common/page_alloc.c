@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * Buddy allocator over the boot memory map's RAM ranges, per zone (a run of
- * contiguous RAM ranges). Its bookkeeping is per 2 MiB chunk: a state byte
- * and the free-list links of the free block of order >= 9 the chunk heads,
- * so that making the allocator ready writes metadata in proportion to the
- * ranges and the chunks, never into the free memory itself (whose first
- * touch is slow under an emulator: performance.md) and never a byte per
- * page. A chunk is split into pages only when a block smaller than 2 MiB
- * is carved from it or freed into it: then its pages get a state byte each,
- * and free blocks below 2 MiB are linked through their own first bytes, in
- * memory that is about to be used anyway. The metadata comes from RAM
- * itself, so holes and terabytes above 4 GiB cost nothing extra. Inside,
- * addresses are plain host-physical numbers (buddy arithmetic, zone offsets);
- * the interface takes and gives paddr_t.
+ * contiguous RAM ranges), handing out the free block at the lowest address.
+ * Its bookkeeping is a state byte per 2 MiB chunk, so that making the
+ * allocator ready writes metadata in proportion to the ranges and the
+ * chunks, never into the free memory itself (whose first touch is slow
+ * under an emulator: performance.md) and never a byte per page. A chunk is
+ * split into pages only when a block smaller than 2 MiB is carved from it or
+ * freed into it: then its pages get a state byte each. The metadata comes
+ * from RAM itself, so holes and terabytes above 4 GiB cost nothing extra.
+ *
+ * Lowest first: UEFI allocates from the top down, so the pages its code ran
+ * in are handed out last, and under an emulator every store into a page it
+ * holds translated code for is slow (performance.md, decision 32). There
+ * are no free lists: the lowest free block is found from the states, by a
+ * scan upwards from two per-zone cursors below which nothing is free (a
+ * chunk for blocks of 2 MiB and more, a page for any block). Allocations happen at
+ * boot (page_alloc_seal()), in a mostly unfragmented allocator, and go
+ * upwards, so each scan is short. Inside, addresses are plain host-physical
+ * numbers (buddy arithmetic, zone offsets); the interface takes and gives
+ * paddr_t.
  */
 #include <string.h>
 #include <boot/bootinfo.h>
@@ -31,6 +38,7 @@
 #define EARLY_LIMIT    GiB(4) /* the firmware identity-maps at least this */
 #define MAX_EXCLUDED   (TESSERA_BOOT_MAX_MODULES + 16) /* the modules and the boot's own ranges */
 #define STATE_FREE     0x80                            /* heads a free block; low bits: its order */
+#define STATE_ORDER    0x1f
 #define STATE_RESERVED 0x40 /* never handed to the allocator (until it heads a block) */
 #define STATE_SPLIT    0x20 /* chunk only: its pages' own state bytes hold */
 
@@ -46,12 +54,6 @@ struct boot_view {
     const uint8_t *modules;
 };
 
-/* Links of a free block: in the chunk's metadata (order >= 9), else in the block. */
-struct free_block {
-    struct free_block *next, *prev;
-    uint64_t pa;
-};
-
 /*
  * A block's state: STATE_FREE | order at its head when free, STATE_RESERVED,
  * else 0 (allocated, or inside a block). Kept per chunk (chunk_state) for
@@ -63,9 +65,10 @@ struct zone {
     uint64_t pages;
     uint64_t chunk_base; /* base rounded down to 2 MiB */
     uint64_t chunks;
-    struct free_block *chunk_link;
     uint8_t *chunk_state;
     uint8_t *page_state;
+    uint64_t low_head; /* no chunk below heads a free block of order >= 9 */
+    uint64_t low_free; /* no page below (its index from chunk_base) is free */
 };
 
 static struct range excluded[MAX_EXCLUDED];
@@ -74,7 +77,6 @@ static struct range early_pool;
 
 static struct zone *zones;
 static uint32_t nr_zones;
-static struct free_block free_lists[MAX_ORDER + 1];
 static uint64_t free_pages, total_pages, alloc_count;
 static uint64_t after_boot;
 static bool sealed;
@@ -161,14 +163,14 @@ struct extent_search {
     uint64_t found; /* 0: none (page 0 is never free) */
 };
 
-/* Keeps the highest fit: low memory stays for whatever needs it. */
+/* Keeps the lowest fit, as page_alloc() does: the firmware's pages lie at the top. */
 static void extent_fits(uint64_t start, uint64_t end, void *ctx)
 {
     struct extent_search *s = ctx;
 
     end = MIN(end, s->limit);
-    if (end > start && end - start >= s->bytes)
-        s->found = end - s->bytes;
+    if (!s->found && end > start && end - start >= s->bytes)
+        s->found = start;
 }
 
 paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)
@@ -235,28 +237,15 @@ static void set_block_state(struct zone *z, uint64_t pa, unsigned int order, uin
     z->page_state[(pa - z->chunk_base) >> PAGE_SHIFT] = state;
 }
 
-static struct free_block *block_link(struct zone *z, uint64_t pa, unsigned int order)
+/* Marks a block free; the cursors go down to it. */
+static void mark_free(struct zone *z, uint64_t pa, unsigned int order)
 {
+    uint64_t c = (pa - z->chunk_base) >> CHUNK_SHIFT;
+
+    set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
     if (order >= CHUNK_ORDER)
-        return &z->chunk_link[(pa - z->chunk_base) >> CHUNK_SHIFT];
-    return phys_to_virt(mk_paddr(pa));
-}
-
-static void list_add(struct zone *z, unsigned int order, uint64_t pa)
-{
-    struct free_block *b = block_link(z, pa, order), *head = &free_lists[order];
-
-    b->pa = pa;
-    b->next = head->next;
-    b->prev = head;
-    head->next->prev = b;
-    head->next = b;
-}
-
-static void list_del(struct free_block *b)
-{
-    b->prev->next = b->next;
-    b->next->prev = b->prev;
+        z->low_head = MIN(z->low_head, c);
+    z->low_free = MIN(z->low_free, (pa - z->chunk_base) >> PAGE_SHIFT);
 }
 
 /* Frees a naturally aligned block inside z, merging with free buddies. */
@@ -270,13 +259,104 @@ static void free_block(struct zone *z, uint64_t pa, unsigned int order)
         if (buddy < z->base || buddy + (PAGE_SIZE << order) > zone_end ||
             block_state(z, buddy, order) != (STATE_FREE | order))
             break;
-        list_del(block_link(z, buddy, order));
         set_block_state(z, buddy, order, 0);
         pa = MIN(pa, buddy);
         order++;
     }
-    set_block_state(z, pa, order, (uint8_t)(STATE_FREE | order));
-    list_add(z, order, pa);
+    mark_free(z, pa, order);
+}
+
+/* The first allocation after the seal is reported, with its caller. */
+static void count_after_boot(unsigned int order, const void *caller)
+{
+    if (sealed && after_boot++ == 0)
+        printk("tessera: page allocation after boot: order %u from %p\n", order, caller);
+}
+
+/* Takes the free block of order o at pa for one of order: its upper parts stay free. */
+static uint64_t take_block(struct zone *z, uint64_t pa, unsigned int o, unsigned int order)
+{
+    set_block_state(z, pa, o, 0);
+    while (o > order) { /* return the upper halves */
+        o--;
+        mark_free(z, pa + (PAGE_SIZE << o), o);
+    }
+    free_pages -= 1ull << order;
+    alloc_count++;
+    return pa;
+}
+
+/*
+ * The lowest free block of z of order 9 or more that is at least order:
+ * chunk states from low_head up, stepping over each free block too small.
+ * Sets *found to its order; 0 if none.
+ */
+static uint64_t lowest_large(struct zone *z, unsigned int order, unsigned int *found)
+{
+    bool seen = false;
+    uint64_t c = z->low_head;
+
+    while (c < z->chunks) {
+        uint8_t s = z->chunk_state[c];
+
+        if (!(s & STATE_FREE)) {
+            c++;
+            continue;
+        }
+        if (!seen)
+            z->low_head = c;
+        seen = true;
+        *found = s & STATE_ORDER;
+        if (*found >= order)
+            return z->chunk_base + (c << CHUNK_SHIFT);
+        c += 1ull << (*found - CHUNK_ORDER);
+    }
+    if (!seen)
+        z->low_head = z->chunks;
+    return 0;
+}
+
+/*
+ * The lowest free block of z that is at least order (below 9): a free chunk,
+ * or a block inside a split chunk, from the page low_free up. Sets *found to
+ * its order; 0 if none.
+ */
+static uint64_t lowest_small(struct zone *z, unsigned int order, unsigned int *found)
+{
+    bool seen = false;
+    uint64_t first = z->low_free;
+
+    for (uint64_t c = first >> CHUNK_ORDER; c < z->chunks; c++) {
+        uint8_t s = z->chunk_state[c];
+        const uint8_t *page = z->page_state + (c << CHUNK_ORDER);
+
+        if (s & STATE_FREE) {
+            if (!seen)
+                z->low_free = c << CHUNK_ORDER;
+            *found = s & STATE_ORDER;
+            return z->chunk_base + (c << CHUNK_SHIFT);
+        }
+        if (s != STATE_SPLIT)
+            continue;
+        /* Below the cursor nothing is free, so no free block starts there. */
+        for (uint64_t i = c == first >> CHUNK_ORDER ? first & (CHUNK_PAGES - 1) : 0;
+             i < CHUNK_PAGES;) {
+            if (!(page[i] & STATE_FREE)) {
+                i++;
+                continue;
+            }
+            if (!seen)
+                z->low_free = (c << CHUNK_ORDER) + i;
+            seen = true;
+            *found = page[i] & STATE_ORDER;
+            if (*found >= order)
+                return z->chunk_base + (c << CHUNK_SHIFT) + (i << PAGE_SHIFT);
+            i += 1u << *found;
+        }
+    }
+    if (!seen)
+        z->low_free = z->chunks << CHUNK_ORDER;
+    return 0;
 }
 
 paddr_t page_alloc(unsigned int order)
@@ -285,34 +365,17 @@ paddr_t page_alloc(unsigned int order)
     uint64_t pa = 0;
 
     irq = spin_lock_irqsave(&alloc_lock);
-    if (sealed && after_boot++ == 0) {
-        printk("tessera: page allocation after boot: order %u from %p\n", order,
-               __builtin_return_address(0));
-    }
-    if (order > MAX_ORDER) {
-        spin_unlock_irqrestore(&alloc_lock, irq);
-        return mk_paddr(0);
-    }
-    for (unsigned int o = order; o <= MAX_ORDER; o++) {
-        struct free_block *b = free_lists[o].next;
+    count_after_boot(order, __builtin_return_address(0));
+    for (uint32_t i = 0; i < nr_zones && order <= MAX_ORDER; i++) {
+        struct zone *z = &zones[i];
+        unsigned int o;
+        uint64_t at =
+            order >= CHUNK_ORDER ? lowest_large(z, order, &o) : lowest_small(z, order, &o);
 
-        if (b == &free_lists[o])
-            continue;
-        list_del(b);
-        pa = b->pa;
-        struct zone *z = zone_of(pa);
-
-        set_block_state(z, pa, o, 0);
-        while (o > order) { /* return the upper halves */
-            o--;
-            uint64_t half = pa + (PAGE_SIZE << o);
-
-            set_block_state(z, half, o, (uint8_t)(STATE_FREE | o));
-            list_add(z, o, half);
+        if (at) {
+            pa = take_block(z, at, o, order);
+            break;
         }
-        free_pages -= 1ull << order;
-        alloc_count++;
-        break;
     }
     spin_unlock_irqrestore(&alloc_lock, irq);
     return mk_paddr(pa);
@@ -330,7 +393,6 @@ static bool claim_page(uint64_t pa)
 
         if (head < z->base || block_state(z, head, o) != (STATE_FREE | o))
             continue;
-        list_del(block_link(z, head, o));
         set_block_state(z, head, o, 0);
         while (o > 0) { /* give back the half without pa */
             o--;
@@ -338,8 +400,7 @@ static bool claim_page(uint64_t pa)
 
             if (other == head)
                 head += PAGE_SIZE << o;
-            set_block_state(z, other, o, (uint8_t)(STATE_FREE | o));
-            list_add(z, o, other);
+            mark_free(z, other, o);
             set_block_state(z, head, o, 0);
         }
         free_pages--;
@@ -465,10 +526,10 @@ static uint64_t chunks_of(uint64_t start, uint64_t end)
     return (ALIGN_UP(end, CHUNK_SIZE) - ALIGN_DOWN(start, CHUNK_SIZE)) >> CHUNK_SHIFT;
 }
 
-/* A zone's metadata: chunk links, chunk states, page states (used once split). */
+/* A zone's metadata: chunk states, page states (used once split). */
 static uint64_t zone_meta_bytes(uint64_t chunks)
 {
-    return ALIGN_UP(chunks * (sizeof(struct free_block) + 1 + CHUNK_PAGES), 8);
+    return ALIGN_UP(chunks * (1 + CHUNK_PAGES), 8);
 }
 
 struct zone_count {
@@ -485,7 +546,7 @@ static void count_zone(uint64_t start, uint64_t end, void *ctx)
     c->meta_bytes += zone_meta_bytes(chunks_of(start, end));
 }
 
-/* Only the chunk states are written: links and page states wait for their use. */
+/* Only the chunk states are written: page states wait for their use. */
 static void add_zone(uint64_t start, uint64_t end, void *ctx)
 {
     uint8_t **meta = ctx;
@@ -495,9 +556,10 @@ static void add_zone(uint64_t start, uint64_t end, void *ctx)
     z->pages = (end - start) >> PAGE_SHIFT;
     z->chunk_base = ALIGN_DOWN(start, CHUNK_SIZE);
     z->chunks = chunks_of(start, end);
-    z->chunk_link = (struct free_block *)*meta;
-    z->chunk_state = (uint8_t *)(z->chunk_link + z->chunks);
+    z->chunk_state = *meta;
     z->page_state = z->chunk_state + z->chunks;
+    z->low_head = z->chunks; /* nothing free yet */
+    z->low_free = z->chunks << CHUNK_ORDER;
     memset(z->chunk_state, STATE_RESERVED, z->chunks);
     *meta += zone_meta_bytes(z->chunks);
 }
@@ -548,8 +610,6 @@ void page_alloc_init(const struct tessera_bootinfo *bi)
     nr_zones = 0;
     for_each_ram_run(&v, add_zone, &meta);
     timeline_mark("page allocator state set", TIMELINE_NO_ARG);
-    for (unsigned int o = 0; o <= MAX_ORDER; o++)
-        free_lists[o].next = free_lists[o].prev = &free_lists[o];
     free_pages = 0;
     for_each_free_extent(&v, free_extent, NULL);
     total_pages = free_pages;

@@ -5,11 +5,12 @@
  * it with what the screen shows and draws the cells that differ (128 pixel
  * writes each), never reading the framebuffer back (slow on video memory).
  * When the cursor passes the last row the text moves up by half a screen, so
- * a full redraw happens once per half screen of lines. Until fbcon_defer()
- * (the hypervisor's boot until its timer is set up) and after a panic, each
- * write draws at once; in between a timer draws every RENDER_NS, so neither
- * the boot's later lines nor a guest's console line cost drawing on their way
- * to the serial port. The font is console-setup's
+ * a full redraw happens once per half screen of lines. From
+ * fbcon_start_drawing() (once the boot CPU's timer is set up) a timer draws
+ * every RENDER_NS what changed, the lines written before it included, so
+ * neither the boot's lines nor a guest's console line cost drawing on their
+ * way to the serial port; after a panic each write draws at once. The font
+ * is console-setup's
  * Lat15-Fixed16, converted at build time (psf-to-font.py).
  */
 #include <string.h>
@@ -38,7 +39,7 @@ static bool changed;                  /* under text_lock: text differs from show
 static spinlock_t text_lock = SPINLOCK_INIT;
 static char snapshot[MAX_ROWS][MAX_COLS]; /* the drawing CPU's copy of text */
 static char shown[MAX_ROWS][MAX_COLS];    /* what the framebuffer shows */
-static bool deferred, panicking;
+static bool panicking;
 static struct timer render_timer;
 
 static void draw_cell(uint32_t row, uint32_t col, char c)
@@ -63,8 +64,7 @@ static void draw_cell(uint32_t row, uint32_t col, char c)
 
 /*
  * Draws the cells whose text changed since they were drawn. One CPU at a
- * time: the writer before fbcon_defer() (early boot) and after a panic (the other
- * CPUs stopped), the timer's CPU in between.
+ * time: the timer's CPU, and after a panic (the other CPUs stopped) the writer.
  */
 static void render(void)
 {
@@ -145,16 +145,15 @@ void fbcon_write(const char *s, size_t len)
     changed = true;
     if (locked)
         spin_unlock(&text_lock);
-    if ((!deferred || panicking) && take_snapshot(locked))
+    if (panicking && take_snapshot(locked))
         render();
 }
 
-void fbcon_defer(void)
+void fbcon_start_drawing(void)
 {
     if (!fb)
         return;
     render_timer.fn = render_fired;
-    deferred = true;
     timer_set(&render_timer, now_ns() + RENDER_NS);
 }
 

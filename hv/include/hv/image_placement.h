@@ -25,9 +25,11 @@ int image_placement_map(struct domain *d, gpaddr_t gpa, paddr_t pa, uint64_t siz
 /* "tessera: domain NAME (id N): images placed: ..." when anything was placed. */
 void image_placement_report(const struct domain *d);
 /*
- * With `bench-memcpy` on the command line: times a 32 MiB memcpy() between
- * two blocks already touched, on this CPU, and prints its rate, the
- * reference for the placement rates. Boot only.
+ * With `bench-memcpy` on the command line: times a 32 MiB memcpy() on this
+ * CPU from a written block into blocks never written (the next frames above
+ * the domains' RAM, as a placement's destination is), then into a written
+ * one, and prints both rates: the reference for the placement rates. Once
+ * every domain is built (so it takes none of their frames), boot only.
  */
 void image_placement_bench_memcpy(void);
 

@@ -21,7 +21,12 @@ paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages);
 /* bi through the direct map. */
 void page_alloc_init(const struct tessera_bootinfo *bi);
 
-/* 2^order contiguous, naturally aligned pages; 0 when none are left. */
+/*
+ * 2^order contiguous, naturally aligned pages, the free block at the lowest
+ * address; 0 when none are left. UEFI allocates from the top down, so the
+ * pages its code ran in are taken last (under an emulator a store into a
+ * page it holds translated code for is slow: docs/performance.md).
+ */
 paddr_t page_alloc(unsigned int order);
 void page_free(paddr_t pa, unsigned int order);
 /*

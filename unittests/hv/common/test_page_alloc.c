@@ -274,11 +274,26 @@ static void test_huge_sparse_map(void **state)
     assert_true(page_alloc_total_pages() * PAGE >= expected - 4 * MIB); /* minus metadata */
     assert_non_null(strstr(fake_console, "in 4 zones"));
 
-    /* The largest blocks come from the top: 1 GiB, aligned, inside the 8 GiB zone. */
-    uint64_t g = alloc(18);
+    /*
+     * From the bottom: the metadata (2.6 MiB) at 1 MiB, the first whole
+     * 2 MiB of RAM above it, the first 1 GiB (above 4 GiB).
+     */
+    uint64_t m = alloc(9), g = alloc(18);
 
-    assert_true(g % GIB == 0 && g >= 2 * TIB && g + GIB <= 2 * TIB + 8 * GIB);
+    assert_non_null(strstr(fake_console, "KiB at 0x100000)"));
+    assert_int_equal(m, 4 * MIB);
+    assert_int_equal(g, 4 * GIB);
     release(g, 18);
+    release(m, 9);
+    /* The 1 GiB blocks below 2 TiB taken, the next ones come from the 8 GiB zone. */
+    uint64_t gs[8];
+
+    for (unsigned int i = 0; i < 8; i++) {
+        gs[i] = alloc(18);
+        assert_int_equal(gs[i], i < 2 ? 4 * GIB + i * GIB : 2 * TIB + (i - 2) * GIB);
+    }
+    for (unsigned int i = 0; i < 8; i++)
+        release(gs[i], 18);
 }
 
 /* More modules than the old fixed table of 256: every one stays out, no panic. */
@@ -321,8 +336,8 @@ static void test_early_pool_is_kept_out(void **state)
     early.modules_paddr = (uint64_t)(uintptr_t)pa(MODULES_PA);
     uint64_t pool = paddr_val(page_alloc_early(&early, 16));
 
-    /* The highest fit below 4 GiB, clear of the module the loader lists. */
-    assert_int_equal(pool, 32 * MIB - 16 * PAGE);
+    /* The lowest fit (below 4 GiB), as every block: the firmware's pages lie at the top. */
+    assert_int_equal(pool, 1 * MIB);
     page_alloc_init(bi);
 
     uint64_t free_now = page_alloc_free_pages();
@@ -440,9 +455,9 @@ static void test_init_touches_no_page_of_free_memory(void **state)
         skip();
     page_alloc_init(make_bootinfo(map, sizeof(map) / sizeof(map[0])));
     /*
-     * Metadata only: the chunk states (2 pages), the links of the ~25 free
-     * blocks of 2 MiB and more (a page each at most), the one chunk split at
-     * the metadata's edge. The old allocator's page states alone were 1024.
+     * Metadata only: the chunk states (2 pages), the page states of the one
+     * chunk split at the metadata's edge. The old allocator's page states
+     * alone were 1024.
      */
     assert_true(resident_pages(4 * GIB, 16 * GIB) <= 48);
     /* Using memory splits only the chunks used, and touches only them. */
@@ -525,6 +540,118 @@ static void test_random_orders_frees_and_claims(void **state)
         assert_int_equal(alloc(12), largest[i]);
 }
 
+/*
+ * Lowest first, on a fresh allocator: every free page, one at a time, in
+ * ascending order; then 2 MiB blocks, ascending and aligned.
+ */
+static void test_pages_come_in_ascending_order(void **state)
+{
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+
+    uint64_t total = page_alloc_total_pages(), n = 0, last = 0;
+    uint64_t *pages = calloc(total, sizeof(*pages));
+
+    for (uint64_t p; (p = alloc(0)) != 0; n++) {
+        assert_true(n < total && p > last);
+        assert_true(page_in_ram(p));
+        pages[n] = last = p;
+    }
+    assert_int_equal(n, total);
+    while (n)
+        release(pages[--n], 0);
+    free(pages);
+    last = 0;
+    for (uint64_t p; (p = alloc(9)) != 0; last = p) {
+        assert_true(p > last && p % (2 * MIB) == 0);
+        assert_true(page_in_ram(p) && page_in_ram(p + 2 * MIB - PAGE));
+    }
+    assert_true(last != 0);
+}
+
+/* Whether every page of the naturally aligned block at p is free in the record. */
+static bool block_free(const uint8_t *free_page, uint64_t p, unsigned int order)
+{
+    for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++)
+        if (!free_page[q])
+            return false;
+    return true;
+}
+
+/*
+ * Allocations of every order, frees and claims mixed at random against a
+ * record of the free pages: every allocation is the lowest naturally
+ * aligned block of its order that is free, wherever the frees and claims
+ * left the cursors.
+ */
+static void test_always_the_lowest_free_block(void **state)
+{
+    enum {
+        MAX_HELD = 512
+    };
+    static struct {
+        uint64_t pa;
+        unsigned int order;
+    } held[MAX_HELD];
+    static uint8_t free_page[32 * MIB / PAGE];
+    unsigned int nr_held = 0, allocs = 0;
+    uint64_t seed = 777, free_at_start, p;
+
+    (void)state;
+    fake_memory(4 * GIB);
+    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
+    free_at_start = page_alloc_free_pages();
+    memset(free_page, 0, sizeof(free_page));
+    while ((p = alloc(0)) != 0)
+        free_page[p / PAGE] = 1;
+    for (p = 0; p < 32 * MIB; p += PAGE)
+        if (free_page[p / PAGE])
+            release(p, 0);
+    for (unsigned int step = 0; step < 20000; step++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned int r = (unsigned int)(seed >> 33), order = (r >> 4) % 11;
+
+        if (nr_held < MAX_HELD && r % 3 != 0) {
+            if (r & 8) {
+                p = alloc(order);
+                uint64_t lowest = 0;
+
+                for (uint64_t q = 0; q < 32 * MIB && !lowest; q += PAGE << order)
+                    if (block_free(free_page, q, order))
+                        lowest = q;
+                assert_int_equal(p, lowest);
+                allocs++;
+            } else { /* a claim of one page, wherever */
+                p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
+                order = 0;
+                if (!page_alloc_claim(mk_paddr(p), PAGE))
+                    continue;
+            }
+            if (!p)
+                continue;
+            assert_true(block_free(free_page, p, order));
+            for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++)
+                free_page[q] = 0;
+            held[nr_held].pa = p;
+            held[nr_held++].order = order;
+        } else if (nr_held) {
+            unsigned int k = (r >> 4) % nr_held;
+
+            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
+                free_page[q] = 1;
+            release(held[k].pa, held[k].order);
+            held[k] = held[--nr_held];
+        }
+    }
+    assert_true(allocs > 5000);
+    while (nr_held) {
+        nr_held--;
+        release(held[nr_held].pa, held[nr_held].order);
+    }
+    assert_int_equal(page_alloc_free_pages(), free_at_start);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +666,8 @@ int main(void)
         cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
         cmocka_unit_test_teardown(test_init_touches_no_page_of_free_memory, fake_memory_free),
         cmocka_unit_test_teardown(test_random_orders_frees_and_claims, fake_memory_free),
+        cmocka_unit_test_teardown(test_pages_come_in_ascending_order, fake_memory_free),
+        cmocka_unit_test_teardown(test_always_the_lowest_free_block, fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -470,77 +470,6 @@ static void test_init_touches_no_page_of_free_memory(void **state)
 }
 
 /*
- * Random allocations of every order, frees and claims against a record of
- * what is held: no page is handed out twice, and once everything is back
- * the blocks merge again (the same largest blocks as after init).
- */
-static void test_random_orders_frees_and_claims(void **state)
-{
-    enum {
-        MAX_HELD = 512
-    };
-    static struct {
-        uint64_t pa;
-        unsigned int order;
-    } held[MAX_HELD];
-    static uint8_t owner[32 * MIB / PAGE];
-    unsigned int nr_held = 0, i;
-    uint64_t seed = 12345, free_at_start;
-    uint64_t largest[4];
-
-    (void)state;
-    fake_memory(4 * GIB);
-    page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
-    free_at_start = page_alloc_free_pages();
-    for (i = 0; i < 4; i++)
-        largest[i] = alloc(12);
-    for (i = 0; i < 4; i++)
-        if (largest[i])
-            release(largest[i], 12);
-    memset(owner, 0, sizeof(owner));
-    for (unsigned int step = 0; step < 20000; step++) {
-        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-        unsigned int r = (unsigned int)(seed >> 33);
-
-        if (nr_held < MAX_HELD && r % 3 != 0) {
-            unsigned int order = (r >> 4) % 11;
-            uint64_t p = (r & 8) ? alloc(order) : 0;
-
-            if (!(r & 8)) { /* a claim of one page, wherever */
-                p = ((r >> 8) % (32 * MIB / PAGE)) * PAGE;
-                order = 0;
-                if (!page_alloc_claim(mk_paddr(p), PAGE))
-                    continue;
-            }
-            if (!p)
-                continue;
-            assert_int_equal(p % (PAGE << order), 0);
-            assert_true(page_in_ram(p) && page_in_ram(p + (PAGE << order) - PAGE));
-            for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++) {
-                assert_int_equal(owner[q], 0);
-                owner[q] = 1;
-            }
-            held[nr_held].pa = p;
-            held[nr_held++].order = order;
-        } else if (nr_held) {
-            unsigned int k = (r >> 4) % nr_held;
-
-            for (uint64_t q = held[k].pa / PAGE; q < held[k].pa / PAGE + (1u << held[k].order); q++)
-                owner[q] = 0;
-            release(held[k].pa, held[k].order);
-            held[k] = held[--nr_held];
-        }
-    }
-    while (nr_held) {
-        nr_held--;
-        release(held[nr_held].pa, held[nr_held].order);
-    }
-    assert_int_equal(page_alloc_free_pages(), free_at_start);
-    for (i = 0; i < 4; i++)
-        assert_int_equal(alloc(12), largest[i]);
-}
-
-/*
  * Lowest first, on a fresh allocator: every free page, one at a time, in
  * ascending order; then 2 MiB blocks, ascending and aligned.
  */
@@ -581,11 +510,12 @@ static bool block_free(const uint8_t *free_page, uint64_t p, unsigned int order)
 
 /*
  * Allocations of every order, frees and claims mixed at random against a
- * record of the free pages: every allocation is the lowest naturally
- * aligned block of its order that is free, wherever the frees and claims
- * left the cursors.
+ * record of the free pages: no page is handed out twice, every allocation is
+ * the lowest naturally aligned block of its order that is free, wherever the
+ * frees and claims left the cursors, and once everything is back the blocks
+ * merge again (the same largest blocks as before).
  */
-static void test_always_the_lowest_free_block(void **state)
+static void test_random_allocations_take_the_lowest_free_block(void **state)
 {
     enum {
         MAX_HELD = 512
@@ -595,13 +525,19 @@ static void test_always_the_lowest_free_block(void **state)
         unsigned int order;
     } held[MAX_HELD];
     static uint8_t free_page[32 * MIB / PAGE];
-    unsigned int nr_held = 0, allocs = 0;
+    unsigned int nr_held = 0, allocs = 0, i;
     uint64_t seed = 777, free_at_start, p;
+    uint64_t largest[4];
 
     (void)state;
     fake_memory(4 * GIB);
     page_alloc_init(make_bootinfo(small_map, sizeof(small_map) / sizeof(small_map[0])));
     free_at_start = page_alloc_free_pages();
+    for (i = 0; i < 4; i++)
+        largest[i] = alloc(12);
+    for (i = 0; i < 4; i++)
+        if (largest[i])
+            release(largest[i], 12);
     memset(free_page, 0, sizeof(free_page));
     while ((p = alloc(0)) != 0)
         free_page[p / PAGE] = 1;
@@ -630,6 +566,8 @@ static void test_always_the_lowest_free_block(void **state)
             }
             if (!p)
                 continue;
+            assert_int_equal(p % (PAGE << order), 0);
+            assert_true(page_in_ram(p) && page_in_ram(p + (PAGE << order) - PAGE));
             assert_true(block_free(free_page, p, order));
             for (uint64_t q = p / PAGE; q < p / PAGE + (1u << order); q++)
                 free_page[q] = 0;
@@ -650,6 +588,8 @@ static void test_always_the_lowest_free_block(void **state)
         release(held[nr_held].pa, held[nr_held].order);
     }
     assert_int_equal(page_alloc_free_pages(), free_at_start);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(alloc(12), largest[i]);
 }
 
 int main(void)
@@ -665,9 +605,9 @@ int main(void)
         cmocka_unit_test_teardown(test_seal_counts_allocations_after_boot, fake_memory_free),
         cmocka_unit_test_teardown(test_init_marks_the_timeline, fake_memory_free),
         cmocka_unit_test_teardown(test_init_touches_no_page_of_free_memory, fake_memory_free),
-        cmocka_unit_test_teardown(test_random_orders_frees_and_claims, fake_memory_free),
         cmocka_unit_test_teardown(test_pages_come_in_ascending_order, fake_memory_free),
-        cmocka_unit_test_teardown(test_always_the_lowest_free_block, fake_memory_free),
+        cmocka_unit_test_teardown(test_random_allocations_take_the_lowest_free_block,
+                                  fake_memory_free),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,14 +163,14 @@ struct extent_search {
     uint64_t found; /* 0: none (page 0 is never free) */
 };
 
-/* Keeps the lowest fit, as page_alloc() does: the firmware's pages lie at the top. */
+/* Keeps the highest fit: low memory stays for whatever needs it. */
 static void extent_fits(uint64_t start, uint64_t end, void *ctx)
 {
     struct extent_search *s = ctx;
 
     end = MIN(end, s->limit);
-    if (!s->found && end > start && end - start >= s->bytes)
-        s->found = start;
+    if (end > start && end - start >= s->bytes)
+        s->found = end - s->bytes;
 }
 
 paddr_t page_alloc_early(const struct tessera_bootinfo *bi, uint64_t pages)

@@ -27,8 +27,21 @@
 #define UART_CLOCK_BAUD 115200 /* the 1.8432 MHz crystal / 16 */
 /* Bounded wait so a missing UART cannot hang the console. */
 #define THRE_SPIN_LIMIT 100000
+/*
+ * With its FIFOs on (FCR, serial_init()), a 16550's THRE means the whole
+ * transmit FIFO is empty: that many bytes go out per status read, as Xen's
+ * ns16550 driver writes fifo_size bytes. A UART without FIFO (8250, 16450)
+ * would drop bytes; it is not a target.
+ */
+#define UART_TX_FIFO_BYTES 16
 
 static uint16_t serial_port = SERIAL_COM1;
+/*
+ * Bytes the transmit FIFO takes before THRE must be seen again; under
+ * console_lock, except for a panic's writer without it (signed, so that two
+ * such writers at worst overfill the FIFO once).
+ */
+static int tx_room;
 
 void serial_init(uint16_t port, uint32_t baud)
 {
@@ -37,6 +50,7 @@ void serial_init(uint16_t port, uint32_t baud)
     if (divisor == 0 || divisor > 0xFFFF)
         divisor = 1;
     serial_port = port;
+    tx_room = 0;
     outb(port + UART_IER, 0);
     outb(port + UART_LCR, LCR_DLAB);
     outb(port + UART_DLL, divisor & 0xFF);
@@ -48,9 +62,13 @@ void serial_init(uint16_t port, uint32_t baud)
 
 static void serial_putc(char c)
 {
-    for (int i = 0; i < THRE_SPIN_LIMIT && !(inb(serial_port + UART_LSR) & LSR_THRE); i++)
-        ;
+    if (tx_room <= 0) {
+        for (int i = 0; i < THRE_SPIN_LIMIT && !(inb(serial_port + UART_LSR) & LSR_THRE); i++)
+            ;
+        tx_room = UART_TX_FIFO_BYTES;
+    }
     outb(serial_port + UART_THR, (uint8_t)c);
+    tx_room--;
 }
 
 void serial_write(const char *s, size_t len)

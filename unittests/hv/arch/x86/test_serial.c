@@ -24,15 +24,15 @@
 
 static struct {
     uint16_t base;
-    unsigned int fifo;        /* bytes waiting to be sent */
-    unsigned int drain;       /* bytes sent per status read */
-    bool stuck;               /* THRE never comes (no UART that answers) */
-    bool dlab;                /* port 0 is the divisor latch, not THR */
-    unsigned int overruns;    /* bytes written into a full FIFO */
-    unsigned long lsr_reads;  /* status reads */
-    unsigned long thre_seen;  /* status reads that showed THRE */
-    bool read_since_init;     /* a status read since the last write to FCR */
-    bool wrote_blind;         /* a byte written after FCR and before any status read */
+    unsigned int fifo;       /* bytes waiting to be sent */
+    unsigned int drain;      /* bytes sent per status read */
+    bool stuck;              /* THRE never comes (no UART that answers) */
+    bool dlab;               /* port 0 is the divisor latch, not THR */
+    unsigned int overruns;   /* bytes written into a full FIFO */
+    unsigned long lsr_reads; /* status reads */
+    unsigned long thre_seen; /* status reads that showed THRE */
+    bool read_since_init;    /* a status read since the last write to FCR */
+    bool wrote_blind;        /* a byte written after FCR and before any status read */
     char out[4096];
     size_t len;
 } uart;

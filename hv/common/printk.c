@@ -174,11 +174,7 @@ void console_offload_start(unsigned int cpu)
 void console_offload_stop(void)
 {
     unsigned long irq;
-    bool locked;
-
-    if (!__atomic_load_n(&offloading, __ATOMIC_ACQUIRE))
-        return;
-    locked = console_acquire(&irq);
+    bool locked = console_acquire(&irq);
 
     __atomic_store_n(&offloading, false, __ATOMIC_RELEASE);
     ring_flush();

@@ -3,8 +3,7 @@
  * Cross-CPU calls and stopping CPUs. smp_call_others() hands a function to
  * every other online CPU with a fixed-vector IPI. smp_stop_others() uses NMIs,
  * which reach a CPU even while it spins with interrupts off, and takes no
- * lock (but the console's, while the boot's console ring is in use: see
- * there), so it works from panic() whatever is held.
+ * lock, so it works from panic() whatever is held.
  */
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -109,12 +108,6 @@ void smp_stop_others(void)
     }
     if (nr_cpus_online <= 1)
         return;
-    /*
-     * The CPU writing out the boot's console ring must not be stopped holding
-     * the UART mid-write (a power-off during the boot); a panic has already
-     * stopped the ring, without waiting on anything stopped.
-     */
-    console_offload_stop();
     lapic_send_ipi_all_but_self(APIC_DM_NMI);
     deadline = now_ns() + STOP_TIMEOUT_NS;
     while (cpus_stopped < nr_cpus_online - 1 && now_ns() < deadline)

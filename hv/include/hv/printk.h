@@ -23,8 +23,7 @@ void console_enter_panic(void);
 /*
  * From start to stop the serial port's bytes are written out by CPU cpu, idle
  * meanwhile, which calls console_offload_drain() (interrupts off) each time it
- * wakes; stop writes out what is left before returning (nothing to do, and no
- * lock taken, once stopped).
+ * wakes; stop writes out what is left before returning.
  */
 void console_offload_start(unsigned int cpu);
 void console_offload_stop(void);

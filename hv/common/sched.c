@@ -137,6 +137,7 @@ void sched_init(void)
             pc->sched.slice_timer.data = &pc->sched;
         }
     }
+    arch_sched_kick_init();
 }
 
 bool sched_pool_attach(struct sched_pool *pool)
@@ -410,7 +411,6 @@ void sched_start(void)
      * them enter their scheduling loop (from the call's interrupt, which
      * they never return from; the call does not wait for that).
      */
-    console_offload_stop();
     smp_call_others(sched_enter, NULL, false);
     sched_cpu_loop();
 }

@@ -12,7 +12,6 @@
 #include <hv/percpu.h>
 #include <hv/power.h>
 #include <hv/printk.h>
-#include <hv/sched.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
 
@@ -121,6 +120,4 @@ void smp_init_ipis(void)
 {
     idt_set_handler(VECTOR_IPI_CALL, call_interrupt);
     idt_set_handler(X86_EXC_NMI, nmi);
-    /* Before the scheduler: it also wakes the CPU that writes out the boot's console. */
-    arch_sched_kick_init();
 }

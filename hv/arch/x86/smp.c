@@ -87,15 +87,8 @@ void ap_start(struct percpu *pc)
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
     ASSERT_NO_LOCKS_HELD();
-    /*
-     * Idle until the scheduler starts here (a cross-CPU call), writing out
-     * the console's ring whenever woken. A write's kick that comes between
-     * the drain and the HLT is taken by the HLT (STI's shadow): none is slept through.
-     */
-    for (;;) {
-        console_offload_drain();
+    for (;;)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
-    }
 }
 
 /*
@@ -273,19 +266,6 @@ static unsigned int secondaries(uint32_t bsp_apic_id, uint32_t *apic_ids)
     return n;
 }
 
-/* The first other online CPU writes out the console until the scheduler starts. */
-static void offload_console(void)
-{
-    for (unsigned int cpu = 1; cpu < nr_cpus_possible; cpu++) {
-        const struct percpu *pc = percpu_of(cpu);
-
-        if (pc && pc->online) {
-            console_offload_start(cpu);
-            return;
-        }
-    }
-}
-
 void smp_boot_secondaries(void)
 {
     static uint32_t apic_ids[HV_MAX_CPUS - 1];
@@ -314,7 +294,6 @@ void smp_boot_secondaries(void)
     }
     timeline_mark("cpus online", (int)nr_cpus_online);
     printk("tessera: smp: %u of %u CPUs online\n", nr_cpus_online, nr_cpus_possible);
-    offload_console();
     timer_self_check();
     timeline_mark("timers checked", TIMELINE_NO_ARG);
 }

@@ -20,13 +20,4 @@ void console_write(const char *s, size_t len);
 /* From now on a CPU that cannot take the console lock within ~1 s writes anyway. */
 void console_enter_panic(void);
 
-/*
- * From start to stop the serial port's bytes are written out by CPU cpu, idle
- * meanwhile, which calls console_offload_drain() (interrupts off) each time it
- * wakes; stop writes out what is left before returning.
- */
-void console_offload_start(unsigned int cpu);
-void console_offload_stop(void);
-void console_offload_drain(void);
-
 #endif

@@ -234,8 +234,9 @@ static void timer_self_check(void)
     irq_disable();
     irq_restore(flags);
     if (timers_fired < nr_cpus_online)
-        panic("timers: only %u of %u CPUs' 1 ms timers fired within %u ms", timers_fired,
-              nr_cpus_online, TIMER_CHECK_TIMEOUT_MS);
+        panic("timers: only %u of %u CPUs' %llu us timers fired within %u ms", timers_fired,
+              nr_cpus_online, (unsigned long long)(TIMER_CHECK_AHEAD_NS / 1000),
+              TIMER_CHECK_TIMEOUT_MS);
     printk("tessera: timers ok on %u CPU%s (%llu us timers, latest fired %llu us after its "
            "deadline)\n",
            nr_cpus_online, nr_cpus_online == 1 ? "" : "s",

@@ -149,6 +149,7 @@ struct serial_watch {
     FILE *hv_log;        /* everything that is not a domain's line */
     FILE *domain_logs[HL_MAX_DOMAINS];
     bool failed[HL_MAX_DOMAINS];
+    bool received; /* any byte at all: QEMU ran the machine */
     bool refused, panic, quit;
     char line[1024];
     size_t len;

@@ -24,8 +24,8 @@ static const char run_usage[] =
     "options:\n"
     "  --smp N              CPUs of the virtual machine (default 2); the tree is\n"
     "                       checked against them\n"
-    "  --mem SIZE           its RAM, QEMU syntax (default 1G); the tree's memory\n"
-    "                       totals are checked against it\n"
+    "  --mem SIZE           its RAM, QEMU syntax (default 1G; a number alone is\n"
+    "                       MiB); the tree's memory totals are checked against it\n"
     "  --timeout SEC        stop QEMU after SEC seconds (exit status 5)\n"
     "  --log FILE           also copy the serial output to FILE\n"
     "  --log-dir DIR        write DIR/guest-NAME.log for each domain (its console\n"
@@ -208,6 +208,19 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
     return status;
 }
 
+/* --mem in QEMU's syntax, where a number without a unit is MiB, not bytes. */
+static int parse_qemu_mem(const char *arg, struct tree *t, struct check_opts *o)
+{
+    char with_unit[64];
+    char *end;
+    strtoull(arg, &end, 0);
+    if (end != arg && *end == '\0' && strlen(arg) + 2 <= sizeof(with_unit)) {
+        snprintf(with_unit, sizeof(with_unit), "%sM", arg);
+        arg = with_unit;
+    }
+    return parse_common_option('m', arg, t, o);
+}
+
 static int parse_run_options(int argc, char **argv, struct tree *t, struct check_opts *o,
                              struct esp_opts *e, struct run_opts *r)
 {
@@ -257,7 +270,9 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
         case 'p': break;
         default: fprintf(stderr, "tessera run --help describes the options\n"); return 2;
         }
-        if ((opt == 'c' || opt == 'm' || opt == 'p') && parse_common_option(opt, optarg, t, o))
+        if ((opt == 'c' || opt == 'p') && parse_common_option(opt, optarg, t, o))
+            return 2;
+        if (opt == 'm' && parse_qemu_mem(optarg, t, o))
             return 2;
     }
     if (take_tree_operand("run", optind, opts_end, argv, t, run_usage,

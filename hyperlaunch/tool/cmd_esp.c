@@ -26,7 +26,8 @@ static const char esp_usage[] =
     "  --cpus N, --mem SIZE validate against a machine with N CPUs and SIZE of RAM\n"
     "  -h, --help           this text\n"
     "\n"
-    "exit status: 0 assembled, 1 invalid tree or a file missing, 2 usage error\n";
+    "exit status: 0 assembled, 1 invalid tree or a file missing, 2 usage error or\n"
+    "unreadable tree\n";
 
 enum {
     OPT_LOADER = 256,

@@ -15,7 +15,7 @@
 #include "tool.h"
 
 /* mkdir -p of the directory part of path (below root). */
-static int make_parents(const char *path)
+int make_parents(const char *path)
 {
     char buf[8192];
     snprintf(buf, sizeof(buf), "%s", path);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "tool.h"
 
 /* Lines that tell how the run ended (hypervisor lines after their timestamp). */
@@ -23,12 +22,10 @@ int serial_watch_init(struct serial_watch *w, const struct hl_plan *plan, const 
     w->log_dir = log_dir;
     if (!log_dir)
         return 0;
-    if (mkdir(log_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tessera: --log-dir %s: %s\n", log_dir, strerror(errno));
-        return -1;
-    }
     char path[4096];
     snprintf(path, sizeof(path), "%s/hypervisor.log", log_dir);
+    if (make_parents(path) != 0) /* DIR and its parents, as docs/tool.md says */
+        return -1;
     w->hv_log = fopen(path, "w");
     if (!w->hv_log) {
         fprintf(stderr, "tessera: %s: %s\n", path, strerror(errno));

@@ -249,7 +249,15 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
     while ((opt = getopt_long(opts_end, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h': fputs(run_usage, stdout); return 0;
-        case 'c': r->smp = optarg; break;
+        case 'c':
+            /* The machine's CPUs, as check's --cpus, but named as the user typed it. */
+            if (parse_uint(optarg, &o->machine.cpus) != 0 || o->machine.cpus == 0) {
+                fprintf(stderr, "tessera: --smp: expected a number of CPUs, found \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            r->smp = optarg;
+            break;
         case 'm': r->mem = optarg; break;
         case OPT_TIMEOUT: {
             uint32_t sec;
@@ -270,7 +278,7 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
         case 'p': break;
         default: fprintf(stderr, "tessera run --help describes the options\n"); return 2;
         }
-        if ((opt == 'c' || opt == 'p') && parse_common_option(opt, optarg, t, o))
+        if (opt == 'p' && parse_common_option(opt, optarg, t, o))
             return 2;
         if (opt == 'm' && parse_qemu_mem(optarg, t, o))
             return 2;

@@ -209,16 +209,22 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
 }
 
 /* --mem in QEMU's syntax, where a number without a unit is MiB, not bytes. */
-static int parse_qemu_mem(const char *arg, struct tree *t, struct check_opts *o)
+static int parse_qemu_mem(const char *arg, struct check_opts *o)
 {
     char with_unit[64];
+    const char *size = arg;
     char *end;
     strtoull(arg, &end, 0);
     if (end != arg && *end == '\0' && strlen(arg) + 2 <= sizeof(with_unit)) {
         snprintf(with_unit, sizeof(with_unit), "%sM", arg);
-        arg = with_unit;
+        size = with_unit;
     }
-    return parse_common_option('m', arg, t, o);
+    if (parse_size(size, &o->machine.ram_bytes) != 0 || o->machine.ram_bytes == 0) {
+        fprintf(stderr, "tessera: --mem: expected a size such as 1G or 2048 (MiB), found \"%s\"\n",
+                arg);
+        return 2;
+    }
+    return 0;
 }
 
 static int parse_run_options(int argc, char **argv, struct tree *t, struct check_opts *o,
@@ -280,7 +286,7 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
         }
         if (opt == 'p' && parse_common_option(opt, optarg, t, o))
             return 2;
-        if (opt == 'm' && parse_qemu_mem(optarg, t, o))
+        if (opt == 'm' && parse_qemu_mem(optarg, o))
             return 2;
     }
     if (take_tree_operand("run", optind, opts_end, argv, t, run_usage,

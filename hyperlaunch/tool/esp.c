@@ -99,10 +99,7 @@ int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_op
                  const char *dir)
 {
     char dst[8192], src[8192];
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tessera: %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
+    /* DIR and its parents are made as the first file is copied in. */
     snprintf(dst, sizeof(dst), "%s/EFI/BOOT/BOOTX64.EFI", dir);
     if (copy_file(o->loader, dst, "loader (build target efi_loader, or --loader FILE)") != 0)
         return -1;

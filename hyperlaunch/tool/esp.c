@@ -112,8 +112,9 @@ int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_op
         return -1;
     for (uint32_t i = 0; i < plan->nr_modules; i++) {
         const struct hl_module *m = &plan->modules[i];
-        if (!m->uefi_binary || m->source != HL_MODSRC_FILE)
-            continue; /* reg/module-index modules are already in memory, not files */
+        /* The loader loads every xen,uefi-binary file, whatever reg the tree has. */
+        if (!m->uefi_binary)
+            continue;
         if (tree_find_module(t, m->uefi_binary, src, sizeof(src)) != 0) {
             fprintf(stderr, "tessera: module %s: not found\n", m->uefi_binary);
             return -1;

@@ -22,7 +22,7 @@ static const char esp_usage[] =
     "  --loader FILE        the UEFI loader (default: the tool's own, see\n"
     "                       tessera --paths)\n"
     "  --hypervisor FILE    the hypervisor (default: the tool's own)\n"
-    "  --module-path DIR    also look for module files in DIR (repeatable)\n"
+    "  --module-path DIR    also look for module files in DIR (repeatable, up to 16)\n"
     "  --cpus N, --mem SIZE validate against a machine with N CPUs and SIZE of RAM\n"
     "  -h, --help           this text\n"
     "\n"

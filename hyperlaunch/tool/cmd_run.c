@@ -125,6 +125,9 @@ static int add_debug_exit(struct tree *t, void **validated)
     return 0;
 }
 
+/* QEMU arguments after "--"; qemu-boot's own take at most 9 more. */
+#define MAX_QEMU_ARGS 64
+
 struct run_opts {
     const char *smp, *mem, *timeout, *log, *log_dir;
     char **qemu_args; /* after "--", NULL-terminated */
@@ -153,7 +156,7 @@ static void pass_output(int fd, FILE *log, struct serial_watch *w)
 /* scripts/qemu-boot ESP --smp N --mem SIZE [--timeout S] [-- extra]: QEMU's status. */
 static int boot(const char *esp, const struct run_opts *r, struct serial_watch *w, FILE *log)
 {
-    char *args[80];
+    char *args[MAX_QEMU_ARGS + 16];
     int n = 0;
     args[n++] = (char *)tool_paths()->qemu_boot;
     args[n++] = (char *)esp;
@@ -167,7 +170,7 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
     }
     if (r->qemu_args && *r->qemu_args) {
         args[n++] = "--";
-        for (char **a = r->qemu_args; *a && n < 79; a++)
+        for (char **a = r->qemu_args; *a; a++)
             args[n++] = *a;
     }
     args[n] = NULL;
@@ -250,6 +253,10 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
             break;
         }
     r->qemu_args = argv + (opts_end < argc ? opts_end + 1 : argc);
+    if (argc - (opts_end + 1) > MAX_QEMU_ARGS) {
+        fprintf(stderr, "tessera run: at most %d QEMU arguments after \"--\"\n", MAX_QEMU_ARGS);
+        return 2;
+    }
     int opt;
     optind = 1;
     while ((opt = getopt_long(opts_end, argv, "h", longopts, NULL)) != -1) {

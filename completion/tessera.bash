@@ -11,8 +11,8 @@ _tessera()
         return
     fi
     cmd=${COMP_WORDS[1]}
-    if [[ $prev == -o ]]; then
-        # esp -o DIR, image -o IMAGE
+    if [[ $prev == -o || $prev == --output ]]; then
+        # esp -o DIR, image -o IMAGE, timeline -o SVG
         if [[ $cmd == esp ]]; then mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         else mapfile -t COMPREPLY < <(compgen -f -- "$cur"); fi
         return
@@ -20,7 +20,7 @@ _tessera()
     case $prev in
         --module-path|--log-dir)
             mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-        --loader|--hypervisor|--log|--output|--grub-module)
+        --loader|--hypervisor|--log|--grub-module)
             mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
         --cpus|--mem|--ram-map|--smp|--timeout|--size)
             return ;;

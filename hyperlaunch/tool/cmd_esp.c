@@ -22,11 +22,12 @@ static const char esp_usage[] =
     "  --loader FILE        the UEFI loader (default: the tool's own, see\n"
     "                       tessera --paths)\n"
     "  --hypervisor FILE    the hypervisor (default: the tool's own)\n"
-    "  --module-path DIR    also look for module files in DIR (repeatable)\n"
+    "  --module-path DIR    also look for module files in DIR (repeatable, up to 16)\n"
     "  --cpus N, --mem SIZE validate against a machine with N CPUs and SIZE of RAM\n"
     "  -h, --help           this text\n"
     "\n"
-    "exit status: 0 assembled, 1 invalid tree or a file missing, 2 usage error\n";
+    "exit status: 0 assembled, 1 invalid tree or a file missing, 2 usage error or\n"
+    "unreadable tree\n";
 
 enum {
     OPT_LOADER = 256,

@@ -49,7 +49,7 @@ static const char image_usage[] =
     "  -h, --help           this text\n"
     "\n"
     "exit status: 0 written, 1 invalid tree, a file missing or a tool failed,\n"
-    "2 usage error\n";
+    "2 usage error (--size too small included) or unreadable tree\n";
 
 enum {
     OPT_LOADER = 256,

@@ -24,8 +24,8 @@ static const char run_usage[] =
     "options:\n"
     "  --smp N              CPUs of the virtual machine (default 2); the tree is\n"
     "                       checked against them\n"
-    "  --mem SIZE           its RAM, QEMU syntax (default 1G); the tree's memory\n"
-    "                       totals are checked against it\n"
+    "  --mem SIZE           its RAM, QEMU syntax (default 1G; a number alone is\n"
+    "                       MiB); the tree's memory totals are checked against it\n"
     "  --timeout SEC        stop QEMU after SEC seconds (exit status 5)\n"
     "  --log FILE           also copy the serial output to FILE\n"
     "  --log-dir DIR        write DIR/guest-NAME.log for each domain (its console\n"
@@ -125,6 +125,9 @@ static int add_debug_exit(struct tree *t, void **validated)
     return 0;
 }
 
+/* QEMU arguments after "--"; qemu-boot's own take at most 9 more. */
+#define MAX_QEMU_ARGS 64
+
 struct run_opts {
     const char *smp, *mem, *timeout, *log, *log_dir;
     char **qemu_args; /* after "--", NULL-terminated */
@@ -153,7 +156,7 @@ static void pass_output(int fd, FILE *log, struct serial_watch *w)
 /* scripts/qemu-boot ESP --smp N --mem SIZE [--timeout S] [-- extra]: QEMU's status. */
 static int boot(const char *esp, const struct run_opts *r, struct serial_watch *w, FILE *log)
 {
-    char *args[80];
+    char *args[MAX_QEMU_ARGS + 16];
     int n = 0;
     args[n++] = (char *)tool_paths()->qemu_boot;
     args[n++] = (char *)esp;
@@ -167,7 +170,7 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
     }
     if (r->qemu_args && *r->qemu_args) {
         args[n++] = "--";
-        for (char **a = r->qemu_args; *a && n < 79; a++)
+        for (char **a = r->qemu_args; *a; a++)
             args[n++] = *a;
     }
     args[n] = NULL;
@@ -208,6 +211,25 @@ static int boot(const char *esp, const struct run_opts *r, struct serial_watch *
     return status;
 }
 
+/* --mem in QEMU's syntax, where a number without a unit is MiB, not bytes. */
+static int parse_qemu_mem(const char *arg, struct check_opts *o)
+{
+    char with_unit[64];
+    const char *size = arg;
+    char *end;
+    strtoull(arg, &end, 0);
+    if (end != arg && *end == '\0' && strlen(arg) + 2 <= sizeof(with_unit)) {
+        snprintf(with_unit, sizeof(with_unit), "%sM", arg);
+        size = with_unit;
+    }
+    if (parse_size(size, &o->machine.ram_bytes) != 0 || o->machine.ram_bytes == 0) {
+        fprintf(stderr, "tessera: --mem: expected a size such as 1G or 2048 (MiB), found \"%s\"\n",
+                arg);
+        return 2;
+    }
+    return 0;
+}
+
 static int parse_run_options(int argc, char **argv, struct tree *t, struct check_opts *o,
                              struct esp_opts *e, struct run_opts *r)
 {
@@ -231,12 +253,24 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
             break;
         }
     r->qemu_args = argv + (opts_end < argc ? opts_end + 1 : argc);
+    if (argc - (opts_end + 1) > MAX_QEMU_ARGS) {
+        fprintf(stderr, "tessera run: at most %d QEMU arguments after \"--\"\n", MAX_QEMU_ARGS);
+        return 2;
+    }
     int opt;
     optind = 1;
     while ((opt = getopt_long(opts_end, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h': fputs(run_usage, stdout); return 0;
-        case 'c': r->smp = optarg; break;
+        case 'c':
+            /* The machine's CPUs, as check's --cpus, but named as the user typed it. */
+            if (parse_uint(optarg, &o->machine.cpus) != 0 || o->machine.cpus == 0) {
+                fprintf(stderr, "tessera: --smp: expected a number of CPUs, found \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            r->smp = optarg;
+            break;
         case 'm': r->mem = optarg; break;
         case OPT_TIMEOUT: {
             uint32_t sec;
@@ -257,7 +291,9 @@ static int parse_run_options(int argc, char **argv, struct tree *t, struct check
         case 'p': break;
         default: fprintf(stderr, "tessera run --help describes the options\n"); return 2;
         }
-        if ((opt == 'c' || opt == 'm' || opt == 'p') && parse_common_option(opt, optarg, t, o))
+        if (opt == 'p' && parse_common_option(opt, optarg, t, o))
+            return 2;
+        if (opt == 'm' && parse_qemu_mem(optarg, o))
             return 2;
     }
     if (take_tree_operand("run", optind, opts_end, argv, t, run_usage,

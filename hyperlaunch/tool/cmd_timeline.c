@@ -19,7 +19,8 @@ static const char timeline_usage[] =
     "  -o, --output FILE    write the SVG to FILE (default: standard output)\n"
     "  -h, --help           this text\n"
     "\n"
-    "exit status: 0 drawn, 1 LOG unreadable or without a timeline, 2 usage error\n";
+    "exit status: 0 drawn, 1 LOG unreadable or without a timeline, or FILE not\n"
+    "written, 2 usage error\n";
 
 #define HEADER     "timeline (us since loader start):"
 #define MAX_EVENTS 4096

@@ -15,7 +15,7 @@
 #include "tool.h"
 
 /* mkdir -p of the directory part of path (below root). */
-static int make_parents(const char *path)
+int make_parents(const char *path)
 {
     char buf[8192];
     snprintf(buf, sizeof(buf), "%s", path);
@@ -99,10 +99,7 @@ int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_op
                  const char *dir)
 {
     char dst[8192], src[8192];
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tessera: %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
+    /* DIR and its parents are made as the first file is copied in. */
     snprintf(dst, sizeof(dst), "%s/EFI/BOOT/BOOTX64.EFI", dir);
     if (copy_file(o->loader, dst, "loader (build target efi_loader, or --loader FILE)") != 0)
         return -1;
@@ -115,8 +112,9 @@ int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_op
         return -1;
     for (uint32_t i = 0; i < plan->nr_modules; i++) {
         const struct hl_module *m = &plan->modules[i];
-        if (!m->uefi_binary || m->source != HL_MODSRC_FILE)
-            continue; /* reg/module-index modules are already in memory, not files */
+        /* The loader loads every xen,uefi-binary file, whatever reg the tree has. */
+        if (!m->uefi_binary)
+            continue;
         if (tree_find_module(t, m->uefi_binary, src, sizeof(src)) != 0) {
             fprintf(stderr, "tessera: module %s: not found\n", m->uefi_binary);
             return -1;

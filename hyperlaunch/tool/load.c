@@ -195,6 +195,8 @@ unsigned tree_validate(struct tree *t, const struct check_opts *opts, struct hl_
 int parse_size(const char *s, uint64_t *bytes)
 {
     char *end;
+    if (s[strspn(s, " \t")] == '-')
+        return -1; /* strtoull would wrap it */
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
     if (errno || end == s)

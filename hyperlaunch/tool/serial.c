@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "tool.h"
 
 /* Lines that tell how the run ended (hypervisor lines after their timestamp). */
@@ -23,12 +22,10 @@ int serial_watch_init(struct serial_watch *w, const struct hl_plan *plan, const 
     w->log_dir = log_dir;
     if (!log_dir)
         return 0;
-    if (mkdir(log_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tessera: --log-dir %s: %s\n", log_dir, strerror(errno));
-        return -1;
-    }
     char path[4096];
     snprintf(path, sizeof(path), "%s/hypervisor.log", log_dir);
+    if (make_parents(path) != 0) /* DIR and its parents, as docs/tool.md says */
+        return -1;
     w->hv_log = fopen(path, "w");
     if (!w->hv_log) {
         fprintf(stderr, "tessera: %s: %s\n", path, strerror(errno));
@@ -108,6 +105,7 @@ static void watch_line(struct serial_watch *w, const char *line, size_t len)
 
 void serial_watch_feed(struct serial_watch *w, const char *data, size_t n)
 {
+    w->received |= n > 0;
     for (size_t i = 0; i < n; i++) {
         char c = data[i];
         if (c != '\n' && w->len < sizeof(w->line))
@@ -139,6 +137,14 @@ enum run_status run_status(const struct serial_watch *w, int qemu_status, bool t
 {
     if (timed_out)
         return RUN_TIMEOUT;
+    /*
+     * Not a byte from the machine (the firmware prints at once): QEMU, or
+     * qemu-boot before it, failed to start, and its exit status (QEMU's 1 for
+     * a bad option, qemu-boot's 2, 127) is not the hypervisor's. Signals
+     * (128 and up) are a QEMU stopped early.
+     */
+    if (!w->received && qemu_status > 0 && qemu_status < 128)
+        return RUN_USAGE;
     /* isa-debug-exit: QEMU exits (s << 1) | 1 for the hypervisor's status s. */
     switch (qemu_status) {
     case 1: return RUN_CLEAN;
@@ -153,7 +159,7 @@ const char *run_status_text(enum run_status s)
     switch (s) {
     case RUN_CLEAN: return "every domain ended cleanly";
     case RUN_REFUSED: return "the launch tree was refused: no domain was started";
-    case RUN_USAGE: return "usage error, or a file could not be read";
+    case RUN_USAGE: return "usage error, a file could not be read, or QEMU could not be started";
     case RUN_FAILED:
         return "the hypervisor ended the machine with its failure status "
                "(a domain ended uncleanly or halted the machine, or the "

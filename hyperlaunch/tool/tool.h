@@ -117,6 +117,8 @@ struct esp_opts {
 };
 int esp_assemble(struct tree *t, const struct hl_plan *plan, const struct esp_opts *o,
                  const char *dir);
+/* esp.c: mkdir -p of path's directory part; 0 or -1 after saying why. */
+int make_parents(const char *path);
 /* esp.c: a file written or copied (parent directories made); 0 or -1 after saying why. */
 int write_file(const char *path, const void *data, size_t len);
 int copy_file(const char *from, const char *to, const char *what);
@@ -149,6 +151,7 @@ struct serial_watch {
     FILE *hv_log;        /* everything that is not a domain's line */
     FILE *domain_logs[HL_MAX_DOMAINS];
     bool failed[HL_MAX_DOMAINS];
+    bool received; /* any byte at all: QEMU ran the machine */
     bool refused, panic, quit;
     char line[1024];
     size_t len;

@@ -90,7 +90,8 @@ void hl_check_memory(struct hl_ctx *c)
         if (d->memory_kib % 4) {
             hl_report(c, HL_E_BAD_VALUE, d->node, "memory", -1, "a multiple of 4 KiB", "%llu KiB",
                       (unsigned long long)d->memory_kib);
-        } else if (d->mem_min_kib > d->memory_kib || d->memory_kib > d->mem_max_kib) {
+        }
+        if (d->mem_min_kib > d->memory_kib || d->memory_kib > d->mem_max_kib) {
             hl_report(c, HL_E_MEM_BOUNDS, d->node,
                       d->mem_min_kib > d->memory_kib ? "mem-min" : "mem-max", -1,
                       "mem-min <= memory <= mem-max", "%llu <= %llu <= %llu KiB",

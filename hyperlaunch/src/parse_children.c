@@ -100,8 +100,8 @@ static void locate_module(struct hl_ctx *c, struct hl_module *m, int node, int c
         m->source = HL_MODSRC_INDEX;
         m->index = index;
         if (!c->in->boot_modules) {
-            hl_report(c, HL_E_MODULE_INDEX_UNSUPPORTED, node, "module-index", -1,
-                      "xen,uefi-binary or reg", "%u", index);
+            hl_report(c, HL_E_MODULE_INDEX_UNSUPPORTED, node, "module-index", -1, "xen,uefi-binary",
+                      "%u", index);
         } else if (index >= c->in->nr_boot_modules) {
             char want[48];
             snprintf(want, sizeof(want), "an index below %u", c->in->nr_boot_modules);

@@ -295,7 +295,7 @@ static void parse_domain(struct hl_ctx *c, int node)
     parse_action(c, node, "tessera,on-reboot", &d->on_reboot);
     parse_action(c, node, "tessera,on-crash", &d->on_crash);
     parse_deps(c, d, node, "tessera,after-started", HL_DEP_STARTED);
-    /* Refused, not ignored: a guest has no way to signal readiness (decision 24). */
+    /* Refused, not ignored: a guest has no way to signal readiness (decision 23). */
     if (hl_prop_present(c, node, "tessera,after-ready"))
         hl_report(c, HL_E_NOT_OFFERED, node, "tessera,after-ready", -1, "tessera,after-started",
                   "no guest can signal that it is ready");

@@ -14,9 +14,13 @@
 #             PTE, update_va_mapping) beside the HVM/PVH hypercall, each
 #             against CPUID in alternated blocks, a PV and a PVH domain in
 #             one run (bench/domains/pv.dts), 2 CPUs.
-# usage: bench/domains/run.sh [BUILD_DIR] [exits] [timeline] [pingpong] [pv]
+# usage: bench/domains/run.sh [-h|--help] [BUILD_DIR] [exits] [timeline] [pingpong] [pv]
 #        (default: build/ and all four; needs a full build)
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then # the comment above, less its '#'
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+  exit 0
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 shift || true

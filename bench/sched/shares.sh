@@ -5,8 +5,12 @@
 # (weight 256) spin together for 3 s on CPU 0; "capped" (cap C%) spins alone
 # on CPU 1. Printed per domain: the CPU time the hypervisor accounted as a
 # share of its life, and the guest's own loop count.
-# usage: bench/sched/shares.sh [BUILD_DIR]   (default: build/; needs a full build)
+# usage: bench/sched/shares.sh [-h|--help] [BUILD_DIR]   (default: build/; needs a full build)
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then # the comment above, less its '#'
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+  exit 0
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 work=$(mktemp -d /tmp/bench-sched.XXXXXX)

@@ -479,29 +479,38 @@ static bool fills_kept(const struct domain_spec *ds)
     return true;
 }
 
-/* Large domains report progress while their RAM is backed (allocated and cleared). */
+/* Large domains report progress while their RAM is backed (allocated, and cleared if PV). */
 #define BUILD_PROGRESS_STEP MiB(512)
 
 /*
  * Backs [gpa, gpa + size) in steps of BUILD_PROGRESS_STEP, printing how much
- * of total is done after each step when total is at least two steps.
+ * of total is done after each step when total is at least two steps. A PV
+ * domain's RAM is cleared now, on every CPU: its page tables map host frames,
+ * so no access of its would fault on a page not cleared yet. Any other
+ * domain's is cleared lazily, as it or the hypervisor first touches each
+ * leaf or an idle CPU gets to it (decision 33), all but the leaves its
+ * images fill, cleared now.
  */
 static int populate_with_progress(struct domain *d, const struct domain_spec *ds, gpaddr_t gpa,
                                   uint64_t size, uint64_t *done, uint64_t total)
 {
     while (size) {
         uint64_t step = MIN(size, BUILD_PROGRESS_STEP - *done % BUILD_PROGRESS_STEP);
-        int rc = p2m_populate_ram_uncleared(d->p2m, gpa, step, P2M_RWX);
+        int rc = ds->pv
+                     ? p2m_populate_ram_uncleared(d->p2m, gpa, step, P2M_RWX)
+                     : p2m_populate_ram_lazy(d->p2m, gpa, step, P2M_RWX, ds->filled, ds->nr_filled);
 
         if (rc)
             return rc;
-        domain_ram_clear(d->p2m, gpa, step, ds->filled, ds->nr_filled);
+        if (ds->pv)
+            domain_ram_clear(d->p2m, gpa, step, ds->filled, ds->nr_filled);
         gpa = gpaddr_add(gpa, step);
         size -= step;
         *done += step;
         if (total >= 2 * BUILD_PROGRESS_STEP && *done % BUILD_PROGRESS_STEP == 0)
-            printk("tessera: domain %s: memory %llu of %llu MiB backed and cleared\n", d->name,
-                   (unsigned long long)(*done >> 20), (unsigned long long)(total >> 20));
+            printk("tessera: domain %s: memory %llu of %llu MiB backed%s\n", d->name,
+                   (unsigned long long)(*done >> 20), (unsigned long long)(total >> 20),
+                   ds->pv ? " and cleared" : "");
     }
     return 0;
 }
@@ -541,7 +550,7 @@ static struct domain *create_domain(unsigned int index, const struct domain_spec
             return NULL;
         }
     }
-    timeline_mark("domain RAM cleared", (int)ds->domid);
+    timeline_mark("domain RAM backed", (int)ds->domid);
     /* Pages of the images themselves, where ds allowed it (module_mappable()). */
     for (i = 0; i < layout.nr_mapped; i++) {
         const struct db_mapped_range *m = &layout.mapped[i];

@@ -13,10 +13,9 @@
 #include <hv/smp.h>
 
 #define PIECE MiB(2)
-#define BLOCK 64 /* a cache line */
 
 struct ram_job {
-    const struct p2m *p2m;
+    struct p2m *p2m;
     gpaddr_t gpa;
     const uint8_t *src; /* NULL: zero */
     uint64_t size, pieces;
@@ -46,23 +45,6 @@ static uint64_t stretch_end(const struct ram_job *j, uint64_t off, uint64_t end,
             stop = MIN(stop, lo);
     }
     return stop - gpaddr_val(j->gpa);
-}
-
-void ram_zero(void *p, size_t len)
-{
-    uint8_t *at = p, *end = at + len;
-    uint8_t *first = (uint8_t *)ALIGN_UP((uintptr_t)at, BLOCK);
-    uint8_t *last = (uint8_t *)ALIGN_DOWN((uintptr_t)end, BLOCK);
-
-    if (first >= last) {
-        memset(at, 0, len);
-        return;
-    }
-    memset(at, 0, (size_t)(first - at));
-    for (uint64_t *w = (uint64_t *)first; w < (uint64_t *)last; w += BLOCK / 8)
-        if (w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])
-            w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = 0;
-    memset(last, 0, (size_t)(end - last));
 }
 
 /* Fills or copies [off, end) of the job, a host-contiguous run of its pages at a time. */
@@ -119,7 +101,7 @@ static void helper(void *arg)
 }
 
 /* Other CPUs join only when there is more than one piece: waking them costs more than a piece. */
-static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus,
+static void run(struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus,
                 const struct frame_range *keep, unsigned int nr_keep)
 {
     struct ram_job j = {
@@ -141,14 +123,13 @@ static void run(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t s
         cpu_relax();
 }
 
-void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
-                      const struct frame_range *keep, unsigned int nr_keep)
+void domain_ram_clear(struct p2m *p2m, gpaddr_t gpa, uint64_t size, const struct frame_range *keep,
+                      unsigned int nr_keep)
 {
     run(p2m, gpa, NULL, size, true, keep, nr_keep);
 }
 
-void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
-                     bool all_cpus)
+void domain_ram_copy(struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus)
 {
     run(p2m, gpa, src, size, all_cpus, NULL, 0);
 }

@@ -336,6 +336,13 @@ static void sched_put(struct sched_percpu *sc, struct vcpu *v)
     runstate_area_update(v);
 }
 
+/* Between two bounded steps of work: interrupts pending (a wake-up, a slice's end) are taken. */
+static void let_interrupts_in(void)
+{
+    ASSERT_NO_LOCKS_HELD();
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 /*
  * A restarting domain's scrub and rebuild, on its vCPU 0's time: step after
  * step with interrupts let in between (no lock held), until done or the CPU
@@ -344,8 +351,7 @@ static void sched_put(struct sched_percpu *sc, struct vcpu *v)
 static void run_restart_steps(struct sched_percpu *sc, struct domain *d)
 {
     while (domain_restart_run(d)) {
-        ASSERT_NO_LOCKS_HELD();
-        __asm__ volatile("sti; nop; cli" ::: "memory");
+        let_interrupts_in();
         if (sc->need_resched)
             return;
     }
@@ -363,6 +369,11 @@ void sched_cpu_loop(void)
         struct vcpu *v = sc->pool ? sched_pick(sc, cpu) : NULL;
 
         if (!v) {
+            /* Nothing to run: RAM still to be cleared first, a piece at a time. */
+            if (sc->pool && domain_clear_idle_step(sc->pool)) {
+                let_interrupts_in();
+                continue;
+            }
             if (sc->slice_ns)
                 timer_set(&sc->slice_timer, now_ns() + sc->slice_ns);
             arch_cpu_idle();

@@ -21,6 +21,7 @@
 struct p2m;
 struct domain;
 struct sched_cpu;
+struct sched_pool;
 
 #define DOMAIN_NAME_MAX   32 /* with its NUL, as the plan's names */
 #define DOMAIN_MAX_VCPUS  128
@@ -199,5 +200,14 @@ enum restart_step domain_restart_step(struct domain *d);
 bool domain_restart_run(struct domain *d);
 /* Its vCPU 0 enters the guest for the first time since it was (re)built. */
 void domain_first_entry(struct domain *d);
+
+/*
+ * For a CPU of pool with nothing to run: clears a bounded piece
+ * (IDLE_CLEAR_BYTES) of the RAM of one of the pool's domains still waiting to
+ * be cleared (p2m_populate_ram_lazy()), with interrupts off; false if no
+ * such domain's is. Between two calls the CPU looks at its run queue, so a
+ * vCPU woken meanwhile waits for one piece.
+ */
+bool domain_clear_idle_step(const struct sched_pool *pool);
 
 #endif

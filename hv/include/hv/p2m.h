@@ -76,6 +76,34 @@ int p2m_populate_ram(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int 
  * that clears them before the domain can run (domain_ram_clear, on every CPU).
  */
 int p2m_populate_ram_uncleared(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms);
+/*
+ * The same, cleared lazily (a domain whose every access to its RAM goes
+ * through this P2M: not a PV one, whose page tables map host frames). Each
+ * leaf that holds a frame of keep[] (those the domain builder fills whole)
+ * is zeroed now, less those frames; every other leaf is hidden from the
+ * hardware until it is zeroed, by whichever comes first: the domain's first
+ * access to it (p2m_clear_on_fault()), the hypervisor's first lookup in it
+ * (p2m_query() and p2m_lookup() zero a hidden leaf before they answer), or
+ * an idle CPU (p2m_clear_idle_step()). So every byte still reads as zero
+ * or image before the domain or the hypervisor can read it.
+ */
+int p2m_populate_ram_lazy(struct p2m *p2m, gpaddr_t gpa, uint64_t size, unsigned int perms,
+                          const struct frame_range *keep, unsigned int nr_keep);
+/*
+ * A nested page fault at gpa that found no page: if gpa is the domain's
+ * RAM, its leaf is zeroed and shown if it was hidden (or another CPU did it
+ * meanwhile), and the access can be retried: true. False if gpa is not RAM.
+ */
+bool p2m_clear_on_fault(struct p2m *p2m, gpaddr_t gpa);
+/*
+ * For an idle CPU: zeroes at most max_bytes (at least a page) of the next
+ * hidden leaf, showing it once it is whole; false if no leaf is hidden.
+ * Holds the P2M's lock for that long.
+ */
+bool p2m_clear_idle_step(struct p2m *p2m, uint64_t max_bytes);
+/* RAM still hidden, not zeroed yet: in p2m, and whether in any P2M. */
+uint64_t p2m_hidden_bytes(const struct p2m *p2m);
+bool p2m_any_hidden(void);
 
 /*
  * Maps [pa, pa + size) (page aligned: a module the loader placed, which
@@ -136,11 +164,15 @@ int p2m_map(struct p2m *p2m, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_t
 /*
  * What guest-physical gpa is: its type (P2M_NONE if nothing), *pa its host
  * address (INVALID_PADDR if it has no page) and *perms, each if non-NULL.
+ * A hidden leaf of RAM is zeroed and shown first (p2m_populate_ram_lazy()).
  */
-enum p2m_type p2m_query(const struct p2m *p2m, gpaddr_t gpa, paddr_t *pa, unsigned int *perms);
+enum p2m_type p2m_query(struct p2m *p2m, gpaddr_t gpa, paddr_t *pa, unsigned int *perms);
 
-/* Host address of guest-physical gpa, INVALID_PADDR if it has no page; *perms if non-NULL. */
-paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms);
+/*
+ * Host address of guest-physical gpa, INVALID_PADDR if it has no page; *perms
+ * if non-NULL; as p2m_query() for hidden RAM.
+ */
+paddr_t p2m_lookup(struct p2m *p2m, gpaddr_t gpa, unsigned int *perms);
 
 /* Host address of the root table, which the virtualization back-end hands the hardware. */
 paddr_t p2m_root(const struct p2m *p2m);

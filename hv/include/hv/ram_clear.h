@@ -7,20 +7,11 @@
 #ifndef HV_RAM_CLEAR_H
 #define HV_RAM_CLEAR_H
 
+#include <hv/ram_zero.h>
 #include <hv/types.h>
 
 struct p2m;
 struct frame_range; /* hv/p2m.h */
-
-/*
- * Zeroes [p, p + len), reading each 64-byte block first and writing only the
- * blocks that are not zero already: the result is the same as memset's, every
- * byte checked, but memory that is zero is never written. Under an emulator a
- * page's first write costs the host a page fault and a page of zeroing, its
- * first read nothing (the host's shared zero page); on silicon a block read
- * and then written costs about what a store's read-for-ownership costs.
- */
-void ram_zero(void *p, size_t len);
 
 /*
  * Zeroes the host pages behind [gpa, gpa + size) of p2m (ram_zero()), which
@@ -30,8 +21,8 @@ void ram_zero(void *p, size_t len);
  * from a shared counter. Returns when every piece is done. Boot only: the
  * other CPUs must be idle (they run the pieces from a cross-CPU call).
  */
-void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
-                      const struct frame_range *keep, unsigned int nr_keep);
+void domain_ram_clear(struct p2m *p2m, gpaddr_t gpa, uint64_t size, const struct frame_range *keep,
+                      unsigned int nr_keep);
 
 /*
  * Copies size bytes from src (in the direct map) to [gpa, gpa + size) of
@@ -40,7 +31,6 @@ void domain_ram_clear(const struct p2m *p2m, gpaddr_t gpa, uint64_t size,
  * only) with all_cpus, else on this CPU alone (a restart, when the other
  * CPUs run domains). Both use this CPU alone for a single piece.
  */
-void domain_ram_copy(const struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size,
-                     bool all_cpus);
+void domain_ram_copy(struct p2m *p2m, gpaddr_t gpa, const void *src, uint64_t size, bool all_cpus);
 
 #endif

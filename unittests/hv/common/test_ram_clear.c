@@ -41,7 +41,7 @@ void smp_call_others(void (*fn)(void *), void *arg, bool wait)
     fn(arg);
 }
 
-paddr_t p2m_lookup(const struct p2m *p2m, gpaddr_t gpa, unsigned int *perms)
+paddr_t p2m_lookup(struct p2m *p2m, gpaddr_t gpa, unsigned int *perms)
 {
     (void)p2m;
     (void)perms;

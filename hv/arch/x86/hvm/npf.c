@@ -2,15 +2,17 @@
 /*
  * Nested page faults. A domain's P2M maps its own RAM, its static shared
  * memory and its emulated device pages (P2M_MMIO_EMUL: the local APIC's
- * xAPIC page), built before it starts and never changed, so a nested fault
- * is an access to an emulated device (the instruction is emulated: mmio.c),
- * a write to shared memory the domain maps read-only, or an access to
- * guest-physical memory that is neither RAM nor a device. The second crashes
- * the domain (per its on_crash policy; the write never reaches the region).
- * The third, as Xen treats a PVH domU, reads all ones and drops writes (one
- * log line per page, a bounded number of pages per domain), unless the
- * domain's tessera,unmapped-access is "crash"; an instruction fetch or a
- * page-table walk there always crashes it.
+ * xAPIC page), built before it starts. Its RAM may still be hidden, not
+ * cleared yet (p2m_populate_ram_lazy()): the first access to each leaf of it
+ * faults, the leaf is zeroed and shown, and the access runs again. Any other
+ * nested fault is an access to an emulated device (the instruction is
+ * emulated: mmio.c), a write to shared memory the domain maps read-only, or
+ * an access to guest-physical memory that is neither RAM nor a device. The
+ * second crashes the domain (per its on_crash policy; the write never
+ * reaches the region). The third, as Xen treats a PVH domU, reads all ones
+ * and drops writes (one log line per page, a bounded number of pages per
+ * domain), unless the domain's tessera,unmapped-access is "crash"; an
+ * instruction fetch or a page-table walk there always crashes it.
  */
 #include <hv/domains.h>
 #include <hv/p2m.h>
@@ -109,6 +111,9 @@ static struct hvm_outcome shm_fault(struct vcpu *v, const struct hvm_exit *e, co
 struct hvm_outcome hvm_exit_npf(struct vcpu *v, const struct hvm_exit *e)
 {
     bool writable;
+
+    if (!e->npf.present && p2m_clear_on_fault(v->domain->p2m, e->npf.gpa))
+        return hvm_resume();
     const char *shm = domains_shm_at(v->domain, e->npf.gpa, &writable);
     enum p2m_type type = p2m_query(v->domain->p2m, e->npf.gpa, NULL, NULL);
     bool data = !e->npf.fetch && !e->npf.in_walk;

@@ -8,13 +8,18 @@
  * hardware ignores: RAM (P2M_RAM) is the domain's, freed with the tables; a
  * reset (domain restart) keeps it and unmaps every other type, and the scrub
  * that follows zeroes it in steps (p2m_scrub_step), so a large domain's
- * restart never holds its CPU for long.
+ * restart never holds its CPU for long. RAM backed lazily at boot
+ * (p2m_populate_ram_lazy) sits in hidden leaves until it is zeroed: on the
+ * hardware's first access (p2m_clear_on_fault), on the hypervisor's first
+ * lookup (p2m_query), or by an idle CPU (p2m_clear_idle_step), whichever
+ * comes first; the lock makes the three one.
  */
 #include <string.h>
 #include <public/errno.h>
 #include <asm/p2m_format.h>
 #include <hv/page_alloc.h>
 #include <hv/panic.h>
+#include <hv/ram_zero.h>
 #include <hv/spinlock.h>
 
 #define POOL_MAX_CHUNKS 200
@@ -40,6 +45,15 @@ struct p2m {
     paddr_t released_top;
     uint64_t released, held;
     uint64_t unmap_gen; /* bumped whenever a mapping goes: cached translations are stale */
+    /*
+     * Bytes of RAM in hidden leaves, not zeroed yet; the idle clearing's
+     * place: the leaf it works on starts at or above idle_next, and when
+     * idle_done is not 0 it is the hidden leaf at idle_next, zeroed that far
+     * (whatever else changes a hidden leaf sets idle_done to 0).
+     */
+    uint64_t hidden_bytes;
+    gpaddr_t idle_next;
+    uint64_t idle_done;
     unsigned int nr_chunks;
     struct pool_chunk chunks[POOL_MAX_CHUNKS];
 };
@@ -47,6 +61,19 @@ struct p2m {
 _Static_assert(sizeof(struct p2m) <= PAGE_SIZE, "struct p2m fits a page");
 
 static const struct p2m_format *format;
+/* Bytes hidden in every P2M: an idle CPU's first look (p2m_any_hidden()). */
+static uint64_t hidden_total;
+
+static void account_hidden(struct p2m *p, int64_t bytes)
+{
+    p->hidden_bytes += (uint64_t)bytes;
+    __atomic_fetch_add(&hidden_total, (uint64_t)bytes, __ATOMIC_RELAXED);
+}
+
+bool p2m_any_hidden(void)
+{
+    return __atomic_load_n(&hidden_total, __ATOMIC_RELAXED) != 0;
+}
 
 void p2m_use_format(const struct p2m_format *fmt)
 {
@@ -221,6 +248,7 @@ void p2m_destroy(struct p2m *p)
 
     if (!p)
         return;
+    account_hidden(p, -(int64_t)p->hidden_bytes);
     if (paddr_val(p->root))
         free_owned(p->fmt, p->root, p->fmt->levels);
     while (paddr_val(pa = released_take(p)))
@@ -265,6 +293,7 @@ void p2m_reset(struct p2m *p)
     spin_lock(&p->lock);
     reset_table(p, p->root, p->fmt->levels);
     p->scrub_next = mk_gpaddr(0);
+    p->idle_done = 0;
     p->held = 0;
     __atomic_fetch_add(&p->unmap_gen, 1, __ATOMIC_RELEASE);
     spin_unlock(&p->lock);
@@ -276,7 +305,10 @@ struct scrub_keep {
     unsigned int nr;
 };
 
-/* Zeroes the pages of the leaf at host pa mapping span bytes from gpa start, less keep's. */
+/*
+ * Zeroes the pages of the leaf at host pa mapping span bytes from gpa start,
+ * less keep's, by checking (ram_zero(): pages nobody wrote are only read).
+ */
 static void zero_leaf(paddr_t pa, gpaddr_t start, uint64_t span, const struct scrub_keep *keep)
 {
     uint64_t first = gpaddr_frame(start), n = span >> PAGE_SHIFT, f = 0;
@@ -296,7 +328,7 @@ static void zero_leaf(paddr_t pa, gpaddr_t start, uint64_t span, const struct sc
             }
         }
         if (!kept)
-            zero_pages(paddr_add(pa, f << PAGE_SHIFT), stop - f);
+            ram_zero(phys_to_virt(paddr_add(pa, f << PAGE_SHIFT)), (stop - f) << PAGE_SHIFT);
         f = stop;
     }
 }
@@ -310,7 +342,7 @@ static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr
                         uint64_t *budget, const struct scrub_keep *keep)
 {
     const struct p2m_format *f = p->fmt;
-    const uint64_t *e = phys_to_virt(table);
+    uint64_t *e = phys_to_virt(table);
     uint64_t span = leaf_bytes(level);
     unsigned int i;
 
@@ -329,6 +361,11 @@ static bool scrub_table(struct p2m *p, paddr_t table, unsigned int level, gpaddr
         if (f->type(e[i]) == P2M_RAM) {
             zero_leaf(f->addr(e[i], level), start, span, keep);
             *budget -= MIN(*budget, span >> PAGE_SHIFT);
+            if (f->hidden(e[i])) {
+                e[i] = f->show(e[i]);
+                account_hidden(p, -(int64_t)span);
+                p->idle_done = 0;
+            }
         }
         p->scrub_next = end;
     }
@@ -375,27 +412,71 @@ static uint64_t *slot_of(struct p2m *p, gpaddr_t gpa, unsigned int leaf_level)
     return (uint64_t *)phys_to_virt(table) + slot_index(gpa, leaf_level);
 }
 
-/* The non-empty leaf for gpa and its level, or 0. */
-static uint64_t leaf_of(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_level)
+/* The non-empty leaf's entry for gpa and its level, or NULL. */
+static uint64_t *leaf_slot(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_level)
 {
     const struct p2m_format *f = p->fmt;
     paddr_t table = p->root;
     unsigned int level;
 
     if (gpaddr_val(gpa) >= f->gpa_limit)
-        return 0;
+        return NULL;
     for (level = f->levels; level >= 1; level--) {
-        uint64_t e = ((const uint64_t *)phys_to_virt(table))[slot_index(gpa, level)];
+        uint64_t *slot = (uint64_t *)phys_to_virt(table) + slot_index(gpa, level);
+        uint64_t e = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 
         if (!e)
-            return 0;
+            return NULL;
         if (!f->is_table(e, level)) {
             *leaf_level = level;
-            return e;
+            return slot;
         }
         table = f->addr(e, level);
     }
-    return 0;
+    return NULL;
+}
+
+/* The non-empty leaf for gpa and its level, or 0. */
+static uint64_t leaf_of(const struct p2m *p, gpaddr_t gpa, unsigned int *leaf_level)
+{
+    const uint64_t *slot = leaf_slot(p, gpa, leaf_level);
+
+    return slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : 0;
+}
+
+/* Whether leaf e is the domain's RAM, hidden until it is zeroed. */
+static bool hidden_ram(const struct p2m_format *f, uint64_t e)
+{
+    return f->type(e) == P2M_RAM && f->hidden(e);
+}
+
+/*
+ * Zeroes the hidden RAM leaf *slot (at level, mapping gpa) whole and shows
+ * it; lock held. The zeros are in memory before the hardware can see the
+ * page.
+ */
+static void clear_hidden(struct p2m *p, uint64_t *slot, unsigned int level, gpaddr_t gpa)
+{
+    uint64_t span = leaf_bytes(level);
+
+    ram_zero(phys_to_virt(p->fmt->addr(*slot, level)), span);
+    __atomic_store_n(slot, p->fmt->show(*slot), __ATOMIC_RELEASE);
+    account_hidden(p, -(int64_t)span);
+    if (gpaddr_val(p->idle_next) == ALIGN_DOWN(gpaddr_val(gpa), span))
+        p->idle_done = 0;
+}
+
+/* gpa's leaf, if it is hidden RAM, zeroed and shown (by this CPU, or by another meanwhile). */
+static void clear_on_demand(struct p2m *p, gpaddr_t gpa)
+{
+    unsigned int level;
+    uint64_t *slot;
+
+    spin_lock(&p->lock);
+    slot = leaf_slot(p, gpa, &level);
+    if (slot && hidden_ram(p->fmt, *slot))
+        clear_hidden(p, slot, level, gpa);
+    spin_unlock(&p->lock);
 }
 
 static bool range_ok(const struct p2m *p, gpaddr_t gpa, uint64_t size)
@@ -417,22 +498,42 @@ static bool range_is_free(const struct p2m *p, gpaddr_t gpa, uint64_t size)
     return true;
 }
 
-/* Maps one freshly allocated block (order 0 or 9) of RAM at gpa. */
+/* Maps one freshly allocated block (order 0 or 9) of RAM at gpa, hidden or not. */
 static int map_ram_block(struct p2m *p, gpaddr_t gpa, paddr_t pa, unsigned int order,
-                         unsigned int perms)
+                         unsigned int perms, bool hidden)
 {
     unsigned int level = order == 9 ? 2 : 1;
     uint64_t *slot = slot_of(p, gpa, level);
+    uint64_t e = p->fmt->leaf(pa, level, P2M_RAM, perms);
 
     if (!slot)
         return -XEN_ENOMEM;
     if (*slot)
         return -XEN_EINVAL;
-    *slot = p->fmt->leaf(pa, level, P2M_RAM, perms);
+    *slot = hidden ? p->fmt->hide(e) : e;
+    if (hidden)
+        account_hidden(p, (int64_t)(PAGE_SIZE << order));
     return 0;
 }
 
-static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms, bool clear)
+/* How populate() leaves the pages it maps. */
+enum backing {
+    BACK_ZEROED,    /* zeroed now */
+    BACK_UNCLEARED, /* as they are, for the caller to clear */
+    BACK_LAZY,      /* hidden until zeroed; leaves over a kept frame zeroed now, less those */
+};
+
+/* Whether [gfn, gfn + nr) holds a frame of keep. */
+static bool holds_kept(const struct scrub_keep *keep, uint64_t gfn, uint64_t nr)
+{
+    for (unsigned int i = 0; i < keep->nr; i++)
+        if (keep->ranges[i].gfn < gfn + nr && gfn < keep->ranges[i].gfn + keep->ranges[i].nr)
+            return true;
+    return false;
+}
+
+static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms,
+                    enum backing how, const struct scrub_keep *keep)
 {
     gpaddr_t end = gpaddr_add(gpa, size);
     int rc = 0;
@@ -457,9 +558,15 @@ static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int per
             rc = -XEN_ENOMEM;
             break;
         }
-        if (clear)
+        bool hidden = false;
+
+        if (how == BACK_ZEROED)
             zero_pages(pa, 1ull << order);
-        rc = map_ram_block(p, gpa, pa, order, perms);
+        else if (how == BACK_LAZY && holds_kept(keep, gpaddr_frame(gpa), 1ull << order))
+            zero_leaf(pa, gpa, PAGE_SIZE << order, keep);
+        else
+            hidden = how == BACK_LAZY;
+        rc = map_ram_block(p, gpa, pa, order, perms, hidden);
         if (rc) {
             page_free(pa, order);
             break;
@@ -472,12 +579,99 @@ static int populate(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int per
 
 int p2m_populate_ram(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
 {
-    return populate(p, gpa, size, perms, true);
+    return populate(p, gpa, size, perms, BACK_ZEROED, &(struct scrub_keep){ NULL, 0 });
 }
 
 int p2m_populate_ram_uncleared(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms)
 {
-    return populate(p, gpa, size, perms, false);
+    return populate(p, gpa, size, perms, BACK_UNCLEARED, &(struct scrub_keep){ NULL, 0 });
+}
+
+int p2m_populate_ram_lazy(struct p2m *p, gpaddr_t gpa, uint64_t size, unsigned int perms,
+                          const struct frame_range *keep, unsigned int nr_keep)
+{
+    return populate(p, gpa, size, perms, BACK_LAZY, &(struct scrub_keep){ keep, nr_keep });
+}
+
+bool p2m_clear_on_fault(struct p2m *p, gpaddr_t gpa)
+{
+    unsigned int level = 1;
+    uint64_t e = leaf_of(p, gpa, &level);
+
+    if (!e || p->fmt->type(e) != P2M_RAM)
+        return false;
+    if (p->fmt->hidden(e))
+        clear_on_demand(p, gpa);
+    return true;
+}
+
+/*
+ * The first hidden RAM leaf under table (mapping from base) that ends above
+ * from: its entry, level and first address; NULL if none.
+ */
+static uint64_t *next_hidden(const struct p2m *p, paddr_t table, unsigned int level, gpaddr_t base,
+                             gpaddr_t from, unsigned int *leaf_level, gpaddr_t *start)
+{
+    const struct p2m_format *f = p->fmt;
+    uint64_t *e = phys_to_virt(table), span = leaf_bytes(level);
+
+    for (unsigned int i = 0; i < 512; i++) {
+        gpaddr_t at = gpaddr_add(base, i * span);
+        uint64_t *found;
+
+        if (!e[i] || gpaddr_val(at) + span <= gpaddr_val(from))
+            continue;
+        if (f->is_table(e[i], level)) {
+            found = next_hidden(p, f->addr(e[i], level), level - 1, at, from, leaf_level, start);
+            if (found)
+                return found;
+        } else if (hidden_ram(f, e[i])) {
+            *leaf_level = level;
+            *start = at;
+            return &e[i];
+        }
+    }
+    return NULL;
+}
+
+bool p2m_clear_idle_step(struct p2m *p, uint64_t max_bytes)
+{
+    unsigned int level = 1;
+    uint64_t *slot, span, n;
+    gpaddr_t start;
+
+    if (!__atomic_load_n(&p->hidden_bytes, __ATOMIC_RELAXED))
+        return false;
+    spin_lock(&p->lock);
+    slot = next_hidden(p, p->root, p->fmt->levels, mk_gpaddr(0), p->idle_next, &level, &start);
+    if (!slot) /* the ones left lie below: leaves are hidden at build time only, in any order */
+        slot = next_hidden(p, p->root, p->fmt->levels, mk_gpaddr(0), mk_gpaddr(0), &level, &start);
+    if (!slot) {
+        CHECK(!p->hidden_bytes);
+        spin_unlock(&p->lock);
+        return false;
+    }
+    if (!gpaddr_eq(start, p->idle_next)) {
+        p->idle_next = start;
+        p->idle_done = 0;
+    }
+    span = leaf_bytes(level);
+    n = MIN(MAX(max_bytes, PAGE_SIZE), span - p->idle_done);
+    ram_zero((uint8_t *)phys_to_virt(p->fmt->addr(*slot, level)) + p->idle_done, n);
+    p->idle_done += n;
+    if (p->idle_done == span) {
+        __atomic_store_n(slot, p->fmt->show(*slot), __ATOMIC_RELEASE);
+        account_hidden(p, -(int64_t)span);
+        p->idle_next = gpaddr_add(start, span);
+        p->idle_done = 0;
+    }
+    spin_unlock(&p->lock);
+    return true;
+}
+
+uint64_t p2m_hidden_bytes(const struct p2m *p)
+{
+    return __atomic_load_n(&p->hidden_bytes, __ATOMIC_RELAXED);
 }
 
 int p2m_map_boot_ram(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size)
@@ -502,7 +696,7 @@ int p2m_map_boot_ram(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size)
                                  : 0;
 
         step = PAGE_SIZE << order;
-        rc = map_ram_block(p, g, paddr_add(pa, off), order, P2M_RWX);
+        rc = map_ram_block(p, g, paddr_add(pa, off), order, P2M_RWX, false);
     }
     spin_unlock(&p->lock);
     return rc;
@@ -536,12 +730,18 @@ int p2m_map(struct p2m *p, gpaddr_t gpa, paddr_t pa, uint64_t size, enum p2m_typ
     return rc;
 }
 
-enum p2m_type p2m_query(const struct p2m *p, gpaddr_t gpa, paddr_t *pa, unsigned int *perms)
+enum p2m_type p2m_query(struct p2m *p, gpaddr_t gpa, paddr_t *pa, unsigned int *perms)
 {
     const struct p2m_format *f = p->fmt;
     unsigned int level = 1;
     uint64_t e = leaf_of(p, gpa, &level);
-    enum p2m_type t = e ? f->type(e) : P2M_NONE;
+    enum p2m_type t;
+
+    if (e && hidden_ram(f, e)) {
+        clear_on_demand(p, gpa);
+        e = leaf_of(p, gpa, &level);
+    }
+    t = e ? f->type(e) : P2M_NONE;
 
     if (pa)
         *pa = t == P2M_NONE || t == P2M_MMIO_EMUL
@@ -552,7 +752,7 @@ enum p2m_type p2m_query(const struct p2m *p, gpaddr_t gpa, paddr_t *pa, unsigned
     return t;
 }
 
-paddr_t p2m_lookup(const struct p2m *p, gpaddr_t gpa, unsigned int *perms)
+paddr_t p2m_lookup(struct p2m *p, gpaddr_t gpa, unsigned int *perms)
 {
     paddr_t pa;
 
@@ -589,18 +789,23 @@ void p2m_pool_usage(const struct p2m *p, uint64_t *used, uint64_t *total)
 
 /*
  * Replaces the 2 MiB leaf *slot (level 2) by a table of 512 4 KiB leaves of
- * the same pages, type and permissions; the caller made sure the pool has a page.
+ * the same pages, type and permissions, hidden if it was; the caller made
+ * sure the pool has a page.
  */
 static void split_leaf(struct p2m *p, uint64_t *slot)
 {
     const struct p2m_format *f = p->fmt;
     paddr_t base = f->addr(*slot, 2), t = pool_take(p);
     enum p2m_type type = f->type(*slot);
-    unsigned int perms = f->perms(*slot), i;
+    bool hidden = hidden_ram(f, *slot);
+    unsigned int perms = f->perms(hidden ? f->show(*slot) : *slot), i;
     uint64_t *e = phys_to_virt(t);
 
-    for (i = 0; i < 512; i++)
+    for (i = 0; i < 512; i++) {
         e[i] = f->leaf(paddr_add(base, i * PAGE_SIZE), 1, type, perms);
+        if (hidden)
+            e[i] = f->hide(e[i]);
+    }
     *slot = f->table(t);
 }
 
@@ -635,11 +840,16 @@ int p2m_release_ram(struct p2m *p, gpaddr_t gpa, uint64_t size)
     for (off = 0; off < size && !rc; off += PAGE_SIZE) {
         uint64_t *slot = slot_of(p, gpaddr_add(gpa, off), 1);
 
+        /* A hidden page goes as it is: released pages are zeroed when mapped again. */
+        if (f->hidden(*slot))
+            account_hidden(p, -(int64_t)PAGE_SIZE);
         released_push(p, f->addr(*slot, 1));
         *slot = 0;
     }
-    if (!rc)
+    if (!rc) {
+        p->idle_done = 0;
         __atomic_fetch_add(&p->unmap_gen, 1, __ATOMIC_RELEASE);
+    }
     spin_unlock(&p->lock);
     return rc;
 }

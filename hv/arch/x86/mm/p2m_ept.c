@@ -9,7 +9,10 @@
  * type as with an MTRR's on bare metal (UC wins whatever the guest says).
  * The entry's type lives in bits the hardware ignores (52-54); a type that
  * maps no page (P2M_MMIO_EMUL) is a leaf with no permission, so every
- * access is an EPT violation.
+ * access is an EPT violation. A hidden leaf has no permission either (the
+ * hardware ignores its other bits); its write and execute permissions wait
+ * in two ignored bits (55, 56) and read is implied, every mapped page being
+ * readable.
  */
 #include <asm/mtrr.h>
 #include <asm/p2m_format.h>
@@ -23,6 +26,8 @@
 #define EPT_LARGE      (1ull << 7) /* at levels 2 and 3 */
 #define EPT_TYPE_SHIFT 52
 #define EPT_TYPE_MASK  (7ull << EPT_TYPE_SHIFT)
+#define EPT_HIDDEN_W   (1ull << 55)
+#define EPT_HIDDEN_X   (1ull << 56)
 #define EPT_ADDR_MASK  0x000FFFFFFFFFF000ull
 
 _Static_assert(P2M_PASSTHROUGH <= 7, "every type fits the software bits");
@@ -84,6 +89,22 @@ static unsigned int ept_perms(uint64_t e)
     return P2M_READ | ((e & EPT_W) ? P2M_WRITE : 0) | ((e & EPT_X) ? P2M_EXEC : 0);
 }
 
+static uint64_t ept_hide(uint64_t e)
+{
+    return (e & ~EPT_RWX) | ((e & EPT_W) ? EPT_HIDDEN_W : 0) | ((e & EPT_X) ? EPT_HIDDEN_X : 0);
+}
+
+static uint64_t ept_show(uint64_t e)
+{
+    return (e & ~(EPT_HIDDEN_W | EPT_HIDDEN_X)) | EPT_R | ((e & EPT_HIDDEN_W) ? EPT_W : 0) |
+           ((e & EPT_HIDDEN_X) ? EPT_X : 0);
+}
+
+static bool ept_hidden(uint64_t e)
+{
+    return !(e & EPT_RWX);
+}
+
 const struct p2m_format p2m_ept_format = {
     .levels = 4,
     .gpa_limit = 1ull << 48,
@@ -93,4 +114,7 @@ const struct p2m_format p2m_ept_format = {
     .addr = ept_addr,
     .type = ept_type,
     .perms = ept_perms,
+    .hide = ept_hide,
+    .show = ept_show,
+    .hidden = ept_hidden,
 };

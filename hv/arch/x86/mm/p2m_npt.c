@@ -4,7 +4,9 @@
  * long-mode page tables, every entry user-accessible (the hardware treats
  * nested walks as user accesses). The entry's type lives in the three bits
  * the hardware leaves to software (9-11); a type that maps no page
- * (P2M_MMIO_EMUL) is a leaf without the present bit, so every access faults.
+ * (P2M_MMIO_EMUL) is a leaf without the present bit, so every access faults;
+ * a hidden leaf is a page's leaf with the present bit clear (the hardware
+ * ignores every other bit of it).
  */
 #include <asm/p2m_format.h>
 
@@ -62,6 +64,21 @@ static unsigned int npt_perms(uint64_t e)
     return P2M_READ | ((e & NPT_RW) ? P2M_WRITE : 0) | ((e & NPT_NX) ? 0 : P2M_EXEC);
 }
 
+static uint64_t npt_hide(uint64_t e)
+{
+    return e & ~NPT_P;
+}
+
+static uint64_t npt_show(uint64_t e)
+{
+    return e | NPT_P;
+}
+
+static bool npt_hidden(uint64_t e)
+{
+    return !(e & NPT_P);
+}
+
 const struct p2m_format p2m_npt_format = {
     .levels = 4,
     .gpa_limit = 1ull << 48,
@@ -71,4 +88,7 @@ const struct p2m_format p2m_npt_format = {
     .addr = npt_addr,
     .type = npt_type,
     .perms = npt_perms,
+    .hide = npt_hide,
+    .show = npt_show,
+    .hidden = npt_hidden,
 };

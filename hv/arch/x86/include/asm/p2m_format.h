@@ -6,7 +6,9 @@
  * 512-entry tables, 4 KiB leaves at level 1 and 2 MiB leaves at level 2.
  * An entry of 0 is empty in every format; any other value is a table, a
  * leaf that maps a page, or a leaf that maps none (P2M_MMIO_EMUL: every
- * access faults) but still keeps its type.
+ * access faults) but still keeps its type. A leaf that maps a page can be
+ * hidden: every access to it faults, as to no page, while the entry keeps
+ * its page, type and permissions for the P2M (domain RAM not cleared yet).
  */
 #ifndef ASM_P2M_FORMAT_H
 #define ASM_P2M_FORMAT_H
@@ -30,6 +32,14 @@ struct p2m_format {
     /* A leaf's type and permissions (0 for a type that maps no page). */
     enum p2m_type (*type)(uint64_t e);
     unsigned int (*perms)(uint64_t e);
+    /*
+     * Leaf e of a page hidden from the hardware and shown again (perms() of a
+     * hidden leaf is 0, addr() and type() are unchanged), and whether it is
+     * hidden.
+     */
+    uint64_t (*hide)(uint64_t e);
+    uint64_t (*show)(uint64_t e);
+    bool (*hidden)(uint64_t e);
 };
 
 /* Nested page tables of AMD SVM (mm/p2m_npt.c) and extended page tables of Intel VMX (mm/p2m_ept.c). */

@@ -6,7 +6,8 @@
  * its type and permissions; overlaps are refused; an exhausted pool fails
  * cleanly; and a reset (domain restart) zeroes the domain's RAM where it is,
  * undoes every other mapping, returns emptied tables to the pool and
- * allocates nothing.
+ * allocates nothing. RAM backed lazily stays hidden from the hardware until
+ * it is zeroed, whichever way comes first, and never reads stale.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,8 @@
 #define MIB  (1ull << 20)
 
 static unsigned int allocs, frees;
+/* When set, every page handed out holds this byte: what an earlier user left. */
+static int stale_byte = -1;
 
 /*
  * Blocks handed out, so that a 2 MiB block the P2M split and gives back page
@@ -47,6 +50,8 @@ paddr_t page_alloc(unsigned int order)
     for (i = 0; blocks[i].base; i++)
         assert_true(i + 1 < MAX_BLOCKS);
     blocks[i] = (struct block){ p, PAGE << order, PAGE << order };
+    if (stale_byte >= 0)
+        memset(p, stale_byte, PAGE << order);
     allocs++;
     return virt_to_phys(p);
 }
@@ -543,6 +548,196 @@ static void test_boot_ram_mapped_in_place_and_kept_from_the_allocator(void **sta
     free(module);
 }
 
+/* The leaf the hardware walks to for gpa (0 if none) and its level, read without the P2M. */
+static uint64_t hw_leaf(struct p2m *p, uint64_t gpa, unsigned int *level)
+{
+    const struct p2m_format *f = &p2m_npt_format;
+    paddr_t table = p2m_root(p);
+
+    for (unsigned int l = f->levels; l >= 1; l--) {
+        uint64_t e = ((const uint64_t *)phys_to_virt(table))[(gpa >> (12 + 9 * (l - 1))) & 511];
+
+        if (!e || !f->is_table(e, l)) {
+            *level = l;
+            return e;
+        }
+        table = f->addr(e, l);
+    }
+    return 0;
+}
+
+/* Whether the hardware would fault on gpa (no present leaf). */
+static bool hw_faults(struct p2m *p, uint64_t gpa)
+{
+    unsigned int level;
+
+    return !(hw_leaf(p, gpa, &level) & 1);
+}
+
+/* The host bytes behind gpa's page, found without the P2M (no clearing on the way). */
+static const uint8_t *host_page(struct p2m *p, uint64_t gpa)
+{
+    unsigned int level;
+    uint64_t e = hw_leaf(p, gpa, &level);
+
+    assert_true(e != 0);
+    return (const uint8_t *)phys_to_virt(p2m_npt_format.addr(e, level)) +
+           (gpa & ((PAGE << (9 * (level - 1))) - 1) & ~(PAGE - 1));
+}
+
+static bool page_is(struct p2m *p, uint64_t gpa, uint8_t byte)
+{
+    const uint8_t *b = host_page(p, gpa);
+
+    for (unsigned int i = 0; i < PAGE; i++)
+        if (b[i] != byte)
+            return false;
+    return true;
+}
+
+/* 8 MiB at 0 (four 2 MiB leaves) over stale pages, frame 0x101 kept (in the first leaf). */
+static struct p2m *make_lazy(const struct frame_range *keep)
+{
+    struct p2m *p = p2m_create(64 * PAGE);
+
+    assert_non_null(p);
+    stale_byte = 0xAA;
+    assert_int_equal(p2m_populate_ram_lazy(p, mk_gpaddr(0), 8 * MIB, P2M_RWX, keep, 1), 0);
+    stale_byte = -1;
+    return p;
+}
+
+/*
+ * Lazy backing: the leaf that holds a kept frame is zeroed at once, less that
+ * frame; the others are hidden from the hardware, still stale, until a fault
+ * or a lookup zeroes the whole leaf first.
+ */
+static void test_lazy_ram_hidden_until_zeroed(void **state)
+{
+    const struct frame_range keep = { 0x101, 1 };
+    struct p2m *p = make_lazy(&keep);
+    unsigned int perms;
+    paddr_t pa;
+
+    (void)state;
+    assert_true(p2m_any_hidden());
+    assert_int_equal(p2m_hidden_bytes(p), 6 * MIB);
+    assert_false(hw_faults(p, 0));
+    assert_true(page_is(p, 0x100000, 0) && page_is(p, 0x102000, 0) && page_is(p, 0, 0));
+    assert_true(page_is(p, 0x101000, 0xAA)); /* kept: the builder fills it */
+    for (uint64_t g = 2 * MIB; g < 8 * MIB; g += MIB) {
+        assert_true(hw_faults(p, g));
+        assert_true(page_is(p, g, 0xAA));
+    }
+    /* The hypervisor's lookup: the whole leaf zeroed and shown before the answer. */
+    assert_int_equal(p2m_query(p, mk_gpaddr(3 * MIB + 5), &pa, &perms), P2M_RAM);
+    assert_int_equal(perms, P2M_RWX);
+    assert_ptr_equal(phys_to_virt(pa), host_page(p, 3 * MIB) + 5);
+    for (uint64_t g = 2 * MIB; g < 4 * MIB; g += PAGE)
+        assert_true(page_is(p, g, 0));
+    assert_false(hw_faults(p, 2 * MIB));
+    assert_int_equal(p2m_hidden_bytes(p), 4 * MIB);
+    /* The guest's first access. */
+    assert_true(p2m_clear_on_fault(p, mk_gpaddr(6 * MIB + 0x1234)));
+    for (uint64_t g = 6 * MIB; g < 8 * MIB; g += PAGE)
+        assert_true(page_is(p, g, 0));
+    assert_false(hw_faults(p, 7 * MIB));
+    assert_int_equal(p2m_hidden_bytes(p), 2 * MIB);
+    /* Again (another vCPU's fault on the same leaf): nothing left to do, retry. */
+    assert_true(p2m_clear_on_fault(p, mk_gpaddr(6 * MIB)));
+    assert_int_equal(p2m_hidden_bytes(p), 2 * MIB);
+    /* Not RAM: not this fault's business. */
+    assert_false(p2m_clear_on_fault(p, mk_gpaddr(64 * MIB)));
+    assert_true(page_is(p, 4 * MIB, 0xAA));
+    p2m_destroy(p);
+    assert_false(p2m_any_hidden());
+}
+
+/*
+ * The idle clearing: a piece at a time, the leaf shown only once it is all
+ * zero; a lookup that zeroes the leaf it works on meanwhile leaves no wrong
+ * progress behind; false once nothing is hidden.
+ */
+static void test_lazy_idle_clearing_in_pieces(void **state)
+{
+    const struct frame_range keep = { 0x101, 1 };
+    struct p2m *p = make_lazy(&keep);
+    unsigned int steps = 0;
+
+    (void)state;
+    for (unsigned int i = 0; i < 7; i++)
+        assert_true(p2m_clear_idle_step(p, 256 * 1024));
+    assert_true(hw_faults(p, 2 * MIB)); /* 7 of 8 pieces: still hidden */
+    assert_true(page_is(p, 2 * MIB, 0) && page_is(p, 4 * MIB - PAGE, 0xAA));
+    assert_true(p2m_clear_idle_step(p, 256 * 1024));
+    assert_false(hw_faults(p, 2 * MIB));
+    assert_true(page_is(p, 4 * MIB - PAGE, 0));
+    assert_int_equal(p2m_hidden_bytes(p), 4 * MIB);
+    /* Half the next leaf, then a lookup clears it whole, then the idle CPU goes on. */
+    assert_true(p2m_clear_idle_step(p, MIB));
+    memset((uint8_t *)host_page(p, 4 * MIB), 0x55, PAGE); /* the zeroed half made stale again */
+    p2m_lookup(p, mk_gpaddr(5 * MIB), NULL);
+    assert_true(page_is(p, 4 * MIB, 0));
+    while (p2m_clear_idle_step(p, 256 * 1024))
+        steps++;
+    assert_int_equal(steps, 8);
+    for (uint64_t g = 0; g < 8 * MIB; g += PAGE) {
+        assert_false(hw_faults(p, g));
+        if (g != 0x101000)
+            assert_true(page_is(p, g, 0));
+    }
+    assert_int_equal(p2m_hidden_bytes(p), 0);
+    assert_false(p2m_any_hidden());
+    p2m_destroy(p);
+}
+
+/*
+ * Hidden RAM given back (a split 2 MiB leaf) leaves the count, comes back
+ * zeroed, and is freed with the rest; a reset's scrub zeroes and shows what
+ * is still hidden.
+ */
+static void test_lazy_release_reset_and_destroy(void **state)
+{
+    const struct frame_range keep = { 0x101, 1 };
+    unsigned int allocs_before = allocs, frees_before = frees;
+    struct p2m *p = make_lazy(&keep);
+
+    (void)state;
+    /* The idle CPU halfway through the leaf that is then split. */
+    assert_true(p2m_clear_idle_step(p, MIB));
+    assert_int_equal(p2m_release_ram(p, mk_gpaddr(2 * MIB + PAGE), 2 * PAGE), 0);
+    assert_int_equal(p2m_hidden_bytes(p), 6 * MIB - 2 * PAGE);
+    assert_true(hw_faults(p, 2 * MIB) && hw_faults(p, 3 * MIB + 3 * PAGE));
+    assert_true(page_is(p, 3 * MIB + 3 * PAGE, 0xAA)); /* split: still hidden, still stale */
+    assert_int_equal(p2m_populate_released(p, mk_gpaddr(2 * MIB + PAGE), PAGE), 0);
+    assert_false(hw_faults(p, 2 * MIB + PAGE));
+    assert_true(page_is(p, 2 * MIB + PAGE, 0));
+    /* 4 KiB leaves: the fault zeroes one page. */
+    assert_true(p2m_clear_on_fault(p, mk_gpaddr(3 * MIB + 3 * PAGE)));
+    assert_true(page_is(p, 3 * MIB + 3 * PAGE, 0) && page_is(p, 3 * MIB + 4 * PAGE, 0xAA));
+    assert_false(hw_faults(p, 3 * MIB + 3 * PAGE));
+    assert_true(hw_faults(p, 3 * MIB + 4 * PAGE));
+    assert_int_equal(p2m_hidden_bytes(p), 6 * MIB - 3 * PAGE);
+    /* The idle CPU goes on from the split leaf's first hidden page, a page at a time. */
+    assert_true(p2m_clear_idle_step(p, MIB));
+    assert_false(hw_faults(p, 2 * MIB));
+    assert_true(hw_faults(p, 2 * MIB + 3 * PAGE));
+    assert_int_equal(p2m_hidden_bytes(p), 6 * MIB - 4 * PAGE);
+    p2m_reset(p);
+    while (!p2m_scrub_step(p, 100, &keep, 1))
+        ;
+    assert_int_equal(p2m_hidden_bytes(p), 0);
+    assert_false(p2m_any_hidden());
+    for (uint64_t g = 0; g < 8 * MIB; g += PAGE) {
+        if (g == 2 * MIB + 2 * PAGE)
+            continue; /* released, not mapped */
+        assert_false(hw_faults(p, g));
+        assert_true(page_is(p, g, g == 0x101000 ? 0xAA : 0));
+    }
+    p2m_destroy(p);
+    assert_int_equal(allocs - allocs_before, frees - frees_before);
+}
+
 static int use_npt(void **state)
 {
     (void)state;
@@ -564,6 +759,9 @@ int main(void)
         cmocka_unit_test(test_destroy_frees_released_pages),
         cmocka_unit_test(test_release_without_pool_page),
         cmocka_unit_test(test_boot_ram_mapped_in_place_and_kept_from_the_allocator),
+        cmocka_unit_test(test_lazy_ram_hidden_until_zeroed),
+        cmocka_unit_test(test_lazy_idle_clearing_in_pieces),
+        cmocka_unit_test(test_lazy_release_reset_and_destroy),
     };
 
     return cmocka_run_group_tests(tests, use_npt, NULL);

@@ -162,6 +162,32 @@ static void test_mmio_emul_is_not_present(void **state)
     assert_false(f->is_table(e, 2));
 }
 
+/*
+ * A hidden leaf: nothing the hardware would use (no read, write or execute permission), but the page, the
+ * type and the permissions back as they were when it is shown again.
+ */
+static void test_hidden_leaf_round_trips(void **state)
+{
+    static const unsigned int perms[] = { P2M_READ, P2M_READ | P2M_WRITE, P2M_READ | P2M_EXEC,
+                                          P2M_RWX };
+
+    (void)state;
+    for (unsigned int level = 1; level <= 2; level++)
+        for (unsigned int i = 0; i < 4; i++) {
+            uint64_t leaf = f->leaf(mk_paddr(0x40000000ull), level, P2M_RAM, perms[i]);
+            uint64_t e = f->hide(leaf);
+
+            assert_false(e & 7);
+            assert_true(f->hidden(e));
+            assert_false(f->hidden(leaf));
+            assert_false(f->is_table(e, level));
+            assert_int_equal(f->perms(e), 0);
+            assert_int_equal(f->type(e), P2M_RAM);
+            assert_int_equal(paddr_val(f->addr(e, level)), 0x40000000ull);
+            assert_true(f->show(e) == leaf);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_device_memory_is_uncacheable),
         cmocka_unit_test(test_every_type_round_trips),
         cmocka_unit_test(test_mmio_emul_is_not_present),
+        cmocka_unit_test(test_hidden_leaf_round_trips),
     };
 
     return cmocka_run_group_tests(tests, use_host_mtrrs, NULL);

@@ -24,8 +24,7 @@
 #define PAGE        4096ull
 #define MAPPED_END  0x40000000ull /* lib/pvh-entry.S.h identity-maps the first GiB */
 #define MAX_MODULES 8
-/* The image, start info, memory map, command line, module list, GDT; a module and its line. */
-#define MAX_SPANS   (6 + 2 * MAX_MODULES)
+#define MAX_SPANS   (6 + 2 * MAX_MODULES) /* 6 structures, 2 per module (check_ram_zeroed()) */
 
 extern const uint8_t __image_start[], __image_end[];
 extern const struct {

@@ -3,7 +3,11 @@
  * abi-test: checks the hypervisor's side of Xen's HVM/PVH guest ABI from
  * inside a domain, with valid and hostile arguments. The command line picks
  * what it does (word "mode=M"; the hypervisor prefixes every line with the
- * domain's name):
+ * domain's name). Every mode first reads all of the domain's RAM, before
+ * anything writes memory or maps a page, and prints
+ * "abi-test: RAM outside the image and start info reads zero (N pages): PASS"
+ * or "abi-test: FAIL: RAM not zeroed at guest-physical 0x..." (ram_scan.c);
+ * that check counts in the verdict of the modes that give one (abi, cpuid):
  *   mode=abi     (default) every check below (with reads and writes of
  *                guest-physical memory that is neither RAM nor a device), then
  *                "abi-test: PASS (N checks, 0 failed)" or a FAIL line per
@@ -1435,6 +1439,10 @@ void guest_main(const struct hvm_start_info *si)
     uint64_t page = (uintptr_t)hypercall_page;
 
     guest_set_output(guest_write_e9); /* until the hypercall page exists */
+    /* First, before anything writes memory or maps a page; in the verdict of the modes with one. */
+    checks++;
+    if (!check_ram_zeroed(si))
+        failures++;
     cmdline_word(si, "mode", mode, sizeof(mode));
     if (streq(mode, "abi")) {
         run_abi(si);

@@ -56,6 +56,12 @@ long abi_fifo_init_control(uint32_t vcpu, uint64_t gfn, uint32_t offset);
 /* The upcall's work once on the FIFO ABI: false while still on the 2-level one. */
 bool abi_fifo_upcall(struct vcpu_info *vi);
 
+/*
+ * ram_scan.c: every mode's first step: RAM outside what the builder wrote for
+ * the guest reads zero; one PASS or FAIL line.
+ */
+bool check_ram_zeroed(const struct hvm_start_info *si);
+
 /* cpuid.c: mode=cpuid. */
 void run_cpuid(const struct hvm_start_info *si);
 #endif

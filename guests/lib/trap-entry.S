@@ -14,6 +14,9 @@
  *     before each instruction that may fault. Any other vector (an
  *     event-channel upcall) calls guest_interrupt(vector), caller-saved
  *     registers kept;
+ *   - the GDTR the vCPU was started with, stored by SGDT before our own GDT
+ *     replaces it (global: entry_gdtr, 6 bytes: limit, 32-bit base), so the
+ *     C code knows the page the domain builder wrote that GDT into;
  * and calls guest_main(start_info). PVH_GUEST_OS, the XEN_ELFNOTE_GUEST_OS
  * string, comes from the build.
  */
@@ -22,6 +25,7 @@
 #define OUTSIDE_GPA 0x40000000
 
     pvh_start32 PVH_GUEST_OS
+    sgdt entry_gdtr
     pvh_identity_map
     /* PDPT[1] -> PD1: guest-virtual 1 GiB -> OUTSIDE_GPA. */
     mov $pd1, %eax
@@ -141,13 +145,14 @@ idt_ptr:
 
     .section .bss
     .balign 4096
-    .globl idt, pd1, fault_vector, fault_count, fault_skip
+    .globl idt, pd1, fault_vector, fault_count, fault_skip, entry_gdtr
 idt:    .skip 256 * 16
     pvh_page_tables
 pd1:    .skip 4096
 fault_count:  .skip 32 * 8
 fault_skip:   .skip 8
 fault_vector: .skip 4
+entry_gdtr:   .skip 8
     .balign 16
 stack:  .skip 16384
 stack_top:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Clearing a new domain's RAM at boot on every online CPU
- * (hv/common/ram_clear.c), after p2m_populate_ram_uncleared(), and copying
- * its images in the same way.
+ * Clearing a new PV domain's RAM at boot on every online CPU
+ * (hv/common/ram_clear.c), after p2m_populate_ram_uncleared() (any other
+ * domain's is cleared lazily: p2m_populate_ram_lazy()), and copying its
+ * images in the same way.
  */
 #ifndef HV_RAM_CLEAR_H
 #define HV_RAM_CLEAR_H

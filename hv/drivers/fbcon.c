@@ -9,10 +9,7 @@
  * fbcon_start_drawing() (once the boot CPU's timer is set up) a timer draws
  * every RENDER_NS what changed, the lines written before it included, so
  * neither the boot's lines nor a guest's console line cost drawing on their
- * way to the serial port; after a panic each write draws at once. The first
- * drawing waits FIRST_RENDER_NS: drawing the boot's lines costs its CPU
- * about 5 ms under QEMU, which the boot's domain builds would otherwise wait
- * for (issue 15). The font
+ * way to the serial port; after a panic each write draws at once. The font
  * is console-setup's
  * Lat15-Fixed16, converted at build time (psf-to-font.py).
  */
@@ -31,8 +28,6 @@
 #define MAX_ROWS  160 /* 2560 pixels */
 #define TAB       8
 #define RENDER_NS 50000000ull /* 20 times a second */
-/* After the domains of a boot like configs/default.dts have started (about 50 ms). */
-#define FIRST_RENDER_NS 250000000ull
 
 extern const uint8_t fbcon_font[95][16];
 
@@ -159,7 +154,7 @@ void fbcon_start_drawing(void)
     if (!fb)
         return;
     render_timer.fn = render_fired;
-    timer_set(&render_timer, now_ns() + FIRST_RENDER_NS);
+    timer_set(&render_timer, now_ns() + RENDER_NS);
 }
 
 void fbcon_enter_panic(void)

@@ -5,8 +5,7 @@
  * captured, 8x16 glyphs, so a machine without a serial port shows them.
  * Drawing is off the console's path: writes only update a copy of the text,
  * a timer on the boot CPU draws what changed once fbcon_start_drawing() has
- * set it (lines before it wait for it; the first drawing a quarter second
- * later, off the boot's critical path); after a panic writes draw at once.
+ * set it (lines before it wait for it); after a panic writes draw at once.
  */
 #ifndef HV_FBCON_H
 #define HV_FBCON_H

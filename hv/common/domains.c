@@ -75,6 +75,8 @@ struct domain_spec {
     uint16_t domid;
     bool privileged;
     bool pv; /* mode bit 0: an x86-64 PV domain, else PVH */
+    /* tessera,ram-clear = "before-start" (always for PV), else cleared lazily (decision 33) */
+    bool clear_before_start;
     uint32_t vcpus;
     uint64_t memory_bytes, p2m_pool_bytes;
     struct domain_policy policy;
@@ -380,6 +382,7 @@ static bool copy_spec(unsigned int index)
     ds->domid = hd->domid;
     ds->privileged = (hd->capabilities & HL_CAP_CONTROL) != 0;
     ds->pv = hd->type == HL_DOMAIN_PV;
+    ds->clear_before_start = hd->ram_clear_before_start;
     ds->vcpus = hd->vcpus;
     ds->memory_bytes = hd->memory_kib * 1024;
     ds->p2m_pool_bytes = hd->p2m_pool_kib * 1024;
@@ -484,25 +487,26 @@ static bool fills_kept(const struct domain_spec *ds)
 
 /*
  * Backs [gpa, gpa + size) in steps of BUILD_PROGRESS_STEP, printing how much
- * of total is done after each step when total is at least two steps. A PV
- * domain's RAM is cleared now, on every CPU: its page tables map host frames,
- * so no access of its would fault on a page not cleared yet. Any other
- * domain's is cleared lazily, as it or the hypervisor first touches each
- * leaf or an idle CPU gets to it (decision 33), all but the leaves its
- * images fill, cleared now.
+ * of total is done after each step when total is at least two steps. RAM
+ * cleared before the domain starts (a PV domain's, whose page tables map
+ * host frames so that no access of its would fault on a page not cleared
+ * yet, or tessera,ram-clear = "before-start") is cleared now, on every CPU.
+ * Any other domain's is cleared lazily, as it or the hypervisor first
+ * touches each leaf or an idle CPU gets to it (decision 33), all but the
+ * leaves its images fill, cleared now.
  */
 static int populate_with_progress(struct domain *d, const struct domain_spec *ds, gpaddr_t gpa,
                                   uint64_t size, uint64_t *done, uint64_t total)
 {
     while (size) {
         uint64_t step = MIN(size, BUILD_PROGRESS_STEP - *done % BUILD_PROGRESS_STEP);
-        int rc = ds->pv
+        int rc = ds->clear_before_start
                      ? p2m_populate_ram_uncleared(d->p2m, gpa, step, P2M_RWX)
                      : p2m_populate_ram_lazy(d->p2m, gpa, step, P2M_RWX, ds->filled, ds->nr_filled);
 
         if (rc)
             return rc;
-        if (ds->pv)
+        if (ds->clear_before_start)
             domain_ram_clear(d->p2m, gpa, step, ds->filled, ds->nr_filled);
         gpa = gpaddr_add(gpa, step);
         size -= step;
@@ -510,7 +514,7 @@ static int populate_with_progress(struct domain *d, const struct domain_spec *ds
         if (total >= 2 * BUILD_PROGRESS_STEP && *done % BUILD_PROGRESS_STEP == 0)
             printk("tessera: domain %s: memory %llu of %llu MiB backed%s\n", d->name,
                    (unsigned long long)(*done >> 20), (unsigned long long)(total >> 20),
-                   ds->pv ? " and cleared" : "");
+                   ds->clear_before_start ? " and cleared" : "");
     }
     return 0;
 }
@@ -726,11 +730,12 @@ static void report_built(const struct domain *d)
         snprintf(cpus + n, sizeof(cpus) - n, ",...");
     p2m_pool_usage(d->p2m, &used, &total);
     printk("tessera: domain %s (id %u): %s, %llu MiB, %u vCPU(s), entry 0x%llx, "
-           "P2M %llu/%llu pages, %s on CPU%s %s\n",
+           "P2M %llu/%llu pages, %s on CPU%s %s, RAM cleared %s\n",
            d->name, d->domid, db_mode_name(layout.mode), (unsigned long long)(d->ram_bytes >> 20),
            d->nr_vcpus, (unsigned long long)layout.entry, (unsigned long long)used,
            (unsigned long long)total, d->nr_vcpus > 1 ? "vCPUs" : "vCPU 0",
-           d->nr_vcpus > 1 ? "s" : "", cpus);
+           d->nr_vcpus > 1 ? "s" : "", cpus,
+           specs[d->index]->clear_before_start ? "before start" : "lazily");
 }
 
 /* The same layout as at boot (the same spec and images): RAM already where it goes. */

@@ -26,6 +26,7 @@ static const char *const domain_props[] = { "domid",
                                             "tessera,sched-weight",
                                             "tessera,sched-cap",
                                             "tessera,unmapped-access",
+                                            "tessera,ram-clear",
                                             NULL };
 
 #define MODE_PV   (1u << 0)
@@ -102,6 +103,27 @@ static void parse_unmapped_access(struct hl_ctx *c, struct hl_domain *d, int nod
     else
         hl_report(c, HL_E_BAD_VALUE, node, "tessera,unmapped-access", -1, "\"ignore\" or \"crash\"",
                   "\"%s\"", value);
+}
+
+/*
+ * When the domain's RAM is cleared (decision 33): lazily, on first touch or
+ * by an idle CPU, or all of it before the domain starts. A PV domain's page
+ * tables map host frames, so its RAM is always cleared before it starts.
+ */
+static void parse_ram_clear(struct hl_ctx *c, struct hl_domain *d, int node)
+{
+    const char *value;
+    d->ram_clear_before_start = d->type == HL_DOMAIN_PV;
+    if (!hl_get_string(c, node, "tessera,ram-clear", &value))
+        return;
+    if (strcmp(value, "before-start") == 0)
+        d->ram_clear_before_start = true;
+    else if (strcmp(value, "lazy") != 0)
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,ram-clear", -1, "\"lazy\" or \"before-start\"",
+                  "\"%s\"", value);
+    else if (d->type == HL_DOMAIN_PV)
+        hl_report(c, HL_E_BAD_VALUE, node, "tessera,ram-clear", -1,
+                  "\"before-start\" (a PV domain's page tables map host frames)", "\"lazy\"");
 }
 
 static void parse_console(struct hl_ctx *c, struct hl_domain *d, int node)
@@ -291,6 +313,7 @@ static void parse_domain(struct hl_ctx *c, int node)
     parse_pool_ref(c, d, node);
     parse_console(c, d, node);
     parse_unmapped_access(c, d, node);
+    parse_ram_clear(c, d, node);
     parse_action(c, node, "tessera,on-poweroff", &d->on_poweroff);
     parse_action(c, node, "tessera,on-reboot", &d->on_reboot);
     parse_action(c, node, "tessera,on-crash", &d->on_crash);

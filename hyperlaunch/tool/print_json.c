@@ -136,8 +136,11 @@ static void json_domain(FILE *out, const struct hl_plan *plan, const struct hl_d
     json_string(out, hl_action_name(d->on_reboot));
     fputs(", \"on_crash\": ", out);
     json_string(out, hl_action_name(d->on_crash));
-    fprintf(out, ", \"console\": \"%s\", \"unmapped_access\": \"%s\",\n     \"bootargs\": ",
-            d->console_serial ? "serial" : "none", d->unmapped_crash ? "crash" : "ignore");
+    fprintf(out,
+            ", \"console\": \"%s\", \"unmapped_access\": \"%s\", \"ram_clear\": \"%s\",\n"
+            "     \"bootargs\": ",
+            d->console_serial ? "serial" : "none", d->unmapped_crash ? "crash" : "ignore",
+            d->ram_clear_before_start ? "before-start" : "lazy");
     json_string(out, d->bootargs);
     unsigned count;
     const struct hl_cpuid_feature *f = hl_cpuid_features(&count);

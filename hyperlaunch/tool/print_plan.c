@@ -113,6 +113,8 @@ static void print_policies(FILE *out, const struct hl_plan *plan)
             fprintf(out, "%-16s   bootargs: \"%s\"\n", "", d->bootargs);
         if (d->unmapped_crash)
             fprintf(out, "%-16s   unmapped access: crash\n", "");
+        if (d->ram_clear_before_start && d->type != HL_DOMAIN_PV)
+            fprintf(out, "%-16s   RAM cleared: before start\n", "");
         if (d->cpuid.hide | d->cpuid.force) {
             unsigned count;
             const struct hl_cpuid_feature *f = hl_cpuid_features(&count);

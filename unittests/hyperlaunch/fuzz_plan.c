@@ -80,6 +80,7 @@ static const char *const names[] = {
     "tessera,on-poweroff",
     "tessera,on-crash",
     "tessera,unmapped-access",
+    "tessera,ram-clear",
     "tessera,after-started",
     "tessera,after-ready",
     "tessera,cpuid-hide",

@@ -34,7 +34,7 @@ static void test_defaults(void **state)
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x1000000 0x1000>; }; };"
            " b { compatible = \"xen,domain\"; domid = <1>; memory = <0 0x10000>; cpus = <4>;"
            "   tessera,sched-weight = <768>; tessera,sched-cap = <400>;"
-           "   tessera,unmapped-access = \"crash\";"
+           "   tessera,unmapped-access = \"crash\"; tessera,ram-clear = \"before-start\";"
            "   kernel { compatible = \"multiboot,kernel\"; reg = <0 0x2000000 0x1000>; bootargs "
            "= \"x y\"; };"
            "   ramdisk { compatible = \"multiboot,ramdisk\"; reg = <0 0x3000000 0x2000>; }; };"
@@ -63,6 +63,8 @@ static void test_defaults(void **state)
     assert_int_equal(b->sched_cap, 400);
     assert_false(a->unmapped_crash);
     assert_true(b->unmapped_crash);
+    assert_false(a->ram_clear_before_start); /* a PVH domain's RAM is cleared lazily */
+    assert_true(b->ram_clear_before_start);
     assert_true(p->pools[0].implicit);
     assert_int_equal(a->ramdisk, HL_NONE);
     assert_int_equal(p->modules[b->ramdisk].size, 0x2000);
@@ -213,6 +215,7 @@ static void test_xen_hyperlaunch_x86(void **state)
     assert_int_equal(p->nr_modules, 5);
     assert_int_equal(p->modules[0].domain, HL_NONE);
     assert_int_equal(p->domains[0].type, HL_DOMAIN_PV);
+    assert_true(p->domains[0].ram_clear_before_start); /* always, for PV */
     assert_int_equal(p->domains[0].domid, 0);
     assert_int_equal(p->domains[0].capabilities, HL_CAP_ALL);
     assert_int_equal(p->domains[1].type, HL_DOMAIN_PVH);

@@ -180,7 +180,9 @@ struct hl_domain {
     uint8_t on_reboot;
     uint8_t on_crash;
     bool unmapped_crash; /* tessera,unmapped-access = "crash" (default "ignore") */
-    uint16_t dep_first;  /* hl_plan.deps[dep_first .. dep_first + dep_count) */
+    /* tessera,ram-clear = "before-start" (default "lazy"); always for a PV domain */
+    bool ram_clear_before_start;
+    uint16_t dep_first; /* hl_plan.deps[dep_first .. dep_first + dep_count) */
     uint16_t dep_count;
     const char *bootargs; /* kernel command line (kernel node bootargs) */
     struct hl_cpuid_policy cpuid;

@@ -400,7 +400,7 @@ SAMPLE_TESSERA = [
     (10.427, "[     339.861]         332078        993  cpus online 2"),
     (10.500, "[     382.121] tessera: svm: revision 1, 16 ASIDs, nested paging, features 0x10010001, xsave"),
     (10.930, "[     841.904] tessera: domain alpha (id 1): images placed: 3 KiB copied in 62 us (45 MiB/s, all CPUs), 0 KiB mapped in 0 us"),
-    (10.931, "[     842.212] tessera: domain alpha (id 1): pvh, 32 MiB, 1 vCPU(s), entry 0x100000, P2M 4/416 pages, vCPU 0 on CPU 0"),
+    (10.931, "[     842.212] tessera: domain alpha (id 1): pvh, 32 MiB, 1 vCPU(s), entry 0x100000, P2M 4/416 pages, vCPU 0 on CPU 0, RAM cleared lazily"),
     (11.058, "[     969.611] tessera: domain beta (id 2): first instruction at 969002 us"),
     (11.059, "[     969.956] tessera: domain alpha (id 1): first instruction at 969459 us"),
     (11.061, "alpha: hello from alpha: PASS"),
